@@ -1,0 +1,106 @@
+/**
+ * The bot's configuration: read once from an env object, validated, typed, frozen.
+ * Nothing else in the product reads process.env.
+ */
+import { z } from 'zod';
+import { MIN_RELAY_KEY_LENGTH } from '../relay-protocol/signing.ts';
+import { deepFreeze, httpUrl, parseEnv, port, positiveMs, type Env } from './parse-env.ts';
+
+const schema = z
+  .object({
+    PORT: port(3978),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    MicrosoftAppId: z.string().optional(),
+    MicrosoftAppType: z.enum(['UserAssignedMSI', 'SingleTenant', 'MultiTenant']).optional(),
+    MicrosoftAppTenantId: z.string().optional(),
+    MicrosoftAppPassword: z.string().optional(),
+    GRAPH_BASE_URL: httpUrl.default('https://graph.microsoft.com'),
+    RELAY_URL: httpUrl.optional(),
+    RELAY_KEY: z.string().min(MIN_RELAY_KEY_LENGTH, `must be at least ${MIN_RELAY_KEY_LENGTH} characters`).optional(),
+    RELAY_TIMEOUT_MS: positiveMs(10_000),
+    AZURE_RELAY_KEY_NAME: z.string().optional(),
+    AZURE_RELAY_KEY: z.string().optional(),
+  })
+  .superRefine((v, ctx) => {
+    const need = (cond: boolean, path: string, message: string): void => {
+      if (cond) ctx.addIssue({ code: 'custom', path: [path], message });
+    };
+    need(Boolean(v.RELAY_URL) !== Boolean(v.RELAY_KEY), v.RELAY_URL ? 'RELAY_KEY' : 'RELAY_URL', 'RELAY_URL and RELAY_KEY are set together');
+    need(
+      Boolean(v.AZURE_RELAY_KEY_NAME) !== Boolean(v.AZURE_RELAY_KEY),
+      v.AZURE_RELAY_KEY_NAME ? 'AZURE_RELAY_KEY' : 'AZURE_RELAY_KEY_NAME',
+      'AZURE_RELAY_KEY_NAME and AZURE_RELAY_KEY are set together',
+    );
+    need(Boolean(v.AZURE_RELAY_KEY_NAME) && !v.RELAY_URL, 'RELAY_URL', 'required with AZURE_RELAY_KEY_NAME: the Hybrid Connection URL, https://<namespace>.servicebus.windows.net/<name>');
+    need(
+      v.MicrosoftAppType !== undefined && v.MicrosoftAppType !== 'MultiTenant' && !v.MicrosoftAppTenantId,
+      'MicrosoftAppTenantId',
+      `required when MicrosoftAppType is ${v.MicrosoftAppType}`,
+    );
+    need(v.MicrosoftAppType === 'SingleTenant' && !v.MicrosoftAppPassword, 'MicrosoftAppPassword', 'required when MicrosoftAppType is SingleTenant');
+    need(Boolean(v.MicrosoftAppId) && !v.MicrosoftAppType, 'MicrosoftAppType', 'required with MicrosoftAppId (UserAssignedMSI or SingleTenant)');
+  });
+
+export interface RelayClientConfig {
+  url: string;
+  key: string;
+  timeoutMs: number;
+  /** Set when RELAY_URL is an Azure Relay Hybrid Connection. */
+  azureRelay?: { keyName: string; key: string };
+}
+
+export interface BotConfig {
+  port: number;
+  logLevel: string;
+  /** Sandbox: anonymous Bot Framework requests are accepted (only when no MicrosoftAppId is set). */
+  sandbox: boolean;
+  /** Passed as-is to botbuilder's ConfigurationBotFrameworkAuthentication (its own names). */
+  botAuth: {
+    MicrosoftAppId?: string;
+    MicrosoftAppType?: string;
+    MicrosoftAppTenantId?: string;
+    MicrosoftAppPassword?: string;
+  };
+  /** Only activities from this tenant are served (MicrosoftAppTenantId), when set. */
+  tenantId?: string;
+  graphBaseUrl: string;
+  /** Undefined: no relay configured (only pure GUID/ImmutableID conversions work). */
+  relay?: RelayClientConfig;
+}
+
+export interface LoadConfigOptions {
+  /** The sandbox entry point passes true; production requires a bot identity. */
+  sandbox?: boolean;
+}
+
+export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<BotConfig> {
+  const sandbox = options.sandbox ?? false;
+  const withIdentity = sandbox
+    ? schema
+    : schema.superRefine((v, ctx) => {
+        if (!v.MicrosoftAppId) {
+          ctx.addIssue({ code: 'custom', path: ['MicrosoftAppId'], message: 'required outside the sandbox (the bot\'s Entra app or managed identity client id); run `npm start` for the sandbox' });
+        }
+      });
+  const v = parseEnv(withIdentity, env);
+  const botAuth: BotConfig['botAuth'] = {};
+  if (v.MicrosoftAppId) botAuth.MicrosoftAppId = v.MicrosoftAppId;
+  if (v.MicrosoftAppType) botAuth.MicrosoftAppType = v.MicrosoftAppType;
+  if (v.MicrosoftAppTenantId) botAuth.MicrosoftAppTenantId = v.MicrosoftAppTenantId;
+  if (v.MicrosoftAppPassword) botAuth.MicrosoftAppPassword = v.MicrosoftAppPassword;
+  const config: BotConfig = {
+    port: v.PORT,
+    logLevel: v.LOG_LEVEL,
+    sandbox,
+    botAuth,
+    graphBaseUrl: v.GRAPH_BASE_URL,
+  };
+  if (v.MicrosoftAppTenantId) config.tenantId = v.MicrosoftAppTenantId;
+  if (v.RELAY_URL && v.RELAY_KEY) {
+    config.relay = { url: v.RELAY_URL, key: v.RELAY_KEY, timeoutMs: v.RELAY_TIMEOUT_MS };
+    if (v.AZURE_RELAY_KEY_NAME && v.AZURE_RELAY_KEY) {
+      config.relay.azureRelay = { keyName: v.AZURE_RELAY_KEY_NAME, key: v.AZURE_RELAY_KEY };
+    }
+  }
+  return deepFreeze(config);
+}

@@ -1,0 +1,110 @@
+/**
+ * One error hierarchy for the whole product. Every error carries a stable `code` that appears in
+ * logs and on cards; the user-facing wording lives in `to-user-text.ts`, nowhere else.
+ */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'INPUT_EMPTY'
+  | 'INPUT_TOO_LONG'
+  | 'INPUT_INVALID'
+  | 'UNKNOWN_COMMAND'
+  | 'ANCHOR_MALFORMED'
+  | 'USER_NOT_FOUND'
+  | 'RELAY_UNAVAILABLE'
+  | 'RELAY_TIMEOUT'
+  | 'RELAY_REJECTED'
+  | 'RELAY_BAD_RESPONSE'
+  | 'REQUEST_UNAUTHENTICATED'
+  | 'DIRECTORY_DNS'
+  | 'DIRECTORY_UNREACHABLE'
+  | 'DIRECTORY_TLS'
+  | 'DIRECTORY_CREDENTIALS'
+  | 'DIRECTORY_BASE_DN'
+  | 'DIRECTORY_TIMEOUT'
+  | 'DIRECTORY_FAILED'
+  | 'INTERNAL';
+
+export class HardmatchError extends Error {
+  readonly code: ErrorCode;
+  /** Safe-to-show facts (never secrets) that help the admin, e.g. the offending input. */
+  readonly details: Readonly<Record<string, string | number>>;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: Record<string, string | number> } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.details = Object.freeze({ ...(options.details ?? {}) });
+  }
+}
+
+/** Configuration is missing or malformed; `problems` names each variable. */
+export class ConfigError extends HardmatchError {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super('CONFIG_INVALID', `Configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = Object.freeze([...problems]);
+  }
+}
+
+/** What the user typed cannot be used; the message names the input and says what is accepted. */
+export class InputError extends HardmatchError {
+  constructor(
+    code: 'INPUT_EMPTY' | 'INPUT_TOO_LONG' | 'INPUT_INVALID' | 'UNKNOWN_COMMAND' | 'ANCHOR_MALFORMED',
+    message: string,
+    details: Record<string, string | number> = {},
+  ) {
+    super(code, message, { details });
+  }
+}
+
+export class UserNotFound extends HardmatchError {
+  constructor(who: string) {
+    super('USER_NOT_FOUND', `No on-premises user matches "${who}".`, { details: { who } });
+  }
+}
+
+/** The bot could not use the relay agent (down, slow, refused us, or answered nonsense). */
+export class RelayUnavailable extends HardmatchError {
+  constructor(
+    code: 'RELAY_UNAVAILABLE' | 'RELAY_TIMEOUT' | 'RELAY_REJECTED' | 'RELAY_BAD_RESPONSE',
+    message: string,
+    options: { cause?: unknown; details?: Record<string, string | number> } = {},
+  ) {
+    super(code, message, options);
+  }
+}
+
+/** A relay request failed authentication (bad signature, stale, replayed). */
+export class RequestUnauthenticated extends HardmatchError {
+  readonly reason: 'missing' | 'stale' | 'replayed' | 'bad-signature' | 'malformed';
+  constructor(reason: RequestUnauthenticated['reason'], message: string) {
+    super('REQUEST_UNAUTHENTICATED', message, { details: { reason } });
+    this.reason = reason;
+  }
+}
+
+/** The relay agent could not read Active Directory. */
+export class DirectoryError extends HardmatchError {
+  constructor(
+    code:
+      | 'DIRECTORY_DNS'
+      | 'DIRECTORY_UNREACHABLE'
+      | 'DIRECTORY_TLS'
+      | 'DIRECTORY_CREDENTIALS'
+      | 'DIRECTORY_BASE_DN'
+      | 'DIRECTORY_TIMEOUT'
+      | 'DIRECTORY_FAILED',
+    message: string,
+    options: { cause?: unknown; details?: Record<string, string | number> } = {},
+  ) {
+    super(code, message, options);
+  }
+}
+
+export function isHardmatchError(err: unknown): err is HardmatchError {
+  return err instanceof HardmatchError;
+}

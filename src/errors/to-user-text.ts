@@ -1,0 +1,79 @@
+import { isHardmatchError, type ErrorCode } from './errors.ts';
+
+export interface UserText {
+  code: ErrorCode;
+  /** One short line: what went wrong. */
+  title: string;
+  /** What happened, in the admin's words, and what to do next. */
+  text: string;
+}
+
+/** What to do next, per code. The error's own message says what happened. */
+const NEXT_STEP: Record<ErrorCode, { title: string; next: string }> = {
+  CONFIG_INVALID: { title: 'Configuration is invalid', next: 'Fix the variables named above and restart.' },
+  INPUT_EMPTY: { title: 'Nothing to look up', next: 'Type `help` to see the commands with examples.' },
+  INPUT_TOO_LONG: { title: 'Message too long', next: 'Send one command with one user at a time.' },
+  INPUT_INVALID: { title: 'Input not understood', next: 'Type `help` to see what each command accepts.' },
+  UNKNOWN_COMMAND: { title: 'Unknown command', next: 'Type `help` to see the commands with examples.' },
+  ANCHOR_MALFORMED: {
+    title: 'Not a valid GUID or ImmutableID',
+    next: 'Paste a GUID (`96dcc383-2f6e-4fa2-af15-6b4c1119259a`, braces optional), an ImmutableID (`g8Pclm4vok+vFWtMERklmg==`), 32 hex digits, or the LDAP-escaped form (`\\83\\c3...`).',
+  },
+  USER_NOT_FOUND: {
+    title: 'No such on-premises user',
+    next: 'Check the spelling, or try the UPN, mail address, sAMAccountName or objectGUID.',
+  },
+  RELAY_UNAVAILABLE: {
+    title: 'The on-premises relay could not be reached',
+    next: 'Check that `hardmatch-relay` is running (`hardmatch-relay check` on its server) and that RELAY_URL points at it.',
+  },
+  RELAY_TIMEOUT: {
+    title: 'The on-premises relay did not answer in time',
+    next: 'The relay or the domain controller is slow or stuck; run `hardmatch-relay check` on the relay server and try again.',
+  },
+  RELAY_REJECTED: {
+    title: 'The on-premises relay refused the request',
+    next: 'The bot and the relay must share the same RELAY_KEY and have clocks within 5 minutes of each other.',
+  },
+  RELAY_BAD_RESPONSE: {
+    title: 'The on-premises relay answered something unexpected',
+    next: 'Make sure the bot and `hardmatch-relay` run the same version.',
+  },
+  REQUEST_UNAUTHENTICATED: {
+    title: 'Request not authenticated',
+    next: 'Sign requests with the shared RELAY_KEY and a current timestamp.',
+  },
+  DIRECTORY_DNS: { title: 'Domain controller name not found', next: 'Check the host name in LDAP_URL.' },
+  DIRECTORY_UNREACHABLE: {
+    title: 'Domain controller unreachable',
+    next: 'Check LDAP_URL (ldaps://host:636) and the firewall between the relay and the domain controller.',
+  },
+  DIRECTORY_TLS: {
+    title: 'TLS to the domain controller failed',
+    next: "Point LDAP_CA_FILE at the CA that issued the domain controller's certificate, and use the host name the certificate names.",
+  },
+  DIRECTORY_CREDENTIALS: {
+    title: 'The relay could not sign in to Active Directory',
+    next: 'Check LDAP_BIND_DN and LDAP_BIND_PASSWORD (and that the account is enabled and not locked).',
+  },
+  DIRECTORY_BASE_DN: { title: 'Search base not found', next: 'Check LDAP_BASE_DN, e.g. DC=contoso,DC=com.' },
+  DIRECTORY_TIMEOUT: {
+    title: 'Active Directory did not answer in time',
+    next: 'The domain controller is slow or unreachable; try again, or raise LDAP_TIMEOUT_MS.',
+  },
+  DIRECTORY_FAILED: { title: 'Active Directory search failed', next: 'Run `hardmatch-relay check` on the relay server.' },
+  INTERNAL: {
+    title: 'Something went wrong inside Hardmatch',
+    next: 'Nothing was changed. Try again; if it keeps happening, send the time of the error to whoever runs the bot.',
+  },
+};
+
+/** The one place where errors become words for a person. Unknown errors never leak their text. */
+export function toUserText(err: unknown): UserText {
+  if (isHardmatchError(err)) {
+    const entry = NEXT_STEP[err.code];
+    return { code: err.code, title: entry.title, text: `${err.message} ${entry.next}` };
+  }
+  const entry = NEXT_STEP.INTERNAL;
+  return { code: 'INTERNAL', title: entry.title, text: entry.next };
+}

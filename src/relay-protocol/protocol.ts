@@ -1,0 +1,61 @@
+/**
+ * The wire contract between the bot (relay client) and `hardmatch-relay` (relay agent).
+ * Both ends validate with these schemas; the bot never trusts a response it has not parsed.
+ */
+import { z } from 'zod';
+import type { ErrorCode } from '../errors/index.ts';
+
+export const RELAY_PATHS = {
+  lookup: '/v1/lookup',
+  health: '/v1/health',
+} as const;
+
+/** Most users one lookup returns; more matches come back with `truncated: true`. */
+export const MAX_LOOKUP_LIMIT = 50;
+export const DEFAULT_LOOKUP_LIMIT = 10;
+
+export const lookupRequestSchema = z.strictObject({
+  who: z.string().min(1).max(512),
+  limit: z.number().int().min(1).max(MAX_LOOKUP_LIMIT).optional(),
+});
+export type LookupRequest = z.infer<typeof lookupRequestSchema>;
+
+const guidText = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+
+export const onPremUserSchema = z.strictObject({
+  dn: z.string(),
+  samAccountName: z.string(),
+  userPrincipalName: z.string().nullable(),
+  mail: z.string().nullable(),
+  proxyAddresses: z.array(z.string()),
+  displayName: z.string().nullable(),
+  enabled: z.boolean(),
+  objectGuid: guidText,
+  consistencyGuid: guidText.nullable(),
+  whenChanged: z.string().nullable(),
+  anchor: z.strictObject({
+    attribute: z.enum(['objectGUID', 'mS-DS-ConsistencyGuid']),
+    guid: guidText,
+    immutableId: z.string(),
+  }),
+});
+
+export const lookupResponseSchema = z.strictObject({
+  users: z.array(onPremUserSchema),
+  truncated: z.boolean(),
+});
+
+export const healthResponseSchema = z.strictObject({
+  status: z.enum(['ok', 'failing']),
+  directory: z.enum(['ldap', 'fixtures']),
+  sourceAnchor: z.enum(['auto', 'objectGUID', 'mS-DS-ConsistencyGuid']),
+  version: z.string(),
+  /** Present when failing: the error code and plain words, never secrets. */
+  problem: z.strictObject({ code: z.string(), message: z.string() }).optional(),
+});
+export type HealthResponse = z.infer<typeof healthResponseSchema>;
+
+export const errorResponseSchema = z.strictObject({
+  error: z.strictObject({ code: z.string(), message: z.string() }),
+});
+export type ErrorResponse = { error: { code: ErrorCode; message: string } };
