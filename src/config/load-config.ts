@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { MIN_RELAY_KEY_LENGTH } from '../relay-protocol/signing.ts';
-import { deepFreeze, httpUrl, parseEnv, port, positiveMs, type Env } from './parse-env.ts';
+import { ALWAYS, deepFreeze, httpUrl, parseEnv, port, positiveMs, type Env } from './parse-env.ts';
 
 const schema = z
   .object({
@@ -39,7 +39,7 @@ const schema = z
     );
     need(v.MicrosoftAppType === 'SingleTenant' && !v.MicrosoftAppPassword, 'MicrosoftAppPassword', 'required when MicrosoftAppType is SingleTenant');
     need(Boolean(v.MicrosoftAppId) && !v.MicrosoftAppType, 'MicrosoftAppType', 'required with MicrosoftAppId (UserAssignedMSI or SingleTenant)');
-  });
+  }, ALWAYS);
 
 export interface RelayClientConfig {
   url: string;
@@ -81,7 +81,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<
         if (!v.MicrosoftAppId) {
           ctx.addIssue({ code: 'custom', path: ['MicrosoftAppId'], message: 'required outside the sandbox (the bot\'s Entra app or managed identity client id); run `npm start` for the sandbox' });
         }
-      });
+      }, ALWAYS);
   const v = parseEnv(withIdentity, env);
   const botAuth: BotConfig['botAuth'] = {};
   if (v.MicrosoftAppId) botAuth.MicrosoftAppId = v.MicrosoftAppId;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { SourceAnchorSetting } from '../domain/onprem-user.ts';
 import { MIN_RELAY_KEY_LENGTH } from '../relay-protocol/signing.ts';
-import { deepFreeze, parseEnv, port, positiveMs, type Env } from './parse-env.ts';
+import { ALWAYS, deepFreeze, parseEnv, port, positiveMs, type Env } from './parse-env.ts';
 
 export const DEFAULT_SYNC_COMMAND =
   'powershell.exe -NoProfile -NonInteractive -Command "Import-Module ADSync; Start-ADSyncSyncCycle -PolicyType Delta"';
@@ -60,7 +60,7 @@ const schema = z
         if (!value) issue(name, 'required: AZURE_RELAY_URL, AZURE_RELAY_KEY_NAME and AZURE_RELAY_KEY are set together');
       }
     }
-  });
+  }, ALWAYS);
 
 export interface LdapConfig {
   url: string;

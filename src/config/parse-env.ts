@@ -30,11 +30,18 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * Cross-field checks run even when a single field already failed, so the admin sees every
+ * problem in one start-up message rather than one per attempt.
+ */
+export const ALWAYS = { when: () => true } as const;
+
+/** Port 0 asks the OS for a free port (tests, side-by-side instances). */
 export const port = (fallback: number) =>
   z.coerce
     .number({ message: 'must be a port number' })
     .int('must be a whole number')
-    .min(1, 'must be between 1 and 65535')
+    .min(0, 'must be between 1 and 65535')
     .max(65535, 'must be between 1 and 65535')
     .default(fallback);
 

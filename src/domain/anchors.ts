@@ -105,7 +105,8 @@ function whyNotAnAnchor(s: string, unbraced: string): string {
   if (s.includes('\\')) {
     return 'the LDAP-escaped form is 16 bytes written as \\hh, e.g. \\83\\c3\\dc\\96... (48 characters)';
   }
-  if (unbraced.includes('-')) {
+  // Four dashes, or only hex and dashes: a GUID with a typo, not base64url.
+  if (unbraced.split('-').length === 5 || (/^[0-9a-f-]+$/i.test(unbraced) && unbraced.includes('-'))) {
     return 'a GUID is 32 hex digits grouped 8-4-4-4-12, e.g. 96dcc383-2f6e-4fa2-af15-6b4c1119259a';
   }
   if (/^[0-9a-f]+$/i.test(s)) {

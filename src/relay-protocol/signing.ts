@@ -62,10 +62,10 @@ export function createMemoryNonceStore(maxEntries = 100_000): NonceStore {
   return {
     remember(nonce, expiresAt, now) {
       if (seen.size >= maxEntries || seen.size % 1024 === 0) {
-        for (const [n, exp] of seen) if (exp <= now) seen.delete(n);
+        for (const [n, exp] of seen) if (exp < now) seen.delete(n);
       }
       const known = seen.get(nonce);
-      if (known !== undefined && known > now) return false;
+      if (known !== undefined && known >= now) return false;
       if (seen.size >= maxEntries) {
         // Still full of live nonces: refuse rather than forget one (forgetting would allow a replay).
         return false;

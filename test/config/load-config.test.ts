@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { loadRelayConfig } from '../../src/config/load-relay-config.ts';
+import { ConfigError } from '../../src/errors/index.ts';
+
+const KEY = 'r'.repeat(32);
+
+function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+  return [];
+}
+
+describe('loadConfig (bot)', () => {
+  it('runs the sandbox with no configuration at all, with documented defaults', () => {
+    const c = loadConfig({}, { sandbox: true });
+    expect(c).toMatchObject({ port: 3978, sandbox: true, graphBaseUrl: 'https://graph.microsoft.com', botAuth: {} });
+    expect(c.relay).toBeUndefined();
+  });
+
+  it('is frozen all the way down', () => {
+    const c = loadConfig({ RELAY_URL: 'http://relay:7443', RELAY_KEY: KEY }, { sandbox: true });
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.relay)).toBe(true);
+    expect(() => {
+      (c as { port: number }).port = 1;
+    }).toThrow(TypeError);
+  });
+
+  it('outside the sandbox requires a bot identity, naming the variable', () => {
+    expect(problems(() => loadConfig({}))).toEqual([expect.stringMatching(/^MicrosoftAppId: required outside the sandbox/)]);
+  });
+
+  it('names every problem at once', () => {
+    const found = problems(() =>
+      loadConfig({ PORT: 'eighty', RELAY_URL: 'ftp://x', RELAY_KEY: 'short', MicrosoftAppId: 'abc', GRAPH_BASE_URL: 'nope' }),
+    );
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^PORT: must be a port number/),
+        expect.stringMatching(/^RELAY_URL: must be an http\(s\):\/\/ URL/),
+        expect.stringMatching(/^RELAY_KEY: must be at least 32 characters/),
+        expect.stringMatching(/^GRAPH_BASE_URL:/),
+      ]),
+    );
+    expect(found.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('checks that paired variables come together', () => {
+    expect(problems(() => loadConfig({ RELAY_URL: 'https://relay.contoso.com' }, { sandbox: true }))).toEqual([
+      'RELAY_KEY: RELAY_URL and RELAY_KEY are set together',
+    ]);
+    expect(problems(() => loadConfig({ MicrosoftAppId: 'id', MicrosoftAppType: 'SingleTenant' }))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^MicrosoftAppTenantId:/), expect.stringMatching(/^MicrosoftAppPassword:/)]),
+    );
+    expect(problems(() => loadConfig({ AZURE_RELAY_KEY_NAME: 'listen' }, { sandbox: true }))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^AZURE_RELAY_KEY:/), expect.stringMatching(/^RELAY_URL:/)]),
+    );
+  });
+
+  it('treats empty values as unset and never puts a secret in a message', () => {
+    const secret = 'S3cr3t-password-value';
+    const found = problems(() => loadConfig({ MicrosoftAppId: '', MicrosoftAppPassword: secret, RELAY_KEY: secret }));
+    expect(found.join('\n')).not.toContain(secret);
+    expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/^MicrosoftAppId:/)]));
+  });
+
+  it('accepts a full production configuration', () => {
+    const c = loadConfig({
+      MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
+      MicrosoftAppType: 'UserAssignedMSI',
+      MicrosoftAppTenantId: '00000000-0000-0000-0000-0000000000aa',
+      RELAY_URL: 'https://contoso-relay.servicebus.windows.net/hardmatch',
+      RELAY_KEY: KEY,
+      AZURE_RELAY_KEY_NAME: 'send',
+      AZURE_RELAY_KEY: 'azurekey',
+      PORT: '8080',
+    });
+    expect(c).toMatchObject({ port: 8080, sandbox: false, tenantId: '00000000-0000-0000-0000-0000000000aa' });
+    expect(c.relay).toEqual({
+      url: 'https://contoso-relay.servicebus.windows.net/hardmatch',
+      key: KEY,
+      timeoutMs: 10_000,
+      azureRelay: { keyName: 'send', key: 'azurekey' },
+    });
+  });
+});
+
+describe('loadRelayConfig (relay agent)', () => {
+  const ldap = {
+    RELAY_KEY: KEY,
+    LDAP_URL: 'ldaps://dc1.contoso.com:636',
+    LDAP_BIND_DN: 'CN=svc-hardmatch,OU=Service,DC=contoso,DC=com',
+    LDAP_BIND_PASSWORD: 'pw',
+    LDAP_BASE_DN: 'DC=contoso,DC=com',
+  };
+
+  it('reads an LDAP configuration with defaults', () => {
+    const c = loadRelayConfig(ldap);
+    expect(c).toMatchObject({ port: 7443, host: '127.0.0.1', sourceAnchor: 'auto' });
+    expect(c.ldap).toMatchObject({ url: 'ldaps://dc1.contoso.com:636', connectTimeoutMs: 5000, timeoutMs: 10_000 });
+    expect(c.syncCommand).toMatch(/Start-ADSyncSyncCycle -PolicyType Delta/);
+    expect(c.fixturesDir).toBeUndefined();
+  });
+
+  it('needs a key and a directory, naming each missing variable', () => {
+    expect(problems(() => loadRelayConfig({}))).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^RELAY_KEY: required/),
+        expect.stringMatching(/^LDAP_URL: required/),
+        expect.stringMatching(/^LDAP_BIND_DN: required/),
+        expect.stringMatching(/^LDAP_BIND_PASSWORD: required/),
+        expect.stringMatching(/^LDAP_BASE_DN: required/),
+      ]),
+    );
+  });
+
+  it('refuses plain ldap:// (the bind password would cross the network in clear)', () => {
+    expect(problems(() => loadRelayConfig({ ...ldap, LDAP_URL: 'ldap://dc1.contoso.com' }))).toEqual([
+      'LDAP_URL: must use ldaps:// so the bind password and user data are encrypted',
+    ]);
+  });
+
+  it('refuses an unknown SOURCE_ANCHOR and a half Azure Relay configuration', () => {
+    const found = problems(() => loadRelayConfig({ ...ldap, SOURCE_ANCHOR: 'employeeID', AZURE_RELAY_URL: 'https://ns.servicebus.windows.net/hc' }));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^SOURCE_ANCHOR:/),
+        expect.stringMatching(/^AZURE_RELAY_KEY_NAME: required/),
+        expect.stringMatching(/^AZURE_RELAY_KEY: required/),
+      ]),
+    );
+  });
+
+  it('serves fixtures without LDAP settings', () => {
+    const c = loadRelayConfig({ RELAY_KEY: KEY, RELAY_FIXTURES: './fixtures', RELAY_PORT: '0' });
+    expect(c).toMatchObject({ fixturesDir: './fixtures', port: 0 });
+    expect(c.ldap).toBeUndefined();
+  });
+});
