@@ -1,0 +1,210 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { DirectoryError } from '../../src/errors/index.ts';
+import type { Directory } from '../../src/relay-agent/directory.ts';
+import { createFixtureDirectory } from '../../src/relay-agent/fixture-directory.ts';
+import { createRelayHandler, MAX_BODY_BYTES } from '../../src/relay-agent/server.ts';
+import { healthResponseSchema, lookupResponseSchema } from '../../src/relay-protocol/protocol.ts';
+import { createMemoryNonceStore, SIGNATURE_HEADERS, signRequest } from '../../src/relay-protocol/signing.ts';
+import { captureLogger, KEY, SANDBOX_FIXTURES, signedFetch, type CapturedLog } from './helpers.ts';
+
+const NOW = Date.UTC(2026, 0, 15, 9, 30);
+const MINUTE = 60_000;
+
+interface Harness {
+  url: string;
+  directory: Directory;
+  log: CapturedLog;
+  close(): Promise<void>;
+}
+
+async function serve(directory: Directory): Promise<Harness> {
+  const log = captureLogger();
+  const handler = createRelayHandler({
+    directory,
+    key: KEY,
+    now: () => NOW,
+    nonces: createMemoryNonceStore(),
+    logger: log.logger,
+    sourceAnchor: 'auto',
+    version: '9.9.9-test',
+  });
+  const server: Server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    directory,
+    log,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function failingDirectory(err: Error): Directory {
+  return {
+    kind: 'ldap',
+    lookup: () => Promise.reject(err),
+    check: () => Promise.reject(err),
+    close: () => Promise.resolve(),
+  };
+}
+
+const lookupBody = (who: string, limit?: number): string => JSON.stringify(limit === undefined ? { who } : { who, limit });
+
+describe('relay handler over real HTTP (fixture directory)', () => {
+  let h: Harness;
+  let lookupSpy: MockInstance<Directory['lookup']>;
+
+  beforeAll(async () => {
+    h = await serve(createFixtureDirectory(SANDBOX_FIXTURES, { sourceAnchor: 'auto' }));
+    lookupSpy = vi.spyOn(h.directory, 'lookup');
+  });
+  afterAll(() => h.close());
+  afterEach(() => lookupSpy.mockClear());
+
+  it('answers a signed lookup with the user', async () => {
+    const res = await signedFetch(h.url, { path: '/v1/lookup', body: lookupBody('jdoe'), now: NOW });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = lookupResponseSchema.parse(res.json);
+    expect(body.truncated).toBe(false);
+    expect(body.users.map((u) => u.samAccountName)).toEqual(['jdoe']);
+    expect(body.users[0]?.anchor.immutableId).toBe('3HjiBBIFx02rIhVtmcNDyg==');
+  });
+
+  it('honours the limit and reports truncation', async () => {
+    const res = await signedFetch(h.url, { path: '/v1/lookup', body: lookupBody('shared@contoso.com', 1), now: NOW });
+    const body = lookupResponseSchema.parse(res.json);
+    expect(body.users).toHaveLength(1);
+    expect(body.truncated).toBe(true);
+  });
+
+  it('answers a signed health check', async () => {
+    const res = await signedFetch(h.url, { method: 'GET', path: '/v1/health', now: NOW });
+    expect(res.status).toBe(200);
+    expect(healthResponseSchema.parse(res.json)).toEqual({ status: 'ok', directory: 'fixtures', sourceAnchor: 'auto', version: '9.9.9-test' });
+  });
+
+  const refusals: [string, Parameters<typeof signedFetch>[1]][] = [
+    ['signed 6 minutes ago', { path: '/v1/lookup', body: lookupBody('jdoe'), now: NOW - 6 * MINUTE }],
+    ['signed 6 minutes in the future', { path: '/v1/lookup', body: lookupBody('jdoe'), now: NOW + 6 * MINUTE }],
+    ['a body other than the one signed', { path: '/v1/lookup', body: lookupBody('jdoe'), sendBody: lookupBody('asmith'), now: NOW }],
+    ['a path other than the one signed', { path: '/v1/lookup?x=1', sendPath: '/v1/lookup', body: lookupBody('jdoe'), now: NOW }],
+    ['the wrong key', { path: '/v1/lookup', body: lookupBody('jdoe'), key: 'x'.repeat(40), now: NOW }],
+    ['no signature headers', { path: '/v1/lookup', body: lookupBody('jdoe'), unsigned: true, now: NOW }],
+  ];
+
+  it.each(refusals)('refuses a request %s with 401 and looks nothing up', async (_name, options) => {
+    const res = await signedFetch(h.url, options);
+    expect(res.status).toBe(401);
+    expect(res.json).toMatchObject({ error: { code: 'REQUEST_UNAUTHENTICATED' } });
+    expect(lookupSpy).not.toHaveBeenCalled();
+  });
+
+  it('refuses a replayed request', async () => {
+    const options = { path: '/v1/lookup', body: lookupBody('jdoe'), now: NOW, nonce: 'replayed-nonce-0123456789' };
+    expect((await signedFetch(h.url, options)).status).toBe(200);
+    const replay = await signedFetch(h.url, options);
+    expect(replay.status).toBe(401);
+    expect(replay.json).toMatchObject({ error: { message: expect.stringContaining('replay') as unknown } });
+    expect(lookupSpy).toHaveBeenCalledTimes(1);
+  });
+
+  it('logs a refusal with its reason and origin, never the key, signature or body', async () => {
+    const body = lookupBody('secret-who-value');
+    const headers = signRequest('y'.repeat(40), { method: 'POST', path: '/v1/lookup', body }, NOW);
+    const res = await fetch(`${h.url}/v1/lookup`, { method: 'POST', headers, body });
+    expect(res.status).toBe(401);
+    const entry = h.log.entries().find((e) => e.reason === 'bad-signature');
+    expect(entry).toMatchObject({ level: 40, method: 'POST', path: '/v1/lookup', remoteAddress: '127.0.0.1' });
+    const text = h.log.text();
+    expect(text).not.toContain(KEY);
+    expect(text).not.toContain('y'.repeat(40));
+    expect(text).not.toContain(headers[SIGNATURE_HEADERS.signature]);
+    expect(text).not.toContain('secret-who-value');
+  });
+
+  it('refuses an oversized body with 413 before parsing it', async () => {
+    const body = JSON.stringify({ who: 'jdoe', pad: 'x'.repeat(MAX_BODY_BYTES) });
+    const res = await signedFetch(h.url, { path: '/v1/lookup', body, now: NOW });
+    expect(res.status).toBe(413);
+    expect(res.json).toMatchObject({ error: { code: 'INPUT_TOO_LONG' } });
+    expect(lookupSpy).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['not JSON', '{"who": ', 'INPUT_INVALID', /not valid JSON/],
+    ['the wrong type', JSON.stringify({ who: 5 }), 'INPUT_INVALID', /who/],
+    ['an unknown field', JSON.stringify({ who: 'jdoe', filter: '(objectClass=*)' }), 'INPUT_INVALID', /malformed/],
+    ['a limit above the maximum', JSON.stringify({ who: 'jdoe', limit: 51 }), 'INPUT_INVALID', /limit/],
+    ['a who with spaces', lookupBody('john doe'), 'INPUT_INVALID', /has spaces/],
+    ['a malformed GUID', lookupBody('{96dcc383-2f6e-4fa2-af15-6b4c1119259a'), 'ANCHOR_MALFORMED', /braces/],
+  ])('answers 400 to a signed body with %s', async (_name, body, code, message) => {
+    const res = await signedFetch(h.url, { path: '/v1/lookup', body, now: NOW });
+    expect(res.status).toBe(400);
+    expect(res.json).toMatchObject({ error: { code, message: expect.stringMatching(message) as unknown } });
+    expect(lookupSpy).not.toHaveBeenCalled();
+  });
+
+  it('answers 404 to an unknown route, but only once the request is authenticated', async () => {
+    expect((await signedFetch(h.url, { method: 'GET', path: '/v1/users', now: NOW })).status).toBe(404);
+    expect((await signedFetch(h.url, { method: 'GET', path: '/v1/users', now: NOW, unsigned: true })).status).toBe(401);
+  });
+
+  it('answers 405 to the wrong method, naming the right one', async () => {
+    const res = await signedFetch(h.url, { method: 'GET', path: '/v1/lookup', now: NOW });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+  });
+});
+
+describe('relay handler when the directory fails', () => {
+  it.each([
+    ['DIRECTORY_CREDENTIALS', 502],
+    ['DIRECTORY_UNREACHABLE', 502],
+    ['DIRECTORY_TIMEOUT', 504],
+  ] as const)('maps %s to %i with the code and message', async (code, status) => {
+    const h = await serve(failingDirectory(new DirectoryError(code, 'The domain controller said no.')));
+    try {
+      const res = await signedFetch(h.url, { path: '/v1/lookup', body: lookupBody('jdoe'), now: NOW });
+      expect(res.status).toBe(status);
+      expect(res.json).toEqual({ error: { code, message: 'The domain controller said no.' } });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('answers 500 with a generic message to an unexpected error, and logs it', async () => {
+    const h = await serve(failingDirectory(new Error('socket exploded at 10.0.0.5')));
+    try {
+      const res = await signedFetch(h.url, { path: '/v1/lookup', body: lookupBody('jdoe'), now: NOW });
+      expect(res.status).toBe(500);
+      expect(res.json).toMatchObject({ error: { code: 'INTERNAL' } });
+      expect(JSON.stringify(res.json)).not.toContain('10.0.0.5');
+      expect(h.log.entries().some((e) => e.level === 50 && JSON.stringify(e).includes('socket exploded'))).toBe(true);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('reports a failing directory in the health answer', async () => {
+    const h = await serve(failingDirectory(new DirectoryError('DIRECTORY_TLS', 'Certificate not trusted.')));
+    try {
+      const res = await signedFetch(h.url, { method: 'GET', path: '/v1/health', now: NOW });
+      expect(res.status).toBe(200);
+      expect(healthResponseSchema.parse(res.json)).toMatchObject({
+        status: 'failing',
+        directory: 'ldap',
+        problem: { code: 'DIRECTORY_TLS', message: 'Certificate not trusted.' },
+      });
+    } finally {
+      await h.close();
+    }
+  });
+});
