@@ -16,6 +16,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.int.test.ts', 'test/**/*.e2e.test.ts'],
+          // One Samba AD DC for the whole run: tests read it with inject('samba').
+          globalSetup: ['test/support/samba-global-setup.ts'],
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,

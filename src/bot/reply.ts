@@ -1,0 +1,8 @@
+/** What a command answers: our own type, so commands and their tests never see botbuilder. */
+import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
+
+export type Reply = { text: string; card?: IAdaptiveCard } | { text?: string; card: IAdaptiveCard };
+
+export function cardReply(card: IAdaptiveCard): Reply {
+  return { card };
+}

@@ -1,0 +1,87 @@
+/**
+ * Message text → one command → a Reply. Exact matching on the first word (case-insensitive),
+ * never substring search. Known errors become error cards here; anything else propagates to the
+ * adapter's onTurnError, which logs it and answers with the same `toUserText` words.
+ */
+import { errorCard } from '../cards/error-card.ts';
+import { noticeCard } from '../cards/notice-card.ts';
+import { InputError, isHardmatchError, toUserText } from '../errors/index.ts';
+import type { CommandRegistry } from './commands/index.ts';
+import type { CommandDeps } from './ports.ts';
+import { cardReply, type Reply } from './reply.ts';
+import { suggestCommand } from './suggest.ts';
+
+/** Longest message the bot reads; longer ones are refused before any parsing. */
+export const MAX_MESSAGE_LENGTH = 2000;
+
+/** Longest piece of the admin's text echoed back in a reply. */
+const ECHO_LIMIT = 40;
+
+export interface ParsedCommand {
+  /** Lower case. */
+  name: string;
+  /** The rest after the first run of whitespace, trimmed; case preserved. */
+  args: string;
+}
+
+/** First word is the command, the rest its argument; undefined for a blank message. */
+export function parseCommand(message: string): ParsedCommand | undefined {
+  const match = /^(\S+)(?:\s+([\s\S]*))?$/.exec(message.trim());
+  if (!match?.[1]) return undefined;
+  return { name: match[1].toLowerCase(), args: (match[2] ?? '').trim() };
+}
+
+export async function route(message: string, registry: CommandRegistry, deps: CommandDeps): Promise<Reply> {
+  if (message.length > MAX_MESSAGE_LENGTH) {
+    const err = new InputError(
+      'INPUT_TOO_LONG',
+      `That message is ${message.length.toLocaleString('en-US')} characters; the limit is ${MAX_MESSAGE_LENGTH.toLocaleString('en-US')}.`,
+      { length: message.length },
+    );
+    return cardReply(errorCard(toUserText(err), { sandbox: deps.sandbox }));
+  }
+  const parsed = parseCommand(message);
+  if (!parsed) {
+    const err = new InputError('INPUT_EMPTY', 'The message had no command.');
+    return cardReply(errorCard(toUserText(err), { sandbox: deps.sandbox, commands: helpOf(registry) }));
+  }
+  const command = registry.commands.get(parsed.name);
+  if (command) return runCommand(() => command.run(parsed.args, deps), deps);
+  if (registry.coming.includes(parsed.name)) return comingSoon(parsed.name, registry, deps);
+  return unknownCommand(parsed.name, registry, deps);
+}
+
+async function runCommand(run: () => Promise<Reply>, deps: CommandDeps): Promise<Reply> {
+  try {
+    return await run();
+  } catch (err) {
+    // Our own coded errors are expected outcomes (bad input, relay down); bugs go to onTurnError.
+    if (!isHardmatchError(err)) throw err;
+    return cardReply(errorCard(toUserText(err), { sandbox: deps.sandbox }));
+  }
+}
+
+function comingSoon(name: string, registry: CommandRegistry, deps: CommandDeps): Reply {
+  const available = [...registry.commands.keys()].map((c) => `"${c}"`).join(', ');
+  return cardReply(
+    noticeCard({
+      sandbox: deps.sandbox,
+      tone: 'info',
+      title: `"${name}" is not available yet in this version`,
+      text: `Hardmatch will answer "${name}" in a later version. Available now: ${available}. Type "help" for examples.`,
+    }),
+  );
+}
+
+function unknownCommand(name: string, registry: CommandRegistry, deps: CommandDeps): Reply {
+  const echoed = name.length > ECHO_LIMIT ? `${name.slice(0, ECHO_LIMIT)}…` : name;
+  const err = new InputError('UNKNOWN_COMMAND', `"${echoed}" is not a Hardmatch command.`, { input: echoed });
+  const suggestion = suggestCommand(name, [...registry.commands.keys(), ...registry.coming]);
+  return cardReply(
+    errorCard(toUserText(err), { sandbox: deps.sandbox, commands: helpOf(registry), ...(suggestion ? { suggestion } : {}) }),
+  );
+}
+
+function helpOf(registry: CommandRegistry) {
+  return [...registry.commands.values()].map((c) => c.help);
+}

@@ -1,0 +1,138 @@
+/**
+ * The `guid` card: the on-prem object (when the relay found it), every format of its anchors, which
+ * one Entra Connect joins on, and the cloud section. A pure function of domain data.
+ */
+import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
+import { anchorFormats, parseAnchor, toLdapFilter, type Anchor } from '../domain/anchors.ts';
+import type { AnchorAttribute, OnPremUser } from '../domain/onprem-user.ts';
+import type { UserText } from '../errors/index.ts';
+import { card, copyRow, escapeMarkdown, facts, heading, notice, text, type BodyElement } from './card-parts.ts';
+
+/** What the relay said about the on-prem side of this look-up. */
+export type OnPremState =
+  | { kind: 'found'; user: OnPremUser }
+  /** The relay answered: no AD user carries this anchor. */
+  | { kind: 'none' }
+  /** Several AD users carry the value (e.g. one's objectGUID is another's ConsistencyGuid). */
+  | { kind: 'several'; users: OnPremUser[]; truncated: boolean }
+  | { kind: 'unavailable'; problem: UserText }
+  | { kind: 'not-configured' };
+
+export interface GuidCardInput {
+  sandbox: boolean;
+  /** What the admin typed after `guid`. */
+  query: string;
+  /** The anchor the admin typed, when they typed one (shown when no single AD user was found). */
+  typed?: Anchor;
+  onPrem: OnPremState;
+}
+
+export const CLOUD_NOT_CONFIGURED =
+  'Cloud check not configured: which cloud users (active or deleted) hold this ImmutableID will show here once Microsoft Graph is configured.';
+
+export const ELEMENT_IDS = {
+  effectiveImmutableId: 'effective-immutable-id',
+  onPremFacts: 'onprem-facts',
+  consistencyGuid: 'consistency-guid',
+} as const;
+
+export function guidCard(input: GuidCardInput): IAdaptiveCard {
+  const body: BodyElement[] = [text(`guid: ${escapeMarkdown(input.query)}`, { size: 'large', weight: 'bolder' })];
+  body.push(...onPremSection(input.onPrem));
+  if (input.onPrem.kind === 'found') {
+    body.push(...userAnchorSections(input.onPrem.user));
+  } else if (input.typed) {
+    body.push(...typedAnchorSection(input.typed));
+  }
+  body.push(heading('Cloud'), text(CLOUD_NOT_CONFIGURED, { subtle: true }));
+  return card(body, { sandbox: input.sandbox, speak: `Anchor formats for ${input.query}` });
+}
+
+function onPremSection(state: OnPremState): BodyElement[] {
+  const title = heading('On-premises object');
+  switch (state.kind) {
+    case 'found':
+      return [title, ...userFacts(state.user)];
+    case 'none':
+      return [title, text('No on-premises user has this value as objectGUID or mS-DS-ConsistencyGuid.', { tone: 'warning' })];
+    case 'several':
+      return [title, ...severalUsers(state.users, state.truncated)];
+    case 'unavailable':
+      return [
+        title,
+        text('The AD object could not be read through the relay; the formats below are converted locally.', {
+          tone: 'warning',
+        }),
+        notice({ tone: 'error', title: state.problem.title, text: state.problem.text, code: state.problem.code }),
+      ];
+    case 'not-configured':
+      return [
+        title,
+        text('On-premises look-up not configured (RELAY_URL and RELAY_KEY are not set); the formats below are converted locally.', {
+          tone: 'warning',
+        }),
+      ];
+  }
+}
+
+function userFacts(user: OnPremUser): BodyElement[] {
+  const rows: [string, string][] = [
+    ['DN', user.dn],
+    ['sAMAccountName', user.samAccountName],
+    ['UPN', user.userPrincipalName ?? '(not set)'],
+    ['Mail', user.mail ?? '(not set)'],
+  ];
+  if (user.displayName) rows.push(['Display name', user.displayName]);
+  rows.push(['Enabled', user.enabled ? 'Yes' : 'No'], ['whenChanged', user.whenChanged ?? '(unknown)']);
+  const out: BodyElement[] = [{ ...facts(rows), id: ELEMENT_IDS.onPremFacts }];
+  if (!user.enabled) out.push(text('This AD account is disabled.', { tone: 'warning' }));
+  return out;
+}
+
+function severalUsers(users: readonly OnPremUser[], truncated: boolean): BodyElement[] {
+  const out: BodyElement[] = [text(`${users.length} on-premises users carry this value:`, { tone: 'warning' })];
+  out.push(facts(users.map((u) => [u.samAccountName, `${u.dn} (effective anchor: ${u.anchor.attribute})`])));
+  if (truncated) out.push(text('More users matched than are shown.', { subtle: true }));
+  out.push(text('Run `guid <sAMAccountName>` for one of them to see its anchors.', { subtle: true }));
+  return out;
+}
+
+const EFFECTIVE_WHY =
+  "This is the value the cloud user's onPremisesImmutableId must hold for Entra Connect to hard-match it.";
+
+function userAnchorSections(user: OnPremUser): BodyElement[] {
+  const effective = user.anchor.attribute;
+  const out: BodyElement[] = [
+    heading('Effective anchor', 'good'),
+    copyRow('ImmutableID', user.anchor.immutableId, { marked: true, id: ELEMENT_IDS.effectiveImmutableId }),
+    text(`Taken from **${effective}**. ${EFFECTIVE_WHY}`, { subtle: true }),
+  ];
+  out.push(...formatRows('objectGUID', parseAnchor(user.objectGuid), effective === 'objectGUID'));
+  if (user.consistencyGuid) {
+    out.push(...formatRows('mS-DS-ConsistencyGuid', parseAnchor(user.consistencyGuid), effective === 'mS-DS-ConsistencyGuid'));
+  } else {
+    out.push(text('mS-DS-ConsistencyGuid is not set on this user.', { subtle: true }));
+  }
+  return out;
+}
+
+function typedAnchorSection(anchor: Anchor): BodyElement[] {
+  return [
+    ...formatRows('objectGUID', anchor, false, 'Formats'),
+    text('Which attribute is the effective anchor shows once the AD object is found.', { subtle: true }),
+  ];
+}
+
+function formatRows(attribute: AnchorAttribute, anchor: Anchor, effective: boolean, title?: string): BodyElement[] {
+  const f = anchorFormats(anchor);
+  const label = title ?? (effective ? `${attribute} (effective anchor)` : attribute);
+  const head = heading(label, effective ? 'good' : 'neutral');
+  if (attribute === 'mS-DS-ConsistencyGuid') head.id = ELEMENT_IDS.consistencyGuid;
+  return [
+    head,
+    copyRow('GUID', f.guid),
+    copyRow('ImmutableID', f.immutableId, { marked: effective }),
+    copyRow('Hex', f.hex),
+    copyRow('LDAP filter', toLdapFilter(anchor, attribute)),
+  ];
+}

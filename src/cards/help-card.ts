@@ -1,0 +1,44 @@
+/** The `help` card: what works now, with examples, and which commands are still to come. */
+import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
+import { card, container, heading, text, type BodyElement } from './card-parts.ts';
+
+/** How a command presents itself in help. Our own words: `usage` and examples are code spans. */
+export interface CommandHelp {
+  /** e.g. `guid <who>` */
+  usage: string;
+  summary: string;
+  examples: readonly string[];
+}
+
+export interface HelpCardInput {
+  sandbox: boolean;
+  commands: readonly CommandHelp[];
+  /** Names the product reserves but this version does not answer yet. */
+  coming: readonly string[];
+}
+
+export function helpCard(input: HelpCardInput): IAdaptiveCard {
+  const body: BodyElement[] = [
+    text('Hardmatch', { size: 'large', weight: 'bolder' }),
+    text('Fixes broken matches between on-premises AD users and Entra ID users. Commands are not case-sensitive; in a channel, @mention the bot first.', {
+      subtle: true,
+    }),
+    heading('Commands'),
+    ...commandList(input.commands),
+  ];
+  if (input.coming.length > 0) {
+    body.push(text(`Coming in a later version: ${input.coming.map((c) => `\`${c}\``).join(', ')}.`, { subtle: true }));
+  }
+  return card(body, { sandbox: input.sandbox, speak: 'Hardmatch commands' });
+}
+
+/** One block per command; also used by error replies that list what can be typed. */
+export function commandList(commands: readonly CommandHelp[]): BodyElement[] {
+  return commands.map((c) => {
+    const items = [text(`\`${c.usage}\``, { weight: 'bolder' }), text(c.summary)];
+    if (c.examples.length > 0) {
+      items.push(text(`Examples: ${c.examples.map((e) => `\`${e}\``).join(' · ')}`, { subtle: true }));
+    }
+    return { ...container(items), spacing: 'medium' };
+  });
+}

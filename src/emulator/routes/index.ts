@@ -1,0 +1,15 @@
+/** Every Graph route the emulator serves; literal paths come before `:param` ones they overlap. */
+import type { Route } from '../http/router.ts';
+import { batchRoutes } from './batch.ts';
+import { deletedItemRoutes } from './deleted-items.ts';
+import { directoryRoutes } from './directory.ts';
+import { groupRoutes } from './groups.ts';
+import { userRoutes } from './users.ts';
+
+export const GRAPH_ROUTES: readonly Route[] = [
+  ...batchRoutes,
+  ...userRoutes,
+  ...deletedItemRoutes,
+  ...directoryRoutes,
+  ...groupRoutes,
+];

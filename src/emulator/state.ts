@@ -1,0 +1,164 @@
+/**
+ * EmulatorState: the emulated tenant. The HTTP routes and the sync simulator both go through
+ * these methods, so Entra's rules hold whichever way a change arrives. Every record returned is a
+ * copy; errors are GraphServiceError (the body Graph would answer).
+ *
+ * Two kinds of writers:
+ * - Graph callers (the bot): `patchUser`, `deleteUser`, `restoreDeletedUser`, `purgeDeletedUser`.
+ * - Entra Connect (the sync simulator): `createSyncedUser`, `updateSyncedUser`, `deleteUser`,
+ *   `hardDeleteUser`; not blocked by the on-premises-mastered rule, subject to the service's
+ *   anchor uniqueness and duplicate-attribute resiliency.
+ */
+import { randomUUID } from 'node:crypto';
+import { foldCase } from './directory-values.ts';
+import { graphErrors } from './graph-errors.ts';
+import { directoryRolesOf, transitiveMembers } from './membership.ts';
+import {
+  copyGroup,
+  copyUser,
+  type DirectoryMember,
+  type DirectoryRoleRecord,
+  type DomainRecord,
+  type GroupRecord,
+  type SyncSettingsRecord,
+  type TenantRecord,
+  type UserRecord,
+} from './model.ts';
+import { hardDeleteUser, purgeDeletedUser, restoreDeletedUser, softDeleteUser, type RestoreOptions } from './recycle-bin.ts';
+import { parseSeed, type SeedInput } from './seed.ts';
+import { DirectoryStore } from './store.ts';
+import { createSyncedUser, updateSyncedUser, type SyncDeps, type SyncedUserAttributes } from './sync-writes.ts';
+import { patchUser, type UserPatch } from './user-writes.ts';
+
+export interface EmulatorStateOptions {
+  /** Clock for deletedDateTime, sync times, provisioning errors. Default: the system clock. */
+  now?: () => Date;
+  /** Randomness in [0, 1) for Entra's `+NNNN` UPN substitutes. Default: Math.random. */
+  random?: () => number;
+  /** Object ids for users the sync simulator creates. Default: crypto.randomUUID. */
+  newId?: () => string;
+}
+
+/** A user holding an anchor, and whether it sits in the recycle bin. */
+export interface AnchorHolder {
+  user: UserRecord;
+  deleted: boolean;
+}
+
+export class EmulatorState {
+  readonly #store: DirectoryStore;
+  readonly #deps: SyncDeps;
+
+  private constructor(store: DirectoryStore, deps: SyncDeps) {
+    this.#store = store;
+    this.#deps = deps;
+  }
+
+  /** Build a tenant from a seed (validated here; throws ConfigError naming bad fields). */
+  static fromSeed(seed: SeedInput, options: EmulatorStateOptions = {}): EmulatorState {
+    return new EmulatorState(new DirectoryStore(parseSeed(seed)), {
+      now: options.now ?? (() => new Date()),
+      random: options.random ?? Math.random,
+      newId: options.newId ?? randomUUID,
+    });
+  }
+
+  get tenant(): TenantRecord {
+    return { ...this.#store.tenant };
+  }
+
+  domains(): DomainRecord[] {
+    return this.#store.domains.map((d) => ({ ...d }));
+  }
+
+  domain(name: string): DomainRecord | undefined {
+    const d = this.#store.domain(name);
+    return d && { ...d };
+  }
+
+  synchronization(): SyncSettingsRecord {
+    const s = this.#store.sync;
+    return { id: s.id, features: { ...s.features } };
+  }
+
+  /** Active users, ordered by object id. */
+  activeUsers(): UserRecord[] {
+    return this.#store.activeUsers().map(copyUser);
+  }
+
+  /** Users in the recycle bin, ordered by object id. */
+  deletedUsers(): UserRecord[] {
+    return this.#store.deletedUsers().map(copyUser);
+  }
+
+  /** An active user by object id or UPN. */
+  activeUser(idOrUpn: string): UserRecord | undefined {
+    const u = this.#store.activeUser(idOrUpn);
+    return u && copyUser(u);
+  }
+
+  deletedUser(id: string): UserRecord | undefined {
+    const u = this.#store.deletedUser(id);
+    return u && copyUser(u);
+  }
+
+  /** Every user, active or soft-deleted, holding this ImmutableID (compared exactly). */
+  usersByImmutableId(immutableId: string): AnchorHolder[] {
+    return [...this.#store.users.values()]
+      .filter((u) => u.onPremisesImmutableId === immutableId)
+      .map((u) => ({ user: copyUser(u), deleted: u.deletedDateTime !== null }));
+  }
+
+  group(id: string): GroupRecord | undefined {
+    const g = this.#store.groups.get(foldCase(id));
+    return g && copyGroup(g);
+  }
+
+  /** Users and groups under a group, nested groups expanded; throws 404 when no such group. */
+  transitiveMembers(groupId: string): DirectoryMember[] {
+    const members = transitiveMembers(this.#store, groupId);
+    if (!members) throw graphErrors.resourceNotFound(groupId);
+    return members;
+  }
+
+  /** The directory roles an active user holds; throws 404 when no such active user. */
+  directoryRolesOf(idOrUpn: string): DirectoryRoleRecord[] {
+    const user = this.#store.activeUser(idOrUpn);
+    if (!user) throw graphErrors.resourceNotFound(idOrUpn);
+    return directoryRolesOf(this.#store, user.id);
+  }
+
+  /** Graph `PATCH /users/{id}`: all of Entra's write rules, all-or-nothing. */
+  patchUser(idOrUpn: string, patch: UserPatch): UserRecord {
+    return patchUser(this.#store, idOrUpn, patch);
+  }
+
+  /** Soft delete (Graph `DELETE /users/{id}`, or a sync deletion): into the recycle bin. */
+  deleteUser(idOrUpn: string): UserRecord {
+    return softDeleteUser(this.#store, idOrUpn, this.#deps.now());
+  }
+
+  restoreDeletedUser(id: string, options: RestoreOptions = {}): UserRecord {
+    return restoreDeletedUser(this.#store, id, options);
+  }
+
+  /** Permanently delete a user from the recycle bin; its ImmutableID becomes free. */
+  purgeDeletedUser(id: string): void {
+    purgeDeletedUser(this.#store, id);
+  }
+
+  /** Remove a user (active or deleted) at once, bypassing the recycle bin. */
+  hardDeleteUser(id: string): void {
+    hardDeleteUser(this.#store, id);
+  }
+
+  /** Entra Connect provisions a new synced user. */
+  createSyncedUser(attrs: SyncedUserAttributes): UserRecord {
+    return createSyncedUser(this.#store, attrs, this.#deps);
+  }
+
+  /** Entra Connect exports AD values onto a user; on a cloud-only user this is the join. */
+  updateSyncedUser(id: string, attrs: Partial<SyncedUserAttributes>): UserRecord {
+    return updateSyncedUser(this.#store, id, attrs, this.#deps);
+  }
+}

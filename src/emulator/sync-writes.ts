@@ -1,0 +1,142 @@
+/**
+ * Writes as Entra Connect makes them (for the sync simulator): not bound by the "on-premises
+ * mastered" rule, but by what the service does to an export:
+ * - an ImmutableID held by any other user (active or soft-deleted) fails the export;
+ * - an unverified UPN suffix (e.g. `.local`) becomes `@<initial>.onmicrosoft.com`;
+ * - duplicate-attribute resiliency: a UPN taken by another user becomes
+ *   `<prefix>+<4 digits>@<initial>.onmicrosoft.com`, a proxy address taken by another object is
+ *   quarantined (dropped); both show in `onPremisesProvisioningErrors` (PropertyConflict).
+ */
+import { domainOf, graphDateTime, localPartOf } from './directory-values.ts';
+import { graphErrors } from './graph-errors.ts';
+import { copyUser, type ProvisioningError, type UserRecord } from './model.ts';
+import { assertAnchorFree, assertImmutableIdFormat } from './rules.ts';
+import type { DirectoryStore } from './store.ts';
+
+/** What Entra Connect exports for a user: the AD values, before the service adjusts them. */
+export interface SyncedUserAttributes {
+  onPremisesImmutableId: string;
+  /** The AD UPN; the cloud UPN may differ (unverified suffix, duplicate). */
+  userPrincipalName: string;
+  displayName: string;
+  mail?: string | null;
+  proxyAddresses?: string[];
+  accountEnabled?: boolean;
+  onPremisesDistinguishedName?: string | null;
+  onPremisesSamAccountName?: string | null;
+}
+
+export interface SyncDeps {
+  now: () => Date;
+  random: () => number;
+  newId: () => string;
+}
+
+export function createSyncedUser(store: DirectoryStore, attrs: SyncedUserAttributes, deps: SyncDeps): UserRecord {
+  const user: UserRecord = {
+    id: deps.newId().toLowerCase(),
+    userPrincipalName: attrs.userPrincipalName,
+    displayName: attrs.displayName,
+    mail: null,
+    proxyAddresses: [],
+    accountEnabled: true,
+    userType: 'Member',
+    onPremisesImmutableId: null,
+    onPremisesSyncEnabled: true,
+    onPremisesLastSyncDateTime: null,
+    onPremisesDistinguishedName: null,
+    onPremisesSamAccountName: null,
+    onPremisesUserPrincipalName: null,
+    onPremisesProvisioningErrors: [],
+    deletedDateTime: null,
+    upnBeforeDeletion: null,
+  };
+  applySyncedAttributes(store, user, attrs, deps);
+  store.users.set(user.id, user);
+  return copyUser(user);
+}
+
+/**
+ * Export AD values onto an existing user. On a cloud-only user this is the join a hard or soft
+ * match performs: it becomes synced and every synced attribute is overwritten from AD.
+ */
+export function updateSyncedUser(
+  store: DirectoryStore,
+  id: string,
+  attrs: Partial<SyncedUserAttributes>,
+  deps: SyncDeps,
+): UserRecord {
+  const user = store.activeUser(id);
+  if (!user) throw graphErrors.resourceNotFound(id);
+  const anchor = attrs.onPremisesImmutableId ?? user.onPremisesImmutableId;
+  if (anchor === null) throw graphErrors.invalidPropertyValue('onPremisesImmutableId');
+  applySyncedAttributes(
+    store,
+    user,
+    {
+      onPremisesImmutableId: anchor,
+      userPrincipalName: attrs.userPrincipalName ?? user.onPremisesUserPrincipalName ?? user.userPrincipalName,
+      displayName: attrs.displayName ?? user.displayName,
+      mail: attrs.mail === undefined ? user.mail : attrs.mail,
+      proxyAddresses: attrs.proxyAddresses ?? user.proxyAddresses,
+      accountEnabled: attrs.accountEnabled ?? user.accountEnabled,
+      onPremisesDistinguishedName: attrs.onPremisesDistinguishedName ?? user.onPremisesDistinguishedName,
+      onPremisesSamAccountName: attrs.onPremisesSamAccountName ?? user.onPremisesSamAccountName,
+    },
+    deps,
+  );
+  return copyUser(user);
+}
+
+function applySyncedAttributes(store: DirectoryStore, user: UserRecord, attrs: SyncedUserAttributes, deps: SyncDeps): void {
+  assertImmutableIdFormat(attrs.onPremisesImmutableId);
+  assertAnchorFree(store, attrs.onPremisesImmutableId, user.id);
+  const occurred = graphDateTime(deps.now());
+  const errors: ProvisioningError[] = [];
+  const upn = resolveUpn(store, user, attrs.userPrincipalName, deps.random);
+  if (upn.conflict) errors.push({ category: 'PropertyConflict', occurredDateTime: occurred, propertyCausingError: 'UserPrincipalName', value: upn.wanted });
+  const proxies: string[] = [];
+  for (const address of attrs.proxyAddresses ?? []) {
+    if (store.proxyHolder(address, user.id)) {
+      errors.push({ category: 'PropertyConflict', occurredDateTime: occurred, propertyCausingError: 'ProxyAddress', value: address });
+    } else proxies.push(address);
+  }
+  user.onPremisesImmutableId = attrs.onPremisesImmutableId;
+  user.userPrincipalName = upn.value;
+  user.onPremisesUserPrincipalName = attrs.userPrincipalName;
+  user.displayName = attrs.displayName;
+  user.mail = attrs.mail ?? null;
+  user.proxyAddresses = proxies;
+  user.accountEnabled = attrs.accountEnabled ?? true;
+  user.onPremisesDistinguishedName = attrs.onPremisesDistinguishedName ?? null;
+  user.onPremisesSamAccountName = attrs.onPremisesSamAccountName ?? null;
+  user.onPremisesSyncEnabled = true;
+  user.onPremisesLastSyncDateTime = occurred;
+  user.onPremisesProvisioningErrors = errors;
+}
+
+interface ResolvedUpn {
+  value: string;
+  /** The UPN the service wanted to give before a conflict (after the suffix rule). */
+  wanted: string;
+  conflict: boolean;
+}
+
+function resolveUpn(store: DirectoryStore, user: UserRecord, adUpn: string, random: () => number): ResolvedUpn {
+  const initial = store.tenant.initialDomain;
+  const verified = store.domain(domainOf(adUpn))?.isVerified === true;
+  const wanted = verified ? adUpn : `${localPartOf(adUpn)}@${initial}`;
+  if (!store.upnHolder(wanted, user.id)) return { value: wanted, wanted, conflict: false };
+  // Still in conflict on a later sync: keep the substitute Entra already gave, as the service does.
+  const previous = user.onPremisesProvisioningErrors.find((e) => e.propertyCausingError === 'UserPrincipalName');
+  if (previous?.value === wanted && user.userPrincipalName !== wanted) return { value: user.userPrincipalName, wanted, conflict: true };
+  // A random start, then every other suffix in turn: terminates even with a constant `random`.
+  const start = Math.floor(random() * 10_000);
+  for (let i = 0; i < 10_000; i++) {
+    const digits = String((start + i) % 10_000).padStart(4, '0');
+    const candidate = `${localPartOf(wanted)}+${digits}@${initial}`;
+    if (!store.upnHolder(candidate, user.id)) return { value: candidate, wanted, conflict: true };
+  }
+  const holder = store.upnHolder(wanted, user.id);
+  throw graphErrors.objectConflict('userPrincipalName', { kind: 'User', id: holder?.id ?? '' });
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { ELEMENT_IDS } from '../../../src/cards/guid-card.ts';
+import { RELAY_NOT_CONFIGURED, runGuid } from '../../../src/bot/commands/guid.ts';
+import { route } from '../../../src/bot/router.ts';
+import { createRegistry } from '../../../src/bot/commands/index.ts';
+import { DirectoryError, InputError, RelayUnavailable } from '../../../src/errors/index.ts';
+import { copyRowValues, findById, visibleText } from '../../support/card-query.ts';
+import { commandDeps, fakeRelay } from '../../support/fakes.ts';
+import { onPremUser } from '../../support/users.ts';
+
+const relayDown = () => fakeRelay(new RelayUnavailable('RELAY_UNAVAILABLE', 'Could not connect to https://relay.contoso.com.'));
+
+describe('guid with an anchor', () => {
+  const vectors = [
+    ['96dcc383-2f6e-4fa2-af15-6b4c1119259a', 'g8Pclm4vok+vFWtMERklmg=='],
+    ['59815f49-920b-4e9d-ad6c-82b53aa4c102', 'SV+BWQuSnU6tbIK1OqTBAg=='],
+    ['02347d41-d494-480c-a212-6e645f458fdb', 'QX00ApTUDEiiEm5kX0WP2w=='],
+  ] as const;
+
+  it.each(vectors)('converts %s ↔ %s both ways while the relay is down', async (guid, immutableId) => {
+    for (const [typed, braces] of [[guid, `{${guid.toUpperCase()}}`], [immutableId, immutableId]] as const) {
+      for (const input of [typed, braces]) {
+        const relay = relayDown();
+        const { card } = await runGuid(input, commandDeps({ relay }));
+        expect(relay.calls).toHaveLength(1);
+        expect(copyRowValues(card, 'GUID')).toEqual([guid]);
+        expect(copyRowValues(card, 'ImmutableID')).toEqual([immutableId]);
+        const text = visibleText(card);
+        expect(text).toContain('The on-premises relay could not be reached');
+        expect(text).toContain('Could not connect to https://relay.contoso.com.');
+        expect(text).toContain('RELAY\\_UNAVAILABLE');
+      }
+    }
+  });
+
+  it('shows the AD object when the relay finds the anchor', async () => {
+    const relay = fakeRelay({ users: [onPremUser()], truncated: false });
+    const { card } = await runGuid('g8Pclm4vok+vFWtMERklmg==', commandDeps({ relay }));
+    expect(relay.calls[0]?.who).toBe('g8Pclm4vok+vFWtMERklmg==');
+    expect(visibleText(card)).toContain('CN=John Doe,OU=Staff,DC=contoso,DC=com');
+    expect(findById(card, ELEMENT_IDS.effectiveImmutableId)).toMatchObject({ text: 'g8Pclm4vok+vFWtMERklmg==' });
+  });
+
+  it('says when no AD user carries the anchor', async () => {
+    const { card } = await runGuid('g8Pclm4vok+vFWtMERklmg==', commandDeps({ relay: fakeRelay({ users: [], truncated: false }) }));
+    expect(visibleText(card)).toContain('No on-premises user has this value');
+    expect(copyRowValues(card, 'GUID')).toEqual(['96dcc383-2f6e-4fa2-af15-6b4c1119259a']);
+  });
+
+  it('converts without a relay and says the look-up is not configured', async () => {
+    const { card } = await runGuid('\\83\\c3\\dc\\96\\6e\\2f\\a2\\4f\\af\\15\\6b\\4c\\11\\19\\25\\9a', commandDeps());
+    expect(visibleText(card)).toContain('On-premises look-up not configured');
+    expect(copyRowValues(card, 'ImmutableID')).toEqual(['g8Pclm4vok+vFWtMERklmg==']);
+  });
+
+  it('refuses a malformed anchor, naming the input, without asking the relay', async () => {
+    const relay = fakeRelay({ users: [], truncated: false });
+    await expect(runGuid('96dcc383-2f6e-4fa2-af15-6b4c111925', commandDeps({ relay }))).rejects.toThrow(InputError);
+    const reply = await route('guid 96dcc383-2f6e-4fa2-af15-6b4c111925', createRegistry(), commandDeps({ relay }));
+    const text = visibleText(reply.card);
+    expect(text).toContain('"96dcc383-2f6e-4fa2-af15-6b4c111925" is not a valid anchor');
+    expect(text).toContain('ANCHOR\\_MALFORMED');
+    expect(relay.calls).toHaveLength(0);
+  });
+});
+
+describe('guid with a name', () => {
+  it('shows the guid card for exactly one user', async () => {
+    const relay = fakeRelay({ users: [onPremUser()], truncated: false });
+    const { card } = await runGuid('jdoe', commandDeps({ relay, sandbox: true }));
+    expect(relay.calls).toEqual([{ who: 'jdoe', limit: undefined }]);
+    expect(findById(card, ELEMENT_IDS.effectiveImmutableId)).toMatchObject({ text: 'g8Pclm4vok+vFWtMERklmg==' });
+    expect(visibleText(card)).toContain('SANDBOX');
+  });
+
+  it('says nobody matches and what to try', async () => {
+    const reply = await route('guid nobody', createRegistry(), commandDeps({ relay: fakeRelay({ users: [], truncated: false }) }));
+    const text = visibleText(reply.card);
+    expect(text).toContain('No on-premises user matches "nobody".');
+    expect(text).toContain('try the UPN, mail address, sAMAccountName or objectGUID');
+    expect(text).toContain('USER\\_NOT\\_FOUND');
+  });
+
+  it('lists several users, says to be specific and notes truncation', async () => {
+    const users = [onPremUser({ samAccountName: 'jsmith' }), onPremUser({ samAccountName: 'jsmith2' })];
+    const { card } = await runGuid('jsmith@contoso.com', commandDeps({ relay: fakeRelay({ users, truncated: true }) }));
+    const text = visibleText(card);
+    expect(text).toContain('More than 2 on-premises users match');
+    expect(text).toContain('jsmith2');
+    expect(text).toContain('guid <sAMAccountName>');
+    expect(text).toContain('Only the first 2 are shown');
+  });
+
+  it('says the relay is not configured', async () => {
+    const { card } = await runGuid('jdoe', commandDeps());
+    const text = visibleText(card);
+    expect(text).toContain(RELAY_NOT_CONFIGURED.title);
+    expect(text).toContain('RELAY\\_URL and RELAY\\_KEY');
+  });
+
+  it('shows a directory error from the relay with its code', async () => {
+    const relay = fakeRelay(new DirectoryError('DIRECTORY_CREDENTIALS', 'The domain controller refused the bind (49).'));
+    const text = visibleText((await route('guid jdoe', createRegistry(), commandDeps({ relay }))).card);
+    expect(text).toContain('DIRECTORY\\_CREDENTIALS');
+    expect(text).toContain('The domain controller refused the bind (49).');
+    expect(text).toContain('LDAP\\_BIND\\_DN');
+  });
+
+  it('shows a relay timeout with its code', async () => {
+    const relay = fakeRelay(new RelayUnavailable('RELAY_TIMEOUT', 'No answer within 10 s.'));
+    const text = visibleText((await route('guid jdoe', createRegistry(), commandDeps({ relay }))).card);
+    expect(text).toContain('RELAY\\_TIMEOUT');
+  });
+
+  it('refuses a name with spaces before asking the relay', async () => {
+    const relay = fakeRelay({ users: [], truncated: false });
+    const text = visibleText((await route('guid john doe', createRegistry(), commandDeps({ relay }))).card);
+    expect(text).toContain('INPUT\\_INVALID');
+    expect(relay.calls).toHaveLength(0);
+  });
+});

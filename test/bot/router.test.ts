@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
+import { createRegistry, type Command, type CommandRegistry } from '../../src/bot/commands/index.ts';
+import { messageText } from '../../src/bot/message-text.ts';
+import { MAX_MESSAGE_LENGTH, parseCommand, route } from '../../src/bot/router.ts';
+import { suggestCommand } from '../../src/bot/suggest.ts';
+import { DirectoryError } from '../../src/errors/index.ts';
+import { visibleText } from '../support/card-query.ts';
+import { commandDeps } from '../support/fakes.ts';
+
+/** A registry whose `guid` records what it was given, so routing is observed, not inferred. */
+function recordingRegistry(): { registry: CommandRegistry; seen: string[] } {
+  const seen: string[] = [];
+  const base = createRegistry();
+  const real = base.commands.get('guid');
+  if (!real) throw new Error('guid not registered');
+  const recorder: Command = {
+    ...real,
+    run: (args) => {
+      seen.push(args);
+      return Promise.resolve({ text: `guid:${args}` });
+    },
+  };
+  return { registry: { commands: new Map([...base.commands, ['guid', recorder]]), coming: base.coming }, seen };
+}
+
+const cardText = (reply: { card?: IAdaptiveCard }): string => visibleText(reply.card);
+
+describe('parseCommand', () => {
+  it('splits the first word from the rest, lower-casing only the command', () => {
+    expect(parseCommand('GUID JDoe')).toEqual({ name: 'guid', args: 'JDoe' });
+    expect(parseCommand('  guid   jdoe  ')).toEqual({ name: 'guid', args: 'jdoe' });
+    expect(parseCommand('help')).toEqual({ name: 'help', args: '' });
+    expect(parseCommand(' \n\t ')).toBeUndefined();
+  });
+});
+
+describe('route', () => {
+  it('matches the command word case-insensitively and passes the argument', async () => {
+    const { registry, seen } = recordingRegistry();
+    await route('GUID jdoe', registry, commandDeps());
+    await route('guid   jdoe', registry, commandDeps());
+    expect(seen).toEqual(['jdoe', 'jdoe']);
+  });
+
+  it('does not treat a longer word as the command', async () => {
+    const { registry, seen } = recordingRegistry();
+    const reply = await route('guidx jdoe', registry, commandDeps());
+    expect(seen).toEqual([]);
+    expect(cardText(reply)).toContain('UNKNOWN\\_COMMAND');
+    expect(cardText(reply)).toContain('Did you mean `guid`?');
+  });
+
+  it('does not find a command in the middle of a sentence', async () => {
+    const { registry, seen } = recordingRegistry();
+    const reply = await route('please guid jdoe', registry, commandDeps());
+    expect(seen).toEqual([]);
+    const text = cardText(reply);
+    expect(text).toContain('"please" is not a Hardmatch command.');
+    expect(text).not.toContain('Did you mean');
+    expect(text).toContain('`guid <who>`');
+  });
+
+  it('answers an empty message with INPUT_EMPTY and the commands', async () => {
+    const text = cardText(await route('   ', createRegistry(), commandDeps()));
+    expect(text).toContain('INPUT\\_EMPTY');
+    expect(text).toContain('`help`');
+    expect(text).toContain('`guid <who>`');
+  });
+
+  it('refuses a message over 2,000 characters without running anything', async () => {
+    const { registry, seen } = recordingRegistry();
+    const long = `guid ${'a'.repeat(MAX_MESSAGE_LENGTH - 4)}`;
+    expect(long).toHaveLength(2001);
+    const text = cardText(await route(long, registry, commandDeps()));
+    expect(seen).toEqual([]);
+    expect(text).toContain('INPUT\\_TOO\\_LONG');
+    expect(text).toContain('2,001 characters; the limit is 2,000');
+    await route(long.slice(0, MAX_MESSAGE_LENGTH), registry, commandDeps());
+    expect(seen).toHaveLength(1);
+  });
+
+  it('says match, status and cancel are not available yet', async () => {
+    for (const name of ['match', 'Status', 'cancel']) {
+      const reply = await route(`${name} jdoe`, createRegistry(), commandDeps());
+      const text = cardText(reply);
+      expect(text).toContain(`"${name.toLowerCase()}" is not available yet in this version`);
+      expect(text).not.toContain('UNKNOWN');
+    }
+  });
+
+  it('answers help with a card listing only working commands', async () => {
+    const text = cardText(await route('help', createRegistry(), commandDeps({ sandbox: true })));
+    expect(text).toContain('`help`');
+    expect(text).toContain('`guid <who>`');
+    expect(text).not.toContain('`match <who>');
+    expect(text).toContain('Coming in a later version: `match`, `status`, `cancel`.');
+    expect(text).toContain('SANDBOX');
+  });
+
+  it('turns a coded error from a command into an error card with its code', async () => {
+    const failing: Command = {
+      name: 'fail',
+      help: { usage: 'fail', summary: '', examples: [] },
+      run: () => Promise.reject(new DirectoryError('DIRECTORY_CREDENTIALS', 'Bind refused.')),
+    };
+    const text = cardText(await route('fail', createRegistry([failing]), commandDeps()));
+    expect(text).toContain('DIRECTORY\\_CREDENTIALS');
+    expect(text).toContain('Bind refused.');
+  });
+
+  it('lets an unexpected error propagate to onTurnError', async () => {
+    const bug: Command = { name: 'bug', help: { usage: 'bug', summary: '', examples: [] }, run: () => Promise.reject(new TypeError('x is undefined')) };
+    await expect(route('bug', createRegistry([bug]), commandDeps())).rejects.toThrow(TypeError);
+  });
+});
+
+describe('suggestCommand', () => {
+  it('suggests close names and nothing for far ones', () => {
+    const known = ['help', 'guid', 'match', 'status', 'cancel'];
+    expect(suggestCommand('hlep', known)).toBe('help');
+    expect(suggestCommand('guid:', known)).toBe('guid');
+    expect(suggestCommand('stauts', known)).toBe('status');
+    expect(suggestCommand('hi', known)).toBeUndefined();
+    expect(suggestCommand('please', known)).toBeUndefined();
+  });
+});
+
+describe('messageText', () => {
+  it("removes the bot's own @mention", () => {
+    const activity = {
+      text: '<at>Hardmatch</at> guid jdoe',
+      recipient: { id: 'bot-1', name: 'Hardmatch' },
+      entities: [{ type: 'mention', text: '<at>Hardmatch</at>', mentioned: { id: 'bot-1', name: 'Hardmatch' } }],
+    };
+    expect(messageText(activity)).toBe('guid jdoe');
+    expect(activity.text).toBe('<at>Hardmatch</at> guid jdoe');
+  });
+
+  it("keeps someone else's mention and copes with no text", () => {
+    const activity = {
+      text: '<at>Alice</at> guid jdoe',
+      recipient: { id: 'bot-1', name: 'Hardmatch' },
+      entities: [{ type: 'mention', text: '<at>Alice</at>', mentioned: { id: 'user-2', name: 'Alice' } }],
+    };
+    expect(messageText(activity)).toBe('<at>Alice</at> guid jdoe');
+    expect(messageText({ recipient: { id: 'bot-1', name: 'x' } })).toBe('');
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { card, escapeMarkdown, SANDBOX_MARKER_ID, text, toneColor } from '../../src/cards/card-parts.ts';
+
+describe('escapeMarkdown', () => {
+  it('makes a markdown link inert', () => {
+    const out = escapeMarkdown('[click](http://evil)');
+    expect(out).toBe('\\[click\\](http://evil)');
+    expect(out).not.toMatch(/(^|[^\\])\[[^\]]*\]\(/);
+  });
+
+  it('escapes emphasis, code, html and autolinks', () => {
+    expect(escapeMarkdown('**bold** _it_ `code` <http://x> ~~s~~ a&amp;b')).toBe(
+      '\\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\<http://x\\> \\~\\~s\\~\\~ a\\&amp;b',
+    );
+  });
+
+  it('escapes existing backslashes so they cannot cancel an escape', () => {
+    expect(escapeMarkdown('\\[x](y)')).toBe('\\\\\\[x\\](y)');
+  });
+
+  it('flattens line breaks so a value cannot open a block', () => {
+    expect(escapeMarkdown('a\n# heading\r\n- item')).toBe('a # heading - item');
+  });
+
+  it('escapes a block marker at the start only', () => {
+    expect(escapeMarkdown('# Admins')).toBe('\\# Admins');
+    expect(escapeMarkdown('- x')).toBe('\\- x');
+    expect(escapeMarkdown('1. first')).toBe('1\\. first');
+    expect(escapeMarkdown('jean-luc.picard@contoso.com')).toBe('jean-luc.picard@contoso.com');
+  });
+
+  it('leaves ordinary DNs and names readable', () => {
+    expect(escapeMarkdown('CN=John Doe,OU=Staff,DC=contoso,DC=com')).toBe('CN=John Doe,OU=Staff,DC=contoso,DC=com');
+  });
+});
+
+describe('card', () => {
+  it('is an Adaptive Card 1.5 with its schema', () => {
+    const c = card([text('hi')], { sandbox: false });
+    expect(c).toMatchObject({ type: 'AdaptiveCard', version: '1.5', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json' });
+  });
+
+  it('puts the SANDBOX marker first only in sandbox mode', () => {
+    const sandboxed = card([text('hi')], { sandbox: true });
+    expect(sandboxed.body?.[0]).toMatchObject({ id: SANDBOX_MARKER_ID, color: 'warning' });
+    expect(String(sandboxed.body?.[0]?.text)).toContain('SANDBOX');
+    expect(JSON.stringify(card([text('hi')], { sandbox: false }))).not.toContain('SANDBOX');
+  });
+
+  it('maps tones to colours in one place', () => {
+    expect([toneColor('good'), toneColor('warning'), toneColor('error'), toneColor('neutral')]).toEqual([
+      'good',
+      'warning',
+      'attention',
+      'default',
+    ]);
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { SANDBOX_MARKER_ID } from '../../src/cards/card-parts.ts';
+import { ERROR_NOTICE_ID, errorCard } from '../../src/cards/error-card.ts';
+import { helpCard } from '../../src/cards/help-card.ts';
+import { noticeCard } from '../../src/cards/notice-card.ts';
+import { findById, visibleText } from '../support/card-query.ts';
+
+const guidHelp = { usage: 'guid <who>', summary: 'Anchor formats.', examples: ['guid jdoe'] };
+
+describe('helpCard', () => {
+  it('lists each command with examples, and the coming ones separately', () => {
+    const text = visibleText(helpCard({ sandbox: false, commands: [guidHelp], coming: ['match', 'status'] }));
+    expect(text).toContain('`guid <who>`');
+    expect(text).toContain('`guid jdoe`');
+    expect(text).toContain('Coming in a later version: `match`, `status`.');
+  });
+
+  it('has no coming line when nothing is coming, and SANDBOX only in sandbox', () => {
+    const c = helpCard({ sandbox: true, commands: [guidHelp], coming: [] });
+    expect(visibleText(c)).not.toContain('Coming');
+    expect(findById(c, SANDBOX_MARKER_ID)).toBeDefined();
+    expect(findById(helpCard({ sandbox: false, commands: [], coming: [] }), SANDBOX_MARKER_ID)).toBeUndefined();
+  });
+});
+
+describe('errorCard', () => {
+  const userText = { code: 'ANCHOR_MALFORMED' as const, title: 'Not a valid GUID', text: '"[x](http://evil)" is not a valid anchor.' };
+
+  it('shows the title, the text and the code, escaped', () => {
+    const c = errorCard(userText, { sandbox: false });
+    const notice = findById(c, ERROR_NOTICE_ID);
+    expect(notice).toBeDefined();
+    const text = visibleText(c);
+    expect(text).toContain('Not a valid GUID');
+    expect(text).toContain('"\\[x\\](http://evil)" is not a valid anchor.');
+    expect(text).toContain('Code: ANCHOR\\_MALFORMED');
+  });
+
+  it('adds a suggestion and the command list when given', () => {
+    const text = visibleText(errorCard(userText, { sandbox: true, suggestion: 'guid', commands: [guidHelp] }));
+    expect(text).toContain('Did you mean `guid`?');
+    expect(text).toContain('`guid <who>`');
+    expect(text).toContain('SANDBOX');
+  });
+});
+
+describe('noticeCard', () => {
+  it('shows title and text with the tone colour', () => {
+    const c = noticeCard({ sandbox: false, tone: 'info', title: 'Not yet', text: 'Later.' });
+    expect(c.body?.[0]).toMatchObject({ type: 'Container' });
+    expect(JSON.stringify(c)).toContain('"color":"accent"');
+    expect(visibleText(c)).toContain('Later.');
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { SANDBOX_MARKER_ID } from '../../src/cards/card-parts.ts';
+import { TRUNCATED_NOTE_ID, usersListCard } from '../../src/cards/users-list-card.ts';
+import { findById, visibleText } from '../support/card-query.ts';
+import { onPremUser } from '../support/users.ts';
+
+const users = [
+  onPremUser({ samAccountName: 'jsmith', userPrincipalName: 'jsmith@contoso.com', dn: 'CN=John Smith,OU=Sales,DC=contoso,DC=com' }),
+  onPremUser({ samAccountName: 'jsmith2', userPrincipalName: null, dn: 'CN=Jane Smith,OU=IT,DC=contoso,DC=com', enabled: false }),
+];
+
+describe('usersListCard', () => {
+  it('lists sAMAccountName, UPN, DN and enabled of each user and says how to be specific', () => {
+    const text = visibleText(usersListCard({ sandbox: false, query: 'Smith', users, truncated: false }));
+    expect(text).toContain('2 on-premises users match "Smith"');
+    for (const s of ['jsmith', 'jsmith@contoso.com', 'CN=John Smith,OU=Sales,DC=contoso,DC=com', 'jsmith2', '(not set)', 'No']) {
+      expect(text).toContain(s);
+    }
+    expect(text).toContain('guid <sAMAccountName>');
+  });
+
+  it('notes truncation only when the list was cut', () => {
+    expect(findById(usersListCard({ sandbox: false, query: 's', users, truncated: false }), TRUNCATED_NOTE_ID)).toBeUndefined();
+    const cut = usersListCard({ sandbox: false, query: 's', users, truncated: true });
+    expect(findById(cut, TRUNCATED_NOTE_ID)).toMatchObject({ text: 'Only the first 2 are shown; narrow the search to see the rest.' });
+    expect(visibleText(cut)).toContain('More than 2 on-premises users match');
+  });
+
+  it('shows SANDBOX only in sandbox mode', () => {
+    expect(findById(usersListCard({ sandbox: true, query: 's', users, truncated: false }), SANDBOX_MARKER_ID)).toBeDefined();
+    expect(findById(usersListCard({ sandbox: false, query: 's', users, truncated: false }), SANDBOX_MARKER_ID)).toBeUndefined();
+  });
+
+  it('escapes markdown in names and in the query', () => {
+    const evil = [onPremUser({ samAccountName: '[click](http://evil)' })];
+    const text = visibleText(usersListCard({ sandbox: false, query: '*x*', users: evil, truncated: false }));
+    expect(text).toContain('\\[click\\](http://evil)');
+    expect(text).toContain('"\\*x\\*"');
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * A stand-in for the Bot Framework connector service (what `serviceUrl` points at): accepts the
+ * calls a bot makes to reply and records their bodies, so tests assert on what users would see.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedCall {
+  method: string;
+  path: string;
+  conversationId: string;
+  /** Set for replies (`POST /v3/conversations/:id/activities/:replyToId`). */
+  replyToId?: string;
+  authorization?: string;
+  body: Record<string, unknown>;
+}
+
+export interface RecordingConnector {
+  /** Base URL to use as the activity's serviceUrl (with a trailing slash, as channels send it). */
+  url: string;
+  calls: RecordedCall[];
+  /** Resolves once at least `count` calls were recorded; rejects after `timeoutMs`. */
+  waitForCalls(count: number, timeoutMs?: number): Promise<RecordedCall[]>;
+  close(): Promise<void>;
+}
+
+const ROUTE = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/?$/;
+
+export async function startRecordingConnector(): Promise<RecordingConnector> {
+  const calls: RecordedCall[] = [];
+  const waiters = new Set<() => void>();
+  const server = createServer((req, res) => {
+    void record(req, res, calls).then(() => {
+      for (const wake of waiters) wake();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    calls,
+    waitForCalls: (count, timeoutMs = 5000) => waitFor(calls, waiters, count, timeoutMs),
+    close: () => closeServer(server),
+  };
+}
+
+async function record(req: IncomingMessage, res: ServerResponse, calls: RecordedCall[]): Promise<void> {
+  const path = new URL(req.url ?? '/', 'http://connector').pathname;
+  const match = ROUTE.exec(path);
+  if (req.method !== 'POST' || !match?.[1]) {
+    reply(res, 404, { error: { code: 'NotFound', message: path } });
+    return;
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+  const call: RecordedCall = { method: req.method, path, conversationId: decodeURIComponent(match[1]), body };
+  if (match[2]) call.replyToId = decodeURIComponent(match[2]);
+  if (req.headers.authorization) call.authorization = req.headers.authorization;
+  calls.push(call);
+  reply(res, 200, { id: `recorded-${calls.length}` });
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify(body));
+}
+
+function waitFor(calls: RecordedCall[], waiters: Set<() => void>, count: number, timeoutMs: number): Promise<RecordedCall[]> {
+  return new Promise((resolve, reject) => {
+    const check = (): boolean => {
+      if (calls.length < count) return false;
+      cleanup();
+      resolve([...calls]);
+      return true;
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`Expected ${count} connector call(s) within ${timeoutMs} ms, got ${calls.length}.`));
+    }, timeoutMs);
+    const wake = (): void => void check();
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      waiters.delete(wake);
+    };
+    waiters.add(wake);
+    check();
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.closeAllConnections();
+    server.close((err) => (err ? reject(err) : resolve()));
+  });
+}
