@@ -2,7 +2,8 @@
  * What the bot's commands need from the outside world, as narrow interfaces. The real
  * implementations (`src/relay-client`) satisfy them structurally; tests pass plain fakes.
  */
-import type { LookupResult } from '../domain/onprem-user.ts';
+import type { CloudEvidence, CloudUser, TenantFacts } from '../domain/cloud.ts';
+import type { LookupResult, OnPremUser } from '../domain/onprem-user.ts';
 import type { Logger } from '../logging/logger.ts';
 
 /** The relay client as commands use it. Throws RelayUnavailable, InputError or DirectoryError. */
@@ -16,5 +17,26 @@ export interface CommandDeps {
   sandbox: boolean;
   /** Undefined when RELAY_URL is not configured: only local conversions work. */
   relay?: RelayClient;
+  /** Undefined when no cloud directory is configured: cards say the cloud check is not configured. */
+  cloud?: CloudDirectory;
   logger: Logger;
+}
+
+/**
+ * The cloud directory as commands use it (Microsoft Graph, or the Entra emulator over HTTP).
+ * Implemented by `src/cloud-directory`. Throws CloudError (Graph's code and message) on failure.
+ */
+export interface CloudDirectory {
+  /** Verified/federated domains, the initial domain and the tenant's sync switches. Independent of AD. */
+  tenantFacts(): Promise<TenantFacts>;
+  /** One cloud user by object id or UPN (active, else deleted); null when there is none. */
+  findUser(idOrUpn: string): Promise<CloudUser | null>;
+  /**
+   * Every cloud object that bears on this AD user, looked up concurrently in as few round trips as
+   * Graph allows: users by UPN, by each SMTP address, by mail, by either anchor (active and in the
+   * recycle bin), then the admin roles of the candidates found.
+   */
+  evidenceFor(onPrem: OnPremUser, context: { tenant: TenantFacts; target?: { requested: string; user: CloudUser | null } }): Promise<CloudEvidence>;
+  /** Users, active and deleted, whose onPremisesImmutableId is this one. */
+  holdersOfAnchor(immutableId: string): Promise<CloudUser[]>;
 }

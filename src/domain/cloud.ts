@@ -1,0 +1,130 @@
+/**
+ * The cloud side as the domain sees it: our own types, independent of Microsoft Graph. The cloud
+ * directory module (`src/cloud-directory`) maps Graph resources onto these; the diagnosis, the
+ * sync simulator's core and the cards only ever see these.
+ */
+
+/** One entry of a user's `onPremisesProvisioningErrors` (duplicate-attribute resiliency). */
+export interface ProvisioningConflict {
+  /** Graph's category, e.g. `PropertyConflict`. */
+  category: string;
+  /** `UserPrincipalName` or `ProxyAddress` (Graph's `propertyCausingError`). */
+  property: string;
+  /** The value that was taken by another object. */
+  value: string;
+  /** ISO 8601, or null when Graph did not say. */
+  occurredDateTime: string | null;
+}
+
+/** An Entra ID user, active or in the recycle bin. */
+export interface CloudUser {
+  /** Object id (GUID text, lower case). */
+  id: string;
+  /** For a deleted user this is the renamed UPN Entra shows (`<id without dashes><UPN>`). */
+  userPrincipalName: string;
+  displayName: string | null;
+  mail: string | null;
+  /** `SMTP:` primary, `smtp:` secondary, as Graph returns them. */
+  proxyAddresses: string[];
+  accountEnabled: boolean | null;
+  /** `onPremisesImmutableId`: base64 of the anchor bytes, or null. */
+  immutableId: string | null;
+  /** `onPremisesSyncEnabled === true`: the user is mastered on-premises ("synced"). */
+  synced: boolean;
+  /** ISO 8601 of the last export from Entra Connect, or null. */
+  lastSyncDateTime: string | null;
+  onPremisesDistinguishedName: string | null;
+  onPremisesSamAccountName: string | null;
+  onPremisesUserPrincipalName: string | null;
+  provisioningErrors: ProvisioningConflict[];
+  /** ISO 8601 while the user sits in the recycle bin (soft-deleted); null when active. */
+  deletedDateTime: string | null;
+  /** Display names of the Entra directory roles the user holds (empty when none, or not looked up). */
+  adminRoles: string[];
+}
+
+/** A cloud object that is not a user but holds an address a user could want (ObjectTypeMismatch). */
+export interface CloudGroup {
+  id: string;
+  displayName: string;
+  mail: string | null;
+  proxyAddresses: string[];
+}
+
+export interface TenantDomain {
+  /** The domain name, lower case. */
+  name: string;
+  verified: boolean;
+  federated: boolean;
+  initial: boolean;
+  default: boolean;
+}
+
+/** Entra Connect's tenant switches (`directory/onPremisesSynchronization` features). */
+export interface SyncSwitches {
+  blockSoftMatchEnabled: boolean;
+  blockCloudObjectTakeoverThroughHardMatchEnabled: boolean;
+  softMatchOnUpnEnabled: boolean;
+}
+
+export interface TenantFacts {
+  /** `<name>.onmicrosoft.com`, lower case. */
+  initialDomain: string;
+  domains: TenantDomain[];
+  switches: SyncSwitches;
+}
+
+/** Why a cloud user was pulled into a diagnosis. A user can have several reasons. */
+export type CandidateReason =
+  /** Its onPremisesImmutableId equals the AD user's effective anchor. */
+  | 'anchor'
+  /** Its onPremisesImmutableId equals the AD user's other anchor (objectGUID vs ConsistencyGuid). */
+  | 'otherAnchor'
+  /** Its UPN equals the AD UPN. */
+  | 'upn'
+  /** Its proxyAddresses hold the AD user's primary SMTP address. */
+  | 'primarySmtp'
+  /** Its proxyAddresses or mail hold another of the AD user's addresses. */
+  | 'address'
+  /** Named by the admin: `match <who> to <cloud user>`. */
+  | 'target';
+
+export interface CloudCandidate {
+  user: CloudUser;
+  reasons: CandidateReason[];
+}
+
+/**
+ * Everything the cloud holds that bears on one AD user: what `match` reads through Graph.
+ * Candidates are deduplicated by object id; active and deleted users are both here.
+ */
+export interface CloudEvidence {
+  candidates: CloudCandidate[];
+  /** Non-user objects (mail-enabled groups, contacts) holding one of the AD user's addresses. */
+  otherObjects: CloudGroup[];
+  /** Present when the admin named a target; `user` null when it does not exist. */
+  target?: { requested: string; user: CloudUser | null };
+  tenant: TenantFacts;
+}
+
+/** The primary SMTP address (`SMTP:` prefix) of a proxyAddresses list, without the prefix. */
+export function primarySmtp(proxyAddresses: readonly string[]): string | null {
+  const primary = proxyAddresses.find((p) => p.startsWith('SMTP:'));
+  return primary ? primary.slice('SMTP:'.length) : null;
+}
+
+/** Every SMTP address (primary and secondary) of a proxyAddresses list, without prefixes. */
+export function smtpAddresses(proxyAddresses: readonly string[]): string[] {
+  return proxyAddresses.filter((p) => /^smtp:/i.test(p)).map((p) => p.slice('smtp:'.length));
+}
+
+/** Case-insensitive comparison as Entra compares UPNs and addresses. */
+export function sameAddress(a: string | null | undefined, b: string | null | undefined): boolean {
+  return a != null && b != null && a.toLowerCase() === b.toLowerCase();
+}
+
+/** The domain part of a UPN or address, lower case ('' when there is none). */
+export function domainOf(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at < 0 ? '' : address.slice(at + 1).toLowerCase();
+}

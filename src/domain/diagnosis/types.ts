@@ -1,0 +1,122 @@
+/**
+ * What `match` shows: findings, the plan, and the predicted next sync. Pure data; the match card
+ * renders it, the approval flow (next issue) stores and executes the plan.
+ * Codes and step kinds are user-visible names from docs/product.md; the README documents each.
+ */
+import type { CloudCandidate, CloudUser } from '../cloud.ts';
+import type { OnPremUser } from '../onprem-user.ts';
+import type { SyncOutcome } from '../sync/types.ts';
+
+export const FINDING_CODES = [
+  'ONPREM_NOT_FOUND',
+  'ONPREM_AMBIGUOUS',
+  'ONPREM_DISABLED',
+  'CONSISTENCY_GUID_DIFFERS',
+  'NO_CLOUD_CANDIDATE',
+  'MULTIPLE_CLOUD_CANDIDATES',
+  'ALREADY_MATCHED',
+  'ANCHOR_SET_NOT_SYNCED',
+  'ANCHOR_HELD_BY_DELETED_USER',
+  'ANCHOR_HELD_BY_OTHER_USER',
+  'TARGET_HAS_OTHER_ANCHOR',
+  'TARGET_IS_SYNCED',
+  'SMTP_CONFLICT',
+  'UPN_CONFLICT',
+  'UPN_WILL_CHANGE',
+  'UPN_SUFFIX_UNVERIFIED',
+  'FEDERATED_DOMAIN',
+  'TARGET_HAS_ADMIN_ROLE',
+  'HARD_MATCH_TAKEOVER_BLOCKED',
+  'SOFT_MATCH_BLOCKED',
+  'PROVISIONING_ERRORS',
+] as const;
+export type FindingCode = (typeof FINDING_CODES)[number];
+
+export type Severity = 'blocker' | 'warning' | 'info';
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  /** One line: what is wrong (or right), in an admin's words. */
+  title: string;
+  /** The facts that show it: attribute values, object ids, UPNs. Plain text, one fact per entry. */
+  evidence: string[];
+  /** What to do about it; names the plan step that does it when there is one. */
+  remedy: string;
+  /** Object ids of the cloud users this finding is about (for the card to cross-reference). */
+  userIds: string[];
+}
+
+export const STEP_KINDS = [
+  'PURGE_DELETED_USER',
+  'CLEAR_ANCHOR',
+  'RENAME_UPN_TEMPORARILY',
+  'SET_ANCHOR',
+  'MANUAL',
+  'TRIGGER_DELTA_SYNC',
+  'VERIFY_JOINED',
+] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+/** A user a step acts on, as it was when the plan was made. */
+export interface StepSubject {
+  userId: string;
+  userPrincipalName: string;
+}
+
+interface StepBase {
+  /** 1-based position in the plan. */
+  number: number;
+  /** True only for PURGE_DELETED_USER: nothing can bring the object back. */
+  irreversible: boolean;
+  /** One line the card shows, e.g. "Set onPremisesImmutableId of jdoe@contoso.com to 3Hji…". */
+  description: string;
+}
+
+export type PlanStep = StepBase &
+  (
+    | { kind: 'PURGE_DELETED_USER'; subject: StepSubject; immutableId: string | null }
+    | { kind: 'CLEAR_ANCHOR'; subject: StepSubject; previous: string }
+    | { kind: 'RENAME_UPN_TEMPORARILY'; subject: StepSubject; from: string; to: string }
+    | { kind: 'SET_ANCHOR'; subject: StepSubject; immutableId: string; previous: string | null }
+    /** Only a person can do it (on-prem); the approval flow waits for "Done". */
+    | { kind: 'MANUAL'; instruction: string }
+    | { kind: 'TRIGGER_DELTA_SYNC' }
+    | { kind: 'VERIFY_JOINED'; subject: StepSubject; immutableId: string; timeoutSeconds: number }
+  );
+
+export interface Plan {
+  /** The cloud user that should end up joined to the AD user, when there is one. */
+  target: CloudUser | null;
+  steps: PlanStep[];
+  /** True when nothing needs doing (already matched, healthy). */
+  nothingToDo: boolean;
+  /**
+   * Set when no plan can fix it without a decision only a person can make (e.g. which of several
+   * candidates is the right one): says what to type or do. `steps` is then empty.
+   */
+  blockedReason?: string;
+}
+
+export interface SyncPrediction {
+  /** What the next delta sync does if nothing is changed. */
+  now: SyncOutcome;
+  /** What it does once the plan's steps before TRIGGER_DELTA_SYNC are done; absent without a plan. */
+  afterPlan?: SyncOutcome;
+  /** Plain words for both, for the card. */
+  nowText: string;
+  afterPlanText?: string;
+}
+
+export interface Diagnosis {
+  /** What the admin typed. */
+  who: string;
+  onPrem: OnPremUser | null;
+  /** Every cloud user considered, active first, then deleted. */
+  candidates: CloudCandidate[];
+  /** Blockers first, then warnings, then info. */
+  findings: Finding[];
+  plan: Plan;
+  /** Absent when the AD user is unknown or ambiguous. */
+  prediction?: SyncPrediction;
+}
