@@ -22,6 +22,10 @@ export type ErrorCode =
   | 'DIRECTORY_BASE_DN'
   | 'DIRECTORY_TIMEOUT'
   | 'DIRECTORY_FAILED'
+  | 'CLOUD_REQUEST_FAILED'
+  | 'CLOUD_THROTTLED'
+  | 'CLOUD_UNAVAILABLE'
+  | 'CLOUD_AUTH_FAILED'
   | 'INTERNAL';
 
 export class HardmatchError extends Error {
@@ -102,6 +106,30 @@ export class DirectoryError extends HardmatchError {
     options: { cause?: unknown; details?: Record<string, string | number> } = {},
   ) {
     super(code, message, options);
+  }
+}
+
+/**
+ * Microsoft Graph (or the Entra emulator) refused or failed a request. `graphCode` and
+ * `graphMessage` are Graph's own `error.code` and `error.message`, shown to the admin as they are.
+ */
+export class CloudError extends HardmatchError {
+  readonly status: number | null;
+  readonly graphCode: string | null;
+  readonly graphMessage: string | null;
+
+  constructor(
+    code: 'CLOUD_REQUEST_FAILED' | 'CLOUD_THROTTLED' | 'CLOUD_UNAVAILABLE' | 'CLOUD_AUTH_FAILED',
+    message: string,
+    options: { cause?: unknown; status?: number | null; graphCode?: string | null; graphMessage?: string | null } = {},
+  ) {
+    const details: Record<string, string | number> = {};
+    if (options.status != null) details.status = options.status;
+    if (options.graphCode) details.graphCode = options.graphCode;
+    super(code, message, { cause: options.cause, details });
+    this.status = options.status ?? null;
+    this.graphCode = options.graphCode ?? null;
+    this.graphMessage = options.graphMessage ?? null;
   }
 }
 

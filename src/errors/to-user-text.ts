@@ -43,6 +43,22 @@ const NEXT_STEP: Record<ErrorCode, { title: string; next: string }> = {
     title: 'Request not authenticated',
     next: 'Sign requests with the shared RELAY_KEY and a current timestamp.',
   },
+  CLOUD_REQUEST_FAILED: {
+    title: 'Microsoft Graph refused the request',
+    next: 'The Graph error code above says why; check the bot\'s Graph permissions (User.ReadWrite.All, User.DeleteRestore.All, Domain.Read.All, OnPremDirectorySynchronization.Read.All, GroupMember.Read.All, RoleManagement.Read.Directory).',
+  },
+  CLOUD_THROTTLED: {
+    title: 'Microsoft Graph is throttling the bot',
+    next: 'Hardmatch already waited as long as Graph asked (Retry-After); try again in a minute.',
+  },
+  CLOUD_UNAVAILABLE: {
+    title: 'Microsoft Graph could not be reached',
+    next: 'Check GRAPH_BASE_URL and the bot\'s outbound network; Graph may also be having an outage (see the Microsoft 365 service health page).',
+  },
+  CLOUD_AUTH_FAILED: {
+    title: 'The bot could not sign in to Microsoft Graph',
+    next: 'Check the managed identity, or AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH), and that admin consent was granted.',
+  },
   DIRECTORY_DNS: { title: 'Domain controller name not found', next: 'Check the host name in LDAP_URL.' },
   DIRECTORY_UNREACHABLE: {
     title: 'Domain controller unreachable',
