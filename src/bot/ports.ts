@@ -40,3 +40,16 @@ export interface CloudDirectory {
   /** Users, active and deleted, whose onPremisesImmutableId is this one. */
   holdersOfAnchor(immutableId: string): Promise<CloudUser[]>;
 }
+
+/**
+ * The writes a plan's automated steps make through Graph. Only the approval flow's executor uses
+ * them (never a command directly). Throws CloudError with Graph's code and message.
+ */
+export interface CloudWriter {
+  /** PATCH /users/{id} `onPremisesImmutableId` (null clears it). */
+  setImmutableId(userId: string, immutableId: string | null): Promise<void>;
+  /** PATCH /users/{id} `userPrincipalName`. */
+  setUserPrincipalName(userId: string, userPrincipalName: string): Promise<void>;
+  /** DELETE /directory/deletedItems/{id}: permanent, cannot be undone. */
+  purgeDeletedUser(userId: string): Promise<void>;
+}
