@@ -1,9 +1,13 @@
 /**
  * Production entry point (`npm run bot`): configuration from the environment (and `.env`), the
- * relay client when RELAY_URL is set, the bot behind restify. The sandbox is `npm start`.
+ * relay client when RELAY_URL is set, the cloud directory (Microsoft Graph, always configured in
+ * production: DefaultAzureCredential finds the managed identity or the AZURE_* variables), the bot
+ * behind restify. The sandbox is `npm start`.
  */
+import { DefaultAzureCredential } from '@azure/identity';
 import dotenv from 'dotenv';
 import { createBot } from './bot/create-bot.ts';
+import { createCloudDirectory } from './cloud-directory/index.ts';
 import { loadConfig } from './config/load-config.ts';
 import { createLogger } from './logging/logger.ts';
 import { createRelayClient } from './relay-client/relay-client.ts';
@@ -17,11 +21,16 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger({ level: config.logLevel, name: 'hardmatch-bot' });
   const relay = config.relay ? createRelayClient(config.relay, { logger }) : undefined;
-  if (!relay) logger.warn('RELAY_URL is not set: `guid` converts GUIDs and ImmutableIDs but cannot look users up by name');
-  const bot = createBot({ sandbox: false, logger, ...(relay ? { relay } : {}) });
+  if (!relay) logger.warn('RELAY_URL is not set: `guid` converts GUIDs and ImmutableIDs but cannot look users up by name, and `match` cannot run');
+  // The credential is only used at the first Graph call; a missing identity shows as CLOUD_AUTH_FAILED on the card.
+  const cloud = createCloudDirectory({ graphBaseUrl: config.graphBaseUrl, credential: new DefaultAzureCredential(), logger });
+  const bot = createBot({ sandbox: false, logger, cloud, ...(relay ? { relay } : {}) });
   const server = createServer({ config, logger, bot, version: BOT_VERSION });
   const url = await server.listen(config.port);
-  logger.info({ url, version: BOT_VERSION, relay: config.relay?.url ?? null, tenantId: config.tenantId ?? null }, 'hardmatch bot listening');
+  logger.info(
+    { url, version: BOT_VERSION, relay: config.relay?.url ?? null, graph: config.graphBaseUrl, tenantId: config.tenantId ?? null },
+    'hardmatch bot listening',
+  );
   onShutdown(
     () => server.close(),
     (message, err) => (err ? logger.error({ err }, message) : logger.info(message)),

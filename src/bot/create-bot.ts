@@ -2,7 +2,7 @@
 import type { Logger } from '../logging/logger.ts';
 import { createRegistry, type CommandRegistry } from './commands/index.ts';
 import { HardmatchBot } from './hardmatch-bot.ts';
-import type { RelayClient } from './ports.ts';
+import type { CloudDirectory, RelayClient } from './ports.ts';
 import { route } from './router.ts';
 
 export interface CreateBotOptions {
@@ -10,6 +10,8 @@ export interface CreateBotOptions {
   logger: Logger;
   /** Omit when RELAY_URL is not configured. */
   relay?: RelayClient;
+  /** Omit when no cloud directory is configured (`match` and the guid card then say so). */
+  cloud?: CloudDirectory;
   /** Defaults to every command of this version. */
   registry?: CommandRegistry;
 }
@@ -20,6 +22,7 @@ export function createBot(options: CreateBotOptions): HardmatchBot {
     sandbox: options.sandbox,
     logger: options.logger,
     ...(options.relay ? { relay: options.relay } : {}),
+    ...(options.cloud ? { cloud: options.cloud } : {}),
   };
   return new HardmatchBot({ route: (text) => route(text, registry, deps) });
 }

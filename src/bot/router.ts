@@ -8,6 +8,7 @@ import { noticeCard } from '../cards/notice-card.ts';
 import { InputError, isHardmatchError, toUserText } from '../errors/index.ts';
 import type { CommandRegistry } from './commands/index.ts';
 import type { CommandDeps } from './ports.ts';
+import { problemOf } from './problem-of.ts';
 import { cardReply, type Reply } from './reply.ts';
 import { suggestCommand } from './suggest.ts';
 
@@ -55,9 +56,9 @@ async function runCommand(run: () => Promise<Reply>, deps: CommandDeps): Promise
   try {
     return await run();
   } catch (err) {
-    // Our own coded errors are expected outcomes (bad input, relay down); bugs go to onTurnError.
+    // Our own coded errors are expected outcomes (bad input, relay down, Graph refused); bugs go to onTurnError.
     if (!isHardmatchError(err)) throw err;
-    return cardReply(errorCard(toUserText(err), { sandbox: deps.sandbox }));
+    return cardReply(errorCard(problemOf(err), { sandbox: deps.sandbox }));
   }
 }
 

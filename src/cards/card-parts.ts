@@ -53,6 +53,21 @@ export function escapeMarkdown(value: string): string {
   return inline.replace(/^(\s*)([#>+=-])/, '$1\\$2').replace(/^(\s*\d+)([.)])/, '$1\\$2');
 }
 
+/**
+ * A command the admin can type, as an inline code span (`match jdoe`). Inside a code span markdown
+ * is not interpreted, so the value needs no escaping there, as long as it cannot close the span;
+ * a value with a backtick or a line break is shown escaped instead, without the span.
+ */
+export function codeSpan(value: string): string {
+  if (/[`\r\n\u2028\u2029]/.test(value)) return escapeMarkdown(value);
+  return `\`${value}\``;
+}
+
+/** "1 step", "3 steps": our own words, never user input. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** Our own words: trusted markdown (e.g. `code` spans), never containing user input. */
 export function text(
   value: string,

@@ -1,8 +1,11 @@
-/** A reply for anything that went wrong: the `toUserText` words and the stable code. */
+/**
+ * A reply for anything that went wrong: the `toUserText` words, the stable code and, for a
+ * Microsoft Graph failure, Graph's own error code.
+ */
 import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
-import type { UserText } from '../errors/index.ts';
-import { card, heading, notice, text, type BodyElement } from './card-parts.ts';
+import { card, heading, text, type BodyElement } from './card-parts.ts';
 import { commandList, type CommandHelp } from './help-card.ts';
+import { problemNotice, type Problem } from './problem.ts';
 
 export interface ErrorCardOptions {
   sandbox: boolean;
@@ -14,13 +17,12 @@ export interface ErrorCardOptions {
 
 export const ERROR_NOTICE_ID = 'error-notice';
 
-export function errorCard(userText: UserText, options: ErrorCardOptions): IAdaptiveCard {
-  const body: BodyElement[] = [
-    { ...notice({ tone: 'error', title: userText.title, text: userText.text, code: userText.code }), id: ERROR_NOTICE_ID },
-  ];
+/** `problem` is a UserText, optionally with Graph's own error code (see problem.ts). */
+export function errorCard(problem: Problem, options: ErrorCardOptions): IAdaptiveCard {
+  const body: BodyElement[] = [problemNotice(problem, { id: ERROR_NOTICE_ID })];
   if (options.suggestion) body.push(text(`Did you mean \`${options.suggestion}\`?`, { weight: 'bolder' }));
   if (options.commands && options.commands.length > 0) {
     body.push(heading('Commands'), ...commandList(options.commands));
   }
-  return card(body, { sandbox: options.sandbox, speak: userText.title });
+  return card(body, { sandbox: options.sandbox, speak: problem.title });
 }

@@ -4,9 +4,11 @@
  */
 import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
 import { anchorFormats, parseAnchor, toLdapFilter, type Anchor } from '../domain/anchors.ts';
+import type { CloudUser } from '../domain/cloud.ts';
 import type { AnchorAttribute, OnPremUser } from '../domain/onprem-user.ts';
 import type { UserText } from '../errors/index.ts';
-import { card, copyRow, escapeMarkdown, facts, heading, notice, text, type BodyElement } from './card-parts.ts';
+import { card, container, copyRow, escapeMarkdown, facts, heading, notice, text, type BodyElement } from './card-parts.ts';
+import { problemNotice, type Problem } from './problem.ts';
 
 /** What the relay said about the on-prem side of this look-up. */
 export type OnPremState =
@@ -18,6 +20,17 @@ export type OnPremState =
   | { kind: 'unavailable'; problem: UserText }
   | { kind: 'not-configured' };
 
+/** Who in the cloud holds one ImmutableID, or why that could not be read. */
+export interface AnchorHolders {
+  immutableId: string;
+  /** Which value this is, e.g. `effective anchor, objectGUID` or `the value you typed`. */
+  label: string;
+  result: { kind: 'holders'; users: CloudUser[] } | { kind: 'failed'; problem: Problem };
+}
+
+/** The cloud section: one entry per ImmutableID checked, or not configured (no Graph). */
+export type CloudState = { kind: 'not-configured' } | { kind: 'checked'; anchors: AnchorHolders[] };
+
 export interface GuidCardInput {
   sandbox: boolean;
   /** What the admin typed after `guid`. */
@@ -25,6 +38,8 @@ export interface GuidCardInput {
   /** The anchor the admin typed, when they typed one (shown when no single AD user was found). */
   typed?: Anchor;
   onPrem: OnPremState;
+  /** Defaults to not configured. */
+  cloud?: CloudState;
 }
 
 export const CLOUD_NOT_CONFIGURED =
@@ -34,7 +49,11 @@ export const ELEMENT_IDS = {
   effectiveImmutableId: 'effective-immutable-id',
   onPremFacts: 'onprem-facts',
   consistencyGuid: 'consistency-guid',
+  cloud: 'cloud',
+  cloudHolder: (id: string) => `cloud-holder-${id}`,
 } as const;
+
+export const CLOUD_CHECK_FAILED = 'The cloud check failed, so which cloud users hold this ImmutableID is unknown; the on-premises part above is unaffected.';
 
 export function guidCard(input: GuidCardInput): IAdaptiveCard {
   const body: BodyElement[] = [text(`guid: ${escapeMarkdown(input.query)}`, { size: 'large', weight: 'bolder' })];
@@ -44,7 +63,7 @@ export function guidCard(input: GuidCardInput): IAdaptiveCard {
   } else if (input.typed) {
     body.push(...typedAnchorSection(input.typed));
   }
-  body.push(heading('Cloud'), text(CLOUD_NOT_CONFIGURED, { subtle: true }));
+  body.push(...cloudSection(input.cloud ?? { kind: 'not-configured' }));
   return card(body, { sandbox: input.sandbox, speak: `Anchor formats for ${input.query}` });
 }
 
@@ -135,4 +154,38 @@ function formatRows(attribute: AnchorAttribute, anchor: Anchor, effective: boole
     copyRow('Hex', f.hex),
     copyRow('LDAP filter', toLdapFilter(anchor, attribute)),
   ];
+}
+
+function cloudSection(state: CloudState): BodyElement[] {
+  const title = { ...heading('Cloud'), id: ELEMENT_IDS.cloud };
+  if (state.kind === 'not-configured') return [title, text(CLOUD_NOT_CONFIGURED, { subtle: true })];
+  return [title, ...state.anchors.flatMap(holdersBlock)];
+}
+
+function holdersBlock(entry: AnchorHolders): BodyElement[] {
+  // The ImmutableID was computed from 16 bytes (base64 only), so it is safe in a code span.
+  const out: BodyElement[] = [text(`Holders of \`${entry.immutableId}\` (${escapeMarkdown(entry.label)}):`, { weight: 'bolder' })];
+  if (entry.result.kind === 'failed') {
+    out.push(text(CLOUD_CHECK_FAILED, { tone: 'warning' }), problemNotice(entry.result.problem));
+    return out;
+  }
+  const users = entry.result.users;
+  if (users.length === 0) {
+    out.push(text('No cloud user, active or in the recycle bin, holds this ImmutableID.', { subtle: true }));
+    return out;
+  }
+  const active = users.filter((u) => !u.deletedDateTime);
+  const deleted = users.filter((u) => u.deletedDateTime);
+  for (const user of [...active, ...deleted]) out.push(holderBlock(user));
+  return out;
+}
+
+function holderBlock(user: CloudUser): BodyElement {
+  const rows: [string, string][] = [
+    ['Object id', user.id],
+    ['Sync', user.synced ? `Synced${user.onPremisesDistinguishedName ? `, joined to ${user.onPremisesDistinguishedName}` : ''}` : 'Cloud-only'],
+    ['Deleted', user.deletedDateTime ? `Yes, in the recycle bin since ${user.deletedDateTime}` : 'No (active)'],
+  ];
+  const name = text(escapeMarkdown(user.userPrincipalName), { weight: 'bolder', ...(user.deletedDateTime ? { tone: 'warning' as const } : {}) });
+  return { ...container([name, facts(rows)], { id: ELEMENT_IDS.cloudHolder(user.id) }), spacing: 'small' };
 }

@@ -20,6 +20,12 @@ const schema = z
     RELAY_TIMEOUT_MS: positiveMs(10_000),
     AZURE_RELAY_KEY_NAME: z.string().optional(),
     AZURE_RELAY_KEY: z.string().optional(),
+    // Read by @azure/identity's DefaultAzureCredential itself; validated here only so a wrong
+    // combination is reported at start-up, naming the variables, instead of at the first Graph call.
+    AZURE_TENANT_ID: z.string().optional(),
+    AZURE_CLIENT_ID: z.string().optional(),
+    AZURE_CLIENT_SECRET: z.string().optional(),
+    AZURE_CLIENT_CERTIFICATE_PATH: z.string().optional(),
   })
   .superRefine((v, ctx) => {
     const need = (cond: boolean, path: string, message: string): void => {
@@ -38,6 +44,21 @@ const schema = z
       `required when MicrosoftAppType is ${v.MicrosoftAppType}`,
     );
     need(v.MicrosoftAppType === 'SingleTenant' && !v.MicrosoftAppPassword, 'MicrosoftAppPassword', 'required when MicrosoftAppType is SingleTenant');
+    need(
+      Boolean(v.AZURE_CLIENT_SECRET) && Boolean(v.AZURE_CLIENT_CERTIFICATE_PATH),
+      'AZURE_CLIENT_CERTIFICATE_PATH',
+      'set either AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, not both',
+    );
+    need(
+      Boolean(v.AZURE_CLIENT_SECRET || v.AZURE_CLIENT_CERTIFICATE_PATH) && !v.AZURE_TENANT_ID,
+      'AZURE_TENANT_ID',
+      'required with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH: the Entra tenant id of the app registration',
+    );
+    need(
+      Boolean(v.AZURE_CLIENT_SECRET || v.AZURE_CLIENT_CERTIFICATE_PATH) && !v.AZURE_CLIENT_ID,
+      'AZURE_CLIENT_ID',
+      'required with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH: the client id of the app registration',
+    );
     need(Boolean(v.MicrosoftAppId) && !v.MicrosoftAppType, 'MicrosoftAppType', 'required with MicrosoftAppId (UserAssignedMSI or SingleTenant)');
   }, ALWAYS);
 

@@ -5,8 +5,8 @@
  *
  * Two kinds of writers:
  * - Graph callers (the bot): `patchUser`, `deleteUser`, `restoreDeletedUser`, `purgeDeletedUser`.
- * - Entra Connect (the sync simulator): `createSyncedUser`, `updateSyncedUser`, `deleteUser`,
- *   `hardDeleteUser`; not blocked by the on-premises-mastered rule, subject to the service's
+ * - Entra Connect (the sync simulator): `createSyncedUser`, `updateSyncedUser`, `restoreSyncedUser`,
+ *   `deleteUser`, `hardDeleteUser`; not blocked by the on-premises-mastered rule, subject to the service's
  *   anchor uniqueness and duplicate-attribute resiliency.
  */
 import { randomUUID } from 'node:crypto';
@@ -27,7 +27,7 @@ import {
 import { hardDeleteUser, purgeDeletedUser, restoreDeletedUser, softDeleteUser, type RestoreOptions } from './recycle-bin.ts';
 import { parseSeed, type SeedInput } from './seed.ts';
 import { DirectoryStore } from './store.ts';
-import { createSyncedUser, updateSyncedUser, type SyncDeps, type SyncedUserAttributes } from './sync-writes.ts';
+import { createSyncedUser, restoreSyncedUser, updateSyncedUser, type SyncDeps, type SyncedUserAttributes } from './sync-writes.ts';
 import { patchUser, type UserPatch } from './user-writes.ts';
 
 export interface EmulatorStateOptions {
@@ -109,6 +109,16 @@ export class EmulatorState {
       .map((u) => ({ user: copyUser(u), deleted: u.deletedDateTime !== null }));
   }
 
+  /** Every group, ordered by object id (mail-enabled ones hold addresses a user may want). */
+  groups(): GroupRecord[] {
+    return [...this.#store.groups.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(copyGroup);
+  }
+
+  /** The tenant's clock: what sync times and deletion times are stamped with. */
+  now(): Date {
+    return this.#deps.now();
+  }
+
   group(id: string): GroupRecord | undefined {
     const g = this.#store.groups.get(foldCase(id));
     return g && copyGroup(g);
@@ -126,6 +136,20 @@ export class EmulatorState {
     const user = this.#store.activeUser(idOrUpn);
     if (!user) throw graphErrors.resourceNotFound(idOrUpn);
     return directoryRolesOf(this.#store, user.id);
+  }
+
+  /**
+   * An admin assigns or removes a directory role (the portal, or Graph's
+   * `POST|DELETE /directoryRoles/{id}/members`); 404 when the role or the active user is unknown.
+   */
+  setDirectoryRoleMember(roleIdOrName: string, userIdOrUpn: string, member: boolean): void {
+    const key = roleIdOrName.toLowerCase();
+    const role = [...this.#store.roles.values()].find((r) => r.id === key || r.displayName.toLowerCase() === key);
+    if (!role) throw graphErrors.resourceNotFound(roleIdOrName);
+    const user = this.#store.activeUser(userIdOrUpn);
+    if (!user) throw graphErrors.resourceNotFound(userIdOrUpn);
+    const others = role.members.filter((m) => m !== user.id);
+    role.members = member ? [...others, user.id] : others;
   }
 
   /** Graph `PATCH /users/{id}`: all of Entra's write rules, all-or-nothing. */
@@ -160,5 +184,10 @@ export class EmulatorState {
   /** Entra Connect exports AD values onto a user; on a cloud-only user this is the join. */
   updateSyncedUser(id: string, attrs: Partial<SyncedUserAttributes>): UserRecord {
     return updateSyncedUser(this.#store, id, attrs, this.#deps);
+  }
+
+  /** Entra Connect brings a soft-deleted synced user back (its AD object is in scope again) and exports onto it. */
+  restoreSyncedUser(id: string, attrs: SyncedUserAttributes): UserRecord {
+    return restoreSyncedUser(this.#store, id, attrs, this.#deps);
   }
 }

@@ -5,9 +5,11 @@
  * - an unverified UPN suffix (e.g. `.local`) becomes `@<initial>.onmicrosoft.com`;
  * - duplicate-attribute resiliency: a UPN taken by another user becomes
  *   `<prefix>+<4 digits>@<initial>.onmicrosoft.com`, a proxy address taken by another object is
- *   quarantined (dropped); both show in `onPremisesProvisioningErrors` (PropertyConflict).
+ *   quarantined (dropped); both show in `onPremisesProvisioningErrors` (PropertyConflict), and a
+ *   conflict that lasts keeps the time it first occurred;
+ * - a soft-deleted synced user whose AD object comes back is restored by the export itself.
  */
-import { domainOf, graphDateTime, localPartOf } from './directory-values.ts';
+import { domainOf, graphDateTime, localPartOf, sameText } from './directory-values.ts';
 import { graphErrors } from './graph-errors.ts';
 import { copyUser, type ProvisioningError, type UserRecord } from './model.ts';
 import { assertAnchorFree, assertImmutableIdFormat } from './rules.ts';
@@ -88,18 +90,39 @@ export function updateSyncedUser(
   return copyUser(user);
 }
 
+/**
+ * Entra Connect brings back a soft-deleted synced user whose AD object is in scope again: the
+ * export restores it and writes the AD values under the export rules (a UPN or proxy address taken
+ * meanwhile is substituted or quarantined, not refused as a Graph restore would refuse it).
+ * Group and role links were kept in the recycle bin, so they come back too.
+ */
+export function restoreSyncedUser(store: DirectoryStore, id: string, attrs: SyncedUserAttributes, deps: SyncDeps): UserRecord {
+  const user = store.deletedUser(id);
+  if (!user) throw graphErrors.resourceNotFound(id);
+  const before = { deletedDateTime: user.deletedDateTime, userPrincipalName: user.userPrincipalName, upnBeforeDeletion: user.upnBeforeDeletion };
+  user.deletedDateTime = null;
+  user.userPrincipalName = user.upnBeforeDeletion ?? user.userPrincipalName;
+  user.upnBeforeDeletion = null;
+  try {
+    applySyncedAttributes(store, user, attrs, deps);
+  } catch (err) {
+    Object.assign(user, before);
+    throw err;
+  }
+  return copyUser(user);
+}
+
 function applySyncedAttributes(store: DirectoryStore, user: UserRecord, attrs: SyncedUserAttributes, deps: SyncDeps): void {
   assertImmutableIdFormat(attrs.onPremisesImmutableId);
   assertAnchorFree(store, attrs.onPremisesImmutableId, user.id);
-  const occurred = graphDateTime(deps.now());
+  const now = graphDateTime(deps.now());
   const errors: ProvisioningError[] = [];
   const upn = resolveUpn(store, user, attrs.userPrincipalName, deps.random);
-  if (upn.conflict) errors.push({ category: 'PropertyConflict', occurredDateTime: occurred, propertyCausingError: 'UserPrincipalName', value: upn.wanted });
+  if (upn.conflict) errors.push(propertyConflict(user, 'UserPrincipalName', upn.wanted, now));
   const proxies: string[] = [];
   for (const address of attrs.proxyAddresses ?? []) {
-    if (store.proxyHolder(address, user.id)) {
-      errors.push({ category: 'PropertyConflict', occurredDateTime: occurred, propertyCausingError: 'ProxyAddress', value: address });
-    } else proxies.push(address);
+    if (store.proxyHolder(address, user.id)) errors.push(propertyConflict(user, 'ProxyAddress', address, now));
+    else proxies.push(address);
   }
   user.onPremisesImmutableId = attrs.onPremisesImmutableId;
   user.userPrincipalName = upn.value;
@@ -111,8 +134,14 @@ function applySyncedAttributes(store: DirectoryStore, user: UserRecord, attrs: S
   user.onPremisesDistinguishedName = attrs.onPremisesDistinguishedName ?? null;
   user.onPremisesSamAccountName = attrs.onPremisesSamAccountName ?? null;
   user.onPremisesSyncEnabled = true;
-  user.onPremisesLastSyncDateTime = occurred;
+  user.onPremisesLastSyncDateTime = now;
   user.onPremisesProvisioningErrors = errors;
+}
+
+/** A PropertyConflict; one that persists from the user's previous sync keeps the time it first occurred. */
+function propertyConflict(user: UserRecord, property: ProvisioningError['propertyCausingError'], value: string, now: string): ProvisioningError {
+  const earlier = user.onPremisesProvisioningErrors.find((e) => e.propertyCausingError === property && sameText(e.value, value));
+  return { category: 'PropertyConflict', occurredDateTime: earlier?.occurredDateTime ?? now, propertyCausingError: property, value };
 }
 
 interface ResolvedUpn {

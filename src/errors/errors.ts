@@ -26,6 +26,9 @@ export type ErrorCode =
   | 'CLOUD_THROTTLED'
   | 'CLOUD_UNAVAILABLE'
   | 'CLOUD_AUTH_FAILED'
+  | 'SYNC_BUSY'
+  | 'SYNC_FAILED'
+  | 'SYNC_TIMEOUT'
   | 'INTERNAL';
 
 export class HardmatchError extends Error {
@@ -130,6 +133,20 @@ export class CloudError extends HardmatchError {
     this.status = options.status ?? null;
     this.graphCode = options.graphCode ?? null;
     this.graphMessage = options.graphMessage ?? null;
+  }
+}
+
+/**
+ * The relay could not run Entra Connect's delta sync: one is already running (`SYNC_BUSY`), the
+ * sync command failed or is missing (`SYNC_FAILED`), or it outran its time limit (`SYNC_TIMEOUT`).
+ */
+export class SyncError extends HardmatchError {
+  constructor(
+    code: 'SYNC_BUSY' | 'SYNC_FAILED' | 'SYNC_TIMEOUT',
+    message: string,
+    options: { cause?: unknown; details?: Record<string, string | number> } = {},
+  ) {
+    super(code, message, options);
   }
 }
 

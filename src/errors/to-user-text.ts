@@ -78,6 +78,18 @@ const NEXT_STEP: Record<ErrorCode, { title: string; next: string }> = {
     next: 'The domain controller is slow or unreachable; try again, or raise LDAP_TIMEOUT_MS.',
   },
   DIRECTORY_FAILED: { title: 'Active Directory search failed', next: 'Run `hardmatch-relay check` on the relay server.' },
+  SYNC_BUSY: {
+    title: 'Entra Connect is already syncing',
+    next: 'A sync cycle is running right now; wait a few minutes for it to finish and try again.',
+  },
+  SYNC_FAILED: {
+    title: 'The delta sync could not be started',
+    next: 'On the relay server, run `hardmatch-relay sync` to see the sync command\'s own output, and check SYNC_COMMAND and that the relay\'s account may run Start-ADSyncSyncCycle.',
+  },
+  SYNC_TIMEOUT: {
+    title: 'The delta sync command did not finish in time',
+    next: 'The command was stopped. Check the Entra Connect server (Synchronization Service Manager) and try again.',
+  },
   INTERNAL: {
     title: 'Something went wrong inside Hardmatch',
     next: 'Nothing was changed. Try again; if it keeps happening, send the time of the error to whoever runs the bot.',

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `hardmatch-relay [serve]` runs the relay agent; `hardmatch-relay check [<user>]` validates its
- * configuration end to end. The only place in the relay that reads process.env (and .env).
+ * configuration end to end; `hardmatch-relay sync` runs SYNC_COMMAND once, as /v1/sync would, to try
+ * it on the Entra Connect server. The only place in the relay that reads process.env (and .env).
  */
 import { config as loadDotenv } from 'dotenv';
 import { loadRelayConfig } from '../config/load-relay-config.ts';
@@ -9,11 +10,13 @@ import { ConfigError, isHardmatchError, toUserText } from '../errors/index.ts';
 import { createLogger } from '../logging/logger.ts';
 import { runCheck } from './check.ts';
 import { startRelay } from './start-relay.ts';
+import { createCommandSyncTrigger } from './sync-command.ts';
 
 const USAGE = [
   'Usage:',
   '  hardmatch-relay [serve]         start the relay agent (default)',
   '  hardmatch-relay check [<user>]  check the configuration, the directory and one lookup',
+  '  hardmatch-relay sync            run SYNC_COMMAND once (one Entra Connect delta sync) and print its output',
   '',
   'Configuration comes from environment variables or a .env file in the current directory.',
 ].join('\n');
@@ -50,18 +53,33 @@ async function check(env: NodeJS.ProcessEnv, sample: string | undefined): Promis
   return runCheck(config, { logger, write, ...(sample === undefined ? {} : { sample }) });
 }
 
+async function sync(env: NodeJS.ProcessEnv): Promise<number> {
+  const config = loadRelayConfig(env);
+  const logger = createLogger({ level: config.logLevel, name: 'hardmatch-relay', destination: process.stderr });
+  const result = await createCommandSyncTrigger({ command: config.syncCommand, logger }).run();
+  process.stdout.write(`Delta sync completed (${result.startedAt} to ${result.finishedAt}):\n${result.detail}\n`);
+  return 0;
+}
+
+const COMMANDS: Record<string, (env: NodeJS.ProcessEnv, args: string[]) => Promise<number>> = {
+  serve: (env) => serve(env),
+  check: (env, args) => check(env, args.join(' ') || undefined),
+  sync: (env) => sync(env),
+};
+
 async function main(argv: string[]): Promise<number> {
   const [command = 'serve', ...args] = argv;
   if (command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (command !== 'serve' && command !== 'check') {
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!run) {
     process.stderr.write(`Unknown command "${command}".\n${USAGE}\n`);
     return 1;
   }
   loadDotenv({ quiet: true });
-  return command === 'check' ? check(process.env, args.join(' ') || undefined) : serve(process.env);
+  return run(process.env, args);
 }
 
 /** Known errors print their words, never a stack trace; the exit code says it failed. */

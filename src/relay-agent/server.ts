@@ -6,19 +6,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SourceAnchorSetting } from '../domain/onprem-user.ts';
 import { classifyWho } from '../domain/who.ts';
-import { DirectoryError, InputError, RequestUnauthenticated, type ErrorCode } from '../errors/index.ts';
+import { DirectoryError, InputError, RequestUnauthenticated, SyncError, type ErrorCode } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import {
   DEFAULT_LOOKUP_LIMIT,
   healthResponseSchema,
   lookupRequestSchema,
   lookupResponseSchema,
+  MAX_SYNC_DETAIL_CHARS,
   RELAY_PATHS,
+  syncRequestSchema,
+  syncResponseSchema,
   type ErrorResponse,
   type HealthResponse,
+  type SyncTrigger,
 } from '../relay-protocol/protocol.ts';
 import { verifyRequest, type NonceStore } from '../relay-protocol/signing.ts';
 import type { Directory } from './directory.ts';
+import { oneSyncAtATime } from './sync-lock.ts';
 
 /** Largest request body accepted: a lookup is a few hundred bytes; anything bigger is not ours. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -34,6 +39,8 @@ export interface RelayHandlerDeps {
   sourceAnchor: SourceAnchorSetting;
   /** Reported by /v1/health so the bot can tell a version mismatch. */
   version: string;
+  /** Runs POST /v1/sync, one at a time. Absent: the relay answers that no sync is configured. */
+  syncTrigger?: SyncTrigger;
 }
 
 export type RelayHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -52,6 +59,7 @@ interface Route {
 const ROUTES: Record<string, Route> = {
   [RELAY_PATHS.lookup]: { method: 'POST', run: lookup },
   [RELAY_PATHS.health]: { method: 'GET', run: health },
+  [RELAY_PATHS.sync]: { method: 'POST', run: sync },
 };
 
 /** What a caller learns about an unexpected failure; the details go to the relay's log only. */
@@ -94,13 +102,15 @@ function parseJson(body: string): unknown {
   }
 }
 
+function malformed(what: string, error: { issues: { path: PropertyKey[]; message: string }[] }): InputError {
+  const issue = error.issues[0];
+  const field = issue?.path.map(String).join('.') || 'body';
+  return new InputError('INPUT_INVALID', `The ${what} request is malformed: ${field}: ${issue?.message ?? 'invalid'}.`, { field });
+}
+
 async function lookup(deps: RelayHandlerDeps, body: string): Promise<Reply> {
   const parsed = lookupRequestSchema.safeParse(parseJson(body));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') || 'body';
-    throw new InputError('INPUT_INVALID', `The lookup request is malformed: ${field}: ${issue?.message ?? 'invalid'}.`, { field });
-  }
+  if (!parsed.success) throw malformed('lookup', parsed.error);
   const who = classifyWho(parsed.data.who);
   const result = await deps.directory.lookup(who, parsed.data.limit ?? DEFAULT_LOOKUP_LIMIT);
   // Validate our own output: a directory that returns something off-contract is a bug, not data.
@@ -120,11 +130,39 @@ async function health(deps: RelayHandlerDeps): Promise<Reply> {
   return { status: 200, body: healthResponseSchema.parse(report) };
 }
 
+/** Runs one delta sync; the request only says "Delta", what runs is the relay's own configuration. */
+async function sync(deps: RelayHandlerDeps, body: string): Promise<Reply> {
+  const parsed = syncRequestSchema.safeParse(parseJson(body));
+  if (!parsed.success) throw malformed('sync', parsed.error);
+  if (!deps.syncTrigger) throw new SyncError('SYNC_FAILED', 'This relay agent has no delta sync configured.');
+  const started = deps.now();
+  deps.logger.info({ policy: parsed.data.policy }, 'delta sync starting');
+  const result = await deps.syncTrigger.run();
+  deps.logger.info({ policy: parsed.data.policy, ms: deps.now() - started, detail: result.detail }, 'delta sync completed');
+  const detail = result.detail.length <= MAX_SYNC_DETAIL_CHARS ? result.detail : `${result.detail.slice(0, MAX_SYNC_DETAIL_CHARS - 1)}…`;
+  const answer = {
+    status: 'completed',
+    startedAt: result.startedAt,
+    finishedAt: result.finishedAt,
+    detail,
+    ...(result.report === undefined ? {} : { report: result.report }),
+  };
+  // An injected trigger (the sandbox's) is checked like our own output: off-contract is a bug.
+  return { status: 200, body: syncResponseSchema.parse(answer) };
+}
+
+/** Busy is a conflict the caller may retry later; a failing or stuck command is the upstream's fault. */
+const SYNC_STATUS: Partial<Record<ErrorCode, number>> = { SYNC_BUSY: 409, SYNC_FAILED: 502, SYNC_TIMEOUT: 504 };
+
 function errorReply(err: unknown, deps: RelayHandlerDeps, path: string): Reply {
   if (err instanceof InputError) return { status: 400, body: errorBody(err.code, err.message) };
   if (err instanceof DirectoryError) {
     deps.logger.warn({ code: err.code, path, message: err.message }, 'directory request failed');
     return { status: err.code === 'DIRECTORY_TIMEOUT' ? 504 : 502, body: errorBody(err.code, err.message) };
+  }
+  if (err instanceof SyncError) {
+    deps.logger.warn({ code: err.code, path, message: err.message }, 'delta sync failed');
+    return { status: SYNC_STATUS[err.code] ?? 502, body: errorBody(err.code, err.message) };
   }
   deps.logger.error({ err, path }, 'relay request failed');
   return { status: 500, body: errorBody('INTERNAL', INTERNAL_MESSAGE) };
@@ -193,7 +231,9 @@ async function handle(deps: RelayHandlerDeps, req: IncomingMessage, res: ServerR
 }
 
 /** The request listener for http.createServer, https.createServer and hyco-https alike. */
-export function createRelayHandler(deps: RelayHandlerDeps): RelayHandler {
+export function createRelayHandler(handlerDeps: RelayHandlerDeps): RelayHandler {
+  const { syncTrigger } = handlerDeps;
+  const deps: RelayHandlerDeps = syncTrigger ? { ...handlerDeps, syncTrigger: oneSyncAtATime(syncTrigger) } : handlerDeps;
   return (req, res) => {
     handle(deps, req, res).catch((err: unknown) => {
       deps.logger.error({ err, path: req.url }, 'relay request failed before an answer');

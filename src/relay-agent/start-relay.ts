@@ -1,6 +1,6 @@
 /**
- * Composition of the relay agent: directory, nonce store, handler, the local HTTP(S) listener and,
- * when configured, the Azure Relay hybrid connection. Used by `hardmatch-relay serve`, the sandbox
+ * Composition of the relay agent: directory, sync trigger, nonce store, handler, the local HTTP(S)
+ * listener and, when configured, the Azure Relay hybrid connection. Used by `hardmatch-relay serve`, the sandbox
  * and tests (port 0 picks a free port).
  */
 import { readFile } from 'node:fs/promises';
@@ -10,11 +10,13 @@ import type { AddressInfo } from 'node:net';
 import type { RelayAgentConfig } from '../config/load-relay-config.ts';
 import { ConfigError, DirectoryError } from '../errors/index.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
+import type { SyncTrigger } from '../relay-protocol/protocol.ts';
 import { createMemoryNonceStore } from '../relay-protocol/signing.ts';
 import { createDirectory } from './create-directory.ts';
 import type { Directory } from './directory.ts';
 import { listenOnHybridConnection, type HycoModule } from './hybrid-connection.ts';
 import { createRelayHandler, type RelayHandler } from './server.ts';
+import { createCommandSyncTrigger } from './sync-command.ts';
 import { readRelayVersion } from './version.ts';
 
 /** A request must arrive whole within this time; a client trickling bytes holds nothing longer. */
@@ -28,6 +30,8 @@ export interface StartRelayDeps {
   directory?: Directory;
   /** Default: the real hyco-https, loaded only when config.azureRelay is set. */
   hyco?: HycoModule;
+  /** Runs POST /v1/sync. Default: SYNC_COMMAND through execFile (`sync-command.ts`); the sandbox injects its simulator. */
+  syncTrigger?: SyncTrigger;
 }
 
 export interface RunningRelay {
@@ -98,6 +102,8 @@ function localUrl(config: RelayAgentConfig, port: number): string {
 
 export async function startRelay(config: RelayAgentConfig, deps: StartRelayDeps = {}): Promise<RunningRelay> {
   const logger = deps.logger ?? createLogger({ level: config.logLevel, name: 'hardmatch-relay' });
+  // Before the directory: a malformed SYNC_COMMAND stops start-up with nothing to release.
+  const syncTrigger = deps.syncTrigger ?? createCommandSyncTrigger({ command: config.syncCommand, logger });
   const directory = deps.directory ?? (await createDirectory(config, { logger }));
   const handler = createRelayHandler({
     directory,
@@ -107,6 +113,7 @@ export async function startRelay(config: RelayAgentConfig, deps: StartRelayDeps 
     logger,
     sourceAnchor: config.sourceAnchor,
     version: readRelayVersion(),
+    syncTrigger,
   });
   let server: http.Server | undefined;
   try {

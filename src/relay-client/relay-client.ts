@@ -6,22 +6,39 @@
 import type { z } from 'zod';
 import type { RelayClientConfig } from '../config/load-config.ts';
 import type { LookupResult } from '../domain/onprem-user.ts';
-import { DirectoryError, InputError, RelayUnavailable } from '../errors/index.ts';
+import { DirectoryError, InputError, RelayUnavailable, SyncError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import {
   errorResponseSchema,
   healthResponseSchema,
   lookupResponseSchema,
   RELAY_PATHS,
+  syncResponseSchema,
   type HealthResponse,
+  type SyncRequest,
+  type SyncTriggerResult,
 } from '../relay-protocol/protocol.ts';
 import { signRequest } from '../relay-protocol/signing.ts';
 
-export interface RelayClient {
+/**
+ * The plan executor's view of the relay: one Entra Connect delta sync, run on-premises.
+ * Throws SyncError (SYNC_BUSY, SYNC_FAILED, SYNC_TIMEOUT) or RelayUnavailable.
+ */
+export interface SyncTriggerClient {
+  triggerSync(): Promise<SyncTriggerResult>;
+}
+
+export interface RelayClient extends SyncTriggerClient {
   /** AD users matching `who` (sAMAccountName, UPN, mail, DN or anchor), as the relay classifies it. */
   lookup(who: string, limit?: number): Promise<LookupResult>;
   health(): Promise<HealthResponse>;
 }
+
+/**
+ * Time limit of triggerSync. Longer than the relay's own limit on the sync command (two minutes),
+ * so a stuck command comes back as the relay's SYNC_TIMEOUT, not as a silent relay.
+ */
+export const DEFAULT_SYNC_TIMEOUT_MS = 150_000;
 
 export type CreateRelayToken = (uri: string, keyName: string, key: string) => string;
 
@@ -33,9 +50,12 @@ export interface RelayClientDeps {
   logger?: Logger;
   /** Azure Relay SAS token maker; default hyco-https's createRelayToken, loaded only when needed. */
   createRelayToken?: CreateRelayToken;
+  /** Time limit of triggerSync in ms. Default DEFAULT_SYNC_TIMEOUT_MS (lookups use config.timeoutMs). */
+  syncTimeoutMs?: number;
 }
 
 const INPUT_CODES = ['INPUT_EMPTY', 'INPUT_TOO_LONG', 'INPUT_INVALID', 'UNKNOWN_COMMAND', 'ANCHOR_MALFORMED'] as const;
+const SYNC_CODES = ['SYNC_BUSY', 'SYNC_FAILED', 'SYNC_TIMEOUT'] as const;
 const DIRECTORY_CODES = [
   'DIRECTORY_DNS',
   'DIRECTORY_UNREACHABLE',
@@ -68,10 +88,10 @@ function where(config: RelayClientConfig): string {
   return new URL(config.url).origin;
 }
 
-function transportError(err: unknown, config: RelayClientConfig): RelayUnavailable {
+function transportError(err: unknown, config: RelayClientConfig, timeoutMs: number): RelayUnavailable {
   const name = err instanceof Error ? err.name : '';
   if (name === 'TimeoutError' || name === 'AbortError') {
-    const seconds = Math.round(config.timeoutMs / 100) / 10;
+    const seconds = Math.round(timeoutMs / 100) / 10;
     return new RelayUnavailable('RELAY_TIMEOUT', `The relay at ${where(config)} did not answer within ${seconds} s.`, { cause: err });
   }
   const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
@@ -82,7 +102,7 @@ function transportError(err: unknown, config: RelayClientConfig): RelayUnavailab
   });
 }
 
-async function send(ctx: Context, method: 'GET' | 'POST', path: string, body: string): Promise<Answer> {
+async function send(ctx: Context, method: 'GET' | 'POST', path: string, body: string, timeoutMs = ctx.config.timeoutMs): Promise<Answer> {
   const headers: Record<string, string> = {
     accept: 'application/json',
     ...signRequest(ctx.config.key, { method, path, body }, ctx.now()),
@@ -97,14 +117,14 @@ async function send(ctx: Context, method: 'GET' | 'POST', path: string, body: st
     const res = await ctx.fetch(url, {
       method,
       headers,
-      signal: AbortSignal.timeout(ctx.config.timeoutMs),
+      signal: AbortSignal.timeout(timeoutMs),
       ...(method === 'POST' ? { body } : {}),
     });
     const text = await res.text();
     ctx.logger?.debug({ method, path, status: res.status, ms: ctx.now() - started }, 'relay answered');
     return { status: res.status, text };
   } catch (err) {
-    const error = transportError(err, ctx.config);
+    const error = transportError(err, ctx.config, timeoutMs);
     ctx.logger?.warn({ method, path, code: error.code, problem: error.message }, 'relay request failed');
     throw error;
   }
@@ -133,6 +153,7 @@ function failure(answer: Answer): Error {
     const { code, message } = relayError;
     if (answer.status === 400 && oneOf(INPUT_CODES, code)) return new InputError(code, message);
     if (oneOf(DIRECTORY_CODES, code)) return new DirectoryError(code, message);
+    if (oneOf(SYNC_CODES, code)) return new SyncError(code, message);
     if (answer.status >= 500) return new RelayUnavailable('RELAY_UNAVAILABLE', `The relay failed (HTTP ${answer.status}, ${code}): ${message}`);
     return badResponse(`The relay answered HTTP ${answer.status} ${code}: ${message}`);
   }
@@ -167,6 +188,7 @@ function tokenMaker(config: RelayClientConfig, make: CreateRelayToken | undefine
 }
 
 export function createRelayClient(config: RelayClientConfig, deps: RelayClientDeps = {}): RelayClient {
+  const syncTimeoutMs = deps.syncTimeoutMs ?? DEFAULT_SYNC_TIMEOUT_MS;
   const ctx: Context = {
     config,
     fetch: deps.fetch ?? fetch,
@@ -182,6 +204,12 @@ export function createRelayClient(config: RelayClientConfig, deps: RelayClientDe
     },
     async health() {
       return accept(healthResponseSchema, await send(ctx, 'GET', RELAY_PATHS.health, ''));
+    },
+    async triggerSync() {
+      const request: SyncRequest = { policy: 'Delta' };
+      const data = accept(syncResponseSchema, await send(ctx, 'POST', RELAY_PATHS.sync, JSON.stringify(request), syncTimeoutMs));
+      const { startedAt, finishedAt, detail, report } = data;
+      return report === undefined ? { startedAt, finishedAt, detail } : { startedAt, finishedAt, detail, report };
     },
   };
 }

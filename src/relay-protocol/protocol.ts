@@ -8,6 +8,7 @@ import type { ErrorCode } from '../errors/index.ts';
 export const RELAY_PATHS = {
   lookup: '/v1/lookup',
   health: '/v1/health',
+  sync: '/v1/sync',
 } as const;
 
 /** Most users one lookup returns; more matches come back with `truncated: true`. */
@@ -54,6 +55,46 @@ export const healthResponseSchema = z.strictObject({
   problem: z.strictObject({ code: z.string(), message: z.string() }).optional(),
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
+
+/** The only sync a caller may ask for; the request names no command, the relay's config does. */
+export const syncRequestSchema = z.strictObject({
+  policy: z.literal('Delta'),
+});
+export type SyncRequest = z.infer<typeof syncRequestSchema>;
+
+/** Most characters of the sync command's output a response carries (the relay's log has all). */
+export const MAX_SYNC_DETAIL_CHARS = 4000;
+
+const isoDateTime = z.iso.datetime({ offset: true });
+
+export const syncResponseSchema = z.strictObject({
+  status: z.literal('completed'),
+  startedAt: isoDateTime,
+  finishedAt: isoDateTime,
+  detail: z.string().max(MAX_SYNC_DETAIL_CHARS),
+  report: z.unknown().optional(),
+});
+export type SyncResponse = z.infer<typeof syncResponseSchema>;
+
+/** What one delta sync run answers, on the relay and in the bot alike. */
+export interface SyncTriggerResult {
+  /** ISO 8601. */
+  startedAt: string;
+  /** ISO 8601. */
+  finishedAt: string;
+  /** Plain words for the card and the audit trail, e.g. the sync command's trimmed output. */
+  detail: string;
+  /** Free-form and JSON-serialisable; the sandbox's simulated sync puts its per-user report here. */
+  report?: unknown;
+}
+
+/**
+ * Runs one Entra Connect delta sync. Throws SyncError (SYNC_BUSY, SYNC_FAILED, SYNC_TIMEOUT).
+ * The relay's default runs SYNC_COMMAND (`sync-command.ts`); the sandbox injects its simulator.
+ */
+export interface SyncTrigger {
+  run(): Promise<SyncTriggerResult>;
+}
 
 export const errorResponseSchema = z.strictObject({
   error: z.strictObject({ code: z.string(), message: z.string() }),

@@ -4,7 +4,7 @@ import { createRegistry, type Command, type CommandRegistry } from '../../src/bo
 import { messageText } from '../../src/bot/message-text.ts';
 import { MAX_MESSAGE_LENGTH, parseCommand, route } from '../../src/bot/router.ts';
 import { suggestCommand } from '../../src/bot/suggest.ts';
-import { DirectoryError } from '../../src/errors/index.ts';
+import { CloudError, DirectoryError } from '../../src/errors/index.ts';
 import { visibleText } from '../support/card-query.ts';
 import { commandDeps } from '../support/fakes.ts';
 
@@ -80,8 +80,8 @@ describe('route', () => {
     expect(seen).toHaveLength(1);
   });
 
-  it('says match, status and cancel are not available yet', async () => {
-    for (const name of ['match', 'Status', 'cancel']) {
+  it('says status and cancel are not available yet', async () => {
+    for (const name of ['Status', 'cancel']) {
       const reply = await route(`${name} jdoe`, createRegistry(), commandDeps());
       const text = cardText(reply);
       expect(text).toContain(`"${name.toLowerCase()}" is not available yet in this version`);
@@ -93,8 +93,9 @@ describe('route', () => {
     const text = cardText(await route('help', createRegistry(), commandDeps({ sandbox: true })));
     expect(text).toContain('`help`');
     expect(text).toContain('`guid <who>`');
-    expect(text).not.toContain('`match <who>');
-    expect(text).toContain('Coming in a later version: `match`, `status`, `cancel`.');
+    expect(text).toContain('`match <who> [to <cloud UPN or object id>]`');
+    expect(text).toContain('`match jdoe to john.doe@contoso.com`');
+    expect(text).toContain('Coming in a later version: `status`, `cancel`.');
     expect(text).toContain('SANDBOX');
   });
 
@@ -107,6 +108,26 @@ describe('route', () => {
     const text = cardText(await route('fail', createRegistry([failing]), commandDeps()));
     expect(text).toContain('DIRECTORY\\_CREDENTIALS');
     expect(text).toContain('Bind refused.');
+  });
+
+  it('shows Graph\'s own code and status for a cloud error, without repeating a message already quoted', async () => {
+    const failing: Command = {
+      name: 'fail',
+      help: { usage: 'fail', summary: '', examples: [] },
+      run: () =>
+        Promise.reject(
+          new CloudError('CLOUD_REQUEST_FAILED', 'Graph answered 400 Request_BadRequest: Invalid filter clause.', {
+            status: 400,
+            graphCode: 'Request_BadRequest',
+            graphMessage: 'Invalid filter clause.',
+          }),
+        ),
+    };
+    const text = cardText(await route('fail', createRegistry([failing]), commandDeps()));
+    expect(text).toContain('Code: CLOUD\\_REQUEST\\_FAILED');
+    expect(text).toContain('Graph error code\nRequest\\_BadRequest');
+    expect(text).toContain('HTTP status\n400');
+    expect(text).not.toContain('Graph message');
   });
 
   it('lets an unexpected error propagate to onTurnError', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { card, escapeMarkdown, SANDBOX_MARKER_ID, text, toneColor } from '../../src/cards/card-parts.ts';
+import { card, codeSpan, escapeMarkdown, plural, SANDBOX_MARKER_ID, text, toneColor } from '../../src/cards/card-parts.ts';
 
 describe('escapeMarkdown', () => {
   it('makes a markdown link inert', () => {
@@ -54,5 +54,23 @@ describe('card', () => {
       'attention',
       'default',
     ]);
+  });
+});
+
+describe('codeSpan', () => {
+  it('wraps a command in a code span, where markdown is not interpreted', () => {
+    expect(codeSpan('match [x](http://evil)')).toBe('`match [x](http://evil)`');
+    expect(codeSpan('match a\\b*c')).toBe('`match a\\b*c`');
+  });
+
+  it('falls back to escaped text when the value could close the span or break the line', () => {
+    expect(codeSpan('match `x`')).toBe('match \\`x\\`');
+    expect(codeSpan('match a\n# b')).toBe('match a # b');
+  });
+});
+
+describe('plural', () => {
+  it('adds an s except for one', () => {
+    expect([plural(0, 'step'), plural(1, 'step'), plural(3, 'step')]).toEqual(['0 steps', '1 step', '3 steps']);
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CLOUD_NOT_CONFIGURED, ELEMENT_IDS, guidCard } from '../../src/cards/guid-card.ts';
+import { CLOUD_CHECK_FAILED, CLOUD_NOT_CONFIGURED, ELEMENT_IDS, guidCard, type CloudState } from '../../src/cards/guid-card.ts';
 import { SANDBOX_MARKER_ID } from '../../src/cards/card-parts.ts';
 import { parseAnchor } from '../../src/domain/anchors.ts';
 import { copyRowValues, findById, visibleText } from '../support/card-query.ts';
+import { cloudUser } from '../support/fakes.ts';
 import { onPremUser } from '../support/users.ts';
 
 const found = (user = onPremUser()) => ({ kind: 'found' as const, user });
@@ -74,5 +75,78 @@ describe('guidCard', () => {
     const text = visibleText(guidCard({ sandbox: false, query: a.objectGuid, typed: parseAnchor(a.objectGuid), onPrem: { kind: 'several', users: [a, b], truncated: false } }));
     expect(text).toContain('2 on-premises users carry this value');
     expect(text).toContain('jdoe.old');
+  });
+});
+
+describe('guidCard: the cloud section', () => {
+  const anchor = 'g8Pclm4vok+vFWtMERklmg==';
+  const active = cloudUser({ id: 'aaaaaaaa-0000-4000-8000-000000000001', userPrincipalName: 'jdoe@contoso.com', immutableId: anchor, synced: true, onPremisesDistinguishedName: 'CN=John Doe,OU=Staff,DC=contoso,DC=com' });
+  const deleted = cloudUser({ id: 'dddddddd-0000-4000-8000-000000000002', userPrincipalName: 'dddddddd000040008000000000000002jdoe1234@contoso.onmicrosoft.com', immutableId: anchor, deletedDateTime: '2024-05-02T09:30:00Z' });
+  const render = (cloud: CloudState) => guidCard({ sandbox: false, query: 'jdoe', onPrem: found(), cloud });
+
+  it('lists active holders before deleted ones, with UPN, object id, sync state and deleted date', () => {
+    const c = render({ kind: 'checked', anchors: [{ immutableId: anchor, label: 'effective anchor, objectGUID', result: { kind: 'holders', users: [deleted, active] } }] });
+    expect(findById(c, ELEMENT_IDS.cloud)).toMatchObject({ text: 'Cloud' });
+    const text = visibleText(c);
+    expect(text).toContain(`Holders of \`${anchor}\` (effective anchor, objectGUID):`);
+    const a = visibleText(findById(c, ELEMENT_IDS.cloudHolder(active.id)));
+    expect(a).toContain('jdoe@contoso.com');
+    expect(a).toContain(active.id);
+    expect(a).toContain('Synced, joined to CN=John Doe,OU=Staff,DC=contoso,DC=com');
+    expect(a).toContain('No (active)');
+    const d = visibleText(findById(c, ELEMENT_IDS.cloudHolder(deleted.id)));
+    expect(d).toContain('Cloud-only');
+    expect(d).toContain('Yes, in the recycle bin since 2024-05-02T09:30:00Z');
+    expect(text.indexOf(active.id)).toBeLessThan(text.indexOf(deleted.id));
+    expect(text).not.toContain(CLOUD_NOT_CONFIGURED);
+  });
+
+  it('says when nobody holds the value, per value checked', () => {
+    const other = 'SV+BWQuSnU6tbIK1OqTBAg==';
+    const c = render({
+      kind: 'checked',
+      anchors: [
+        { immutableId: anchor, label: 'effective anchor, objectGUID', result: { kind: 'holders', users: [] } },
+        { immutableId: other, label: 'mS-DS-ConsistencyGuid, not the effective anchor', result: { kind: 'holders', users: [active] } },
+      ],
+    });
+    const text = visibleText(c);
+    expect(text).toContain(`Holders of \`${anchor}\` (effective anchor, objectGUID):\nNo cloud user, active or in the recycle bin, holds this ImmutableID.`);
+    expect(text).toContain(`Holders of \`${other}\` (mS-DS-ConsistencyGuid, not the effective anchor):\njdoe@contoso.com`);
+  });
+
+  it('keeps the AD part and says the cloud check failed, with Graph\'s code', () => {
+    const c = render({
+      kind: 'checked',
+      anchors: [
+        {
+          immutableId: anchor,
+          label: 'effective anchor, objectGUID',
+          result: {
+            kind: 'failed',
+            problem: {
+              code: 'CLOUD_AUTH_FAILED',
+              title: 'The bot could not sign in to Microsoft Graph',
+              text: 'Graph answered 403.',
+              graph: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.', status: 403 },
+            },
+          },
+        },
+      ],
+    });
+    const text = visibleText(c);
+    expect(findById(c, ELEMENT_IDS.effectiveImmutableId)).toMatchObject({ text: anchor });
+    expect(text).toContain('CN=John Doe,OU=Staff,DC=contoso,DC=com');
+    expect(text).toContain(CLOUD_CHECK_FAILED);
+    expect(text).toContain('Code: CLOUD\\_AUTH\\_FAILED');
+    expect(text).toContain('Graph error code\nAuthorization\\_RequestDenied');
+    expect(text).toContain('HTTP status\n403');
+    expect(text).toContain('Graph message\nInsufficient privileges to complete the operation.');
+  });
+
+  it('escapes holder UPNs', () => {
+    const evil = cloudUser({ userPrincipalName: '[x](http://evil)@contoso.com' });
+    const c = render({ kind: 'checked', anchors: [{ immutableId: anchor, label: 'the value you typed', result: { kind: 'holders', users: [evil] } }] });
+    expect(visibleText(c)).toContain('\\[x\\](http://evil)@contoso.com');
   });
 });

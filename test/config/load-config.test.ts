@@ -62,6 +62,36 @@ describe('loadConfig (bot)', () => {
     );
   });
 
+  it('checks the AZURE_* credential variables DefaultAzureCredential reads, naming them', () => {
+    const secret = 'az-Secret-value-123';
+    expect(
+      problems(() => loadConfig({ AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: secret, AZURE_CLIENT_CERTIFICATE_PATH: '/etc/bot.pem' }, { sandbox: true })),
+    ).toEqual(['AZURE_CLIENT_CERTIFICATE_PATH: set either AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, not both']);
+    expect(problems(() => loadConfig({ AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: secret }, { sandbox: true }))).toEqual([
+      'AZURE_TENANT_ID: required with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH: the Entra tenant id of the app registration',
+    ]);
+    expect(problems(() => loadConfig({ AZURE_TENANT_ID: 't', AZURE_CLIENT_SECRET: secret }, { sandbox: true }))).toEqual([
+      'AZURE_CLIENT_ID: required with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH: the client id of the app registration',
+    ]);
+    expect(problems(() => loadConfig({ AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: secret, AZURE_CLIENT_CERTIFICATE_PATH: '/x.pem' }, { sandbox: true }))).toHaveLength(2);
+    const found = problems(() => loadConfig({ AZURE_CLIENT_SECRET: secret, AZURE_CLIENT_CERTIFICATE_PATH: '/x.pem' }, { sandbox: true }));
+    expect(found.join('\n')).not.toContain(secret);
+  });
+
+  it('accepts each valid AZURE_* combination (or none: a managed identity)', () => {
+    for (const env of [
+      {},
+      { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's' },
+      { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_CERTIFICATE_PATH: '/etc/bot.pem' },
+      { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c' },
+      // A user-assigned managed identity: DefaultAzureCredential needs only its client id.
+      { AZURE_CLIENT_ID: 'c' },
+      { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's', AZURE_CLIENT_CERTIFICATE_PATH: '' },
+    ]) {
+      expect(problems(() => loadConfig(env, { sandbox: true }))).toEqual([]);
+    }
+  });
+
   it('treats empty values as unset and never puts a secret in a message', () => {
     const secret = 'S3cr3t-password-value';
     const found = problems(() => loadConfig({ MicrosoftAppId: '', MicrosoftAppPassword: secret, RELAY_KEY: secret }));

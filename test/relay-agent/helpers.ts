@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RelayAgentConfig } from '../../src/config/load-relay-config.ts';
 import { createLogger, type Logger } from '../../src/logging/logger.ts';
+import type { SyncTrigger, SyncTriggerResult } from '../../src/relay-protocol/protocol.ts';
 import { signRequest } from '../../src/relay-protocol/signing.ts';
 
 export const SANDBOX_FIXTURES = fileURLToPath(new URL('../../src/sandbox/fixtures/directory', import.meta.url));
@@ -104,4 +105,43 @@ export async function signedFetch(baseUrl: string, o: SignedFetchOptions): Promi
   });
   const text = await res.text();
   return { status: res.status, headers: res.headers, json: text === '' ? undefined : JSON.parse(text) };
+}
+
+/**
+ * A SYNC_COMMAND that runs `script` (JavaScript) with this Node: a tiny stand-in for PowerShell's
+ * Start-ADSyncSyncCycle. Extra `args` follow the script on the command line.
+ */
+export function syncCommand(script: string, ...args: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hardmatch-sync-'));
+  const file = join(dir, 'fake-sync.mjs');
+  writeFileSync(file, script);
+  return [process.execPath, file, ...args].map((word) => `"${word}"`).join(' ');
+}
+
+export interface ControlledSync extends SyncTrigger {
+  /** How many runs have started. */
+  readonly started: number;
+  /** Ends the oldest unfinished run with this result (or error). */
+  finish(result: SyncTriggerResult | Error): void;
+}
+
+/** A sync trigger whose runs end only when the test says so (to hold one "running"). */
+export function controlledSync(): ControlledSync {
+  const pending: { resolve(r: SyncTriggerResult): void; reject(e: Error): void }[] = [];
+  let started = 0;
+  return {
+    get started() {
+      return started;
+    },
+    run() {
+      started += 1;
+      return new Promise<SyncTriggerResult>((resolve, reject) => pending.push({ resolve, reject }));
+    },
+    finish(result) {
+      const next = pending.shift();
+      if (!next) throw new Error('no sync run is waiting');
+      if (result instanceof Error) next.reject(result);
+      else next.resolve(result);
+    },
+  };
 }

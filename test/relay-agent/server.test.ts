@@ -1,13 +1,20 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { DirectoryError } from '../../src/errors/index.ts';
+import { DirectoryError, SyncError } from '../../src/errors/index.ts';
 import type { Directory } from '../../src/relay-agent/directory.ts';
 import { createFixtureDirectory } from '../../src/relay-agent/fixture-directory.ts';
 import { createRelayHandler, MAX_BODY_BYTES } from '../../src/relay-agent/server.ts';
-import { healthResponseSchema, lookupResponseSchema } from '../../src/relay-protocol/protocol.ts';
+import { createCommandSyncTrigger } from '../../src/relay-agent/sync-command.ts';
+import {
+  healthResponseSchema,
+  lookupResponseSchema,
+  MAX_SYNC_DETAIL_CHARS,
+  syncResponseSchema,
+  type SyncTrigger,
+} from '../../src/relay-protocol/protocol.ts';
 import { createMemoryNonceStore, SIGNATURE_HEADERS, signRequest } from '../../src/relay-protocol/signing.ts';
-import { captureLogger, KEY, SANDBOX_FIXTURES, signedFetch, type CapturedLog } from './helpers.ts';
+import { captureLogger, controlledSync, KEY, SANDBOX_FIXTURES, signedFetch, silentLogger, syncCommand, type CapturedLog } from './helpers.ts';
 
 const NOW = Date.UTC(2026, 0, 15, 9, 30);
 const MINUTE = 60_000;
@@ -19,7 +26,7 @@ interface Harness {
   close(): Promise<void>;
 }
 
-async function serve(directory: Directory): Promise<Harness> {
+async function serve(directory: Directory, syncTrigger?: SyncTrigger): Promise<Harness> {
   const log = captureLogger();
   const handler = createRelayHandler({
     directory,
@@ -29,6 +36,7 @@ async function serve(directory: Directory): Promise<Harness> {
     logger: log.logger,
     sourceAnchor: 'auto',
     version: '9.9.9-test',
+    ...(syncTrigger ? { syncTrigger } : {}),
   });
   const server: Server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -206,5 +214,162 @@ describe('relay handler when the directory fails', () => {
     } finally {
       await h.close();
     }
+  });
+});
+
+describe('relay handler: POST /v1/sync', () => {
+  const DELTA = JSON.stringify({ policy: 'Delta' });
+  const RESULT = { startedAt: '2026-01-15T09:30:00.000Z', finishedAt: '2026-01-15T09:30:04.000Z', detail: 'Result\n------\nSuccess' };
+  const sync = (h: Harness, options: Partial<Parameters<typeof signedFetch>[1]> = {}): ReturnType<typeof signedFetch> =>
+    signedFetch(h.url, { path: '/v1/sync', body: DELTA, now: NOW, ...options });
+  const fixtures = (): Directory => createFixtureDirectory(SANDBOX_FIXTURES, { sourceAnchor: 'auto' });
+
+  async function withRelay(trigger: SyncTrigger | undefined, test: (h: Harness) => Promise<void>): Promise<void> {
+    const h = await serve(fixtures(), trigger);
+    try {
+      await test(h);
+    } finally {
+      await h.close();
+    }
+  }
+
+  it('runs one delta sync for a signed request and answers completed, with the report', async () => {
+    const report = { results: [{ samAccountName: 'jdoe', outcome: 'HARD_MATCH' }] };
+    let runs = 0;
+    const trigger: SyncTrigger = {
+      run: () => {
+        runs += 1;
+        return Promise.resolve({ ...RESULT, report });
+      },
+    };
+    await withRelay(trigger, async (h) => {
+      const res = await sync(h);
+      expect(res.status).toBe(200);
+      expect(syncResponseSchema.parse(res.json)).toEqual({ status: 'completed', ...RESULT, report });
+      expect(runs).toBe(1);
+      const messages = h.log.entries().map((e) => e.msg);
+      expect(messages).toEqual(expect.arrayContaining(['delta sync starting', 'delta sync completed']));
+      expect(h.log.text()).not.toContain(KEY);
+    });
+  });
+
+  it.each([
+    ['unsigned', { unsigned: true }],
+    ['signed with the wrong key', { key: 'z'.repeat(40) }],
+    ['whose body differs from the one signed', { sendBody: JSON.stringify({ policy: 'Initial' }) }],
+  ])('refuses a sync request %s with 401 and runs nothing', async (_name, options) => {
+    const trigger = controlledSync();
+    await withRelay(trigger, async (h) => {
+      const res = await sync(h, options);
+      expect(res.status).toBe(401);
+      expect(res.json).toMatchObject({ error: { code: 'REQUEST_UNAUTHENTICATED' } });
+      expect(trigger.started).toBe(0);
+    });
+  });
+
+  it.each([
+    ['another policy', JSON.stringify({ policy: 'Initial' }), /policy/],
+    ['a command of its own', JSON.stringify({ policy: 'Delta', command: 'Remove-ADUser jdoe' }), /malformed/],
+    ['no body', '', /not valid JSON/],
+  ])('answers 400 to a signed sync request with %s and runs nothing', async (_name, body, message) => {
+    const trigger = controlledSync();
+    await withRelay(trigger, async (h) => {
+      const res = await sync(h, { body });
+      expect(res.status).toBe(400);
+      expect(res.json).toMatchObject({ error: { code: 'INPUT_INVALID', message: expect.stringMatching(message) as unknown } });
+      expect(trigger.started).toBe(0);
+    });
+  });
+
+  it('answers SYNC_BUSY to a second request while one runs, and runs again once it is done', async () => {
+    const trigger = controlledSync();
+    await withRelay(trigger, async (h) => {
+      const first = sync(h);
+      await vi.waitFor(() => expect(trigger.started).toBe(1));
+      const second = await sync(h);
+      expect(second.status).toBe(409);
+      expect(second.json).toEqual({ error: { code: 'SYNC_BUSY', message: 'A delta sync requested through this relay is still running.' } });
+      expect(trigger.started).toBe(1);
+      trigger.finish(RESULT);
+      expect((await first).status).toBe(200);
+      const third = sync(h);
+      await vi.waitFor(() => expect(trigger.started).toBe(2));
+      trigger.finish(new SyncError('SYNC_FAILED', 'Import-Module failed.'));
+      expect((await third).status).toBe(502);
+      // A failed run releases the lock too.
+      const fourth = sync(h);
+      await vi.waitFor(() => expect(trigger.started).toBe(3));
+      trigger.finish(RESULT);
+      expect((await fourth).status).toBe(200);
+    });
+  });
+
+  it.each([
+    ['SYNC_BUSY', 409],
+    ['SYNC_FAILED', 502],
+    ['SYNC_TIMEOUT', 504],
+  ] as const)('maps the trigger’s %s to HTTP %i with its words', async (code, status) => {
+    const trigger: SyncTrigger = { run: () => Promise.reject(new SyncError(code, `words for ${code}`)) };
+    await withRelay(trigger, async (h) => {
+      const res = await sync(h);
+      expect(res.status).toBe(status);
+      expect(res.json).toEqual({ error: { code, message: `words for ${code}` } });
+      expect(h.log.entries()).toContainEqual(expect.objectContaining({ level: 40, msg: 'delta sync failed', code }));
+    });
+  });
+
+  it('answers 500 without internals when the trigger fails unexpectedly', async () => {
+    const trigger: SyncTrigger = { run: () => Promise.reject(new Error('ADSync service at 10.1.2.3 crashed')) };
+    await withRelay(trigger, async (h) => {
+      const res = await sync(h);
+      expect(res.status).toBe(500);
+      expect(res.json).toMatchObject({ error: { code: 'INTERNAL' } });
+      expect(JSON.stringify(res.json)).not.toContain('10.1.2.3');
+    });
+  });
+
+  it('cuts an over-long detail to the protocol limit', async () => {
+    const trigger: SyncTrigger = { run: () => Promise.resolve({ ...RESULT, detail: 'd'.repeat(MAX_SYNC_DETAIL_CHARS + 500) }) };
+    await withRelay(trigger, async (h) => {
+      const body = syncResponseSchema.parse((await sync(h)).json);
+      expect(body.detail).toHaveLength(MAX_SYNC_DETAIL_CHARS);
+      expect(body.detail.endsWith('…')).toBe(true);
+    });
+  });
+
+  it('says SYNC_FAILED when the relay has no sync configured', async () => {
+    await withRelay(undefined, async (h) => {
+      const res = await sync(h);
+      expect(res.status).toBe(502);
+      expect(res.json).toEqual({ error: { code: 'SYNC_FAILED', message: 'This relay agent has no delta sync configured.' } });
+    });
+  });
+
+  it('accepts POST only', async () => {
+    await withRelay(controlledSync(), async (h) => {
+      const res = await signedFetch(h.url, { method: 'GET', path: '/v1/sync', now: NOW });
+      expect(res.status).toBe(405);
+      expect(res.headers.get('allow')).toBe('POST');
+    });
+  });
+
+  it('answers a failing sync command with SYNC_FAILED and its exit code', async () => {
+    const command = syncCommand(`process.stderr.write('Start-ADSyncSyncCycle : Access is denied.'); process.exit(1);`);
+    await withRelay(createCommandSyncTrigger({ command, logger: silentLogger() }), async (h) => {
+      const res = await sync(h);
+      expect(res.status).toBe(502);
+      expect(res.json).toEqual({
+        error: { code: 'SYNC_FAILED', message: 'The sync command (node) failed with exit code 1: Start-ADSyncSyncCycle : Access is denied.' },
+      });
+    });
+  });
+
+  it('answers a sync command that outruns its time limit with SYNC_TIMEOUT', async () => {
+    const command = syncCommand(`setTimeout(() => undefined, 30000);`);
+    await withRelay(createCommandSyncTrigger({ command, logger: silentLogger(), timeoutMs: 250 }), async (h) => {
+      const res = await sync(h);
+      expect(res.status).toBe(504);
+      expect(res.json).toEqual({ error: { code: 'SYNC_TIMEOUT', message: 'The sync command (node) did not finish within 0.3 s and was stopped.' } });
+    });
   });
 });

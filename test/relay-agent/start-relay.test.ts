@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, DirectoryError } from '../../src/errors/index.ts';
 import type { Directory } from '../../src/relay-agent/directory.ts';
 import { startRelay } from '../../src/relay-agent/start-relay.ts';
+import type { SyncTrigger } from '../../src/relay-protocol/protocol.ts';
 import { signRequest } from '../../src/relay-protocol/signing.ts';
-import { captureLogger, KEY, relayConfig, signedFetch } from './helpers.ts';
+import { captureLogger, KEY, relayConfig, signedFetch, syncCommand } from './helpers.ts';
 
 /** A throw-away self-signed certificate for 127.0.0.1, made with openssl for this test run only. */
 function makeCertificate(): { certFile: string; keyFile: string } {
@@ -109,5 +110,38 @@ describe('startRelay', () => {
     } finally {
       await relay.close();
     }
+  });
+
+  it('runs SYNC_COMMAND for a signed POST /v1/sync', async () => {
+    const command = syncCommand(`process.stdout.write('Result\\n------\\nSuccess ' + process.argv[2]);`, 'Delta');
+    const relay = await startRelay(relayConfig({ syncCommand: command }), { logger: captureLogger().logger });
+    try {
+      const res = await signedFetch(relay.url, { path: '/v1/sync', body: JSON.stringify({ policy: 'Delta' }) });
+      expect(res.status).toBe(200);
+      expect(res.json).toMatchObject({ status: 'completed', detail: 'Result\n------\nSuccess Delta' });
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it('uses an injected sync trigger instead of the command', async () => {
+    const trigger: SyncTrigger = {
+      run: () => Promise.resolve({ startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', detail: 'simulated', report: { runs: 1 } }),
+    };
+    const relay = await startRelay(relayConfig({ syncCommand: '/nonexistent/powershell.exe' }), { logger: captureLogger().logger, syncTrigger: trigger });
+    try {
+      const res = await signedFetch(relay.url, { path: '/v1/sync', body: JSON.stringify({ policy: 'Delta' }) });
+      expect(res.json).toEqual({ status: 'completed', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', detail: 'simulated', report: { runs: 1 } });
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it('refuses to start with a malformed SYNC_COMMAND, naming it', async () => {
+    const err = await startRelay(relayConfig({ syncCommand: 'powershell.exe -Command "Start-ADSyncSyncCycle' }), { logger: captureLogger().logger }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems).toEqual(['SYNC_COMMAND: a " quote is not closed']);
   });
 });

@@ -1,13 +1,14 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RelayClientConfig } from '../../src/config/load-config.ts';
-import { DirectoryError, InputError, RelayUnavailable } from '../../src/errors/index.ts';
+import { DirectoryError, InputError, RelayUnavailable, SyncError } from '../../src/errors/index.ts';
 import type { Directory } from '../../src/relay-agent/directory.ts';
 import { startRelay, type RunningRelay } from '../../src/relay-agent/start-relay.ts';
-import { createRelayClient } from '../../src/relay-client/relay-client.ts';
+import { createRelayClient, DEFAULT_SYNC_TIMEOUT_MS, type SyncTriggerClient } from '../../src/relay-client/relay-client.ts';
+import type { SyncTrigger } from '../../src/relay-protocol/protocol.ts';
 import { createMemoryNonceStore, SIGNATURE_HEADERS, verifyRequest } from '../../src/relay-protocol/signing.ts';
-import { captureLogger, KEY, relayConfig, silentLogger } from '../relay-agent/helpers.ts';
+import { captureLogger, controlledSync, KEY, relayConfig, silentLogger, syncCommand } from '../relay-agent/helpers.ts';
 
 function clientConfig(url: string, overrides: Partial<RelayClientConfig> = {}): RelayClientConfig {
   return { url, key: KEY, timeoutMs: 5000, ...overrides };
@@ -205,5 +206,119 @@ describe('relay client through Azure Relay', () => {
     await createRelayClient(clientConfig('https://relay.contoso.com:7443'), { fetch: fakeFetch }).lookup('jdoe');
     expect(headers?.has('ServiceBusAuthorization')).toBe(false);
     expect(headers?.has(SIGNATURE_HEADERS.signature)).toBe(true);
+  });
+});
+
+describe('relay client triggerSync', () => {
+  const RESULT = { startedAt: '2026-03-05T12:00:00.000Z', finishedAt: '2026-03-05T12:00:02.000Z', detail: 'simulated delta sync' };
+
+  async function withRelay(syncTrigger: SyncTrigger, test: (relay: RunningRelay) => Promise<void>): Promise<void> {
+    const relay = await startRelay(relayConfig(), { logger: silentLogger(), syncTrigger });
+    try {
+      await test(relay);
+    } finally {
+      await relay.close();
+    }
+  }
+
+  it('runs a delta sync through the real relay handler and returns its result and report', async () => {
+    const report = { results: [{ samAccountName: 'jdoe', outcome: 'HARD_MATCH', userId: 'u-1' }] };
+    await withRelay({ run: () => Promise.resolve({ ...RESULT, report }) }, async (relay) => {
+      const client: SyncTriggerClient = createRelayClient(clientConfig(relay.url));
+      expect(await client.triggerSync()).toEqual({ ...RESULT, report });
+    });
+  });
+
+  it('runs the configured sync command end to end', async () => {
+    const command = syncCommand(`process.stdout.write('Result: Success');`);
+    const relay = await startRelay(relayConfig({ syncCommand: command }), { logger: silentLogger() });
+    try {
+      const result = await createRelayClient(clientConfig(relay.url)).triggerSync();
+      expect(result.detail).toBe('Result: Success');
+      expect(Date.parse(result.finishedAt)).toBeGreaterThanOrEqual(Date.parse(result.startedAt));
+      expect(result).not.toHaveProperty('report');
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it('turns the relay’s SYNC_BUSY into a SyncError with its words', async () => {
+    const trigger = controlledSync();
+    await withRelay(trigger, async (relay) => {
+      const client = createRelayClient(clientConfig(relay.url));
+      const first = client.triggerSync();
+      await vi.waitFor(() => expect(trigger.started).toBe(1));
+      const err = await rejection(client.triggerSync());
+      expect(err).toBeInstanceOf(SyncError);
+      expect((err as SyncError).code).toBe('SYNC_BUSY');
+      expect(err.message).toBe('A delta sync requested through this relay is still running.');
+      trigger.finish(RESULT);
+      expect(await first).toEqual(RESULT);
+    });
+  });
+
+  it.each(['SYNC_FAILED', 'SYNC_TIMEOUT'] as const)('passes %s through as a SyncError', async (code) => {
+    await withRelay({ run: () => Promise.reject(new SyncError(code, `the command said ${code}`)) }, async (relay) => {
+      const err = await rejection(createRelayClient(clientConfig(relay.url)).triggerSync());
+      expect(err).toBeInstanceOf(SyncError);
+      expect((err as SyncError).code).toBe(code);
+      expect(err.message).toBe(`the command said ${code}`);
+    });
+  });
+
+  it('is rejected with RELAY_REJECTED when the key is wrong, and runs nothing', async () => {
+    const trigger = controlledSync();
+    await withRelay(trigger, async (relay) => {
+      const err = await rejection(createRelayClient(clientConfig(relay.url, { key: 'w'.repeat(40) })).triggerSync());
+      expect((err as RelayUnavailable).code).toBe('RELAY_REJECTED');
+      expect(trigger.started).toBe(0);
+    });
+  });
+
+  it('waits longer than a lookup: its own time limit, named in the timeout message', async () => {
+    expect(DEFAULT_SYNC_TIMEOUT_MS).toBeGreaterThan(120_000);
+    const trigger = controlledSync();
+    await withRelay(trigger, async (relay) => {
+      // The lookup limit (50 ms) would have given up long before the sync answers at ~300 ms.
+      const client = createRelayClient(clientConfig(relay.url, { timeoutMs: 50 }), { syncTimeoutMs: 5000 });
+      const pending = client.triggerSync();
+      await vi.waitFor(() => expect(trigger.started).toBe(1));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      trigger.finish(RESULT);
+      expect(await pending).toEqual(RESULT);
+      const slow = createRelayClient(clientConfig(relay.url), { syncTimeoutMs: 200 });
+      const err = await rejection(slow.triggerSync());
+      expect((err as RelayUnavailable).code).toBe('RELAY_TIMEOUT');
+      expect(err.message).toContain('did not answer within 0.2 s');
+      trigger.finish(RESULT);
+    });
+  });
+
+  it('says RELAY_BAD_RESPONSE when the answer is not a sync result', async () => {
+    const garbage = await rawServer((_req, res) => {
+      res.statusCode = 200;
+      res.end(JSON.stringify({ status: 'started' }));
+    });
+    try {
+      const err = await rejection(createRelayClient(clientConfig(garbage.url)).triggerSync());
+      expect((err as RelayUnavailable).code).toBe('RELAY_BAD_RESPONSE');
+    } finally {
+      await garbage.close();
+    }
+  });
+
+  it('signs POST /v1/sync with a body asking for Delta only', async () => {
+    let seen: { url: string; headers: Headers; body: string } | undefined;
+    const fakeFetch: typeof fetch = (input, init) => {
+      seen = { url: (input as URL).href, headers: new Headers(init?.headers), body: init?.body as string };
+      return Promise.resolve(new Response(JSON.stringify({ status: 'completed', ...RESULT }), { status: 200 }));
+    };
+    await createRelayClient(clientConfig('https://relay.contoso.com:7443'), { fetch: fakeFetch }).triggerSync();
+    expect(seen?.url).toBe('https://relay.contoso.com:7443/v1/sync');
+    expect(seen?.body).toBe('{"policy":"Delta"}');
+    const headers = Object.fromEntries(seen?.headers.entries() ?? []);
+    expect(() =>
+      verifyRequest({ key: KEY, request: { method: 'POST', path: '/v1/sync', body: '{"policy":"Delta"}' }, headers, now: Date.now(), nonces: createMemoryNonceStore() }),
+    ).not.toThrow();
   });
 });

@@ -1,5 +1,6 @@
 /** Plain fakes for the bot's ports: no botbuilder, no network. */
-import type { CommandDeps, RelayClient } from '../../src/bot/ports.ts';
+import type { CloudDirectory, CommandDeps, RelayClient } from '../../src/bot/ports.ts';
+import type { CloudEvidence, CloudUser, TenantFacts } from '../../src/domain/cloud.ts';
 import type { LookupResult } from '../../src/domain/onprem-user.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 
@@ -8,7 +9,7 @@ export interface FakeRelay extends RelayClient {
 }
 
 /** A relay that answers with `answer` (or throws it when it is an Error). */
-export function fakeRelay(answer: LookupResult | Error | ((who: string) => LookupResult)): FakeRelay {
+export function fakeRelay(answer: LookupResult | Error | ((who: string) => LookupResult | Promise<LookupResult>)): FakeRelay {
   const calls: FakeRelay['calls'] = [];
   return {
     calls,
@@ -22,4 +23,91 @@ export function fakeRelay(answer: LookupResult | Error | ((who: string) => Looku
 
 export function commandDeps(overrides: Partial<CommandDeps> = {}): CommandDeps {
   return { sandbox: false, logger: createLogger({ level: 'silent' }), ...overrides };
+}
+
+/** A cloud user as the cloud module reports it; cloud-only, active, no anchor unless overridden. */
+export function cloudUser(overrides: Partial<CloudUser> = {}): CloudUser {
+  return {
+    id: '11111111-1111-4111-8111-111111111111',
+    userPrincipalName: 'john.doe@contoso.com',
+    displayName: 'John Doe',
+    mail: 'john.doe@contoso.com',
+    proxyAddresses: ['SMTP:john.doe@contoso.com'],
+    accountEnabled: true,
+    immutableId: null,
+    synced: false,
+    lastSyncDateTime: null,
+    onPremisesDistinguishedName: null,
+    onPremisesSamAccountName: null,
+    onPremisesUserPrincipalName: null,
+    provisioningErrors: [],
+    deletedDateTime: null,
+    adminRoles: [],
+    ...overrides,
+  };
+}
+
+/** contoso.com verified and managed, fabrikam.com federated, no match switches on. */
+export function tenantFacts(overrides: Partial<TenantFacts> = {}): TenantFacts {
+  return {
+    initialDomain: 'contoso.onmicrosoft.com',
+    domains: [
+      { name: 'contoso.onmicrosoft.com', verified: true, federated: false, initial: true, default: false },
+      { name: 'contoso.com', verified: true, federated: false, initial: false, default: true },
+      { name: 'fabrikam.com', verified: true, federated: true, initial: false, default: false },
+    ],
+    switches: { blockSoftMatchEnabled: false, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: true },
+    ...overrides,
+  };
+}
+
+export interface FakeCloud extends CloudDirectory {
+  /** Every call in the order it was made. */
+  calls: { method: keyof CloudDirectory; args: unknown[] }[];
+}
+
+/**
+ * A cloud directory whose methods default to an empty tenant (no users, no holders) and can each
+ * be replaced; every call is recorded before the handler runs.
+ */
+export function fakeCloud(handlers: Partial<CloudDirectory> = {}): FakeCloud {
+  const calls: FakeCloud['calls'] = [];
+  const defaults: CloudDirectory = {
+    tenantFacts: () => Promise.resolve(tenantFacts()),
+    findUser: () => Promise.resolve(null),
+    evidenceFor: (_onPrem, context): Promise<CloudEvidence> =>
+      Promise.resolve({ candidates: [], otherObjects: [], tenant: context.tenant, ...(context.target ? { target: context.target } : {}) }),
+    holdersOfAnchor: () => Promise.resolve([]),
+  };
+  const h = { ...defaults, ...handlers };
+  return {
+    calls,
+    tenantFacts: () => {
+      calls.push({ method: 'tenantFacts', args: [] });
+      return h.tenantFacts();
+    },
+    findUser: (idOrUpn) => {
+      calls.push({ method: 'findUser', args: [idOrUpn] });
+      return h.findUser(idOrUpn);
+    },
+    evidenceFor: (onPrem, context) => {
+      calls.push({ method: 'evidenceFor', args: [onPrem, context] });
+      return h.evidenceFor(onPrem, context);
+    },
+    holdersOfAnchor: (immutableId) => {
+      calls.push({ method: 'holdersOfAnchor', args: [immutableId] });
+      return h.holdersOfAnchor(immutableId);
+    },
+  };
+}
+
+/** A promise the test settles by hand, to observe what runs concurrently. */
+export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (err: unknown) => void } {
+  let resolve!: (value: T) => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
 }

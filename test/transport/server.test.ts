@@ -1,10 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createBot } from '../../src/bot/create-bot.ts';
+import { createBot, type CreateBotOptions } from '../../src/bot/create-bot.ts';
 import { createRegistry, type Command, type CommandRegistry } from '../../src/bot/commands/index.ts';
 import { loadConfig, type BotConfig } from '../../src/config/load-config.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { createServer, type BotServer } from '../../src/transport/create-server.ts';
-import { visibleText } from '../support/card-query.ts';
+import { findById, visibleText } from '../support/card-query.ts';
+import { cloudUser, fakeCloud, fakeRelay } from '../support/fakes.ts';
+import { onPremUser } from '../support/users.ts';
 import { startRecordingConnector, type RecordingConnector } from '../support/recording-connector.ts';
 
 interface Running {
@@ -13,10 +15,10 @@ interface Running {
   logs: Record<string, unknown>[];
 }
 
-async function startBot(config: Readonly<BotConfig>, registry?: CommandRegistry): Promise<Running> {
+async function startBot(config: Readonly<BotConfig>, registry?: CommandRegistry, ports: Pick<CreateBotOptions, 'relay' | 'cloud'> = {}): Promise<Running> {
   const logs: Record<string, unknown>[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) } });
-  const bot = createBot({ sandbox: config.sandbox, logger, ...(registry ? { registry } : {}) });
+  const bot = createBot({ sandbox: config.sandbox, logger, ...(registry ? { registry } : {}), ...ports });
   const server = createServer({ config, logger, bot, version: '9.9.9-test' });
   const url = await server.listen(0);
   return { url, server, logs };
@@ -67,8 +69,8 @@ afterEach(async () => {
   connector.calls.length = 0;
 });
 
-async function sandboxBot(registry?: CommandRegistry, env: Record<string, string> = {}): Promise<Running> {
-  const r = await startBot(loadConfig(env, { sandbox: true }), registry);
+async function sandboxBot(registry?: CommandRegistry, env: Record<string, string> = {}, ports: Pick<CreateBotOptions, 'relay' | 'cloud'> = {}): Promise<Running> {
+  const r = await startBot(loadConfig(env, { sandbox: true }), registry, ports);
   running.push(r);
   return r;
 }
@@ -98,6 +100,22 @@ describe('bot HTTP server (sandbox)', () => {
     );
     const [call] = await connector.waitForCalls(1);
     expect(visibleText(attachedCard(call))).toContain('`guid <who>`');
+  });
+
+  it('answers match <who> with the diagnosis card, reading AD through the relay and the cloud given to createBot', async () => {
+    const relay = fakeRelay({ users: [onPremUser()], truncated: false });
+    const holder = cloudUser({ immutableId: 'g8Pclm4vok+vFWtMERklmg==', synced: true, userPrincipalName: 'jdoe@contoso.com' });
+    const cloud = fakeCloud({
+      evidenceFor: (_onPrem, context) => Promise.resolve({ candidates: [{ user: holder, reasons: ['anchor'] }], otherObjects: [], tenant: context.tenant }),
+    });
+    const { url } = await sandboxBot(undefined, {}, { relay, cloud });
+    await post(url, messageActivity(connector.url, 'MATCH jdoe'));
+    const [call] = await connector.waitForCalls(1);
+    const card = attachedCard(call);
+    expect(findById(card, 'finding-ALREADY_MATCHED')).toBeDefined();
+    expect(visibleText(card)).toContain('Nothing has been changed.');
+    expect(relay.calls.map((c) => c.who)).toEqual(['jdoe']);
+    expect(cloud.calls.map((c) => c.method)).toEqual(['tenantFacts', 'evidenceFor']);
   });
 
   it('serves /healthz', async () => {

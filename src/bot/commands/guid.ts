@@ -1,15 +1,18 @@
 /**
- * `guid <who>`: every format of a user's anchor. An anchor typed by the admin converts locally
- * whatever the relay does; a name needs the relay.
+ * `guid <who>`: every format of a user's anchor, and which cloud users hold it. An anchor typed by
+ * the admin converts locally whatever the relay does; a name needs the relay. The cloud look-up of
+ * a typed anchor runs concurrently with the relay's; a user's anchors are asked after the look-up.
  */
 import { guidCard, type OnPremState } from '../../cards/guid-card.ts';
 import { noticeCard } from '../../cards/notice-card.ts';
 import { usersListCard } from '../../cards/users-list-card.ts';
+import { toImmutableId } from '../../domain/anchors.ts';
 import { classifyWho, type Who } from '../../domain/who.ts';
 import { toUserText, UserNotFound } from '../../errors/index.ts';
 import type { LookupResult } from '../../domain/onprem-user.ts';
 import type { CommandDeps } from '../ports.ts';
 import { cardReply, type Reply } from '../reply.ts';
+import { anchorsOf, holdersCheck, TYPED_LABEL, type AnchorToCheck } from './anchor-holders.ts';
 import type { Command } from './command.ts';
 
 export const RELAY_NOT_CONFIGURED = {
@@ -22,7 +25,7 @@ export const guidCommand: Command = {
   help: {
     usage: 'guid <who>',
     summary:
-      'Shows the AD user and its anchor in every format (GUID, ImmutableID, hex, LDAP filter, ConsistencyGuid) and which one Entra Connect matches on. <who> is a sAMAccountName, UPN, mail, DN, GUID, ImmutableID or escaped hex.',
+      'Shows the AD user and its anchor in every format (GUID, ImmutableID, hex, LDAP filter, ConsistencyGuid), which one Entra Connect matches on, and which cloud users (active or deleted) hold it. <who> is a sAMAccountName, UPN, mail, DN, GUID, ImmutableID or escaped hex.',
     examples: ['guid jdoe', 'guid jdoe@contoso.com', 'guid 96dcc383-2f6e-4fa2-af15-6b4c1119259a', 'guid g8Pclm4vok+vFWtMERklmg=='],
   },
   run: runGuid,
@@ -31,9 +34,15 @@ export const guidCommand: Command = {
 export async function runGuid(args: string, deps: CommandDeps): Promise<Reply> {
   // Malformed input (bad anchor, spaces, too long) throws InputError here, before anything is asked.
   const who = classifyWho(args);
+  const cloud = holdersCheck(deps);
   if (who.kind === 'anchor') {
+    // The typed value needs no AD: ask the cloud while the relay looks the user up.
+    const typed: AnchorToCheck = { immutableId: toImmutableId(who.anchor), label: TYPED_LABEL };
+    cloud.start(typed.immutableId);
     const onPrem = await anchorOnPrem(who, deps);
-    return cardReply(guidCard({ sandbox: deps.sandbox, query: who.text, typed: who.anchor, onPrem }));
+    const anchors = onPrem.kind === 'found' ? withTyped(anchorsOf(onPrem.user), typed) : [typed];
+    const cloudState = await cloud.collect(anchors);
+    return cardReply(guidCard({ sandbox: deps.sandbox, query: who.text, typed: who.anchor, onPrem, cloud: cloudState }));
   }
   if (!deps.relay) {
     return cardReply(noticeCard({ sandbox: deps.sandbox, tone: 'warning', ...RELAY_NOT_CONFIGURED }));
@@ -45,7 +54,13 @@ export async function runGuid(args: string, deps: CommandDeps): Promise<Reply> {
   if (result.users.length > 1 || result.truncated) {
     return cardReply(usersListCard({ sandbox: deps.sandbox, query: who.text, users: result.users, truncated: result.truncated }));
   }
-  return cardReply(guidCard({ sandbox: deps.sandbox, query: who.text, onPrem: { kind: 'found', user: first } }));
+  const cloudState = await cloud.collect(anchorsOf(first));
+  return cardReply(guidCard({ sandbox: deps.sandbox, query: who.text, onPrem: { kind: 'found', user: first }, cloud: cloudState }));
+}
+
+/** The user's anchors, plus the typed value if the relay found the user by something else. */
+function withTyped(anchors: AnchorToCheck[], typed: AnchorToCheck): AnchorToCheck[] {
+  return anchors.some((a) => a.immutableId === typed.immutableId) ? anchors : [...anchors, typed];
 }
 
 /** The on-prem side for a typed anchor. Never throws: the local conversion is worth showing anyway. */

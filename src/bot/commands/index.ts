@@ -2,6 +2,7 @@
 import type { Command } from './command.ts';
 import { guidCommand } from './guid.ts';
 import { createHelpCommand } from './help.ts';
+import { matchCommand } from './match.ts';
 
 export type { Command } from './command.ts';
 
@@ -9,7 +10,7 @@ export type { Command } from './command.ts';
  * Names the product reserves (product.md) that this version does not answer yet. The router
  * gives them a clear "not available yet" reply instead of treating them as typos.
  */
-export const COMING_COMMANDS: readonly string[] = Object.freeze(['match', 'status', 'cancel']);
+export const COMING_COMMANDS: readonly string[] = Object.freeze(['status', 'cancel']);
 
 export interface CommandRegistry {
   /** Keyed by lower-case command name. */
@@ -22,7 +23,7 @@ export function createRegistry(extra: readonly Command[] = []): CommandRegistry 
   const commands = new Map<string, Command>();
   const registry: CommandRegistry = { commands, coming: COMING_COMMANDS };
   const help = createHelpCommand(() => ({ commands: [...commands.values()].map((c) => c.help), coming: registry.coming }));
-  for (const command of [help, guidCommand, ...extra]) {
+  for (const command of [help, matchCommand, guidCommand, ...extra]) {
     if (commands.has(command.name)) throw new Error(`Command "${command.name}" is registered twice.`);
     commands.set(command.name.toLowerCase(), command);
   }

@@ -58,6 +58,30 @@ export const STEP_KINDS = [
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
+/**
+ * What a MANUAL step asks a person to do, as data: `applyPlanToTenant` models it, and tests (the
+ * scenario catalog) can apply it to a fixture directory or the emulator.
+ */
+export type ManualAction =
+  /** Move the AD object out of Entra Connect's sync scope (OU filtering / attribute filter). */
+  | { kind: 'SCOPE_OUT'; dn: string }
+  /** Put the AD object (back) into sync scope, or make sure it is there. */
+  | { kind: 'SCOPE_IN'; dn: string }
+  /** Change the AD user's userPrincipalName. */
+  | { kind: 'SET_ONPREM_UPN'; dn: string; from: string | null; to: string }
+  /** Remove every Entra directory role listed from the cloud user. */
+  | { kind: 'REMOVE_ADMIN_ROLES'; subject: StepSubject; roles: string[] }
+  /** Assign the roles again (after the match). */
+  | { kind: 'ASSIGN_ADMIN_ROLES'; subject: StepSubject; roles: string[] }
+  /** Remove addresses from another cloud object (on its AD object `dn` when it is synced). */
+  | { kind: 'REMOVE_ADDRESSES'; objectId: string; objectKind: 'user' | 'group'; addresses: string[]; dn: string | null }
+  /** Turn a tenant switch (`directory/onPremisesSynchronization` feature) on or off. */
+  | { kind: 'SET_SYNC_SWITCH'; feature: 'blockCloudObjectTakeoverThroughHardMatchEnabled'; enabled: boolean }
+  /** Restore a user from the recycle bin (it comes back cloud-only when its AD object is out of scope). */
+  | { kind: 'RESTORE_DELETED_USER'; subject: StepSubject }
+  /** Type `match` again once the steps before are done (the situation will have changed). */
+  | { kind: 'RUN_MATCH_AGAIN'; command: string };
+
 /** A user a step acts on, as it was when the plan was made. */
 export interface StepSubject {
   userId: string;
@@ -79,8 +103,12 @@ export type PlanStep = StepBase &
     | { kind: 'CLEAR_ANCHOR'; subject: StepSubject; previous: string }
     | { kind: 'RENAME_UPN_TEMPORARILY'; subject: StepSubject; from: string; to: string }
     | { kind: 'SET_ANCHOR'; subject: StepSubject; immutableId: string; previous: string | null }
-    /** Only a person can do it (on-prem); the approval flow waits for "Done". */
-    | { kind: 'MANUAL'; instruction: string }
+    /**
+     * Only a person can do it (on-prem, or a tenant setting the bot may not change); the approval
+     * flow waits for "Done". `action` says the same as `instruction` as data, when it is something
+     * the diagnosis can model (sync scope, AD UPN, roles, addresses, tenant switch).
+     */
+    | { kind: 'MANUAL'; instruction: string; action?: ManualAction }
     | { kind: 'TRIGGER_DELTA_SYNC' }
     | { kind: 'VERIFY_JOINED'; subject: StepSubject; immutableId: string; timeoutSeconds: number }
   );
@@ -101,7 +129,10 @@ export interface Plan {
 export interface SyncPrediction {
   /** What the next delta sync does if nothing is changed. */
   now: SyncOutcome;
-  /** What it does once the plan's steps before TRIGGER_DELTA_SYNC are done; absent without a plan. */
+  /**
+   * What the plan's joining sync does once the steps before it are done (`applyPlanToTenant`);
+   * absent when the plan does not end in a join (nothing to do, blocked, or only a person's steps).
+   */
   afterPlan?: SyncOutcome;
   /** Plain words for both, for the card. */
   nowText: string;

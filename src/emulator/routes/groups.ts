@@ -1,12 +1,18 @@
 /**
+ * /groups: the list with `$filter` (how the bot finds a mail-enabled group already holding an
+ * address, Entra Connect's ObjectTypeMismatch), a single group, and
  * /groups/{id}/transitiveMembers (users and groups, nested groups expanded, each typed with
- * `@odata.type`) and its `microsoft.graph.user` cast (users only): how the bot checks that an
+ * `@odata.type`) with its `microsoft.graph.user` cast (users only): how the bot checks that an
  * approver is in the admin group.
  */
+import { graphErrors } from '../graph-errors.ts';
 import { listCollection } from '../http/collection.ts';
+import { parseEntityQuery } from '../http/query-options.ts';
+import { contextUrl, ok } from '../http/responses.ts';
 import type { Route } from '../http/router.ts';
 import type { RouteHandler } from '../http/types.ts';
-import type { DirectoryMember } from '../model.ts';
+import type { DirectoryMember, GroupRecord } from '../model.ts';
+import type { FilterSchema, FilterValue } from '../odata-filter.ts';
 import { GROUP_SHAPE, graphGroup, project, USER_SHAPE, type ResourceShape } from '../projection.ts';
 import { renderUser } from './user-queries.ts';
 
@@ -15,6 +21,53 @@ const DIRECTORY_OBJECT_SHAPE: ResourceShape = {
   type: 'directoryObject',
   properties: [...new Set([...USER_SHAPE.properties, ...GROUP_SHAPE.properties])],
   defaults: [],
+};
+
+/**
+ * What $filter may touch on groups (group-list reference: `proxyAddresses` eq/startsWith through
+ * any(), `mail`, `displayName`, `id`); addresses and names compare case-insensitively as Entra does.
+ */
+export const GROUP_FILTER_SCHEMA: FilterSchema = {
+  resource: 'Group',
+  scalars: { id: 'caseInsensitive', displayName: 'caseInsensitive', mail: 'caseInsensitive' },
+  collections: { proxyAddresses: 'caseInsensitive' },
+  startsWith: ['displayName', 'mail', 'proxyAddresses'],
+};
+
+function groupFilterValue(group: GroupRecord, property: string): FilterValue {
+  switch (property) {
+    case 'id':
+      return group.id;
+    case 'displayName':
+      return group.displayName;
+    case 'mail':
+      return group.mail;
+    case 'proxyAddresses':
+      return group.proxyAddresses;
+    default:
+      return null;
+  }
+}
+
+const renderGroup = (group: GroupRecord, select: readonly string[] | undefined): object => project(graphGroup(group), GROUP_SHAPE, select);
+
+const listGroups: RouteHandler = (request, _params, context) =>
+  listCollection(request, context, {
+    items: context.state.groups(),
+    key: (g) => g.id,
+    shape: GROUP_SHAPE,
+    filterSchema: GROUP_FILTER_SCHEMA,
+    filterValue: groupFilterValue,
+    render: renderGroup,
+    contextPath: 'groups',
+  });
+
+const getGroup: RouteHandler = (request, params, context) => {
+  const id = params['id'] ?? '';
+  const group = context.state.group(id);
+  if (!group) throw graphErrors.resourceNotFound(id);
+  const select = parseEntityQuery(request.query, GROUP_SHAPE);
+  return ok({ '@odata.context': contextUrl(context.origin, 'groups', select, true), ...renderGroup(group, select) });
 };
 
 function memberId(member: DirectoryMember): string {
@@ -27,7 +80,7 @@ function renderMember(member: DirectoryMember, select: readonly string[] | undef
     return { '@odata.type': '#microsoft.graph.user', ...renderUser(member.user, fields) };
   }
   const fields = select?.filter((p) => GROUP_SHAPE.properties.includes(p));
-  return { '@odata.type': '#microsoft.graph.group', ...project(graphGroup(member.group), GROUP_SHAPE, fields) };
+  return { '@odata.type': '#microsoft.graph.group', ...renderGroup(member.group, fields) };
 }
 
 const listTransitiveMembers: RouteHandler = (request, params, context) =>
@@ -49,6 +102,8 @@ const listTransitiveUsers: RouteHandler = (request, params, context) =>
   });
 
 export const groupRoutes: Route[] = [
+  { pattern: '/groups', handlers: { GET: listGroups } },
   { pattern: '/groups/:id/transitiveMembers/microsoft.graph.user', handlers: { GET: listTransitiveUsers } },
   { pattern: '/groups/:id/transitiveMembers', handlers: { GET: listTransitiveMembers } },
+  { pattern: '/groups/:id', handlers: { GET: getGroup } },
 ];

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ELEMENT_IDS } from '../../../src/cards/guid-card.ts';
+import { CLOUD_CHECK_FAILED, CLOUD_NOT_CONFIGURED, ELEMENT_IDS } from '../../../src/cards/guid-card.ts';
+import type { LookupResult } from '../../../src/domain/onprem-user.ts';
 import { RELAY_NOT_CONFIGURED, runGuid } from '../../../src/bot/commands/guid.ts';
 import { route } from '../../../src/bot/router.ts';
 import { createRegistry } from '../../../src/bot/commands/index.ts';
-import { DirectoryError, InputError, RelayUnavailable } from '../../../src/errors/index.ts';
+import { CloudError, DirectoryError, InputError, RelayUnavailable } from '../../../src/errors/index.ts';
 import { copyRowValues, findById, visibleText } from '../../support/card-query.ts';
-import { commandDeps, fakeRelay } from '../../support/fakes.ts';
+import { cloudUser, commandDeps, deferred, fakeCloud, fakeRelay } from '../../support/fakes.ts';
 import { onPremUser } from '../../support/users.ts';
 
 const relayDown = () => fakeRelay(new RelayUnavailable('RELAY_UNAVAILABLE', 'Could not connect to https://relay.contoso.com.'));
@@ -117,5 +118,86 @@ describe('guid with a name', () => {
     const text = visibleText((await route('guid john doe', createRegistry(), commandDeps({ relay }))).card);
     expect(text).toContain('INPUT\\_INVALID');
     expect(relay.calls).toHaveLength(0);
+  });
+});
+
+describe('guid: cloud holders of the anchor', () => {
+  const holder = cloudUser({ id: 'aaaaaaaa-0000-4000-8000-000000000001', userPrincipalName: 'jdoe@contoso.com', immutableId: 'g8Pclm4vok+vFWtMERklmg==', synced: true });
+  const deletedHolder = cloudUser({ id: 'dddddddd-0000-4000-8000-000000000002', userPrincipalName: 'old.jdoe@contoso.com', immutableId: 'g8Pclm4vok+vFWtMERklmg==', deletedDateTime: '2024-05-02T09:30:00Z' });
+
+  it('asks the cloud about a typed anchor while the relay is still looking', async () => {
+    const lookup = deferred<LookupResult>();
+    const relay = fakeRelay(() => lookup.promise);
+    const cloud = fakeCloud({ holdersOfAnchor: () => Promise.resolve([holder, deletedHolder]) });
+    const running = runGuid('96dcc383-2f6e-4fa2-af15-6b4c1119259a', commandDeps({ relay, cloud }));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(relay.calls).toHaveLength(1);
+    expect(cloud.calls).toEqual([{ method: 'holdersOfAnchor', args: ['g8Pclm4vok+vFWtMERklmg=='] }]);
+    lookup.resolve({ users: [onPremUser()], truncated: false });
+    const { card } = await running;
+    // The found user's effective anchor is the typed value: asked once, not twice.
+    expect(cloud.calls).toHaveLength(1);
+    const text = visibleText(card);
+    expect(text).toContain('Holders of `g8Pclm4vok+vFWtMERklmg==` (effective anchor, objectGUID):');
+    expect(visibleText(findById(card, ELEMENT_IDS.cloudHolder(holder.id)))).toContain('No (active)');
+    expect(visibleText(findById(card, ELEMENT_IDS.cloudHolder(deletedHolder.id)))).toContain('Yes, in the recycle bin since 2024-05-02T09:30:00Z');
+  });
+
+  it('shows the typed value\'s holders even when the relay is down', async () => {
+    const cloud = fakeCloud({ holdersOfAnchor: () => Promise.resolve([deletedHolder]) });
+    const { card } = await runGuid('g8Pclm4vok+vFWtMERklmg==', commandDeps({ relay: relayDown(), cloud }));
+    const text = visibleText(card);
+    expect(text).toContain('RELAY\\_UNAVAILABLE');
+    expect(text).toContain('Holders of `g8Pclm4vok+vFWtMERklmg==` (the value you typed):');
+    expect(text).toContain('old.jdoe@contoso.com');
+  });
+
+  it('asks about both anchors of a user found by name when ConsistencyGuid differs, after the look-up', async () => {
+    const user = onPremUser({ consistencyGuid: '59815f49-920b-4e9d-ad6c-82b53aa4c102' });
+    const order: string[] = [];
+    const relay = fakeRelay(() => {
+      order.push('relay');
+      return { users: [user], truncated: false };
+    });
+    const cloud = fakeCloud({
+      holdersOfAnchor: (id) => {
+        order.push(id);
+        return Promise.resolve(id === 'g8Pclm4vok+vFWtMERklmg==' ? [holder] : []);
+      },
+    });
+    const { card } = await runGuid('jdoe', commandDeps({ relay, cloud }));
+    expect(order).toEqual(['relay', 'SV+BWQuSnU6tbIK1OqTBAg==', 'g8Pclm4vok+vFWtMERklmg==']);
+    const text = visibleText(card);
+    expect(text).toContain('Holders of `SV+BWQuSnU6tbIK1OqTBAg==` (effective anchor, mS-DS-ConsistencyGuid):\nNo cloud user, active or in the recycle bin, holds this ImmutableID.');
+    expect(text).toContain('Holders of `g8Pclm4vok+vFWtMERklmg==` (objectGUID, not the effective anchor):\njdoe@contoso.com');
+  });
+
+  it('still shows the AD part when the cloud fails, with Graph\'s code', async () => {
+    const failure = new CloudError('CLOUD_UNAVAILABLE', 'Graph answered 503 ServiceUnavailable after 4 attempts.', { status: 503, graphCode: 'ServiceUnavailable' });
+    const cloud = fakeCloud({ holdersOfAnchor: () => Promise.reject(failure) });
+    const reply = await route('guid jdoe', createRegistry(), commandDeps({ relay: fakeRelay({ users: [onPremUser()], truncated: false }), cloud }));
+    const text = visibleText(reply.card);
+    expect(findById(reply.card, ELEMENT_IDS.effectiveImmutableId)).toMatchObject({ text: 'g8Pclm4vok+vFWtMERklmg==' });
+    expect(text).toContain(CLOUD_CHECK_FAILED);
+    expect(text).toContain('Code: CLOUD\\_UNAVAILABLE');
+    expect(text).toContain('Graph error code\nServiceUnavailable');
+  });
+
+  it('lets a bug in the cloud module propagate instead of calling it a failed check', async () => {
+    const cloud = fakeCloud({ holdersOfAnchor: () => Promise.reject(new TypeError('x is undefined')) });
+    await expect(runGuid('g8Pclm4vok+vFWtMERklmg==', commandDeps({ relay: relayDown(), cloud }))).rejects.toThrow(TypeError);
+  });
+
+  it('keeps the "not configured" line without a cloud directory', async () => {
+    const { card } = await runGuid('jdoe', commandDeps({ relay: fakeRelay({ users: [onPremUser()], truncated: false }) }));
+    expect(visibleText(card)).toContain(CLOUD_NOT_CONFIGURED);
+  });
+
+  it('does not ask the cloud when the name matches several AD users or none', async () => {
+    const cloud = fakeCloud();
+    const users = [onPremUser({ samAccountName: 'a' }), onPremUser({ samAccountName: 'b' })];
+    await runGuid('shared@contoso.com', commandDeps({ relay: fakeRelay({ users, truncated: false }), cloud }));
+    await route('guid nobody', createRegistry(), commandDeps({ relay: fakeRelay({ users: [], truncated: false }), cloud }));
+    expect(cloud.calls).toEqual([]);
   });
 });

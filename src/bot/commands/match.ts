@@ -1,0 +1,57 @@
+/**
+ * `match <who> [to <cloud user>]`: the diagnosis card. Reads the AD user through the relay and
+ * every cloud object that bears on it through Graph, diagnoses, and shows findings and the plan.
+ * Changes nothing. The look-ups that do not depend on each other (the AD user, the tenant's facts,
+ * the named target) run concurrently; only the evidence read waits for the AD user.
+ */
+import { matchCard } from '../../cards/match-card.ts';
+import { noticeCard } from '../../cards/notice-card.ts';
+import { diagnose, diagnoseOnPrem } from '../../domain/diagnosis/index.ts';
+import type { CloudUser } from '../../domain/cloud.ts';
+import type { CommandDeps } from '../ports.ts';
+import { cardReply, type Reply } from '../reply.ts';
+import type { Command } from './command.ts';
+import { MATCH_USAGE, parseMatchArgs } from './match-args.ts';
+
+export const MATCH_NEEDS_RELAY = {
+  title: 'match needs the on-premises relay',
+  text: 'match reads the AD user through hardmatch-relay, and the relay is not configured: set RELAY_URL and RELAY_KEY for the bot. Until then only "guid" with a GUID or ImmutableID works.',
+} as const;
+
+export const MATCH_NEEDS_CLOUD = {
+  title: 'Cloud check not configured',
+  text: 'match compares the AD user with Entra ID through Microsoft Graph, and this bot has no Graph access configured: give it a managed identity, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH). Meanwhile "guid <who>" shows the AD user and its anchors.',
+} as const;
+
+export const matchCommand: Command = {
+  name: 'match',
+  help: {
+    usage: MATCH_USAGE,
+    summary:
+      'Diagnoses how an AD user matches (or fails to match) its Entra ID user: the AD object, every cloud user that could collide, findings with their codes, the plan that fixes it and what the next sync will do. Changes nothing. Add "to" and a cloud UPN or object id to name the cloud user it should match.',
+    examples: ['match jdoe', 'match jdoe@contoso.com', 'match jdoe to john.doe@contoso.com', 'match jdoe to 1f0e6a4c-3f1d-4c55-9a51-0d2b7a1c9e11'],
+  },
+  run: runMatch,
+};
+
+export async function runMatch(args: string, deps: CommandDeps): Promise<Reply> {
+  // Bad input throws InputError here, before the relay or Graph is asked anything.
+  const { who, target } = parseMatchArgs(args);
+  const { relay, cloud, sandbox } = deps;
+  if (!relay) return cardReply(noticeCard({ sandbox, tone: 'error', ...MATCH_NEEDS_RELAY }));
+  if (!cloud) return cardReply(noticeCard({ sandbox, tone: 'warning', ...MATCH_NEEDS_CLOUD }));
+  const command = target ? `match ${who} to ${target}` : `match ${who}`;
+  // Relay, directory and Graph errors propagate: the router makes an error card with the code.
+  const [lookup, tenant, targetUser] = await Promise.all([
+    relay.lookup(who),
+    cloud.tenantFacts(),
+    target ? cloud.findUser(target) : Promise.resolve<CloudUser | null>(null),
+  ]);
+  const unresolved = diagnoseOnPrem(who, lookup);
+  if (unresolved) return cardReply(matchCard(unresolved, { sandbox, command, onPremMatches: lookup }));
+  const [onPrem] = lookup.users;
+  if (!onPrem) throw new Error('diagnoseOnPrem returned null for an empty look-up');
+  const evidence = await cloud.evidenceFor(onPrem, { tenant, ...(target ? { target: { requested: target, user: targetUser } } : {}) });
+  deps.logger.debug({ who, target, candidates: evidence.candidates.length }, 'match: evidence read');
+  return cardReply(matchCard(diagnose({ who, onPrem, evidence }), { sandbox, command }));
+}

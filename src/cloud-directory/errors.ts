@@ -1,0 +1,141 @@
+/**
+ * Graph failures → CloudError, in one place. Whatever shape a failure arrives in (the SDK's
+ * GraphError for a single request, a `$batch` sub-response, a credential that could not sign
+ * in), it becomes a `GraphFailure` first, then one CloudError whose message names the operation,
+ * the HTTP status and Graph's own code and message (plus `details`, where Entra names the
+ * conflicting object as `User_<id>`). Tokens never appear: Graph does not echo them, and the
+ * credential guard only passes the credential's message on.
+ */
+import { GraphError } from '@microsoft/microsoft-graph-client';
+import { CloudError } from '../errors/index.ts';
+import { isCredentialFailure } from './credential.ts';
+
+/** What a call was for, so an error can say it (and which permission it needs). */
+export interface Operation {
+  /** e.g. "look up the users that could collide with jdoe". */
+  what: string;
+  /** The application permission the call needs, named on a 403. */
+  permission: string;
+}
+
+/** A failed Graph answer (or no answer: status -1), normalised. */
+export interface GraphFailure {
+  /** HTTP status; -1 when no response arrived (network error, timeout). */
+  status: number;
+  code: string | null;
+  message: string;
+  /** `error.details[].message` (e.g. "Conflicting object: User_<id>"). */
+  details: string[];
+  /** Retry-After in milliseconds, when Graph sent one. */
+  retryAfterMs: number | null;
+}
+
+interface GraphErrorBody {
+  code?: unknown;
+  message?: unknown;
+  details?: unknown;
+}
+
+/** Parse `Retry-After`: delta-seconds, or an HTTP date. */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | null {
+  if (value === null || value === undefined || value.trim() === '') return null;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+function detailMessages(details: unknown): string[] {
+  if (!Array.isArray(details)) return [];
+  return details.flatMap((d: unknown) => {
+    const message = (d as { message?: unknown } | null)?.message;
+    return typeof message === 'string' && message !== '' ? [message] : [];
+  });
+}
+
+/** `{ error: { code, message, details } }` (a batch sub-response body) → its parts. */
+export function failureFromBody(status: number, body: unknown, retryAfter: string | null | undefined): GraphFailure {
+  const error = (body as { error?: GraphErrorBody } | null | undefined)?.error;
+  return {
+    status,
+    code: typeof error?.code === 'string' ? error.code : null,
+    message: typeof error?.message === 'string' ? error.message : `HTTP ${status}`,
+    details: detailMessages(error?.details),
+    retryAfterMs: parseRetryAfter(retryAfter),
+  };
+}
+
+/**
+ * The SDK's GraphError or any thrown value. For a JSON answer the SDK puts Graph's `error` object
+ * in `body` (as JSON text) and its code on `code`; for an answer without a JSON Content-Type it
+ * keeps the raw text, which may still be Graph's `{ "error": … }` envelope, so both are read.
+ */
+export function failureFromThrown(err: unknown): GraphFailure {
+  if (err instanceof GraphError) {
+    const parsed = parseErrorBody(err.body);
+    const code = err.code ?? (typeof parsed?.code === 'string' ? parsed.code : null);
+    const message = typeof parsed?.message === 'string' && !err.code ? parsed.message : err.message;
+    return {
+      status: err.statusCode,
+      code,
+      message: message || `HTTP ${err.statusCode}`,
+      details: detailMessages(parsed?.details),
+      retryAfterMs: parseRetryAfter(err.headers?.get('Retry-After')),
+    };
+  }
+  return { status: -1, code: err instanceof Error ? err.name : null, message: err instanceof Error ? err.message : String(err), details: [], retryAfterMs: null };
+}
+
+function parseErrorBody(body: unknown): GraphErrorBody | undefined {
+  if (typeof body !== 'string') return undefined;
+  try {
+    const parsed = JSON.parse(body) as (GraphErrorBody & { error?: GraphErrorBody }) | null;
+    return parsed?.error ?? parsed ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the same request may succeed later: throttled, a server error, or no answer at all. */
+export function isRetryable(failure: GraphFailure): boolean {
+  return failure.status === 429 || failure.status === -1 || failure.status >= 500;
+}
+
+function graphSays(f: GraphFailure): string {
+  const status = f.status === -1 ? 'no response' : String(f.status);
+  const code = f.code ? ` ${f.code}` : '';
+  const details = f.details.length > 0 ? ` (${f.details.join('; ')})` : '';
+  return `${status}${code}: ${f.message}${details}`;
+}
+
+/** The CloudError for a failure that will not be retried (any more). */
+export function toCloudError(op: Operation, f: GraphFailure, context: { attempts?: number; cause?: unknown } = {}): CloudError {
+  const options = { status: f.status === -1 ? null : f.status, graphCode: f.code, graphMessage: f.message, cause: context.cause };
+  const tries = context.attempts && context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
+  if (f.status === 429) {
+    return new CloudError('CLOUD_THROTTLED', `Microsoft Graph kept throttling the request to ${op.what}${tries} (${graphSays(f)}).`, options);
+  }
+  if (f.status === 401) {
+    return new CloudError('CLOUD_AUTH_FAILED', `Microsoft Graph refused the bot's token to ${op.what} (${graphSays(f)}).`, options);
+  }
+  if (f.status === 403) {
+    return new CloudError(
+      'CLOUD_AUTH_FAILED',
+      `Microsoft Graph denied the bot permission to ${op.what}; it needs the application permission ${op.permission} (${graphSays(f)}).`,
+      options,
+    );
+  }
+  if (f.status === -1 || f.status >= 500) {
+    return new CloudError('CLOUD_UNAVAILABLE', `Microsoft Graph did not answer the request to ${op.what}${tries} (${graphSays(f)}).`, options);
+  }
+  return new CloudError('CLOUD_REQUEST_FAILED', `Microsoft Graph refused the request to ${op.what} (${graphSays(f)}).`, options);
+}
+
+/** A credential that could not produce a token: the bot cannot sign in at all. */
+export function credentialError(op: Operation, err: unknown): CloudError | undefined {
+  if (!isCredentialFailure(err)) return undefined;
+  return new CloudError('CLOUD_AUTH_FAILED', `The bot could not get a Microsoft Graph token to ${op.what}: ${err.message}`, {
+    graphCode: null,
+    cause: err,
+  });
+}

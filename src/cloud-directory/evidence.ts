@@ -1,0 +1,193 @@
+/**
+ * `evidenceFor`: everything in the cloud that bears on one AD user, in two round trips.
+ *
+ * Round trip 1, one `$batch` (more only past 20 look-ups, then chunks sent concurrently):
+ * users by UPN; by `mail eq` and by `proxyAddresses/any(p:p eq 'smtp:…')` for every SMTP address
+ * of the AD user (primary first); active and deleted users holding the effective anchor and, when
+ * it differs, the other one (objectGUID vs mS-DS-ConsistencyGuid); groups holding any of the
+ * addresses (ObjectTypeMismatch). Round trip 2, only when round trip 1 found active users: the
+ * directory roles of each (`transitiveMemberOf/microsoft.graph.directoryRole`, so roles held
+ * through a role-assignable group count too).
+ */
+import type { DirectoryRole, Group } from '@microsoft/microsoft-graph-types';
+import { tryParseAnchor, toImmutableId } from '../domain/anchors.ts';
+import { primarySmtp, smtpAddresses, type CandidateReason, type CloudCandidate, type CloudEvidence, type CloudGroup, type CloudUser, type TenantFacts } from '../domain/cloud.ts';
+import type { OnPremUser } from '../domain/onprem-user.ts';
+import type { Operation } from './errors.ts';
+import type { BatchAnswer, BatchGet, GraphTransport } from './graph-transport.ts';
+import { GROUP_SELECT, roleNames, ROLE_SELECT, toCloudGroup } from './mapping.ts';
+import { collectionUrl, pathSegment } from './odata.ts';
+import {
+  activeUsersWhere,
+  ADVANCED_QUERY_HEADERS,
+  answerOf,
+  byImmutableId,
+  byMail,
+  byProxyAddress,
+  byUpn,
+  deletedUsersWhere,
+  filteredGet,
+  GROUPS_PATH,
+  usersOf,
+  valuesOf,
+} from './queries.ts';
+
+/** Strongest reason first: candidates are listed in this order. */
+const REASON_ORDER: readonly CandidateReason[] = ['target', 'anchor', 'otherAnchor', 'upn', 'primarySmtp', 'address'];
+
+interface UserLookup {
+  kind: 'users';
+  request: BatchGet;
+  reason: CandidateReason;
+  op: Operation;
+}
+
+interface GroupLookup {
+  kind: 'groups';
+  request: BatchGet;
+  op: Operation;
+}
+
+type Lookup = UserLookup | GroupLookup;
+
+export interface EvidenceContext {
+  tenant: TenantFacts;
+  target?: { requested: string; user: CloudUser | null };
+}
+
+/** The AD user's SMTP addresses, primary first, without duplicates (case-insensitive). */
+export function adAddresses(onPrem: OnPremUser): { primary: string | null; all: string[] } {
+  const primary = primarySmtp(onPrem.proxyAddresses) ?? onPrem.mail ?? null;
+  const seen = new Set<string>();
+  const all: string[] = [];
+  for (const address of [primary, ...smtpAddresses(onPrem.proxyAddresses), onPrem.mail]) {
+    if (!address || seen.has(address.toLowerCase())) continue;
+    seen.add(address.toLowerCase());
+    all.push(address);
+  }
+  return { primary, all };
+}
+
+/** The effective anchor's ImmutableID, and the other attribute's when it is set and differs. */
+export function adAnchors(onPrem: OnPremUser): { anchor: string; other: string | null } {
+  const anchor = onPrem.anchor.immutableId;
+  const forms = [onPrem.objectGuid, onPrem.consistencyGuid]
+    .map((guid) => (guid ? tryParseAnchor(guid) : undefined))
+    .flatMap((a) => (a ? [toImmutableId(a)] : []));
+  return { anchor, other: forms.find((id) => id !== anchor) ?? null };
+}
+
+export function evidenceLookups(onPrem: OnPremUser): Lookup[] {
+  const who = onPrem.samAccountName;
+  const usersOp: Operation = { what: `look up the cloud users that could collide with ${who}`, permission: 'User.Read.All (or User.ReadWrite.All)' };
+  const groupsOp: Operation = { what: `look up the groups holding an address of ${who}`, permission: 'GroupMember.Read.All' };
+  const users = (id: string, filter: string, reason: CandidateReason, deleted = false): UserLookup => ({
+    kind: 'users',
+    request: deleted ? deletedUsersWhere(id, filter) : activeUsersWhere(id, filter),
+    reason,
+    op: usersOp,
+  });
+  const { anchor, other } = adAnchors(onPrem);
+  const { primary, all } = adAddresses(onPrem);
+  const lookups: Lookup[] = [users('anchor', byImmutableId(anchor), 'anchor'), users('deleted-anchor', byImmutableId(anchor), 'anchor', true)];
+  if (other) {
+    lookups.push(users('otherAnchor', byImmutableId(other), 'otherAnchor'), users('deleted-otherAnchor', byImmutableId(other), 'otherAnchor', true));
+  }
+  if (onPrem.userPrincipalName) lookups.push(users('upn', byUpn(onPrem.userPrincipalName), 'upn'));
+  all.forEach((address, i) => {
+    lookups.push(users(`proxy-${i}`, byProxyAddress(address), address === primary ? 'primarySmtp' : 'address'));
+    lookups.push(users(`mail-${i}`, byMail(address), 'address'));
+    lookups.push({ kind: 'groups', request: filteredGet(`group-${i}`, GROUPS_PATH, byProxyAddress(address), GROUP_SELECT), op: groupsOp });
+  });
+  return lookups;
+}
+
+class CandidateSet {
+  readonly #byId = new Map<string, { user: CloudUser; reasons: Set<CandidateReason> }>();
+
+  add(user: CloudUser, reason: CandidateReason): void {
+    const entry = this.#byId.get(user.id) ?? { user, reasons: new Set<CandidateReason>() };
+    entry.reasons.add(reason);
+    this.#byId.set(user.id, entry);
+  }
+
+  users(): CloudUser[] {
+    return [...this.#byId.values()].map((e) => e.user);
+  }
+
+  /** Strongest reason first, active before deleted, then by id: stable for cards and tests. */
+  list(roles: ReadonlyMap<string, string[]>): CloudCandidate[] {
+    const rank = (reasons: CandidateReason[]): number => Math.min(...reasons.map((r) => REASON_ORDER.indexOf(r)));
+    return [...this.#byId.values()]
+      .map((e) => ({
+        user: { ...e.user, adminRoles: roles.get(e.user.id) ?? e.user.adminRoles },
+        reasons: REASON_ORDER.filter((r) => e.reasons.has(r)),
+      }))
+      .sort(
+        (a, b) =>
+          rank(a.reasons) - rank(b.reasons) ||
+          Number(a.user.deletedDateTime !== null) - Number(b.user.deletedDateTime !== null) ||
+          (a.user.id < b.user.id ? -1 : a.user.id > b.user.id ? 1 : 0),
+      );
+  }
+}
+
+async function readLookups(transport: GraphTransport, lookups: readonly Lookup[], answers: ReadonlyMap<string, BatchAnswer>): Promise<{ candidates: CandidateSet; groups: CloudGroup[] }> {
+  const candidates = new CandidateSet();
+  const groups = new Map<string, CloudGroup>();
+  const results = await Promise.all(
+    lookups.map(async (lookup) =>
+      lookup.kind === 'users'
+        ? { lookup, users: await usersOf(transport, lookup.op, answers, lookup.request.id), groups: [] }
+        : { lookup, users: [], groups: await valuesOf<Group>(transport, lookup.op, answerOf(lookup.op, answers, lookup.request.id), { ...ADVANCED_QUERY_HEADERS }) },
+    ),
+  );
+  for (const { lookup, users, groups: found } of results) {
+    if (lookup.kind === 'users') for (const user of users) candidates.add(user, lookup.reason);
+    for (const group of found.map(toCloudGroup)) if (!groups.has(group.id)) groups.set(group.id, group);
+  }
+  return { candidates, groups: [...groups.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) };
+}
+
+/** Round trip 2: directory role names per active user id. A user gone meanwhile holds none. */
+export async function rolesOf(transport: GraphTransport, userIds: readonly string[]): Promise<Map<string, string[]>> {
+  const roles = new Map<string, string[]>();
+  if (userIds.length === 0) return roles;
+  const op: Operation = { what: 'read the admin roles of the cloud candidates', permission: 'RoleManagement.Read.Directory' };
+  const requests = userIds.map((id, i) => ({
+    id: `roles-${i}`,
+    url: collectionUrl(`/users/${pathSegment(id)}/transitiveMemberOf/microsoft.graph.directoryRole`, { select: ROLE_SELECT }),
+  }));
+  const answers = await transport.batch(op, requests);
+  await Promise.all(
+    userIds.map(async (userId, i) => {
+      const answer = answers.get(`roles-${i}`);
+      if (answer?.status === 404) return roles.set(userId, []);
+      const found = await valuesOf<DirectoryRole>(transport, op, answerOf(op, answers, `roles-${i}`), {});
+      roles.set(userId, roleNames(found));
+    }),
+  );
+  return roles;
+}
+
+export async function evidenceFor(transport: GraphTransport, onPrem: OnPremUser, context: EvidenceContext): Promise<CloudEvidence> {
+  const lookups = evidenceLookups(onPrem);
+  const op: Operation = { what: `look up the cloud objects that could collide with ${onPrem.samAccountName}`, permission: 'User.Read.All' };
+  const answers = await transport.batch(op, lookups.map((l) => l.request));
+  const { candidates, groups } = await readLookups(transport, lookups, answers);
+  const targetUser = context.target?.user ?? null;
+  if (targetUser) {
+    // The batch's copy of the same user (if any) is the fresher one; reasons merge either way.
+    const fresh = candidates.users().find((u) => u.id === targetUser.id);
+    candidates.add(fresh ?? targetUser, 'target');
+  }
+  const active = candidates.users().filter((u) => u.deletedDateTime === null).map((u) => u.id);
+  const roles = await rolesOf(transport, active);
+  const list = candidates.list(roles);
+  const evidence: CloudEvidence = { candidates: list, otherObjects: groups, tenant: context.tenant };
+  if (context.target) {
+    const enriched = targetUser ? (list.find((c) => c.user.id === targetUser.id)?.user ?? targetUser) : null;
+    evidence.target = { requested: context.target.requested, user: enriched };
+  }
+  return evidence;
+}

@@ -1,0 +1,71 @@
+/**
+ * The Graph look-ups the module makes, as batchable GETs, and reading their answers. Every
+ * filtered collection query is sent as an advanced query (`$count=true` with
+ * `ConsistencyLevel: eventual`): Graph requires it for some of these filters
+ * (`onPremisesImmutableId`, `proxyAddresses/any` on some tenants, the recycle bin) and accepts it
+ * for all, so no query depends on which ones happen to be indexed. `$top=999` (Graph's maximum)
+ * keeps a look-up to one page; a longer answer is followed through `@odata.nextLink`.
+ */
+import type { User } from '@microsoft/microsoft-graph-types';
+import type { CloudUser } from '../domain/cloud.ts';
+import { failureFromBody, toCloudError, type Operation } from './errors.ts';
+import type { BatchAnswer, BatchGet, GraphTransport } from './graph-transport.ts';
+import { DELETED_USER_SELECT, toCloudUser, USER_SELECT } from './mapping.ts';
+import { anyEqFilter, collectionUrl, eqFilter } from './odata.ts';
+
+export const ADVANCED_QUERY_HEADERS: Readonly<Record<string, string>> = Object.freeze({ ConsistencyLevel: 'eventual' });
+export const MAX_PAGE = 999;
+
+export const USERS_PATH = '/users';
+export const DELETED_USERS_PATH = '/directory/deletedItems/microsoft.graph.user';
+export const GROUPS_PATH = '/groups';
+
+/** A filtered collection GET as a batch item. */
+export function filteredGet(id: string, path: string, filter: string, select: readonly string[]): BatchGet {
+  return {
+    id,
+    url: collectionUrl(path, { filter, select, top: MAX_PAGE, count: true }),
+    headers: { ...ADVANCED_QUERY_HEADERS },
+  };
+}
+
+export function activeUsersWhere(id: string, filter: string): BatchGet {
+  return filteredGet(id, USERS_PATH, filter, USER_SELECT);
+}
+
+export function deletedUsersWhere(id: string, filter: string): BatchGet {
+  return filteredGet(id, DELETED_USERS_PATH, filter, DELETED_USER_SELECT);
+}
+
+export const byUpn = (upn: string): string => eqFilter('userPrincipalName', upn);
+export const byMail = (address: string): string => eqFilter('mail', address);
+export const byProxyAddress = (address: string): string => anyEqFilter('proxyAddresses', `smtp:${address}`);
+export const byImmutableId = (immutableId: string): string => eqFilter('onPremisesImmutableId', immutableId);
+
+export function isSuccess(answer: BatchAnswer): boolean {
+  return answer.status >= 200 && answer.status < 300;
+}
+
+/** The answer to `id`, or the CloudError its failure means. */
+export function answerOf(op: Operation, answers: ReadonlyMap<string, BatchAnswer>, id: string): BatchAnswer {
+  const answer = answers.get(id);
+  if (!answer) throw toCloudError(op, { status: -1, code: null, message: `no answer to sub-request ${id}`, details: [], retryAfterMs: null });
+  if (!isSuccess(answer)) {
+    const retryAfter = Object.entries(answer.headers).find(([k]) => k.toLowerCase() === 'retry-after')?.[1];
+    throw toCloudError(op, failureFromBody(answer.status, answer.body, retryAfter), { attempts: answer.attempts });
+  }
+  return answer;
+}
+
+/** Every item of a successful collection answer, later pages included. */
+export async function valuesOf<T>(transport: GraphTransport, op: Operation, answer: BatchAnswer, headers: Record<string, string>): Promise<T[]> {
+  const first = (answer.body as { value?: T[] } | null)?.value ?? [];
+  const rest = await transport.remainingPages<T>(op, answer.body, headers);
+  return [...first, ...rest];
+}
+
+/** The users of a collection answer, mapped. */
+export async function usersOf(transport: GraphTransport, op: Operation, answers: ReadonlyMap<string, BatchAnswer>, id: string): Promise<CloudUser[]> {
+  const users = await valuesOf<User>(transport, op, answerOf(op, answers, id), { ...ADVANCED_QUERY_HEADERS });
+  return users.map((u) => toCloudUser(u));
+}

@@ -1,0 +1,151 @@
+/**
+ * The MANUAL plan steps: what only a person can do (on-premises, or tenant settings the bot's
+ * permissions do not cover), each said precisely enough to act on (the DN, the UPN, the roles,
+ * the exact Graph request or PowerShell), and each carrying the same thing as data (`action`).
+ */
+import type { CloudUser } from '../cloud.ts';
+import type { OnPremUser } from '../onprem-user.ts';
+import { type AddressConflict, holderLabel } from './conflicts.ts';
+import { originalUpn, subjectOf, userLabel, wordList } from './describe.ts';
+import type { StepDraft } from './steps.ts';
+import type { ManualAction } from './types.ts';
+
+function manual(description: string, instruction: string, action?: ManualAction): StepDraft {
+  return action === undefined
+    ? { kind: 'MANUAL', irreversible: false, description, instruction }
+    : { kind: 'MANUAL', irreversible: false, description, instruction, action };
+}
+
+/** The OU (or container) a DN sits in: everything after the first unescaped comma. */
+export function parentOf(dn: string): string {
+  const m = /^(?:\\.|[^,\\])*,\s*(.*)$/.exec(dn);
+  return m?.[1] ?? dn;
+}
+
+export function scopeOutForDuplicate(onPrem: OnPremUser, duplicates: readonly CloudUser[]): StepDraft {
+  return manual(
+    `On-premises: take ${onPrem.dn} out of Entra Connect's sync scope`,
+    `Move ${onPrem.dn} out of Entra Connect's sync scope: into an OU that is not synchronised (OU filtering), ` +
+      `or change the attribute your sync rules filter on. Do not delete it. The sync in the next step then ` +
+      `soft-deletes the duplicate ${wordList(duplicates.map(userLabel))}.`,
+    { kind: 'SCOPE_OUT', dn: onPrem.dn },
+  );
+}
+
+export function scopeBackIn(onPrem: OnPremUser): StepDraft {
+  return manual(
+    `On-premises: put ${onPrem.dn} back into sync scope`,
+    `Move ${onPrem.dn} back into Entra Connect's sync scope (its OU ${parentOf(onPrem.dn)}), or undo the filter change.`,
+    { kind: 'SCOPE_IN', dn: onPrem.dn },
+  );
+}
+
+export function ensureInScope(onPrem: OnPremUser, target: CloudUser, anchor: string): StepDraft {
+  return manual(
+    `On-premises: make sure ${onPrem.dn} is in sync scope`,
+    `Make sure ${onPrem.dn} is in Entra Connect's sync scope (OU filtering / attribute filter): ` +
+      `${originalUpn(target)} already holds its anchor ${anchor}, so the first sync that exports the AD object joins them. ` +
+      `In Synchronization Service Manager, search the AD connector space for the DN; if it is not there, ` +
+      `add its OU ${parentOf(onPrem.dn)} to the synchronised OUs or fix the filter.`,
+    { kind: 'SCOPE_IN', dn: onPrem.dn },
+  );
+}
+
+export function fixOnPremUpn(onPrem: OnPremUser, suggestion: string, verified: readonly string[], initial: string): StepDraft {
+  const from = onPrem.userPrincipalName;
+  return manual(
+    `On-premises: give ${onPrem.samAccountName} a UPN in a verified domain, e.g. ${suggestion}`,
+    `Give the AD user ${onPrem.samAccountName} (${onPrem.dn}) a UPN in a verified domain of the tenant ` +
+      `(${wordList([...verified])}), e.g. ${suggestion}: Active Directory Users and Computers → Account → User logon name, ` +
+      `or Set-ADUser ${onPrem.samAccountName} -UserPrincipalName ${suggestion}. ` +
+      `Its UPN ${from ?? '(none)'} is not in a verified domain, so Entra would turn it into an @${initial} name.`,
+    { kind: 'SET_ONPREM_UPN', dn: onPrem.dn, from, to: suggestion },
+  );
+}
+
+export function removeRoles(target: CloudUser): StepDraft {
+  const roles = wordList(target.adminRoles);
+  return manual(
+    `Entra admin center: remove the roles ${roles} from ${originalUpn(target)}`,
+    `Remove the Entra roles ${roles} from ${userLabel(target)}: Entra admin center → Users → ${originalUpn(target)} → ` +
+      `Assigned roles (and Privileged Identity Management for eligible assignments). Since MC1262584 Entra refuses ` +
+      `a hard match onto a role holder. Note them: a later step assigns them again.`,
+    { kind: 'REMOVE_ADMIN_ROLES', subject: subjectOf(target), roles: [...target.adminRoles] },
+  );
+}
+
+export function reassignRoles(target: CloudUser): StepDraft {
+  const roles = wordList(target.adminRoles);
+  return manual(
+    `Entra admin center: assign the roles ${roles} to ${originalUpn(target)} again`,
+    `Assign the Entra roles ${roles} to the user with object id ${target.id} again (it is now synced; ` +
+      `its UPN may have changed to the AD UPN).`,
+    { kind: 'ASSIGN_ADMIN_ROLES', subject: subjectOf(target), roles: [...target.adminRoles] },
+  );
+}
+
+export function removeAddresses(conflict: AddressConflict, samAccountName: string): StepDraft {
+  const { holder, addresses } = conflict;
+  const list = wordList(addresses);
+  const label = holderLabel(holder);
+  const synced = holder.kind === 'user' && holder.user.synced;
+  const dn = holder.kind === 'user' ? holder.user.onPremisesDistinguishedName : null;
+  let where: string;
+  if (holder.kind === 'group') where = `Exchange admin center → Recipients → Groups → "${holder.group.displayName}" → email addresses`;
+  else if (synced) where = `it is synced, so change the proxyAddresses and mail of its AD object ${dn ?? '(see onPremisesDistinguishedName)'} on-premises; the next sync removes them in the cloud`;
+  else where = `Exchange admin center → Recipients → Mailboxes → email addresses, or the user's properties in the Entra admin center`;
+  return manual(
+    `Remove ${list} from ${label}`,
+    `Remove ${list} from ${label} (${where}). ${samAccountName} needs ${addresses.length === 1 ? 'it' : 'them'}: ` +
+      `while another object holds an address, Entra quarantines it on the matched user.`,
+    { kind: 'REMOVE_ADDRESSES', objectId: holder.kind === 'user' ? holder.user.id : holder.group.id, objectKind: holder.kind, addresses, dn: synced ? dn : null },
+  );
+}
+
+const TAKEOVER = 'blockCloudObjectTakeoverThroughHardMatchEnabled';
+
+export function takeoverSwitch(enabled: boolean): StepDraft {
+  const ps = enabled ? '$true' : '$false';
+  return manual(
+    `Global Administrator: turn ${enabled ? 'on' : 'off'} ${TAKEOVER}${enabled ? ' again' : ' for this sync'}`,
+    `As a Global Administrator, turn ${TAKEOVER} ${enabled ? 'back on' : 'off until the match is verified'}: ` +
+      `PATCH https://graph.microsoft.com/v1.0/directory/onPremisesSynchronization/{id} with ` +
+      `{"features":{"${TAKEOVER}":${String(enabled)}}} (GET /directory/onPremisesSynchronization gives the id), ` +
+      `or in PowerShell: $s = Get-MgDirectoryOnPremiseSynchronization; Update-MgDirectoryOnPremiseSynchronization ` +
+      `-OnPremisesDirectorySynchronizationId $s.Id -Features @{ BlockCloudObjectTakeoverThroughHardMatchEnabled = ${ps} }`,
+    { kind: 'SET_SYNC_SWITCH', feature: TAKEOVER, enabled },
+  );
+}
+
+/** Scenario 7: free the person's cloud user from the AD object it is joined to. */
+export function unjoinSyncedTarget(target: CloudUser): StepDraft {
+  const dn = target.onPremisesDistinguishedName;
+  const what = dn ?? `the AD object ${originalUpn(target)} is joined to (\`guid ${target.immutableId ?? ''}\` finds it)`;
+  return manual(
+    `On-premises: take ${dn ?? 'the AD object it is joined to'} out of sync scope (or delete it)`,
+    `Take ${what} out of Entra Connect's sync scope (move it to an OU that is not synchronised), or delete it ` +
+      `if it is an old account nobody uses. ${userLabel(target)} is joined to it, so the next sync soft-deletes it. ` +
+      `Keep it out of scope afterwards, or it would join ${originalUpn(target)} again.`,
+    dn === null ? undefined : { kind: 'SCOPE_OUT', dn },
+  );
+}
+
+export function restoreFromRecycleBin(target: CloudUser, formerDn: string | null): StepDraft {
+  return manual(
+    `Entra admin center: restore ${originalUpn(target)} from the recycle bin`,
+    `Restore ${originalUpn(target)} (id ${target.id}) from the recycle bin: Entra admin center → Users → Deleted users → ` +
+      `select it → Restore user. With ${formerDn ?? 'its AD object'} out of scope it comes back cloud-only, ` +
+      `with its mailbox, licences and group memberships.`,
+    { kind: 'RESTORE_DELETED_USER', subject: subjectOf(target) },
+  );
+}
+
+export function matchAgain(onPrem: OnPremUser, target: CloudUser): StepDraft {
+  const command = `match ${onPrem.samAccountName} to ${originalUpn(target)}`;
+  return manual(
+    `Teams: type \`${command}\` again`,
+    `Type \`${command}\` again: ${originalUpn(target)} is then cloud-only, and the new plan sets its ImmutableID ` +
+      `to ${onPrem.anchor.immutableId} and runs the sync that joins it to ${onPrem.dn}.`,
+    { kind: 'RUN_MATCH_AGAIN', command },
+  );
+}

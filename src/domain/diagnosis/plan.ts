@@ -1,0 +1,183 @@
+/**
+ * The plan builder: the ordered steps that end with the AD user joined to its cloud user.
+ * Order rules, from how Entra behaves (docs/domain.md):
+ * - a synced user is never written (Graph refuses): a synced duplicate is first soft-deleted by
+ *   taking the AD object out of sync scope and syncing, then purged;
+ * - an anchor is only set once nothing else holds it (active or in the recycle bin): purges and
+ *   clears come before SET_ANCHOR; a federated UPN is renamed before it;
+ * - what only a person can do (AD UPN, roles, addresses on other objects, tenant switch) is a
+ *   MANUAL step placed where it must be done, undone after the match where it must be restored.
+ */
+import { domainOf, sameAddress, type CloudUser } from '../cloud.ts';
+import type { TargetChoice } from './choose-target.ts';
+import { addressConflicts, exportedUpn, type AddressConflict } from './conflicts.ts';
+import { localPart, originalUpn, userLabel, wordList } from './describe.ts';
+import {
+  ensureInScope,
+  fixOnPremUpn,
+  matchAgain,
+  reassignRoles,
+  removeAddresses,
+  removeRoles,
+  restoreFromRecycleBin,
+  scopeBackIn,
+  scopeOutForDuplicate,
+  takeoverSwitch,
+  unjoinSyncedTarget,
+} from './manual-steps.ts';
+import { isActive, isFederatedDomain, onPremSuffixVerified, type Situation } from './situation.ts';
+import { clearAnchorStep, numberSteps, purgeStep, renameStep, setAnchorStep, syncStep, verifyStep, type StepDraft } from './steps.ts';
+import type { Plan } from './types.ts';
+
+/** What joining a cloud-only target takes. Shared with the findings, which explain each part. */
+export interface TargetWork {
+  target: CloudUser;
+  /** Active synced users holding the anchor: duplicates the sync created (scenario 1). */
+  duplicates: CloudUser[];
+  /** Users in the recycle bin holding the anchor. */
+  deletedHolders: CloudUser[];
+  /** Other active cloud-only users holding the anchor. */
+  clearHolders: CloudUser[];
+  needsSet: boolean;
+  /** Set when the target's UPN is in a federated domain and its anchor must change. */
+  renameTo: string | null;
+  /** Set when the AD UPN's suffix is not verified: the UPN a person should give the AD user. */
+  upnSuggestion: string | null;
+  verifiedDomains: string[];
+  takeoverBlocked: boolean;
+  addressConflicts: AddressConflict[];
+}
+
+export function targetWork(s: Situation, target: CloudUser): TargetWork {
+  const others = s.users.filter((u) => u.id !== target.id && u.immutableId === s.anchor);
+  const duplicates = others.filter((u) => isActive(u) && u.synced);
+  const needsSet = target.immutableId !== s.anchor;
+  const tenant = s.evidence.tenant;
+  const verifiedDomains = tenant.domains.filter((d) => d.verified && !d.initial).map((d) => d.name.toLowerCase());
+  return {
+    target,
+    duplicates,
+    deletedHolders: others.filter((u) => !isActive(u)),
+    clearHolders: others.filter((u) => isActive(u) && !u.synced),
+    needsSet,
+    renameTo: needsSet && isFederatedDomain(tenant, domainOf(target.userPrincipalName)) ? renameTarget(s, target) : null,
+    upnSuggestion: onPremSuffixVerified(s) ? null : upnSuggestion(s, target, verifiedDomains),
+    verifiedDomains,
+    takeoverBlocked: tenant.switches.blockCloudObjectTakeoverThroughHardMatchEnabled,
+    addressConflicts: addressConflicts(s, new Set([target.id, ...duplicates.map((d) => d.id)])),
+  };
+}
+
+/** `<prefix>@<initial>`, or with the object id's first block when another user holds that. */
+function renameTarget(s: Situation, target: CloudUser): string {
+  const initial = s.evidence.tenant.initialDomain;
+  const plain = `${localPart(target.userPrincipalName)}@${initial}`;
+  const taken = s.users.some((u) => u.id !== target.id && isActive(u) && sameAddress(u.userPrincipalName, plain));
+  return taken ? `${localPart(target.userPrincipalName)}.${target.id.slice(0, 8)}@${initial}` : plain;
+}
+
+/** The target's own UPN when its domain is verified (then nothing changes), else the default domain. */
+function upnSuggestion(s: Situation, target: CloudUser, verified: readonly string[]): string {
+  const tenant = s.evidence.tenant;
+  const targetUpn = originalUpn(target);
+  if (verified.includes(domainOf(targetUpn))) return targetUpn;
+  const prefix = localPart(s.onPrem.userPrincipalName ?? s.onPrem.samAccountName);
+  const preferred = tenant.domains.find((d) => d.default && d.verified && !d.initial)?.name ?? verified[0];
+  return `${prefix}@${(preferred ?? tenant.initialDomain).toLowerCase()}`;
+}
+
+export function buildPlan(s: Situation, choice: TargetChoice, verifyTimeoutSeconds: number): Plan {
+  const sam = s.onPrem.samAccountName;
+  const blocked = (reason: string, target: CloudUser | null = null): Plan => ({ target, steps: [], nothingToDo: false, blockedReason: reason });
+  switch (choice.kind) {
+    case 'none':
+      return { target: null, steps: [], nothingToDo: true };
+    case 'multiple':
+      return blocked(
+        `Several cloud-only users could be ${sam}'s account: ${wordList(choice.users.map(userLabel))}. ` +
+          `Decide which one it is and type ${choice.users.map((u) => `\`match ${sam} to ${originalUpn(u)}\``).join(' or ')}.`,
+      );
+    case 'missing':
+      return blocked(
+        `There is no cloud user "${choice.requested}" (active or in the recycle bin). Check the UPN or object id and ` +
+          `type \`match ${sam} to <UPN or object id>\`, or type \`match ${sam}\` to let the bot look for the account.`,
+      );
+    case 'deletedTarget':
+      return blocked(
+        `${userLabel(choice.user)} is in the recycle bin. Restore it first (Entra admin center → Users → Deleted users → ` +
+          `Restore user), then type \`match ${sam} to ${choice.requested}\` again.`,
+        choice.user,
+      );
+    case 'deletedHolder':
+      return blocked(
+        `The only cloud account tied to ${sam} is ${userLabel(choice.user)}, which holds its anchor ${s.anchor}, so the ` +
+          `next sync fails with ObjectConflict. Decide: restore it (Entra admin center → Users → Deleted users → Restore user) ` +
+          `and the next sync joins it; or delete it permanently there and the next sync creates a new user; ` +
+          `or type \`match ${sam} to <UPN>\` to join another cloud user.`,
+      );
+    case 'restore':
+      return plan(choice.user, [
+        syncStep(`Entra Connect restores ${userLabel(choice.user)} from the recycle bin and joins it to ${s.onPrem.dn}`),
+        verifyStep(choice.user, s.anchor, verifyTimeoutSeconds),
+      ]);
+    case 'target':
+      return targetPlan(s, choice.user, verifyTimeoutSeconds);
+  }
+}
+
+function plan(target: CloudUser | null, drafts: StepDraft[]): Plan {
+  return { target, steps: numberSteps(drafts), nothingToDo: drafts.length === 0 };
+}
+
+function targetPlan(s: Situation, target: CloudUser, verifyTimeoutSeconds: number): Plan {
+  if (!target.synced) return plan(target, joinSteps(s, targetWork(s, target), verifyTimeoutSeconds));
+  if (target.immutableId === s.anchor) return { target, steps: [], nothingToDo: true };
+  if (s.other && target.immutableId === s.other.immutableId) {
+    return {
+      target,
+      steps: [],
+      nothingToDo: false,
+      blockedReason:
+        `${userLabel(target)} is already synced and holds ${s.onPrem.samAccountName}'s ${s.other.attribute} value ` +
+        `${s.other.immutableId}: Entra Connect joined it through ${s.other.attribute}, while the relay's SOURCE_ANCHOR ` +
+        `setting makes ${s.onPrem.anchor.attribute} the effective anchor. Set SOURCE_ANCHOR=${s.other.attribute} on the ` +
+        `relay (the same as Entra Connect's sourceAnchor) and type \`match ${s.onPrem.samAccountName}\` again.`,
+    };
+  }
+  const formerDn = target.onPremisesDistinguishedName;
+  return plan(target, [
+    unjoinSyncedTarget(target),
+    syncStep(`${formerDn ?? 'the AD object it is joined to'} is out of scope, so Entra Connect soft-deletes ${userLabel(target)}`),
+    restoreFromRecycleBin(target, formerDn),
+    matchAgain(s.onPrem, target),
+  ]);
+}
+
+function joinSteps(s: Situation, w: TargetWork, verifyTimeoutSeconds: number): StepDraft[] {
+  const { target, duplicates } = w;
+  const steps: StepDraft[] = [];
+  if (w.upnSuggestion !== null) {
+    steps.push(fixOnPremUpn(s.onPrem, w.upnSuggestion, w.verifiedDomains, s.evidence.tenant.initialDomain));
+  }
+  if (target.adminRoles.length > 0) steps.push(removeRoles(target));
+  for (const conflict of w.addressConflicts) steps.push(removeAddresses(conflict, s.onPrem.samAccountName));
+  if (duplicates.length > 0) {
+    steps.push(scopeOutForDuplicate(s.onPrem, duplicates));
+    steps.push(syncStep(`${s.onPrem.dn} is now out of scope, so Entra Connect soft-deletes the duplicate ${wordList(duplicates.map(userLabel))}`));
+    steps.push(...duplicates.map(purgeStep));
+  }
+  steps.push(...w.deletedHolders.map(purgeStep));
+  steps.push(...w.clearHolders.map((holder) => clearAnchorStep(holder, target)));
+  if (w.needsSet) {
+    if (w.renameTo !== null) steps.push(renameStep(target, w.renameTo, exportedUpn(s)?.upn ?? null));
+    steps.push(setAnchorStep(target, s.anchor));
+  }
+  if (duplicates.length > 0) steps.push(scopeBackIn(s.onPrem));
+  else if (!w.needsSet) steps.push(ensureInScope(s.onPrem, target, s.anchor));
+  if (w.takeoverBlocked) steps.push(takeoverSwitch(false));
+  steps.push(syncStep(`Entra Connect hard-matches ${s.onPrem.dn} to ${originalUpn(target)} (ImmutableID ${s.anchor})`));
+  steps.push(verifyStep(target, s.anchor, verifyTimeoutSeconds));
+  if (w.takeoverBlocked) steps.push(takeoverSwitch(true));
+  if (target.adminRoles.length > 0) steps.push(reassignRoles(target));
+  return steps;
+}

@@ -1,0 +1,88 @@
+/**
+ * TRIGGER_DELTA_SYNC (one Entra Connect delta sync through the relay) and VERIFY_JOINED (poll Graph
+ * until the cloud user is synced, holds the anchor and was exported by a fresh sync). The sync
+ * command only starts a cycle, so the join is proven by VERIFY_JOINED, never by the trigger.
+ */
+import type { CloudUser } from '../domain/cloud.ts';
+import type { PlanStep } from '../domain/diagnosis/types.ts';
+import { done, failedFrom, named, shown } from './step-outcome.ts';
+import { DEFAULT_POLL_INTERVAL_MS, FRESHNESS_SLACK_MS, STEP_FAILURES, type JoinedState, type StepDeps, type StepResult } from './types.ts';
+
+type StepOf<K extends PlanStep['kind']> = Extract<PlanStep, { kind: K }>;
+
+function realSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function syncDetail(result: unknown): string {
+  const detail = typeof result === 'object' && result !== null && 'detail' in result ? result.detail : undefined;
+  return typeof detail === 'string' && detail.trim() !== '' ? `Delta sync completed: ${detail.trim()}` : 'Delta sync completed.';
+}
+
+export async function triggerDeltaSync(deps: StepDeps): Promise<StepResult> {
+  try {
+    const result = await deps.sync.triggerSync();
+    return done(null, result ?? null, syncDetail(result));
+  } catch (err) {
+    return failedFrom(err);
+  }
+}
+
+/** Graph's timestamps have whole seconds; compare on that grid so a sync in the same second counts. */
+function wholeSecond(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}
+
+/** Why `user` is not (yet) joined; empty when it is. */
+function notJoinedReasons(user: CloudUser | null, immutableId: string, freshSince: number): string[] {
+  if (!user) return ['it no longer exists'];
+  const reasons: string[] = [];
+  if (user.deletedDateTime !== null) reasons.push(`it is in the recycle bin since ${user.deletedDateTime}`);
+  if (!user.synced) reasons.push('it is still cloud-only (not synced)');
+  if (user.immutableId !== immutableId) reasons.push(`it holds onPremisesImmutableId ${shown(user.immutableId)}, not "${immutableId}"`);
+  const last = user.lastSyncDateTime === null ? Number.NaN : Date.parse(user.lastSyncDateTime);
+  if (Number.isNaN(last)) reasons.push('it has no onPremisesLastSyncDateTime');
+  else if (last < wholeSecond(freshSince)) reasons.push(`its last sync (${user.lastSyncDateTime}) is older than ${new Date(freshSince).toISOString()}`);
+  return reasons;
+}
+
+function joinedState(user: CloudUser): JoinedState {
+  return {
+    userId: user.id,
+    userPrincipalName: user.userPrincipalName,
+    synced: user.synced,
+    onPremisesImmutableId: user.immutableId,
+    onPremisesLastSyncDateTime: user.lastSyncDateTime,
+  };
+}
+
+export async function verifyJoined(step: StepOf<'VERIFY_JOINED'>, deps: StepDeps): Promise<StepResult> {
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? realSleep;
+  const interval = Math.max(1, deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
+  const started = now();
+  const freshSince = deps.freshSince ?? started - FRESHNESS_SLACK_MS;
+  const deadline = started + step.timeoutSeconds * 1000;
+  for (let polls = 1; ; polls += 1) {
+    let user: CloudUser | null;
+    try {
+      user = await deps.cloud.findUser(step.subject.userId);
+    } catch (err) {
+      return failedFrom(err);
+    }
+    const reasons = notJoinedReasons(user, step.immutableId, freshSince);
+    if (user && reasons.length === 0) {
+      const detail = `${user.userPrincipalName} (${user.id}) is synced and holds "${step.immutableId}" (last sync ${user.lastSyncDateTime ?? ''}).`;
+      return done(null, joinedState(user), detail);
+    }
+    const remaining = deadline - now();
+    if (remaining <= 0) {
+      return {
+        status: 'failed',
+        code: STEP_FAILURES.verifyTimeout,
+        detail: `After ${step.timeoutSeconds} s (${polls} checks), ${named(step.subject)} is not joined: ${reasons.join('; ')}.`,
+      };
+    }
+    await sleep(Math.min(interval, remaining));
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * One line of plain words for a simulated sync run (the relay's sync `detail`, the card, the
+ * audit trail): how many users, what happened to them, and each export error by user.
+ */
+import type { SyncRunReport } from './run-delta-sync.ts';
+
+/** Successful outcomes in the order the summary lists them. */
+const WORDS: Record<string, string> = {
+  UPDATE: 'updated',
+  HARD_MATCH: 'hard-matched',
+  SOFT_MATCH: 'soft-matched',
+  RESTORE: 'restored',
+  CREATE: 'created',
+  DELETE: 'deleted',
+  NOTHING: 'out of scope',
+};
+
+export function summarizeRun(report: SyncRunReport): string {
+  const done = report.results.filter((r) => !r.error);
+  const parts = Object.entries(WORDS)
+    .map(([kind, word]) => [done.filter((r) => r.outcome === kind).length, word] as const)
+    .filter(([n]) => n > 0)
+    .map(([n, word]) => `${n} ${word}`);
+  const errors = report.results.filter((r) => r.error);
+  if (errors.length > 0) {
+    parts.push(`${errors.length} export error${errors.length === 1 ? '' : 's'} (${errors.map((r) => `${r.samAccountName}: ${r.error?.code ?? ''}`).join(', ')})`);
+  }
+  const users = `${report.results.length} user${report.results.length === 1 ? '' : 's'}`;
+  return `Simulated delta sync: ${users}${parts.length > 0 ? `; ${parts.join(', ')}` : ''}.`;
+}
