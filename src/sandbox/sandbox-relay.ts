@@ -1,7 +1,8 @@
 /**
  * The relay the sandbox bot talks to: the real `hardmatch-relay` code, in-process, over the
- * fixture directory, with a fresh random key per run. With RELAY_URL/RELAY_KEY set, the sandbox
- * uses that relay instead (a real AD, read-only: the bot only ever looks users up).
+ * fixture directory, with a fresh random key per run; its delta sync (POST /v1/sync) is the
+ * simulated one over the Entra emulator. With RELAY_URL/RELAY_KEY set, the sandbox uses that relay
+ * instead (a real AD, read-only: the bot only ever looks users up).
  */
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import { loadRelayConfig } from '../config/load-relay-config.ts';
 import type { Env } from '../config/parse-env.ts';
 import type { Logger } from '../logging/logger.ts';
 import { startRelay } from '../relay-agent/start-relay.ts';
+import type { SyncTrigger } from '../relay-protocol/protocol.ts';
 
 export const FIXTURES_DIR = fileURLToPath(new URL('./fixtures/directory', import.meta.url));
 
@@ -21,7 +23,7 @@ export interface SandboxRelay {
 }
 
 /** Undefined when the environment names its own relay (loadConfig then validates the pair). */
-export async function startSandboxRelay(env: Env, logger: Logger): Promise<SandboxRelay | undefined> {
+export async function startSandboxRelay(env: Env, logger: Logger, syncTrigger: SyncTrigger): Promise<SandboxRelay | undefined> {
   if (env.RELAY_URL || env.RELAY_KEY) return undefined;
   const key = randomBytes(32).toString('base64url');
   const config = loadRelayConfig({
@@ -31,6 +33,6 @@ export async function startSandboxRelay(env: Env, logger: Logger): Promise<Sandb
     LOG_LEVEL: env.LOG_LEVEL,
   });
   // Port 0: any free port, so the sandbox never collides with a relay already on 7443.
-  const relay = await startRelay({ ...config, port: 0 }, { logger: logger.child({ part: 'relay' }) });
+  const relay = await startRelay({ ...config, port: 0 }, { logger: logger.child({ part: 'relay' }), syncTrigger });
   return { url: relay.url, key, external: false, close: () => relay.close() };
 }

@@ -1,7 +1,9 @@
 /**
- * The sandbox as one unit: relay over fixtures (or the admin's relay), the bot in sandbox mode
- * pointed at it, and optionally the Agents Playground pointed at the bot. Used by `npm start` and
- * by the end-to-end test, so both run exactly the same wiring.
+ * The sandbox as one unit: the Entra emulator seeded with the scenario catalog (or SANDBOX_TENANT)
+ * and the cloud directory over it, the relay over fixtures (or the admin's relay) whose delta sync
+ * is the simulated one, the bot in sandbox mode pointed at both, and optionally the Agents
+ * Playground pointed at the bot. Used by `npm start` and by the tests, so both run exactly the
+ * same wiring.
  */
 import { createBot } from '../bot/create-bot.ts';
 import { loadConfig } from '../config/load-config.ts';
@@ -10,7 +12,10 @@ import type { Logger } from '../logging/logger.ts';
 import { createRelayClient } from '../relay-client/relay-client.ts';
 import { createServer } from '../transport/create-server.ts';
 import { BOT_VERSION } from '../transport/version.ts';
+import type { EmulatorState } from '../emulator/index.ts';
+import type { SyncRunReport } from '../sync-simulator/index.ts';
 import { startPlayground, type RunningPlayground } from './playground.ts';
+import { startSandboxCloud } from './sandbox-cloud.ts';
 import { startSandboxRelay } from './sandbox-relay.ts';
 
 /** The bot's identity variables: the Playground sends no token, so the sandbox bot runs without them. */
@@ -32,6 +37,14 @@ export interface RunningSandbox {
   botUrl: string;
   relayUrl: string;
   relayExternal: boolean;
+  /** The Entra emulator's Graph base URL (HTTPS, certificate trusted in this process only). */
+  emulatorUrl: string;
+  /** The emulated tenant, as the bot's Graph calls see it. */
+  emulatorState: EmulatorState;
+  /** 'catalog', or the SANDBOX_TENANT file the tenant came from. */
+  tenantSource: string;
+  /** Run one simulated delta sync now (what the relay's POST /v1/sync runs), over the fixture directory. */
+  sync(): Promise<SyncRunReport>;
   playgroundUrl?: string;
   /** Set when the Playground was wanted but did not start; the bot keeps running. */
   playgroundError?: string;
@@ -41,22 +54,33 @@ export interface RunningSandbox {
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const { logger } = options;
   const env = withoutBotIdentity(options.env, logger);
-  const relay = await startSandboxRelay(env, logger);
-  const closers: (() => Promise<void>)[] = relay ? [() => relay.close()] : [];
-  // Stop in reverse order of start (Playground, bot, relay), each even if an earlier one failed.
+  const emulator = await startSandboxCloud(env, logger);
+  const closers: (() => Promise<void>)[] = [() => emulator.close()];
+  // Stop in reverse order of start (Playground, bot, relay, emulator), each even if an earlier one failed.
   const closeAll = async (): Promise<void> => {
     const failures: unknown[] = [];
     for (const close of [...closers].reverse()) await close().catch((err: unknown) => failures.push(err));
     if (failures.length > 0) throw new AggregateError(failures, 'some sandbox parts did not stop cleanly');
   };
   try {
+    const relay = await startSandboxRelay(env, logger, emulator.syncTrigger);
+    if (relay) closers.push(() => relay.close());
     const config = loadConfig(relay ? { ...env, RELAY_URL: relay.url, RELAY_KEY: relay.key } : env, { sandbox: true });
     const relayClient = config.relay ? createRelayClient(config.relay, { logger: logger.child({ part: 'relay-client' }) }) : undefined;
-    const bot = createBot({ sandbox: true, logger, ...(relayClient ? { relay: relayClient } : {}) });
+    const bot = createBot({ sandbox: true, logger, cloud: emulator.cloud, ...(relayClient ? { relay: relayClient } : {}) });
     const server = createServer({ config, logger: logger.child({ part: 'bot' }), bot, version: BOT_VERSION });
     const botUrl = await server.listen(options.botPort ?? config.port);
     closers.push(() => server.close());
-    const running: RunningSandbox = { botUrl, relayUrl: config.relay?.url ?? '(none)', relayExternal: !relay, close: closeAll };
+    const running: RunningSandbox = {
+      botUrl,
+      relayUrl: config.relay?.url ?? '(none)',
+      relayExternal: !relay,
+      emulatorUrl: emulator.url,
+      emulatorState: emulator.state,
+      tenantSource: emulator.tenantSource,
+      sync: () => emulator.sync(),
+      close: closeAll,
+    };
     if (options.playground) {
       const playground = await tryPlayground(`${botUrl}/api/messages`, options, env);
       if ('url' in playground) {

@@ -1,7 +1,8 @@
 /**
- * `npm start`: the sandbox. No configuration needed: relay over the fixture directory, the bot on
- * PORT (3978) in sandbox mode, the Agents Playground on http://localhost:56150.
- * SANDBOX_NO_PLAYGROUND=1 skips the Playground (tests, headless machines).
+ * `npm start`: the sandbox. No configuration needed: the Entra emulator seeded with the scenario
+ * catalog, the relay over the fixture directory, the bot on PORT (3978) in sandbox mode, the
+ * Agents Playground on http://localhost:56150. SANDBOX_TENANT=<seed file> emulates that tenant
+ * instead; SANDBOX_NO_PLAYGROUND=1 skips the Playground (tests, headless machines).
  */
 import dotenv from 'dotenv';
 import pretty from 'pino-pretty';
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
       botUrl: sandbox.botUrl,
       relayUrl: sandbox.relayUrl,
       relayExternal: sandbox.relayExternal,
+      emulatorUrl: sandbox.emulatorUrl,
+      tenantSource: sandbox.tenantSource,
       ...(sandbox.playgroundUrl ? { playgroundUrl: sandbox.playgroundUrl } : {}),
       ...(playgroundProblem ? { playgroundProblem } : {}),
     }),

@@ -1,7 +1,8 @@
 /**
- * The chat experience in a real browser: the sandbox (relay over fixtures + bot) with the
- * Microsoft 365 Agents Playground, driven through Debian Chromium. Skips loudly when Chromium is
- * missing, except on CI, where a missing browser is a failure.
+ * The chat experience in a real browser: the sandbox (Entra emulator seeded with the scenario
+ * catalog, relay over fixtures, bot) with the Microsoft 365 Agents Playground, driven through
+ * Debian Chromium. Skips loudly when Chromium is missing, except on CI, where a missing browser is
+ * a failure.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -11,11 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAnchor, toImmutableId } from '../../src/domain/anchors.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { FIXTURES_DIR } from '../../src/sandbox/sandbox-relay.ts';
+import { scenarioById } from '../../src/sandbox/scenarios/index.ts';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/start-sandbox.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const SCREENSHOT = join('test-results', 'playground-guid.png');
+const MATCH_SCREENSHOT = join('test-results', 'playground-match.png');
 const haveChromium = existsSync(CHROMIUM);
 const onCi = process.env.CI === 'true';
 
@@ -53,15 +56,19 @@ describe.skipIf(!haveChromium && !onCi)('Agents Playground in Chromium', () => {
     await sandbox?.close();
   });
 
+  /** The compose box is a Lexical contenteditable; "Type a message..." is a sibling span, not a
+   * placeholder attribute, and Lexical only sees real key events (so type, do not fill). */
+  async function send(text: string): Promise<void> {
+    const box = page.locator('div:has(> span:text-is("Type a message...")) [contenteditable="true"][role="textbox"]');
+    await box.click({ timeout: 30_000 });
+    await page.keyboard.type(text);
+    await page.keyboard.press('Enter');
+  }
+
   it('answers `guid jdoe` with a card showing jdoe’s ImmutableID', async () => {
     const expected = await expectedImmutableId('jdoe');
     await page.goto(sandbox?.playgroundUrl ?? '');
-    // The compose box is a Lexical contenteditable; "Type a message..." is a sibling span, not a
-    // placeholder attribute, and Lexical only sees real key events (so type, do not fill).
-    const box = page.locator('div:has(> span:text-is("Type a message...")) [contenteditable="true"][role="textbox"]');
-    await box.click({ timeout: 30_000 });
-    await page.keyboard.type('guid jdoe');
-    await page.keyboard.press('Enter');
+    await send('guid jdoe');
     const card = page.locator('.ac-adaptiveCard').filter({ hasText: expected }).last();
     try {
       await card.waitFor({ state: 'visible', timeout: 30_000 });
@@ -74,6 +81,27 @@ describe.skipIf(!haveChromium && !onCi)('Agents Playground in Chromium', () => {
     expect(cardText).toContain('CN=John Doe,OU=Staff,DC=contoso,DC=com');
     expect(cardText).toContain(expected);
     // Markdown escapes must be honoured by the renderer, not shown as stray backslashes.
+    expect(cardText).not.toMatch(/\\[.\-@_[\]]/);
+  });
+
+  it('answers `match jdoe` with the diagnosis card: the findings the catalog expects and the plan', async () => {
+    const expected = scenarioById('duplicate-after-sync').matches[0]?.findings ?? [];
+    expect(expected).toContain('ANCHOR_HELD_BY_OTHER_USER');
+    await send('match jdoe');
+    const card = page.locator('.ac-adaptiveCard').filter({ hasText: 'ANCHOR_HELD_BY_OTHER_USER' }).last();
+    try {
+      await card.waitFor({ state: 'visible', timeout: 30_000 });
+      // The card is taller than the window: show its findings, not its footer.
+      await card.getByText('ANCHOR_HELD_BY_OTHER_USER').first().scrollIntoViewIfNeeded();
+    } finally {
+      await mkdir('test-results', { recursive: true });
+      await page.screenshot({ path: MATCH_SCREENSHOT });
+    }
+    const cardText = await card.innerText();
+    expect(cardText).toContain('SANDBOX');
+    for (const code of expected) expect(cardText).toContain(code);
+    expect(cardText).toContain('jdoe+4821@contoso.onmicrosoft.com');
+    expect(cardText).toContain('IRREVERSIBLE');
     expect(cardText).not.toMatch(/\\[.\-@_[\]]/);
   });
 });

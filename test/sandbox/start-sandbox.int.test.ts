@@ -1,13 +1,18 @@
 /**
- * The sandbox wiring, end to end without a browser: real relay agent over the fixtures, real relay
- * client, bot over HTTP, replies recorded by a fake connector.
+ * The sandbox wiring, end to end without a browser: the Entra emulator seeded with the scenario
+ * catalog, real relay agent over the fixtures (its sync simulated), real relay client and cloud
+ * directory, bot over HTTP, replies recorded by a fake connector.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logging/logger.ts';
-import { sandboxBanner } from '../../src/sandbox/banner.ts';
+import { createRelayClient } from '../../src/relay-client/relay-client.ts';
+import { sandboxBanner, scenarioLines } from '../../src/sandbox/banner.ts';
+import { startSandboxCloud } from '../../src/sandbox/sandbox-cloud.ts';
+import { startSandboxRelay } from '../../src/sandbox/sandbox-relay.ts';
+import { IDS, SCENARIOS, scenarioById } from '../../src/sandbox/scenarios/index.ts';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { visibleText } from '../support/card-query.ts';
 import { startRecordingConnector, type RecordingConnector } from '../support/recording-connector.ts';
@@ -58,7 +63,65 @@ async function say(botUrl: string, text: string): Promise<string> {
   return visibleText(attachments[0]?.content);
 }
 
+/** Card text with Markdown escapes undone, as a person reads it. */
+function plain(text: string): string {
+  return text.replace(/\\([\\`*_{}[\]()#+\-.!<>@|~])/g, '$1');
+}
+
 describe('startSandbox', () => {
+  it('answers `match jdoe` from the emulated tenant with the catalog\'s findings on the card', async () => {
+    const s = await sandbox();
+    const card = plain(await say(s.botUrl, 'match jdoe'));
+    expect(card).toContain('SANDBOX');
+    for (const code of scenarioById('duplicate-after-sync').matches[0]?.findings ?? []) expect(card).toContain(code);
+    expect(card).toContain('jdoe+4821@contoso.onmicrosoft.com');
+    expect(card).toContain('IRREVERSIBLE');
+  });
+
+  it('runs the emulator over HTTPS with the catalog tenant and exposes its state and the simulated sync', async () => {
+    const s = await sandbox();
+    expect(s.emulatorUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(s.tenantSource).toBe('catalog');
+    expect(s.emulatorState.activeUser(IDS.jdoeDuplicate)?.onPremisesSyncEnabled).toBe(true);
+    const report = await s.sync();
+    const outcomes = Object.fromEntries(report.results.map((r) => [r.samAccountName, r.outcome]));
+    expect(outcomes).toEqual(Object.assign({}, ...SCENARIOS.map((sc) => sc.syncNow)));
+    // elocal was soft-matched: the sandbox tenant really changed, as a real sync would change it.
+    expect(s.emulatorState.activeUser(IDS.elocal)?.userPrincipalName).toBe('elocal@contoso.onmicrosoft.com');
+  });
+
+  it('gives its relay the simulated delta sync: a signed POST /v1/sync runs it over the emulator', async () => {
+    const cloud = await startSandboxCloud({}, logger);
+    const relay = await startSandboxRelay({}, logger, cloud.syncTrigger);
+    try {
+      if (!relay) throw new Error('the sandbox relay did not start');
+      const client = createRelayClient({ url: relay.url, key: relay.key, timeoutMs: 5000 }, { logger });
+      const result = await client.triggerSync();
+      expect(result.detail).toMatch(/^Simulated delta sync: 17 users; .*1 soft-matched.*export errors \(/);
+      const report = result.report as { results: { samAccountName: string; outcome: string }[] };
+      expect(report.results.find((r) => r.samAccountName === 'elocal')?.outcome).toBe('SOFT_MATCH');
+      expect(cloud.state.activeUser(IDS.elocal)?.onPremisesSyncEnabled).toBe(true);
+    } finally {
+      await relay?.close();
+      await cloud.close();
+    }
+  });
+
+  it('starts from SANDBOX_TENANT instead of the catalog, and refuses a bad file naming it and the field', async () => {
+    const good = join(scratch, 'tenant.json');
+    const seed = JSON.parse(await readFile(new URL('../../src/emulator/seeds/example.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    await writeFile(good, JSON.stringify(seed));
+    const s = await sandbox({ env: { SANDBOX_TENANT: good } });
+    expect(s.tenantSource).toBe(good);
+    expect(s.emulatorState.activeUser('carol@contoso.com')?.displayName).toBe('Carol Matched');
+    expect(s.emulatorState.activeUser(IDS.jdoe)).toBeUndefined();
+
+    const bad = join(scratch, 'bad-tenant.json');
+    await writeFile(bad, JSON.stringify({ ...seed, users: [{ id: 'not-a-guid', userPrincipalName: 'x@contoso.com', displayName: 'X' }] }));
+    await expect(sandbox({ env: { SANDBOX_TENANT: bad } })).rejects.toThrow(`SANDBOX_TENANT (${bad}): seed users[0].id: must be an object id (GUID)`);
+    await expect(sandbox({ env: { SANDBOX_TENANT: join(scratch, 'missing.json') } })).rejects.toThrow(/SANDBOX_TENANT: seed file .*missing\.json: file not found/);
+  });
+
   it('looks users up by name through the in-process relay over the fixtures', async () => {
     const s = await sandbox();
     expect(s.relayExternal).toBe(false);
@@ -91,9 +154,26 @@ describe('startSandbox', () => {
 });
 
 describe('sandboxBanner', () => {
-  it('says where to click and what to type', () => {
-    const banner = sandboxBanner({ botUrl: 'http://localhost:3978', relayUrl: 'http://127.0.0.1:1', relayExternal: false, playgroundUrl: 'http://localhost:56150' });
+  it('says where to click, where the emulator is, and one `match` per scenario to try', () => {
+    const banner = sandboxBanner({
+      botUrl: 'http://localhost:3978',
+      relayUrl: 'http://127.0.0.1:1',
+      relayExternal: false,
+      playgroundUrl: 'http://localhost:56150',
+      emulatorUrl: 'https://127.0.0.1:4444',
+      tenantSource: 'catalog',
+    });
     expect(banner).toContain('Hardmatch SANDBOX — open http://localhost:56150');
-    expect(banner).toContain('try: guid jdoe');
+    expect(banner).toContain('emulator: https://127.0.0.1:4444');
+    expect(banner).toMatch(/match jdoe +#1 +Cloud user created before sync/);
+    expect(banner).toMatch(/match shared@contoso\.com +control +an address two AD users share/);
+    expect(scenarioLines()).toHaveLength(SCENARIOS.flatMap((sc) => sc.matches).length);
+    expect(banner).toContain('also: guid jdoe');
+  });
+
+  it('names the SANDBOX_TENANT file instead of the catalog users', () => {
+    const banner = sandboxBanner({ botUrl: 'http://localhost:3978', relayUrl: 'http://127.0.0.1:1', relayExternal: false, tenantSource: '/srv/tenant.json' });
+    expect(banner).toContain('tenant: /srv/tenant.json (SANDBOX_TENANT)');
+    expect(banner).not.toContain('match jdoe');
   });
 });

@@ -1,0 +1,36 @@
+/**
+ * A Directory decorator that adds a fixed delay to every lookup: the bench's stand-in for the
+ * round trip between the relay agent and a domain controller, so one relay call costs `delayMs`
+ * on top of the real signing, HTTP and fixture matching. It also records when each lookup ran,
+ * for the timeline that explains a slow run.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Directory } from '../../src/relay-agent/directory.ts';
+
+export interface LookupSpan {
+  /** Date.now() when the relay called the directory, and when it had the answer (the emulator logs in the same clock). */
+  start: number;
+  end: number;
+}
+
+export interface DelayedDirectory extends Directory {
+  /** Every lookup so far, oldest first; the bench clears it between runs. */
+  readonly spans: LookupSpan[];
+}
+
+export function withLookupDelay(inner: Directory, delayMs: number): DelayedDirectory {
+  const spans: LookupSpan[] = [];
+  return {
+    kind: inner.kind,
+    spans,
+    async lookup(who, limit) {
+      const start = Date.now();
+      const result = await inner.lookup(who, limit);
+      if (delayMs > 0) await delay(delayMs);
+      spans.push({ start, end: Date.now() });
+      return result;
+    },
+    check: () => inner.check(),
+    close: () => inner.close(),
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * Everything a `match` crosses, started in this process with the real code: the Entra emulator over
+ * HTTPS (latency per HTTP request, so one `$batch` is one round trip), the relay agent over the
+ * fixture directory with a delay per lookup, the real relay client and cloud directory, the bot's
+ * restify endpoint in sandbox mode, and a recording connector that receives the reply. `send`
+ * times one message from POST /api/messages to the reply reaching the connector, and returns the
+ * timeline the relay and the emulator observed, so a slow run can be explained.
+ */
+import { randomBytes } from 'node:crypto';
+import { createBot } from '../../src/bot/create-bot.ts';
+import type { CloudDirectory, CloudWriter, RelayClient } from '../../src/bot/ports.ts';
+import { createCloudDirectory, staticTokenCredential } from '../../src/cloud-directory/index.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { loadRelayConfig } from '../../src/config/load-relay-config.ts';
+import { startEmulator, trustCertificateInProcess, type RunningEmulator, type SeedInput } from '../../src/emulator/index.ts';
+import { createLogger, type Logger } from '../../src/logging/logger.ts';
+import { createFixtureDirectory } from '../../src/relay-agent/fixture-directory.ts';
+import { startRelay } from '../../src/relay-agent/start-relay.ts';
+import { createRelayClient } from '../../src/relay-client/relay-client.ts';
+import { createServer } from '../../src/transport/create-server.ts';
+import { startRecordingConnector, type RecordedCall, type RecordingConnector } from '../../test/support/recording-connector.ts';
+import { withLookupDelay, type LookupSpan } from './delayed-directory.ts';
+
+export interface MatchStackOptions {
+  seed: SeedInput;
+  /** Folder of AD fixture files the relay serves (the sandbox's). */
+  fixturesDir: string;
+  /** Added by the emulator to every HTTP response. */
+  graphLatencyMs: number;
+  /** Added by the relay's directory to every lookup. */
+  relayLatencyMs: number;
+  /** Where warnings and errors of the parts go (the bench's stderr). */
+  log: (line: string) => void;
+}
+
+/** One Graph HTTP request as the emulator saw it (Date.now clock). */
+export interface GraphSpan {
+  start: number;
+  end: number;
+  method: string;
+  url: string;
+  status: number;
+}
+
+export interface Exchange {
+  /** POST /api/messages sent → reply recorded by the connector, in ms (performance.now). */
+  ms: number;
+  /** HTTP requests the emulator received during the exchange ($batch = 1). */
+  graphRequests: number;
+  /** Relay lookups during the exchange. */
+  relayCalls: number;
+  /** The reply activity as the connector received it. */
+  reply: Record<string, unknown>;
+  /** Date.now() at POST and at the reply, with what happened in between. */
+  timeline: { sent: number; replied: number; relay: LookupSpan[]; graph: GraphSpan[] };
+}
+
+export interface MatchStack {
+  emulator: RunningEmulator;
+  /** The bot's own relay client and cloud directory (the bench calls them to derive the bound). */
+  relay: RelayClient;
+  cloud: CloudDirectory & CloudWriter;
+  /** Send `text` as a 1:1 Teams message and wait for the bot's reply. */
+  send(text: string): Promise<Exchange>;
+  close(): Promise<void>;
+}
+
+const REPLY_TIMEOUT_MS = 30_000;
+
+/** A pino logger that hands warn/error lines to `log`, for parts that must stay quiet while timed. */
+function partLogger(name: string, log: (line: string) => void): Logger {
+  return createLogger({ level: 'warn', name, destination: { write: (line: string) => log(line.trimEnd()) } });
+}
+
+/** The emulator logs each request at debug with its duration: that is the Graph side of the timeline. */
+function graphRecorder(spans: GraphSpan[]): Logger {
+  return createLogger({
+    level: 'debug',
+    name: 'emulator',
+    destination: {
+      write(line: string) {
+        const entry = JSON.parse(line) as { msg?: string; time?: number; ms?: number; method?: string; url?: string; status?: number };
+        if (entry.msg !== 'graph request' || entry.time === undefined || entry.ms === undefined) return;
+        spans.push({ start: entry.time - entry.ms, end: entry.time, method: entry.method ?? '?', url: entry.url ?? '?', status: entry.status ?? 0 });
+      },
+    },
+  });
+}
+
+export async function startMatchStack(options: MatchStackOptions): Promise<MatchStack> {
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers.reverse()) await close().catch((err: unknown) => options.log(`close failed: ${String(err)}`));
+  };
+  try {
+    const graphSpans: GraphSpan[] = [];
+    const emulator = await startEmulator({ seed: options.seed, https: true, port: 0, latencyMs: options.graphLatencyMs, logger: graphRecorder(graphSpans) });
+    closers.push(() => emulator.close());
+    trustCertificateInProcess(emulator.caCertificate ?? '');
+
+    const key = randomBytes(32).toString('base64url');
+    const relayConfig = loadRelayConfig({ RELAY_KEY: key, RELAY_FIXTURES: options.fixturesDir, RELAY_HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+    const directory = withLookupDelay(createFixtureDirectory(options.fixturesDir, { sourceAnchor: relayConfig.sourceAnchor }), options.relayLatencyMs);
+    const relayAgent = await startRelay({ ...relayConfig, port: 0 }, { logger: partLogger('relay', options.log), directory });
+    closers.push(() => relayAgent.close());
+
+    const config = loadConfig({ RELAY_URL: relayAgent.url, RELAY_KEY: key, GRAPH_BASE_URL: emulator.url, LOG_LEVEL: 'warn' }, { sandbox: true });
+    if (!config.relay) throw new Error('loadConfig dropped RELAY_URL');
+    const botLogger = partLogger('bot', options.log);
+    const relay = createRelayClient(config.relay, { logger: botLogger });
+    const cloud = createCloudDirectory({ graphBaseUrl: emulator.url, credential: staticTokenCredential('bench-token'), logger: botLogger });
+    const bot = createBot({ sandbox: true, logger: botLogger, relay, cloud });
+    const server = createServer({ config, logger: botLogger, bot, version: 'bench' });
+    const botUrl = await server.listen(0);
+    closers.push(() => server.close());
+
+    const connector = await startRecordingConnector();
+    closers.push(() => connector.close());
+
+    let sequence = 0;
+    const send = async (text: string): Promise<Exchange> => {
+      sequence += 1;
+      const activityId = `bench-${sequence}`;
+      connector.calls.length = 0;
+      directory.spans.length = 0;
+      graphSpans.length = 0;
+      const requestsBefore = emulator.requestCount();
+      const sent = Date.now();
+      const started = performance.now();
+      const posted = fetch(`${botUrl}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(activity(connector.url, activityId, text)),
+      });
+      const reply = await replyTo(connector, activityId);
+      const ms = performance.now() - started;
+      const replied = Date.now();
+      const res = await posted;
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`POST /api/messages answered HTTP ${res.status} for "${text}"`);
+      return {
+        ms,
+        graphRequests: emulator.requestCount() - requestsBefore,
+        relayCalls: directory.spans.length,
+        reply: reply.body,
+        timeline: { sent, replied, relay: [...directory.spans], graph: [...graphSpans] },
+      };
+    };
+    return { emulator, relay, cloud, send, close: closeAll };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+function activity(serviceUrl: string, id: string, text: string): Record<string, unknown> {
+  return {
+    type: 'message',
+    id,
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl,
+    from: { id: 'bench-user', name: 'Bench Admin', aadObjectId: '00000000-0000-0000-0000-0000000000b1' },
+    recipient: { id: 'bot-1', name: 'Hardmatch' },
+    conversation: { id: 'bench-conversation', conversationType: 'personal' },
+    text,
+  };
+}
+
+/** The first message the bot posts in reply to `activityId` (a typing indicator would not count). */
+async function replyTo(connector: RecordingConnector, activityId: string): Promise<RecordedCall> {
+  for (let seen = 1; ; seen++) {
+    await connector.waitForCalls(seen, REPLY_TIMEOUT_MS);
+    const call = connector.calls[seen - 1];
+    if (call?.replyToId === activityId && call.body.type === 'message') return call;
+  }
+}

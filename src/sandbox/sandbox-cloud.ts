@@ -1,0 +1,78 @@
+/**
+ * The sandbox's cloud side: the Entra emulator over HTTPS on a free port, seeded with the scenario
+ * catalog (or the tenant file SANDBOX_TENANT names), its certificate trusted in this process only,
+ * and the real cloud directory module over it with a static token, so the bot talks Graph exactly
+ * as in production. Also the simulated Entra Connect delta sync the sandbox relay runs.
+ */
+import { createCloudDirectory, staticTokenCredential } from '../cloud-directory/index.ts';
+import type { CloudDirectory, CloudWriter } from '../bot/ports.ts';
+import type { Env } from '../config/parse-env.ts';
+import { startEmulator, trustCertificateInProcess, loadSeedFile, type EmulatorState, type Seed } from '../emulator/index.ts';
+import { ConfigError } from '../errors/index.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { SyncTrigger } from '../relay-protocol/protocol.ts';
+import { createSimulatedSync, summarizeRun, type SyncRunReport } from '../sync-simulator/index.ts';
+import { listFixtureUsers } from './fixture-users.ts';
+import { buildSandboxSeed, inSandboxSyncScope } from './scenarios/index.ts';
+
+export interface SandboxCloud {
+  /** The emulator's Graph base URL, e.g. https://127.0.0.1:41234. */
+  url: string;
+  /** The emulated tenant, for tests and the simulated sync. */
+  state: EmulatorState;
+  /** 'catalog', or the SANDBOX_TENANT file the tenant came from. */
+  tenantSource: string;
+  cloud: CloudDirectory & CloudWriter;
+  /** One simulated delta sync over the fixture directory (scope: everything but OU=Not Synced). */
+  sync(): Promise<SyncRunReport>;
+  /** The same sync as the relay runs it for POST /v1/sync. */
+  syncTrigger: SyncTrigger;
+  close(): Promise<void>;
+}
+
+/** The tenant to emulate: SANDBOX_TENANT's file (validated, errors name the file and field), else the catalog. */
+export async function sandboxTenant(env: Env): Promise<{ seed: Seed; source: string }> {
+  const file = env.SANDBOX_TENANT;
+  if (!file) return { seed: buildSandboxSeed(), source: 'catalog' };
+  try {
+    return { seed: await loadSeedFile(file), source: file };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    // loadSeedFile names the file only for read/JSON errors; say it for field errors too.
+    throw new ConfigError(err.problems.map((p) => (p.includes(file) ? `SANDBOX_TENANT: ${p}` : `SANDBOX_TENANT (${file}): ${p}`)));
+  }
+}
+
+export async function startSandboxCloud(env: Env, logger: Logger): Promise<SandboxCloud> {
+  const { seed, source } = await sandboxTenant(env);
+  const emulator = await startEmulator({ seed, https: true, port: 0, host: '127.0.0.1', logger: logger.child({ part: 'emulator' }) });
+  // Only this process trusts the throw-away certificate; nothing is written to disk.
+  trustCertificateInProcess(emulator.caCertificate ?? '');
+  const cloud = createCloudDirectory({
+    graphBaseUrl: emulator.url,
+    credential: staticTokenCredential('hardmatch-sandbox'),
+    logger: logger.child({ part: 'cloud' }),
+  });
+  const simulated = createSimulatedSync({
+    state: emulator.state,
+    listUsers: () => listFixtureUsers(),
+    inScope: inSandboxSyncScope,
+    logger: logger.child({ part: 'sync' }),
+  });
+  const syncTrigger: SyncTrigger = {
+    async run() {
+      const report = await simulated.runDelta();
+      return { startedAt: report.startedAt, finishedAt: report.finishedAt, detail: summarizeRun(report), report };
+    },
+  };
+  logger.info({ url: emulator.url, tenant: source }, 'Entra emulator listening');
+  return {
+    url: emulator.url,
+    state: emulator.state,
+    tenantSource: source,
+    cloud,
+    sync: () => simulated.runDelta(),
+    syncTrigger,
+    close: () => emulator.close(),
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * The scenario catalog: every failure scenario of docs/domain.md plus controls, in domain order,
+ * and the tenant-switch variants tests run on their own seeds. The sandbox tenant is built from
+ * SCENARIOS; the scenario tests run each one against a fresh emulator; README.md tables it.
+ */
+import { ambiguousMail, disabledAccount, healthyMatch, hostileName } from './controls.ts';
+import { anchorInRecycleBin, duplicateAfterSync, oldImmutableId, outOfSyncScope, smtpOnOtherObject } from './scenarios-1-to-5.ts';
+import { ELOCAL_MATCH, adminRoleHolder, bulkRelink, federatedUpn, nonRoutableSuffix, targetAlreadySynced } from './scenarios-6-to-10.ts';
+import type { Scenario, SwitchVariant } from './types.ts';
+import { IDS, OU } from './values.ts';
+
+export const SCENARIOS: readonly Scenario[] = Object.freeze([
+  duplicateAfterSync,
+  anchorInRecycleBin,
+  smtpOnOtherObject,
+  oldImmutableId,
+  outOfSyncScope,
+  nonRoutableSuffix,
+  targetAlreadySynced,
+  federatedUpn,
+  adminRoleHolder,
+  bulkRelink,
+  disabledAccount,
+  healthyMatch,
+  ambiguousMail,
+  hostileName,
+]);
+
+/** Scenario 9's tenant switches, each on its own seed (the sandbox tenant keeps Entra's defaults). */
+const variants: SwitchVariant[] = [
+  {
+    id: 'takeover-blocked',
+    title: 'blockCloudObjectTakeoverThroughHardMatchEnabled is on: hard match onto cloud-only users is refused',
+    switches: { blockCloudObjectTakeoverThroughHardMatchEnabled: true },
+    scenario: outOfSyncScope.id,
+    syncNow: { dscope: 'NOTHING' },
+    match: {
+      who: 'dscope',
+      samAccountName: 'dscope',
+      findings: ['ANCHOR_SET_NOT_SYNCED', 'HARD_MATCH_TAKEOVER_BLOCKED'],
+      steps: ['MANUAL', 'MANUAL', 'TRIGGER_DELTA_SYNC', 'VERIFY_JOINED', 'MANUAL'],
+      end: 'joined',
+      targetUserId: IDS.dscope,
+      manual: [
+        { mentions: ['CN=Diego Scott,OU=Not Synced,DC=contoso,DC=com'], actions: [{ kind: 'move-ad-object', samAccountName: 'dscope', toOu: OU.staff }] },
+        {
+          mentions: ['blockCloudObjectTakeoverThroughHardMatchEnabled', 'off'],
+          actions: [{ kind: 'set-sync-switch', feature: 'blockCloudObjectTakeoverThroughHardMatchEnabled', enabled: false }],
+        },
+        {
+          mentions: ['blockCloudObjectTakeoverThroughHardMatchEnabled', 'on'],
+          actions: [{ kind: 'set-sync-switch', feature: 'blockCloudObjectTakeoverThroughHardMatchEnabled', enabled: true }],
+        },
+      ],
+    },
+  },
+  {
+    id: 'soft-match-blocked',
+    title: 'blockSoftMatchEnabled is on: no soft match, so the plan must set the anchor',
+    switches: { blockSoftMatchEnabled: true },
+    scenario: nonRoutableSuffix.id,
+    syncNow: { elocal: 'SOFT_MATCH_BLOCKED' },
+    match: {
+      ...ELOCAL_MATCH,
+      findings: ['UPN_SUFFIX_UNVERIFIED', 'UPN_WILL_CHANGE', 'SOFT_MATCH_BLOCKED'],
+    },
+  },
+];
+export const SWITCH_VARIANTS: readonly SwitchVariant[] = Object.freeze(variants);
+
+export function scenarioById(id: string): Scenario {
+  const scenario = SCENARIOS.find((s) => s.id === id);
+  if (!scenario) throw new Error(`no scenario "${id}" in the catalog (${SCENARIOS.map((s) => s.id).join(', ')})`);
+  return scenario;
+}

@@ -1,0 +1,20 @@
+/**
+ * The scenario catalog's public surface: the scenarios, the sandbox tenant built from them, the
+ * sandbox's sync scope, and the person's part of a plan (see README.md in this folder).
+ */
+export { SCENARIOS, SWITCH_VARIANTS, scenarioById } from './catalog.ts';
+export { DEFAULT_SWITCHES, SANDBOX_ROLES, buildSandboxSeed, seedTimes, type SandboxSeedOptions } from './tenant-seed.ts';
+export { applyPersonAction, createEditableDirectory, firstRdn, type EditableDirectory, type PersonWorld } from './person-actions.ts';
+export { AD_ANCHOR, IDS, OU, immutableIdOf, inSandboxSyncScope, sandboxId } from './values.ts';
+export type {
+  ManualStepExpectation,
+  PersonAction,
+  SandboxRoleName,
+  Scenario,
+  ScenarioCloud,
+  ScenarioEnd,
+  ScenarioMatch,
+  SeedSwitches,
+  SeedTimes,
+  SwitchVariant,
+} from './types.ts';
