@@ -20,6 +20,7 @@ import {
   type DirectoryRoleRecord,
   type DomainRecord,
   type GroupRecord,
+  type SyncFeatureSwitches,
   type SyncSettingsRecord,
   type TenantRecord,
   type UserRecord,
@@ -79,6 +80,18 @@ export class EmulatorState {
   synchronization(): SyncSettingsRecord {
     const s = this.#store.sync;
     return { id: s.id, features: { ...s.features } };
+  }
+
+  /**
+   * Graph `PATCH /directory/onPremisesSynchronization/{id}` (`Set-MsolDirSyncFeature` before it):
+   * turn the tenant's match switches; only the switches given change.
+   */
+  setSyncFeatures(features: Partial<SyncFeatureSwitches>): void {
+    const current = this.#store.sync.features;
+    for (const name of ['blockSoftMatchEnabled', 'blockCloudObjectTakeoverThroughHardMatchEnabled', 'softMatchOnUpnEnabled'] as const) {
+      const value = features[name];
+      if (value !== undefined) current[name] = value;
+    }
   }
 
   /** Active users, ordered by object id. */

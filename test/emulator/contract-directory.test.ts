@@ -60,6 +60,26 @@ describe('onPremisesSynchronization', () => {
   });
 });
 
+describe('onPremisesSynchronization PATCH (turning a match switch)', () => {
+  const path = (): string => `/directory/onPremisesSynchronization/${ID.sync}`;
+
+  it('turns only the switches given, answering 204', async () => {
+    await h.client.api(path()).patch({ features: { blockCloudObjectTakeoverThroughHardMatchEnabled: false } });
+    const sync = (await h.client.api(path()).get()) as OnPremisesDirectorySynchronization;
+    expect(sync.features).toMatchObject({ blockCloudObjectTakeoverThroughHardMatchEnabled: false, blockSoftMatchEnabled: false, softMatchOnUpnEnabled: true });
+    await h.client.api(path()).patch({ features: { blockCloudObjectTakeoverThroughHardMatchEnabled: true } });
+    expect(h.emulator.state.synchronization().features.blockCloudObjectTakeoverThroughHardMatchEnabled).toBe(true);
+  });
+
+  it('refuses unknown features, non-boolean values and other properties, changing nothing', async () => {
+    for (const body of [{ features: { passwordSyncEnabled: true } }, { features: { blockSoftMatchEnabled: 'yes' } }, { configuration: {} }, { features: [] }]) {
+      const failure = await graphFailure(h.client.api(path()).patch(body));
+      expect(failure.status).toBe(400);
+    }
+    expect(h.emulator.state.synchronization().features).toMatchObject({ blockSoftMatchEnabled: false, blockCloudObjectTakeoverThroughHardMatchEnabled: true });
+  });
+});
+
 describe('group transitive members', () => {
   it('expands nested groups (cycles included) and types each member; deleted users are left out', async () => {
     const page = (await h.client.api(`/groups/${ID.admins}/transitiveMembers`).select(['id', 'displayName']).get()) as Page<Record<string, unknown>>;

@@ -6,7 +6,7 @@
 import type { OnPremUser } from '../../domain/onprem-user.ts';
 import type { EmulatorState } from '../../emulator/index.ts';
 import { SANDBOX_ROLES } from './tenant-seed.ts';
-import type { PersonAction, SeedSwitches } from './types.ts';
+import type { PersonAction } from './types.ts';
 
 /** The AD users as a person can change them (move to another OU, new UPN). */
 export interface EditableDirectory {
@@ -39,23 +39,6 @@ export function firstRdn(dn: string): string {
   return /^(?:\\.|[^,\\])*/.exec(dn)?.[0] ?? dn;
 }
 
-/**
- * Turning a tenant switch (Graph `PATCH /directory/onPremisesSynchronization/{id}`): the emulator's
- * state does not expose it yet. The action checks for it at run time and says what is missing, so
- * the catalog can already state the person's part and the test plays it once the state has it.
- */
-interface SyncSwitchWrites {
-  setSyncFeatures(features: Partial<SeedSwitches>): void;
-}
-
-function syncSwitchWrites(state: EmulatorState): SyncSwitchWrites {
-  const writes = state as EmulatorState & Partial<SyncSwitchWrites>;
-  if (typeof writes.setSyncFeatures !== 'function') {
-    throw new Error("the Entra emulator's state has no setSyncFeatures() yet, so a tenant switch cannot be turned");
-  }
-  return writes as EmulatorState & SyncSwitchWrites;
-}
-
 export interface PersonWorld {
   directory: EditableDirectory;
   state: EmulatorState;
@@ -85,7 +68,8 @@ export function applyPersonAction(action: PersonAction, world: PersonWorld): voi
       for (const role of action.roles) state.setDirectoryRoleMember(SANDBOX_ROLES[role].id, action.userId, true);
       return;
     case 'set-sync-switch':
-      syncSwitchWrites(state).setSyncFeatures({ [action.feature]: action.enabled });
+      // Graph `PATCH /directory/onPremisesSynchronization/{id}`.
+      state.setSyncFeatures({ [action.feature]: action.enabled });
       return;
   }
 }
