@@ -153,8 +153,8 @@ function syncedTargetFindings(c: FindingContext, target: CloudUser): Finding[] {
       ],
       plan.blockedReason ??
         `Only a person can fix it (${stepRef(manual, 'MANUAL steps')}): take ${joinedTo} out of sync scope or delete it, ` +
-          `sync, restore ${originalUpn(target)} from the recycle bin so it becomes cloud-only, then type ` +
-          `\`match ${sam} to ${originalUpn(target)}\` again.`,
+          `keep ${sam} out of scope meanwhile, sync, restore ${originalUpn(target)} from the recycle bin so it becomes ` +
+          `cloud-only, put ${sam} back in scope, then type \`match ${sam} to ${originalUpn(target)}\` again.`,
       [target.id],
     ),
   ];

@@ -130,6 +130,31 @@ export function unjoinSyncedTarget(target: CloudUser): StepDraft {
   );
 }
 
+/**
+ * Scenario 7: while the person's cloud user sits in the recycle bin its UPN and addresses are free,
+ * so a sync with the AD user in scope would create a new cloud user for it. Keep it out until the
+ * cloud user is restored.
+ */
+export function scopeOutWhileDetached(onPrem: OnPremUser, target: CloudUser): StepDraft {
+  return manual(
+    `On-premises: take ${onPrem.dn} out of sync scope too, for now`,
+    `Move ${onPrem.dn} out of Entra Connect's sync scope as well (an OU that is not synchronised). Otherwise the ` +
+      `sync that soft-deletes ${originalUpn(target)} would create a new cloud user for it with the freed UPN, and ` +
+      `the restore below would fail with a UPN conflict.`,
+    { kind: 'SCOPE_OUT', dn: onPrem.dn },
+  );
+}
+
+export function scopeBackInAfterRestore(onPrem: OnPremUser, target: CloudUser): StepDraft {
+  return manual(
+    `On-premises: put ${onPrem.dn} back into sync scope`,
+    `Move ${onPrem.dn} back into Entra Connect's sync scope (its OU ${parentOf(onPrem.dn)}). Until the next step sets ` +
+      `its ImmutableID, syncs report InvalidSoftMatch for it, because ${originalUpn(target)} still carries the old ` +
+      `value: harmless, nothing is created.`,
+    { kind: 'SCOPE_IN', dn: onPrem.dn },
+  );
+}
+
 export function restoreFromRecycleBin(target: CloudUser, formerDn: string | null): StepDraft {
   return manual(
     `Entra admin center: restore ${originalUpn(target)} from the recycle bin`,

@@ -24,6 +24,8 @@ import {
   scopeOutForDuplicate,
   takeoverSwitch,
   unjoinSyncedTarget,
+  scopeOutWhileDetached,
+  scopeBackInAfterRestore,
 } from './manual-steps.ts';
 import { isActive, isFederatedDomain, onPremSuffixVerified, type Situation } from './situation.ts';
 import { clearAnchorStep, numberSteps, purgeStep, renameStep, setAnchorStep, syncStep, verifyStep, type StepDraft } from './steps.ts';
@@ -147,8 +149,10 @@ function targetPlan(s: Situation, target: CloudUser, verifyTimeoutSeconds: numbe
   const formerDn = target.onPremisesDistinguishedName;
   return plan(target, [
     unjoinSyncedTarget(target),
+    scopeOutWhileDetached(s.onPrem, target),
     syncStep(`${formerDn ?? 'the AD object it is joined to'} is out of scope, so Entra Connect soft-deletes ${userLabel(target)}`),
     restoreFromRecycleBin(target, formerDn),
+    scopeBackInAfterRestore(s.onPrem, target),
     matchAgain(s.onPrem, target),
   ]);
 }

@@ -135,7 +135,8 @@ describe('anchor and target findings', () => {
     expect(f.title).toBe('jdoe@contoso.com is already synced, joined to CN=John Doe,OU=Users,DC=fabrikam,DC=local');
     expect(evidenceText(f)).toContain(`It holds ${OTHER_ANCHOR} (GUID d1b718e3-957d-4c64-a0d7-a137bbb799b7), not jdoe's anchor ${JDOE_ANCHOR}`);
     expect(evidenceText(f)).toContain("If CN=John Doe,OU=Users,DC=fabrikam,DC=local is a different person, jdoe@contoso.com is not jdoe's account");
-    expect(f.remedy).toContain('steps 1, 3 and 4');
+    expect(f.remedy).toContain('steps 1, 2, 4, 5 and 6');
+    expect(f.remedy).toContain('keep jdoe out of scope meanwhile');
     expect(f.remedy).toContain('restore jdoe@contoso.com from the recycle bin');
   });
 

@@ -141,12 +141,15 @@ describe('scenario 7: target already synced with another anchor', () => {
   const d = diagnose(targetAlreadySynced());
   it('is a blocker only a person can fix: no automated write', () => {
     expect(codes(d)).toEqual(['TARGET_IS_SYNCED']);
-    expect(kinds(d)).toEqual(['MANUAL', 'TRIGGER_DELTA_SYNC', 'MANUAL', 'MANUAL']);
+    expect(kinds(d)).toEqual(['MANUAL', 'MANUAL', 'TRIGGER_DELTA_SYNC', 'MANUAL', 'MANUAL', 'MANUAL']);
     expect(d.plan.steps.some((s) => ['SET_ANCHOR', 'CLEAR_ANCHOR', 'RENAME_UPN_TEMPORARILY', 'PURGE_DELETED_USER'].includes(s.kind))).toBe(false);
   });
 
-  it('says exactly what to do: unjoin, restore, match again', () => {
-    const [unjoin, , restore, again] = d.plan.steps;
+  it('says exactly what to do: unjoin, keep the AD user out meanwhile, restore, back in scope, match again', () => {
+    const [unjoin, keepOut, , restore, backIn, again] = d.plan.steps;
+    // Without this, the sync that soft-deletes the target would create a new user with the freed UPN.
+    expect(keepOut?.kind === 'MANUAL' && keepOut.action).toEqual({ kind: 'SCOPE_OUT', dn: 'CN=jdoe,OU=Staff,DC=contoso,DC=com' });
+    expect(backIn?.kind === 'MANUAL' && backIn.action).toEqual({ kind: 'SCOPE_IN', dn: 'CN=jdoe,OU=Staff,DC=contoso,DC=com' });
     expect(unjoin?.kind === 'MANUAL' && unjoin.instruction).toContain('Take CN=John Doe,OU=Users,DC=fabrikam,DC=local out of');
     expect(restore?.kind === 'MANUAL' && restore.instruction).toContain('Deleted users');
     expect(restore?.kind === 'MANUAL' && restore.action).toEqual({ kind: 'RESTORE_DELETED_USER', subject: { userId: IDS.original, userPrincipalName: 'jdoe@contoso.com' } });
