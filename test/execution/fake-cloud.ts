@@ -6,6 +6,7 @@
 import type { CloudDirectory, CloudWriter } from '../../src/bot/ports.ts';
 import type { CloudUser } from '../../src/domain/cloud.ts';
 import { CloudError } from '../../src/errors/index.ts';
+import { baseCloudUser } from '../support/cloud-user.ts';
 
 export type FakeCall =
   | { op: 'findUser'; idOrUpn: string }
@@ -25,22 +26,7 @@ export interface FakeCloud extends CloudDirectory, CloudWriter {
 }
 
 export function cloudUser(overrides: Partial<CloudUser> & Pick<CloudUser, 'id' | 'userPrincipalName'>): CloudUser {
-  return {
-    displayName: null,
-    mail: null,
-    proxyAddresses: [],
-    accountEnabled: true,
-    immutableId: null,
-    synced: false,
-    lastSyncDateTime: null,
-    onPremisesDistinguishedName: null,
-    onPremisesSamAccountName: null,
-    onPremisesUserPrincipalName: null,
-    provisioningErrors: [],
-    deletedDateTime: null,
-    adminRoles: [],
-    ...overrides,
-  };
+  return baseCloudUser(overrides);
 }
 
 export function graphError(status: number, graphCode: string, graphMessage: string): CloudError {

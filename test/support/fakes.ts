@@ -3,6 +3,7 @@ import type { CloudDirectory, CommandDeps, RelayClient } from '../../src/bot/por
 import type { CloudEvidence, CloudUser, TenantFacts } from '../../src/domain/cloud.ts';
 import type { LookupResult } from '../../src/domain/onprem-user.ts';
 import { createLogger } from '../../src/logging/logger.ts';
+import { baseCloudUser } from './cloud-user.ts';
 
 export interface FakeRelay extends RelayClient {
   calls: { who: string; limit: number | undefined }[];
@@ -27,24 +28,14 @@ export function commandDeps(overrides: Partial<CommandDeps> = {}): CommandDeps {
 
 /** A cloud user as the cloud module reports it; cloud-only, active, no anchor unless overridden. */
 export function cloudUser(overrides: Partial<CloudUser> = {}): CloudUser {
-  return {
+  return baseCloudUser({
     id: '11111111-1111-4111-8111-111111111111',
     userPrincipalName: 'john.doe@contoso.com',
     displayName: 'John Doe',
     mail: 'john.doe@contoso.com',
     proxyAddresses: ['SMTP:john.doe@contoso.com'],
-    accountEnabled: true,
-    immutableId: null,
-    synced: false,
-    lastSyncDateTime: null,
-    onPremisesDistinguishedName: null,
-    onPremisesSamAccountName: null,
-    onPremisesUserPrincipalName: null,
-    provisioningErrors: [],
-    deletedDateTime: null,
-    adminRoles: [],
     ...overrides,
-  };
+  });
 }
 
 /** contoso.com verified and managed, fabrikam.com federated, no match switches on. */

@@ -7,6 +7,7 @@ import type { CandidateReason, CloudEvidence, CloudGroup, CloudUser, TenantFacts
 import { effectiveAnchor } from '../../../src/domain/effective-anchor.ts';
 import type { OnPremUser, SourceAnchorSetting } from '../../../src/domain/onprem-user.ts';
 import type { Diagnosis, FindingCode, Finding } from '../../../src/domain/diagnosis/index.ts';
+import { baseCloudUser } from '../../support/cloud-user.ts';
 
 /** jdoe's objectGUID and its ImmutableID (sandbox directory README). */
 export const JDOE_GUID = '04e278dc-0512-4dc7-ab22-156d99c343ca';
@@ -65,22 +66,7 @@ export function adUser(o: AdUserOptions = {}): OnPremUser {
 
 /** An active cloud-only user with no anchor, holding the UPN and addresses given. */
 export function cloudUser(o: Partial<CloudUser> & { id: string; userPrincipalName: string }): CloudUser {
-  return {
-    displayName: o.userPrincipalName,
-    mail: null,
-    proxyAddresses: [],
-    accountEnabled: true,
-    immutableId: null,
-    synced: false,
-    lastSyncDateTime: null,
-    onPremisesDistinguishedName: null,
-    onPremisesSamAccountName: null,
-    onPremisesUserPrincipalName: null,
-    provisioningErrors: [],
-    deletedDateTime: null,
-    adminRoles: [],
-    ...o,
-  };
+  return baseCloudUser({ displayName: o.userPrincipalName, ...o });
 }
 
 /** A synced user joined to `dn` with `immutableId`. */

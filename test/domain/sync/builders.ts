@@ -1,6 +1,7 @@
 /** Small builders for the sync core's tests: cloud users, groups and a SyncTenant around them. */
 import type { CloudGroup, CloudUser, SyncSwitches, TenantFacts } from '../../../src/domain/cloud.ts';
 import type { SyncTenant } from '../../../src/domain/sync/types.ts';
+import { baseCloudUser } from '../../support/cloud-user.ts';
 
 export const INITIAL = 'contoso.onmicrosoft.com';
 
@@ -19,24 +20,12 @@ let counter = 0;
 
 export function cloudUser(overrides: Partial<CloudUser> = {}): CloudUser {
   counter += 1;
-  return {
+  return baseCloudUser({
     id: `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`,
     userPrincipalName: `user${counter}@contoso.com`,
     displayName: `User ${counter}`,
-    mail: null,
-    proxyAddresses: [],
-    accountEnabled: true,
-    immutableId: null,
-    synced: false,
-    lastSyncDateTime: null,
-    onPremisesDistinguishedName: null,
-    onPremisesSamAccountName: null,
-    onPremisesUserPrincipalName: null,
-    provisioningErrors: [],
-    deletedDateTime: null,
-    adminRoles: [],
     ...overrides,
-  };
+  });
 }
 
 /** A soft-deleted user: Entra renames its UPN to `<id without dashes><UPN>`. */
