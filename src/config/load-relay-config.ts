@@ -4,8 +4,9 @@ import type { SourceAnchorSetting } from '../domain/onprem-user.ts';
 import { MIN_RELAY_KEY_LENGTH } from '../relay-protocol/signing.ts';
 import { ALWAYS, deepFreeze, parseEnv, port, positiveMs, type Env } from './parse-env.ts';
 
+/** Stop on the first error, so a missing ADSync module fails the command instead of a later line. */
 export const DEFAULT_SYNC_COMMAND =
-  'powershell.exe -NoProfile -NonInteractive -Command "Import-Module ADSync; Start-ADSyncSyncCycle -PolicyType Delta"';
+  `powershell.exe -NoProfile -NonInteractive -Command "$ErrorActionPreference = 'Stop'; Import-Module ADSync; Start-ADSyncSyncCycle -PolicyType Delta"`;
 
 const schema = z
   .object({

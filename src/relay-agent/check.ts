@@ -10,6 +10,7 @@ import type { Logger } from '../logging/logger.ts';
 import { DEFAULT_LOOKUP_LIMIT } from '../relay-protocol/protocol.ts';
 import { createDirectory } from './create-directory.ts';
 import type { Directory } from './directory.ts';
+import { parseCommandLine } from './sync-command.ts';
 
 export interface CheckDeps {
   /** Receives the report one line at a time (the CLI writes it to stdout). */
@@ -19,6 +20,8 @@ export interface CheckDeps {
   directory?: Directory;
   /** Who to look up; default the LDAP bind account (fixtures have no default). */
   sample?: string;
+  /** Where SYNC_COMMAND's program is found (the CLI: locateProgram on the relay's PATH). */
+  locate: (program: string) => Promise<string | undefined>;
 }
 
 const SOURCE_ANCHOR_WORDS = {
@@ -136,6 +139,37 @@ async function directorySection(config: RelayAgentConfig, deps: CheckDeps): Prom
   }
 }
 
+/**
+ * Finds SYNC_COMMAND's program without running it (running it would start a real sync cycle). Only
+ * the program is named: the arguments could hold a host name or a credential. With fixtures a
+ * missing program is reported but does not fail the check: only /v1/sync needs it.
+ */
+async function syncSection(config: RelayAgentConfig, deps: CheckDeps): Promise<boolean> {
+  const { write } = deps;
+  write('');
+  write('Sync command');
+  let program: string;
+  try {
+    program = parseCommandLine(config.syncCommand)[0] ?? '';
+  } catch (err) {
+    failureLines(err).forEach((l) => write(l));
+    return false;
+  }
+  const found = await deps.locate(program);
+  if (found) {
+    write(`  OK: ${program} found at ${found} (not run: \`hardmatch-relay sync\` runs one delta sync).`);
+    return true;
+  }
+  const where = /[\\/]/.test(program) ? 'does not exist or may not be run' : "is not on this server's PATH";
+  if (config.fixturesDir) {
+    write(`  Not found: ${program} ${where}; with fixtures only POST /v1/sync needs it.`);
+    return true;
+  }
+  write(`  FAILED: ${program} ${where}, so a delta sync cannot be started.`);
+  write('  Run the relay on the Entra Connect server, or set SYNC_COMMAND to a program that starts a delta sync there.');
+  return false;
+}
+
 /** Writes the report and returns the process exit code: 0 when everything works, else 1. */
 export async function runCheck(config: RelayAgentConfig, deps: CheckDeps): Promise<number> {
   const { write } = deps;
@@ -146,7 +180,8 @@ export async function runCheck(config: RelayAgentConfig, deps: CheckDeps): Promi
   const tls = await tlsProblems(config);
   tls.forEach((l) => write(l));
   const directoryOk = await directorySection(config, deps);
-  const ok = tls.length === 0 && directoryOk;
+  const syncOk = await syncSection(config, deps);
+  const ok = tls.length === 0 && directoryOk && syncOk;
   write('');
   write(ok ? 'Result: all checks passed.' : 'Result: problems found (see FAILED above).');
   return ok ? 0 : 1;

@@ -10,7 +10,7 @@ import { ConfigError, isHardmatchError, toUserText } from '../errors/index.ts';
 import { createLogger } from '../logging/logger.ts';
 import { runCheck } from './check.ts';
 import { startRelay } from './start-relay.ts';
-import { createCommandSyncTrigger } from './sync-command.ts';
+import { createCommandSyncTrigger, locateProgram } from './sync-command.ts';
 
 const USAGE = [
   'Usage:',
@@ -50,7 +50,7 @@ async function check(env: NodeJS.ProcessEnv, sample: string | undefined): Promis
   const write = (line: string): void => {
     process.stdout.write(`${line}\n`);
   };
-  return runCheck(config, { logger, write, ...(sample === undefined ? {} : { sample }) });
+  return runCheck(config, { logger, write, locate: (program) => locateProgram(program, { env }), ...(sample === undefined ? {} : { sample }) });
 }
 
 async function sync(env: NodeJS.ProcessEnv): Promise<number> {

@@ -4,7 +4,8 @@
  * comes from the relay's own configuration only; a request carries no part of it.
  */
 import { execFile } from 'node:child_process';
-import { basename } from 'node:path';
+import { access, constants, stat } from 'node:fs/promises';
+import { basename, posix, win32 } from 'node:path';
 import { ConfigError, SyncError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import { MAX_SYNC_DETAIL_CHARS, type SyncTrigger, type SyncTriggerResult } from '../relay-protocol/protocol.ts';
@@ -162,4 +163,48 @@ export function createCommandSyncTrigger(options: CommandSyncTriggerOptions): Sy
       return { startedAt: new Date(started).toISOString(), finishedAt: new Date(finished).toISOString(), detail };
     },
   };
+}
+
+export interface LocateOptions {
+  /** The relay's environment: PATH (Path on Windows) and, on Windows, PATHEXT. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Default process.platform. */
+  platform?: NodeJS.Platform;
+  /** Whether a file exists and may be run. Default: fs access with X_OK (F_OK on Windows). */
+  isRunnable?: (file: string) => Promise<boolean>;
+}
+
+async function runnable(file: string, platform: NodeJS.Platform): Promise<boolean> {
+  try {
+    await access(file, platform === 'win32' ? constants.F_OK : constants.X_OK);
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where the program of SYNC_COMMAND would be found, the way execFile finds it: a name with a
+ * directory part is taken as it is; a bare name is searched along PATH, on Windows with each
+ * PATHEXT extension when it has none. Undefined when it is nowhere.
+ */
+export async function locateProgram(program: string, options: LocateOptions): Promise<string | undefined> {
+  const platform = options.platform ?? process.platform;
+  const paths = platform === 'win32' ? win32 : posix;
+  const isRunnable = options.isRunnable ?? ((file: string) => runnable(file, platform));
+  const hasDirectory = platform === 'win32' ? /[\\/]/.test(program) : program.includes('/');
+  const extensions =
+    platform === 'win32' && paths.extname(program) === ''
+      ? (options.env.PATHEXT ?? '.COM;.EXE;.BAT;.CMD').split(';').filter((e) => e !== '')
+      : [''];
+  const candidates = hasDirectory
+    ? extensions.map((ext) => program + ext)
+    : (options.env.PATH ?? options.env.Path ?? '')
+        .split(paths.delimiter)
+        .filter((dir) => dir !== '')
+        .flatMap((dir) => extensions.map((ext) => paths.join(dir, program + ext)));
+  for (const candidate of candidates) {
+    if (await isRunnable(candidate)) return candidate;
+  }
+  return undefined;
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { LdapConfig } from '../../src/config/load-relay-config.ts';
+import type { LdapConfig, RelayAgentConfig } from '../../src/config/load-relay-config.ts';
 import type { Who } from '../../src/domain/who.ts';
 import { DirectoryError } from '../../src/errors/index.ts';
-import { runCheck } from '../../src/relay-agent/check.ts';
+import { runCheck, type CheckDeps } from '../../src/relay-agent/check.ts';
 import type { Directory } from '../../src/relay-agent/directory.ts';
+import { locateProgram } from '../../src/relay-agent/sync-command.ts';
 import { fixtureUser, KEY, relayConfig, silentLogger, writeFixtureDir } from './helpers.ts';
 
 const LDAP: LdapConfig = {
@@ -15,9 +16,12 @@ const LDAP: LdapConfig = {
   timeoutMs: 10000,
 };
 
-async function check(...args: Parameters<typeof runCheck>): Promise<{ code: number; out: string }> {
+/** This machine's programs: the fixtures' SYNC_COMMAND `true` is in /usr/bin. */
+const locate = (program: string) => locateProgram(program, { env: { PATH: '/usr/local/bin:/usr/bin:/bin' } });
+
+async function check(config: RelayAgentConfig, deps: Omit<CheckDeps, 'locate'> & Partial<Pick<CheckDeps, 'locate'>>): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
-  const code = await runCheck(args[0], { ...args[1], write: (l) => lines.push(l) });
+  const code = await runCheck(config, { locate, ...deps, write: (l) => lines.push(l) });
   return { code, out: lines.join('\n') };
 }
 
@@ -103,5 +107,51 @@ describe('hardmatch-relay check', () => {
     expect(code).toBe(1);
     expect(out).toContain('FAILED: RELAY_TLS_CERT_FILE names /nonexistent/relay.crt, which cannot be read.');
     expect(out).toContain('FAILED: RELAY_TLS_KEY_FILE names /nonexistent/relay.key, which cannot be read.');
+  });
+
+  it('fails an LDAP relay whose sync program is missing, naming only the program', async () => {
+    const directory: Directory = {
+      kind: 'ldap',
+      lookup: () => Promise.resolve({ users: [], truncated: false }),
+      check: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+    };
+    const config = relayConfig({ fixturesDir: undefined, ldap: LDAP, syncCommand: 'pwsh.exe -Command "Invoke-Sync -Credential S3cret-In-Args"' });
+    const { code, out } = await check(config, { logger: silentLogger(), write: noWrite, directory, locate: () => Promise.resolve(undefined) });
+    expect(code).toBe(1);
+    expect(out).toContain("FAILED: pwsh.exe is not on this server's PATH, so a delta sync cannot be started.");
+    expect(out).toContain('Result: problems found');
+    expect(out).not.toContain('S3cret-In-Args');
+  });
+
+  it('says where the sync program is, without running it', async () => {
+    const located: string[] = [];
+    const config = relayConfig({ syncCommand: 'powershell.exe -NoProfile -Command "Start-ADSyncSyncCycle"' });
+    const { code, out } = await check(config, {
+      logger: silentLogger(),
+      write: noWrite,
+      sample: 'jdoe',
+      locate: (p) => {
+        located.push(p);
+        return Promise.resolve('C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe');
+      },
+    });
+    expect(code).toBe(0);
+    expect(located).toEqual(['powershell.exe']);
+    expect(out).toContain('OK: powershell.exe found at C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe (not run');
+    expect(out).not.toContain('Start-ADSyncSyncCycle');
+  });
+
+  it('only reports a missing sync program when the directory is fixtures', async () => {
+    const config = relayConfig({ syncCommand: '/opt/missing/sync-now' });
+    const { code, out } = await check(config, { logger: silentLogger(), write: noWrite, sample: 'jdoe' });
+    expect(code).toBe(0);
+    expect(out).toContain('Not found: /opt/missing/sync-now does not exist or may not be run; with fixtures only POST /v1/sync needs it.');
+  });
+
+  it('reports a SYNC_COMMAND with an unclosed quote', async () => {
+    const { code, out } = await check(relayConfig({ syncCommand: 'pwsh -Command "Start' }), { logger: silentLogger(), write: noWrite, sample: 'jdoe' });
+    expect(code).toBe(1);
+    expect(out).toContain('SYNC_COMMAND: a " quote is not closed');
   });
 });

@@ -1,11 +1,11 @@
 /** The SYNC_COMMAND runner: parsing, no shell, exit codes, Entra Connect's "busy", the time limit. */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SYNC_COMMAND } from '../../src/config/load-relay-config.ts';
 import { ConfigError, SyncError, toUserText } from '../../src/errors/index.ts';
-import { createCommandSyncTrigger, parseCommandLine, summarizeOutput } from '../../src/relay-agent/sync-command.ts';
+import { createCommandSyncTrigger, locateProgram, parseCommandLine, summarizeOutput } from '../../src/relay-agent/sync-command.ts';
 import { MAX_SYNC_DETAIL_CHARS } from '../../src/relay-protocol/protocol.ts';
 import { captureLogger, silentLogger, syncCommand } from './helpers.ts';
 
@@ -34,7 +34,7 @@ describe('parseCommandLine', () => {
       '-NoProfile',
       '-NonInteractive',
       '-Command',
-      'Import-Module ADSync; Start-ADSyncSyncCycle -PolicyType Delta',
+      "$ErrorActionPreference = 'Stop'; Import-Module ADSync; Start-ADSyncSyncCycle -PolicyType Delta",
     ]);
   });
 
@@ -152,5 +152,57 @@ describe('createCommandSyncTrigger', () => {
 
   it('refuses a malformed SYNC_COMMAND when created, before anything runs', () => {
     expect(() => createCommandSyncTrigger({ command: 'pwsh -Command "unclosed', logger: silentLogger() })).toThrow(ConfigError);
+  });
+});
+
+describe('locateProgram', () => {
+  it('finds a bare name along PATH and a path as it is, like execFile', async () => {
+    const env = { PATH: '/nonexistent:/usr/bin:/bin' };
+    const sh = await locateProgram('sh', { env });
+    expect(sh).toMatch(/^\/(usr\/)?bin\/sh$/);
+    expect(await locateProgram(sh ?? '', { env: {} })).toBe(sh);
+    expect(await locateProgram('sh', { env: {} })).toBeUndefined();
+    expect(await locateProgram('hardmatch-no-such-program', { env })).toBeUndefined();
+    expect(await locateProgram('/nonexistent/dir/sync', { env })).toBeUndefined();
+  });
+
+  it('does not take a file that may not be run, nor a directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hardmatch-locate-'));
+    writeFileSync(join(dir, 'plain'), 'not a program', { mode: 0o644 });
+    mkdirSync(join(dir, 'sub'));
+    expect(await locateProgram('plain', { env: { PATH: dir } })).toBeUndefined();
+    expect(await locateProgram('sub', { env: { PATH: dir } })).toBeUndefined();
+  });
+
+  it('on Windows tries each PATHEXT extension in each PATH directory, in order', async () => {
+    const tried: string[] = [];
+    const found = await locateProgram('powershell', {
+      platform: 'win32',
+      env: { Path: 'C:\\Tools;;C:\\Windows\\System32\\WindowsPowerShell\\v1.0', PATHEXT: '.COM;.EXE' },
+      isRunnable: (file) => {
+        tried.push(file);
+        return Promise.resolve(file.endsWith('v1.0\\powershell.EXE'));
+      },
+    });
+    expect(tried).toEqual([
+      'C:\\Tools\\powershell.COM',
+      'C:\\Tools\\powershell.EXE',
+      'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.COM',
+      'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.EXE',
+    ]);
+    expect(found).toBe('C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.EXE');
+  });
+
+  it('on Windows keeps a given extension and a full path', async () => {
+    const tried: string[] = [];
+    await locateProgram('C:\\Program Files\\PowerShell\\7\\pwsh.exe', {
+      platform: 'win32',
+      env: { Path: 'C:\\Tools' },
+      isRunnable: (file) => {
+        tried.push(file);
+        return Promise.resolve(false);
+      },
+    });
+    expect(tried).toEqual(['C:\\Program Files\\PowerShell\\7\\pwsh.exe']);
   });
 });
