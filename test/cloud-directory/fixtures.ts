@@ -7,6 +7,7 @@ import { anchorFromBytes, toGuid, toImmutableId, parseAnchor } from '../../src/d
 import { effectiveAnchor } from '../../src/domain/effective-anchor.ts';
 import type { OnPremUser } from '../../src/domain/onprem-user.ts';
 import type { SeedInput } from '../../src/emulator/seed.ts';
+import { CONTOSO_DOMAINS, CONTOSO_TENANT, UNVERIFIED_CONTOSO_NET } from '../support/contoso-seed.ts';
 
 export const C = {
   jane: '1f0e2d3c-4b5a-4968-8776-655443322110',
@@ -47,13 +48,8 @@ export const GONE_IMMUTABLE_ID = immutableIdOf('bc08b5f3-f4b7-46c9-9ce4-cbed6702
 
 export function cloudSeed(): SeedInput {
   return {
-    tenant: { id: '7b1c2f0e-4a8d-4e55-9d0a-1f6a2b3c4d5e', displayName: 'Contoso', initialDomain: 'contoso.onmicrosoft.com' },
-    domains: [
-      { id: 'contoso.onmicrosoft.com', isVerified: true, isInitial: true, authenticationType: 'Managed' },
-      { id: 'contoso.com', isVerified: true, isDefault: true, authenticationType: 'Managed' },
-      { id: 'fabrikam.com', isVerified: true, authenticationType: 'Federated' },
-      { id: 'contoso.net', isVerified: false, authenticationType: 'Managed' },
-    ],
+    tenant: CONTOSO_TENANT,
+    domains: [...CONTOSO_DOMAINS, UNVERIFIED_CONTOSO_NET],
     onPremisesSynchronization: {
       id: C.sync,
       features: { blockSoftMatchEnabled: true, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: false },

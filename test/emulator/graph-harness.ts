@@ -6,6 +6,7 @@
  */
 import { Client } from '@microsoft/microsoft-graph-client';
 import type { SeedInput } from '../../src/emulator/seed.ts';
+import { CONTOSO_DOMAINS, CONTOSO_TENANT, UNVERIFIED_CONTOSO_NET } from '../support/contoso-seed.ts';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server.ts';
 import { trustCertificateInProcess } from '../../src/emulator/tls-certificate.ts';
 
@@ -62,13 +63,8 @@ export function testSeed(bulkUsers = 0): SeedInput {
     users.push({ id: `00000000-0000-4000-8000-0000000${n}`, userPrincipalName: `bulk${n}@contoso.com`, displayName: `Bulk ${n}` });
   }
   return {
-    tenant: { id: '7b1c2f0e-4a8d-4e55-9d0a-1f6a2b3c4d5e', displayName: 'Contoso', initialDomain: 'contoso.onmicrosoft.com' },
-    domains: [
-      { id: 'contoso.onmicrosoft.com', isVerified: true, isInitial: true, authenticationType: 'Managed' },
-      { id: 'contoso.com', isVerified: true, isDefault: true, authenticationType: 'Managed' },
-      { id: 'fabrikam.com', isVerified: true, authenticationType: 'Federated' },
-      { id: 'contoso.net', isVerified: false, authenticationType: 'Managed' },
-    ],
+    tenant: CONTOSO_TENANT,
+    domains: [...CONTOSO_DOMAINS, UNVERIFIED_CONTOSO_NET],
     onPremisesSynchronization: {
       id: ID.sync,
       features: { blockSoftMatchEnabled: false, blockCloudObjectTakeoverThroughHardMatchEnabled: true, softMatchOnUpnEnabled: true },

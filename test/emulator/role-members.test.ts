@@ -1,9 +1,10 @@
 /** EmulatorState.setDirectoryRoleMember: what an admin does in the portal to a user's roles. */
 import { describe, expect, it } from 'vitest';
 import { EmulatorState, type SeedInput } from '../../src/emulator/index.ts';
+import { CONTOSO_TENANT } from '../support/contoso-seed.ts';
 
 const seed: SeedInput = {
-  tenant: { id: '7b1c2f0e-4a8d-4e55-9d0a-1f6a2b3c4d5e', displayName: 'Contoso', initialDomain: 'contoso.onmicrosoft.com' },
+  tenant: CONTOSO_TENANT,
   domains: [{ id: 'contoso.onmicrosoft.com', isVerified: true, isInitial: true, authenticationType: 'Managed' }],
   onPremisesSynchronization: {
     id: '5e8f3a21-6b7c-4d9e-8f01-2a3b4c5d6e7f',

@@ -5,6 +5,7 @@
  */
 import type { OnPremUser } from '../../src/domain/onprem-user.ts';
 import { EmulatorState, type SeedInput } from '../../src/emulator/index.ts';
+import { CONTOSO_DOMAINS, CONTOSO_INITIAL_DOMAIN, CONTOSO_TENANT } from '../support/contoso-seed.ts';
 import { onPremUser } from '../support/users.ts';
 
 export type SeedUser = NonNullable<SeedInput['users']>[number];
@@ -13,7 +14,7 @@ export type SeedRole = NonNullable<SeedInput['directoryRoles']>[number];
 type Features = SeedInput['onPremisesSynchronization']['features'];
 
 export const T0 = '2026-03-05T12:00:00Z';
-export const INITIAL = 'contoso.onmicrosoft.com';
+export const INITIAL = CONTOSO_INITIAL_DOMAIN;
 
 /** A clock the test moves by hand. */
 export function manualClock(start: string = T0): { now: () => Date; advance: (ms: number) => void } {
@@ -34,12 +35,8 @@ export interface TenantOptions {
 export function emulatedTenant(options: TenantOptions = {}): EmulatorState {
   let n = 0;
   const seed: SeedInput = {
-    tenant: { id: '7b1c2f0e-4a8d-4e55-9d0a-1f6a2b3c4d5e', displayName: 'Contoso', initialDomain: INITIAL },
-    domains: [
-      { id: INITIAL, isVerified: true, isInitial: true, authenticationType: 'Managed' },
-      { id: 'contoso.com', isVerified: true, isDefault: true, authenticationType: 'Managed' },
-      { id: 'fabrikam.com', isVerified: true, authenticationType: 'Federated' },
-    ],
+    tenant: CONTOSO_TENANT,
+    domains: [...CONTOSO_DOMAINS],
     onPremisesSynchronization: {
       id: '5e8f3a21-6b7c-4d9e-8f01-2a3b4c5d6e7f',
       features: { blockSoftMatchEnabled: false, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: true, ...options.features },
