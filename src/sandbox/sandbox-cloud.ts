@@ -65,7 +65,7 @@ export async function startSandboxCloud(env: Env, logger: Logger): Promise<Sandb
       return { startedAt: report.startedAt, finishedAt: report.finishedAt, detail: summarizeRun(report), report };
     },
   };
-  logger.info({ url: emulator.url, tenant: source }, 'Entra emulator listening');
+  logger.info({ tenant: source }, 'Entra emulator seeded');
   return {
     url: emulator.url,
     state: emulator.state,
