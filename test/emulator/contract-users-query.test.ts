@@ -132,7 +132,7 @@ describe('GET /users $count', () => {
     expect(failure).toMatchObject({ status: 400, code: 'Request_BadRequest', message: '$count is not currently supported.' });
   });
 
-  it('refuses query options the emulator does not implement instead of ignoring them', async () => {
+  it('refuses query options outside the emulated surface (Request_UnsupportedQuery) instead of ignoring them', async () => {
     const failure = await graphFailure(h.client.api('/users').orderby('displayName').get());
     expect(failure.code).toBe('Request_UnsupportedQuery');
   });

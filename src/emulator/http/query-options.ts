@@ -25,13 +25,14 @@ export interface CollectionRules {
 }
 
 const KNOWN = new Set(['filter', 'select', 'top', 'count', 'skiptoken']);
-const NOT_IMPLEMENTED = new Set(['orderby', 'search', 'expand', 'skip', 'apply', 'compute']);
+/** Real OData options the bot never sends: refused with a 400, as Graph refuses what it cannot serve. */
+const OUTSIDE_SURFACE = new Set(['orderby', 'search', 'expand', 'skip', 'apply', 'compute']);
 export const MAX_PAGE_SIZE = 999;
 
 /** Option name without `$`, lower-cased; undefined for a parameter that is not an OData option. */
 export function optionName(key: string): string | undefined {
   const bare = key.startsWith('$') ? key.slice(1).toLowerCase() : key.toLowerCase();
-  if (KNOWN.has(bare) || NOT_IMPLEMENTED.has(bare)) return bare;
+  if (KNOWN.has(bare) || OUTSIDE_SURFACE.has(bare)) return bare;
   return key.startsWith('$') ? bare : undefined;
 }
 
@@ -40,7 +41,7 @@ function readOptions(query: URLSearchParams): Map<string, string> {
   for (const [key, value] of query) {
     const name = optionName(key);
     if (name === undefined) continue;
-    if (!KNOWN.has(name)) throw graphErrors.unsupportedQuery(`the $${name} query option is not implemented by the emulator`);
+    if (!KNOWN.has(name)) throw graphErrors.unsupportedQuery(`the $${name} query option is outside the emulated Graph surface (src/emulator/README.md)`);
     options.set(name, value);
   }
   return options;
