@@ -170,5 +170,19 @@ describe('loadRelayConfig (relay agent)', () => {
     const c = loadRelayConfig({ RELAY_KEY: KEY, RELAY_FIXTURES: './fixtures', RELAY_PORT: '0' });
     expect(c).toMatchObject({ fixturesDir: './fixtures', port: 0 });
     expect(c.ldap).toBeUndefined();
+    expect(c.fixturesBaseDn).toBeUndefined();
+  });
+
+  it('bounds fixture look-ups by LDAP_BASE_DN when it is set with RELAY_FIXTURES', () => {
+    const c = loadRelayConfig({ RELAY_KEY: KEY, RELAY_FIXTURES: './fixtures', LDAP_BASE_DN: 'OU=Staff,DC=contoso,DC=com' });
+    expect(c.fixturesBaseDn).toBe('OU=Staff,DC=contoso,DC=com');
+  });
+
+  it('refuses an LDAP_BASE_DN that is not a DN, since it bounds every look-up', () => {
+    for (const base of ['contoso.com', 'DC=contoso,,DC=com', 'OU=Staff,']) {
+      expect(problems(() => loadRelayConfig({ ...ldap, LDAP_BASE_DN: base })), base).toEqual([
+        'LDAP_BASE_DN: must be a DN like DC=contoso,DC=com or OU=Staff,DC=contoso,DC=com',
+      ]);
+    }
   });
 });
