@@ -1,7 +1,8 @@
 /**
  * The relay agent over HTTP against the Samba test DC, on what a look-up may reach: LDAP_BASE_DN
  * bounds every look-up, by DN included (a DN outside it gets exactly the answer of a DN that does
- * not exist).
+ * not exist), and a control character in `who` is refused before LDAP sees it (Samba ends a value
+ * at NUL, so `plainuser\0*` would otherwise find plainuser).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startRelay, type RunningRelay } from '../../src/relay-agent/start-relay.ts';
@@ -74,5 +75,42 @@ describe.skipIf(!samba)('relay agent against Samba AD: LDAP_BASE_DN bounds every
     for (const typed of [scoped.sam, scoped.upn ?? '', scoped.objectGuid]) {
       expect(await sams(inOu, typed), typed).toEqual([scoped.sam]);
     }
+  });
+});
+
+describe.skipIf(!samba)('relay agent against Samba AD: control characters in who', () => {
+  const ctx = samba!;
+  const { plainuser, obrien } = ctx.users;
+  let relay: RunningRelay;
+
+  beforeAll(async () => {
+    relay = await relayOver(ctx, ctx.baseDn);
+  });
+  afterAll(() => relay?.close());
+
+  it('the users the hostile values start with exist', async () => {
+    expect(await sams(relay, 'plainuser')).toEqual([plainuser.sam]);
+    expect(await sams(relay, 'obrien')).toEqual([obrien.sam]);
+  });
+
+  it.each(['plainuser\u0000*', 'obrien\u0000x', 'plainuser\u0000', 'plain\nuser', 'plainuser\u007f', 'obrien\u0085'])(
+    'refuses %j with 400 INPUT_INVALID naming the character, never a user',
+    async (who) => {
+      const { status, json } = await ask(relay, who);
+      const answer = JSON.stringify(json);
+      expect(answer).not.toContain(plainuser.objectGuid);
+      expect(answer).not.toContain(obrien.objectGuid);
+      expect(status).toBe(400);
+      const { error } = json as { error: { code: string; message: string } };
+      expect(error.code).toBe('INPUT_INVALID');
+      expect(error.message).toMatch(/control character U\+00[0-9A-F]{2}/);
+      const controls = [...error.message].filter((ch) => /\p{Cc}/u.test(ch));
+      expect(controls, 'the raw character is not echoed').toEqual([]);
+    },
+  );
+
+  it('a line break or tab around the value is trimmed like a space', async () => {
+    expect(await sams(relay, 'plainuser\n')).toEqual([plainuser.sam]);
+    expect(await sams(relay, '\tobrien\r\n')).toEqual([obrien.sam]);
   });
 });
