@@ -118,7 +118,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
         if (authFailure) throw authFailure;
         const failure = attemptFailure(err, deadline, attemptTimer, limitMs);
         const wait = retryDelay(failure, attempt, retry, deadline.remainingMs(), random);
-        if (wait === undefined) throw toCloudError(op, failure, { attempts: attempt, cause: err });
+        if (wait === undefined) throw toCloudError(op, givenUp(failure, attempt < retry.attempts, deadline), { attempts: attempt, cause: err });
         logRetry(logger, op, failure, attempt, wait);
         await sleep(wait);
       }
@@ -204,6 +204,15 @@ function attemptFailure(err: unknown, deadline: Deadline, attemptTimer: AbortSig
   if (deadline.signal.aborted) return networkFailure('TimeoutError', deadline.budgetMs);
   if (attemptTimer.aborted) return networkFailure('TimeoutError', limitMs);
   return failure;
+}
+
+/**
+ * A silent request given up on because the deadline left no room for another try did not answer
+ * within the command's whole budget (what the admin configured), not just the last attempt's share.
+ */
+function givenUp(failure: GraphFailure, attemptsLeft: boolean, deadline: Deadline): GraphFailure {
+  if (!attemptsLeft || failure.network?.waitedMs === undefined) return failure;
+  return { ...failure, network: { ...failure.network, waitedMs: deadline.budgetMs } };
 }
 
 /**

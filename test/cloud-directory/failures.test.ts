@@ -5,29 +5,20 @@
  * message. Throttling comes from the emulator itself; 5xx, 403 and hangs from a flaky proxy.
  */
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TokenCredential } from '@azure/identity';
 import { createCloudDirectory, staticTokenCredential } from '../../src/cloud-directory/index.ts';
 import { seededRandom } from '../../src/emulator/prng.ts';
 import { CloudError } from '../../src/errors/index.ts';
 import { AD, C, GONE_IMMUTABLE_ID } from './fixtures.ts';
 import { graphErrorReply, startFlakyProxy, type Behaviour, type FlakyProxy, type SeenRequest } from './flaky-proxy.ts';
-import { countRequests, rejectionOf, silentLogger, startCloud, type CloudHarness } from './harness.ts';
+import { countRequests, perTestClouds, rejectionOf, silentLogger, type CloudHarness } from './harness.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-async function cloud(options: Parameters<typeof startCloud>[0]): Promise<CloudHarness> {
-  const h = await startCloud(options);
-  cleanups.push(() => h.close());
-  return h;
-}
+const { cloud, defer } = perTestClouds();
 
 async function proxy(h: CloudHarness, behaviour: (request: SeenRequest) => Behaviour): Promise<FlakyProxy> {
   const p = await startFlakyProxy(h.emulator.url, behaviour);
-  cleanups.push(() => p.close());
+  defer(() => p.close());
   return p;
 }
 
