@@ -23,7 +23,12 @@ async function main(): Promise<void> {
   const relay = config.relay ? createRelayClient(config.relay, { logger }) : undefined;
   if (!relay) logger.warn('RELAY_URL is not set: `guid` converts GUIDs and ImmutableIDs but cannot look users up by name, and `match` cannot run');
   // The credential is only used at the first Graph call; a missing identity shows as CLOUD_AUTH_FAILED on the card.
-  const cloud = createCloudDirectory({ graphBaseUrl: config.graphBaseUrl, credential: new DefaultAzureCredential(), logger });
+  const cloud = createCloudDirectory({
+    graphBaseUrl: config.graphBaseUrl,
+    graphTimeoutMs: config.graphTimeoutMs,
+    credential: new DefaultAzureCredential(),
+    logger,
+  });
   const bot = createBot({ sandbox: false, logger, cloud, ...(relay ? { relay } : {}) });
   const server = createServer({ config, logger, bot, version: BOT_VERSION });
   const url = await server.listen(config.port);

@@ -3,6 +3,7 @@
  * Nothing else in the product reads process.env.
  */
 import { z } from 'zod';
+import { DEFAULT_GRAPH_TIMEOUT_MS } from '../cloud-directory/deadline.ts';
 import { MIN_RELAY_KEY_LENGTH } from '../relay-protocol/signing.ts';
 import { ALWAYS, deepFreeze, httpUrl, parseEnv, port, positiveMs, type Env } from './parse-env.ts';
 
@@ -15,6 +16,8 @@ const schema = z
     MicrosoftAppTenantId: z.string().optional(),
     MicrosoftAppPassword: z.string().optional(),
     GRAPH_BASE_URL: httpUrl.default('https://graph.microsoft.com'),
+    // One command's Graph calls together, retries included (src/cloud-directory/deadline.ts).
+    GRAPH_TIMEOUT_MS: positiveMs(DEFAULT_GRAPH_TIMEOUT_MS),
     RELAY_URL: httpUrl.optional(),
     RELAY_KEY: z.string().min(MIN_RELAY_KEY_LENGTH, `must be at least ${MIN_RELAY_KEY_LENGTH} characters`).optional(),
     RELAY_TIMEOUT_MS: positiveMs(10_000),
@@ -85,6 +88,8 @@ export interface BotConfig {
   /** Only activities from this tenant are served (MicrosoftAppTenantId), when set. */
   tenantId?: string;
   graphBaseUrl: string;
+  /** How long one command may spend on Microsoft Graph in all (GRAPH_TIMEOUT_MS), default 20_000 ms. */
+  graphTimeoutMs: number;
   /** Undefined: no relay configured (only pure GUID/ImmutableID conversions work). */
   relay?: RelayClientConfig;
 }
@@ -115,6 +120,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<
     sandbox,
     botAuth,
     graphBaseUrl: v.GRAPH_BASE_URL,
+    graphTimeoutMs: v.GRAPH_TIMEOUT_MS,
   };
   if (v.MicrosoftAppTenantId) config.tenantId = v.MicrosoftAppTenantId;
   if (v.RELAY_URL && v.RELAY_KEY) {

@@ -18,8 +18,15 @@ function problems(fn: () => unknown): string[] {
 describe('loadConfig (bot)', () => {
   it('runs the sandbox with no configuration at all, with documented defaults', () => {
     const c = loadConfig({}, { sandbox: true });
-    expect(c).toMatchObject({ port: 3978, sandbox: true, graphBaseUrl: 'https://graph.microsoft.com', botAuth: {} });
+    expect(c).toMatchObject({ port: 3978, sandbox: true, graphBaseUrl: 'https://graph.microsoft.com', graphTimeoutMs: 20_000, botAuth: {} });
     expect(c.relay).toBeUndefined();
+  });
+
+  it('reads GRAPH_TIMEOUT_MS and refuses one that is not a positive whole number of ms', () => {
+    expect(loadConfig({ GRAPH_TIMEOUT_MS: '5000' }, { sandbox: true }).graphTimeoutMs).toBe(5_000);
+    for (const bad of ['0', '-1', 'soon', '2.5']) {
+      expect(problems(() => loadConfig({ GRAPH_TIMEOUT_MS: bad }, { sandbox: true }))).toEqual([expect.stringMatching(/^GRAPH_TIMEOUT_MS:/)]);
+    }
   });
 
   it('is frozen all the way down', () => {

@@ -42,16 +42,18 @@ export async function runMatch(args: string, deps: CommandDeps): Promise<Reply> 
   if (!cloud) return cardReply(noticeCard({ sandbox, tone: 'warning', ...MATCH_NEEDS_CLOUD }));
   const command = target ? `match ${who} to ${target}` : `match ${who}`;
   // Relay, directory and Graph errors propagate: the router makes an error card with the code.
+  // One deadline for every Graph call of this command, started before the first one.
+  const deadline = cloud.startDeadline();
   const [lookup, tenant, targetUser] = await Promise.all([
     relay.lookup(who),
-    cloud.tenantFacts(),
-    target ? cloud.findUser(target) : Promise.resolve<CloudUser | null>(null),
+    cloud.tenantFacts(deadline),
+    target ? cloud.findUser(target, deadline) : Promise.resolve<CloudUser | null>(null),
   ]);
   const unresolved = diagnoseOnPrem(who, lookup);
   if (unresolved) return cardReply(matchCard(unresolved, { sandbox, command, onPremMatches: lookup }));
   const [onPrem] = lookup.users;
   if (!onPrem) throw new Error('diagnoseOnPrem returned null for an empty look-up');
-  const evidence = await cloud.evidenceFor(onPrem, { tenant, ...(target ? { target: { requested: target, user: targetUser } } : {}) });
+  const evidence = await cloud.evidenceFor(onPrem, { tenant, ...(target ? { target: { requested: target, user: targetUser } } : {}) }, deadline);
   deps.logger.debug({ who, target, candidates: evidence.candidates.length }, 'match: evidence read');
   return cardReply(matchCard(diagnose({ who, onPrem, evidence }), { sandbox, command }));
 }
