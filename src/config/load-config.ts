@@ -6,13 +6,19 @@ import { z } from 'zod';
 import { MIN_RELAY_KEY_LENGTH } from '../relay-protocol/signing.ts';
 import { ALWAYS, deepFreeze, httpUrl, parseEnv, port, positiveMs, type Env } from './parse-env.ts';
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const schema = z
   .object({
     PORT: port(3978),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MicrosoftAppId: z.string().optional(),
-    MicrosoftAppType: z.enum(['UserAssignedMSI', 'SingleTenant', 'MultiTenant']).optional(),
-    MicrosoftAppTenantId: z.string().optional(),
+    MicrosoftAppType: z
+      .enum(['UserAssignedMSI', 'SingleTenant'], {
+        message: 'must be UserAssignedMSI or SingleTenant (MultiTenant is not supported: Microsoft deprecated creating multi-tenant bots, and Hardmatch serves exactly one tenant)',
+      })
+      .optional(),
+    MicrosoftAppTenantId: z.string().regex(GUID, 'must be the tenant id (a GUID), the form Teams puts on every activity').optional(),
     MicrosoftAppPassword: z.string().optional(),
     GRAPH_BASE_URL: httpUrl.default('https://graph.microsoft.com'),
     RELAY_URL: httpUrl.optional(),
@@ -38,11 +44,7 @@ const schema = z
       'AZURE_RELAY_KEY_NAME and AZURE_RELAY_KEY are set together',
     );
     need(Boolean(v.AZURE_RELAY_KEY_NAME) && !v.RELAY_URL, 'RELAY_URL', 'required with AZURE_RELAY_KEY_NAME: the Hybrid Connection URL, https://<namespace>.servicebus.windows.net/<name>');
-    need(
-      v.MicrosoftAppType !== undefined && v.MicrosoftAppType !== 'MultiTenant' && !v.MicrosoftAppTenantId,
-      'MicrosoftAppTenantId',
-      `required when MicrosoftAppType is ${v.MicrosoftAppType}`,
-    );
+    need(v.MicrosoftAppType !== undefined && !v.MicrosoftAppTenantId, 'MicrosoftAppTenantId', `required when MicrosoftAppType is ${v.MicrosoftAppType}`);
     need(v.MicrosoftAppType === 'SingleTenant' && !v.MicrosoftAppPassword, 'MicrosoftAppPassword', 'required when MicrosoftAppType is SingleTenant');
     need(
       Boolean(v.AZURE_CLIENT_SECRET) && Boolean(v.AZURE_CLIENT_CERTIFICATE_PATH),
@@ -89,6 +91,21 @@ export interface BotConfig {
   relay?: RelayClientConfig;
 }
 
+/**
+ * Outside the sandbox the bot authenticates every request and serves one tenant: without a
+ * tenant id the tenant guard would let every tenant in, so start-up refuses instead.
+ */
+function requireIdentity(v: Partial<Record<'MicrosoftAppId' | 'MicrosoftAppType' | 'MicrosoftAppTenantId', unknown>>, ctx: z.RefinementCtx): void {
+  const missing = (path: string, message: string): void => {
+    ctx.addIssue({ code: 'custom', path: [path], message: `required outside the sandbox (${message}); run \`npm start\` for the sandbox` });
+  };
+  if (!v.MicrosoftAppId) missing('MicrosoftAppId', "the bot's Entra app or managed identity client id");
+  // The base schema already names a missing type when MicrosoftAppId is set, and a missing
+  // tenant id when the type is: one message per variable.
+  if (!v.MicrosoftAppType && !v.MicrosoftAppId) missing('MicrosoftAppType', 'UserAssignedMSI or SingleTenant');
+  if (!v.MicrosoftAppTenantId && !v.MicrosoftAppType) missing('MicrosoftAppTenantId', 'your Entra tenant id: only activities from it are served');
+}
+
 export interface LoadConfigOptions {
   /** The sandbox entry point passes true; production requires a bot identity. */
   sandbox?: boolean;
@@ -96,13 +113,7 @@ export interface LoadConfigOptions {
 
 export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<BotConfig> {
   const sandbox = options.sandbox ?? false;
-  const withIdentity = sandbox
-    ? schema
-    : schema.superRefine((v, ctx) => {
-        if (!v.MicrosoftAppId) {
-          ctx.addIssue({ code: 'custom', path: ['MicrosoftAppId'], message: 'required outside the sandbox (the bot\'s Entra app or managed identity client id); run `npm start` for the sandbox' });
-        }
-      }, ALWAYS);
+  const withIdentity = sandbox ? schema : schema.superRefine(requireIdentity, ALWAYS);
   const v = parseEnv(withIdentity, env);
   const botAuth: BotConfig['botAuth'] = {};
   if (v.MicrosoftAppId) botAuth.MicrosoftAppId = v.MicrosoftAppId;
