@@ -2,15 +2,18 @@
  * The bot's configuration: read once from an env object, validated, typed, frozen.
  * Nothing else in the product reads process.env.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { MIN_RELAY_KEY_LENGTH } from '../relay-protocol/signing.ts';
 import { ALWAYS, deepFreeze, httpUrl, parseEnv, port, positiveMs, type Env } from './parse-env.ts';
 
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const schema = z
   .object({
     PORT: port(3978),
+    HOST: z.string().refine((v) => isIP(v) !== 0 || HOST_NAME.test(v), 'must be an IP address or host name to listen on, e.g. 127.0.0.1 or 0.0.0.0').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MicrosoftAppId: z.string().optional(),
     MicrosoftAppType: z
@@ -74,6 +77,11 @@ export interface RelayClientConfig {
 
 export interface BotConfig {
   port: number;
+  /**
+   * Where the bot listens (HOST). Sandbox default 127.0.0.1: its endpoint is anonymous. Outside
+   * the sandbox undefined, every interface (requests are authenticated there).
+   */
+  host?: string;
   logLevel: string;
   /** Sandbox: anonymous Bot Framework requests are accepted (only when no MicrosoftAppId is set). */
   sandbox: boolean;
@@ -127,6 +135,8 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<
     botAuth,
     graphBaseUrl: v.GRAPH_BASE_URL,
   };
+  const host = v.HOST ?? (sandbox ? '127.0.0.1' : undefined);
+  if (host) config.host = host;
   if (v.MicrosoftAppTenantId) config.tenantId = v.MicrosoftAppTenantId;
   if (v.RELAY_URL && v.RELAY_KEY) {
     config.relay = { url: v.RELAY_URL, key: v.RELAY_KEY, timeoutMs: v.RELAY_TIMEOUT_MS };
