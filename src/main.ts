@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   });
   const bot = createBot({ sandbox: false, logger, cloud, ...(relay ? { relay } : {}) });
   const server = createServer({ config, logger, bot, version: BOT_VERSION });
-  const url = await server.listen(config.port);
+  const url = await server.listen(config.port, config.host);
   logger.info(
     { url, version: BOT_VERSION, relay: config.relay?.url ?? null, graph: config.graphBaseUrl, tenantId: config.tenantId ?? null },
     'hardmatch bot listening',

@@ -11,6 +11,7 @@ import type { Env } from '../config/parse-env.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createRelayClient } from '../relay-client/relay-client.ts';
 import { createServer } from '../transport/create-server.ts';
+import { isLoopbackHost } from '../transport/loopback.ts';
 import { BOT_VERSION } from '../transport/version.ts';
 import type { EmulatorState } from '../emulator/index.ts';
 import type { SyncRunReport } from '../sync-simulator/index.ts';
@@ -69,7 +70,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const relayClient = config.relay ? createRelayClient(config.relay, { logger: logger.child({ part: 'relay-client' }) }) : undefined;
     const bot = createBot({ sandbox: true, logger, cloud: emulator.cloud, ...(relayClient ? { relay: relayClient } : {}) });
     const server = createServer({ config, logger: logger.child({ part: 'bot' }), bot, version: BOT_VERSION });
-    const botUrl = await server.listen(options.botPort ?? config.port);
+    if (config.host && !isLoopbackHost(config.host)) {
+      logger.warn({ host: config.host }, 'HOST makes the sandbox bot listen beyond this machine: its endpoint is anonymous, and with RELAY_URL it reads real AD users; anyone who can reach it can use it');
+    }
+    const botUrl = await server.listen(options.botPort ?? config.port, config.host);
     closers.push(() => server.close());
     const running: RunningSandbox = {
       botUrl,
