@@ -48,6 +48,7 @@ export function tenantFacts(overrides: Partial<TenantFacts> = {}): TenantFacts {
       { name: 'fabrikam.com', verified: true, federated: true, initial: false, default: false },
     ],
     switches: { blockSoftMatchEnabled: false, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: true },
+    roleHolders: {},
     ...overrides,
   };
 }
@@ -69,13 +70,14 @@ export function fakeCloud(handlers: Partial<CloudDirectory> = {}): FakeCloud {
     evidenceFor: (_onPrem, context): Promise<CloudEvidence> =>
       Promise.resolve({ candidates: [], otherObjects: [], tenant: context.tenant, ...(context.target ? { target: context.target } : {}) }),
     holdersOfAnchor: () => Promise.resolve([]),
+    rolesOf: () => Promise.resolve([]),
   };
   const h = { ...defaults, ...handlers };
   return {
     calls,
-    tenantFacts: () => {
-      calls.push({ method: 'tenantFacts', args: [] });
-      return h.tenantFacts();
+    tenantFacts: (options) => {
+      calls.push({ method: 'tenantFacts', args: options === undefined ? [] : [options] });
+      return h.tenantFacts(options);
     },
     findUser: (idOrUpn) => {
       calls.push({ method: 'findUser', args: [idOrUpn] });
@@ -88,6 +90,10 @@ export function fakeCloud(handlers: Partial<CloudDirectory> = {}): FakeCloud {
     holdersOfAnchor: (immutableId) => {
       calls.push({ method: 'holdersOfAnchor', args: [immutableId] });
       return h.holdersOfAnchor(immutableId);
+    },
+    rolesOf: (userId) => {
+      calls.push({ method: 'rolesOf', args: [userId] });
+      return h.rolesOf(userId);
     },
   };
 }
