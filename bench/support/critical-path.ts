@@ -4,8 +4,10 @@
  * cloud queries need the AD user's addresses and anchors), then the evidence `$batch`: one
  * dependent Graph round trip. Tenant facts (domains, match switches, admin-role holders) do not
  * depend on the AD user: cached, they cost nothing; cold (first `match` after start, or after the
- * cache time) they are read concurrently with the relay look-up, as is the `to` target, so they
- * only count where they are longer than the relay call. The number of trips is derived from what
+ * cache time) their read starts with the relay look-up and overlaps the evidence `$batch` (only
+ * the evidence's result waits for it), so it counts only where it is longer than relay + evidence;
+ * an unknown or ambiguous AD user does not wait for it at all. The `to` target look-up runs
+ * concurrently with the relay call and counts where it is longer. The number of trips is derived from what
  * the bot's own relay client and cloud directory do for the user, and the observed serial depth of
  * the Graph requests is computed from the emulator's timeline, so the bound is checked, not assumed.
  */
@@ -59,12 +61,13 @@ export async function criticalPathOf(
 }
 
 /**
- * One relay round trip (or what runs concurrently with it, if longer: the target look-up, and
- * when `cold` the tenant-facts read), then the dependent Graph trips.
+ * One relay round trip (or the concurrent target look-up, if longer), then the dependent Graph
+ * trips; when `cold`, at least the tenant-facts read that runs beside them (for a resolved AD user).
  */
 export function boundMs(path: CriticalPath, latencies: Latencies, cold = false): number {
-  const first = Math.max(latencies.relayMs, path.targetLookup ? latencies.graphMs : 0, cold ? path.tenantFactsTrips * latencies.graphMs : 0);
-  return first + path.dependentGraphTrips * latencies.graphMs;
+  const first = Math.max(latencies.relayMs, path.targetLookup ? latencies.graphMs : 0);
+  const chain = first + path.dependentGraphTrips * latencies.graphMs;
+  return cold && path.onPremMatches === 1 ? Math.max(chain, path.tenantFactsTrips * latencies.graphMs) : chain;
 }
 
 /** Graph requests one match is expected to send (cold: the tenant-facts read included). */

@@ -40,7 +40,8 @@ export interface CloudDirectory {
    * Every cloud object that bears on this AD user, in one round trip: users by UPN, by each SMTP
    * address, by mail, by either anchor (active and in the recycle bin), groups holding an address.
    * The candidates' admin roles are taken from `context.tenant.roleHolders` (possibly up to the
-   * cache time old).
+   * cache time old). `tenant` may be a promise (a tenant-facts read still under way): the look-ups
+   * do not wait for it, only the result does.
    *
    * Re-validation (approval, execution) must not trust that cache: pass `freshRoles: true` and the
    * active candidates' roles (the target's included) are read from Graph now, one more round trip,
@@ -49,7 +50,7 @@ export interface CloudDirectory {
    */
   evidenceFor(
     onPrem: OnPremUser,
-    context: { tenant: TenantFacts; target?: { requested: string; user: CloudUser | null }; freshRoles?: boolean },
+    context: { tenant: TenantFacts | Promise<TenantFacts>; target?: { requested: string; user: CloudUser | null }; freshRoles?: boolean },
   ): Promise<CloudEvidence>;
   /**
    * The Entra directory roles (display names, sorted) one active user holds right now, directly or

@@ -52,7 +52,8 @@ interface GroupLookup {
 type Lookup = UserLookup | GroupLookup;
 
 export interface EvidenceContext {
-  tenant: TenantFacts;
+  /** Awaited only once the look-ups are sent: a tenant-facts read under way overlaps them. */
+  tenant: TenantFacts | Promise<TenantFacts>;
   target?: { requested: string; user: CloudUser | null };
   /** Read the active candidates' roles now instead of taking them from `tenant.roleHolders`. */
   freshRoles?: boolean;
@@ -155,7 +156,9 @@ async function readLookups(transport: GraphTransport, lookups: readonly Lookup[]
 export async function evidenceFor(transport: GraphTransport, onPrem: OnPremUser, context: EvidenceContext): Promise<CloudEvidence> {
   const lookups = evidenceLookups(onPrem);
   const op: Operation = { what: `look up the cloud objects that could collide with ${onPrem.samAccountName}`, permission: 'User.Read.All' };
-  const answers = await transport.batch(op, lookups.map((l) => l.request));
+  const sent = transport.batch(op, lookups.map((l) => l.request));
+  // Both settle before either is awaited alone, so a failing tenant read never leaves the batch's rejection unhandled.
+  const [answers, tenant] = await Promise.all([sent, context.tenant]);
   const { candidates, groups } = await readLookups(transport, lookups, answers);
   const targetUser = context.target?.user ?? null;
   if (targetUser) {
@@ -166,9 +169,9 @@ export async function evidenceFor(transport: GraphTransport, onPrem: OnPremUser,
   const active = candidates.users().filter((u) => u.deletedDateTime === null).map((u) => u.id);
   const roles = context.freshRoles
     ? await rolesOfUsers(transport, active)
-    : new Map(active.map((id) => [id, [...(context.tenant.roleHolders[id] ?? [])]]));
+    : new Map(active.map((id) => [id, [...(tenant.roleHolders[id] ?? [])]]));
   const list = candidates.list(roles);
-  const evidence: CloudEvidence = { candidates: list, otherObjects: groups, tenant: context.tenant };
+  const evidence: CloudEvidence = { candidates: list, otherObjects: groups, tenant };
   if (context.target) {
     const enriched = targetUser ? (list.find((c) => c.user.id === targetUser.id)?.user ?? targetUser) : null;
     evidence.target = { requested: context.target.requested, user: enriched };

@@ -67,8 +67,12 @@ export function fakeCloud(handlers: Partial<CloudDirectory> = {}): FakeCloud {
   const defaults: CloudDirectory = {
     tenantFacts: () => Promise.resolve(tenantFacts()),
     findUser: () => Promise.resolve(null),
-    evidenceFor: (_onPrem, context): Promise<CloudEvidence> =>
-      Promise.resolve({ candidates: [], otherObjects: [], tenant: context.tenant, ...(context.target ? { target: context.target } : {}) }),
+    evidenceFor: async (_onPrem, context): Promise<CloudEvidence> => ({
+      candidates: [],
+      otherObjects: [],
+      tenant: await context.tenant,
+      ...(context.target ? { target: context.target } : {}),
+    }),
     holdersOfAnchor: () => Promise.resolve([]),
     rolesOf: () => Promise.resolve([]),
   };
