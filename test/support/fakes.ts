@@ -49,6 +49,7 @@ export function tenantFacts(overrides: Partial<TenantFacts> = {}): TenantFacts {
       { name: 'fabrikam.com', verified: true, federated: true, initial: false, default: false },
     ],
     switches: { blockSoftMatchEnabled: false, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: true },
+    roleHolders: {},
     ...overrides,
   };
 }
@@ -71,9 +72,14 @@ export function fakeCloud(handlers: Partial<CloudDirectory> = {}): FakeCloud {
     startDeadline: () => createDeadline(),
     tenantFacts: () => Promise.resolve(tenantFacts()),
     findUser: () => Promise.resolve(null),
-    evidenceFor: (_onPrem, context): Promise<CloudEvidence> =>
-      Promise.resolve({ candidates: [], otherObjects: [], tenant: context.tenant, ...(context.target ? { target: context.target } : {}) }),
+    evidenceFor: async (_onPrem, context): Promise<CloudEvidence> => ({
+      candidates: [],
+      otherObjects: [],
+      tenant: await context.tenant,
+      ...(context.target ? { target: context.target } : {}),
+    }),
     holdersOfAnchor: () => Promise.resolve([]),
+    rolesOf: () => Promise.resolve([]),
   };
   const h = { ...defaults, ...handlers };
   return {
@@ -84,9 +90,9 @@ export function fakeCloud(handlers: Partial<CloudDirectory> = {}): FakeCloud {
       deadlines.push(deadline);
       return deadline;
     },
-    tenantFacts: (deadline) => {
-      calls.push({ method: 'tenantFacts', args: [], deadline });
-      return h.tenantFacts(deadline);
+    tenantFacts: (deadline, options) => {
+      calls.push({ method: 'tenantFacts', args: options === undefined ? [] : [options], deadline });
+      return h.tenantFacts(deadline, options);
     },
     findUser: (idOrUpn, deadline) => {
       calls.push({ method: 'findUser', args: [idOrUpn], deadline });
@@ -99,6 +105,10 @@ export function fakeCloud(handlers: Partial<CloudDirectory> = {}): FakeCloud {
     holdersOfAnchor: (immutableId, deadline) => {
       calls.push({ method: 'holdersOfAnchor', args: [immutableId], deadline });
       return h.holdersOfAnchor(immutableId, deadline);
+    },
+    rolesOf: (userId, deadline) => {
+      calls.push({ method: 'rolesOf', args: [userId], deadline });
+      return h.rolesOf(userId, deadline);
     },
   };
 }
