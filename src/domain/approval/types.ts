@@ -121,6 +121,11 @@ export interface ApprovalRequest {
   syncStartedAt?: number;
   /** `undo`: the request whose steps it reverts. */
   undoOf?: string;
+  /**
+   * `undo`: for each entry of `steps` (the original steps, newest first), what the original step
+   * recorded, so the inverse is computed from the record alone.
+   */
+  reverts?: { before: unknown; after: unknown }[];
   cards: PostedCard[];
   createdAt: number;
   updatedAt: number;
