@@ -178,6 +178,8 @@ export const REFUSAL_CODES = [
   'JUSTIFICATION_INVALID',
   'REASON_INVALID',
   'NOTHING_TO_APPROVE',
+  'UNKNOWN_REQUEST',
+  'NOTHING_TO_UNDO',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 

@@ -1,0 +1,37 @@
+/** What the approval service needs and answers. */
+import type { Actor, ApprovalPolicy, ApprovalRequest, Refusal } from '../domain/approval/types.ts';
+import type { Diagnosis } from '../domain/diagnosis/types.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { AdminDirectory } from '../ports/admin-directory.ts';
+import type { AuditTrail } from '../ports/audit-trail.ts';
+import type { RequestStore } from '../ports/request-store.ts';
+
+export interface ApprovalDeps {
+  store: RequestStore;
+  audit: AuditTrail;
+  admins: AdminDirectory;
+  policy: ApprovalPolicy;
+  logger: Logger;
+  /**
+   * Reads AD and the cloud again for the request's `who` and target (roles read fresh, never from
+   * a cache) and diagnoses anew: the facts an approval must rest on.
+   */
+  rediagnose(request: ApprovalRequest): Promise<Diagnosis>;
+  /** Starts (or resumes) execution; the service does not wait for it. */
+  execute(requestId: string): void;
+  /** Replaces every posted copy of the request's card; posts to the approvers' place when asked. */
+  publish(request: ApprovalRequest, options?: { announce?: boolean }): Promise<void>;
+  now?: () => number;
+  randomBytes?: (n: number) => Uint8Array;
+}
+
+/** Who acts, and where. */
+export interface ActorContext {
+  actor: Actor;
+  tenantId: string;
+}
+
+export type ActOutcome =
+  | { ok: true; request: ApprovalRequest }
+  /** `request` is the stored request when there is one (the card shows its current state). */
+  | { ok: false; refusal: Refusal; request?: ApprovalRequest };
