@@ -108,14 +108,14 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
     let next = decision.next;
     let events = decision.events;
     if (decision.effect === 'revalidate-then-approve') {
-      const fresh = await deps.rediagnose(request);
-      const changes = diffFingerprints(request.fingerprint, fingerprintOf(fresh));
+      const changes = diffFingerprints(request.fingerprint, await deps.refingerprint(request));
       if (changes.length > 0) {
         const stale = markStale(request, changes, context.actor, at);
         next = stale.next;
-        events = [...events.filter((e) => e.action !== 'approved'), ...stale.events];
+        events = [...events.filter((e: AuditEvent) => e.action !== 'approved'), ...stale.events];
       }
     }
+    if (action.verb === 'manualDone' && deps.carryOutManual) await deps.carryOutManual(request, action.step);
     const written = await deps.store.update(next, stored.version);
     if (!written) continue; // somebody else changed it first: decide again on the fresh request
     await appendAll(deps, events);

@@ -1,6 +1,5 @@
 /** What the approval service needs and answers. */
-import type { Actor, ApprovalPolicy, ApprovalRequest, Refusal } from '../domain/approval/types.ts';
-import type { Diagnosis } from '../domain/diagnosis/types.ts';
+import type { Actor, ApprovalPolicy, ApprovalRequest, FingerprintFact, Refusal } from '../domain/approval/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AdminDirectory } from '../ports/admin-directory.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
@@ -13,10 +12,13 @@ export interface ApprovalDeps {
   policy: ApprovalPolicy;
   logger: Logger;
   /**
-   * Reads AD and the cloud again for the request's `who` and target (roles read fresh, never from
-   * a cache) and diagnoses anew: the facts an approval must rest on.
+   * The facts the request rests on, read again now: for `match`, AD and the cloud re-read for its
+   * `who` and target (roles fresh, never from a cache) and diagnosed anew; for `undo`, the values
+   * the original steps wrote. Compared with the stored fingerprint before the last approval.
    */
-  rediagnose(request: ApprovalRequest): Promise<Diagnosis>;
+  refingerprint(request: ApprovalRequest): Promise<FingerprintFact[]>;
+  /** Sandbox only: carries out a MANUAL step's structured action on the stand-ins ("the person's part"). */
+  carryOutManual?(request: ApprovalRequest, stepNumber: number): Promise<void>;
   /** Starts (or resumes) execution; the service does not wait for it. */
   execute(requestId: string): void;
   /** Replaces every posted copy of the request's card; posts to the approvers' place when asked. */

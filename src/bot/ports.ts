@@ -5,6 +5,7 @@
 import type { CloudEvidence, CloudUser, TenantFacts } from '../domain/cloud.ts';
 import type { LookupResult, OnPremUser } from '../domain/onprem-user.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { ApprovalFeatures } from './approval-features.ts';
 
 /** The relay client as commands use it. Throws RelayUnavailable, InputError or DirectoryError. */
 export interface RelayClient {
@@ -20,6 +21,8 @@ export interface CommandDeps {
   /** Undefined when no cloud directory is configured: cards say the cloud check is not configured. */
   cloud?: CloudDirectory;
   logger: Logger;
+  /** The approval flow (request store, rules, cards); absent in tests of read-only commands. */
+  approvals?: ApprovalFeatures;
 }
 
 /**

@@ -20,7 +20,7 @@ const HANDLERS: Readonly<Record<ActionVerb, ActionHandler>> = Object.freeze({ re
 
 export async function routeAction(invoke: { verb: unknown; data: unknown }, turn: Turn, deps: ActionDeps): Promise<IAdaptiveCard> {
   const parsed = parseAction(invoke.verb, invoke.data);
-  if (!parsed.ok) return deps.views.refusalFor({ code: 'UNKNOWN_REQUEST', message: parsed.message }, turn.actor);
+  if (!parsed.ok) return deps.views.refusalFor({ code: 'UNKNOWN_REQUEST', message: parsed.message });
   deps.logger.info({ verb: parsed.verb, requestId: parsed.requestId, actor: turn.actor.aadObjectId }, 'card action');
   return HANDLERS[parsed.verb](parsed, turn, deps);
 }

@@ -21,5 +21,5 @@ export type ActionHandler = (action: ValidAction, turn: Turn, deps: ActionDeps) 
 /** The card for an outcome: the request as this user may act on it now, or the refusal on top of it. */
 export function answer(outcome: ActOutcome, turn: Turn, deps: ActionDeps): Promise<IAdaptiveCard> {
   if (outcome.ok) return deps.views.cardFor(outcome.request, turn.actor);
-  return deps.views.refusalFor(outcome.refusal, turn.actor, outcome.request);
+  return deps.views.refusalFor(outcome.refusal, outcome.request);
 }
