@@ -35,7 +35,10 @@ export type RequestKind = 'match' | 'undo';
 
 /** One fact the plan rests on, compared again at approval. */
 export interface FingerprintFact {
-  /** Stable key, e.g. `target`, `anchor`, `step 2 SET_ANCHOR previous`. */
+  /**
+   * Stable key, e.g. `target`, `anchor`, `steps`, `SET_ANCHOR previous <object id>`: keyed by the
+   * user a step acts on rather than its number, so one added step does not renumber every fact.
+   */
   fact: string;
   /** Plain words for the card, e.g. "onPremisesImmutableId of jdoe@contoso.com". */
   label: string;
@@ -111,6 +114,8 @@ export interface ApprovalRequest {
   requestedAt?: number;
   /** `requested` becomes `expired` after this (ms since the epoch). */
   expiresAt?: number;
+  /** REQUIRED_APPROVALS when approval was requested (the rules use the larger of this and the current policy). */
+  requiredApprovals?: number;
   approvals: Decision[];
   rejection?: Decision & { reason: string };
   cancellation?: Decision;
