@@ -111,8 +111,10 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
       const changes = diffFingerprints(request.fingerprint, await deps.refingerprint(request));
       if (changes.length > 0) {
         const stale = markStale(request, changes, context.actor, at);
-        next = stale.next;
-        events = [...events.filter((e: AuditEvent) => e.action !== 'approved'), ...stale.events];
+        if (stale) {
+          next = stale.next;
+          events = [...events.filter((e: AuditEvent) => e.action !== 'approved'), stale.event];
+        }
       }
     }
     if (action.verb === 'manualDone' && deps.carryOutManual) await deps.carryOutManual(request, action.step);

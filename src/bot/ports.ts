@@ -42,6 +42,8 @@ export interface CloudDirectory {
   evidenceFor(onPrem: OnPremUser, context: { tenant: TenantFacts; target?: { requested: string; user: CloudUser | null } }): Promise<CloudEvidence>;
   /** Users, active and deleted, whose onPremisesImmutableId is this one. */
   holdersOfAnchor(immutableId: string): Promise<CloudUser[]>;
+  /** Object ids (lower case) of a group's user members, nested groups expanded: the admins of ADMIN_GROUP_ID. */
+  groupUserIds(groupId: string): Promise<string[]>;
 }
 
 /**

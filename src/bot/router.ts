@@ -11,7 +11,7 @@ import type { CommandDeps } from './ports.ts';
 import { problemOf } from './problem-of.ts';
 import { cardReply, type Reply } from './reply.ts';
 import { suggestCommand } from './suggest.ts';
-import type { Turn } from './turn.ts';
+import { anonymousTurn, type Turn } from './turn.ts';
 
 /** Longest message the bot reads; longer ones are refused before any parsing. */
 export const MAX_MESSAGE_LENGTH = 2000;
@@ -31,11 +31,6 @@ export function parseCommand(message: string): ParsedCommand | undefined {
   const match = /^(\S+)(?:\s+([\s\S]*))?$/.exec(message.trim());
   if (!match?.[1]) return undefined;
   return { name: match[1].toLowerCase(), args: (match[2] ?? '').trim() };
-}
-
-/** A turn with nobody behind it (tests and callers that route text alone). */
-export function anonymousTurn(text: string): Turn {
-  return { text, actor: { aadObjectId: '', name: '(unknown user)' }, tenantId: '', conversation: { id: '', type: 'personal', reference: {} } };
 }
 
 export async function route(message: string, registry: CommandRegistry, deps: CommandDeps, turn: Turn = anonymousTurn(message)): Promise<Reply> {

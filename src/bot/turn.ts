@@ -24,3 +24,8 @@ export interface Turn {
   /** The inbound activity's id (replay protection). */
   activityId?: string;
 }
+
+/** A turn with nobody behind it (tests and callers that route text alone). */
+export function anonymousTurn(text: string): Turn {
+  return { text, actor: { aadObjectId: '', name: '(unknown user)' }, tenantId: '', conversation: { id: '', type: 'personal', reference: {} } };
+}

@@ -20,6 +20,7 @@
  *   `tenantFactsTtlMs`; concurrent callers share the fetch; failures are not cached.
  * - `findUser`: 1 (`$batch` of active + deleted by id, or one filtered GET by UPN).
  * - `holdersOfAnchor`: 1 `$batch` (active + deleted).
+ * - `groupUserIds`: 1 (more pages for a group of over 999 users).
  * - writes: 1 request each.
  * More only when a collection spans pages (`@odata.nextLink` is followed) or a request is retried
  * (429 honouring Retry-After, 5xx/network with capped exponential backoff: see graph-transport.ts).
@@ -31,6 +32,7 @@ import { evidenceFor } from './evidence.ts';
 import { createGraphClient } from './graph-client.ts';
 import { createGraphTransport, type RetryPolicy } from './graph-transport.ts';
 import { createTenantFactsCache, fetchTenantFacts } from './tenant-facts.ts';
+import { groupUserIds } from './groups.ts';
 import { findUser, holdersOfAnchor } from './users.ts';
 import { purgeDeletedUser, setImmutableId, setUserPrincipalName } from './writes.ts';
 
@@ -79,6 +81,7 @@ export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory &
     findUser: (idOrUpn) => findUser(transport, idOrUpn),
     evidenceFor: (onPrem, context) => evidenceFor(transport, onPrem, context),
     holdersOfAnchor: (immutableId) => holdersOfAnchor(transport, immutableId),
+    groupUserIds: (groupId) => groupUserIds(transport, groupId),
     setImmutableId: (userId, immutableId) => setImmutableId(transport, userId, immutableId),
     setUserPrincipalName: (userId, upn) => setUserPrincipalName(transport, userId, upn),
     purgeDeletedUser: (userId) => purgeDeletedUser(transport, userId),

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { MIN_RELAY_KEY_LENGTH } from '../relay-protocol/signing.ts';
-import { ALWAYS, deepFreeze, httpUrl, parseEnv, port, positiveMs, type Env } from './parse-env.ts';
+import type { ApprovalPolicy } from '../domain/approval/types.ts';
+import { ALWAYS, deepFreeze, GUID, httpUrl, parseEnv, port, positiveMs, wholeNumber, type Env } from './parse-env.ts';
 
 const schema = z
   .object({
@@ -26,6 +27,15 @@ const schema = z
     AZURE_CLIENT_ID: z.string().optional(),
     AZURE_CLIENT_SECRET: z.string().optional(),
     AZURE_CLIENT_CERTIFICATE_PATH: z.string().optional(),
+    ADMIN_GROUP_ID: z.string().regex(GUID, 'must be the object id (a GUID) of an Entra group').optional(),
+    ADMIN_IDS: z
+      .string()
+      .transform((v) => v.split(',').map((id) => id.trim()).filter((id) => id !== ''))
+      .refine((ids) => ids.every((id) => GUID.test(id)), 'must be comma-separated Entra object ids (GUIDs)')
+      .optional(),
+    REQUIRED_APPROVALS: wholeNumber(1, 1, 10),
+    APPROVAL_TTL_MINUTES: wholeNumber(60, 1, 7 * 24 * 60),
+    VERIFY_TIMEOUT_MINUTES: wholeNumber(45, 1, 24 * 60),
   })
   .superRefine((v, ctx) => {
     const need = (cond: boolean, path: string, message: string): void => {
@@ -87,6 +97,13 @@ export interface BotConfig {
   graphBaseUrl: string;
   /** Undefined: no relay configured (only pure GUID/ImmutableID conversions work). */
   relay?: RelayClientConfig;
+  approval: {
+    /** ADMIN_GROUP_ID: members (transitive) may request and approve. */
+    adminGroupId?: string;
+    /** ADMIN_IDS, lower case. */
+    adminIds: string[];
+    policy: ApprovalPolicy;
+  };
 }
 
 export interface LoadConfigOptions {
@@ -115,6 +132,15 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<
     sandbox,
     botAuth,
     graphBaseUrl: v.GRAPH_BASE_URL,
+    approval: {
+      ...(v.ADMIN_GROUP_ID ? { adminGroupId: v.ADMIN_GROUP_ID.toLowerCase() } : {}),
+      adminIds: (v.ADMIN_IDS ?? []).map((id) => id.toLowerCase()),
+      policy: {
+        requiredApprovals: v.REQUIRED_APPROVALS,
+        ttlMs: v.APPROVAL_TTL_MINUTES * 60_000,
+        verifyTimeoutMs: v.VERIFY_TIMEOUT_MINUTES * 60_000,
+      },
+    },
   };
   if (v.MicrosoftAppTenantId) config.tenantId = v.MicrosoftAppTenantId;
   if (v.RELAY_URL && v.RELAY_KEY) {

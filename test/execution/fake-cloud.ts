@@ -59,6 +59,7 @@ export function fakeCloud(users: CloudUser[]): FakeCloud {
     tenantFacts: () => Promise.reject(new Error('not used by the plan actions')),
     evidenceFor: () => Promise.reject(new Error('not used by the plan actions')),
     holdersOfAnchor: (immutableId) => Promise.resolve([...map.values()].filter((u) => u.immutableId === immutableId)),
+    groupUserIds: () => Promise.reject(new Error('not used by the plan actions')),
     findUser(idOrUpn) {
       return Promise.resolve().then(() => {
         record({ op: 'findUser', idOrUpn });

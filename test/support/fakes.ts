@@ -69,6 +69,7 @@ export function fakeCloud(handlers: Partial<CloudDirectory> = {}): FakeCloud {
     evidenceFor: (_onPrem, context): Promise<CloudEvidence> =>
       Promise.resolve({ candidates: [], otherObjects: [], tenant: context.tenant, ...(context.target ? { target: context.target } : {}) }),
     holdersOfAnchor: () => Promise.resolve([]),
+    groupUserIds: () => Promise.resolve([]),
   };
   const h = { ...defaults, ...handlers };
   return {
@@ -88,6 +89,10 @@ export function fakeCloud(handlers: Partial<CloudDirectory> = {}): FakeCloud {
     holdersOfAnchor: (immutableId) => {
       calls.push({ method: 'holdersOfAnchor', args: [immutableId] });
       return h.holdersOfAnchor(immutableId);
+    },
+    groupUserIds: (groupId) => {
+      calls.push({ method: 'groupUserIds', args: [groupId] });
+      return h.groupUserIds(groupId);
     },
   };
 }

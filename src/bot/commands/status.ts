@@ -9,7 +9,8 @@ import { cardReply, type Reply } from '../reply.ts';
 import type { Command } from './command.ts';
 import { approvalsOf, requestIdArg } from './approval-command.ts';
 
-const OPEN_STATES = REQUEST_STATES.filter((s) => !FINAL_STATES.includes(s));
+// A proposed request is only a diagnosis somebody looked at; it is listed once approval is requested.
+const OPEN_STATES = REQUEST_STATES.filter((s) => s !== 'proposed' && !FINAL_STATES.includes(s));
 
 export const statusCommand: Command = {
   name: 'status',

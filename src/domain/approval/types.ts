@@ -185,6 +185,7 @@ export const REFUSAL_CODES = [
   'NOTHING_TO_APPROVE',
   'UNKNOWN_REQUEST',
   'NOTHING_TO_UNDO',
+  'REPLAYED',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
