@@ -18,6 +18,8 @@ export interface CreateServerDeps {
   version: string;
   /** Largest request body accepted, in bytes (default 1 MB; activities are a few KB). */
   maxBodyBytes?: number;
+  /** The adapter to use (the Messenger posts through the same one); default one made from config. */
+  adapter?: CloudAdapter;
 }
 
 export interface BotServer {
@@ -28,7 +30,7 @@ export interface BotServer {
 }
 
 export function createServer(deps: CreateServerDeps): BotServer {
-  const adapter = createAdapter(deps);
+  const adapter = deps.adapter ?? createAdapter(deps);
   const server = restify.createServer({ name: 'hardmatch' });
   server.use(restify.plugins.bodyParser({ maxBodySize: deps.maxBodyBytes ?? 1024 * 1024, mapParams: false }));
 
@@ -50,7 +52,8 @@ export function createServer(deps: CreateServerDeps): BotServer {
   };
 }
 
-function createAdapter(deps: CreateServerDeps): CloudAdapter {
+/** The CloudAdapter for this configuration; create it first when something else (the Messenger) needs it too. */
+export function createAdapter(deps: Pick<CreateServerDeps, 'config' | 'logger'>): CloudAdapter {
   // With no MicrosoftAppId botbuilder accepts anonymous requests; loadConfig only allows that in sandbox mode.
   const auth = new ConfigurationBotFrameworkAuthentication(deps.config.botAuth);
   const adapter = new CloudAdapter(auth);
