@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { MIN_RELAY_KEY_LENGTH } from '../relay-protocol/signing.ts';
+import { DEFAULT_STORE_URL, parseStoreUrl } from '../store/store-url.ts';
 import { ALWAYS, deepFreeze, httpUrl, parseEnv, port, positiveMs, type Env } from './parse-env.ts';
 
 const schema = z
@@ -20,6 +21,13 @@ const schema = z
     RELAY_TIMEOUT_MS: positiveMs(10_000),
     AZURE_RELAY_KEY_NAME: z.string().optional(),
     AZURE_RELAY_KEY: z.string().optional(),
+    STORE_URL: z
+      .string()
+      .default(DEFAULT_STORE_URL)
+      .superRefine((v, ctx) => {
+        const parsed = parseStoreUrl(v);
+        if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
+      }),
     // Read by @azure/identity's DefaultAzureCredential itself; validated here only so a wrong
     // combination is reported at start-up, naming the variables, instead of at the first Graph call.
     AZURE_TENANT_ID: z.string().optional(),
@@ -87,6 +95,8 @@ export interface BotConfig {
   graphBaseUrl: string;
   /** Undefined: no relay configured (only pure GUID/ImmutableID conversions work). */
   relay?: RelayClientConfig;
+  /** STORE_URL, validated: `sqlite:<path>` (default `sqlite:./data/hardmatch.db`) or `azure-tables:<...>`. */
+  storeUrl: string;
 }
 
 export interface LoadConfigOptions {
@@ -115,6 +125,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<
     sandbox,
     botAuth,
     graphBaseUrl: v.GRAPH_BASE_URL,
+    storeUrl: v.STORE_URL,
   };
   if (v.MicrosoftAppTenantId) config.tenantId = v.MicrosoftAppTenantId;
   if (v.RELAY_URL && v.RELAY_KEY) {
