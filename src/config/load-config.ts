@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { MIN_RELAY_KEY_LENGTH } from '../relay-protocol/signing.ts';
 import type { ApprovalPolicy } from '../domain/approval/types.ts';
 import { ALWAYS, deepFreeze, GUID, httpUrl, parseEnv, port, positiveMs, wholeNumber, type Env } from './parse-env.ts';
+import { DEFAULT_STORE_URL, parseStoreUrl } from '../store/store-url.ts';
 
 const schema = z
   .object({
@@ -21,6 +22,13 @@ const schema = z
     RELAY_TIMEOUT_MS: positiveMs(10_000),
     AZURE_RELAY_KEY_NAME: z.string().optional(),
     AZURE_RELAY_KEY: z.string().optional(),
+    STORE_URL: z
+      .string()
+      .default(DEFAULT_STORE_URL)
+      .superRefine((v, ctx) => {
+        const parsed = parseStoreUrl(v);
+        if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
+      }),
     // Read by @azure/identity's DefaultAzureCredential itself; validated here only so a wrong
     // combination is reported at start-up, naming the variables, instead of at the first Graph call.
     AZURE_TENANT_ID: z.string().optional(),
@@ -104,6 +112,8 @@ export interface BotConfig {
     adminIds: string[];
     policy: ApprovalPolicy;
   };
+  /** STORE_URL, validated: `sqlite:<path>` (default `sqlite:./data/hardmatch.db`) or `azure-tables:<...>`. */
+  storeUrl: string;
 }
 
 export interface LoadConfigOptions {
@@ -141,6 +151,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<
         verifyTimeoutMs: v.VERIFY_TIMEOUT_MINUTES * 60_000,
       },
     },
+    storeUrl: v.STORE_URL,
   };
   if (v.MicrosoftAppTenantId) config.tenantId = v.MicrosoftAppTenantId;
   if (v.RELAY_URL && v.RELAY_KEY) {
