@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   if (!relay) logger.warn('RELAY_URL is not set: `guid` converts GUIDs and ImmutableIDs but cannot look users up by name, and `match` cannot run');
   const credential = new DefaultAzureCredential();
   // The credential is only used at the first Graph call; a missing identity shows as CLOUD_AUTH_FAILED on the card.
-  const cloud = createCloudDirectory({ graphBaseUrl: config.graphBaseUrl, credential, logger });
+  const cloud = createCloudDirectory({ graphBaseUrl: config.graphBaseUrl, graphTimeoutMs: config.graphTimeoutMs, credential, logger });
   const store = await openStore(config.storeUrl, { credential });
   const adapter = createAdapter({ config, logger });
   const approvals = wireApprovals({

@@ -13,6 +13,7 @@ import { createCloudDirectory, staticTokenCredential } from '../../src/cloud-dir
 import { loadConfig } from '../../src/config/load-config.ts';
 import { loadRelayConfig } from '../../src/config/load-relay-config.ts';
 import { startEmulator, trustCertificateInProcess, type RunningEmulator, type SeedInput } from '../../src/emulator/index.ts';
+import { seededRandom } from '../../src/emulator/prng.ts';
 import { createLogger, type Logger } from '../../src/logging/logger.ts';
 import { createFixtureDirectory } from '../../src/relay-agent/fixture-directory.ts';
 import { startRelay } from '../../src/relay-agent/start-relay.ts';
@@ -31,6 +32,14 @@ export interface MatchStackOptions {
   relayLatencyMs: number;
   /** Where warnings and errors of the parts go (the bench's stderr). */
   log: (line: string) => void;
+  /** Fraction of Graph operations the emulator answers 429 (Retry-After: 1); default 0. */
+  throttleRate?: number;
+  /** Seeds the emulator's PRNG (throttling), so a run is repeatable; default Math.random. */
+  randomSeed?: number;
+  /** The bot's GRAPH_TIMEOUT_MS; default the product's. */
+  graphTimeoutMs?: number;
+  /** Point the bot at this Graph instead of the emulator (e.g. a frozen server); the emulator still runs. */
+  graphBaseUrl?: string;
 }
 
 /** One Graph HTTP request as the emulator saw it (Date.now clock). */
@@ -94,7 +103,15 @@ export async function startMatchStack(options: MatchStackOptions): Promise<Match
   };
   try {
     const graphSpans: GraphSpan[] = [];
-    const emulator = await startEmulator({ seed: options.seed, https: true, port: 0, latencyMs: options.graphLatencyMs, logger: graphRecorder(graphSpans) });
+    const emulator = await startEmulator({
+      seed: options.seed,
+      https: true,
+      port: 0,
+      latencyMs: options.graphLatencyMs,
+      throttleRate: options.throttleRate ?? 0,
+      ...(options.randomSeed === undefined ? {} : { random: seededRandom(options.randomSeed) }),
+      logger: graphRecorder(graphSpans),
+    });
     closers.push(() => emulator.close());
     trustCertificateInProcess(emulator.caCertificate ?? '');
 
@@ -104,11 +121,13 @@ export async function startMatchStack(options: MatchStackOptions): Promise<Match
     const relayAgent = await startRelay({ ...relayConfig, port: 0 }, { logger: partLogger('relay', options.log), directory });
     closers.push(() => relayAgent.close());
 
-    const config = loadConfig({ RELAY_URL: relayAgent.url, RELAY_KEY: key, GRAPH_BASE_URL: emulator.url, LOG_LEVEL: 'warn' }, { sandbox: true });
+    const graphBaseUrl = options.graphBaseUrl ?? emulator.url;
+    const timeout = options.graphTimeoutMs === undefined ? {} : { GRAPH_TIMEOUT_MS: String(options.graphTimeoutMs) };
+    const config = loadConfig({ RELAY_URL: relayAgent.url, RELAY_KEY: key, GRAPH_BASE_URL: graphBaseUrl, LOG_LEVEL: 'warn', ...timeout }, { sandbox: true });
     if (!config.relay) throw new Error('loadConfig dropped RELAY_URL');
     const botLogger = partLogger('bot', options.log);
     const relay = createRelayClient(config.relay, { logger: botLogger });
-    const cloud = createCloudDirectory({ graphBaseUrl: emulator.url, credential: staticTokenCredential('bench-token'), logger: botLogger });
+    const cloud = createCloudDirectory({ graphBaseUrl, graphTimeoutMs: config.graphTimeoutMs, credential: staticTokenCredential('bench-token'), logger: botLogger });
     const bot = createBot({ sandbox: true, logger: botLogger, relay, cloud });
     const server = createServer({ config, logger: botLogger, bot, version: 'bench' });
     const botUrl = await server.listen(0);
@@ -121,7 +140,9 @@ export async function startMatchStack(options: MatchStackOptions): Promise<Match
     const send = async (text: string): Promise<Exchange> => {
       sequence += 1;
       const activityId = `bench-${sequence}`;
-      connector.calls.length = 0;
+      // Replies are looked for from here on, so concurrent sends each find their own (the spans
+      // below are reset per send and so only describe sequential sends).
+      const firstCall = connector.calls.length;
       directory.spans.length = 0;
       graphSpans.length = 0;
       const requestsBefore = emulator.requestCount();
@@ -132,7 +153,7 @@ export async function startMatchStack(options: MatchStackOptions): Promise<Match
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(activity(connector.url, activityId, text)),
       });
-      const reply = await replyTo(connector, activityId);
+      const reply = await replyTo(connector, activityId, firstCall);
       const ms = performance.now() - started;
       const replied = Date.now();
       const res = await posted;
@@ -168,8 +189,8 @@ function activity(serviceUrl: string, id: string, text: string): Record<string, 
 }
 
 /** The first message the bot posts in reply to `activityId` (a typing indicator would not count). */
-async function replyTo(connector: RecordingConnector, activityId: string): Promise<RecordedCall> {
-  for (let seen = 1; ; seen++) {
+async function replyTo(connector: RecordingConnector, activityId: string, firstCall: number): Promise<RecordedCall> {
+  for (let seen = firstCall + 1; ; seen++) {
     await connector.waitForCalls(seen, REPLY_TIMEOUT_MS);
     const call = connector.calls[seen - 1];
     if (call?.replyToId === activityId && call.body.type === 'message') return call;

@@ -23,16 +23,18 @@ export type ReadDiagnosis =
 export async function readDiagnosis(query: { who: string; target?: string }, sources: DiagnosisSources): Promise<ReadDiagnosis> {
   const { who, target } = query;
   const { relay, cloud } = sources;
+  // One deadline for every Graph call of this diagnosis, started before the first one.
+  const deadline = cloud.startDeadline();
   const [lookup, tenant, targetUser] = await Promise.all([
     relay.lookup(who),
-    cloud.tenantFacts(),
-    target ? cloud.findUser(target) : Promise.resolve<CloudUser | null>(null),
+    cloud.tenantFacts(deadline),
+    target ? cloud.findUser(target, deadline) : Promise.resolve<CloudUser | null>(null),
   ]);
   const unresolved = diagnoseOnPrem(who, lookup);
   if (unresolved) return { resolved: false, diagnosis: unresolved, lookup };
   const [onPrem] = lookup.users;
   if (!onPrem) throw new Error('diagnoseOnPrem returned null for an empty look-up');
-  const evidence = await cloud.evidenceFor(onPrem, { tenant, ...(target ? { target: { requested: target, user: targetUser } } : {}) });
+  const evidence = await cloud.evidenceFor(onPrem, { tenant, ...(target ? { target: { requested: target, user: targetUser } } : {}) }, deadline);
   return {
     resolved: true,
     diagnosis: diagnose({ who, onPrem, evidence, ...(sources.verifyTimeoutSeconds ? { verifyTimeoutSeconds: sources.verifyTimeoutSeconds } : {}) }),

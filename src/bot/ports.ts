@@ -2,6 +2,7 @@
  * What the bot's commands need from the outside world, as narrow interfaces. The real
  * implementations (`src/relay-client`) satisfy them structurally; tests pass plain fakes.
  */
+import type { Deadline } from '../cloud-directory/deadline.ts';
 import type { CloudEvidence, CloudUser, TenantFacts } from '../domain/cloud.ts';
 import type { LookupResult, OnPremUser } from '../domain/onprem-user.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -28,22 +29,27 @@ export interface CommandDeps {
 /**
  * The cloud directory as commands use it (Microsoft Graph, or the Entra emulator over HTTP).
  * Implemented by `src/cloud-directory`. Throws CloudError (Graph's code and message) on failure.
+ * Every call takes the command's Deadline (from `startDeadline`, once per command), so all Graph
+ * calls of one command, retries included, finish within GRAPH_TIMEOUT_MS together; a call given
+ * none gets a fresh one of its own.
  */
 export interface CloudDirectory {
+  /** A new deadline of GRAPH_TIMEOUT_MS, starting now: one per command. */
+  startDeadline(): Deadline;
   /** Verified/federated domains, the initial domain and the tenant's sync switches. Independent of AD. */
-  tenantFacts(): Promise<TenantFacts>;
+  tenantFacts(deadline?: Deadline): Promise<TenantFacts>;
   /** One cloud user by object id or UPN (active, else deleted); null when there is none. */
-  findUser(idOrUpn: string): Promise<CloudUser | null>;
+  findUser(idOrUpn: string, deadline?: Deadline): Promise<CloudUser | null>;
   /**
    * Every cloud object that bears on this AD user, looked up concurrently in as few round trips as
    * Graph allows: users by UPN, by each SMTP address, by mail, by either anchor (active and in the
    * recycle bin), then the admin roles of the candidates found.
    */
-  evidenceFor(onPrem: OnPremUser, context: { tenant: TenantFacts; target?: { requested: string; user: CloudUser | null } }): Promise<CloudEvidence>;
+  evidenceFor(onPrem: OnPremUser, context: { tenant: TenantFacts; target?: { requested: string; user: CloudUser | null } }, deadline?: Deadline): Promise<CloudEvidence>;
   /** Users, active and deleted, whose onPremisesImmutableId is this one. */
-  holdersOfAnchor(immutableId: string): Promise<CloudUser[]>;
+  holdersOfAnchor(immutableId: string, deadline?: Deadline): Promise<CloudUser[]>;
   /** Object ids (lower case) of a group's user members, nested groups expanded: the admins of ADMIN_GROUP_ID. */
-  groupUserIds(groupId: string): Promise<string[]>;
+  groupUserIds(groupId: string, deadline?: Deadline): Promise<string[]>;
 }
 
 /**

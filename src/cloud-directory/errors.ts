@@ -9,6 +9,7 @@
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { CloudError } from '../errors/index.ts';
 import { isCredentialFailure } from './credential.ts';
+import { formatDuration } from './deadline.ts';
 
 /** What a call was for, so an error can say it (and which permission it needs). */
 export interface Operation {
@@ -16,6 +17,14 @@ export interface Operation {
   what: string;
   /** The application permission the call needs, named on a 403. */
   permission: string;
+}
+
+/** Why no answer came: the network's own error code and, for a time-out, how long was waited. */
+export interface NetworkFailure {
+  /** e.g. ECONNREFUSED, ENOTFOUND, UND_ERR_SOCKET, CERT_HAS_EXPIRED, TimeoutError. */
+  code: string;
+  /** Set when the bot stopped waiting (per-attempt limit or the command's deadline). */
+  waitedMs?: number;
 }
 
 /** A failed Graph answer (or no answer: status -1), normalised. */
@@ -28,6 +37,8 @@ export interface GraphFailure {
   details: string[];
   /** Retry-After in milliseconds, when Graph sent one. */
   retryAfterMs: number | null;
+  /** Only with status -1 from the network (not from an incomplete `$batch` answer). */
+  network?: NetworkFailure;
 }
 
 interface GraphErrorBody {
@@ -69,9 +80,11 @@ export function failureFromBody(status: number, body: unknown, retryAfter: strin
  * The SDK's GraphError or any thrown value. For a JSON answer the SDK puts Graph's `error` object
  * in `body` (as JSON text) and its code on `code`; for an answer without a JSON Content-Type it
  * keeps the raw text, which may still be Graph's `{ "error": … }` envelope, so both are read.
+ * No answer at all (status -1) becomes a network failure carrying only the network's error code
+ * (graph-client.ts's NetworkFailureHandler saves it from the SDK, which keeps only the message).
  */
 export function failureFromThrown(err: unknown): GraphFailure {
-  if (err instanceof GraphError) {
+  if (err instanceof GraphError && err.statusCode !== -1) {
     const parsed = parseErrorBody(err.body);
     const code = err.code ?? (typeof parsed?.code === 'string' ? parsed.code : null);
     const message = typeof parsed?.message === 'string' && !err.code ? parsed.message : err.message;
@@ -83,7 +96,80 @@ export function failureFromThrown(err: unknown): GraphFailure {
       retryAfterMs: parseRetryAfter(err.headers?.get('Retry-After')),
     };
   }
-  return { status: -1, code: err instanceof Error ? err.name : null, message: err instanceof Error ? err.message : String(err), details: [], retryAfterMs: null };
+  const saved = err instanceof GraphError && err.code === NETWORK_FAILURE_NAME ? err.message : undefined;
+  return networkFailure(saved ?? networkCodeOf(err));
+}
+
+/** A request that got no answer, for the network error `code` (and how long was waited, if we stopped). */
+export function networkFailure(code: string, waitedMs?: number): GraphFailure {
+  const network: NetworkFailure = waitedMs === undefined ? { code } : { code, waitedMs };
+  return { status: -1, code: null, message: NETWORK_WORDS[networkKind(code)], details: [], retryAfterMs: null, network };
+}
+
+/** The `name` graph-client.ts gives the error it rethrows for a request without an answer; `message` is the code. */
+export const NETWORK_FAILURE_NAME = 'GraphNetworkFailure';
+
+/** Codes from the OS (errno), TLS and undici look like this; a JavaScript error's name (TypeError) does not. */
+const CODE_RE = /^(E[A-Z0-9_]+|UND_ERR_[A-Z_]+|CERT_[A-Z_]+|ERR_[A-Z0-9_]+|[A-Z]+(_[A-Z0-9]+)+)$/;
+
+/**
+ * The most specific network error code in a fetch failure: undici throws `TypeError: fetch failed`
+ * with the socket's error (ECONNREFUSED, ENOTFOUND, CERT_HAS_EXPIRED, UND_ERR_SOCKET …) as `cause`,
+ * sometimes an AggregateError of one per address tried; an abort is a TimeoutError / AbortError.
+ */
+export function networkCodeOf(err: unknown, depth = 0): string {
+  if (depth > 4 || err === null || typeof err !== 'object') return 'UNKNOWN';
+  const { code, cause, errors, name } = err as { code?: unknown; cause?: unknown; errors?: unknown; name?: unknown };
+  if (typeof code === 'string' && CODE_RE.test(code)) return code;
+  if (name === 'TimeoutError' || name === 'AbortError') return name;
+  if (cause !== undefined) {
+    const inner = networkCodeOf(cause, depth + 1);
+    if (inner !== 'UNKNOWN') return inner;
+  }
+  if (Array.isArray(errors)) {
+    for (const e of errors as unknown[]) {
+      const inner = networkCodeOf(e, depth + 1);
+      if (inner !== 'UNKNOWN') return inner;
+    }
+  }
+  return 'UNKNOWN';
+}
+
+export type NetworkKind = 'refused' | 'dns' | 'tls' | 'timeout' | 'reset' | 'unreachable' | 'other';
+
+const NETWORK_KINDS: readonly (readonly [RegExp, NetworkKind])[] = [
+  [/^ECONNREFUSED$/, 'refused'],
+  [/^(ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL|EAI_NODATA)$/, 'dns'],
+  [/^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_|HOSTNAME_MISMATCH$|EPROTO$)/, 'tls'],
+  [/^(ETIMEDOUT|ESOCKETTIMEDOUT|UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT|TimeoutError|AbortError)$/, 'timeout'],
+  [/^(ECONNRESET|ECONNABORTED|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED)$/, 'reset'],
+  [/^(ENETUNREACH|EHOSTUNREACH|ENETDOWN|EHOSTDOWN)$/, 'unreachable'],
+];
+
+export function networkKind(code: string): NetworkKind {
+  return NETWORK_KINDS.find(([re]) => re.test(code))?.[1] ?? 'other';
+}
+
+/** Network failures in an admin's words: the one place they are worded. */
+const NETWORK_WORDS: Record<NetworkKind, string> = {
+  refused: 'the connection was refused (nothing listens at the address GRAPH_BASE_URL names, or a firewall rejects the connection)',
+  dns: 'the host name in GRAPH_BASE_URL could not be resolved (DNS)',
+  tls: "the TLS connection failed (the server's certificate is not trusted by the bot, has expired or names another host; a TLS-inspecting proxy does this)",
+  timeout: 'timed out',
+  reset: 'the connection was closed before Graph answered',
+  unreachable: 'the network has no route to the address GRAPH_BASE_URL names',
+  other: 'the network request failed',
+};
+
+/** The sentence for a request that got no answer, e.g. "did not answer … within 20 s (timed out)". */
+export function describeNetworkFailure(what: string, network: NetworkFailure, tries: string): string {
+  const kind = networkKind(network.code);
+  const code = network.code === 'UNKNOWN' || kind === 'timeout' ? '' : ` (${network.code})`;
+  if (kind === 'timeout') {
+    const within = network.waitedMs === undefined ? 'in time' : `within ${formatDuration(network.waitedMs)}`;
+    return `Microsoft Graph did not answer the request to ${what} ${within}${tries} (timed out).`;
+  }
+  return `Microsoft Graph could not be reached to ${what}${tries}: ${NETWORK_WORDS[kind]}${code}.`;
 }
 
 function parseErrorBody(body: unknown): GraphErrorBody | undefined {
@@ -124,6 +210,9 @@ export function toCloudError(op: Operation, f: GraphFailure, context: { attempts
       `Microsoft Graph denied the bot permission to ${op.what}; it needs the application permission ${op.permission} (${graphSays(f)}).`,
       options,
     );
+  }
+  if (f.status === -1 && f.network) {
+    return new CloudError('CLOUD_UNAVAILABLE', describeNetworkFailure(op.what, f.network, tries), { status: null, graphCode: null, graphMessage: null, cause: context.cause });
   }
   if (f.status === -1 || f.status >= 500) {
     return new CloudError('CLOUD_UNAVAILABLE', `Microsoft Graph did not answer the request to ${op.what}${tries} (${graphSays(f)}).`, options);

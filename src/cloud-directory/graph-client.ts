@@ -7,12 +7,17 @@
  *
  * The middleware chain is the SDK's default one without its RetryHandler: graph-transport.ts
  * retries single requests and `$batch` sub-requests under one policy, and a second retry layer
- * underneath would multiply the waits (4 × 4 tries) and retry what we chose not to.
+ * underneath would multiply the waits (4 × 4 tries) and retry what we chose not to. One handler is
+ * added in front of the HTTP one: NetworkFailureHandler, which keeps the network's error code
+ * (ECONNREFUSED, ENOTFOUND, CERT_…, UND_ERR_…) that the SDK would otherwise drop, keeping only
+ * undici's "fetch failed", so errors.ts can word the failure for the admin.
  */
 import type { TokenCredential } from '@azure/identity';
 import {
   AuthenticationHandler,
   Client,
+  type Context,
+  type Middleware,
   HTTPMessageHandler,
   RedirectHandler,
   RedirectHandlerOptions,
@@ -21,6 +26,7 @@ import {
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import { ConfigError } from '../errors/index.ts';
 import { guardCredential } from './credential.ts';
+import { NETWORK_FAILURE_NAME, networkCodeOf } from './errors.ts';
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 const GRAPH_HOST = 'graph.microsoft.com';
@@ -53,8 +59,33 @@ export function createGraphClient(options: { graphBaseUrl: string; credential: T
       new AuthenticationHandler(authProvider),
       new RedirectHandler(new RedirectHandlerOptions()),
       new TelemetryHandler(),
+      new NetworkFailureHandler(),
       new HTTPMessageHandler(),
     ],
     ...(hostname === GRAPH_HOST ? {} : { customHosts: new Set([hostname]) }),
   });
+}
+
+/**
+ * Rethrows a request that got no answer as an Error named NETWORK_FAILURE_NAME whose message is
+ * the network's error code: the SDK turns any thrown error into a GraphError keeping only `name`
+ * (as `code`) and `message`, so the code has to travel in those.
+ */
+export class NetworkFailureHandler implements Middleware {
+  #next: Middleware | undefined;
+
+  async execute(context: Context): Promise<void> {
+    if (!this.#next) throw new Error('NetworkFailureHandler must not be the last middleware');
+    try {
+      await this.#next.execute(context);
+    } catch (err) {
+      const failure = new Error(networkCodeOf(err), { cause: err });
+      failure.name = NETWORK_FAILURE_NAME;
+      throw failure;
+    }
+  }
+
+  setNext(next: Middleware): void {
+    this.#next = next;
+  }
 }

@@ -1,25 +1,32 @@
 /**
  * How every Graph call goes out: one retry policy for single requests and for `$batch`
  * sub-requests, JSON batching in chunks of 20 sent concurrently, and paging through
- * `@odata.nextLink`. Failures leave here as CloudError (see errors.ts).
+ * `@odata.nextLink`, all inside one Deadline (deadline.ts) shared by every call of a command.
+ * Failures leave here as CloudError (see errors.ts).
  *
  * Retries, and why they are ours: the SDK's RetryHandler would retry a throttled single request,
  * but never a throttled sub-request inside a `$batch` (the envelope answers 200), so the client is
  * built without it (graph-client.ts) and this module retries both the same way:
- * - 429: wait `Retry-After` (seconds or an HTTP date) exactly; without one, back off. A wait
- *   longer than `maxDelayMs` is not worth blocking an admin's chat for: fail with CLOUD_THROTTLED.
+ * - 429: wait `Retry-After` (seconds or an HTTP date) exactly, as often as Graph asks, for as long
+ *   as the deadline allows: Graph says when it will serve us, so a count of attempts would only
+ *   give up on requests that were going to succeed. Without Retry-After, back off.
  * - 5xx, no response, timeout: exponential backoff from `baseDelayMs`, capped at `maxDelayMs`,
- *   with jitter so concurrent callers do not retry in lockstep.
+ *   with jitter so concurrent callers do not retry in lockstep; at most `attempts` tries, since a
+ *   server error repeated that often is an outage, not bad luck.
+ * - A wait that would leave less than MIN_ATTEMPT_MS before the deadline is not waited: the call
+ *   gives up at once (a throttled one with CLOUD_THROTTLED) instead of sleeping past it.
+ * - Each attempt is abandoned when silent for the per-attempt limit (see attemptLimitMs).
  * - In a batch only the sub-requests that failed that way are sent again, in a new batch.
  * - Anything else fails at once.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client, GraphRequest } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../logging/logger.ts';
-import { credentialError, failureFromBody, failureFromThrown, isRetryable, toCloudError, type GraphFailure, type Operation } from './errors.ts';
+import type { Deadline } from './deadline.ts';
+import { credentialError, failureFromBody, failureFromThrown, isRetryable, networkFailure, toCloudError, type GraphFailure, type Operation } from './errors.ts';
 
 export interface RetryPolicy {
-  /** Tries in all (first one included); at least 1. */
+  /** Tries in all (first one included) for 5xx and silence; at least 1. 429s are bounded by the deadline only. */
   attempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
@@ -46,15 +53,20 @@ export interface GraphTransportOptions {
   client: Client;
   retry: RetryPolicy;
   logger: Logger;
-  /** Per HTTP request; a request still waiting then counts as "no response". */
-  requestTimeoutMs: number;
+  /** Every call through this transport shares it. */
+  deadline: Deadline;
+  /** Per attempt; default attemptLimitMs(deadline). A request still silent then counts as "no response". */
+  requestTimeoutMs?: number;
+  /** For the backoff jitter; default Math.random. */
+  random?: () => number;
 }
 
+/** A request builder for `path` (relative to the version root, encoded), bound to one attempt's signal. */
+export type RequestBuilder = (path: string) => GraphRequest;
+
 export interface GraphTransport {
-  /** A request builder for `path` (relative to the version root, encoded), with the timeout set. */
-  api(path: string): GraphRequest;
-  /** Run one request with the retry policy; failures become CloudError. */
-  call<T>(op: Operation, run: () => Promise<T>): Promise<T>;
+  /** Run one request with the retry policy; `run` builds it with `request`; failures become CloudError. */
+  call<T>(op: Operation, run: (request: RequestBuilder) => Promise<T>): Promise<T>;
   /** GETs in as few round trips as Graph allows (20 per `$batch`, chunks concurrent). */
   batch(op: Operation, requests: readonly BatchGet[]): Promise<Map<string, BatchAnswer>>;
   /** The rest of a collection: follow `@odata.nextLink` from a first page, sending `headers` again. */
@@ -73,31 +85,50 @@ interface BatchEnvelope {
   responses?: { id?: unknown; status?: unknown; headers?: unknown; body?: unknown }[];
 }
 
+/** The least time left for which sending (again) is worth it: a healthy Graph answers well within it. */
+export const MIN_ATTEMPT_MS = 250;
+
+/**
+ * How long one attempt may stay silent before it is abandoned (and retried if time is left): a
+ * third of the deadline, 6.7 s of the default 20 s. Healthy Graph answers these reads (even a full
+ * 20-request `$batch`) in well under a second, so an attempt silent for seconds is stuck, not
+ * slow; a third still leaves room for two more tries with their backoff before the deadline, where
+ * a fixed few seconds would be too short for a large GRAPH_TIMEOUT_MS and too long for a small one.
+ */
+export function attemptLimitMs(deadline: Pick<Deadline, 'budgetMs'>): number {
+  return Math.max(MIN_ATTEMPT_MS, Math.round(deadline.budgetMs / 3));
+}
+
+type Answered = Omit<BatchAnswer, 'attempts'>;
+
 export function createGraphTransport(options: GraphTransportOptions): GraphTransport {
-  const { client, retry, logger } = options;
+  const { client, retry, logger, deadline } = options;
+  const random = options.random ?? Math.random;
+  const perAttemptMs = options.requestTimeoutMs ?? attemptLimitMs(deadline);
 
-  const api = (path: string): GraphRequest => client.api(path).option('signal', AbortSignal.timeout(options.requestTimeoutMs));
-
-  const call = async <T>(op: Operation, run: () => Promise<T>): Promise<T> => {
+  const call = async <T>(op: Operation, run: (request: RequestBuilder) => Promise<T>): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
+      const limitMs = Math.max(1, Math.min(perAttemptMs, deadline.remainingMs()));
+      const attemptTimer = AbortSignal.timeout(limitMs);
+      const signal = AbortSignal.any([deadline.signal, attemptTimer]);
       try {
-        return await run();
+        return await run((path) => client.api(path).option('signal', signal));
       } catch (err) {
         const authFailure = credentialError(op, err);
         if (authFailure) throw authFailure;
-        const failure = failureFromThrown(err);
-        const wait = retryDelay(failure, attempt, retry);
-        if (wait === undefined) throw toCloudError(op, failure, { attempts: attempt, cause: err });
+        const failure = attemptFailure(err, deadline, attemptTimer, limitMs);
+        const wait = retryDelay(failure, attempt, retry, deadline.remainingMs(), random);
+        if (wait === undefined) throw toCloudError(op, givenUp(failure, attempt < retry.attempts, deadline), { attempts: attempt, cause: err });
         logRetry(logger, op, failure, attempt, wait);
         await sleep(wait);
       }
     }
   };
 
-  const sendChunk = async (op: Operation, chunk: readonly BatchGet[]): Promise<Map<string, Omit<BatchAnswer, 'attempts'>>> => {
+  const sendChunk = async (op: Operation, chunk: readonly BatchGet[]): Promise<Map<string, Answered>> => {
     const requests = chunk.map((r) => ({ id: r.id, method: 'GET', url: r.url, ...(r.headers ? { headers: r.headers } : {}) }));
-    const envelope = await call(op, () => api('/$batch').post({ requests }) as Promise<BatchEnvelope>);
-    const answers = new Map<string, Omit<BatchAnswer, 'attempts'>>();
+    const envelope = await call(op, (request) => request('/$batch').post({ requests }) as Promise<BatchEnvelope>);
+    const answers = new Map<string, Answered>();
     for (const r of envelope.responses ?? []) {
       if (typeof r.id !== 'string' || typeof r.status !== 'number') continue;
       answers.set(r.id, { id: r.id, status: r.status, headers: stringHeaders(r.headers), body: r.body });
@@ -109,6 +140,31 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     return answers;
   };
 
+  /** One round: which sub-requests are settled, which go again, and how long to wait first. */
+  const settle = (op: Operation, pending: readonly BatchGet[], answered: ReadonlyMap<string, Answered>, attempt: number, done: Map<string, BatchAnswer>) => {
+    const again: BatchGet[] = [];
+    let wait = 0;
+    let gaveUp = false;
+    for (const request of pending) {
+      const answer = answered.get(request.id);
+      if (!answer) continue;
+      const failure = answer.status >= 200 && answer.status < 300 ? undefined : failureFromBody(answer.status, answer.body, header(answer.headers, 'retry-after'));
+      const delay = failure ? retryDelay(failure, attempt, retry, deadline.remainingMs(), random) : undefined;
+      if (failure && delay !== undefined) {
+        again.push(request);
+        wait = Math.max(wait, delay);
+        logRetry(logger, op, failure, attempt, delay, request.id);
+      } else {
+        done.set(request.id, { ...answer, attempts: attempt });
+        if (failure && isRetryable(failure)) gaveUp = true;
+      }
+    }
+    // A retryable failure given up on fails the whole call (queries.ts answerOf), so the other
+    // sub-requests are not worth waiting for: they settle with their last answer too.
+    if (gaveUp) for (const request of again.splice(0)) done.set(request.id, { ...(answered.get(request.id) as Answered), attempts: attempt });
+    return { again, wait };
+  };
+
   const batch = async (op: Operation, requests: readonly BatchGet[]): Promise<Map<string, BatchAnswer>> => {
     const done = new Map<string, BatchAnswer>();
     const started = Date.now();
@@ -117,22 +173,8 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     for (let attempt = 1; pending.length > 0; attempt++) {
       const chunks = chunksOf(pending, BATCH_LIMIT);
       roundTrips += chunks.length;
-      const answered = await Promise.all(chunks.map((chunk) => sendChunk(op, chunk)));
-      const again: BatchGet[] = [];
-      let wait = 0;
-      for (const request of pending) {
-        const answer = answered.map((m) => m.get(request.id)).find((a) => a !== undefined);
-        if (!answer) continue;
-        const failure = answer.status >= 200 && answer.status < 300 ? undefined : failureFromBody(answer.status, answer.body, header(answer.headers, 'retry-after'));
-        const delay = failure ? retryDelay(failure, attempt, retry) : undefined;
-        if (failure && delay !== undefined) {
-          again.push(request);
-          wait = Math.max(wait, delay);
-          logRetry(logger, op, failure, attempt, delay, request.id);
-        } else {
-          done.set(request.id, { ...answer, attempts: attempt });
-        }
-      }
+      const answered = new Map((await Promise.all(chunks.map((chunk) => sendChunk(op, chunk)))).flatMap((m) => [...m]));
+      const { again, wait } = settle(op, pending, answered, attempt, done);
       if (again.length > 0) await sleep(wait);
       pending = again;
     }
@@ -145,26 +187,49 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     let next = (firstPage as Page<T> | null)?.['@odata.nextLink'];
     while (typeof next === 'string' && next !== '') {
       const link = next;
-      const page = await call(op, () => api(link).headers(headers).get() as Promise<Page<T>>);
+      const page = await call(op, (request) => request(link).headers(headers).get() as Promise<Page<T>>);
       out.push(...(page.value ?? []));
       next = page['@odata.nextLink'];
     }
     return out;
   };
 
-  return { api, call, batch, remainingPages };
+  return { call, batch, remainingPages };
+}
+
+/** What went wrong with one attempt; a request we stopped waiting for is a time-out saying how long. */
+function attemptFailure(err: unknown, deadline: Deadline, attemptTimer: AbortSignal, limitMs: number): GraphFailure {
+  const failure = failureFromThrown(err);
+  if (failure.status !== -1) return failure;
+  if (deadline.signal.aborted) return networkFailure('TimeoutError', deadline.budgetMs);
+  if (attemptTimer.aborted) return networkFailure('TimeoutError', limitMs);
+  return failure;
 }
 
 /**
- * How long to wait before trying again, or undefined to give up: not retryable, out of attempts,
- * or Graph asked for a wait longer than the policy allows.
+ * A silent request given up on because the deadline left no room for another try did not answer
+ * within the command's whole budget (what the admin configured), not just the last attempt's share.
  */
-export function retryDelay(failure: GraphFailure, attempt: number, policy: RetryPolicy, random: () => number = Math.random): number | undefined {
-  if (!isRetryable(failure) || attempt >= policy.attempts) return undefined;
-  if (failure.status === 429 && failure.retryAfterMs !== null) {
-    return failure.retryAfterMs <= policy.maxDelayMs ? failure.retryAfterMs : undefined;
-  }
-  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+function givenUp(failure: GraphFailure, attemptsLeft: boolean, deadline: Deadline): GraphFailure {
+  if (!attemptsLeft || failure.network?.waitedMs === undefined) return failure;
+  return { ...failure, network: { ...failure.network, waitedMs: deadline.budgetMs } };
+}
+
+/**
+ * How long to wait before trying again, or undefined to give up: not retryable, a server error or
+ * silence out of attempts, or a wait that would not leave MIN_ATTEMPT_MS before the deadline
+ * (`remainingMs`). A 429 is retried whatever the attempt count: the deadline bounds it.
+ */
+export function retryDelay(failure: GraphFailure, attempt: number, policy: RetryPolicy, remainingMs: number, random: () => number = Math.random): number | undefined {
+  if (!isRetryable(failure)) return undefined;
+  const throttled = failure.status === 429;
+  if (!throttled && attempt >= policy.attempts) return undefined;
+  const wait = throttled && failure.retryAfterMs !== null ? failure.retryAfterMs : backoff(attempt, policy, random);
+  return wait + MIN_ATTEMPT_MS <= remainingMs ? wait : undefined;
+}
+
+function backoff(attempt: number, policy: RetryPolicy, random: () => number): number {
+  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(attempt - 1, 30));
   // Jitter in [50%, 100%] of the exponential delay.
   return Math.round(exponential / 2 + (random() * exponential) / 2);
 }

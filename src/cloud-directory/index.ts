@@ -23,11 +23,13 @@
  * - `groupUserIds`: 1 (more pages for a group of over 999 users).
  * - writes: 1 request each.
  * More only when a collection spans pages (`@odata.nextLink` is followed) or a request is retried
- * (429 honouring Retry-After, 5xx/network with capped exponential backoff: see graph-transport.ts).
+ * (429 honouring Retry-After, 5xx/network with capped exponential backoff, all within the
+ * command's deadline: see graph-transport.ts and deadline.ts).
  */
 import type { TokenCredential } from '@azure/identity';
 import type { CloudDirectory, CloudWriter } from '../bot/ports.ts';
 import type { Logger } from '../logging/logger.ts';
+import { createDeadline, DEFAULT_GRAPH_TIMEOUT_MS, type Deadline } from './deadline.ts';
 import { evidenceFor } from './evidence.ts';
 import { createGraphClient } from './graph-client.ts';
 import { createGraphTransport, type RetryPolicy } from './graph-transport.ts';
@@ -37,6 +39,7 @@ import { findUser, holdersOfAnchor } from './users.ts';
 import { purgeDeletedUser, setImmutableId, setUserPrincipalName } from './writes.ts';
 
 export { staticTokenCredential } from './credential.ts';
+export { createDeadline, DEFAULT_GRAPH_TIMEOUT_MS, type Deadline } from './deadline.ts';
 export { anyEqFilter, collectionUrl, eqFilter, odataFilterValue, odataString, pathSegment } from './odata.ts';
 export { toCloudUser } from './mapping.ts';
 
@@ -50,18 +53,23 @@ export interface CloudDirectoryOptions {
   tenantFactsTtlMs?: number;
   now?: () => number;
   /**
-   * Retry policy for 429 / 5xx / no response. Defaults: 4 attempts in all, backoff from 500 ms
-   * doubling, capped at 30_000 ms; a 429's Retry-After is waited exactly, unless it exceeds
-   * maxDelayMs (then the call fails with CLOUD_THROTTLED at once).
+   * The budget of one command's Graph calls together (GRAPH_TIMEOUT_MS), default 20_000 ms; see
+   * deadline.ts. A call made without a deadline gets one of this length.
+   */
+  graphTimeoutMs?: number;
+  /**
+   * Retry policy within the deadline. 429: Retry-After is waited exactly, as often as Graph asks,
+   * unless the wait would end past the deadline (then CLOUD_THROTTLED at once). 5xx / no response:
+   * at most `attempts` tries (default 4), backoff from `baseDelayMs` (500) doubling, capped at
+   * `maxDelayMs` (5_000), with jitter. See graph-transport.ts.
    */
   retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
-  /** Per HTTP request, default 30_000 ms; a request still unanswered counts as a network failure (retried). */
+  /** How long one attempt may stay silent before it is retried; default a third of graphTimeoutMs. */
   requestTimeoutMs?: number;
 }
 
 export const DEFAULT_TENANT_FACTS_TTL_MS = 300_000;
-export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({ attempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 });
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({ attempts: 4, baseDelayMs: 500, maxDelayMs: 5_000 });
 
 export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory & CloudWriter {
   const retry: RetryPolicy = {
@@ -70,20 +78,26 @@ export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory &
     maxDelayMs: Math.max(0, o.retry?.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs),
   };
   const client = createGraphClient({ graphBaseUrl: o.graphBaseUrl, credential: o.credential });
-  const transport = createGraphTransport({ client, retry, logger: o.logger, requestTimeoutMs: o.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS });
+  const budgetMs = o.graphTimeoutMs ?? DEFAULT_GRAPH_TIMEOUT_MS;
+  const startDeadline = (): Deadline => createDeadline(budgetMs);
+  // One transport per call, bound to the caller's deadline (cheap: closures over the one client).
+  const within = (deadline: Deadline | undefined) =>
+    createGraphTransport({ client, retry, logger: o.logger, deadline: deadline ?? startDeadline(), ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}) });
   const facts = createTenantFactsCache({
-    fetch: () => fetchTenantFacts(transport),
+    fetch: (deadline) => fetchTenantFacts(within(deadline)),
     ttlMs: o.tenantFactsTtlMs ?? DEFAULT_TENANT_FACTS_TTL_MS,
     now: o.now ?? Date.now,
   });
   return {
-    tenantFacts: () => facts.get(),
-    findUser: (idOrUpn) => findUser(transport, idOrUpn),
-    evidenceFor: (onPrem, context) => evidenceFor(transport, onPrem, context),
-    holdersOfAnchor: (immutableId) => holdersOfAnchor(transport, immutableId),
-    groupUserIds: (groupId) => groupUserIds(transport, groupId),
-    setImmutableId: (userId, immutableId) => setImmutableId(transport, userId, immutableId),
-    setUserPrincipalName: (userId, upn) => setUserPrincipalName(transport, userId, upn),
-    purgeDeletedUser: (userId) => purgeDeletedUser(transport, userId),
+    startDeadline,
+    tenantFacts: (deadline) => facts.get(deadline ?? startDeadline()),
+    findUser: (idOrUpn, deadline) => findUser(within(deadline), idOrUpn),
+    evidenceFor: (onPrem, context, deadline) => evidenceFor(within(deadline), onPrem, context),
+    holdersOfAnchor: (immutableId, deadline) => holdersOfAnchor(within(deadline), immutableId),
+    groupUserIds: (groupId, deadline) => groupUserIds(within(deadline), groupId),
+    // Each write is one step of an approved plan, run on its own: it gets a deadline of its own.
+    setImmutableId: (userId, immutableId) => setImmutableId(within(undefined), userId, immutableId),
+    setUserPrincipalName: (userId, upn) => setUserPrincipalName(within(undefined), userId, upn),
+    purgeDeletedUser: (userId) => purgeDeletedUser(within(undefined), userId),
   };
 }

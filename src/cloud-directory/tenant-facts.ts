@@ -5,6 +5,7 @@
  */
 import type { Domain, OnPremisesDirectorySynchronization } from '@microsoft/microsoft-graph-types';
 import type { TenantFacts } from '../domain/cloud.ts';
+import type { Deadline } from './deadline.ts';
 import type { Operation } from './errors.ts';
 import type { GraphTransport } from './graph-transport.ts';
 import { DOMAIN_SELECT, toTenantFacts } from './mapping.ts';
@@ -27,17 +28,18 @@ export async function fetchTenantFacts(transport: GraphTransport): Promise<Tenan
 }
 
 export interface TenantFactsCache {
-  get(): Promise<TenantFacts>;
+  /** A fetch (if one is needed) runs within `deadline`; a caller joining an in-flight fetch shares the first caller's. */
+  get(deadline: Deadline): Promise<TenantFacts>;
 }
 
-export function createTenantFactsCache(options: { fetch: () => Promise<TenantFacts>; ttlMs: number; now: () => number }): TenantFactsCache {
+export function createTenantFactsCache(options: { fetch: (deadline: Deadline) => Promise<TenantFacts>; ttlMs: number; now: () => number }): TenantFactsCache {
   let cached: { facts: TenantFacts; at: number } | undefined;
   let inFlight: Promise<TenantFacts> | undefined;
-  const get = (): Promise<TenantFacts> => {
+  const get = (deadline: Deadline): Promise<TenantFacts> => {
     // Copies out, so a caller changing its facts cannot change everyone else's.
     if (cached && options.now() - cached.at < options.ttlMs) return Promise.resolve(structuredClone(cached.facts));
     inFlight ??= options
-      .fetch()
+      .fetch(deadline)
       .then((facts) => {
         cached = { facts, at: options.now() };
         return facts;

@@ -56,7 +56,7 @@ export async function findUser(transport: GraphTransport, idOrUpn: string): Prom
   const op: Operation = { what: `look up the cloud user ${key.kind === 'id' ? key.id : key.upn}`, permission: 'User.Read.All (or User.ReadWrite.All)' };
   if (key.kind === 'upn') {
     const url = collectionUrl(USERS_PATH, { filter: byUpn(key.upn), select: USER_SELECT, top: MAX_PAGE, count: true });
-    const page = await transport.call(op, () => transport.api(url).headers({ ...ADVANCED_QUERY_HEADERS }).get() as Promise<{ value?: User[] }>);
+    const page = await transport.call(op, (request) => request(url).headers({ ...ADVANCED_QUERY_HEADERS }).get() as Promise<{ value?: User[] }>);
     const user = page.value?.[0];
     return user ? toCloudUser(user) : null;
   }

@@ -24,7 +24,7 @@ function checkValue(name: string, value: string): string {
 
 async function patchUser(transport: GraphTransport, op: Operation, userId: string, body: Record<string, string | null>): Promise<void> {
   const path = `/users/${pathSegment(userId)}`;
-  await transport.call(op, () => transport.api(path).patch(body) as Promise<unknown>);
+  await transport.call(op, (request) => request(path).patch(body) as Promise<unknown>);
 }
 
 export async function setImmutableId(transport: GraphTransport, userId: string, immutableId: string | null): Promise<void> {
@@ -45,9 +45,9 @@ export async function purgeDeletedUser(transport: GraphTransport, userId: string
   const op: Operation = { what: `permanently delete cloud user ${id} from the recycle bin`, permission: 'User.DeleteRestore.All' };
   const path = `/directory/deletedItems/${pathSegment(id)}`;
   let outcomeUnknown = false;
-  await transport.call(op, async () => {
+  await transport.call(op, async (request) => {
     try {
-      await transport.api(path).delete();
+      await request(path).delete();
     } catch (err) {
       const failure = failureFromThrown(err);
       if (outcomeUnknown && failure.status === 404) return;

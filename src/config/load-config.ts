@@ -3,6 +3,7 @@
  * Nothing else in the product reads process.env.
  */
 import { z } from 'zod';
+import { DEFAULT_GRAPH_TIMEOUT_MS } from '../cloud-directory/deadline.ts';
 import { MIN_RELAY_KEY_LENGTH } from '../relay-protocol/signing.ts';
 import type { ApprovalPolicy } from '../domain/approval/types.ts';
 import { ALWAYS, deepFreeze, GUID, httpUrl, parseEnv, port, positiveMs, wholeNumber, type Env } from './parse-env.ts';
@@ -17,6 +18,8 @@ const schema = z
     MicrosoftAppTenantId: z.string().optional(),
     MicrosoftAppPassword: z.string().optional(),
     GRAPH_BASE_URL: httpUrl.default('https://graph.microsoft.com'),
+    // One command's Graph calls together, retries included (src/cloud-directory/deadline.ts).
+    GRAPH_TIMEOUT_MS: positiveMs(DEFAULT_GRAPH_TIMEOUT_MS),
     RELAY_URL: httpUrl.optional(),
     RELAY_KEY: z.string().min(MIN_RELAY_KEY_LENGTH, `must be at least ${MIN_RELAY_KEY_LENGTH} characters`).optional(),
     RELAY_TIMEOUT_MS: positiveMs(10_000),
@@ -103,6 +106,8 @@ export interface BotConfig {
   /** Only activities from this tenant are served (MicrosoftAppTenantId), when set. */
   tenantId?: string;
   graphBaseUrl: string;
+  /** How long one command may spend on Microsoft Graph in all (GRAPH_TIMEOUT_MS), default 20_000 ms. */
+  graphTimeoutMs: number;
   /** Undefined: no relay configured (only pure GUID/ImmutableID conversions work). */
   relay?: RelayClientConfig;
   approval: {
@@ -152,6 +157,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<
       },
     },
     storeUrl: v.STORE_URL,
+    graphTimeoutMs: v.GRAPH_TIMEOUT_MS,
   };
   if (v.MicrosoftAppTenantId) config.tenantId = v.MicrosoftAppTenantId;
   if (v.RELAY_URL && v.RELAY_KEY) {

@@ -1,5 +1,6 @@
 /** Configuration of the relay agent (`hardmatch-relay`), read once, validated, frozen. */
 import { z } from 'zod';
+import { parseDn } from '../domain/dn.ts';
 import type { SourceAnchorSetting } from '../domain/onprem-user.ts';
 import { MIN_RELAY_KEY_LENGTH } from '../relay-protocol/signing.ts';
 import { ALWAYS, deepFreeze, parseEnv, port, positiveMs, type Env } from './parse-env.ts';
@@ -22,7 +23,11 @@ const schema = z
       .optional(),
     LDAP_BIND_DN: z.string().optional(),
     LDAP_BIND_PASSWORD: z.string().optional(),
-    LDAP_BASE_DN: z.string().optional(),
+    // Every look-up is bounded by it (DN look-ups too), so it must parse as one, e.g. OU=Staff,DC=contoso,DC=com.
+    LDAP_BASE_DN: z
+      .string()
+      .refine((v) => (parseDn(v)?.length ?? 0) > 0, 'must be a DN like DC=contoso,DC=com or OU=Staff,DC=contoso,DC=com')
+      .optional(),
     LDAP_CA_FILE: z.string().optional(),
     LDAP_CONNECT_TIMEOUT_MS: positiveMs(5_000),
     LDAP_TIMEOUT_MS: positiveMs(10_000),
@@ -81,6 +86,8 @@ export interface RelayAgentConfig {
   /** Exactly one of `ldap` and `fixturesDir` is set. */
   ldap?: LdapConfig;
   fixturesDir?: string;
+  /** LDAP_BASE_DN with fixtures: bounds the fixture look-ups as it bounds LDAP ones. */
+  fixturesBaseDn?: string;
   syncCommand: string;
   sourceAnchor: SourceAnchorSetting;
   azureRelay?: { url: string; keyName: string; key: string };
@@ -102,6 +109,7 @@ export function loadRelayConfig(env: Env): Readonly<RelayAgentConfig> {
   }
   if (v.RELAY_FIXTURES) {
     config.fixturesDir = v.RELAY_FIXTURES;
+    if (v.LDAP_BASE_DN) config.fixturesBaseDn = v.LDAP_BASE_DN;
   } else if (v.LDAP_URL && v.LDAP_BIND_DN && v.LDAP_BIND_PASSWORD && v.LDAP_BASE_DN) {
     config.ldap = {
       url: v.LDAP_URL,

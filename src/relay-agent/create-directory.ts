@@ -7,7 +7,10 @@ import { createFixtureDirectory } from './fixture-directory.ts';
 
 export async function createDirectory(config: RelayAgentConfig, deps: { logger: Logger }): Promise<Directory> {
   const { sourceAnchor } = config;
-  if (config.fixturesDir) return createFixtureDirectory(config.fixturesDir, { sourceAnchor });
+  if (config.fixturesDir) {
+    const baseDn = config.fixturesBaseDn;
+    return createFixtureDirectory(config.fixturesDir, { sourceAnchor, ...(baseDn ? { baseDn } : {}) });
+  }
   if (config.ldap) {
     // Loaded only when configured: the sandbox serves fixtures without loading the LDAP client.
     const { createLdapDirectory } = await import('./ldap-directory.ts');

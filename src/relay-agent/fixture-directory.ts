@@ -7,6 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { toGuid } from '../domain/anchors.ts';
+import { isWithinBase, parseDn, sameDn } from '../domain/dn.ts';
 import { effectiveAnchor } from '../domain/effective-anchor.ts';
 import type { LookupResult, OnPremUser, SourceAnchorSetting } from '../domain/onprem-user.ts';
 import type { Who } from '../domain/who.ts';
@@ -19,7 +20,7 @@ const guid = z
   .transform((g) => g.toLowerCase());
 
 const fixtureUserSchema = z.strictObject({
-  dn: z.string().min(1),
+  dn: z.string().refine((dn) => (parseDn(dn)?.length ?? 0) > 0, 'must be a DN like CN=John Doe,OU=Staff,DC=contoso,DC=com'),
   samAccountName: z.string().min(1),
   userPrincipalName: z.string().min(1).nullable(),
   mail: z.string().min(1).nullable(),
@@ -36,6 +37,11 @@ const fixtureFileSchema = z.array(fixtureUserSchema);
 export interface FixtureDirectoryOptions {
   /** SOURCE_ANCHOR of the relay: decides each user's effective anchor. */
   sourceAnchor: SourceAnchorSetting;
+  /**
+   * LDAP_BASE_DN, when set: as in AD, only users at or below it are found, by any look-up (DN
+   * included). Default: every user in the files.
+   */
+  baseDn?: string;
 }
 
 interface Loaded {
@@ -116,7 +122,7 @@ export function matchesWho(user: OnPremUser, who: Who): boolean {
     case 'samAccountName':
       return same(user.samAccountName, who.name);
     case 'dn':
-      return same(user.dn, who.dn);
+      return sameDn(user.dn, who.dn);
   }
 }
 
@@ -124,7 +130,7 @@ export function matchesWho(user: OnPremUser, who: Who): boolean {
  * Serve every `*.json` file in `dir` (each an array of users). Files are read on first use and
  * kept; a broken file is reported on every use (not cached) so fixing it needs no restart.
  */
-export function createFixtureDirectory(dir: string, { sourceAnchor }: FixtureDirectoryOptions): Directory {
+export function createFixtureDirectory(dir: string, { sourceAnchor, baseDn }: FixtureDirectoryOptions): Directory {
   let loaded: Promise<Loaded> | undefined;
   const users = async (): Promise<OnPremUser[]> => {
     loaded ??= load(dir, sourceAnchor).catch((err: unknown) => {
@@ -136,7 +142,8 @@ export function createFixtureDirectory(dir: string, { sourceAnchor }: FixtureDir
   return {
     kind: 'fixtures',
     async lookup(who: Who, limit: number): Promise<LookupResult> {
-      const matches = (await users()).filter((u) => matchesWho(u, who));
+      const inScope = (u: OnPremUser): boolean => baseDn === undefined || isWithinBase(u.dn, baseDn);
+      const matches = (await users()).filter((u) => inScope(u) && matchesWho(u, who));
       return { users: matches.slice(0, limit).map((u) => structuredClone(u)), truncated: matches.length > limit };
     },
     async check(): Promise<void> {

@@ -4,6 +4,7 @@
  */
 import { PresenceFilter, type Client, type Entry } from 'ldapts';
 import type { LdapConfig } from '../config/load-relay-config.ts';
+import { isWithinBase } from '../domain/dn.ts';
 import type { LookupResult, SourceAnchorSetting } from '../domain/onprem-user.ts';
 import type { Who } from '../domain/who.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -63,8 +64,14 @@ export function createLdapDirectory(config: LdapConfig, options: LdapDirectoryOp
     kind: 'ldap',
     async lookup(who: Who, limit: number): Promise<LookupResult> {
       assertLimit(limit);
+      // LDAP_BASE_DN bounds a DN look-up too: one outside it is "not found" without asking AD, the
+      // same answer as a DN that does not exist, so the relay never reads (or confirms) it.
+      if (who.kind === 'dn' && !isWithinBase(who.dn, config.baseDn)) return { users: [], truncated: false };
       const plan = buildLdapSearch(who, config.baseDn);
-      const entries = await connection.run((client) => searchEntries(client, plan, limit, config.timeoutMs));
+      const found = await connection.run((client) => searchEntries(client, plan, limit, config.timeoutMs));
+      // A subtree search stays under the base by itself; a DN read is checked again on the DN AD
+      // returns, in case AD parsed the typed DN differently from us.
+      const entries = plan.scope === 'base' ? found.filter((e) => isWithinBase(e.dn, config.baseDn)) : found;
       const users = entries.map((e) => entryToOnPremUser(e, options.sourceAnchor)).sort(compareUsers);
       return { users: users.slice(0, limit), truncated: users.length > limit };
     },

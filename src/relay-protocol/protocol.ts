@@ -3,6 +3,7 @@
  * Both ends validate with these schemas; the bot never trusts a response it has not parsed.
  */
 import { z } from 'zod';
+import { controlCharacterProblem } from '../domain/who.ts';
 import type { ErrorCode } from '../errors/index.ts';
 
 export const RELAY_PATHS = {
@@ -16,7 +17,16 @@ export const MAX_LOOKUP_LIMIT = 50;
 export const DEFAULT_LOOKUP_LIMIT = 10;
 
 export const lookupRequestSchema = z.strictObject({
-  who: z.string().min(1).max(512),
+  // A control character (NUL above all: AD ends a value there) is refused before any search.
+  // Around the value, whitespace (tab and line breaks included) is trimmed as the bot trims it.
+  who: z
+    .string()
+    .min(1)
+    .max(512)
+    .superRefine((who, ctx) => {
+      const problem = controlCharacterProblem(who.trim());
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   limit: z.number().int().min(1).max(MAX_LOOKUP_LIMIT).optional(),
 });
 export type LookupRequest = z.infer<typeof lookupRequestSchema>;

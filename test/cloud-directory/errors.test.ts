@@ -5,7 +5,7 @@
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
 import { failureFromBody, failureFromThrown, parseRetryAfter, toCloudError, type GraphFailure, type Operation } from '../../src/cloud-directory/errors.ts';
-import { retryDelay } from '../../src/cloud-directory/graph-transport.ts';
+import { MIN_ATTEMPT_MS, retryDelay } from '../../src/cloud-directory/graph-transport.ts';
 
 const OP: Operation = { what: 'purge user x', permission: 'User.DeleteRestore.All' };
 const failure = (status: number, extra: Partial<GraphFailure> = {}): GraphFailure => ({
@@ -56,7 +56,9 @@ describe('failureFromBody / failureFromThrown', () => {
     const text = new GraphError(503);
     text.body = JSON.stringify({ error: { code: 'ServiceUnavailable', message: 'Try later.' } });
     expect(failureFromThrown(text)).toMatchObject({ status: 503, code: 'ServiceUnavailable', message: 'Try later.' });
-    expect(failureFromThrown(new TypeError('fetch failed'))).toMatchObject({ status: -1, code: 'TypeError', message: 'fetch failed' });
+    const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) });
+    expect(failureFromThrown(refused)).toMatchObject({ status: -1, code: null, network: { code: 'ECONNREFUSED' } });
+    expect(failureFromThrown(refused).message).not.toContain('fetch failed');
   });
 });
 
@@ -94,24 +96,29 @@ describe('toCloudError', () => {
 
 describe('retryDelay', () => {
   const policy = { attempts: 4, baseDelayMs: 100, maxDelayMs: 1_000 };
+  const PLENTY = 60_000;
 
-  it('waits exactly Retry-After on 429, and gives up when it is longer than maxDelayMs', () => {
-    expect(retryDelay(failure(429, { retryAfterMs: 1_000 }), 1, policy)).toBe(1_000);
-    expect(retryDelay(failure(429, { retryAfterMs: 1_001 }), 1, policy)).toBeUndefined();
+  it('waits exactly Retry-After on 429 whatever the attempt, while the deadline leaves time for another try', () => {
+    expect(retryDelay(failure(429, { retryAfterMs: 1_000 }), 1, policy, PLENTY)).toBe(1_000);
+    expect(retryDelay(failure(429, { retryAfterMs: 3_000 }), 1, policy, PLENTY)).toBe(3_000);
+    expect(retryDelay(failure(429, { retryAfterMs: 1_000 }), 12, policy, PLENTY)).toBe(1_000);
+    expect(retryDelay(failure(429, { retryAfterMs: 1_000 }), 1, policy, 1_000 + MIN_ATTEMPT_MS)).toBe(1_000);
+    expect(retryDelay(failure(429, { retryAfterMs: 1_000 }), 1, policy, 1_000 + MIN_ATTEMPT_MS - 1)).toBeUndefined();
   });
 
   it('backs off exponentially with jitter between 50 % and 100 %, capped', () => {
-    expect(retryDelay(failure(503), 1, policy, () => 0)).toBe(50);
-    expect(retryDelay(failure(503), 1, policy, () => 1)).toBe(100);
-    expect(retryDelay(failure(503), 3, policy, () => 1)).toBe(400);
-    expect(retryDelay(failure(-1), 3, { ...policy, maxDelayMs: 300 }, () => 1)).toBe(300);
-    expect(retryDelay(failure(429), 2, policy, () => 0)).toBe(100);
+    expect(retryDelay(failure(503), 1, policy, PLENTY, () => 0)).toBe(50);
+    expect(retryDelay(failure(503), 1, policy, PLENTY, () => 1)).toBe(100);
+    expect(retryDelay(failure(503), 3, policy, PLENTY, () => 1)).toBe(400);
+    expect(retryDelay(failure(-1), 3, { ...policy, maxDelayMs: 300 }, PLENTY, () => 1)).toBe(300);
+    expect(retryDelay(failure(429), 2, policy, PLENTY, () => 0)).toBe(100);
   });
 
-  it('does not retry other statuses, nor past the last attempt', () => {
-    expect(retryDelay(failure(400), 1, policy)).toBeUndefined();
-    expect(retryDelay(failure(404), 1, policy)).toBeUndefined();
-    expect(retryDelay(failure(503), 4, policy)).toBeUndefined();
-    expect(retryDelay(failure(429, { retryAfterMs: 10 }), 4, policy)).toBeUndefined();
+  it('does not retry other statuses, nor 5xx / silence past the last attempt, nor past the deadline', () => {
+    expect(retryDelay(failure(400), 1, policy, PLENTY)).toBeUndefined();
+    expect(retryDelay(failure(404), 1, policy, PLENTY)).toBeUndefined();
+    expect(retryDelay(failure(503), 4, policy, PLENTY)).toBeUndefined();
+    expect(retryDelay(failure(-1), 4, policy, PLENTY)).toBeUndefined();
+    expect(retryDelay(failure(503), 1, policy, 100)).toBeUndefined();
   });
 });

@@ -5,29 +5,20 @@
  * message. Throttling comes from the emulator itself; 5xx, 403 and hangs from a flaky proxy.
  */
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TokenCredential } from '@azure/identity';
 import { createCloudDirectory, staticTokenCredential } from '../../src/cloud-directory/index.ts';
 import { seededRandom } from '../../src/emulator/prng.ts';
 import { CloudError } from '../../src/errors/index.ts';
 import { AD, C, GONE_IMMUTABLE_ID } from './fixtures.ts';
 import { graphErrorReply, startFlakyProxy, type Behaviour, type FlakyProxy, type SeenRequest } from './flaky-proxy.ts';
-import { countRequests, rejectionOf, silentLogger, startCloud, type CloudHarness } from './harness.ts';
+import { countRequests, perTestClouds, rejectionOf, silentLogger, type CloudHarness } from './harness.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-async function cloud(options: Parameters<typeof startCloud>[0]): Promise<CloudHarness> {
-  const h = await startCloud(options);
-  cleanups.push(() => h.close());
-  return h;
-}
+const { cloud, defer } = perTestClouds();
 
 async function proxy(h: CloudHarness, behaviour: (request: SeenRequest) => Behaviour): Promise<FlakyProxy> {
   const p = await startFlakyProxy(h.emulator.url, behaviour);
-  cleanups.push(() => p.close());
+  defer(() => p.close());
   return p;
 }
 
@@ -79,25 +70,29 @@ describe('throttling (429)', () => {
     expect(requests).toBeGreaterThan(2);
   });
 
-  it('gives up with CLOUD_THROTTLED and Graph\'s code after the last attempt', { timeout: 20_000 }, async () => {
-    const h = await cloud({ emulator: { throttleRate: 1 }, directory: { retry: { attempts: 2, baseDelayMs: 20, maxDelayMs: 2_000 } } });
+  it('retries 429 for as long as the deadline allows, then gives up with CLOUD_THROTTLED and Graph\'s code', { timeout: 20_000 }, async () => {
+    // 2.6 s: tries at 0, 1 and 2 s; after the third 429 a 1 s wait would end past the deadline.
+    const h = await cloud({ emulator: { throttleRate: 1 }, directory: { graphTimeoutMs: 2_600 } });
+    const started = Date.now();
     const { result: err, requests } = await countRequests(h.emulator, () => cloudError(h.directory.holdersOfAnchor(GONE_IMMUTABLE_ID)));
     expect(err.code).toBe('CLOUD_THROTTLED');
     expect(err.status).toBe(429);
     expect(err.graphCode).toBe('TooManyRequests');
     expect(err.graphMessage).toBe('Please retry again later.');
-    expect(err.message).toContain('after 2 attempts');
-    expect(requests).toBe(2);
+    expect(err.message).toContain('after 3 attempts');
+    expect(requests).toBe(3);
+    expect(Date.now() - started).toBeLessThan(2_600);
   });
 
   // Also proves the SDK's own RetryHandler is out of the chain: it would have retried this 429 three times.
-  it('fails at once when Retry-After is longer than maxDelayMs', async () => {
-    const h = await cloud({ emulator: { throttleRate: 1 }, directory: { retry: { attempts: 4, baseDelayMs: 20, maxDelayMs: 500 } } });
+  it('gives up at once with CLOUD_THROTTLED when Retry-After ends past the deadline', async () => {
+    const h = await cloud({ emulator: { throttleRate: 1 }, directory: { graphTimeoutMs: 900 } });
     const started = Date.now();
     const { result: err, requests } = await countRequests(h.emulator, () => cloudError(h.directory.findUser('jdoe@contoso.com')));
     expect(err.code).toBe('CLOUD_THROTTLED');
     expect(requests).toBe(1);
-    expect(Date.now() - started).toBeLessThan(900);
+    // Well under the 1 s Retry-After: it did not sleep.
+    expect(Date.now() - started).toBeLessThan(800);
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staticTokenCredential } from '../../src/cloud-directory/credential.ts';
+import { createDeadline } from '../../src/cloud-directory/deadline.ts';
 import { createGraphClient } from '../../src/cloud-directory/graph-client.ts';
 import { createGraphTransport, type GraphTransport } from '../../src/cloud-directory/graph-transport.ts';
 import { ADVANCED_QUERY_HEADERS, answerOf, valuesOf } from '../../src/cloud-directory/queries.ts';
@@ -16,7 +17,7 @@ let transport: GraphTransport;
 beforeAll(async () => {
   h = await startCloud();
   const client = createGraphClient({ graphBaseUrl: h.emulator.url, credential: staticTokenCredential('t') });
-  transport = createGraphTransport({ client, retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 100 }, logger: silentLogger, requestTimeoutMs: 5_000 });
+  transport = createGraphTransport({ client, retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 100 }, logger: silentLogger, deadline: createDeadline(60_000), requestTimeoutMs: 5_000 });
 });
 afterAll(() => h.close());
 

@@ -3,6 +3,7 @@
  * at it exactly as production points one at Graph (base URL + credential), so every test goes
  * through the real Graph SDK, TLS, `$batch` and the emulator's rules.
  */
+import { afterEach } from 'vitest';
 import { createCloudDirectory, staticTokenCredential, type CloudDirectoryOptions } from '../../src/cloud-directory/index.ts';
 import type { CloudDirectory, CloudWriter } from '../../src/bot/ports.ts';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server.ts';
@@ -54,4 +55,22 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
     throw new Error(`rejected with a non-Error: ${String(err)}`, { cause: err });
   }
   throw new Error('expected the call to fail, it succeeded');
+}
+
+/**
+ * For a test file: `cloud` starts a harness and `defer` registers any other cleanup; everything is
+ * closed after each test. Call once at the file's top level.
+ */
+export function perTestClouds(): { cloud: (options: Parameters<typeof startCloud>[0]) => Promise<CloudHarness>; defer: (cleanup: () => Promise<void>) => void } {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+  const defer = (cleanup: () => Promise<void>): void => void cleanups.push(cleanup);
+  const cloud = async (options: Parameters<typeof startCloud>[0]): Promise<CloudHarness> => {
+    const h = await startCloud(options);
+    defer(() => h.close());
+    return h;
+  };
+  return { cloud, defer };
 }

@@ -3,9 +3,11 @@
  * failures not cached.
  */
 import { describe, expect, it } from 'vitest';
+import { createDeadline } from '../../src/cloud-directory/deadline.ts';
 import { createTenantFactsCache } from '../../src/cloud-directory/tenant-facts.ts';
 import type { TenantFacts } from '../../src/domain/cloud.ts';
 
+const D = createDeadline(60_000);
 const facts = (initialDomain: string): TenantFacts => ({
   initialDomain,
   domains: [],
@@ -17,11 +19,11 @@ describe('createTenantFactsCache', () => {
     let now = 0;
     let fetches = 0;
     const cache = createTenantFactsCache({ fetch: () => Promise.resolve(facts(`t${++fetches}`)), ttlMs: 100, now: () => now });
-    expect((await cache.get()).initialDomain).toBe('t1');
+    expect((await cache.get(D)).initialDomain).toBe('t1');
     now = 99;
-    expect((await cache.get()).initialDomain).toBe('t1');
+    expect((await cache.get(D)).initialDomain).toBe('t1');
     now = 100;
-    expect((await cache.get()).initialDomain).toBe('t2');
+    expect((await cache.get(D)).initialDomain).toBe('t2');
     expect(fetches).toBe(2);
   });
 
@@ -36,7 +38,7 @@ describe('createTenantFactsCache', () => {
       ttlMs: 100,
       now: () => 0,
     });
-    const all = Promise.all([cache.get(), cache.get(), cache.get()]);
+    const all = Promise.all([cache.get(D), cache.get(D), cache.get(D)]);
     release(facts('shared'));
     expect((await all).map((f) => f.initialDomain)).toEqual(['shared', 'shared', 'shared']);
     expect(fetches).toBe(1);
@@ -49,8 +51,8 @@ describe('createTenantFactsCache', () => {
       ttlMs: 100,
       now: () => 0,
     });
-    await expect(cache.get()).rejects.toThrow('Graph down');
-    expect((await cache.get()).initialDomain).toBe('ok');
+    await expect(cache.get(D)).rejects.toThrow('Graph down');
+    expect((await cache.get(D)).initialDomain).toBe('ok');
     expect(fetches).toBe(2);
   });
 });

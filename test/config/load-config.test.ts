@@ -18,8 +18,15 @@ function problems(fn: () => unknown): string[] {
 describe('loadConfig (bot)', () => {
   it('runs the sandbox with no configuration at all, with documented defaults', () => {
     const c = loadConfig({}, { sandbox: true });
-    expect(c).toMatchObject({ port: 3978, sandbox: true, graphBaseUrl: 'https://graph.microsoft.com', botAuth: {} });
+    expect(c).toMatchObject({ port: 3978, sandbox: true, graphBaseUrl: 'https://graph.microsoft.com', graphTimeoutMs: 20_000, botAuth: {} });
     expect(c.relay).toBeUndefined();
+  });
+
+  it('reads GRAPH_TIMEOUT_MS and refuses one that is not a positive whole number of ms', () => {
+    expect(loadConfig({ GRAPH_TIMEOUT_MS: '5000' }, { sandbox: true }).graphTimeoutMs).toBe(5_000);
+    for (const bad of ['0', '-1', 'soon', '2.5']) {
+      expect(problems(() => loadConfig({ GRAPH_TIMEOUT_MS: bad }, { sandbox: true }))).toEqual([expect.stringMatching(/^GRAPH_TIMEOUT_MS:/)]);
+    }
   });
 
   it('is frozen all the way down', () => {
@@ -170,5 +177,19 @@ describe('loadRelayConfig (relay agent)', () => {
     const c = loadRelayConfig({ RELAY_KEY: KEY, RELAY_FIXTURES: './fixtures', RELAY_PORT: '0' });
     expect(c).toMatchObject({ fixturesDir: './fixtures', port: 0 });
     expect(c.ldap).toBeUndefined();
+    expect(c.fixturesBaseDn).toBeUndefined();
+  });
+
+  it('bounds fixture look-ups by LDAP_BASE_DN when it is set with RELAY_FIXTURES', () => {
+    const c = loadRelayConfig({ RELAY_KEY: KEY, RELAY_FIXTURES: './fixtures', LDAP_BASE_DN: 'OU=Staff,DC=contoso,DC=com' });
+    expect(c.fixturesBaseDn).toBe('OU=Staff,DC=contoso,DC=com');
+  });
+
+  it('refuses an LDAP_BASE_DN that is not a DN, since it bounds every look-up', () => {
+    for (const base of ['contoso.com', 'DC=contoso,,DC=com', 'OU=Staff,']) {
+      expect(problems(() => loadRelayConfig({ ...ldap, LDAP_BASE_DN: base })), base).toEqual([
+        'LDAP_BASE_DN: must be a DN like DC=contoso,DC=com or OU=Staff,DC=contoso,DC=com',
+      ]);
+    }
   });
 });

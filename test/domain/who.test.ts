@@ -36,4 +36,34 @@ describe('classifyWho', () => {
     expect(() => classifyWho('john doe')).toThrow(expect.objectContaining({ code: 'INPUT_INVALID' }));
     expect(() => classifyWho('x'.repeat(MAX_WHO_LENGTH + 1))).toThrow(expect.objectContaining({ code: 'INPUT_TOO_LONG' }));
   });
+
+  it('refuses a control character inside the value, naming it without echoing it', () => {
+    const cases: [string, string][] = [
+      ['plainuser\u0000*', 'U+0000 (NUL) at position 10'],
+      ['obrien\u0000x', 'U+0000 (NUL) at position 7'],
+      ['jd\toe', 'U+0009 (tab) at position 3'],
+      ['CN=John\r\nDoe,OU=Staff,DC=contoso,DC=com', 'U+000D (carriage return) at position 8'],
+      ['jdoe\u001f', 'U+001F at position 5'],
+      ['jdoe\u007f', 'U+007F at position 5'],
+      ['\u0080jdoe', 'U+0080 at position 1'],
+      ['jdoe@contoso.com\u009f', 'U+009F at position 17'],
+      ['{96dcc383-2f6e-4fa2-af15-6b4c1119259a}\u0000', 'U+0000 (NUL) at position 39'],
+    ];
+    for (const [text, named] of cases) {
+      let thrown: unknown;
+      try {
+        classifyWho(text);
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown, JSON.stringify(text)).toMatchObject({ code: 'INPUT_INVALID', message: expect.stringContaining(`contains the control character ${named}`) as unknown });
+      expect([...(thrown as Error).message].filter((ch) => /\p{Cc}/u.test(ch)), JSON.stringify(text)).toEqual([]);
+    }
+  });
+
+  it('trims tab and line breaks around the value like spaces; other characters near the range pass', () => {
+    expect(classifyWho('\tjdoe\r\n')).toEqual({ kind: 'samAccountName', name: 'jdoe', text: 'jdoe' });
+    expect(classifyWho('zoë~ø\u00a0')).toMatchObject({ kind: 'samAccountName', name: 'zoë~ø' });
+    expect(classifyWho('jdoe\u00a1')).toMatchObject({ kind: 'samAccountName', name: 'jdoe\u00a1' });
+  });
 });

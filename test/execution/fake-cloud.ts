@@ -5,6 +5,7 @@
  */
 import type { CloudDirectory, CloudWriter } from '../../src/bot/ports.ts';
 import type { CloudUser } from '../../src/domain/cloud.ts';
+import { createDeadline } from '../../src/cloud-directory/deadline.ts';
 import { CloudError } from '../../src/errors/index.ts';
 import { baseCloudUser } from '../support/cloud-user.ts';
 
@@ -56,6 +57,7 @@ export function fakeCloud(users: CloudUser[]): FakeCloud {
     calls,
     writes: () => calls.filter((c) => c.op !== 'findUser'),
     failNext: (op, err) => void failures.set(op, err),
+    startDeadline: () => createDeadline(),
     tenantFacts: () => Promise.reject(new Error('not used by the plan actions')),
     evidenceFor: () => Promise.reject(new Error('not used by the plan actions')),
     holdersOfAnchor: (immutableId) => Promise.resolve([...map.values()].filter((u) => u.immutableId === immutableId)),

@@ -118,6 +118,40 @@ describe('fixture directory: matching', () => {
   });
 });
 
+describe('fixture directory: bounded by a base DN, as LDAP_BASE_DN bounds AD', () => {
+  const inside = fixtureUser({ dn: 'CN=Doe\\, Jane,OU=Scoped,DC=contoso,DC=com', samAccountName: 'jane' });
+  const outside = fixtureUser({ dn: 'CN=Administrator,CN=Users,DC=contoso,DC=com', samAccountName: 'Administrator' });
+  const lookalike = fixtureUser({ dn: 'CN=Admin\\,OU=Scoped,DC=contoso,DC=com', samAccountName: 'lookalike' });
+  const dir = writeFixtureDir({ 'u.json': [inside, outside, lookalike] });
+  const scoped = createFixtureDirectory(dir, { sourceAnchor: 'auto', baseDn: 'OU=Scoped,DC=contoso,DC=com' });
+  const find = async (who: string): Promise<unknown> => scoped.lookup(classifyWho(who), 10);
+  const sams = async (who: string): Promise<string[]> => (await scoped.lookup(classifyWho(who), 10)).users.map((u) => u.samAccountName);
+
+  it('finds a DN inside the base RDN-wise: any case, spaces after commas, escapes decoded', async () => {
+    for (const typed of ['CN=Doe\\, Jane,OU=Scoped,DC=contoso,DC=com', 'cn=doe\\2c jane, ou=SCOPED, dc=contoso, dc=com']) {
+      expect(await sams(typed), typed).toEqual(['jane']);
+    }
+  });
+
+  it('answers a DN outside the base exactly like a DN that does not exist', async () => {
+    const none = await find('CN=Nobody,OU=Scoped,DC=contoso,DC=com');
+    expect(none).toEqual({ users: [], truncated: false });
+    for (const typed of [String(outside.dn), 'cn=administrator, cn=users, dc=contoso, dc=com']) expect(await find(typed), typed).toEqual(none);
+    // Unbounded, the same files do hold it: the base is what hides it.
+    const all = createFixtureDirectory(dir, { sourceAnchor: 'auto' });
+    expect((await all.lookup(classifyWho(String(outside.dn)), 10)).users.map((u) => u.samAccountName)).toEqual(['Administrator']);
+  });
+
+  it('keeps every other kind of look-up inside the base too', async () => {
+    expect(await sams('Administrator')).toEqual([]);
+    expect(await sams(String(outside.userPrincipalName))).toEqual([]);
+    expect(await sams(String(outside.objectGuid))).toEqual([]);
+    // The escaped comma makes "Admin,OU=Scoped" one RDN under DC=contoso: outside the base.
+    expect(await sams('lookalike')).toEqual([]);
+    expect(await sams('jane')).toEqual(['jane']);
+  });
+});
+
 describe('fixture directory: bad files', () => {
   it('names the file when it is not JSON', async () => {
     const err = await failure(writeFixtureDir({ 'broken.json': '[{"dn": ' }));
@@ -132,6 +166,11 @@ describe('fixture directory: bad files', () => {
     delete missing.enabled;
     const err2 = await failure(writeFixtureDir({ 'missing.json': [missing] }));
     expect(err2.message).toMatch(/missing\.json: \[0\]\.enabled/);
+  });
+
+  it('refuses a dn that is not a DN', async () => {
+    const err = await failure(writeFixtureDir({ 'dn.json': [fixtureUser({ dn: 'jdoe' })] }));
+    expect(err.message).toMatch(/dn\.json: \[0\]\.dn: must be a DN like CN=/);
   });
 
   it('refuses an unknown field (a typo would otherwise be silently ignored)', async () => {

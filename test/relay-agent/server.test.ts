@@ -160,6 +160,27 @@ describe('relay handler over real HTTP (fixture directory)', () => {
     expect(lookupSpy).not.toHaveBeenCalled();
   });
 
+  it.each([
+    ['plainuser\u0000*', 'U+0000 (NUL) at position 10'],
+    ['obrien\u0000x', 'U+0000 (NUL) at position 7'],
+    ['jd\noe', 'U+000A (line feed) at position 3'],
+    ['jdoe\u007f', 'U+007F at position 5'],
+    ['CN=John Doe\u0085,OU=Staff,DC=contoso,DC=com', 'U+0085 at position 12'],
+  ])('answers 400 INPUT_INVALID to who %j, naming the control character without echoing it', async (who, named) => {
+    const res = await signedFetch(h.url, { path: '/v1/lookup', body: lookupBody(who), now: NOW });
+    expect(res.status).toBe(400);
+    const { error } = res.json as { error: { code: string; message: string } };
+    expect(error).toEqual({ code: 'INPUT_INVALID', message: expect.stringContaining(`The lookup request is malformed: who: contains the control character ${named}`) as unknown });
+    expect([...error.message].filter((ch) => /\p{Cc}/u.test(ch))).toEqual([]);
+    expect(lookupSpy).not.toHaveBeenCalled();
+  });
+
+  it('trims a line break or tab around who, as the bot does', async () => {
+    const res = await signedFetch(h.url, { path: '/v1/lookup', body: lookupBody('\tjdoe\r\n'), now: NOW });
+    expect(res.status).toBe(200);
+    expect(lookupResponseSchema.parse(res.json).users.map((u) => u.samAccountName)).toEqual(['jdoe']);
+  });
+
   it('answers 404 to an unknown route, but only once the request is authenticated', async () => {
     expect((await signedFetch(h.url, { method: 'GET', path: '/v1/users', now: NOW })).status).toBe(404);
     expect((await signedFetch(h.url, { method: 'GET', path: '/v1/users', now: NOW, unsigned: true })).status).toBe(401);

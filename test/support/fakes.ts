@@ -1,5 +1,6 @@
 /** Plain fakes for the bot's ports: no botbuilder, no network. */
 import type { CloudDirectory, CommandDeps, RelayClient } from '../../src/bot/ports.ts';
+import { createDeadline, type Deadline } from '../../src/cloud-directory/deadline.ts';
 import type { CloudEvidence, CloudUser, TenantFacts } from '../../src/domain/cloud.ts';
 import type { LookupResult } from '../../src/domain/onprem-user.ts';
 import { createLogger } from '../../src/logging/logger.ts';
@@ -53,8 +54,10 @@ export function tenantFacts(overrides: Partial<TenantFacts> = {}): TenantFacts {
 }
 
 export interface FakeCloud extends CloudDirectory {
-  /** Every call in the order it was made. */
-  calls: { method: keyof CloudDirectory; args: unknown[] }[];
+  /** Every call in the order it was made (startDeadline excepted), with the deadline it was given. */
+  calls: { method: Exclude<keyof CloudDirectory, 'startDeadline'>; args: unknown[]; deadline: Deadline | undefined }[];
+  /** Every deadline startDeadline handed out. */
+  deadlines: Deadline[];
 }
 
 /**
@@ -63,7 +66,9 @@ export interface FakeCloud extends CloudDirectory {
  */
 export function fakeCloud(handlers: Partial<CloudDirectory> = {}): FakeCloud {
   const calls: FakeCloud['calls'] = [];
+  const deadlines: Deadline[] = [];
   const defaults: CloudDirectory = {
+    startDeadline: () => createDeadline(),
     tenantFacts: () => Promise.resolve(tenantFacts()),
     findUser: () => Promise.resolve(null),
     evidenceFor: (_onPrem, context): Promise<CloudEvidence> =>
@@ -74,25 +79,31 @@ export function fakeCloud(handlers: Partial<CloudDirectory> = {}): FakeCloud {
   const h = { ...defaults, ...handlers };
   return {
     calls,
-    tenantFacts: () => {
-      calls.push({ method: 'tenantFacts', args: [] });
-      return h.tenantFacts();
+    deadlines,
+    startDeadline: () => {
+      const deadline = h.startDeadline();
+      deadlines.push(deadline);
+      return deadline;
     },
-    findUser: (idOrUpn) => {
-      calls.push({ method: 'findUser', args: [idOrUpn] });
-      return h.findUser(idOrUpn);
+    tenantFacts: (deadline) => {
+      calls.push({ method: 'tenantFacts', args: [], deadline });
+      return h.tenantFacts(deadline);
     },
-    evidenceFor: (onPrem, context) => {
-      calls.push({ method: 'evidenceFor', args: [onPrem, context] });
-      return h.evidenceFor(onPrem, context);
+    findUser: (idOrUpn, deadline) => {
+      calls.push({ method: 'findUser', args: [idOrUpn], deadline });
+      return h.findUser(idOrUpn, deadline);
     },
-    holdersOfAnchor: (immutableId) => {
-      calls.push({ method: 'holdersOfAnchor', args: [immutableId] });
-      return h.holdersOfAnchor(immutableId);
+    evidenceFor: (onPrem, context, deadline) => {
+      calls.push({ method: 'evidenceFor', args: [onPrem, context], deadline });
+      return h.evidenceFor(onPrem, context, deadline);
     },
-    groupUserIds: (groupId) => {
-      calls.push({ method: 'groupUserIds', args: [groupId] });
-      return h.groupUserIds(groupId);
+    holdersOfAnchor: (immutableId, deadline) => {
+      calls.push({ method: 'holdersOfAnchor', args: [immutableId], deadline });
+      return h.holdersOfAnchor(immutableId, deadline);
+    },
+    groupUserIds: (groupId, deadline) => {
+      calls.push({ method: 'groupUserIds', args: [groupId], deadline });
+      return h.groupUserIds(groupId, deadline);
     },
   };
 }

@@ -11,7 +11,10 @@ import { anchorFromBytes, toGuid } from '../../src/domain/anchors.ts';
 
 const run = promisify(execFile);
 
-export type SeedUserKey = 'jdoe' | 'cguid' | 'disabled1' | 'share1' | 'share2' | 'zoe' | 'localupn';
+export type SeedUserKey = 'jdoe' | 'cguid' | 'disabled1' | 'share1' | 'share2' | 'zoe' | 'localupn' | 'plainuser' | 'obrien' | 'scoped';
+
+/** An OU holding one user, so a relay whose LDAP_BASE_DN is this OU can be tested against the rest. */
+export const SCOPED_OU = 'OU=Scoped';
 
 interface SeedSpec {
   cn: string;
@@ -22,6 +25,8 @@ interface SeedSpec {
   disabled?: boolean;
   /** Give mS-DS-ConsistencyGuid random bytes, unlike objectGUID, as after a forest migration. */
   migrated?: boolean;
+  /** The container under the domain, default `CN=Users`. */
+  container?: string;
 }
 
 export const SEED_USERS: Readonly<Record<SeedUserKey, SeedSpec>> = {
@@ -39,6 +44,10 @@ export const SEED_USERS: Readonly<Record<SeedUserKey, SeedSpec>> = {
   // LDAP filter specials and non-ASCII in the name: a lookup must treat them as plain text.
   zoe: { cn: 'Zoë (Ops) *Star\\ Ødegård', sam: 'zoe.odegard', upn: 'zoe.odegard@contoso.com' },
   localupn: { cn: 'Local Upn', sam: 'localupn', upn: 'localupn@contoso.local' },
+  // Prefixes of hostile values (`plainuser\u0000*`): a NUL must not cut the value down to these.
+  plainuser: { cn: 'Plain User', sam: 'plainuser', upn: 'plainuser@contoso.com' },
+  obrien: { cn: "Sean O'Brien", sam: 'obrien', upn: "o'brien@contoso.com" },
+  scoped: { cn: 'Scoped User', sam: 'scoped1', upn: 'scoped1@contoso.com', container: SCOPED_OU },
 };
 
 /** A seeded user as Samba stores it. JSON-safe: it crosses from globalSetup to the test workers. */
@@ -74,7 +83,7 @@ function password(): string {
 }
 
 async function addUser(client: Client, baseDn: string, spec: SeedSpec): Promise<void> {
-  const dn = `CN=${escapeDnValue(spec.cn)},CN=Users,${baseDn}`;
+  const dn = `CN=${escapeDnValue(spec.cn)},${spec.container ?? 'CN=Users'},${baseDn}`;
   const attrs: Attribute[] = [
     new Attribute({ type: 'objectClass', values: ['top', 'person', 'organizationalPerson', 'user'] }),
     new Attribute({ type: 'sAMAccountName', values: [spec.sam] }),
@@ -98,6 +107,7 @@ async function addUser(client: Client, baseDn: string, spec: SeedSpec): Promise<
 }
 
 export async function seedUsers(client: Client, baseDn: string): Promise<void> {
+  await client.add(`${SCOPED_OU},${baseDn}`, [new Attribute({ type: 'objectClass', values: ['top', 'organizationalUnit'] })]);
   for (const spec of Object.values(SEED_USERS)) await addUser(client, baseDn, spec);
 }
 

@@ -31,11 +31,13 @@ export function holdersCheck(deps: Pick<CommandDeps, 'cloud' | 'logger'>): Holde
   if (!cloud) {
     return { start: () => undefined, collect: () => Promise.resolve({ kind: 'not-configured' }) };
   }
+  // One guid command, one deadline for all its look-ups.
+  const deadline = cloud.startDeadline();
   const started = new Map<string, Promise<AnchorHolders['result']>>();
   const ask = (immutableId: string): Promise<AnchorHolders['result']> => {
     const existing = started.get(immutableId);
     if (existing) return existing;
-    const pending = cloud.holdersOfAnchor(immutableId).then(
+    const pending = cloud.holdersOfAnchor(immutableId, deadline).then(
       (users): AnchorHolders['result'] => ({ kind: 'holders', users }),
       (err: unknown): AnchorHolders['result'] => {
         // Bugs are not a "cloud check failed": they go to onTurnError like everywhere else.

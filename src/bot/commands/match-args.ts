@@ -4,7 +4,7 @@
  * made at the last ` to ` followed by one UPN or object id. Values are passed on as typed: the
  * relay escapes them for LDAP and the cloud module for OData, never this parser.
  */
-import { classifyWho } from '../../domain/who.ts';
+import { classifyWho, refuseControlCharacters } from '../../domain/who.ts';
 import { InputError } from '../../errors/index.ts';
 
 export const MATCH_USAGE = 'match <who> [to <cloud UPN or object id>]';
@@ -26,6 +26,10 @@ export interface MatchArgs {
 export function parseMatchArgs(args: string): MatchArgs {
   const text = args.trim();
   if (text === '') throw new InputError('INPUT_EMPTY', `Say which AD user to match. ${FORM}`);
+  // Before splitting, so no message below echoes one: every control character is refused, save
+  // tab and line breaks, which may separate the words here; inside the AD user checkWho refuses
+  // them too, and the cloud user is one run of non-whitespace.
+  refuseControlCharacters(text.replace(/[\t\n\r]/g, ' '));
   if (/^to(?:\s|$)/i.test(text)) throw invalid(`The AD user comes first, before "to". ${FORM}`);
   if (/\sto$/i.test(text)) throw invalid(`"to" needs one cloud user after it: its UPN or object id. ${FORM}`);
   const split = /^(.*\S)\s+to\s+(\S+)$/is.exec(text);
@@ -40,6 +44,7 @@ export function parseMatchArgs(args: string): MatchArgs {
 
 /** One AD user: one word, or a DN (which may contain spaces). Malformed anchors throw here too. */
 function checkWho(who: string): string {
+  refuseControlCharacters(who);
   if (/\s/.test(who) && !isDn(who)) {
     const hasTo = who.split(/\s+/).some((w) => w.toLowerCase() === 'to');
     const why = hasTo ? 'After "to" give exactly one cloud UPN or object id.' : `"${echo(who)}" is more than one word.`;

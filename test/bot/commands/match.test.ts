@@ -62,6 +62,14 @@ describe('match: flow', () => {
     expect(visibleText(findById(card, MATCH_CARD_IDS.footer))).toContain('`match jdoe to john.doe@contoso.com`');
   });
 
+  it('gives every Graph call of one match the same deadline, started once', async () => {
+    const cloud = fakeCloud();
+    await runMatch('jdoe to john.doe@contoso.com', commandDeps({ relay: fakeRelay(found), cloud }));
+    expect(cloud.deadlines).toHaveLength(1);
+    expect(cloud.calls.map((c) => c.method)).toEqual(['tenantFacts', 'findUser', 'evidenceFor']);
+    for (const call of cloud.calls) expect(call.deadline).toBe(cloud.deadlines[0]);
+  });
+
   it('passes a target that does not exist on as null', async () => {
     const cloud = fakeCloud();
     await runMatch('jdoe to nobody@contoso.com', commandDeps({ relay: fakeRelay(found), cloud }));
