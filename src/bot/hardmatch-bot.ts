@@ -45,10 +45,9 @@ export class HardmatchBot extends TeamsActivityHandler {
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const turn = turnOf(context.activity, activityTenant(context.activity));
-    const act = this.#deps.act;
-    if (!act) return super.onAdaptiveCardInvoke(context, invokeValue);
+    if (!this.#deps.act) return super.onAdaptiveCardInvoke(context, invokeValue);
     const refused = await this.#deps.refuseReplay?.(turn);
-    const card = refused ?? (await act({ verb: invokeValue.action?.verb, data: invokeValue.action?.data }, turn));
+    const card = refused ?? (await this.#deps.act({ verb: invokeValue.action?.verb, data: invokeValue.action?.data }, turn));
     return { statusCode: 200, type: CARD_RESPONSE, value: card as unknown as Record<string, unknown> };
   }
 }

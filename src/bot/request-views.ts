@@ -60,8 +60,8 @@ export function createRequestViews(deps: RequestViewsDeps): RequestViews {
     viewFor(request, { aadObjectId: viewer.aadObjectId, isAdmin: await deps.admins.isAdmin(viewer.aadObjectId) });
   return {
     cardFor: async (request, viewer) => render(request, await viewOf(request, viewer)),
-    async refusalFor(refusal, request) {
-      return refusalCard({ code: refusal.code, message: refusal.message, sandbox: deps.sandbox, ...(request ? { request } : {}) });
+    refusalFor(refusal, request) {
+      return Promise.resolve(refusalCard({ code: refusal.code, message: refusal.message, sandbox: deps.sandbox, ...(request ? { request } : {}) }));
     },
     async sharedCard(request) {
       const shared = viewFor(request, { aadObjectId: '', isAdmin: false });

@@ -3,7 +3,7 @@
  * reference (`continueConversationAsync`), so any bot instance can update any copy of a card,
  * also after a restart. The one place outside the transport that talks to the Bot Connector.
  */
-import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import { CardFactory, MessageFactory, type CloudAdapter, type TurnContext } from 'botbuilder';
 import type { PostedCard } from '../../domain/approval/types.ts';
 import type { Messenger, OutgoingCard } from '../../ports/messenger.ts';
 
@@ -11,7 +11,7 @@ export function createMessenger(adapter: CloudAdapter, botAppId: string): Messen
   const within = async <T>(reference: PostedCard['conversation'], logic: (context: TurnContext) => Promise<T>): Promise<T> => {
     let result: T | undefined;
     let done = false;
-    await adapter.continueConversationAsync(botAppId, reference as Partial<ConversationReference>, async (context) => {
+    await adapter.continueConversationAsync(botAppId, reference, async (context) => {
       result = await logic(context);
       done = true;
     });
