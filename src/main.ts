@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   }
   const bot = createBot({ sandbox: false, logger, cloud, approvals, ...(relay ? { relay } : {}) });
   const server = createServer({ config, logger, bot, version: BOT_VERSION, adapter });
-  const url = await server.listen(config.port);
+  const url = await server.listen(config.port, config.host);
   // An execution another instance (or this one, before a restart) left mid-way is finished here.
   void approvals.resumeAbandoned().catch((err: unknown) => logger.error({ err }, 'could not resume abandoned executions'));
   const stopSweeper = approvals.startSweeper();

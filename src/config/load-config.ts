@@ -2,6 +2,7 @@
  * The bot's configuration: read once from an env object, validated, typed, frozen.
  * Nothing else in the product reads process.env.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_GRAPH_TIMEOUT_MS } from '../cloud-directory/deadline.ts';
 import { MIN_RELAY_KEY_LENGTH } from '../relay-protocol/signing.ts';
@@ -9,13 +10,20 @@ import type { ApprovalPolicy } from '../domain/approval/types.ts';
 import { ALWAYS, deepFreeze, GUID, httpUrl, parseEnv, port, positiveMs, wholeNumber, type Env } from './parse-env.ts';
 import { DEFAULT_STORE_URL, parseStoreUrl } from '../store/store-url.ts';
 
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
 const schema = z
   .object({
     PORT: port(3978),
+    HOST: z.string().refine((v) => isIP(v) !== 0 || HOST_NAME.test(v), 'must be an IP address or host name to listen on, e.g. 127.0.0.1 or 0.0.0.0').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MicrosoftAppId: z.string().optional(),
-    MicrosoftAppType: z.enum(['UserAssignedMSI', 'SingleTenant', 'MultiTenant']).optional(),
-    MicrosoftAppTenantId: z.string().optional(),
+    MicrosoftAppType: z
+      .enum(['UserAssignedMSI', 'SingleTenant'], {
+        message: 'must be UserAssignedMSI or SingleTenant (MultiTenant is not supported: Microsoft deprecated creating multi-tenant bots, and Hardmatch serves exactly one tenant)',
+      })
+      .optional(),
+    MicrosoftAppTenantId: z.string().regex(GUID, 'must be the tenant id (a GUID), the form Teams puts on every activity').optional(),
     MicrosoftAppPassword: z.string().optional(),
     GRAPH_BASE_URL: httpUrl.default('https://graph.microsoft.com'),
     // One command's Graph calls together, retries included (src/cloud-directory/deadline.ts).
@@ -59,11 +67,7 @@ const schema = z
       'AZURE_RELAY_KEY_NAME and AZURE_RELAY_KEY are set together',
     );
     need(Boolean(v.AZURE_RELAY_KEY_NAME) && !v.RELAY_URL, 'RELAY_URL', 'required with AZURE_RELAY_KEY_NAME: the Hybrid Connection URL, https://<namespace>.servicebus.windows.net/<name>');
-    need(
-      v.MicrosoftAppType !== undefined && v.MicrosoftAppType !== 'MultiTenant' && !v.MicrosoftAppTenantId,
-      'MicrosoftAppTenantId',
-      `required when MicrosoftAppType is ${v.MicrosoftAppType}`,
-    );
+    need(v.MicrosoftAppType !== undefined && !v.MicrosoftAppTenantId, 'MicrosoftAppTenantId', `required when MicrosoftAppType is ${v.MicrosoftAppType}`);
     need(v.MicrosoftAppType === 'SingleTenant' && !v.MicrosoftAppPassword, 'MicrosoftAppPassword', 'required when MicrosoftAppType is SingleTenant');
     need(
       Boolean(v.AZURE_CLIENT_SECRET) && Boolean(v.AZURE_CLIENT_CERTIFICATE_PATH),
@@ -93,6 +97,11 @@ export interface RelayClientConfig {
 
 export interface BotConfig {
   port: number;
+  /**
+   * Where the bot listens (HOST). Sandbox default 127.0.0.1: its endpoint is anonymous. Outside
+   * the sandbox undefined, every interface (requests are authenticated there).
+   */
+  host?: string;
   logLevel: string;
   /** Sandbox: anonymous Bot Framework requests are accepted (only when no MicrosoftAppId is set). */
   sandbox: boolean;
@@ -121,6 +130,21 @@ export interface BotConfig {
   storeUrl: string;
 }
 
+/**
+ * Outside the sandbox the bot authenticates every request and serves one tenant: without a
+ * tenant id the tenant guard would let every tenant in, so start-up refuses instead.
+ */
+function requireIdentity(v: Partial<Record<'MicrosoftAppId' | 'MicrosoftAppType' | 'MicrosoftAppTenantId', unknown>>, ctx: z.RefinementCtx): void {
+  const missing = (path: string, message: string): void => {
+    ctx.addIssue({ code: 'custom', path: [path], message: `required outside the sandbox (${message}); run \`npm start\` for the sandbox` });
+  };
+  if (!v.MicrosoftAppId) missing('MicrosoftAppId', "the bot's Entra app or managed identity client id");
+  // The base schema already names a missing type when MicrosoftAppId is set, and a missing
+  // tenant id when the type is: one message per variable.
+  if (!v.MicrosoftAppType && !v.MicrosoftAppId) missing('MicrosoftAppType', 'UserAssignedMSI or SingleTenant');
+  if (!v.MicrosoftAppTenantId && !v.MicrosoftAppType) missing('MicrosoftAppTenantId', 'your Entra tenant id: only activities from it are served');
+}
+
 export interface LoadConfigOptions {
   /** The sandbox entry point passes true; production requires a bot identity. */
   sandbox?: boolean;
@@ -128,13 +152,7 @@ export interface LoadConfigOptions {
 
 export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<BotConfig> {
   const sandbox = options.sandbox ?? false;
-  const withIdentity = sandbox
-    ? schema
-    : schema.superRefine((v, ctx) => {
-        if (!v.MicrosoftAppId) {
-          ctx.addIssue({ code: 'custom', path: ['MicrosoftAppId'], message: 'required outside the sandbox (the bot\'s Entra app or managed identity client id); run `npm start` for the sandbox' });
-        }
-      }, ALWAYS);
+  const withIdentity = sandbox ? schema : schema.superRefine(requireIdentity, ALWAYS);
   const v = parseEnv(withIdentity, env);
   const botAuth: BotConfig['botAuth'] = {};
   if (v.MicrosoftAppId) botAuth.MicrosoftAppId = v.MicrosoftAppId;
@@ -159,6 +177,8 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<
     storeUrl: v.STORE_URL,
     graphTimeoutMs: v.GRAPH_TIMEOUT_MS,
   };
+  const host = v.HOST ?? (sandbox ? '127.0.0.1' : undefined);
+  if (host) config.host = host;
   if (v.MicrosoftAppTenantId) config.tenantId = v.MicrosoftAppTenantId;
   if (v.RELAY_URL && v.RELAY_KEY) {
     config.relay = { url: v.RELAY_URL, key: v.RELAY_KEY, timeoutMs: v.RELAY_TIMEOUT_MS };

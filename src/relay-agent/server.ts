@@ -181,7 +181,10 @@ function send(res: ServerResponse, reply: Reply): void {
 function authenticate(deps: RelayHandlerDeps, req: IncomingMessage, path: string, body: string): Reply | undefined {
   const method = req.method ?? 'GET';
   try {
-    verifyRequest({ key: deps.key, request: { method, path, body }, headers: req.headers, now: deps.now(), nonces: deps.nonces });
+    // headersDistinct keeps a repeated header's copies apart (Node's own server); hyco-https's
+    // request has only `headers`, where a repeat arrives joined and fails the strict format check.
+    const headers = (req.headersDistinct as IncomingMessage['headersDistinct'] | undefined) ?? req.headers;
+    verifyRequest({ key: deps.key, request: { method, path, body }, headers, now: deps.now(), nonces: deps.nonces });
     return undefined;
   } catch (err) {
     if (!(err instanceof RequestUnauthenticated)) throw err;

@@ -84,20 +84,33 @@ export interface VerifyOptions {
   nonces: NonceStore;
 }
 
-function header(headers: VerifyOptions['headers'], name: string): string | undefined {
+/** The base64url form of a 32-byte HMAC-SHA256, unpadded: 43 characters, the last one from a 16-letter subset. */
+const SIGNATURE_PATTERN = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+const TIMESTAMP_PATTERN = /^\d{1,16}$/;
+const NONCE_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+
+/**
+ * The one value of a signature header. Node joins a repeated header into `a, b` in `headers`
+ * and keeps each copy apart in `headersDistinct` (an array here); either way a request carrying
+ * a header twice is refused, never resolved by picking one copy.
+ */
+function single(headers: VerifyOptions['headers'], name: string): string | undefined {
   const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
+  if (!Array.isArray(v)) return v;
+  if (v.length > 1) throw new RequestUnauthenticated('malformed', `Signature header ${name} is sent more than once.`);
+  return v[0];
 }
 
 /** Throws RequestUnauthenticated; the nonce is recorded only once the signature is valid. */
 export function verifyRequest({ key, request, headers, now, nonces }: VerifyOptions): void {
-  const timestamp = header(headers, SIGNATURE_HEADERS.timestamp);
-  const nonce = header(headers, SIGNATURE_HEADERS.nonce);
-  const signature = header(headers, SIGNATURE_HEADERS.signature);
+  const timestamp = single(headers, SIGNATURE_HEADERS.timestamp);
+  const nonce = single(headers, SIGNATURE_HEADERS.nonce);
+  const signature = single(headers, SIGNATURE_HEADERS.signature);
   if (!timestamp || !nonce || !signature) {
     throw new RequestUnauthenticated('missing', 'Signature headers are missing.');
   }
-  if (!/^\d{1,16}$/.test(timestamp) || !/^[A-Za-z0-9_-]{16,128}$/.test(nonce)) {
+  // Strict shapes: a decoder that skips stray characters would accept `sig, ` or `si!g` as `sig`.
+  if (!TIMESTAMP_PATTERN.test(timestamp) || !NONCE_PATTERN.test(nonce) || !SIGNATURE_PATTERN.test(signature)) {
     throw new RequestUnauthenticated('malformed', 'Signature headers are malformed.');
   }
   const sent = Number(timestamp);

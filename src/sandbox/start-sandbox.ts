@@ -17,6 +17,7 @@ import type { Env } from '../config/parse-env.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createRelayClient } from '../relay-client/relay-client.ts';
 import { createAdapter, createServer } from '../transport/create-server.ts';
+import { isLoopbackHost } from '../transport/loopback.ts';
 import { BOT_VERSION } from '../transport/version.ts';
 import type { EmulatorState } from '../emulator/index.ts';
 import type { SyncRunReport } from '../sync-simulator/index.ts';
@@ -104,7 +105,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     closers.push(() => approvals.idle());
     const bot = createBot({ sandbox: true, logger, cloud: emulator.cloud, approvals, ...(relayClient ? { relay: relayClient } : {}) });
     const server = createServer({ config: serverConfig, logger: logger.child({ part: 'bot' }), bot, version: BOT_VERSION, adapter });
-    const botUrl = await server.listen(options.botPort ?? config.port);
+    if (config.host && !isLoopbackHost(config.host)) {
+      logger.warn({ host: config.host }, 'HOST makes the sandbox bot listen beyond this machine: its endpoint is anonymous, and with RELAY_URL it reads real AD users; anyone who can reach it can use it');
+    }
+    const botUrl = await server.listen(options.botPort ?? config.port, config.host);
     closers.push(() => server.close());
     const stopSweeper = approvals.startSweeper();
     closers.push(() => Promise.resolve(stopSweeper()));

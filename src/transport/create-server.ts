@@ -2,11 +2,13 @@
  * HTTP transport: restify + botbuilder's CloudAdapter. Thin by design: a Bot Framework request
  * becomes one call on the bot's activity handler; nothing here knows any command.
  */
+import type { AddressInfo } from 'node:net';
 import type { ActivityHandler, TurnContext } from 'botbuilder';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import restify from 'restify';
 import type { BotConfig } from '../config/load-config.ts';
 import type { Logger } from '../logging/logger.ts';
+import { createActivityEndpoint, sendPlain, TransportAdapter } from './activity-endpoint.ts';
+import { createBotAuthentication } from './bot-auth.ts';
 import { isAllowedTenant, activityTenant } from './tenant-guard.ts';
 import { createTurnErrorHandler } from './turn-error.ts';
 
@@ -19,13 +21,18 @@ export interface CreateServerDeps {
   /** Largest request body accepted, in bytes (default 1 MB; activities are a few KB). */
   maxBodyBytes?: number;
   /** The adapter to use (the Messenger posts through the same one); default one made from config. */
-  adapter?: CloudAdapter;
+  adapter?: TransportAdapter;
+  /** The Bot Framework channel's OpenID metadata URL (default botbuilder's public-cloud one); a test hook. */
+  openIdMetadataUrl?: string;
 }
 
 export interface BotServer {
   server: restify.Server;
-  /** Listen on `port` (0 picks a free one); resolves to the base URL, e.g. http://localhost:3978. */
-  listen(port: number): Promise<string>;
+  /**
+   * Listen on `port` (0 picks a free one) at `host` (default every interface); resolves to the
+   * base URL, e.g. http://127.0.0.1:3978 (http://localhost:3978 when listening everywhere).
+   */
+  listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -33,10 +40,16 @@ export function createServer(deps: CreateServerDeps): BotServer {
   const adapter = deps.adapter ?? createAdapter(deps);
   const server = restify.createServer({ name: 'hardmatch' });
   server.use(restify.plugins.bodyParser({ maxBodySize: deps.maxBodyBytes ?? 1024 * 1024, mapParams: false }));
-
-  server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
-    await adapter.process(req, res, (context) => handleTurn(context, deps));
+  // restify's own refusals (bad JSON, too large, unknown route) get fixed words too: its
+  // messages can quote the parser or the request.
+  server.on('restifyError', (req: restify.Request, res: restify.Response, err: { statusCode?: unknown }, callback: () => void) => {
+    const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
+    deps.logger[status >= 500 ? 'error' : 'warn']({ err, method: req.method, path: req.path() }, 'request refused by the HTTP layer');
+    sendPlain(res, status);
+    callback();
   });
+
+  server.post('/api/messages', createActivityEndpoint({ adapter, sandbox: deps.config.sandbox, logger: deps.logger, logic: (context) => handleTurn(context, deps) }));
   server.get('/healthz', (_req: restify.Request, res: restify.Response, next: restify.Next) => {
     res.send(200, { status: 'ok', version: deps.version, sandbox: deps.config.sandbox });
     next();
@@ -44,7 +57,7 @@ export function createServer(deps: CreateServerDeps): BotServer {
 
   return {
     server,
-    listen: (port) => listen(server, port),
+    listen: (port, host) => listen(server, port, host),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -52,11 +65,9 @@ export function createServer(deps: CreateServerDeps): BotServer {
   };
 }
 
-/** The CloudAdapter for this configuration; create it first when something else (the Messenger) needs it too. */
-export function createAdapter(deps: Pick<CreateServerDeps, 'config' | 'logger'>): CloudAdapter {
-  // With no MicrosoftAppId botbuilder accepts anonymous requests; loadConfig only allows that in sandbox mode.
-  const auth = new ConfigurationBotFrameworkAuthentication(deps.config.botAuth);
-  const adapter = new CloudAdapter(auth);
+/** The adapter for this configuration; create it first when something else (the Messenger) needs it too. */
+export function createAdapter(deps: Pick<CreateServerDeps, 'config' | 'logger' | 'openIdMetadataUrl'>): TransportAdapter {
+  const adapter = new TransportAdapter(createBotAuthentication(deps.config.botAuth, deps.openIdMetadataUrl));
   adapter.onTurnError = createTurnErrorHandler({ logger: deps.logger, sandbox: deps.config.sandbox });
   return adapter;
 }
@@ -72,14 +83,22 @@ async function handleTurn(context: TurnContext, deps: CreateServerDeps): Promise
   await deps.bot.run(context);
 }
 
-function listen(server: restify.Server, port: number): Promise<string> {
+function listen(server: restify.Server, port: number, host: string | undefined): Promise<string> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => reject(err);
     server.once('error', onError);
-    server.listen(port, () => {
+    const onListening = (): void => {
       server.removeListener('error', onError);
       const address = server.address();
-      resolve(`http://localhost:${address.port}`);
-    });
+      resolve(`http://${urlHost(address)}:${address.port}`);
+    };
+    if (host === undefined) server.listen(port, onListening);
+    else server.listen(port, host, onListening);
   });
+}
+
+/** The bound address as a URL host; `localhost` when listening on every interface. */
+function urlHost({ address, family }: AddressInfo): string {
+  if (address === '::' || address === '0.0.0.0') return 'localhost';
+  return family === 'IPv6' ? `[${address}]` : address;
 }

@@ -10,9 +10,9 @@ export function activityTenant(activity: Partial<Activity>): string | undefined 
 }
 
 /**
- * Whether to serve this activity. With no configured tenant every tenant is served (sandbox,
- * multi-tenant bots); with one, only activities that name that tenant are, so an activity
- * without tenant information is refused rather than trusted.
+ * Whether to serve this activity. With no configured tenant every tenant is served (only the
+ * sandbox: loadConfig requires MicrosoftAppTenantId outside it); with one, only activities that
+ * name that tenant are, so an activity without tenant information is refused rather than trusted.
  */
 export function isAllowedTenant(activity: Partial<Activity>, configuredTenantId: string | undefined): boolean {
   if (!configuredTenantId) return true;

@@ -8,7 +8,7 @@ import { IDS } from '../../src/sandbox/scenarios/index.ts';
 import type { RunningSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { visibleText } from '../support/card-query.ts';
 import { startRecordingConnector, type RecordingConnector } from '../support/recording-connector.ts';
-import { ADELE, BEN, CLEO, clientFor, executeActions, flowSandbox, JUSTIFICATION, NINA, requestIdOf, untilState } from './flow-harness.ts';
+import { ADELE, BEN, CLEO, clientFor, flowSandbox, JUSTIFICATION, NINA, requestIdOf, untilState } from './flow-harness.ts';
 
 let connector: RecordingConnector;
 let sandbox: RunningSandbox;

@@ -38,8 +38,39 @@ describe('loadConfig (bot)', () => {
     }).toThrow(TypeError);
   });
 
-  it('outside the sandbox requires a bot identity, naming the variable', () => {
-    expect(problems(() => loadConfig({}))).toEqual([expect.stringMatching(/^MicrosoftAppId: required outside the sandbox/)]);
+  it('outside the sandbox requires a bot identity and its tenant, naming each variable', () => {
+    expect(problems(() => loadConfig({}))).toEqual([
+      expect.stringMatching(/^MicrosoftAppId: required outside the sandbox/),
+      expect.stringMatching(/^MicrosoftAppType: required outside the sandbox/),
+      expect.stringMatching(/^MicrosoftAppTenantId: required outside the sandbox/),
+    ]);
+  });
+
+  it('outside the sandbox refuses to start without MicrosoftAppTenantId, whatever the app type (the tenant guard would be off)', () => {
+    for (const type of ['UserAssignedMSI', 'SingleTenant', 'MultiTenant']) {
+      const found = problems(() => loadConfig({ MicrosoftAppId: '33333333-3333-3333-3333-333333333333', MicrosoftAppType: type, MicrosoftAppPassword: 'pw' }));
+      expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/^MicrosoftAppTenantId: required/)]));
+    }
+  });
+
+  it('refuses MultiTenant (deprecated by Microsoft; a multi-tenant bot would serve every tenant), naming the accepted types', () => {
+    const found = problems(() =>
+      loadConfig({
+        MicrosoftAppId: '33333333-3333-3333-3333-333333333333',
+        MicrosoftAppType: 'MultiTenant',
+        MicrosoftAppTenantId: '11111111-1111-1111-1111-111111111111',
+        MicrosoftAppPassword: 'pw',
+      }),
+    );
+    expect(found).toEqual([expect.stringMatching(/^MicrosoftAppType: must be UserAssignedMSI or SingleTenant.*MultiTenant/)]);
+    expect(() => loadConfig({ MicrosoftAppId: 'a', MicrosoftAppType: 'MultiTenant' })).toThrow(ConfigError);
+  });
+
+  it('requires MicrosoftAppTenantId to be a tenant id (GUID), the form activities carry', () => {
+    const found = problems(() =>
+      loadConfig({ MicrosoftAppId: '33333333-3333-3333-3333-333333333333', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: 'contoso.onmicrosoft.com' }),
+    );
+    expect(found).toEqual([expect.stringMatching(/^MicrosoftAppTenantId: must be the tenant id \(a GUID\)/)]);
   });
 
   it('names every problem at once', () => {

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { DirectoryError, SyncError } from '../../src/errors/index.ts';
@@ -122,6 +122,55 @@ describe('relay handler over real HTTP (fixture directory)', () => {
     expect(replay.status).toBe(401);
     expect(replay.json).toMatchObject({ error: { message: expect.stringContaining('replay') as unknown } });
     expect(lookupSpy).toHaveBeenCalledTimes(1);
+  });
+
+  /** Sends raw header lines (an array value repeats the header), as node:http writes them. */
+  function rawPost(path: string, body: string, headers: Record<string, string | string[]>): Promise<number> {
+    const { hostname, port } = new URL(h.url);
+    return new Promise((resolve, reject) => {
+      const req = request({ hostname, port, path, method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.once('error', reject);
+      req.end(body);
+    });
+  }
+
+  const duplicates: [string, (signed: Record<string, string>) => Record<string, string | string[]>][] = [
+    ['a second, empty signature header', (s) => ({ ...s, [SIGNATURE_HEADERS.signature]: [s[SIGNATURE_HEADERS.signature] ?? '', ''] })],
+    ['the signature header twice', (s) => ({ ...s, [SIGNATURE_HEADERS.signature]: [s[SIGNATURE_HEADERS.signature] ?? '', s[SIGNATURE_HEADERS.signature] ?? ''] })],
+    ['the timestamp header twice', (s) => ({ ...s, [SIGNATURE_HEADERS.timestamp]: [s[SIGNATURE_HEADERS.timestamp] ?? '', s[SIGNATURE_HEADERS.timestamp] ?? ''] })],
+    ['the nonce header twice', (s) => ({ ...s, [SIGNATURE_HEADERS.nonce]: [s[SIGNATURE_HEADERS.nonce] ?? '', s[SIGNATURE_HEADERS.nonce] ?? ''] })],
+  ];
+
+  it.each(duplicates)('refuses a correctly signed request carrying %s with 401', async (_name, duplicate) => {
+    const body = lookupBody('jdoe');
+    const signed = signRequest(KEY, { method: 'POST', path: '/v1/lookup', body }, NOW);
+    expect(await rawPost('/v1/lookup', body, duplicate(signed))).toBe(401);
+    expect(lookupSpy).not.toHaveBeenCalled();
+    // The same request sent once, as signed, is accepted: only the duplicate was wrong.
+    expect(await rawPost('/v1/lookup', body, signed)).toBe(200);
+  });
+
+  const junk: [string, (signature: string) => string][] = [
+    ['a trailing ", "', (s) => `${s}, `],
+    ['characters outside base64url in the middle', (s) => `${s.slice(0, 10)}!*${s.slice(10)}`],
+    ['standard base64 padding', (s) => `${s}=`],
+    ['a second signature after a comma', (s) => `${s},${s}`],
+    ['standard base64 instead of base64url', (s) => Buffer.from(s, 'base64url').toString('base64').replace(/=+$/, '')],
+  ];
+
+  it.each(junk)('refuses a signature with %s with 401', async (_name, spoil) => {
+    const body = lookupBody('jdoe');
+    let signed = signRequest(KEY, { method: 'POST', path: '/v1/lookup', body }, NOW);
+    // A signature whose base64url form differs from its standard base64 form, so the last case tests something.
+    for (let i = 0; !/[+/]/.test(Buffer.from(signed[SIGNATURE_HEADERS.signature] ?? '', 'base64url').toString('base64')); i += 1) {
+      signed = signRequest(KEY, { method: 'POST', path: '/v1/lookup', body }, NOW, `junk-test-nonce-${String(i).padStart(4, '0')}`);
+    }
+    const headers = { ...signed, [SIGNATURE_HEADERS.signature]: spoil(signed[SIGNATURE_HEADERS.signature] ?? '') };
+    expect(await rawPost('/v1/lookup', body, headers)).toBe(401);
+    expect(lookupSpy).not.toHaveBeenCalled();
   });
 
   it('logs a refusal with its reason and origin, never the key, signature or body', async () => {

@@ -28,7 +28,8 @@ export interface RecordingConnector {
 
 const ROUTE = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/?$/;
 
-export async function startRecordingConnector(): Promise<RecordingConnector> {
+/** Listens on `host` (default 127.0.0.1; a LAN address stands for a connector elsewhere on the network). */
+export async function startRecordingConnector(host = '127.0.0.1'): Promise<RecordingConnector> {
   const calls: RecordedCall[] = [];
   const waiters = new Set<() => void>();
   const server = createServer((req, res) => {
@@ -36,10 +37,10 @@ export async function startRecordingConnector(): Promise<RecordingConnector> {
       for (const wake of waiters) wake();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://${host}:${port}/`,
     calls,
     waitForCalls: (count, timeoutMs = 5000) => waitFor(calls, waiters, count, timeoutMs),
     close: () => closeServer(server),

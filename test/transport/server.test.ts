@@ -1,53 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createBot, type CreateBotOptions } from '../../src/bot/create-bot.ts';
 import { createRegistry, type Command, type CommandRegistry } from '../../src/bot/commands/index.ts';
-import { loadConfig, type BotConfig } from '../../src/config/load-config.ts';
-import { createLogger } from '../../src/logging/logger.ts';
-import { createServer, type BotServer } from '../../src/transport/create-server.ts';
+import type { CreateBotOptions } from '../../src/bot/create-bot.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
 import { findById, visibleText } from '../support/card-query.ts';
 import { cloudUser, fakeCloud, fakeRelay } from '../support/fakes.ts';
 import { onPremUser } from '../support/users.ts';
 import { startRecordingConnector, type RecordingConnector } from '../support/recording-connector.ts';
-
-interface Running {
-  url: string;
-  server: BotServer;
-  logs: Record<string, unknown>[];
-}
-
-async function startBot(config: Readonly<BotConfig>, registry?: CommandRegistry, ports: Pick<CreateBotOptions, 'relay' | 'cloud'> = {}): Promise<Running> {
-  const logs: Record<string, unknown>[] = [];
-  const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) } });
-  const bot = createBot({ sandbox: config.sandbox, logger, ...(registry ? { registry } : {}), ...ports });
-  const server = createServer({ config, logger, bot, version: '9.9.9-test' });
-  const url = await server.listen(0);
-  return { url, server, logs };
-}
-
-let activityCounter = 0;
-function messageActivity(serviceUrl: string, text: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  activityCounter += 1;
-  return {
-    type: 'message',
-    id: `activity-${activityCounter}`,
-    timestamp: new Date().toISOString(),
-    channelId: 'msteams',
-    serviceUrl,
-    from: { id: 'user-1', name: 'Alex Admin', aadObjectId: '00000000-0000-0000-0000-0000000000a1' },
-    recipient: { id: 'bot-1', name: 'Hardmatch' },
-    conversation: { id: 'conversation-1', conversationType: 'personal' },
-    text,
-    ...extra,
-  };
-}
-
-function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-}
+import { messageActivity, post, startBot, type Running } from './helpers.ts';
 
 function attachedCard(call: { body: Record<string, unknown> } | undefined): unknown {
   const attachments = call?.body.attachments as { contentType: string; content: unknown }[] | undefined;
@@ -70,7 +29,7 @@ afterEach(async () => {
 });
 
 async function sandboxBot(registry?: CommandRegistry, env: Record<string, string> = {}, ports: Pick<CreateBotOptions, 'relay' | 'cloud'> = {}): Promise<Running> {
-  const r = await startBot(loadConfig(env, { sandbox: true }), registry, ports);
+  const r = await startBot(loadConfig(env, { sandbox: true }), { ...(registry ? { registry } : {}), ports });
   running.push(r);
   return r;
 }
