@@ -1,12 +1,15 @@
 /**
  * The critical-path bound of one `match`: the least time it can take if every part were free
  * except the injected latencies. The chain is fixed by data dependencies: the relay look-up (the
- * cloud queries need the AD user's addresses and anchors), then the evidence `$batch`, then the
- * roles `$batch` (only when some candidate is active: roles are read for active candidates). Tenant
- * facts are cached and the `to` target look-up runs concurrently with the relay, so they only count
- * where they are longer than the relay call. The number of trips is derived from what the bot's own
- * relay client and cloud directory return for the user, and the observed serial depth of the Graph
- * requests is computed from the emulator's timeline, so the bound is checked, not assumed.
+ * cloud queries need the AD user's addresses and anchors), then the evidence `$batch`: one
+ * dependent Graph round trip. Tenant facts (domains, match switches, admin-role holders) do not
+ * depend on the AD user: cached, they cost nothing; cold (first `match` after start, or after the
+ * cache time) their read starts with the relay look-up and overlaps the evidence `$batch` (only
+ * the evidence's result waits for it), so it counts only where it is longer than relay + evidence;
+ * an unknown or ambiguous AD user does not wait for it at all. The `to` target look-up runs
+ * concurrently with the relay call and counts where it is longer. The number of trips is derived from what
+ * the bot's own relay client and cloud directory do for the user, and the observed serial depth of
+ * the Graph requests is computed from the emulator's timeline, so the bound is checked, not assumed.
  */
 import type { CloudDirectory, RelayClient } from '../../src/bot/ports.ts';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
@@ -19,7 +22,7 @@ export interface Latencies {
 export interface CriticalPath {
   /** Users the relay returned for `who` (the match goes to Graph only when exactly one). */
   onPremMatches: number;
-  /** Active (not deleted) cloud candidates, whose roles need the second batch. */
+  /** Active (not deleted) cloud candidates. */
   activeCandidates: number;
   /** Least number of Graph round trips that must follow one another after the relay call. */
   dependentGraphTrips: number;
@@ -27,6 +30,8 @@ export interface CriticalPath {
   targetLookup: boolean;
   /** HTTP requests the cloud directory made for the evidence alone (called directly, warm cache). */
   evidenceRequests: number;
+  /** Dependent round trips of a tenant-facts read (one `$batch` in a tenant without big or group-held roles). */
+  tenantFactsTrips: number;
 }
 
 export interface MatchRequest {
@@ -42,25 +47,32 @@ export async function criticalPathOf(
   const targetLookup = request.target !== undefined;
   const { users } = await parts.relay.lookup(request.who);
   const onPrem = users.length === 1 ? users[0] : undefined;
-  if (!onPrem) return { onPremMatches: users.length, activeCandidates: 0, dependentGraphTrips: 0, targetLookup, evidenceRequests: 0 };
-  const tenant = await parts.cloud.tenantFacts();
+  // Every tenant-facts request is one `$batch` sent after the previous one answered.
+  const factsStart = parts.emulator.requestCount();
+  const tenant = await parts.cloud.tenantFacts(undefined, { fresh: true });
+  const tenantFactsTrips = parts.emulator.requestCount() - factsStart;
+  if (!onPrem) return { onPremMatches: users.length, activeCandidates: 0, dependentGraphTrips: 0, targetLookup, evidenceRequests: 0, tenantFactsTrips };
   const target = request.target === undefined ? undefined : { requested: request.target, user: await parts.cloud.findUser(request.target) };
   const before = parts.emulator.requestCount();
   const evidence = await parts.cloud.evidenceFor(onPrem, { tenant, ...(target ? { target } : {}) });
   const evidenceRequests = parts.emulator.requestCount() - before;
   const activeCandidates = evidence.candidates.filter((c) => c.user.deletedDateTime === null).length;
-  return { onPremMatches: 1, activeCandidates, dependentGraphTrips: activeCandidates > 0 ? 2 : 1, targetLookup, evidenceRequests };
+  return { onPremMatches: 1, activeCandidates, dependentGraphTrips: 1, targetLookup, evidenceRequests, tenantFactsTrips };
 }
 
-/** One relay round trip (or the concurrent target look-up, if longer), then the dependent Graph trips. */
-export function boundMs(path: CriticalPath, latencies: Latencies): number {
+/**
+ * One relay round trip (or the concurrent target look-up, if longer), then the dependent Graph
+ * trips; when `cold`, at least the tenant-facts read that runs beside them (for a resolved AD user).
+ */
+export function boundMs(path: CriticalPath, latencies: Latencies, cold = false): number {
   const first = Math.max(latencies.relayMs, path.targetLookup ? latencies.graphMs : 0);
-  return first + path.dependentGraphTrips * latencies.graphMs;
+  const chain = first + path.dependentGraphTrips * latencies.graphMs;
+  return cold && path.onPremMatches === 1 ? Math.max(chain, path.tenantFactsTrips * latencies.graphMs) : chain;
 }
 
-/** Graph requests one match is expected to send once tenant facts are cached. */
-export function expectedGraphRequests(path: CriticalPath): number {
-  return path.evidenceRequests + (path.targetLookup && path.onPremMatches === 1 ? 1 : 0);
+/** Graph requests one match is expected to send (cold: the tenant-facts read included). */
+export function expectedGraphRequests(path: CriticalPath, cold = false): number {
+  return path.evidenceRequests + (path.targetLookup ? 1 : 0) + (cold ? path.tenantFactsTrips : 0);
 }
 
 interface Span {

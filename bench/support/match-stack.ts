@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { createBot } from '../../src/bot/create-bot.ts';
 import type { CloudDirectory, CloudWriter, RelayClient } from '../../src/bot/ports.ts';
-import { createCloudDirectory, staticTokenCredential } from '../../src/cloud-directory/index.ts';
+import { createCloudDirectory, DEFAULT_TENANT_FACTS_TTL_MS, staticTokenCredential } from '../../src/cloud-directory/index.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { loadRelayConfig } from '../../src/config/load-relay-config.ts';
 import { startEmulator, trustCertificateInProcess, type RunningEmulator, type SeedInput } from '../../src/emulator/index.ts';
@@ -71,6 +71,8 @@ export interface MatchStack {
   cloud: CloudDirectory & CloudWriter;
   /** Send `text` as a 1:1 Teams message and wait for the bot's reply. */
   send(text: string): Promise<Exchange>;
+  /** Move the cloud directory's clock past the tenant-facts TTL: the next `match` is cold. */
+  expireTenantFacts(): void;
   close(): Promise<void>;
 }
 
@@ -127,7 +129,18 @@ export async function startMatchStack(options: MatchStackOptions): Promise<Match
     if (!config.relay) throw new Error('loadConfig dropped RELAY_URL');
     const botLogger = partLogger('bot', options.log);
     const relay = createRelayClient(config.relay, { logger: botLogger });
-    const cloud = createCloudDirectory({ graphBaseUrl, graphTimeoutMs: config.graphTimeoutMs, credential: staticTokenCredential('bench-token'), logger: botLogger });
+    // The cloud directory's own clock, so the bench can make the next match find the tenant facts expired.
+    let clockOffset = 0;
+    const cloud = createCloudDirectory({
+      graphBaseUrl,
+      graphTimeoutMs: config.graphTimeoutMs,
+      credential: staticTokenCredential('bench-token'),
+      logger: botLogger,
+      now: () => Date.now() + clockOffset,
+    });
+    const expireTenantFacts = (): void => {
+      clockOffset += DEFAULT_TENANT_FACTS_TTL_MS;
+    };
     const bot = createBot({ sandbox: true, logger: botLogger, relay, cloud });
     const server = createServer({ config, logger: botLogger, bot, version: 'bench' });
     const botUrl = await server.listen(0);
@@ -167,7 +180,7 @@ export async function startMatchStack(options: MatchStackOptions): Promise<Match
         timeline: { sent, replied, relay: [...directory.spans], graph: [...graphSpans] },
       };
     };
-    return { emulator, relay, cloud, send, close: closeAll };
+    return { emulator, relay, cloud, send, expireTenantFacts, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

@@ -13,6 +13,8 @@ export interface DiagnosisSources {
   cloud: CloudDirectory;
   /** VERIFY_JOINED's time limit (VERIFY_TIMEOUT_MINUTES). */
   verifyTimeoutSeconds?: number;
+  /** Re-validation: tenant facts and the candidates' admin roles read now, never from the cache. */
+  fresh?: boolean;
 }
 
 export type ReadDiagnosis =
@@ -25,16 +27,17 @@ export async function readDiagnosis(query: { who: string; target?: string }, sou
   const { relay, cloud } = sources;
   // One deadline for every Graph call of this diagnosis, started before the first one.
   const deadline = cloud.startDeadline();
-  const [lookup, tenant, targetUser] = await Promise.all([
-    relay.lookup(who),
-    cloud.tenantFacts(deadline),
-    target ? cloud.findUser(target, deadline) : Promise.resolve<CloudUser | null>(null),
-  ]);
+  // Re-validation never trusts the cache: the roles it decides on are read now.
+  const tenant = cloud.tenantFacts(deadline, sources.fresh ? { fresh: true } : {});
+  // An unknown or ambiguous AD user needs no tenant facts: a failed read is then not this card's error.
+  tenant.catch(() => undefined);
+  const [lookup, targetUser] = await Promise.all([relay.lookup(who), target ? cloud.findUser(target, deadline) : Promise.resolve<CloudUser | null>(null)]);
   const unresolved = diagnoseOnPrem(who, lookup);
   if (unresolved) return { resolved: false, diagnosis: unresolved, lookup };
   const [onPrem] = lookup.users;
   if (!onPrem) throw new Error('diagnoseOnPrem returned null for an empty look-up');
-  const evidence = await cloud.evidenceFor(onPrem, { tenant, ...(target ? { target: { requested: target, user: targetUser } } : {}) }, deadline);
+  const context = { tenant, ...(target ? { target: { requested: target, user: targetUser } } : {}), ...(sources.fresh ? { freshRoles: true } : {}) };
+  const evidence = await cloud.evidenceFor(onPrem, context, deadline);
   return {
     resolved: true,
     diagnosis: diagnose({ who, onPrem, evidence, ...(sources.verifyTimeoutSeconds ? { verifyTimeoutSeconds: sources.verifyTimeoutSeconds } : {}) }),

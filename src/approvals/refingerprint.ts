@@ -12,7 +12,7 @@ import { readDiagnosis, type DiagnosisSources } from './read-diagnosis.ts';
 export function createRefingerprint(sources: DiagnosisSources): (request: ApprovalRequest) => Promise<FingerprintFact[]> {
   return async (request) => {
     if (request.kind === 'undo') return undoFacts(request, sources.cloud);
-    const fresh = await readDiagnosis({ who: request.who, ...(request.target ? { target: request.target } : {}) }, sources);
+    const fresh = await readDiagnosis({ who: request.who, ...(request.target ? { target: request.target } : {}) }, { ...sources, fresh: true });
     return fingerprintOf(fresh.diagnosis);
   };
 }

@@ -36,16 +36,38 @@ export interface CommandDeps {
 export interface CloudDirectory {
   /** A new deadline of GRAPH_TIMEOUT_MS, starting now: one per command. */
   startDeadline(): Deadline;
-  /** Verified/federated domains, the initial domain and the tenant's sync switches. Independent of AD. */
-  tenantFacts(deadline?: Deadline): Promise<TenantFacts>;
+  /**
+   * Verified/federated domains, the initial domain, the tenant's sync switches and who holds admin
+   * roles (`roleHolders`). Independent of AD, so `match` reads them while the relay looks the AD
+   * user up. Cached for a short time (default 60 s: a role granted or removed shows on the first
+   * `match` after that); `{ fresh: true }` reads them now and refreshes the cache.
+   */
+  tenantFacts(deadline?: Deadline, options?: { fresh?: boolean }): Promise<TenantFacts>;
   /** One cloud user by object id or UPN (active, else deleted); null when there is none. */
   findUser(idOrUpn: string, deadline?: Deadline): Promise<CloudUser | null>;
   /**
-   * Every cloud object that bears on this AD user, looked up concurrently in as few round trips as
-   * Graph allows: users by UPN, by each SMTP address, by mail, by either anchor (active and in the
-   * recycle bin), then the admin roles of the candidates found.
+   * Every cloud object that bears on this AD user, in one round trip: users by UPN, by each SMTP
+   * address, by mail, by either anchor (active and in the recycle bin), groups holding an address.
+   * The candidates' admin roles are taken from `context.tenant.roleHolders` (possibly up to the
+   * cache time old). `tenant` may be a promise (a tenant-facts read still under way): the look-ups
+   * do not wait for it, only the result does.
+   *
+   * Re-validation (approval, execution) must not trust that cache: pass `freshRoles: true` and the
+   * active candidates' roles (the target's included) are read from Graph now, one more round trip,
+   * so a user who gained a role since the cached read shows it, and the diagnosis of that evidence
+   * gives TARGET_HAS_ADMIN_ROLE (a blocker) even when `context.tenant.roleHolders` says none.
    */
-  evidenceFor(onPrem: OnPremUser, context: { tenant: TenantFacts; target?: { requested: string; user: CloudUser | null } }, deadline?: Deadline): Promise<CloudEvidence>;
+  evidenceFor(
+    onPrem: OnPremUser,
+    context: { tenant: TenantFacts | Promise<TenantFacts>; target?: { requested: string; user: CloudUser | null }; freshRoles?: boolean },
+    deadline?: Deadline,
+  ): Promise<CloudEvidence>;
+  /**
+   * The Entra directory roles (display names, sorted) one active user holds right now, directly or
+   * through a role-assignable group. Never cached: for decisions that depend on it (approving or
+   * executing a plan onto that user). A user that does not exist (any more) holds none.
+   */
+  rolesOf(userId: string, deadline?: Deadline): Promise<string[]>;
   /** Users, active and deleted, whose onPremisesImmutableId is this one. */
   holdersOfAnchor(immutableId: string, deadline?: Deadline): Promise<CloudUser[]>;
   /** Object ids (lower case) of a group's user members, nested groups expanded: the admins of ADMIN_GROUP_ID. */

@@ -8,6 +8,7 @@ import type { CandidateReason, CloudCandidate, CloudUser } from '../domain/cloud
 import type { Diagnosis, Finding, Plan, PlanStep, SyncPrediction } from '../domain/diagnosis/types.ts';
 import { container, escapeMarkdown, facts, heading, plural, text, type BodyElement } from './card-parts.ts';
 import { outcomeTone, severityStyle, stepTone } from './status-tones.ts';
+import { originalUpn } from '../domain/diagnosis/describe.ts';
 
 /**
  * How much of each text the card shows. Teams refuses cards over about 28 KB, so the match card
@@ -72,7 +73,8 @@ export function candidatesSection(diagnosis: Diagnosis, detail: Detail = FULL_DE
 
 function candidateBlock(candidate: CloudCandidate, isTarget: boolean, detail: Detail): BodyElement {
   const u = candidate.user;
-  const title = `${escapeMarkdown(u.userPrincipalName)}${isTarget ? ' · **plan target**' : ''}`;
+  // Named as the findings and steps name it: the UPN it had, not the recycle bin's prefixed one.
+  const title = `${escapeMarkdown(originalUpn(u))}${u.deletedDateTime ? ' · in the recycle bin' : ''}${isTarget ? ' · **plan target**' : ''}`;
   const rows: [string, string][] = [
     ['Object id', u.id],
     ['Sync', clip(syncState(u), detail)],
@@ -117,8 +119,9 @@ function findingBlock(finding: Finding, detail: Detail): BodyElement {
 export function planSection(plan: Plan, detail: Detail = FULL_DETAIL): BodyElement[] {
   const out: BodyElement[] = [{ ...heading('Plan'), id: SECTION_IDS.plan }];
   if (plan.target) {
-    out.push(text(`Target cloud user: **${escapeMarkdown(plan.target.userPrincipalName)}** (${escapeMarkdown(plan.target.id)})`));
+    out.push(text(`Target cloud user: **${escapeMarkdown(originalUpn(plan.target))}** (${escapeMarkdown(plan.target.id)})`));
   }
+  if (plan.note) out.push(text(show(plan.note, detail)));
   if (plan.nothingToDo) {
     out.push(text('Nothing to do: no change is needed.', { tone: 'good' }));
     return out;

@@ -33,7 +33,7 @@ export interface GraphFailure {
   status: number;
   code: string | null;
   message: string;
-  /** `error.details[].message` (e.g. "Conflicting object: User_<id>"). */
+  /** `error.details[]` as text: "Conflicting object: User_<id>" for a detail whose target names the holder. */
   details: string[];
   /** Retry-After in milliseconds, when Graph sent one. */
   retryAfterMs: number | null;
@@ -56,11 +56,20 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
-function detailMessages(details: unknown): string[] {
+/** A `details[].target` naming a directory object, as Graph names the holder of a conflicting value. */
+const OBJECT_TARGET = /^[A-Za-z]+_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * `error.details[]` as text. Graph documents the ObjectConflict body with the holder only in the
+ * `target` of a `ConflictingObjects` detail (`User_<id>`), its message repeating the main one, so a
+ * target naming an object becomes "Conflicting object: User_<id>" and a repeated message is dropped.
+ */
+function detailMessages(details: unknown, main: unknown): string[] {
   if (!Array.isArray(details)) return [];
   return details.flatMap((d: unknown) => {
-    const message = (d as { message?: unknown } | null)?.message;
-    return typeof message === 'string' && message !== '' ? [message] : [];
+    const { message, target } = (d ?? {}) as { message?: unknown; target?: unknown };
+    if (typeof target === 'string' && OBJECT_TARGET.test(target)) return [`Conflicting object: ${target}`];
+    return typeof message === 'string' && message !== '' && message !== main ? [message] : [];
   });
 }
 
@@ -71,7 +80,7 @@ export function failureFromBody(status: number, body: unknown, retryAfter: strin
     status,
     code: typeof error?.code === 'string' ? error.code : null,
     message: typeof error?.message === 'string' ? error.message : `HTTP ${status}`,
-    details: detailMessages(error?.details),
+    details: detailMessages(error?.details, error?.message),
     retryAfterMs: parseRetryAfter(retryAfter),
   };
 }
@@ -92,7 +101,7 @@ export function failureFromThrown(err: unknown): GraphFailure {
       status: err.statusCode,
       code,
       message: message || `HTTP ${err.statusCode}`,
-      details: detailMessages(parsed?.details),
+      details: detailMessages(parsed?.details, parsed?.message),
       retryAfterMs: parseRetryAfter(err.headers?.get('Retry-After')),
     };
   }

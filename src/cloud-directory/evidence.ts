@@ -1,22 +1,22 @@
 /**
- * `evidenceFor`: everything in the cloud that bears on one AD user, in two round trips.
+ * `evidenceFor`: everything in the cloud that bears on one AD user, in one round trip.
  *
- * Round trip 1, one `$batch` (more only past 20 look-ups, then chunks sent concurrently):
- * users by UPN; by `mail eq` and by `proxyAddresses/any(p:p eq 'smtp:…')` for every SMTP address
- * of the AD user (primary first); active and deleted users holding the effective anchor and, when
- * it differs, the other one (objectGUID vs mS-DS-ConsistencyGuid); groups holding any of the
- * addresses (ObjectTypeMismatch). Round trip 2, only when round trip 1 found active users: the
- * directory roles of each (`transitiveMemberOf/microsoft.graph.directoryRole`, so roles held
- * through a role-assignable group count too).
+ * One `$batch` (more only past 20 look-ups, then chunks sent concurrently): users by UPN; by
+ * `mail eq` and by `proxyAddresses/any(p:p eq 'smtp:…')` for every SMTP address of the AD user
+ * (primary first); active and deleted users holding the effective anchor and, when it differs, the
+ * other one (objectGUID vs mS-DS-ConsistencyGuid); groups holding any of the addresses
+ * (ObjectTypeMismatch). The candidates' admin roles come from the tenant facts' role holders
+ * (read with the tenant facts, concurrently with the relay look-up), so no look-up waits on
+ * another. With `freshRoles` the active candidates' roles are read again, now, in one more
+ * round trip: for re-validation, which must not trust a cached read.
  */
-import type { DirectoryRole, Group } from '@microsoft/microsoft-graph-types';
+import type { Group } from '@microsoft/microsoft-graph-types';
 import { tryParseAnchor, toImmutableId } from '../domain/anchors.ts';
 import { primarySmtp, smtpAddresses, type CandidateReason, type CloudCandidate, type CloudEvidence, type CloudGroup, type CloudUser, type TenantFacts } from '../domain/cloud.ts';
 import type { OnPremUser } from '../domain/onprem-user.ts';
 import type { Operation } from './errors.ts';
 import type { BatchAnswer, BatchGet, GraphTransport } from './graph-transport.ts';
-import { GROUP_SELECT, roleNames, ROLE_SELECT, toCloudGroup } from './mapping.ts';
-import { collectionUrl, pathSegment } from './odata.ts';
+import { GROUP_SELECT, toCloudGroup } from './mapping.ts';
 import {
   activeUsersWhere,
   ADVANCED_QUERY_HEADERS,
@@ -31,6 +31,7 @@ import {
   usersOf,
   valuesOf,
 } from './queries.ts';
+import { rolesOfUsers } from './role-holders.ts';
 
 /** Strongest reason first: candidates are listed in this order. */
 const REASON_ORDER: readonly CandidateReason[] = ['target', 'anchor', 'otherAnchor', 'upn', 'primarySmtp', 'address'];
@@ -51,8 +52,11 @@ interface GroupLookup {
 type Lookup = UserLookup | GroupLookup;
 
 export interface EvidenceContext {
-  tenant: TenantFacts;
+  /** Awaited only once the look-ups are sent: a tenant-facts read under way overlaps them. */
+  tenant: TenantFacts | Promise<TenantFacts>;
   target?: { requested: string; user: CloudUser | null };
+  /** Read the active candidates' roles now instead of taking them from `tenant.roleHolders`. */
+  freshRoles?: boolean;
 }
 
 /** The AD user's SMTP addresses, primary first, without duplicates (case-insensitive). */
@@ -149,31 +153,12 @@ async function readLookups(transport: GraphTransport, lookups: readonly Lookup[]
   return { candidates, groups: [...groups.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) };
 }
 
-/** Round trip 2: directory role names per active user id. A user gone meanwhile holds none. */
-export async function rolesOf(transport: GraphTransport, userIds: readonly string[]): Promise<Map<string, string[]>> {
-  const roles = new Map<string, string[]>();
-  if (userIds.length === 0) return roles;
-  const op: Operation = { what: 'read the admin roles of the cloud candidates', permission: 'RoleManagement.Read.Directory' };
-  const requests = userIds.map((id, i) => ({
-    id: `roles-${i}`,
-    url: collectionUrl(`/users/${pathSegment(id)}/transitiveMemberOf/microsoft.graph.directoryRole`, { select: ROLE_SELECT }),
-  }));
-  const answers = await transport.batch(op, requests);
-  await Promise.all(
-    userIds.map(async (userId, i) => {
-      const answer = answers.get(`roles-${i}`);
-      if (answer?.status === 404) return roles.set(userId, []);
-      const found = await valuesOf<DirectoryRole>(transport, op, answerOf(op, answers, `roles-${i}`), {});
-      roles.set(userId, roleNames(found));
-    }),
-  );
-  return roles;
-}
-
 export async function evidenceFor(transport: GraphTransport, onPrem: OnPremUser, context: EvidenceContext): Promise<CloudEvidence> {
   const lookups = evidenceLookups(onPrem);
   const op: Operation = { what: `look up the cloud objects that could collide with ${onPrem.samAccountName}`, permission: 'User.Read.All' };
-  const answers = await transport.batch(op, lookups.map((l) => l.request));
+  const sent = transport.batch(op, lookups.map((l) => l.request));
+  // Both settle before either is awaited alone, so a failing tenant read never leaves the batch's rejection unhandled.
+  const [answers, tenant] = await Promise.all([sent, context.tenant]);
   const { candidates, groups } = await readLookups(transport, lookups, answers);
   const targetUser = context.target?.user ?? null;
   if (targetUser) {
@@ -182,9 +167,11 @@ export async function evidenceFor(transport: GraphTransport, onPrem: OnPremUser,
     candidates.add(fresh ?? targetUser, 'target');
   }
   const active = candidates.users().filter((u) => u.deletedDateTime === null).map((u) => u.id);
-  const roles = await rolesOf(transport, active);
+  const roles = context.freshRoles
+    ? await rolesOfUsers(transport, active)
+    : new Map(active.map((id) => [id, [...(tenant.roleHolders[id] ?? [])]]));
   const list = candidates.list(roles);
-  const evidence: CloudEvidence = { candidates: list, otherObjects: groups, tenant: context.tenant };
+  const evidence: CloudEvidence = { candidates: list, otherObjects: groups, tenant };
   if (context.target) {
     const enriched = targetUser ? (list.find((c) => c.user.id === targetUser.id)?.user ?? targetUser) : null;
     evidence.target = { requested: context.target.requested, user: enriched };

@@ -7,17 +7,20 @@
  *   (User.Read.All suffices for a read-only deployment).
  * - `User.DeleteRestore.All`: read the recycle bin and purge from it.
  * - `GroupMember.Read.All`: list groups holding an address (ObjectTypeMismatch).
- * - `RoleManagement.Read.Directory`: the candidates' directory roles.
+ * - `RoleManagement.Read.Directory`: who holds directory roles (tenant fact), and one user's roles.
  * - `Domain.Read.All`: verified / federated / initial domains.
  * - `OnPremDirectorySynchronization.Read.All`: the tenant's match switches.
  * A 403 names the permission the refused call needs.
  *
  * Round trips (all JSON batching, ≤ 20 requests per `$batch`, larger sets in concurrent chunks):
  * - `evidenceFor`: 1 `$batch` with every look-up (UPN, mail and proxy address per SMTP address,
- *   active and deleted holders of either anchor, groups per address), then 1 `$batch` with the
- *   directory roles of the active candidates, skipped when there are none. 2 round trips, or 1.
- * - `tenantFacts`: 1 `$batch` (domains + onPremisesSynchronization), then cached for
- *   `tenantFactsTtlMs`; concurrent callers share the fetch; failures are not cached.
+ *   active and deleted holders of either anchor, groups per address); the candidates' roles come
+ *   from the tenant facts. With `freshRoles`: 1 more `$batch` reading the active candidates' roles now.
+ * - `tenantFacts`: 1 `$batch` (domains, onPremisesSynchronization, `/directoryRoles?$expand=members`),
+ *   plus 1 only when a role shows Graph's 20-member expand cap or is assigned to a role-assignable
+ *   group; then cached for `tenantFactsTtlMs`; concurrent callers share the fetch; failures are not
+ *   cached; `{ fresh: true }` bypasses the cache.
+ * - `rolesOf`: 1 request (never cached).
  * - `findUser`: 1 (`$batch` of active + deleted by id, or one filtered GET by UPN).
  * - `holdersOfAnchor`: 1 `$batch` (active + deleted).
  * - `groupUserIds`: 1 (more pages for a group of over 999 users).
@@ -35,7 +38,8 @@ import { createGraphClient } from './graph-client.ts';
 import { createGraphTransport, type RetryPolicy } from './graph-transport.ts';
 import { createTenantFactsCache, fetchTenantFacts } from './tenant-facts.ts';
 import { groupUserIds } from './groups.ts';
-import { findUser, holdersOfAnchor } from './users.ts';
+import { rolesOfUsers } from './role-holders.ts';
+import { findUser, holdersOfAnchor, parseObjectId } from './users.ts';
 import { purgeDeletedUser, setImmutableId, setUserPrincipalName } from './writes.ts';
 
 export { staticTokenCredential } from './credential.ts';
@@ -49,7 +53,7 @@ export interface CloudDirectoryOptions {
   /** @azure/identity; production passes new DefaultAzureCredential(). */
   credential: TokenCredential;
   logger: Logger;
-  /** Tenant facts cache lifetime, default 300_000 ms; clock injectable for tests. */
+  /** Tenant facts (role holders included) cache lifetime, default 60_000 ms; clock injectable for tests. */
   tenantFactsTtlMs?: number;
   now?: () => number;
   /**
@@ -68,7 +72,7 @@ export interface CloudDirectoryOptions {
   requestTimeoutMs?: number;
 }
 
-export const DEFAULT_TENANT_FACTS_TTL_MS = 300_000;
+export const DEFAULT_TENANT_FACTS_TTL_MS = 60_000;
 export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({ attempts: 4, baseDelayMs: 500, maxDelayMs: 5_000 });
 
 export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory & CloudWriter {
@@ -90,11 +94,12 @@ export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory &
   });
   return {
     startDeadline,
-    tenantFacts: (deadline) => facts.get(deadline ?? startDeadline()),
+    tenantFacts: (deadline, options) => facts.get(deadline ?? startDeadline(), options),
     findUser: (idOrUpn, deadline) => findUser(within(deadline), idOrUpn),
     evidenceFor: (onPrem, context, deadline) => evidenceFor(within(deadline), onPrem, context),
     holdersOfAnchor: (immutableId, deadline) => holdersOfAnchor(within(deadline), immutableId),
     groupUserIds: (groupId, deadline) => groupUserIds(within(deadline), groupId),
+    rolesOf: async (userId, deadline) => (await rolesOfUsers(within(deadline), [parseObjectId(userId)])).get(parseObjectId(userId)) ?? [],
     // Each write is one step of an approved plan, run on its own: it gets a deadline of its own.
     setImmutableId: (userId, immutableId) => setImmutableId(within(undefined), userId, immutableId),
     setUserPrincipalName: (userId, upn) => setUserPrincipalName(within(undefined), userId, upn),

@@ -107,8 +107,12 @@ function toSwitches(sync: OnPremisesDirectorySynchronization | undefined): SyncS
 }
 
 /** The initial domain is the one Graph flags `isInitial`; every tenant has exactly one. */
-export function toTenantFacts(domains: readonly Domain[], sync: OnPremisesDirectorySynchronization | undefined): TenantFacts {
+export function toTenantFacts(
+  domains: readonly Domain[],
+  sync: OnPremisesDirectorySynchronization | undefined,
+  roleHolders: Readonly<Record<string, string[]>> = {},
+): TenantFacts {
   const mapped = domains.map(toTenantDomain).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const initial = mapped.find((d) => d.initial) ?? mapped.find((d) => d.name.endsWith('.onmicrosoft.com'));
-  return { initialDomain: initial?.name ?? '', domains: mapped, switches: toSwitches(sync) };
+  return { initialDomain: initial?.name ?? '', domains: mapped, switches: toSwitches(sync), roleHolders: { ...roleHolders } };
 }

@@ -43,6 +43,8 @@ export interface CollectionQuery {
   top?: number;
   /** `$count=true`: marks an advanced query (send `ConsistencyLevel: eventual` with it). */
   count?: boolean;
+  /** `$expand`, e.g. `members($select=id)`; one of our own constants, never user input. */
+  expand?: string;
 }
 
 /** `path?$filter=...&$select=...&$top=...&$count=true`, each value encoded by `odataFilterValue`. */
@@ -52,6 +54,7 @@ export function collectionUrl(path: string, query: CollectionQuery): string {
   if (query.select !== undefined && query.select.length > 0) parts.push(`$select=${odataFilterValue(query.select.join(','))}`);
   if (query.top !== undefined) parts.push(`$top=${query.top}`);
   if (query.count === true) parts.push('$count=true');
+  if (query.expand !== undefined) parts.push(`$expand=${odataFilterValue(query.expand)}`);
   return parts.length === 0 ? path : `${path}?${parts.join('&')}`;
 }
 

@@ -1,7 +1,9 @@
 /**
- * Tenant facts (domains: verified? federated? initial?; Entra Connect's match switches) in one
- * `$batch`, cached: they change rarely and every `match` needs them. Concurrent callers share one
- * in-flight fetch; a failed fetch is not cached, so the next call tries again.
+ * Tenant facts (domains: verified? federated? initial?; Entra Connect's match switches; who holds
+ * admin roles) in one `$batch`, cached: they change rarely and every `match` needs them, and
+ * reading them does not depend on the AD user, so `match` reads them while the relay looks the AD
+ * user up. Concurrent callers share one in-flight fetch; a failed fetch is not cached, so the next
+ * call tries again; `{ fresh: true }` bypasses the cache (and refreshes it).
  */
 import type { Domain, OnPremisesDirectorySynchronization } from '@microsoft/microsoft-graph-types';
 import type { TenantFacts } from '../domain/cloud.ts';
@@ -11,6 +13,7 @@ import type { GraphTransport } from './graph-transport.ts';
 import { DOMAIN_SELECT, toTenantFacts } from './mapping.ts';
 import { collectionUrl } from './odata.ts';
 import { answerOf, valuesOf } from './queries.ts';
+import { readRoleHolders, roleHoldersRequest, ROLES_OP } from './role-holders.ts';
 
 const DOMAINS_OP: Operation = { what: "read the tenant's domains", permission: 'Domain.Read.All' };
 const SYNC_OP: Operation = { what: "read the tenant's Entra Connect settings", permission: 'OnPremDirectorySynchronization.Read.All' };
@@ -19,35 +22,48 @@ export async function fetchTenantFacts(transport: GraphTransport): Promise<Tenan
   const answers = await transport.batch({ what: 'read the tenant facts', permission: 'Domain.Read.All' }, [
     { id: 'domains', url: collectionUrl('/domains', { select: DOMAIN_SELECT }) },
     { id: 'sync', url: '/directory/onPremisesSynchronization' },
+    roleHoldersRequest('roles'),
   ]);
-  const [domains, syncs] = await Promise.all([
+  const [domains, syncs, roleHolders] = await Promise.all([
     valuesOf<Domain>(transport, DOMAINS_OP, answerOf(DOMAINS_OP, answers, 'domains'), {}),
     valuesOf<OnPremisesDirectorySynchronization>(transport, SYNC_OP, answerOf(SYNC_OP, answers, 'sync'), {}),
+    readRoleHolders(transport, answerOf(ROLES_OP, answers, 'roles')),
   ]);
-  return toTenantFacts(domains, syncs[0]);
+  return toTenantFacts(domains, syncs[0], roleHolders);
 }
 
 export interface TenantFactsCache {
-  /** A fetch (if one is needed) runs within `deadline`; a caller joining an in-flight fetch shares the first caller's. */
-  get(deadline: Deadline): Promise<TenantFacts>;
+  /**
+   * The cached facts while younger than the TTL; `fresh: true` reads them now (and caches that). A
+   * fetch (if one is needed) runs within `deadline`; a caller joining an in-flight fetch shares the first caller's.
+   */
+  get(deadline: Deadline, options?: { fresh?: boolean }): Promise<TenantFacts>;
 }
 
 export function createTenantFactsCache(options: { fetch: (deadline: Deadline) => Promise<TenantFacts>; ttlMs: number; now: () => number }): TenantFactsCache {
   let cached: { facts: TenantFacts; at: number } | undefined;
   let inFlight: Promise<TenantFacts> | undefined;
-  const get = (deadline: Deadline): Promise<TenantFacts> => {
-    // Copies out, so a caller changing its facts cannot change everyone else's.
-    if (cached && options.now() - cached.at < options.ttlMs) return Promise.resolve(structuredClone(cached.facts));
-    inFlight ??= options
+  const start = (deadline: Deadline): Promise<TenantFacts> => {
+    const startedAt = options.now();
+    const fetch: Promise<TenantFacts> = options
       .fetch(deadline)
       .then((facts) => {
-        cached = { facts, at: options.now() };
+        // A read that started earlier and ended later never replaces a newer one.
+        if (!cached || cached.at <= startedAt) cached = { facts, at: startedAt };
         return facts;
       })
       .finally(() => {
-        inFlight = undefined;
+        if (inFlight === fetch) inFlight = undefined;
       });
-    return inFlight.then((facts) => structuredClone(facts));
+    inFlight = fetch;
+    return fetch;
+  };
+  const get = (deadline: Deadline, request: { fresh?: boolean } = {}): Promise<TenantFacts> => {
+    // Copies out, so a caller changing its facts cannot change everyone else's.
+    if (!request.fresh && cached && options.now() - cached.at < options.ttlMs) return Promise.resolve(structuredClone(cached.facts));
+    // A fresh read never joins a fetch that started before it was asked for.
+    const fetch = request.fresh || !inFlight ? start(deadline) : inFlight;
+    return fetch.then((facts) => structuredClone(facts));
   };
   return { get };
 }

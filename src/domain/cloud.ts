@@ -72,6 +72,12 @@ export interface TenantFacts {
   initialDomain: string;
   domains: TenantDomain[];
   switches: SyncSwitches;
+  /**
+   * Who holds Entra admin roles: object id (lower case) → display names of its roles (held
+   * directly or through a role-assignable group). A tenant fact, read once for all candidates and
+   * cached briefly; decisions that must not trust a cache read the roles again.
+   */
+  roleHolders: Record<string, string[]>;
 }
 
 /** Why a cloud user was pulled into a diagnosis. A user can have several reasons. */

@@ -59,10 +59,16 @@ export const graphErrors = {
   methodNotAllowed: () =>
     new GraphServiceError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.'),
 
-  objectConflict: (property: string, holder: ConflictHolder) =>
-    new GraphServiceError(400, 'ObjectConflict', `Another object with the same value for property ${property} already exists.`, {
-      details: [{ code: 'ObjectConflict', target: property, message: `Conflicting object: ${holder.kind}_${holder.id}` }],
-    }),
+  /** Graph's documented body: an `ObjectConflict` detail on the property, a `ConflictingObjects` detail naming the holder in `target`. */
+  objectConflict: (property: string, holder: ConflictHolder) => {
+    const message = `Another object with the same value for property ${property} already exists.`;
+    return new GraphServiceError(400, 'ObjectConflict', message, {
+      details: [
+        { code: 'ObjectConflict', message, target: property },
+        { code: 'ConflictingObjects', message, target: `${holder.kind}_${holder.id}` },
+      ],
+    });
+  },
   onPremisesMastered: () =>
     bad(
       'Request_BadRequest',

@@ -27,8 +27,23 @@ export function transitiveMembers(store: DirectoryStore, groupId: string): Direc
   return out;
 }
 
-/** The directory roles an active user holds (role members are users). */
+/**
+ * The directory roles an active user holds: directly, or through a role-assignable group it is a
+ * member of (what `transitiveMemberOf/microsoft.graph.directoryRole` answers).
+ */
 export function directoryRolesOf(store: DirectoryStore, userId: string): DirectoryRoleRecord[] {
   const id = foldCase(userId);
-  return [...store.roles.values()].filter((r) => r.members.includes(id)).map((r) => ({ ...r, members: [...r.members] }));
+  const holds = (r: DirectoryRoleRecord): boolean =>
+    r.members.includes(id) || r.members.some((m) => transitiveMembers(store, m)?.some((x) => x.kind === 'user' && x.user.id === id) === true);
+  return [...store.roles.values()].filter(holds).map((r) => ({ ...r, members: [...r.members] }));
+}
+
+/** A role's direct members (active users and role-assignable groups), by role id or template id. */
+export function roleMembers(store: DirectoryStore, role: DirectoryRoleRecord): DirectoryMember[] {
+  return role.members.flatMap((m): DirectoryMember[] => {
+    const user = store.users.get(m);
+    if (user) return user.deletedDateTime === null ? [{ kind: 'user', user: copyUser(user) }] : [];
+    const group = store.groups.get(m);
+    return group ? [{ kind: 'group', group: copyGroup(group) }] : [];
+  });
 }

@@ -45,6 +45,7 @@ export interface GroupRecord {
   mailEnabled: boolean;
   securityEnabled: boolean;
   proxyAddresses: string[];
+  isAssignableToRole: boolean;
   /** Direct members: ids of users or groups. */
   members: string[];
 }
@@ -53,7 +54,7 @@ export interface DirectoryRoleRecord {
   id: string;
   displayName: string;
   roleTemplateId: string;
-  /** Direct members: user ids. */
+  /** Direct members: ids of users and of role-assignable groups. */
   members: string[];
 }
 

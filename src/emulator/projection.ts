@@ -42,7 +42,7 @@ export const USER_SHAPE: ResourceShape = {
 
 /** The modelled properties; all come back without $select. */
 const GROUP_PROPERTIES = [
-  'id', 'createdDateTime', 'deletedDateTime', 'description', 'displayName', 'groupTypes', 'mail', 'mailEnabled',
+  'id', 'createdDateTime', 'deletedDateTime', 'description', 'displayName', 'groupTypes', 'isAssignableToRole', 'mail', 'mailEnabled',
   'mailNickname', 'onPremisesSyncEnabled', 'proxyAddresses', 'securityEnabled', 'visibility',
 ];
 
@@ -139,6 +139,7 @@ export function graphGroup(g: GroupRecord): Group {
     description: null,
     displayName: g.displayName,
     groupTypes: [],
+    isAssignableToRole: g.isAssignableToRole,
     mail: g.mail,
     mailEnabled: g.mailEnabled,
     mailNickname: null,

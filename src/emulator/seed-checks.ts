@@ -97,9 +97,18 @@ function checkMembers(seed: SeedShape, report: Report): void {
       if (!users.has(foldCase(m)) && !groups.has(foldCase(m))) report(['groups', i, 'members', j], `no user or group has id ${m}`);
     }),
   );
+  const assignable = new Set(seed.groups.filter((g) => g.isAssignableToRole === true).map((g) => foldCase(g.id)));
+  seed.groups.forEach((g, i) => {
+    if (g.isAssignableToRole !== true) return;
+    g.members.forEach((m, j) => {
+      if (groups.has(foldCase(m))) report(['groups', i, 'members', j], `a role-assignable group cannot have a group (${m}) as a member`);
+    });
+  });
   seed.directoryRoles.forEach((r, i) =>
     r.members.forEach((m, j) => {
-      if (!users.has(foldCase(m))) report(['directoryRoles', i, 'members', j], `no user has id ${m}`);
+      if (groups.has(foldCase(m)) && !assignable.has(foldCase(m))) {
+        report(['directoryRoles', i, 'members', j], `group ${m} is not role-assignable (isAssignableToRole)`);
+      } else if (!users.has(foldCase(m)) && !groups.has(foldCase(m))) report(['directoryRoles', i, 'members', j], `no user or group has id ${m}`);
     }),
   );
 }

@@ -48,6 +48,8 @@ const groupSchema = z.strictObject({
   mailEnabled: z.boolean().optional(),
   securityEnabled: z.boolean().optional(),
   proxyAddresses: z.array(z.string()).optional(),
+  /** A role-assignable group: it may be a member of a directory role (and then holds no groups). */
+  isAssignableToRole: z.boolean().optional(),
   members: z.array(objectId).default([]),
 });
 

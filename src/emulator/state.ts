@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { foldCase } from './directory-values.ts';
 import { graphErrors } from './graph-errors.ts';
-import { directoryRolesOf, transitiveMembers } from './membership.ts';
+import { directoryRolesOf, roleMembers, transitiveMembers } from './membership.ts';
 import {
   copyGroup,
   copyUser,
@@ -169,6 +169,24 @@ export class EmulatorState {
     const user = this.#store.activeUser(idOrUpn);
     if (!user) throw graphErrors.resourceNotFound(idOrUpn);
     return directoryRolesOf(this.#store, user.id);
+  }
+
+  /** The activated directory roles (copies), by id. */
+  directoryRoles(): DirectoryRoleRecord[] {
+    return [...this.#store.roles.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map((r) => ({ ...r, members: [...r.members] }));
+  }
+
+  /** A role by object id or roleTemplateId (Graph accepts either); throws 404 when none. */
+  directoryRole(idOrTemplateId: string): DirectoryRoleRecord {
+    const key = idOrTemplateId.toLowerCase();
+    const role = [...this.#store.roles.values()].find((r) => r.id === key || r.roleTemplateId === key);
+    if (!role) throw graphErrors.resourceNotFound(idOrTemplateId);
+    return { ...role, members: [...role.members] };
+  }
+
+  /** A role's direct members: active users and role-assignable groups; throws 404 when no such role. */
+  directoryRoleMembers(idOrTemplateId: string): DirectoryMember[] {
+    return roleMembers(this.#store, this.directoryRole(idOrTemplateId));
   }
 
   /**

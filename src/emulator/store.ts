@@ -45,6 +45,7 @@ export class DirectoryStore {
         mailEnabled: g.mailEnabled ?? false,
         securityEnabled: g.securityEnabled ?? true,
         proxyAddresses: [...(g.proxyAddresses ?? [])],
+        isAssignableToRole: g.isAssignableToRole ?? false,
         members: g.members.map(foldCase),
       });
     }

@@ -63,5 +63,16 @@ export function tenantFactsOf(state: EmulatorState): TenantFacts {
       default: d.isDefault,
     })),
     switches: { ...state.synchronization().features },
+    roleHolders: roleHoldersOf(state),
   };
+}
+
+/** Active users holding roles, as the tenant facts list them. */
+function roleHoldersOf(state: EmulatorState): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const u of state.activeUsers()) {
+    const roles = state.directoryRolesOf(u.id).map((r) => r.displayName);
+    if (roles.length > 0) out[u.id] = [...new Set(roles)].sort();
+  }
+  return out;
 }

@@ -48,6 +48,25 @@ describe('failureFromBody / failureFromThrown', () => {
     expect(failureFromBody(429, undefined, '3')).toEqual({ status: 429, code: null, message: 'HTTP 429', details: [], retryAfterMs: 3_000 });
   });
 
+  it("reads the holder from the ConflictingObjects detail's target, as Graph documents the ObjectConflict body", () => {
+    const message = 'Another object with the same value for property onPremisesImmutableId already exists.';
+    const holder = 'User_70618293-a4b5-4c67-9e8f-901223344556';
+    const body = {
+      error: {
+        code: 'ObjectConflict',
+        message,
+        details: [
+          { code: 'ObjectConflict', message, target: 'onPremisesImmutableId' },
+          { code: 'ConflictingObjects', message, target: holder },
+        ],
+      },
+    };
+    expect(failureFromBody(400, body, undefined).details).toEqual([`Conflicting object: ${holder}`]);
+    const thrown = new GraphError(400, message);
+    thrown.body = JSON.stringify(body);
+    expect(failureFromThrown(thrown).details).toEqual([`Conflicting object: ${holder}`]);
+  });
+
   it('reads a GraphError whether the SDK parsed the body or kept it as text', () => {
     const parsed = new GraphError(403, 'Insufficient privileges.');
     parsed.code = 'Authorization_RequestDenied';

@@ -1,8 +1,9 @@
 /**
  * evidenceFor against the real emulator through the real Graph SDK: each look-up kind finds its
  * user (and no decoy), candidates are deduplicated with all their reasons, deleted holders and
- * groups are reported, roles are read for active candidates only, the named target joins in, and
- * the whole thing costs exactly two HTTP round trips (one when nothing is found).
+ * groups are reported, roles come from the tenant facts for active candidates only (or are read
+ * fresh on request), the named target joins in, and the whole thing costs exactly one HTTP round
+ * trip (two with fresh roles).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudEvidence, TenantFacts } from '../../src/domain/cloud.ts';
@@ -20,7 +21,7 @@ afterAll(() => h.close());
 const summary = (e: CloudEvidence) => e.candidates.map((c) => ({ id: c.user.id, reasons: c.reasons }));
 
 describe('evidenceFor', () => {
-  it('finds each kind of collision once, with every reason, strongest first, in 2 round trips', async () => {
+  it('finds each kind of collision once, with every reason, strongest first, in 1 round trip', async () => {
     const { result, requests } = await countRequests(h.emulator, () => h.directory.evidenceFor(AD.jdoe, { tenant }));
     expect(summary(result)).toEqual([
       { id: C.janeSynced, reasons: ['anchor'] },
@@ -28,7 +29,7 @@ describe('evidenceFor', () => {
       { id: C.alias, reasons: ['address'] },
       { id: C.mailOnly, reasons: ['address'] },
     ]);
-    expect(requests).toBe(2);
+    expect(requests).toBe(1);
     expect(result.tenant).toEqual(tenant);
     expect(result.target).toBeUndefined();
   });
@@ -55,7 +56,7 @@ describe('evidenceFor', () => {
     });
   });
 
-  it('reads the directory roles of active candidates', async () => {
+  it("takes the active candidates' roles from the tenant facts' role holders", async () => {
     const evidence = await h.directory.evidenceFor(AD.jdoe, { tenant });
     const roles = Object.fromEntries(evidence.candidates.map((c) => [c.user.id, c.user.adminRoles]));
     expect(roles).toEqual({ [C.janeSynced]: [], [C.jane]: ['Global Administrator', 'User Administrator'], [C.alias]: [], [C.mailOnly]: [] });
@@ -81,6 +82,15 @@ describe('evidenceFor', () => {
     expect(deleted?.user.adminRoles).toEqual([]);
     expect(old?.user.immutableId).toBe(immutableIdOf(ASMITH_OBJECT_GUID));
     expect(old?.user.adminRoles).toEqual(['User Administrator']);
+    expect(requests).toBe(1);
+  });
+
+  it('reads the roles of the active candidates again with freshRoles, in 1 more round trip', async () => {
+    const stale: TenantFacts = { ...tenant, roleHolders: {} };
+    const cached = await h.directory.evidenceFor(AD.jdoe, { tenant: stale });
+    expect(cached.candidates.find((c) => c.user.id === C.jane)?.user.adminRoles).toEqual([]);
+    const { result, requests } = await countRequests(h.emulator, () => h.directory.evidenceFor(AD.jdoe, { tenant: stale, freshRoles: true }));
+    expect(result.candidates.find((c) => c.user.id === C.jane)?.user.adminRoles).toEqual(['Global Administrator', 'User Administrator']);
     expect(requests).toBe(2);
   });
 
@@ -125,7 +135,7 @@ describe('evidenceFor', () => {
       { id: C.smithOld, reasons: ['otherAnchor'] },
     ]);
     expect(result.target).toEqual({ requested: 'target@contoso.com', user: target });
-    expect(requests).toBe(2);
+    expect(requests).toBe(1);
 
     const jane = await h.directory.findUser('jdoe@contoso.com');
     const merged = await h.directory.evidenceFor(AD.jdoe, { tenant, target: { requested: 'jdoe@contoso.com', user: jane } });

@@ -88,7 +88,7 @@ describe('holdersOfAnchor', () => {
 });
 
 describe('tenantFacts', () => {
-  it('reads domains and match switches in 1 round trip', async () => {
+  it('reads domains, match switches and admin-role holders in 1 round trip', async () => {
     const directory = h.directoryWith({});
     const { result, requests } = await countRequests(h.emulator, () => directory.tenantFacts());
     expect(result).toEqual({
@@ -100,6 +100,7 @@ describe('tenantFacts', () => {
         { name: 'fabrikam.com', verified: true, federated: true, initial: false, default: false },
       ],
       switches: { blockSoftMatchEnabled: true, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: false },
+      roleHolders: { [C.jane]: ['Global Administrator', 'User Administrator'], [C.smithOld]: ['User Administrator'] },
     });
     expect(requests).toBe(1);
   });

@@ -66,6 +66,7 @@ describe('toTenantFacts', () => {
         { name: 'fabrikam.com', verified: true, federated: true, initial: false, default: false },
       ],
       switches: { blockSoftMatchEnabled: false, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: true },
+      roleHolders: {},
     });
   });
 

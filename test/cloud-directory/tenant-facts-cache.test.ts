@@ -12,6 +12,7 @@ const facts = (initialDomain: string): TenantFacts => ({
   initialDomain,
   domains: [],
   switches: { blockSoftMatchEnabled: false, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: true },
+  roleHolders: {},
 });
 
 describe('createTenantFactsCache', () => {

@@ -4,7 +4,7 @@
  */
 import type { User } from '@microsoft/microsoft-graph-types';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { graphFailure, ID, startGraph, type Harness } from './graph-harness.ts';
+import { conflictDetails, graphFailure, ID, startGraph, type Harness } from './graph-harness.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -69,7 +69,7 @@ describe('restore', () => {
     const failure = await graphFailure(h.client.api(`/directory/deletedItems/${ID.bobDeleted}/restore`).post({}));
     expect(failure.status).toBe(400);
     expect(failure.code).toBe('ObjectConflict');
-    expect(failure.body.details).toEqual([{ code: 'ObjectConflict', target: 'userPrincipalName', message: `Conflicting object: User_${ID.bob}` }]);
+    expect(failure.body.details).toEqual(conflictDetails('userPrincipalName', `User_${ID.bob}`));
     const restored = (await h.client
       .api(`/directory/deletedItems/${ID.bobDeleted}/restore`)
       .post({ newUserPrincipalName: 'bsmith.old@contoso.com' })) as User;
@@ -80,7 +80,7 @@ describe('restore', () => {
     await h.client.api(`/users/${ID.jane}`).delete();
     await h.client.api(`/users/${ID.lead}`).patch({ mail: 'jdoe@contoso.com' });
     const failure = await graphFailure(h.client.api(`/directory/deletedItems/${ID.jane}/restore`).post({}));
-    expect(failure.body.details?.[0]).toMatchObject({ target: 'proxyAddresses', message: `Conflicting object: User_${ID.lead}` });
+    expect(failure.body.details).toEqual(conflictDetails('proxyAddresses', `User_${ID.lead}`));
     await h.client.api(`/directory/deletedItems/${ID.jane}/restore`).post({ autoReconcileProxyConflict: true });
     const user = (await h.client.api(`/users/${ID.jane}`).select(['proxyAddresses']).get()) as User;
     expect(user.proxyAddresses).toEqual([]);

@@ -4,7 +4,7 @@
  */
 import type { User } from '@microsoft/microsoft-graph-types';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { graphFailure, ID, startGraph, type Harness } from './graph-harness.ts';
+import { conflictDetails, graphFailure, ID, startGraph, type Harness } from './graph-harness.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -26,9 +26,8 @@ describe('ImmutableID uniqueness', () => {
     expect(failure.status).toBe(400);
     expect(failure.code).toBe('ObjectConflict');
     expect(failure.message).toBe('Another object with the same value for property onPremisesImmutableId already exists.');
-    expect(failure.body.details).toEqual([
-      { code: 'ObjectConflict', target: 'onPremisesImmutableId', message: `Conflicting object: User_${ID.janeSynced}` },
-    ]);
+    // Graph's documented body: the holder is named only in the ConflictingObjects detail's target.
+    expect(failure.body.details).toEqual(conflictDetails('onPremisesImmutableId', `User_${ID.janeSynced}`));
     expect(Object.keys(failure.body.innerError)).toEqual(['date', 'request-id', 'client-request-id']);
     expect(failure.body.innerError.date).toBe('2026-03-05T12:00:00');
     expect(failure.body.innerError['request-id']).toMatch(/^[0-9a-f-]{36}$/);
@@ -36,7 +35,7 @@ describe('ImmutableID uniqueness', () => {
 
   it('refuses an anchor a soft-deleted user holds; purging that user frees it', async () => {
     const failure = await graphFailure(patch(ID.bob, { onPremisesImmutableId: 'SV+BWQuSnU6tbIK1OqTBAg==' }));
-    expect(failure.body.details?.[0]?.message).toBe(`Conflicting object: User_${ID.bobDeleted}`);
+    expect(failure.body.details?.[1]?.target).toBe(`User_${ID.bobDeleted}`);
     await h.client.api(`/directory/deletedItems/${ID.bobDeleted}`).delete();
     await patch(ID.bob, { onPremisesImmutableId: 'SV+BWQuSnU6tbIK1OqTBAg==' });
     expect((await read(ID.bob, 'onPremisesImmutableId')).onPremisesImmutableId).toBe('SV+BWQuSnU6tbIK1OqTBAg==');
@@ -58,12 +57,12 @@ describe('UPN and proxy address uniqueness', () => {
   it('refuses a UPN another active user has', async () => {
     const failure = await graphFailure(patch(ID.jane, { userPrincipalName: 'BSMITH@contoso.com' }));
     expect(failure.code).toBe('ObjectConflict');
-    expect(failure.body.details).toEqual([{ code: 'ObjectConflict', target: 'userPrincipalName', message: `Conflicting object: User_${ID.bob}` }]);
+    expect(failure.body.details).toEqual(conflictDetails('userPrincipalName', `User_${ID.bob}`));
   });
 
   it('refuses a mail that is a mail-enabled group’s SMTP address', async () => {
     const failure = await graphFailure(patch(ID.jane, { mail: 'sales@contoso.com' }));
-    expect(failure.body.details).toEqual([{ code: 'ObjectConflict', target: 'proxyAddresses', message: `Conflicting object: Group_${ID.sales}` }]);
+    expect(failure.body.details).toEqual(conflictDetails('proxyAddresses', `Group_${ID.sales}`));
   });
 
   it('makes a new mail the primary SMTP proxy address, as Graph documents', async () => {

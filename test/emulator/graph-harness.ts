@@ -131,3 +131,12 @@ export interface GraphErrorBody {
 export function odataString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
+
+/** The `details` Graph documents for an ObjectConflict on `property` held by `holder` (`User_<id>`). */
+export function conflictDetails(property: string, holder: string): { code: string; message: string; target: string }[] {
+  const message = `Another object with the same value for property ${property} already exists.`;
+  return [
+    { code: 'ObjectConflict', message, target: property },
+    { code: 'ConflictingObjects', message, target: holder },
+  ];
+}

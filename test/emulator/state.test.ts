@@ -50,7 +50,7 @@ describe('Entra Connect writes (createSyncedUser / updateSyncedUser)', () => {
   it('refuses an anchor held by a soft-deleted user (the export fails)', () => {
     const err = graphError(() => tenant().createSyncedUser({ ...AD_USER, onPremisesImmutableId: 'SV+BWQuSnU6tbIK1OqTBAg==' }));
     expect(err.code).toBe('ObjectConflict');
-    expect(err.details?.[0]?.message).toBe(`Conflicting object: User_${ID.bobDeleted}`);
+    expect(err.details?.[1]).toMatchObject({ code: 'ConflictingObjects', target: `User_${ID.bobDeleted}` });
   });
 
   it('applies duplicate-attribute resiliency: UPN → prefix+NNNN@initial, proxy quarantined, both reported', () => {

@@ -49,6 +49,7 @@ export function tenantFacts(overrides: Partial<TenantFacts> = {}): TenantFacts {
       { name: 'fabrikam.com', verified: true, federated: true, initial: false, default: false },
     ],
     switches: { blockSoftMatchEnabled: false, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: true },
+    roleHolders: {},
     ...overrides,
   };
 }
@@ -71,10 +72,15 @@ export function fakeCloud(handlers: Partial<CloudDirectory> = {}): FakeCloud {
     startDeadline: () => createDeadline(),
     tenantFacts: () => Promise.resolve(tenantFacts()),
     findUser: () => Promise.resolve(null),
-    evidenceFor: (_onPrem, context): Promise<CloudEvidence> =>
-      Promise.resolve({ candidates: [], otherObjects: [], tenant: context.tenant, ...(context.target ? { target: context.target } : {}) }),
+    evidenceFor: async (_onPrem, context): Promise<CloudEvidence> => ({
+      candidates: [],
+      otherObjects: [],
+      tenant: await context.tenant,
+      ...(context.target ? { target: context.target } : {}),
+    }),
     holdersOfAnchor: () => Promise.resolve([]),
     groupUserIds: () => Promise.resolve([]),
+    rolesOf: () => Promise.resolve([]),
   };
   const h = { ...defaults, ...handlers };
   return {
@@ -85,9 +91,9 @@ export function fakeCloud(handlers: Partial<CloudDirectory> = {}): FakeCloud {
       deadlines.push(deadline);
       return deadline;
     },
-    tenantFacts: (deadline) => {
-      calls.push({ method: 'tenantFacts', args: [], deadline });
-      return h.tenantFacts(deadline);
+    tenantFacts: (deadline, options) => {
+      calls.push({ method: 'tenantFacts', args: options === undefined ? [] : [options], deadline });
+      return h.tenantFacts(deadline, options);
     },
     findUser: (idOrUpn, deadline) => {
       calls.push({ method: 'findUser', args: [idOrUpn], deadline });
@@ -104,6 +110,10 @@ export function fakeCloud(handlers: Partial<CloudDirectory> = {}): FakeCloud {
     groupUserIds: (groupId, deadline) => {
       calls.push({ method: 'groupUserIds', args: [groupId], deadline });
       return h.groupUserIds(groupId, deadline);
+    },
+    rolesOf: (userId, deadline) => {
+      calls.push({ method: 'rolesOf', args: [userId], deadline });
+      return h.rolesOf(userId, deadline);
     },
   };
 }

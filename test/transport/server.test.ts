@@ -65,7 +65,7 @@ describe('bot HTTP server (sandbox)', () => {
     const relay = fakeRelay({ users: [onPremUser()], truncated: false });
     const holder = cloudUser({ immutableId: 'g8Pclm4vok+vFWtMERklmg==', synced: true, userPrincipalName: 'jdoe@contoso.com' });
     const cloud = fakeCloud({
-      evidenceFor: (_onPrem, context) => Promise.resolve({ candidates: [{ user: holder, reasons: ['anchor'] }], otherObjects: [], tenant: context.tenant }),
+      evidenceFor: async (_onPrem, context) => ({ candidates: [{ user: holder, reasons: ['anchor'] }], otherObjects: [], tenant: await context.tenant }),
     });
     const { url } = await sandboxBot(undefined, {}, { relay, cloud });
     await post(url, messageActivity(connector.url, 'MATCH jdoe'));

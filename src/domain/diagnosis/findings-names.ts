@@ -58,7 +58,7 @@ export function upnFindings(c: FindingContext): Finding[] {
     out.push(
       finding(
         'UPN_SUFFIX_UNVERIFIED',
-        'warning',
+        fix.length > 0 && suggestion !== null ? 'info' : 'warning',
         `The AD UPN ${adUpn} is not in a verified domain`,
         [
           `${adUpn} ends in ${domainOf(adUpn)}, which is not a verified domain of the tenant (verified: ${wordList(verified)})`,
@@ -78,7 +78,8 @@ export function upnFindings(c: FindingContext): Finding[] {
     out.push(
       finding(
         'UPN_WILL_CHANGE',
-        'warning',
+        // A MANUAL step gives the AD user a verified UPN first: the plan settles the UPN.
+        fix.length > 0 && suggestion !== null ? 'info' : 'warning',
         `The UPN of ${current} changes to ${finalUpn} at the match`,
         [
           `Entra Connect overwrites the cloud UPN from AD at the match: ${current} → ${finalUpn}`,
@@ -131,7 +132,7 @@ export function smtpFindings(c: FindingContext): Finding[] {
       `${holderLabel(k.holder)} holds ${wordList(k.addresses)}`,
       k.holdsPrimary && !anchorHeld && `${s.primary ?? ''} is ${sam}'s primary SMTP address: ${softMatchFailure(k.holder)}`,
     ]),
-    conflicts.length > 0 && `Until then, Entra quarantines them on the matched user (PropertyConflict on ProxyAddress)`,
+    conflicts.length > 0 && `While another object holds ${conflicts.length === 1 && conflicts[0]?.addresses.length === 1 ? 'it' : 'them'}, Entra quarantines ${conflicts.length === 1 && conflicts[0]?.addresses.length === 1 ? 'it' : 'them'} on the matched user (PropertyConflict on ProxyAddress)`,
     ...quarantined,
   ];
   const removals = manualStepsOf(plan, 'REMOVE_ADDRESSES');
@@ -142,7 +143,14 @@ export function smtpFindings(c: FindingContext): Finding[] {
         ? `${capital(stepRef(removals))} ${removals.length === 1 ? 'removes' : 'remove'} ${wordList(conflicts.map((k) => `${wordList(k.addresses)} from ${holderLabel(k.holder)}`))} before the sync.`
         : `Remove ${wordList(conflicts.map((k) => `${wordList(k.addresses)} from ${holderLabel(k.holder)}`))}; the next sync then gives ${conflicts.length === 1 && conflicts[0]?.addresses.length === 1 ? 'it' : 'them'} to ${sam}'s cloud user.`;
   return [
-    finding('SMTP_CONFLICT', conflicts.length > 0 ? 'warning' : 'info', `An address of ${sam} is on another cloud object`, evidence, remedy, conflicts.map((k) => holderId(k.holder))),
+    finding(
+      'SMTP_CONFLICT',
+      conflicts.length > 0 && removals.length < conflicts.length ? 'warning' : 'info',
+      `An address of ${sam} is on another cloud object`,
+      evidence,
+      remedy,
+      conflicts.map((k) => holderId(k.holder)),
+    ),
   ];
 }
 
@@ -171,13 +179,15 @@ export function provisioningFindings(c: FindingContext): Finding[] {
   if (withErrors.length === 0) return [];
   const duplicates = new Set(work?.duplicates.map((d) => d.id) ?? []);
   const evidence = withErrors.flatMap((u) => u.provisioningErrors.map((e) => errorLine(c, u, e)));
+  const purged = (u: CloudUser): boolean => duplicates.has(u.id) && stepsOfKind(plan, 'PURGE_DELETED_USER', u.id).length > 0;
   const remedies = withErrors.map((u) =>
-    duplicates.has(u.id)
+    purged(u)
       ? `${originalUpn(u)}'s errors go with it when ${stepRef(stepsOfKind(plan, 'PURGE_DELETED_USER', u.id))} purges it.`
       : `${originalUpn(u)}'s errors clear at the next sync once the values are free (remove them from the objects named above).`,
   );
   return [
-    finding('PROVISIONING_ERRORS', 'warning', `Entra records provisioning errors on ${wordList(withErrors.map(originalUpn))}`, evidence, remedies.join(' '), withErrors.map((u) => u.id)),
+    // Info when every user with errors is a duplicate the plan purges: its quarantined values go with it.
+    finding('PROVISIONING_ERRORS', withErrors.every(purged) ? 'info' : 'warning', `Entra records provisioning errors on ${wordList(withErrors.map(originalUpn))}`, evidence, remedies.join(' '), withErrors.map((u) => u.id)),
   ];
 }
 

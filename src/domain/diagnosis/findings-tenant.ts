@@ -55,7 +55,8 @@ function adminRoles(c: FindingContext): Finding | null {
 
 function takeover(c: FindingContext): Finding | null {
   const w = c.work;
-  if (!w || !w.takeoverBlocked) return null;
+  // A soft match the next sync makes by itself is not a hard match: the switch does not stand in its way.
+  if (!w || !w.takeoverBlocked || w.softMatch !== null) return null;
   const steps = manualStepsOf(c.plan, 'SET_SYNC_SWITCH');
   return finding(
     'HARD_MATCH_TAKEOVER_BLOCKED',

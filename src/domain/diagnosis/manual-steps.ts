@@ -3,7 +3,7 @@
  * permissions do not cover), each said precisely enough to act on (the DN, the UPN, the roles,
  * the exact Graph request or PowerShell), and each carrying the same thing as data (`action`).
  */
-import type { CloudUser } from '../cloud.ts';
+import { primarySmtp, smtpAddresses, type CloudUser } from '../cloud.ts';
 import type { OnPremUser } from '../onprem-user.ts';
 import { type AddressConflict, holderLabel } from './conflicts.ts';
 import { originalUpn, subjectOf, userLabel, wordList } from './describe.ts';
@@ -94,12 +94,31 @@ export function removeAddresses(conflict: AddressConflict, samAccountName: strin
   if (holder.kind === 'group') where = `Exchange admin center → Recipients → Groups → "${holder.group.displayName}" → email addresses`;
   else if (synced) where = `it is synced, so change the proxyAddresses and mail of its AD object ${dn ?? '(see onPremisesDistinguishedName)'} on-premises; the next sync removes them in the cloud`;
   else where = `Exchange admin center → Recipients → Mailboxes → email addresses, or the user's properties in the Entra admin center`;
+  const primary = primaryOf(holder.kind === 'user' ? holder.user : holder.group, addresses);
+  const primaryNote =
+    primary === null
+      ? ''
+      : ` ${primary} is the primary SMTP address of ${label}: removing it changes that object's mail, so first make another of its ` +
+        `addresses${otherAddresses(holder.kind === 'user' ? holder.user : holder.group, addresses)} (or a new one) its primary, then remove ${primary}.`;
   return manual(
-    `Remove ${list} from ${label}`,
-    `Remove ${list} from ${label} (${where}). ${samAccountName} needs ${addresses.length === 1 ? 'it' : 'them'}: ` +
-      `while another object holds an address, Entra quarantines it on the matched user.`,
+    `${synced ? 'On-premises' : 'Exchange admin center'}: free ${list} for ${samAccountName}${primary === null ? '' : ` (the primary address of ${label})`}`,
+    `${label} holds ${list}, which ${samAccountName} needs: while another object holds an address, Entra quarantines it on ` +
+      `the matched user. Take ${addresses.length === 1 ? 'it' : 'them'} off there (${where}).${primaryNote}`,
     { kind: 'REMOVE_ADDRESSES', objectId: holder.kind === 'user' ? holder.user.id : holder.group.id, objectKind: holder.kind, addresses, dn: synced ? dn : null },
   );
+}
+
+/** The one of `addresses` that is the holder's primary SMTP address (or its mail), if any. */
+function primaryOf(holder: { proxyAddresses: string[]; mail: string | null }, addresses: readonly string[]): string | null {
+  const primary = (primarySmtp(holder.proxyAddresses) ?? holder.mail)?.toLowerCase();
+  return addresses.find((a) => a.toLowerCase() === primary) ?? null;
+}
+
+/** ", e.g. x@y" naming one address the holder keeps, or "" when it keeps none. */
+function otherAddresses(holder: { proxyAddresses: string[] }, addresses: readonly string[]): string {
+  const drop = new Set(addresses.map((a) => a.toLowerCase()));
+  const keep = smtpAddresses(holder.proxyAddresses).find((a) => !drop.has(a.toLowerCase()));
+  return keep ? `, e.g. ${keep},` : '';
 }
 
 const TAKEOVER = 'blockCloudObjectTakeoverThroughHardMatchEnabled';
@@ -169,7 +188,7 @@ export function matchAgain(onPrem: OnPremUser, target: CloudUser): StepDraft {
   const command = `match ${onPrem.samAccountName} to ${originalUpn(target)}`;
   return manual(
     `Teams: type \`${command}\` again`,
-    `Type \`${command}\` again: ${originalUpn(target)} is then cloud-only, and the new plan sets its ImmutableID ` +
+    `Now that ${originalUpn(target)} is cloud-only, \`${command}\` makes a new plan: it sets its ImmutableID ` +
       `to ${onPrem.anchor.immutableId} and runs the sync that joins it to ${onPrem.dn}.`,
     { kind: 'RUN_MATCH_AGAIN', command },
   );

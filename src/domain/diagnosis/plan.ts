@@ -30,6 +30,8 @@ import {
 import { isActive, isFederatedDomain, onPremSuffixVerified, type Situation } from './situation.ts';
 import { clearAnchorStep, numberSteps, purgeStep, renameStep, setAnchorStep, syncStep, verifyStep, type StepDraft } from './steps.ts';
 import type { Plan } from './types.ts';
+import { predictSync } from '../sync/predict.ts';
+import { tenantFromEvidence } from './apply-plan.ts';
 
 /** What joining a cloud-only target takes. Shared with the findings, which explain each part. */
 export interface TargetWork {
@@ -48,6 +50,12 @@ export interface TargetWork {
   verifiedDomains: string[];
   takeoverBlocked: boolean;
   addressConflicts: AddressConflict[];
+  /**
+   * Set when the next sync already joins the target by itself: a soft match (primary SMTP address
+   * or UPN) that will succeed now and still after the AD UPN fix the plan asks for. Entra Connect
+   * then stamps the anchor itself: no anchor to set, no tenant switch to touch.
+   */
+  softMatch: 'SMTP' | 'UPN' | null;
 }
 
 export function targetWork(s: Situation, target: CloudUser): TargetWork {
@@ -56,7 +64,7 @@ export function targetWork(s: Situation, target: CloudUser): TargetWork {
   const needsSet = target.immutableId !== s.anchor;
   const tenant = s.evidence.tenant;
   const verifiedDomains = tenant.domains.filter((d) => d.verified && !d.initial).map((d) => d.name.toLowerCase());
-  return {
+  const work: TargetWork = {
     target,
     duplicates,
     deletedHolders: others.filter((u) => !isActive(u)),
@@ -67,7 +75,20 @@ export function targetWork(s: Situation, target: CloudUser): TargetWork {
     verifiedDomains,
     takeoverBlocked: tenant.switches.blockCloudObjectTakeoverThroughHardMatchEnabled,
     addressConflicts: addressConflicts(s, new Set([target.id, ...duplicates.map((d) => d.id)])),
+    softMatch: null,
   };
+  work.softMatch = pendingSoftMatch(s, target, work.upnSuggestion);
+  return work;
+}
+
+/** How the next sync soft-matches `target` by itself, now and with the suggested AD UPN; null when it does not. */
+function pendingSoftMatch(s: Situation, target: CloudUser, upnSuggestion: string | null): 'SMTP' | 'UPN' | null {
+  const tenant = tenantFromEvidence(s.evidence);
+  const now = predictSync({ onPrem: s.onPrem, inScope: true }, tenant);
+  if (now.kind !== 'SOFT_MATCH' || now.userId !== target.id) return null;
+  if (upnSuggestion === null) return now.via;
+  const fixed = predictSync({ onPrem: { ...s.onPrem, userPrincipalName: upnSuggestion }, inScope: true }, tenant);
+  return fixed.kind === 'SOFT_MATCH' && fixed.userId === target.id ? now.via : null;
 }
 
 /** `<prefix>@<initial>`, or with the object id's first block when another user holds that. */
@@ -132,7 +153,10 @@ function plan(target: CloudUser | null, drafts: StepDraft[]): Plan {
 }
 
 function targetPlan(s: Situation, target: CloudUser, verifyTimeoutSeconds: number): Plan {
-  if (!target.synced) return plan(target, joinSteps(s, targetWork(s, target), verifyTimeoutSeconds));
+  if (!target.synced) {
+    const work = targetWork(s, target);
+    return work.softMatch === null ? plan(target, joinSteps(s, work, verifyTimeoutSeconds)) : softMatchPlan(s, work, verifyTimeoutSeconds);
+  }
   if (target.immutableId === s.anchor) return { target, steps: [], nothingToDo: true };
   if (s.other && target.immutableId === s.other.immutableId) {
     return {
@@ -155,6 +179,25 @@ function targetPlan(s: Situation, target: CloudUser, verifyTimeoutSeconds: numbe
     scopeBackInAfterRestore(s.onPrem, target),
     matchAgain(s.onPrem, target),
   ]);
+}
+
+/** The next sync joins the target by itself: let it, and check (after the AD UPN fix, when one is needed). */
+function softMatchPlan(s: Situation, w: TargetWork, verifyTimeoutSeconds: number): Plan {
+  const via = w.softMatch === 'SMTP' ? `its primary SMTP address ${s.primary ?? ''}` : `its UPN ${originalUpn(w.target)}`;
+  const steps: StepDraft[] = [];
+  if (w.upnSuggestion !== null) steps.push(fixOnPremUpn(s.onPrem, w.upnSuggestion, w.verifiedDomains, s.evidence.tenant.initialDomain));
+  steps.push(syncStep(`Entra Connect soft-matches ${s.onPrem.dn} to ${originalUpn(w.target)} on ${via} and stamps ImmutableID ${s.anchor} itself`));
+  steps.push(verifyStep(w.target, s.anchor, verifyTimeoutSeconds));
+  const switchNote = w.takeoverBlocked
+    ? ' blockCloudObjectTakeoverThroughHardMatchEnabled stays on: it only refuses hard matches.'
+    : '';
+  return {
+    ...plan(w.target, steps),
+    note:
+      `No hard match is needed: ${originalUpn(w.target)} is cloud-only, has no ImmutableID and holds ${via.replace(/^its /, 'the ')} of ` +
+      `${s.onPrem.samAccountName}, so the next sync soft-matches it and writes the anchor itself. The plan sets no ImmutableID ` +
+      `and changes no tenant setting.${switchNote}`,
+  };
 }
 
 function joinSteps(s: Situation, w: TargetWork, verifyTimeoutSeconds: number): StepDraft[] {

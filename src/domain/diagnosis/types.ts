@@ -124,6 +124,8 @@ export interface Plan {
    * candidates is the right one): says what to type or do. `steps` is then empty.
    */
   blockedReason?: string;
+  /** Why the plan is what it is, when that is not obvious from its steps (e.g. no hard match is needed). */
+  note?: string;
 }
 
 export interface SyncPrediction {

@@ -11,17 +11,11 @@ import { parseEntityQuery } from '../http/query-options.ts';
 import { contextUrl, ok } from '../http/responses.ts';
 import type { Route } from '../http/router.ts';
 import type { RouteHandler } from '../http/types.ts';
-import type { DirectoryMember, GroupRecord } from '../model.ts';
+import type { GroupRecord } from '../model.ts';
 import type { FilterSchema, FilterValue } from '../odata-filter.ts';
-import { GROUP_SHAPE, graphGroup, project, USER_SHAPE, type ResourceShape } from '../projection.ts';
+import { GROUP_SHAPE, USER_SHAPE } from '../projection.ts';
+import { DIRECTORY_OBJECT_SHAPE, memberId, renderGroup, renderMember } from './directory-objects.ts';
 import { renderUser } from './user-queries.ts';
-
-/** $select on a mixed directoryObject collection may name a property of either type. */
-const DIRECTORY_OBJECT_SHAPE: ResourceShape = {
-  type: 'directoryObject',
-  properties: [...new Set([...USER_SHAPE.properties, ...GROUP_SHAPE.properties])],
-  defaults: [],
-};
 
 /**
  * What $filter may touch on groups (group-list reference: `proxyAddresses` eq/startsWith through
@@ -49,8 +43,6 @@ function groupFilterValue(group: GroupRecord, property: string): FilterValue {
   }
 }
 
-const renderGroup = (group: GroupRecord, select: readonly string[] | undefined): object => project(graphGroup(group), GROUP_SHAPE, select);
-
 const listGroups: RouteHandler = (request, _params, context) =>
   listCollection(request, context, {
     items: context.state.groups(),
@@ -69,19 +61,6 @@ const getGroup: RouteHandler = (request, params, context) => {
   const select = parseEntityQuery(request.query, GROUP_SHAPE);
   return ok({ '@odata.context': contextUrl(context.origin, 'groups', select, true), ...renderGroup(group, select) });
 };
-
-function memberId(member: DirectoryMember): string {
-  return member.kind === 'user' ? member.user.id : member.group.id;
-}
-
-function renderMember(member: DirectoryMember, select: readonly string[] | undefined): object {
-  if (member.kind === 'user') {
-    const fields = select?.filter((p) => USER_SHAPE.properties.includes(p));
-    return { '@odata.type': '#microsoft.graph.user', ...renderUser(member.user, fields) };
-  }
-  const fields = select?.filter((p) => GROUP_SHAPE.properties.includes(p));
-  return { '@odata.type': '#microsoft.graph.group', ...renderGroup(member.group, fields) };
-}
 
 const listTransitiveMembers: RouteHandler = (request, params, context) =>
   listCollection(request, context, {

@@ -2,6 +2,7 @@
 import type { Route } from '../http/router.ts';
 import { batchRoutes } from './batch.ts';
 import { deletedItemRoutes } from './deleted-items.ts';
+import { directoryRoleRoutes } from './directory-roles.ts';
 import { directoryRoutes } from './directory.ts';
 import { groupRoutes } from './groups.ts';
 import { userRoutes } from './users.ts';
@@ -12,4 +13,5 @@ export const GRAPH_ROUTES: readonly Route[] = [
   ...deletedItemRoutes,
   ...directoryRoutes,
   ...groupRoutes,
+  ...directoryRoleRoutes,
 ];

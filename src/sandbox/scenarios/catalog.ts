@@ -4,6 +4,7 @@
  * SCENARIOS; the scenario tests run each one against a fresh emulator; README.md tables it.
  */
 import { ambiguousMail, disabledAccount, healthyMatch, hostileName } from './controls.ts';
+import { MNEW_MATCH, softMatchPending } from './corrections.ts';
 import { anchorInRecycleBin, duplicateAfterSync, oldImmutableId, outOfSyncScope, smtpOnOtherObject } from './scenarios-1-to-5.ts';
 import { ELOCAL_MATCH, adminRoleHolder, bulkRelink, federatedUpn, nonRoutableSuffix, targetAlreadySynced } from './scenarios-6-to-10.ts';
 import type { Scenario, SwitchVariant } from './types.ts';
@@ -24,6 +25,7 @@ export const SCENARIOS: readonly Scenario[] = Object.freeze([
   healthyMatch,
   ambiguousMail,
   hostileName,
+  softMatchPending,
 ]);
 
 /** Scenario 9's tenant switches, each on its own seed (the sandbox tenant keeps Entra's defaults). */
@@ -64,6 +66,14 @@ const variants: SwitchVariant[] = [
       ...ELOCAL_MATCH,
       findings: ['UPN_SUFFIX_UNVERIFIED', 'UPN_WILL_CHANGE', 'SOFT_MATCH_BLOCKED'],
     },
+  },
+  {
+    id: 'soft-match-takeover-blocked',
+    title: 'blockCloudObjectTakeoverThroughHardMatchEnabled is on, but the next sync soft-matches: the switch stays on',
+    switches: { blockCloudObjectTakeoverThroughHardMatchEnabled: true },
+    scenario: softMatchPending.id,
+    syncNow: { mnew: 'SOFT_MATCH' },
+    match: MNEW_MATCH,
   },
 ];
 export const SWITCH_VARIANTS: readonly SwitchVariant[] = Object.freeze(variants);

@@ -4,7 +4,10 @@
 import type { Scenario, ScenarioMatch } from './types.ts';
 import { IDS, immutableIdOf } from './values.ts';
 
-/** `match elocal`; the soft-match-blocked variant reuses it. */
+/**
+ * `match elocal` when soft match is blocked (the soft-match-blocked variant): the plan must set the
+ * anchor. With Entra's defaults the next sync soft-matches her by itself (NONROUTABLE_MATCH below).
+ */
 export const ELOCAL_MATCH: ScenarioMatch = {
   who: 'elocal',
   samAccountName: 'elocal',
@@ -42,7 +45,8 @@ export const nonRoutableSuffix: Scenario = {
     ],
   }),
   syncNow: { elocal: 'SOFT_MATCH' },
-  matches: [ELOCAL_MATCH],
+  // The next sync soft-matches her on her primary SMTP address anyway: fix the AD UPN, sync, verify.
+  matches: [{ ...ELOCAL_MATCH, steps: ['MANUAL', 'TRIGGER_DELTA_SYNC', 'VERIFY_JOINED'] }],
 };
 
 const FRANK_OLD_DN = 'CN=Frank Sutton,OU=Users,DC=northwind,DC=local';

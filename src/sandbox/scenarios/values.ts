@@ -66,6 +66,7 @@ export const IDS = {
   share1: sandboxId(13, 1),
   share2: sandboxId(13, 2),
   zoe: sandboxId(14, 1),
+  mnew: sandboxId(15, 1),
 } as const;
 
 /**
@@ -91,4 +92,5 @@ export const AD_ANCHOR = {
   zoe: immutableIdOf('55e3bc38-b273-4dfd-99c7-d6c8c8d2874f'),
   share1: immutableIdOf('e49699f5-2f5c-4887-834e-bda52656805e'),
   share2: immutableIdOf('55fa6fc4-9f90-4e12-ae63-de9b27ba2b2e'),
+  mnew: immutableIdOf('7c3e9a51-2d4b-4f86-9a1c-5e7d3b2f4a60'),
 } as const;

@@ -18,7 +18,7 @@ const joined = cloudUser({ id: '22222222-2222-4222-8222-222222222222', userPrinc
 
 /** Evidence with these candidates (reasons as given), echoing the tenant and target it was asked with. */
 function evidenceWith(candidates: { user: CloudUser; reasons: CloudEvidence['candidates'][number]['reasons'] }[]): CloudDirectory['evidenceFor'] {
-  return (_onPrem, context) => Promise.resolve({ candidates, otherObjects: [], tenant: context.tenant, ...(context.target ? { target: context.target } : {}) });
+  return async (_onPrem, context) => ({ candidates, otherObjects: [], tenant: await context.tenant, ...(context.target ? { target: context.target } : {}) });
 }
 
 /** Let every already-settled promise callback run. */
@@ -35,7 +35,10 @@ describe('match: flow', () => {
     expect(visibleText(findById(card, MATCH_CARD_IDS.footer))).toContain('type `match jdoe` again');
     expect(relay.calls).toEqual([{ who: 'jdoe', limit: undefined }]);
     expect(cloud.calls.map((c) => c.method)).toEqual(['tenantFacts', 'evidenceFor']);
-    expect(cloud.calls[1]?.args).toEqual([jdoe, { tenant: tenantFacts() }]);
+    // The tenant facts go to the evidence read as the promise of them: the look-ups need not wait.
+    const [onPremArg, context] = cloud.calls[1]?.args as [unknown, { tenant: Promise<TenantFacts> }];
+    expect(onPremArg).toEqual(jdoe);
+    expect(await context.tenant).toEqual(tenantFacts());
   });
 
   it('shows a blocker and the plan for an anchor held by a deleted user', async () => {
@@ -55,10 +58,9 @@ describe('match: flow', () => {
     const cloud = fakeCloud({ findUser: () => Promise.resolve(target) });
     const { card } = await runMatch('jdoe TO john.doe@contoso.com', commandDeps({ relay: fakeRelay(found), cloud }));
     expect(cloud.calls.find((c) => c.method === 'findUser')?.args).toEqual(['john.doe@contoso.com']);
-    expect(cloud.calls.find((c) => c.method === 'evidenceFor')?.args[1]).toEqual({
-      tenant: tenantFacts(),
-      target: { requested: 'john.doe@contoso.com', user: target },
-    });
+    const context = cloud.calls.find((c) => c.method === 'evidenceFor')?.args[1] as { tenant: Promise<TenantFacts>; target: unknown };
+    expect(context.target).toEqual({ requested: 'john.doe@contoso.com', user: target });
+    expect(await context.tenant).toEqual(tenantFacts());
     expect(visibleText(findById(card, MATCH_CARD_IDS.footer))).toContain('`match jdoe to john.doe@contoso.com`');
   });
 
@@ -95,6 +97,26 @@ describe('match: flow', () => {
     const { card } = await running;
     expect(cloud.calls.map((c) => c.method)).toEqual(['tenantFacts', 'findUser', 'evidenceFor']);
     expect(visibleText(card)).toContain('match: jdoe');
+  });
+
+  it('starts the evidence read as soon as the AD user is known, while cold tenant facts are still being read', async () => {
+    const facts = deferred<TenantFacts>();
+    const cloud = fakeCloud({ tenantFacts: () => facts.promise });
+    const running = runMatch('jdoe', commandDeps({ relay: fakeRelay(found), cloud }));
+    await flush();
+    expect(cloud.calls.map((c) => c.method)).toEqual(['tenantFacts', 'evidenceFor']);
+    facts.resolve(tenantFacts());
+    expect(findById((await running).card, MATCH_CARD_IDS.onPrem)).toBeDefined();
+  });
+
+  it('answers an ambiguous AD user without waiting for the tenant facts, and without their error', async () => {
+    const facts = deferred<TenantFacts>();
+    const users = [onPremUser({ samAccountName: 'share1' }), onPremUser({ samAccountName: 'share2' })];
+    const cloud = fakeCloud({ tenantFacts: () => facts.promise });
+    const { card } = await runMatch('shared@contoso.com', commandDeps({ relay: fakeRelay({ users, truncated: false }), cloud }));
+    expect(findById(card, MATCH_CARD_IDS.finding('ONPREM_AMBIGUOUS'))).toBeDefined();
+    facts.reject(graphDenied());
+    await flush();
   });
 
   it('passes LDAP and OData special characters to the relay and the cloud as typed', async () => {

@@ -30,6 +30,7 @@ export function tenant(over: Omit<Partial<TenantFacts>, 'switches'> & { switches
       { name: 'contoso.onmicrosoft.com', verified: true, federated: false, initial: true, default: false },
       { name: 'fabrikam.com', verified: true, federated: true, initial: false, default: false },
     ],
+    roleHolders: {},
     ...over,
     switches: {
       blockSoftMatchEnabled: false,

@@ -185,9 +185,9 @@ describe('anchor and target findings', () => {
 });
 
 describe('name findings', () => {
-  it('SMTP_CONFLICT: warning naming the group and ObjectTypeMismatch; remedy points at the MANUAL step', () => {
+  it('SMTP_CONFLICT: info when a MANUAL step frees the address, naming the group and ObjectTypeMismatch', () => {
     const f = findingOf(diagnose(smtpOnGroup()), 'SMTP_CONFLICT');
-    expect(f.severity).toBe('warning');
+    expect(f.severity).toBe('info');
     expect(evidenceText(f)).toContain(`the group "Doe fans" (id ${IDS.group}) holds jdoe@contoso.com`);
     expect(evidenceText(f)).toContain('ObjectTypeMismatch');
     expect(f.remedy).toBe(`Step 1 removes jdoe@contoso.com from the group "Doe fans" (id ${IDS.group}) before the sync.`);
@@ -221,17 +221,17 @@ describe('name findings', () => {
     expect(f.remedy).toBe('Resolved by the plan: once the duplicate is purged and jdoe@contoso.com is joined, it keeps jdoe@contoso.com.');
   });
 
-  it('UPN_SUFFIX_UNVERIFIED: warning naming the suffix and the verified domains; remedy points at step 1', () => {
+  it('UPN_SUFFIX_UNVERIFIED: info when step 1 fixes it, naming the suffix and the verified domains', () => {
     const f = findingOf(diagnose(nonRoutableSuffix()), 'UPN_SUFFIX_UNVERIFIED');
-    expect(f.severity).toBe('warning');
+    expect(f.severity).toBe('info');
     expect(evidenceText(f)).toContain('jdoe@contoso.local ends in contoso.local, which is not a verified domain of the tenant (verified: contoso.com, contoso.onmicrosoft.com and fabrikam.com)');
     expect(evidenceText(f)).toContain('Entra turns it into jdoe@contoso.onmicrosoft.com');
     expect(f.remedy).toBe('Step 1 gives jdoe a UPN in a verified domain (e.g. jdoe@contoso.com) before the sync.');
   });
 
-  it('UPN_WILL_CHANGE: warning from → to', () => {
+  it('UPN_WILL_CHANGE: info from → to when a MANUAL step gives the AD user a verified UPN first', () => {
     const f = findingOf(diagnose(nonRoutableSuffix()), 'UPN_WILL_CHANGE');
-    expect(f.severity).toBe('warning');
+    expect(f.severity).toBe('info');
     expect(evidenceText(f)).toContain('jdoe@contoso.com → jdoe@contoso.onmicrosoft.com');
     expect(f.remedy).toBe('Step 1 avoids it: with jdoe@contoso.com as the AD UPN, the UPN stays as it is.');
   });
@@ -239,13 +239,14 @@ describe('name findings', () => {
   it('UPN_WILL_CHANGE without a fix step: tells whom to tell or what to change', () => {
     const d = diagnose({ who: 'jdoe', onPrem: jdoe, evidence: evidence({ candidates: [[second, 'primarySmtp']] }) });
     const f = findingOf(d, 'UPN_WILL_CHANGE');
+    expect(f.severity).toBe('warning');
     expect(evidenceText(f)).toContain('john.doe@contoso.com → jdoe@contoso.com');
     expect(f.remedy).toContain('Set-ADUser jdoe -UserPrincipalName john.doe@contoso.com');
   });
 
-  it('PROVISIONING_ERRORS: warning with each property and value, and who holds it', () => {
+  it('PROVISIONING_ERRORS: info when the plan purges the user holding them, with each property and value, and who holds it', () => {
     const f = findingOf(diagnose(duplicateAfterSync()), 'PROVISIONING_ERRORS');
-    expect(f.severity).toBe('warning');
+    expect(f.severity).toBe('info');
     expect(f.evidence).toEqual([
       `jdoe+4821@contoso.onmicrosoft.com (id ${IDS.duplicate}): PropertyConflict on UserPrincipalName jdoe@contoso.com since 2026-03-01T10:00:00Z, held by jdoe@contoso.com (id ${IDS.original})`,
       `jdoe+4821@contoso.onmicrosoft.com (id ${IDS.duplicate}): PropertyConflict on ProxyAddress SMTP:jdoe@contoso.com since 2026-03-01T10:00:00Z, held by jdoe@contoso.com (id ${IDS.original})`,
@@ -260,6 +261,7 @@ describe('tenant findings', () => {
     expect(f.severity).toBe('warning');
     expect(evidenceText(f)).toContain('fabrikam.com is federated');
     expect(f.remedy).toBe('Step 1 renames it to jdoe@contoso.onmicrosoft.com first; the sync in step 3 writes the AD UPN jdoe@fabrikam.com back.');
+    expect(findingOf(diagnose(federatedUpn()), 'TARGET_HAS_OTHER_ANCHOR').severity).toBe('warning');
   });
 
   it('TARGET_HAS_ADMIN_ROLE: blocker naming the roles and MC1262584', () => {

@@ -94,7 +94,7 @@ describe('prediction now and after the plan', () => {
   it('scenario 6: now the UPN would move to onmicrosoft; after the AD UPN fix it stays', () => {
     const p = diagnose(nonRoutableSuffix()).prediction;
     expect(p?.nowText).toContain('its UPN becomes jdoe@contoso.onmicrosoft.com (the AD UPN jdoe@contoso.local is not in a verified domain)');
-    expect(p?.afterPlanText).toBe(`The plan's sync joins the cloud user jdoe@contoso.com (hard match on ImmutableID ${JDOE_ANCHOR}).`);
+    expect(p?.afterPlanText).toBe(`The plan's sync joins the cloud user jdoe@contoso.com (soft match on the primary SMTP address) and stamps ImmutableID ${JDOE_ANCHOR} on it.`);
   });
 
   it('scenario 8: after the plan the temporary UPN is replaced by the AD UPN', () => {

@@ -31,7 +31,7 @@ describe('scenario 1: synced duplicate created instead of a match', () => {
   const d = diagnose(duplicateAfterSync());
 
   it('finds the duplicate holding the anchor, its provisioning errors and the resolved conflicts', () => {
-    expect(codes(d)).toEqual(['ANCHOR_HELD_BY_OTHER_USER', 'PROVISIONING_ERRORS', 'SMTP_CONFLICT', 'UPN_CONFLICT']);
+    expect(codes(d)).toEqual(['ANCHOR_HELD_BY_OTHER_USER', 'SMTP_CONFLICT', 'UPN_CONFLICT', 'PROVISIONING_ERRORS']);
     expect(d.plan.target?.id).toBe(IDS.original);
   });
 
@@ -126,10 +126,10 @@ describe('scenario 5: anchor set, AD object never exported', () => {
 });
 
 describe('scenario 6: non-routable UPN suffix', () => {
-  it('starts with a MANUAL step giving the AD user a verified UPN', () => {
+  it('starts with a MANUAL step giving the AD user a verified UPN; the sync then soft-matches by itself', () => {
     const d = diagnose(nonRoutableSuffix());
     expect(codes(d)).toEqual(['UPN_SUFFIX_UNVERIFIED', 'UPN_WILL_CHANGE']);
-    expect(kinds(d)).toEqual(['MANUAL', 'SET_ANCHOR', 'TRIGGER_DELTA_SYNC', 'VERIFY_JOINED']);
+    expect(kinds(d)).toEqual(['MANUAL', 'TRIGGER_DELTA_SYNC', 'VERIFY_JOINED']);
     const fix = step(d.plan.steps, 'MANUAL');
     expect(fix.action).toEqual({ kind: 'SET_ONPREM_UPN', dn: 'CN=jdoe,OU=Staff,DC=contoso,DC=com', from: 'jdoe@contoso.local', to: 'jdoe@contoso.com' });
     expect(fix.instruction).toContain('a verified domain of the tenant (contoso.com and fabrikam.com)');
@@ -160,7 +160,7 @@ describe('scenario 7: target already synced with another anchor', () => {
 describe('scenario 8: federated-domain UPN', () => {
   it('renames to the initial domain before setting the anchor; the sync writes the UPN back', () => {
     const d = diagnose(federatedUpn());
-    expect(codes(d)).toEqual(['FEDERATED_DOMAIN']);
+    expect(codes(d)).toEqual(['TARGET_HAS_OTHER_ANCHOR', 'FEDERATED_DOMAIN']);
     expect(kinds(d)).toEqual(['RENAME_UPN_TEMPORARILY', 'SET_ANCHOR', 'TRIGGER_DELTA_SYNC', 'VERIFY_JOINED']);
     expect(step(d.plan.steps, 'RENAME_UPN_TEMPORARILY')).toMatchObject({ from: 'jdoe@fabrikam.com', to: 'jdoe@contoso.onmicrosoft.com', irreversible: false });
     expect(step(d.plan.steps, 'RENAME_UPN_TEMPORARILY').description).toContain('the sync writes the AD UPN jdoe@fabrikam.com back');

@@ -17,6 +17,7 @@ import {
   IDS,
   JDOE_ANCHOR,
   OTHER_ANCHOR,
+  THIRD_ANCHOR,
   syncedUser,
   tenant,
 } from './builders.ts';
@@ -120,7 +121,9 @@ export function targetAlreadySynced(): DiagnoseInput {
 /** 8: the cloud user's UPN is in a federated domain. */
 export function federatedUpn(): DiagnoseInput {
   const onPrem = adUser({ userPrincipalName: 'jdoe@fabrikam.com' });
-  return { who: 'jdoe', onPrem, evidence: evidence({ candidates: [[original({ userPrincipalName: 'jdoe@fabrikam.com' }), 'upn', 'primarySmtp']] }) };
+  // It carries the old Fabrikam forest's anchor (as in the catalog), so the sync cannot soft-match it.
+  const user = original({ userPrincipalName: 'jdoe@fabrikam.com', immutableId: THIRD_ANCHOR });
+  return { who: 'jdoe', onPrem, evidence: evidence({ candidates: [[user, 'upn', 'primarySmtp']] }) };
 }
 
 /** 9: the cloud user holds admin roles; the tenant switches as given. */

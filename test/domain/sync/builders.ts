@@ -14,6 +14,7 @@ export const FACTS: TenantFacts = {
     { name: 'contoso.net', verified: false, federated: false, initial: false, default: false },
   ],
   switches: { blockSoftMatchEnabled: false, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: true },
+  roleHolders: {},
 };
 
 let counter = 0;
