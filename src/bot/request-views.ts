@@ -66,7 +66,7 @@ export function createRequestViews(deps: RequestViewsDeps): RequestViews {
     async sharedCard(request) {
       const shared = viewFor(request, { aadObjectId: '', isAdmin: false });
       const card = await render(request, { ...shared, role: 'viewer', actions: sharedActions(request) });
-      return { card, text: requestSummaryText(request) };
+      return { card, text: requestSummaryText(request, deps.policy.requiredApprovals) };
     },
   };
 }

@@ -66,7 +66,7 @@ describe('approval authorization over /api/messages', () => {
   it('refuses the requester approving their own request, and a non-admin approving', async () => {
     await start();
     const id = await requested();
-    expect(refusedText(await clientFor(sandbox, connector, ADELE).invoke('approve', { verb: 'approve', requestId: id }))).toMatch(/own request/i);
+    expect(refusedText(await clientFor(sandbox, connector, ADELE).invoke('approve', { verb: 'approve', requestId: id }))).toMatch(/requested .* yourself/i);
     expect(refusedText(await clientFor(sandbox, connector, NINA).invoke('approve', { verb: 'approve', requestId: id }))).toMatch(/not an admin/i);
     expect((await sandbox.approvals.features.store.get(id))?.value.state).toBe('requested');
     expect(writes()).toBe(0);
@@ -106,6 +106,15 @@ describe('approval authorization over /api/messages', () => {
     expect(visibleText(answer.card)).toContain('State: stale');
     expect(writes()).toBe(before);
     expect((await sandbox.approvals.features.store.get(id))?.value.changes?.length).toBeGreaterThan(0);
+  });
+
+  it('refuses to run a plan onto a user who gained an admin role since the cached read', async () => {
+    await start();
+    const id = await requested();
+    sandbox.emulatorState.setDirectoryRoleMember('Global Administrator', IDS.asmith, true);
+    const answer = await clientFor(sandbox, connector, BEN).invoke('approve', { verb: 'approve', requestId: id });
+    expect(visibleText(answer.card)).toContain('State: stale');
+    expect(writes()).toBe(0);
   });
 
   it('refuses approving a cancelled, a rejected and an executing request', async () => {
