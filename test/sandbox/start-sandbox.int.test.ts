@@ -53,7 +53,8 @@ async function say(botUrl: string, text: string): Promise<string> {
       serviceUrl: connector.url,
       from: { id: 'user-1' },
       recipient: { id: 'bot-1' },
-      conversation: { id: 'c-1' },
+      // The sandbox serves only its emulated tenant, as the Playground (started with it) sends.
+      conversation: { id: 'c-1', tenantId: running.find((r) => r.botUrl === botUrl)?.tenantId },
       text,
     }),
   });
