@@ -1,4 +1,5 @@
 /** What the sandbox prints once everything is up: where to click and what to type. */
+import { SANDBOX_PEOPLE } from './sandbox-users.ts';
 import { SCENARIOS } from './scenarios/index.ts';
 
 export interface BannerInput {
@@ -6,6 +7,8 @@ export interface BannerInput {
   relayUrl: string;
   relayExternal: boolean;
   playgroundUrl?: string;
+  /** The second admin's Playground (Ben Approver), when it runs. */
+  approverPlaygroundUrl?: string;
   /** Why the Playground is not running (failed to start, or turned off). */
   playgroundProblem?: string;
   /** The Entra emulator's Graph base URL. */
@@ -30,6 +33,12 @@ export function sandboxBanner(input: BannerInput): string {
     ? `Hardmatch SANDBOX — open ${input.playgroundUrl} in a browser`
     : 'Hardmatch SANDBOX — the bot is running without the Agents Playground';
   const lines = [rule, ` ${open}`];
+  if (input.playgroundUrl) {
+    lines.push(`   there you are Adele Admin (${SANDBOX_PEOPLE.adele.aadObjectId}): match asmith, then Request approval`);
+  }
+  if (input.approverPlaygroundUrl) {
+    lines.push(` second admin: open ${input.approverPlaygroundUrl} as Ben Approver (${SANDBOX_PEOPLE.ben.aadObjectId}) and type status <request id> to approve`);
+  }
   if (input.playgroundProblem) {
     lines.push(` Agents Playground: ${input.playgroundProblem}`);
     lines.push(` Point any Bot Framework client (anonymous) at ${input.botUrl}/api/messages.`);

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       emulatorUrl: sandbox.emulatorUrl,
       tenantSource: sandbox.tenantSource,
       ...(sandbox.playgroundUrl ? { playgroundUrl: sandbox.playgroundUrl } : {}),
+      ...(sandbox.playgroundUrls?.ben ? { approverPlaygroundUrl: sandbox.playgroundUrls.ben } : {}),
       ...(playgroundProblem ? { playgroundProblem } : {}),
     }),
   );
