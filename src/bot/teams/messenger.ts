@@ -9,14 +9,19 @@ import type { Messenger, OutgoingCard } from '../../ports/messenger.ts';
 
 export function createMessenger(adapter: CloudAdapter, botAppId: string): Messenger {
   const within = async <T>(reference: PostedCard['conversation'], logic: (context: TurnContext) => Promise<T>): Promise<T> => {
-    let result: T | undefined;
-    let done = false;
+    // Errors are caught inside the proactive turn: left to the adapter, its onTurnError would post
+    // an error card into the very conversation whose card could not be replaced.
+    let outcome: { ok: true; value: T } | { ok: false; err: unknown } | undefined;
     await adapter.continueConversationAsync(botAppId, reference, async (context) => {
-      result = await logic(context);
-      done = true;
+      try {
+        outcome = { ok: true, value: await logic(context) };
+      } catch (err) {
+        outcome = { ok: false, err };
+      }
     });
-    if (!done) throw new Error('the Bot Connector did not run the proactive turn');
-    return result as T;
+    if (!outcome) throw new Error('the Bot Connector did not run the proactive turn');
+    if (!outcome.ok) throw outcome.err instanceof Error ? outcome.err : new Error(String(outcome.err));
+    return outcome.value;
   };
   const activityOf = (message: OutgoingCard) => MessageFactory.attachment(CardFactory.adaptiveCard(message.card), message.text);
   return {
@@ -30,7 +35,8 @@ export function createMessenger(adapter: CloudAdapter, botAppId: string): Messen
     },
     async replace(posted, message) {
       await within(posted.conversation, async (context) => {
-        await context.updateActivity({ ...activityOf(message), id: posted.activityId });
+        // Only the card: Teams refuses an update carrying text and an attachment ("multiple skype activities").
+        await context.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(message.card)), id: posted.activityId });
       });
     },
   };
