@@ -1,20 +1,41 @@
-/** `approvals` / `approvals here`: where new approval requests are posted. */
+/** `approvals` / `approvals here`: where new approval requests are posted besides the requester's chat. */
 import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
-import { card, escapeMarkdown, text } from './card-parts.ts';
+import { isoTime } from './approval-text.ts';
+import { card, escapeMarkdown, facts, text, type BodyElement } from './card-parts.ts';
 
-export interface ApprovalsPlaceInput {
-  place: { conversationName?: string; conversationType: string; setBy: string; setAt: number } | null;
-  sandbox: boolean;
+export interface ApprovalsPlace {
+  conversationName?: string;
+  /** Bot Framework's conversationType: `channel`, `groupChat` or `personal`. */
+  conversationType: string;
+  /** The name of the admin who typed `approvals here`. */
+  setBy: string;
+  /** ms since the epoch. */
+  setAt: number;
 }
 
-export function approvalsPlaceCard(input: ApprovalsPlaceInput): IAdaptiveCard {
+export const APPROVALS_PLACE_IDS = { place: 'approvals-place' } as const;
+
+const KIND_WORDS: Readonly<Record<string, string>> = { channel: 'channel', groupChat: 'group chat', personal: 'personal chat' };
+
+export function approvalsPlaceCard(input: { place: ApprovalsPlace | null; sandbox: boolean }): IAdaptiveCard {
   const { place } = input;
-  const lines = place
-    ? [
-        text('New approval requests are posted here too:', { weight: 'bolder' }),
-        text(`${escapeMarkdown(place.conversationName ?? `this ${place.conversationType === 'channel' ? 'channel' : 'group chat'}`)} (${place.conversationType}), chosen by ${escapeMarkdown(place.setBy)} at ${new Date(place.setAt).toISOString()}.`),
-      ]
-    : [text('New approval requests are not posted anywhere yet.', { weight: 'bolder' }), text('An admin types "approvals here" in a channel or group chat the bot is in to have them posted there.')];
-  lines.push(text('Wherever they are posted, any admin can open a request with "status <request id>" in their own chat with Hardmatch.', { subtle: true }));
-  return card(lines, { sandbox: input.sandbox });
+  const body: BodyElement[] = [text('Where approval requests go', { size: 'medium', weight: 'bolder' })];
+  if (!place) {
+    body.push(
+      text('No approvals place is set: new requests appear only in the requester\'s chat, and approvers pull them with "status <request id>".', { id: APPROVALS_PLACE_IDS.place }),
+      text('An admin types "approvals here" in a channel or group chat to have new requests posted there too.', { subtle: true }),
+    );
+    return card(body, { sandbox: input.sandbox, speak: 'No approvals place is set' });
+  }
+  const kind = KIND_WORDS[place.conversationType] ?? place.conversationType;
+  const where = place.conversationName ? `the ${kind} "${escapeMarkdown(place.conversationName)}"` : `a ${escapeMarkdown(kind)} (its name is not known to the bot)`;
+  body.push(
+    text(`New approval requests are also posted to ${where}.`, { id: APPROVALS_PLACE_IDS.place }),
+    facts([
+      ['Set by', place.setBy],
+      ['Set at', isoTime(place.setAt)],
+    ]),
+    text('Type "approvals here" in another channel or group chat to move it. Any admin can always pull a request with "status <request id>".', { subtle: true }),
+  );
+  return card(body, { sandbox: input.sandbox, speak: 'Where approval requests go' });
 }

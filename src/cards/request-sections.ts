@@ -147,7 +147,11 @@ export function verifiedSection(request: ApprovalRequest): BodyElement[] {
   const after = verify ? recordOf(request, verify).after : undefined;
   if (typeof after !== 'object' || after === null) return [];
   const joined = after as Record<string, unknown>;
-  const field = (key: string): string => (joined[key] === null || joined[key] === undefined ? '(none)' : String(joined[key]));
+  const field = (key: string): string => {
+    const value = joined[key];
+    if (value === null || value === undefined) return '(none)';
+    return typeof value === 'string' ? value : JSON.stringify(value);
+  };
   const rows: [string, string][] = [
     ['userPrincipalName', field('userPrincipalName')],
     ['Synced', joined.synced === true ? 'Yes' : 'No'],

@@ -4,6 +4,7 @@
  * every card.
  */
 import type { RequestState, StepStatus } from '../domain/approval/types.ts';
+import type { AuditAction } from '../domain/audit/types.ts';
 import type { Severity } from '../domain/diagnosis/types.ts';
 import type { SyncOutcome } from '../domain/sync/types.ts';
 import type { Tone } from './card-parts.ts';
@@ -92,4 +93,9 @@ const STEP_STATUS: Readonly<Record<StepStatus, StatusStyle & { icon: string }>> 
 
 export function stepStatusStyle(status: StepStatus): StatusStyle & { icon: string } {
   return STEP_STATUS[status];
+}
+
+/** An audit entry about a failure is shown in the error tone; every other entry in the default one. */
+export function auditActionTone(action: AuditAction): Tone {
+  return action === 'step-failed' || action === 'failed' || action === 'error' ? 'error' : 'neutral';
 }
