@@ -92,7 +92,7 @@ describe('startSandbox', () => {
 
   it('gives its relay the simulated delta sync: a signed POST /v1/sync runs it over the emulator', async () => {
     const cloud = await startSandboxCloud({}, logger);
-    const relay = await startSandboxRelay({}, logger, cloud.syncTrigger);
+    const relay = await startSandboxRelay({}, logger, cloud.syncTrigger, cloud.directory.fixtures);
     try {
       if (!relay) throw new Error('the sandbox relay did not start');
       const client = createRelayClient({ url: relay.url, key: relay.key, timeoutMs: 5000 }, { logger });
