@@ -107,7 +107,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       ...(relayClient ? { relay: relayClient } : {}),
       messenger: createMessenger(adapter, ''),
       ...(options.engine ? { engine: options.engine } : {}),
-      carryOutManual: createCarryOutManual({ directory: emulator.directory.directory, state: emulator.state, logger: logger.child({ part: 'sandbox' }) }),
+      // With the admin's own relay (RELAY_URL), AD is theirs: the person does their part themselves.
+      ...(relay ? { carryOutManual: createCarryOutManual({ directory: emulator.directory.directory, state: emulator.state, logger: logger.child({ part: 'sandbox' }) }) } : {}),
     });
     closers.push(() => approvals.idle());
     const bot = createBot({ sandbox: true, logger, cloud: emulator.cloud, approvals, ...(relayClient ? { relay: relayClient } : {}) });

@@ -211,6 +211,9 @@ describe('sandboxBanner', () => {
   it('names the SANDBOX_TENANT file instead of the catalog users', () => {
     const banner = sandboxBanner({ botUrl: 'http://localhost:3978', relayUrl: 'http://127.0.0.1:1', relayExternal: false, tenantSource: '/srv/tenant.json' });
     expect(banner).toContain('tenant: /srv/tenant.json (SANDBOX_TENANT)');
+    expect(banner).toContain('(fixture directory, random key');
+    const own = sandboxBanner({ botUrl: 'http://localhost:3978', relayUrl: 'http://127.0.0.1:1', relayExternal: false, directorySource: '/srv/ad.json' });
+    expect(own).toContain('relay:    http://127.0.0.1:1 (AD users from /srv/ad.json (SANDBOX_DIRECTORY), random key');
     expect(banner).not.toContain('match jdoe');
   });
 });
