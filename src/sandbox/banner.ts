@@ -15,6 +15,8 @@ export interface BannerInput {
   emulatorUrl?: string;
   /** 'catalog' (the scenarios are listed), or the SANDBOX_TENANT file. */
   tenantSource?: string;
+  /** 'fixtures' (the sandbox's AD users), or the SANDBOX_DIRECTORY file. */
+  directorySource?: string;
 }
 
 /** One line per `match` of the catalog: what to type and which scenario it shows. */
@@ -25,6 +27,10 @@ export function scenarioLines(): string[] {
     const label = scenario.domainScenario === null ? 'control' : `#${scenario.domainScenario}`;
     return `   ${command.padEnd(width)}  ${label.padEnd(7)} ${scenario.title.replace(/^Control: /, '')}`;
   });
+}
+
+function directoryWords(source: string | undefined): string {
+  return source === undefined || source === 'fixtures' ? 'fixture directory' : `AD users from ${source} (SANDBOX_DIRECTORY)`;
 }
 
 export function sandboxBanner(input: BannerInput): string {
@@ -51,7 +57,7 @@ export function sandboxBanner(input: BannerInput): string {
   lines.push(
     ' also: guid jdoe · guid shared@contoso.com · guid 04e278dc-0512-4dc7-ab22-156d99c343ca · help',
     ` bot:      ${input.botUrl}/api/messages (anonymous requests accepted: sandbox only)`,
-    ` relay:    ${input.relayUrl} ${input.relayExternal ? '(your relay from RELAY_URL: a real AD, read-only)' : '(fixture directory, random key for this run; its delta sync is simulated)'}`,
+    ` relay:    ${input.relayUrl} ${input.relayExternal ? '(your relay from RELAY_URL: a real AD, read-only)' : `(${directoryWords(input.directorySource)}, random key for this run; its delta sync is simulated)`}`,
   );
   if (input.emulatorUrl) lines.push(` emulator: ${input.emulatorUrl} (Entra emulator, HTTPS; certificate trusted by this process only)`);
   lines.push(' Ctrl-C stops everything.', rule);

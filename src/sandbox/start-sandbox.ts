@@ -1,7 +1,8 @@
 /**
  * The sandbox as one unit: the Entra emulator seeded with the scenario catalog (or SANDBOX_TENANT)
- * and the cloud directory over it, the relay over fixtures (or the admin's relay) whose delta sync
- * is the simulated one, the bot in sandbox mode pointed at both, and optionally the Agents
+ * and the cloud directory over it, the relay over the sandbox directory (fixtures or
+ * SANDBOX_DIRECTORY; or the admin's relay) whose delta sync is the simulated one, manualDone doing
+ * the person's part on those stand-ins, the bot in sandbox mode pointed at both, and optionally the Agents
  * Playground pointed at the bot. Used by `npm start` and by the tests, so both run exactly the
  * same wiring.
  */
@@ -22,7 +23,9 @@ import { BOT_VERSION } from '../transport/version.ts';
 import type { EmulatorState } from '../emulator/index.ts';
 import type { SyncRunReport } from '../sync-simulator/index.ts';
 import { PLAYGROUND_PORT, startPlayground, type RunningPlayground } from './playground.ts';
+import { createCarryOutManual } from './carry-out-manual.ts';
 import { startSandboxCloud } from './sandbox-cloud.ts';
+import type { EditableDirectory } from './scenarios/index.ts';
 import { startSandboxRelay } from './sandbox-relay.ts';
 import { playgroundConfig, SANDBOX_ADMIN_IDS, type SandboxPersonKey } from './sandbox-users.ts';
 
@@ -55,7 +58,11 @@ export interface RunningSandbox {
   emulatorState: EmulatorState;
   /** 'catalog', or the SANDBOX_TENANT file the tenant came from. */
   tenantSource: string;
-  /** Run one simulated delta sync now (what the relay's POST /v1/sync runs), over the fixture directory. */
+  /** The sandbox's AD as the relay serves it and the sync reads it (manualDone edits it). */
+  directory: EditableDirectory;
+  /** 'fixtures', or the SANDBOX_DIRECTORY file the AD users came from. */
+  directorySource: string;
+  /** Run one simulated delta sync now (what the relay's POST /v1/sync runs), over the sandbox directory. */
   sync(): Promise<SyncRunReport>;
   /** The served tenant: the emulator seed's tenant id (activities from any other are refused). */
   tenantId: string;
@@ -82,7 +89,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     if (failures.length > 0) throw new AggregateError(failures, 'some sandbox parts did not stop cleanly');
   };
   try {
-    const relay = await startSandboxRelay(env, logger, emulator.syncTrigger);
+    const relay = await startSandboxRelay(env, logger, emulator.syncTrigger, emulator.directory.fixtures);
     if (relay) closers.push(() => relay.close());
     const config = loadConfig(relay ? { ...env, RELAY_URL: relay.url, RELAY_KEY: relay.key } : env, { sandbox: true });
     const tenantId = emulator.state.tenant.id;
@@ -101,6 +108,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       ...(relayClient ? { relay: relayClient } : {}),
       messenger: createMessenger(adapter, ''),
       ...(options.engine ? { engine: options.engine } : {}),
+      // With the admin's own relay (RELAY_URL), AD is theirs: the person does their part themselves.
+      ...(relay ? { carryOutManual: createCarryOutManual({ directory: emulator.directory.directory, state: emulator.state, logger: logger.child({ part: 'sandbox' }) }) } : {}),
     });
     closers.push(() => approvals.idle());
     const bot = createBot({ sandbox: true, logger, cloud: emulator.cloud, approvals, ...(relayClient ? { relay: relayClient } : {}) });
@@ -119,6 +128,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       emulatorUrl: emulator.url,
       emulatorState: emulator.state,
       tenantSource: emulator.tenantSource,
+      directory: emulator.directory.directory,
+      directorySource: emulator.directory.source,
       tenantId,
       approvals,
       sync: () => emulator.sync(),
