@@ -41,7 +41,8 @@ describe('the scenario catalog through request, approval, execution, sync and ve
         const request = await untilState(sandbox, id, ['done', 'failed', 'waiting-for-person', 'stale']);
         if (request.state !== 'waiting-for-person') break;
         const waiting = request.records.find((r) => r.status === 'waiting-for-person');
-        await adele.invoke('manualDone', { verb: 'manualDone', requestId: id, step: waiting?.number });
+        const answer = await adele.invoke('manualDone', { verb: 'manualDone', requestId: id, step: waiting?.number });
+        if (process.env.DEBUG_CATALOG) console.log(JSON.stringify(answer.body).slice(0, 1500));
         await untilState(sandbox, id, ['approved', 'executing', 'done', 'failed', 'waiting-for-person']);
       }
       await sandbox.approvals.idle();
