@@ -106,11 +106,20 @@ export function applyPersonAction(action: PersonAction, world: PersonWorld): voi
   }
 }
 
-/** The AD user at `dn` in the editable directory; throws when there is none. */
+/**
+ * The AD user at `dn` (the DN when the plan was made) in the editable directory. A plan's later
+ * step names the DN an earlier step moved away from (scope out, then back in): then the one user
+ * with the same name in the same domain is it. Throws when there is none.
+ */
 function userAtDn(directory: EditableDirectory, dn: string): OnPremUser {
-  const user = directory.users().find((u) => sameDn(u.dn, dn));
-  if (!user) throw new Error(`no AD user ${dn} in the sandbox directory`);
-  return user;
+  const users = directory.users();
+  const exact = users.find((u) => sameDn(u.dn, dn));
+  if (exact) return exact;
+  const sameName = (u: OnPremUser): boolean =>
+    sameDn(firstRdn(u.dn), firstRdn(dn)) && domainOf(u.dn).toLowerCase() === domainOf(dn).toLowerCase();
+  const moved = users.filter(sameName);
+  if (moved.length === 1 && moved[0]) return moved[0];
+  throw new Error(`no AD user ${dn} in the sandbox directory`);
 }
 
 /** The `DC=` tail of a DN (its domain), e.g. `DC=contoso,DC=com`. */

@@ -39,6 +39,13 @@ describe('applyManualAction', () => {
     expect(w.directory.user('hadmin').dn).toBe('CN=Hannah Adler,OU=Admins,DC=contoso,DC=com');
   });
 
+  it('SCOPE_IN finds an object moved since the plan was made by its name in its domain', async () => {
+    const w = await world();
+    applyManualAction({ kind: 'SCOPE_OUT', dn: JDOE_DN }, w);
+    expect(applyManualAction({ kind: 'SCOPE_IN', dn: JDOE_DN }, w)).toBe('moved CN=John Doe,OU=Not Synced,DC=contoso,DC=com to OU=Staff,DC=contoso,DC=com');
+    expect(w.directory.user('jdoe').dn).toBe(JDOE_DN);
+  });
+
   it('SET_ONPREM_UPN changes the AD user found by DN', async () => {
     const w = await world();
     const action: ManualAction = { kind: 'SET_ONPREM_UPN', dn: 'CN=Emma Lindqvist,OU=Staff,DC=contoso,DC=com', from: 'elocal@contoso.local', to: 'elocal@contoso.com' };
