@@ -117,7 +117,7 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
         }
       }
     }
-    if (action.verb === 'manualDone' && deps.carryOutManual) await deps.carryOutManual(request, action.step);
+    if (action.verb === 'manualDone' && deps.carryOutManual) await carryOut(deps, request, action.step);
     const written = await deps.store.update(next, stored.version);
     if (!written) continue; // somebody else changed it first: decide again on the fresh request
     await appendAll(deps, events);
@@ -130,4 +130,17 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
 
 async function appendAll(deps: Pick<ApprovalDeps, 'audit'>, events: readonly AuditEvent[]): Promise<void> {
   for (const event of events) await deps.audit.append(event);
+}
+
+/**
+ * The sandbox plays the person's part of a MANUAL step on its stand-ins. Only what the sandbox
+ * holds can be changed (an object in another forest cannot): then the step is still the person's
+ * to confirm, and the attempt is logged rather than refusing their "Done".
+ */
+async function carryOut(deps: ApprovalDeps, request: ApprovalRequest, step: number): Promise<void> {
+  try {
+    await deps.carryOutManual?.(request, step);
+  } catch (err) {
+    deps.logger.warn({ err, requestId: request.id, step }, 'the sandbox could not carry out this person\'s step on its stand-ins; continuing as the person said it is done');
+  }
 }

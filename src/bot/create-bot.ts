@@ -1,4 +1,6 @@
 /** Wires the bot from its dependencies; used by both entry points (production and sandbox). */
+import { errorCard } from '../cards/error-card.ts';
+import { toUserText } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import { routeAction } from './actions/index.ts';
 import { createRegistry, type CommandRegistry } from './commands/index.ts';
@@ -37,6 +39,10 @@ export function createBot(options: CreateBotOptions): HardmatchBot {
     route: (text, turn) => route(text, registry, deps, turn),
     act: (invoke, turn) => routeAction(invoke, turn, actionDeps),
     refuseReplay: (turn) => approvals.refuseReplay(turn),
+    errorCard: (err) => {
+      options.logger.error({ err }, 'card action failed');
+      return errorCard(toUserText(err), { sandbox: options.sandbox });
+    },
     posted: (requestId, turn, activityId) => features.publisher.attach(requestId, { conversation: turn.conversation.reference, activityId }),
   });
 }

@@ -22,6 +22,8 @@ export interface HardmatchBotDeps {
    * or undefined when the invoke is new.
    */
   refuseReplay?(turn: Turn): Promise<IAdaptiveCard | undefined>;
+  /** The card for an error an action did not handle (logged by the caller). */
+  errorCard?(err: unknown): IAdaptiveCard;
   /** Records that `reply` (which names a request) was posted as `activityId` in this conversation. */
   posted?(requestId: string, turn: Turn, activityId: string): Promise<void>;
 }
@@ -46,8 +48,15 @@ export class HardmatchBot extends TeamsActivityHandler {
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const turn = turnOf(context.activity, activityTenant(context.activity));
     if (!this.#deps.act) return super.onAdaptiveCardInvoke(context, invokeValue);
-    const refused = await this.#deps.refuseReplay?.(turn);
-    const card = refused ?? (await this.#deps.act({ verb: invokeValue.action?.verb, data: invokeValue.action?.data }, turn));
+    let card: IAdaptiveCard;
+    try {
+      const refused = await this.#deps.refuseReplay?.(turn);
+      card = refused ?? (await this.#deps.act({ verb: invokeValue.action?.verb, data: invokeValue.action?.data }, turn));
+    } catch (err) {
+      // The invoke still answers a card (the clicked card is replaced by it), never an empty response.
+      if (!this.#deps.errorCard) throw err;
+      card = this.#deps.errorCard(err);
+    }
     return { statusCode: 200, type: CARD_RESPONSE, value: card as unknown as Record<string, unknown> };
   }
 }

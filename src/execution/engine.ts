@@ -86,7 +86,7 @@ async function execute(claim: Claim, ctx: Ctx): Promise<RunOutcome> {
   claim.keepAlive((err) => (lost = err));
   try {
     for (let index = 0; index < claim.request.steps.length; index += 1) {
-      if (lost) throw lost instanceof Error ? lost : new Error(String(lost));
+      if (lost) throw lost instanceof Error ? lost : new Error('the lease could not be renewed');
       const outcome = await runOne(claim, index, ctx);
       if (outcome !== 'next') return outcome;
     }

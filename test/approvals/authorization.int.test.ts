@@ -163,7 +163,7 @@ describe('approval authorization over /api/messages', () => {
   it('refuses activities from another tenant: no reply, no state change', async () => {
     await start();
     const id = await requested();
-    const stranger = clientFor({ ...sandbox, tenantId: '99999999-9999-4999-8999-999999999999' } as RunningSandbox, connector, BEN);
+    const stranger = clientFor({ ...sandbox, tenantId: '99999999-9999-4999-8999-999999999999' }, connector, BEN);
     const answer = await stranger.invoke('approve', { verb: 'approve', requestId: id });
     expect(JSON.stringify(answer.body ?? '')).not.toContain('State:');
     expect((await sandbox.approvals.features.store.get(id))?.value.state).toBe('requested');
