@@ -3,7 +3,8 @@
  * the AD user through the relay, the tenant's facts and the named target concurrently, then the
  * evidence, then the pure diagnosis. Errors propagate (the caller words them).
  */
-import type { CloudDirectory, RelayClient } from '../bot/ports.ts';
+import type { CloudDirectory } from '../ports/cloud-directory.ts';
+import type { RelayClient } from '../ports/relay.ts';
 import type { CloudUser } from '../domain/cloud.ts';
 import { diagnose, diagnoseOnPrem, type Diagnosis } from '../domain/diagnosis/index.ts';
 import type { LookupResult } from '../domain/onprem-user.ts';

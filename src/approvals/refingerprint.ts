@@ -3,7 +3,7 @@
  * `match` request: the whole diagnosis again, from AD and the cloud. For an `undo` request: each
  * value the original steps wrote, read from the cloud, in the form the undo's fingerprint holds.
  */
-import type { CloudDirectory } from '../bot/ports.ts';
+import type { CloudDirectory } from '../ports/cloud-directory.ts';
 import { fingerprintOf } from '../domain/approval/fingerprint.ts';
 import type { ApprovalRequest, FingerprintFact } from '../domain/approval/types.ts';
 import type { PlanStep } from '../domain/diagnosis/types.ts';

@@ -5,7 +5,8 @@ import type { Logger } from '../logging/logger.ts';
 import { routeAction } from './actions/index.ts';
 import { createRegistry, type CommandRegistry } from './commands/index.ts';
 import { HardmatchBot } from './hardmatch-bot.ts';
-import type { CloudDirectory, RelayClient } from './ports.ts';
+import type { CloudDirectory } from '../ports/cloud-directory.ts';
+import type { RelayClient } from '../ports/relay.ts';
 import { route } from './router.ts';
 import type { WiredApprovals } from './wire-approvals.ts';
 

@@ -30,7 +30,7 @@
  * command's deadline: see graph-transport.ts and deadline.ts).
  */
 import type { TokenCredential } from '@azure/identity';
-import type { CloudDirectory, CloudWriter } from '../bot/ports.ts';
+import type { CloudDirectory, CloudWriter } from '../ports/cloud-directory.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createDeadline, DEFAULT_GRAPH_TIMEOUT_MS, type Deadline } from './deadline.ts';
 import { evidenceFor } from './evidence.ts';

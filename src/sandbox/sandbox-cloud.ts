@@ -6,7 +6,7 @@
  * Connect delta sync over it that the sandbox relay runs.
  */
 import { createCloudDirectory, staticTokenCredential } from '../cloud-directory/index.ts';
-import type { CloudDirectory, CloudWriter } from '../bot/ports.ts';
+import type { CloudDirectory, CloudWriter } from '../ports/cloud-directory.ts';
 import type { Env } from '../config/parse-env.ts';
 import { startEmulator, trustCertificateInProcess, loadSeedFile, type EmulatorState, type Seed } from '../emulator/index.ts';
 import { ConfigError } from '../errors/index.ts';
