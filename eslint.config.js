@@ -25,6 +25,20 @@ export default tseslint.config(
     files: ['src/main.ts', 'src/relay-agent/cli.ts', 'src/sandbox/**', 'test/**', 'bench/**', 'vitest.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
+  // The arrows point down: the domain is pure, ports are interfaces, and the approval flow and
+  // the engine reach the outside world only through ports.
+  {
+    files: ['src/domain/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['botbuilder*', 'restify', '@microsoft/*', '@azure/*', 'ldapts', '../../*/**', '!../../domain/**', '!../../errors/**'], message: 'src/domain is pure: it imports only src/domain and src/errors.' }] }],
+    },
+  },
+  {
+    files: ['src/ports/**', 'src/approvals/**', 'src/execution/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['botbuilder*', 'restify', '@microsoft/microsoft-graph-client', 'ldapts', '@azure/data-tables', '**/bot/teams/**', '**/transport/**', '**/store/sqlite/**', '**/store/azure-tables/**', '**/emulator/**', '**/sandbox/**'], message: 'Approvals, execution and ports reach the outside world only through src/ports.' }] }],
+    },
+  },
   {
     files: ['eslint.config.js'],
     ...tseslint.configs.disableTypeChecked,

@@ -1,9 +1,14 @@
 /** Wires the bot from its dependencies; used by both entry points (production and sandbox). */
+import { errorCard } from '../cards/error-card.ts';
+import { toUserText } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
+import { routeAction } from './actions/index.ts';
 import { createRegistry, type CommandRegistry } from './commands/index.ts';
 import { HardmatchBot } from './hardmatch-bot.ts';
-import type { CloudDirectory, RelayClient } from './ports.ts';
+import type { CloudDirectory } from '../ports/cloud-directory.ts';
+import type { RelayClient } from '../ports/relay.ts';
 import { route } from './router.ts';
+import type { WiredApprovals } from './wire-approvals.ts';
 
 export interface CreateBotOptions {
   sandbox: boolean;
@@ -12,17 +17,33 @@ export interface CreateBotOptions {
   relay?: RelayClient;
   /** Omit when no cloud directory is configured (`match` and the guid card then say so). */
   cloud?: CloudDirectory;
+  /** The approval flow; omit for a read-only bot (commands then say approval is not configured). */
+  approvals?: WiredApprovals;
   /** Defaults to every command of this version. */
   registry?: CommandRegistry;
 }
 
 export function createBot(options: CreateBotOptions): HardmatchBot {
   const registry = options.registry ?? createRegistry();
+  const features = options.approvals?.features;
   const deps = {
     sandbox: options.sandbox,
     logger: options.logger,
     ...(options.relay ? { relay: options.relay } : {}),
     ...(options.cloud ? { cloud: options.cloud } : {}),
+    ...(features ? { approvals: features } : {}),
   };
-  return new HardmatchBot({ route: (text) => route(text, registry, deps) });
+  const approvals = options.approvals;
+  if (!approvals || !features) return new HardmatchBot({ route: (text, turn) => route(text, registry, deps, turn) });
+  const actionDeps = { sandbox: options.sandbox, approvals: features.service, views: features.views, logger: options.logger };
+  return new HardmatchBot({
+    route: (text, turn) => route(text, registry, deps, turn),
+    act: (invoke, turn) => routeAction(invoke, turn, actionDeps),
+    refuseReplay: (turn) => approvals.refuseReplay(turn),
+    errorCard: (err) => {
+      options.logger.error({ err }, 'card action failed');
+      return errorCard(toUserText(err), { sandbox: options.sandbox });
+    },
+    posted: (requestId, turn, activityId) => features.publisher.attach(requestId, { conversation: turn.conversation.reference, activityId }),
+  });
 }

@@ -1,24 +1,62 @@
 /**
- * The Teams-facing facade: a message in, one reply out. All decisions live in the router and
- * the commands; this class only adapts botbuilder's TurnContext to them.
+ * The Teams-facing facade: a message becomes one command, an Action.Execute invoke one action, and
+ * the answer goes back. All decisions live in the router, the commands and the actions; this class
+ * only adapts botbuilder's TurnContext to them (the Turn), sends, and records where a request's
+ * card was posted so every copy can be replaced later.
  */
-import { TeamsActivityHandler } from 'botbuilder';
-import { messageText } from './message-text.ts';
+import { TeamsActivityHandler, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type TurnContext } from 'botbuilder';
+import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
 import type { Reply } from './reply.ts';
 import { replyToActivity } from './reply-activity.ts';
+import type { Turn } from './turn.ts';
+import { turnOf } from './teams/turn-of.ts';
+import { activityTenant } from '../transport/tenant-guard.ts';
 
 export interface HardmatchBotDeps {
   /** The router bound to its registry and dependencies. */
-  route(text: string): Promise<Reply>;
+  route(text: string, turn: Turn): Promise<Reply>;
+  /** The action router; absent when approval is not wired (the card then says so). */
+  act?(invoke: { verb: unknown; data: unknown }, turn: Turn): Promise<IAdaptiveCard>;
+  /**
+   * Refuses an invoke seen before (a replay or a redelivery): answers the card to show instead,
+   * or undefined when the invoke is new.
+   */
+  refuseReplay?(turn: Turn): Promise<IAdaptiveCard | undefined>;
+  /** The card for an error an action did not handle (logged by the caller). */
+  errorCard?(err: unknown): IAdaptiveCard;
+  /** Records that `reply` (which names a request) was posted as `activityId` in this conversation. */
+  posted?(requestId: string, turn: Turn, activityId: string): Promise<void>;
 }
 
+const CARD_RESPONSE = 'application/vnd.microsoft.card.adaptive';
+
 export class HardmatchBot extends TeamsActivityHandler {
+  readonly #deps: HardmatchBotDeps;
+
   constructor(deps: HardmatchBotDeps) {
     super();
+    this.#deps = deps;
     this.onMessage(async (context, next) => {
-      const reply = await deps.route(messageText(context.activity));
-      await context.sendActivity(replyToActivity(reply));
+      const turn = turnOf(context.activity, activityTenant(context.activity));
+      const reply = await deps.route(turn.text, turn);
+      const sent = await context.sendActivity(replyToActivity(reply));
+      if (reply.requestId && sent?.id && deps.posted) await deps.posted(reply.requestId, turn, sent.id);
       await next();
     });
+  }
+
+  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const turn = turnOf(context.activity, activityTenant(context.activity));
+    if (!this.#deps.act) return super.onAdaptiveCardInvoke(context, invokeValue);
+    let card: IAdaptiveCard;
+    try {
+      const refused = await this.#deps.refuseReplay?.(turn);
+      card = refused ?? (await this.#deps.act({ verb: invokeValue.action?.verb, data: invokeValue.action?.data }, turn));
+    } catch (err) {
+      // The invoke still answers a card (the clicked card is replaced by it), never an empty response.
+      if (!this.#deps.errorCard) throw err;
+      card = this.#deps.errorCard(err);
+    }
+    return { statusCode: 200, type: CARD_RESPONSE, value: card as unknown as Record<string, unknown> };
   }
 }

@@ -1,7 +1,10 @@
 /** What a command answers: our own type, so commands and their tests never see botbuilder. */
 import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
 
-export type Reply = { text: string; card?: IAdaptiveCard } | { text?: string; card: IAdaptiveCard };
+export type Reply = ({ text: string; card?: IAdaptiveCard } | { text?: string; card: IAdaptiveCard }) & {
+  /** Set when the card shows an approval request: where it is posted is recorded on the request. */
+  requestId?: string;
+};
 
 export function cardReply(card: IAdaptiveCard): Reply {
   return { card };

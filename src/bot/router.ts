@@ -11,6 +11,7 @@ import type { CommandDeps } from './ports.ts';
 import { problemOf } from './problem-of.ts';
 import { cardReply, type Reply } from './reply.ts';
 import { suggestCommand } from './suggest.ts';
+import { anonymousTurn, type Turn } from './turn.ts';
 
 /** Longest message the bot reads; longer ones are refused before any parsing. */
 export const MAX_MESSAGE_LENGTH = 2000;
@@ -32,7 +33,7 @@ export function parseCommand(message: string): ParsedCommand | undefined {
   return { name: match[1].toLowerCase(), args: (match[2] ?? '').trim() };
 }
 
-export async function route(message: string, registry: CommandRegistry, deps: CommandDeps): Promise<Reply> {
+export async function route(message: string, registry: CommandRegistry, deps: CommandDeps, turn: Turn = anonymousTurn(message)): Promise<Reply> {
   if (message.length > MAX_MESSAGE_LENGTH) {
     const err = new InputError(
       'INPUT_TOO_LONG',
@@ -47,7 +48,7 @@ export async function route(message: string, registry: CommandRegistry, deps: Co
     return cardReply(errorCard(toUserText(err), { sandbox: deps.sandbox, commands: helpOf(registry) }));
   }
   const command = registry.commands.get(parsed.name);
-  if (command) return runCommand(() => command.run(parsed.args, deps), deps);
+  if (command) return runCommand(() => command.run(parsed.args, deps, turn), deps);
   if (registry.coming.includes(parsed.name)) return comingSoon(parsed.name, registry, deps);
   return unknownCommand(parsed.name, registry, deps);
 }

@@ -1,12 +1,15 @@
 /**
  * The `match` card (product.md, "The diagnosis card"): the on-prem object, the cloud candidates, the
  * findings (blockers first), the plan and what the next sync does now and after the plan. A pure
- * function of a Diagnosis; it changes nothing and carries no buttons yet (approval comes with the
- * server-side request store, and then the card will carry only a request id).
+ * function of a Diagnosis; it changes nothing. When the plan has automated steps, `match` stores a
+ * proposed request and passes its id: the card then offers Request approval (with the
+ * justification) and Refresh, whose data carry only that id. Without an id there is nothing to
+ * approve and the card has no buttons.
  */
 import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
 import type { Diagnosis } from '../domain/diagnosis/types.ts';
 import type { OnPremUser } from '../domain/onprem-user.ts';
+import { refreshAction, requestApprovalAction } from './approval-actions.ts';
 import { card, codeSpan, copyRow, escapeMarkdown, facts, heading, plural, text, type BodyElement, type Tone } from './card-parts.ts';
 import { candidatesSection, findingsSection, FULL_DETAIL, planSection, predictionSection, SECTION_IDS, type Detail } from './diagnosis-sections.ts';
 import { severityStyle } from './status-tones.ts';
@@ -24,6 +27,11 @@ export interface MatchCardOptions {
    * list each as a `match <sAMAccountName>` to type.
    */
   onPremMatches?: { users: readonly OnPremUser[]; truncated: boolean };
+  /**
+   * The proposed request `match` stored for this plan (only when it has automated steps). Given:
+   * the card shows "Request <id>" and the Request approval and Refresh buttons. Default: none.
+   */
+  requestId?: string;
 }
 
 export const MATCH_CARD_IDS = {
@@ -32,6 +40,8 @@ export const MATCH_CARD_IDS = {
   effectiveImmutableId: 'match-effective-immutable-id',
   onPremChoices: 'match-onprem-choices',
   footer: 'match-footer',
+  request: 'match-request',
+  subject: 'match-subject',
   shortened: 'match-shortened',
   ...SECTION_IDS,
 } as const;
@@ -81,7 +91,24 @@ function render(diagnosis: Diagnosis, options: MatchCardOptions, detail: Detail)
   body.push(
     text(`${NOTHING_CHANGED} To refresh, type ${codeSpan(command)} again.`, { subtle: true, id: MATCH_CARD_IDS.footer }),
   );
-  return card(body, { sandbox: options.sandbox, speak: `Diagnosis for ${diagnosis.who}` });
+  const { requestId } = options;
+  if (requestId !== undefined) body.push(text(`Request ${escapeMarkdown(requestId)}`, { subtle: true, size: 'small', id: MATCH_CARD_IDS.request }));
+  const built = card(body, { sandbox: options.sandbox, speak: `Diagnosis for ${diagnosis.who}` });
+  return requestId === undefined ? built : { ...built, actions: [requestApprovalAction(requestId), refreshAction(requestId)] };
+}
+
+/**
+ * The verdict line and who the plan joins (the AD user and the target cloud user): the part of
+ * this card the request card repeats, so an approver sees what the request is about.
+ */
+export function diagnosisSummary(diagnosis: Diagnosis): BodyElement[] {
+  const onPrem = diagnosis.onPrem;
+  const target = diagnosis.plan.target;
+  const rows: [string, string][] = [
+    ['AD user', onPrem ? `${onPrem.samAccountName} (${onPrem.dn})` : `${diagnosis.who} (not found)`],
+    ['Target cloud user', target ? `${target.userPrincipalName} (${target.id})` : '(none)'],
+  ];
+  return [verdict(diagnosis), { ...facts(rows), id: MATCH_CARD_IDS.subject }];
 }
 
 /** One line under the title: the worst severity found and what the plan amounts to. */

@@ -23,19 +23,21 @@
  * - `rolesOf`: 1 request (never cached).
  * - `findUser`: 1 (`$batch` of active + deleted by id, or one filtered GET by UPN).
  * - `holdersOfAnchor`: 1 `$batch` (active + deleted).
+ * - `groupUserIds`: 1 (more pages for a group of over 999 users).
  * - writes: 1 request each.
  * More only when a collection spans pages (`@odata.nextLink` is followed) or a request is retried
  * (429 honouring Retry-After, 5xx/network with capped exponential backoff, all within the
  * command's deadline: see graph-transport.ts and deadline.ts).
  */
 import type { TokenCredential } from '@azure/identity';
-import type { CloudDirectory, CloudWriter } from '../bot/ports.ts';
+import type { CloudDirectory, CloudWriter } from '../ports/cloud-directory.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createDeadline, DEFAULT_GRAPH_TIMEOUT_MS, type Deadline } from './deadline.ts';
 import { evidenceFor } from './evidence.ts';
 import { createGraphClient } from './graph-client.ts';
 import { createGraphTransport, type RetryPolicy } from './graph-transport.ts';
 import { createTenantFactsCache, fetchTenantFacts } from './tenant-facts.ts';
+import { groupUserIds } from './groups.ts';
 import { rolesOfUsers } from './role-holders.ts';
 import { findUser, holdersOfAnchor, parseObjectId } from './users.ts';
 import { purgeDeletedUser, setImmutableId, setUserPrincipalName } from './writes.ts';
@@ -96,6 +98,7 @@ export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory &
     findUser: (idOrUpn, deadline) => findUser(within(deadline), idOrUpn),
     evidenceFor: (onPrem, context, deadline) => evidenceFor(within(deadline), onPrem, context),
     holdersOfAnchor: (immutableId, deadline) => holdersOfAnchor(within(deadline), immutableId),
+    groupUserIds: (groupId, deadline) => groupUserIds(within(deadline), groupId),
     rolesOf: async (userId, deadline) => (await rolesOfUsers(within(deadline), [parseObjectId(userId)])).get(parseObjectId(userId)) ?? [],
     // Each write is one step of an approved plan, run on its own: it gets a deadline of its own.
     setImmutableId: (userId, immutableId) => setImmutableId(within(undefined), userId, immutableId),

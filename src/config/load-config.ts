@@ -6,10 +6,11 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_GRAPH_TIMEOUT_MS } from '../cloud-directory/deadline.ts';
 import { MIN_RELAY_KEY_LENGTH } from '../relay-protocol/signing.ts';
-import { ALWAYS, deepFreeze, httpUrl, parseEnv, port, positiveMs, type Env } from './parse-env.ts';
+import type { ApprovalPolicy } from '../domain/approval/types.ts';
+import { ALWAYS, deepFreeze, GUID, httpUrl, parseEnv, port, positiveMs, wholeNumber, type Env } from './parse-env.ts';
+import { DEFAULT_STORE_URL, parseStoreUrl } from '../store/store-url.ts';
 
 const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const schema = z
   .object({
@@ -32,12 +33,28 @@ const schema = z
     RELAY_TIMEOUT_MS: positiveMs(10_000),
     AZURE_RELAY_KEY_NAME: z.string().optional(),
     AZURE_RELAY_KEY: z.string().optional(),
+    STORE_URL: z
+      .string()
+      .default(DEFAULT_STORE_URL)
+      .superRefine((v, ctx) => {
+        const parsed = parseStoreUrl(v);
+        if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
+      }),
     // Read by @azure/identity's DefaultAzureCredential itself; validated here only so a wrong
     // combination is reported at start-up, naming the variables, instead of at the first Graph call.
     AZURE_TENANT_ID: z.string().optional(),
     AZURE_CLIENT_ID: z.string().optional(),
     AZURE_CLIENT_SECRET: z.string().optional(),
     AZURE_CLIENT_CERTIFICATE_PATH: z.string().optional(),
+    ADMIN_GROUP_ID: z.string().regex(GUID, 'must be the object id (a GUID) of an Entra group').optional(),
+    ADMIN_IDS: z
+      .string()
+      .transform((v) => v.split(',').map((id) => id.trim()).filter((id) => id !== ''))
+      .refine((ids) => ids.every((id) => GUID.test(id)), 'must be comma-separated Entra object ids (GUIDs)')
+      .optional(),
+    REQUIRED_APPROVALS: wholeNumber(1, 1, 10),
+    APPROVAL_TTL_MINUTES: wholeNumber(60, 1, 7 * 24 * 60),
+    VERIFY_TIMEOUT_MINUTES: wholeNumber(45, 1, 24 * 60),
   })
   .superRefine((v, ctx) => {
     const need = (cond: boolean, path: string, message: string): void => {
@@ -102,6 +119,15 @@ export interface BotConfig {
   graphTimeoutMs: number;
   /** Undefined: no relay configured (only pure GUID/ImmutableID conversions work). */
   relay?: RelayClientConfig;
+  approval: {
+    /** ADMIN_GROUP_ID: members (transitive) may request and approve. */
+    adminGroupId?: string;
+    /** ADMIN_IDS, lower case. */
+    adminIds: string[];
+    policy: ApprovalPolicy;
+  };
+  /** STORE_URL, validated: `sqlite:<path>` (default `sqlite:./data/hardmatch.db`) or `azure-tables:<...>`. */
+  storeUrl: string;
 }
 
 /**
@@ -139,6 +165,16 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<
     sandbox,
     botAuth,
     graphBaseUrl: v.GRAPH_BASE_URL,
+    approval: {
+      ...(v.ADMIN_GROUP_ID ? { adminGroupId: v.ADMIN_GROUP_ID.toLowerCase() } : {}),
+      adminIds: (v.ADMIN_IDS ?? []).map((id) => id.toLowerCase()),
+      policy: {
+        requiredApprovals: v.REQUIRED_APPROVALS,
+        ttlMs: v.APPROVAL_TTL_MINUTES * 60_000,
+        verifyTimeoutMs: v.VERIFY_TIMEOUT_MINUTES * 60_000,
+      },
+    },
+    storeUrl: v.STORE_URL,
     graphTimeoutMs: v.GRAPH_TIMEOUT_MS,
   };
   const host = v.HOST ?? (sandbox ? '127.0.0.1' : undefined);

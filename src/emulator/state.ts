@@ -46,6 +46,14 @@ export interface AnchorHolder {
   deleted: boolean;
 }
 
+/** One successful write through Graph: `PATCH /users/{id}`, `DELETE /directory/deletedItems/{id}`... */
+export interface GraphWrite {
+  method: string;
+  path: string;
+  status: number;
+  at: string;
+}
+
 export class EmulatorState {
   readonly #store: DirectoryStore;
   readonly #deps: SyncDeps;
@@ -62,6 +70,18 @@ export class EmulatorState {
       random: options.random ?? Math.random,
       newId: options.newId ?? randomUUID,
     });
+  }
+
+  readonly #graphWrites: GraphWrite[] = [];
+
+  /** Successful writes made through the Graph API (not the sync simulator's), oldest first. */
+  graphWrites(): GraphWrite[] {
+    return this.#graphWrites.map((w) => ({ ...w }));
+  }
+
+  /** Called by the HTTP pipeline for each successful non-GET operation ($batch parts included). */
+  noteGraphWrite(write: Omit<GraphWrite, 'at'>): void {
+    this.#graphWrites.push({ ...write, at: this.now().toISOString() });
   }
 
   get tenant(): TenantRecord {

@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'SYNC_BUSY'
   | 'SYNC_FAILED'
   | 'SYNC_TIMEOUT'
+  | 'APPROVAL_REFUSED'
   | 'INTERNAL';
 
 export class HardmatchError extends Error {
@@ -147,6 +148,20 @@ export class SyncError extends HardmatchError {
     options: { cause?: unknown; details?: Record<string, string | number> } = {},
   ) {
     super(code, message, options);
+  }
+}
+
+/**
+ * The approval rules refused an action (src/domain/approval/rules.ts). `refusal` is the rule's
+ * code (`OWN_REQUEST`, `EXPIRED`, ...); a plain string because errors import nothing from domain.
+ */
+export class ApprovalRefused extends HardmatchError {
+  readonly refusal: string;
+  constructor(refusal: { code: string; message: string }, requestId?: string) {
+    super('APPROVAL_REFUSED', refusal.message, {
+      details: requestId === undefined ? { refusal: refusal.code } : { refusal: refusal.code, requestId },
+    });
+    this.refusal = refusal.code;
   }
 }
 

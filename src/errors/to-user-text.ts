@@ -90,6 +90,10 @@ const NEXT_STEP: Record<ErrorCode, { title: string; next: string }> = {
     title: 'The delta sync command did not finish in time',
     next: 'The command was stopped. Check the Entra Connect server (Synchronization Service Manager) and try again.',
   },
+  APPROVAL_REFUSED: {
+    title: 'Action refused',
+    next: 'Type `status <request id>` to see where the request stands and who can act on it.',
+  },
   INTERNAL: {
     title: 'Something went wrong inside Hardmatch',
     next: 'Nothing was changed. Try again; if it keeps happening, send the time of the error to whoever runs the bot.',

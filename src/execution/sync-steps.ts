@@ -46,6 +46,23 @@ function notJoinedReasons(user: CloudUser | null, immutableId: string, freshSinc
   return reasons;
 }
 
+/**
+ * The join is proven only when no other object, active or in the recycle bin, still holds the
+ * anchor: a duplicate holding it would make the next sync fail again. '' when none does.
+ */
+async function otherHolders(step: StepOf<'VERIFY_JOINED'>, deps: StepDeps): Promise<string | StepResult> {
+  let holders: CloudUser[];
+  try {
+    holders = await deps.cloud.holdersOfAnchor(step.immutableId);
+  } catch (err) {
+    return failedFrom(err);
+  }
+  const others = holders.filter((h) => h.id !== step.subject.userId);
+  if (others.length === 0) return '';
+  const names = others.map((o) => `${o.userPrincipalName} (${o.id}${o.deletedDateTime ? ', in the recycle bin' : ''})`).join(', ');
+  return `another object still holds "${step.immutableId}": ${names}`;
+}
+
 function joinedState(user: CloudUser): JoinedState {
   return {
     userId: user.id,
@@ -71,6 +88,11 @@ export async function verifyJoined(step: StepOf<'VERIFY_JOINED'>, deps: StepDeps
       return failedFrom(err);
     }
     const reasons = notJoinedReasons(user, step.immutableId, freshSince);
+    if (user && reasons.length === 0) {
+      const others = await otherHolders(step, deps);
+      if (typeof others !== 'string') return others;
+      if (others !== '') reasons.push(others);
+    }
     if (user && reasons.length === 0) {
       const detail = `${user.userPrincipalName} (${user.id}) is synced and holds "${step.immutableId}" (last sync ${user.lastSyncDateTime ?? ''}).`;
       return done(null, joinedState(user), detail);

@@ -4,7 +4,7 @@
  * step answers the values it replaced and wrote, so the audit trail can show them and a reversible
  * step can be undone from the record alone.
  */
-import type { CloudDirectory, CloudWriter } from '../bot/ports.ts';
+import type { CloudDirectory, CloudWriter } from '../ports/cloud-directory.ts';
 
 export interface StepDeps {
   cloud: CloudDirectory & CloudWriter;

@@ -1,14 +1,24 @@
-/** Which directory the relay serves: fixture files (sandbox) or a real AD over LDAPS. */
+/** Which directory the relay serves: fixture files or an in-memory fixture set (sandbox), or a real AD over LDAPS. */
 import type { RelayAgentConfig } from '../config/load-relay-config.ts';
 import { ConfigError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Directory } from './directory.ts';
-import { createFixtureDirectory } from './fixture-directory.ts';
+import { createFixtureDirectory, createSourceDirectory, type FixtureSource } from './fixture-directory.ts';
 
-export async function createDirectory(config: RelayAgentConfig, deps: { logger: Logger }): Promise<Directory> {
+export interface CreateDirectoryDeps {
+  logger: Logger;
+  /**
+   * With RELAY_FIXTURES: serve these users (already validated, e.g. the sandbox's editable
+   * directory) instead of reading the folder's files; matched the same way.
+   */
+  fixtures?: FixtureSource;
+}
+
+export async function createDirectory(config: RelayAgentConfig, deps: CreateDirectoryDeps): Promise<Directory> {
   const { sourceAnchor } = config;
   if (config.fixturesDir) {
     const baseDn = config.fixturesBaseDn;
+    if (deps.fixtures) return createSourceDirectory(deps.fixtures, baseDn ? { baseDn } : {});
     return createFixtureDirectory(config.fixturesDir, { sourceAnchor, ...(baseDn ? { baseDn } : {}) });
   }
   if (config.ldap) {

@@ -61,21 +61,35 @@ async function listFiles(dir: string): Promise<string[]> {
   }
 }
 
-async function parseFile(dir: string, name: string): Promise<z.infer<typeof fixtureFileSchema>> {
-  const text = await readFile(join(dir, name), 'utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw fail(`Fixture file ${name} is not valid JSON: ${(err as Error).message}.`, { file: name }, err);
-  }
+/**
+ * One fixture file's content (already JSON-parsed), validated: every user as the schema wants it,
+ * no objectGuid twice (`seen` carries the ones of earlier files). `name` is what errors call it.
+ */
+export function parseFixtureUsers(json: unknown, name: string, sourceAnchor: SourceAnchorSetting, seen = new Map<string, string>()): OnPremUser[] {
   const parsed = fixtureFileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue && issue.path.length > 0 ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('') : '(top level)';
     throw fail(`Fixture file ${name}: ${field.replace(/^\./, '')}: ${issue?.message ?? 'invalid'}.`, { file: name, field });
   }
-  return parsed.data;
+  return parsed.data.map((u) => {
+    // Two objects with one objectGUID cannot exist in AD; a fixture that has them is a typo.
+    const first = seen.get(u.objectGuid);
+    if (first !== undefined) {
+      throw fail(`Fixture file ${name}: objectGuid ${u.objectGuid} of ${u.samAccountName} is already used by ${first}.`, { file: name, field: 'objectGuid' });
+    }
+    seen.set(u.objectGuid, `${u.samAccountName} (${name})`);
+    return { ...u, anchor: effectiveAnchor(sourceAnchor, u.objectGuid, u.consistencyGuid) };
+  });
+}
+
+/** The text of one fixture file, parsed as JSON (errors name the file). */
+export function parseFixtureJson(text: string, name: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw fail(`Fixture file ${name} is not valid JSON: ${(err as Error).message}.`, { file: name }, err);
+  }
 }
 
 async function load(dir: string, sourceAnchor: SourceAnchorSetting): Promise<Loaded> {
@@ -84,15 +98,8 @@ async function load(dir: string, sourceAnchor: SourceAnchorSetting): Promise<Loa
   const users: OnPremUser[] = [];
   const seen = new Map<string, string>();
   for (const file of files) {
-    for (const u of await parseFile(dir, file)) {
-      // Two objects with one objectGUID cannot exist in AD; a fixture that has them is a typo.
-      const first = seen.get(u.objectGuid);
-      if (first !== undefined) {
-        throw fail(`Fixture file ${file}: objectGuid ${u.objectGuid} of ${u.samAccountName} is already used by ${first}.`, { file, field: 'objectGuid' });
-      }
-      seen.set(u.objectGuid, `${u.samAccountName} (${file})`);
-      users.push({ ...u, anchor: effectiveAnchor(sourceAnchor, u.objectGuid, u.consistencyGuid) });
-    }
+    const json = parseFixtureJson(await readFile(join(dir, file), 'utf8'), file);
+    users.push(...parseFixtureUsers(json, file, sourceAnchor, seen));
   }
   return { users };
 }
@@ -126,6 +133,33 @@ export function matchesWho(user: OnPremUser, who: Who): boolean {
   }
 }
 
+/** Where a fixture directory's users come from: the files, or an in-memory set someone edits. */
+export interface FixtureSource {
+  /** Every user, as they are now (validated; copies or not, the directory never changes them). */
+  users(): Promise<readonly OnPremUser[]>;
+}
+
+/**
+ * A directory over any fixture source, matching as the LDAP directory does. With `baseDn`, as in
+ * AD, only users at or below it are found, by any look-up (DN included).
+ */
+export function createSourceDirectory(source: FixtureSource, { baseDn }: Pick<FixtureDirectoryOptions, 'baseDn'> = {}): Directory {
+  return {
+    kind: 'fixtures',
+    async lookup(who: Who, limit: number): Promise<LookupResult> {
+      const inScope = (u: OnPremUser): boolean => baseDn === undefined || isWithinBase(u.dn, baseDn);
+      const matches = (await source.users()).filter((u) => inScope(u) && matchesWho(u, who));
+      return { users: matches.slice(0, limit).map((u) => structuredClone(u)), truncated: matches.length > limit };
+    },
+    async check(): Promise<void> {
+      await source.users();
+    },
+    close(): Promise<void> {
+      return Promise.resolve();
+    },
+  };
+}
+
 /**
  * Serve every `*.json` file in `dir` (each an array of users). Files are read on first use and
  * kept; a broken file is reported on every use (not cached) so fixing it needs no restart.
@@ -139,18 +173,5 @@ export function createFixtureDirectory(dir: string, { sourceAnchor, baseDn }: Fi
     });
     return (await loaded).users;
   };
-  return {
-    kind: 'fixtures',
-    async lookup(who: Who, limit: number): Promise<LookupResult> {
-      const inScope = (u: OnPremUser): boolean => baseDn === undefined || isWithinBase(u.dn, baseDn);
-      const matches = (await users()).filter((u) => inScope(u) && matchesWho(u, who));
-      return { users: matches.slice(0, limit).map((u) => structuredClone(u)), truncated: matches.length > limit };
-    },
-    async check(): Promise<void> {
-      await users();
-    },
-    close(): Promise<void> {
-      return Promise.resolve();
-    },
-  };
+  return createSourceDirectory({ users }, baseDn === undefined ? {} : { baseDn });
 }

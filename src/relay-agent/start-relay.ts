@@ -14,6 +14,7 @@ import type { SyncTrigger } from '../relay-protocol/protocol.ts';
 import { createMemoryNonceStore } from '../relay-protocol/signing.ts';
 import { createDirectory } from './create-directory.ts';
 import type { Directory } from './directory.ts';
+import type { FixtureSource } from './fixture-directory.ts';
 import { listenOnHybridConnection, type HycoModule } from './hybrid-connection.ts';
 import { createRelayHandler, type RelayHandler } from './server.ts';
 import { createCommandSyncTrigger } from './sync-command.ts';
@@ -28,6 +29,8 @@ export interface StartRelayDeps {
   now?: () => number;
   /** Default: built from config (fixtures or LDAP). An injected directory is closed with the relay. */
   directory?: Directory;
+  /** With RELAY_FIXTURES: the fixture users to serve instead of the folder's files (the sandbox's editable directory). */
+  fixtures?: FixtureSource;
   /** Default: the real hyco-https, loaded only when config.azureRelay is set. */
   hyco?: HycoModule;
   /** Runs POST /v1/sync. Default: SYNC_COMMAND through execFile (`sync-command.ts`); the sandbox injects its simulator. */
@@ -104,7 +107,7 @@ export async function startRelay(config: RelayAgentConfig, deps: StartRelayDeps 
   const logger = deps.logger ?? createLogger({ level: config.logLevel, name: 'hardmatch-relay' });
   // Before the directory: a malformed SYNC_COMMAND stops start-up with nothing to release.
   const syncTrigger = deps.syncTrigger ?? createCommandSyncTrigger({ command: config.syncCommand, logger });
-  const directory = deps.directory ?? (await createDirectory(config, { logger }));
+  const directory = deps.directory ?? (await createDirectory(config, { logger, ...(deps.fixtures ? { fixtures: deps.fixtures } : {}) }));
   const handler = createRelayHandler({
     directory,
     key: config.key,

@@ -24,6 +24,8 @@ export interface PlaygroundOptions {
   timeoutMs?: number;
   /** The Playground's CLI script. Default node_modules/.bin/agentsplayground (tests swap it). */
   bin?: string;
+  /** Its configuration file (current user, tenant, chats); default its own built-in one. */
+  configPath?: string;
 }
 
 export interface RunningPlayground {
@@ -41,7 +43,11 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Runni
   const child = spawn(
     process.execPath,
     [realpathSync(bin), '-e', options.botEndpoint, '-c', 'msteams', '--disable-telemetry', '-p', String(port)],
-    { env: { ...options.env, TEAMSAPPTESTER_BROWSER: 'none' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      env: { ...options.env, TEAMSAPPTESTER_BROWSER: 'none', ...(options.configPath ? { M365_AGENTS_PLAYGROUND_CONFIG_PATH: options.configPath } : {}) },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   const killOnExit = (): void => killGroup(child, 'SIGTERM');
   process.on('exit', killOnExit);

@@ -2,17 +2,18 @@
  * The sandbox's cloud side: the Entra emulator over HTTPS on a free port, seeded with the scenario
  * catalog (or the tenant file SANDBOX_TENANT names), its certificate trusted in this process only,
  * and the real cloud directory module over it with a static token, so the bot talks Graph exactly
- * as in production. Also the simulated Entra Connect delta sync the sandbox relay runs.
+ * as in production. Also the sandbox's AD (fixtures or SANDBOX_DIRECTORY) and the simulated Entra
+ * Connect delta sync over it that the sandbox relay runs.
  */
 import { createCloudDirectory, staticTokenCredential } from '../cloud-directory/index.ts';
-import type { CloudDirectory, CloudWriter } from '../bot/ports.ts';
+import type { CloudDirectory, CloudWriter } from '../ports/cloud-directory.ts';
 import type { Env } from '../config/parse-env.ts';
 import { startEmulator, trustCertificateInProcess, loadSeedFile, type EmulatorState, type Seed } from '../emulator/index.ts';
 import { ConfigError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SyncTrigger } from '../relay-protocol/protocol.ts';
 import { createSimulatedSync, summarizeRun, type SyncRunReport } from '../sync-simulator/index.ts';
-import { listFixtureUsers } from './fixture-users.ts';
+import { loadSandboxDirectory, type SandboxDirectory } from './sandbox-directory.ts';
 import { buildSandboxSeed, inSandboxSyncScope } from './scenarios/index.ts';
 
 export interface SandboxCloud {
@@ -23,7 +24,9 @@ export interface SandboxCloud {
   /** 'catalog', or the SANDBOX_TENANT file the tenant came from. */
   tenantSource: string;
   cloud: CloudDirectory & CloudWriter;
-  /** One simulated delta sync over the fixture directory (scope: everything but OU=Not Synced). */
+  /** The sandbox's AD (fixtures or SANDBOX_DIRECTORY): what the sync reads and the relay serves. */
+  directory: SandboxDirectory;
+  /** One simulated delta sync over the sandbox directory (scope: everything but OU=Not Synced). */
   sync(): Promise<SyncRunReport>;
   /** The same sync as the relay runs it for POST /v1/sync. */
   syncTrigger: SyncTrigger;
@@ -45,6 +48,8 @@ export async function sandboxTenant(env: Env): Promise<{ seed: Seed; source: str
 
 export async function startSandboxCloud(env: Env, logger: Logger): Promise<SandboxCloud> {
   const { seed, source } = await sandboxTenant(env);
+  // Before the emulator: a broken SANDBOX_DIRECTORY stops start-up with nothing to release.
+  const directory = await loadSandboxDirectory(env);
   const emulator = await startEmulator({ seed, https: true, port: 0, host: '127.0.0.1', logger: logger.child({ part: 'emulator' }) });
   // Only this process trusts the throw-away certificate; nothing is written to disk.
   trustCertificateInProcess(emulator.caCertificate ?? '');
@@ -55,7 +60,7 @@ export async function startSandboxCloud(env: Env, logger: Logger): Promise<Sandb
   });
   const simulated = createSimulatedSync({
     state: emulator.state,
-    listUsers: () => listFixtureUsers(),
+    listUsers: () => directory.users(),
     inScope: inSandboxSyncScope,
     logger: logger.child({ part: 'sync' }),
   });
@@ -65,12 +70,13 @@ export async function startSandboxCloud(env: Env, logger: Logger): Promise<Sandb
       return { startedAt: report.startedAt, finishedAt: report.finishedAt, detail: summarizeRun(report), report };
     },
   };
-  logger.info({ tenant: source }, 'Entra emulator seeded');
+  logger.info({ tenant: source, directory: directory.source, adUsers: directory.directory.users().length }, 'Entra emulator seeded');
   return {
     url: emulator.url,
     state: emulator.state,
     tenantSource: source,
     cloud,
+    directory,
     sync: () => simulated.runDelta(),
     syncTrigger,
     close: () => emulator.close(),

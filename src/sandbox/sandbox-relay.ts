@@ -1,6 +1,6 @@
 /**
- * The relay the sandbox bot talks to: the real `hardmatch-relay` code, in-process, over the
- * fixture directory, with a fresh random key per run; its delta sync (POST /v1/sync) is the
+ * The relay the sandbox bot talks to: the real `hardmatch-relay` code, in-process, serving the
+ * sandbox's editable directory (the fixtures, or SANDBOX_DIRECTORY's users), with a fresh random key per run; its delta sync (POST /v1/sync) is the
  * simulated one over the Entra emulator. With RELAY_URL/RELAY_KEY set, the sandbox uses that relay
  * instead (a real AD, read-only: the bot only ever looks users up).
  */
@@ -10,6 +10,7 @@ import { loadRelayConfig } from '../config/load-relay-config.ts';
 import type { Env } from '../config/parse-env.ts';
 import type { Logger } from '../logging/logger.ts';
 import { startRelay } from '../relay-agent/start-relay.ts';
+import type { FixtureSource } from '../relay-agent/fixture-directory.ts';
 import type { SyncTrigger } from '../relay-protocol/protocol.ts';
 
 export const FIXTURES_DIR = fileURLToPath(new URL('./fixtures/directory', import.meta.url));
@@ -23,7 +24,8 @@ export interface SandboxRelay {
 }
 
 /** Undefined when the environment names its own relay (loadConfig then validates the pair). */
-export async function startSandboxRelay(env: Env, logger: Logger, syncTrigger: SyncTrigger): Promise<SandboxRelay | undefined> {
+/** `fixtures`: the users it serves, read at each look-up (the sandbox directory, as edited). */
+export async function startSandboxRelay(env: Env, logger: Logger, syncTrigger: SyncTrigger, fixtures: FixtureSource): Promise<SandboxRelay | undefined> {
   if (env.RELAY_URL || env.RELAY_KEY) return undefined;
   const key = randomBytes(32).toString('base64url');
   const config = loadRelayConfig({
@@ -33,6 +35,6 @@ export async function startSandboxRelay(env: Env, logger: Logger, syncTrigger: S
     LOG_LEVEL: env.LOG_LEVEL,
   });
   // Port 0: any free port, so the sandbox never collides with a relay already on 7443.
-  const relay = await startRelay({ ...config, port: 0 }, { logger: logger.child({ part: 'relay' }), syncTrigger });
+  const relay = await startRelay({ ...config, port: 0 }, { logger: logger.child({ part: 'relay' }), syncTrigger, fixtures });
   return { url: relay.url, key, external: false, close: () => relay.close() };
 }

@@ -1,23 +1,33 @@
 /**
  * The sandbox as one unit: the Entra emulator seeded with the scenario catalog (or SANDBOX_TENANT)
- * and the cloud directory over it, the relay over fixtures (or the admin's relay) whose delta sync
- * is the simulated one, the bot in sandbox mode pointed at both, and optionally the Agents
+ * and the cloud directory over it, the relay over the sandbox directory (fixtures or
+ * SANDBOX_DIRECTORY; or the admin's relay) whose delta sync is the simulated one, manualDone doing
+ * the person's part on those stand-ins, the bot in sandbox mode pointed at both, and optionally the Agents
  * Playground pointed at the bot. Used by `npm start` and by the tests, so both run exactly the
  * same wiring.
  */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createBot } from '../bot/create-bot.ts';
+import { createMessenger } from '../bot/teams/messenger.ts';
+import { wireApprovals, type WiredApprovals, type WireApprovalsOptions } from '../bot/wire-approvals.ts';
+import { openStore } from '../store/index.ts';
 import { loadConfig } from '../config/load-config.ts';
 import type { Env } from '../config/parse-env.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createRelayClient } from '../relay-client/relay-client.ts';
-import { createServer } from '../transport/create-server.ts';
+import { createAdapter, createServer } from '../transport/create-server.ts';
 import { isLoopbackHost } from '../transport/loopback.ts';
 import { BOT_VERSION } from '../transport/version.ts';
 import type { EmulatorState } from '../emulator/index.ts';
 import type { SyncRunReport } from '../sync-simulator/index.ts';
-import { startPlayground, type RunningPlayground } from './playground.ts';
+import { PLAYGROUND_PORT, startPlayground, type RunningPlayground } from './playground.ts';
+import { createCarryOutManual } from './carry-out-manual.ts';
 import { startSandboxCloud } from './sandbox-cloud.ts';
+import type { EditableDirectory } from './scenarios/index.ts';
 import { startSandboxRelay } from './sandbox-relay.ts';
+import { playgroundConfig, SANDBOX_ADMIN_IDS, type SandboxPersonKey } from './sandbox-users.ts';
 
 /** The bot's identity variables: the Playground sends no token, so the sandbox bot runs without them. */
 const BOT_IDENTITY = ['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'MicrosoftAppPassword'] as const;
@@ -32,6 +42,10 @@ export interface SandboxOptions {
   playgroundPort?: number;
   /** The Playground's CLI script (tests swap it); default the installed one. */
   playgroundBin?: string;
+  /** Engine timings and hooks (tests shorten leases and polling). */
+  engine?: WireApprovalsOptions['engine'];
+  /** Default `sqlite::memory:` (the sandbox's tenant is new at every start, so are its requests); STORE_URL overrides. */
+  storeUrl?: string;
 }
 
 export interface RunningSandbox {
@@ -44,9 +58,20 @@ export interface RunningSandbox {
   emulatorState: EmulatorState;
   /** 'catalog', or the SANDBOX_TENANT file the tenant came from. */
   tenantSource: string;
-  /** Run one simulated delta sync now (what the relay's POST /v1/sync runs), over the fixture directory. */
+  /** The sandbox's AD as the relay serves it and the sync reads it (manualDone edits it). */
+  directory: EditableDirectory;
+  /** 'fixtures', or the SANDBOX_DIRECTORY file the AD users came from. */
+  directorySource: string;
+  /** Run one simulated delta sync now (what the relay's POST /v1/sync runs), over the sandbox directory. */
   sync(): Promise<SyncRunReport>;
+  /** The served tenant: the emulator seed's tenant id (activities from any other are refused). */
+  tenantId: string;
+  /** The approval flow, for tests (idle, resume). */
+  approvals: WiredApprovals;
+  /** Adele's Playground (the first admin). */
   playgroundUrl?: string;
+  /** One Playground per sandbox admin: the Playground has one current user per instance. */
+  playgroundUrls?: Partial<Record<SandboxPersonKey, string>>;
   /** Set when the Playground was wanted but did not start; the bot keeps running. */
   playgroundError?: string;
   close(): Promise<void>;
@@ -64,17 +89,38 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     if (failures.length > 0) throw new AggregateError(failures, 'some sandbox parts did not stop cleanly');
   };
   try {
-    const relay = await startSandboxRelay(env, logger, emulator.syncTrigger);
+    const relay = await startSandboxRelay(env, logger, emulator.syncTrigger, emulator.directory.fixtures);
     if (relay) closers.push(() => relay.close());
     const config = loadConfig(relay ? { ...env, RELAY_URL: relay.url, RELAY_KEY: relay.key } : env, { sandbox: true });
+    const tenantId = emulator.state.tenant.id;
     const relayClient = config.relay ? createRelayClient(config.relay, { logger: logger.child({ part: 'relay-client' }) }) : undefined;
-    const bot = createBot({ sandbox: true, logger, cloud: emulator.cloud, ...(relayClient ? { relay: relayClient } : {}) });
-    const server = createServer({ config, logger: logger.child({ part: 'bot' }), bot, version: BOT_VERSION });
+    const store = await openStore(options.storeUrl ?? env.STORE_URL ?? 'sqlite::memory:');
+    closers.push(() => store.close());
+    const serverConfig = { ...config, tenantId };
+    const adapter = createAdapter({ config: serverConfig, logger });
+    const approvals = wireApprovals({
+      sandbox: true,
+      logger,
+      approval: config.approval,
+      tenantId,
+      store,
+      cloud: emulator.cloud,
+      ...(relayClient ? { relay: relayClient } : {}),
+      messenger: createMessenger(adapter, ''),
+      ...(options.engine ? { engine: options.engine } : {}),
+      // With the admin's own relay (RELAY_URL), AD is theirs: the person does their part themselves.
+      ...(relay ? { carryOutManual: createCarryOutManual({ directory: emulator.directory.directory, state: emulator.state, logger: logger.child({ part: 'sandbox' }) }) } : {}),
+    });
+    closers.push(() => approvals.idle());
+    const bot = createBot({ sandbox: true, logger, cloud: emulator.cloud, approvals, ...(relayClient ? { relay: relayClient } : {}) });
+    const server = createServer({ config: serverConfig, logger: logger.child({ part: 'bot' }), bot, version: BOT_VERSION, adapter });
     if (config.host && !isLoopbackHost(config.host)) {
       logger.warn({ host: config.host }, 'HOST makes the sandbox bot listen beyond this machine: its endpoint is anonymous, and with RELAY_URL it reads real AD users; anyone who can reach it can use it');
     }
     const botUrl = await server.listen(options.botPort ?? config.port, config.host);
     closers.push(() => server.close());
+    const stopSweeper = approvals.startSweeper();
+    closers.push(() => Promise.resolve(stopSweeper()));
     const running: RunningSandbox = {
       botUrl,
       relayUrl: config.relay?.url ?? '(none)',
@@ -82,17 +128,19 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       emulatorUrl: emulator.url,
       emulatorState: emulator.state,
       tenantSource: emulator.tenantSource,
+      directory: emulator.directory.directory,
+      directorySource: emulator.directory.source,
+      tenantId,
+      approvals,
       sync: () => emulator.sync(),
       close: closeAll,
     };
     if (options.playground) {
-      const playground = await tryPlayground(`${botUrl}/api/messages`, options, env);
-      if ('url' in playground) {
-        running.playgroundUrl = playground.url;
-        closers.push(() => playground.stop());
-      } else {
-        running.playgroundError = playground.error;
-      }
+      const started = await startPlaygrounds(`${botUrl}/api/messages`, options, env, tenantId);
+      running.playgroundUrls = started.urls;
+      if (started.urls.adele) running.playgroundUrl = started.urls.adele;
+      if (started.error) running.playgroundError = started.error;
+      closers.push(...started.closers);
     }
     return running;
   } catch (err) {
@@ -101,13 +149,35 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   }
 }
 
-async function tryPlayground(botEndpoint: string, options: SandboxOptions, env: Env): Promise<RunningPlayground | { error: string }> {
+/** Adele's Playground on the Playground port, Ben's on the next one; each a chat as that admin. */
+async function startPlaygrounds(botEndpoint: string, options: SandboxOptions, env: Env, tenantId: string) {
+  const dir = await mkdtemp(join(tmpdir(), 'hardmatch-playground-'));
+  const urls: Partial<Record<SandboxPersonKey, string>> = {};
+  const closers: (() => Promise<void>)[] = [];
+  let error: string | undefined;
+  const base = options.playgroundPort ?? PLAYGROUND_PORT;
+  for (const [i, person] of (['adele', 'ben'] as const).entries()) {
+    const configPath = join(dir, `${person}.m365agentsplayground.yml`);
+    await writeFile(configPath, JSON.stringify(playgroundConfig(person, tenantId), null, 2));
+    const playground = await tryPlayground(botEndpoint, options, env, { port: base + i, configPath });
+    if ('url' in playground) {
+      urls[person] = playground.url;
+      closers.push(() => playground.stop());
+    } else {
+      error ??= playground.error;
+    }
+  }
+  return { urls, closers, ...(error ? { error } : {}) };
+}
+
+async function tryPlayground(botEndpoint: string, options: SandboxOptions, env: Env, at: { port: number; configPath: string }): Promise<RunningPlayground | { error: string }> {
   try {
     return await startPlayground({
       botEndpoint,
       env,
       logger: options.logger,
-      ...(options.playgroundPort ? { port: options.playgroundPort } : {}),
+      port: at.port,
+      configPath: at.configPath,
       ...(options.playgroundBin ? { bin: options.playgroundBin } : {}),
     });
   } catch (err) {
@@ -116,11 +186,16 @@ async function tryPlayground(botEndpoint: string, options: SandboxOptions, env: 
   }
 }
 
+/** The sandbox's two admins, unless the environment names its own. */
+function withSandboxAdmins(env: Env): Env {
+  return env.ADMIN_IDS || env.ADMIN_GROUP_ID ? env : { ...env, ADMIN_IDS: SANDBOX_ADMIN_IDS };
+}
+
 function withoutBotIdentity(env: Env, logger: Logger): Env {
   const set = BOT_IDENTITY.filter((name) => env[name]);
-  if (set.length === 0) return env;
+  if (set.length === 0) return withSandboxAdmins(env);
   logger.warn({ ignored: set }, 'the sandbox ignores the bot identity (the Playground sends no token); use `npm run bot` for production');
   const copy: Record<string, string | undefined> = { ...env };
   for (const name of set) delete copy[name];
-  return copy;
+  return withSandboxAdmins(copy);
 }

@@ -2,7 +2,7 @@
  * `npm start`: the sandbox. No configuration needed: the Entra emulator seeded with the scenario
  * catalog, the relay over the fixture directory, the bot on PORT (3978) in sandbox mode, the
  * Agents Playground on http://localhost:56150. SANDBOX_TENANT=<seed file> emulates that tenant
- * instead; SANDBOX_NO_PLAYGROUND=1 skips the Playground (tests, headless machines).
+ * instead, SANDBOX_DIRECTORY=<fixture file> serves those AD users instead; SANDBOX_NO_PLAYGROUND=1 skips the Playground (tests, headless machines).
  */
 import dotenv from 'dotenv';
 import pretty from 'pino-pretty';
@@ -29,7 +29,9 @@ async function main(): Promise<void> {
       relayExternal: sandbox.relayExternal,
       emulatorUrl: sandbox.emulatorUrl,
       tenantSource: sandbox.tenantSource,
+      directorySource: sandbox.directorySource,
       ...(sandbox.playgroundUrl ? { playgroundUrl: sandbox.playgroundUrl } : {}),
+      ...(sandbox.playgroundUrls?.ben ? { approverPlaygroundUrl: sandbox.playgroundUrls.ben } : {}),
       ...(playgroundProblem ? { playgroundProblem } : {}),
     }),
   );

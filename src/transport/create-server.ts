@@ -20,6 +20,8 @@ export interface CreateServerDeps {
   version: string;
   /** Largest request body accepted, in bytes (default 1 MB; activities are a few KB). */
   maxBodyBytes?: number;
+  /** The adapter to use (the Messenger posts through the same one); default one made from config. */
+  adapter?: TransportAdapter;
   /** The Bot Framework channel's OpenID metadata URL (default botbuilder's public-cloud one); a test hook. */
   openIdMetadataUrl?: string;
 }
@@ -35,8 +37,7 @@ export interface BotServer {
 }
 
 export function createServer(deps: CreateServerDeps): BotServer {
-  const adapter = new TransportAdapter(createBotAuthentication(deps.config.botAuth, deps.openIdMetadataUrl));
-  adapter.onTurnError = createTurnErrorHandler({ logger: deps.logger, sandbox: deps.config.sandbox });
+  const adapter = deps.adapter ?? createAdapter(deps);
   const server = restify.createServer({ name: 'hardmatch' });
   server.use(restify.plugins.bodyParser({ maxBodySize: deps.maxBodyBytes ?? 1024 * 1024, mapParams: false }));
   // restify's own refusals (bad JSON, too large, unknown route) get fixed words too: its
@@ -62,6 +63,13 @@ export function createServer(deps: CreateServerDeps): BotServer {
         server.close(() => resolve());
       }),
   };
+}
+
+/** The adapter for this configuration; create it first when something else (the Messenger) needs it too. */
+export function createAdapter(deps: Pick<CreateServerDeps, 'config' | 'logger' | 'openIdMetadataUrl'>): TransportAdapter {
+  const adapter = new TransportAdapter(createBotAuthentication(deps.config.botAuth, deps.openIdMetadataUrl));
+  adapter.onTurnError = createTurnErrorHandler({ logger: deps.logger, sandbox: deps.config.sandbox });
+  return adapter;
 }
 
 async function handleTurn(context: TurnContext, deps: CreateServerDeps): Promise<void> {

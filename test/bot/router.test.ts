@@ -80,11 +80,11 @@ describe('route', () => {
     expect(seen).toHaveLength(1);
   });
 
-  it('says status and cancel are not available yet', async () => {
-    for (const name of ['Status', 'cancel']) {
-      const reply = await route(`${name} jdoe`, createRegistry(), commandDeps());
-      const text = cardText(reply);
-      expect(text).toContain(`"${name.toLowerCase()}" is not available yet in this version`);
+  it('answers the approval commands with what to configure when the bot has no request store', async () => {
+    for (const name of ['Status', 'cancel r7k3q9', 'audit r7k3q9', 'undo r7k3q9', 'approvals']) {
+      const text = cardText(await route(name, createRegistry(), commandDeps()));
+      expect(text).toContain('Approval is not configured');
+      expect(text).toMatch(/STORE\\?_URL/);
       expect(text).not.toContain('UNKNOWN');
     }
   });
@@ -95,7 +95,9 @@ describe('route', () => {
     expect(text).toContain('`guid <who>`');
     expect(text).toContain('`match <who> [to <cloud UPN or object id>]`');
     expect(text).toContain('`match jdoe to john.doe@contoso.com`');
-    expect(text).toContain('Coming in a later version: `status`, `cancel`.');
+    expect(text).toContain('`status [<request id>]`');
+    expect(text).toContain('`undo <request id>`');
+    expect(text).not.toContain('Coming in a later version');
     expect(text).toContain('SANDBOX');
   });
 

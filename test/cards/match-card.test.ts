@@ -105,7 +105,7 @@ describe('matchCard: the diagnosis card', () => {
     expect(textOf(c, MATCH_CARD_IDS.footer)).toContain('type `match jdoe to jdoe@contoso.com` again');
   });
 
-  it('has no buttons yet', () => {
+  it('has no buttons without a request id (nothing to approve)', () => {
     expect(allElements(card).filter((e) => typeof e.type === 'string' && e.type.startsWith('Action.'))).toEqual([]);
     expect(card.actions).toBeUndefined();
   });
@@ -114,6 +114,39 @@ describe('matchCard: the diagnosis card', () => {
     expect(findById(matchCard(deletedHolderDiagnosis(), { sandbox: true }), SANDBOX_MARKER_ID)).toBeDefined();
     expect(findById(card, SANDBOX_MARKER_ID)).toBeUndefined();
     expect(visibleText(card)).not.toContain('SANDBOX');
+  });
+});
+
+describe('matchCard: with a proposed request', () => {
+  const c = matchCard(deletedHolderDiagnosis(), { sandbox: false, requestId: 'r7k3q9' });
+
+  it('offers Request approval (justification 10..500 characters) and Refresh, whose data carry only verb and requestId', () => {
+    expect(c.actions?.map((a) => [a.type, a.title])).toEqual([
+      ['Action.ShowCard', 'Request approval'],
+      ['Action.Execute', 'Refresh'],
+    ]);
+    const show = c.actions?.[0] as { card: unknown };
+    expect(allElements(show.card).find((e) => e.type === 'Input.Text')).toMatchObject({
+      id: 'justification',
+      isMultiline: true,
+      isRequired: true,
+      regex: '^[\\s\\S]{10,500}$',
+      maxLength: 500,
+      errorMessage: 'Write a justification of 10 to 500 characters.',
+    });
+    const send = allElements(show.card).find((e) => e.type === 'Action.Execute');
+    expect(send).toMatchObject({ verb: 'requestApproval' });
+    expect(send?.data).toStrictEqual({ verb: 'requestApproval', requestId: 'r7k3q9' });
+    expect(c.actions?.[1]).toMatchObject({ verb: 'refresh', data: { verb: 'refresh', requestId: 'r7k3q9' } });
+    expect(Object.keys((c.actions?.[1] as { data: object }).data)).toHaveLength(2);
+    const regex = new RegExp((allElements(show.card).find((e) => e.type === 'Input.Text')?.regex as string) ?? '');
+    expect(regex.test('too short')).toBe(false);
+    expect(regex.test('Ticket 4711\nline two')).toBe(true);
+    expect(regex.test('x'.repeat(501))).toBe(false);
+  });
+
+  it('shows "Request r7k3q9" small', () => {
+    expect(findById(c, MATCH_CARD_IDS.request)).toMatchObject({ text: 'Request r7k3q9', size: 'small', isSubtle: true });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DirectoryError, InputError, RelayUnavailable, toUserText } from '../../src/errors/index.ts';
+import { ApprovalRefused, DirectoryError, InputError, RelayUnavailable, toUserText } from '../../src/errors/index.ts';
 
 describe('toUserText', () => {
   it('keeps the code, says what happened and what to do next', () => {
@@ -24,5 +24,14 @@ describe('toUserText', () => {
   it('shows input errors with an example of what is accepted', () => {
     const t = toUserText(new InputError('ANCHOR_MALFORMED', '"abc" is not a valid anchor: too short.'));
     expect(t.text).toMatch(/g8Pclm4vok\+vFWtMERklmg==/);
+  });
+
+  it('words an approval refusal with the rule\'s own message, keeping the refusal code in details', () => {
+    const err = new ApprovalRefused({ code: 'OWN_REQUEST', message: 'You requested r7k3q9 yourself; another admin must approve it.' }, 'r7k3q9');
+    expect(err.details).toEqual({ refusal: 'OWN_REQUEST', requestId: 'r7k3q9' });
+    expect(err.refusal).toBe('OWN_REQUEST');
+    const t = toUserText(err);
+    expect(t.code).toBe('APPROVAL_REFUSED');
+    expect(t.text).toMatch(/^You requested r7k3q9 yourself; another admin must approve it\. .*`status <request id>`/);
   });
 });

@@ -61,6 +61,7 @@ export function fakeCloud(users: CloudUser[]): FakeCloud {
     tenantFacts: () => Promise.reject(new Error('not used by the plan actions')),
     evidenceFor: () => Promise.reject(new Error('not used by the plan actions')),
     holdersOfAnchor: (immutableId) => Promise.resolve([...map.values()].filter((u) => u.immutableId === immutableId)),
+    groupUserIds: () => Promise.reject(new Error('not used by the plan actions')),
     rolesOf: (userId) => Promise.resolve([...(map.get(userId)?.adminRoles ?? [])]),
     findUser(idOrUpn) {
       return Promise.resolve().then(() => {

@@ -41,9 +41,10 @@ async function sandbox(options: Partial<Parameters<typeof startSandbox>[0]> = {}
   return s;
 }
 
-async function say(botUrl: string, text: string): Promise<string> {
+/** A message from the served tenant (the seed's): activities from any other are ignored. */
+async function say(s: RunningSandbox, text: string): Promise<string> {
   const before = connector.calls.length;
-  const res = await fetch(`${botUrl}/api/messages`, {
+  const res = await fetch(`${s.botUrl}/api/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -53,7 +54,7 @@ async function say(botUrl: string, text: string): Promise<string> {
       serviceUrl: connector.url,
       from: { id: 'user-1' },
       recipient: { id: 'bot-1' },
-      conversation: { id: 'c-1' },
+      conversation: { id: 'c-1', tenantId: s.tenantId },
       text,
     }),
   });
@@ -71,7 +72,7 @@ function plain(text: string): string {
 describe('startSandbox', () => {
   it('answers `match jdoe` from the emulated tenant with the catalog\'s findings on the card', async () => {
     const s = await sandbox();
-    const card = plain(await say(s.botUrl, 'match jdoe'));
+    const card = plain(await say(s, 'match jdoe'));
     expect(card).toContain('SANDBOX');
     for (const code of scenarioById('duplicate-after-sync').matches[0]?.findings ?? []) expect(card).toContain(code);
     expect(card).toContain('jdoe+4821@contoso.onmicrosoft.com');
@@ -92,7 +93,7 @@ describe('startSandbox', () => {
 
   it('gives its relay the simulated delta sync: a signed POST /v1/sync runs it over the emulator', async () => {
     const cloud = await startSandboxCloud({}, logger);
-    const relay = await startSandboxRelay({}, logger, cloud.syncTrigger);
+    const relay = await startSandboxRelay({}, logger, cloud.syncTrigger, cloud.directory.fixtures);
     try {
       if (!relay) throw new Error('the sandbox relay did not start');
       const client = createRelayClient({ url: relay.url, key: relay.key, timeoutMs: 5000 }, { logger });
@@ -122,21 +123,57 @@ describe('startSandbox', () => {
     await expect(sandbox({ env: { SANDBOX_TENANT: join(scratch, 'missing.json') } })).rejects.toThrow(/SANDBOX_TENANT: seed file .*missing\.json: file not found/);
   });
 
+  it('serves SANDBOX_DIRECTORY\'s users through the relay and syncs them, edits included, and refuses a bad file', async () => {
+    const file = join(scratch, 'directory.json');
+    const pat = {
+      dn: 'CN=Pat Rehearsal,OU=Sales,DC=contoso,DC=com',
+      samAccountName: 'prehearsal',
+      userPrincipalName: 'pat.rehearsal@contoso.com',
+      mail: 'pat.rehearsal@contoso.com',
+      proxyAddresses: ['SMTP:pat.rehearsal@contoso.com'],
+      displayName: 'Pat Rehearsal',
+      enabled: true,
+      objectGuid: '0b6f1c2e-3d4a-4b5c-8d6e-7f8091a2b3c4',
+      consistencyGuid: null,
+      whenChanged: '2026-11-01T08:00:00.000Z',
+    };
+    await writeFile(file, JSON.stringify([pat]));
+    const s = await sandbox({ env: { SANDBOX_DIRECTORY: file } });
+    expect(s.directorySource).toBe(file);
+    const guid = await say(s, 'guid prehearsal');
+    expect(guid).toContain('LhxvC0o9XEuNbn+AkaKzxA==');
+    expect(await say(s, 'guid jdoe')).toContain('USER\\_NOT\\_FOUND');
+    const match = plain(await say(s, 'match pat.rehearsal@contoso.com'));
+    expect(match).toContain('NO_CLOUD_CANDIDATE');
+
+    const report = await s.sync();
+    expect(report.results.map((r) => [r.samAccountName, r.outcome, r.error?.code])).toEqual([['prehearsal', 'CREATE', undefined]]);
+    expect(s.emulatorState.usersByImmutableId('LhxvC0o9XEuNbn+AkaKzxA==').map((h) => h.user.onPremisesSamAccountName)).toEqual(['prehearsal']);
+    // The relay and the sync read the one editable directory: an edit is seen by both.
+    s.directory.update('prehearsal', (u) => ({ ...u, dn: 'CN=Pat Rehearsal,OU=Not Synced,DC=contoso,DC=com' }));
+    expect(await say(s, 'guid prehearsal')).toContain('OU=Not Synced');
+    expect((await s.sync()).results.map((r) => r.outcome)).toEqual(['DELETE']);
+
+    const bad = join(scratch, 'bad-directory.json');
+    await writeFile(bad, JSON.stringify([{ ...pat, objectGuid: 'not-a-guid' }]));
+    await expect(sandbox({ env: { SANDBOX_DIRECTORY: bad } })).rejects.toThrow(`SANDBOX_DIRECTORY: Fixture file ${bad}: [0].objectGuid: must be a GUID`);
+  });
+
   it('looks users up by name through the in-process relay over the fixtures', async () => {
     const s = await sandbox();
     expect(s.relayExternal).toBe(false);
     expect(s.relayUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const jdoe = await say(s.botUrl, 'guid jdoe');
+    const jdoe = await say(s, 'guid jdoe');
     expect(jdoe).toContain('3HjiBBIFx02rIhVtmcNDyg==');
     expect(jdoe).toContain('SANDBOX');
-    const shared = await say(s.botUrl, 'guid shared@contoso.com');
+    const shared = await say(s, 'guid shared@contoso.com');
     expect(shared).toContain('2 on-premises users match');
-    expect(await say(s.botUrl, 'guid nobody.here')).toContain('USER\\_NOT\\_FOUND');
+    expect(await say(s, 'guid nobody.here')).toContain('USER\\_NOT\\_FOUND');
   });
 
   it('ignores the bot identity so the anonymous Playground can talk to it', async () => {
     const s = await sandbox({ env: { MicrosoftAppId: '33333333-3333-3333-3333-333333333333', MicrosoftAppType: 'SingleTenant' } });
-    expect(await say(s.botUrl, 'help')).toContain('`guid <who>`');
+    expect(await say(s, 'help')).toContain('`guid <who>`');
   });
 
   it('keeps the bot running and says why when the Playground fails to start', async () => {
@@ -174,6 +211,9 @@ describe('sandboxBanner', () => {
   it('names the SANDBOX_TENANT file instead of the catalog users', () => {
     const banner = sandboxBanner({ botUrl: 'http://localhost:3978', relayUrl: 'http://127.0.0.1:1', relayExternal: false, tenantSource: '/srv/tenant.json' });
     expect(banner).toContain('tenant: /srv/tenant.json (SANDBOX_TENANT)');
+    expect(banner).toContain('(fixture directory, random key');
+    const own = sandboxBanner({ botUrl: 'http://localhost:3978', relayUrl: 'http://127.0.0.1:1', relayExternal: false, directorySource: '/srv/ad.json' });
+    expect(own).toContain('relay:    http://127.0.0.1:1 (AD users from /srv/ad.json (SANDBOX_DIRECTORY), random key');
     expect(banner).not.toContain('match jdoe');
   });
 });

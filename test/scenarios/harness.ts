@@ -17,6 +17,7 @@ import { createFixtureDirectory } from '../../src/relay-agent/fixture-directory.
 import { listFixtureUsers } from '../../src/sandbox/fixture-users.ts';
 import { FIXTURES_DIR } from '../../src/sandbox/sandbox-relay.ts';
 import {
+  applyManualAction,
   applyPersonAction,
   createEditableDirectory,
   inSandboxSyncScope,
@@ -112,10 +113,16 @@ export interface PlayedPlan {
 }
 
 /**
- * Carry the plan out in order: automated steps through `runStep` (the cloud module, the simulated
- * sync), MANUAL steps by applying the catalog's person actions. Every step must succeed.
+ * Who does the person's part: the catalog's person actions, or the plan's own structured MANUAL
+ * `action` (`applyManualAction`, what the sandbox's manualDone carries out).
  */
-export async function playPlan(world: ScenarioWorld, diagnosis: Diagnosis, match: ScenarioMatch): Promise<PlayedPlan> {
+export type PersonPart = 'catalog' | 'plan-action';
+
+/**
+ * Carry the plan out in order: automated steps through `runStep` (the cloud module, the simulated
+ * sync), MANUAL steps by the person's part. Every step must succeed.
+ */
+export async function playPlan(world: ScenarioWorld, diagnosis: Diagnosis, match: ScenarioMatch, person: PersonPart = 'catalog'): Promise<PlayedPlan> {
   const played: PlayedStep[] = [];
   let manualIndex = 0;
   let lastSyncStartedAt = 0;
@@ -131,7 +138,12 @@ export async function playPlan(world: ScenarioWorld, diagnosis: Diagnosis, match
     if (step.kind === 'MANUAL') {
       expect(result.status, `step ${step.number} (MANUAL)`).toBe('waiting-for-person');
       const expectation = match.manual[manualIndex++];
-      for (const action of expectation?.actions ?? []) applyPersonAction(action, { directory: world.directory, state: world.emulator.state });
+      const stand = { directory: world.directory, state: world.emulator.state };
+      if (person === 'plan-action') {
+        if (step.action) applyManualAction(step.action, stand);
+      } else {
+        for (const action of expectation?.actions ?? []) applyPersonAction(action, stand);
+      }
     } else {
       expect(result, `step ${step.number} (${step.kind})`).toMatchObject({ status: 'done' });
     }
@@ -171,7 +183,7 @@ export async function expectJoined(world: ScenarioWorld, match: ScenarioMatch, a
 const AUTOMATED_WRITES = ['PURGE_DELETED_USER', 'CLEAR_ANCHOR', 'RENAME_UPN_TEMPORARILY', 'SET_ANCHOR'];
 
 /** One `match` of the catalog from diagnosis to its end: joined, manual or nothing to do. */
-export async function playMatch(w: ScenarioWorld, match: ScenarioMatch): Promise<void> {
+export async function playMatch(w: ScenarioWorld, match: ScenarioMatch, person: PersonPart = 'catalog'): Promise<void> {
   const diagnosis = await diagnoseMatch(w, match);
   expectDiagnosis(diagnosis, match);
   if (match.end === 'nothing-to-do') {
@@ -190,6 +202,6 @@ export async function playMatch(w: ScenarioWorld, match: ScenarioMatch): Promise
     expect(diagnosis.plan.steps.length > 0 || (diagnosis.plan.blockedReason ?? '') !== '').toBe(true);
     return;
   }
-  const played = await playPlan(w, diagnosis, match);
+  const played = await playPlan(w, diagnosis, match, person);
   await expectJoined(w, match, diagnosis.onPrem?.anchor.immutableId ?? '', played.lastSyncStartedAt);
 }

@@ -79,6 +79,7 @@ export function fakeCloud(handlers: Partial<CloudDirectory> = {}): FakeCloud {
       ...(context.target ? { target: context.target } : {}),
     }),
     holdersOfAnchor: () => Promise.resolve([]),
+    groupUserIds: () => Promise.resolve([]),
     rolesOf: () => Promise.resolve([]),
   };
   const h = { ...defaults, ...handlers };
@@ -105,6 +106,10 @@ export function fakeCloud(handlers: Partial<CloudDirectory> = {}): FakeCloud {
     holdersOfAnchor: (immutableId, deadline) => {
       calls.push({ method: 'holdersOfAnchor', args: [immutableId], deadline });
       return h.holdersOfAnchor(immutableId, deadline);
+    },
+    groupUserIds: (groupId, deadline) => {
+      calls.push({ method: 'groupUserIds', args: [groupId], deadline });
+      return h.groupUserIds(groupId, deadline);
     },
     rolesOf: (userId, deadline) => {
       calls.push({ method: 'rolesOf', args: [userId], deadline });

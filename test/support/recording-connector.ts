@@ -11,6 +11,8 @@ export interface RecordedCall {
   conversationId: string;
   /** Set for replies (`POST /v3/conversations/:id/activities/:replyToId`). */
   replyToId?: string;
+  /** Set for updates (`PUT /v3/conversations/:id/activities/:activityId`). */
+  activityId?: string;
   authorization?: string;
   body: Record<string, unknown>;
 }
@@ -48,7 +50,8 @@ export async function startRecordingConnector(host = '127.0.0.1'): Promise<Recor
 async function record(req: IncomingMessage, res: ServerResponse, calls: RecordedCall[]): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://connector').pathname;
   const match = ROUTE.exec(path);
-  if (req.method !== 'POST' || !match?.[1]) {
+  // POST: a new message or a reply; PUT /activities/:id: updateActivity (a card replaced in place).
+  if ((req.method !== 'POST' && req.method !== 'PUT') || !match?.[1]) {
     reply(res, 404, { error: { code: 'NotFound', message: path } });
     return;
   }
@@ -56,10 +59,11 @@ async function record(req: IncomingMessage, res: ServerResponse, calls: Recorded
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
   const call: RecordedCall = { method: req.method, path, conversationId: decodeURIComponent(match[1]), body };
-  if (match[2]) call.replyToId = decodeURIComponent(match[2]);
+  if (match[2] && req.method === 'POST') call.replyToId = decodeURIComponent(match[2]);
+  if (match[2] && req.method === 'PUT') call.activityId = decodeURIComponent(match[2]);
   if (req.headers.authorization) call.authorization = req.headers.authorization;
   calls.push(call);
-  reply(res, 200, { id: `recorded-${calls.length}` });
+  reply(res, 200, { id: call.activityId ?? `recorded-${calls.length}` });
 }
 
 function reply(res: ServerResponse, status: number, body: unknown): void {

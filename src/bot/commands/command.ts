@@ -1,11 +1,12 @@
 import type { CommandHelp } from '../../cards/help-card.ts';
 import type { CommandDeps } from '../ports.ts';
 import type { Reply } from '../reply.ts';
+import type { Turn } from '../turn.ts';
 
 /** One chat command. `name` is matched exactly (lower case) against the message's first word. */
 export interface Command {
   readonly name: string;
   readonly help: CommandHelp;
-  /** `args` is the rest of the message after the command word, trimmed. */
-  run(args: string, deps: CommandDeps): Promise<Reply>;
+  /** `args` is the rest of the message after the command word, trimmed; `turn` says who asks, and where. */
+  run(args: string, deps: CommandDeps, turn: Turn): Promise<Reply>;
 }

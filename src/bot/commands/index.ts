@@ -2,7 +2,12 @@
 import type { Command } from './command.ts';
 import { guidCommand } from './guid.ts';
 import { createHelpCommand } from './help.ts';
+import { approvalsCommand } from './approvals.ts';
+import { auditCommand } from './audit.ts';
+import { cancelCommand } from './cancel.ts';
 import { matchCommand } from './match.ts';
+import { statusCommand } from './status.ts';
+import { undoCommand } from './undo.ts';
 
 export type { Command } from './command.ts';
 
@@ -10,7 +15,7 @@ export type { Command } from './command.ts';
  * Names the product reserves (product.md) that this version does not answer yet. The router
  * gives them a clear "not available yet" reply instead of treating them as typos.
  */
-export const COMING_COMMANDS: readonly string[] = Object.freeze(['status', 'cancel']);
+export const COMING_COMMANDS: readonly string[] = Object.freeze([]);
 
 export interface CommandRegistry {
   /** Keyed by lower-case command name. */
@@ -23,7 +28,7 @@ export function createRegistry(extra: readonly Command[] = []): CommandRegistry 
   const commands = new Map<string, Command>();
   const registry: CommandRegistry = { commands, coming: COMING_COMMANDS };
   const help = createHelpCommand(() => ({ commands: [...commands.values()].map((c) => c.help), coming: registry.coming }));
-  for (const command of [help, matchCommand, guidCommand, ...extra]) {
+  for (const command of [help, matchCommand, guidCommand, statusCommand, cancelCommand, auditCommand, undoCommand, approvalsCommand, ...extra]) {
     if (commands.has(command.name)) throw new Error(`Command "${command.name}" is registered twice.`);
     commands.set(command.name.toLowerCase(), command);
   }

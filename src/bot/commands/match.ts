@@ -8,10 +8,10 @@
  */
 import { matchCard } from '../../cards/match-card.ts';
 import { noticeCard } from '../../cards/notice-card.ts';
-import { diagnose, diagnoseOnPrem } from '../../domain/diagnosis/index.ts';
-import type { CloudUser } from '../../domain/cloud.ts';
+import { readDiagnosis } from '../../approvals/read-diagnosis.ts';
 import type { CommandDeps } from '../ports.ts';
 import { cardReply, type Reply } from '../reply.ts';
+import { anonymousTurn, type Turn } from '../turn.ts';
 import type { Command } from './command.ts';
 import { MATCH_USAGE, parseMatchArgs } from './match-args.ts';
 
@@ -36,7 +36,7 @@ export const matchCommand: Command = {
   run: runMatch,
 };
 
-export async function runMatch(args: string, deps: CommandDeps): Promise<Reply> {
+export async function runMatch(args: string, deps: CommandDeps, turn: Turn = anonymousTurn(`match ${args}`)): Promise<Reply> {
   // Bad input throws InputError here, before the relay or Graph is asked anything.
   const { who, target } = parseMatchArgs(args);
   const { relay, cloud, sandbox } = deps;
@@ -44,17 +44,13 @@ export async function runMatch(args: string, deps: CommandDeps): Promise<Reply> 
   if (!cloud) return cardReply(noticeCard({ sandbox, tone: 'warning', ...MATCH_NEEDS_CLOUD }));
   const command = target ? `match ${who} to ${target}` : `match ${who}`;
   // Relay, directory and Graph errors propagate: the router makes an error card with the code.
-  // One deadline for every Graph call of this command, started before the first one.
-  const deadline = cloud.startDeadline();
-  const tenant = cloud.tenantFacts(deadline);
-  // An unknown or ambiguous AD user needs no tenant facts: a failed read is then not this card's error.
-  tenant.catch(() => undefined);
-  const [lookup, targetUser] = await Promise.all([relay.lookup(who), target ? cloud.findUser(target, deadline) : Promise.resolve<CloudUser | null>(null)]);
-  const unresolved = diagnoseOnPrem(who, lookup);
-  if (unresolved) return cardReply(matchCard(unresolved, { sandbox, command, onPremMatches: lookup }));
-  const [onPrem] = lookup.users;
-  if (!onPrem) throw new Error('diagnoseOnPrem returned null for an empty look-up');
-  const evidence = await cloud.evidenceFor(onPrem, { tenant, ...(target ? { target: { requested: target, user: targetUser } } : {}) }, deadline);
-  deps.logger.debug({ who, target, candidates: evidence.candidates.length }, 'match: evidence read');
-  return cardReply(matchCard(diagnose({ who, onPrem, evidence }), { sandbox, command }));
+  const verifyTimeoutSeconds = deps.approvals ? Math.round(deps.approvals.policy.verifyTimeoutMs / 1000) : undefined;
+  const read = await readDiagnosis({ who, ...(target ? { target } : {}) }, { relay, cloud, ...(verifyTimeoutSeconds ? { verifyTimeoutSeconds } : {}) });
+  if (!read.resolved) return cardReply(matchCard(read.diagnosis, { sandbox, command, onPremMatches: read.lookup }));
+  deps.logger.debug({ who, target, candidates: read.diagnosis.candidates.length }, 'match: evidence read');
+  const request = deps.approvals
+    ? await deps.approvals.service.propose({ actor: turn.actor, tenantId: turn.tenantId, command, who, ...(target ? { target } : {}), diagnosis: read.diagnosis })
+    : null;
+  const card = matchCard(read.diagnosis, { sandbox, command, ...(request ? { requestId: request.id } : {}) });
+  return request ? { card, requestId: request.id } : cardReply(card);
 }

@@ -57,7 +57,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     execute: (request) =>
       respond(request, async () => {
         if (options.random() < options.throttleRate) throw graphErrors.throttled(options.retryAfterSeconds);
-        return router(request, context);
+        const response = await router(request, context);
+        // Every successful write through Graph is journaled, so tests count what a bot changed.
+        if (request.method !== 'GET' && response.status < 300) options.state.noteGraphWrite({ method: request.method, path: request.path, status: response.status });
+        return response;
       }),
   };
   const handle = (request: EmulatorRequest): Promise<EmulatorResponse> =>

@@ -4,7 +4,7 @@
  */
 export { SCENARIOS, SWITCH_VARIANTS, scenarioById } from './catalog.ts';
 export { DEFAULT_SWITCHES, SANDBOX_ROLES, buildSandboxSeed, seedTimes, type SandboxSeedOptions } from './tenant-seed.ts';
-export { applyPersonAction, createEditableDirectory, firstRdn, type EditableDirectory, type PersonWorld } from './person-actions.ts';
+export { applyManualAction, applyPersonAction, createEditableDirectory, firstRdn, type EditableDirectory, type PersonWorld } from './person-actions.ts';
 export { AD_ANCHOR, IDS, OU, immutableIdOf, inSandboxSyncScope, sandboxId } from './values.ts';
 export type {
   ManualStepExpectation,

@@ -1,0 +1,146 @@
+/**
+ * The approval flow on the server: a `match` proposes a request, card actions move it through the
+ * rules (src/domain/approval/rules.ts), and every change is a compare-and-swap on the stored
+ * request, audited before the answer goes back. The last required approval re-reads AD and the
+ * cloud first: when the facts moved the request goes `stale` and nothing is written.
+ */
+import { randomBytes as cryptoRandomBytes } from 'node:crypto';
+import { fingerprintOf, diffFingerprints } from '../domain/approval/fingerprint.ts';
+import { newRequestId } from '../domain/approval/request-id.ts';
+import { decide, markStale } from '../domain/approval/rules.ts';
+import type { ApprovalAction, ApprovalRequest, Refusal, Versioned } from '../domain/approval/types.ts';
+import type { AuditEvent } from '../domain/audit/types.ts';
+import type { Diagnosis } from '../domain/diagnosis/types.ts';
+import type { ActOutcome, ActorContext, ApprovalDeps } from './types.ts';
+
+/** Compare-and-swap retries before giving up on a request that keeps changing under us. */
+const MAX_CAS_ATTEMPTS = 8;
+
+export interface ProposeInput extends ActorContext {
+  command: string;
+  who: string;
+  target?: string;
+  diagnosis: Diagnosis;
+}
+
+export interface ApprovalService {
+  /** Stores a `proposed` request when the plan has automated steps; null when there is nothing to approve. */
+  propose(input: ProposeInput): Promise<ApprovalRequest | null>;
+  act(requestId: string, action: ApprovalAction, context: ActorContext): Promise<ActOutcome>;
+  /** The stored request of this tenant, or a refusal naming the id. */
+  find(requestId: string, tenantId: string): Promise<ActOutcome>;
+}
+
+export function hasAutomatedSteps(diagnosis: Diagnosis): boolean {
+  return diagnosis.plan.steps.some((s) => s.kind !== 'MANUAL' && s.kind !== 'VERIFY_JOINED');
+}
+
+export function createApprovalService(deps: ApprovalDeps): ApprovalService {
+  const now = deps.now ?? Date.now;
+  const random = deps.randomBytes ?? ((n: number) => new Uint8Array(cryptoRandomBytes(n)));
+  return {
+    async propose(input) {
+      if (!hasAutomatedSteps(input.diagnosis)) return null;
+      const at = now();
+      for (let attempt = 0; attempt < 10; attempt += 1) {
+        const request = newRequest(input, newRequestId(random), at);
+        if (await deps.store.create(request)) {
+          await appendAll(deps, [{ requestId: request.id, at, actor: input.actor, action: 'proposed', summary: `${input.actor.name} ran ${input.command}; the plan has ${request.steps.length} steps.` }]);
+          return request;
+        }
+      }
+      throw new Error('could not find a free request id after 10 attempts');
+    },
+    find: (requestId, tenantId) => load(deps, requestId, tenantId).then((r) => (isRefusal(r) ? { ok: false, refusal: r } : { ok: true, request: r.value })),
+    act: (requestId, action, context) => act(deps, now, requestId, action, context),
+  };
+}
+
+function newRequest(input: ProposeInput, id: string, at: number): ApprovalRequest {
+  const steps = input.diagnosis.plan.steps;
+  return {
+    id,
+    kind: 'match',
+    state: 'proposed',
+    tenantId: input.tenantId,
+    command: input.command,
+    who: input.who,
+    ...(input.target ? { target: input.target } : {}),
+    diagnosis: input.diagnosis,
+    steps,
+    records: steps.map((s) => ({ number: s.number, status: 'pending' })),
+    fingerprint: fingerprintOf(input.diagnosis),
+    proposedBy: input.actor,
+    approvals: [],
+    cards: [],
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+async function load(deps: ApprovalDeps, requestId: string, tenantId: string): Promise<Versioned<ApprovalRequest> | Refusal> {
+  const stored = await deps.store.get(requestId.toLowerCase());
+  // Another tenant's request is answered exactly like one that does not exist.
+  if (!stored || stored.value.tenantId.toLowerCase() !== tenantId.toLowerCase()) {
+    return { code: 'UNKNOWN_REQUEST', message: `There is no request "${requestId}". Type "status" to see your open requests.` };
+  }
+  return stored;
+}
+
+function isRefusal(value: Versioned<ApprovalRequest> | Refusal): value is Refusal {
+  return 'code' in value;
+}
+
+async function act(deps: ApprovalDeps, now: () => number, requestId: string, action: ApprovalAction, context: ActorContext): Promise<ActOutcome> {
+  const isAdmin = await deps.admins.isAdmin(context.actor.aadObjectId);
+  for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt += 1) {
+    const stored = await load(deps, requestId, context.tenantId);
+    if (isRefusal(stored)) return { ok: false, refusal: stored };
+    const request = stored.value;
+    const at = now();
+    const decision = decide(request, action, { actor: context.actor, isAdmin, adminsConfigured: deps.admins.configured, now: at, policy: deps.policy });
+    if (!decision.ok) {
+      await appendAll(deps, decision.events);
+      const expired = decision.expired ? await deps.store.update(decision.expired, stored.version) : null;
+      if (expired) await deps.publish(expired.value);
+      return { ok: false, refusal: decision.refusal, request: expired?.value ?? request };
+    }
+    let next = decision.next;
+    let events = decision.events;
+    if (decision.effect === 'revalidate-then-approve') {
+      const changes = diffFingerprints(request.fingerprint, await deps.refingerprint(request));
+      if (changes.length > 0) {
+        const stale = markStale(request, changes, context.actor, at);
+        if (stale) {
+          next = stale.next;
+          events = [...events.filter((e: AuditEvent) => e.action !== 'approved'), stale.event];
+        }
+      }
+    }
+    if (action.verb === 'manualDone' && deps.carryOutManual) await carryOut(deps, request, action.step);
+    const written = await deps.store.update(next, stored.version);
+    if (!written) continue; // somebody else changed it first: decide again on the fresh request
+    await appendAll(deps, events);
+    await deps.publish(written.value, { announce: decision.effect === 'post-to-approvers' });
+    if (written.value.state === 'approved') deps.execute(written.value.id);
+    return { ok: true, request: written.value };
+  }
+  return { ok: false, refusal: { code: 'WRONG_STATE', message: `Request ${requestId} kept changing while your action was applied; open it again with "status ${requestId}".` } };
+}
+
+async function appendAll(deps: Pick<ApprovalDeps, 'audit'>, events: readonly AuditEvent[]): Promise<void> {
+  for (const event of events) await deps.audit.append(event);
+}
+
+/**
+ * The sandbox plays the person's part of a MANUAL step on its stand-ins. Only what the sandbox
+ * holds can be changed (an object in another forest cannot): then the step is still the person's
+ * to confirm, and the attempt is logged rather than refusing their "Done".
+ */
+async function carryOut(deps: ApprovalDeps, request: ApprovalRequest, step: number): Promise<void> {
+  try {
+    await deps.carryOutManual?.(request, step);
+  } catch (err) {
+    deps.logger.warn({ err, requestId: request.id, step }, 'the sandbox could not carry out this person\'s step on its stand-ins; continuing as the person said it is done');
+  }
+}

@@ -1,0 +1,39 @@
+/** What the approval service needs and answers. */
+import type { Actor, ApprovalPolicy, ApprovalRequest, FingerprintFact, Refusal } from '../domain/approval/types.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { AdminDirectory } from '../ports/admin-directory.ts';
+import type { AuditTrail } from '../ports/audit-trail.ts';
+import type { RequestStore } from '../ports/request-store.ts';
+
+export interface ApprovalDeps {
+  store: RequestStore;
+  audit: AuditTrail;
+  admins: AdminDirectory;
+  policy: ApprovalPolicy;
+  logger: Logger;
+  /**
+   * The facts the request rests on, read again now: for `match`, AD and the cloud re-read for its
+   * `who` and target (roles fresh, never from a cache) and diagnosed anew; for `undo`, the values
+   * the original steps wrote. Compared with the stored fingerprint before the last approval.
+   */
+  refingerprint(request: ApprovalRequest): Promise<FingerprintFact[]>;
+  /** Sandbox only: carries out a MANUAL step's structured action on the stand-ins ("the person's part"). */
+  carryOutManual?(request: ApprovalRequest, stepNumber: number): Promise<void>;
+  /** Starts (or resumes) execution; the service does not wait for it. */
+  execute(requestId: string): void;
+  /** Replaces every posted copy of the request's card; posts to the approvers' place when asked. */
+  publish(request: ApprovalRequest, options?: { announce?: boolean }): Promise<void>;
+  now?: () => number;
+  randomBytes?: (n: number) => Uint8Array;
+}
+
+/** Who acts, and where. */
+export interface ActorContext {
+  actor: Actor;
+  tenantId: string;
+}
+
+export type ActOutcome =
+  | { ok: true; request: ApprovalRequest }
+  /** `request` is the stored request when there is one (the card shows its current state). */
+  | { ok: false; refusal: Refusal; request?: ApprovalRequest };

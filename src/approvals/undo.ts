@@ -1,0 +1,70 @@
+/**
+ * `undo <request id>`: a new request, needing its own approval, that reverts the reversible steps
+ * another request already did, newest first. Each inverse is computed from the original step's
+ * record (the value it replaced and the value it wrote) and refuses at run time where the value
+ * changed since (`undoStep`). A purge cannot be undone and is named, not hidden.
+ */
+import { randomBytes as cryptoRandomBytes } from 'node:crypto';
+import { newRequestId } from '../domain/approval/request-id.ts';
+import type { ApprovalRequest, Refusal } from '../domain/approval/types.ts';
+import type { PlanStep } from '../domain/diagnosis/types.ts';
+import type { ActorContext, ApprovalDeps } from './types.ts';
+
+const UNDOABLE: readonly PlanStep['kind'][] = ['SET_ANCHOR', 'CLEAR_ANCHOR', 'RENAME_UPN_TEMPORARILY'];
+
+export interface UndoService {
+  /** The stored `proposed` undo request, or why there is nothing to undo. */
+  propose(originalId: string, context: ActorContext): Promise<{ ok: true; request: ApprovalRequest; notUndoable: PlanStep[] } | { ok: false; refusal: Refusal }>;
+}
+
+export function createUndoService(deps: Pick<ApprovalDeps, 'store' | 'audit' | 'now' | 'randomBytes'>): UndoService {
+  const now = deps.now ?? Date.now;
+  const random = deps.randomBytes ?? ((n: number) => new Uint8Array(cryptoRandomBytes(n)));
+  return {
+    async propose(originalId, context) {
+      const stored = await deps.store.get(originalId.toLowerCase());
+      const original = stored?.value;
+      if (!original || original.tenantId.toLowerCase() !== context.tenantId.toLowerCase()) {
+        return { ok: false, refusal: { code: 'UNKNOWN_REQUEST', message: `There is no request "${originalId}". Type "status" to see your open requests.` } };
+      }
+      if (original.state === 'executing') {
+        return { ok: false, refusal: { code: 'WRONG_STATE', message: `Request ${original.id} is still executing; undo it once it has stopped.` } };
+      }
+      const done = original.steps.map((step, i) => ({ step, record: original.records[i] })).filter((x) => x.record?.status === 'done').reverse();
+      const undoable = done.filter((x) => UNDOABLE.includes(x.step.kind) && JSON.stringify(x.record?.before) !== JSON.stringify(x.record?.after));
+      const notUndoable = done.filter((x) => x.step.kind === 'PURGE_DELETED_USER').map((x) => x.step);
+      if (undoable.length === 0) {
+        const why = notUndoable.length > 0 ? ' Its purge cannot be undone: the object is permanently deleted.' : '';
+        return { ok: false, refusal: { code: 'NOTHING_TO_UNDO', message: `Request ${original.id} did no reversible step that changed a value, so there is nothing to undo.${why}` } };
+      }
+      const at = now();
+      for (let attempt = 0; attempt < 10; attempt += 1) {
+        const request: ApprovalRequest = {
+          id: newRequestId(random),
+          kind: 'undo',
+          state: 'proposed',
+          tenantId: original.tenantId,
+          command: `undo ${original.id}`,
+          who: original.who,
+          ...(original.target ? { target: original.target } : {}),
+          diagnosis: original.diagnosis,
+          steps: undoable.map((x, i) => ({ ...x.step, number: i + 1, description: `Undo step ${x.step.number} of ${original.id}: ${x.step.description}` })),
+          records: undoable.map((_, i) => ({ number: i + 1, status: 'pending' })),
+          reverts: undoable.map((x) => ({ before: x.record?.before, after: x.record?.after })),
+          fingerprint: undoable.map((x) => ({ fact: `step ${x.step.number} after`, label: `the value step ${x.step.number} of ${original.id} wrote`, value: JSON.stringify(x.record?.after ?? null) })),
+          proposedBy: context.actor,
+          approvals: [],
+          cards: [],
+          undoOf: original.id,
+          createdAt: at,
+          updatedAt: at,
+        };
+        if (await deps.store.create(request)) {
+          await deps.audit.append({ requestId: request.id, at, actor: context.actor, action: 'proposed', summary: `${context.actor.name} proposed undoing ${undoable.length} step(s) of ${original.id}.` });
+          return { ok: true, request, notUndoable };
+        }
+      }
+      throw new Error('could not find a free request id after 10 attempts');
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * One turn as commands and actions see it: who is asking (from the activity, never from card
+ * data), in which tenant and conversation. Plain data, so handlers and their tests never see
+ * botbuilder.
+ */
+import type { Actor, PostedCard } from '../domain/approval/types.ts';
+
+export type ConversationType = 'personal' | 'groupChat' | 'channel';
+
+export interface Turn {
+  /** The message text with the bot's @mention removed ('' for an invoke). */
+  text: string;
+  /** `from.aadObjectId` and `from.name`; aadObjectId is '' when the channel sent none. */
+  actor: Actor;
+  /** The tenant the activity came from ('' when it named none). */
+  tenantId: string;
+  conversation: {
+    id: string;
+    type: ConversationType;
+    name?: string;
+    /** The Bot Framework conversation reference, for posting into this conversation later. */
+    reference: PostedCard['conversation'];
+  };
+  /** The inbound activity's id (replay protection). */
+  activityId?: string;
+}
+
+/** A turn with nobody behind it (tests and callers that route text alone). */
+export function anonymousTurn(text: string): Turn {
+  return { text, actor: { aadObjectId: '', name: '(unknown user)' }, tenantId: '', conversation: { id: '', type: 'personal', reference: {} } };
+}

@@ -1,0 +1,73 @@
+/**
+ * The facts a plan rests on, stored with the request and compared again when the last approval
+ * arrives: if any differs, the bot refuses to run a plan made for a directory that no longer
+ * exists. Facts are keyed by the user a step acts on (not the step's number), so one added step
+ * shows as itself plus the changed plan shape rather than as every later step changing.
+ */
+import type { Diagnosis, PlanStep } from '../diagnosis/types.ts';
+import type { FactChange, FingerprintFact } from './types.ts';
+
+export function fingerprintOf(diagnosis: Diagnosis): FingerprintFact[] {
+  const { plan } = diagnosis;
+  const target = plan.target;
+  const facts: FingerprintFact[] = [
+    {
+      fact: 'target',
+      label: target ? `Cloud user the plan joins (${target.userPrincipalName})` : 'Cloud user the plan joins',
+      value: target?.id ?? null,
+    },
+    { fact: 'anchor', label: `ImmutableID the plan sets (the AD user's effective anchor)`, value: diagnosis.onPrem?.anchor.immutableId ?? null },
+    { fact: 'steps', label: "The plan's steps, in order", value: plan.steps.map((s) => s.kind).join(', ') },
+  ];
+  for (const step of plan.steps) for (const fact of stepFacts(step)) facts.push(unique(facts, fact));
+  return facts;
+}
+
+/** The values an automated step will replace (what must still be there when it runs). */
+function stepFacts(step: PlanStep): FingerprintFact[] {
+  const n = `(step ${step.number})`;
+  switch (step.kind) {
+    case 'SET_ANCHOR':
+      return [fact(`SET_ANCHOR previous ${step.subject.userId}`, `onPremisesImmutableId of ${step.subject.userPrincipalName} before it is set ${n}`, step.previous)];
+    case 'CLEAR_ANCHOR':
+      return [fact(`CLEAR_ANCHOR previous ${step.subject.userId}`, `onPremisesImmutableId of ${step.subject.userPrincipalName} before it is cleared ${n}`, step.previous)];
+    case 'RENAME_UPN_TEMPORARILY':
+      return [fact(`RENAME_UPN_TEMPORARILY from ${step.subject.userId}`, `UPN of user ${step.subject.userId} before the temporary rename ${n}`, step.from)];
+    case 'PURGE_DELETED_USER':
+      return [
+        fact(`PURGE_DELETED_USER subject ${step.subject.userId}`, `User in the recycle bin to delete permanently (${step.subject.userPrincipalName}) ${n}`, step.subject.userId),
+        fact(`PURGE_DELETED_USER immutableId ${step.subject.userId}`, `onPremisesImmutableId of ${step.subject.userPrincipalName} in the recycle bin ${n}`, step.immutableId),
+      ];
+    case 'MANUAL':
+    case 'TRIGGER_DELTA_SYNC':
+    case 'VERIFY_JOINED':
+      return [];
+  }
+}
+
+function fact(key: string, label: string, value: string | null): FingerprintFact {
+  return { fact: key, label, value };
+}
+
+/** Two steps of one kind on one user would share a key; the second gets `#2` so neither is lost. */
+function unique(existing: readonly FingerprintFact[], f: FingerprintFact): FingerprintFact {
+  let key = f.fact;
+  for (let i = 2; existing.some((e) => e.fact === key); i++) key = `${f.fact} #${i}`;
+  return { ...f, fact: key };
+}
+
+/** Facts whose value differs, in the old order, then facts only the new fingerprint has. */
+export function diffFingerprints(old: readonly FingerprintFact[], next: readonly FingerprintFact[]): FactChange[] {
+  const byKey = new Map(next.map((f) => [f.fact, f]));
+  const oldKeys = new Set(old.map((f) => f.fact));
+  const changes: FactChange[] = [];
+  for (const before of old) {
+    const after = byKey.get(before.fact);
+    if (after === undefined) changes.push({ fact: before.fact, label: before.label, old: before.value, new: null });
+    else if (after.value !== before.value) changes.push({ fact: before.fact, label: after.label, old: before.value, new: after.value });
+  }
+  for (const after of next) {
+    if (!oldKeys.has(after.fact)) changes.push({ fact: after.fact, label: after.label, old: null, new: after.value });
+  }
+  return changes;
+}

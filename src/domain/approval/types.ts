@@ -1,0 +1,199 @@
+/**
+ * Two-person approval as data: the request a `match` stores, its states, who acted, and what each
+ * step did. Pure: the rules (`rules.ts`) answer the next request or a coded refusal; the store
+ * persists it with compare-and-swap; the engine runs its steps. Names are the product's contract
+ * (docs/product.md "Two-person approval").
+ */
+import type { Diagnosis, PlanStep } from '../diagnosis/types.ts';
+
+export const REQUEST_STATES = [
+  'proposed',
+  'requested',
+  'approved',
+  'executing',
+  'waiting-for-person',
+  'done',
+  'failed',
+  'rejected',
+  'cancelled',
+  'expired',
+  'stale',
+] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+
+/** States nothing leaves: the request is over. */
+export const FINAL_STATES: readonly RequestState[] = ['done', 'failed', 'rejected', 'cancelled', 'expired', 'stale'];
+
+/** Whoever acted, from the activity (`from.aadObjectId`, `from.name`), never from card data. */
+export interface Actor {
+  aadObjectId: string;
+  name: string;
+}
+
+/** `match` proposes a fix; `undo` reverts the reversible steps another request did. */
+export type RequestKind = 'match' | 'undo';
+
+/** One fact the plan rests on, compared again at approval. */
+export interface FingerprintFact {
+  /**
+   * Stable key, e.g. `target`, `anchor`, `steps`, `SET_ANCHOR previous <object id>`: keyed by the
+   * user a step acts on rather than its number, so one added step does not renumber every fact.
+   */
+  fact: string;
+  /** Plain words for the card, e.g. "onPremisesImmutableId of jdoe@contoso.com". */
+  label: string;
+  value: string | null;
+}
+
+/** A fact that differs between the stored plan and the re-read one. */
+export interface FactChange {
+  fact: string;
+  label: string;
+  old: string | null;
+  new: string | null;
+}
+
+export type StepStatus = 'pending' | 'started' | 'done' | 'failed' | 'waiting-for-person';
+
+/** What happened to one plan step, recorded before it runs (`started`) and after. */
+export interface StepRecord {
+  number: number;
+  status: StepStatus;
+  /** The value the step will replace, written with `started`; the value it replaced with `done`. */
+  before?: unknown;
+  after?: unknown;
+  detail?: string;
+  /** Failure code: Graph's (`ObjectConflict`), the step's (`PLAN_DRIFT`) or ours (`SYNC_FAILED`). */
+  code?: string;
+  startedAt?: number;
+  endedAt?: number;
+  /** Who said "Done" for a MANUAL step. */
+  doneBy?: Actor;
+}
+
+export interface Decision {
+  actor: Actor;
+  at: number;
+}
+
+/** The engine's claim on an executing request: only the owner writes, until the lease ends. */
+export interface ExecutionLease {
+  owner: string;
+  /** ms since the epoch. */
+  until: number;
+}
+
+/** Where a copy of the request's card was posted, so every copy can be replaced. */
+export interface PostedCard {
+  /** The Bot Framework conversation reference, as botbuilder serialises it. */
+  conversation: Record<string, unknown>;
+  activityId: string;
+}
+
+export interface ApprovalRequest {
+  /** Short enough to type: `r7k3q9`. */
+  id: string;
+  kind: RequestKind;
+  state: RequestState;
+  tenantId: string;
+  /** What was typed: `match jdoe` (or `undo r7k3q9`). */
+  command: string;
+  /** The `match` arguments, so re-validation reads the same users again. */
+  who: string;
+  target?: string;
+  /** The diagnosis the plan came from (what the card shows). */
+  diagnosis: Diagnosis;
+  /** The steps to run, in order (for `undo`: the inverse of the original's reversible steps). */
+  steps: PlanStep[];
+  records: StepRecord[];
+  fingerprint: FingerprintFact[];
+  /** Who ran `match` (the card's author). */
+  proposedBy: Actor;
+  requester?: Actor;
+  justification?: string;
+  requestedAt?: number;
+  /** `requested` becomes `expired` after this (ms since the epoch). */
+  expiresAt?: number;
+  /** REQUIRED_APPROVALS when approval was requested (the rules use the larger of this and the current policy). */
+  requiredApprovals?: number;
+  approvals: Decision[];
+  rejection?: Decision & { reason: string };
+  cancellation?: Decision;
+  /** Set when re-validation found the facts changed (state `stale`). */
+  changes?: FactChange[];
+  lease?: ExecutionLease;
+  /** For VERIFY_JOINED: the sync the plan triggered started at this time. */
+  syncStartedAt?: number;
+  /** `undo`: the request whose steps it reverts. */
+  undoOf?: string;
+  /**
+   * `undo`: for each entry of `steps` (the original steps, newest first), what the original step
+   * recorded, so the inverse is computed from the record alone.
+   */
+  reverts?: { before: unknown; after: unknown }[];
+  cards: PostedCard[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The request as stored, with the version compare-and-swap checks. */
+export interface Versioned<T> {
+  value: T;
+  /** Opaque: a row version (SQLite) or an ETag (Table Storage). */
+  version: string;
+}
+
+/** Approval settings (REQUIRED_APPROVALS, APPROVAL_TTL_MINUTES, VERIFY_TIMEOUT_MINUTES). */
+export interface ApprovalPolicy {
+  requiredApprovals: number;
+  ttlMs: number;
+  verifyTimeoutMs: number;
+}
+
+export const DEFAULT_POLICY: ApprovalPolicy = Object.freeze({
+  requiredApprovals: 1,
+  ttlMs: 60 * 60_000,
+  verifyTimeoutMs: 45 * 60_000,
+});
+
+/** The card verbs (Action.Execute `data.verb`). */
+export const ACTION_VERBS = ['requestApproval', 'approve', 'reject', 'cancel', 'refresh', 'manualDone'] as const;
+export type ActionVerb = (typeof ACTION_VERBS)[number];
+
+/** What an actor asks, with the inputs the verb takes (already validated for shape). */
+export type ApprovalAction =
+  | { verb: 'requestApproval'; justification: string }
+  | { verb: 'approve' }
+  | { verb: 'reject'; reason: string }
+  | { verb: 'cancel' }
+  | { verb: 'manualDone'; step: number };
+
+/** Why an action was refused; each is worded for the actor by `toUserText`. */
+export const REFUSAL_CODES = [
+  'NOT_AN_ADMIN',
+  'ADMINS_NOT_CONFIGURED',
+  'OWN_REQUEST',
+  'ALREADY_APPROVED_BY_YOU',
+  'ALREADY_DECIDED',
+  'WRONG_STATE',
+  'EXPIRED',
+  'NOT_REQUESTER',
+  'NOT_PARTICIPANT',
+  'WRONG_STEP',
+  'JUSTIFICATION_INVALID',
+  'REASON_INVALID',
+  'NOTHING_TO_APPROVE',
+  'UNKNOWN_REQUEST',
+  'NOTHING_TO_UNDO',
+  'REPLAYED',
+] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+export interface Refusal {
+  code: RefusalCode;
+  /** One sentence for the actor, naming who/what (e.g. "Already approved by Ben Approver at 14:02."). */
+  message: string;
+}
+
+export const JUSTIFICATION_LIMITS = Object.freeze({ min: 10, max: 500 });
+export const REASON_LIMITS = Object.freeze({ min: 1, max: 500 });

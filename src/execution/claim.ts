@@ -1,0 +1,111 @@
+/**
+ * An engine's claim on one executing request: every write is a compare-and-swap on the stored
+ * version, made only while this owner holds the lease, one at a time. A conflict caused by
+ * somebody else's harmless write (a card posted, a refresh) is retried on the fresh copy; a
+ * conflict that shows another owner (or the request no longer executing) ends the claim.
+ */
+import type { ApprovalRequest, Versioned } from '../domain/approval/types.ts';
+import type { RequestStore } from '../ports/request-store.ts';
+
+export class ClaimLost extends Error {
+  constructor(requestId: string, why: string) {
+    super(`The claim on request ${requestId} was lost: ${why}.`);
+    this.name = 'ClaimLost';
+  }
+}
+
+type Mutation = (request: ApprovalRequest) => ApprovalRequest;
+
+export interface ClaimOptions {
+  store: RequestStore;
+  owner: string;
+  leaseMs: number;
+  now: () => number;
+}
+
+export class Claim {
+  #current: Versioned<ApprovalRequest>;
+  #queue: Promise<unknown> = Promise.resolve();
+  #heartbeat: NodeJS.Timeout | undefined;
+  readonly #options: ClaimOptions;
+
+  constructor(claimed: Versioned<ApprovalRequest>, options: ClaimOptions) {
+    this.#current = claimed;
+    this.#options = options;
+  }
+
+  get request(): ApprovalRequest {
+    return this.#current.value;
+  }
+
+  /** Applies `mutate` to the stored request (the lease renewed with it); serialised per claim. */
+  write(mutate: Mutation): Promise<ApprovalRequest> {
+    const next = this.#queue.then(() => this.#write(mutate));
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Renews the lease every third of its length until `stop`, so a long VERIFY_JOINED keeps it. */
+  keepAlive(onLost: (err: unknown) => void): void {
+    this.stopKeepAlive();
+    const every = Math.max(50, Math.floor(this.#options.leaseMs / 3));
+    this.#heartbeat = setInterval(() => {
+      this.write((r) => r).catch(onLost);
+    }, every);
+    this.#heartbeat.unref();
+  }
+
+  stopKeepAlive(): void {
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
+  }
+
+  async #write(mutate: Mutation): Promise<ApprovalRequest> {
+    const { store, owner, leaseMs, now } = this.#options;
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const base = this.#current.value;
+      if (base.state !== 'executing' || base.lease?.owner !== owner) throw new ClaimLost(base.id, `it is ${base.state}${base.lease ? `, owned by ${base.lease.owner}` : ''}`);
+      const at = now();
+      const mutated = mutate(base);
+      const next: ApprovalRequest = {
+        ...mutated,
+        updatedAt: at,
+        ...(mutated.state === 'executing' ? { lease: { owner, until: at + leaseMs } } : {}),
+      };
+      if (next.state !== 'executing') delete next.lease;
+      const stored = await store.update(next, this.#current.version);
+      if (stored) {
+        this.#current = stored;
+        return stored.value;
+      }
+      const fresh = await store.get(base.id);
+      if (!fresh) throw new ClaimLost(base.id, 'it no longer exists');
+      this.#current = fresh;
+    }
+    throw new ClaimLost(this.#current.value.id, 'too many concurrent writes');
+  }
+}
+
+/**
+ * Claims `approved → executing` (or an `executing` request whose lease ran out) for `owner`.
+ * Null when the request is in no state to claim or another owner won the compare-and-swap.
+ */
+export async function claimExecution(
+  store: RequestStore,
+  requestId: string,
+  options: { owner: string; leaseMs: number; now: number },
+): Promise<{ claimed: Versioned<ApprovalRequest>; resumed: boolean } | null> {
+  const stored = await store.get(requestId);
+  if (!stored) return null;
+  const request = stored.value;
+  const leaseOver = request.state === 'executing' && (request.lease === undefined || request.lease.until <= options.now);
+  if (request.state !== 'approved' && !leaseOver) return null;
+  const next: ApprovalRequest = {
+    ...request,
+    state: 'executing',
+    lease: { owner: options.owner, until: options.now + options.leaseMs },
+    updatedAt: options.now,
+  };
+  const claimed = await store.update(next, stored.version);
+  return claimed ? { claimed, resumed: request.state === 'executing' || request.records.some((r) => r.status !== 'pending') } : null;
+}

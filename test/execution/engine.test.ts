@@ -1,0 +1,171 @@
+/**
+ * The execution engine over a real store (node:sqlite in memory) and a fake cloud that counts
+ * writes: exactly once under a race, resumed after a lease runs out, a started purge resolved by
+ * reading Graph, MANUAL steps waiting, a failure stopping the plan, every step audited.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyChain } from '../../src/domain/audit/chain.ts';
+import type { ApprovalRequest } from '../../src/domain/approval/types.ts';
+import type { PlanStep } from '../../src/domain/diagnosis/types.ts';
+import { createEngine, type EngineDeps } from '../../src/execution/engine.ts';
+import { SyncError } from '../../src/errors/index.ts';
+import { createLogger } from '../../src/logging/logger.ts';
+import type { RequestStore } from '../../src/ports/request-store.ts';
+import { createAuditTrail } from '../../src/store/audit-trail.ts';
+import { createSqliteStore } from '../../src/store/sqlite/index.ts';
+import { BEN, requested } from '../domain/approval/builders.ts';
+import { cloudUser, fakeCloud, graphError, type FakeCloud } from './fake-cloud.ts';
+
+const logger = createLogger({ level: 'silent' });
+const ANCHOR = 'g8Pclm4vok+vFWtMERklmg==';
+const target = { userId: '11111111-1111-4111-8111-111111111111', userPrincipalName: 'jdoe@contoso.com' };
+const holder = { userId: '22222222-2222-4222-8222-222222222222', userPrincipalName: 'jdoe-old@contoso.com' };
+
+const STEPS: PlanStep[] = [
+  { number: 1, irreversible: true, description: 'Purge the deleted holder', kind: 'PURGE_DELETED_USER', subject: holder, immutableId: ANCHOR },
+  { number: 2, irreversible: false, description: 'Set the anchor', kind: 'SET_ANCHOR', subject: target, immutableId: ANCHOR, previous: null },
+  { number: 3, irreversible: false, description: 'Delta sync', kind: 'TRIGGER_DELTA_SYNC' },
+  { number: 4, irreversible: false, description: 'Verify', kind: 'VERIFY_JOINED', subject: target, immutableId: ANCHOR, timeoutSeconds: 5 },
+];
+
+let store: RequestStore;
+let cloud: FakeCloud;
+let syncs: number;
+let clock: number;
+
+beforeEach(() => {
+  store = createSqliteStore(':memory:');
+  clock = Date.UTC(2026, 11, 1, 15, 0, 0);
+  syncs = 0;
+  cloud = fakeCloud([
+    cloudUser({ ...idOf(target), immutableId: null }),
+    cloudUser({ ...idOf(holder), immutableId: ANCHOR, deletedDateTime: '2026-11-20T10:00:00Z' }),
+  ]);
+});
+afterEach(() => store.close());
+
+function idOf(s: { userId: string; userPrincipalName: string }) {
+  return { id: s.userId, userPrincipalName: s.userPrincipalName };
+}
+
+/** The sync the fake relay runs: the target becomes synced with the anchor, freshly. */
+const sync = {
+  triggerSync: () => {
+    syncs += 1;
+    const user = cloud.users.get(target.userId);
+    if (user) cloud.users.set(target.userId, { ...user, synced: true, lastSyncDateTime: new Date(clock).toISOString() });
+    return Promise.resolve({ detail: 'simulated' });
+  },
+};
+
+function engine(owner: string, over: Partial<EngineDeps> = {}) {
+  return createEngine({
+    store,
+    audit: createAuditTrail(store, logger),
+    steps: { cloud, sync, sleep: () => Promise.resolve(), pollIntervalMs: 1 },
+    owner,
+    logger,
+    now: () => clock,
+    leaseMs: 1000,
+    ...over,
+  });
+}
+
+async function stored(request: ApprovalRequest): Promise<ApprovalRequest> {
+  expect(await store.create(request)).toBe(true);
+  return request;
+}
+
+function plan(steps = STEPS, over: Partial<ApprovalRequest> = {}): ApprovalRequest {
+  return requested({ state: 'approved', approvals: [{ actor: BEN, at: clock }], steps, records: steps.map((s) => ({ number: s.number, status: 'pending' })), ...over });
+}
+
+const writesOf = (op: string) => cloud.writes().filter((w) => w.op === op).length;
+
+describe('execution engine', () => {
+  it('runs an approved plan once, recording each step before and after, and ends done with a verifying audit chain', async () => {
+    const request = await stored(plan());
+    expect(await engine('a').run(request.id)).toBe('done');
+    const after = (await store.get(request.id))?.value;
+    expect(after?.state).toBe('done');
+    expect(after?.lease).toBeUndefined();
+    expect(after?.records.map((r) => r.status)).toEqual(['done', 'done', 'done', 'done']);
+    expect(after?.records[1]).toMatchObject({ before: { userId: target.userId, onPremisesImmutableId: null }, after: { userId: target.userId, onPremisesImmutableId: ANCHOR } });
+    expect([writesOf('purgeDeletedUser'), writesOf('setImmutableId'), syncs]).toEqual([1, 1, 1]);
+    const entries = await createAuditTrail(store, logger).entriesOf(request.id);
+    expect(verifyChain(entries).ok).toBe(true);
+    expect(entries.filter((e) => e.action === 'step-started').map((e) => e.step?.kind)).toEqual(STEPS.map((s) => s.kind));
+    expect(entries.filter((e) => e.action === 'step-done')).toHaveLength(4);
+  });
+
+  it('executes exactly once when two engines claim the same request at the same moment', async () => {
+    const request = await stored(plan());
+    const outcomes = await Promise.all([engine('a').run(request.id), engine('b').run(request.id)]);
+    expect(outcomes.sort()).toEqual(['done', 'not-claimed']);
+    expect([writesOf('purgeDeletedUser'), writesOf('setImmutableId'), syncs]).toEqual([1, 1, 1]);
+  });
+
+  it('does not claim a request that is not approved', async () => {
+    const request = await stored(plan(STEPS, { state: 'requested' }));
+    expect(await engine('a').run(request.id)).toBe('not-claimed');
+    expect(cloud.writes()).toEqual([]);
+  });
+
+  it('takes over an execution whose lease ran out and never sends a purge Graph shows took effect', async () => {
+    // Engine "a" recorded step 1 as started, purged, and died before recording the outcome.
+    const records = STEPS.map((s) => ({ number: s.number, status: 'pending' as const }));
+    const request = await stored(plan(STEPS, { state: 'executing', lease: { owner: 'a', until: clock + 1000 }, records: [{ number: 1, status: 'started', startedAt: clock }, ...records.slice(1)] }));
+    cloud.users.delete(holder.userId);
+    expect(await engine('b').resumeAbandoned(request.tenantId)).toBe(0); // lease still held
+    clock += 1001;
+    expect(await engine('b').resumeAbandoned(request.tenantId)).toBe(1);
+    const after = (await store.get(request.id))?.value;
+    expect(after?.state).toBe('done');
+    expect(after?.records[0]?.detail).toMatch(/not sent again/);
+    expect(writesOf('purgeDeletedUser')).toBe(0);
+    expect(writesOf('setImmutableId')).toBe(1);
+  });
+
+  it('sends a started purge once when Graph shows the object still in the recycle bin (it never reached Graph)', async () => {
+    const records = STEPS.map((s) => ({ number: s.number, status: 'pending' as const }));
+    const request = await stored(plan(STEPS, { state: 'executing', lease: { owner: 'a', until: clock - 1 }, records: [{ number: 1, status: 'started', startedAt: clock }, ...records.slice(1)] }));
+    expect(await engine('b').run(request.id)).toBe('done');
+    expect(writesOf('purgeDeletedUser')).toBe(1);
+  });
+
+  it('stops at a MANUAL step, waiting for a person, and gives up its lease', async () => {
+    const manual: PlanStep = { number: 1, irreversible: false, description: 'Move the AD object', kind: 'MANUAL', instruction: 'Move jdoe out of sync scope.' };
+    const steps = [manual, ...STEPS.slice(1).map((s, i) => ({ ...s, number: i + 2 }))];
+    const request = await stored(plan(steps));
+    expect(await engine('a').run(request.id)).toBe('waiting-for-person');
+    const after = (await store.get(request.id))?.value;
+    expect(after?.state).toBe('waiting-for-person');
+    expect(after?.lease).toBeUndefined();
+    expect(after?.records.map((r) => r.status)).toEqual(['waiting-for-person', 'pending', 'pending', 'pending']);
+    expect(cloud.writes()).toEqual([]);
+  });
+
+  it('stops the plan at a failed step with Graph\'s code; the steps after it do not run', async () => {
+    cloud.failNext('setImmutableId', graphError(400, 'ObjectConflict', 'Another object with the same value for property onPremisesImmutableId already exists.'));
+    const request = await stored(plan());
+    expect(await engine('a').run(request.id)).toBe('failed');
+    const after = (await store.get(request.id))?.value;
+    expect(after?.state).toBe('failed');
+    expect(after?.records[1]).toMatchObject({ status: 'failed', code: 'ObjectConflict' });
+    expect(after?.records.slice(2).map((r) => r.status)).toEqual(['pending', 'pending']);
+    expect(syncs).toBe(0);
+  });
+
+  it('waits out a sync that is already running instead of failing', async () => {
+    let busy = 2;
+    const busySync = {
+      triggerSync: () => {
+        if (busy-- > 0) return Promise.reject(new SyncError('SYNC_BUSY', 'A delta sync is already running.'));
+        return sync.triggerSync();
+      },
+    };
+    const request = await stored(plan());
+    const e = createEngine({ store, audit: createAuditTrail(store, logger), steps: { cloud, sync: busySync, sleep: () => Promise.resolve(), pollIntervalMs: 1 }, owner: 'a', logger, now: () => clock, syncBusyRetryMs: 1 });
+    await expect(e.run(request.id)).resolves.toBe('done');
+  });
+});
