@@ -82,14 +82,17 @@ export async function verifyJoined(step: StepOf<'VERIFY_JOINED'>, deps: StepDeps
   const deadline = started + step.timeoutSeconds * 1000;
   for (let polls = 1; ; polls += 1) {
     let user: CloudUser | null;
+    // The user and the anchor's holders are independent reads: one round trip, not two.
+    const holders = otherHolders(step, deps);
     try {
       user = await deps.cloud.findUser(step.subject.userId);
     } catch (err) {
+      void holders.catch(() => undefined);
       return failedFrom(err);
     }
     const reasons = notJoinedReasons(user, step.immutableId, freshSince);
+    const others = await holders;
     if (user && reasons.length === 0) {
-      const others = await otherHolders(step, deps);
       if (typeof others !== 'string') return others;
       if (others !== '') reasons.push(others);
     }
