@@ -84,7 +84,7 @@ function partLogger(name: string, log: (line: string) => void): Logger {
 }
 
 /** The emulator logs each request at debug with its duration: that is the Graph side of the timeline. */
-function graphRecorder(spans: GraphSpan[]): Logger {
+export function graphRecorder(spans: GraphSpan[]): Logger {
   return createLogger({
     level: 'debug',
     name: 'emulator',

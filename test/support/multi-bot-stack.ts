@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { loadRelayConfig } from '../../src/config/load-relay-config.ts';
 import type { OnPremUser } from '../../src/domain/onprem-user.ts';
 import { startEmulator, type RunningEmulator, type SeedInput } from '../../src/emulator/index.ts';
-import { createLogger } from '../../src/logging/logger.ts';
+import { createLogger, type Logger } from '../../src/logging/logger.ts';
 import { createFixtureDirectory } from '../../src/relay-agent/fixture-directory.ts';
 import { startRelay } from '../../src/relay-agent/start-relay.ts';
 import type { SyncTrigger } from '../../src/relay-protocol/protocol.ts';
@@ -35,6 +35,8 @@ export interface MultiBotOptions {
   relayLatencyMs?: number;
   /** Default a fresh Azurite (`azure-tables:`); a `sqlite:<file>` URL instead shares one file. */
   storeUrl?: string;
+  /** The emulator's logger (the bench records its request timeline); default silent. */
+  emulatorLogger?: Logger;
 }
 
 export interface BotChild {
@@ -71,7 +73,7 @@ export async function startMultiBotStack(options: MultiBotOptions): Promise<Mult
     }
     const storeUrl = options.storeUrl ?? `azure-tables:${azurite?.connectionString ?? ''}`;
     const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-    const emulator = await startEmulator({ seed: options.seed, https: true, port: 0, host: '127.0.0.1', latencyMs: options.graphLatencyMs ?? 0, logger });
+    const emulator = await startEmulator({ seed: options.seed, https: true, port: 0, host: '127.0.0.1', latencyMs: options.graphLatencyMs ?? 0, logger: options.emulatorLogger ?? logger });
     closers.push(() => emulator.close());
     const caDir = await mkdtemp(join(tmpdir(), 'hardmatch-ca-'));
     const caFile = join(caDir, 'emulator-ca.pem');
@@ -79,6 +81,8 @@ export async function startMultiBotStack(options: MultiBotOptions): Promise<Mult
     const simulated = createSimulatedSync({ state: emulator.state, listUsers: () => listFixtureUsers({ dir: options.fixturesDir }), inScope: options.inScope ?? (() => true) });
     const syncTrigger: SyncTrigger = {
       async run() {
+        // The relay's latency applies to its sync call as to its look-ups.
+        if (options.relayLatencyMs) await new Promise((r) => setTimeout(r, options.relayLatencyMs));
         const report = await simulated.runDelta();
         return { startedAt: report.startedAt, finishedAt: report.finishedAt, detail: summarizeRun(report), report };
       },
