@@ -49,10 +49,9 @@ function versioned<T>(row: RequestRow): Versioned<T> {
   return { value: JSON.parse(row.json) as T, version: String(row.version) };
 }
 
-/** `path` is a file (its folder is created) or `:memory:` (tests). */
-export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): RequestStore {
-  const db = openDatabase(path, options.busyTimeoutMs ?? 5_000);
-  const sql = {
+/** Every statement the store runs, prepared once per connection. */
+function prepareStatements(db: DatabaseSync) {
+  return {
     insertRequest: db.prepare(
       'INSERT INTO requests (id, tenant, state, created_at, json, version) VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO NOTHING',
     ),
@@ -74,6 +73,12 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       'INSERT INTO seen (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE seen.expires_at <= ?',
     ),
   };
+}
+
+/** `path` is a file (its folder is created) or `:memory:` (tests). */
+export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): RequestStore {
+  const db = openDatabase(path, options.busyTimeoutMs ?? 5_000);
+  const sql = prepareStatements(db);
   let open = true;
 
   return {
