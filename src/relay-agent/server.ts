@@ -177,7 +177,7 @@ function send(res: ServerResponse, reply: Reply): void {
   res.end(text);
 }
 
-/** Returns a 401 reply when the request is not signed with the key; logs why, never what was sent. */
+/** Returns a 401 reply when the request is not signed with the key; logs why (the refusal's words), never what was sent. */
 function authenticate(deps: RelayHandlerDeps, req: IncomingMessage, path: string, body: string): Reply | undefined {
   const method = req.method ?? 'GET';
   try {
@@ -189,7 +189,7 @@ function authenticate(deps: RelayHandlerDeps, req: IncomingMessage, path: string
   } catch (err) {
     if (!(err instanceof RequestUnauthenticated)) throw err;
     deps.logger.warn(
-      { reason: err.reason, method, path, remoteAddress: req.socket?.remoteAddress ?? 'unknown' },
+      { reason: err.reason, problem: err.message, method, path, remoteAddress: req.socket?.remoteAddress ?? 'unknown' },
       'relay request refused: not authenticated',
     );
     return { status: 401, body: errorBody('REQUEST_UNAUTHENTICATED', err.message) };

@@ -101,6 +101,18 @@ function single(headers: VerifyOptions['headers'], name: string): string | undef
   return v[0];
 }
 
+/**
+ * Why a timestamp was refused, in words an admin can act on: which clock is ahead and by how
+ * much. Only the two clocks are compared, so it holds nothing secret. `behindMs` > 0: the request
+ * was signed before the relay's now.
+ */
+function skewText(behindMs: number): string {
+  const seconds = Math.round(Math.abs(behindMs) / 1000);
+  const window = `(at most ${MAX_CLOCK_SKEW_MS / 1000} s either way)`;
+  const why = behindMs > 0 ? "the bot's clock is slow or the relay's fast, or the request was sent again later" : "the bot's clock is fast or the relay's slow";
+  return `Request timestamp is ${seconds} s ${behindMs > 0 ? 'behind' : 'ahead of'} the relay's clock ${window}: ${why}. Set both clocks from NTP.`;
+}
+
 /** Throws RequestUnauthenticated; the nonce is recorded only once the signature is valid. */
 export function verifyRequest({ key, request, headers, now, nonces }: VerifyOptions): void {
   const timestamp = single(headers, SIGNATURE_HEADERS.timestamp);
@@ -114,9 +126,7 @@ export function verifyRequest({ key, request, headers, now, nonces }: VerifyOpti
     throw new RequestUnauthenticated('malformed', 'Signature headers are malformed.');
   }
   const sent = Number(timestamp);
-  if (Math.abs(now - sent) > MAX_CLOCK_SKEW_MS) {
-    throw new RequestUnauthenticated('stale', `Request timestamp is ${Math.round((now - sent) / 1000)} s off; at most 300 s allowed.`);
-  }
+  if (Math.abs(now - sent) > MAX_CLOCK_SKEW_MS) throw new RequestUnauthenticated('stale', skewText(now - sent));
   const expected = mac(key, canonical(request, timestamp, nonce));
   const given = Buffer.from(signature, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {

@@ -1,12 +1,10 @@
 /**
  * The sandbox's cloud side: the Entra emulator over HTTPS on a free port, seeded with the scenario
  * catalog (or the tenant file SANDBOX_TENANT names), its certificate trusted in this process only,
- * and the real cloud directory module over it with a static token, so the bot talks Graph exactly
- * as in production. Also the sandbox's AD (fixtures or SANDBOX_DIRECTORY) and the simulated Entra
- * Connect delta sync over it that the sandbox relay runs.
+ * so the bot's real cloud directory module talks Graph to it exactly as in production.
+ * Also the sandbox's AD (fixtures or SANDBOX_DIRECTORY) and the simulated Entra Connect delta sync
+ * over it that the sandbox relay runs.
  */
-import { createCloudDirectory, staticTokenCredential } from '../cloud-directory/index.ts';
-import type { CloudDirectory, CloudWriter } from '../ports/cloud-directory.ts';
 import type { Env } from '../config/parse-env.ts';
 import { startEmulator, trustCertificateInProcess, loadSeedFile, type EmulatorState, type Seed } from '../emulator/index.ts';
 import { ConfigError } from '../errors/index.ts';
@@ -23,7 +21,6 @@ export interface SandboxCloud {
   state: EmulatorState;
   /** 'catalog', or the SANDBOX_TENANT file the tenant came from. */
   tenantSource: string;
-  cloud: CloudDirectory & CloudWriter;
   /** The sandbox's AD (fixtures or SANDBOX_DIRECTORY): what the sync reads and the relay serves. */
   directory: SandboxDirectory;
   /** One simulated delta sync over the sandbox directory (scope: everything but OU=Not Synced). */
@@ -53,11 +50,6 @@ export async function startSandboxCloud(env: Env, logger: Logger): Promise<Sandb
   const emulator = await startEmulator({ seed, https: true, port: 0, host: '127.0.0.1', logger: logger.child({ part: 'emulator' }) });
   // Only this process trusts the throw-away certificate; nothing is written to disk.
   trustCertificateInProcess(emulator.caCertificate ?? '');
-  const cloud = createCloudDirectory({
-    graphBaseUrl: emulator.url,
-    credential: staticTokenCredential('hardmatch-sandbox'),
-    logger: logger.child({ part: 'cloud' }),
-  });
   const simulated = createSimulatedSync({
     state: emulator.state,
     listUsers: () => directory.users(),
@@ -75,7 +67,6 @@ export async function startSandboxCloud(env: Env, logger: Logger): Promise<Sandb
     url: emulator.url,
     state: emulator.state,
     tenantSource: source,
-    cloud,
     directory,
     sync: () => simulated.runDelta(),
     syncTrigger,

@@ -1,25 +1,20 @@
 /**
- * The sandbox as one unit: the Entra emulator seeded with the scenario catalog (or SANDBOX_TENANT)
- * and the cloud directory over it, the relay over the sandbox directory (fixtures or
- * SANDBOX_DIRECTORY; or the admin's relay) whose delta sync is the simulated one, manualDone doing
- * the person's part on those stand-ins, the bot in sandbox mode pointed at both, and optionally the Agents
- * Playground pointed at the bot. Used by `npm start` and by the tests, so both run exactly the
- * same wiring.
+ * The sandbox as one unit: the Entra emulator seeded with the scenario catalog (or SANDBOX_TENANT),
+ * the relay over the sandbox directory (fixtures or SANDBOX_DIRECTORY; or the admin's relay) whose
+ * delta sync is the simulated one, manualDone doing the person's part on those stand-ins, the bot
+ * in sandbox mode pointed at both (composed by src/compose-bot.ts, as in production), and
+ * optionally the Agents Playground pointed at the bot. Used by `npm start` and by the tests, so
+ * both run exactly the same wiring.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBot } from '../bot/create-bot.ts';
-import { createMessenger } from '../bot/teams/messenger.ts';
-import { wireApprovals, type WiredApprovals, type WireApprovalsOptions } from '../bot/wire-approvals.ts';
-import { openStore } from '../store/index.ts';
+import type { WiredApprovals, WireApprovalsOptions } from '../bot/wire-approvals.ts';
+import { staticTokenCredential } from '../cloud-directory/index.ts';
+import { composeBot } from '../compose-bot.ts';
 import { loadConfig } from '../config/load-config.ts';
 import type { Env } from '../config/parse-env.ts';
 import type { Logger } from '../logging/logger.ts';
-import { createRelayClient } from '../relay-client/relay-client.ts';
-import { createAdapter, createServer } from '../transport/create-server.ts';
-import { isLoopbackHost } from '../transport/loopback.ts';
-import { BOT_VERSION } from '../transport/version.ts';
 import type { EmulatorState } from '../emulator/index.ts';
 import type { SyncRunReport } from '../sync-simulator/index.ts';
 import { PLAYGROUND_PORT, startPlayground, type RunningPlayground } from './playground.ts';
@@ -93,34 +88,17 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     if (relay) closers.push(() => relay.close());
     const config = loadConfig(relay ? { ...env, RELAY_URL: relay.url, RELAY_KEY: relay.key } : env, { sandbox: true });
     const tenantId = emulator.state.tenant.id;
-    const relayClient = config.relay ? createRelayClient(config.relay, { logger: logger.child({ part: 'relay-client' }) }) : undefined;
-    const store = await openStore(options.storeUrl ?? env.STORE_URL ?? 'sqlite::memory:');
-    closers.push(() => store.close());
-    const serverConfig = { ...config, tenantId };
-    const adapter = createAdapter({ config: serverConfig, logger });
-    const approvals = wireApprovals({
-      sandbox: true,
+    const bot = await composeBot({
+      config: { ...config, port: options.botPort ?? config.port, tenantId, graphBaseUrl: emulator.url, storeUrl: options.storeUrl ?? env.STORE_URL ?? 'sqlite::memory:' },
       logger,
-      approval: config.approval,
-      tenantId,
-      store,
-      cloud: emulator.cloud,
-      ...(relayClient ? { relay: relayClient } : {}),
-      messenger: createMessenger(adapter, ''),
+      credential: staticTokenCredential('hardmatch-sandbox'),
+      tagParts: true,
       ...(options.engine ? { engine: options.engine } : {}),
       // With the admin's own relay (RELAY_URL), AD is theirs: the person does their part themselves.
       ...(relay ? { carryOutManual: createCarryOutManual({ directory: emulator.directory.directory, state: emulator.state, logger: logger.child({ part: 'sandbox' }) }) } : {}),
     });
-    closers.push(() => approvals.idle());
-    const bot = createBot({ sandbox: true, logger, cloud: emulator.cloud, approvals, ...(relayClient ? { relay: relayClient } : {}) });
-    const server = createServer({ config: serverConfig, logger: logger.child({ part: 'bot' }), bot, version: BOT_VERSION, adapter });
-    if (config.host && !isLoopbackHost(config.host)) {
-      logger.warn({ host: config.host }, 'HOST makes the sandbox bot listen beyond this machine: its endpoint is anonymous, and with RELAY_URL it reads real AD users; anyone who can reach it can use it');
-    }
-    const botUrl = await server.listen(options.botPort ?? config.port, config.host);
-    closers.push(() => server.close());
-    const stopSweeper = approvals.startSweeper();
-    closers.push(() => Promise.resolve(stopSweeper()));
+    closers.push(() => bot.close());
+    const botUrl = bot.url;
     const running: RunningSandbox = {
       botUrl,
       relayUrl: config.relay?.url ?? '(none)',
@@ -131,7 +109,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       directory: emulator.directory.directory,
       directorySource: emulator.directory.source,
       tenantId,
-      approvals,
+      approvals: bot.approvals,
       sync: () => emulator.sync(),
       close: closeAll,
     };

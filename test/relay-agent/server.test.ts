@@ -187,6 +187,19 @@ describe('relay handler over real HTTP (fixture directory)', () => {
     expect(text).not.toContain('secret-who-value');
   });
 
+  it('tells a skewed clock from a wrong key in the 401 body and the log, still without secrets', async () => {
+    const body = lookupBody('jdoe');
+    const late = await signedFetch(h.url, { path: '/v1/lookup', body, now: NOW - 7 * MINUTE });
+    expect(late.status).toBe(401);
+    expect(late.json).toMatchObject({ error: { code: 'REQUEST_UNAUTHENTICATED', message: expect.stringContaining("420 s behind the relay's clock") as unknown } });
+    const wrongKey = await signedFetch(h.url, { path: '/v1/lookup', body, now: NOW, key: 'z'.repeat(40) });
+    expect(wrongKey.json).toMatchObject({ error: { message: 'Request signature does not match (wrong key or altered request).' } });
+    expect(h.log.entries().find((e) => e.reason === 'stale')).toMatchObject({ level: 40, problem: expect.stringContaining("the bot's clock is slow") as unknown });
+    expect(h.log.entries().find((e) => e.reason === 'bad-signature')).toMatchObject({ problem: expect.stringContaining('wrong key') as unknown });
+    expect(h.log.text()).not.toContain(KEY);
+    expect(h.log.text()).not.toContain('z'.repeat(40));
+  });
+
   it('refuses an oversized body with 413 before parsing it', async () => {
     const body = JSON.stringify({ who: 'jdoe', pad: 'x'.repeat(MAX_BODY_BYTES) });
     const res = await signedFetch(h.url, { path: '/v1/lookup', body, now: NOW });

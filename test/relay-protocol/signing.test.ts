@@ -38,6 +38,34 @@ describe('relay request signing', () => {
     expect(reason(() => verifyRequest({ key: KEY, request: REQ, headers: edge, now: T0, nonces }))).toBe('accepted');
   });
 
+  it('says which clock is ahead and by how much, in words that tell skew from a wrong key', () => {
+    const message = (fn: () => void): string => {
+      try {
+        fn();
+      } catch (err) {
+        return (err as RequestUnauthenticated).message;
+      }
+      return 'accepted';
+    };
+    const nonces = createMemoryNonceStore();
+    const slowBot = signRequest(KEY, REQ, T0 - 7 * 60_000);
+    const fastBot = signRequest(KEY, REQ, T0 + 7 * 60_000);
+    expect(message(() => verifyRequest({ key: KEY, request: REQ, headers: slowBot, now: T0, nonces }))).toBe(
+      "Request timestamp is 420 s behind the relay's clock (at most 300 s either way): the bot's clock is slow or the relay's fast, or the request was sent again later. Set both clocks from NTP.",
+    );
+    expect(message(() => verifyRequest({ key: KEY, request: REQ, headers: fastBot, now: T0, nonces }))).toBe(
+      "Request timestamp is 420 s ahead of the relay's clock (at most 300 s either way): the bot's clock is fast or the relay's slow. Set both clocks from NTP.",
+    );
+    const wrongKey = signRequest('w'.repeat(40), REQ, T0);
+    const refusal = message(() => verifyRequest({ key: KEY, request: REQ, headers: wrongKey, now: T0, nonces }));
+    expect(refusal).toBe('Request signature does not match (wrong key or altered request).');
+    for (const headers of [slowBot, fastBot, wrongKey]) {
+      const text = message(() => verifyRequest({ key: KEY, request: REQ, headers, now: T0, nonces }));
+      expect(text).not.toContain(KEY);
+      expect(text).not.toContain(headers[SIGNATURE_HEADERS.signature]);
+    }
+  });
+
   it('refuses a replayed nonce, even with a new valid signature over the same nonce', () => {
     const nonces = createMemoryNonceStore();
     const headers = signRequest(KEY, REQ, T0, 'nonce-0123456789abcdef');
