@@ -96,6 +96,43 @@ describe('hardmatch check', () => {
     expect(run.code).toBe(1);
   });
 
+  it('cannot verify write-only permissions from a token that is not a JWT', async () => {
+    const s = await stack();
+    const run = await s.check({ credential: tokenCredential('opaque-token') });
+    const permissions = run.section('Graph permissions');
+    expect(permissions).toContain('FAILED: User.DeleteRestore.All (purge a user from the recycle bin): cannot be verified: the token is not a JWT');
+    expect(permissions).toContain('FAILED: User.ReadWrite.All (read users, set the ImmutableID, rename a UPN): cannot be verified');
+    expect(permissions).toContain('OK: GroupMember.Read.All');
+    expect(run.code).toBe(1);
+  });
+
+  it('fails when the Graph token is for another tenant than the one the bot serves', async () => {
+    const s = await stack();
+    const other = '99999999-9999-4999-8999-999999999999';
+    const run = await s.check({ credential: tokenCredential(appToken(BOT_ROLES, other)) });
+    const signIn = run.section('Microsoft Graph sign-in');
+    expect(signIn).toContain(`FAILED: the Graph token is for tenant ${other}, but MicrosoftAppTenantId is 7b1c2f0e-4a8d-4e55-9d0a-1f6a2b3c4d5e`);
+    expect(run.section('Graph permissions')).toContain('Skipped, because there is no usable Graph token');
+    expect(run.code).toBe(1);
+  });
+
+  it('fails when Graph cannot be reached, and skips the permissions', async () => {
+    const s = await stack();
+    const port = await closedPort();
+    const run = await s.check({ env: { ...s.env, GRAPH_BASE_URL: `https://127.0.0.1:${port}` } });
+    expect(run.section('Microsoft Graph sign-in')).toContain('FAILED: Microsoft Graph could not be reached to read the tenant\'s Entra Connect match switches after 2 attempts: the connection was refused');
+    expect(run.section('Graph permissions')).toContain(`Skipped, because Microsoft Graph at https://127.0.0.1:${port} could not be reached (User.ReadWrite.All not checked).`);
+    expect(run.code).toBe(1);
+  });
+
+  it('bounds the Graph sign-in by the check time limit when the credential never answers', async () => {
+    const s = await stack();
+    const silent: TokenCredential = { getToken: () => new Promise(() => undefined) };
+    const run = await s.check({ credential: silent, timeoutMs: 200 });
+    expect(run.section('Microsoft Graph sign-in')).toContain('FAILED: did not finish within 0.2 s.');
+    expect(run.code).toBe(1);
+  });
+
   it('fails when the relay cannot be reached, naming the TCP refusal', async () => {
     const s = await stack();
     const port = await closedPort();
