@@ -4,25 +4,15 @@
  * works, then each failure provoked once: the exit code, what failed, the fix, and what was skipped.
  */
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import { describe, expect, it } from 'vitest';
 import { KNOWN_PERMISSIONS } from '../../src/emulator/permissions.ts';
 import { startFrozenServer } from '../support/frozen-server.ts';
 import { KEY } from '../relay-agent/helpers.ts';
-import { APP_PASSWORD, appToken, BOT_ROLES, EMPTY_GROUP, perTestStacks, tokenCredential } from './harness.ts';
+import { APP_PASSWORD, appToken, BOT_ROLES, closedPort, EMPTY_GROUP, perTestStacks, tokenCredential } from './harness.ts';
 
 const stack = perTestStacks();
-
-/** A port nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const omit = (env: Record<string, string>, ...names: string[]): Record<string, string> => Object.fromEntries(Object.entries(env).filter(([k]) => !names.includes(k)));
 const without = (list: readonly string[], ...names: string[]): string[] => list.filter((p) => !names.includes(p));

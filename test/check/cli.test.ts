@@ -4,12 +4,11 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { perTestStacks } from './harness.ts';
+import { closedPort, perTestStacks } from './harness.ts';
 
 const NODE = fileURLToPath(new URL('../../node_modules/.bin/node', import.meta.url));
 const CLI = fileURLToPath(new URL('../../src/check/cli.ts', import.meta.url));
@@ -31,14 +30,6 @@ function runCli(env: Record<string, string>, args: string[] = []): Promise<{ cod
       resolve({ code, stdout, stderr });
     });
   });
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 // Each run starts Node on the TypeScript sources: seconds, not milliseconds.

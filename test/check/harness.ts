@@ -6,6 +6,7 @@
  * Entra app-only token (the emulator, like Graph, does not take the token's word for them).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AccessToken, TokenCredential } from '@azure/identity';
@@ -28,6 +29,15 @@ export const BOT_ROLES = ['User.ReadWrite.All', 'User.DeleteRestore.All', 'Domai
 /** The emulator's group of two users (one directly, one through a nested group), and one with no members. */
 export const ADMIN_GROUP = ID.admins;
 export const EMPTY_GROUP = ID.sales;
+
+/** A port nothing listens on (bound, then closed). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
