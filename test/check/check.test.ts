@@ -147,6 +147,15 @@ describe('hardmatch check', () => {
     expect(run.code).toBe(1);
   });
 
+  it('fails when the relay’s clock is more than 5 minutes off, showing its reason and this clock', async () => {
+    const s = await stack({ relayClockOffsetMs: 10 * 60_000 });
+    const run = await s.check();
+    const relay = run.section('Relay');
+    expect(relay).toContain('Request timestamp is 600 s off; at most 300 s allowed.');
+    expect(relay).toMatch(/clocks must agree within 5 minutes \(this machine's clock says \d{4}-\d\d-\d\dT/);
+    expect(run.code).toBe(1);
+  });
+
   it('gives up on a relay that never answers after RELAY_TIMEOUT_MS', async () => {
     const s = await stack();
     const frozen = await startFrozenServer();

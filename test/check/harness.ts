@@ -78,8 +78,8 @@ function sectionOf(output: string, title: string): string {
   return lines.slice(start, end < 0 ? undefined : end).join('\n');
 }
 
-/** For a test file: `stack` starts the three services; all are stopped after each test. */
-export function perTestStacks(): (options?: { emulator?: Partial<EmulatorOptions> }) => Promise<Stack> {
+/** For a test file: `stack` starts the three services (the relay's clock `relayClockOffsetMs` ahead); all are stopped after each test. */
+export function perTestStacks(): (options?: { emulator?: Partial<EmulatorOptions>; relayClockOffsetMs?: number }) => Promise<Stack> {
   const cleanups: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -88,7 +88,8 @@ export function perTestStacks(): (options?: { emulator?: Partial<EmulatorOptions
     const emulator = await startEmulator({ seed: testSeed(), permissions: KNOWN_PERMISSIONS, ...options.emulator, https: true, port: 0 });
     cleanups.push(() => emulator.close());
     trustCertificateInProcess(emulator.caCertificate ?? '');
-    const relay = await startRelay(relayConfig(), { logger: createLogger({ level: 'silent' }) });
+    const offset = options.relayClockOffsetMs ?? 0;
+    const relay = await startRelay(relayConfig(), { logger: createLogger({ level: 'silent' }), now: () => Date.now() + offset });
     cleanups.push(() => relay.close());
     const dir = mkdtempSync(join(tmpdir(), 'hardmatch-check-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
