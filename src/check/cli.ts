@@ -36,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
   }
   dotenv.config({ quiet: true });
   const env = process.env;
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(env);
   } catch (err) {

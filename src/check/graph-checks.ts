@@ -95,7 +95,9 @@ export async function signInSection(input: GraphChecksInput, report: Report): Pr
     return { missing: new Map(), ...(claims ? { claims } : {}) };
   } catch (err) {
     const unusable = unusableBecause(err, input.graphBaseUrl);
-    const fix = unusable?.includes('token') ? SIGN_IN_FIX : grantFix('OnPremDirectorySynchronization.Read.All');
+    // A refused token needs another identity, a 403 the permission; anything else gets the product's own next step.
+    const denied = err instanceof CloudError && err.status === 403;
+    const fix = unusable?.includes('token') ? SIGN_IN_FIX : denied ? grantFix('OnPremDirectorySynchronization.Read.All') : undefined;
     report.outcome(failedFrom(err, fix));
     return { missing: new Map(), ...(unusable ? { unusable } : {}), ...(claims ? { claims } : {}) };
   }
@@ -134,7 +136,7 @@ export async function permissionsSection(input: GraphChecksInput, state: GraphSt
   try {
     reads = await bounded(input.timeoutMs, () => input.graph.probePermissions());
   } catch (err) {
-    report.outcome(failedFrom(err, SIGN_IN_FIX));
+    report.outcome(failedFrom(err));
     for (const p of BOT_PERMISSIONS) report.outcome(skipped(`the permission reads failed (${p.name} not checked)`));
     state.unusable = 'the permission reads failed';
     return;
