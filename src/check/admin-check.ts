@@ -1,7 +1,7 @@
 /**
  * Check 5 of `hardmatch check`: someone may request and approve a fix. ADMIN_GROUP_ID must name a
- * group of this tenant with user members (nested groups count, as the bot reads them); ADMIN_IDS
- * are taken as listed. Together they must hold more admins than REQUIRED_APPROVALS, since the
+ * group of this tenant with user members (nested groups count, as the bot reads them); each entry
+ * of ADMIN_IDS must be an active user of the tenant. Together they must hold more admins than REQUIRED_APPROVALS, since the
  * requester never approves their own request.
  */
 import type { BotConfig } from '../config/load-config.ts';
@@ -16,6 +16,8 @@ export interface AdminCheckInput {
   graphUnusable: string | undefined;
   /** Set when the permission check found GroupMember.Read.All missing. */
   groupPermissionMissing: boolean;
+  /** Set when the permission check found reading users refused. */
+  userReadMissing: boolean;
   timeoutMs: number;
 }
 
@@ -42,6 +44,26 @@ async function groupOutcome(input: AdminCheckInput, groupId: string): Promise<{ 
   }
 }
 
+/** The outcome, and which listed ids count as admins (as listed when they could not be looked up). */
+async function listedOutcome(input: AdminCheckInput, ids: readonly string[]): Promise<{ outcome: Outcome; admins: readonly string[] }> {
+  if (input.graphUnusable) return { outcome: skipped(`${input.graphUnusable} (ADMIN_IDS not looked up)`), admins: ids };
+  if (input.userReadMissing) return { outcome: skipped('reading users is refused (ADMIN_IDS not looked up)'), admins: ids };
+  try {
+    const found = await bounded(input.timeoutMs, () => input.graph.activeUserIds(ids));
+    const admins = ids.filter((id) => found.has(id.toLowerCase()));
+    const unknown = ids.filter((id) => !found.has(id.toLowerCase()));
+    if (unknown.length === 0) return { outcome: ok(`ADMIN_IDS lists ${ids.length} admin(s), each an active user of this tenant.`), admins };
+    const one = unknown.length === 1;
+    const outcome = failed(
+      `ADMIN_IDS lists ${unknown.join(', ')}, which ${one ? 'is' : 'are'} not an active user of this tenant (deleted, or a typo): ${one ? 'that entry is' : 'those entries are'} no admin.`,
+      "Correct ADMIN_IDS: each entry is a user's Object ID (Entra admin center > Users > the user > Object ID), comma-separated.",
+    );
+    return { outcome, admins };
+  } catch (err) {
+    return { outcome: failedFrom(err), admins: ids };
+  }
+}
+
 function enoughOutcome(admins: number, requiredApprovals: number): Outcome {
   const needed = requiredApprovals + 1;
   if (admins >= needed) return ok(`${admins} admin(s) in all; REQUIRED_APPROVALS ${requiredApprovals} needs at least ${needed} (the requester never approves their own request).`);
@@ -63,7 +85,7 @@ export async function adminSection(input: AdminCheckInput, report: Report): Prom
     );
     return;
   }
-  const found = new Set(adminIds);
+  const found = new Set<string>();
   let groupFailed = false;
   if (adminGroupId) {
     const group = await groupOutcome(input, adminGroupId);
@@ -71,7 +93,11 @@ export async function adminSection(input: AdminCheckInput, report: Report): Prom
     groupFailed = group.outcome.kind !== 'ok';
     group.members.forEach((id) => found.add(id));
   }
-  if (adminIds.length > 0) report.outcome(ok(`ADMIN_IDS lists ${adminIds.length} admin(s) (taken as listed, not looked up).`));
+  if (adminIds.length > 0) {
+    const listed = await listedOutcome(input, adminIds);
+    report.outcome(listed.outcome);
+    listed.admins.forEach((id) => found.add(id.toLowerCase()));
+  }
   // Without the group's members the count would be wrong either way.
   report.outcome(groupFailed ? skipped('the admin group check failed') : enoughOutcome(found.size, policy.requiredApprovals));
 }

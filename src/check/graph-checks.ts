@@ -23,6 +23,8 @@ export interface GraphState {
   unusable?: string;
   /** Permission name → why it is missing; filled by the permission check. */
   missing: Map<string, string>;
+  /** Permissions whose read was refused (a subset of `missing`: the others lack only the write half). */
+  readRefused: Set<string>;
 }
 
 const SIGN_IN_FIX =
@@ -87,19 +89,19 @@ export async function signInSection(input: GraphChecksInput, report: Report): Pr
   const { token, claims } = await tokenCheck(input, report);
   if (!token) {
     report.outcome(skipped('there is no usable Graph token'));
-    return { unusable: 'there is no usable Graph token', missing: new Map() };
+    return { unusable: 'there is no usable Graph token', missing: new Map(), readRefused: new Set() };
   }
   try {
     const switches = await bounded(input.timeoutMs, () => input.graph.matchSwitches());
     report.outcome(ok(switchesText(switches)));
-    return { missing: new Map(), ...(claims ? { claims } : {}) };
+    return { missing: new Map(), readRefused: new Set(), ...(claims ? { claims } : {}) };
   } catch (err) {
     const unusable = unusableBecause(err, input.graphBaseUrl);
     // A refused token needs another identity, a 403 the permission; anything else gets the product's own next step.
     const denied = err instanceof CloudError && err.status === 403;
     const fix = unusable?.includes('token') ? SIGN_IN_FIX : denied ? grantFix('OnPremDirectorySynchronization.Read.All') : undefined;
     report.outcome(failedFrom(err, fix));
-    return { missing: new Map(), ...(unusable ? { unusable } : {}), ...(claims ? { claims } : {}) };
+    return { missing: new Map(), readRefused: new Set(), ...(unusable ? { unusable } : {}), ...(claims ? { claims } : {}) };
   }
 }
 
@@ -141,6 +143,7 @@ export async function permissionsSection(input: GraphChecksInput, state: GraphSt
     state.unusable = 'the permission reads failed';
     return;
   }
+  for (const [name, refusal] of reads) if (refusal) state.readRefused.add(name);
   for (const permission of BOT_PERMISSIONS) {
     const outcome = report.outcome(permissionOutcome(permission, reads, state.claims));
     if (outcome.kind === 'failed') state.missing.set(permission.name, outcome.text);

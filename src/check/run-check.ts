@@ -69,7 +69,7 @@ export async function runCheck(config: Readonly<BotConfig>, deps: CheckDeps): Pr
 
   await storeSection({ storeUrl: config.storeUrl, credential: deps.credential, timeoutMs }, report);
 
-  await adminSection({ approval: config.approval, graph, graphUnusable: state.unusable, groupPermissionMissing: state.missing.has('GroupMember.Read.All'), timeoutMs }, report);
+  await adminSection({ approval: config.approval, graph, graphUnusable: state.unusable, groupPermissionMissing: state.readRefused.has('GroupMember.Read.All'), userReadMissing: state.readRefused.has('User.ReadWrite.All'), timeoutMs }, report);
 
   report.section(report.failures === 0 ? 'Result: all checks passed.' : `Result: ${report.failures} problem(s) found (see FAILED above).`);
   return report.failures === 0 ? 0 : 1;

@@ -15,8 +15,9 @@ import { createGraphClient, GRAPH_SCOPE } from './graph-client.ts';
 import { createGraphTransport, type BatchGet, type GraphTransport, type RetryPolicy } from './graph-transport.ts';
 import { groupUserIds } from './groups.ts';
 import { toSwitches } from './mapping.ts';
-import { collectionUrl } from './odata.ts';
+import { collectionUrl, pathSegment } from './odata.ts';
 import { answerOf, isSuccess, valuesOf } from './queries.ts';
+import { parseObjectId } from './users.ts';
 
 /** A Graph application permission the bot needs, and how the check proves it is granted. */
 export interface BotPermission {
@@ -76,6 +77,8 @@ export interface ConfigurationCheck {
   probePermissions(): Promise<Map<string, CloudError | undefined>>;
   /** The transitive user members of a group, as the admin directory reads them. */
   groupUserIds(groupId: string): Promise<string[]>;
+  /** Which of these object ids are active users of the tenant (lower case); needs User.Read.All. */
+  activeUserIds(ids: readonly string[]): Promise<Set<string>>;
 }
 
 const CHECK_RETRY: RetryPolicy = { attempts: 2, baseDelayMs: 200, maxDelayMs: 1_000 };
@@ -115,6 +118,21 @@ async function probe(transport: GraphTransport): Promise<Map<string, CloudError 
   return results;
 }
 
+/** One `GET /users/{id}` per id, batched; 404 means no such active user. */
+async function activeUsers(transport: GraphTransport, ids: readonly string[]): Promise<Set<string>> {
+  const op: Operation = { what: 'look up the users ADMIN_IDS lists', permission: 'User.Read.All (or User.ReadWrite.All)' };
+  const requests = ids.map((id, i) => ({ id: `u${i}`, url: `/users/${pathSegment(parseObjectId(id))}?$select=id` }));
+  const answers = await transport.batch(op, requests);
+  const found = new Set<string>();
+  ids.forEach((id, i) => {
+    const answer = answers.get(`u${i}`);
+    if (answer?.status === 404) return;
+    answerOf(op, answers, `u${i}`);
+    found.add(id.toLowerCase());
+  });
+  return found;
+}
+
 export function createConfigurationCheck(options: ConfigurationCheckOptions): ConfigurationCheck {
   const client = createGraphClient({ graphBaseUrl: options.graphBaseUrl, credential: options.credential });
   const transport = (): GraphTransport =>
@@ -129,5 +147,6 @@ export function createConfigurationCheck(options: ConfigurationCheckOptions): Co
     },
     probePermissions: () => probe(transport()),
     groupUserIds: (groupId) => groupUserIds(transport(), groupId),
+    activeUserIds: (ids) => activeUsers(transport(), ids),
   };
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import { describe, expect, it } from 'vitest';
 import { KNOWN_PERMISSIONS } from '../../src/emulator/permissions.ts';
+import { ID } from '../emulator/graph-harness.ts';
 import { startFrozenServer } from '../support/frozen-server.ts';
 import { KEY } from '../relay-agent/helpers.ts';
 import { APP_PASSWORD, appToken, BOT_ROLES, closedPort, EMPTY_GROUP, perTestStacks, tokenCredential } from './harness.ts';
@@ -215,11 +216,23 @@ describe('hardmatch check', () => {
     expect(run.code).toBe(1);
   });
 
+  it('fails on an ADMIN_IDS entry that is no active user of the tenant (a deleted user, a typo)', async () => {
+    const s = await stack();
+    const typo = '0badc0de-0000-4000-8000-00000000beef';
+    const run = await s.check({ env: { ...s.env, ADMIN_IDS: `${ID.jane},${ID.bobDeleted},${typo}` } });
+    const admins = run.section('Admins');
+    expect(admins).toContain(`FAILED: ADMIN_IDS lists ${ID.bobDeleted}, ${typo}, which are not an active user of this tenant (deleted, or a typo)`);
+    expect(admins).toContain("Fix: Correct ADMIN_IDS: each entry is a user's Object ID");
+    // The group's two users and jane still make enough admins.
+    expect(admins).toContain('OK: 3 admin(s) in all');
+    expect(run.code).toBe(1);
+  });
+
   it('fails when too few admins are listed for REQUIRED_APPROVALS', async () => {
     const s = await stack();
-    const run = await s.check({ env: { ...omit(s.env, 'ADMIN_GROUP_ID'), ADMIN_IDS: '00000000-0000-4000-8000-0000000000a1, 00000000-0000-4000-8000-0000000000a2', REQUIRED_APPROVALS: '2' } });
+    const run = await s.check({ env: { ...omit(s.env, 'ADMIN_GROUP_ID'), ADMIN_IDS: `${ID.jane}, ${ID.bob}`, REQUIRED_APPROVALS: '2' } });
     const admins = run.section('Admins');
-    expect(admins).toContain('OK: ADMIN_IDS lists 2 admin(s)');
+    expect(admins).toContain('OK: ADMIN_IDS lists 2 admin(s), each an active user of this tenant.');
     expect(admins).toContain('FAILED: only 2 admin(s) in all, but REQUIRED_APPROVALS 2 needs at least 3');
     expect(run.code).toBe(1);
   });
