@@ -38,14 +38,14 @@ function keyFix(now: number): string {
 
 function relayFailure(err: unknown, now: number, timeoutMs: number): Outcome {
   if (err instanceof RelayUnavailable) {
-    if (err.code === 'RELAY_REJECTED') return failed(`the relay refused the bot's signature (${err.message})`, keyFix(now));
-    if (err.code === 'RELAY_TIMEOUT') return failed(err.message, NETWORK_FIX.timeout.replace('in time', `within RELAY_TIMEOUT_MS (${timeoutMs} ms)`));
+    if (err.code === 'RELAY_REJECTED') return failed(`the relay refused the bot's signature (${err.message})`, keyFix(now), err.code);
+    if (err.code === 'RELAY_TIMEOUT') return failed(err.message, NETWORK_FIX.timeout.replace('in time', `within RELAY_TIMEOUT_MS (${timeoutMs} ms)`), err.code);
     if (err.code === 'RELAY_UNAVAILABLE') {
       // The relay client keeps the socket's error as the cause; its code tells DNS, TCP and TLS apart.
       const code = err.cause === undefined ? undefined : networkCodeOf(err.cause);
-      if (code === undefined) return failed(err.message, 'Check that hardmatch-relay is running and that RELAY_URL points at it (an Azure Relay answers 404 while no agent listens).');
+      if (code === undefined) return failed(err.message, 'Check that hardmatch-relay is running and that RELAY_URL points at it (an Azure Relay answers 404 while no agent listens).', err.code);
       const message = code === 'UNKNOWN' ? err.message : err.message.replace('(network error)', `(${code})`);
-      return failed(message, NETWORK_FIX[networkKind(code)]);
+      return failed(message, NETWORK_FIX[networkKind(code)], err.code);
     }
   }
   return failedFrom(err, 'Run the same version of the bot and hardmatch-relay, and `hardmatch-relay check` on the relay server.');

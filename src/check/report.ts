@@ -6,10 +6,14 @@
 import { isHardmatchError, toUserText } from '../errors/index.ts';
 
 /** One check's result: ok, failed with a fix, or not run because an earlier check failed. */
-export type Outcome = { kind: 'ok'; text: string } | { kind: 'failed'; text: string; fix: string } | { kind: 'skipped'; because: string };
+export type Outcome =
+  | { kind: 'ok'; text: string }
+  /** `code`: the product's error code, when the failure is one of its errors (shown as `FAILED (CODE):`). */
+  | { kind: 'failed'; text: string; fix: string; code?: string }
+  | { kind: 'skipped'; because: string };
 
 export const ok = (text: string): Outcome => ({ kind: 'ok', text });
-export const failed = (text: string, fix: string): Outcome => ({ kind: 'failed', text, fix });
+export const failed = (text: string, fix: string, code?: string): Outcome => (code ? { kind: 'failed', text, fix, code } : { kind: 'failed', text, fix });
 export const skipped = (because: string): Outcome => ({ kind: 'skipped', because });
 
 /** Writes the report line by line; remembers whether anything failed. */
@@ -35,7 +39,7 @@ export class Report {
     else if (outcome.kind === 'skipped') this.#lines(`  Skipped, because ${outcome.because}.`);
     else {
       this.#failures += 1;
-      this.#lines(`  FAILED: ${outcome.text}`);
+      this.#lines(`  FAILED${outcome.code ? ` (${outcome.code})` : ''}: ${outcome.text}`);
       this.#lines(`    Fix: ${outcome.fix}`);
     }
     return outcome;
@@ -92,7 +96,7 @@ export function failedFrom(err: unknown, fix?: string): Outcome {
   if (isHardmatchError(err)) {
     const words = toUserText(err);
     const next = words.text.startsWith(err.message) ? words.text.slice(err.message.length).trim() : words.text;
-    return failed(`${err.message} (${err.code})`, fix ?? (next || fallback));
+    return failed(err.message, fix ?? (next || fallback), err.code);
   }
   return failed(err instanceof Error ? err.message : String(err), fix ?? fallback);
 }

@@ -42,7 +42,7 @@ describe('hardmatch check', () => {
     const s = await stack({ emulator: { acceptToken: () => false } });
     const run = await s.check();
     const signIn = run.section('Microsoft Graph sign-in');
-    expect(signIn).toContain("FAILED: Microsoft Graph refused the bot's token to read the tenant's Entra Connect match switches (401 InvalidAuthenticationToken");
+    expect(signIn).toContain("FAILED (CLOUD_AUTH_FAILED): Microsoft Graph refused the bot's token to read the tenant's Entra Connect match switches (401 InvalidAuthenticationToken");
     expect(signIn).toContain('Fix: Give the bot a Graph identity');
     expect(run.section('Graph permissions')).toContain("Skipped, because Microsoft Graph refused the bot's token (GroupMember.Read.All not checked).");
     expect(run.section('Admins')).toContain("Skipped, because Microsoft Graph refused the bot's token (ADMIN_GROUP_ID not read).");
@@ -58,7 +58,7 @@ describe('hardmatch check', () => {
     };
     const run = await s.check({ credential: expired });
     const signIn = run.section('Microsoft Graph sign-in');
-    expect(signIn).toContain('FAILED: The bot could not get a Microsoft Graph token: AuthenticationError: AADSTS7000222');
+    expect(signIn).toContain('FAILED (CLOUD_AUTH_FAILED): The bot could not get a Microsoft Graph token: AuthenticationError: AADSTS7000222');
     expect(signIn).toContain('with a secret that has not expired');
     expect(signIn).toContain('Skipped, because there is no usable Graph token.');
     expect(run.code).toBe(1);
@@ -69,9 +69,9 @@ describe('hardmatch check', () => {
     const s = await stack({ emulator: { permissions: granted } });
     const run = await s.check({ credential: tokenCredential(appToken(without(BOT_ROLES, 'GroupMember.Read.All'))) });
     const permissions = run.section('Graph permissions');
-    expect(permissions).toContain('FAILED: Microsoft Graph denied the bot permission to read groups; it needs the application permission GroupMember.Read.All (403 Authorization_RequestDenied');
+    expect(permissions).toContain('FAILED (CLOUD_AUTH_FAILED): Microsoft Graph denied the bot permission to read groups; it needs the application permission GroupMember.Read.All (403 Authorization_RequestDenied');
     expect(permissions).toContain('Fix: Grant GroupMember.Read.All to the bot\'s identity: run infra/grant-graph-permissions.sh');
-    expect(permissions.match(/FAILED:/g)).toHaveLength(1);
+    expect(permissions.match(/FAILED[ :]/g)).toHaveLength(1);
     expect(permissions).toContain('OK: Domain.Read.All');
     expect(run.section('Admins')).toContain('Skipped, because GroupMember.Read.All is missing (ADMIN_GROUP_ID not read).');
     expect(run.code).toBe(1);
@@ -83,7 +83,7 @@ describe('hardmatch check', () => {
     const permissions = run.section('Graph permissions');
     expect(permissions).toContain('FAILED: User.DeleteRestore.All (purge a user from the recycle bin): not among the token\'s permissions (it holds User.ReadWrite.All, Domain.Read.All');
     expect(permissions).toContain('Fix: Grant User.DeleteRestore.All');
-    expect(permissions.match(/FAILED:/g)).toHaveLength(1);
+    expect(permissions.match(/FAILED[ :]/g)).toHaveLength(1);
     expect(run.code).toBe(1);
   });
 
@@ -111,7 +111,7 @@ describe('hardmatch check', () => {
     const s = await stack();
     const port = await closedPort();
     const run = await s.check({ env: { ...s.env, GRAPH_BASE_URL: `https://127.0.0.1:${port}` } });
-    expect(run.section('Microsoft Graph sign-in')).toContain('FAILED: Microsoft Graph could not be reached to read the tenant\'s Entra Connect match switches after 2 attempts: the connection was refused');
+    expect(run.section('Microsoft Graph sign-in')).toContain('FAILED (CLOUD_UNAVAILABLE): Microsoft Graph could not be reached to read the tenant\'s Entra Connect match switches after 2 attempts: the connection was refused');
     expect(run.section('Graph permissions')).toContain(`Skipped, because Microsoft Graph at https://127.0.0.1:${port} could not be reached (User.ReadWrite.All not checked).`);
     expect(run.code).toBe(1);
   });
@@ -129,7 +129,7 @@ describe('hardmatch check', () => {
     const port = await closedPort();
     const run = await s.check({ env: { ...s.env, RELAY_URL: `http://127.0.0.1:${port}` } });
     const relay = run.section('Relay');
-    expect(relay).toContain(`FAILED: The relay at http://127.0.0.1:${port} could not be reached (ECONNREFUSED).`);
+    expect(relay).toContain(`FAILED (RELAY_UNAVAILABLE): The relay at http://127.0.0.1:${port} could not be reached (ECONNREFUSED).`);
     expect(relay).toContain('Fix: Nothing accepts connections at RELAY_URL (TCP refused)');
     expect(relay).toContain('Skipped, because the relay health check failed.');
     expect(run.code).toBe(1);
@@ -140,7 +140,7 @@ describe('hardmatch check', () => {
     const otherKey = 'a-different-relay-key-of-more-than-32-characters';
     const run = await s.check({ env: { ...s.env, RELAY_KEY: otherKey } });
     const relay = run.section('Relay');
-    expect(relay).toContain("FAILED: the relay refused the bot's signature (The relay refused the request (HTTP 401");
+    expect(relay).toContain("FAILED (RELAY_REJECTED): the relay refused the bot's signature (The relay refused the request (HTTP 401");
     expect(relay).toContain("Fix: RELAY_KEY must be exactly the relay agent's RELAY_KEY");
     expect(relay).toContain('clocks must agree within 5 minutes');
     expect(run.output).not.toContain(otherKey);
@@ -162,7 +162,7 @@ describe('hardmatch check', () => {
     const frozen = await startFrozenServer();
     try {
       const run = await s.check({ env: { ...s.env, RELAY_URL: frozen.url.replace('https:', 'http:'), RELAY_TIMEOUT_MS: '300' } });
-      expect(run.section('Relay')).toMatch(/FAILED: The relay at http:\/\/127\.0\.0\.1:\d+ did not answer within 0\.3 s\./);
+      expect(run.section('Relay')).toMatch(/FAILED \(RELAY_TIMEOUT\): The relay at http:\/\/127\.0\.0\.1:\d+ did not answer within 0\.3 s\./);
       expect(run.code).toBe(1);
     } finally {
       await frozen.close();

@@ -58,7 +58,7 @@ describe('npm run check (the process)', { timeout: 60_000 }, () => {
     };
     const result = await runCli(env, ['jdoe']);
     expect(result.stdout).toContain('signed in with the client secret of app 33333333-3333-4333-8333-333333333333');
-    expect(result.stdout).toContain('FAILED: The bot could not get a Microsoft Graph token: AuthenticationError: EnvironmentCredential authentication failed.');
+    expect(result.stdout).toContain('FAILED (CLOUD_AUTH_FAILED): The bot could not get a Microsoft Graph token: AuthenticationError: EnvironmentCredential authentication failed.');
     expect(result.stdout).toContain('Skipped, because there is no usable Graph token (GroupMember.Read.All not checked).');
     expect(result.stdout).toContain('"jdoe" is CN=John Doe,OU=Staff,DC=contoso,DC=com');
     expect(result.stdout).toContain('OK: wrote, read back and replaced a test record');
