@@ -22,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/main.ts', 'src/relay-agent/cli.ts', 'src/sandbox/**', 'test/**', 'bench/**', 'vitest.config.ts'],
+    files: ['src/main.ts', 'src/relay-agent/cli.ts', 'src/check/cli.ts', 'src/sandbox/**', 'test/**', 'bench/**', 'vitest.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
   // The arrows point down: the domain is pure, ports are interfaces, and the approval flow and

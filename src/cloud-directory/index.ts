@@ -43,6 +43,8 @@ import { findUser, holdersOfAnchor, parseObjectId } from './users.ts';
 import { purgeDeletedUser, setImmutableId, setUserPrincipalName } from './writes.ts';
 
 export { staticTokenCredential } from './credential.ts';
+export { BOT_PERMISSIONS, createConfigurationCheck, type BotPermission, type ConfigurationCheck, type ConfigurationCheckOptions } from './configuration-check.ts';
+export { readTokenClaims, type TokenClaims } from './token-claims.ts';
 export { createDeadline, DEFAULT_GRAPH_TIMEOUT_MS, type Deadline } from './deadline.ts';
 export { anyEqFilter, collectionUrl, eqFilter, odataFilterValue, odataString, pathSegment } from './odata.ts';
 export { toCloudUser } from './mapping.ts';

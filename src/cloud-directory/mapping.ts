@@ -96,7 +96,7 @@ function toTenantDomain(domain: Domain): TenantDomain {
   };
 }
 
-function toSwitches(sync: OnPremisesDirectorySynchronization | undefined): SyncSwitches {
+export function toSwitches(sync: OnPremisesDirectorySynchronization | undefined): SyncSwitches {
   const features = sync?.features;
   return {
     blockSoftMatchEnabled: features?.blockSoftMatchEnabled ?? DEFAULT_SWITCHES.blockSoftMatchEnabled,

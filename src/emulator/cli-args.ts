@@ -17,6 +17,8 @@ export interface CliOptions {
   /** Where to write the self-signed certificate (PEM) for clients to trust, with --https. */
   caCertOut: string | undefined;
   logLevel: string;
+  /** --permissions: the Graph application permissions the emulated app holds; undefined = all. */
+  permissions: string[] | undefined;
   help: boolean;
 }
 
@@ -31,6 +33,8 @@ export const USAGE = `Usage: npm run emulator -- --seed <file> [options]
   --https                serve HTTPS with a fresh self-signed certificate
   --ca-cert-out <file>   with --https: write that certificate (PEM) here, for NODE_EXTRA_CA_CERTS
   --log-level <level>    pino level (silent, error, warn, info, debug)        default info
+  --permissions <list>   comma-separated Graph application permissions the app
+                         holds; others answer 403 Authorization_RequestDenied  default all
   --help                 show this text`;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -86,6 +90,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     https: values.https === true,
     caCertOut: values['ca-cert-out'],
     logLevel: values['log-level'] ?? 'info',
+    permissions: values.permissions?.split(',').map((p) => p.trim()).filter((p) => p !== ''),
     help,
   };
   if (!LOG_LEVELS.includes(options.logLevel)) {
@@ -111,6 +116,7 @@ function parse(argv: readonly string[]) {
       https: { type: 'boolean' },
       'ca-cert-out': { type: 'string' },
       'log-level': { type: 'string' },
+      permissions: { type: 'string' },
       help: { type: 'boolean' },
     },
   });

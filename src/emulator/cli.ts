@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     latencyMs: options.latencyMs,
     throttleRate: options.throttleRate,
     https: options.https,
+    ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
     logger: createLogger({ level: options.logLevel, name: 'entra-emulator' }),
     ...(options.randomSeed === undefined ? {} : { random: seededRandom(options.randomSeed) }),
   });

@@ -107,6 +107,8 @@ export const graphErrors = {
     new GraphServiceError(401, 'InvalidAuthenticationToken', 'Access token validation failure.', {
       headers: { 'WWW-Authenticate': 'Bearer realm="", error="invalid_token", error_description="Access token validation failure."' },
     }),
+  /** Graph's 403 for an app-only token that holds none of the permissions an operation needs. */
+  insufficientPrivileges: () => new GraphServiceError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
   throttled: (retryAfterSeconds: number) =>
     new GraphServiceError(429, 'TooManyRequests', 'Please retry again later.', {
       headers: { 'Retry-After': String(retryAfterSeconds) },

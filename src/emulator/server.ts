@@ -14,6 +14,7 @@ import { GraphServiceError } from './graph-errors.ts';
 import { createPipeline, type Pipeline } from './http/pipeline.ts';
 import { errorResponse, internalError } from './http/responses.ts';
 import type { EmulatorRequest, EmulatorResponse } from './http/types.ts';
+import { grantedPermissions } from './permissions.ts';
 import { GRAPH_ROUTES } from './routes/index.ts';
 import type { SeedInput } from './seed.ts';
 import { EmulatorState } from './state.ts';
@@ -34,6 +35,12 @@ export interface EmulatorOptions {
   https?: boolean;
   /** Stricter token check than "non-empty"; default accepts any token. */
   acceptToken?: (token: string) => boolean;
+  /**
+   * The Graph application permissions the calling app was granted (e.g. `['User.Read.All']`);
+   * an operation none of them allows answers 403 `Authorization_RequestDenied`, as Graph does.
+   * Default: every permission the emulator knows. An unknown name throws ConfigError.
+   */
+  permissions?: readonly string[];
   /** Clock for deletedDateTime, sync times, error dates; default system clock. */
   now?: () => Date;
   /** Randomness in [0, 1) for throttling and Entra's UPN substitutes; default Math.random. */
@@ -59,6 +66,7 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const settings = checkOptions(options);
+  const permissions = grantedPermissions(options.permissions);
   const newId = options.newId ?? randomUUID;
   const now = options.now ?? (() => new Date());
   const random = options.random ?? Math.random;
@@ -77,6 +85,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     retryAfterSeconds: 1,
     newRequestId: newId,
     acceptToken: options.acceptToken ?? (() => true),
+    permissions,
     ...(options.logger ? { logger: options.logger } : {}),
   });
   let count = 0;

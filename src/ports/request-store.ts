@@ -28,6 +28,8 @@ export interface RequestStore {
   getSetting<T>(key: string): Promise<Versioned<T> | null>;
   /** Writes a setting: when `expectedVersion` is undefined, only if the key is absent. Null on conflict. */
   putSetting<T>(key: string, value: T, expectedVersion?: string): Promise<Versioned<T> | null>;
+  /** Removes a setting when its stored version is still `expectedVersion`; false (nothing removed) otherwise. */
+  deleteSetting(key: string, expectedVersion: string): Promise<boolean>;
 
   /**
    * Remembers an inbound activity id for `ttlMs`; false when it was already seen (a replay or a

@@ -25,6 +25,7 @@ describe('parseCliArgs', () => {
       https: false,
       caCertOut: undefined,
       logLevel: 'info',
+      permissions: undefined,
       help: false,
     });
   });
@@ -32,6 +33,10 @@ describe('parseCliArgs', () => {
   it('reads every knob', () => {
     const options = parseCliArgs(['--seed=t.json', '--port', '0', '--latency-ms', '25', '--throttle-rate', '0.3', '--random-seed', '42', '--https', '--ca-cert-out', 'ca.pem']);
     expect(options).toMatchObject({ port: 0, latencyMs: 25, throttleRate: 0.3, randomSeed: 42, https: true, caCertOut: 'ca.pem' });
+  });
+
+  it('reads --permissions as a comma-separated list', () => {
+    expect(parseCliArgs(['--seed', 's', '--permissions', 'User.Read.All, Domain.Read.All,']).permissions).toEqual(['User.Read.All', 'Domain.Read.All']);
   });
 
   it('requires --seed, with a hint', () => {

@@ -150,6 +150,19 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Req
         expect(await store.getSetting(key)).toEqual(second);
       });
 
+      it('deletes a setting only from its current version', async () => {
+        const key = `check/${requestId()}`;
+        const first = await store.putSetting(key, { n: 1 });
+        const second = await store.putSetting(key, { n: 2 }, first?.version);
+        expect(await store.deleteSetting(key, first?.version ?? '')).toBe(false);
+        expect(await store.deleteSetting(key, 'not-a-version')).toBe(false);
+        expect(await store.getSetting(key)).toEqual(second);
+        expect(await store.deleteSetting(key, second?.version ?? '')).toBe(true);
+        expect(await store.getSetting(key)).toBeNull();
+        expect(await store.deleteSetting(key, second?.version ?? '')).toBe(false);
+        expect(await store.putSetting(key, { n: 3 })).not.toBeNull();
+      });
+
       it('lets exactly one of concurrent first writes of a setting win', async () => {
         const key = `race-${requestId()}`;
         const results = await Promise.all(Array.from({ length: 8 }, (_, i) => store.putSetting(key, i)));

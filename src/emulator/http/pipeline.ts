@@ -1,11 +1,12 @@
 /**
  * What happens to a request between the socket and a route: authentication (every HTTP request),
- * the version root, throttling (every Graph operation: a single request or each $batch
- * sub-request, never the batch envelope, as Graph evaluates batched requests individually), and
- * turning any error into Graph's error body.
+ * the version root, throttling and the application-permission check (every Graph operation: a
+ * single request or each $batch sub-request, never the batch envelope, as Graph evaluates batched
+ * requests individually), and turning any error into Graph's error body.
  */
 import type { Logger } from '../../logging/logger.ts';
 import { graphErrors, isGraphServiceError, type GraphServiceError } from '../graph-errors.ts';
+import { checkPermission } from '../permissions.ts';
 import type { EmulatorState } from '../state.ts';
 import { errorResponse, internalError } from './responses.ts';
 import { createRouter, type Route } from './router.ts';
@@ -24,6 +25,8 @@ export interface PipelineOptions {
   retryAfterSeconds: number;
   newRequestId: () => string;
   acceptToken: (token: string) => boolean;
+  /** Application permissions the calling app holds; an operation needing another answers 403. */
+  permissions: ReadonlySet<string>;
   logger?: Logger;
 }
 
@@ -57,6 +60,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     execute: (request) =>
       respond(request, async () => {
         if (options.random() < options.throttleRate) throw graphErrors.throttled(options.retryAfterSeconds);
+        checkPermission(options.permissions, request.method, request.path);
         const response = await router(request, context);
         // Every successful write through Graph is journaled, so tests count what a bot changed.
         if (request.method !== 'GET' && response.status < 300) options.state.noteGraphWrite({ method: request.method, path: request.path, status: response.status });

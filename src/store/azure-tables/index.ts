@@ -138,7 +138,7 @@ function auditMethods(tables: Tables): Pick<RequestStore, 'appendAudit' | 'audit
   };
 }
 
-function settingMethods(tables: Tables): Pick<RequestStore, 'getSetting' | 'putSetting'> {
+function settingMethods(tables: Tables): Pick<RequestStore, 'getSetting' | 'putSetting' | 'deleteSetting'> {
   return {
     async getSetting<T>(key: string) {
       const entity = await getEntity(await tables.table('settings'), SETTINGS_PARTITION, tableKey(key));
@@ -149,6 +149,11 @@ function settingMethods(tables: Tables): Pick<RequestStore, 'getSetting' | 'putS
       const entity = { partitionKey: SETTINGS_PARTITION, rowKey: tableKey(key), ...jsonColumns(value, `Setting ${key}`) };
       const etag = expectedVersion === undefined ? await createIfAbsent(client, entity) : await replaceIfUnchanged(client, entity, expectedVersion);
       return etag === null ? null : stored(value, etag);
+    },
+    async deleteSetting(key: string, expectedVersion: string) {
+      if (!ETAG.test(expectedVersion)) return false;
+      const client = await tables.table('settings');
+      return (await unlessConflict(() => client.deleteEntity(SETTINGS_PARTITION, tableKey(key), { etag: expectedVersion }), REPLACE_CONFLICT)) !== null;
     },
   };
 }

@@ -67,6 +67,7 @@ function prepareStatements(db: DatabaseSync) {
     getSetting: db.prepare('SELECT json, version FROM settings WHERE key = ?'),
     insertSetting: db.prepare('INSERT INTO settings (key, json, version) VALUES (?, ?, 1) ON CONFLICT (key) DO NOTHING'),
     updateSetting: db.prepare('UPDATE settings SET json = ?, version = version + 1 WHERE key = ? AND version = ? RETURNING json, version'),
+    deleteSetting: db.prepare('DELETE FROM settings WHERE key = ? AND version = ?'),
     forgetExpired: db.prepare('DELETE FROM seen WHERE expires_at <= ?'),
     // An expired mark still present (written by a process whose clock runs behind) is reused.
     markSeen: db.prepare(
@@ -119,6 +120,11 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         const expected = parseVersion(expectedVersion);
         const row = expected === null ? undefined : (sql.updateSetting.get(json, key, expected) as RequestRow | undefined);
         return row ? versioned<T>(row) : null;
+      }),
+    deleteSetting: (key, expectedVersion) =>
+      settle(() => {
+        const expected = parseVersion(expectedVersion);
+        return expected !== null && sql.deleteSetting.run(key, expected).changes === 1;
       }),
     markSeen: (key, ttlMs, now) =>
       settle(() => {
