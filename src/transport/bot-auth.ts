@@ -58,6 +58,35 @@ function kept<T>(clients: Map<string, Promise<T>>, key: string, make: () => Prom
   return created;
 }
 
+/** What a ConnectorClient's HTTP pipeline (core-rest-pipeline, under botbuilder's compat client) lets us change. */
+interface Pipeline {
+  removePolicy(options: { name: string }): unknown[];
+  addPolicy(policy: { name: string; sendRequest(request: { headers: { has(name: string): boolean; set(name: string, value: string): void } }, next: (request: never) => Promise<unknown>): Promise<unknown> }): void;
+}
+
+/** The policy botbuilder's connector factory adds (it only sets `accept: *\/*` when absent), by its compat name. */
+const COMPAT_POLICIES = 'ServiceClientContext_RequestPolicyFactories';
+
+/**
+ * botbuilder's connector factory adds one policy, `accept: *\/*` when no accept header is set,
+ * through the compat layer for old-style policy factories, which converts the whole request to
+ * the old shape and back on every call (a few tenths of a millisecond per reply). The same rule
+ * as a native policy; a client of another shape is left as botbuilder made it.
+ */
+export function withNativeAcceptPolicy<T>(client: T): T {
+  const pipeline = (client as { client?: { pipeline?: Partial<Pipeline> } }).client?.pipeline;
+  if (typeof pipeline?.removePolicy !== 'function' || typeof pipeline.addPolicy !== 'function') return client;
+  if (pipeline.removePolicy({ name: COMPAT_POLICIES }).length === 0) return client;
+  pipeline.addPolicy({
+    name: 'hardmatchAcceptHeader',
+    sendRequest: (request, next) => {
+      if (!request.headers.has('accept')) request.headers.set('accept', '*/*');
+      return next(request as never);
+    },
+  });
+  return client;
+}
+
 /**
  * botbuilder builds a ConnectorClient and a UserTokenClient (credentials and a dozen-policy HTTP
  * pipeline each) for every turn before the bot runs: most of a millisecond on every reply's path
@@ -80,7 +109,7 @@ class SortedAuthentication extends ConfigurationBotFrameworkAuthentication {
     if (!inner) return result;
     const appId = appIdOf(result.claimsIdentity);
     const connectorFactory: ConnectorFactory = {
-      create: (serviceUrl, audience) => kept(this.#connectors, [appId, audience ?? '', serviceUrl].join('\n'), () => inner.create(serviceUrl, audience)),
+      create: (serviceUrl, audience) => kept(this.#connectors, [appId, audience ?? '', serviceUrl].join('\n'), () => inner.create(serviceUrl, audience).then(withNativeAcceptPolicy)),
     };
     return { ...result, connectorFactory };
   }

@@ -2,6 +2,8 @@
  * The Bot Framework clients a turn sends with are made once per (bot identity, audience,
  * serviceUrl), not on every turn; a token for the bot still gets clients with the bot's identity.
  */
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.ts';
@@ -46,6 +48,34 @@ describe('kept Bot Framework clients (sandbox, anonymous)', () => {
     for (let i = 1; i <= CLIENTS_KEPT; i++) await connectorFor(`http://127.0.0.1:${4000 + i}/`);
     expect(await connectorFor(`http://127.0.0.1:${4000 + CLIENTS_KEPT}/`)).toBe(await connectorFor(`http://127.0.0.1:${4000 + CLIENTS_KEPT}/`));
     expect(await connectorFor('http://127.0.0.1:4000/')).not.toBe(oldest);
+  });
+
+  it('sends a reply with accept */* through a native policy instead of the compat one', async () => {
+    const seen: IncomingHttpHeaders[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers);
+      req.resume();
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ id: 'reply-1' }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const serviceUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const connector = (await connectorFor(serviceUrl)) as {
+        client: { pipeline: { getOrderedPolicies(): { name: string }[] } };
+        conversations: { replyToActivity(conversationId: string, activityId: string, activity: Partial<Activity>): Promise<{ id?: string }> };
+      };
+      const names = connector.client.pipeline.getOrderedPolicies().map((p) => p.name);
+      expect(names).toContain('hardmatchAcceptHeader');
+      expect(names).not.toContain('ServiceClientContext_RequestPolicyFactories');
+      const sent = await connector.conversations.replyToActivity('c-1', 'a-1', { type: 'message', text: 'hi', conversation: { id: 'c-1' } as Activity['conversation'] });
+      expect(sent.id).toBe('reply-1');
+      expect(seen[0]?.accept).toBe('*/*');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('gives every turn the same user-token client', async () => {
