@@ -19,6 +19,7 @@ import {
   type SyncTriggerResult,
 } from '../relay-protocol/protocol.ts';
 import { signRequest } from '../relay-protocol/signing.ts';
+import { createHttpSend, type RelaySend } from './http-send.ts';
 
 /**
  * The plan executor's view of the relay: one Entra Connect delta sync, run on-premises.
@@ -43,8 +44,11 @@ export const DEFAULT_SYNC_TIMEOUT_MS = 150_000;
 export type CreateRelayToken = (uri: string, keyName: string, key: string) => string;
 
 export interface RelayClientDeps {
-  /** Default: the global fetch. */
-  fetch?: typeof fetch;
+  /**
+   * Sends one HTTP request. Default: node:http(s) over the client's own keep-alive agents
+   * (`createHttpSend`); the global fetch fits too (tests wrap it).
+   */
+  fetch?: RelaySend;
   /** Clock for signing, ms since the epoch. Default Date.now. */
   now?: () => number;
   logger?: Logger;
@@ -77,7 +81,7 @@ interface Answer {
 
 interface Context {
   config: RelayClientConfig;
-  fetch: typeof fetch;
+  fetch: RelaySend;
   now: () => number;
   logger: Logger | undefined;
   token: (() => Promise<string>) | undefined;
@@ -94,8 +98,10 @@ function transportError(err: unknown, config: RelayClientConfig, timeoutMs: numb
     const seconds = Math.round(timeoutMs / 100) / 10;
     return new RelayUnavailable('RELAY_TIMEOUT', `The relay at ${where(config)} did not answer within ${seconds} s.`, { cause: err });
   }
+  // node:http puts the system code on the error, fetch on its cause.
+  const own = err instanceof Error ? (err as { code?: unknown }).code : undefined;
   const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
-  const code = typeof cause?.code === 'string' ? cause.code : 'network error';
+  const code = typeof own === 'string' ? own : typeof cause?.code === 'string' ? cause.code : 'network error';
   return new RelayUnavailable('RELAY_UNAVAILABLE', `The relay at ${where(config)} could not be reached (${code}).`, {
     cause: err,
     details: { code },
@@ -191,7 +197,7 @@ export function createRelayClient(config: RelayClientConfig, deps: RelayClientDe
   const syncTimeoutMs = deps.syncTimeoutMs ?? DEFAULT_SYNC_TIMEOUT_MS;
   const ctx: Context = {
     config,
-    fetch: deps.fetch ?? fetch,
+    fetch: deps.fetch ?? createHttpSend(),
     now: deps.now ?? Date.now,
     logger: deps.logger,
     token: tokenMaker(config, deps.createRelayToken),

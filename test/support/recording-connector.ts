@@ -15,6 +15,8 @@ export interface RecordedCall {
   activityId?: string;
   authorization?: string;
   body: Record<string, unknown>;
+  /** performance.now() when the body's last byte had arrived (before parsing it): when the call reached the connector. */
+  receivedAt: number;
 }
 
 export interface RecordingConnector {
@@ -57,8 +59,9 @@ async function record(req: IncomingMessage, res: ServerResponse, calls: Recorded
   }
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
+  const receivedAt = performance.now();
   const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-  const call: RecordedCall = { method: req.method, path, conversationId: decodeURIComponent(match[1]), body };
+  const call: RecordedCall = { method: req.method, path, conversationId: decodeURIComponent(match[1]), body, receivedAt };
   if (match[2] && req.method === 'POST') call.replyToId = decodeURIComponent(match[2]);
   if (match[2] && req.method === 'PUT') call.activityId = decodeURIComponent(match[2]);
   if (req.headers.authorization) call.authorization = req.headers.authorization;
