@@ -121,8 +121,9 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
     const written = await deps.store.update(next, stored.version);
     if (!written) continue; // somebody else changed it first: decide again on the fresh request
     await appendAll(deps, events);
+    // Execution starts before the cards are replaced: nobody waits on Teams to run the plan.
+    if (written.value.state === 'approved') deps.execute(written.value.id, decision.effect === 'revalidate-then-approve' ? { approved: written } : {});
     await deps.publish(written.value, { announce: decision.effect === 'post-to-approvers' });
-    if (written.value.state === 'approved') deps.execute(written.value.id);
     return { ok: true, request: written.value };
   }
   return { ok: false, refusal: { code: 'WRONG_STATE', message: `Request ${requestId} kept changing while your action was applied; open it again with "status ${requestId}".` } };

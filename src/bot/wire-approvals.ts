@@ -95,7 +95,7 @@ export function wireApprovals(o: WireApprovalsOptions): WiredApprovals {
     policy,
     logger: o.logger,
     refingerprint,
-    execute: (id) => track(engine.run(id)),
+    execute: (id, options) => track(engine.run(id, options)),
     publish: (request, options) => publisher.publish(request, options),
     now,
     ...(o.carryOutManual ? { carryOutManual: o.carryOutManual } : {}),

@@ -86,26 +86,43 @@ export class Claim {
   }
 }
 
+/** What a claim won: the request as claimed, and how it was found. */
+export interface WonClaim {
+  claimed: Versioned<ApprovalRequest>;
+  /** It was executing under a lapsed lease, or some step had already moved. */
+  resumed: boolean;
+  /**
+   * The claim's compare-and-swap replaced exactly the version the caller handed in (the approval
+   * that re-validated the facts): nothing was written in between.
+   */
+  fromApproval: boolean;
+}
+
 /**
  * Claims `approved → executing` (or an `executing` request whose lease ran out) for `owner`.
  * Null when the request is in no state to claim or another owner won the compare-and-swap.
+ * `approved` (the version the approving instance just wrote) saves the read; when it is no longer
+ * the stored version the request is read and judged as usual.
  */
 export async function claimExecution(
   store: RequestStore,
   requestId: string,
-  options: { owner: string; leaseMs: number; now: number },
-): Promise<{ claimed: Versioned<ApprovalRequest>; resumed: boolean } | null> {
+  options: { owner: string; leaseMs: number; now: number; approved?: Versioned<ApprovalRequest> },
+): Promise<WonClaim | null> {
+  const known = options.approved;
+  if (known && known.value.id === requestId && known.value.state === 'approved') {
+    const claimed = await store.update(asClaimed(known.value, options), known.version);
+    if (claimed) return { claimed, resumed: known.value.records.some((r) => r.status !== 'pending'), fromApproval: true };
+  }
   const stored = await store.get(requestId);
   if (!stored) return null;
   const request = stored.value;
   const leaseOver = request.state === 'executing' && (request.lease === undefined || request.lease.until <= options.now);
   if (request.state !== 'approved' && !leaseOver) return null;
-  const next: ApprovalRequest = {
-    ...request,
-    state: 'executing',
-    lease: { owner: options.owner, until: options.now + options.leaseMs },
-    updatedAt: options.now,
-  };
-  const claimed = await store.update(next, stored.version);
-  return claimed ? { claimed, resumed: request.state === 'executing' || request.records.some((r) => r.status !== 'pending') } : null;
+  const claimed = await store.update(asClaimed(request, options), stored.version);
+  return claimed ? { claimed, resumed: request.state === 'executing' || request.records.some((r) => r.status !== 'pending'), fromApproval: false } : null;
+}
+
+function asClaimed(request: ApprovalRequest, options: { owner: string; leaseMs: number; now: number }): ApprovalRequest {
+  return { ...request, state: 'executing', lease: { owner: options.owner, until: options.now + options.leaseMs }, updatedAt: options.now };
 }

@@ -6,16 +6,17 @@
  * failure, and finishes with `done`. A request whose lease ran out (its engine died) is taken over
  * and resumed from its records; a step found `started` is resolved by reading Graph first.
  */
-import type { ApprovalRequest, StepRecord } from '../domain/approval/types.ts';
+import type { ApprovalRequest, StepRecord, Versioned } from '../domain/approval/types.ts';
 import type { AuditAction } from '../domain/audit/types.ts';
 import type { PlanStep } from '../domain/diagnosis/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
+import { cardLane, type CardLane } from './card-lane.ts';
 import { Claim, ClaimLost, claimExecution } from './claim.ts';
 import { resolveStarted } from './resolve-started.ts';
 import { runStep } from './run-step.ts';
-import { valueToReplace } from './step-values.ts';
+import { revalidationStands, valueToReplace } from './step-values.ts';
 import { FRESHNESS_SLACK_MS, type StepDeps, type StepResult } from './types.ts';
 import { undoStep } from './undo-step.ts';
 
@@ -36,7 +37,11 @@ export interface EngineDeps {
   leaseMs?: number;
   syncBusyRetryMs?: number;
   now?: () => number;
-  /** Called after every change of state or step record, so every copy of the card is replaced. */
+  /**
+   * Called after every change of state or step record, so every copy of the card is replaced.
+   * Off the critical path: the engine does not wait for it between steps (calls are serialised,
+   * the newest state replacing any not yet sent), only before `run` resolves.
+   */
   publish?: (request: ApprovalRequest) => Promise<void>;
   /** Test hook: called at each step boundary (the crash tests kill the process here). */
   onBoundary?: (requestId: string, step: number, phase: BoundaryPhase) => void | Promise<void>;
@@ -44,9 +49,18 @@ export interface EngineDeps {
 
 export type RunOutcome = 'not-claimed' | 'done' | 'failed' | 'waiting-for-person' | 'claim-lost';
 
+export interface RunOptions {
+  /**
+   * The version the approving instance just wrote, after re-validating the facts. Claimed from
+   * exactly that version, the request's write steps need not read their subject again: the
+   * re-validation did, and the compare-and-swap proves nothing changed the request in between.
+   */
+  approved?: Versioned<ApprovalRequest>;
+}
+
 export interface Engine {
-  /** Claims and runs the request when it is approved (or abandoned mid-way); resolves when it stops. */
-  run(requestId: string): Promise<RunOutcome>;
+  /** Claims and runs the request when it is approved (or abandoned mid-way); resolves when it stops and its cards are sent. */
+  run(requestId: string, options?: RunOptions): Promise<RunOutcome>;
   /** Finds requests whose engine died (lease over) or that were approved and never claimed, and runs them. */
   resumeAbandoned(tenantId: string): Promise<number>;
 }
@@ -55,14 +69,19 @@ export function createEngine(deps: EngineDeps): Engine {
   const now = deps.now ?? Date.now;
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   return {
-    async run(requestId) {
-      const won = await claimExecution(deps.store, requestId, { owner: deps.owner, leaseMs, now: now() });
+    async run(requestId, options = {}) {
+      const won = await claimExecution(deps.store, requestId, { owner: deps.owner, leaseMs, now: now(), ...(options.approved ? { approved: options.approved } : {}) });
       if (!won) return 'not-claimed';
       const claim = new Claim(won.claimed, { store: deps.store, owner: deps.owner, leaseMs, now });
-      await note(deps, claim.request, won.resumed ? 'execution-resumed' : 'execution-claimed', won.resumed ? `Execution resumed by ${deps.owner}.` : `Execution started by ${deps.owner}.`);
-      await deps.onBoundary?.(requestId, 0, 'claimed');
-      await publish(deps, claim.request);
-      return execute(claim, { ...deps, now, leaseMs });
+      const ctx: Ctx = { ...deps, now, leaseMs, cards: cardLane((request) => publishCard(deps, request)), revalidated: won.fromApproval && !won.resumed };
+      try {
+        await note(deps, claim.request, won.resumed ? 'execution-resumed' : 'execution-claimed', won.resumed ? `Execution resumed by ${deps.owner}.` : `Execution started by ${deps.owner}.`);
+        await deps.onBoundary?.(requestId, 0, 'claimed');
+        ctx.cards.push(claim.request);
+        return await execute(claim, ctx);
+      } finally {
+        await ctx.cards.settled();
+      }
     },
     async resumeAbandoned(tenantId) {
       const at = now();
@@ -79,7 +98,14 @@ export function createEngine(deps: EngineDeps): Engine {
   };
 }
 
-type Ctx = EngineDeps & { now: () => number; leaseMs: number };
+type Ctx = EngineDeps & {
+  now: () => number;
+  leaseMs: number;
+  /** This run's card updates, sent in the background. */
+  cards: CardLane;
+  /** Claimed from the re-validated approval's own version (see RunOptions.approved). */
+  revalidated: boolean;
+};
 
 async function execute(claim: Claim, ctx: Ctx): Promise<RunOutcome> {
   let lost: unknown;
@@ -92,7 +118,7 @@ async function execute(claim: Claim, ctx: Ctx): Promise<RunOutcome> {
     }
     const finished = await claim.write((r) => ({ ...r, state: 'done' }));
     await note(ctx, finished, 'done', 'Every step is done.');
-    await publish(ctx, finished);
+    ctx.cards.push(finished);
     return 'done';
   } catch (err) {
     if (err instanceof ClaimLost) {
@@ -114,7 +140,7 @@ async function runOne(claim: Claim, index: number, ctx: Ctx): Promise<'next' | R
   if (record.status === 'failed') return finishFailed(claim, step, record, ctx);
   let result: StepResult | null = null;
   if (record.status === 'started') {
-    result = await resolveStarted(step, record, stepDeps(request, ctx));
+    result = await resolveStarted(step, record, stepDeps(request, index, ctx));
   } else {
     await startStep(claim, index, step, ctx);
   }
@@ -135,12 +161,12 @@ async function startStep(claim: Claim, index: number, step: PlanStep, ctx: Ctx):
     records: withRecord(r.records, index, { number: step.number, status: 'started', ...(before ? { before } : {}), startedAt: at }),
   }));
   await note(ctx, started, 'step-started', `Step ${step.number} started: ${step.description}`, { step, ...(before ? { before } : {}) });
-  await publish(ctx, started);
+  ctx.cards.push(started);
 }
 
 /** Runs the step (or, in an undo request, the inverse of the original step); a busy sync is waited out. */
 async function perform(request: ApprovalRequest, index: number, step: PlanStep, ctx: Ctx): Promise<StepResult> {
-  const deps = stepDeps(request, ctx);
+  const deps = stepDeps(request, index, ctx);
   const retryMs = ctx.syncBusyRetryMs ?? DEFAULT_SYNC_BUSY_RETRY_MS;
   const giveUpAt = ctx.now() + verifyBudgetMs(request);
   for (;;) {
@@ -167,14 +193,14 @@ async function recordResult(claim: Claim, index: number, step: PlanStep, result:
     const rec: StepRecord = { ...base, status: 'done', before, after: result.after, detail: result.detail, endedAt: at };
     const next = await claim.write((r) => ({ ...r, records: withRecord(r.records, index, rec) }));
     await note(ctx, next, 'step-done', `Step ${step.number} done: ${result.detail}`, { step, before, after: result.after });
-    await publish(ctx, next);
+    ctx.cards.push(next);
     return 'next';
   }
   if (result.status === 'waiting-for-person') {
     const rec: StepRecord = { ...base, status: 'waiting-for-person', detail: result.detail };
     const next = await claim.write((r) => ({ ...r, state: 'waiting-for-person', records: withRecord(r.records, index, rec) }));
     await note(ctx, next, 'step-waiting', `Step ${step.number} waits for a person: ${result.detail}`, { step });
-    await publish(ctx, next);
+    ctx.cards.push(next);
     return 'waiting-for-person';
   }
   const rec: StepRecord = { ...base, status: 'failed', code: result.code, detail: result.detail, endedAt: at, ...(result.before !== undefined ? { before: result.before } : {}) };
@@ -186,14 +212,15 @@ async function recordResult(claim: Claim, index: number, step: PlanStep, result:
 async function finishFailed(claim: Claim, step: PlanStep, record: StepRecord, ctx: Ctx): Promise<RunOutcome> {
   const failed = await claim.write((r) => ({ ...r, state: 'failed' }));
   await note(ctx, failed, 'failed', `The plan stopped at step ${step.number} (${record.code ?? 'failed'}); the steps after it did not run.`, { step, ...(record.code ? { code: record.code } : {}) });
-  await publish(ctx, failed);
+  ctx.cards.push(failed);
   return 'failed';
 }
 
-function stepDeps(request: ApprovalRequest, ctx: Ctx): StepDeps {
+function stepDeps(request: ApprovalRequest, index: number, ctx: Ctx): StepDeps {
   return {
     ...ctx.steps,
     now: ctx.now,
+    ...(ctx.revalidated && request.kind === 'match' && revalidationStands(request.steps, index) ? { revalidated: true } : {}),
     ...(request.syncStartedAt !== undefined ? { freshSince: request.syncStartedAt - FRESHNESS_SLACK_MS } : {}),
   };
 }
@@ -235,7 +262,7 @@ async function note(
   });
 }
 
-async function publish(ctx: Pick<EngineDeps, 'publish' | 'logger'>, request: ApprovalRequest): Promise<void> {
+async function publishCard(ctx: Pick<EngineDeps, 'publish' | 'logger'>, request: ApprovalRequest): Promise<void> {
   if (!ctx.publish) return;
   try {
     await ctx.publish(request);
