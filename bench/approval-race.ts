@@ -146,6 +146,7 @@ async function latencyPhase(): Promise<void> {
       const phases = [
         `re-validation+claim ${Math.round(claimed - sent)} ms (dependent trips: relay ${revalidation.relay}, Graph ${revalidation.graph}; waited ${Math.round(busyMs(graph.filter(within(sent, claimed))))} ms on Graph, ${Math.round(busyMs(stack.directory.spans.filter(within(sent, claimed))))} ms on the relay)`,
         `execution ${Math.round(done - claimed)} ms (Graph ${executionGraph.length} requests, ${execution.graph} dependent, ${Math.round(busyMs(executionGraph))} ms of it waiting on Graph: ${executionGraph.map((g) => `${g.method} ${g.url.split('?')[0] ?? ''}`).join(', ')})`,
+        `trail after the claim: ${entries.filter((e) => e.at >= claimed).map((e) => `${e.action}${e.step ? ` ${e.step.number}` : ''} +${Math.round(e.at - claimed)}`).join(', ')}`,
       ].join(', ');
       samples.push({ ms: done - sent, bound, phases });
     }

@@ -120,17 +120,20 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
     if (action.verb === 'manualDone' && deps.carryOutManual) await carryOut(deps, request, action.step);
     const written = await deps.store.update(next, stored.version);
     if (!written) continue; // somebody else changed it first: decide again on the fresh request
-    await appendAll(deps, events);
-    // Execution starts before the cards are replaced: nobody waits on Teams to run the plan.
+    // Queued first, so this instance's audit trail has the approval before the engine's claim; the
+    // engine starts meanwhile, and nobody waits on Teams (the cards) to run the plan.
+    const audited = appendAll(deps, events);
     if (written.value.state === 'approved') deps.execute(written.value.id, decision.effect === 'revalidate-then-approve' ? { approved: written } : {});
+    await audited;
     await deps.publish(written.value, { announce: decision.effect === 'post-to-approvers' });
     return { ok: true, request: written.value };
   }
   return { ok: false, refusal: { code: 'WRONG_STATE', message: `Request ${requestId} kept changing while your action was applied; open it again with "status ${requestId}".` } };
 }
 
+/** One write for the action's entries (they belong to one request). */
 async function appendAll(deps: Pick<ApprovalDeps, 'audit'>, events: readonly AuditEvent[]): Promise<void> {
-  for (const event of events) await deps.audit.append(event);
+  await deps.audit.appendAll(events);
 }
 
 /**

@@ -107,22 +107,41 @@ export interface WonClaim {
 export async function claimExecution(
   store: RequestStore,
   requestId: string,
-  options: { owner: string; leaseMs: number; now: number; approved?: Versioned<ApprovalRequest> },
+  options: ClaimExecutionOptions,
 ): Promise<WonClaim | null> {
   const known = options.approved;
   if (known && known.value.id === requestId && known.value.state === 'approved') {
-    const claimed = await store.update(asClaimed(known.value, options), known.version);
-    if (claimed) return { claimed, resumed: known.value.records.some((r) => r.status !== 'pending'), fromApproval: true };
+    const resumed = isResumed(known.value);
+    const claimed = await store.update(asClaimed(known.value, resumed, options), known.version);
+    if (claimed) return { claimed, resumed, fromApproval: true };
   }
   const stored = await store.get(requestId);
   if (!stored) return null;
   const request = stored.value;
   const leaseOver = request.state === 'executing' && (request.lease === undefined || request.lease.until <= options.now);
   if (request.state !== 'approved' && !leaseOver) return null;
-  const claimed = await store.update(asClaimed(request, options), stored.version);
-  return claimed ? { claimed, resumed: request.state === 'executing' || request.records.some((r) => r.status !== 'pending'), fromApproval: false } : null;
+  const resumed = isResumed(request);
+  const claimed = await store.update(asClaimed(request, resumed, options), stored.version);
+  return claimed ? { claimed, resumed, fromApproval: false } : null;
 }
 
-function asClaimed(request: ApprovalRequest, options: { owner: string; leaseMs: number; now: number }): ApprovalRequest {
-  return { ...request, state: 'executing', lease: { owner: options.owner, until: options.now + options.leaseMs }, updatedAt: options.now };
+export interface ClaimExecutionOptions {
+  owner: string;
+  leaseMs: number;
+  now: number;
+  approved?: Versioned<ApprovalRequest>;
+  /**
+   * Applied to a request claimed fresh (not resumed) in the claim's own compare-and-swap: the
+   * engine records its first step as started there, one write instead of two.
+   */
+  thenStart?: (claimed: ApprovalRequest) => ApprovalRequest;
+}
+
+function isResumed(request: ApprovalRequest): boolean {
+  return request.state === 'executing' || request.records.some((r) => r.status !== 'pending');
+}
+
+function asClaimed(request: ApprovalRequest, resumed: boolean, options: ClaimExecutionOptions): ApprovalRequest {
+  const claimed: ApprovalRequest = { ...request, state: 'executing', lease: { owner: options.owner, until: options.now + options.leaseMs }, updatedAt: options.now };
+  return !resumed && options.thenStart ? options.thenStart(claimed) : claimed;
 }

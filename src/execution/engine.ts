@@ -5,9 +5,12 @@
  * or `failed` (before and after values) after, stops at a MANUAL step (`waiting-for-person`) or a
  * failure, and finishes with `done`. A request whose lease ran out (its engine died) is taken over
  * and resumed from its records; a step found `started` is resolved by reading Graph first.
+ *
+ * Round trips to the store are few: the claim records the first step as started, each outcome is
+ * written with the next step's start, the last with `done`, and a change's audit entries go in one
+ * append beside its compare-and-swap. Card updates never hold a step up (see card-lane.ts).
  */
-import type { ApprovalRequest, StepRecord, Versioned } from '../domain/approval/types.ts';
-import type { AuditAction } from '../domain/audit/types.ts';
+import type { ApprovalRequest, Versioned } from '../domain/approval/types.ts';
 import type { PlanStep } from '../domain/diagnosis/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
@@ -16,7 +19,8 @@ import { cardLane, type CardLane } from './card-lane.ts';
 import { Claim, ClaimLost, claimExecution } from './claim.ts';
 import { resolveStarted } from './resolve-started.ts';
 import { runStep } from './run-step.ts';
-import { revalidationStands, valueToReplace } from './step-values.ts';
+import { combined, doneChange, eventsOf, failedChange, outcomeChange, startChange, type BoundaryPhase, type Note, type RecordChange } from './record-changes.ts';
+import { revalidationStands } from './step-values.ts';
 import { FRESHNESS_SLACK_MS, type StepDeps, type StepResult } from './types.ts';
 import { undoStep } from './undo-step.ts';
 
@@ -25,7 +29,7 @@ export const DEFAULT_LEASE_MS = 60_000;
 /** How long to wait before asking again when the relay says a sync is already running. */
 export const DEFAULT_SYNC_BUSY_RETRY_MS = 15_000;
 
-export type BoundaryPhase = 'claimed' | 'step-started' | 'step-ran' | 'step-recorded';
+export type { BoundaryPhase } from './record-changes.ts';
 
 export interface EngineDeps {
   store: RequestStore;
@@ -70,15 +74,26 @@ export function createEngine(deps: EngineDeps): Engine {
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   return {
     async run(requestId, options = {}) {
-      const won = await claimExecution(deps.store, requestId, { owner: deps.owner, leaseMs, now: now(), ...(options.approved ? { approved: options.approved } : {}) });
+      // A fresh claim records the first step as started in its own compare-and-swap.
+      const first: { change?: RecordChange } = {};
+      const thenStart = (claimed: ApprovalRequest): ApprovalRequest => {
+        const step = claimed.steps[0];
+        if (!step || claimed.records[0]?.status !== 'pending') return claimed;
+        first.change = startChange(step, 0, now());
+        return first.change.mutate(claimed);
+      };
+      const won = await claimExecution(deps.store, requestId, { owner: deps.owner, leaseMs, now: now(), thenStart, ...(options.approved ? { approved: options.approved } : {}) });
       if (!won) return 'not-claimed';
       const claim = new Claim(won.claimed, { store: deps.store, owner: deps.owner, leaseMs, now });
       const ctx: Ctx = { ...deps, now, leaseMs, cards: cardLane((request) => publishCard(deps, request)), revalidated: won.fromApproval && !won.resumed };
+      const started = won.resumed ? undefined : first.change;
       try {
-        await note(deps, claim.request, won.resumed ? 'execution-resumed' : 'execution-claimed', won.resumed ? `Execution resumed by ${deps.owner}.` : `Execution started by ${deps.owner}.`);
+        const claimed: Note = won.resumed ? { action: 'execution-resumed', summary: `Execution resumed by ${deps.owner}.` } : { action: 'execution-claimed', summary: `Execution started by ${deps.owner}.` };
+        await deps.audit.appendAll(eventsOf(requestId, [claimed, ...(started?.notes ?? [])], now()));
         await deps.onBoundary?.(requestId, 0, 'claimed');
+        if (started) await passed(requestId, [started], ctx);
         ctx.cards.push(claim.request);
-        return await execute(claim, ctx);
+        return await execute(claim, ctx, started ? 0 : null);
       } finally {
         await ctx.cards.settled();
       }
@@ -107,18 +122,23 @@ type Ctx = EngineDeps & {
   revalidated: boolean;
 };
 
-async function execute(claim: Claim, ctx: Ctx): Promise<RunOutcome> {
+/**
+ * Runs the steps from the first not done. A step's outcome is written together with the next
+ * step's start (and the last outcome with `done`): one compare-and-swap carries both records, so
+ * a step is still recorded started before it runs and its outcome before anything after it.
+ */
+async function execute(claim: Claim, ctx: Ctx, startedByClaim: number | null): Promise<RunOutcome> {
   let lost: unknown;
   claim.keepAlive((err) => (lost = err));
   try {
+    let carry: RecordChange | null = null;
     for (let index = 0; index < claim.request.steps.length; index += 1) {
       if (lost) throw lost instanceof Error ? lost : new Error('the lease could not be renewed');
-      const outcome = await runOne(claim, index, ctx);
-      if (outcome !== 'next') return outcome;
+      const ran = await runOne(claim, index, ctx, { carry, startedByClaim: index === startedByClaim });
+      if (ran.outcome !== 'next') return ran.outcome;
+      carry = ran.carry;
     }
-    const finished = await claim.write((r) => ({ ...r, state: 'done' }));
-    await note(ctx, finished, 'done', 'Every step is done.');
-    ctx.cards.push(finished);
+    await commitFinal(claim, ctx, carry ? [carry, doneChange] : [doneChange]);
     return 'done';
   } catch (err) {
     if (err instanceof ClaimLost) {
@@ -131,37 +151,63 @@ async function execute(claim: Claim, ctx: Ctx): Promise<RunOutcome> {
   }
 }
 
-async function runOne(claim: Claim, index: number, ctx: Ctx): Promise<'next' | RunOutcome> {
+interface Ran {
+  outcome: 'next' | RunOutcome;
+  /** A done step's outcome, not yet written: it goes with the next change. */
+  carry: RecordChange | null;
+}
+
+async function runOne(claim: Claim, index: number, ctx: Ctx, at: { carry: RecordChange | null; startedByClaim: boolean }): Promise<Ran> {
   const request = claim.request;
   const step = request.steps[index];
   const record = request.records[index];
   if (!step || !record) throw new Error(`request ${request.id} has no step or record at ${index}`);
-  if (record.status === 'done') return 'next';
-  if (record.status === 'failed') return finishFailed(claim, step, record, ctx);
+  if (record.status === 'done') return { outcome: 'next', carry: at.carry };
+  const pending = at.carry ? [at.carry] : [];
+  if (record.status === 'failed') return { outcome: await commitFinal(claim, ctx, [...pending, failedChange(step, record)]), carry: null };
   let result: StepResult | null = null;
-  if (record.status === 'started') {
+  if (record.status === 'started' && !at.startedByClaim) {
+    if (pending.length > 0) await commit(claim, ctx, pending);
     result = await resolveStarted(step, record, stepDeps(request, index, ctx));
-  } else {
-    await startStep(claim, index, step, ctx);
+    await ctx.onBoundary?.(request.id, step.number, 'step-started');
+  } else if (!at.startedByClaim) {
+    await commit(claim, ctx, [...pending, startChange(step, index, ctx.now())]);
   }
-  await ctx.onBoundary?.(request.id, step.number, 'step-started');
   result ??= await perform(claim.request, index, step, ctx);
   await ctx.onBoundary?.(request.id, step.number, 'step-ran');
-  const outcome = await recordResult(claim, index, step, result, ctx);
-  await ctx.onBoundary?.(request.id, step.number, 'step-recorded');
-  return outcome;
+  const outcome = outcomeChange(step, index, claim.request.records[index], result, ctx.now());
+  if (result.status === 'done') return { outcome: 'next', carry: outcome };
+  if (result.status === 'waiting-for-person') {
+    await commit(claim, ctx, [outcome]);
+    return { outcome: 'waiting-for-person', carry: null };
+  }
+  return { outcome: await commitFinal(claim, ctx, [outcome, failedChange(step, { number: step.number, status: 'failed', code: result.code })]), carry: null };
 }
 
-async function startStep(claim: Claim, index: number, step: PlanStep, ctx: Ctx): Promise<void> {
-  const at = ctx.now();
-  const before = valueToReplace(step);
-  const started = await claim.write((r) => ({
-    ...r,
-    ...(step.kind === 'TRIGGER_DELTA_SYNC' ? { syncStartedAt: at } : {}),
-    records: withRecord(r.records, index, { number: step.number, status: 'started', ...(before ? { before } : {}), startedAt: at }),
-  }));
-  await note(ctx, started, 'step-started', `Step ${step.number} started: ${step.description}`, { step, ...(before ? { before } : {}) });
-  ctx.cards.push(started);
+/** Writes the changes as one compare-and-swap and their audit entries as one append, side by side. */
+async function commit(claim: Claim, ctx: Ctx, changes: readonly RecordChange[]): Promise<ApprovalRequest> {
+  const change = combined(changes);
+  const [next] = await Promise.all([claim.write(change.mutate), ctx.audit.appendAll(eventsOf(claim.request.id, change.notes, ctx.now()))]);
+  await passed(claim.request.id, changes, ctx);
+  ctx.cards.push(next);
+  return next;
+}
+
+/**
+ * The request's last change (done or failed): written first, its entries appended after, stamped
+ * with the moment it was stored. Answers the state it ends in.
+ */
+async function commitFinal(claim: Claim, ctx: Ctx, changes: readonly RecordChange[]): Promise<'done' | 'failed'> {
+  const change = combined(changes);
+  const next = await claim.write(change.mutate);
+  await ctx.audit.appendAll(eventsOf(next.id, change.notes, ctx.now()));
+  await passed(next.id, changes, ctx);
+  ctx.cards.push(next);
+  return next.state === 'done' ? 'done' : 'failed';
+}
+
+async function passed(requestId: string, changes: readonly RecordChange[], ctx: Ctx): Promise<void> {
+  for (const c of changes) if (c.boundary) await ctx.onBoundary?.(requestId, c.boundary.step, c.boundary.phase);
 }
 
 /** Runs the step (or, in an undo request, the inverse of the original step); a busy sync is waited out. */
@@ -183,39 +229,6 @@ function undoOne(request: ApprovalRequest, index: number, step: PlanStep, deps: 
   return undoStep(step, original, deps);
 }
 
-async function recordResult(claim: Claim, index: number, step: PlanStep, result: StepResult, ctx: Ctx): Promise<'next' | RunOutcome> {
-  const at = ctx.now();
-  const previous = claim.request.records[index];
-  const base: StepRecord = { number: step.number, status: 'started', ...(previous?.startedAt ? { startedAt: previous.startedAt } : {}) };
-  if (result.status === 'done') {
-    // A step that found its value already in place reports before === after; the value it replaced is the one recorded at start.
-    const before = previous?.before !== undefined && isSame(result.before, result.after) ? previous.before : result.before;
-    const rec: StepRecord = { ...base, status: 'done', before, after: result.after, detail: result.detail, endedAt: at };
-    const next = await claim.write((r) => ({ ...r, records: withRecord(r.records, index, rec) }));
-    await note(ctx, next, 'step-done', `Step ${step.number} done: ${result.detail}`, { step, before, after: result.after });
-    ctx.cards.push(next);
-    return 'next';
-  }
-  if (result.status === 'waiting-for-person') {
-    const rec: StepRecord = { ...base, status: 'waiting-for-person', detail: result.detail };
-    const next = await claim.write((r) => ({ ...r, state: 'waiting-for-person', records: withRecord(r.records, index, rec) }));
-    await note(ctx, next, 'step-waiting', `Step ${step.number} waits for a person: ${result.detail}`, { step });
-    ctx.cards.push(next);
-    return 'waiting-for-person';
-  }
-  const rec: StepRecord = { ...base, status: 'failed', code: result.code, detail: result.detail, endedAt: at, ...(result.before !== undefined ? { before: result.before } : {}) };
-  const next = await claim.write((r) => ({ ...r, records: withRecord(r.records, index, rec) }));
-  await note(ctx, next, 'step-failed', `Step ${step.number} failed (${result.code}): ${result.detail}`, { step, code: result.code });
-  return finishFailed(claim, step, rec, ctx);
-}
-
-async function finishFailed(claim: Claim, step: PlanStep, record: StepRecord, ctx: Ctx): Promise<RunOutcome> {
-  const failed = await claim.write((r) => ({ ...r, state: 'failed' }));
-  await note(ctx, failed, 'failed', `The plan stopped at step ${step.number} (${record.code ?? 'failed'}); the steps after it did not run.`, { step, ...(record.code ? { code: record.code } : {}) });
-  ctx.cards.push(failed);
-  return 'failed';
-}
-
 function stepDeps(request: ApprovalRequest, index: number, ctx: Ctx): StepDeps {
   return {
     ...ctx.steps,
@@ -230,36 +243,8 @@ function verifyBudgetMs(request: ApprovalRequest): number {
   return verify && verify.kind === 'VERIFY_JOINED' ? verify.timeoutSeconds * 1000 : 45 * 60_000;
 }
 
-function withRecord(records: readonly StepRecord[], index: number, record: StepRecord): StepRecord[] {
-  return records.map((r, i) => (i === index ? record : r));
-}
-
-function isSame(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 function defaultSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function note(
-  ctx: Pick<EngineDeps, 'audit' | 'now'>,
-  request: ApprovalRequest,
-  action: AuditAction,
-  summary: string,
-  extra: { step?: PlanStep; before?: unknown; after?: unknown; code?: string } = {},
-): Promise<void> {
-  await ctx.audit.append({
-    requestId: request.id,
-    at: (ctx.now ?? Date.now)(),
-    actor: null,
-    action,
-    summary,
-    ...(extra.step ? { step: { number: extra.step.number, kind: extra.step.kind } } : {}),
-    ...(extra.before !== undefined ? { before: extra.before } : {}),
-    ...(extra.after !== undefined ? { after: extra.after } : {}),
-    ...(extra.code ? { code: extra.code } : {}),
-  });
 }
 
 async function publishCard(ctx: Pick<EngineDeps, 'publish' | 'logger'>, request: ApprovalRequest): Promise<void> {

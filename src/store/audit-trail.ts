@@ -30,31 +30,43 @@ export function createAuditTrail(store: RequestStore, logger: Logger): AuditTrai
     if (heads.size > MAX_HEADS && !oldest.done) heads.delete(oldest.value);
   };
   const newestStored = async (requestId: string): Promise<AuditEntry | null> => (await store.auditOf(requestId)).at(-1) ?? null;
-  const appendNow = async (event: AuditEvent): Promise<AuditEntry> => {
-    let head = heads.get(event.requestId) ?? (await newestStored(event.requestId));
+  const appendNow = async (events: readonly AuditEvent[]): Promise<AuditEntry[]> => {
+    const [first] = events;
+    if (!first) return [];
+    let head = heads.get(first.requestId) ?? (await newestStored(first.requestId));
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-      const entry = chainEntry(head, event);
-      if (await store.appendAudit(entry)) {
-        remember(entry);
-        logger.info({ requestId: entry.requestId, seq: entry.seq, action: entry.action, head: entry.hash }, 'audit head');
-        return entry;
+      const entries = chained(head, events);
+      if (await store.appendAudit(entries.length === 1 ? (entries[0] as AuditEntry) : entries)) {
+        const last = entries.at(-1) as AuditEntry;
+        remember(last);
+        for (const entry of entries) logger.info({ requestId: entry.requestId, seq: entry.seq, action: entry.action, head: entry.hash }, 'audit head');
+        return entries;
       }
       // Somebody else appended after the head we knew: chain onto what is stored now.
-      head = await newestStored(event.requestId);
+      head = await newestStored(first.requestId);
     }
-    throw new Error(`could not append to the audit trail of ${event.requestId} after ${MAX_ATTEMPTS} attempts`);
+    throw new Error(`could not append to the audit trail of ${first.requestId} after ${MAX_ATTEMPTS} attempts`);
+  };
+  const enqueue = (requestId: string, events: readonly AuditEvent[]): Promise<AuditEntry[]> => {
+    if (events.some((e) => e.requestId !== requestId)) return Promise.reject(new Error('appendAll: the events belong to more than one request'));
+    const previous = queues.get(requestId) ?? Promise.resolve();
+    const appended = previous.then(() => appendNow(events));
+    const settled = appended.catch(() => undefined);
+    queues.set(requestId, settled);
+    void settled.then(() => {
+      if (queues.get(requestId) === settled) queues.delete(requestId);
+    });
+    return appended;
   };
   return {
-    append(event: AuditEvent): Promise<AuditEntry> {
-      const previous = queues.get(event.requestId) ?? Promise.resolve();
-      const appended = previous.then(() => appendNow(event));
-      const settled = appended.catch(() => undefined);
-      queues.set(event.requestId, settled);
-      void settled.then(() => {
-        if (queues.get(event.requestId) === settled) queues.delete(event.requestId);
-      });
-      return appended;
-    },
+    append: async (event) => (await enqueue(event.requestId, [event]))[0] as AuditEntry,
+    appendAll: (events) => (events[0] ? enqueue(events[0].requestId, events) : Promise.resolve([])),
     entriesOf: (requestId) => store.auditOf(requestId),
   };
+}
+
+function chained(head: AuditEntry | null, events: readonly AuditEvent[]): AuditEntry[] {
+  const entries: AuditEntry[] = [];
+  for (const event of events) entries.push(chainEntry(entries.at(-1) ?? head, event));
+  return entries;
 }
