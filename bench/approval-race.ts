@@ -144,8 +144,8 @@ async function latencyPhase(): Promise<void> {
       // The bound is the design's least chain, never the observed one (extra trips must not raise it).
       const bound = REVALIDATION.relay * RELAY_MS + REVALIDATION.graph * GRAPH_MS + writeSteps * GRAPH_MS + RELAY_MS + GRAPH_MS;
       const phases = [
-        `re-validation+claim ${Math.round(claimed - sent)} ms (dependent trips: relay ${revalidation.relay}, Graph ${revalidation.graph}; waited ${Math.round(busyMs(graph.filter(within(sent, claimed))))} ms on Graph, ${Math.round(busyMs(stack.directory.spans.filter(within(sent, claimed))))} ms on the relay)`,
-        `execution ${Math.round(done - claimed)} ms (Graph ${executionGraph.length} requests, ${execution.graph} dependent, ${Math.round(busyMs(executionGraph))} ms of it waiting on Graph: ${executionGraph.map((g) => `${g.method} ${g.url.split('?')[0] ?? ''}`).join(', ')})`,
+        `re-validation+claim ${Math.round(claimed - sent)} ms (dependent trips: relay ${revalidation.relay}, Graph ${revalidation.graph}: ${[...stack.directory.spans.filter(within(sent, claimed)).map((r) => ({ ...r, what: 'relay' })), ...graph.filter(within(sent, claimed)).map((g) => ({ ...g, what: g.method }))].sort((x, y) => x.start - y.start).map((x) => `${x.what} +${Math.round(x.start - sent)}..+${Math.round(x.end - sent)}`).join(', ')}; waited ${Math.round(busyMs(graph.filter(within(sent, claimed))))} ms on Graph, ${Math.round(busyMs(stack.directory.spans.filter(within(sent, claimed))))} ms on the relay)`,
+        `execution ${Math.round(done - claimed)} ms (Graph ${executionGraph.length} requests, ${execution.graph} dependent, ${Math.round(busyMs(executionGraph))} ms of it waiting on Graph: ${executionGraph.map((g) => `${g.method} ${(g.url.split('?')[0] ?? '').replace(/\/v1\.0\/users\/[^/]+/, '/v1.0/users/{id}')} +${Math.round(g.start - claimed)}..+${Math.round(g.end - claimed)}`).join(', ')})`,
         `trail after the claim: ${entries.filter((e) => e.at >= claimed).map((e) => `${e.action}${e.step ? ` ${e.step.number}` : ''} +${Math.round(e.at - claimed)}`).join(', ')}`,
       ].join(', ');
       samples.push({ ms: done - sent, bound, phases });

@@ -118,12 +118,16 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
       }
     }
     if (action.verb === 'manualDone' && deps.carryOutManual) await carryOut(deps, request, action.step);
-    const written = await deps.store.update(next, stored.version);
+    // The approval that re-validated the facts also claims the execution, in the same compare-and-swap.
+    const revalidated = decision.effect === 'revalidate-then-approve' && next.state === 'approved';
+    const claim = revalidated ? deps.claimOnApproval?.(next) : undefined;
+    const written = await deps.store.update(claim?.request ?? next, stored.version);
     if (!written) continue; // somebody else changed it first: decide again on the fresh request
-    // Queued first, so this instance's audit trail has the approval before the engine's claim; the
-    // engine starts meanwhile, and nobody waits on Teams (the cards) to run the plan.
-    const audited = appendAll(deps, events);
-    if (written.value.state === 'approved') deps.execute(written.value.id, decision.effect === 'revalidate-then-approve' ? { approved: written } : {});
+    // One append for the decision and the claim; the engine starts meanwhile (it waits for the
+    // append before its first step), and nobody waits on Teams (the cards) to run the plan.
+    const audited = appendAll(deps, [...events, ...(claim?.events ?? [])]);
+    if (claim) deps.execute(written.value.id, { claimed: written, audited });
+    else if (written.value.state === 'approved') deps.execute(written.value.id, revalidated ? { approved: written } : {});
     await audited;
     await deps.publish(written.value, { announce: decision.effect === 'post-to-approvers' });
     return { ok: true, request: written.value };

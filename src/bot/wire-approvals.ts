@@ -96,6 +96,7 @@ export function wireApprovals(o: WireApprovalsOptions): WiredApprovals {
     logger: o.logger,
     refingerprint,
     execute: (id, options) => track(engine.run(id, options)),
+    claimOnApproval: (approved) => engine.claimOnApproval(approved),
     publish: (request, options) => publisher.publish(request, options),
     now,
     ...(o.carryOutManual ? { carryOutManual: o.carryOutManual } : {}),

@@ -11,6 +11,7 @@
  * append beside its compare-and-swap. Card updates never hold a step up (see card-lane.ts).
  */
 import type { ApprovalRequest, Versioned } from '../domain/approval/types.ts';
+import type { AuditEvent } from '../domain/audit/types.ts';
 import type { PlanStep } from '../domain/diagnosis/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
@@ -60,11 +61,46 @@ export interface RunOptions {
    * re-validation did, and the compare-and-swap proves nothing changed the request in between.
    */
   approved?: Versioned<ApprovalRequest>;
+  /**
+   * The request as the approval stored it, already claimed for this instance (`claimOnApproval`),
+   * and the append of the approval's and the claim's audit entries, awaited before any step runs.
+   */
+  claimed?: Versioned<ApprovalRequest>;
+  audited?: Promise<unknown>;
+}
+
+interface Won {
+  claimed: Versioned<ApprovalRequest>;
+  resumed: boolean;
+  fromApproval: boolean;
+  /** The claim's compare-and-swap also recorded the first step as started. */
+  startedFirst: boolean;
+  /** Audit entries the claim still has to append (none when the approval appended them). */
+  notes: Note[];
+}
+
+/** A request the approval claimed for this instance in its own compare-and-swap (see claimOnApproval). */
+async function takeOver(claimed: Versioned<ApprovalRequest>, audited: Promise<unknown> | undefined, owner: string): Promise<Won | null> {
+  const request = claimed.value;
+  if (request.state !== 'executing' || request.lease?.owner !== owner) return null;
+  // The claim's entries were appended with the approval's: they are in the trail before any step runs.
+  await audited;
+  return { claimed, resumed: false, fromApproval: true, startedFirst: request.records[0]?.status === 'started', notes: [] };
+}
+
+function claimedNote(owner: string, resumed: boolean): Note {
+  return resumed ? { action: 'execution-resumed', summary: `Execution resumed by ${owner}.` } : { action: 'execution-claimed', summary: `Execution started by ${owner}.` };
 }
 
 export interface Engine {
   /** Claims and runs the request when it is approved (or abandoned mid-way); resolves when it stops and its cards are sent. */
   run(requestId: string, options?: RunOptions): Promise<RunOutcome>;
+  /**
+   * The claim, to be written by the approval's own compare-and-swap: the approved request as
+   * executing under this instance's lease with its first step started, and the entries telling it.
+   * Then `run(id, { claimed, audited })` goes on from there without another write.
+   */
+  claimOnApproval(approved: ApprovalRequest): { request: ApprovalRequest; events: AuditEvent[] };
   /** Finds requests whose engine died (lease over) or that were approved and never claimed, and runs them. */
   resumeAbandoned(tenantId: string): Promise<number>;
 }
@@ -72,31 +108,43 @@ export interface Engine {
 export function createEngine(deps: EngineDeps): Engine {
   const now = deps.now ?? Date.now;
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+  /** Claims with a compare-and-swap, recording the first step of a fresh claim as started in it. */
+  const claim = async (requestId: string, options: RunOptions): Promise<Won | null> => {
+    const first: { change?: RecordChange } = {};
+    const thenStart = (claimed: ApprovalRequest): ApprovalRequest => {
+      const step = claimed.steps[0];
+      if (!step || claimed.records[0]?.status !== 'pending') return claimed;
+      first.change = startChange(step, 0, now());
+      return first.change.mutate(claimed);
+    };
+    const won = await claimExecution(deps.store, requestId, { owner: deps.owner, leaseMs, now: now(), thenStart, ...(options.approved ? { approved: options.approved } : {}) });
+    if (!won) return null;
+    const started = won.resumed ? undefined : first.change;
+    return { ...won, startedFirst: started !== undefined, notes: [claimedNote(deps.owner, won.resumed), ...(started?.notes ?? [])] };
+  };
   return {
     async run(requestId, options = {}) {
-      // A fresh claim records the first step as started in its own compare-and-swap.
-      const first: { change?: RecordChange } = {};
-      const thenStart = (claimed: ApprovalRequest): ApprovalRequest => {
-        const step = claimed.steps[0];
-        if (!step || claimed.records[0]?.status !== 'pending') return claimed;
-        first.change = startChange(step, 0, now());
-        return first.change.mutate(claimed);
-      };
-      const won = await claimExecution(deps.store, requestId, { owner: deps.owner, leaseMs, now: now(), thenStart, ...(options.approved ? { approved: options.approved } : {}) });
+      const won = options.claimed ? await takeOver(options.claimed, options.audited, deps.owner) : await claim(requestId, options);
       if (!won) return 'not-claimed';
-      const claim = new Claim(won.claimed, { store: deps.store, owner: deps.owner, leaseMs, now });
+      const claimed = new Claim(won.claimed, { store: deps.store, owner: deps.owner, leaseMs, now });
       const ctx: Ctx = { ...deps, now, leaseMs, cards: cardLane((request) => publishCard(deps, request)), revalidated: won.fromApproval && !won.resumed };
-      const started = won.resumed ? undefined : first.change;
       try {
-        const claimed: Note = won.resumed ? { action: 'execution-resumed', summary: `Execution resumed by ${deps.owner}.` } : { action: 'execution-claimed', summary: `Execution started by ${deps.owner}.` };
-        await deps.audit.appendAll(eventsOf(requestId, [claimed, ...(started?.notes ?? [])], now()));
+        if (won.notes.length > 0) await deps.audit.appendAll(eventsOf(requestId, won.notes, now()));
         await deps.onBoundary?.(requestId, 0, 'claimed');
-        if (started) await passed(requestId, [started], ctx);
-        ctx.cards.push(claim.request);
-        return await execute(claim, ctx, started ? 0 : null);
+        const first = claimed.request.steps[0];
+        if (won.startedFirst && first) await deps.onBoundary?.(requestId, first.number, 'step-started');
+        ctx.cards.push(claimed.request);
+        return await execute(claimed, ctx, won.startedFirst ? 0 : null);
       } finally {
         await ctx.cards.settled();
       }
+    },
+    claimOnApproval(approved) {
+      const at = now();
+      const claimed: ApprovalRequest = { ...approved, state: 'executing', lease: { owner: deps.owner, until: at + leaseMs }, updatedAt: at };
+      const step = approved.steps[0];
+      const started = step && approved.records[0]?.status === 'pending' ? startChange(step, 0, at) : undefined;
+      return { request: started ? started.mutate(claimed) : claimed, events: eventsOf(approved.id, [claimedNote(deps.owner, false), ...(started?.notes ?? [])], at) };
     },
     async resumeAbandoned(tenantId) {
       const at = now();

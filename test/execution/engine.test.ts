@@ -169,6 +169,24 @@ describe('execution engine', () => {
     expect(writesOf('setImmutableId')).toBe(1);
   });
 
+  it('goes on from a claim the approval wrote in its own compare-and-swap, after its entries are appended, without another claim', async () => {
+    const request = await stored(plan());
+    const approved = await store.get(request.id);
+    if (!approved) throw new Error('not stored');
+    const e = engine('a');
+    const audit = createAuditTrail(store, logger);
+    const claim = e.claimOnApproval(approved.value);
+    expect(claim.request).toMatchObject({ state: 'executing', lease: { owner: 'a' } });
+    expect(claim.request.records[0]?.status).toBe('started');
+    const claimed = await store.update(claim.request, approved.version);
+    if (!claimed) throw new Error('the claim was not written');
+    expect(await engine('b').run(request.id, { claimed, audited: Promise.resolve() })).toBe('not-claimed');
+    expect(await e.run(request.id, { claimed, audited: audit.appendAll(claim.events) })).toBe('done');
+    const actions = (await audit.entriesOf(request.id)).map((x) => `${x.action}${x.step ? ` ${x.step.number}` : ''}`);
+    expect(actions).toEqual(['execution-claimed', 'step-started 1', 'step-done 1', 'step-started 2', 'step-done 2', 'step-started 3', 'step-done 3', 'step-started 4', 'step-done 4', 'done']);
+    expect([writesOf('purgeDeletedUser'), writesOf('setImmutableId'), syncs]).toEqual([1, 1, 1]);
+  });
+
   it('reads the user before writing when the approved version is no longer the stored one', async () => {
     const request = await stored(plan());
     const approved = await store.get(request.id);
