@@ -7,8 +7,8 @@
  * and resumed from its records; a step found `started` is resolved by reading Graph first.
  *
  * Round trips to the store are few: the claim records the first step as started, each outcome is
- * written with the next step's start, the last with `done`, and a change's audit entries go in one
- * append beside its compare-and-swap. Card updates never hold a step up (see card-lane.ts).
+ * written with the next step's start, and a change's audit entries go in one append beside its
+ * compare-and-swap. Card updates never hold a step up (see card-lane.ts).
  */
 import type { ApprovalRequest, Versioned } from '../domain/approval/types.ts';
 import type { AuditEvent } from '../domain/audit/types.ts';
@@ -172,8 +172,8 @@ type Ctx = EngineDeps & {
 
 /**
  * Runs the steps from the first not done. A step's outcome is written together with the next
- * step's start (and the last outcome with `done`): one compare-and-swap carries both records, so
- * a step is still recorded started before it runs and its outcome before anything after it.
+ * step's start: one compare-and-swap carries both records, so a step is still recorded started
+ * before it runs and its outcome before anything after it.
  */
 async function execute(claim: Claim, ctx: Ctx, startedByClaim: number | null): Promise<RunOutcome> {
   let lost: unknown;
@@ -186,7 +186,11 @@ async function execute(claim: Claim, ctx: Ctx, startedByClaim: number | null): P
       if (ran.outcome !== 'next') return ran.outcome;
       carry = ran.carry;
     }
-    await commitFinal(claim, ctx, carry ? [carry, doneChange] : [doneChange]);
+    // The last outcome is stored on its own before `done`: a crash between them leaves an executing
+    // request that the next engine finishes (and whose cards it replaces), never a `done` one whose
+    // cards nobody will replace.
+    if (carry) await commit(claim, ctx, [carry]);
+    await commitFinal(claim, ctx, [doneChange]);
     return 'done';
   } catch (err) {
     if (err instanceof ClaimLost) {
