@@ -94,16 +94,18 @@ async function load(deps: ApprovalDeps, requestId: string, tenantId: string): Pr
  * compare-and-swap, audited, its cards replaced), so no background job is needed for it.
  */
 async function find(deps: ApprovalDeps, now: () => number, requestId: string, tenantId: string): Promise<ActOutcome> {
-  const stored = await load(deps, requestId, tenantId);
-  if (isRefusal(stored)) return { ok: false, refusal: stored };
-  const due = expireIfDue(stored.value, now(), deps.policy);
-  if (!due) return { ok: true, request: stored.value };
-  const expired = await deps.store.update(due.next, stored.version);
-  // Somebody changed it meanwhile: what is stored now is the answer (expired by the next read if still due).
-  if (!expired) return find(deps, now, requestId, tenantId);
-  await appendAll(deps, [due.event]);
-  await deps.publish(expired.value);
-  return { ok: true, request: expired.value };
+  for (let attempt = 0; ; attempt += 1) {
+    const stored = await load(deps, requestId, tenantId);
+    if (isRefusal(stored)) return { ok: false, refusal: stored };
+    const due = expireIfDue(stored.value, now(), deps.policy);
+    // Past the attempts, what is stored is shown as it is (the next read or action expires it).
+    if (!due || attempt >= MAX_CAS_ATTEMPTS) return { ok: true, request: stored.value };
+    const expired = await deps.store.update(due.next, stored.version);
+    if (!expired) continue; // somebody changed it meanwhile: judge what is stored now
+    await appendAll(deps, [due.event]);
+    await deps.publish(expired.value);
+    return { ok: true, request: expired.value };
+  }
 }
 
 function isRefusal(value: Versioned<ApprovalRequest> | Refusal): value is Refusal {
