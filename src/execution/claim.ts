@@ -6,6 +6,7 @@
  */
 import type { ApprovalRequest, Versioned } from '../domain/approval/types.ts';
 import type { RequestStore } from '../ports/request-store.ts';
+import type { Note } from './record-changes.ts';
 
 export class ClaimLost extends Error {
   constructor(requestId: string, why: string) {
@@ -144,4 +145,24 @@ function isResumed(request: ApprovalRequest): boolean {
 function asClaimed(request: ApprovalRequest, resumed: boolean, options: ClaimExecutionOptions): ApprovalRequest {
   const claimed: ApprovalRequest = { ...request, state: 'executing', lease: { owner: options.owner, until: options.now + options.leaseMs }, updatedAt: options.now };
   return !resumed && options.thenStart ? options.thenStart(claimed) : claimed;
+}
+
+/** A claim as the engine goes on from it. */
+export interface Won {
+  claimed: Versioned<ApprovalRequest>;
+  resumed: boolean;
+  fromApproval: boolean;
+  /** The claim's compare-and-swap also recorded the first step as started. */
+  startedFirst: boolean;
+  /** Audit entries the claim still has to append (none when the approval appended them). */
+  notes: Note[];
+}
+
+/** A request the approval claimed for this instance in its own compare-and-swap (see claimOnApproval). */
+export async function takeOver(claimed: Versioned<ApprovalRequest>, audited: Promise<unknown> | undefined, owner: string): Promise<Won | null> {
+  const request = claimed.value;
+  if (request.state !== 'executing' || request.lease?.owner !== owner) return null;
+  // The claim's entries were appended with the approval's: they are in the trail before any step runs.
+  await audited;
+  return { claimed, resumed: false, fromApproval: true, startedFirst: request.records[0]?.status === 'started', notes: [] };
 }

@@ -17,10 +17,10 @@ import type { Logger } from '../logging/logger.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
 import { cardLane, type CardLane } from './card-lane.ts';
-import { Claim, ClaimLost, claimExecution } from './claim.ts';
+import { Claim, ClaimLost, claimExecution, takeOver, type Won } from './claim.ts';
 import { resolveStarted } from './resolve-started.ts';
 import { runStep } from './run-step.ts';
-import { combined, doneChange, eventsOf, failedChange, outcomeChange, startChange, type BoundaryPhase, type Note, type RecordChange } from './record-changes.ts';
+import { claimedNote, combined, doneChange, eventsOf, failedChange, outcomeChange, startChange, type BoundaryPhase, type RecordChange } from './record-changes.ts';
 import { revalidationStands } from './step-values.ts';
 import { FRESHNESS_SLACK_MS, type StepDeps, type StepResult } from './types.ts';
 import { undoStep } from './undo-step.ts';
@@ -67,29 +67,6 @@ export interface RunOptions {
    */
   claimed?: Versioned<ApprovalRequest>;
   audited?: Promise<unknown>;
-}
-
-interface Won {
-  claimed: Versioned<ApprovalRequest>;
-  resumed: boolean;
-  fromApproval: boolean;
-  /** The claim's compare-and-swap also recorded the first step as started. */
-  startedFirst: boolean;
-  /** Audit entries the claim still has to append (none when the approval appended them). */
-  notes: Note[];
-}
-
-/** A request the approval claimed for this instance in its own compare-and-swap (see claimOnApproval). */
-async function takeOver(claimed: Versioned<ApprovalRequest>, audited: Promise<unknown> | undefined, owner: string): Promise<Won | null> {
-  const request = claimed.value;
-  if (request.state !== 'executing' || request.lease?.owner !== owner) return null;
-  // The claim's entries were appended with the approval's: they are in the trail before any step runs.
-  await audited;
-  return { claimed, resumed: false, fromApproval: true, startedFirst: request.records[0]?.status === 'started', notes: [] };
-}
-
-function claimedNote(owner: string, resumed: boolean): Note {
-  return resumed ? { action: 'execution-resumed', summary: `Execution resumed by ${owner}.` } : { action: 'execution-claimed', summary: `Execution started by ${owner}.` };
 }
 
 export interface Engine {

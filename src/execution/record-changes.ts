@@ -74,6 +74,11 @@ export function failedChange(step: PlanStep, record: StepRecord): RecordChange {
   return { mutate: (r) => ({ ...r, state: 'failed' }), notes: [{ action: 'failed', summary: `The plan stopped at step ${step.number} (${code}); the steps after it did not run.`, step, ...(record.code ? { code: record.code } : {}) }] };
 }
 
+/** The claim (or take-over) of an execution, as the trail tells it. */
+export function claimedNote(owner: string, resumed: boolean): Note {
+  return resumed ? { action: 'execution-resumed', summary: `Execution resumed by ${owner}.` } : { action: 'execution-claimed', summary: `Execution started by ${owner}.` };
+}
+
 export const doneChange: RecordChange = { mutate: (r) => ({ ...r, state: 'done' }), notes: [{ action: 'done', summary: 'Every step is done.' }] };
 
 /** The audit events of `notes`, stamped `at`. */
