@@ -112,6 +112,9 @@ async function racePhase(): Promise<void> {
     const perRequest = new Set(claims);
     console.log(`race: ${RACE_REQUESTS} requests, each approved at once on both instances`);
     console.log(`executions per request: ${perRequest.size === 1 ? String(claims[0]) : `varies (${[...perRequest].join(', ')})`}`);
+    trails.forEach((t, i) => {
+      if (claims[i] !== 1) console.log(`  ${outcomes[i]?.requestId ?? '?'}: ${t.map((e) => `${e.action}${e.step ? ` ${e.step.number}` : ''} ${e.summary.slice(0, 60)} @${e.at}`).join(' | ')}`);
+    });
     console.log(`anchor PATCHes: ${patches} for ${RACE_REQUESTS} requests (${(patches / RACE_REQUESTS).toFixed(2)} per request)`);
     await store.close();
   } finally {
