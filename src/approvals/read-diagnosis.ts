@@ -16,6 +16,11 @@ export interface DiagnosisSources {
   verifyTimeoutSeconds?: number;
   /** Re-validation: tenant facts and the candidates' admin roles read now, never from the cache. */
   fresh?: boolean;
+  /**
+   * With `fresh`: the cloud users expected among the candidates (the stored diagnosis's), whose
+   * roles are then read now in the evidence `$batch` itself rather than one round trip later.
+   */
+  expectedCandidates?: readonly string[];
 }
 
 export type ReadDiagnosis =
@@ -37,7 +42,7 @@ export async function readDiagnosis(query: { who: string; target?: string }, sou
   if (unresolved) return { resolved: false, diagnosis: unresolved, lookup };
   const [onPrem] = lookup.users;
   if (!onPrem) throw new Error('diagnoseOnPrem returned null for an empty look-up');
-  const context = { tenant, ...(target ? { target: { requested: target, user: targetUser } } : {}), ...(sources.fresh ? { freshRoles: true } : {}) };
+  const context = { tenant, ...(target ? { target: { requested: target, user: targetUser } } : {}), ...(sources.fresh ? { freshRoles: true, expectedCandidates: sources.expectedCandidates ?? [] } : {}) };
   const evidence = await cloud.evidenceFor(onPrem, context, deadline);
   return {
     resolved: true,

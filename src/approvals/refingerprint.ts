@@ -12,9 +12,21 @@ import { readDiagnosis, type DiagnosisSources } from './read-diagnosis.ts';
 export function createRefingerprint(sources: DiagnosisSources): (request: ApprovalRequest) => Promise<FingerprintFact[]> {
   return async (request) => {
     if (request.kind === 'undo') return undoFacts(request, sources.cloud);
-    const fresh = await readDiagnosis({ who: request.who, ...(request.target ? { target: request.target } : {}) }, { ...sources, fresh: true });
+    const query = { who: request.who, ...(request.target ? { target: request.target } : {}) };
+    const fresh = await readDiagnosis(query, { ...sources, fresh: true, expectedCandidates: expectedCandidates(request) });
     return fingerprintOf(fresh.diagnosis);
   };
+}
+
+/**
+ * The active cloud users the stored diagnosis considered (its plan's target first): their roles
+ * are read now, in the evidence `$batch` itself. A candidate that appeared since costs one more
+ * round trip; its roles are still read now, never taken from a cache.
+ */
+function expectedCandidates(request: ApprovalRequest): string[] {
+  const { diagnosis } = request;
+  const active = diagnosis.candidates.filter((c) => c.user.deletedDateTime === null).map((c) => c.user.id);
+  return [...new Set([...(diagnosis.plan.target ? [diagnosis.plan.target.id] : []), ...active])];
 }
 
 async function undoFacts(request: ApprovalRequest, cloud: CloudDirectory): Promise<FingerprintFact[]> {

@@ -7,7 +7,7 @@
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { fingerprintOf, diffFingerprints } from '../domain/approval/fingerprint.ts';
 import { newRequestId } from '../domain/approval/request-id.ts';
-import { decide, markStale } from '../domain/approval/rules.ts';
+import { decide, expireIfDue, markStale } from '../domain/approval/rules.ts';
 import type { ApprovalAction, ApprovalRequest, Refusal, Versioned } from '../domain/approval/types.ts';
 import type { AuditEvent } from '../domain/audit/types.ts';
 import type { Diagnosis } from '../domain/diagnosis/types.ts';
@@ -43,7 +43,7 @@ export function createApprovalService(deps: ApprovalDeps): ApprovalService {
       if (!hasAutomatedSteps(input.diagnosis)) return null;
       const at = now();
       for (let attempt = 0; attempt < 10; attempt += 1) {
-        const request = newRequest(input, newRequestId(random), at);
+        const request = newRequest(input, newRequestId(random), at, deps.policy.ttlMs);
         if (await deps.store.create(request)) {
           await appendAll(deps, [{ requestId: request.id, at, actor: input.actor, action: 'proposed', summary: `${input.actor.name} ran ${input.command}; the plan has ${request.steps.length} steps.` }]);
           return request;
@@ -51,12 +51,12 @@ export function createApprovalService(deps: ApprovalDeps): ApprovalService {
       }
       throw new Error('could not find a free request id after 10 attempts');
     },
-    find: (requestId, tenantId) => load(deps, requestId, tenantId).then((r) => (isRefusal(r) ? { ok: false, refusal: r } : { ok: true, request: r.value })),
+    find: (requestId, tenantId) => find(deps, now, requestId, tenantId),
     act: (requestId, action, context) => act(deps, now, requestId, action, context),
   };
 }
 
-function newRequest(input: ProposeInput, id: string, at: number): ApprovalRequest {
+function newRequest(input: ProposeInput, id: string, at: number, ttlMs: number): ApprovalRequest {
   const steps = input.diagnosis.plan.steps;
   return {
     id,
@@ -75,6 +75,8 @@ function newRequest(input: ProposeInput, id: string, at: number): ApprovalReques
     cards: [],
     createdAt: at,
     updatedAt: at,
+    // A proposal nobody asks approval for expires like a request nobody approves.
+    expiresAt: at + ttlMs,
   };
 }
 
@@ -85,6 +87,25 @@ async function load(deps: ApprovalDeps, requestId: string, tenantId: string): Pr
     return { code: 'UNKNOWN_REQUEST', message: `There is no request "${requestId}". Type "status" to see your open requests.` };
   }
   return stored;
+}
+
+/**
+ * The stored request; one whose time ran out is moved to `expired` as it is read (a
+ * compare-and-swap, audited, its cards replaced), so no background job is needed for it.
+ */
+async function find(deps: ApprovalDeps, now: () => number, requestId: string, tenantId: string): Promise<ActOutcome> {
+  for (let attempt = 0; ; attempt += 1) {
+    const stored = await load(deps, requestId, tenantId);
+    if (isRefusal(stored)) return { ok: false, refusal: stored };
+    const due = expireIfDue(stored.value, now(), deps.policy);
+    // Past the attempts, what is stored is shown as it is (the next read or action expires it).
+    if (!due || attempt >= MAX_CAS_ATTEMPTS) return { ok: true, request: stored.value };
+    const expired = await deps.store.update(due.next, stored.version);
+    if (!expired) continue; // somebody changed it meanwhile: judge what is stored now
+    await appendAll(deps, [due.event]);
+    await deps.publish(expired.value);
+    return { ok: true, request: expired.value };
+  }
 }
 
 function isRefusal(value: Versioned<ApprovalRequest> | Refusal): value is Refusal {
@@ -118,18 +139,26 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
       }
     }
     if (action.verb === 'manualDone' && deps.carryOutManual) await carryOut(deps, request, action.step);
-    const written = await deps.store.update(next, stored.version);
+    // The approval that re-validated the facts also claims the execution, in the same compare-and-swap.
+    const revalidated = decision.effect === 'revalidate-then-approve' && next.state === 'approved';
+    const claim = revalidated ? deps.claimOnApproval?.(next) : undefined;
+    const written = await deps.store.update(claim?.request ?? next, stored.version);
     if (!written) continue; // somebody else changed it first: decide again on the fresh request
-    await appendAll(deps, events);
+    // One append for the decision and the claim; the engine starts meanwhile (it waits for the
+    // append before its first step), and nobody waits on Teams (the cards) to run the plan.
+    const audited = appendAll(deps, [...events, ...(claim?.events ?? [])]);
+    if (claim) deps.execute(written.value.id, { claimed: written, audited });
+    else if (written.value.state === 'approved') deps.execute(written.value.id, revalidated ? { approved: written } : {});
+    await audited;
     await deps.publish(written.value, { announce: decision.effect === 'post-to-approvers' });
-    if (written.value.state === 'approved') deps.execute(written.value.id);
     return { ok: true, request: written.value };
   }
   return { ok: false, refusal: { code: 'WRONG_STATE', message: `Request ${requestId} kept changing while your action was applied; open it again with "status ${requestId}".` } };
 }
 
+/** One write for the action's entries (they belong to one request). */
 async function appendAll(deps: Pick<ApprovalDeps, 'audit'>, events: readonly AuditEvent[]): Promise<void> {
-  for (const event of events) await deps.audit.append(event);
+  await deps.audit.appendAll(events);
 }
 
 /**

@@ -1,5 +1,6 @@
 /** What the approval service needs and answers. */
-import type { Actor, ApprovalPolicy, ApprovalRequest, FingerprintFact, Refusal } from '../domain/approval/types.ts';
+import type { Actor, ApprovalPolicy, ApprovalRequest, FingerprintFact, Refusal, Versioned } from '../domain/approval/types.ts';
+import type { AuditEvent } from '../domain/audit/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AdminDirectory } from '../ports/admin-directory.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
@@ -19,8 +20,17 @@ export interface ApprovalDeps {
   refingerprint(request: ApprovalRequest): Promise<FingerprintFact[]>;
   /** Sandbox only: carries out a MANUAL step's structured action on the stand-ins ("the person's part"). */
   carryOutManual?(request: ApprovalRequest, stepNumber: number): Promise<void>;
-  /** Starts (or resumes) execution; the service does not wait for it. */
-  execute(requestId: string): void;
+  /**
+   * Starts (or resumes) execution; the service does not wait for it. `approved`: the version the
+   * last approval just wrote after re-validating the facts (the engine claims from it directly);
+   * `claimed`: that version already claimed (`claimOnApproval`), with the append of its entries.
+   */
+  execute(requestId: string, options?: { approved?: Versioned<ApprovalRequest>; claimed?: Versioned<ApprovalRequest>; audited?: Promise<unknown> }): void;
+  /**
+   * The engine's claim, written by the last approval's own compare-and-swap: the request as
+   * executing under this instance's lease (its first step started) and the entries telling it.
+   */
+  claimOnApproval?(approved: ApprovalRequest): { request: ApprovalRequest; events: AuditEvent[] };
   /** Replaces every posted copy of the request's card; posts to the approvers' place when asked. */
   publish(request: ApprovalRequest, options?: { announce?: boolean }): Promise<void>;
   now?: () => number;

@@ -8,7 +8,9 @@
  * (ObjectTypeMismatch). The candidates' admin roles come from the tenant facts' role holders
  * (read with the tenant facts, concurrently with the relay look-up), so no look-up waits on
  * another. With `freshRoles` the active candidates' roles are read again, now, in one more
- * round trip: for re-validation, which must not trust a cached read.
+ * round trip: for re-validation, which must not trust a cached read. Re-validation knows whom to
+ * expect (the stored diagnosis's candidates), so their role reads ride in the look-ups' `$batch`
+ * and that round trip is paid only for a candidate nobody expected.
  */
 import type { Group } from '@microsoft/microsoft-graph-types';
 import { tryParseAnchor, toImmutableId } from '../domain/anchors.ts';
@@ -31,7 +33,7 @@ import {
   usersOf,
   valuesOf,
 } from './queries.ts';
-import { rolesOfUsers } from './role-holders.ts';
+import { readUserRoles, rolesOfUsers, userRolesRequest } from './role-holders.ts';
 
 /** Strongest reason first: candidates are listed in this order. */
 const REASON_ORDER: readonly CandidateReason[] = ['target', 'anchor', 'otherAnchor', 'upn', 'primarySmtp', 'address'];
@@ -57,6 +59,12 @@ export interface EvidenceContext {
   target?: { requested: string; user: CloudUser | null };
   /** Read the active candidates' roles now instead of taking them from `tenant.roleHolders`. */
   freshRoles?: boolean;
+  /**
+   * With `freshRoles`: the users expected among the active candidates (re-validation passes the
+   * stored diagnosis's). Their roles are read now in the look-ups' own `$batch`; only an active
+   * candidate not among them costs one more round trip.
+   */
+  expectedCandidates?: readonly string[];
 }
 
 /** The AD user's SMTP addresses, primary first, without duplicates (case-insensitive). */
@@ -156,7 +164,9 @@ async function readLookups(transport: GraphTransport, lookups: readonly Lookup[]
 export async function evidenceFor(transport: GraphTransport, onPrem: OnPremUser, context: EvidenceContext): Promise<CloudEvidence> {
   const lookups = evidenceLookups(onPrem);
   const op: Operation = { what: `look up the cloud objects that could collide with ${onPrem.samAccountName}`, permission: 'User.Read.All' };
-  const sent = transport.batch(op, lookups.map((l) => l.request));
+  const expected = context.freshRoles ? [...new Set((context.expectedCandidates ?? []).map((id) => id.toLowerCase()))] : [];
+  const roleReads = expected.map((id, i) => userRolesRequest(freshRolesId(i), id));
+  const sent = transport.batch(op, [...lookups.map((l) => l.request), ...roleReads]);
   // Both settle before either is awaited alone, so a failing tenant read never leaves the batch's rejection unhandled.
   const [answers, tenant] = await Promise.all([sent, context.tenant]);
   const { candidates, groups } = await readLookups(transport, lookups, answers);
@@ -168,7 +178,7 @@ export async function evidenceFor(transport: GraphTransport, onPrem: OnPremUser,
   }
   const active = candidates.users().filter((u) => u.deletedDateTime === null).map((u) => u.id);
   const roles = context.freshRoles
-    ? await rolesOfUsers(transport, active)
+    ? await freshRolesOf(transport, active, expected, answers)
     : new Map(active.map((id) => [id, [...(tenant.roleHolders[id] ?? [])]]));
   const list = candidates.list(roles);
   const evidence: CloudEvidence = { candidates: list, otherObjects: groups, tenant };
@@ -177,4 +187,16 @@ export async function evidenceFor(transport: GraphTransport, onPrem: OnPremUser,
     evidence.target = { requested: context.target.requested, user: enriched };
   }
   return evidence;
+}
+
+const freshRolesId = (i: number): string => `fresh-roles-${i}`;
+
+/** The active candidates' roles read now: from the look-ups' batch where expected, else in one more `$batch`. */
+async function freshRolesOf(transport: GraphTransport, active: readonly string[], expected: readonly string[], answers: ReadonlyMap<string, BatchAnswer>): Promise<Map<string, string[]>> {
+  const unexpected = active.filter((id) => !expected.includes(id.toLowerCase()));
+  const [fromBatch, more] = await Promise.all([
+    Promise.all(active.filter((id) => !unexpected.includes(id)).map(async (id) => [id, await readUserRoles(transport, answers, freshRolesId(expected.indexOf(id.toLowerCase())))] as const)),
+    rolesOfUsers(transport, unexpected),
+  ]);
+  return new Map([...fromBatch, ...more]);
 }

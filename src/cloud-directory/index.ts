@@ -15,7 +15,8 @@
  * Round trips (all JSON batching, ≤ 20 requests per `$batch`, larger sets in concurrent chunks):
  * - `evidenceFor`: 1 `$batch` with every look-up (UPN, mail and proxy address per SMTP address,
  *   active and deleted holders of either anchor, groups per address); the candidates' roles come
- *   from the tenant facts. With `freshRoles`: 1 more `$batch` reading the active candidates' roles now.
+ *   from the tenant facts. With `freshRoles`: the roles of the `expectedCandidates` read now in the
+ *   same `$batch`, and 1 more `$batch` only for active candidates not expected.
  * - `tenantFacts`: 1 `$batch` (domains, onPremisesSynchronization, `/directoryRoles?$expand=members`),
  *   plus 1 only when a role shows Graph's 20-member expand cap or is assigned to a role-assignable
  *   group; then cached for `tenantFactsTtlMs`; concurrent callers share the fetch; failures are not

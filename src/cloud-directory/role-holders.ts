@@ -103,23 +103,24 @@ export async function readRoleHolders(transport: GraphTransport, answer: BatchAn
   return holders.toRecord();
 }
 
+const USER_ROLES_OP: Operation = { what: 'read the admin roles of the cloud candidates', permission: 'RoleManagement.Read.Directory' };
+
+/** The request reading one user's roles now; `id` is its id within a `$batch`. */
+export function userRolesRequest(id: string, userId: string): BatchGet {
+  return { id, url: collectionUrl(`/users/${pathSegment(userId)}/transitiveMemberOf/microsoft.graph.directoryRole`, { select: ROLE_SELECT }) };
+}
+
+/** The roles in the answer to `userRolesRequest`; a user gone meanwhile (404) holds none. */
+export async function readUserRoles(transport: GraphTransport, answers: ReadonlyMap<string, BatchAnswer>, id: string): Promise<string[]> {
+  if (answers.get(id)?.status === 404) return [];
+  return roleNames(await valuesOf<DirectoryRole>(transport, USER_ROLES_OP, answerOf(USER_ROLES_OP, answers, id), {}));
+}
+
 /** The roles of each user, read now (one `$batch`). A user gone meanwhile holds none. */
 export async function rolesOfUsers(transport: GraphTransport, userIds: readonly string[]): Promise<Map<string, string[]>> {
   const roles = new Map<string, string[]>();
   if (userIds.length === 0) return roles;
-  const op: Operation = { what: 'read the admin roles of the cloud candidates', permission: 'RoleManagement.Read.Directory' };
-  const requests = userIds.map((id, i) => ({
-    id: `roles-${i}`,
-    url: collectionUrl(`/users/${pathSegment(id)}/transitiveMemberOf/microsoft.graph.directoryRole`, { select: ROLE_SELECT }),
-  }));
-  const answers = await transport.batch(op, requests);
-  await Promise.all(
-    userIds.map(async (userId, i) => {
-      const answer = answers.get(`roles-${i}`);
-      if (answer?.status === 404) return roles.set(userId, []);
-      const found = await valuesOf<DirectoryRole>(transport, op, answerOf(op, answers, `roles-${i}`), {});
-      roles.set(userId, roleNames(found));
-    }),
-  );
+  const answers = await transport.batch(USER_ROLES_OP, userIds.map((id, i) => userRolesRequest(`roles-${i}`, id)));
+  await Promise.all(userIds.map(async (userId, i) => roles.set(userId, await readUserRoles(transport, answers, `roles-${i}`))));
   return roles;
 }

@@ -6,6 +6,7 @@
  */
 import type { ApprovalRequest, Versioned } from '../domain/approval/types.ts';
 import type { RequestStore } from '../ports/request-store.ts';
+import type { Note } from './record-changes.ts';
 
 export class ClaimLost extends Error {
   constructor(requestId: string, why: string) {
@@ -86,26 +87,82 @@ export class Claim {
   }
 }
 
+/** What a claim won: the request as claimed, and how it was found. */
+export interface WonClaim {
+  claimed: Versioned<ApprovalRequest>;
+  /** It was executing under a lapsed lease, or some step had already moved. */
+  resumed: boolean;
+  /**
+   * The claim's compare-and-swap replaced exactly the version the caller handed in (the approval
+   * that re-validated the facts): nothing was written in between.
+   */
+  fromApproval: boolean;
+}
+
 /**
  * Claims `approved → executing` (or an `executing` request whose lease ran out) for `owner`.
  * Null when the request is in no state to claim or another owner won the compare-and-swap.
+ * `approved` (the version the approving instance just wrote) saves the read; when it is no longer
+ * the stored version the request is read and judged as usual.
  */
 export async function claimExecution(
   store: RequestStore,
   requestId: string,
-  options: { owner: string; leaseMs: number; now: number },
-): Promise<{ claimed: Versioned<ApprovalRequest>; resumed: boolean } | null> {
+  options: ClaimExecutionOptions,
+): Promise<WonClaim | null> {
+  const known = options.approved;
+  if (known && known.value.id === requestId && known.value.state === 'approved') {
+    const resumed = isResumed(known.value);
+    const claimed = await store.update(asClaimed(known.value, resumed, options), known.version);
+    if (claimed) return { claimed, resumed, fromApproval: true };
+  }
   const stored = await store.get(requestId);
   if (!stored) return null;
   const request = stored.value;
   const leaseOver = request.state === 'executing' && (request.lease === undefined || request.lease.until <= options.now);
   if (request.state !== 'approved' && !leaseOver) return null;
-  const next: ApprovalRequest = {
-    ...request,
-    state: 'executing',
-    lease: { owner: options.owner, until: options.now + options.leaseMs },
-    updatedAt: options.now,
-  };
-  const claimed = await store.update(next, stored.version);
-  return claimed ? { claimed, resumed: request.state === 'executing' || request.records.some((r) => r.status !== 'pending') } : null;
+  const resumed = isResumed(request);
+  const claimed = await store.update(asClaimed(request, resumed, options), stored.version);
+  return claimed ? { claimed, resumed, fromApproval: false } : null;
+}
+
+export interface ClaimExecutionOptions {
+  owner: string;
+  leaseMs: number;
+  now: number;
+  approved?: Versioned<ApprovalRequest>;
+  /**
+   * Applied to a request claimed fresh (not resumed) in the claim's own compare-and-swap: the
+   * engine records its first step as started there, one write instead of two.
+   */
+  thenStart?: (claimed: ApprovalRequest) => ApprovalRequest;
+}
+
+function isResumed(request: ApprovalRequest): boolean {
+  return request.state === 'executing' || request.records.some((r) => r.status !== 'pending');
+}
+
+function asClaimed(request: ApprovalRequest, resumed: boolean, options: ClaimExecutionOptions): ApprovalRequest {
+  const claimed: ApprovalRequest = { ...request, state: 'executing', lease: { owner: options.owner, until: options.now + options.leaseMs }, updatedAt: options.now };
+  return !resumed && options.thenStart ? options.thenStart(claimed) : claimed;
+}
+
+/** A claim as the engine goes on from it. */
+export interface Won {
+  claimed: Versioned<ApprovalRequest>;
+  resumed: boolean;
+  fromApproval: boolean;
+  /** The claim's compare-and-swap also recorded the first step as started. */
+  startedFirst: boolean;
+  /** Audit entries the claim still has to append (none when the approval appended them). */
+  notes: Note[];
+}
+
+/** A request the approval claimed for this instance in its own compare-and-swap (see claimOnApproval). */
+export async function takeOver(claimed: Versioned<ApprovalRequest>, audited: Promise<unknown> | undefined, owner: string): Promise<Won | null> {
+  const request = claimed.value;
+  if (request.state !== 'executing' || request.lease?.owner !== owner) return null;
+  // The claim's entries were appended with the approval's: they are in the trail before any step runs.
+  await audited;
+  return { claimed, resumed: false, fromApproval: true, startedFirst: request.records[0]?.status === 'started', notes: [] };
 }

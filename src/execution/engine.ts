@@ -5,17 +5,23 @@
  * or `failed` (before and after values) after, stops at a MANUAL step (`waiting-for-person`) or a
  * failure, and finishes with `done`. A request whose lease ran out (its engine died) is taken over
  * and resumed from its records; a step found `started` is resolved by reading Graph first.
+ *
+ * Round trips to the store are few: the claim records the first step as started, each outcome is
+ * written with the next step's start, and a change's audit entries go in one append beside its
+ * compare-and-swap. Card updates never hold a step up (see card-lane.ts).
  */
-import type { ApprovalRequest, StepRecord } from '../domain/approval/types.ts';
-import type { AuditAction } from '../domain/audit/types.ts';
+import type { ApprovalRequest, Versioned } from '../domain/approval/types.ts';
+import type { AuditEvent } from '../domain/audit/types.ts';
 import type { PlanStep } from '../domain/diagnosis/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
-import { Claim, ClaimLost, claimExecution } from './claim.ts';
+import { cardLane, type CardLane } from './card-lane.ts';
+import { Claim, ClaimLost, claimExecution, takeOver, type Won } from './claim.ts';
 import { resolveStarted } from './resolve-started.ts';
 import { runStep } from './run-step.ts';
-import { valueToReplace } from './step-values.ts';
+import { claimedNote, combined, doneChange, eventsOf, failedChange, outcomeChange, startChange, type BoundaryPhase, type RecordChange } from './record-changes.ts';
+import { revalidationStands } from './step-values.ts';
 import { FRESHNESS_SLACK_MS, type StepDeps, type StepResult } from './types.ts';
 import { undoStep } from './undo-step.ts';
 
@@ -24,7 +30,7 @@ export const DEFAULT_LEASE_MS = 60_000;
 /** How long to wait before asking again when the relay says a sync is already running. */
 export const DEFAULT_SYNC_BUSY_RETRY_MS = 15_000;
 
-export type BoundaryPhase = 'claimed' | 'step-started' | 'step-ran' | 'step-recorded';
+export type { BoundaryPhase } from './record-changes.ts';
 
 export interface EngineDeps {
   store: RequestStore;
@@ -36,7 +42,11 @@ export interface EngineDeps {
   leaseMs?: number;
   syncBusyRetryMs?: number;
   now?: () => number;
-  /** Called after every change of state or step record, so every copy of the card is replaced. */
+  /**
+   * Called after every change of state or step record, so every copy of the card is replaced.
+   * Off the critical path: the engine does not wait for it between steps (calls are serialised,
+   * the newest state replacing any not yet sent), only before `run` resolves.
+   */
   publish?: (request: ApprovalRequest) => Promise<void>;
   /** Test hook: called at each step boundary (the crash tests kill the process here). */
   onBoundary?: (requestId: string, step: number, phase: BoundaryPhase) => void | Promise<void>;
@@ -44,9 +54,30 @@ export interface EngineDeps {
 
 export type RunOutcome = 'not-claimed' | 'done' | 'failed' | 'waiting-for-person' | 'claim-lost';
 
+export interface RunOptions {
+  /**
+   * The version the approving instance just wrote, after re-validating the facts. Claimed from
+   * exactly that version, the request's write steps need not read their subject again: the
+   * re-validation did, and the compare-and-swap proves nothing changed the request in between.
+   */
+  approved?: Versioned<ApprovalRequest>;
+  /**
+   * The request as the approval stored it, already claimed for this instance (`claimOnApproval`),
+   * and the append of the approval's and the claim's audit entries, awaited before any step runs.
+   */
+  claimed?: Versioned<ApprovalRequest>;
+  audited?: Promise<unknown>;
+}
+
 export interface Engine {
-  /** Claims and runs the request when it is approved (or abandoned mid-way); resolves when it stops. */
-  run(requestId: string): Promise<RunOutcome>;
+  /** Claims and runs the request when it is approved (or abandoned mid-way); resolves when it stops and its cards are sent. */
+  run(requestId: string, options?: RunOptions): Promise<RunOutcome>;
+  /**
+   * The claim, to be written by the approval's own compare-and-swap: the approved request as
+   * executing under this instance's lease with its first step started, and the entries telling it.
+   * Then `run(id, { claimed, audited })` goes on from there without another write.
+   */
+  claimOnApproval(approved: ApprovalRequest): { request: ApprovalRequest; events: AuditEvent[] };
   /** Finds requests whose engine died (lease over) or that were approved and never claimed, and runs them. */
   resumeAbandoned(tenantId: string): Promise<number>;
 }
@@ -54,15 +85,43 @@ export interface Engine {
 export function createEngine(deps: EngineDeps): Engine {
   const now = deps.now ?? Date.now;
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+  /** Claims with a compare-and-swap, recording the first step of a fresh claim as started in it. */
+  const claim = async (requestId: string, options: RunOptions): Promise<Won | null> => {
+    const first: { change?: RecordChange } = {};
+    const thenStart = (claimed: ApprovalRequest): ApprovalRequest => {
+      const step = claimed.steps[0];
+      if (!step || claimed.records[0]?.status !== 'pending') return claimed;
+      first.change = startChange(step, 0, now());
+      return first.change.mutate(claimed);
+    };
+    const won = await claimExecution(deps.store, requestId, { owner: deps.owner, leaseMs, now: now(), thenStart, ...(options.approved ? { approved: options.approved } : {}) });
+    if (!won) return null;
+    const started = won.resumed ? undefined : first.change;
+    return { ...won, startedFirst: started !== undefined, notes: [claimedNote(deps.owner, won.resumed), ...(started?.notes ?? [])] };
+  };
   return {
-    async run(requestId) {
-      const won = await claimExecution(deps.store, requestId, { owner: deps.owner, leaseMs, now: now() });
+    async run(requestId, options = {}) {
+      const won = options.claimed ? await takeOver(options.claimed, options.audited, deps.owner) : await claim(requestId, options);
       if (!won) return 'not-claimed';
-      const claim = new Claim(won.claimed, { store: deps.store, owner: deps.owner, leaseMs, now });
-      await note(deps, claim.request, won.resumed ? 'execution-resumed' : 'execution-claimed', won.resumed ? `Execution resumed by ${deps.owner}.` : `Execution started by ${deps.owner}.`);
-      await deps.onBoundary?.(requestId, 0, 'claimed');
-      await publish(deps, claim.request);
-      return execute(claim, { ...deps, now, leaseMs });
+      const claimed = new Claim(won.claimed, { store: deps.store, owner: deps.owner, leaseMs, now });
+      const ctx: Ctx = { ...deps, now, leaseMs, cards: cardLane((request) => publishCard(deps, request)), revalidated: won.fromApproval && !won.resumed };
+      try {
+        if (won.notes.length > 0) await deps.audit.appendAll(eventsOf(requestId, won.notes, now()));
+        await deps.onBoundary?.(requestId, 0, 'claimed');
+        const first = claimed.request.steps[0];
+        if (won.startedFirst && first) await deps.onBoundary?.(requestId, first.number, 'step-started');
+        ctx.cards.push(claimed.request);
+        return await execute(claimed, ctx, won.startedFirst ? 0 : null);
+      } finally {
+        await ctx.cards.settled();
+      }
+    },
+    claimOnApproval(approved) {
+      const at = now();
+      const claimed: ApprovalRequest = { ...approved, state: 'executing', lease: { owner: deps.owner, until: at + leaseMs }, updatedAt: at };
+      const step = approved.steps[0];
+      const started = step && approved.records[0]?.status === 'pending' ? startChange(step, 0, at) : undefined;
+      return { request: started ? started.mutate(claimed) : claimed, events: eventsOf(approved.id, [claimedNote(deps.owner, false), ...(started?.notes ?? [])], at) };
     },
     async resumeAbandoned(tenantId) {
       const at = now();
@@ -79,20 +138,36 @@ export function createEngine(deps: EngineDeps): Engine {
   };
 }
 
-type Ctx = EngineDeps & { now: () => number; leaseMs: number };
+type Ctx = EngineDeps & {
+  now: () => number;
+  leaseMs: number;
+  /** This run's card updates, sent in the background. */
+  cards: CardLane;
+  /** Claimed from the re-validated approval's own version (see RunOptions.approved). */
+  revalidated: boolean;
+};
 
-async function execute(claim: Claim, ctx: Ctx): Promise<RunOutcome> {
+/**
+ * Runs the steps from the first not done. A step's outcome is written together with the next
+ * step's start: one compare-and-swap carries both records, so a step is still recorded started
+ * before it runs and its outcome before anything after it.
+ */
+async function execute(claim: Claim, ctx: Ctx, startedByClaim: number | null): Promise<RunOutcome> {
   let lost: unknown;
   claim.keepAlive((err) => (lost = err));
   try {
+    let carry: RecordChange | null = null;
     for (let index = 0; index < claim.request.steps.length; index += 1) {
       if (lost) throw lost instanceof Error ? lost : new Error('the lease could not be renewed');
-      const outcome = await runOne(claim, index, ctx);
-      if (outcome !== 'next') return outcome;
+      const ran = await runOne(claim, index, ctx, { carry, startedByClaim: index === startedByClaim });
+      if (ran.outcome !== 'next') return ran.outcome;
+      carry = ran.carry;
     }
-    const finished = await claim.write((r) => ({ ...r, state: 'done' }));
-    await note(ctx, finished, 'done', 'Every step is done.');
-    await publish(ctx, finished);
+    // The last outcome is stored on its own before `done`: a crash between them leaves an executing
+    // request that the next engine finishes (and whose cards it replaces), never a `done` one whose
+    // cards nobody will replace.
+    if (carry) await commit(claim, ctx, [carry]);
+    await commitFinal(claim, ctx, [doneChange]);
     return 'done';
   } catch (err) {
     if (err instanceof ClaimLost) {
@@ -105,42 +180,68 @@ async function execute(claim: Claim, ctx: Ctx): Promise<RunOutcome> {
   }
 }
 
-async function runOne(claim: Claim, index: number, ctx: Ctx): Promise<'next' | RunOutcome> {
+interface Ran {
+  outcome: 'next' | RunOutcome;
+  /** A done step's outcome, not yet written: it goes with the next change. */
+  carry: RecordChange | null;
+}
+
+async function runOne(claim: Claim, index: number, ctx: Ctx, at: { carry: RecordChange | null; startedByClaim: boolean }): Promise<Ran> {
   const request = claim.request;
   const step = request.steps[index];
   const record = request.records[index];
   if (!step || !record) throw new Error(`request ${request.id} has no step or record at ${index}`);
-  if (record.status === 'done') return 'next';
-  if (record.status === 'failed') return finishFailed(claim, step, record, ctx);
+  if (record.status === 'done') return { outcome: 'next', carry: at.carry };
+  const pending = at.carry ? [at.carry] : [];
+  if (record.status === 'failed') return { outcome: await commitFinal(claim, ctx, [...pending, failedChange(step, record)]), carry: null };
   let result: StepResult | null = null;
-  if (record.status === 'started') {
-    result = await resolveStarted(step, record, stepDeps(request, ctx));
-  } else {
-    await startStep(claim, index, step, ctx);
+  if (record.status === 'started' && !at.startedByClaim) {
+    if (pending.length > 0) await commit(claim, ctx, pending);
+    result = await resolveStarted(step, record, stepDeps(request, index, ctx));
+    await ctx.onBoundary?.(request.id, step.number, 'step-started');
+  } else if (!at.startedByClaim) {
+    await commit(claim, ctx, [...pending, startChange(step, index, ctx.now())]);
   }
-  await ctx.onBoundary?.(request.id, step.number, 'step-started');
   result ??= await perform(claim.request, index, step, ctx);
   await ctx.onBoundary?.(request.id, step.number, 'step-ran');
-  const outcome = await recordResult(claim, index, step, result, ctx);
-  await ctx.onBoundary?.(request.id, step.number, 'step-recorded');
-  return outcome;
+  const outcome = outcomeChange(step, index, claim.request.records[index], result, ctx.now());
+  if (result.status === 'done') return { outcome: 'next', carry: outcome };
+  if (result.status === 'waiting-for-person') {
+    await commit(claim, ctx, [outcome]);
+    return { outcome: 'waiting-for-person', carry: null };
+  }
+  return { outcome: await commitFinal(claim, ctx, [outcome, failedChange(step, { number: step.number, status: 'failed', code: result.code })]), carry: null };
 }
 
-async function startStep(claim: Claim, index: number, step: PlanStep, ctx: Ctx): Promise<void> {
-  const at = ctx.now();
-  const before = valueToReplace(step);
-  const started = await claim.write((r) => ({
-    ...r,
-    ...(step.kind === 'TRIGGER_DELTA_SYNC' ? { syncStartedAt: at } : {}),
-    records: withRecord(r.records, index, { number: step.number, status: 'started', ...(before ? { before } : {}), startedAt: at }),
-  }));
-  await note(ctx, started, 'step-started', `Step ${step.number} started: ${step.description}`, { step, ...(before ? { before } : {}) });
-  await publish(ctx, started);
+/** Writes the changes as one compare-and-swap and their audit entries as one append, side by side. */
+async function commit(claim: Claim, ctx: Ctx, changes: readonly RecordChange[]): Promise<ApprovalRequest> {
+  const change = combined(changes);
+  const [next] = await Promise.all([claim.write(change.mutate), ctx.audit.appendAll(eventsOf(claim.request.id, change.notes, ctx.now()))]);
+  await passed(claim.request.id, changes, ctx);
+  ctx.cards.push(next);
+  return next;
+}
+
+/**
+ * The request's last change (done or failed): written first, its entries appended after, stamped
+ * with the moment it was stored. Answers the state it ends in.
+ */
+async function commitFinal(claim: Claim, ctx: Ctx, changes: readonly RecordChange[]): Promise<'done' | 'failed'> {
+  const change = combined(changes);
+  const next = await claim.write(change.mutate);
+  await ctx.audit.appendAll(eventsOf(next.id, change.notes, ctx.now()));
+  await passed(next.id, changes, ctx);
+  ctx.cards.push(next);
+  return next.state === 'done' ? 'done' : 'failed';
+}
+
+async function passed(requestId: string, changes: readonly RecordChange[], ctx: Ctx): Promise<void> {
+  for (const c of changes) if (c.boundary) await ctx.onBoundary?.(requestId, c.boundary.step, c.boundary.phase);
 }
 
 /** Runs the step (or, in an undo request, the inverse of the original step); a busy sync is waited out. */
 async function perform(request: ApprovalRequest, index: number, step: PlanStep, ctx: Ctx): Promise<StepResult> {
-  const deps = stepDeps(request, ctx);
+  const deps = stepDeps(request, index, ctx);
   const retryMs = ctx.syncBusyRetryMs ?? DEFAULT_SYNC_BUSY_RETRY_MS;
   const giveUpAt = ctx.now() + verifyBudgetMs(request);
   for (;;) {
@@ -157,43 +258,11 @@ function undoOne(request: ApprovalRequest, index: number, step: PlanStep, deps: 
   return undoStep(step, original, deps);
 }
 
-async function recordResult(claim: Claim, index: number, step: PlanStep, result: StepResult, ctx: Ctx): Promise<'next' | RunOutcome> {
-  const at = ctx.now();
-  const previous = claim.request.records[index];
-  const base: StepRecord = { number: step.number, status: 'started', ...(previous?.startedAt ? { startedAt: previous.startedAt } : {}) };
-  if (result.status === 'done') {
-    // A step that found its value already in place reports before === after; the value it replaced is the one recorded at start.
-    const before = previous?.before !== undefined && isSame(result.before, result.after) ? previous.before : result.before;
-    const rec: StepRecord = { ...base, status: 'done', before, after: result.after, detail: result.detail, endedAt: at };
-    const next = await claim.write((r) => ({ ...r, records: withRecord(r.records, index, rec) }));
-    await note(ctx, next, 'step-done', `Step ${step.number} done: ${result.detail}`, { step, before, after: result.after });
-    await publish(ctx, next);
-    return 'next';
-  }
-  if (result.status === 'waiting-for-person') {
-    const rec: StepRecord = { ...base, status: 'waiting-for-person', detail: result.detail };
-    const next = await claim.write((r) => ({ ...r, state: 'waiting-for-person', records: withRecord(r.records, index, rec) }));
-    await note(ctx, next, 'step-waiting', `Step ${step.number} waits for a person: ${result.detail}`, { step });
-    await publish(ctx, next);
-    return 'waiting-for-person';
-  }
-  const rec: StepRecord = { ...base, status: 'failed', code: result.code, detail: result.detail, endedAt: at, ...(result.before !== undefined ? { before: result.before } : {}) };
-  const next = await claim.write((r) => ({ ...r, records: withRecord(r.records, index, rec) }));
-  await note(ctx, next, 'step-failed', `Step ${step.number} failed (${result.code}): ${result.detail}`, { step, code: result.code });
-  return finishFailed(claim, step, rec, ctx);
-}
-
-async function finishFailed(claim: Claim, step: PlanStep, record: StepRecord, ctx: Ctx): Promise<RunOutcome> {
-  const failed = await claim.write((r) => ({ ...r, state: 'failed' }));
-  await note(ctx, failed, 'failed', `The plan stopped at step ${step.number} (${record.code ?? 'failed'}); the steps after it did not run.`, { step, ...(record.code ? { code: record.code } : {}) });
-  await publish(ctx, failed);
-  return 'failed';
-}
-
-function stepDeps(request: ApprovalRequest, ctx: Ctx): StepDeps {
+function stepDeps(request: ApprovalRequest, index: number, ctx: Ctx): StepDeps {
   return {
     ...ctx.steps,
     now: ctx.now,
+    ...(ctx.revalidated && request.kind === 'match' && revalidationStands(request.steps, index) ? { revalidated: true } : {}),
     ...(request.syncStartedAt !== undefined ? { freshSince: request.syncStartedAt - FRESHNESS_SLACK_MS } : {}),
   };
 }
@@ -203,39 +272,11 @@ function verifyBudgetMs(request: ApprovalRequest): number {
   return verify && verify.kind === 'VERIFY_JOINED' ? verify.timeoutSeconds * 1000 : 45 * 60_000;
 }
 
-function withRecord(records: readonly StepRecord[], index: number, record: StepRecord): StepRecord[] {
-  return records.map((r, i) => (i === index ? record : r));
-}
-
-function isSame(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 function defaultSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function note(
-  ctx: Pick<EngineDeps, 'audit' | 'now'>,
-  request: ApprovalRequest,
-  action: AuditAction,
-  summary: string,
-  extra: { step?: PlanStep; before?: unknown; after?: unknown; code?: string } = {},
-): Promise<void> {
-  await ctx.audit.append({
-    requestId: request.id,
-    at: (ctx.now ?? Date.now)(),
-    actor: null,
-    action,
-    summary,
-    ...(extra.step ? { step: { number: extra.step.number, kind: extra.step.kind } } : {}),
-    ...(extra.before !== undefined ? { before: extra.before } : {}),
-    ...(extra.after !== undefined ? { after: extra.after } : {}),
-    ...(extra.code ? { code: extra.code } : {}),
-  });
-}
-
-async function publish(ctx: Pick<EngineDeps, 'publish' | 'logger'>, request: ApprovalRequest): Promise<void> {
+async function publishCard(ctx: Pick<EngineDeps, 'publish' | 'logger'>, request: ApprovalRequest): Promise<void> {
   if (!ctx.publish) return;
   try {
     await ctx.publish(request);

@@ -58,6 +58,6 @@ export async function readActiveUser(
   return user;
 }
 
-export function isStepResult(value: CloudUser | StepResult): value is StepResult {
+export function isStepResult<T extends object>(value: T | StepResult): value is StepResult {
   return 'status' in value;
 }

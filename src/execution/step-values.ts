@@ -25,3 +25,15 @@ export function valueToReplace(step: PlanStep): AnchorValue | UpnValue | { userI
 export function writesToCloud(step: PlanStep): boolean {
   return step.kind === 'SET_ANCHOR' || step.kind === 'CLEAR_ANCHOR' || step.kind === 'RENAME_UPN_TEMPORARILY' || step.kind === 'PURGE_DELETED_USER';
 }
+
+/**
+ * Whether the value the approval's re-validation just read for this step's subject still stands
+ * when the step runs, so the step need not read it again: a reversible write (an irreversible
+ * purge is always checked in Graph first), with no person's step before it (time passes, a person
+ * acts) and no earlier step of the plan writing to the same user.
+ */
+export function revalidationStands(steps: readonly PlanStep[], index: number): boolean {
+  const step = steps[index];
+  if (!step || (step.kind !== 'SET_ANCHOR' && step.kind !== 'CLEAR_ANCHOR' && step.kind !== 'RENAME_UPN_TEMPORARILY')) return false;
+  return steps.slice(0, index).every((earlier) => earlier.kind !== 'MANUAL' && !(writesToCloud(earlier) && 'subject' in earlier && earlier.subject.userId === step.subject.userId));
+}

@@ -22,6 +22,13 @@ export interface StepDeps {
    * less FRESHNESS_SLACK_MS.
    */
   freshSince?: number;
+  /**
+   * The approval this execution follows re-read the step's subject moments ago, found the value
+   * the plan expects, and nothing was written to the request since (the engine claimed that very
+   * version). A reversible write then replaces that value without reading it again; the crash-resume
+   * path and every other execution still read first.
+   */
+  revalidated?: boolean;
 }
 
 export type StepResult =

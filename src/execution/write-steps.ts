@@ -1,7 +1,9 @@
 /**
  * The plan's Graph writes: SET_ANCHOR, CLEAR_ANCHOR, RENAME_UPN_TEMPORARILY, PURGE_DELETED_USER.
  * Each re-reads the user first and writes only when it is still as the plan saw it (else
- * PLAN_DRIFT, nothing written): an approval can come an hour after the diagnosis.
+ * PLAN_DRIFT, nothing written): an approval can come an hour after the diagnosis. A reversible
+ * write run right after the approval's own re-validation (`deps.revalidated`) takes the value
+ * that re-validation read instead of reading it a second time.
  * A reversible step that finds its target value already in place writes nothing and answers done,
  * so re-running it after a restart is harmless.
  */
@@ -25,7 +27,7 @@ interface AnchorChange {
 /** Shared by SET_ANCHOR, CLEAR_ANCHOR and their undo. */
 export async function changeAnchor(change: AnchorChange, deps: StepDeps): Promise<StepResult> {
   const { subject, expected, target, expectedBy = 'the plan expected' } = change;
-  const user = await readActiveUser(deps.cloud, subject);
+  const user = deps.revalidated ? { id: subject.userId, immutableId: expected } : await readActiveUser(deps.cloud, subject);
   if (isStepResult(user)) return user;
   const before: AnchorValue = { userId: user.id, onPremisesImmutableId: user.immutableId };
   if (user.immutableId === target) {
@@ -58,7 +60,7 @@ export async function changeUpn(
   deps: StepDeps,
 ): Promise<StepResult> {
   const { subject, from, to, expectedBy = 'the plan expected' } = change;
-  const user = await readActiveUser(deps.cloud, subject);
+  const user = deps.revalidated ? { id: subject.userId, userPrincipalName: from } : await readActiveUser(deps.cloud, subject);
   if (isStepResult(user)) return user;
   const before: UpnValue = { userId: user.id, userPrincipalName: user.userPrincipalName };
   if (sameAddress(user.userPrincipalName, to)) {

@@ -6,7 +6,12 @@
 import type { AuditEntry, AuditEvent } from '../domain/audit/types.ts';
 
 export interface AuditTrail {
-  /** Chains and stores `event`; concurrent appends to one request never lose an entry. */
+  /**
+   * Chains and stores `event`; concurrent appends to one request never lose an entry, and one
+   * instance's appends to a request are chained in the order they were called.
+   */
   append(event: AuditEvent): Promise<AuditEntry>;
+  /** Chains and stores several events of one request in one write (all or none), in order. */
+  appendAll(events: readonly AuditEvent[]): Promise<AuditEntry[]>;
   entriesOf(requestId: string): Promise<AuditEntry[]>;
 }

@@ -36,10 +36,12 @@ export interface CloudDirectory {
    * active candidates' roles (the target's included) are read from Graph now, one more round trip,
    * so a user who gained a role since the cached read shows it, and the diagnosis of that evidence
    * gives TARGET_HAS_ADMIN_ROLE (a blocker) even when `context.tenant.roleHolders` says none.
+   * `expectedCandidates` (re-validation: the stored diagnosis's candidates) puts those users' role
+   * reads into the look-ups' own `$batch`: no extra round trip unless an unexpected candidate appears.
    */
   evidenceFor(
     onPrem: OnPremUser,
-    context: { tenant: TenantFacts | Promise<TenantFacts>; target?: { requested: string; user: CloudUser | null }; freshRoles?: boolean },
+    context: { tenant: TenantFacts | Promise<TenantFacts>; target?: { requested: string; user: CloudUser | null }; freshRoles?: boolean; expectedCandidates?: readonly string[] },
     deadline?: Deadline,
   ): Promise<CloudEvidence>;
   /**

@@ -19,8 +19,12 @@ export interface RequestStore {
   /** Requests of a tenant in any of these states, oldest first. */
   listByState(tenantId: string, states: readonly RequestState[]): Promise<Versioned<ApprovalRequest>[]>;
 
-  /** Appends `entry` when no entry with its `seq` exists yet for its request; false when one does. */
-  appendAudit(entry: AuditEntry): Promise<boolean>;
+  /**
+   * Appends `entry` when no entry with its `seq` exists yet for its request; false when one does.
+   * Given several entries (consecutive entries of one request), appends all of them in one write,
+   * or none (false) when any of their `seq`s is taken.
+   */
+  appendAudit(entry: AuditEntry | readonly AuditEntry[]): Promise<boolean>;
   /** The request's entries ordered by `seq`. */
   auditOf(requestId: string): Promise<AuditEntry[]>;
 

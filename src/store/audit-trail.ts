@@ -3,6 +3,12 @@
  * appended with its sequence number as the compare-and-swap key, so two writers racing for the
  * same number never both win and no entry is lost (the loser re-chains onto the winner). Each new
  * head hash is also written to the log, outside the store, so a rewritten store is detected.
+ *
+ * The newest entry this instance wrote or read is kept per request, so an append does not re-read
+ * the whole trail to find the head: the head is only a guess, and the store's compare-and-swap on
+ * the sequence number checks it (another instance having appended meanwhile makes the append fail
+ * and the trail is read again). Appends of one request from this instance go one at a time, in
+ * call order, so they never race each other.
  */
 import { chainEntry } from '../domain/audit/chain.ts';
 import type { AuditEntry, AuditEvent } from '../domain/audit/types.ts';
@@ -11,20 +17,56 @@ import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
 
 const MAX_ATTEMPTS = 50;
+/** Heads remembered; the oldest is forgotten beyond this (its next append reads the trail). */
+const MAX_HEADS = 1000;
 
 export function createAuditTrail(store: RequestStore, logger: Logger): AuditTrail {
-  return {
-    async append(event: AuditEvent): Promise<AuditEntry> {
-      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-        const entries = await store.auditOf(event.requestId);
-        const entry = chainEntry(entries.at(-1) ?? null, event);
-        if (await store.appendAudit(entry)) {
-          logger.info({ requestId: entry.requestId, seq: entry.seq, action: entry.action, head: entry.hash }, 'audit head');
-          return entry;
-        }
+  const heads = new Map<string, AuditEntry>();
+  const queues = new Map<string, Promise<unknown>>();
+  const remember = (entry: AuditEntry): void => {
+    heads.delete(entry.requestId);
+    heads.set(entry.requestId, entry);
+    const oldest = heads.keys().next();
+    if (heads.size > MAX_HEADS && !oldest.done) heads.delete(oldest.value);
+  };
+  const newestStored = async (requestId: string): Promise<AuditEntry | null> => (await store.auditOf(requestId)).at(-1) ?? null;
+  const appendNow = async (events: readonly AuditEvent[]): Promise<AuditEntry[]> => {
+    const [first] = events;
+    if (!first) return [];
+    let head = heads.get(first.requestId) ?? (await newestStored(first.requestId));
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+      const entries = chained(head, events);
+      if (await store.appendAudit(entries.length === 1 ? (entries[0] as AuditEntry) : entries)) {
+        const last = entries.at(-1) as AuditEntry;
+        remember(last);
+        for (const entry of entries) logger.info({ requestId: entry.requestId, seq: entry.seq, action: entry.action, head: entry.hash }, 'audit head');
+        return entries;
       }
-      throw new Error(`could not append to the audit trail of ${event.requestId} after ${MAX_ATTEMPTS} attempts`);
-    },
+      // Somebody else appended after the head we knew: chain onto what is stored now.
+      head = await newestStored(first.requestId);
+    }
+    throw new Error(`could not append to the audit trail of ${first.requestId} after ${MAX_ATTEMPTS} attempts`);
+  };
+  const enqueue = (requestId: string, events: readonly AuditEvent[]): Promise<AuditEntry[]> => {
+    if (events.some((e) => e.requestId !== requestId)) return Promise.reject(new Error('appendAll: the events belong to more than one request'));
+    const previous = queues.get(requestId) ?? Promise.resolve();
+    const appended = previous.then(() => appendNow(events));
+    const settled = appended.catch(() => undefined);
+    queues.set(requestId, settled);
+    void settled.then(() => {
+      if (queues.get(requestId) === settled) queues.delete(requestId);
+    });
+    return appended;
+  };
+  return {
+    append: async (event) => (await enqueue(event.requestId, [event]))[0] as AuditEntry,
+    appendAll: (events) => (events[0] ? enqueue(events[0].requestId, events) : Promise.resolve([])),
     entriesOf: (requestId) => store.auditOf(requestId),
   };
+}
+
+function chained(head: AuditEntry | null, events: readonly AuditEvent[]): AuditEntry[] {
+  const entries: AuditEntry[] = [];
+  for (const event of events) entries.push(chainEntry(entries.at(-1) ?? head, event));
+  return entries;
 }

@@ -96,6 +96,22 @@ describe('approval authorization over /api/messages', () => {
     expect(writes()).toBe(0);
   });
 
+  it('expires a proposal nobody requested approval for once APPROVAL_TTL_MINUTES passed: status shows it, requesting is refused', async () => {
+    await start();
+    const adele = clientFor(sandbox, connector, ADELE);
+    const id = requestIdOf((await adele.say('match asmith')).card);
+    const { store } = sandbox.approvals.features;
+    const stored = await store.get(id);
+    if (!stored) throw new Error('no request');
+    expect(stored.value.expiresAt).toBe(stored.value.createdAt + 60 * 60_000);
+    await store.update({ ...stored.value, expiresAt: Date.now() - 1000 }, stored.version);
+    expect(visibleText((await adele.say(`status ${id}`)).card)).toContain('State: expired');
+    expect((await store.get(id))?.value.state).toBe('expired');
+    const answer = await adele.invoke('requestApproval', { verb: 'requestApproval', requestId: id, justification: JUSTIFICATION });
+    expect(refusedText(answer)).toMatch(/expired/i);
+    expect(writes()).toBe(0);
+  });
+
   it('marks the request stale, writes nothing and says what changed when the cloud changed before approval', async () => {
     await start();
     const id = await requested();

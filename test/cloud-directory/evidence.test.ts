@@ -94,6 +94,17 @@ describe('evidenceFor', () => {
     expect(requests).toBe(2);
   });
 
+  it('reads the expected candidates\' roles now in the look-ups\' own round trip; only an unexpected one costs another', async () => {
+    const stale: TenantFacts = { ...tenant, roleHolders: {} };
+    const all = (await h.directory.evidenceFor(AD.jdoe, { tenant: stale })).candidates.filter((c) => c.user.deletedDateTime === null).map((c) => c.user.id);
+    const expected = await countRequests(h.emulator, () => h.directory.evidenceFor(AD.jdoe, { tenant: stale, freshRoles: true, expectedCandidates: all }));
+    expect(expected.result.candidates.find((c) => c.user.id === C.jane)?.user.adminRoles).toEqual(['Global Administrator', 'User Administrator']);
+    expect(expected.requests).toBe(1);
+    const missing = await countRequests(h.emulator, () => h.directory.evidenceFor(AD.jdoe, { tenant: stale, freshRoles: true, expectedCandidates: all.filter((id) => id !== C.jane) }));
+    expect(missing.result.candidates.find((c) => c.user.id === C.jane)?.user.adminRoles).toEqual(['Global Administrator', 'User Administrator']);
+    expect(missing.requests).toBe(2);
+  });
+
   it('makes exactly 1 round trip when nothing collides', async () => {
     const { result, requests } = await countRequests(h.emulator, () => h.directory.evidenceFor(AD.nobody, { tenant }));
     expect(result.candidates).toEqual([]);

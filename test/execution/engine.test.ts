@@ -156,6 +156,69 @@ describe('execution engine', () => {
     expect(syncs).toBe(0);
   });
 
+  it('claimed from the re-validated approval, writes the anchor without reading the user again; the purge is still checked first', async () => {
+    const request = await stored(plan());
+    const approved = await store.get(request.id);
+    if (!approved) throw new Error('not stored');
+    const reads = () => cloud.calls.filter((c) => c.op === 'findUser').map((c) => (c.op === 'findUser' ? c.idOrUpn : ''));
+    expect(await engine('a').run(request.id, { approved })).toBe('done');
+    // The purge read its subject; SET_ANCHOR did not (only VERIFY_JOINED read the target).
+    expect(reads()).toEqual([holder.userId, target.userId]);
+    const after = (await store.get(request.id))?.value;
+    expect(after?.records[1]).toMatchObject({ status: 'done', before: { userId: target.userId, onPremisesImmutableId: null }, after: { userId: target.userId, onPremisesImmutableId: ANCHOR } });
+    expect(writesOf('setImmutableId')).toBe(1);
+  });
+
+  it('goes on from a claim the approval wrote in its own compare-and-swap, after its entries are appended, without another claim', async () => {
+    const request = await stored(plan());
+    const approved = await store.get(request.id);
+    if (!approved) throw new Error('not stored');
+    const e = engine('a');
+    const audit = createAuditTrail(store, logger);
+    const claim = e.claimOnApproval(approved.value);
+    expect(claim.request).toMatchObject({ state: 'executing', lease: { owner: 'a' } });
+    expect(claim.request.records[0]?.status).toBe('started');
+    const claimed = await store.update(claim.request, approved.version);
+    if (!claimed) throw new Error('the claim was not written');
+    expect(await engine('b').run(request.id, { claimed, audited: Promise.resolve() })).toBe('not-claimed');
+    expect(await e.run(request.id, { claimed, audited: audit.appendAll(claim.events) })).toBe('done');
+    const actions = (await audit.entriesOf(request.id)).map((x) => `${x.action}${x.step ? ` ${x.step.number}` : ''}`);
+    expect(actions).toEqual(['execution-claimed', 'step-started 1', 'step-done 1', 'step-started 2', 'step-done 2', 'step-started 3', 'step-done 3', 'step-started 4', 'step-done 4', 'done']);
+    expect([writesOf('purgeDeletedUser'), writesOf('setImmutableId'), syncs]).toEqual([1, 1, 1]);
+  });
+
+  it('reads the user before writing when the approved version is no longer the stored one', async () => {
+    const request = await stored(plan());
+    const approved = await store.get(request.id);
+    if (!approved) throw new Error('not stored');
+    // A harmless write (a card posted) moves the version on: the claim reads the request again and trusts nothing.
+    await store.update({ ...approved.value, cards: [] }, approved.version);
+    expect(await engine('a').run(request.id, { approved })).toBe('done');
+    expect(cloud.calls.filter((c) => c.op === 'findUser' && c.idOrUpn === target.userId)).toHaveLength(2);
+  });
+
+  it('sends card updates in order without waiting for them between steps, the final state last, before run resolves', async () => {
+    const request = await stored(plan());
+    const shown: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const publish = async (r: ApprovalRequest) => {
+      shown.push(r.state === 'executing' ? `executing ${r.records.map((x) => x.status[0] ?? '').join('')}` : r.state);
+      await gate; // Teams is slow: the engine goes on meanwhile.
+    };
+    const run = engine('a', { publish }).run(request.id);
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await store.get(request.id))?.value.state).toBe('done');
+    let resolved = false;
+    void run.then(() => (resolved = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(resolved).toBe(false);
+    release();
+    expect(await run).toBe('done');
+    // The first update (sent at the claim) and then only the newest state that was waiting.
+    expect(shown).toEqual(['executing sppp', 'done']);
+  });
+
   it('waits out a sync that is already running instead of failing', async () => {
     let busy = 2;
     const busySync = {

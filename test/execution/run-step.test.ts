@@ -1,7 +1,9 @@
 /** Every plan step kind through runStep, over a hand fake of the cloud directory. */
 import { describe, expect, it } from 'vitest';
 import { CloudError, RelayUnavailable, SyncError } from '../../src/errors/index.ts';
+import type { PlanStep } from '../../src/domain/diagnosis/types.ts';
 import { runStep, type StepDeps } from '../../src/execution/index.ts';
+import { revalidationStands } from '../../src/execution/step-values.ts';
 import { cloudUser, fakeClock, fakeCloud, graphError, type FakeCloud } from './fake-cloud.ts';
 import {
   ANCHOR,
@@ -343,5 +345,25 @@ describe('VERIFY_JOINED', () => {
       code: 'Authorization_RequestDenied',
       detail: 'Microsoft Graph refused the request (403 Authorization_RequestDenied: Insufficient privileges to complete the operation.).',
     });
+  });
+});
+
+describe('revalidationStands', () => {
+  const subject = (userId: string) => ({ userId, userPrincipalName: `${userId}@contoso.com` });
+  const set = (n: number, userId: string): PlanStep => ({ number: n, irreversible: false, description: '', kind: 'SET_ANCHOR', subject: subject(userId), immutableId: 'x', previous: null });
+  const clear = (n: number, userId: string): PlanStep => ({ number: n, irreversible: false, description: '', kind: 'CLEAR_ANCHOR', subject: subject(userId), previous: 'x' });
+  const purge = (n: number, userId: string): PlanStep => ({ number: n, irreversible: true, description: '', kind: 'PURGE_DELETED_USER', subject: subject(userId), immutableId: 'x' });
+  const manual: PlanStep = { number: 1, irreversible: false, description: '', kind: 'MANUAL', instruction: 'Move it.' };
+
+  it('trusts the re-validated value for a reversible write with no person\'s step and no earlier write to its user before it', () => {
+    expect(revalidationStands([purge(1, 'old'), set(2, 't')], 1)).toBe(true);
+    expect(revalidationStands([clear(1, 'other'), set(2, 't')], 1)).toBe(true);
+  });
+
+  it('reads again for a purge, after a person\'s step, and after an earlier write to the same user', () => {
+    expect(revalidationStands([purge(1, 'old')], 0)).toBe(false);
+    expect(revalidationStands([manual, set(2, 't')], 1)).toBe(false);
+    expect(revalidationStands([clear(1, 't'), set(2, 't')], 1)).toBe(false);
+    expect(revalidationStands([set(1, 't')], 3)).toBe(false);
   });
 });

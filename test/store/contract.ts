@@ -124,6 +124,16 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Req
         expect(await store.auditOf('r-unknown')).toEqual([]);
       });
 
+      it('appends several consecutive entries in one write, all or none', async () => {
+        const id = requestId();
+        expect(await store.appendAudit([auditEntry(id, 1), auditEntry(id, 2)])).toBe(true);
+        // seq 3 is free but 2 is taken: nothing of the pair is written.
+        expect(await store.appendAudit([auditEntry(id, 2, { summary: 'a rewrite' }), auditEntry(id, 3)])).toBe(false);
+        expect((await store.auditOf(id)).map((e) => e.seq)).toEqual([1, 2]);
+        expect(await store.appendAudit([auditEntry(id, 3), auditEntry(id, 4)])).toBe(true);
+        expect(await store.auditOf(id)).toEqual([1, 2, 3, 4].map((seq) => auditEntry(id, seq)));
+      });
+
       it('stores exactly one of several concurrent appends with the same seq', async () => {
         const id = requestId();
         const racers = Array.from({ length: 10 }, (_, i) => auditEntry(id, 1, { summary: `writer ${i}` }));

@@ -56,7 +56,7 @@ export function expired(request: ApprovalRequest): Refusal {
   const when = request.expiresAt === undefined ? '' : ` at ${isoTime(request.expiresAt)}`;
   return refusal(
     'EXPIRED',
-    `Request ${request.id} expired${when} before enough admins approved it; nothing was changed. Type \`${request.command}\` for a fresh plan.`,
+    `Request ${request.id} expired${when} before ${request.requestedAt === undefined ? 'anyone requested approval' : 'enough admins approved it'}; nothing was changed. Type \`${request.command}\` for a fresh plan.`,
   );
 }
 

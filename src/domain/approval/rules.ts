@@ -52,7 +52,7 @@ type Change = { next: ApprovalRequest; event: AuditEvent; effect: Effect };
 type Outcome = Change | Refusal;
 
 export function decide(request: ApprovalRequest, action: ApprovalAction, ctx: DecisionContext): Decided {
-  const due = expireIfDue(request, ctx.now);
+  const due = expireIfDue(request, ctx.now, ctx.policy);
   if (due) {
     const refusal = refuse.expired(due.next);
     return { ok: false, refusal, events: [due.event, refusedEvent(request, action, ctx, refusal)], expired: due.next };
@@ -162,12 +162,27 @@ function notRequested(request: ApprovalRequest, verb: 'approve' | 'reject'): Ref
   return decided ? refuse.alreadyDecided(request) : refuse.wrongState(request, verb);
 }
 
-/** The request moved to `expired` when it is `requested` and its time is up; otherwise null. */
-export function expireIfDue(request: ApprovalRequest, now: number): { next: ApprovalRequest; event: AuditEvent } | null {
-  if (request.state !== 'requested' || request.expiresAt === undefined || now <= request.expiresAt) return null;
-  const next = changed(request, now, { state: 'expired' });
+/**
+ * When a request still waiting on people expires: a `requested` one at its `expiresAt`; a
+ * `proposed` one (nobody asked for approval) at its own `expiresAt`, or, stored before proposals
+ * carried one, APPROVAL_TTL_MINUTES after it was made. Undefined for every other state.
+ */
+export function expiryOf(request: ApprovalRequest, policy: Pick<ApprovalPolicy, 'ttlMs'>): number | undefined {
+  if (request.state === 'requested') return request.expiresAt;
+  if (request.state === 'proposed') return request.expiresAt ?? request.createdAt + policy.ttlMs;
+  return undefined;
+}
+
+/** The request moved to `expired` when it is `proposed` or `requested` and its time is up; otherwise null. */
+export function expireIfDue(request: ApprovalRequest, now: number, policy: Pick<ApprovalPolicy, 'ttlMs'>): { next: ApprovalRequest; event: AuditEvent } | null {
+  const expiry = expiryOf(request, policy);
+  if (expiry === undefined || now <= expiry) return null;
+  const next = changed(request, now, { state: 'expired', expiresAt: expiry });
   const needed = request.requiredApprovals ?? 1;
-  const summary = `Expired at ${isoTime(request.expiresAt)} with ${request.approvals.length} of ${needed} approvals; nothing was changed`;
+  const summary =
+    request.state === 'proposed'
+      ? `Expired at ${isoTime(expiry)} before anyone requested approval; nothing was changed`
+      : `Expired at ${isoTime(expiry)} with ${request.approvals.length} of ${needed} approvals; nothing was changed`;
   return { next, event: { ...stateEvent(request, next, now, 'expired', summary), actor: null } };
 }
 

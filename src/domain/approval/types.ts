@@ -112,7 +112,7 @@ export interface ApprovalRequest {
   requester?: Actor;
   justification?: string;
   requestedAt?: number;
-  /** `requested` becomes `expired` after this (ms since the epoch). */
+  /** `proposed` (set when it is made) or `requested` becomes `expired` after this (ms since the epoch). */
   expiresAt?: number;
   /** REQUIRED_APPROVALS when approval was requested (the rules use the larger of this and the current policy). */
   requiredApprovals?: number;

@@ -127,8 +127,14 @@ function requestMethods(tables: Tables): Pick<RequestStore, 'create' | 'get' | '
 function auditMethods(tables: Tables): Pick<RequestStore, 'appendAudit' | 'auditOf'> {
   return {
     async appendAudit(entry) {
-      const entity = { partitionKey: tableKey(entry.requestId), rowKey: seqKey(entry.seq), ...jsonColumns(entry, `Audit entry ${entry.seq} of ${entry.requestId}`) };
-      return (await createIfAbsent(await tables.table('audit'), entity)) !== null;
+      const entries: readonly AuditEntry[] = Array.isArray(entry) ? entry : [entry as AuditEntry];
+      const entities = entries.map((e) => ({ partitionKey: tableKey(e.requestId), rowKey: seqKey(e.seq), ...jsonColumns(e, `Audit entry ${e.seq} of ${e.requestId}`) }));
+      const client = await tables.table('audit');
+      const [only] = entities;
+      if (!only) return true;
+      if (entities.length === 1) return (await createIfAbsent(client, only)) !== null;
+      // One entity group transaction (one request's partition): all are created, or none (409).
+      return (await unlessConflict(() => client.submitTransaction(entities.map((e) => ['create', e] as const)), CREATE_CONFLICT)) !== null;
     },
     async auditOf(requestId) {
       const entities = await listAll(await tables.table('audit'), odata`PartitionKey eq ${tableKey(requestId)}`);

@@ -76,6 +76,20 @@ function prepareStatements(db: DatabaseSync) {
   };
 }
 
+/** Every entry, or (any `seq` taken) none: one transaction. */
+function appendAll(db: DatabaseSync, sql: ReturnType<typeof prepareStatements>, entries: readonly AuditEntry[]): boolean {
+  if (entries.length === 1 && entries[0]) return sql.insertAudit.run(entries[0].requestId, entries[0].seq, JSON.stringify(entries[0])).changes === 1;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const all = entries.every((e) => sql.insertAudit.run(e.requestId, e.seq, JSON.stringify(e)).changes === 1);
+    db.exec(all ? 'COMMIT' : 'ROLLBACK');
+    return all;
+  } catch (err) {
+    db.exec('ROLLBACK');
+    throw err;
+  }
+}
+
 /** `path` is a file (its folder is created) or `:memory:` (tests). */
 export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): RequestStore {
   const db = openDatabase(path, options.busyTimeoutMs ?? 5_000);
@@ -103,7 +117,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         const rows = sql.listByState.all(tenantId, JSON.stringify(states)) as unknown as RequestRow[];
         return rows.map((row) => versioned<ApprovalRequest>(row));
       }),
-    appendAudit: (entry) => settle(() => sql.insertAudit.run(entry.requestId, entry.seq, JSON.stringify(entry)).changes === 1),
+    appendAudit: (entry) => settle(() => appendAll(db, sql, Array.isArray(entry) ? entry : [entry as AuditEntry])),
     auditOf: (requestId) =>
       settle(() => (sql.auditOf.all(requestId) as unknown as { json: string }[]).map((row) => JSON.parse(row.json) as AuditEntry)),
     getSetting: <T>(key: string) =>

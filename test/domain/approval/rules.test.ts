@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decide, expireIfDue, markStale, type Decided } from '../../../src/domain/approval/rules.ts';
+import { decide, expireIfDue, expiryOf, markStale, type Decided } from '../../../src/domain/approval/rules.ts';
 import type { ApprovalAction, ApprovalRequest, RequestState } from '../../../src/domain/approval/types.ts';
 import { FINAL_STATES, REQUEST_STATES } from '../../../src/domain/approval/types.ts';
 import { ANN, BEN, CLEO, ctx, DAN, MINUTE, proposed, requested, T0, waiting } from './builders.ts';
+
+const POLICY = { ttlMs: 60 * MINUTE };
 
 type Ok = Extract<Decided, { ok: true }>;
 type Refused = Extract<Decided, { ok: false }>;
@@ -178,14 +180,41 @@ describe('expiry', () => {
     expect(ok(decide(requested(), { verb: 'approve' }, ctx(BEN, { now: T0 + 60 * MINUTE }))).next.state).toBe('approved');
   });
 
-  it('expireIfDue: null before the time or outside requested, otherwise the expired request and an event by the bot', () => {
-    expect(expireIfDue(requested(), T0 + 60 * MINUTE)).toBeNull();
-    expect(expireIfDue(proposed(), late)).toBeNull();
-    expect(expireIfDue(requested({ state: 'approved' }), late)).toBeNull();
-    const due = expireIfDue(requested({ approvals: [] }), late);
+  it('expireIfDue: null before the time or outside proposed and requested, otherwise the expired request and an event by the bot', () => {
+    expect(expireIfDue(requested(), T0 + 60 * MINUTE, POLICY)).toBeNull();
+    expect(expireIfDue(requested({ state: 'approved' }), late, POLICY)).toBeNull();
+    const due = expireIfDue(requested({ approvals: [] }), late, POLICY);
     expect(due?.next.state).toBe('expired');
     expect(due?.event).toMatchObject({ action: 'expired', actor: null, at: late, before: { state: 'requested' }, after: { state: 'expired' } });
     expect(due?.event.summary).toMatch(/0 of 1 approvals/);
+  });
+});
+
+describe('proposed requests expire', () => {
+  const made = proposed({ createdAt: T0, expiresAt: T0 + 60 * MINUTE });
+
+  it('after APPROVAL_TTL_MINUTES from when match stored them, as requested ones do', () => {
+    expect(expireIfDue(made, T0 + 60 * MINUTE, POLICY)).toBeNull();
+    const due = expireIfDue(made, T0 + 60 * MINUTE + 1, POLICY);
+    expect(due?.next).toMatchObject({ state: 'expired', expiresAt: T0 + 60 * MINUTE });
+    expect(due?.event).toMatchObject({ action: 'expired', actor: null, before: { state: 'proposed' }, after: { state: 'expired' } });
+    expect(due?.event.summary).toMatch(/before anyone requested approval/);
+  });
+
+  it('one stored without an expiry expires APPROVAL_TTL_MINUTES after it was made', () => {
+    const old = proposed({ createdAt: T0 });
+    delete old.expiresAt;
+    expect(expiryOf(old, { ttlMs: 30 * MINUTE })).toBe(T0 + 30 * MINUTE);
+    expect(expireIfDue(old, T0 + 30 * MINUTE + 1, { ttlMs: 30 * MINUTE })?.next.state).toBe('expired');
+  });
+
+  it('refuses requesting approval of an expired proposal, saying nobody asked', () => {
+    const d = decide(made, { verb: 'requestApproval', justification: 'Ticket 1: jdoe cannot sign in.' }, ctx(ANN, { now: T0 + 61 * MINUTE }));
+    expect(d.ok).toBe(false);
+    if (d.ok) return;
+    expect(d.refusal.code).toBe('EXPIRED');
+    expect(d.refusal.message).toMatch(/before anyone requested approval/);
+    expect(d.expired?.state).toBe('expired');
   });
 });
 

@@ -1,0 +1,105 @@
+/**
+ * The engine's record changes as values: what a change does to the stored request, the audit
+ * entries that tell it, and the boundary it passes (the crash tests' hook). Values, so that two
+ * changes that follow each other (a step's outcome and the next step's start, the last outcome and
+ * `done`) are written as one compare-and-swap with their entries appended in one write.
+ */
+import type { ApprovalRequest, StepRecord } from '../domain/approval/types.ts';
+import type { AuditAction, AuditEvent } from '../domain/audit/types.ts';
+import type { PlanStep } from '../domain/diagnosis/types.ts';
+import { valueToReplace } from './step-values.ts';
+import type { StepResult } from './types.ts';
+
+export type BoundaryPhase = 'claimed' | 'step-started' | 'step-ran' | 'step-recorded';
+
+export interface Note {
+  action: AuditAction;
+  summary: string;
+  step?: PlanStep;
+  before?: unknown;
+  after?: unknown;
+  code?: string;
+}
+
+export interface RecordChange {
+  mutate: (request: ApprovalRequest) => ApprovalRequest;
+  notes: Note[];
+  /** Passed once the change is stored. */
+  boundary?: { step: number; phase: BoundaryPhase };
+}
+
+/** Several changes as one. */
+export function combined(changes: readonly RecordChange[]): RecordChange {
+  return {
+    mutate: (request) => changes.reduce((r, c) => c.mutate(r), request),
+    notes: changes.flatMap((c) => c.notes),
+  };
+}
+
+/** Step `index` recorded as started, with the value it will replace. */
+export function startChange(step: PlanStep, index: number, at: number): RecordChange {
+  const before = valueToReplace(step);
+  return {
+    mutate: (r) => ({
+      ...r,
+      ...(step.kind === 'TRIGGER_DELTA_SYNC' ? { syncStartedAt: at } : {}),
+      records: withRecord(r.records, index, { number: step.number, status: 'started', ...(before ? { before } : {}), startedAt: at }),
+    }),
+    notes: [{ action: 'step-started', summary: `Step ${step.number} started: ${step.description}`, step, ...(before ? { before } : {}) }],
+    boundary: { step: step.number, phase: 'step-started' },
+  };
+}
+
+/** Step `index`'s outcome; `previous` is its record as it stands (started). */
+export function outcomeChange(step: PlanStep, index: number, previous: StepRecord | undefined, result: StepResult, at: number): RecordChange {
+  const base: StepRecord = { number: step.number, status: 'started', ...(previous?.startedAt ? { startedAt: previous.startedAt } : {}) };
+  const boundary = { step: step.number, phase: 'step-recorded' as const };
+  if (result.status === 'done') {
+    // A step that found its value already in place reports before === after; the value it replaced is the one recorded at start.
+    const before = previous?.before !== undefined && isSame(result.before, result.after) ? previous.before : result.before;
+    const rec: StepRecord = { ...base, status: 'done', before, after: result.after, detail: result.detail, endedAt: at };
+    return { mutate: (r) => ({ ...r, records: withRecord(r.records, index, rec) }), notes: [{ action: 'step-done', summary: `Step ${step.number} done: ${result.detail}`, step, before, after: result.after }], boundary };
+  }
+  if (result.status === 'waiting-for-person') {
+    const rec: StepRecord = { ...base, status: 'waiting-for-person', detail: result.detail };
+    return { mutate: (r) => ({ ...r, state: 'waiting-for-person', records: withRecord(r.records, index, rec) }), notes: [{ action: 'step-waiting', summary: `Step ${step.number} waits for a person: ${result.detail}`, step }], boundary };
+  }
+  const rec: StepRecord = { ...base, status: 'failed', code: result.code, detail: result.detail, endedAt: at, ...(result.before !== undefined ? { before: result.before } : {}) };
+  return { mutate: (r) => ({ ...r, records: withRecord(r.records, index, rec) }), notes: [{ action: 'step-failed', summary: `Step ${step.number} failed (${result.code}): ${result.detail}`, step, code: result.code }], boundary };
+}
+
+/** The request failed at `step` (its record says how). */
+export function failedChange(step: PlanStep, record: StepRecord): RecordChange {
+  const code = record.code ?? 'failed';
+  return { mutate: (r) => ({ ...r, state: 'failed' }), notes: [{ action: 'failed', summary: `The plan stopped at step ${step.number} (${code}); the steps after it did not run.`, step, ...(record.code ? { code: record.code } : {}) }] };
+}
+
+/** The claim (or take-over) of an execution, as the trail tells it. */
+export function claimedNote(owner: string, resumed: boolean): Note {
+  return resumed ? { action: 'execution-resumed', summary: `Execution resumed by ${owner}.` } : { action: 'execution-claimed', summary: `Execution started by ${owner}.` };
+}
+
+export const doneChange: RecordChange = { mutate: (r) => ({ ...r, state: 'done' }), notes: [{ action: 'done', summary: 'Every step is done.' }] };
+
+/** The audit events of `notes`, stamped `at`. */
+export function eventsOf(requestId: string, notes: readonly Note[], at: number): AuditEvent[] {
+  return notes.map((n) => ({
+    requestId,
+    at,
+    actor: null,
+    action: n.action,
+    summary: n.summary,
+    ...(n.step ? { step: { number: n.step.number, kind: n.step.kind } } : {}),
+    ...(n.before !== undefined ? { before: n.before } : {}),
+    ...(n.after !== undefined ? { after: n.after } : {}),
+    ...(n.code ? { code: n.code } : {}),
+  }));
+}
+
+function withRecord(records: readonly StepRecord[], index: number, record: StepRecord): StepRecord[] {
+  return records.map((r, i) => (i === index ? record : r));
+}
+
+function isSame(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
