@@ -14,7 +14,7 @@ export const VIEWPORT = { width: 1280, height: 800 } as const;
 
 const CARD = '.ac-adaptiveCard';
 /** The card's own buttons: the top-level action bar (Request approval, Refresh) and body buttons. */
-const BUTTON_NAMES = /^(Request approval|Refresh|match .+|help)$/;
+const BUTTON_NAMES = /^(Request approval|Refresh|match .+|Run "match .+" again)$/;
 
 export interface CardMeasure {
   /** Rendered height of the card, px. */

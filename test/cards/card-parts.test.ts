@@ -36,15 +36,19 @@ describe('escapeMarkdown', () => {
 
 describe('card', () => {
   it('is an Adaptive Card 1.5 with its schema', () => {
-    const c = card([text('hi')], { sandbox: false });
+    const c = card([text('hi')], { sandbox: false, summary: 'hi' });
     expect(c).toMatchObject({ type: 'AdaptiveCard', version: '1.5', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json' });
   });
 
+  it('is as wide as the conversation (msteams.width Full) and carries its one-line summary as speak', () => {
+    expect(card([text('hi')], { sandbox: false, summary: 'One line' })).toMatchObject({ msteams: { width: 'Full' }, speak: 'One line' });
+  });
+
   it('puts the SANDBOX marker first only in sandbox mode', () => {
-    const sandboxed = card([text('hi')], { sandbox: true });
+    const sandboxed = card([text('hi')], { sandbox: true, summary: 'hi' });
     expect(sandboxed.body?.[0]).toMatchObject({ id: SANDBOX_MARKER_ID, color: 'warning' });
     expect(String(sandboxed.body?.[0]?.text)).toContain('SANDBOX');
-    expect(JSON.stringify(card([text('hi')], { sandbox: false }))).not.toContain('SANDBOX');
+    expect(JSON.stringify(card([text('hi')], { sandbox: false, summary: 'hi' }))).not.toContain('SANDBOX');
   });
 
   it('maps tones to colours in one place', () => {
