@@ -53,10 +53,9 @@ export class HardmatchBot extends TeamsActivityHandler {
     });
     this.onMembersAdded(async (context, next) => {
       const self = context.activity.recipient?.id;
-      const welcome = deps.welcome;
-      if (welcome && self && (context.activity.membersAdded ?? []).some((m) => m.id === self)) {
+      if (deps.welcome && self && (context.activity.membersAdded ?? []).some((m) => m.id === self)) {
         const turn = turnOf(context.activity, activityTenant(context.activity));
-        await context.sendActivity(replyToActivity(cardReply(welcome(turn))));
+        await context.sendActivity(replyToActivity(cardReply(deps.welcome(turn))));
       }
       await next();
     });

@@ -51,8 +51,10 @@ export const SECTION_IDS = {
   plan: 'match-plan',
   howTo: 'match-how-to',
   nextSync: 'match-next-sync',
+  /** A finding's evidence and remedy (every finding has one). */
   finding: (code: string) => `finding-${code}`,
-  evidenceOf: (code: string) => `evidence-${code}`,
+  /** A blocker's or warning's line on the first screen. */
+  findingLine: (code: string) => `finding-line-${code}`,
   step: (n: number) => `plan-step-${n}`,
   howToStep: (n: number) => `how-to-step-${n}`,
   candidate: (id: string) => `candidate-${id}`,
@@ -169,7 +171,7 @@ export function findingsSection(diagnosis: Diagnosis, say: Wording['say']): Body
     .filter((f) => f.severity !== 'info')
     .map((f) => {
       const style = severityStyle(f.severity);
-      return { ...text(`**${style.label}** ${findingLink(f.code)}: ${say(f.title)}`, { tone: style.tone, id: SECTION_IDS.finding(f.code) }), spacing: 'none' as const };
+      return { ...text(`**${style.label}** ${findingLink(f.code)}: ${say(f.title)}`, { tone: style.tone, id: SECTION_IDS.findingLine(f.code) }), spacing: 'none' as const };
     });
   const info = sorted.filter((f) => f.severity === 'info');
   if (info.length > 0) {
@@ -186,7 +188,7 @@ export function evidenceSection(findings: readonly Finding[], say: Wording['say'
     const lines: string[] = [`**${escapeMarkdown(f.code)}**${f.severity === 'info' ? `: ${say(f.title)}` : ''}`];
     if (showsEvidence(f, detail) && f.evidence.length > 0) lines.push(f.evidence.map((e) => `- ${say(e)}`).join('\n'));
     lines.push(`**What to do:** ${say(f.remedy)}`);
-    return { ...text(lines.join('\n\n'), { id: SECTION_IDS.evidenceOf(f.code) }), separator: true };
+    return { ...text(lines.join('\n\n'), { id: SECTION_IDS.finding(f.code) }), separator: true };
   });
 }
 

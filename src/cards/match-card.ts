@@ -80,6 +80,7 @@ const DETAIL_LEVELS: readonly Detail[] = [
   { maxText: 120, evidence: 'no-info' },
   { maxText: 120, evidence: 'none' },
   { maxText: 60, evidence: 'none' },
+  { maxText: 40, evidence: 'none' },
 ];
 
 export const SHORTENED_NOTE = "Some long texts are shortened (…) to fit Teams' card size limit.";

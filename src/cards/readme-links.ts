@@ -7,7 +7,8 @@
 import type { FindingCode } from '../domain/diagnosis/types.ts';
 import { escapeMarkdown } from './card-parts.ts';
 
-export const README_URL = 'https://github.com/hardmatch/hardmatch/blob/main/README.md';
+/** The repository's home page, which shows the README (its anchors work there too, and the link is short). */
+export const README_URL = 'https://github.com/hardmatch/hardmatch';
 
 /** `ANCHOR_HELD_BY_OTHER_USER` → `finding-anchor-held-by-other-user`. */
 export function findingAnchor(code: FindingCode): string {

@@ -62,14 +62,14 @@ describe('card', () => {
 });
 
 describe('codeSpan', () => {
-  it('wraps a command in a code span, where markdown is not interpreted', () => {
-    expect(codeSpan('match [x](http://evil)')).toBe('`match [x](http://evil)`');
-    expect(codeSpan('match a\\b*c')).toBe('`match a\\b*c`');
+  it('shows a command in bold, escaped: Teams has no code spans, so no backtick is printed', () => {
+    expect(codeSpan('match [x](http://evil)')).toBe('**match \\[x\\](http://evil)**');
+    expect(codeSpan('match a\\b*c')).toBe('**match a\\\\b\\*c**');
   });
 
-  it('falls back to escaped text when the value could close the span or break the line', () => {
-    expect(codeSpan('match `x`')).toBe('match \\`x\\`');
-    expect(codeSpan('match a\n# b')).toBe('match a # b');
+  it('keeps a backtick or line break in the value inert', () => {
+    expect(codeSpan('match `x`')).toBe('**match \\`x\\`**');
+    expect(codeSpan('match a\n# b')).toBe('**match a # b**');
   });
 });
 
