@@ -135,17 +135,22 @@ export function notice(input: { tone: Tone; title: string; text: string; code?: 
   return container(items, input.id ? { id: input.id } : {});
 }
 
+/** What a command button carries: the command, for hosts that send the data as the message's value. */
+export const COMMAND_DATA_KEY = 'command';
+
 /**
- * A button that sends `command` as if the admin had typed it (Teams' imBack: the message appears
- * in the chat as theirs, and the bot receives it as an ordinary message). The title is the command
- * itself, so the admin sees exactly what will be sent.
+ * A button that sends `command` as if the admin had typed it. Teams sends an Action.Submit with
+ * `msteams.messageBack` as a message whose text is the command (and shows it in the chat as the
+ * admin's message); the Agents Playground sends the data as the message's value instead, so the
+ * command is in the data too and the bot reads it from there when the text is empty
+ * (bot/teams/turn-of.ts). The title is the command itself, so the admin sees what will be sent.
  */
 export function commandButton(command: string, options: { id?: string; title?: string } = {}): ISubmitAction {
   return {
     type: 'Action.Submit',
     id: options.id ?? `command-${command.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`,
     title: options.title ?? command,
-    data: { msteams: { type: 'imBack', value: command } },
+    data: { [COMMAND_DATA_KEY]: command, msteams: { type: 'messageBack', text: command, displayText: command } },
   };
 }
 

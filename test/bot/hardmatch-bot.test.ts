@@ -1,7 +1,7 @@
 /**
  * The bot's manners through POST /api/messages, as Teams sends activities: a one-line summary on
  * every reply, "typing" while the relay or Graph works (never delaying that work), the welcome card
- * when the bot itself is added, and command buttons (imBack) answered like typed commands.
+ * when the bot itself is added, and command buttons (messageBack) answered like typed commands.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateBotOptions } from '../../src/bot/create-bot.ts';
@@ -138,10 +138,7 @@ describe('welcome card', () => {
       const reply = await nextMessage();
       expect(reply.body.summary).toBe(WELCOME_SUMMARY);
       const buttons = allElements(findById(cardOf(reply), WELCOME_CARD_IDS.buttons)).filter((e) => e.type === 'Action.Submit');
-      expect(buttons.map((b) => (b.data as { msteams: { type: string; value: string } }).msteams)).toEqual([
-        { type: 'imBack', value: 'help' },
-        { type: 'imBack', value: 'match jdoe' },
-      ]);
+      expect(buttons.map((b) => (b.data as { command: string }).command)).toEqual(['help', 'match jdoe']);
       expect(JSON.stringify(cardOf(reply)).includes('@mention')).toBe(type !== 'personal');
     }
   });
@@ -163,13 +160,16 @@ describe('command buttons', () => {
     await post(url, messageActivity(connector.url, 'match shared@contoso.com'));
     const choices = cardOf(await nextMessage());
     const button = allElements(findById(choices, MATCH_CARD_IDS.onPrem)).find((e) => e.type === 'Action.Submit');
-    const value = (button?.data as { msteams: { type: string; value: string } }).msteams;
-    expect(value).toEqual({ type: 'imBack', value: 'match share1' });
+    const data = button?.data as { command: string; msteams: { type: string; text: string } };
+    expect(data.msteams).toMatchObject({ type: 'messageBack', text: 'match share1' });
     connector.calls.length = 0;
-    // Teams posts an imBack as a message from the person, with the value as its text.
-    await post(url, messageActivity(connector.url, value.value));
-    const reply = cardOf(await nextMessage());
-    expect(relay.calls.map((c) => c.who)).toEqual(['shared@contoso.com', 'share1']);
-    expect(reply.speak).toMatch(/^match share1: /);
+    // Teams posts a messageBack as a message from the person, with the command as its text.
+    await post(url, messageActivity(connector.url, data.msteams.text, { value: data }));
+    expect(cardOf(await nextMessage()).speak).toMatch(/^match share1: /);
+    connector.calls.length = 0;
+    // A host that sends only the data as the message's value (no text) gets the same answer.
+    await post(url, messageActivity(connector.url, '', { text: undefined, value: data }));
+    expect(cardOf(await nextMessage()).speak).toMatch(/^match share1: /);
+    expect(relay.calls.map((c) => c.who)).toEqual(['shared@contoso.com', 'share1', 'share1']);
   });
 });

@@ -51,7 +51,7 @@ describe('route', () => {
     // The suggestion keeps what followed the mistyped word, and is a button that sends it.
     expect(cardText(reply)).toContain('Did you mean **guid jdoe**?');
     const button = allElements(reply.card).find((e) => e.type === 'Action.Submit');
-    expect(button).toMatchObject({ title: 'guid jdoe', data: { msteams: { type: 'imBack', value: 'guid jdoe' } } });
+    expect(button).toMatchObject({ title: 'guid jdoe', data: { command: 'guid jdoe', msteams: { type: 'messageBack', text: 'guid jdoe', displayText: 'guid jdoe' } } });
   });
 
   it('does not find a command in the middle of a sentence', async () => {

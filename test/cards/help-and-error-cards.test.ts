@@ -46,7 +46,7 @@ describe('errorCard', () => {
     expect(textOf(c, ERROR_CARD_IDS.suggestion)).toBe('Did you mean **guid jdoe**?');
     expect(allElements(findById(c, ERROR_CARD_IDS.suggestionButton)).find((e) => e.type === 'Action.Submit')).toMatchObject({
       title: 'guid jdoe',
-      data: { msteams: { type: 'imBack', value: 'guid jdoe' } },
+      data: { command: 'guid jdoe', msteams: { type: 'messageBack', text: 'guid jdoe', displayText: 'guid jdoe' } },
     });
     expect(text).toContain('**guid \\<who\\>**');
     expect(text).toContain('SANDBOX');

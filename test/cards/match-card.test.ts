@@ -202,7 +202,7 @@ describe('matchCard: the diagnosis card', () => {
     expect(textOf(card, MATCH_CARD_IDS.footer)).toBe(NOTHING_CHANGED);
     const c = matchCard(deletedHolderDiagnosis(), { sandbox: false, command: 'match jdoe to jdoe@contoso.com' });
     expect(buttonsOf(c, MATCH_CARD_IDS.actions)).toEqual([
-      { type: 'Action.Submit', id: 'action-run-again', title: 'Run "match jdoe to jdoe@contoso.com" again', data: { msteams: { type: 'imBack', value: 'match jdoe to jdoe@contoso.com' } } },
+      { type: 'Action.Submit', id: 'action-run-again', title: 'Run "match jdoe to jdoe@contoso.com" again', data: { command: 'match jdoe to jdoe@contoso.com', msteams: { type: 'messageBack', text: 'match jdoe to jdoe@contoso.com', displayText: 'match jdoe to jdoe@contoso.com' } } },
     ]);
   });
 
@@ -311,8 +311,8 @@ describe('matchCard: other shapes of diagnosis', () => {
     const text = visibleText(c);
     expect(findById(c, MATCH_CARD_IDS.verdict)).toMatchObject({ text: 'More than 2 AD users match "shared@contoso.com": choose one below.', color: 'warning' });
     expect(buttonsOf(c, MATCH_CARD_IDS.onPrem)).toEqual([
-      { type: 'Action.Submit', id: 'command-match-share1', title: 'match share1', data: { msteams: { type: 'imBack', value: 'match share1' } } },
-      { type: 'Action.Submit', id: 'command-match-share2', title: 'match share2', data: { msteams: { type: 'imBack', value: 'match share2' } } },
+      { type: 'Action.Submit', id: 'command-match-share1', title: 'match share1', data: { command: 'match share1', msteams: { type: 'messageBack', text: 'match share1', displayText: 'match share1' } } },
+      { type: 'Action.Submit', id: 'command-match-share2', title: 'match share2', data: { command: 'match share2', msteams: { type: 'messageBack', text: 'match share2', displayText: 'match share2' } } },
     ]);
     expect(textOf(c, MATCH_CARD_IDS.onPremChoices)).toContain('share2@contoso.com · CN=Share Two,OU=Staff,DC=contoso,DC=com');
     expect(text).toContain('Only the first 2 are shown');
@@ -344,7 +344,7 @@ describe('matchCard: hostile values and size', () => {
     expect(text).toContain('\\<b\\>x\\</b\\>');
     expect(text).toContain('- \\# heading');
     // A button title is plain text, never markdown; the command it sends is exactly what was typed.
-    expect(buttonsOf(c, MATCH_CARD_IDS.actions)[0]).toMatchObject({ data: { msteams: { value: 'match `x` to y' } } });
+    expect(buttonsOf(c, MATCH_CARD_IDS.actions)[0]).toMatchObject({ data: { command: 'match `x` to y', msteams: { text: 'match `x` to y' } } });
   });
 
   it('stays well under Teams\' 28 KB card limit with 10 candidates, every finding and a long plan', () => {

@@ -19,12 +19,12 @@ describe('usersListCard', () => {
     expect(text).toContain('Choose one below');
   });
 
-  it('offers each user as a button that sends the command for it (imBack), by DN when two share a sAMAccountName', () => {
+  it('offers each user as a button that sends the command for it (messageBack), by DN when two share a sAMAccountName', () => {
     const c = usersListCard({ sandbox: false, query: 'Smith', command: 'guid', users, truncated: false });
     const buttons = allElements(findById(c, USERS_LIST_BUTTONS_ID)).filter((e) => e.type === 'Action.Submit');
     expect(buttons.map((b) => [b.title, b.data])).toEqual([
-      ['guid jsmith', { msteams: { type: 'imBack', value: 'guid jsmith' } }],
-      ['guid jsmith2', { msteams: { type: 'imBack', value: 'guid jsmith2' } }],
+      ['guid jsmith', { command: 'guid jsmith', msteams: { type: 'messageBack', text: 'guid jsmith', displayText: 'guid jsmith' } }],
+      ['guid jsmith2', { command: 'guid jsmith2', msteams: { type: 'messageBack', text: 'guid jsmith2', displayText: 'guid jsmith2' } }],
     ]);
     const twins = [onPremUser({ samAccountName: 'jdoe', dn: 'CN=A,DC=contoso,DC=com' }), onPremUser({ samAccountName: 'JDOE', dn: 'CN=B,DC=fabrikam,DC=com' })];
     const titles = allElements(usersListCard({ sandbox: false, query: 'jdoe', command: 'guid', users: twins, truncated: false }))

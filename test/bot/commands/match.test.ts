@@ -32,7 +32,7 @@ describe('match: flow', () => {
     expect(findById(card, MATCH_CARD_IDS.finding('ALREADY_MATCHED'))).toBeDefined();
     expect(visibleText(card)).toContain('Nothing to do');
     expect(visibleText(card)).toContain('SANDBOX');
-    expect(allElements(findById(card, MATCH_CARD_IDS.actions)).find((e) => e.type === 'Action.Submit')).toMatchObject({ data: { msteams: { type: 'imBack', value: 'match jdoe' } } });
+    expect(allElements(findById(card, MATCH_CARD_IDS.actions)).find((e) => e.type === 'Action.Submit')).toMatchObject({ data: { command: 'match jdoe', msteams: { type: 'messageBack', text: 'match jdoe', displayText: 'match jdoe' } } });
     expect(relay.calls).toEqual([{ who: 'jdoe', limit: undefined }]);
     expect(cloud.calls.map((c) => c.method)).toEqual(['tenantFacts', 'evidenceFor']);
     // The tenant facts go to the evidence read as the promise of them: the look-ups need not wait.
@@ -147,7 +147,7 @@ describe('match: when the AD user is not exactly one', () => {
     const text = visibleText(card);
     expect(text).toContain('2 AD users match "shared@contoso.com": choose one below.');
     const buttons = allElements(findById(card, MATCH_CARD_IDS.onPrem)).filter((e) => e.type === 'Action.Submit');
-    expect(buttons.map((b) => (b.data as { msteams: { value: string } }).msteams.value)).toEqual(['match share1', 'match share2']);
+    expect(buttons.map((b) => (b.data as { command: string }).command)).toEqual(['match share1', 'match share2']);
   });
 });
 
