@@ -7,7 +7,9 @@ import { createRegistry, type CommandRegistry } from './commands/index.ts';
 import { HardmatchBot } from './hardmatch-bot.ts';
 import type { CloudDirectory } from '../ports/cloud-directory.ts';
 import type { RelayClient } from '../ports/relay.ts';
-import { route } from './router.ts';
+import { route, showsTyping } from './router.ts';
+import type { Turn } from './turn.ts';
+import { welcomeCard } from '../cards/welcome-card.ts';
 import type { WiredApprovals } from './wire-approvals.ts';
 
 export interface CreateBotOptions {
@@ -34,9 +36,15 @@ export function createBot(options: CreateBotOptions): HardmatchBot {
     ...(features ? { approvals: features } : {}),
   };
   const approvals = options.approvals;
-  if (!approvals || !features) return new HardmatchBot({ route: (text, turn) => route(text, registry, deps, turn) });
+  const manners = {
+    showsTyping: (text: string) => showsTyping(text, registry),
+    welcome: (turn: Turn) => welcomeCard({ sandbox: options.sandbox, conversationType: turn.conversation.type }),
+    backgroundError: (err: unknown, what: string) => options.logger.warn({ err }, `${what} failed`),
+  };
+  if (!approvals || !features) return new HardmatchBot({ route: (text, turn) => route(text, registry, deps, turn), ...manners });
   const actionDeps = { sandbox: options.sandbox, approvals: features.service, views: features.views, logger: options.logger };
   return new HardmatchBot({
+    ...manners,
     route: (text, turn) => route(text, registry, deps, turn),
     act: (invoke, turn) => routeAction(invoke, turn, actionDeps),
     refuseReplay: (turn) => approvals.refuseReplay(turn),

@@ -1,12 +1,13 @@
 /**
  * The Teams-facing facade: a message becomes one command, an Action.Execute invoke one action, and
- * the answer goes back. All decisions live in the router, the commands and the actions; this class
+ * the answer goes back (with "typing" shown meanwhile when the command reads the relay or Graph);
+ * being added to a chat or team posts the welcome card. All decisions live in the router, the commands and the actions; this class
  * only adapts botbuilder's TurnContext to them (the Turn), sends, and records where a request's
  * card was posted so every copy can be replaced later.
  */
-import { TeamsActivityHandler, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type TurnContext } from 'botbuilder';
+import { ActivityTypes, TeamsActivityHandler, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type TurnContext } from 'botbuilder';
 import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
-import type { Reply } from './reply.ts';
+import { cardReply, type Reply } from './reply.ts';
 import { replyToActivity } from './reply-activity.ts';
 import type { Turn } from './turn.ts';
 import { turnOf } from './teams/turn-of.ts';
@@ -26,6 +27,12 @@ export interface HardmatchBotDeps {
   errorCard?(err: unknown): IAdaptiveCard;
   /** Records that `reply` (which names a request) was posted as `activityId` in this conversation. */
   posted?(requestId: string, turn: Turn, activityId: string): Promise<void>;
+  /** True when the message's command asks the relay or Graph before answering: the chat then shows "typing". */
+  showsTyping?(text: string): boolean;
+  /** The card posted when the bot itself is added to a personal chat, group chat or team. */
+  welcome?(turn: Turn): IAdaptiveCard;
+  /** A failure nobody waits for (the typing indicator); logged, never shown. */
+  backgroundError?(err: unknown, what: string): void;
 }
 
 const CARD_RESPONSE = 'application/vnd.microsoft.card.adaptive';
@@ -38,11 +45,28 @@ export class HardmatchBot extends TeamsActivityHandler {
     this.#deps = deps;
     this.onMessage(async (context, next) => {
       const turn = turnOf(context.activity, activityTenant(context.activity));
+      if (deps.showsTyping?.(turn.text)) this.#typing(context);
       const reply = await deps.route(turn.text, turn);
       const sent = await context.sendActivity(replyToActivity(reply));
       if (reply.requestId && sent?.id && deps.posted) await deps.posted(reply.requestId, turn, sent.id);
       await next();
     });
+    this.onMembersAdded(async (context, next) => {
+      const self = context.activity.recipient?.id;
+      if (deps.welcome && self && (context.activity.membersAdded ?? []).some((m) => m.id === self)) {
+        const turn = turnOf(context.activity, activityTenant(context.activity));
+        await context.sendActivity(replyToActivity(cardReply(deps.welcome(turn))));
+      }
+      await next();
+    });
+  }
+
+  /**
+   * "Typing…" while the relay or Graph works. Fire-and-forget: the command starts at once, in
+   * parallel with this send, and never waits for it; a failure is only logged.
+   */
+  #typing(context: TurnContext): void {
+    context.sendActivity({ type: ActivityTypes.Typing }).catch((err: unknown) => this.#deps.backgroundError?.(err, 'typing indicator'));
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {

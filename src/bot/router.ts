@@ -33,6 +33,13 @@ export function parseCommand(message: string): ParsedCommand | undefined {
   return { name: match[1].toLowerCase(), args: (match[2] ?? '').trim() };
 }
 
+/** Whether the message runs a command that waits on the relay or Graph (the bot then shows "typing"). */
+export function showsTyping(message: string, registry: CommandRegistry): boolean {
+  if (message.length > MAX_MESSAGE_LENGTH) return false;
+  const parsed = parseCommand(message);
+  return parsed !== undefined && registry.commands.get(parsed.name)?.remote === true;
+}
+
 export async function route(message: string, registry: CommandRegistry, deps: CommandDeps, turn: Turn = anonymousTurn(message)): Promise<Reply> {
   if (message.length > MAX_MESSAGE_LENGTH) {
     const err = new InputError(
@@ -50,7 +57,7 @@ export async function route(message: string, registry: CommandRegistry, deps: Co
   const command = registry.commands.get(parsed.name);
   if (command) return runCommand(() => command.run(parsed.args, deps, turn), deps);
   if (registry.coming.includes(parsed.name)) return comingSoon(parsed.name, registry, deps);
-  return unknownCommand(parsed.name, registry, deps);
+  return unknownCommand(parsed, registry, deps);
 }
 
 async function runCommand(run: () => Promise<Reply>, deps: CommandDeps): Promise<Reply> {
@@ -75,10 +82,15 @@ function comingSoon(name: string, registry: CommandRegistry, deps: CommandDeps):
   );
 }
 
-function unknownCommand(name: string, registry: CommandRegistry, deps: CommandDeps): Reply {
+/** Longest argument carried over into a "did you mean" button; longer ones are left for the admin to retype. */
+const SUGGESTION_ARGS_LIMIT = 200;
+
+function unknownCommand({ name, args }: ParsedCommand, registry: CommandRegistry, deps: CommandDeps): Reply {
   const echoed = name.length > ECHO_LIMIT ? `${name.slice(0, ECHO_LIMIT)}…` : name;
   const err = new InputError('UNKNOWN_COMMAND', `"${echoed}" is not a Hardmatch command.`, { input: echoed });
-  const suggestion = suggestCommand(name, [...registry.commands.keys(), ...registry.coming]);
+  const known = suggestCommand(name, [...registry.commands.keys(), ...registry.coming]);
+  // The button sends the corrected command with what followed it: "mach jdoe" offers "match jdoe".
+  const suggestion = known && args && args.length <= SUGGESTION_ARGS_LIMIT && !/[\r\n]/.test(args) ? `${known} ${args}` : known;
   return cardReply(
     errorCard(toUserText(err), { sandbox: deps.sandbox, commands: helpOf(registry), ...(suggestion ? { suggestion } : {}) }),
   );

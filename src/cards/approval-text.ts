@@ -5,7 +5,6 @@
  */
 import type { Actor, ApprovalRequest } from '../domain/approval/types.ts';
 import type { AuditEntry, ChainVerdict } from '../domain/audit/types.ts';
-import type { PlanStep } from '../domain/diagnosis/types.ts';
 import { escapeMarkdown, plural } from './card-parts.ts';
 
 /** "2026-12-01T14:02:00Z": to the second, which is what an admin compares with Graph's timestamps. */
@@ -28,30 +27,8 @@ export function age(fromMs: number, nowMs: number): string {
   return `${plural(Math.floor(hours / 24), 'day')} ago`;
 }
 
-/**
- * What undoing a step means. Only the three cloud writes are reversible (`undo` reverts them);
- * a purge is IRREVERSIBLE; the sync and the check change nothing that could be undone, and a
- * person's step is undone by a person.
- */
-export function undoMark(step: Pick<PlanStep, 'kind' | 'irreversible'>): string {
-  if (step.irreversible || step.kind === 'PURGE_DELETED_USER') return '**IRREVERSIBLE**';
-  switch (step.kind) {
-    case 'CLEAR_ANCHOR':
-    case 'RENAME_UPN_TEMPORARILY':
-    case 'SET_ANCHOR':
-      return 'reversible';
-    case 'MANUAL':
-      return "**MANUAL**: a person's step";
-    case 'TRIGGER_DELTA_SYNC':
-      return 'starts a sync, nothing to undo';
-    case 'VERIFY_JOINED':
-      return 'a check, nothing to undo';
-  }
-}
-
-export function isReversible(step: Pick<PlanStep, 'kind' | 'irreversible'>): boolean {
-  return !step.irreversible && (step.kind === 'CLEAR_ANCHOR' || step.kind === 'RENAME_UPN_TEMPORARILY' || step.kind === 'SET_ANCHOR');
-}
+/** How a step is worded (who does it, whether it can be undone) lives with the plan's other wording. */
+export { isReversible, undoMark } from './plan-steps.ts';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -9,6 +9,7 @@ import type {
   IColumnSet,
   IContainer,
   IFactSet,
+  ISubmitAction,
   ITextBlock,
   TextColor,
 } from 'adaptivecards/lib/schema.js';
@@ -35,7 +36,7 @@ export function toneColor(tone: Tone): TextColor {
 }
 
 export const SANDBOX_MARKER_ID = 'sandbox-marker';
-export const SANDBOX_MARKER_TEXT = 'SANDBOX: test data on this machine; nothing real is read or changed.';
+export const SANDBOX_MARKER_TEXT = 'SANDBOX: test data; nothing real is read or changed.';
 
 /**
  * Adaptive Card renderers (Teams, the Playground) run TextBlocks *and* FactSet values through
@@ -54,13 +55,20 @@ export function escapeMarkdown(value: string): string {
 }
 
 /**
- * A command the admin can type, as an inline code span (`match jdoe`). Inside a code span markdown
- * is not interpreted, so the value needs no escaping there, as long as it cannot close the span;
- * a value with a backtick or a line break is shown escaped instead, without the span.
+ * A command the admin can type, in bold (**match jdoe**). Teams' Adaptive Card markdown has bold,
+ * italic, lists and links but no code spans, so a backtick would show as a literal backtick; the
+ * value is escaped like any other text, so it cannot close the bold or become a link.
  */
 export function codeSpan(value: string): string {
-  if (/[`\r\n\u2028\u2029]/.test(value)) return escapeMarkdown(value);
-  return `\`${value}\``;
+  return `**${escapeMarkdown(value)}**`;
+}
+
+/**
+ * Teams' card markdown has no code spans: a `command` written that way in our texts (error
+ * words, diagnosis texts) is shown in quotes instead of with literal backticks.
+ */
+export function plainCommands(value: string): string {
+  return value.replace(/`([^`\r\n]*)`/g, '"$1"');
 }
 
 /** "1 step", "3 steps": our own words, never user input. */
@@ -68,7 +76,7 @@ export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** Our own words: trusted markdown (e.g. `code` spans), never containing user input. */
+/** Our own words: trusted markdown (bold, italic, lists, links: what Teams renders), never containing user input. */
 export function text(
   value: string,
   options: { tone?: Tone; weight?: 'bolder' | 'default'; size?: ITextBlock['size']; subtle?: boolean; id?: string } = {},
@@ -121,20 +129,62 @@ export function container(items: ICardElement[], options: { id?: string } = {}):
 
 /** A coloured notice: a bold title, plain words, and the error code when there is one. */
 export function notice(input: { tone: Tone; title: string; text: string; code?: string; id?: string }): IContainer {
-  const items: ICardElement[] = [text(escapeMarkdown(input.title), { tone: input.tone, weight: 'bolder' })];
-  items.push(text(escapeMarkdown(input.text)));
+  const items: ICardElement[] = [text(escapeMarkdown(plainCommands(input.title)), { tone: input.tone, weight: 'bolder' })];
+  items.push(text(escapeMarkdown(plainCommands(input.text))));
   if (input.code) items.push({ ...text(`Code: ${escapeMarkdown(input.code)}`, { subtle: true }), fontType: 'Monospace' });
   return container(items, input.id ? { id: input.id } : {});
 }
 
-/** Wrap a body into a card; in sandbox mode the first thing on it is the SANDBOX marker. */
-export function card(body: BodyElement[], options: { sandbox: boolean; speak?: string }): IAdaptiveCard {
-  const marker = text(SANDBOX_MARKER_TEXT, { tone: 'warning', weight: 'bolder', id: SANDBOX_MARKER_ID });
+/** What a command button carries: the command, for hosts that send the data as the message's value. */
+export const COMMAND_DATA_KEY = 'command';
+
+/**
+ * A button that sends `command` as if the admin had typed it. Teams sends an Action.Submit with
+ * `msteams.messageBack` as a message whose text is the command (and shows it in the chat as the
+ * admin's message); the Agents Playground sends the data as the message's value instead, so the
+ * command is in the data too and the bot reads it from there when the text is empty
+ * (bot/teams/turn-of.ts). The title is the command itself, so the admin sees what will be sent.
+ */
+export function commandButton(command: string, options: { id?: string; title?: string } = {}): ISubmitAction {
+  return {
+    type: 'Action.Submit',
+    id: options.id ?? `command-${command.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`,
+    title: options.title ?? command,
+    data: { [COMMAND_DATA_KEY]: command, msteams: { type: 'messageBack', text: command, displayText: command } },
+  };
+}
+
+/** Buttons in the body (an ActionSet), wrapped in a Container so the body keeps one element type. */
+export function buttonRow(actions: readonly ICardElement[], options: { id?: string } = {}): IContainer {
+  return container([{ type: 'ActionSet', actions: [...actions] }], options);
+}
+
+/**
+ * A section one click away: a button that shows or hides `items` (Action.ToggleVisibility), and
+ * the hidden container they live in. The caller places the button in a row and the container below it.
+ */
+export function toggleSection(input: { id: string; title: string; items: ICardElement[] }): { button: ICardElement; section: IContainer } {
+  return {
+    button: { type: 'Action.ToggleVisibility', id: `toggle-${input.id}`, title: input.title, targetElements: [input.id] },
+    section: { ...container(input.items, { id: input.id }), isVisible: false, separator: true },
+  };
+}
+
+/** What every card shows wide: the conversation's full width, not Teams' narrow default. */
+export const FULL_WIDTH = { width: 'Full' } as const;
+
+/**
+ * Wrap a body into a card; in sandbox mode the first thing on it is the SANDBOX marker. `summary`
+ * is the card's one line (its `speak`, and the reply's notification preview, see bot/reply.ts).
+ */
+export function card(body: BodyElement[], options: { sandbox: boolean; summary: string }): IAdaptiveCard {
+  const marker = { ...text(SANDBOX_MARKER_TEXT, { tone: 'warning', weight: 'bolder', size: 'small', id: SANDBOX_MARKER_ID }), spacing: 'none' as const };
   return {
     type: 'AdaptiveCard',
     $schema: CARD_SCHEMA,
     version: CARD_VERSION,
     body: options.sandbox ? [marker, ...body] : body,
-    ...(options.speak ? { speak: options.speak } : {}),
+    speak: options.summary,
+    msteams: FULL_WIDTH,
   };
 }

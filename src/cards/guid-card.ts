@@ -7,7 +7,8 @@ import { anchorFormats, parseAnchor, toLdapFilter, type Anchor } from '../domain
 import type { CloudUser } from '../domain/cloud.ts';
 import type { AnchorAttribute, OnPremUser } from '../domain/onprem-user.ts';
 import type { UserText } from '../errors/index.ts';
-import { card, container, copyRow, escapeMarkdown, facts, heading, notice, text, type BodyElement } from './card-parts.ts';
+import { buttonRow, card, commandButton, container, copyRow, escapeMarkdown, facts, heading, notice, text, type BodyElement } from './card-parts.ts';
+import { exactName } from './users-list-card.ts';
 import { problemNotice, type Problem } from './problem.ts';
 
 /** What the relay said about the on-prem side of this look-up. */
@@ -64,7 +65,7 @@ export function guidCard(input: GuidCardInput): IAdaptiveCard {
     body.push(...typedAnchorSection(input.typed));
   }
   body.push(...cloudSection(input.cloud ?? { kind: 'not-configured' }));
-  return card(body, { sandbox: input.sandbox, speak: `Anchor formats for ${input.query}` });
+  return card(body, { sandbox: input.sandbox, summary: `Anchor formats for ${input.query}` });
 }
 
 function onPremSection(state: OnPremState): BodyElement[] {
@@ -112,7 +113,7 @@ function severalUsers(users: readonly OnPremUser[], truncated: boolean): BodyEle
   const out: BodyElement[] = [text(`${users.length} on-premises users carry this value:`, { tone: 'warning' })];
   out.push(facts(users.map((u) => [u.samAccountName, `${u.dn} (effective anchor: ${u.anchor.attribute})`])));
   if (truncated) out.push(text('More users matched than are shown.', { subtle: true }));
-  out.push(text('Run `guid <sAMAccountName>` for one of them to see its anchors.', { subtle: true }));
+  out.push(text('See the anchors of one of them:', { subtle: true }), buttonRow(users.map((u) => commandButton(`guid ${exactName(u, users)}`))));
   return out;
 }
 
@@ -164,7 +165,7 @@ function cloudSection(state: CloudState): BodyElement[] {
 
 function holdersBlock(entry: AnchorHolders): BodyElement[] {
   // The ImmutableID was computed from 16 bytes (base64 only), so it is safe in a code span.
-  const out: BodyElement[] = [text(`Holders of \`${entry.immutableId}\` (${escapeMarkdown(entry.label)}):`, { weight: 'bolder' })];
+  const out: BodyElement[] = [text(`Holders of ${escapeMarkdown(entry.immutableId)} (${escapeMarkdown(entry.label)}):`, { weight: 'bolder' })];
   if (entry.result.kind === 'failed') {
     out.push(text(CLOUD_CHECK_FAILED, { tone: 'warning' }), problemNotice(entry.result.problem));
     return out;

@@ -1,8 +1,8 @@
 /** The `help` card: what works now, with examples, and which commands are still to come. */
 import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
-import { card, container, heading, text, type BodyElement } from './card-parts.ts';
+import { card, codeSpan, container, escapeMarkdown, heading, plainCommands, text, type BodyElement } from './card-parts.ts';
 
-/** How a command presents itself in help. Our own words: `usage` and examples are code spans. */
+/** How a command presents itself in help. Our own words, shown escaped: `usage` and examples in bold, e.g. **guid <who>**. */
 export interface CommandHelp {
   /** e.g. `guid <who>` */
   usage: string;
@@ -27,17 +27,17 @@ export function helpCard(input: HelpCardInput): IAdaptiveCard {
     ...commandList(input.commands),
   ];
   if (input.coming.length > 0) {
-    body.push(text(`Coming in a later version: ${input.coming.map((c) => `\`${c}\``).join(', ')}.`, { subtle: true }));
+    body.push(text(`Coming in a later version: ${input.coming.map(codeSpan).join(', ')}.`, { subtle: true }));
   }
-  return card(body, { sandbox: input.sandbox, speak: 'Hardmatch commands' });
+  return card(body, { sandbox: input.sandbox, summary: 'Hardmatch commands' });
 }
 
 /** One block per command; also used by error replies that list what can be typed. */
 export function commandList(commands: readonly CommandHelp[]): BodyElement[] {
   return commands.map((c) => {
-    const items = [text(`\`${c.usage}\``, { weight: 'bolder' }), text(c.summary)];
+    const items = [text(codeSpan(c.usage)), text(escapeMarkdown(plainCommands(c.summary)))];
     if (c.examples.length > 0) {
-      items.push(text(`Examples: ${c.examples.map((e) => `\`${e}\``).join(' · ')}`, { subtle: true }));
+      items.push(text(`Examples: ${c.examples.map(codeSpan).join(' · ')}`, { subtle: true }));
     }
     return { ...container(items), spacing: 'medium' };
   });

@@ -12,6 +12,6 @@ export interface NoticeCardInput {
 export function noticeCard(input: NoticeCardInput): IAdaptiveCard {
   return card([notice({ tone: input.tone, title: input.title, text: input.text })], {
     sandbox: input.sandbox,
-    speak: input.title,
+    summary: input.title,
   });
 }

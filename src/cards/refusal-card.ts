@@ -31,5 +31,5 @@ export function refusalCard(input: RefusalCardInput): IAdaptiveCard {
       text(`Type "status ${escapeMarkdown(request.id)}" to see it as it is now.`, { subtle: true }),
     );
   }
-  return card(body, { sandbox: input.sandbox, speak: input.message });
+  return card(body, { sandbox: input.sandbox, summary: input.message });
 }

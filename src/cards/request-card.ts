@@ -66,12 +66,11 @@ export function renderRequestCard(input: RequestCardInput, lead: readonly BodyEl
     ...verifiedSection(request),
     ...auditSection(input.audit, request.id),
   ];
-  const built = card(body, { sandbox: input.sandbox, speak: requestSummaryText(request, input.requiredApprovals) });
+  const built = card(body, { sandbox: input.sandbox, summary: requestSummaryText(request, input.requiredApprovals) });
   return {
     ...built,
     actions: actionsFor(request, input.view.actions),
     refresh: cardRefresh(request.id, input.refreshUserIds),
-    msteams: { width: 'Full' },
   };
 }
 

@@ -7,7 +7,7 @@ import type { ApprovalRequest, StepRecord } from '../domain/approval/types.ts';
 import type { AuditEntry, ChainVerdict } from '../domain/audit/types.ts';
 import type { PlanStep } from '../domain/diagnosis/types.ts';
 import { actorName, approvalsMissing, auditTrailLine, changeText, clipped, isoTime, isReversible, undoMark } from './approval-text.ts';
-import { container, escapeMarkdown, facts, heading, plural, text, type BodyElement } from './card-parts.ts';
+import { container, escapeMarkdown, facts, heading, plainCommands, plural, text, type BodyElement } from './card-parts.ts';
 import { requestStateStyle, stepStatusStyle, stepTone } from './status-tones.ts';
 
 export const REQUEST_CARD_IDS = {
@@ -102,8 +102,10 @@ export function stepsSection(request: ApprovalRequest): BodyElement[] {
 function stepBlock(step: PlanStep, record: StepRecord): BodyElement {
   const status = stepStatusStyle(record.status);
   const outcome = record.status === 'failed' && record.code ? `${status.words} (${escapeMarkdown(record.code)})` : status.words;
-  const lines = [`${status.icon} **${step.number}. ${step.kind}** · ${undoMark(step)} · ${outcome}`, escapeMarkdown(step.description)];
-  if (step.kind === 'MANUAL' && step.instruction !== step.description) lines.push(`Instruction: ${escapeMarkdown(step.instruction)}`);
+  const kind = step.kind === 'MANUAL' ? '' : ` ${step.kind}** ·`;
+  const head = kind ? `${status.icon} **${step.number}.${kind} ${undoMark(step)} · ${outcome}` : `${status.icon} **${step.number}.** ${undoMark(step)} · ${outcome}`;
+  const lines = [head, escapeMarkdown(plainCommands(step.description))];
+  if (step.kind === 'MANUAL' && step.instruction !== step.description) lines.push(`Instruction: ${escapeMarkdown(plainCommands(step.instruction))}`);
   if (record.status === 'done') lines.push(doneLine(step, record));
   if (record.status === 'failed' && record.detail) lines.push(escapeMarkdown(clipped(record.detail, 400)));
   const tone = record.status === 'pending' ? stepTone(step) : status.tone;

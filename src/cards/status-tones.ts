@@ -48,6 +48,20 @@ export function outcomeTone(outcome: SyncOutcome): Tone {
   return OUTCOME_TONE[outcome.kind];
 }
 
+const JOINS: ReadonlySet<SyncOutcome['kind']> = new Set(['UPDATE', 'HARD_MATCH', 'SOFT_MATCH']);
+
+/**
+ * A predicted sync outcome on the match card, coloured by what it means for this person: a join
+ * is good news only when it joins the plan's target (or, with nothing to do, the user already
+ * joined). A sync that keeps updating the synced duplicate ("the duplicate stays") is a warning.
+ */
+export function predictionTone(outcome: SyncOutcome, context: { targetId: string | undefined; nothingToDo: boolean }): Tone {
+  if (!JOINS.has(outcome.kind)) return outcomeTone(outcome);
+  const userId = 'userId' in outcome ? outcome.userId : undefined;
+  const joinsTarget = context.targetId === undefined ? context.nothingToDo : userId === context.targetId;
+  return joinsTarget ? 'good' : 'warning';
+}
+
 /** A plan step that cannot be undone is shown in the error tone; everything else in the default one. */
 export function stepTone(step: { irreversible: boolean; kind: string }): Tone {
   if (step.irreversible) return 'error';

@@ -5,7 +5,7 @@ import { messageText } from '../../src/bot/message-text.ts';
 import { MAX_MESSAGE_LENGTH, parseCommand, route } from '../../src/bot/router.ts';
 import { suggestCommand } from '../../src/bot/suggest.ts';
 import { CloudError, DirectoryError } from '../../src/errors/index.ts';
-import { visibleText } from '../support/card-query.ts';
+import { allElements, visibleText } from '../support/card-query.ts';
 import { commandDeps } from '../support/fakes.ts';
 
 /** A registry whose `guid` records what it was given, so routing is observed, not inferred. */
@@ -48,7 +48,10 @@ describe('route', () => {
     const reply = await route('guidx jdoe', registry, commandDeps());
     expect(seen).toEqual([]);
     expect(cardText(reply)).toContain('UNKNOWN\\_COMMAND');
-    expect(cardText(reply)).toContain('Did you mean `guid`?');
+    // The suggestion keeps what followed the mistyped word, and is a button that sends it.
+    expect(cardText(reply)).toContain('Did you mean **guid jdoe**?');
+    const button = allElements(reply.card).find((e) => e.type === 'Action.Submit');
+    expect(button).toMatchObject({ title: 'guid jdoe', data: { command: 'guid jdoe', msteams: { type: 'messageBack', text: 'guid jdoe', displayText: 'guid jdoe' } } });
   });
 
   it('does not find a command in the middle of a sentence', async () => {
@@ -58,14 +61,15 @@ describe('route', () => {
     const text = cardText(reply);
     expect(text).toContain('"please" is not a Hardmatch command.');
     expect(text).not.toContain('Did you mean');
-    expect(text).toContain('`guid <who>`');
+    expect(text).toContain('**guid \\<who\\>**');
   });
 
   it('answers an empty message with INPUT_EMPTY and the commands', async () => {
     const text = cardText(await route('   ', createRegistry(), commandDeps()));
     expect(text).toContain('INPUT\\_EMPTY');
-    expect(text).toContain('`help`');
-    expect(text).toContain('`guid <who>`');
+    expect(text).toContain('Type "help" to see the commands');
+    expect(text).toContain('**guid \\<who\\>**');
+    expect(text).not.toContain('`');
   });
 
   it('refuses a message over 2,000 characters without running anything', async () => {
@@ -91,12 +95,14 @@ describe('route', () => {
 
   it('answers help with a card listing only working commands', async () => {
     const text = cardText(await route('help', createRegistry(), commandDeps({ sandbox: true })));
-    expect(text).toContain('`help`');
-    expect(text).toContain('`guid <who>`');
-    expect(text).toContain('`match <who> [to <cloud UPN or object id>]`');
-    expect(text).toContain('`match jdoe to john.doe@contoso.com`');
-    expect(text).toContain('`status [<request id>]`');
-    expect(text).toContain('`undo <request id>`');
+    // Bold, escaped: Teams has no code spans, and an unescaped <who> would be taken for HTML and dropped.
+    expect(text).toContain('**help**');
+    expect(text).toContain('**guid \\<who\\>**');
+    expect(text).toContain('**match \\<who\\> \\[to \\<cloud UPN or object id\\>\\]**');
+    expect(text).toContain('**match jdoe to john.doe@contoso.com**');
+    expect(text).toContain('**status \\[\\<request id\\>\\]**');
+    expect(text).toContain('**undo \\<request id\\>**');
+    expect(text).not.toContain('`');
     expect(text).not.toContain('Coming in a later version');
     expect(text).toContain('SANDBOX');
   });

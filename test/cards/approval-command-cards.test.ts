@@ -21,7 +21,7 @@ describe('approversNoticeCard', () => {
     expect(textOf(c, APPROVERS_NOTICE_IDS.how)).toContain('Type "status r7k3q9" in your chat with Hardmatch to act on it');
     const text = visibleText(c);
     expect(text).toContain('Ticket 4711');
-    expect(text).toContain('jdoe (CN=John Doe,OU=Staff,DC=contoso,DC=com)');
+    expect(text).toContain('jdoe · CN=John Doe,OU=Staff,DC=contoso,DC=com');
     expect(findById(c, REQUEST_CARD_IDS.step(5))).toBeDefined();
     expect(c.actions?.map((a) => a.id)).toEqual([ACTION_IDS.approve, ACTION_IDS.reject, ACTION_IDS.refresh]);
     expect(findById(c, SANDBOX_MARKER_ID)).toBeDefined();

@@ -36,15 +36,19 @@ describe('escapeMarkdown', () => {
 
 describe('card', () => {
   it('is an Adaptive Card 1.5 with its schema', () => {
-    const c = card([text('hi')], { sandbox: false });
+    const c = card([text('hi')], { sandbox: false, summary: 'hi' });
     expect(c).toMatchObject({ type: 'AdaptiveCard', version: '1.5', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json' });
   });
 
+  it('is as wide as the conversation (msteams.width Full) and carries its one-line summary as speak', () => {
+    expect(card([text('hi')], { sandbox: false, summary: 'One line' })).toMatchObject({ msteams: { width: 'Full' }, speak: 'One line' });
+  });
+
   it('puts the SANDBOX marker first only in sandbox mode', () => {
-    const sandboxed = card([text('hi')], { sandbox: true });
+    const sandboxed = card([text('hi')], { sandbox: true, summary: 'hi' });
     expect(sandboxed.body?.[0]).toMatchObject({ id: SANDBOX_MARKER_ID, color: 'warning' });
     expect(String(sandboxed.body?.[0]?.text)).toContain('SANDBOX');
-    expect(JSON.stringify(card([text('hi')], { sandbox: false }))).not.toContain('SANDBOX');
+    expect(JSON.stringify(card([text('hi')], { sandbox: false, summary: 'hi' }))).not.toContain('SANDBOX');
   });
 
   it('maps tones to colours in one place', () => {
@@ -58,14 +62,14 @@ describe('card', () => {
 });
 
 describe('codeSpan', () => {
-  it('wraps a command in a code span, where markdown is not interpreted', () => {
-    expect(codeSpan('match [x](http://evil)')).toBe('`match [x](http://evil)`');
-    expect(codeSpan('match a\\b*c')).toBe('`match a\\b*c`');
+  it('shows a command in bold, escaped: Teams has no code spans, so no backtick is printed', () => {
+    expect(codeSpan('match [x](http://evil)')).toBe('**match \\[x\\](http://evil)**');
+    expect(codeSpan('match a\\b*c')).toBe('**match a\\\\b\\*c**');
   });
 
-  it('falls back to escaped text when the value could close the span or break the line', () => {
-    expect(codeSpan('match `x`')).toBe('match \\`x\\`');
-    expect(codeSpan('match a\n# b')).toBe('match a # b');
+  it('keeps a backtick or line break in the value inert', () => {
+    expect(codeSpan('match `x`')).toBe('**match \\`x\\`**');
+    expect(codeSpan('match a\n# b')).toBe('**match a # b**');
   });
 });
 

@@ -1,18 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { SANDBOX_MARKER_ID } from '../../src/cards/card-parts.ts';
-import { ERROR_NOTICE_ID, errorCard } from '../../src/cards/error-card.ts';
+import { ERROR_CARD_IDS, ERROR_NOTICE_ID, errorCard } from '../../src/cards/error-card.ts';
 import { helpCard } from '../../src/cards/help-card.ts';
 import { noticeCard } from '../../src/cards/notice-card.ts';
-import { findById, visibleText } from '../support/card-query.ts';
+import { allElements, findById, visibleText } from '../support/card-query.ts';
+
+const textOf = (card: unknown, id: string): string => visibleText(findById(card, id));
 
 const guidHelp = { usage: 'guid <who>', summary: 'Anchor formats.', examples: ['guid jdoe'] };
 
 describe('helpCard', () => {
   it('lists each command with examples, and the coming ones separately', () => {
     const text = visibleText(helpCard({ sandbox: false, commands: [guidHelp], coming: ['match', 'status'] }));
-    expect(text).toContain('`guid <who>`');
-    expect(text).toContain('`guid jdoe`');
-    expect(text).toContain('Coming in a later version: `match`, `status`.');
+    // Bold and escaped, never a code span: Teams would print the backticks and drop <who> as HTML.
+    expect(text).toContain('**guid \\<who\\>**');
+    expect(text).toContain('Examples: **guid jdoe**');
+    expect(text).toContain('Coming in a later version: **match**, **status**.');
+    expect(text).not.toContain('`');
   });
 
   it('has no coming line when nothing is coming, and SANDBOX only in sandbox', () => {
@@ -37,10 +41,21 @@ describe('errorCard', () => {
   });
 
   it('adds a suggestion and the command list when given', () => {
-    const text = visibleText(errorCard(userText, { sandbox: true, suggestion: 'guid', commands: [guidHelp] }));
-    expect(text).toContain('Did you mean `guid`?');
-    expect(text).toContain('`guid <who>`');
+    const c = errorCard(userText, { sandbox: true, suggestion: 'guid jdoe', commands: [guidHelp] });
+    const text = visibleText(c);
+    expect(textOf(c, ERROR_CARD_IDS.suggestion)).toBe('Did you mean **guid jdoe**?');
+    expect(allElements(findById(c, ERROR_CARD_IDS.suggestionButton)).find((e) => e.type === 'Action.Submit')).toMatchObject({
+      title: 'guid jdoe',
+      data: { command: 'guid jdoe', msteams: { type: 'messageBack', text: 'guid jdoe', displayText: 'guid jdoe' } },
+    });
+    expect(text).toContain('**guid \\<who\\>**');
     expect(text).toContain('SANDBOX');
+  });
+
+  it('quotes commands in our error words instead of printing backticks', () => {
+    const c = errorCard({ code: 'INPUT_EMPTY', title: 'Nothing to look up', text: 'Type `help` to see the commands.' }, { sandbox: false });
+    expect(visibleText(c)).toContain('Type "help" to see the commands.');
+    expect(visibleText(c)).not.toContain('`');
   });
 });
 

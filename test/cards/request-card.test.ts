@@ -35,9 +35,9 @@ describe('requestCard', () => {
     expect(requester).toContain('Ticket 4711: jdoe cannot sign in since the migration');
     expect(requester).toContain('2026-12-01T15:00:00Z');
     const text = visibleText(c);
-    expect(text).toContain('1 blocker, 1 warning; plan of 5 steps, 1 IRREVERSIBLE');
-    expect(text).toContain('jdoe (CN=John Doe,OU=Staff,DC=contoso,DC=com)');
-    expect(text).toContain('jdoe@contoso.com (0a0a0a0a-0000-4000-8000-000000000001)');
+    expect(text).toContain('1 blocker and 1 warning: a 5-step plan fixes it (1 IRREVERSIBLE).');
+    expect(text).toContain('jdoe · CN=John Doe,OU=Staff,DC=contoso,DC=com');
+    expect(text).toContain('jdoe@contoso.com · 0a0a0a0a-0000-4000-8000-000000000001');
     expect(text).not.toContain('Cloud candidates');
     expect(textOf(c, REQUEST_CARD_IDS.approvals)).toContain('Approvals: 0 of 1, waiting for 1 approval');
   });
@@ -58,17 +58,18 @@ describe('requestCard', () => {
   it('numbers the steps with their outcome, kind, and IRREVERSIBLE / reversible / nothing to undo', () => {
     const r = request({ state: 'executing', records: [...doneRecords(2).slice(0, 2), { number: 3, status: 'started' }, { number: 4, status: 'pending' }, { number: 5, status: 'pending' }] });
     const c = build(r);
-    expect(textOf(c, REQUEST_CARD_IDS.step(1))).toMatch(/^✔ \*\*1\. PURGE_DELETED_USER\*\* · \*\*IRREVERSIBLE\*\* · done/);
+    // The same words as the match card's plan (plan-steps.ts).
+    expect(textOf(c, REQUEST_CARD_IDS.step(1))).toMatch(/^✔ \*\*1\. PURGE_DELETED_USER\*\* · automatic, \*\*IRREVERSIBLE\*\* · done/);
     expect(textOf(c, REQUEST_CARD_IDS.step(1))).toContain('Changed: old@contoso.onmicrosoft.com → gone (purged)');
-    expect(textOf(c, REQUEST_CARD_IDS.step(2))).toContain('**2. SET_ANCHOR** · reversible · done');
+    expect(textOf(c, REQUEST_CARD_IDS.step(2))).toContain('**2. SET_ANCHOR** · automatic, reversible · done');
     expect(textOf(c, REQUEST_CARD_IDS.step(2))).toContain(`Changed: onPremisesImmutableId: none → ${JDOE_ANCHOR} at 2026-12-01T14:04:00Z`);
     expect(findById(c, REQUEST_CARD_IDS.step(2))).toMatchObject({ color: 'good' });
-    expect(textOf(c, REQUEST_CARD_IDS.step(3))).toContain("**MANUAL**: a person's step · running");
+    expect(textOf(c, REQUEST_CARD_IDS.step(3))).toContain("▶ **3.** **MANUAL: a person's step in on-premises AD** · running");
     expect(textOf(c, REQUEST_CARD_IDS.step(3))).toContain('Instruction: Open Synchronization Service Manager');
     const sync = textOf(c, REQUEST_CARD_IDS.step(4));
     const verify = textOf(c, REQUEST_CARD_IDS.step(5));
-    expect(sync).toContain('starts a sync, nothing to undo · pending');
-    expect(verify).toContain('a check, nothing to undo · pending');
+    expect(sync).toContain('**4. TRIGGER_DELTA_SYNC** · automatic, nothing to undo · pending');
+    expect(verify).toContain('**5. VERIFY_JOINED** · automatic, nothing to undo · pending');
     expect(`${sync}${verify}`).not.toContain('reversible');
   });
 

@@ -103,5 +103,33 @@ describe.skipIf(!haveChromium && !onCi)('Agents Playground in Chromium', () => {
     expect(cardText).toContain('jdoe+4821@contoso.onmicrosoft.com');
     expect(cardText).toContain('IRREVERSIBLE');
     expect(cardText).not.toMatch(/\\[.\-@_[\]]/);
+    expect(cardText).not.toContain('`');
+    // The buttons come right after the plan; the evidence is one click away.
+    await expect.poll(() => card.getByRole('button', { name: 'Request approval' }).isVisible()).toBe(true);
+    const evidence = card.getByText('What to do:').first();
+    expect(await evidence.isVisible()).toBe(false);
+    await card.getByRole('button', { name: 'Evidence and what to do' }).click();
+    await evidence.waitFor({ state: 'visible', timeout: 5_000 });
+  });
+
+  it('answers an ambiguous name with one button per AD user', async () => {
+    await send('match shared@contoso.com');
+    const choices = page.locator('.ac-adaptiveCard').filter({ hasText: 'AD users match' }).last();
+    await choices.waitFor({ state: 'visible', timeout: 30_000 });
+    // The Playground renders Action.Submit but sends nothing when it is clicked (checked here: no
+    // activity in its log); Teams sends the messageBack, answered in test/bot/hardmatch-bot.test.ts.
+    await choices.getByRole('button', { name: 'match share1' }).waitFor({ state: 'visible' });
+    await choices.getByRole('button', { name: 'match share2' }).waitFor({ state: 'visible' });
+  });
+
+  it('shows <who> in help as typed, not swallowed as HTML, and no backticks', async () => {
+    await send('help');
+    const help = page.locator('.ac-adaptiveCard').filter({ hasText: 'Shows these commands' }).last();
+    await help.waitFor({ state: 'visible', timeout: 30_000 });
+    const text = await help.innerText();
+    expect(text).toContain('guid <who>');
+    expect(text).toContain('match <who> [to <cloud UPN or object id>]');
+    expect(text).not.toContain('`');
+    expect(text).not.toMatch(/\\[<>[\]]/);
   });
 });

@@ -59,8 +59,14 @@ async function say(s: RunningSandbox, text: string): Promise<string> {
     }),
   });
   expect(res.status).toBe(200);
-  const calls = await connector.waitForCalls(before + 1, 10_000);
-  const attachments = calls[before]?.body.attachments as { content: unknown }[];
+  // The reply is the first message after `before`; a typing indicator may come first.
+  const deadline = Date.now() + 10_000;
+  let reply = connector.calls.slice(before).find((c) => c.body.type === 'message');
+  while (!reply && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+    reply = connector.calls.slice(before).find((c) => c.body.type === 'message');
+  }
+  const attachments = reply?.body.attachments as { content: unknown }[];
   return visibleText(attachments[0]?.content);
 }
 

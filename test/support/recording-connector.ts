@@ -30,14 +30,22 @@ export interface RecordingConnector {
 
 const ROUTE = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/?$/;
 
+export interface RecordingConnectorOptions {
+  /**
+   * Called with each recorded activity before it is answered; a promise holds the answer until it
+   * settles (a slow connector, e.g. for the typing indicator). Default: answer at once.
+   */
+  holdAnswer?: (body: Record<string, unknown>) => Promise<void> | undefined;
+}
+
 /** Listens on `host` (default 127.0.0.1; a LAN address stands for a connector elsewhere on the network). */
-export async function startRecordingConnector(host = '127.0.0.1'): Promise<RecordingConnector> {
+export async function startRecordingConnector(host = '127.0.0.1', options: RecordingConnectorOptions = {}): Promise<RecordingConnector> {
   const calls: RecordedCall[] = [];
   const waiters = new Set<() => void>();
   const server = createServer((req, res) => {
-    void record(req, res, calls).then(() => {
+    void record(req, res, calls, () => {
       for (const wake of waiters) wake();
-    });
+    }, options.holdAnswer);
   });
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
@@ -49,12 +57,19 @@ export async function startRecordingConnector(host = '127.0.0.1'): Promise<Recor
   };
 }
 
-async function record(req: IncomingMessage, res: ServerResponse, calls: RecordedCall[]): Promise<void> {
+async function record(
+  req: IncomingMessage,
+  res: ServerResponse,
+  calls: RecordedCall[],
+  recorded: () => void,
+  holdAnswer?: RecordingConnectorOptions['holdAnswer'],
+): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://connector').pathname;
   const match = ROUTE.exec(path);
   // POST: a new message or a reply; PUT /activities/:id: updateActivity (a card replaced in place).
   if ((req.method !== 'POST' && req.method !== 'PUT') || !match?.[1]) {
     reply(res, 404, { error: { code: 'NotFound', message: path } });
+    recorded();
     return;
   }
   const chunks: Buffer[] = [];
@@ -66,7 +81,10 @@ async function record(req: IncomingMessage, res: ServerResponse, calls: Recorded
   if (match[2] && req.method === 'PUT') call.activityId = decodeURIComponent(match[2]);
   if (req.headers.authorization) call.authorization = req.headers.authorization;
   calls.push(call);
-  reply(res, 200, { id: call.activityId ?? `recorded-${calls.length}` });
+  const id = call.activityId ?? `recorded-${calls.length}`;
+  recorded();
+  await holdAnswer?.(body);
+  reply(res, 200, { id });
 }
 
 function reply(res: ServerResponse, status: number, body: unknown): void {

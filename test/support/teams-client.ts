@@ -51,7 +51,8 @@ export function teamsClient(options: ClientOptions) {
       if (res.status !== 200) throw new Error(`/api/messages answered ${res.status}: ${await res.text()}`);
       const deadline = Date.now() + 15_000;
       for (;;) {
-        const call = options.connector.calls.slice(before).find((c) => c.method === 'POST' && c.conversationId === conversation.id);
+        // The reply is the message, not the typing indicator the bot may send before it.
+        const call = options.connector.calls.slice(before).find((c) => c.method === 'POST' && c.conversationId === conversation.id && c.body.type !== 'typing');
         if (call) {
           const attachments = call.body.attachments as { content: Record<string, unknown> }[] | undefined;
           const card = attachments?.[0]?.content ?? {};

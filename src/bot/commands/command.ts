@@ -7,6 +7,8 @@ import type { Turn } from '../turn.ts';
 export interface Command {
   readonly name: string;
   readonly help: CommandHelp;
+  /** Asks the relay or Microsoft Graph before answering, so the chat shows "typing" meanwhile. Default false. */
+  readonly remote?: boolean;
   /** `args` is the rest of the message after the command word, trimmed; `turn` says who asks, and where. */
   run(args: string, deps: CommandDeps, turn: Turn): Promise<Reply>;
 }

@@ -22,6 +22,7 @@ export const RELAY_NOT_CONFIGURED = {
 
 export const guidCommand: Command = {
   name: 'guid',
+  remote: true,
   help: {
     usage: 'guid <who>',
     summary:
@@ -52,7 +53,7 @@ export async function runGuid(args: string, deps: CommandDeps): Promise<Reply> {
   const [first] = result.users;
   if (!first) throw new UserNotFound(who.text);
   if (result.users.length > 1 || result.truncated) {
-    return cardReply(usersListCard({ sandbox: deps.sandbox, query: who.text, users: result.users, truncated: result.truncated }));
+    return cardReply(usersListCard({ sandbox: deps.sandbox, query: who.text, command: 'guid', users: result.users, truncated: result.truncated }));
   }
   const cloudState = await cloud.collect(anchorsOf(first));
   return cardReply(guidCard({ sandbox: deps.sandbox, query: who.text, onPrem: { kind: 'found', user: first }, cloud: cloudState }));

@@ -27,6 +27,7 @@ export const MATCH_NEEDS_CLOUD = {
 
 export const matchCommand: Command = {
   name: 'match',
+  remote: true,
   help: {
     usage: MATCH_USAGE,
     summary:

@@ -1,6 +1,7 @@
 import { TurnContext, type Activity } from 'botbuilder';
 import type { ConversationType, Turn } from '../turn.ts';
 import { messageText } from '../message-text.ts';
+import { COMMAND_DATA_KEY } from '../../cards/card-parts.ts';
 
 function conversationType(activity: Partial<Activity>): ConversationType {
   const type = activity.conversation?.conversationType;
@@ -9,13 +10,24 @@ function conversationType(activity: Partial<Activity>): ConversationType {
   return 'personal';
 }
 
+/**
+ * The command a command button sent (cards/card-parts.ts `commandButton`) when the host put the
+ * button's data into the message's value rather than its text (the Agents Playground does). Only a
+ * string is taken, and it is then routed exactly like typed text, with the same checks.
+ */
+function buttonCommand(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return '';
+  const command = (value as Record<string, unknown>)[COMMAND_DATA_KEY];
+  return typeof command === 'string' ? command : '';
+}
+
 /** The Turn of a botbuilder activity: the actor from `from`, the tenant from the conversation. */
 export function turnOf(activity: Partial<Activity>, tenantId: string | undefined): Turn {
   const reference = JSON.parse(JSON.stringify(TurnContext.getConversationReference(activity))) as Record<string, unknown>;
   delete reference['activityId'];
   const name = activity.conversation?.name;
   return {
-    text: activity.type === 'message' ? messageText(activity) : '',
+    text: activity.type === 'message' ? messageText(activity) || buttonCommand(activity.value) : '',
     actor: { aadObjectId: activity.from?.aadObjectId ?? '', name: activity.from?.name ?? '(unknown user)' },
     tenantId: tenantId ?? '',
     conversation: {

@@ -7,7 +7,7 @@ import { MATCH_CARD_IDS } from '../../../src/cards/match-card.ts';
 import type { CloudEvidence, CloudUser, TenantFacts } from '../../../src/domain/cloud.ts';
 import type { LookupResult } from '../../../src/domain/onprem-user.ts';
 import { CloudError, InputError, RelayUnavailable } from '../../../src/errors/index.ts';
-import { findById, visibleText } from '../../support/card-query.ts';
+import { allElements, findById, visibleText } from '../../support/card-query.ts';
 import { cloudUser, commandDeps, deferred, fakeCloud, fakeRelay, tenantFacts } from '../../support/fakes.ts';
 import { onPremUser } from '../../support/users.ts';
 
@@ -32,7 +32,7 @@ describe('match: flow', () => {
     expect(findById(card, MATCH_CARD_IDS.finding('ALREADY_MATCHED'))).toBeDefined();
     expect(visibleText(card)).toContain('Nothing to do');
     expect(visibleText(card)).toContain('SANDBOX');
-    expect(visibleText(findById(card, MATCH_CARD_IDS.footer))).toContain('type `match jdoe` again');
+    expect(allElements(findById(card, MATCH_CARD_IDS.actions)).find((e) => e.type === 'Action.Submit')).toMatchObject({ data: { command: 'match jdoe', msteams: { type: 'messageBack', text: 'match jdoe', displayText: 'match jdoe' } } });
     expect(relay.calls).toEqual([{ who: 'jdoe', limit: undefined }]);
     expect(cloud.calls.map((c) => c.method)).toEqual(['tenantFacts', 'evidenceFor']);
     // The tenant facts go to the evidence read as the promise of them: the look-ups need not wait.
@@ -48,8 +48,8 @@ describe('match: flow', () => {
     const { card } = await runMatch('jdoe', commandDeps({ relay: fakeRelay(found), cloud }));
     expect(findById(card, MATCH_CARD_IDS.finding('ANCHOR_HELD_BY_DELETED_USER'))).toBeDefined();
     const text = visibleText(card);
-    expect(text).toMatch(/\*\*1\. PURGE_DELETED_USER\*\* · \*\*IRREVERSIBLE\*\*/);
-    expect(text).toContain('SET_ANCHOR');
+    expect(text).toContain('**1.** Permanently delete jdoe@contoso.com from the recycle bin · automatic, **IRREVERSIBLE**');
+    expect(text).toContain("Set the ImmutableID of the cloud user to the AD user's anchor · automatic, reversible");
     expect(text).toContain('Nothing has been changed.');
   });
 
@@ -61,7 +61,7 @@ describe('match: flow', () => {
     const context = cloud.calls.find((c) => c.method === 'evidenceFor')?.args[1] as { tenant: Promise<TenantFacts>; target: unknown };
     expect(context.target).toEqual({ requested: 'john.doe@contoso.com', user: target });
     expect(await context.tenant).toEqual(tenantFacts());
-    expect(visibleText(findById(card, MATCH_CARD_IDS.footer))).toContain('`match jdoe to john.doe@contoso.com`');
+    expect(card?.speak).toMatch(/^match jdoe to john\.doe@contoso\.com: /);
   });
 
   it('gives every Graph call of one match the same deadline, started once', async () => {
@@ -96,7 +96,8 @@ describe('match: flow', () => {
     lookup.resolve(found);
     const { card } = await running;
     expect(cloud.calls.map((c) => c.method)).toEqual(['tenantFacts', 'findUser', 'evidenceFor']);
-    expect(visibleText(card)).toContain('match: jdoe');
+    expect(findById(card, MATCH_CARD_IDS.subject)).toBeDefined();
+    expect(card?.speak).toMatch(/^match jdoe to john\.doe@contoso\.com: /);
   });
 
   it('starts the evidence read as soon as the AD user is known, while cold tenant facts are still being read', async () => {
@@ -134,18 +135,19 @@ describe('match: when the AD user is not exactly one', () => {
     const { card } = await runMatch('nobody', commandDeps({ relay: fakeRelay({ users: [], truncated: false }), cloud }));
     const text = visibleText(card);
     expect(findById(card, MATCH_CARD_IDS.finding('ONPREM_NOT_FOUND'))).toBeDefined();
-    expect(text).toContain('No on-premises user matches "nobody".');
-    expect(text).toContain('`match jdoe@contoso.com`');
+    expect(text).toContain('No AD user matches "nobody".');
+    expect(text).toContain('**match jdoe@contoso.com**');
     expect(cloud.calls.map((c) => c.method)).toEqual(['tenantFacts']);
   });
 
-  it('lists the ambiguous users as match <sAMAccountName> to type', async () => {
+  it('offers the ambiguous users as match <sAMAccountName> buttons', async () => {
     const users = [onPremUser({ samAccountName: 'share1', dn: 'CN=Share One,DC=contoso,DC=com' }), onPremUser({ samAccountName: 'share2', dn: 'CN=Share Two,DC=contoso,DC=com' })];
     const { card } = await runMatch('shared@contoso.com', commandDeps({ relay: fakeRelay({ users, truncated: false }), cloud: fakeCloud() }));
     expect(findById(card, MATCH_CARD_IDS.finding('ONPREM_AMBIGUOUS'))).toBeDefined();
     const text = visibleText(card);
-    expect(text).toContain('2 on-premises users match "shared@contoso.com". Type one of:');
-    expect(text).toContain('- `match share1`\n- `match share2`');
+    expect(text).toContain('2 AD users match "shared@contoso.com": choose one below.');
+    const buttons = allElements(findById(card, MATCH_CARD_IDS.onPrem)).filter((e) => e.type === 'Action.Submit');
+    expect(buttons.map((b) => (b.data as { command: string }).command)).toEqual(['match share1', 'match share2']);
   });
 });
 
