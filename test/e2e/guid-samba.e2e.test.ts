@@ -74,7 +74,7 @@ describe.skipIf(!samba)('guid through the bot, the relay and Samba AD', () => {
       }),
     });
     expect(res.status).toBe(200);
-    const [call] = await connector.waitForCalls(1, 15_000);
+    const call = await connector.waitForMessage(15_000);
     const attachments = call?.body.attachments as { contentType: string; content: unknown }[] | undefined;
     expect(attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
     const card = attachments?.[0]?.content;

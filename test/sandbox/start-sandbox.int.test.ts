@@ -179,7 +179,7 @@ describe('startSandbox', () => {
 
   it('ignores the bot identity so the anonymous Playground can talk to it', async () => {
     const s = await sandbox({ env: { MicrosoftAppId: '33333333-3333-3333-3333-333333333333', MicrosoftAppType: 'SingleTenant' } });
-    expect(await say(s, 'help')).toContain('`guid <who>`');
+    expect(await say(s, 'help')).toContain('**guid \\<who\\>**');
   });
 
   it('keeps the bot running and says why when the Playground fails to start', async () => {

@@ -25,6 +25,8 @@ export interface RecordingConnector {
   calls: RecordedCall[];
   /** Resolves once at least `count` calls were recorded; rejects after `timeoutMs`. */
   waitForCalls(count: number, timeoutMs?: number): Promise<RecordedCall[]>;
+  /** Resolves with the first recorded call from index `from` on that is not a typing indicator (the reply). */
+  waitForMessage(timeoutMs?: number, from?: number): Promise<RecordedCall>;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,14 @@ export async function startRecordingConnector(host = '127.0.0.1', options: Recor
     url: `http://${host}:${port}/`,
     calls,
     waitForCalls: (count, timeoutMs = 5000) => waitFor(calls, waiters, count, timeoutMs),
+    waitForMessage: async (timeoutMs = 5000, from = 0) => {
+      const deadline = performance.now() + timeoutMs;
+      for (let count = from + 1; ; count += 1) {
+        const seen = await waitFor(calls, waiters, count, Math.max(1, deadline - performance.now()));
+        const call = seen[count - 1];
+        if (call && call.body.type !== 'typing') return call;
+      }
+    },
     close: () => closeServer(server),
   };
 }

@@ -52,7 +52,7 @@ describe('match over the Entra emulator', () => {
     const { card } = await runMatch('bsmith', commandDeps({ relay: fakeRelay({ users: [bsmith], truncated: false }), cloud }));
     expect(findById(card, MATCH_CARD_IDS.finding('ANCHOR_HELD_BY_DELETED_USER'))).toBeDefined();
     expect(visibleText(findById(card, MATCH_CARD_IDS.candidate(ID.bobDeleted)))).toContain('Yes, in the recycle bin since 2026-02-21T09:15:00Z');
-    expect(visibleText(card)).toMatch(/PURGE_DELETED_USER\*\* · \*\*IRREVERSIBLE\*\*/);
+    expect(visibleText(card)).toMatch(/Permanently delete bsmith@contoso.com from the recycle bin · automatic, \*\*IRREVERSIBLE\*\*/);
   });
 
   it('reads the named target through Graph', async () => {
