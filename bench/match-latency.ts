@@ -10,7 +10,10 @@
  * tenant-facts read starts with the relay look-up and overlaps the evidence `$batch`, so the cold
  * bound is the same unless that read is the longer one. The same is printed with no latency
  * for reference (pure overhead). When the target is missed, the median phases of the worst case
- * name the serial step where the time goes.
+ * name the serial step where the time goes. The injected delays are exactly the nominal figures
+ * the bound assumes (src/emulator/precise-delay.ts: a timer set 2 ms short, then a finish on
+ * setImmediate turns against performance.now()), so a timer firing late is not counted against
+ * the bot; what the loop is busy with when the wait ends still is.
  *
  *   npm run bench:match-latency            (BENCH_RUNS=100 to change N; default 50; cold runs: N / 2)
  */

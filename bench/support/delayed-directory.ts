@@ -4,7 +4,7 @@
  * on top of the real signing, HTTP and fixture matching. It also records when each lookup ran,
  * for the timeline that explains a slow run.
  */
-import { setTimeout as delay } from 'node:timers/promises';
+import { preciseDelay } from '../../src/emulator/precise-delay.ts';
 import type { Directory } from '../../src/relay-agent/directory.ts';
 
 export interface LookupSpan {
@@ -26,7 +26,7 @@ export function withLookupDelay(inner: Directory, delayMs: number): DelayedDirec
     async lookup(who, limit) {
       const start = Date.now();
       const result = await inner.lookup(who, limit);
-      if (delayMs > 0) await delay(delayMs);
+      if (delayMs > 0) await preciseDelay(delayMs);
       spans.push({ start, end: Date.now() });
       return result;
     },

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
+import { preciseDelay } from './precise-delay.ts';
 import { ConfigError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import { GraphServiceError } from './graph-errors.ts';
@@ -136,7 +136,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, deps: ServeDeps)
     if (!(err instanceof GraphServiceError)) deps.logger?.error({ err }, 'Entra emulator: failed to read a request');
     response = errorResponse(graphError, { requestId: deps.newId(), clientRequestId: '' }, deps.now());
   }
-  if (deps.latencyMs > 0) await delay(deps.latencyMs);
+  if (deps.latencyMs > 0) await preciseDelay(deps.latencyMs);
   if (res.destroyed) return;
   write(res, response);
   deps.logger?.debug({ method: req.method, url: req.url, status: response.status, ms: Date.now() - started }, 'graph request');

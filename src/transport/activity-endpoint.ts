@@ -4,13 +4,14 @@
  * activity type`, the OpenID metadata URL, stacks) go to the log only: the caller may be anyone.
  */
 import { STATUS_CODES } from 'node:http';
-import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
+import type { Activity, InvokeResponse, ResourceResponse, TurnContext } from 'botbuilder';
 import { CloudAdapter } from 'botbuilder';
 import type restify from 'restify';
 import { z } from 'zod';
 import type { Logger } from '../logging/logger.ts';
 import { BotAuthFailure } from './bot-auth.ts';
 import { isLoopbackUrl } from './loopback.ts';
+import { isReadyClient, postReadyReply, readyJson } from './ready-reply.ts';
 
 /** The body of every refusal, by status: fixed words, nothing from the request or the error. */
 const REFUSALS: Record<number, string> = {
@@ -61,10 +62,33 @@ function withDates(a: CheckedActivity): Activity {
   return out as unknown as Activity;
 }
 
-/** CloudAdapter without `process`'s error writing, which puts botbuilder's messages in the body. */
+/**
+ * CloudAdapter without `process`'s error writing, which puts botbuilder's messages in the body;
+ * a message replying to an activity is posted as ready-made JSON through the turn's connector
+ * client (see ready-reply.ts), everything else as botbuilder sends it.
+ */
 export class TransportAdapter extends CloudAdapter {
   serve(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
     return this.processActivity(authHeader, activity, logic);
+  }
+
+  override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    if (activities.length === 0) return super.sendActivities(context, activities);
+    const responses: ResourceResponse[] = [];
+    for (const activity of activities) responses.push(...(await this.#sendOne(context, activity)));
+    return responses;
+  }
+
+  async #sendOne(context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse[]> {
+    const client: unknown = context.turnState.get(this.ConnectorClientKey);
+    const conversationId = activity.conversation?.id;
+    const { replyToId } = activity;
+    if (activity.type !== 'message' || !replyToId || !conversationId || !isReadyClient(client)) return super.sendActivities(context, [activity]);
+    // As botbuilder's sendActivities: the id is the connector's to give.
+    delete activity.id;
+    const body = readyJson(activity);
+    if (body === undefined) return super.sendActivities(context, [activity]);
+    return [await postReadyReply(client, conversationId, replyToId, body)];
   }
 }
 
