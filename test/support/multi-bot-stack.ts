@@ -19,6 +19,7 @@ import { createFixtureDirectory } from '../../src/relay-agent/fixture-directory.
 import { startRelay } from '../../src/relay-agent/start-relay.ts';
 import type { SyncTrigger } from '../../src/relay-protocol/protocol.ts';
 import { listFixtureUsers } from '../../src/sandbox/fixture-users.ts';
+import { preciseDelay } from '../../src/emulator/precise-delay.ts';
 import { createSimulatedSync, summarizeRun } from '../../src/sync-simulator/index.ts';
 import { withLookupDelay, type DelayedDirectory } from '../../bench/support/delayed-directory.ts';
 import { startAzurite, type RunningAzurite } from './azurite.ts';
@@ -78,11 +79,15 @@ export async function startMultiBotStack(options: MultiBotOptions): Promise<Mult
     const caDir = await mkdtemp(join(tmpdir(), 'hardmatch-ca-'));
     const caFile = join(caDir, 'emulator-ca.pem');
     await writeFile(caFile, emulator.caCertificate ?? '');
-    const simulated = createSimulatedSync({ state: emulator.state, listUsers: () => listFixtureUsers({ dir: options.fixturesDir }), inScope: options.inScope ?? (() => true) });
+    // The stack's AD never changes while it runs: its fixtures are read once, at the first sync (as
+    // Entra Connect keeps its connector space), not again on every delta sync.
+    let adUsers: ReturnType<typeof listFixtureUsers> | undefined;
+    const listUsers = (): ReturnType<typeof listFixtureUsers> => (adUsers ??= listFixtureUsers({ dir: options.fixturesDir }));
+    const simulated = createSimulatedSync({ state: emulator.state, listUsers, inScope: options.inScope ?? (() => true) });
     const syncTrigger: SyncTrigger = {
       async run() {
         // The relay's latency applies to its sync call as to its look-ups.
-        if (options.relayLatencyMs) await new Promise((r) => setTimeout(r, options.relayLatencyMs));
+        if (options.relayLatencyMs) await preciseDelay(options.relayLatencyMs);
         const report = await simulated.runDelta();
         return { startedAt: report.startedAt, finishedAt: report.finishedAt, detail: summarizeRun(report), report };
       },
