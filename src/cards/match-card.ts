@@ -13,7 +13,8 @@ import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
 import type { Diagnosis } from '../domain/diagnosis/types.ts';
 import type { OnPremUser } from '../domain/onprem-user.ts';
 import { refreshAction, requestApprovalAction } from './approval-actions.ts';
-import { buttonRow, card, commandButton, escapeMarkdown, facts, plural, text, toggleSection, type BodyElement, type Tone } from './card-parts.ts';
+import type { UserText } from '../errors/index.ts';
+import { buttonRow, card, commandButton, escapeMarkdown, facts, notice, plural, text, toggleSection, type BodyElement, type Tone } from './card-parts.ts';
 import {
   candidatesSection,
   evidenceSection,
@@ -48,6 +49,11 @@ export interface MatchCardOptions {
    * the card shows "Request <id>" and the Request approval and Refresh buttons. Default: none.
    */
   requestId?: string;
+  /**
+   * Why approval cannot be requested for this plan right now (the request store failed): shown
+   * above the buttons, which then only run the command again. The diagnosis itself is unaffected.
+   */
+  approvalUnavailable?: UserText;
 }
 
 export const MATCH_CARD_IDS = {
@@ -59,6 +65,7 @@ export const MATCH_CARD_IDS = {
   toggles: 'match-toggles',
   footer: 'match-footer',
   request: 'match-request',
+  approvalUnavailable: 'match-approval-unavailable',
   subject: 'match-subject',
   shortened: 'match-shortened',
   ...SECTION_IDS,
@@ -108,6 +115,7 @@ function render(diagnosis: Diagnosis, options: MatchCardOptions, detail: Detail)
   const body: BodyElement[] = [verdict(diagnosis, options.onPremMatches), subject(diagnosis, false)];
   if (!diagnosis.onPrem) body.push(...unresolvedOnPrem(diagnosis.who, options.onPremMatches));
   body.push(...findingsSection(diagnosis, words.say), ...planSection(diagnosis.plan, words));
+  if (options.approvalUnavailable) body.push(approvalUnavailableNotice(options.approvalUnavailable));
   body.push(actionRow(command, options.requestId));
   body.push(...toggles(diagnosis, words, detail));
   const footer = [NOTHING_CHANGED];
@@ -115,6 +123,10 @@ function render(diagnosis: Diagnosis, options: MatchCardOptions, detail: Detail)
   if (detail !== FULL_DETAIL) body.push(text(SHORTENED_NOTE, { subtle: true, size: 'small', id: MATCH_CARD_IDS.shortened }));
   body.push(text(footer.join(' '), { subtle: true, size: 'small', id: MATCH_CARD_IDS.footer }));
   return card(body, { sandbox: options.sandbox, summary: matchSummaryText(diagnosis, command, options.onPremMatches) });
+}
+
+function approvalUnavailableNotice(problem: UserText): BodyElement {
+  return notice({ tone: 'warning', title: `Approval cannot be requested now: ${problem.title}`, text: problem.text, code: problem.code, id: MATCH_CARD_IDS.approvalUnavailable });
 }
 
 /** Request approval and Refresh for a proposed request; otherwise the command again, as a button. */

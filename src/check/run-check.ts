@@ -14,7 +14,8 @@ import { adminSection } from './admin-check.ts';
 import { permissionsSection, signInSection } from './graph-checks.ts';
 import { relaySection } from './relay-check.ts';
 import { Report } from './report.ts';
-import { describeStore, storeSection } from './store-check.ts';
+import { describeStore } from '../store/index.ts';
+import { storeSection } from './store-check.ts';
 
 /** Default time limit of each check (a token, one Graph read, one relay call, the store steps). */
 export const CHECK_TIMEOUT_MS = 30_000;

@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
 import type { RequestStore } from '../ports/request-store.ts';
-import { statusOf } from '../store/azure-tables/tables.ts';
-import { openStore, parseStoreUrl, type StoreLocation } from '../store/index.ts';
+import { StoreError } from '../errors/index.ts';
+import { describeStore, openStore, parseStoreUrl, storeProblemOf, storeWordsOf, type StoreLocation } from '../store/index.ts';
 import { bounded, failed, ok, type Outcome, type Report } from './report.ts';
 
 export interface StoreCheckInput {
@@ -17,31 +17,14 @@ export interface StoreCheckInput {
   timeoutMs: number;
 }
 
-/** STORE_URL without its secrets: the sqlite path, or the table endpoint and how the bot signs in. */
-export function describeStore(storeUrl: string): string {
-  const parsed = parseStoreUrl(storeUrl);
-  if (!parsed.ok) return 'STORE_URL is malformed';
-  const { location } = parsed;
-  if (location.kind === 'sqlite') return `sqlite file ${location.path}`;
-  const how = location.target.kind === 'endpoint' ? "the bot's Entra identity" : 'the connection string (key not shown)';
-  return `Azure Table Storage at ${location.target.endpoint}, signed in with ${how}`;
-}
-
 function locationOf(storeUrl: string): StoreLocation | undefined {
   const parsed = parseStoreUrl(storeUrl);
   return parsed.ok ? parsed.location : undefined;
 }
 
-/** The error's own words, with anything that looks like a SAS signature or key taken out. */
+/** The storage's own words: what the SDK or SQLite said, not our wrapping of it. */
 function wordsOf(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  const firstLine = text.split('\n')[0] ?? '';
-  return firstLine.replace(/([?&;](sig|AccountKey|SharedAccessSignature)=)[^&;\s"']+/gi, '$1(not shown)').slice(0, 300);
-}
-
-function networkCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
+  return storeWordsOf(err instanceof StoreError && err.cause !== undefined ? err.cause : err);
 }
 
 function storeFailure(err: unknown, storeUrl: string, step: string): Outcome {
@@ -50,16 +33,16 @@ function storeFailure(err: unknown, storeUrl: string, step: string): Outcome {
   if (location?.kind === 'sqlite') {
     return failed(what, `STORE_URL names the file ${location.path}: its folder must exist or be creatable, and writable by the bot's account (on App Service keep it under /home, which survives restarts); only one machine may use the file.`);
   }
-  const status = statusOf(err);
-  if (status === 401 || status === 403) {
+  const problem = storeProblemOf(err);
+  if (problem?.kind === 'refused') {
     return failed(
-      `${what} (HTTP ${status})`,
+      problem.status === undefined ? `${what} (${problem.reason ?? 'no token'})` : `${what} (HTTP ${problem.status})`,
       location?.target.kind === 'endpoint'
         ? "Give the bot's identity the role Storage Table Data Contributor on the storage account (infra/azure.bicep assigns it), and allow its network in the account's firewall."
         : 'The account key or SAS in STORE_URL is wrong or expired: copy a current connection string from the storage account (Access keys).',
     );
   }
-  const code = networkCode(err);
+  const code = problem?.reason;
   const where = location ? location.target.endpoint : 'the table endpoint';
   return failed(
     code ? `${what} (${code})` : what,

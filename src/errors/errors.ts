@@ -30,6 +30,8 @@ export type ErrorCode =
   | 'SYNC_FAILED'
   | 'SYNC_TIMEOUT'
   | 'APPROVAL_REFUSED'
+  | 'STORE_UNAVAILABLE'
+  | 'STORE_REFUSED'
   | 'INTERNAL';
 
 export class HardmatchError extends Error {
@@ -164,6 +166,9 @@ export class ApprovalRefused extends HardmatchError {
     this.refusal = refusal.code;
   }
 }
+
+/** The request store (sqlite or Table Storage) could not be used, or refused the bot. */
+export class StoreError extends HardmatchError {}
 
 export function isHardmatchError(err: unknown): err is HardmatchError {
   return err instanceof HardmatchError;

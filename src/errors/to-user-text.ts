@@ -94,6 +94,14 @@ const NEXT_STEP: Record<ErrorCode, { title: string; next: string }> = {
     title: 'Action refused',
     next: 'Type `status <request id>` to see where the request stands and who can act on it.',
   },
+  STORE_UNAVAILABLE: {
+    title: 'The request store could not be used',
+    next: 'Approval requests and their audit trail live there: approvals wait until it works again, and an execution it interrupted is finished by the bot once it does. Run `npm run check` (`node dist/check/cli.js` on App Service): its Store section names the cause and the fix.',
+  },
+  STORE_REFUSED: {
+    title: 'The request store refused the bot',
+    next: "Give the bot's identity the role Storage Table Data Contributor on the storage account, or put a current key in STORE_URL; `npm run check` (`node dist/check/cli.js` on App Service) names which.",
+  },
   INTERNAL: {
     title: 'Something went wrong inside Hardmatch',
     next: 'Nothing was changed. Try again; if it keeps happening, send the time of the error to whoever runs the bot.',

@@ -6,8 +6,10 @@ import { ConfigError } from '../errors/index.ts';
 import type { RequestStore } from '../ports/request-store.ts';
 import { createAzureTablesStore } from './azure-tables/index.ts';
 import { createSqliteStore } from './sqlite/index.ts';
+import { toStoreError, withStoreErrors } from './store-errors.ts';
 import { parseStoreUrl } from './store-url.ts';
 
+export { describeStore, storeProblemOf, storeWordsOf, type StoreProblem } from './store-errors.ts';
 export { DEFAULT_STORE_URL, parseStoreUrl, type StoreLocation } from './store-url.ts';
 
 export interface OpenStoreDeps {
@@ -17,12 +19,16 @@ export interface OpenStoreDeps {
   tablePrefix?: string;
 }
 
-/** Throws ConfigError naming STORE_URL when the URL is malformed. */
+/**
+ * Throws ConfigError naming STORE_URL when the URL is malformed. Failures of the storage itself
+ * (unreachable, refused, a sqlite file that cannot be opened or written) reject with StoreError
+ * (`STORE_UNAVAILABLE` / `STORE_REFUSED`), at opening and from every call after.
+ */
 export function openStore(storeUrl: string, deps: OpenStoreDeps = {}): Promise<RequestStore> {
   const parsed = parseStoreUrl(storeUrl);
   if (!parsed.ok) return Promise.reject(new ConfigError([`STORE_URL: ${parsed.problem}`]));
   const { location } = parsed;
-  return new Promise((resolve) =>
+  return new Promise<RequestStore>((resolve) =>
     resolve(
       location.kind === 'sqlite'
         ? createSqliteStore(location.path)
@@ -31,5 +37,10 @@ export function openStore(storeUrl: string, deps: OpenStoreDeps = {}): Promise<R
             ...(deps.tablePrefix ? { tablePrefix: deps.tablePrefix } : {}),
           }),
     ),
+  ).then(
+    (store) => withStoreErrors(store, storeUrl),
+    (err: unknown) => {
+      throw toStoreError(err, storeUrl);
+    },
   );
 }

@@ -9,6 +9,8 @@
 import { matchCard } from '../../cards/match-card.ts';
 import { noticeCard } from '../../cards/notice-card.ts';
 import { readDiagnosis } from '../../approvals/read-diagnosis.ts';
+import type { ApprovalService } from '../../approvals/service.ts';
+import { StoreError, toUserText, type UserText } from '../../errors/index.ts';
 import type { CommandDeps } from '../ports.ts';
 import { cardReply, type Reply } from '../reply.ts';
 import { anonymousTurn, type Turn } from '../turn.ts';
@@ -49,9 +51,18 @@ export async function runMatch(args: string, deps: CommandDeps, turn: Turn = ano
   const read = await readDiagnosis({ who, ...(target ? { target } : {}) }, { relay, cloud, ...(verifyTimeoutSeconds ? { verifyTimeoutSeconds } : {}) });
   if (!read.resolved) return cardReply(matchCard(read.diagnosis, { sandbox, command, onPremMatches: read.lookup }));
   deps.logger.debug({ who, target, candidates: read.diagnosis.candidates.length }, 'match: evidence read');
-  const request = deps.approvals
-    ? await deps.approvals.service.propose({ actor: turn.actor, tenantId: turn.tenantId, command, who, ...(target ? { target } : {}), diagnosis: read.diagnosis })
-    : null;
-  const card = matchCard(read.diagnosis, { sandbox, command, ...(request ? { requestId: request.id } : {}) });
+  let request: Awaited<ReturnType<ApprovalService['propose']>> = null;
+  let approvalUnavailable: UserText | undefined;
+  try {
+    request = deps.approvals
+      ? await deps.approvals.service.propose({ actor: turn.actor, tenantId: turn.tenantId, command, who, ...(target ? { target } : {}), diagnosis: read.diagnosis })
+      : null;
+  } catch (err) {
+    // The diagnosis was read and is worth showing; only approval needs the store.
+    if (!(err instanceof StoreError)) throw err;
+    deps.logger.warn({ err, who }, 'match: the request store failed; showing the diagnosis without approval');
+    approvalUnavailable = toUserText(err);
+  }
+  const card = matchCard(read.diagnosis, { sandbox, command, ...(request ? { requestId: request.id } : {}), ...(approvalUnavailable ? { approvalUnavailable } : {}) });
   return request ? { card, requestId: request.id } : cardReply(card);
 }
