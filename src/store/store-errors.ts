@@ -7,7 +7,7 @@
  */
 import { isHardmatchError, StoreError } from '../errors/index.ts';
 import type { RequestStore } from '../ports/request-store.ts';
-import { statusOf } from './azure-tables/tables.ts';
+import { STORE_TRY_TIMEOUT_MS, statusOf } from './azure-tables/tables.ts';
 import { parseStoreUrl } from './store-url.ts';
 
 export type StoreProblem =
@@ -33,9 +33,11 @@ function withoutSecrets(text: string): string {
 
 /**
  * What Table Storage said: its `Message` (the SDK keeps it in `details`; Azurite answers XML, Azure
- * JSON), or the error's first line otherwise; without secrets, at most 300 characters.
+ * JSON), or the error's first line otherwise; without secrets, at most 300 characters. A request
+ * abandoned at our time limit says so.
  */
 export function storeWordsOf(err: unknown): string {
+  if (err instanceof Error && err.name === 'AbortError') return `it did not answer within ${STORE_TRY_TIMEOUT_MS / 1000} s.`;
   const details = (err as { details?: Record<string, unknown> } | null)?.details;
   const text = err instanceof Error ? err.message : String(err);
   const said =
@@ -89,6 +91,8 @@ export function storeProblemOf(err: unknown): StoreProblem | undefined {
   const code = reasonOf(raw);
   const name = stringField(raw, 'name');
   if (status === 401 || status === 403) return { kind: 'refused', status, reason: code };
+  // Our per-request time limit (no abort signal is ever passed to the store otherwise).
+  if (name === 'AbortError') return { kind: 'unavailable', status: undefined, reason: 'TIMEOUT' };
   if (name !== undefined && CREDENTIAL_ERRORS.has(name)) return { kind: 'refused', status: undefined, reason: name };
   if (status !== undefined && (status >= 500 || status === 408)) return { kind: 'unavailable', status, reason: code };
   // A RestError without a status never got an answer: DNS, refused, reset, timed out.

@@ -6,7 +6,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../../src/sandbox/start-sandbox.ts';
-import { DEV_ACCOUNT_KEY, startAzurite, type RunningAzurite } from '../support/azurite.ts';
+import { DEV_ACCOUNT_KEY, devConnectionString, startAzurite, type RunningAzurite } from '../support/azurite.ts';
+import { startFrozenServer, type FrozenServer } from '../support/frozen-server.ts';
 import { allElements, visibleText } from '../support/card-query.ts';
 import { startRecordingConnector, type RecordingConnector } from '../support/recording-connector.ts';
 import { ADELE, clientFor, executeActions, flowSandbox, JUSTIFICATION, requestIdOf } from './flow-harness.ts';
@@ -14,6 +15,7 @@ import { ADELE, clientFor, executeActions, flowSandbox, JUSTIFICATION, requestId
 let connector: RecordingConnector;
 let sandbox: RunningSandbox | undefined;
 let azurite: RunningAzurite | undefined;
+let frozen: FrozenServer | undefined;
 
 beforeAll(async () => {
   connector = await startRecordingConnector();
@@ -22,7 +24,9 @@ afterAll(() => connector.close());
 afterEach(async () => {
   await sandbox?.close();
   await azurite?.stop();
+  await frozen?.close();
   sandbox = undefined;
+  frozen = undefined;
   azurite = undefined;
   connector.calls.length = 0;
 });
@@ -65,6 +69,23 @@ describe('the request store failing under the bot', () => {
     expect(text).toContain('(ECONNREFUSED)');
     expect(text).toContain('Code: STORE_UNAVAILABLE');
     expect(text).not.toContain('Something went wrong inside Hardmatch');
+    expect(writes()).toBe(0);
+  });
+
+  it('a storage account that accepts connections and never answers: match answers, within the time Teams waits, with STORE_UNAVAILABLE', async () => {
+    frozen = await startFrozenServer();
+    const port = Number(new URL(frozen.url).port);
+    sandbox = await flowSandbox({ STORE_URL: `azure-tables:${devConnectionString(port)}` });
+    const adele = clientFor(sandbox, connector, ADELE);
+    // say() gives up after 15 s, the time Teams waits for a bot.
+    const started = Date.now();
+    const text = readable((await adele.say('match asmith')).card);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(text).toContain('ANCHOR_HELD_BY_DELETED_USER');
+    expect(text).toContain(`Approval cannot be requested now: The request store could not be used`);
+    expect(text).toContain(`Azure Table Storage at http://127.0.0.1:${port}/devstoreaccount1, signed in with the connection string (key not shown) (TIMEOUT): it did not answer within 5 s.`);
+    expect(text).toContain('Code: STORE_UNAVAILABLE');
+    expect(frozen.connections()).toBeGreaterThan(0);
     expect(writes()).toBe(0);
   });
 });

@@ -1,11 +1,12 @@
 /**
  * `hardmatch check` with STORE_URL on Azure Table Storage, emulated by Azurite: the whole check
- * passes and leaves no test record behind; a storage account that does not answer, and a wrong
- * account key, each fail the store check with their own fix.
+ * passes and leaves no test record behind; a storage account that refuses connections, one that
+ * never answers, and a wrong account key each fail the store check with their own fix.
  */
 import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devConnectionString, DEV_ACCOUNT_KEY, startAzurite, type RunningAzurite } from '../support/azurite.ts';
+import { startFrozenServer } from '../support/frozen-server.ts';
 import { perTestStacks } from './harness.ts';
 
 let azurite: RunningAzurite;
@@ -44,6 +45,21 @@ describe('hardmatch check: Azure Table Storage', () => {
     expect(store).toContain('(ECONNREFUSED)');
     expect(store).toContain(`Fix: Check that http://127.0.0.1:${gone.port}/devstoreaccount1 is the storage account's table endpoint (STORE_URL)`);
     expect(run.code).toBe(1);
+  });
+
+  it('fails within the store time limit when the storage account accepts connections and never answers', async () => {
+    const s = await stack();
+    const frozen = await startFrozenServer();
+    try {
+      const port = Number(new URL(frozen.url).port);
+      const run = await s.check({ env: { ...s.env, STORE_URL: `azure-tables:${devConnectionString(port)}` } });
+      const store = run.section('Store');
+      expect(store).toContain('FAILED: could not write a test record: it did not answer within 5 s. (TIMEOUT)');
+      expect(store).toContain(`Fix: Check that http://127.0.0.1:${port}/devstoreaccount1 is the storage account's table endpoint (STORE_URL)`);
+      expect(run.code).toBe(1);
+    } finally {
+      await frozen.close();
+    }
   });
 
   it('fails when the account key is wrong', async () => {

@@ -73,7 +73,7 @@ describe('store failures as coded errors', () => {
     expect(translated.message).toContain('sig=(not shown)');
   });
 
-  it('no answer, a 5xx or a time-out is STORE_UNAVAILABLE', () => {
+  it('no answer, a 5xx, a 408 or our own time limit is STORE_UNAVAILABLE', () => {
     const refused = storeError(new RestError('connect ECONNREFUSED 10.0.0.4:443', { code: 'ECONNREFUSED' }), ACCOUNT_URL);
     expect(refused.code).toBe('STORE_UNAVAILABLE');
     expect(refused.message).toBe(
@@ -82,6 +82,11 @@ describe('store failures as coded errors', () => {
     expect(storeError(new RestError('The server is busy.', { statusCode: 503, code: 'ServerBusy' }), ACCOUNT_URL).message).toContain('(HTTP 503 ServerBusy)');
     expect(storeError(new RestError('timed out', { statusCode: 408 }), ACCOUNT_URL).code).toBe('STORE_UNAVAILABLE');
     expect(toUserText(refused).text).toContain('npm run check');
+    const silent = new Error('The operation was aborted. Rejecting from abort signal callback while making request.');
+    silent.name = 'AbortError';
+    expect(storeError(silent, ACCOUNT_URL).message).toBe(
+      'The request store could not be used: Azure Table Storage at https://contosohm.table.core.windows.net, signed in with the connection string (key not shown) (TIMEOUT): it did not answer within 5 s.',
+    );
   });
 
   it('passes bugs and our own errors unchanged', () => {
