@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { staticTokenCredential } from '../src/cloud-directory/index.ts';
 import { composeBot, type ComposedBot } from '../src/compose-bot.ts';
@@ -91,4 +94,18 @@ describe('composeBot', () => {
     const err: unknown = await composeBot({ config, logger: createLogger({ level: 'silent' }), credential: staticTokenCredential('test') }).catch((e: unknown) => e);
     expect(describeStartupError(err)).toMatch(/^Hardmatch cannot start\. .*STORE_URL: must be sqlite:<path>/s);
   });
+
+  it('a sqlite file that cannot be created stops start-up with STORE_UNAVAILABLE naming the file, not a stack', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hardmatch-compose-'));
+    try {
+      const notAFolder = join(dir, 'plain-file');
+      await writeFile(notAFolder, 'not a folder');
+      const config = { ...loadConfig(PRODUCTION_ENV), storeUrl: `sqlite:${notAFolder}/hardmatch.db` };
+      const err: unknown = await composeBot({ config, logger: createLogger({ level: 'silent' }), credential: staticTokenCredential('test') }).catch((e: unknown) => e);
+      expect(describeStartupError(err)).toMatch(new RegExp(`^Hardmatch cannot start: The request store could not be used: sqlite file ${notAFolder}/hardmatch\\.db \\(EEXIST\\): .* \\(STORE_UNAVAILABLE\\)$`));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
+
