@@ -10,11 +10,16 @@ import type { RequestStore } from '../ports/request-store.ts';
 import { STORE_TRY_TIMEOUT_MS, statusOf } from './azure-tables/tables.ts';
 import { parseStoreUrl } from './store-url.ts';
 
-export type StoreProblem =
-  /** 401/403 from Table Storage, or no token for the bot's identity. */
-  | { kind: 'refused'; status: number | undefined; reason: string | undefined }
-  /** The account did not answer, answered 5xx, or the sqlite file cannot be opened or written. */
-  | { kind: 'unavailable'; status: number | undefined; reason: string | undefined };
+export interface StoreProblem {
+  /**
+   * `refused`: 401/403 from Table Storage, or no token for the bot's identity. `unavailable`: the
+   * account did not answer, answered 5xx, or the sqlite file cannot be opened or written.
+   */
+  kind: 'refused' | 'unavailable';
+  status: number | undefined;
+  /** The store's own code: `AuthorizationFailure`, `ECONNREFUSED`, `SQLITE_READONLY`, `TIMEOUT`... */
+  reason: string | undefined;
+}
 
 /** STORE_URL without its secrets: the sqlite path, or the table endpoint and how the bot signs in. */
 export function describeStore(storeUrl: string): string {

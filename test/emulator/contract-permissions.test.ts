@@ -7,15 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KNOWN_PERMISSIONS, permissionsFor } from '../../src/emulator/permissions.ts';
 import { startEmulator } from '../../src/emulator/server.ts';
 import { ConfigError } from '../../src/errors/index.ts';
-import { ID, startGraph, testSeed, type GraphErrorBody, type Harness } from './graph-harness.ts';
+import { errorOf, ID, startGraph, testSeed, type Harness } from './graph-harness.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-const errorOf = async (response: Response): Promise<GraphErrorBody> => ((await response.json()) as { error: GraphErrorBody }).error;
 
 describe('application permissions', () => {
   it('grants every known permission by default', async () => {

@@ -7,15 +7,13 @@ import { RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/server.ts';
 import { ConfigError } from '../../src/errors/index.ts';
-import { graphFailure, ID, startGraph, testSeed, type GraphErrorBody, type Harness } from './graph-harness.ts';
+import { errorOf, graphFailure, ID, startGraph, testSeed, type Harness } from './graph-harness.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-const errorOf = async (response: Response): Promise<GraphErrorBody> => ((await response.json()) as { error: GraphErrorBody }).error;
 
 describe('authentication', () => {
   it.each([

@@ -120,6 +120,11 @@ export async function graphFailure(call: Promise<unknown>): Promise<{ status: nu
   throw new Error('expected the Graph call to fail, it succeeded');
 }
 
+/** The `error` object of a raw HTTP answer's Graph error body. */
+export async function errorOf(response: Response): Promise<GraphErrorBody> {
+  return ((await response.json()) as { error: GraphErrorBody }).error;
+}
+
 export interface GraphErrorBody {
   code: string;
   message: string;

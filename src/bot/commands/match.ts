@@ -9,7 +9,6 @@
 import { matchCard } from '../../cards/match-card.ts';
 import { noticeCard } from '../../cards/notice-card.ts';
 import { readDiagnosis } from '../../approvals/read-diagnosis.ts';
-import type { ApprovalService } from '../../approvals/service.ts';
 import { StoreError, toUserText, type UserText } from '../../errors/index.ts';
 import type { CommandDeps } from '../ports.ts';
 import { cardReply, type Reply } from '../reply.ts';
@@ -51,18 +50,25 @@ export async function runMatch(args: string, deps: CommandDeps, turn: Turn = ano
   const read = await readDiagnosis({ who, ...(target ? { target } : {}) }, { relay, cloud, ...(verifyTimeoutSeconds ? { verifyTimeoutSeconds } : {}) });
   if (!read.resolved) return cardReply(matchCard(read.diagnosis, { sandbox, command, onPremMatches: read.lookup }));
   deps.logger.debug({ who, target, candidates: read.diagnosis.candidates.length }, 'match: evidence read');
-  let request: Awaited<ReturnType<ApprovalService['propose']>> = null;
-  let approvalUnavailable: UserText | undefined;
+  const { approvals } = deps;
+  const proposal = approvals
+    ? await proposed(() => approvals.service.propose({ actor: turn.actor, tenantId: turn.tenantId, command, who, ...(target ? { target } : {}), diagnosis: read.diagnosis }), deps, who)
+    : {};
+  const card = matchCard(read.diagnosis, { sandbox, command, ...proposal });
+  return proposal.requestId ? { card, requestId: proposal.requestId } : cardReply(card);
+}
+
+/**
+ * The stored request's id for the card, or why approval cannot be requested: the diagnosis was read
+ * and is worth showing when the store fails, since only approval needs the store.
+ */
+async function proposed(propose: () => Promise<{ id: string } | null>, deps: CommandDeps, who: string): Promise<{ requestId?: string; approvalUnavailable?: UserText }> {
   try {
-    request = deps.approvals
-      ? await deps.approvals.service.propose({ actor: turn.actor, tenantId: turn.tenantId, command, who, ...(target ? { target } : {}), diagnosis: read.diagnosis })
-      : null;
+    const request = await propose();
+    return request ? { requestId: request.id } : {};
   } catch (err) {
-    // The diagnosis was read and is worth showing; only approval needs the store.
     if (!(err instanceof StoreError)) throw err;
     deps.logger.warn({ err, who }, 'match: the request store failed; showing the diagnosis without approval');
-    approvalUnavailable = toUserText(err);
+    return { approvalUnavailable: toUserText(err) };
   }
-  const card = matchCard(read.diagnosis, { sandbox, command, ...(request ? { requestId: request.id } : {}), ...(approvalUnavailable ? { approvalUnavailable } : {}) });
-  return request ? { card, requestId: request.id } : cardReply(card);
 }
