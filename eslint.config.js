@@ -2,6 +2,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Paths of src's top-level folders/files, as imported from one and two floors down. */
+const forbid = (names) => names.flatMap((n) => [`../${n}`, `../${n}/**`, `../../${n}`, `../../${n}/**`, `../../../${n}/**`]);
+/** Everything in src except `allowed` (folder names), for a folder one floor down. */
+const up = (self, allowed) => ['../*', '../*/**', ...[self, ...allowed].flatMap((n) => [`!../${n}`, `!../${n}/**`])];
+const layer = (files, group, message) => [{ files: [files], rules: { 'no-restricted-imports': ['error', { patterns: [{ group, message }] }] } }];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', '.data/**', 'test-results/**'] },
   js.configs.recommended,
@@ -22,23 +28,23 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/main.ts', 'src/relay-agent/cli.ts', 'src/check/cli.ts', 'src/sandbox/**', 'test/**', 'bench/**', 'vitest.config.ts'],
+    files: ['src/main.ts', 'src/relay/agent/cli.ts', 'src/check/cli.ts', 'src/sandbox/**', 'test/**', 'bench/**', 'vitest.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
-  // The arrows point down: the domain is pure, ports are interfaces, and the approval flow and
-  // the engine reach the outside world only through ports.
-  {
-    files: ['src/domain/**'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['botbuilder*', 'restify', '@microsoft/*', '@azure/*', 'ldapts', '../../*/**', '!../../domain/**', '!../../errors/**'], message: 'src/domain is pure: it imports only src/domain and src/errors.' }] }],
-    },
-  },
-  {
-    files: ['src/ports/**', 'src/approvals/**', 'src/execution/**'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['botbuilder*', 'restify', '@microsoft/microsoft-graph-client', 'ldapts', '@azure/data-tables', '**/bot/teams/**', '**/transport/**', '**/store/sqlite/**', '**/store/azure-tables/**', '**/emulator/**', '**/sandbox/**'], message: 'Approvals, execution and ports reach the outside world only through src/ports.' }] }],
-    },
-  },
+  // The arrows point down, one rule per floor (top to bottom): transport > bot > cards >
+  // approvals/execution/bulk > ports > domain > errors. Adapters (cloud-directory, store, relay,
+  // queue) implement ports and import only ports, domain, errors, logging and config. Nothing
+  // outside src/sandbox imports the stand-ins; compose-bot.ts and main.ts are the only places
+  // concrete adapters meet.
+  ...layer('src/domain/**', ['botbuilder*', 'restify', '@microsoft/*', '@azure/*', 'ldapts', 'adaptivecards*', '../../*/**', '!../../domain/**', '!../../errors/**'], 'src/domain is pure: it imports only src/domain and src/errors.'),
+  ...layer('src/ports/**', ['botbuilder*', 'restify', '@azure/*', 'ldapts', '@microsoft/microsoft-graph-client', ...up('ports', ['domain', 'errors'])], 'src/ports holds interfaces: it imports only src/domain and src/errors.'),
+  ...layer('src/{approvals,execution,bulk}/**', ['botbuilder*', 'restify', 'ldapts', '@azure/data-tables', '@azure/storage-queue', '@microsoft/microsoft-graph-client', ...forbid(['bot', 'transport', 'cards', 'store', 'cloud-directory', 'relay', 'queue', 'check', 'sandbox', 'compose-bot.ts', 'main.ts'])], 'Approvals, execution and bulk reach the outside world only through src/ports.'),
+  ...layer('src/cards/**', ['botbuilder*', 'restify', '@azure/*', 'ldapts', ...forbid(['bot', 'transport', 'store', 'cloud-directory', 'relay', 'queue', 'check', 'sandbox', 'approvals', 'execution', 'bulk', 'compose-bot.ts', 'main.ts'])], 'Cards are pure functions of domain data.'),
+  ...layer('src/{cloud-directory,store,queue}/**', ['botbuilder*', 'restify', 'ldapts', ...forbid(['bot', 'transport', 'cards', 'approvals', 'execution', 'bulk', 'relay', 'check', 'sandbox', 'compose-bot.ts', 'main.ts'])], 'An adapter implements ports; it never reaches up into the bot or across to another adapter.'),
+  ...layer('src/relay/**', ['botbuilder*', 'restify', '@microsoft/*', ...forbid(['bot', 'transport', 'cards', 'approvals', 'execution', 'bulk', 'store', 'cloud-directory', 'queue', 'check', 'sandbox', 'compose-bot.ts', 'main.ts'])], 'The relay (protocol, client, agent) stands alone: it imports only ports, domain, errors, logging and config.'),
+  ...layer('src/bot/**', ['restify', ...forbid(['transport', 'store', 'cloud-directory', 'relay', 'queue', 'check', 'sandbox', 'compose-bot.ts', 'main.ts'])], 'The bot talks to the outside world through src/ports; the HTTP edge (src/transport) sits above it.'),
+  ...layer('src/{transport,config,check,logging,errors}/**', ['../sandbox/**', '../../sandbox/**', '**/compose-bot.ts', '**/main.ts'], 'Nothing outside src/sandbox imports the stand-ins, and nothing imports the composition roots.'),
+  ...layer('src/{compose-bot,main}.ts', ['./sandbox/**'], 'The product composition never imports the stand-ins: the sandbox wraps or injects them.'),
   {
     files: ['eslint.config.js'],
     ...tseslint.configs.disableTypeChecked,

@@ -11,7 +11,7 @@
  * bound is the same unless that read is the longer one. The same is printed with no latency
  * for reference (pure overhead). When the target is missed, the median phases of the worst case
  * name the serial step where the time goes. The injected delays are exactly the nominal figures
- * the bound assumes (src/emulator/precise-delay.ts: a timer set 2 ms short, then a finish on
+ * the bound assumes (src/sandbox/emulator/precise-delay.ts: a timer set 2 ms short, then a finish on
  * setImmediate turns against performance.now()), so a timer firing late is not counted against
  * the bot; what the loop is busy with when the wait ends still is.
  *

@@ -8,8 +8,8 @@
 import { performance } from 'node:perf_hooks';
 import { anchorFormats, parseAnchor } from '../src/domain/anchors.ts';
 import { classifyWho, type Who } from '../src/domain/who.ts';
-import { createLdapDirectory } from '../src/relay-agent/ldap-directory.ts';
-import type { Directory } from '../src/relay-agent/directory.ts';
+import { createLdapDirectory } from '../src/relay/agent/ldap-directory.ts';
+import type { Directory } from '../src/relay/agent/directory.ts';
 import { ldapConfigFor, missingSambaTools, SAMBA_MISSING_LINE, startSamba, type SambaContext } from '../test/support/samba.ts';
 
 const LOOKUPS = Number(process.env.BENCH_LOOKUPS ?? 400);

@@ -13,7 +13,7 @@ import { wireApprovals, type WiredApprovals, type WireApprovalsOptions } from '.
 import { createCloudDirectory } from './cloud-directory/index.ts';
 import type { BotConfig } from './config/load-config.ts';
 import type { Logger } from './logging/logger.ts';
-import { createRelayClient } from './relay-client/relay-client.ts';
+import { createRelayClient } from './relay/client/relay-client.ts';
 import { openStore } from './store/index.ts';
 import { createAdapter, createServer } from './transport/create-server.ts';
 import { isLoopbackHost } from './transport/loopback.ts';

@@ -3,7 +3,7 @@
  * AD user, so bulk-relink gives three), against the sandbox tenant and the sandbox's AD fixtures,
  * exactly what `npm start` serves.
  */
-import type { Seed } from '../../src/emulator/index.ts';
+import type { Seed } from '../../src/sandbox/emulator/index.ts';
 import { FIXTURES_DIR } from '../../src/sandbox/sandbox-relay.ts';
 import { buildSandboxSeed, SCENARIOS } from '../../src/sandbox/scenarios/index.ts';
 

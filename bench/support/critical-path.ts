@@ -12,7 +12,7 @@
  * the Graph requests is computed from the emulator's timeline, so the bound is checked, not assumed.
  */
 import type { CloudDirectory, RelayClient } from '../../src/bot/ports.ts';
-import type { RunningEmulator } from '../../src/emulator/index.ts';
+import type { RunningEmulator } from '../../src/sandbox/emulator/index.ts';
 
 export interface Latencies {
   graphMs: number;

@@ -4,8 +4,8 @@
  * on top of the real signing, HTTP and fixture matching. It also records when each lookup ran,
  * for the timeline that explains a slow run.
  */
-import { preciseDelay } from '../../src/emulator/precise-delay.ts';
-import type { Directory } from '../../src/relay-agent/directory.ts';
+import { preciseDelay } from '../../src/sandbox/emulator/precise-delay.ts';
+import type { Directory } from '../../src/relay/agent/directory.ts';
 
 export interface LookupSpan {
   /** Date.now() when the relay called the directory, and when it had the answer (the emulator logs in the same clock). */

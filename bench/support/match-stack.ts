@@ -13,12 +13,12 @@ import type { CloudDirectory, CloudWriter, RelayClient } from '../../src/bot/por
 import { createCloudDirectory, DEFAULT_TENANT_FACTS_TTL_MS, staticTokenCredential } from '../../src/cloud-directory/index.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { loadRelayConfig } from '../../src/config/load-relay-config.ts';
-import { startEmulator, trustCertificateInProcess, type RunningEmulator, type SeedInput } from '../../src/emulator/index.ts';
-import { seededRandom } from '../../src/emulator/prng.ts';
+import { startEmulator, trustCertificateInProcess, type RunningEmulator, type SeedInput } from '../../src/sandbox/emulator/index.ts';
+import { seededRandom } from '../../src/sandbox/emulator/prng.ts';
 import { createLogger, type Logger } from '../../src/logging/logger.ts';
-import { createFixtureDirectory } from '../../src/relay-agent/fixture-directory.ts';
-import { startRelay } from '../../src/relay-agent/start-relay.ts';
-import { createRelayClient } from '../../src/relay-client/relay-client.ts';
+import { createFixtureDirectory } from '../../src/sandbox/fixture-directory.ts';
+import { startFixtureRelay } from '../../src/sandbox/fixture-relay.ts';
+import { createRelayClient } from '../../src/relay/client/relay-client.ts';
 import { createServer } from '../../src/transport/create-server.ts';
 import { startRecordingConnector, type RecordedCall, type RecordingConnector } from '../../test/support/recording-connector.ts';
 import { withLookupDelay, type LookupSpan } from './delayed-directory.ts';
@@ -121,7 +121,7 @@ export async function startMatchStack(options: MatchStackOptions): Promise<Match
     const key = randomBytes(32).toString('base64url');
     const relayConfig = loadRelayConfig({ RELAY_KEY: key, RELAY_FIXTURES: options.fixturesDir, RELAY_HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
     const directory = withLookupDelay(createFixtureDirectory(options.fixturesDir, { sourceAnchor: relayConfig.sourceAnchor }), options.relayLatencyMs);
-    const relayAgent = await startRelay({ ...relayConfig, port: 0 }, { logger: partLogger('relay', options.log), directory });
+    const relayAgent = await startFixtureRelay({ ...relayConfig, port: 0 }, { logger: partLogger('relay', options.log), directory });
     closers.push(() => relayAgent.close());
 
     const graphBaseUrl = options.graphBaseUrl ?? emulator.url;

@@ -11,7 +11,7 @@ import { cardReply, type Reply } from './reply.ts';
 import { replyToActivity } from './reply-activity.ts';
 import type { Turn } from './turn.ts';
 import { turnOf } from './teams/turn-of.ts';
-import { activityTenant } from '../transport/tenant-guard.ts';
+import { activityTenant } from './teams/activity-tenant.ts';
 
 export interface HardmatchBotDeps {
   /** The router bound to its registry and dependencies. */

@@ -9,7 +9,7 @@ import type { TokenCredential } from '@azure/identity';
 import { createConfigurationCheck } from '../cloud-directory/index.ts';
 import type { BotConfig } from '../config/load-config.ts';
 import type { Logger } from '../logging/logger.ts';
-import { createRelayClient } from '../relay-client/relay-client.ts';
+import { createRelayClient } from '../relay/client/relay-client.ts';
 import { adminSection } from './admin-check.ts';
 import { permissionsSection, signInSection } from './graph-checks.ts';
 import { relaySection } from './relay-check.ts';

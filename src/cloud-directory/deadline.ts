@@ -1,5 +1,5 @@
 /**
- * One time budget for every Graph call a command makes. A command creates it once
+ * One time budget (the interface lives in ports/deadline.ts, which every layer may import) for every Graph call a command makes. A command creates it once
  * (`CloudDirectory.startDeadline()`) and passes it to each cloud directory call, so the tenant
  * facts, the target look-up and both evidence round trips of one `match` share it: retries of one
  * call eat into the time left for the next, and the admin gets an answer within GRAPH_TIMEOUT_MS
@@ -9,14 +9,9 @@
  * request is cut off); `remainingMs()` reads the injectable clock, which is what retry decisions
  * use, so they can be tested without waiting.
  */
-export interface Deadline {
-  /** The whole budget, in ms. */
-  readonly budgetMs: number;
-  /** Aborts when the budget is spent. */
-  readonly signal: AbortSignal;
-  /** Time left, never negative. */
-  remainingMs(): number;
-}
+import type { Deadline } from '../ports/deadline.ts';
+
+export type { Deadline };
 
 export const DEFAULT_GRAPH_TIMEOUT_MS = 20_000;
 

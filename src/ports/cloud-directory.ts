@@ -2,7 +2,7 @@
  * The cloud directory as the bot, the approval flow and the engine use it: Microsoft Graph (or the
  * Entra emulator over HTTP) behind `src/cloud-directory`. A port: owned by none of its callers.
  */
-import type { Deadline } from '../cloud-directory/deadline.ts';
+import type { Deadline } from './deadline.ts';
 import type { CloudEvidence, CloudUser, TenantFacts } from '../domain/cloud.ts';
 import type { OnPremUser } from '../domain/onprem-user.ts';
 

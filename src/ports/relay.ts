@@ -1,5 +1,5 @@
 /**
- * The on-premises relay as the bot and the approval flow use it (`src/relay-client` implements it
+ * The on-premises relay as the bot and the approval flow use it (`src/relay/client` implements it
  * over the signed HTTP protocol). A port: owned by none of its callers.
  */
 import type { LookupResult } from '../domain/onprem-user.ts';

@@ -6,7 +6,7 @@
  */
 import type { ApprovalDeps } from '../approvals/types.ts';
 import type { ApprovalRequest } from '../domain/approval/types.ts';
-import type { EmulatorState } from '../emulator/index.ts';
+import type { EmulatorState } from './emulator/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import { applyManualAction, type EditableDirectory } from './scenarios/index.ts';
 

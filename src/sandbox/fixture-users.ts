@@ -6,7 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OnPremUser, SourceAnchorSetting } from '../domain/onprem-user.ts';
-import { createFixtureDirectory } from '../relay-agent/fixture-directory.ts';
+import { createFixtureDirectory } from './fixture-directory.ts';
 import { FIXTURES_DIR } from './sandbox-relay.ts';
 
 export interface FixtureUsersOptions {

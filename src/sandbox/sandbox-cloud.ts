@@ -6,11 +6,11 @@
  * over it that the sandbox relay runs.
  */
 import type { Env } from '../config/parse-env.ts';
-import { startEmulator, trustCertificateInProcess, loadSeedFile, type EmulatorState, type Seed } from '../emulator/index.ts';
+import { startEmulator, trustCertificateInProcess, loadSeedFile, type EmulatorState, type Seed } from './emulator/index.ts';
 import { ConfigError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { SyncTrigger } from '../relay-protocol/protocol.ts';
-import { createSimulatedSync, summarizeRun, type SyncRunReport } from '../sync-simulator/index.ts';
+import type { SyncTrigger } from '../relay/protocol/protocol.ts';
+import { createSimulatedSync, summarizeRun, type SyncRunReport } from './sync-simulator/index.ts';
 import { loadSandboxDirectory, type SandboxDirectory } from './sandbox-directory.ts';
 import { buildSandboxSeed, inSandboxSyncScope } from './scenarios/index.ts';
 

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { Env } from '../config/parse-env.ts';
 import type { OnPremUser } from '../domain/onprem-user.ts';
 import { ConfigError, DirectoryError } from '../errors/index.ts';
-import { parseFixtureJson, parseFixtureUsers, type FixtureSource } from '../relay-agent/fixture-directory.ts';
+import { parseFixtureJson, parseFixtureUsers, type FixtureSource } from './fixture-directory.ts';
 import { listFixtureUsers } from './fixture-users.ts';
 import { createEditableDirectory, type EditableDirectory } from './scenarios/index.ts';
 

@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { loadRelayConfig } from '../config/load-relay-config.ts';
 import type { Env } from '../config/parse-env.ts';
 import type { Logger } from '../logging/logger.ts';
-import { startRelay } from '../relay-agent/start-relay.ts';
-import type { FixtureSource } from '../relay-agent/fixture-directory.ts';
-import type { SyncTrigger } from '../relay-protocol/protocol.ts';
+import { startFixtureRelay } from './fixture-relay.ts';
+import type { FixtureSource } from './fixture-directory.ts';
+import type { SyncTrigger } from '../relay/protocol/protocol.ts';
 
 export const FIXTURES_DIR = fileURLToPath(new URL('./fixtures/directory', import.meta.url));
 
@@ -35,6 +35,6 @@ export async function startSandboxRelay(env: Env, logger: Logger, syncTrigger: S
     LOG_LEVEL: env.LOG_LEVEL,
   });
   // Port 0: any free port, so the sandbox never collides with a relay already on 7443.
-  const relay = await startRelay({ ...config, port: 0 }, { logger: logger.child({ part: 'relay' }), syncTrigger, fixtures });
+  const relay = await startFixtureRelay({ ...config, port: 0 }, { logger: logger.child({ part: 'relay' }), syncTrigger, fixtures });
   return { url: relay.url, key, external: false, close: () => relay.close() };
 }

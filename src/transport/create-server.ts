@@ -9,7 +9,8 @@ import type { BotConfig } from '../config/load-config.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createActivityEndpoint, sendPlain, TransportAdapter } from './activity-endpoint.ts';
 import { createBotAuthentication } from './bot-auth.ts';
-import { isAllowedTenant, activityTenant } from './tenant-guard.ts';
+import { activityTenant } from '../bot/teams/activity-tenant.ts';
+import { isAllowedTenant } from './tenant-guard.ts';
 import { createTurnErrorHandler } from './turn-error.ts';
 
 export interface CreateServerDeps {

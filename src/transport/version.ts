@@ -1,4 +1,4 @@
-import { readRelayVersion } from '../relay-agent/version.ts';
+import { readRelayVersion } from '../relay/agent/version.ts';
 
 /**
  * The bot's version, shown on /healthz. The bot and `hardmatch-relay` ship in one package, so they

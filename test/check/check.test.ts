@@ -7,10 +7,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import { describe, expect, it } from 'vitest';
-import { KNOWN_PERMISSIONS } from '../../src/emulator/permissions.ts';
-import { ID } from '../emulator/graph-harness.ts';
+import { KNOWN_PERMISSIONS } from '../../src/sandbox/emulator/permissions.ts';
+import { ID } from '../sandbox/emulator/graph-harness.ts';
 import { startFrozenServer } from '../support/frozen-server.ts';
-import { KEY } from '../relay-agent/helpers.ts';
+import { KEY } from '../relay/agent/helpers.ts';
 import { APP_PASSWORD, appToken, BOT_ROLES, closedPort, EMPTY_GROUP, perTestStacks, tokenCredential } from './harness.ts';
 
 const stack = perTestStacks();

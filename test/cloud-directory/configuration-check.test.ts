@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { BOT_PERMISSIONS, readTokenClaims } from '../../src/cloud-directory/index.ts';
-import { permissionsFor } from '../../src/emulator/permissions.ts';
+import { permissionsFor } from '../../src/sandbox/emulator/permissions.ts';
 
 const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDeadline } from '../../src/cloud-directory/deadline.ts';
 import { attemptLimitMs } from '../../src/cloud-directory/graph-transport.ts';
-import { seededRandom } from '../../src/emulator/prng.ts';
+import { seededRandom } from '../../src/sandbox/emulator/prng.ts';
 import { CloudError } from '../../src/errors/index.ts';
 import { startFrozenServer } from '../support/frozen-server.ts';
 import { AD } from './fixtures.ts';

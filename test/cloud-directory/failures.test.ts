@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { TokenCredential } from '@azure/identity';
 import { createCloudDirectory, staticTokenCredential } from '../../src/cloud-directory/index.ts';
-import { seededRandom } from '../../src/emulator/prng.ts';
+import { seededRandom } from '../../src/sandbox/emulator/prng.ts';
 import { CloudError } from '../../src/errors/index.ts';
 import { AD, C, GONE_IMMUTABLE_ID } from './fixtures.ts';
 import { graphErrorReply, startFlakyProxy, type Behaviour, type FlakyProxy, type SeenRequest } from './flaky-proxy.ts';

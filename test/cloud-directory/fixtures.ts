@@ -6,7 +6,7 @@
 import { anchorFromBytes, toGuid, toImmutableId, parseAnchor } from '../../src/domain/anchors.ts';
 import { effectiveAnchor } from '../../src/domain/effective-anchor.ts';
 import type { OnPremUser } from '../../src/domain/onprem-user.ts';
-import type { SeedInput } from '../../src/emulator/seed.ts';
+import type { SeedInput } from '../../src/sandbox/emulator/seed.ts';
 import { CONTOSO_DOMAINS, CONTOSO_TENANT, UNVERIFIED_CONTOSO_NET } from '../support/contoso-seed.ts';
 
 export const C = {

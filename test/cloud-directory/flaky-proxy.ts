@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createSelfSignedCertificate, trustCertificateInProcess } from '../../src/emulator/tls-certificate.ts';
+import { createSelfSignedCertificate, trustCertificateInProcess } from '../../src/sandbox/emulator/tls-certificate.ts';
 
 export interface SeenRequest {
   n: number;

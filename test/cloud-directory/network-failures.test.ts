@@ -10,7 +10,7 @@ import { problemOf } from '../../src/bot/problem-of.ts';
 import { errorCard } from '../../src/cards/error-card.ts';
 import { createCloudDirectory, staticTokenCredential } from '../../src/cloud-directory/index.ts';
 import { networkKind } from '../../src/cloud-directory/errors.ts';
-import { createSelfSignedCertificate } from '../../src/emulator/tls-certificate.ts';
+import { createSelfSignedCertificate } from '../../src/sandbox/emulator/tls-certificate.ts';
 import { startFrozenServer } from '../support/frozen-server.ts';
 import { rejectionOf, silentLogger } from './harness.ts';
 

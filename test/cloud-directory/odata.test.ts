@@ -8,8 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { anyEqFilter, collectionUrl, eqFilter, odataFilterValue, odataString, pathSegment } from '../../src/cloud-directory/odata.ts';
 import { InputError } from '../../src/errors/index.ts';
-import { parseFilter, type FilterNode } from '../../src/emulator/odata-filter.ts';
-import { USER_FILTER_SCHEMA } from '../../src/emulator/routes/user-queries.ts';
+import { parseFilter, type FilterNode } from '../../src/sandbox/emulator/odata-filter.ts';
+import { USER_FILTER_SCHEMA } from '../../src/sandbox/emulator/routes/user-queries.ts';
 
 /** Decode as a server does (URLSearchParams: %XX, and a bare '+' is a space), then parse. */
 function serverSees(url: string): { filter: string; node: FilterNode } {

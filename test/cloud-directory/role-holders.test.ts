@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runMatch } from '../../src/bot/commands/match.ts';
 import { MATCH_CARD_IDS } from '../../src/cards/match-card.ts';
 import { diagnose } from '../../src/domain/diagnosis/index.ts';
-import type { SeedInput } from '../../src/emulator/seed.ts';
+import type { SeedInput } from '../../src/sandbox/emulator/seed.ts';
 import { findById } from '../support/card-query.ts';
 import { commandDeps, fakeRelay } from '../support/fakes.ts';
 import { AD, C, cloudSeed } from './fixtures.ts';

@@ -11,8 +11,9 @@ import { createBot } from '../../src/bot/create-bot.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import type { RelayAgentConfig } from '../../src/config/load-relay-config.ts';
 import { createLogger } from '../../src/logging/logger.ts';
-import { createRelayClient } from '../../src/relay-client/relay-client.ts';
-import { startRelay, type RunningRelay } from '../../src/relay-agent/start-relay.ts';
+import { createRelayClient } from '../../src/relay/client/relay-client.ts';
+import type { RunningRelay } from '../../src/relay/agent/start-relay.ts';
+import { startFixtureRelay } from '../../src/sandbox/fixture-relay.ts';
 import { createServer, type BotServer } from '../../src/transport/create-server.ts';
 import { visibleText } from '../support/card-query.ts';
 import { startRecordingConnector, type RecordingConnector } from '../support/recording-connector.ts';
@@ -41,7 +42,7 @@ describe.skipIf(!samba)('guid through the bot, the relay and Samba AD', () => {
       sourceAnchor: 'auto',
       logLevel: 'debug',
     };
-    relay = await startRelay(relayConfig, { logger: logger.child({ part: 'relay' }) });
+    relay = await startFixtureRelay(relayConfig, { logger: logger.child({ part: 'relay' }) });
     const config = loadConfig({ RELAY_URL: relay.url, RELAY_KEY: key }, { sandbox: true });
     const relayClient = createRelayClient(config.relay!, { logger });
     bot = createServer({ config, logger, bot: createBot({ sandbox: true, logger, relay: relayClient }), version: 'e2e' });

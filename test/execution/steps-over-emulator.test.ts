@@ -8,7 +8,7 @@ import type { CloudDirectory, CloudWriter } from '../../src/bot/ports.ts';
 import { createCloudDirectory, staticTokenCredential } from '../../src/cloud-directory/index.ts';
 import { runStep, undoStep, type StepDeps } from '../../src/execution/index.ts';
 import { createLogger } from '../../src/logging/logger.ts';
-import { FIXED_NOW, ID, PLUS_ANCHOR, startGraph, type Harness } from '../emulator/graph-harness.ts';
+import { FIXED_NOW, ID, PLUS_ANCHOR, startGraph, type Harness } from '../sandbox/emulator/graph-harness.ts';
 import type { PlanStep } from '../../src/domain/diagnosis/types.ts';
 
 const BOB_ANCHOR = 'SV+BWQuSnU6tbIK1OqTBAg==';

@@ -9,14 +9,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ManualAction, PlanStep } from '../../src/domain/diagnosis/types.ts';
 import { classifyWho } from '../../src/domain/who.ts';
-import { EmulatorState } from '../../src/emulator/index.ts';
+import { EmulatorState } from '../../src/sandbox/emulator/index.ts';
 import { ConfigError } from '../../src/errors/index.ts';
-import { createSourceDirectory } from '../../src/relay-agent/fixture-directory.ts';
+import { createSourceDirectory } from '../../src/sandbox/fixture-directory.ts';
 import { createCarryOutManual } from '../../src/sandbox/carry-out-manual.ts';
 import { loadSandboxDirectory } from '../../src/sandbox/sandbox-directory.ts';
 import { buildSandboxSeed, IDS } from '../../src/sandbox/scenarios/index.ts';
 import { proposed } from '../domain/approval/builders.ts';
-import { captureLogger, fixtureUser } from '../relay-agent/helpers.ts';
+import { captureLogger, fixtureUser } from '../relay/agent/helpers.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'hardmatch-sandbox-directory-'));
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logging/logger.ts';
-import { createRelayClient } from '../../src/relay-client/relay-client.ts';
+import { createRelayClient } from '../../src/relay/client/relay-client.ts';
 import { sandboxBanner, scenarioLines } from '../../src/sandbox/banner.ts';
 import { startSandboxCloud } from '../../src/sandbox/sandbox-cloud.ts';
 import { startSandboxRelay } from '../../src/sandbox/sandbox-relay.ts';
@@ -116,7 +116,7 @@ describe('startSandbox', () => {
 
   it('starts from SANDBOX_TENANT instead of the catalog, and refuses a bad file naming it and the field', async () => {
     const good = join(scratch, 'tenant.json');
-    const seed = JSON.parse(await readFile(new URL('../../src/emulator/seeds/example.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    const seed = JSON.parse(await readFile(new URL('../../src/sandbox/emulator/seeds/example.json', import.meta.url), 'utf8')) as Record<string, unknown>;
     await writeFile(good, JSON.stringify(seed));
     const s = await sandbox({ env: { SANDBOX_TENANT: good } });
     expect(s.tenantSource).toBe(good);

@@ -9,11 +9,11 @@ import type { CloudDirectory, CloudWriter } from '../../src/bot/ports.ts';
 import { createCloudDirectory, staticTokenCredential } from '../../src/cloud-directory/index.ts';
 import { diagnose, diagnoseOnPrem, type Diagnosis, type PlanStep } from '../../src/domain/diagnosis/index.ts';
 import { classifyWho } from '../../src/domain/who.ts';
-import { startEmulator, trustCertificateInProcess, type RunningEmulator, type SeedInput } from '../../src/emulator/index.ts';
+import { startEmulator, trustCertificateInProcess, type RunningEmulator, type SeedInput } from '../../src/sandbox/emulator/index.ts';
 import { runStep, type StepResult } from '../../src/execution/index.ts';
 import { createLogger } from '../../src/logging/logger.ts';
-import type { Directory } from '../../src/relay-agent/directory.ts';
-import { createFixtureDirectory } from '../../src/relay-agent/fixture-directory.ts';
+import type { Directory } from '../../src/relay/agent/directory.ts';
+import { createFixtureDirectory } from '../../src/sandbox/fixture-directory.ts';
 import { listFixtureUsers } from '../../src/sandbox/fixture-users.ts';
 import { FIXTURES_DIR } from '../../src/sandbox/sandbox-relay.ts';
 import {
@@ -24,7 +24,7 @@ import {
   type EditableDirectory,
   type ScenarioMatch,
 } from '../../src/sandbox/scenarios/index.ts';
-import { runDeltaSync, type SyncRunReport } from '../../src/sync-simulator/index.ts';
+import { runDeltaSync, type SyncRunReport } from '../../src/sandbox/sync-simulator/index.ts';
 
 const logger = createLogger({ level: 'silent' });
 

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { staticTokenCredential } from '../../src/cloud-directory/index.ts';
 import { composeBot } from '../../src/compose-bot.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
-import { trustCertificateInProcess } from '../../src/emulator/index.ts';
+import { trustCertificateInProcess } from '../../src/sandbox/emulator/index.ts';
 import type { BoundaryPhase } from '../../src/execution/engine.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 

@@ -1,5 +1,5 @@
 /** The Contoso tenant and domains the emulator, cloud-directory and sync-simulator tests seed. */
-import type { SeedInput } from '../../src/emulator/index.ts';
+import type { SeedInput } from '../../src/sandbox/emulator/index.ts';
 
 export const CONTOSO_INITIAL_DOMAIN = 'contoso.onmicrosoft.com';
 

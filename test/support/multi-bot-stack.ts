@@ -13,14 +13,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRelayConfig } from '../../src/config/load-relay-config.ts';
 import type { OnPremUser } from '../../src/domain/onprem-user.ts';
-import { startEmulator, type RunningEmulator, type SeedInput } from '../../src/emulator/index.ts';
+import { startEmulator, type RunningEmulator, type SeedInput } from '../../src/sandbox/emulator/index.ts';
 import { createLogger, type Logger } from '../../src/logging/logger.ts';
-import { createFixtureDirectory } from '../../src/relay-agent/fixture-directory.ts';
-import { startRelay } from '../../src/relay-agent/start-relay.ts';
-import type { SyncTrigger } from '../../src/relay-protocol/protocol.ts';
+import { createFixtureDirectory } from '../../src/sandbox/fixture-directory.ts';
+import { startFixtureRelay } from '../../src/sandbox/fixture-relay.ts';
+import type { SyncTrigger } from '../../src/relay/protocol/protocol.ts';
 import { listFixtureUsers } from '../../src/sandbox/fixture-users.ts';
-import { preciseDelay } from '../../src/emulator/precise-delay.ts';
-import { createSimulatedSync, summarizeRun } from '../../src/sync-simulator/index.ts';
+import { preciseDelay } from '../../src/sandbox/emulator/precise-delay.ts';
+import { createSimulatedSync, summarizeRun } from '../../src/sandbox/sync-simulator/index.ts';
 import { withLookupDelay, type DelayedDirectory } from '../../bench/support/delayed-directory.ts';
 import { startAzurite, type RunningAzurite } from './azurite.ts';
 
@@ -95,7 +95,7 @@ export async function startMultiBotStack(options: MultiBotOptions): Promise<Mult
     const key = randomBytes(32).toString('base64url');
     const relayConfig = loadRelayConfig({ RELAY_KEY: key, RELAY_FIXTURES: options.fixturesDir, RELAY_HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
     const directory = withLookupDelay(createFixtureDirectory(options.fixturesDir, { sourceAnchor: relayConfig.sourceAnchor }), options.relayLatencyMs ?? 0);
-    const relay = await startRelay({ ...relayConfig, port: 0 }, { logger, directory, syncTrigger });
+    const relay = await startFixtureRelay({ ...relayConfig, port: 0 }, { logger, directory, syncTrigger });
     closers.push(() => relay.close());
     const bots: BotChild[] = [];
     closers.push(async () => {

@@ -7,7 +7,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SeedInput } from '../../src/emulator/index.ts';
+import type { SeedInput } from '../../src/sandbox/emulator/index.ts';
 import { immutableIdOf, IDS } from '../../src/sandbox/scenarios/index.ts';
 
 export const RACE_TENANT_ID = IDS.tenant;

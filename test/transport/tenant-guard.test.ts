@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { activityTenant, isAllowedTenant } from '../../src/transport/tenant-guard.ts';
+import { activityTenant } from '../../src/bot/teams/activity-tenant.ts';
+import { isAllowedTenant } from '../../src/transport/tenant-guard.ts';
 
 const TENANT = '11111111-1111-1111-1111-111111111111';
 

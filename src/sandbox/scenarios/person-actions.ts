@@ -7,7 +7,7 @@
 import type { ManualAction } from '../../domain/diagnosis/types.ts';
 import { sameDn } from '../../domain/dn.ts';
 import type { OnPremUser } from '../../domain/onprem-user.ts';
-import type { EmulatorState } from '../../emulator/index.ts';
+import type { EmulatorState } from '../emulator/index.ts';
 import { SANDBOX_ROLES } from './tenant-seed.ts';
 import type { PersonAction, SeedSwitches } from './types.ts';
 import { inSandboxSyncScope } from './values.ts';

@@ -4,7 +4,7 @@
  * plus the admins who would run Hardmatch. Dates are relative to `now` so the tenant always looks
  * like Entra Connect exported minutes ago. Validated with the emulator's own `parseSeed`.
  */
-import { parseSeed, type Seed, type SeedInput } from '../../emulator/seed.ts';
+import { parseSeed, type Seed, type SeedInput } from '../emulator/seed.ts';
 import { SCENARIOS } from './catalog.ts';
 import type { SandboxRoleName, Scenario, SeedSwitches, SeedTimes, SeedUserInput } from './types.ts';
 import { IDS } from './values.ts';

@@ -4,7 +4,7 @@
  * MANUAL steps), so the sandbox tenant, the scenario tests and the README table all come from one
  * source and cannot drift apart.
  */
-import type { SeedInput } from '../../emulator/seed.ts';
+import type { SeedInput } from '../emulator/seed.ts';
 import type { FindingCode, StepKind } from '../../domain/diagnosis/types.ts';
 import type { SyncOutcome } from '../../domain/sync/types.ts';
 

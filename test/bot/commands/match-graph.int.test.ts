@@ -12,7 +12,7 @@ import { ELEMENT_IDS } from '../../../src/cards/guid-card.ts';
 import { MATCH_CARD_IDS } from '../../../src/cards/match-card.ts';
 import { createCloudDirectory, staticTokenCredential } from '../../../src/cloud-directory/index.ts';
 import { createLogger } from '../../../src/logging/logger.ts';
-import { ID, startGraph, type Harness } from '../../emulator/graph-harness.ts';
+import { ID, startGraph, type Harness } from '../../sandbox/emulator/graph-harness.ts';
 import { findById, visibleText } from '../../support/card-query.ts';
 import { commandDeps, fakeRelay } from '../../support/fakes.ts';
 import { onPremUser } from '../../support/users.ts';

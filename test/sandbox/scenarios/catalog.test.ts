@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { FINDING_CODES, STEP_KINDS } from '../../../src/domain/diagnosis/types.ts';
-import { parseSeed } from '../../../src/emulator/index.ts';
+import { parseSeed } from '../../../src/sandbox/emulator/index.ts';
 import { listFixtureUsers } from '../../../src/sandbox/fixture-users.ts';
 import {
   AD_ANCHOR,

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ManualAction } from '../../../src/domain/diagnosis/types.ts';
-import { EmulatorState } from '../../../src/emulator/index.ts';
+import { EmulatorState } from '../../../src/sandbox/emulator/index.ts';
 import { listFixtureUsers } from '../../../src/sandbox/fixture-users.ts';
 import { applyManualAction, buildSandboxSeed, createEditableDirectory, IDS, inSandboxSyncScope, type PersonWorld } from '../../../src/sandbox/scenarios/index.ts';
 

@@ -3,7 +3,7 @@
  * directory (never on the caller's objects), cloud changes on the emulator's state.
  */
 import { describe, expect, it } from 'vitest';
-import { EmulatorState } from '../../../src/emulator/index.ts';
+import { EmulatorState } from '../../../src/sandbox/emulator/index.ts';
 import { listFixtureUsers } from '../../../src/sandbox/fixture-users.ts';
 import {
   applyPersonAction,

@@ -5,10 +5,10 @@
  * variant's. A scenario whose tenant Entra Connect would "fix" by itself would show nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { EmulatorState } from '../../../src/emulator/index.ts';
+import { EmulatorState } from '../../../src/sandbox/emulator/index.ts';
 import { listFixtureUsers } from '../../../src/sandbox/fixture-users.ts';
 import { buildSandboxSeed, inSandboxSyncScope, scenarioById, SCENARIOS, SWITCH_VARIANTS } from '../../../src/sandbox/scenarios/index.ts';
-import { runDeltaSync } from '../../../src/sync-simulator/index.ts';
+import { runDeltaSync } from '../../../src/sandbox/sync-simulator/index.ts';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 

@@ -1,0 +1,96 @@
+/**
+ * What happens to a request between the socket and a route: authentication (every HTTP request),
+ * the version root, throttling and the application-permission check (every Graph operation: a
+ * single request or each $batch sub-request, never the batch envelope, as Graph evaluates batched
+ * requests individually), and turning any error into Graph's error body.
+ */
+import type { Logger } from '../../../logging/logger.ts';
+import { graphErrors, isGraphServiceError, type GraphServiceError } from '../graph-errors.ts';
+import { checkPermission } from '../permissions.ts';
+import type { EmulatorState } from '../state.ts';
+import { errorResponse, internalError } from './responses.ts';
+import { createRouter, type Route } from './router.ts';
+import type { EmulatorRequest, EmulatorResponse, RouteContext } from './types.ts';
+
+export interface PipelineOptions {
+  routes: readonly Route[];
+  state: EmulatorState;
+  /** The server's own origin; read per request because the port is bound after the pipeline exists. */
+  origin: () => string;
+  now: () => Date;
+  random: () => number;
+  /** Fraction of operations answered 429. */
+  throttleRate: number;
+  /** Seconds a throttled client is told to wait. */
+  retryAfterSeconds: number;
+  newRequestId: () => string;
+  acceptToken: (token: string) => boolean;
+  /** Application permissions the calling app holds; an operation needing another answers 403. */
+  permissions: ReadonlySet<string>;
+  logger?: Logger;
+}
+
+export interface Pipeline {
+  /** One HTTP request as received, `path` including the `/v1.0` root. */
+  handle: (request: EmulatorRequest) => Promise<EmulatorResponse>;
+}
+
+const VERSION_ROOT = /^\/v1\.0(?=\/|$)/i;
+
+export function createPipeline(options: PipelineOptions): Pipeline {
+  const router = createRouter(options.routes);
+  const respond = async (request: EmulatorRequest, run: () => Promise<EmulatorResponse>): Promise<EmulatorResponse> => {
+    let response: EmulatorResponse;
+    try {
+      response = await run();
+    } catch (err) {
+      response = errorResponse(asGraphError(err, options.logger), request, options.now());
+    }
+    response.headers['request-id'] = request.requestId;
+    response.headers['client-request-id'] = request.clientRequestId;
+    return response;
+  };
+  const context: RouteContext = {
+    state: options.state,
+    get origin() {
+      return options.origin();
+    },
+    now: options.now,
+    newRequestId: options.newRequestId,
+    execute: (request) =>
+      respond(request, async () => {
+        if (options.random() < options.throttleRate) throw graphErrors.throttled(options.retryAfterSeconds);
+        checkPermission(options.permissions, request.method, request.path);
+        const response = await router(request, context);
+        // Every successful write through Graph is journaled, so tests count what a bot changed.
+        if (request.method !== 'GET' && response.status < 300) options.state.noteGraphWrite({ method: request.method, path: request.path, status: response.status });
+        return response;
+      }),
+  };
+  const handle = (request: EmulatorRequest): Promise<EmulatorResponse> =>
+    respond(request, async () => {
+      authenticate(request.headers['authorization'], options.acceptToken);
+      if (!VERSION_ROOT.test(request.path)) throw graphErrors.segmentNotFound(firstSegment(request.path));
+      const inner = { ...request, path: request.path.replace(VERSION_ROOT, '') || '/' };
+      if (/^\/\$batch\/?$/i.test(inner.path)) return router(inner, context);
+      return context.execute(inner);
+    });
+  return { handle };
+}
+
+/** Graph wants `Authorization: Bearer <token>`; a missing or empty token is "Access token is empty." */
+function authenticate(header: string | undefined, acceptToken: (token: string) => boolean): void {
+  const token = /^Bearer\s+(.*)$/i.exec(header ?? '')?.[1]?.trim() ?? '';
+  if (token === '') throw graphErrors.tokenEmpty();
+  if (!acceptToken(token)) throw graphErrors.tokenRejected();
+}
+
+function firstSegment(path: string): string {
+  return path.split('/').find((s) => s !== '') ?? '';
+}
+
+function asGraphError(err: unknown, logger: Logger | undefined): GraphServiceError {
+  if (isGraphServiceError(err)) return err;
+  logger?.error({ err }, 'Entra emulator: unexpected failure while answering a request');
+  return internalError(err instanceof Error ? err.message : String(err));
+}

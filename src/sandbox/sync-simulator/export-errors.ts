@@ -1,0 +1,74 @@
+/**
+ * Export errors as Synchronization Service Manager lists them: one code and one sentence per AD
+ * user whose export the service refused. Codes are Entra Connect's error names where there is one
+ * (InvalidSoftMatch, ObjectTypeMismatch, InvalidHardMatch, ObjectConflict); an emulator write that
+ * fails carries Graph's own code. Made here only, so the runner's report reads the same everywhere.
+ */
+import type { SyncOutcome } from '../../domain/sync/types.ts';
+import { isGraphServiceError } from '../emulator/index.ts';
+
+export interface ExportError {
+  code: string;
+  message: string;
+}
+
+/** Outcomes in which the service refuses the export: nothing is written. */
+export type ExportErrorOutcome = Extract<
+  SyncOutcome,
+  { kind: 'INVALID_SOFT_MATCH' | 'OBJECT_TYPE_MISMATCH' | 'HARD_MATCH_BLOCKED' | 'SOFT_MATCH_BLOCKED' | 'ANCHOR_CONFLICT' }
+>;
+
+const EXPORT_ERROR_KINDS: ReadonlySet<SyncOutcome['kind']> = new Set<ExportErrorOutcome['kind']>([
+  'INVALID_SOFT_MATCH',
+  'OBJECT_TYPE_MISMATCH',
+  'HARD_MATCH_BLOCKED',
+  'SOFT_MATCH_BLOCKED',
+  'ANCHOR_CONFLICT',
+]);
+
+export function isExportErrorOutcome(outcome: SyncOutcome): outcome is ExportErrorOutcome {
+  return EXPORT_ERROR_KINDS.has(outcome.kind);
+}
+
+const matchedOn = (via: 'SMTP' | 'UPN'): string => (via === 'SMTP' ? 'primary SMTP address' : 'userPrincipalName');
+
+export function exportErrorOf(outcome: ExportErrorOutcome): ExportError {
+  switch (outcome.kind) {
+    case 'INVALID_SOFT_MATCH':
+      return {
+        code: 'InvalidSoftMatch',
+        message: `Soft match on the ${matchedOn(outcome.via)} found cloud user ${outcome.userId}, which is already joined to another on-premises object${outcome.candidateImmutableId ? ` (onPremisesImmutableId ${outcome.candidateImmutableId})` : ''}.`,
+      };
+    case 'OBJECT_TYPE_MISMATCH':
+      return {
+        code: 'ObjectTypeMismatch',
+        message: `The primary SMTP address is held by object ${outcome.objectId}, which is not a user (e.g. a mail-enabled group).`,
+      };
+    case 'HARD_MATCH_BLOCKED':
+      return {
+        code: 'InvalidHardMatch',
+        message:
+          outcome.reason === 'ADMIN_ROLE'
+            ? `Hard match onto cloud user ${outcome.userId} refused: it holds an Entra admin role.`
+            : `Hard match onto cloud-only user ${outcome.userId} refused: the tenant has blockCloudObjectTakeoverThroughHardMatchEnabled on.`,
+      };
+    case 'SOFT_MATCH_BLOCKED':
+      return outcome.reason === 'ADMIN_ROLE'
+        ? { code: 'AdminRoleConflict', message: `Soft match on the ${matchedOn(outcome.via)} onto cloud user ${outcome.userId} refused: it holds an Entra admin role.` }
+        : { code: 'InvalidSoftMatch', message: `Soft match on the ${matchedOn(outcome.via)} onto cloud user ${outcome.userId} refused: the tenant has blockSoftMatchEnabled on.` };
+    case 'ANCHOR_CONFLICT':
+      return {
+        code: 'ObjectConflict',
+        message: `Another object with the same value for property onPremisesImmutableId already exists. Conflicting object: User_${outcome.userId}${outcome.deleted ? ' (in the recycle bin: it blocks the anchor until it is purged)' : ''}.`,
+      };
+  }
+}
+
+/** A write the emulator refused (Graph's code and message, with the conflicting object when named). */
+export function writeErrorOf(err: unknown): ExportError {
+  if (isGraphServiceError(err)) {
+    const details = (err.details ?? []).map((d) => d.message).join('; ');
+    return { code: err.code, message: details ? `${err.message} ${details}` : err.message };
+  }
+  return { code: 'UnexpectedError', message: err instanceof Error ? err.message : String(err) };
+}
