@@ -89,9 +89,8 @@ export function createEngine(deps: EngineDeps): Engine {
   const claim = async (requestId: string, options: RunOptions): Promise<Won | null> => {
     const first: { change?: RecordChange } = {};
     const thenStart = (claimed: ApprovalRequest): ApprovalRequest => {
-      const step = claimed.steps[0];
-      if (!step || claimed.records[0]?.status !== 'pending') return claimed;
-      first.change = startChange(step, 0, now());
+      if (!claimed.steps[0] || claimed.records[0]?.status !== 'pending') return claimed;
+      first.change = startChange(claimed, 0, now());
       return first.change.mutate(claimed);
     };
     const won = await claimExecution(deps.store, requestId, { owner: deps.owner, leaseMs, now: now(), thenStart, ...(options.approved ? { approved: options.approved } : {}) });
@@ -120,7 +119,7 @@ export function createEngine(deps: EngineDeps): Engine {
       const at = now();
       const claimed: ApprovalRequest = { ...approved, state: 'executing', lease: { owner: deps.owner, until: at + leaseMs }, updatedAt: at };
       const step = approved.steps[0];
-      const started = step && approved.records[0]?.status === 'pending' ? startChange(step, 0, at) : undefined;
+      const started = step && approved.records[0]?.status === 'pending' ? startChange(approved, 0, at) : undefined;
       return { request: started ? started.mutate(claimed) : claimed, events: eventsOf(approved.id, [claimedNote(deps.owner, false), ...(started?.notes ?? [])], at) };
     },
     async resumeAbandoned(tenantId) {
@@ -200,7 +199,7 @@ async function runOne(claim: Claim, index: number, ctx: Ctx, at: { carry: Record
     result = await resolveStarted(step, record, stepDeps(request, index, ctx));
     await ctx.onBoundary?.(request.id, step.number, 'step-started');
   } else if (!at.startedByClaim) {
-    await commit(claim, ctx, [...pending, startChange(step, index, ctx.now())]);
+    await commit(claim, ctx, [...pending, startChange(request, index, ctx.now())]);
   }
   result ??= await perform(claim.request, index, step, ctx);
   await ctx.onBoundary?.(request.id, step.number, 'step-ran');

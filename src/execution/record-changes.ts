@@ -36,9 +36,14 @@ export function combined(changes: readonly RecordChange[]): RecordChange {
   };
 }
 
-/** Step `index` recorded as started, with the value it will replace. */
-export function startChange(step: PlanStep, index: number, at: number): RecordChange {
-  const before = valueToReplace(step);
+/**
+ * Step `index` of `request` recorded as started, with the value it will replace: in an undo, the
+ * value the original step wrote (not the one it replaced, which the undo puts back).
+ */
+export function startChange(request: ApprovalRequest, index: number, at: number): RecordChange {
+  const step = request.steps[index];
+  if (!step) throw new Error(`request ${request.id} has no step at ${index}`);
+  const before = request.kind === 'undo' ? (request.reverts?.[index]?.after ?? undefined) : valueToReplace(step);
   return {
     mutate: (r) => ({
       ...r,
