@@ -6,6 +6,7 @@
  */
 import type { Diagnosis, PlanStep } from '../diagnosis/types.ts';
 import type { FactChange, FingerprintFact } from './types.ts';
+import { canonicalJson } from '../audit/chain.ts';
 
 export function fingerprintOf(diagnosis: Diagnosis): FingerprintFact[] {
   const { plan } = diagnosis;
@@ -23,7 +24,7 @@ export function fingerprintOf(diagnosis: Diagnosis): FingerprintFact[] {
   return facts;
 }
 
-/** The values an automated step will replace (what must still be there when it runs). */
+/** The values an automated step will replace (what must still be there when it runs), and what a person's step asks. */
 function stepFacts(step: PlanStep): FingerprintFact[] {
   const n = `(step ${step.number})`;
   switch (step.kind) {
@@ -32,13 +33,18 @@ function stepFacts(step: PlanStep): FingerprintFact[] {
     case 'CLEAR_ANCHOR':
       return [fact(`CLEAR_ANCHOR previous ${step.subject.userId}`, `onPremisesImmutableId of ${step.subject.userPrincipalName} before it is cleared ${n}`, step.previous)];
     case 'RENAME_UPN_TEMPORARILY':
-      return [fact(`RENAME_UPN_TEMPORARILY from ${step.subject.userId}`, `UPN of user ${step.subject.userId} before the temporary rename ${n}`, step.from)];
+      return [
+        fact(`RENAME_UPN_TEMPORARILY from ${step.subject.userId}`, `UPN of user ${step.subject.userId} before the temporary rename ${n}`, step.from),
+        fact(`RENAME_UPN_TEMPORARILY to ${step.subject.userId}`, `UPN user ${step.subject.userId} is renamed to ${n}`, step.to),
+      ];
     case 'PURGE_DELETED_USER':
       return [
         fact(`PURGE_DELETED_USER subject ${step.subject.userId}`, `User in the recycle bin to delete permanently (${step.subject.userPrincipalName}) ${n}`, step.subject.userId),
         fact(`PURGE_DELETED_USER immutableId ${step.subject.userId}`, `onPremisesImmutableId of ${step.subject.userPrincipalName} in the recycle bin ${n}`, step.immutableId),
       ];
     case 'MANUAL':
+      // What the person is asked to do: a changed role list or address holder changes it.
+      return [fact('MANUAL', `What a person is asked to do ${n}`, step.action ? `${step.instruction} ${canonicalJson(step.action)}` : step.instruction)];
     case 'TRIGGER_DELTA_SYNC':
     case 'VERIFY_JOINED':
       return [];
