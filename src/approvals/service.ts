@@ -18,6 +18,8 @@ import { casUpdate, createWithFreshId } from '../concurrency/cas-update.ts';
 const MAX_CAS_ATTEMPTS = 8;
 /** Fresh request ids drawn before giving up (ids taken are rare among ~657 million). */
 export const FRESH_ID_ATTEMPTS = 10;
+/** How long a click waits for the other copies of the card before it answers. */
+export const CLICK_WAITS_FOR_COPIES_MS = 1500;
 
 export interface ProposeInput extends ActorContext {
   command: string;
@@ -160,7 +162,7 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
     // A refusal is recorded; the move to `expired` it may carry is recorded only when it was written.
     const events = result.written ? decided.events : decided.events.filter((e) => e.action !== 'expired');
     await appendAll(deps, events);
-    if (result.written) await deps.publish(result.stored.value);
+    if (result.written) await published(deps, deps.publish(result.stored.value));
     return { ok: false, refusal: decided.refusal, request: result.written ? result.stored.value : decided.request };
   }
   if (!result.written) return { ok: false, refusal: keptChanging(requestId) };
@@ -172,12 +174,27 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
   if (claim) deps.execute(written.value.id, { claimed: written, audited });
   else if (written.value.state === 'approved') deps.execute(written.value.id, decided.revalidated ? { approved: written } : {});
   await audited;
-  await deps.publish(written.value, { announce: decided.effect === 'post-to-approvers' });
+  await published(deps, deps.publish(written.value, { announce: decided.effect === 'post-to-approvers' }));
   return { ok: true, request: written.value };
 }
 
 function keptChanging(requestId: string): Refusal {
   return { code: 'WRONG_STATE', message: `Request ${requestId} kept changing while your action was applied; open it again with "status ${requestId}".` };
+}
+
+/**
+ * Waits for the other copies of the card to be replaced, but not long: the person who clicked gets
+ * their answer (their own card) even when some copy's conversation is slow; the rest go on behind.
+ */
+async function published(deps: Pick<ApprovalDeps, 'logger'>, publishing: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, CLICK_WAITS_FOR_COPIES_MS);
+    timer.unref();
+  });
+  const logged = publishing.catch((err: unknown) => deps.logger.warn({ err }, 'could not update the copies of a request card'));
+  await Promise.race([logged, bound]);
+  clearTimeout(timer);
 }
 
 /** One write for the action's entries (they belong to one request). */
