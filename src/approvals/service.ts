@@ -9,13 +9,15 @@ import { fingerprintOf, diffFingerprints } from '../domain/approval/fingerprint.
 import { newRequestId } from '../domain/approval/request-id.ts';
 import { decide, expireIfDue, markStale } from '../domain/approval/rules.ts';
 import type { ApprovalAction, ApprovalRequest, Refusal, Versioned } from '../domain/approval/types.ts';
-import type { AuditEvent } from '../domain/audit/types.ts';
+import { GENESIS_HASH, type AuditEvent } from '../domain/audit/types.ts';
 import type { Diagnosis } from '../domain/diagnosis/types.ts';
 import type { ActOutcome, ActorContext, ApprovalDeps } from './types.ts';
 import { casUpdate, createWithFreshId } from '../concurrency/cas-update.ts';
 
 /** Compare-and-swap retries before giving up on a request that keeps changing under us. */
 const MAX_CAS_ATTEMPTS = 8;
+/** A new request's trail: no entries yet (its first is staged with it). */
+export const EMPTY_TRAIL = { length: 0, hash: GENESIS_HASH };
 /** Fresh request ids drawn before giving up (ids taken are rare among ~657 million). */
 export const FRESH_ID_ATTEMPTS = 10;
 /** How long a click waits for the other copies of the card before it answers. */
@@ -47,8 +49,12 @@ export function createApprovalService(deps: ApprovalDeps): ApprovalService {
     async propose(input) {
       if (!hasAutomatedSteps(input.diagnosis)) return null;
       const at = now();
-      const request = await createWithFreshId((r) => deps.store.create(r), () => newRequest(input, newRequestId(random), at, deps.policy.ttlMs), FRESH_ID_ATTEMPTS);
-      await appendAll(deps, [{ requestId: request.id, at, actor: input.actor, action: 'proposed', summary: `${input.actor.name} ran ${input.command}; the plan has ${request.steps.length} steps.` }]);
+      const proposal = (id: string) => {
+        const request = newRequest(input, id, at, deps.policy.ttlMs);
+        return deps.audit.stage(request, [{ requestId: id, at, actor: input.actor, action: 'proposed', summary: `${input.actor.name} ran ${input.command}; the plan has ${request.steps.length} steps.` }]);
+      };
+      const request = await createWithFreshId((r) => deps.store.create(r), () => proposal(newRequestId(random)), FRESH_ID_ATTEMPTS);
+      await deps.audit.flush(request);
       return request;
     },
     find: (requestId, tenantId) => find(deps, now, requestId, tenantId),
@@ -77,6 +83,7 @@ function newRequest(input: ProposeInput, id: string, at: number, ttlMs: number):
     updatedAt: at,
     // A proposal nobody asks approval for expires like a request nobody approves.
     expiresAt: at + ttlMs,
+    auditHead: EMPTY_TRAIL,
   };
 }
 
@@ -94,20 +101,18 @@ function visible(stored: Versioned<ApprovalRequest> | null, tenantId: string): s
  * compare-and-swap, audited, its cards replaced), so no background job is needed for it.
  */
 async function find(deps: ApprovalDeps, now: () => number, requestId: string, tenantId: string): Promise<ActOutcome> {
-  let event: AuditEvent | undefined;
   const result = await casUpdate(
     deps.store,
     requestId.toLowerCase(),
     ({ value }) => {
       if (!visible({ value, version: '' }, tenantId)) return null;
       const due = expireIfDue(value, now(), deps.policy);
-      event = due?.event;
-      return due?.next ?? null;
+      return due ? deps.audit.stage(due.next, [due.event]) : null;
     },
     MAX_CAS_ATTEMPTS,
   );
   if (result.written) {
-    if (event) await appendAll(deps, [event]);
+    await deps.audit.flush(result.stored.value);
     await deps.publish(result.stored.value);
     return { ok: true, request: result.stored.value };
   }
@@ -118,8 +123,8 @@ async function find(deps: ApprovalDeps, now: () => number, requestId: string, te
 
 /** What the action decided on the version it was written over. */
 type Decided =
-  | { ok: false; refusal: Refusal; events: AuditEvent[]; request: ApprovalRequest }
-  | { ok: true; events: AuditEvent[]; effect: string; revalidated: boolean; claim?: { request: ApprovalRequest; events: AuditEvent[] } };
+  | { ok: false; refusal: Refusal; request: ApprovalRequest }
+  | { ok: true; effect: string; revalidated: boolean; claimed: boolean };
 
 async function act(deps: ApprovalDeps, now: () => number, requestId: string, action: ApprovalAction, context: ActorContext): Promise<ActOutcome> {
   const isAdmin = await deps.admins.isAdmin(context.actor.aadObjectId);
@@ -134,8 +139,9 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
       const at = now();
       const decision = decide(request, action, { actor: context.actor, isAdmin, adminsConfigured: deps.admins.configured, now: at, policy: deps.policy });
       if (!decision.ok) {
-        decided = { ok: false, refusal: decision.refusal, events: decision.events, request };
-        return decision.expired ?? null;
+        // The refusal is recorded in its own write (with the move to `expired` it may carry).
+        decided = { ok: false, refusal: decision.refusal, request };
+        return deps.audit.stage(decision.expired ?? request, decision.events);
       }
       let next = decision.next;
       let events = decision.events;
@@ -151,27 +157,26 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
       // The approval that re-validated the facts also claims the execution, in the same compare-and-swap.
       const revalidated = decision.effect === 'revalidate-then-approve' && next.state === 'approved';
       const claim = revalidated ? deps.claimOnApproval?.(next) : undefined;
-      decided = { ok: true, events, effect: decision.effect, revalidated, ...(claim ? { claim } : {}) };
-      return claim?.request ?? next;
+      decided = { ok: true, effect: decision.effect, revalidated, claimed: claim !== undefined };
+      // The decision, the claim and their entries: one compare-and-swap.
+      return deps.audit.stage(claim?.request ?? next, [...events, ...(claim?.events ?? [])]);
     },
     MAX_CAS_ATTEMPTS,
   );
   // Nothing decided: the request is not there (or not this tenant's).
   if (!decided) return { ok: false, refusal: unknownRequest(requestId) };
   if (!decided.ok) {
-    // A refusal is recorded; the move to `expired` it may carry is recorded only when it was written.
-    const events = result.written ? decided.events : decided.events.filter((e) => e.action !== 'expired');
-    await appendAll(deps, events);
-    if (result.written) await published(deps, deps.publish(result.stored.value));
-    return { ok: false, refusal: decided.refusal, request: result.written ? result.stored.value : decided.request };
+    if (!result.written) return { ok: false, refusal: decided.refusal, request: decided.request };
+    await deps.audit.flush(result.stored.value);
+    if (result.stored.value.state !== decided.request.state) await published(deps, deps.publish(result.stored.value));
+    return { ok: false, refusal: decided.refusal, request: result.stored.value };
   }
   if (!result.written) return { ok: false, refusal: keptChanging(requestId) };
   const written = result.stored;
-  const claim = decided.claim;
-  // One append for the decision and the claim; the engine starts meanwhile (it waits for the
-  // append before its first step), and nobody waits on Teams (the cards) to run the plan.
-  const audited = appendAll(deps, [...decided.events, ...(claim?.events ?? [])]);
-  if (claim) deps.execute(written.value.id, { claimed: written, audited });
+  // The entries are stored with the change; copying them into the trail runs beside the engine
+  // (which waits for it before its first step), and nobody waits on Teams (the cards) to run the plan.
+  const audited = deps.audit.flush(written.value);
+  if (decided.claimed) deps.execute(written.value.id, { claimed: written, audited });
   else if (written.value.state === 'approved') deps.execute(written.value.id, decided.revalidated ? { approved: written } : {});
   await audited;
   await published(deps, deps.publish(written.value, { announce: decided.effect === 'post-to-approvers' }));
@@ -195,11 +200,6 @@ async function published(deps: Pick<ApprovalDeps, 'logger'>, publishing: Promise
   const logged = publishing.catch((err: unknown) => deps.logger.warn({ err }, 'could not update the copies of a request card'));
   await Promise.race([logged, bound]);
   clearTimeout(timer);
-}
-
-/** One write for the action's entries (they belong to one request). */
-async function appendAll(deps: Pick<ApprovalDeps, 'audit'>, events: readonly AuditEvent[]): Promise<void> {
-  await deps.audit.appendAll(events);
 }
 
 /**

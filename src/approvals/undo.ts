@@ -10,7 +10,7 @@ import type { ApprovalRequest, Refusal, StepRecord } from '../domain/approval/ty
 import type { PlanStep } from '../domain/diagnosis/types.ts';
 import type { ActorContext, ApprovalDeps } from './types.ts';
 import { createWithFreshId } from '../concurrency/cas-update.ts';
-import { FRESH_ID_ATTEMPTS } from './service.ts';
+import { EMPTY_TRAIL, FRESH_ID_ATTEMPTS } from './service.ts';
 
 const UNDOABLE: readonly PlanStep['kind'][] = ['SET_ANCHOR', 'CLEAR_ANCHOR', 'RENAME_UPN_TEMPORARILY'];
 
@@ -40,8 +40,10 @@ export function createUndoService(deps: Pick<ApprovalDeps, 'store' | 'audit' | '
         return { ok: false, refusal: { code: 'NOTHING_TO_UNDO', message: `Request ${original.id} did no reversible step that changed a value, so there is nothing to undo.${why}` } };
       }
       const at = now();
-      const request = await createWithFreshId((r) => deps.store.create(r), () => undoRequest(newRequestId(random), original, undoable, context, at), FRESH_ID_ATTEMPTS);
-      await deps.audit.append({ requestId: request.id, at, actor: context.actor, action: 'proposed', summary: `${context.actor.name} proposed undoing ${undoable.length} step(s) of ${original.id}.` });
+      const proposal = (id: string) =>
+        deps.audit.stage(undoRequest(id, original, undoable, context, at), [{ requestId: id, at, actor: context.actor, action: 'proposed', summary: `${context.actor.name} proposed undoing ${undoable.length} step(s) of ${original.id}.` }]);
+      const request = await createWithFreshId((r) => deps.store.create(r), () => proposal(newRequestId(random)), FRESH_ID_ATTEMPTS);
+      await deps.audit.flush(request);
       return { ok: true, request, notUndoable };
     },
   };
@@ -68,6 +70,7 @@ function undoRequest(id: string, original: ApprovalRequest, undoable: readonly D
     approvals: [],
     cards: [],
     undoOf: original.id,
+    auditHead: EMPTY_TRAIL,
     createdAt: at,
     updatedAt: at,
   };

@@ -62,7 +62,7 @@ export interface WiredApprovals {
 export function wireApprovals(o: WireApprovalsOptions): WiredApprovals {
   const now = o.now ?? Date.now;
   const owner = o.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const audit = createAuditTrail(o.store, o.logger.child({ part: 'audit' }));
+  const audit = createAuditTrail(o.store, o.logger.child({ part: 'audit' }), o.approval.auditKey ? new TextEncoder().encode(o.approval.auditKey) : undefined);
   const groupUserIds = (groupId: string) => o.cloud.groupUserIds(groupId);
   const admins = createAdminDirectory({ adminIds: o.approval.adminIds, ...(o.approval.adminGroupId ? { groupId: o.approval.adminGroupId, groupUserIds } : {}), now });
   const policy = o.approval.policy;

@@ -8,7 +8,6 @@ import type { ApprovalRequest, Versioned } from '../domain/approval/types.ts';
 import type { RequestStore } from '../ports/request-store.ts';
 import { casUpdate } from '../concurrency/cas-update.ts';
 import { serialByKey } from '../concurrency/serial-by-key.ts';
-import type { Note } from './record-changes.ts';
 
 /** Compare-and-swap attempts of one write before the claim gives up on a request that keeps changing. */
 const MAX_WRITE_ATTEMPTS = 20;
@@ -20,7 +19,7 @@ export class ClaimLost extends Error {
   }
 }
 
-type Mutation = (request: ApprovalRequest) => ApprovalRequest;
+type Mutation = (request: ApprovalRequest) => ApprovalRequest | Promise<ApprovalRequest>;
 
 export interface ClaimOptions {
   store: RequestStore;
@@ -70,12 +69,12 @@ export class Claim {
     const result = await casUpdate(
       store,
       id,
-      (current) => {
+      async (current) => {
         this.#current = current;
         const base = current.value;
         if (base.state !== 'executing' || base.lease?.owner !== owner) throw new ClaimLost(base.id, `it is ${base.state}${base.lease ? `, owned by ${base.lease.owner}` : ''}`);
         const at = now();
-        const mutated = mutate(base);
+        const mutated = await mutate(base);
         const next: ApprovalRequest = { ...mutated, updatedAt: at, ...(mutated.state === 'executing' ? { lease: { owner, until: at + leaseMs } } : {}) };
         if (next.state !== 'executing') delete next.lease;
         return next;
@@ -117,7 +116,7 @@ export async function claimExecution(
   const known = options.approved;
   if (known && known.value.id === requestId && known.value.state === 'approved') {
     const resumed = isResumed(known.value);
-    const claimed = await store.update(asClaimed(known.value, resumed, options), known.version);
+    const claimed = await store.update(await asClaimed(known.value, resumed, options), known.version);
     if (claimed) return { claimed, resumed, fromApproval: true };
   }
   const stored = await store.get(requestId);
@@ -126,7 +125,7 @@ export async function claimExecution(
   const leaseOver = request.state === 'executing' && (request.lease === undefined || request.lease.until <= options.now);
   if (request.state !== 'approved' && !leaseOver) return null;
   const resumed = isResumed(request);
-  const claimed = await store.update(asClaimed(request, resumed, options), stored.version);
+  const claimed = await store.update(await asClaimed(request, resumed, options), stored.version);
   return claimed ? { claimed, resumed, fromApproval: false } : null;
 }
 
@@ -136,19 +135,20 @@ export interface ClaimExecutionOptions {
   now: number;
   approved?: Versioned<ApprovalRequest>;
   /**
-   * Applied to a request claimed fresh (not resumed) in the claim's own compare-and-swap: the
-   * engine records its first step as started there, one write instead of two.
+   * Applied to the claimed request in the claim's own compare-and-swap: the engine records its
+   * first step as started there (when not resumed), one write instead of two, and stages the
+   * audit entries telling it.
    */
-  thenStart?: (claimed: ApprovalRequest) => ApprovalRequest;
+  prepare?: (claimed: ApprovalRequest, resumed: boolean) => Promise<ApprovalRequest>;
 }
 
 function isResumed(request: ApprovalRequest): boolean {
   return request.state === 'executing' || request.records.some((r) => r.status !== 'pending');
 }
 
-function asClaimed(request: ApprovalRequest, resumed: boolean, options: ClaimExecutionOptions): ApprovalRequest {
+function asClaimed(request: ApprovalRequest, resumed: boolean, options: ClaimExecutionOptions): Promise<ApprovalRequest> {
   const claimed: ApprovalRequest = { ...request, state: 'executing', lease: { owner: options.owner, until: options.now + options.leaseMs }, updatedAt: options.now };
-  return !resumed && options.thenStart ? options.thenStart(claimed) : claimed;
+  return options.prepare ? options.prepare(claimed, resumed) : Promise.resolve(claimed);
 }
 
 /** A claim as the engine goes on from it. */
@@ -158,8 +158,6 @@ export interface Won {
   fromApproval: boolean;
   /** The claim's compare-and-swap also recorded the first step as started. */
   startedFirst: boolean;
-  /** Audit entries the claim still has to append (none when the approval appended them). */
-  notes: Note[];
 }
 
 /** A request the approval claimed for this instance in its own compare-and-swap (see claimOnApproval). */
@@ -168,5 +166,5 @@ export async function takeOver(claimed: Versioned<ApprovalRequest>, audited: Pro
   if (request.state !== 'executing' || request.lease?.owner !== owner) return null;
   // The claim's entries were appended with the approval's: they are in the trail before any step runs.
   await audited;
-  return { claimed, resumed: false, fromApproval: true, startedFirst: request.records[0]?.status === 'started', notes: [] };
+  return { claimed, resumed: false, fromApproval: true, startedFirst: request.records[0]?.status === 'started' };
 }

@@ -88,31 +88,32 @@ export function createEngine(deps: EngineDeps): Engine {
   /** Claims with a compare-and-swap, recording the first step of a fresh claim as started in it. */
   const claim = async (requestId: string, options: RunOptions): Promise<Won | null> => {
     const first: { change?: RecordChange } = {};
-    const thenStart = (claimed: ApprovalRequest): ApprovalRequest => {
-      if (!claimed.steps[0] || claimed.records[0]?.status !== 'pending') return claimed;
-      first.change = startChange(claimed, 0, now());
-      return first.change.mutate(claimed);
+    // The claim, the first step's start and their entries: one compare-and-swap.
+    const prepare = (claimed: ApprovalRequest, resumed: boolean): Promise<ApprovalRequest> => {
+      const fresh = !resumed && claimed.steps[0] !== undefined && claimed.records[0]?.status === 'pending';
+      first.change = fresh ? startChange(claimed, 0, now()) : undefined;
+      const started = first.change ? first.change.mutate(claimed) : claimed;
+      return deps.audit.stage(started, eventsOf(requestId, [claimedNote(deps.owner, resumed), ...(first.change?.notes ?? [])], now()));
     };
-    const won = await claimExecution(deps.store, requestId, { owner: deps.owner, leaseMs, now: now(), thenStart, ...(options.approved ? { approved: options.approved } : {}) });
+    const won = await claimExecution(deps.store, requestId, { owner: deps.owner, leaseMs, now: now(), prepare, ...(options.approved ? { approved: options.approved } : {}) });
     if (!won) return null;
-    const started = won.resumed ? undefined : first.change;
-    return { ...won, startedFirst: started !== undefined, notes: [claimedNote(deps.owner, won.resumed), ...(started?.notes ?? [])] };
+    return { ...won, startedFirst: !won.resumed && first.change !== undefined };
   };
   return {
     async run(requestId, options = {}) {
       const won = options.claimed ? await takeOver(options.claimed, options.audited, deps.owner) : await claim(requestId, options);
       if (!won) return 'not-claimed';
       const claimed = new Claim(won.claimed, { store: deps.store, owner: deps.owner, leaseMs, now });
-      const ctx: Ctx = { ...deps, now, leaseMs, cards: cardLane((request) => publishCard(deps, request)), revalidated: won.fromApproval && !won.resumed };
+      const ctx: Ctx = { ...deps, now, leaseMs, cards: cardLane((request) => publishCard(deps, request)), flushes: flushLane(deps), revalidated: won.fromApproval && !won.resumed };
       try {
-        if (won.notes.length > 0) await deps.audit.appendAll(eventsOf(requestId, won.notes, now()));
+        ctx.flushes.push(won.claimed.value);
         await deps.onBoundary?.(requestId, 0, 'claimed');
         const first = claimed.request.steps[0];
         if (won.startedFirst && first) await deps.onBoundary?.(requestId, first.number, 'step-started');
         ctx.cards.push(claimed.request);
         return await execute(claimed, ctx, won.startedFirst ? 0 : null);
       } finally {
-        await ctx.cards.settled();
+        await Promise.all([ctx.cards.settled(), ctx.flushes.settled()]);
       }
     },
     claimOnApproval(approved) {
@@ -142,6 +143,8 @@ type Ctx = EngineDeps & {
   leaseMs: number;
   /** This run's card updates, sent in the background. */
   cards: CardLane;
+  /** This run's audit entries, copied from the request's outbox into the trail in the background. */
+  flushes: FlushLane;
   /** Claimed from the re-validated approval's own version (see RunOptions.approved). */
   revalidated: boolean;
 };
@@ -212,25 +215,19 @@ async function runOne(claim: Claim, index: number, ctx: Ctx, at: { carry: Record
   return { outcome: await commitFinal(claim, ctx, [outcome, failedChange(step, { number: step.number, status: 'failed', code: result.code })]), carry: null };
 }
 
-/** Writes the changes as one compare-and-swap and their audit entries as one append, side by side. */
+/** Writes the changes and their audit entries as one compare-and-swap; the entries reach the trail behind it. */
 async function commit(claim: Claim, ctx: Ctx, changes: readonly RecordChange[]): Promise<ApprovalRequest> {
   const change = combined(changes);
-  const [next] = await Promise.all([claim.write(change.mutate), ctx.audit.appendAll(eventsOf(claim.request.id, change.notes, ctx.now()))]);
+  const next = await claim.write((r) => ctx.audit.stage(change.mutate(r), eventsOf(r.id, change.notes, ctx.now())));
+  ctx.flushes.push(next);
   await passed(claim.request.id, changes, ctx);
   ctx.cards.push(next);
   return next;
 }
 
-/**
- * The request's last change (done or failed): written first, its entries appended after, stamped
- * with the moment it was stored. Answers the state it ends in.
- */
+/** The request's last change (done or failed), with its entries. Answers the state it ends in. */
 async function commitFinal(claim: Claim, ctx: Ctx, changes: readonly RecordChange[]): Promise<'done' | 'failed'> {
-  const change = combined(changes);
-  const next = await claim.write(change.mutate);
-  await ctx.audit.appendAll(eventsOf(next.id, change.notes, ctx.now()));
-  await passed(next.id, changes, ctx);
-  ctx.cards.push(next);
+  const next = await commit(claim, ctx, changes);
   return next.state === 'done' ? 'done' : 'failed';
 }
 
@@ -283,4 +280,22 @@ async function publishCard(ctx: Pick<EngineDeps, 'publish' | 'logger'>, request:
     // The stored request is the truth; a card that could not be replaced is replaced at the next change or refresh.
     ctx.logger.warn({ err, requestId: request.id }, 'could not update the request card');
   }
+}
+
+interface FlushLane {
+  push(request: ApprovalRequest): void;
+  settled(): Promise<void>;
+}
+
+/** Copies each written version's outbox into the trail without holding the steps up; failures are logged (the next write or read copies them). */
+function flushLane(deps: Pick<EngineDeps, 'audit' | 'logger'>): FlushLane {
+  const running: Promise<void>[] = [];
+  return {
+    push(request) {
+      running.push(deps.audit.flush(request).catch((err: unknown) => deps.logger.warn({ err, requestId: request.id }, 'could not copy audit entries into the trail yet')));
+    },
+    settled: async () => {
+      await Promise.all(running);
+    },
+  };
 }

@@ -23,6 +23,7 @@ import { startSandboxCloud } from './sandbox-cloud.ts';
 import type { EditableDirectory } from './scenarios/index.ts';
 import { startSandboxRelay } from './sandbox-relay.ts';
 import { playgroundConfig, SANDBOX_ADMIN_IDS, type SandboxPersonKey } from './sandbox-users.ts';
+import { sandboxAuditKey } from './audit-key.ts';
 
 /** The bot's identity variables: the Playground sends no token, so the sandbox bot runs without them. */
 const BOT_IDENTITY = ['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'MicrosoftAppPassword'] as const;
@@ -86,10 +87,12 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   try {
     const relay = await startSandboxRelay(env, logger, emulator.syncTrigger, emulator.directory.fixtures);
     if (relay) closers.push(() => relay.close());
-    const config = loadConfig(relay ? { ...env, RELAY_URL: relay.url, RELAY_KEY: relay.key } : env, { sandbox: true });
+    const storeUrl = options.storeUrl ?? env.STORE_URL ?? 'sqlite::memory:';
+    const keyed = { ...env, AUDIT_KEY: sandboxAuditKey(env, storeUrl) };
+    const config = loadConfig(relay ? { ...keyed, RELAY_URL: relay.url, RELAY_KEY: relay.key } : keyed, { sandbox: true });
     const tenantId = emulator.state.tenant.id;
     const bot = await composeBot({
-      config: { ...config, port: options.botPort ?? config.port, tenantId, graphBaseUrl: emulator.url, storeUrl: options.storeUrl ?? env.STORE_URL ?? 'sqlite::memory:' },
+      config: { ...config, port: options.botPort ?? config.port, tenantId, graphBaseUrl: emulator.url, storeUrl },
       logger,
       credential: staticTokenCredential('hardmatch-sandbox'),
       tagParts: true,

@@ -5,6 +5,7 @@
  * (docs/product.md "Two-person approval").
  */
 import type { Diagnosis, PlanStep } from '../diagnosis/types.ts';
+import type { AuditEntry } from '../audit/types.ts';
 
 export const REQUEST_STATES = [
   'proposed',
@@ -132,8 +133,25 @@ export interface ApprovalRequest {
    */
   reverts?: { before: unknown; after: unknown }[];
   cards: PostedCard[];
+  /**
+   * The audit trail's head as of this version: how many entries it has and the last one's hash.
+   * Written in the same compare-and-swap as the change the entries record, so `audit` detects a
+   * trail that lost its last entries or was re-chained (absent on requests stored before it).
+   */
+  auditHead?: AuditHead;
+  /**
+   * The entries this version added (or that were not yet known to be in the trail): written with
+   * the change, then copied into the trail (idempotently, by `seq`) by whoever writes or reads the
+   * request next. The trail is never ahead of the request, and a crash between the two loses nothing.
+   */
+  auditOutbox?: AuditEntry[];
   createdAt: number;
   updatedAt: number;
+}
+
+export interface AuditHead {
+  length: number;
+  hash: string;
 }
 
 /** The request as stored, with the version compare-and-swap checks. */
