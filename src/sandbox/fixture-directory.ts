@@ -13,6 +13,8 @@ import type { LookupResult, OnPremUser, SourceAnchorSetting } from '../domain/on
 import type { Who } from '../domain/who.ts';
 import { DirectoryError } from '../errors/index.ts';
 import type { Directory } from '../relay/agent/directory.ts';
+import { assertPageSize, ouNotFound, scanBase } from '../relay/agent/scan-scope.ts';
+import type { ScanScope } from '../ports/snapshot.ts';
 
 const guid = z
   .string()
@@ -151,6 +153,7 @@ export function createSourceDirectory(source: FixtureSource, { baseDn }: Pick<Fi
       const matches = (await source.users()).filter((u) => inScope(u) && matchesWho(u, who));
       return { users: matches.slice(0, limit).map((u) => structuredClone(u)), truncated: matches.length > limit };
     },
+    users: (scope, pageSize) => fixturePages(source, { scope, pageSize, baseDn }),
     async check(): Promise<void> {
       await source.users();
     },
@@ -158,6 +161,25 @@ export function createSourceDirectory(source: FixtureSource, { baseDn }: Pick<Fi
       return Promise.resolve();
     },
   };
+}
+
+/**
+ * The users under the scan base in pages, as AD's paged search gives them. Fixtures hold no OU
+ * objects, so an OU counts as existing when some user lies at or below it; a name nobody lies
+ * under is answered as AD answers a base that does not exist.
+ */
+async function* fixturePages(
+  source: FixtureSource,
+  options: { scope: ScanScope; pageSize: number; baseDn: string | undefined },
+): AsyncGenerator<OnPremUser[]> {
+  assertPageSize(options.pageSize);
+  const base = scanBase(options.scope, options.baseDn);
+  const all = await source.users();
+  const under = all.filter((u) => (options.baseDn === undefined || isWithinBase(u.dn, options.baseDn)) && (base === undefined || isWithinBase(u.dn, base)));
+  if (options.scope.kind === 'ou' && under.length === 0) throw ouNotFound(options.scope.dn.trim());
+  for (let i = 0; i < under.length; i += options.pageSize) {
+    yield under.slice(i, i + options.pageSize).map((u) => structuredClone(u));
+  }
 }
 
 /**

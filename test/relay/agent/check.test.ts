@@ -5,7 +5,7 @@ import { DirectoryError } from '../../../src/errors/index.ts';
 import { runCheck, type CheckDeps } from '../../../src/relay/agent/check.ts';
 import type { Directory } from '../../../src/relay/agent/directory.ts';
 import { locateProgram } from '../../../src/relay/agent/sync-command.ts';
-import { fixtureUser, KEY, relayConfig, silentLogger, writeFixtureDir } from './helpers.ts';
+import { fixtureUser, KEY, relayConfig, silentLogger, writeFixtureDir, noPages } from './helpers.ts';
 import { fixtureOpener } from '../../../src/sandbox/fixture-relay.ts';
 
 const LDAP: LdapConfig = {
@@ -54,6 +54,7 @@ describe('hardmatch-relay check', () => {
     const lookup = vi.fn<Directory['lookup']>();
     const directory: Directory = {
       kind: 'ldap',
+      users: noPages,
       lookup,
       check: () => Promise.reject(new DirectoryError('DIRECTORY_CREDENTIALS', 'The domain controller refused the bind (49: invalid credentials).')),
       close: () => Promise.resolve(),
@@ -74,6 +75,7 @@ describe('hardmatch-relay check', () => {
     const seen: Who[] = [];
     const directory: Directory = {
       kind: 'ldap',
+      users: noPages,
       lookup: (who) => {
         seen.push(who);
         return Promise.resolve({ users: [], truncated: false });
@@ -113,6 +115,7 @@ describe('hardmatch-relay check', () => {
   it('fails an LDAP relay whose sync program is missing, naming only the program', async () => {
     const directory: Directory = {
       kind: 'ldap',
+      users: noPages,
       lookup: () => Promise.resolve({ users: [], truncated: false }),
       check: () => Promise.resolve(),
       close: () => Promise.resolve(),

@@ -145,3 +145,8 @@ export function controlledSync(): ControlledSync {
     },
   };
 }
+
+/** `Directory.users` for fakes that are never scanned: no pages at all. */
+export function noPages(): AsyncIterable<never> {
+  return { [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true, value: undefined }) }) };
+}

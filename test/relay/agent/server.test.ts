@@ -14,7 +14,7 @@ import {
   type SyncTrigger,
 } from '../../../src/relay/protocol/protocol.ts';
 import { createMemoryNonceStore, SIGNATURE_HEADERS, signRequest } from '../../../src/relay/protocol/signing.ts';
-import { captureLogger, controlledSync, KEY, SANDBOX_FIXTURES, signedFetch, silentLogger, syncCommand, type CapturedLog } from './helpers.ts';
+import { captureLogger, controlledSync, KEY, SANDBOX_FIXTURES, signedFetch, silentLogger, syncCommand, type CapturedLog, noPages } from './helpers.ts';
 
 const NOW = Date.UTC(2026, 0, 15, 9, 30);
 const MINUTE = 60_000;
@@ -56,6 +56,7 @@ async function serve(directory: Directory, syncTrigger?: SyncTrigger): Promise<H
 function failingDirectory(err: Error): Directory {
   return {
     kind: 'ldap',
+    users: noPages,
     lookup: () => Promise.reject(err),
     check: () => Promise.reject(err),
     close: () => Promise.resolve(),

@@ -9,7 +9,7 @@ import type { Directory } from '../../../src/relay/agent/directory.ts';
 import { startFixtureRelay } from '../../../src/sandbox/fixture-relay.ts';
 import type { SyncTrigger } from '../../../src/relay/protocol/protocol.ts';
 import { signRequest } from '../../../src/relay/protocol/signing.ts';
-import { captureLogger, KEY, relayConfig, signedFetch, syncCommand } from './helpers.ts';
+import { captureLogger, KEY, relayConfig, signedFetch, syncCommand, noPages } from './helpers.ts';
 
 /** A throw-away self-signed certificate for 127.0.0.1, made with openssl for this test run only. */
 function makeCertificate(): { certFile: string; keyFile: string } {
@@ -69,6 +69,7 @@ describe('startRelay', () => {
     let closed = false;
     const directory: Directory = {
       kind: 'fixtures',
+      users: noPages,
       lookup: () => Promise.resolve({ users: [], truncated: false }),
       check: () => Promise.resolve(),
       close: () => {
@@ -98,6 +99,7 @@ describe('startRelay', () => {
     const log = captureLogger();
     const directory: Directory = {
       kind: 'ldap',
+      users: noPages,
       lookup: () => Promise.reject(new DirectoryError('DIRECTORY_UNREACHABLE', 'dc1.contoso.com:636 refused the connection.')),
       check: () => Promise.reject(new DirectoryError('DIRECTORY_UNREACHABLE', 'dc1.contoso.com:636 refused the connection.')),
       close: () => Promise.resolve(),

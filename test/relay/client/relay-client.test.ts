@@ -9,7 +9,7 @@ import { startFixtureRelay } from '../../../src/sandbox/fixture-relay.ts';
 import { createRelayClient, DEFAULT_SYNC_TIMEOUT_MS, type SyncTriggerClient } from '../../../src/relay/client/relay-client.ts';
 import type { SyncTrigger } from '../../../src/relay/protocol/protocol.ts';
 import { createMemoryNonceStore, SIGNATURE_HEADERS, verifyRequest } from '../../../src/relay/protocol/signing.ts';
-import { captureLogger, controlledSync, KEY, relayConfig, silentLogger, syncCommand } from '../agent/helpers.ts';
+import { captureLogger, controlledSync, KEY, relayConfig, silentLogger, syncCommand, noPages } from '../agent/helpers.ts';
 
 function clientConfig(url: string, overrides: Partial<RelayClientConfig> = {}): RelayClientConfig {
   return { url, key: KEY, timeoutMs: 5000, ...overrides };
@@ -41,6 +41,7 @@ async function rawServer(listener: RequestListener): Promise<{ url: string; serv
 function failingDirectory(code: ConstructorParameters<typeof DirectoryError>[0], message: string): Directory {
   return {
     kind: 'ldap',
+    users: noPages,
     lookup: () => Promise.reject(new DirectoryError(code, message)),
     check: () => Promise.resolve(),
     close: () => Promise.resolve(),
