@@ -31,7 +31,11 @@ import { ADVANCED_QUERY_HEADERS, DELETED_USERS_PATH, GROUPS_PATH, MAX_PAGE, USER
 const LETTERS = [...'abcdefghijklmnopqrstuvwxyz'];
 const DIGITS = [...'0123456789'];
 /** Punctuation a UPN may start with, in `or` groups of at most four (Graph limits `or` clauses). */
-const PUNCTUATION_GROUPS = [["'", '-', '_', '!'], ['#', '^', '~', '$'], ['.', '&', '+', '=']];
+const PUNCTUATION_GROUPS = [
+  ["'", '-', '_', '!'],
+  ['#', '^', '~', '$'],
+  ['.', '&', '+', '='],
+];
 const HEX = [...'0123456789abcdef'];
 
 /** A `$filter` over userPrincipalName's first character; the values are our own constants. */
@@ -40,7 +44,9 @@ function startsWithAny(prefixes: readonly string[]): string {
 }
 
 /** The partitions of the active users, as `$filter` expressions (see the header). */
-export const ACTIVE_USER_PARTITIONS: readonly string[] = [...LETTERS, ...DIGITS].map((c) => startsWithAny([c])).concat(PUNCTUATION_GROUPS.map(startsWithAny));
+export const ACTIVE_USER_PARTITIONS: readonly string[] = [...LETTERS, ...DIGITS]
+  .map((c) => startsWithAny([c]))
+  .concat(PUNCTUATION_GROUPS.map(startsWithAny));
 /** The partitions of the recycle bin, by the object id the deleted UPN starts with. */
 export const DELETED_USER_PARTITIONS: readonly string[] = HEX.map((c) => startsWithAny([c]));
 /** Mail-enabled groups are the ones holding SMTP addresses. */
@@ -72,9 +78,19 @@ interface Reader {
 }
 
 /** Every page of one query, first to last; returns how many items Graph said matched. */
-async function readQuery<T>(reader: Reader, collection: Collection<T>, filter: string | undefined, into: Map<string, { id: string }>): Promise<number | undefined> {
+async function readQuery<T>(
+  reader: Reader,
+  collection: Collection<T>,
+  filter: string | undefined,
+  into: Map<string, { id: string }>,
+): Promise<number | undefined> {
   const headers = { ...ADVANCED_QUERY_HEADERS };
-  let url: string | undefined = collectionUrl(collection.path, { ...(filter ? { filter } : {}), select: collection.select, top: MAX_PAGE, count: true });
+  let url: string | undefined = collectionUrl(collection.path, {
+    ...(filter ? { filter } : {}),
+    select: collection.select,
+    top: MAX_PAGE,
+    count: true,
+  });
   let count: number | undefined;
   while (url !== undefined) {
     reader.options.signal?.throwIfAborted();
@@ -96,11 +112,20 @@ async function readQuery<T>(reader: Reader, collection: Collection<T>, filter: s
 /** The collection's total, from a one-item page with `$count=true` (sent alongside the partitions). */
 async function totalOf<T>(reader: Reader, collection: Collection<T>): Promise<number | undefined> {
   const url = collectionUrl(collection.path, { select: ['id'], top: 1, count: true });
-  const page = await reader.transport.call(collection.op, (request) => request(url).headers({ ...ADVANCED_QUERY_HEADERS }).get() as Promise<Page<T>>);
+  const page = await reader.transport.call(
+    collection.op,
+    (request) =>
+      request(url)
+        .headers({ ...ADVANCED_QUERY_HEADERS })
+        .get() as Promise<Page<T>>,
+  );
   return page['@odata.count'];
 }
 
-async function readCollection<T, R extends { id: string }>(reader: Reader, collection: Collection<T> & { map: (item: T) => R }): Promise<R[]> {
+async function readCollection<T, R extends { id: string }>(
+  reader: Reader,
+  collection: Collection<T> & { map: (item: T) => R },
+): Promise<R[]> {
   const found = new Map<string, R>();
   const into = found as Map<string, { id: string }>;
   const [total] = await Promise.all([
@@ -119,7 +144,13 @@ const GROUPS_OP: Operation = { what: 'read the mail-enabled groups', permission:
 export async function readCloudSnapshot(transport: GraphTransport, options: SnapshotReadOptions = {}): Promise<CloudSnapshot> {
   const reader: Reader = { transport, options, progress: { read: 0, pages: 0 } };
   const [users, deleted, groups] = await Promise.all([
-    readCollection<User, CloudUser>(reader, { path: USERS_PATH, select: USER_SELECT, partitions: ACTIVE_USER_PARTITIONS, op: USERS_OP, map: (u) => toCloudUser(u) }),
+    readCollection<User, CloudUser>(reader, {
+      path: USERS_PATH,
+      select: USER_SELECT,
+      partitions: ACTIVE_USER_PARTITIONS,
+      op: USERS_OP,
+      map: (u) => toCloudUser(u),
+    }),
     readCollection<User, CloudUser>(reader, {
       path: DELETED_USERS_PATH,
       select: DELETED_USER_SELECT,
@@ -127,7 +158,13 @@ export async function readCloudSnapshot(transport: GraphTransport, options: Snap
       op: DELETED_OP,
       map: (u) => toCloudUser(u),
     }),
-    readCollection<Group, CloudGroup>(reader, { path: GROUPS_PATH, select: GROUP_SELECT, partitions: [MAIL_GROUPS_FILTER], op: GROUPS_OP, map: toCloudGroup }),
+    readCollection<Group, CloudGroup>(reader, {
+      path: GROUPS_PATH,
+      select: GROUP_SELECT,
+      partitions: [MAIL_GROUPS_FILTER],
+      op: GROUPS_OP,
+      map: toCloudGroup,
+    }),
   ]);
   return { users, deleted, groups };
 }

@@ -42,11 +42,7 @@ export class HardmatchError extends Error {
   /** Safe-to-show facts (never secrets) that help the admin, e.g. the offending input. */
   readonly details: Readonly<Record<string, string | number>>;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { cause?: unknown; details?: Record<string, string | number> } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, string | number> } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -77,11 +73,7 @@ export type InputErrorCode = (typeof INPUT_ERROR_CODES)[number];
 
 /** What the user typed cannot be used; the message names the input and says what is accepted. */
 export class InputError extends HardmatchError {
-  constructor(
-    code: InputErrorCode,
-    message: string,
-    details: Record<string, string | number> = {},
-  ) {
+  constructor(code: InputErrorCode, message: string, details: Record<string, string | number> = {}) {
     super(code, message, { details });
   }
 }

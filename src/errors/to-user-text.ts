@@ -21,7 +21,7 @@ const NEXT_STEP: Record<ErrorCode, { title: string; next: string }> = {
   },
   OU_OUTSIDE_BASE_DN: {
     title: 'That OU is outside the directory the relay reads',
-    next: 'Name an OU at or below the relay\'s LDAP_BASE_DN (the message names it), or type `scan` alone for the whole sync scope.',
+    next: "Name an OU at or below the relay's LDAP_BASE_DN (the message names it), or type `scan` alone for the whole sync scope.",
   },
   OU_NOT_FOUND: {
     title: 'No such OU',
@@ -57,7 +57,7 @@ const NEXT_STEP: Record<ErrorCode, { title: string; next: string }> = {
   },
   CLOUD_REQUEST_FAILED: {
     title: 'Microsoft Graph refused the request',
-    next: 'The Graph error code above says why; check the bot\'s Graph permissions (User.ReadWrite.All, User.DeleteRestore.All, Domain.Read.All, OnPremDirectorySynchronization.Read.All, GroupMember.Read.All, RoleManagement.Read.Directory).',
+    next: "The Graph error code above says why; check the bot's Graph permissions (User.ReadWrite.All, User.DeleteRestore.All, Domain.Read.All, OnPremDirectorySynchronization.Read.All, GroupMember.Read.All, RoleManagement.Read.Directory).",
   },
   CLOUD_THROTTLED: {
     title: 'Microsoft Graph is throttling the bot',
@@ -65,7 +65,7 @@ const NEXT_STEP: Record<ErrorCode, { title: string; next: string }> = {
   },
   CLOUD_UNAVAILABLE: {
     title: 'Microsoft Graph could not be reached',
-    next: 'Check GRAPH_BASE_URL and the bot\'s outbound network; Graph may also be having an outage (see the Microsoft 365 service health page).',
+    next: "Check GRAPH_BASE_URL and the bot's outbound network; Graph may also be having an outage (see the Microsoft 365 service health page).",
   },
   CLOUD_AUTH_FAILED: {
     title: 'The bot could not sign in to Microsoft Graph',
@@ -96,7 +96,7 @@ const NEXT_STEP: Record<ErrorCode, { title: string; next: string }> = {
   },
   SYNC_FAILED: {
     title: 'The delta sync could not be started',
-    next: 'On the relay server, run `hardmatch-relay sync` to see the sync command\'s own output, and check SYNC_COMMAND and that the relay\'s account may run Start-ADSyncSyncCycle.',
+    next: "On the relay server, run `hardmatch-relay sync` to see the sync command's own output, and check SYNC_COMMAND and that the relay's account may run Start-ADSyncSyncCycle.",
   },
   SYNC_TIMEOUT: {
     title: 'The delta sync command did not finish in time',

@@ -67,18 +67,27 @@ async function listFiles(dir: string): Promise<string[]> {
  * One fixture file's content (already JSON-parsed), validated: every user as the schema wants it,
  * no objectGuid twice (`seen` carries the ones of earlier files). `name` is what errors call it.
  */
-export function parseFixtureUsers(json: unknown, name: string, sourceAnchor: SourceAnchorSetting, seen = new Map<string, string>()): OnPremUser[] {
+export function parseFixtureUsers(
+  json: unknown,
+  name: string,
+  sourceAnchor: SourceAnchorSetting,
+  seen = new Map<string, string>(),
+): OnPremUser[] {
   const parsed = fixtureFileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue && issue.path.length > 0 ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('') : '(top level)';
+    const field =
+      issue && issue.path.length > 0 ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('') : '(top level)';
     throw fail(`Fixture file ${name}: ${field.replace(/^\./, '')}: ${issue?.message ?? 'invalid'}.`, { file: name, field });
   }
   return parsed.data.map((u) => {
     // Two objects with one objectGUID cannot exist in AD; a fixture that has them is a typo.
     const first = seen.get(u.objectGuid);
     if (first !== undefined) {
-      throw fail(`Fixture file ${name}: objectGuid ${u.objectGuid} of ${u.samAccountName} is already used by ${first}.`, { file: name, field: 'objectGuid' });
+      throw fail(`Fixture file ${name}: objectGuid ${u.objectGuid} of ${u.samAccountName} is already used by ${first}.`, {
+        file: name,
+        field: 'objectGuid',
+      });
     }
     seen.set(u.objectGuid, `${u.samAccountName} (${name})`);
     return { ...u, anchor: effectiveAnchor(sourceAnchor, u.objectGuid, u.consistencyGuid) };
@@ -175,7 +184,9 @@ async function* fixturePages(
   assertPageSize(options.pageSize);
   const base = scanBase(options.scope, options.baseDn);
   const all = await source.users();
-  const under = all.filter((u) => (options.baseDn === undefined || isWithinBase(u.dn, options.baseDn)) && (base === undefined || isWithinBase(u.dn, base)));
+  const under = all.filter(
+    (u) => (options.baseDn === undefined || isWithinBase(u.dn, options.baseDn)) && (base === undefined || isWithinBase(u.dn, base)),
+  );
   if (options.scope.kind === 'ou' && under.length === 0) throw ouNotFound(options.scope.dn.trim());
   for (let i = 0; i < under.length; i += options.pageSize) {
     yield under.slice(i, i + options.pageSize).map((u) => structuredClone(u));

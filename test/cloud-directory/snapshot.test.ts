@@ -26,7 +26,12 @@ async function snapshotSource(seed: SeedInput, throttleRate = 0): Promise<{ emul
   const emulator = await startEmulator({ seed, https: true, port: 0, throttleRate });
   running.push(emulator);
   trustCertificateInProcess(emulator.caCertificate ?? '');
-  const source = createCloudDirectory({ graphBaseUrl: emulator.url, credential: staticTokenCredential('t'), logger: silentLogger, retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 100 } });
+  const source = createCloudDirectory({
+    graphBaseUrl: emulator.url,
+    credential: staticTokenCredential('t'),
+    logger: silentLogger,
+    retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 100 },
+  });
   return { emulator, source };
 }
 
@@ -95,7 +100,9 @@ describe('throttle priority', () => {
       get: () => (sent.push(headers), Promise.resolve({ value: [] })),
       post: (body: { requests: { headers?: Record<string, string> }[] }) => {
         sent.push(headers, ...body.requests.map((r) => r.headers ?? {}));
-        return Promise.resolve({ responses: body.requests.map((r, i) => ({ id: (r as { id?: string }).id ?? String(i), status: 200, body: {} })) });
+        return Promise.resolve({
+          responses: body.requests.map((r, i) => ({ id: (r as { id?: string }).id ?? String(i), status: 200, body: {} })),
+        });
       },
     });
     return { api: () => request({}) } as unknown as Client;

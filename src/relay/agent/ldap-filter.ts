@@ -39,11 +39,7 @@ export function whoMatchFilter(who: Who): Filter | undefined {
     case 'address':
       // proxyAddresses matches case-insensitively in AD, so `smtp:` also finds the primary `SMTP:`.
       return new OrFilter({
-        filters: [
-          equals('userPrincipalName', who.address),
-          equals('mail', who.address),
-          equals('proxyAddresses', `smtp:${who.address}`),
-        ],
+        filters: [equals('userPrincipalName', who.address), equals('mail', who.address), equals('proxyAddresses', `smtp:${who.address}`)],
       });
     case 'samAccountName':
       return equals('sAMAccountName', who.name);

@@ -20,13 +20,19 @@ export function scanBase(scope: ScanScope, baseDn: string | undefined): string |
   if (scope.kind === 'sync-scope') return baseDn;
   const dn = scope.dn.trim();
   if ((parseDn(dn)?.length ?? 0) === 0) {
-    throw new InputError('INPUT_INVALID', `"${shown(dn)}" is not a distinguished name; name an OU like OU=Staff,DC=contoso,DC=com.`, { dn: shown(dn) });
+    throw new InputError('INPUT_INVALID', `"${shown(dn)}" is not a distinguished name; name an OU like OU=Staff,DC=contoso,DC=com.`, {
+      dn: shown(dn),
+    });
   }
   if (baseDn !== undefined && !isWithinBase(dn, baseDn)) {
-    throw new InputError('OU_OUTSIDE_BASE_DN', `${shown(dn)} is not inside ${baseDn}, the part of Active Directory the relay reads (LDAP_BASE_DN).`, {
-      dn: shown(dn),
-      baseDn,
-    });
+    throw new InputError(
+      'OU_OUTSIDE_BASE_DN',
+      `${shown(dn)} is not inside ${baseDn}, the part of Active Directory the relay reads (LDAP_BASE_DN).`,
+      {
+        dn: shown(dn),
+        baseDn,
+      },
+    );
   }
   return dn;
 }
@@ -37,5 +43,6 @@ export function ouNotFound(dn: string): InputError {
 
 /** Page sizes a directory accepts: AD's MaxPageSize is 1,000 by default. */
 export function assertPageSize(pageSize: number): void {
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new RangeError(`page size must be an integer in 1..1000, got ${pageSize}`);
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000)
+    throw new RangeError(`page size must be an integer in 1..1000, got ${pageSize}`);
 }

@@ -115,7 +115,10 @@ export function createScanSessions(options: ScanSessionOptions = {}): ScanSessio
     },
     async start(scope, pages) {
       if (sessions.size >= maxOpen) {
-        throw new InputError('INPUT_INVALID', `The relay is already serving ${maxOpen} directory reads; try again when one of them has finished.`);
+        throw new InputError(
+          'INPUT_INVALID',
+          `The relay is already serving ${maxOpen} directory reads; try again when one of them has finished.`,
+        );
       }
       const cursor = randomBytes(24).toString('base64url');
       const iterator = pages[Symbol.asyncIterator]();
@@ -131,7 +134,8 @@ export function createScanSessions(options: ScanSessionOptions = {}): ScanSessio
           `The relay has no directory read under that cursor for this scope: it ended, or was closed after ${Math.round(idleMs / 1000)} s without a request, or the relay restarted.`,
         );
       }
-      if (session.busy) throw new InputError('INPUT_INVALID', 'That page of the directory read is already being fetched by another request.');
+      if (session.busy)
+        throw new InputError('INPUT_INVALID', 'That page of the directory read is already being fetched by another request.');
       // No timer while a request waits on the page: the wait is not idleness.
       clearTimeout(session.timer);
       session.busy = true;

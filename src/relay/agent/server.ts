@@ -138,8 +138,11 @@ async function usersPage(deps: HandlerDeps, body: string): Promise<Reply> {
   const { scope, cursor } = parsed.data;
   const { scans } = deps;
   const page =
-    cursor === undefined ? await scans.start(scope, deps.directory.users(scope, deps.pageSize ?? USERS_PAGE_SIZE)) : await scans.next(scope, cursor);
-  if (cursor === undefined) deps.logger.info({ scope: scope.kind, first: page.users.length, last: page.cursor === null }, 'directory read started');
+    cursor === undefined
+      ? await scans.start(scope, deps.directory.users(scope, deps.pageSize ?? USERS_PAGE_SIZE))
+      : await scans.next(scope, cursor);
+  if (cursor === undefined)
+    deps.logger.info({ scope: scope.kind, first: page.users.length, last: page.cursor === null }, 'directory read started');
   return { status: 200, body: usersPageResponseSchema.parse(page) };
 }
 

@@ -119,7 +119,14 @@ function transportError(err: unknown, config: RelayClientConfig, timeoutMs: numb
   });
 }
 
-async function send(ctx: Context, method: 'GET' | 'POST', path: string, body: string, timeoutMs = ctx.config.timeoutMs, signal?: AbortSignal): Promise<Answer> {
+async function send(
+  ctx: Context,
+  method: 'GET' | 'POST',
+  path: string,
+  body: string,
+  timeoutMs = ctx.config.timeoutMs,
+  signal?: AbortSignal,
+): Promise<Answer> {
   const headers: Record<string, string> = {
     accept: 'application/json',
     ...signRequest(ctx.config.key, { method, path, body }, ctx.now()),
@@ -164,14 +171,18 @@ function failure(answer: Answer): Error {
   const parsed = errorResponseSchema.safeParse(parseJson(answer.text));
   const relayError = parsed.success ? parsed.data.error : undefined;
   if (answer.status === 401) {
-    return new RelayUnavailable('RELAY_REJECTED', `The relay refused the request (HTTP 401${relayError ? `: ${relayError.message}` : ''}).`);
+    return new RelayUnavailable(
+      'RELAY_REJECTED',
+      `The relay refused the request (HTTP 401${relayError ? `: ${relayError.message}` : ''}).`,
+    );
   }
   if (relayError) {
     const { code, message } = relayError;
     if (answer.status === 400 && oneOf(INPUT_ERROR_CODES, code)) return new InputError(code, message);
     if (oneOf(DIRECTORY_CODES, code)) return new DirectoryError(code, message);
     if (oneOf(SYNC_CODES, code)) return new SyncError(code, message);
-    if (answer.status >= 500) return new RelayUnavailable('RELAY_UNAVAILABLE', `The relay failed (HTTP ${answer.status}, ${code}): ${message}`);
+    if (answer.status >= 500)
+      return new RelayUnavailable('RELAY_UNAVAILABLE', `The relay failed (HTTP ${answer.status}, ${code}): ${message}`);
     return badResponse(`The relay answered HTTP ${answer.status} ${code}: ${message}`);
   }
   // Not the relay's own words: a proxy, or Azure Relay with no listener connected.
@@ -188,7 +199,9 @@ function accept<S extends z.ZodType>(schema: S, answer: Answer): z.infer<S> {
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw badResponse(`The relay's answer does not match this bot's version (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}).`);
+    throw badResponse(
+      `The relay's answer does not match this bot's version (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}).`,
+    );
   }
   return parsed.data;
 }
@@ -209,7 +222,12 @@ function tokenMaker(config: RelayClientConfig, make: CreateRelayToken | undefine
  * A page is never re-asked (the relay's read has moved on): any failure ends the stream, and a
  * caller that stops early simply stops asking (the relay closes the read when idle).
  */
-async function* streamUsers(ctx: Context, scope: ScanScope, timeoutMs: number, signal: AbortSignal | undefined): AsyncGenerator<OnPremUser[]> {
+async function* streamUsers(
+  ctx: Context,
+  scope: ScanScope,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<OnPremUser[]> {
   let cursor: string | null | undefined;
   do {
     signal?.throwIfAborted();

@@ -20,7 +20,8 @@ import { effectiveAnchor } from '../../domain/effective-anchor.ts';
 import type { SeedInput } from '../emulator/seed.ts';
 import { createDraw, personOf, type Draw, type Person } from './people.ts';
 
-export type GeneratedCase = 'matched' | 'soft-match' | 'duplicate' | 'deleted-holder' | 'address-conflict' | 'other-anchor' | 'not-in-cloud';
+export type GeneratedCase =
+  'matched' | 'soft-match' | 'duplicate' | 'deleted-holder' | 'address-conflict' | 'other-anchor' | 'not-in-cloud';
 
 export const GENERATED_MIX: Readonly<Record<GeneratedCase, number>> = {
   matched: 0.68,
@@ -114,7 +115,14 @@ function adUserOf(draw: Draw, person: Person, i: number): FixtureUser {
 }
 
 function cloudOnly(draw: Draw, ad: FixtureUser, extra: Partial<SeedUser> = {}): SeedUser {
-  return { id: draw.guid(), userPrincipalName: ad.userPrincipalName, displayName: ad.displayName, mail: ad.mail, proxyAddresses: [...ad.proxyAddresses], ...extra };
+  return {
+    id: draw.guid(),
+    userPrincipalName: ad.userPrincipalName,
+    displayName: ad.displayName,
+    mail: ad.mail,
+    proxyAddresses: [...ad.proxyAddresses],
+    ...extra,
+  };
 }
 
 function synced(draw: Draw, ad: FixtureUser, anchor: string, extra: Partial<SeedUser> = {}): SeedUser {
@@ -148,11 +156,23 @@ function addCloudSide(b: Builder, ad: FixtureUser, kind: GeneratedCase, i: numbe
     case 'duplicate': {
       b.users.push(cloudOnly(draw, ad));
       const conflicts = [
-        { category: 'PropertyConflict', occurredDateTime: SYNC_TIME, propertyCausingError: 'UserPrincipalName' as const, value: ad.userPrincipalName },
-        { category: 'PropertyConflict', occurredDateTime: SYNC_TIME, propertyCausingError: 'ProxyAddress' as const, value: `SMTP:${ad.mail}` },
+        {
+          category: 'PropertyConflict',
+          occurredDateTime: SYNC_TIME,
+          propertyCausingError: 'UserPrincipalName' as const,
+          value: ad.userPrincipalName,
+        },
+        {
+          category: 'PropertyConflict',
+          occurredDateTime: SYNC_TIME,
+          propertyCausingError: 'ProxyAddress' as const,
+          value: `SMTP:${ad.mail}`,
+        },
       ];
       const upn = `${local}+${String(i % 10_000).padStart(4, '0')}@${INITIAL}`;
-      b.users.push(synced(draw, ad, anchor, { userPrincipalName: upn, mail: null, proxyAddresses: [], onPremisesProvisioningErrors: conflicts }));
+      b.users.push(
+        synced(draw, ad, anchor, { userPrincipalName: upn, mail: null, proxyAddresses: [], onPremisesProvisioningErrors: conflicts }),
+      );
       return 2;
     }
     case 'deleted-holder':
@@ -161,14 +181,26 @@ function addCloudSide(b: Builder, ad: FixtureUser, kind: GeneratedCase, i: numbe
       return 1;
     case 'address-conflict':
       b.users.push(cloudOnly(draw, ad, { mail: null, proxyAddresses: [] }));
-      b.users.push({ id: draw.guid(), userPrincipalName: `shared.${local}@${DOMAIN}`, displayName: `Shared ${ad.displayName}`, proxyAddresses: [`SMTP:shared.${local}@${DOMAIN}`, `smtp:${ad.mail}`] });
+      b.users.push({
+        id: draw.guid(),
+        userPrincipalName: `shared.${local}@${DOMAIN}`,
+        displayName: `Shared ${ad.displayName}`,
+        proxyAddresses: [`SMTP:shared.${local}@${DOMAIN}`, `smtp:${ad.mail}`],
+      });
       return 2;
     case 'other-anchor':
       b.users.push(cloudOnly(draw, ad, { onPremisesImmutableId: draw.strayAnchor() }));
       return 1;
     case 'not-in-cloud':
       if (b.cases['not-in-cloud'] <= BLOCKED_EACH) {
-        b.groups.push({ id: draw.guid(), displayName: `List ${local}`, mail: ad.mail, mailEnabled: true, securityEnabled: false, proxyAddresses: [`SMTP:${ad.mail}`] });
+        b.groups.push({
+          id: draw.guid(),
+          displayName: `List ${local}`,
+          mail: ad.mail,
+          mailEnabled: true,
+          securityEnabled: false,
+          proxyAddresses: [`SMTP:${ad.mail}`],
+        });
       }
       return 0;
   }
@@ -187,13 +219,21 @@ function tenantOf(b: Builder): SeedInput {
     },
     users: b.users,
     groups: b.groups,
-    directoryRoles: [{ id: 'a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d', displayName: 'Global Administrator', roleTemplateId: GLOBAL_ADMIN_TEMPLATE, members: b.admins }],
+    directoryRoles: [
+      {
+        id: 'a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d',
+        displayName: 'Global Administrator',
+        roleTemplateId: GLOBAL_ADMIN_TEMPLATE,
+        members: b.admins,
+      },
+    ],
   };
 }
 
 export function generateDirectory(options: GenerateOptions): GeneratedDirectory {
   const count = options.users;
-  if (!Number.isInteger(count) || count < 1 || count > 1_000_000) throw new RangeError(`users must be an integer in 1..1000000, got ${count}`);
+  if (!Number.isInteger(count) || count < 1 || count > 1_000_000)
+    throw new RangeError(`users must be an integer in 1..1000000, got ${count}`);
   const draw = createDraw(options.seed ?? 1);
   const cases = Object.fromEntries(Object.keys(GENERATED_MIX).map((k) => [k, 0])) as Record<GeneratedCase, number>;
   const b: Builder = { draw, users: [], groups: [], admins: [], cases };
@@ -207,7 +247,13 @@ export function generateDirectory(options: GenerateOptions): GeneratedDirectory 
     active += addCloudSide(b, ad, kind, i);
   }
   for (let i = 0; active < count; i++, active++) {
-    b.users.push({ id: draw.guid(), userPrincipalName: `cloud.only${i}@${DOMAIN}`, displayName: `Cloud Only ${i}`, mail: `cloud.only${i}@${DOMAIN}`, proxyAddresses: [`SMTP:cloud.only${i}@${DOMAIN}`] });
+    b.users.push({
+      id: draw.guid(),
+      userPrincipalName: `cloud.only${i}@${DOMAIN}`,
+      displayName: `Cloud Only ${i}`,
+      mail: `cloud.only${i}@${DOMAIN}`,
+      proxyAddresses: [`SMTP:cloud.only${i}@${DOMAIN}`],
+    });
   }
   const deletedTarget = Math.round(count * (options.deletedRatio ?? 0.1));
   for (let i = b.users.filter((u) => u.deletedDateTime).length; i < deletedTarget; i++) {

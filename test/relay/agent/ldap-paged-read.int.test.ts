@@ -46,13 +46,15 @@ describe.skipIf(!samba)('paged directory reads against Samba AD', () => {
     // ldapts multiplexes requests on one connection: adds in flight together, 50 at a time.
     for (let i = 0; i < COUNT; i += 50) {
       await Promise.all(
-        dns.slice(i, i + 50).map((dn, j) =>
-          admin.add(dn, [
-            new Attribute({ type: 'objectClass', values: ['top', 'person', 'organizationalPerson', 'user'] }),
-            new Attribute({ type: 'sAMAccountName', values: [`bulk${i + j}`] }),
-            new Attribute({ type: 'userPrincipalName', values: [`bulk${i + j}@contoso.test`] }),
-          ]),
-        ),
+        dns
+          .slice(i, i + 50)
+          .map((dn, j) =>
+            admin.add(dn, [
+              new Attribute({ type: 'objectClass', values: ['top', 'person', 'organizationalPerson', 'user'] }),
+              new Attribute({ type: 'sAMAccountName', values: [`bulk${i + j}`] }),
+              new Attribute({ type: 'userPrincipalName', values: [`bulk${i + j}@contoso.test`] }),
+            ]),
+          ),
       );
     }
     directory = createLdapDirectory(ldapConfigFor(ctx), { sourceAnchor: 'auto' });

@@ -88,7 +88,11 @@ describe('streamUsers through the relay (fixture directory)', () => {
   });
 
   it('refuses an unsigned page request', async () => {
-    const res = await signedFetch(relay.url, { path: RELAY_PATHS.usersPage, body: JSON.stringify({ scope: { kind: 'sync-scope' } }), unsigned: true });
+    const res = await signedFetch(relay.url, {
+      path: RELAY_PATHS.usersPage,
+      body: JSON.stringify({ scope: { kind: 'sync-scope' } }),
+      unsigned: true,
+    });
     expect(res.status).toBe(401);
   });
 
