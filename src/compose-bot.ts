@@ -47,7 +47,10 @@ import { isLoopbackHost } from './transport/loopback.ts';
 import { BOT_VERSION } from './transport/version.ts';
 
 /** Lease, polling and retry timings (tests shorten them), and the crash tests' boundary hook. */
-export type EngineOptions = Pick<EngineDeps, 'leaseMs' | 'syncBusyRetryMs' | 'onBoundary'> & { pollIntervalMs?: number; sleep?: (ms: number) => Promise<void> };
+export type EngineOptions = Pick<EngineDeps, 'leaseMs' | 'syncBusyRetryMs' | 'onBoundary'> & {
+  pollIntervalMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+};
 
 export interface ComposeBotOptions {
   /**
@@ -98,9 +101,15 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
   const { config, logger } = options;
   const part = (name: string): Logger => (options.tagParts ? logger.child({ part: name }) : logger);
   const relay = config.relay ? createRelayClient(config.relay, { logger: part('relay-client') }) : undefined;
-  if (!relay) logger.warn('RELAY_URL is not set: `guid` converts GUIDs and ImmutableIDs but cannot look users up by name, and `match` cannot run');
+  if (!relay)
+    logger.warn('RELAY_URL is not set: `guid` converts GUIDs and ImmutableIDs but cannot look users up by name, and `match` cannot run');
   // The credential is only used at the first Graph call; a missing identity shows as CLOUD_AUTH_FAILED on the card.
-  const cloud = createCloudDirectory({ graphBaseUrl: config.graphBaseUrl, graphTimeoutMs: config.graphTimeoutMs, credential: options.credential, logger: part('cloud') });
+  const cloud = createCloudDirectory({
+    graphBaseUrl: config.graphBaseUrl,
+    graphTimeoutMs: config.graphTimeoutMs,
+    credential: options.credential,
+    logger: part('cloud'),
+  });
   const store = await openStore(config.storeUrl, options.storeCredential ? { credential: options.storeCredential } : {});
   const closers: (() => Promise<void>)[] = [() => store.close()];
   const close = () => closeInReverse(closers);
@@ -127,7 +136,10 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
     const bot = createBot({ sandbox: config.sandbox, logger, cloud, approvals, ...(relay ? { relay } : {}) });
     const server = createServer({ config, logger: part('bot'), bot, version: BOT_VERSION, adapter });
     if (config.sandbox && config.host && !isLoopbackHost(config.host)) {
-      logger.warn({ host: config.host }, 'HOST makes the sandbox bot listen beyond this machine: its endpoint is anonymous, and with RELAY_URL it reads real AD users; anyone who can reach it can use it');
+      logger.warn(
+        { host: config.host },
+        'HOST makes the sandbox bot listen beyond this machine: its endpoint is anonymous, and with RELAY_URL it reads real AD users; anyone who can reach it can use it',
+      );
     }
     const url = await server.listen(config.port, config.host);
     closers.push(() => server.close());
@@ -164,7 +176,11 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const audit = createAuditTrail(o.store, o.logger.child({ part: 'audit' }));
   const groupUserIds = (groupId: string) => o.cloud.groupUserIds(groupId);
-  const admins = createAdminDirectory({ adminIds: o.approval.adminIds, ...(o.approval.adminGroupId ? { groupId: o.approval.adminGroupId, groupUserIds } : {}), now });
+  const admins = createAdminDirectory({
+    adminIds: o.approval.adminIds,
+    ...(o.approval.adminGroupId ? { groupId: o.approval.adminGroupId, groupUserIds } : {}),
+    now,
+  });
   const policy = o.approval.policy;
   const views = createRequestViews({ audit, admins, policy, sandbox: o.sandbox });
   const publisher = createRequestPublisher({ store: o.store, messenger: o.messenger, views, logger: o.logger });
@@ -181,8 +197,17 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
     publish: (request) => publisher.publish(request),
     ...timings,
   });
-  const executions = createExecutionRunner({ engine, tenantId: o.tenantId, logger: o.logger, ...(timings.leaseMs ? { sweepIntervalMs: timings.leaseMs } : {}) });
-  const refingerprint = createRefingerprint({ relay: o.relay ?? { lookup: noRelay }, cloud: o.cloud, verifyTimeoutSeconds: Math.round(policy.verifyTimeoutMs / 1000) });
+  const executions = createExecutionRunner({
+    engine,
+    tenantId: o.tenantId,
+    logger: o.logger,
+    ...(timings.leaseMs ? { sweepIntervalMs: timings.leaseMs } : {}),
+  });
+  const refingerprint = createRefingerprint({
+    relay: o.relay ?? { lookup: noRelay },
+    cloud: o.cloud,
+    verifyTimeoutSeconds: Math.round(policy.verifyTimeoutMs / 1000),
+  });
   const service = createApprovalService({
     store: o.store,
     audit,
@@ -242,7 +267,8 @@ export function createBot(options: CreateBotOptions): HardmatchBot {
       options.logger.error({ err }, 'card action failed');
       return errorCard(toUserText(err), { sandbox: options.sandbox });
     },
-    posted: (requestId, turn, activityId) => features.publisher.attach(requestId, { conversation: turn.conversation.reference, activityId }),
+    posted: (requestId, turn, activityId) =>
+      features.publisher.attach(requestId, { conversation: turn.conversation.reference, activityId }),
   });
 }
 

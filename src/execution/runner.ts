@@ -30,7 +30,9 @@ export interface ExecutionRunner {
 export function createExecutionRunner(deps: ExecutionRunnerDeps): ExecutionRunner {
   const running = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>): void => {
-    const tracked = work.catch((err: unknown) => deps.logger.error({ err }, 'execution failed unexpectedly')).finally(() => running.delete(tracked));
+    const tracked = work
+      .catch((err: unknown) => deps.logger.error({ err }, 'execution failed unexpectedly'))
+      .finally(() => running.delete(tracked));
     running.add(tracked);
   };
   const resumeAbandoned = () => deps.engine.resumeAbandoned(deps.tenantId);
