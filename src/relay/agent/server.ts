@@ -21,9 +21,9 @@ import {
   usersPageRequestSchema,
   usersPageResponseSchema,
   type ErrorResponse,
-  type HealthResponse,
-  type SyncTrigger,
 } from '../protocol/protocol.ts';
+import type { RelayHealth } from '../../ports/relay.ts';
+import type { SyncTrigger } from '../../ports/sync-trigger.ts';
 import { verifyRequest, type NonceStore } from '../protocol/signing.ts';
 import type { Directory } from './directory.ts';
 import { createScanSessions, type ScanSessions } from './scan-sessions.ts';
@@ -148,7 +148,7 @@ async function usersPage(deps: HandlerDeps, body: string): Promise<Reply> {
 
 async function health(deps: RelayHandlerDeps): Promise<Reply> {
   const base = { directory: deps.directory.kind, sourceAnchor: deps.sourceAnchor, version: deps.version };
-  let report: HealthResponse;
+  let report: RelayHealth;
   try {
     await deps.directory.check();
     report = { status: 'ok', ...base };
@@ -166,7 +166,7 @@ async function sync(deps: RelayHandlerDeps, body: string): Promise<Reply> {
   if (!deps.syncTrigger) throw new SyncError('SYNC_FAILED', 'This relay agent has no delta sync configured.');
   const started = deps.now();
   deps.logger.info({ policy: parsed.data.policy }, 'delta sync starting');
-  const result = await deps.syncTrigger.run();
+  const result = await deps.syncTrigger.triggerSync();
   deps.logger.info({ policy: parsed.data.policy, ms: deps.now() - started, detail: result.detail }, 'delta sync completed');
   const detail = result.detail.length <= MAX_SYNC_DETAIL_CHARS ? result.detail : `${result.detail.slice(0, MAX_SYNC_DETAIL_CHARS - 1)}…`;
   const answer = {

@@ -5,11 +5,11 @@
  */
 import type { z } from 'zod';
 import type { RelayClientConfig } from '../../config/load-config.ts';
-import type { LookupResult } from '../../domain/onprem-user.ts';
-import { DirectoryError, INPUT_ERROR_CODES, InputError, RelayUnavailable, SyncError } from '../../errors/index.ts';
 import type { OnPremUser } from '../../domain/onprem-user.ts';
-import type { OnPremSnapshotSource, ScanScope } from '../../ports/snapshot.ts';
+import { DirectoryError, INPUT_ERROR_CODES, InputError, RelayUnavailable, SyncError } from '../../errors/index.ts';
 import type { Logger } from '../../logging/logger.ts';
+import type { RelayClient } from '../../ports/relay.ts';
+import type { OnPremSnapshotSource, ScanScope } from '../../ports/snapshot.ts';
 import {
   errorResponseSchema,
   healthResponseSchema,
@@ -17,27 +17,11 @@ import {
   RELAY_PATHS,
   syncResponseSchema,
   usersPageResponseSchema,
-  type HealthResponse,
   type UsersPageRequest,
   type SyncRequest,
-  type SyncTriggerResult,
 } from '../protocol/protocol.ts';
 import { signRequest } from '../protocol/signing.ts';
 import { createHttpSend, type RelaySend } from './http-send.ts';
-
-/**
- * The plan executor's view of the relay: one Entra Connect delta sync, run on-premises.
- * Throws SyncError (SYNC_BUSY, SYNC_FAILED, SYNC_TIMEOUT) or RelayUnavailable.
- */
-export interface SyncTriggerClient {
-  triggerSync(): Promise<SyncTriggerResult>;
-}
-
-export interface RelayClient extends SyncTriggerClient, OnPremSnapshotSource {
-  /** AD users matching `who` (sAMAccountName, UPN, mail, DN or anchor), as the relay classifies it. */
-  lookup(who: string, limit?: number): Promise<LookupResult>;
-  health(): Promise<HealthResponse>;
-}
 
 /**
  * Time limit of triggerSync. Longer than the relay's own limit on the sync command (two minutes),
@@ -243,7 +227,8 @@ async function* streamUsers(
   } while (cursor !== null);
 }
 
-export function createRelayClient(config: RelayClientConfig, deps: RelayClientDeps = {}): RelayClient {
+/** The relay client: the RelayClient port, and the AD side of a scan (OnPremSnapshotSource). */
+export function createRelayClient(config: RelayClientConfig, deps: RelayClientDeps = {}): RelayClient & OnPremSnapshotSource {
   const syncTimeoutMs = deps.syncTimeoutMs ?? DEFAULT_SYNC_TIMEOUT_MS;
   const pageTimeoutMs = deps.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS;
   const ctx: Context = {

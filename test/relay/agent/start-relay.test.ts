@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, DirectoryError } from '../../../src/errors/index.ts';
 import type { Directory } from '../../../src/relay/agent/directory.ts';
 import { startFixtureRelay } from '../../../src/sandbox/fixture-relay.ts';
-import type { SyncTrigger } from '../../../src/relay/protocol/protocol.ts';
+import type { SyncTrigger } from '../../../src/ports/sync-trigger.ts';
 import { signRequest } from '../../../src/relay/protocol/signing.ts';
 import { captureLogger, KEY, relayConfig, signedFetch, syncCommand, noPages } from './helpers.ts';
 
@@ -147,7 +147,7 @@ describe('startRelay', () => {
 
   it('uses an injected sync trigger instead of the command', async () => {
     const trigger: SyncTrigger = {
-      run: () =>
+      triggerSync: () =>
         Promise.resolve({
           startedAt: '2026-01-01T00:00:00.000Z',
           finishedAt: '2026-01-01T00:00:01.000Z',

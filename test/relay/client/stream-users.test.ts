@@ -4,7 +4,9 @@ import type { OnPremUser } from '../../../src/domain/onprem-user.ts';
 import { InputError, RelayUnavailable } from '../../../src/errors/index.ts';
 import type { ScanScope } from '../../../src/ports/snapshot.ts';
 import type { RunningRelay } from '../../../src/relay/agent/start-relay.ts';
-import { createRelayClient, type RelayClient } from '../../../src/relay/client/relay-client.ts';
+import { createRelayClient } from '../../../src/relay/client/relay-client.ts';
+
+type RelayClient = ReturnType<typeof createRelayClient>;
 import { RELAY_PATHS } from '../../../src/relay/protocol/protocol.ts';
 import { startFixtureRelay } from '../../../src/sandbox/fixture-relay.ts';
 import { fixtureUser, KEY, relayConfig, signedFetch, silentLogger, writeFixtureDir } from '../agent/helpers.ts';
