@@ -36,7 +36,7 @@ const engine = (owner: string, crashAfterWrite = false) =>
   createEngine({
     store,
     audit: createAuditTrail(store, logger),
-    steps: { cloud, sync: { triggerSync: () => Promise.resolve({ detail: '' }) }, sleep: () => Promise.resolve(), pollIntervalMs: 1 },
+    steps: { cloud, sync: { triggerSync: () => Promise.resolve({ startedAt: '', finishedAt: '', detail: '' }) }, sleep: () => Promise.resolve(), pollIntervalMs: 1 },
     owner,
     logger,
     now: () => clock,
