@@ -17,7 +17,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
 import { cardLane, type CardLane } from './card-lane.ts';
-import { Claim, ClaimLost, claimExecution, takeOver, type Won } from './claim.ts';
+import { Claim, ClaimLost, claimExecution, leaseRanOut, newLease, takeOver, type Won } from './claim.ts';
 import { resolveStarted } from './resolve-started.ts';
 import { runStep } from './run-step.ts';
 import { claimedNote, combined, doneChange, eventsOf, failedChange, outcomeChange, startChange, type BoundaryPhase, type RecordChange } from './record-changes.ts';
@@ -101,11 +101,16 @@ export function createEngine(deps: EngineDeps): Engine {
   };
   return {
     async run(requestId, options = {}) {
-      const won = options.claimed ? await takeOver(options.claimed, options.audited, deps.owner) : await claim(requestId, options);
+      const won = options.claimed ? takeOver(options.claimed, deps.owner) : await claim(requestId, options);
       if (!won) return 'not-claimed';
-      const claimed = new Claim(won.claimed, { store: deps.store, owner: deps.owner, leaseMs, now });
+      const onRenewalFailed = (err: unknown) => deps.logger.warn({ err, requestId }, 'could not renew the lease; trying again at the next beat');
+      const claimed = new Claim(won.claimed, { store: deps.store, owner: deps.owner, leaseMs, now, onRenewalFailed });
+      // Kept alive from the moment of the claim: whatever comes before the first step cannot outlast it.
+      claimed.keepAlive();
       const ctx: Ctx = { ...deps, now, leaseMs, cards: cardLane((request) => publishCard(deps, request)), flushes: flushLane(deps), revalidated: won.fromApproval && !won.resumed };
       try {
+        // The approval's entries (stored with its claim) reach the trail before the first step's.
+        await options.audited;
         ctx.flushes.push(won.claimed.value);
         await deps.onBoundary?.(requestId, 0, 'claimed');
         const first = claimed.request.steps[0];
@@ -113,12 +118,13 @@ export function createEngine(deps: EngineDeps): Engine {
         ctx.cards.push(claimed.request);
         return await execute(claimed, ctx, won.startedFirst ? 0 : null);
       } finally {
+        claimed.stopKeepAlive();
         await Promise.all([ctx.cards.settled(), ctx.flushes.settled()]);
       }
     },
     claimOnApproval(approved) {
       const at = now();
-      const claimed: ApprovalRequest = { ...approved, state: 'executing', lease: { owner: deps.owner, until: at + leaseMs }, updatedAt: at };
+      const claimed: ApprovalRequest = { ...approved, state: 'executing', lease: newLease(approved, deps.owner, at, leaseMs), updatedAt: at };
       const step = approved.steps[0];
       const started = step && approved.records[0]?.status === 'pending' ? startChange(approved, 0, at) : undefined;
       return { request: started ? started.mutate(claimed) : claimed, events: eventsOf(approved.id, [claimedNote(deps.owner, false), ...(started?.notes ?? [])], at) };
@@ -127,7 +133,7 @@ export function createEngine(deps: EngineDeps): Engine {
       const at = now();
       const candidates = await deps.store.listByState(tenantId, ['approved', 'executing']);
       const abandoned = candidates.filter(({ value }) =>
-        value.state === 'executing' ? (value.lease?.until ?? 0) <= at : value.updatedAt + leaseMs <= at,
+        value.state === 'executing' ? leaseRanOut(value.lease, at, leaseMs) : value.updatedAt + leaseMs <= at,
       );
       let resumed = 0;
       for (const { value } of abandoned) {
@@ -155,12 +161,10 @@ type Ctx = EngineDeps & {
  * before it runs and its outcome before anything after it.
  */
 async function execute(claim: Claim, ctx: Ctx, startedByClaim: number | null): Promise<RunOutcome> {
-  let lost: unknown;
-  claim.keepAlive((err) => (lost = err));
   try {
     let carry: RecordChange | null = null;
     for (let index = 0; index < claim.request.steps.length; index += 1) {
-      if (lost) throw lost instanceof Error ? lost : new Error('the lease could not be renewed');
+      claim.check();
       const ran = await runOne(claim, index, ctx, { carry, startedByClaim: index === startedByClaim });
       if (ran.outcome !== 'next') return ran.outcome;
       carry = ran.carry;
@@ -177,8 +181,6 @@ async function execute(claim: Claim, ctx: Ctx, startedByClaim: number | null): P
       return 'claim-lost';
     }
     throw err;
-  } finally {
-    claim.stopKeepAlive();
   }
 }
 
@@ -199,12 +201,16 @@ async function runOne(claim: Claim, index: number, ctx: Ctx, at: { carry: Record
   let result: StepResult | null = null;
   if (record.status === 'started' && !at.startedByClaim) {
     if (pending.length > 0) await commit(claim, ctx, pending);
-    result = await resolveStarted(step, record, stepDeps(request, index, ctx));
+    claim.assertHeld();
+    result = await resolveStarted(step, record, stepDeps(claim, index, ctx));
     await ctx.onBoundary?.(request.id, step.number, 'step-started');
   } else if (!at.startedByClaim) {
     await commit(claim, ctx, [...pending, startChange(request, index, ctx.now())]);
   }
-  result ??= await perform(claim.request, index, step, ctx);
+  if (!result) {
+    claim.assertHeld();
+    result = await perform(claim, index, step, ctx);
+  }
   await ctx.onBoundary?.(request.id, step.number, 'step-ran');
   const outcome = outcomeChange(step, index, claim.request.records[index], result, ctx.now());
   if (result.status === 'done') return { outcome: 'next', carry: outcome };
@@ -236,8 +242,9 @@ async function passed(requestId: string, changes: readonly RecordChange[], ctx: 
 }
 
 /** Runs the step (or, in an undo request, the inverse of the original step); a busy sync is waited out. */
-async function perform(request: ApprovalRequest, index: number, step: PlanStep, ctx: Ctx): Promise<StepResult> {
-  const deps = stepDeps(request, index, ctx);
+async function perform(claim: Claim, index: number, step: PlanStep, ctx: Ctx): Promise<StepResult> {
+  const request = claim.request;
+  const deps = stepDeps(claim, index, ctx);
   const retryMs = ctx.syncBusyRetryMs ?? DEFAULT_SYNC_BUSY_RETRY_MS;
   const giveUpAt = ctx.now() + verifyBudgetMs(request);
   for (;;) {
@@ -245,6 +252,8 @@ async function perform(request: ApprovalRequest, index: number, step: PlanStep, 
     if (result.status !== 'failed' || result.code !== 'SYNC_BUSY' || ctx.now() + retryMs > giveUpAt) return result;
     ctx.logger.info({ requestId: request.id, step: step.number }, 'a delta sync is already running; waiting before asking again');
     await (ctx.steps.sleep ?? defaultSleep)(retryMs);
+    // A claim lost while waiting stops here, before the sync is asked for again.
+    claim.assertHeld();
   }
 }
 
@@ -254,10 +263,12 @@ function undoOne(request: ApprovalRequest, index: number, step: PlanStep, deps: 
   return undoStep(step, original, deps);
 }
 
-function stepDeps(request: ApprovalRequest, index: number, ctx: Ctx): StepDeps {
+function stepDeps(claim: Claim, index: number, ctx: Ctx): StepDeps {
+  const request = claim.request;
   return {
     ...ctx.steps,
     now: ctx.now,
+    signal: claim.signal,
     ...(ctx.revalidated && request.kind === 'match' && revalidationStands(request.steps, index) ? { revalidated: true } : {}),
     ...(request.syncStartedAt !== undefined ? { freshSince: request.syncStartedAt - FRESHNESS_SLACK_MS } : {}),
   };

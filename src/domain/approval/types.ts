@@ -80,8 +80,14 @@ export interface Decision {
 /** The engine's claim on an executing request: only the owner writes, until the lease ends. */
 export interface ExecutionLease {
   owner: string;
-  /** ms since the epoch. */
+  /** ms since the epoch, on the clock of the instance that wrote it (see LEASE_SKEW in claim.ts). */
   until: number;
+  /**
+   * The fencing token: one more at every claim or take-over. Every write of the execution (each
+   * step's start, before its Graph call) is a compare-and-swap that also checks this token, so an
+   * engine whose claim was taken over, even by its own process, is refused before it writes again.
+   */
+  fence?: number;
 }
 
 /** Where a copy of the request's card was posted, so every copy can be replaced. */
