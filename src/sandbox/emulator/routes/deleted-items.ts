@@ -15,7 +15,8 @@ import { DELETED_USER_SHAPE, renderDeletedUser, renderUser, USER_FILTER_SCHEMA, 
 
 const listDeletedUsers: RouteHandler = (request, _params, context) =>
   listCollection(request, context, {
-    items: context.state.deletedUsers(),
+    items: context.state.listedUsers('deleted'),
+    sorted: true,
     key: (u) => u.id,
     shape: DELETED_USER_SHAPE,
     filterSchema: USER_FILTER_SCHEMA,

@@ -15,7 +15,8 @@ import { renderUser, USER_FILTER_SCHEMA, userFilterValue } from './user-queries.
 
 const listUsers: RouteHandler = (request, _params, context) =>
   listCollection(request, context, {
-    items: context.state.activeUsers(),
+    items: context.state.listedUsers('active'),
+    sorted: true,
     key: (u) => u.id,
     shape: USER_SHAPE,
     filterSchema: USER_FILTER_SCHEMA,
