@@ -10,6 +10,12 @@ import type { TokenCredential } from '@azure/identity';
 import { createBot } from './bot/create-bot.ts';
 import { createMessenger } from './bot/teams/messenger.ts';
 import { wireApprovals, type WiredApprovals, type WireApprovalsOptions } from './bot/wire-approvals.ts';
+import { wireBulk, type WireBulkOptions } from './bot/wire-bulk.ts';
+import { reportLinkKey } from './bulk/report-link.ts';
+import type { ScanSources } from './bulk/scan.ts';
+import type { CloudDirectory } from './ports/cloud-directory.ts';
+import type { RelayClient } from './ports/relay.ts';
+import type { CloudSnapshotSource, OnPremSnapshotSource } from './ports/snapshot.ts';
 import { createCloudDirectory } from './cloud-directory/index.ts';
 import type { BotConfig } from './config/load-config.ts';
 import type { Logger } from './logging/logger.ts';
@@ -40,6 +46,8 @@ export interface ComposeBotOptions {
   engine?: WireApprovalsOptions['engine'];
   /** The sandbox's stand-in for the person doing a MANUAL step on its own AD. */
   carryOutManual?: WireApprovalsOptions['carryOutManual'];
+  /** Scan timings (tests shorten them). */
+  bulk?: Pick<WireBulkOptions, 'answerWithinMs' | 'progressIntervalMs' | 'fetch'>;
 }
 
 export interface ComposedBot {
@@ -71,6 +79,7 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
   const close = () => closeInReverse(closers);
   try {
     const adapter = createAdapter({ config, logger });
+    const messenger = createMessenger(adapter, config.botAuth.MicrosoftAppId ?? '');
     const approvals = wireApprovals({
       sandbox: config.sandbox,
       logger,
@@ -79,7 +88,7 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
       store,
       cloud,
       ...(relay ? { relay } : {}),
-      messenger: createMessenger(adapter, config.botAuth.MicrosoftAppId ?? ''),
+      messenger,
       ...(options.engine ? { engine: options.engine } : {}),
       ...(options.carryOutManual ? { carryOutManual: options.carryOutManual } : {}),
     });
@@ -89,8 +98,13 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
     // The sandbox's runs take seconds, so it lets them finish; production leaves a running one to
     // its lease (the next start resumes it) rather than hold a shutdown for VERIFY_TIMEOUT_MINUTES.
     if (config.sandbox) closers.push(() => approvals.idle());
-    const bot = createBot({ sandbox: config.sandbox, logger, cloud, approvals, ...(relay ? { relay } : {}) });
-    const server = createServer({ config, logger: part('bot'), bot, version: BOT_VERSION, adapter });
+    const sources = relay ? snapshotSources(relay, cloud, config) : undefined;
+    const bulk = sources ? wireBulk({ sandbox: config.sandbox, logger, store, sources, messenger, publicUrl: config.publicUrl, ...(options.bulk ?? {}) }) : undefined;
+    if (!bulk) logger.warn('scan is not available: it needs the relay (RELAY_URL) and a relay and cloud directory that read whole directories');
+    if (bulk) closers.push(() => bulk.idle());
+    const bot = createBot({ sandbox: config.sandbox, logger, cloud, approvals, ...(relay ? { relay } : {}), ...(bulk ? { bulk: bulk.features } : {}) });
+    const reports = bulk ? { reports: { scans: bulk.features.scans, key: () => reportLinkKey(store), logger: part('bot') } } : {};
+    const server = createServer({ config, logger: part('bot'), bot, version: BOT_VERSION, adapter, ...reports });
     if (config.sandbox && config.host && !isLoopbackHost(config.host)) {
       logger.warn({ host: config.host }, 'HOST makes the sandbox bot listen beyond this machine: its endpoint is anonymous, and with RELAY_URL it reads real AD users; anyone who can reach it can use it');
     }
@@ -114,4 +128,20 @@ async function closeInReverse(closers: readonly (() => Promise<void>)[]): Promis
   for (const close of [...closers].reverse()) await close().catch((err: unknown) => failures.push(err));
   if (failures.length === 1) throw failures[0];
   if (failures.length > 1) throw new AggregateError(failures, 'the bot did not stop cleanly');
+}
+
+/**
+ * The scan's whole-directory reads, when the relay client and the cloud directory offer them
+ * (OnPremSnapshotSource, CloudSnapshotSource); tenant facts are read fresh once per scan.
+ */
+function snapshotSources(relay: RelayClient, cloud: CloudDirectory, config: Readonly<BotConfig>): ScanSources | undefined {
+  const onPrem = relay as RelayClient & Partial<OnPremSnapshotSource>;
+  const whole = cloud as CloudDirectory & Partial<CloudSnapshotSource>;
+  if (typeof onPrem.streamUsers !== 'function' || typeof whole.readCloudSnapshot !== 'function') return undefined;
+  return {
+    onPrem: onPrem as OnPremSnapshotSource,
+    cloud: whole as CloudSnapshotSource,
+    tenantFacts: () => cloud.tenantFacts(cloud.startDeadline(), { fresh: true }),
+    verifyTimeoutSeconds: Math.round(config.approval.policy.verifyTimeoutMs / 1000),
+  };
 }

@@ -11,6 +11,7 @@ import { route, showsTyping } from './router.ts';
 import type { Turn } from './turn.ts';
 import { welcomeCard } from '../cards/welcome-card.ts';
 import type { WiredApprovals } from './wire-approvals.ts';
+import type { BulkFeatures } from './bulk-features.ts';
 
 export interface CreateBotOptions {
   sandbox: boolean;
@@ -21,6 +22,8 @@ export interface CreateBotOptions {
   cloud?: CloudDirectory;
   /** The approval flow; omit for a read-only bot (commands then say approval is not configured). */
   approvals?: WiredApprovals;
+  /** Scans (`scan`); omit when the relay, the cloud or the store is missing. */
+  bulk?: BulkFeatures;
   /** Defaults to every command of this version. */
   registry?: CommandRegistry;
 }
@@ -34,6 +37,7 @@ export function createBot(options: CreateBotOptions): HardmatchBot {
     ...(options.relay ? { relay: options.relay } : {}),
     ...(options.cloud ? { cloud: options.cloud } : {}),
     ...(features ? { approvals: features } : {}),
+    ...(options.bulk ? { bulk: options.bulk } : {}),
   };
   const approvals = options.approvals;
   const manners = {
@@ -42,7 +46,8 @@ export function createBot(options: CreateBotOptions): HardmatchBot {
     backgroundError: (err: unknown, what: string) => options.logger.warn({ err }, `${what} failed`),
   };
   if (!approvals || !features) return new HardmatchBot({ route: (text, turn) => route(text, registry, deps, turn), ...manners });
-  const actionDeps = { sandbox: options.sandbox, approvals: features.service, views: features.views, logger: options.logger };
+  const bulk = options.bulk ? { bulk: { scans: options.bulk.scans, reportLink: options.bulk.reportLink.bind(options.bulk), admins: features.admins } } : {};
+  const actionDeps = { sandbox: options.sandbox, approvals: features.service, views: features.views, logger: options.logger, ...bulk };
   return new HardmatchBot({
     ...manners,
     route: (text, turn) => route(text, registry, deps, turn),

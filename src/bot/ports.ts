@@ -6,6 +6,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { CloudDirectory, CloudWriter } from '../ports/cloud-directory.ts';
 import type { RelayClient } from '../ports/relay.ts';
 import type { ApprovalFeatures } from './approval-features.ts';
+import type { BulkFeatures } from './bulk-features.ts';
 
 export interface CommandDeps {
   /** Every card says SANDBOX when true. */
@@ -17,6 +18,8 @@ export interface CommandDeps {
   logger: Logger;
   /** The approval flow (request store, rules, cards); absent in tests of read-only commands. */
   approvals?: ApprovalFeatures;
+  /** Scans (`scan`): absent without a relay, a cloud directory and a store. */
+  bulk?: BulkFeatures;
 }
 
 export type { CloudDirectory, CloudWriter, RelayClient };
