@@ -48,6 +48,8 @@ export interface ComposeBotOptions {
   carryOutManual?: WireApprovalsOptions['carryOutManual'];
   /** Scan timings (tests shorten them). */
   bulk?: Pick<WireBulkOptions, 'answerWithinMs' | 'progressIntervalMs' | 'fetch'>;
+  /** The scan's whole-directory reads, when not the relay's and the cloud directory's own (tests). */
+  scanSources?: ScanSources;
 }
 
 export interface ComposedBot {
@@ -98,9 +100,8 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
     // The sandbox's runs take seconds, so it lets them finish; production leaves a running one to
     // its lease (the next start resumes it) rather than hold a shutdown for VERIFY_TIMEOUT_MINUTES.
     if (config.sandbox) closers.push(() => approvals.idle());
-    const sources = relay ? snapshotSources(relay, cloud, config) : undefined;
+    const sources = options.scanSources ?? (relay ? snapshotSources(relay, cloud, config) : undefined);
     const bulk = sources ? wireBulk({ sandbox: config.sandbox, logger, store, sources, messenger, publicUrl: config.publicUrl, ...(options.bulk ?? {}) }) : undefined;
-    if (!bulk) logger.warn('scan is not available: it needs the relay (RELAY_URL) and a relay and cloud directory that read whole directories');
     if (bulk) closers.push(() => bulk.idle());
     const bot = createBot({ sandbox: config.sandbox, logger, cloud, approvals, ...(relay ? { relay } : {}), ...(bulk ? { bulk: bulk.features } : {}) });
     const reports = bulk ? { reports: { scans: bulk.features.scans, key: () => reportLinkKey(store), logger: part('bot') } } : {};

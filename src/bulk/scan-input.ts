@@ -38,7 +38,7 @@ export function parseScanRequest(args: string, file?: { name: string; text: stri
   const lines = text.split('\n');
   if (lines.length === 1 && DN_START.test(text)) {
     const parsed = parseDn(text);
-    if (parsed === undefined || parsed.length === 0) throw new InputError('INPUT_INVALID', `"${text.slice(0, 120)}" is not a valid DN, e.g. OU=Sales,DC=contoso,DC=com.`, { input: text.slice(0, 120) });
+    if (parsed === undefined || parsed.length === 0 || parsed.some((rdn) => rdn.some((pair) => pair.endsWith('=')))) throw new InputError('INPUT_INVALID', `"${text.slice(0, 120)}" is not a valid DN, e.g. OU=Sales,DC=contoso,DC=com.`, { input: text.slice(0, 120) });
     return { kind: 'scope', scope: { kind: 'ou', dn: text } };
   }
   const first = lines[0]?.trim() ?? '';
