@@ -136,7 +136,7 @@ describe('scan through /api/messages', () => {
 
 describe('scan with a CSV attached', () => {
   const FILE_INFO = 'application/vnd.microsoft.teams.file.download.info';
-  const served = (body: string): typeof fetch => (() => Promise.resolve(new Response(body, { status: 200 }))) as typeof fetch;
+  const served = (body: string): typeof fetch => () => Promise.resolve(new Response(body, { status: 200 }));
   const attachment = (name: string, fileType = 'csv') => ({ contentType: FILE_INFO, name, content: { downloadUrl: `https://contoso.sharepoint.com/personal/x/${name}?tempauth=t`, uniqueId: 'u', fileType } });
 
   it('reads the users column of the attached file (Teams file.download.info)', async () => {
