@@ -51,7 +51,14 @@ export function wireBulk(o: WireBulkOptions): WiredBulk {
   const publish = async (scan: BulkScan): Promise<void> => {
     if (scan.card) await o.messenger.replace(scan.card, cardOf(scan));
   };
-  const runner = createScanRunner({ scans, sources: o.sources, publish, logger, now, ...(o.progressIntervalMs !== undefined ? { progressIntervalMs: o.progressIntervalMs } : {}) });
+  const runner = createScanRunner({
+    scans,
+    sources: o.sources,
+    publish,
+    logger,
+    now,
+    ...(o.progressIntervalMs !== undefined ? { progressIntervalMs: o.progressIntervalMs } : {}),
+  });
   const running = new Set<Promise<unknown>>();
   const features: BulkFeatures = {
     runner,
@@ -67,7 +74,9 @@ export function wireBulk(o: WireBulkOptions): WiredBulk {
       await publish(scan).catch((err: unknown) => logger.warn({ err, scanId }, 'could not replace the scan card'));
     },
     track(work) {
-      const tracked = work.catch((err: unknown) => logger.error({ err }, 'scan failed unexpectedly')).finally(() => running.delete(tracked));
+      const tracked = work
+        .catch((err: unknown) => logger.error({ err }, 'scan failed unexpectedly'))
+        .finally(() => running.delete(tracked));
       running.add(tracked);
     },
     readFile: (file) => readAttachedFile(file, { maxBytes: MAX_FILE_BYTES, allowHttp: o.sandbox, ...(o.fetch ? { fetch: o.fetch } : {}) }),

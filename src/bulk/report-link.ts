@@ -25,7 +25,9 @@ export interface ReportLinkParams {
 export type LinkCheck = { ok: true; params: ReportLinkParams } | { ok: false; reason: 'malformed' | 'expired' | 'bad-signature' };
 
 function signature(key: Buffer, p: ReportLinkParams): string {
-  return createHmac('sha256', key).update(`hardmatch-report\n${p.tenantId.toLowerCase()}\n${p.scanId}\n${p.user.toLowerCase()}\n${p.exp}`).digest('base64url');
+  return createHmac('sha256', key)
+    .update(`hardmatch-report\n${p.tenantId.toLowerCase()}\n${p.scanId}\n${p.user.toLowerCase()}\n${p.exp}`)
+    .digest('base64url');
 }
 
 /** The path and query of a link for `params`. */
@@ -35,9 +37,21 @@ export function reportLinkPath(key: Buffer, params: ReportLinkParams): string {
 }
 
 /** Checks a link's query for the scan in its path; `now` in ms. */
-export function checkReportLink(key: Buffer, input: { scanId: string; tenantId: string; query: Record<string, unknown> }, now: number): LinkCheck {
+export function checkReportLink(
+  key: Buffer,
+  input: { scanId: string; tenantId: string; query: Record<string, unknown> },
+  now: number,
+): LinkCheck {
   const { exp, u, sig } = input.query;
-  if (typeof exp !== 'string' || typeof u !== 'string' || typeof sig !== 'string' || !/^\d{1,15}$/.test(exp) || u.length > 64 || sig.length > 64) return { ok: false, reason: 'malformed' };
+  if (
+    typeof exp !== 'string' ||
+    typeof u !== 'string' ||
+    typeof sig !== 'string' ||
+    !/^\d{1,15}$/.test(exp) ||
+    u.length > 64 ||
+    sig.length > 64
+  )
+    return { ok: false, reason: 'malformed' };
   const params: ReportLinkParams = { scanId: input.scanId, tenantId: input.tenantId, user: u, exp: Number(exp) };
   const expected = Buffer.from(signature(key, params));
   const given = Buffer.from(sig);

@@ -19,11 +19,20 @@ export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 export const MAX_SCAN_MESSAGE = 200_000;
 
 /** Header names (any case) of the column holding the users, in the order they are preferred. */
-export const LIST_COLUMNS = ['user', 'who', 'samaccountname', 'userprincipalname', 'upn', 'mail', 'email', 'distinguishedname', 'dn'] as const;
+export const LIST_COLUMNS = [
+  'user',
+  'who',
+  'samaccountname',
+  'userprincipalname',
+  'upn',
+  'mail',
+  'email',
+  'distinguishedname',
+  'dn',
+] as const;
 
 export type ScanRequest =
-  | { kind: 'scope'; scope: ScanScope }
-  | { kind: 'list'; entries: ListEntry[]; source: 'pasted' | 'file'; fileName?: string };
+  { kind: 'scope'; scope: ScanScope } | { kind: 'list'; entries: ListEntry[]; source: 'pasted' | 'file'; fileName?: string };
 
 const DN_START = /^(?:cn|ou|dc|o|l)=/i;
 
@@ -38,11 +47,15 @@ export function parseScanRequest(args: string, file?: { name: string; text: stri
   const lines = text.split('\n');
   if (lines.length === 1 && DN_START.test(text)) {
     const parsed = parseDn(text);
-    if (parsed === undefined || parsed.length === 0 || parsed.some((rdn) => rdn.some((pair) => pair.endsWith('=')))) throw new InputError('INPUT_INVALID', `"${text.slice(0, 120)}" is not a valid DN, e.g. OU=Sales,DC=contoso,DC=com.`, { input: text.slice(0, 120) });
+    if (parsed === undefined || parsed.length === 0 || parsed.some((rdn) => rdn.some((pair) => pair.endsWith('='))))
+      throw new InputError('INPUT_INVALID', `"${text.slice(0, 120)}" is not a valid DN, e.g. OU=Sales,DC=contoso,DC=com.`, {
+        input: text.slice(0, 120),
+      });
     return { kind: 'scope', scope: { kind: 'ou', dn: text } };
   }
   const first = lines[0]?.trim() ?? '';
-  const isCsv = first.includes(',') && !DN_START.test(first) ? true : LIST_COLUMNS.includes(first.toLowerCase() as (typeof LIST_COLUMNS)[number]);
+  const isCsv =
+    first.includes(',') && !DN_START.test(first) ? true : LIST_COLUMNS.includes(first.toLowerCase() as (typeof LIST_COLUMNS)[number]);
   return { kind: 'list', entries: isCsv ? csvEntries(text, 'the pasted list') : lineEntries(lines), source: 'pasted' };
 }
 
@@ -66,12 +79,17 @@ function lineEntries(lines: readonly string[]): ListEntry[] {
 }
 
 function limited(entries: ListEntry[], what: string): ListEntry[] {
-  if (entries.length === 0) throw new InputError('INPUT_EMPTY', `${what} names no users: give one sAMAccountName, UPN, mail address or DN per line.`);
+  if (entries.length === 0)
+    throw new InputError('INPUT_EMPTY', `${what} names no users: give one sAMAccountName, UPN, mail address or DN per line.`);
   if (entries.length > MAX_LIST_ENTRIES) {
-    throw new InputError('INPUT_TOO_LONG', `${what} names ${entries.length.toLocaleString('en-US')} users; one scan takes at most ${MAX_LIST_ENTRIES.toLocaleString('en-US')}. Split it, or scan the OU with "scan <OU DN>".`, {
-      entries: entries.length,
-      limit: MAX_LIST_ENTRIES,
-    });
+    throw new InputError(
+      'INPUT_TOO_LONG',
+      `${what} names ${entries.length.toLocaleString('en-US')} users; one scan takes at most ${MAX_LIST_ENTRIES.toLocaleString('en-US')}. Split it, or scan the OU with "scan <OU DN>".`,
+      {
+        entries: entries.length,
+        limit: MAX_LIST_ENTRIES,
+      },
+    );
   }
   return entries;
 }
@@ -83,15 +101,24 @@ function csvEntries(text: string, name: string): ListEntry[] {
     const parsed: unknown = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, trim: true });
     records = parsed as string[][];
   } catch (err) {
-    throw new InputError('INPUT_INVALID', `${name} is not a readable CSV file (${err instanceof Error ? err.message.slice(0, 120) : 'parse error'}).`);
+    throw new InputError(
+      'INPUT_INVALID',
+      `${name} is not a readable CSV file (${err instanceof Error ? err.message.slice(0, 120) : 'parse error'}).`,
+    );
   }
   const [header, ...rows] = records;
   if (!header) throw new InputError('INPUT_EMPTY', `${name} is empty: it needs a header row and one user per row.`);
   const names = header.map((h) => h.toLowerCase());
   const column = LIST_COLUMNS.map((c) => names.indexOf(c)).find((i) => i >= 0);
   if (column === undefined) {
-    const found = header.slice(0, 8).map((h) => `"${h.slice(0, 40)}"`).join(', ');
-    throw new InputError('INPUT_INVALID', `${name} has no column of users: its header row has ${found}; name one column ${LIST_COLUMNS.map((c) => `"${c}"`).join(', ')} (any case).`);
+    const found = header
+      .slice(0, 8)
+      .map((h) => `"${h.slice(0, 40)}"`)
+      .join(', ');
+    throw new InputError(
+      'INPUT_INVALID',
+      `${name} has no column of users: its header row has ${found}; name one column ${LIST_COLUMNS.map((c) => `"${c}"`).join(', ')} (any case).`,
+    );
   }
   const entries: ListEntry[] = [];
   rows.forEach((row, i) => {

@@ -40,10 +40,27 @@ export interface ScanRunner {
 
 export function scopeOf(request: ScanRequest): { scope: BulkScope; scopeKey: string } {
   if (request.kind === 'list') {
-    const digest = createHash('sha256').update(request.entries.map((e) => e.input.toLowerCase()).sort().join('\n')).digest('hex').slice(0, 16);
-    return { scope: { kind: 'list', entries: request.entries.length, source: request.source, ...(request.fileName ? { fileName: request.fileName } : {}) }, scopeKey: `list:${digest}` };
+    const digest = createHash('sha256')
+      .update(
+        request.entries
+          .map((e) => e.input.toLowerCase())
+          .sort()
+          .join('\n'),
+      )
+      .digest('hex')
+      .slice(0, 16);
+    return {
+      scope: {
+        kind: 'list',
+        entries: request.entries.length,
+        source: request.source,
+        ...(request.fileName ? { fileName: request.fileName } : {}),
+      },
+      scopeKey: `list:${digest}`,
+    };
   }
-  if (request.scope.kind === 'ou') return { scope: { kind: 'ou', dn: request.scope.dn }, scopeKey: `ou:${dnKey(request.scope.dn) ?? request.scope.dn.toLowerCase()}` };
+  if (request.scope.kind === 'ou')
+    return { scope: { kind: 'ou', dn: request.scope.dn }, scopeKey: `ou:${dnKey(request.scope.dn) ?? request.scope.dn.toLowerCase()}` };
   return { scope: { kind: 'sync-scope' }, scopeKey: 'sync-scope' };
 }
 
@@ -55,7 +72,17 @@ export function createScanRunner(deps: ScanRunnerDeps): ScanRunner {
       const { scope, scopeKey } = scopeOf(request);
       const at = now();
       const counters: BulkCounters = { adRead: 0, adPages: 0, cloudRead: 0, cloudPages: 0, diagnosed: 0 };
-      const scan: BulkScan = { id: newRequestId(random), tenantId: who.tenantId, scope, scopeKey, state: 'scanning', startedBy: who.actor, startedAt: at, updatedAt: at, counters };
+      const scan: BulkScan = {
+        id: newRequestId(random),
+        tenantId: who.tenantId,
+        scope,
+        scopeKey,
+        state: 'scanning',
+        startedBy: who.actor,
+        startedAt: at,
+        updatedAt: at,
+        counters,
+      };
       const locked = await deps.scans.lock(scan, at);
       if (!locked.ok) return locked;
       if (!(await deps.scans.create(scan))) {
@@ -75,12 +102,20 @@ async function run(deps: ScanRunnerDeps, now: () => number, scan: BulkScan, requ
   const onProgress = (c: ScanCounters): void => {
     if (now() - last < interval) return;
     last = now();
-    const counters: BulkCounters = { adRead: c.ad.read, adPages: c.ad.pages, cloudRead: c.cloud.read, cloudPages: c.cloud.pages, diagnosed: c.diagnosed };
+    const counters: BulkCounters = {
+      adRead: c.ad.read,
+      adPages: c.ad.pages,
+      cloudRead: c.cloud.read,
+      cloudPages: c.cloud.pages,
+      diagnosed: c.diagnosed,
+    };
     // One progress write at a time; a tick that comes while one is under way is dropped (the next one carries it).
-    writing = writing.then(async () => {
-      const stored = await deps.scans.update(scan.id, (s) => ({ ...s, counters, updatedAt: now() }));
-      await deps.publish(stored);
-    }).catch((err: unknown) => deps.logger.warn({ err, scanId: scan.id }, 'could not record the scan\'s progress'));
+    writing = writing
+      .then(async () => {
+        const stored = await deps.scans.update(scan.id, (s) => ({ ...s, counters, updatedAt: now() }));
+        await deps.publish(stored);
+      })
+      .catch((err: unknown) => deps.logger.warn({ err, scanId: scan.id }, "could not record the scan's progress"));
   };
   let final: BulkScan;
   try {
@@ -88,14 +123,29 @@ async function run(deps: ScanRunnerDeps, now: () => number, scan: BulkScan, requ
     await writing;
     const reportChunks = await deps.scans.saveChunks(scan.id, 'rows', result.rows);
     const itemChunks = await deps.scans.saveChunks(scan.id, 'items', result.items);
-    const counters = { ...(await deps.scans.get(scan.id))?.counters ?? scan.counters, diagnosed: result.rows.length };
-    final = await deps.scans.update(scan.id, (s) => ({ ...s, state: 'done', counters, summary: result.summary, reportChunks, itemChunks, updatedAt: now(), endedAt: now() }));
+    const counters = { ...((await deps.scans.get(scan.id))?.counters ?? scan.counters), diagnosed: result.rows.length };
+    final = await deps.scans.update(scan.id, (s) => ({
+      ...s,
+      state: 'done',
+      counters,
+      summary: result.summary,
+      reportChunks,
+      itemChunks,
+      updatedAt: now(),
+      endedAt: now(),
+    }));
     deps.logger.info({ scanId: scan.id, users: result.rows.length, automated: result.items.length }, 'scan done');
   } catch (err) {
     await writing;
     const { code, title, text } = toUserText(err);
     deps.logger.warn({ err, scanId: scan.id }, 'scan failed');
-    final = await deps.scans.update(scan.id, (s) => ({ ...s, state: 'failed', failure: { code, title, text }, updatedAt: now(), endedAt: now() }));
+    final = await deps.scans.update(scan.id, (s) => ({
+      ...s,
+      state: 'failed',
+      failure: { code, title, text },
+      updatedAt: now(),
+      endedAt: now(),
+    }));
   } finally {
     await deps.scans.unlock(scan).catch((err: unknown) => deps.logger.warn({ err, scanId: scan.id }, 'could not release the scan lock'));
   }

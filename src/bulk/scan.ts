@@ -54,7 +54,11 @@ export interface ScanResult {
   items: BulkItem[];
 }
 
-export async function runScan(request: ScanRequest, sources: ScanSources, options: { signal?: AbortSignal; onProgress?: (counters: ScanCounters) => void } = {}): Promise<ScanResult> {
+export async function runScan(
+  request: ScanRequest,
+  sources: ScanSources,
+  options: { signal?: AbortSignal; onProgress?: (counters: ScanCounters) => void } = {},
+): Promise<ScanResult> {
   const counters: ScanCounters = { ad: { read: 0, pages: 0 }, cloud: { read: 0, pages: 0 }, diagnosed: 0 };
   const tell = (): void => options.onProgress?.({ ad: { ...counters.ad }, cloud: { ...counters.cloud }, diagnosed: counters.diagnosed });
   const signal = options.signal;
@@ -114,7 +118,16 @@ class Collector {
     const row = rowOf(diagnosis, entry);
     const purges = diagnosis.plan.steps.filter((s) => s.kind === 'PURGE_DELETED_USER').length;
     if (isAutomated(row.outcome)) {
-      this.items.push({ row: this.rows.length, dn: onPrem.dn, samAccountName: onPrem.samAccountName, outcome: row.outcome, cloudUpn: row.cloudUpn, fingerprint: fingerprintOf(diagnosis), steps: diagnosis.plan.steps.length, purges });
+      this.items.push({
+        row: this.rows.length,
+        dn: onPrem.dn,
+        samAccountName: onPrem.samAccountName,
+        outcome: row.outcome,
+        cloudUpn: row.cloudUpn,
+        fingerprint: fingerprintOf(diagnosis),
+        steps: diagnosis.plan.steps.length,
+        purges,
+      });
     }
     this.#add(row, purges);
   }

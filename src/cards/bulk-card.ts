@@ -48,10 +48,13 @@ export function bulkCard(input: BulkCardInput): IAdaptiveCard {
   const { scan } = input;
   const body: BodyElement[] = [
     text(`Scan ${scan.id}: ${escapeMarkdown(scopeWords(scan.scope))}`, { size: 'medium', weight: 'bolder' }),
-    text(`Started by ${escapeMarkdown(scan.startedBy.name)} at ${new Date(scan.startedAt).toISOString().replace(/\.\d+Z$/, 'Z')}`, { subtle: true }),
+    text(`Started by ${escapeMarkdown(scan.startedBy.name)} at ${new Date(scan.startedAt).toISOString().replace(/\.\d+Z$/, 'Z')}`, {
+      subtle: true,
+    }),
   ];
   if (scan.state === 'scanning') body.push(text(progressLine(scan), { id: BULK_IDS.progress, tone: 'info' }));
-  if (scan.state === 'failed' && scan.failure) body.push(notice({ tone: 'error', title: scan.failure.title, text: scan.failure.text, code: scan.failure.code }));
+  if (scan.state === 'failed' && scan.failure)
+    body.push(notice({ tone: 'error', title: scan.failure.title, text: scan.failure.text, code: scan.failure.code }));
   if (scan.state === 'done' && scan.summary) body.push(...resultSections(scan.id, scan.summary, input));
   return card(body, { sandbox: input.sandbox, summary: summaryLine(scan) });
 }
@@ -74,16 +77,27 @@ function resultSections(id: string, summary: BulkSummary, input: BulkCardInput):
   out.push(text(automatedLine(summary), { tone: summary.automated > 0 ? 'info' : 'neutral' }));
   if (summary.findings.length > 0) {
     out.push(heading('Most common findings'));
-    out.push({ ...facts(summary.findings.slice(0, FINDINGS_SHOWN).map((f) => [f.code, plural(f.users, 'user')] as const)), id: BULK_IDS.findings });
+    out.push({
+      ...facts(summary.findings.slice(0, FINDINGS_SHOWN).map((f) => [f.code, plural(f.users, 'user')] as const)),
+      id: BULK_IDS.findings,
+    });
   }
   for (const outcome of largestGroups(summary).slice(0, GROUPS_SHOWN)) {
     const rows = summary.samples[outcome] ?? [];
-    out.push({ ...heading(`${OUTCOME_LABELS[outcome]} (${n(summary.counts[outcome])})`, OUTCOME_TONE[outcome]), id: BULK_IDS.group(outcome) });
+    out.push({
+      ...heading(`${OUTCOME_LABELS[outcome]} (${n(summary.counts[outcome])})`, OUTCOME_TONE[outcome]),
+      id: BULK_IDS.group(outcome),
+    });
     out.push(...rows.map((row) => text(`• ${escapeMarkdown(rowWords(row))}`)));
-    if (summary.counts[outcome] > rows.length) out.push(text(`… and ${n(summary.counts[outcome] - rows.length)} more in the report.`, { subtle: true }));
+    if (summary.counts[outcome] > rows.length)
+      out.push(text(`… and ${n(summary.counts[outcome] - rows.length)} more in the report.`, { subtle: true }));
   }
   if (summary.unknownCount > 0) out.push(...unknownSection(summary));
-  out.push(buttonRow([executeAction({ verb: 'downloadReport', requestId: id }, { id: BULK_IDS.download, title: 'Download report (CSV)' })], { id: BULK_IDS.buttons }));
+  out.push(
+    buttonRow([executeAction({ verb: 'downloadReport', requestId: id }, { id: BULK_IDS.download, title: 'Download report (CSV)' })], {
+      id: BULK_IDS.buttons,
+    }),
+  );
   if (input.reportLink) out.push(reportLinkRow(input.reportLink));
   return out;
 }
@@ -104,7 +118,8 @@ function rowWords(row: ReportRow): string {
 function unknownSection(summary: BulkSummary): BodyElement[] {
   const out: BodyElement[] = [{ ...heading(`Lines that name no AD user (${n(summary.unknownCount)})`, 'warning'), id: BULK_IDS.unknown }];
   out.push(...summary.unknown.map((u) => text(`• Line ${u.line}: ${escapeMarkdown(u.why)}`)));
-  if (summary.unknownCount > summary.unknown.length) out.push(text(`… and ${n(summary.unknownCount - summary.unknown.length)} more in the report.`, { subtle: true }));
+  if (summary.unknownCount > summary.unknown.length)
+    out.push(text(`… and ${n(summary.unknownCount - summary.unknown.length)} more in the report.`, { subtle: true }));
   return out;
 }
 
@@ -112,6 +127,9 @@ function reportLinkRow(link: { url: string; minutes: number }): BodyElement {
   const open: IOpenUrlAction = { type: 'Action.OpenUrl', id: BULK_IDS.openReport, title: 'Open the report (CSV)', url: link.url };
   return {
     type: 'Container',
-    items: [text(`Your report link works for ${plural(link.minutes, 'minute')} and only for this scan; do not forward it.`, { subtle: true }), { type: 'ActionSet', actions: [open] }],
+    items: [
+      text(`Your report link works for ${plural(link.minutes, 'minute')} and only for this scan; do not forward it.`, { subtle: true }),
+      { type: 'ActionSet', actions: [open] },
+    ],
   };
 }

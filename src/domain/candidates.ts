@@ -12,7 +12,10 @@ export const REASON_ORDER: readonly CandidateReason[] = ['target', 'anchor', 'ot
  * The candidates sorted, each with its reasons in REASON_ORDER and its admin roles from `roles`
  * (active users; a user absent from `roles` keeps its own).
  */
-export function orderCandidates(entries: Iterable<{ user: CloudUser; reasons: ReadonlySet<CandidateReason> }>, roles: ReadonlyMap<string, string[]>): CloudCandidate[] {
+export function orderCandidates(
+  entries: Iterable<{ user: CloudUser; reasons: ReadonlySet<CandidateReason> }>,
+  roles: ReadonlyMap<string, string[]>,
+): CloudCandidate[] {
   const rank = (reasons: CandidateReason[]): number => Math.min(...reasons.map((r) => REASON_ORDER.indexOf(r)));
   return [...entries]
     .map((e) => ({

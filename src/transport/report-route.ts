@@ -27,11 +27,17 @@ export function createReportRoute(deps: ReportRouteDeps): restify.RequestHandler
     const param: unknown = (req.params as Record<string, unknown>)['scanId'];
     const scanId = typeof param === 'string' ? param : '';
     const scan = isRequestId(scanId) ? await deps.scans.get(scanId.toLowerCase()) : null;
-    if (!scan || scan.state !== 'done') return refuse(res, 404, 'There is no report for this scan. Click "Download report" on the scan card again.');
-    const check = checkReportLink(await deps.key(), { scanId: scan.id, tenantId: scan.tenantId, query: Object.fromEntries(new URL(req.url ?? '', 'http://report.invalid').searchParams) }, now());
+    if (!scan || scan.state !== 'done')
+      return refuse(res, 404, 'There is no report for this scan. Click "Download report" on the scan card again.');
+    const check = checkReportLink(
+      await deps.key(),
+      { scanId: scan.id, tenantId: scan.tenantId, query: Object.fromEntries(new URL(req.url ?? '', 'http://report.invalid').searchParams) },
+      now(),
+    );
     if (!check.ok) {
       deps.logger.warn({ scanId: scan.id, reason: check.reason }, 'refused a report link');
-      if (check.reason === 'expired') return refuse(res, 410, 'This report link has expired. Click "Download report" on the scan card for a new one.');
+      if (check.reason === 'expired')
+        return refuse(res, 410, 'This report link has expired. Click "Download report" on the scan card for a new one.');
       return refuse(res, 403, 'This report link is not valid. Click "Download report" on the scan card for a new one.');
     }
     deps.logger.info({ scanId: scan.id, admin: check.params.user }, 'report downloaded');

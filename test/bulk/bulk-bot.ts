@@ -24,9 +24,22 @@ export interface BulkBot {
   close(): Promise<void>;
 }
 
-export async function startBulkBot(world: BulkWorld, onPrem: OnPremSnapshotSource, options: { answerWithinMs?: number; fetch?: typeof fetch } = {}): Promise<BulkBot> {
+export async function startBulkBot(
+  world: BulkWorld,
+  onPrem: OnPremSnapshotSource,
+  options: { answerWithinMs?: number; fetch?: typeof fetch } = {},
+): Promise<BulkBot> {
   const connector = await startRecordingConnector();
-  const config = loadConfig({ PORT: '0', STORE_URL: 'sqlite::memory:', ADMIN_IDS: `${ADMIN.aadObjectId},${SECOND.aadObjectId}`, MicrosoftAppTenantId: TENANT, GRAPH_BASE_URL: 'https://127.0.0.1:1' }, { sandbox: true });
+  const config = loadConfig(
+    {
+      PORT: '0',
+      STORE_URL: 'sqlite::memory:',
+      ADMIN_IDS: `${ADMIN.aadObjectId},${SECOND.aadObjectId}`,
+      MicrosoftAppTenantId: TENANT,
+      GRAPH_BASE_URL: 'https://127.0.0.1:1',
+    },
+    { sandbox: true },
+  );
   const bot = await composeBot({
     config,
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
@@ -37,7 +50,8 @@ export async function startBulkBot(world: BulkWorld, onPrem: OnPremSnapshotSourc
   return {
     bot,
     connector,
-    client: (person, conversation) => teamsClient({ botUrl: bot.url, connector, tenantId: TENANT, person, ...(conversation ? { conversation } : {}) }),
+    client: (person, conversation) =>
+      teamsClient({ botUrl: bot.url, connector, tenantId: TENANT, person, ...(conversation ? { conversation } : {}) }),
     async close() {
       await bot.close();
       await connector.close();

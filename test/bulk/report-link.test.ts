@@ -9,16 +9,28 @@ const queryOf = (path: string) => Object.fromEntries(new URL(`http://x${path}`).
 describe('report links', () => {
   it('accepts its own link until it expires, then refuses it as expired', () => {
     const query = queryOf(reportLinkPath(key, params));
-    expect(checkReportLink(key, { scanId: 'abc234', tenantId: 'tenant', query }, 999_999)).toEqual({ ok: true, params: { ...params, tenantId: 'tenant' } });
+    expect(checkReportLink(key, { scanId: 'abc234', tenantId: 'tenant', query }, 999_999)).toEqual({
+      ok: true,
+      params: { ...params, tenantId: 'tenant' },
+    });
     expect(checkReportLink(key, { scanId: 'abc234', tenantId: 'Tenant', query }, 1_000_001)).toEqual({ ok: false, reason: 'expired' });
   });
 
   it('refuses another scan, another key, an edited field and a malformed query', () => {
     const query = queryOf(reportLinkPath(key, params));
     expect(checkReportLink(key, { scanId: 'abc235', tenantId: 'Tenant', query }, 0)).toEqual({ ok: false, reason: 'bad-signature' });
-    expect(checkReportLink(Buffer.alloc(32, 8), { scanId: 'abc234', tenantId: 'Tenant', query }, 0)).toEqual({ ok: false, reason: 'bad-signature' });
-    expect(checkReportLink(key, { scanId: 'abc234', tenantId: 'Tenant', query: { ...query, exp: '9999999' } }, 0)).toEqual({ ok: false, reason: 'bad-signature' });
-    expect(checkReportLink(key, { scanId: 'abc234', tenantId: 'Tenant', query: { ...query, exp: 'soon' } }, 0)).toEqual({ ok: false, reason: 'malformed' });
+    expect(checkReportLink(Buffer.alloc(32, 8), { scanId: 'abc234', tenantId: 'Tenant', query }, 0)).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
+    expect(checkReportLink(key, { scanId: 'abc234', tenantId: 'Tenant', query: { ...query, exp: '9999999' } }, 0)).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
+    expect(checkReportLink(key, { scanId: 'abc234', tenantId: 'Tenant', query: { ...query, exp: 'soon' } }, 0)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
     expect(checkReportLink(key, { scanId: 'abc234', tenantId: 'Tenant', query: {} }, 0)).toEqual({ ok: false, reason: 'malformed' });
   });
 

@@ -18,7 +18,14 @@ async function start(...args: Parameters<typeof startBulkBot>): Promise<BulkBot>
   return b;
 }
 
-const texts = (card: unknown): string => allElements(card).map((e) => (typeof e.text === 'string' ? e.text : '') + (Array.isArray(e.facts) ? (e.facts as { title: string; value: string }[]).map((f) => `${f.title}=${f.value}`).join(';') : '')).join('\n');
+const texts = (card: unknown): string =>
+  allElements(card)
+    .map(
+      (e) =>
+        (typeof e.text === 'string' ? e.text : '') +
+        (Array.isArray(e.facts) ? (e.facts as { title: string; value: string }[]).map((f) => `${f.title}=${f.value}`).join(';') : ''),
+    )
+    .join('\n');
 const byId = (card: unknown, id: string) => allElements(card).find((e) => e.id === id);
 
 describe('scan through /api/messages', () => {
@@ -41,7 +48,7 @@ describe('scan through /api/messages', () => {
     expect(Object.keys(data).sort()).toEqual(['requestId', 'verb']);
   });
 
-  it('scans one OU, and refuses an OU outside the base DN with the relay\'s words, storing no report', async () => {
+  it("scans one OU, and refuses an OU outside the base DN with the relay's words, storing no report", async () => {
     const world = bulkWorld(2);
     const b = await start(world, fakeOnPremSnapshot(world.ad));
     const ou = await b.client(ADMIN).say(`scan OU=Migrated,${BASE_DN}`);
@@ -95,7 +102,9 @@ describe('scan through /api/messages', () => {
     // The progress card is replaced in place with the result.
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const update = b.connector.calls.find((c) => c.method === 'PUT' && c.activityId === first.activityId && JSON.stringify(c.body).includes('users scanned'));
+      const update = b.connector.calls.find(
+        (c) => c.method === 'PUT' && c.activityId === first.activityId && JSON.stringify(c.body).includes('users scanned'),
+      );
       if (update) break;
       if (Date.now() > deadline) throw new Error('the progress card was never replaced by the result');
       await new Promise((r) => setTimeout(r, 20));
@@ -136,8 +145,15 @@ describe('scan through /api/messages', () => {
 
 describe('scan with a CSV attached', () => {
   const FILE_INFO = 'application/vnd.microsoft.teams.file.download.info';
-  const served = (body: string): typeof fetch => () => Promise.resolve(new Response(body, { status: 200 }));
-  const attachment = (name: string, fileType = 'csv') => ({ contentType: FILE_INFO, name, content: { downloadUrl: `https://contoso.sharepoint.com/personal/x/${name}?tempauth=t`, uniqueId: 'u', fileType } });
+  const served =
+    (body: string): typeof fetch =>
+    () =>
+      Promise.resolve(new Response(body, { status: 200 }));
+  const attachment = (name: string, fileType = 'csv') => ({
+    contentType: FILE_INFO,
+    name,
+    content: { downloadUrl: `https://contoso.sharepoint.com/personal/x/${name}?tempauth=t`, uniqueId: 'u', fileType },
+  });
 
   it('reads the users column of the attached file (Teams file.download.info)', async () => {
     const world = bulkWorld(2);

@@ -15,7 +15,10 @@ function refusal(fn: () => unknown): InputError {
 describe('parseScanRequest', () => {
   it('reads nothing as the whole sync scope and one DN as an OU', () => {
     expect(parseScanRequest('')).toEqual({ kind: 'scope', scope: { kind: 'sync-scope' } });
-    expect(parseScanRequest('OU=Sales,DC=contoso,DC=com')).toEqual({ kind: 'scope', scope: { kind: 'ou', dn: 'OU=Sales,DC=contoso,DC=com' } });
+    expect(parseScanRequest('OU=Sales,DC=contoso,DC=com')).toEqual({
+      kind: 'scope',
+      scope: { kind: 'ou', dn: 'OU=Sales,DC=contoso,DC=com' },
+    });
   });
 
   it('refuses a DN that does not parse, naming it', () => {

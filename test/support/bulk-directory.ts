@@ -13,7 +13,8 @@ import { toImmutableId, parseAnchor } from '../../src/domain/anchors.ts';
 
 export const BASE_DN = 'DC=contoso,DC=com';
 
-const guid = (group: number, i: number): string => `${group.toString(16).padStart(8, '0')}-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+const guid = (group: number, i: number): string =>
+  `${group.toString(16).padStart(8, '0')}-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
 const anchorOf = (g: string): string => toImmutableId(parseAnchor(g));
 
 export interface BulkWorld {
@@ -33,11 +34,35 @@ export function bulkWorld(n: number): BulkWorld {
   const gone: CloudUser[] = [];
   for (let i = 1; i <= n; i += 1) {
     const healthy = adUser({ samAccountName: `healthy${i}`, objectGuid: guid(1, i), dn: `CN=healthy${i},OU=Healthy,${BASE_DN}` });
-    users.push(syncedUser({ id: guid(11, i), userPrincipalName: `healthy${i}@contoso.com`, immutableId: anchorOf(guid(1, i)), dn: healthy.dn, proxyAddresses: [`SMTP:healthy${i}@contoso.com`], mail: `healthy${i}@contoso.com` }));
+    users.push(
+      syncedUser({
+        id: guid(11, i),
+        userPrincipalName: `healthy${i}@contoso.com`,
+        immutableId: anchorOf(guid(1, i)),
+        dn: healthy.dn,
+        proxyAddresses: [`SMTP:healthy${i}@contoso.com`],
+        mail: `healthy${i}@contoso.com`,
+      }),
+    );
     const hard = adUser({ samAccountName: `hard${i}`, objectGuid: guid(2, i), dn: `CN=hard${i},OU=Migrated,${BASE_DN}` });
-    users.push(cloudUser({ id: guid(12, i), userPrincipalName: `hard${i}@contoso.com`, mail: `hard${i}@contoso.com`, proxyAddresses: [`SMTP:hard${i}@contoso.com`], immutableId: anchorOf(guid(99, i)) }));
+    users.push(
+      cloudUser({
+        id: guid(12, i),
+        userPrincipalName: `hard${i}@contoso.com`,
+        mail: `hard${i}@contoso.com`,
+        proxyAddresses: [`SMTP:hard${i}@contoso.com`],
+        immutableId: anchorOf(guid(99, i)),
+      }),
+    );
     const purge = adUser({ samAccountName: `purge${i}`, objectGuid: guid(3, i), dn: `CN=purge${i},OU=Recycled,${BASE_DN}` });
-    users.push(cloudUser({ id: guid(13, i), userPrincipalName: `purge${i}@contoso.com`, mail: `purge${i}@contoso.com`, proxyAddresses: [`SMTP:purge${i}@contoso.com`] }));
+    users.push(
+      cloudUser({
+        id: guid(13, i),
+        userPrincipalName: `purge${i}@contoso.com`,
+        mail: `purge${i}@contoso.com`,
+        proxyAddresses: [`SMTP:purge${i}@contoso.com`],
+      }),
+    );
     gone.push(deleted(cloudUser({ id: guid(23, i), userPrincipalName: `purge${i}.old@contoso.com`, immutableId: anchorOf(guid(3, i)) })));
     const lonely = adUser({ samAccountName: `lonely${i}`, objectGuid: guid(4, i), dn: `CN=lonely${i},OU=New,${BASE_DN}` });
     ad.push(healthy, hard, purge, lonely);

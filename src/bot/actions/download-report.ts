@@ -17,7 +17,10 @@ export const downloadReport: ActionHandler = async (action, turn, deps) => {
   if (!(await bulk.admins.isAdmin(turn.actor.aadObjectId))) return deps.views.refusalFor(notAnAdmin(turn.actor.name, 'downloadReport'));
   if (scan.state !== 'done') {
     const why = scan.state === 'scanning' ? 'is still running' : 'failed';
-    return deps.views.refusalFor({ code: 'WRONG_STATE', message: `Scan ${scan.id} ${why}, so it has no report; its card shows where it stands.` });
+    return deps.views.refusalFor({
+      code: 'WRONG_STATE',
+      message: `Scan ${scan.id} ${why}, so it has no report; its card shows where it stands.`,
+    });
   }
   deps.logger.info({ scanId: scan.id, actor: turn.actor.aadObjectId }, 'report link made');
   return bulkCard({ sandbox: deps.sandbox, scan, reportLink: await bulk.reportLink(scan, turn.actor.aadObjectId) });

@@ -12,10 +12,9 @@ import { scopeWords } from '../../domain/bulk/types.ts';
 import { InputError } from '../../errors/index.ts';
 import { MAX_LIST_ENTRIES, MAX_SCAN_MESSAGE, parseScanRequest } from '../../bulk/scan-input.ts';
 import type { BulkFeatures } from '../bulk-features.ts';
-import type { CommandDeps } from '../ports.ts';
+import type { Command, CommandDeps } from './command.ts';
 import { cardReply, type Reply } from '../reply.ts';
 import type { Turn } from '../turn.ts';
-import type { Command } from './command.ts';
 
 export const SCAN_NOT_AVAILABLE = {
   title: 'scan is not available',
@@ -38,7 +37,8 @@ async function runScan(args: string, deps: CommandDeps, turn: Turn): Promise<Rep
   const { bulk, approvals } = deps;
   if (!bulk || !approvals) return cardReply(noticeCard({ sandbox: deps.sandbox, tone: 'warning', ...SCAN_NOT_AVAILABLE }));
   if (!approvals.admins.configured) return cardReply(await approvals.views.refusalFor(adminsNotConfigured()));
-  if (!(await approvals.admins.isAdmin(turn.actor.aadObjectId))) return cardReply(await approvals.views.refusalFor(notAnAdmin(turn.actor.name, 'scan')));
+  if (!(await approvals.admins.isAdmin(turn.actor.aadObjectId)))
+    return cardReply(await approvals.views.refusalFor(notAnAdmin(turn.actor.name, 'scan')));
   const request = parseScanRequest(args, await attachedCsv(turn, bulk));
   const started = await bulk.runner.start(request, { actor: turn.actor, tenantId: turn.tenantId });
   if (!started.ok) {
@@ -67,7 +67,10 @@ async function attachedCsv(turn: Turn, bulk: BulkFeatures): Promise<{ name: stri
   const [file] = files;
   if (!file) return undefined;
   if (file.fileType !== 'csv' && !file.name.toLowerCase().endsWith('.csv')) {
-    throw new InputError('INPUT_INVALID', `"${file.name.slice(0, 80)}" is not a CSV file; attach a .csv with a header row and a "user" column (or sAMAccountName, userPrincipalName, mail, distinguishedName).`);
+    throw new InputError(
+      'INPUT_INVALID',
+      `"${file.name.slice(0, 80)}" is not a CSV file; attach a .csv with a header row and a "user" column (or sAMAccountName, userPrincipalName, mail, distinguishedName).`,
+    );
   }
   return { name: file.name, text: await bulk.readFile(file) };
 }

@@ -18,12 +18,25 @@ export interface ReadFileOptions {
 export async function readAttachedFile(file: AttachedFile, options: ReadFileOptions): Promise<string> {
   const url = parseUrl(file.downloadUrl);
   if (!url || !(url.protocol === 'https:' || (options.allowHttp && url.protocol === 'http:'))) {
-    throw new InputError('INPUT_INVALID', `The attachment "${file.name.slice(0, 80)}" has no https download link the bot can read; attach the CSV again in a 1:1 chat with the bot.`);
+    throw new InputError(
+      'INPUT_INVALID',
+      `The attachment "${file.name.slice(0, 80)}" has no https download link the bot can read; attach the CSV again in a 1:1 chat with the bot.`,
+    );
   }
-  const response = await (options.fetch ?? fetch)(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 20_000), redirect: 'follow' }).catch((err: unknown) => {
-    throw new InputError('INPUT_INVALID', `The attachment "${file.name.slice(0, 80)}" could not be downloaded (${err instanceof Error ? err.name : 'network error'}); attach it again.`);
+  const response = await (options.fetch ?? fetch)(url, {
+    signal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
+    redirect: 'follow',
+  }).catch((err: unknown) => {
+    throw new InputError(
+      'INPUT_INVALID',
+      `The attachment "${file.name.slice(0, 80)}" could not be downloaded (${err instanceof Error ? err.name : 'network error'}); attach it again.`,
+    );
   });
-  if (!response.ok) throw new InputError('INPUT_INVALID', `The attachment "${file.name.slice(0, 80)}" could not be downloaded (HTTP ${response.status}); attach it again.`);
+  if (!response.ok)
+    throw new InputError(
+      'INPUT_INVALID',
+      `The attachment "${file.name.slice(0, 80)}" could not be downloaded (HTTP ${response.status}); attach it again.`,
+    );
   const declared = Number(response.headers.get('content-length') ?? '0');
   if (declared > options.maxBytes) throw tooLarge(file, options.maxBytes);
   const body = new Uint8Array(await response.arrayBuffer());
@@ -32,7 +45,11 @@ export async function readAttachedFile(file: AttachedFile, options: ReadFileOpti
 }
 
 function tooLarge(file: AttachedFile, maxBytes: number): InputError {
-  return new InputError('INPUT_TOO_LONG', `The attachment "${file.name.slice(0, 80)}" is larger than ${Math.round(maxBytes / 1024).toLocaleString('en-US')} KB, the most one scan reads; split it.`, { limit: maxBytes });
+  return new InputError(
+    'INPUT_TOO_LONG',
+    `The attachment "${file.name.slice(0, 80)}" is larger than ${Math.round(maxBytes / 1024).toLocaleString('en-US')} KB, the most one scan reads; split it.`,
+    { limit: maxBytes },
+  );
 }
 
 function parseUrl(text: string): URL | null {

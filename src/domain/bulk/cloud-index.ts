@@ -51,8 +51,17 @@ export function indexCloud(snapshot: CloudSnapshotData): CloudIndex {
   }
   // Deleted users are looked up by anchor only, as `match` does (their UPN and addresses are renamed or freed).
   for (const user of snapshot.deleted) add(byImmutableId, user.immutableId, user);
-  for (const group of snapshot.groups) for (const address of smtpAddresses(group.proxyAddresses)) add(groupsByAddress, address.toLowerCase(), group);
-  return { byImmutableId, byUpn, byProxyAddress, byMail, groupsByAddress, userCount: snapshot.users.length, deletedCount: snapshot.deleted.length };
+  for (const group of snapshot.groups)
+    for (const address of smtpAddresses(group.proxyAddresses)) add(groupsByAddress, address.toLowerCase(), group);
+  return {
+    byImmutableId,
+    byUpn,
+    byProxyAddress,
+    byMail,
+    groupsByAddress,
+    userCount: snapshot.users.length,
+    deletedCount: snapshot.deleted.length,
+  };
 }
 
 /** What `evidenceFor` answers for this AD user, from the index: candidates, groups, roles from the tenant facts. */

@@ -5,7 +5,15 @@
  */
 import type { Diagnosis } from '../diagnosis/types.ts';
 
-export const BULK_OUTCOMES = ['already-matched', 'sync-will-join', 'needs-hard-match', 'needs-purge', 'needs-person', 'blocked', 'not-found'] as const;
+export const BULK_OUTCOMES = [
+  'already-matched',
+  'sync-will-join',
+  'needs-hard-match',
+  'needs-purge',
+  'needs-person',
+  'blocked',
+  'not-found',
+] as const;
 export type BulkOutcome = (typeof BULK_OUTCOMES)[number];
 
 /** The card's and the report's words for each outcome (user-visible; the README lists them). */
@@ -36,7 +44,8 @@ export function outcomeOf(diagnosis: Diagnosis): BulkOutcome {
   if (plan.blockedReason !== undefined) return 'blocked';
   if (plan.steps.some((s) => s.kind === 'MANUAL')) return 'needs-person';
   if (plan.steps.some((s) => s.kind === 'PURGE_DELETED_USER')) return 'needs-purge';
-  if (plan.steps.some((s) => s.kind === 'SET_ANCHOR' || s.kind === 'CLEAR_ANCHOR' || s.kind === 'RENAME_UPN_TEMPORARILY')) return 'needs-hard-match';
+  if (plan.steps.some((s) => s.kind === 'SET_ANCHOR' || s.kind === 'CLEAR_ANCHOR' || s.kind === 'RENAME_UPN_TEMPORARILY'))
+    return 'needs-hard-match';
   const now = diagnosis.prediction?.now.kind;
   if (now === 'UPDATE') return 'already-matched';
   if (findings.some((f) => f.code === 'NO_CLOUD_CANDIDATE')) return 'not-found';

@@ -7,7 +7,19 @@
 import { OUTCOME_LABELS } from './outcome.ts';
 import type { ReportRow } from './report.ts';
 
-export const REPORT_COLUMNS = ['line', 'input', 'sAMAccountName', 'onPremisesUserPrincipalName', 'distinguishedName', 'cloudUserPrincipalName', 'cloudObjectId', 'outcome', 'outcomeText', 'findings', 'plan'] as const;
+export const REPORT_COLUMNS = [
+  'line',
+  'input',
+  'sAMAccountName',
+  'onPremisesUserPrincipalName',
+  'distinguishedName',
+  'cloudUserPrincipalName',
+  'cloudObjectId',
+  'outcome',
+  'outcomeText',
+  'findings',
+  'plan',
+] as const;
 
 const BOM = '\uFEFF';
 
@@ -19,7 +31,19 @@ export function csvField(value: string | number | null | undefined): string {
 }
 
 export function csvLine(row: ReportRow): string {
-  const fields = [row.line ?? null, row.input ?? null, row.samAccountName, row.onPremUpn, row.dn, row.cloudUpn, row.cloudId, row.outcome, OUTCOME_LABELS[row.outcome], row.findings.join(' '), row.plan.join(' | ')];
+  const fields = [
+    row.line ?? null,
+    row.input ?? null,
+    row.samAccountName,
+    row.onPremUpn,
+    row.dn,
+    row.cloudUpn,
+    row.cloudId,
+    row.outcome,
+    OUTCOME_LABELS[row.outcome],
+    row.findings.join(' '),
+    row.plan.join(' | '),
+  ];
   return `${fields.map(csvField).join(',')}\r\n`;
 }
 

@@ -43,7 +43,18 @@ export function rowOf(diagnosis: Diagnosis, list?: { line: number; input: string
 
 /** A row for a list line that names no AD user the relay knows. */
 export function unknownRow(line: number, input: string, why: string): ReportRow {
-  return { line, input, samAccountName: null, onPremUpn: null, dn: null, cloudUpn: null, cloudId: null, outcome: 'not-found', findings: ['ONPREM_NOT_FOUND'], plan: [why] };
+  return {
+    line,
+    input,
+    samAccountName: null,
+    onPremUpn: null,
+    dn: null,
+    cloudUpn: null,
+    cloudId: null,
+    outcome: 'not-found',
+    findings: ['ONPREM_NOT_FOUND'],
+    plan: [why],
+  };
 }
 
 export interface BulkSummary {
@@ -88,7 +99,9 @@ export class SummaryBuilder {
   }
 
   summary(): BulkSummary {
-    const findings = [...this.#findings.entries()].map(([code, users]) => ({ code, users })).sort((a, b) => b.users - a.users || (a.code < b.code ? -1 : 1));
+    const findings = [...this.#findings.entries()]
+      .map(([code, users]) => ({ code, users }))
+      .sort((a, b) => b.users - a.users || (a.code < b.code ? -1 : 1));
     return {
       total: this.#total,
       counts: { ...this.#counts },
@@ -104,5 +117,7 @@ export class SummaryBuilder {
 
 /** Outcomes with users, largest first (ties in the card's fixed order). */
 export function largestGroups(summary: BulkSummary): BulkOutcome[] {
-  return BULK_OUTCOMES.filter((o) => summary.counts[o] > 0).sort((a, b) => summary.counts[b] - summary.counts[a] || BULK_OUTCOMES.indexOf(a) - BULK_OUTCOMES.indexOf(b));
+  return BULK_OUTCOMES.filter((o) => summary.counts[o] > 0).sort(
+    (a, b) => summary.counts[b] - summary.counts[a] || BULK_OUTCOMES.indexOf(a) - BULK_OUTCOMES.indexOf(b),
+  );
 }

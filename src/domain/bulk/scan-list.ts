@@ -45,7 +45,9 @@ export function classifyEntry(entry: ListEntry): ClassifiedEntry {
   try {
     const who = classifyWho(entry.input);
     const key = keyOf(who);
-    return key === undefined ? { ...entry, ok: false, why: `"${entry.input.slice(0, 80)}" is not a valid DN.` } : { ...entry, ok: true, who, key };
+    return key === undefined
+      ? { ...entry, ok: false, why: `"${entry.input.slice(0, 80)}" is not a valid DN.` }
+      : { ...entry, ok: true, who, key };
   } catch (err) {
     if (!isHardmatchError(err)) throw err;
     return { ...entry, ok: false, why: err.message };
@@ -58,7 +60,9 @@ export function keysOfUser(user: OnPremUser): string[] {
   const dn = dnKey(user.dn);
   if (dn) keys.push(`dn:${dn}`);
   if (user.consistencyGuid) keys.push(`guid:${user.consistencyGuid.toLowerCase()}`);
-  const addresses = new Set([user.userPrincipalName, user.mail, ...smtpAddresses(user.proxyAddresses)].filter((a): a is string => !!a).map((a) => a.toLowerCase()));
+  const addresses = new Set(
+    [user.userPrincipalName, user.mail, ...smtpAddresses(user.proxyAddresses)].filter((a): a is string => !!a).map((a) => a.toLowerCase()),
+  );
   for (const address of addresses) keys.push(`address:${address}`);
   return keys;
 }
@@ -98,7 +102,13 @@ export class ListResolver {
       const [only] = found;
       if (found.length === 1 && only) return { entry, user: only };
       if (found.length === 0) return { entry, why: `No AD user in the relay's sync scope is "${e.input.slice(0, 80)}".` };
-      return { entry, why: `"${e.input.slice(0, 80)}" names ${found.length} AD users (${found.slice(0, 3).map((u) => u.samAccountName).join(', ')}); give the sAMAccountName or DN.` };
+      return {
+        entry,
+        why: `"${e.input.slice(0, 80)}" names ${found.length} AD users (${found
+          .slice(0, 3)
+          .map((u) => u.samAccountName)
+          .join(', ')}); give the sAMAccountName or DN.`,
+      };
     });
   }
 }

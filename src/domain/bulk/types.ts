@@ -6,9 +6,7 @@ import type { Actor, PostedCard } from '../approval/types.ts';
 import type { BulkSummary } from './report.ts';
 
 export type BulkScope =
-  | { kind: 'ou'; dn: string }
-  | { kind: 'sync-scope' }
-  | { kind: 'list'; entries: number; source: 'pasted' | 'file'; fileName?: string };
+  { kind: 'ou'; dn: string } | { kind: 'sync-scope' } | { kind: 'list'; entries: number; source: 'pasted' | 'file'; fileName?: string };
 
 export type BulkScanState = 'scanning' | 'done' | 'failed';
 

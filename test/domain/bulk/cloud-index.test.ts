@@ -28,8 +28,17 @@ const cases: [string, () => DiagnoseInput][] = [
 ];
 
 const strangers = [
-  cloudUser({ id: 'aaaaaaaa-0000-4000-8000-000000000001', userPrincipalName: 'someone.else@contoso.com', mail: 'someone.else@contoso.com', proxyAddresses: ['SMTP:someone.else@contoso.com'] }),
-  cloudUser({ id: 'aaaaaaaa-0000-4000-8000-000000000002', userPrincipalName: 'other@fabrikam.com', immutableId: 'AAAAAAAAAAAAAAAAAAAAAA==' }),
+  cloudUser({
+    id: 'aaaaaaaa-0000-4000-8000-000000000001',
+    userPrincipalName: 'someone.else@contoso.com',
+    mail: 'someone.else@contoso.com',
+    proxyAddresses: ['SMTP:someone.else@contoso.com'],
+  }),
+  cloudUser({
+    id: 'aaaaaaaa-0000-4000-8000-000000000002',
+    userPrincipalName: 'other@fabrikam.com',
+    immutableId: 'AAAAAAAAAAAAAAAAAAAAAA==',
+  }),
 ];
 
 function viaIndex(input: DiagnoseInput): DiagnoseInput {
@@ -57,12 +66,20 @@ describe('evidence from the index', () => {
     expect(outcomeOf(fromIndex)).toBe(outcomeOf(fromGraph));
   });
 
-  it('finds users by address case-insensitively and never by a deleted user\'s UPN', () => {
+  it("finds users by address case-insensitively and never by a deleted user's UPN", () => {
     const input = scenarios.healthyMatch();
     const onPrem = input.onPrem;
     if (!onPrem) throw new Error('no AD user');
-    const shouting = cloudUser({ id: 'bbbbbbbb-0000-4000-8000-000000000001', userPrincipalName: 'X@contoso.com', mail: null, proxyAddresses: [`smtp:${onPrem.mail?.toUpperCase() ?? ''}`] });
-    const gone = { ...cloudUser({ id: 'bbbbbbbb-0000-4000-8000-000000000002', userPrincipalName: onPrem.userPrincipalName ?? '' }), deletedDateTime: '2026-01-01T00:00:00Z' };
+    const shouting = cloudUser({
+      id: 'bbbbbbbb-0000-4000-8000-000000000001',
+      userPrincipalName: 'X@contoso.com',
+      mail: null,
+      proxyAddresses: [`smtp:${onPrem.mail?.toUpperCase() ?? ''}`],
+    });
+    const gone = {
+      ...cloudUser({ id: 'bbbbbbbb-0000-4000-8000-000000000002', userPrincipalName: onPrem.userPrincipalName ?? '' }),
+      deletedDateTime: '2026-01-01T00:00:00Z',
+    };
     const evidence = evidenceFromIndex(indexCloud({ users: [shouting], deleted: [gone], groups: [] }), onPrem, input.evidence.tenant);
     expect(evidence.candidates.map((c) => [c.user.id, c.reasons])).toEqual([[shouting.id, ['primarySmtp']]]);
   });

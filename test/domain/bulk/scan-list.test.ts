@@ -4,8 +4,18 @@ import { adUser } from '../diagnosis/builders.ts';
 
 const jdoe = adUser();
 const asmith = adUser({ samAccountName: 'asmith', objectGuid: '5f9b2c1e-7a4d-4e8b-9c3f-1a2b3c4d5e6f' });
-const twin = adUser({ samAccountName: 'jdoe2', objectGuid: '6f9b2c1e-7a4d-4e8b-9c3f-1a2b3c4d5e6f', mail: 'shared@contoso.com', proxyAddresses: [] });
-const twin2 = adUser({ samAccountName: 'jdoe3', objectGuid: '7f9b2c1e-7a4d-4e8b-9c3f-1a2b3c4d5e6f', mail: 'shared@contoso.com', proxyAddresses: [] });
+const twin = adUser({
+  samAccountName: 'jdoe2',
+  objectGuid: '6f9b2c1e-7a4d-4e8b-9c3f-1a2b3c4d5e6f',
+  mail: 'shared@contoso.com',
+  proxyAddresses: [],
+});
+const twin2 = adUser({
+  samAccountName: 'jdoe3',
+  objectGuid: '7f9b2c1e-7a4d-4e8b-9c3f-1a2b3c4d5e6f',
+  mail: 'shared@contoso.com',
+  proxyAddresses: [],
+});
 
 describe('ListResolver', () => {
   it('matches every kind of name, any spelling of a DN, across pages; reports unknown, ambiguous and malformed lines', () => {
@@ -21,7 +31,15 @@ describe('ListResolver', () => {
     resolver.offer([jdoe, twin]);
     resolver.offer([asmith, twin2]);
     const result = resolver.result();
-    expect(result.map((r) => ('user' in r ? r.user.samAccountName : 'none'))).toEqual(['jdoe', 'asmith', 'none', 'none', 'none', 'jdoe', 'asmith']);
+    expect(result.map((r) => ('user' in r ? r.user.samAccountName : 'none'))).toEqual([
+      'jdoe',
+      'asmith',
+      'none',
+      'none',
+      'none',
+      'jdoe',
+      'asmith',
+    ]);
     const why = (line: number) => {
       const r = result.find((x) => x.entry.line === line);
       return r && 'why' in r ? r.why : '';
