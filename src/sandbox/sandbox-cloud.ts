@@ -9,8 +9,8 @@ import type { Env } from '../config/parse-env.ts';
 import { startEmulator, trustCertificateInProcess, loadSeedFile, type EmulatorState, type Seed, type SyncEngine } from './emulator/index.ts';
 import { ConfigError, SyncError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { SyncTrigger } from '../relay/protocol/protocol.ts';
-import { createProvisioningAgent, createSimulatedSync, summarizeRun, type SyncRunReport } from './sync-simulator/index.ts';
+import type { SyncTrigger } from '../ports/sync-trigger.ts';
+import { createProvisioningAgent, createSimulatedSync, syncResultOf, type SyncRunReport } from './sync-simulator/index.ts';
 import { loadSandboxDirectory, type SandboxDirectory } from './sandbox-directory.ts';
 import { buildSandboxSeed, inSandboxSyncScope } from './scenarios/index.ts';
 
@@ -80,11 +80,10 @@ export async function startSandboxCloud(env: Env, logger: Logger): Promise<Sandb
   // Cloud Sync's provisioning agent reads the same AD the delta sync reads.
   emulator.state.cloudSync?.connectAgent(createProvisioningAgent({ state: emulator.state, listUsers: () => directory.users() }));
   const syncTrigger: SyncTrigger = {
-    async run() {
+    triggerSync: async () => {
       // A Cloud Sync-only tenant has no Entra Connect server: the relay's sync command is not there.
       if (emulator.state.syncEngine === 'cloud-sync') throw new SyncError('SYNC_FAILED', NO_CONNECT_SYNC);
-      const report = await simulated.runDelta();
-      return { startedAt: report.startedAt, finishedAt: report.finishedAt, detail: summarizeRun(report), report };
+      return syncResultOf(await simulated.runDelta());
     },
   };
   logger.info({ tenant: source, directory: directory.source, adUsers: directory.directory.users().length }, 'Entra emulator seeded');

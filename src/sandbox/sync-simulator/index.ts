@@ -7,5 +7,5 @@ export { createProvisioningAgent, type ProvisioningAgentOptions } from './provis
 export { createSimulatedSync, type SimulatedSync, type SimulatedSyncOptions } from './simulated-sync.ts';
 export { syncTenantOf, tenantFactsOf, toCloudGroup, toCloudUser } from './sync-tenant.ts';
 export { syncedAttributesOf } from './synced-attributes.ts';
-export { summarizeRun } from './summary.ts';
+export { summarizeRun, syncResultOf } from './summary.ts';
 export type { ExportError } from './export-errors.ts';
