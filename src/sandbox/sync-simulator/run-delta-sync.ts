@@ -18,7 +18,7 @@ import { predictSync } from '../../domain/sync/predict.ts';
 import type { SyncOutcome, SyncSubject } from '../../domain/sync/types.ts';
 import type { EmulatorState } from '../emulator/index.ts';
 import type { Logger } from '../../logging/logger.ts';
-import { exportErrorOf, isExportErrorOutcome, writeErrorOf, type ExportError, type ExportErrorOutcome } from './export-errors.ts';
+import { exportErrorOf, isExportErrorOutcome, writeErrorOf, type ExportError, type WriteOutcome } from './export-errors.ts';
 import { syncTenantOf } from './sync-tenant.ts';
 import { syncedAttributesOf } from './synced-attributes.ts';
 
@@ -80,9 +80,10 @@ function orderedSubjects(users: readonly OnPremUser[], inScope: (user: OnPremUse
 export function syncSubject(state: EmulatorState, subject: SyncSubject): SyncRunResult {
   const base = { samAccountName: subject.onPrem.samAccountName, dn: subject.onPrem.dn };
   const outcome = predictSync(subject, syncTenantOf(state));
-  if (isExportErrorOutcome(outcome)) return { ...base, outcome: outcome.kind, ...concerned(outcome), error: exportErrorOf(outcome) };
+  // A cloud-managed user is skipped whatever the engine would have done with it.
   const target = 'userId' in outcome ? state.activeUser(outcome.userId) : undefined;
   if (target?.isCloudManaged) return { ...base, outcome: outcome.kind, userId: target.id, skipped: CLOUD_MANAGED };
+  if (isExportErrorOutcome(outcome)) return { ...base, outcome: outcome.kind, ...concerned(outcome), error: exportErrorOf(outcome) };
   try {
     const userId = apply(state, subject.onPrem, outcome);
     return { ...base, outcome: outcome.kind, ...(userId ? { userId } : {}) };
@@ -95,7 +96,7 @@ const CLOUD_MANAGED =
   "The cloud user's source of authority is the cloud (onPremisesSyncBehavior.isCloudManaged): updates from on-premises Active Directory are blocked, the sync leaves it alone.";
 
 /** Writes the outcome; returns the id of the user written (undefined when nothing was). */
-function apply(state: EmulatorState, onPrem: OnPremUser, outcome: Exclude<SyncOutcome, ExportErrorOutcome>): string | undefined {
+function apply(state: EmulatorState, onPrem: OnPremUser, outcome: WriteOutcome): string | undefined {
   switch (outcome.kind) {
     case 'UPDATE':
       return state.updateSyncedUser(outcome.userId, syncedAttributesOf(onPrem)).id;

@@ -100,16 +100,6 @@ describe('hard match onto role holders (MC1262584)', () => {
     });
     expect(run(state).results[0]?.error).toBeUndefined();
   });
-
-  it('does not touch a soft match onto an eligible user (soft match behaviour is unchanged)', () => {
-    const state = emulatedTenant({
-      users: [{ id: ID.cloudAlice, userPrincipalName: 'asmith@contoso.com', displayName: 'Alice', mail: 'alice.smith@contoso.com', proxyAddresses: ['SMTP:alice.smith@contoso.com'] }],
-      roleEligibilities: [{ principalId: ID.cloudAlice, role: 'Exchange Administrator' }],
-    });
-    const [result] = run(state).results;
-    expect(result).toMatchObject({ outcome: 'SOFT_MATCH', userId: ID.cloudAlice });
-    expect(result?.error).toBeUndefined();
-  });
 });
 
 describe('source of authority (isCloudManaged)', () => {
