@@ -5,7 +5,7 @@
  * cloud first: when the facts moved the request goes `stale` and nothing is written.
  */
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
-import { fingerprintOf, diffFingerprints } from '../domain/approval/fingerprint.ts';
+import { fingerprintOf, diffFingerprints, remainingChanges } from '../domain/approval/fingerprint.ts';
 import { newRequestId } from '../domain/approval/request-id.ts';
 import { decide, expireIfDue, markStale } from '../domain/approval/rules.ts';
 import type { ApprovalAction, ApprovalRequest, Refusal, Versioned } from '../domain/approval/types.ts';
@@ -36,6 +36,10 @@ export interface ApprovalService {
   act(requestId: string, action: ApprovalAction, context: ActorContext): Promise<ActOutcome>;
   /** The stored request of this tenant, or a refusal naming the id. */
   find(requestId: string, tenantId: string): Promise<ActOutcome>;
+}
+
+function hasAutomatedStepsAfter(request: ApprovalRequest, step: number): boolean {
+  return request.steps.some((s) => s.number > step && s.kind !== 'MANUAL');
 }
 
 export function hasAutomatedSteps(diagnosis: Diagnosis): boolean {
@@ -143,17 +147,8 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
         decided = { ok: false, refusal: decision.refusal, request };
         return deps.audit.stage(decision.expired ?? request, decision.events);
       }
-      let next = decision.next;
-      let events = decision.events;
-      if (decision.effect === 'revalidate-then-approve') {
-        const changes = diffFingerprints(request.fingerprint, await deps.refingerprint(request));
-        const stale = changes.length > 0 ? markStale(request, changes, context.actor, at) : null;
-        if (stale) {
-          next = stale.next;
-          events = [...events.filter((e: AuditEvent) => e.action !== 'approved'), stale.event];
-        }
-      }
       if (action.verb === 'manualDone' && deps.carryOutManual) await carryOut(deps, request, action.step);
+      const { next, events } = await recheck(deps, request, action, decision, context.actor, at);
       // The approval that re-validated the facts also claims the execution, in the same compare-and-swap.
       const revalidated = decision.effect === 'revalidate-then-approve' && next.state === 'approved';
       const claim = revalidated ? deps.claimOnApproval?.(next) : undefined;
@@ -181,6 +176,33 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
   await audited;
   await published(deps, deps.publish(written.value, { announce: decided.effect === 'post-to-approvers' }));
   return { ok: true, request: written.value };
+}
+
+/**
+ * The facts read again where the plan is about to go on: at the last approval (everything the plan
+ * rests on) and at a person's Done (what the steps left rest on, possibly weeks after approval).
+ * When they changed, the request goes `stale` instead and nothing more runs.
+ */
+async function recheck(
+  deps: ApprovalDeps,
+  request: ApprovalRequest,
+  action: ApprovalAction,
+  decision: { next: ApprovalRequest; events: AuditEvent[]; effect: string },
+  actor: ActorContext['actor'],
+  at: number,
+): Promise<{ next: ApprovalRequest; events: AuditEvent[] }> {
+  if (decision.effect === 'revalidate-then-approve') {
+    const changes = diffFingerprints(request.fingerprint, await deps.refingerprint(request));
+    const stale = changes.length > 0 ? markStale(request, changes, actor, at) : null;
+    return stale ? { next: stale.next, events: [...decision.events.filter((e) => e.action !== 'approved'), stale.event] } : decision;
+  }
+  if (action.verb === 'manualDone' && decision.effect === 'resume-execution' && hasAutomatedStepsAfter(request, action.step)) {
+    const changes = remainingChanges(request, action.step, await deps.refingerprint(request));
+    const stale = changes.length > 0 ? markStale(request, changes, actor, at) : null;
+    // The person's step stays recorded done; nothing after it runs.
+    if (stale) return { next: { ...stale.next, records: decision.next.records }, events: [...decision.events, stale.event] };
+  }
+  return decision;
 }
 
 function keptChanging(requestId: string): Refusal {

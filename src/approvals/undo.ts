@@ -32,6 +32,10 @@ export function createUndoService(deps: Pick<ApprovalDeps, 'store' | 'audit' | '
       if (original.state === 'executing') {
         return { ok: false, refusal: { code: 'WRONG_STATE', message: `Request ${original.id} is still executing; undo it once it has stopped.` } };
       }
+      // Its remaining steps may still run (a person's Done resumes it): an undo now could be undone by them.
+      if (original.state === 'waiting-for-person' || original.state === 'approved') {
+        return { ok: false, refusal: { code: 'WRONG_STATE', message: `Request ${original.id} is ${original.state === 'approved' ? 'about to execute' : 'waiting for a person'} and its remaining steps may still run; undo it once it has ended, or cancel it first.` } };
+      }
       const done = original.steps.map((step, i) => ({ step, record: original.records[i] })).filter((x) => x.record?.status === 'done').reverse();
       const undoable = done.filter((x) => UNDOABLE.includes(x.step.kind) && JSON.stringify(x.record?.before) !== JSON.stringify(x.record?.after));
       const notUndoable = done.filter((x) => x.step.kind === 'PURGE_DELETED_USER').map((x) => x.step);

@@ -59,6 +59,7 @@ const schema = z
     AUDIT_KEY: z.string().min(MIN_AUDIT_KEY_LENGTH, `must be at least ${MIN_AUDIT_KEY_LENGTH} characters`).optional(),
     REQUIRED_APPROVALS: wholeNumber(1, 1, 10),
     APPROVAL_TTL_MINUTES: wholeNumber(60, 1, 7 * 24 * 60),
+    MANUAL_STEP_TTL_DAYS: wholeNumber(7, 1, 365),
     VERIFY_TIMEOUT_MINUTES: wholeNumber(45, 1, 24 * 60),
     // The bot's own address as admins' browsers reach it, for scan report links. App Service sets WEBSITE_HOSTNAME.
     PUBLIC_URL: httpUrl.optional(),
@@ -188,6 +189,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<
         requiredApprovals: v.REQUIRED_APPROVALS,
         ttlMs: v.APPROVAL_TTL_MINUTES * 60_000,
         verifyTimeoutMs: v.VERIFY_TIMEOUT_MINUTES * 60_000,
+        manualStepTtlMs: v.MANUAL_STEP_TTL_DAYS * 24 * 60 * 60_000,
       },
     },
     storeUrl: v.STORE_URL,

@@ -62,6 +62,31 @@ function unique(existing: readonly FingerprintFact[], f: FingerprintFact): Finge
   return { ...f, fact: key };
 }
 
+/**
+ * What the steps still to run rest on, after a person's step: the AD anchor and target the plan
+ * joins, and the facts of each step after `doneStep`. Compared on Done so the plan does not go on
+ * from facts checked at approval, possibly weeks before. A fact the fresh fingerprint no longer
+ * has is left out (its step re-reads the live value before writing, and drifts if it moved).
+ */
+export function remainingChanges(request: { diagnosis: Diagnosis; fingerprint: readonly FingerprintFact[] }, doneStep: number, fresh: readonly FingerprintFact[]): FactChange[] {
+  const steps = request.diagnosis.plan.steps;
+  const keyed: { key: string; step: number }[] = [];
+  const facts: FingerprintFact[] = [];
+  for (const step of steps) {
+    for (const f of stepFacts(step)) {
+      const placed = unique(facts, f);
+      facts.push(placed);
+      keyed.push({ key: placed.fact, step: step.number });
+    }
+  }
+  const relevant = new Set(['anchor', 'target', ...keyed.filter((k) => k.step > doneStep).map((k) => k.key)]);
+  const freshByKey = new Map(fresh.map((f) => [f.fact, f]));
+  return diffFingerprints(
+    request.fingerprint.filter((f) => relevant.has(f.fact) && freshByKey.has(f.fact)),
+    fresh.filter((f) => relevant.has(f.fact) && request.fingerprint.some((old) => old.fact === f.fact)),
+  );
+}
+
 /** Facts whose value differs, in the old order, then facts only the new fingerprint has. */
 export function diffFingerprints(old: readonly FingerprintFact[], next: readonly FingerprintFact[]): FactChange[] {
   const byKey = new Map(next.map((f) => [f.fact, f]));

@@ -172,12 +172,18 @@ export interface ApprovalPolicy {
   requiredApprovals: number;
   ttlMs: number;
   verifyTimeoutMs: number;
+  /** A request `waiting-for-person` expires this long after it started waiting (MANUAL_STEP_TTL_DAYS). Default DEFAULT_MANUAL_STEP_TTL_MS. */
+  manualStepTtlMs?: number;
 }
+
+/** MANUAL_STEP_TTL_DAYS' default: a week for a person's step. */
+export const DEFAULT_MANUAL_STEP_TTL_MS = 7 * 24 * 60 * 60_000;
 
 export const DEFAULT_POLICY: ApprovalPolicy = Object.freeze({
   requiredApprovals: 1,
   ttlMs: 60 * 60_000,
   verifyTimeoutMs: 45 * 60_000,
+  manualStepTtlMs: DEFAULT_MANUAL_STEP_TTL_MS,
 });
 
 /** The card verbs (Action.Execute `data.verb`); `downloadReport` answers a scan's card with a report link for the admin who clicked. */
