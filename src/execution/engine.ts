@@ -10,7 +10,7 @@
  * written with the next step's start, and a change's audit entries go in one append beside its
  * compare-and-swap. Card updates never hold a step up (see card-lane.ts).
  */
-import type { ApprovalRequest, Versioned } from '../domain/approval/types.ts';
+import type { ApprovalRequest, StepRecord, Versioned } from '../domain/approval/types.ts';
 import type { AuditEvent } from '../domain/audit/types.ts';
 import type { PlanStep } from '../domain/diagnosis/types.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -212,7 +212,7 @@ async function runOne(claim: Claim, index: number, ctx: Ctx, at: { carry: Record
     result = await perform(claim, index, step, ctx);
   }
   await ctx.onBoundary?.(request.id, step.number, 'step-ran');
-  const outcome = outcomeChange(step, index, claim.request.records[index], result, ctx.now());
+  const outcome = outcomeChange(step, index, claim.request.records[index], result, ctx.now(), readByRevalidation(claim.request, index, ctx));
   if (result.status === 'done') return { outcome: 'next', carry: outcome };
   if (result.status === 'waiting-for-person') {
     await commit(claim, ctx, [outcome]);
@@ -269,9 +269,16 @@ function stepDeps(claim: Claim, index: number, ctx: Ctx): StepDeps {
     ...ctx.steps,
     now: ctx.now,
     signal: claim.signal,
-    ...(ctx.revalidated && request.kind === 'match' && revalidationStands(request.steps, index) ? { revalidated: true } : {}),
+    ...(readByRevalidation(request, index, ctx) ? { revalidated: true } : {}),
     ...(request.syncStartedAt !== undefined ? { freshSince: request.syncStartedAt - FRESHNESS_SLACK_MS } : {}),
   };
+}
+
+/** The step wrote on the value the approval's re-validation read (it skipped its own read): where and when that was. */
+function readByRevalidation(request: ApprovalRequest, index: number, ctx: Ctx): StepRecord['beforeRead'] | undefined {
+  if (!(ctx.revalidated && request.kind === 'match' && revalidationStands(request.steps, index))) return undefined;
+  const approval = request.approvals.at(-1);
+  return approval ? { by: 'approval-revalidation', at: approval.at } : undefined;
 }
 
 function verifyBudgetMs(request: ApprovalRequest): number {

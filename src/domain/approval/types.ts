@@ -70,6 +70,11 @@ export interface StepRecord {
   endedAt?: number;
   /** Who said "Done" for a MANUAL step. */
   doneBy?: Actor;
+  /**
+   * Where `before` was read when the step did not read it itself right before its write: the
+   * approval's re-validation (moments earlier, the request unchanged since), and when it started.
+   */
+  beforeRead?: { by: 'approval-revalidation'; at: number };
 }
 
 export interface Decision {
