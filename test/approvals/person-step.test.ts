@@ -89,3 +89,13 @@ describe('a person\'s step', () => {
     if (!refused.ok) expect(refused.refusal).toMatchObject({ code: 'WRONG_STATE', message: expect.stringMatching(/waiting for a person.*cancel it first/) });
   });
 });
+
+describe('what Done checks again', () => {
+  it('leaves out a later person\'s step, whose wording an earlier one changes (the object moved)', async () => {
+    const request = await waitingAtFirstStep();
+    const laterManual = request.fingerprint.filter((f) => f.fact.startsWith('MANUAL')).at(-1)?.fact;
+    const { s } = service((r) => r.fingerprint.map((f) => (f.fact === laterManual ? { ...f, value: `${f.value ?? ''} (moved)` } : f)));
+    const outcome = await s.act(request.id, { verb: 'manualDone', step: 1 }, { actor: ANN, tenantId: request.tenantId });
+    expect(outcome.ok && outcome.request.state).toBe('approved');
+  });
+});

@@ -64,7 +64,7 @@ function unique(existing: readonly FingerprintFact[], f: FingerprintFact): Finge
 
 /**
  * What the steps still to run rest on, after a person's step: the AD anchor and target the plan
- * joins, and the facts of each step after `doneStep`. Compared on Done so the plan does not go on
+ * joins, and the facts of each automated step after `doneStep`. Compared on Done so the plan does not go on
  * from facts checked at approval, possibly weeks before. A fact the fresh fingerprint no longer
  * has is left out (its step re-reads the live value before writing, and drifts if it moved).
  */
@@ -79,7 +79,10 @@ export function remainingChanges(request: { diagnosis: Diagnosis; fingerprint: r
       keyed.push({ key: placed.fact, step: step.number });
     }
   }
-  const relevant = new Set(['anchor', 'target', ...keyed.filter((k) => k.step > doneStep).map((k) => k.key)]);
+  // A later person's step is left out: an earlier one changes what it says (moving the object
+  // out of scope changes the DN the "move it back" step names); it is checked at approval.
+  const automated = (number: number) => steps.find((s) => s.number === number)?.kind !== 'MANUAL';
+  const relevant = new Set(['anchor', 'target', ...keyed.filter((k) => k.step > doneStep && automated(k.step)).map((k) => k.key)]);
   const freshByKey = new Map(fresh.map((f) => [f.fact, f]));
   return diffFingerprints(
     request.fingerprint.filter((f) => relevant.has(f.fact) && freshByKey.has(f.fact)),
