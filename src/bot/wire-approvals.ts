@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
 import { createAdminDirectory } from '../approvals/admin-directory.ts';
+import { checkDone } from '../approvals/check-done.ts';
 import { createRefingerprint } from '../approvals/refingerprint.ts';
 import { createApprovalService } from '../approvals/service.ts';
 import type { ApprovalDeps } from '../approvals/types.ts';
@@ -99,6 +100,7 @@ export function wireApprovals(o: WireApprovalsOptions): WiredApprovals {
     claimOnApproval: (approved) => engine.claimOnApproval(approved),
     publish: (request, options) => publisher.publish(request, options),
     now,
+    checkDone: (request, step) => checkDone(request, step, { cloud: o.cloud, ...(o.relay ? { relay: o.relay } : {}), ...(o.approval.syncScope ? { scope: o.approval.syncScope } : {}) }),
     ...(o.carryOutManual ? { carryOutManual: o.carryOutManual } : {}),
   });
   const undo = createUndoService({ store: o.store, audit, now });

@@ -34,6 +34,8 @@ export interface UserRecord
   accountEnabled: boolean;
   userType: 'Member' | 'Guest';
   onPremisesProvisioningErrors: ProvisioningError[];
+  /** When the object was created (ISO 8601); null when the seed did not say. */
+  createdDateTime: string | null;
   /** Set only while deleted: the UPN a restore gives back. Never returned over Graph. */
   upnBeforeDeletion: string | null;
 }

@@ -101,7 +101,7 @@ export function graphUser(u: UserRecord): User {
     city: null,
     companyName: null,
     country: null,
-    createdDateTime: null,
+    createdDateTime: u.createdDateTime,
     deletedDateTime: u.deletedDateTime,
     department: null,
     displayName: u.displayName,

@@ -39,6 +39,7 @@ const userSchema = z.strictObject({
   onPremisesUserPrincipalName: z.string().nullable().optional(),
   onPremisesProvisioningErrors: z.array(provisioningError).optional(),
   deletedDateTime: isoDateTime.nullable().optional(),
+  createdDateTime: isoDateTime.nullable().optional(),
 });
 
 const groupSchema = z.strictObject({

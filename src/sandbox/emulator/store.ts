@@ -123,6 +123,7 @@ function userFromSeed(u: SeedUser): UserRecord {
     onPremisesSamAccountName: u.onPremisesSamAccountName ?? null,
     onPremisesUserPrincipalName: u.onPremisesUserPrincipalName ?? null,
     onPremisesProvisioningErrors: (u.onPremisesProvisioningErrors ?? []).map((e) => ({ ...e })),
+    createdDateTime: u.createdDateTime ?? null,
     deletedDateTime: deleted,
     upnBeforeDeletion: deleted === null ? null : u.userPrincipalName,
   };

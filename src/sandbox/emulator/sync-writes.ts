@@ -50,6 +50,7 @@ export function createSyncedUser(store: DirectoryStore, attrs: SyncedUserAttribu
     onPremisesSamAccountName: null,
     onPremisesUserPrincipalName: null,
     onPremisesProvisioningErrors: [],
+    createdDateTime: deps.now().toISOString(),
     deletedDateTime: null,
     upnBeforeDeletion: null,
   };

@@ -28,6 +28,7 @@ export function toCloudUser(record: UserRecord, roles: string[]): CloudUser {
       value: e.value,
       occurredDateTime: e.occurredDateTime,
     })),
+    createdDateTime: record.createdDateTime,
     deletedDateTime: record.deletedDateTime,
     adminRoles: [...roles],
   };
