@@ -76,6 +76,8 @@ async function locate(request: ApprovalRequest, dn: string, relay: RelayClient):
 async function checkScope(request: ApprovalRequest, action: Extract<ManualAction, { kind: 'SCOPE_OUT' | 'SCOPE_IN' }>, deps: DoneCheckDeps): Promise<DoneCheck> {
   if (!deps.scope) return word('SYNC_SCOPE_OUS is not set, so the bot cannot see which OUs Entra Connect synchronises (nor a sync rule filter)');
   if (!deps.relay) return word('no relay is configured (RELAY_URL), so the bot cannot see where the AD object is');
+  // An object in a forest SYNC_SCOPE_OUS does not cover is one the relay does not serve either.
+  if (decidingEntry(action.dn, deps.scope) === null) return word(`${action.dn} is in a forest SYNC_SCOPE_OUS does not cover, so the bot cannot see it`);
   const out = action.kind === 'SCOPE_OUT';
   const user = await locate(request, action.dn, deps.relay);
   if (!user) {
