@@ -17,7 +17,7 @@ import type { RelayClient } from '../ports/relay.ts';
 export interface DoneCheckDeps {
   cloud: CloudDirectory;
   /** Absent without RELAY_URL: AD-side steps are then taken on the person's word. */
-  relay?: RelayClient;
+  relay?: Pick<RelayClient, 'lookup'>;
   /** SYNC_SCOPE_OUS; absent: scope steps are taken on the person's word. */
   scope?: SyncScope;
 }
@@ -63,7 +63,7 @@ function word(why: string): DoneCheck {
 }
 
 /** The AD object a step names: by its DN, else (moved since) by the anchor the plan knew it by. */
-async function locate(request: ApprovalRequest, dn: string, relay: RelayClient): Promise<OnPremUser | null> {
+async function locate(request: ApprovalRequest, dn: string, relay: Pick<RelayClient, 'lookup'>): Promise<OnPremUser | null> {
   const byDn = (await relay.lookup(dn, 2)).users.find((u) => sameDn(u.dn, dn));
   if (byDn) return byDn;
   const onPrem = request.diagnosis.onPrem;

@@ -18,9 +18,9 @@ import {
   syncRequestSchema,
   syncResponseSchema,
   type ErrorResponse,
-  type HealthResponse,
-  type SyncTrigger,
 } from '../protocol/protocol.ts';
+import type { RelayHealth } from '../../ports/relay.ts';
+import type { SyncTrigger } from '../../ports/sync-trigger.ts';
 import { verifyRequest, type NonceStore } from '../protocol/signing.ts';
 import type { Directory } from './directory.ts';
 import { oneSyncAtATime } from './sync-lock.ts';
@@ -119,7 +119,7 @@ async function lookup(deps: RelayHandlerDeps, body: string): Promise<Reply> {
 
 async function health(deps: RelayHandlerDeps): Promise<Reply> {
   const base = { directory: deps.directory.kind, sourceAnchor: deps.sourceAnchor, version: deps.version };
-  let report: HealthResponse;
+  let report: RelayHealth;
   try {
     await deps.directory.check();
     report = { status: 'ok', ...base };
@@ -137,7 +137,7 @@ async function sync(deps: RelayHandlerDeps, body: string): Promise<Reply> {
   if (!deps.syncTrigger) throw new SyncError('SYNC_FAILED', 'This relay agent has no delta sync configured.');
   const started = deps.now();
   deps.logger.info({ policy: parsed.data.policy }, 'delta sync starting');
-  const result = await deps.syncTrigger.run();
+  const result = await deps.syncTrigger.triggerSync();
   deps.logger.info({ policy: parsed.data.policy, ms: deps.now() - started, detail: result.detail }, 'delta sync completed');
   const detail = result.detail.length <= MAX_SYNC_DETAIL_CHARS ? result.detail : `${result.detail.slice(0, MAX_SYNC_DETAIL_CHARS - 1)}…`;
   const answer = {

@@ -5,35 +5,19 @@
  */
 import type { z } from 'zod';
 import type { RelayClientConfig } from '../../config/load-config.ts';
-import type { LookupResult } from '../../domain/onprem-user.ts';
 import { DirectoryError, InputError, RelayUnavailable, SyncError } from '../../errors/index.ts';
 import type { Logger } from '../../logging/logger.ts';
+import type { RelayClient } from '../../ports/relay.ts';
 import {
   errorResponseSchema,
   healthResponseSchema,
   lookupResponseSchema,
   RELAY_PATHS,
   syncResponseSchema,
-  type HealthResponse,
   type SyncRequest,
-  type SyncTriggerResult,
 } from '../protocol/protocol.ts';
 import { signRequest } from '../protocol/signing.ts';
 import { createHttpSend, type RelaySend } from './http-send.ts';
-
-/**
- * The plan executor's view of the relay: one Entra Connect delta sync, run on-premises.
- * Throws SyncError (SYNC_BUSY, SYNC_FAILED, SYNC_TIMEOUT) or RelayUnavailable.
- */
-export interface SyncTriggerClient {
-  triggerSync(): Promise<SyncTriggerResult>;
-}
-
-export interface RelayClient extends SyncTriggerClient {
-  /** AD users matching `who` (sAMAccountName, UPN, mail, DN or anchor), as the relay classifies it. */
-  lookup(who: string, limit?: number): Promise<LookupResult>;
-  health(): Promise<HealthResponse>;
-}
 
 /**
  * Time limit of triggerSync. Longer than the relay's own limit on the sync command (two minutes),

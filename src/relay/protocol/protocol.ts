@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { controlCharacterProblem } from '../../domain/who.ts';
 import type { ErrorCode } from '../../errors/index.ts';
+import type { RelayHealth } from '../../ports/relay.ts';
 
 export const RELAY_PATHS = {
   lookup: '/v1/lookup',
@@ -63,8 +64,7 @@ export const healthResponseSchema = z.strictObject({
   version: z.string(),
   /** Present when failing: the error code and plain words, never secrets. */
   problem: z.strictObject({ code: z.string(), message: z.string() }).optional(),
-});
-export type HealthResponse = z.infer<typeof healthResponseSchema>;
+}) satisfies z.ZodType<RelayHealth>;
 
 /** The only sync a caller may ask for; the request names no command, the relay's config does. */
 export const syncRequestSchema = z.strictObject({
@@ -85,26 +85,6 @@ export const syncResponseSchema = z.strictObject({
   report: z.unknown().optional(),
 });
 export type SyncResponse = z.infer<typeof syncResponseSchema>;
-
-/** What one delta sync run answers, on the relay and in the bot alike. */
-export interface SyncTriggerResult {
-  /** ISO 8601. */
-  startedAt: string;
-  /** ISO 8601. */
-  finishedAt: string;
-  /** Plain words for the card and the audit trail, e.g. the sync command's trimmed output. */
-  detail: string;
-  /** Free-form and JSON-serialisable; the sandbox's simulated sync puts its per-user report here. */
-  report?: unknown;
-}
-
-/**
- * Runs one Entra Connect delta sync. Throws SyncError (SYNC_BUSY, SYNC_FAILED, SYNC_TIMEOUT).
- * The relay's default runs SYNC_COMMAND (`sync-command.ts`); the sandbox injects its simulator.
- */
-export interface SyncTrigger {
-  run(): Promise<SyncTriggerResult>;
-}
 
 export const errorResponseSchema = z.strictObject({
   error: z.strictObject({ code: z.string(), message: z.string() }),

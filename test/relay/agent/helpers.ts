@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RelayAgentConfig } from '../../../src/config/load-relay-config.ts';
 import { createLogger, type Logger } from '../../../src/logging/logger.ts';
-import type { SyncTrigger, SyncTriggerResult } from '../../../src/relay/protocol/protocol.ts';
+import type { SyncTrigger, SyncTriggerResult } from '../../../src/ports/sync-trigger.ts';
 import { signRequest } from '../../../src/relay/protocol/signing.ts';
 
 export const SANDBOX_FIXTURES = fileURLToPath(new URL('../../../src/sandbox/fixtures/directory', import.meta.url));
@@ -133,7 +133,7 @@ export function controlledSync(): ControlledSync {
     get started() {
       return started;
     },
-    run() {
+    triggerSync() {
       started += 1;
       return new Promise<SyncTriggerResult>((resolve, reject) => pending.push({ resolve, reject }));
     },

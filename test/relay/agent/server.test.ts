@@ -11,9 +11,9 @@ import {
   lookupResponseSchema,
   MAX_SYNC_DETAIL_CHARS,
   syncResponseSchema,
-  type SyncTrigger,
 } from '../../../src/relay/protocol/protocol.ts';
 import { createMemoryNonceStore, SIGNATURE_HEADERS, signRequest } from '../../../src/relay/protocol/signing.ts';
+import type { SyncTrigger } from '../../../src/ports/sync-trigger.ts';
 import { captureLogger, controlledSync, KEY, SANDBOX_FIXTURES, signedFetch, silentLogger, syncCommand, type CapturedLog } from './helpers.ts';
 
 const NOW = Date.UTC(2026, 0, 15, 9, 30);
@@ -320,7 +320,7 @@ describe('relay handler: POST /v1/sync', () => {
     const report = { results: [{ samAccountName: 'jdoe', outcome: 'HARD_MATCH' }] };
     let runs = 0;
     const trigger: SyncTrigger = {
-      run: () => {
+      triggerSync: () => {
         runs += 1;
         return Promise.resolve({ ...RESULT, report });
       },
@@ -392,7 +392,7 @@ describe('relay handler: POST /v1/sync', () => {
     ['SYNC_FAILED', 502],
     ['SYNC_TIMEOUT', 504],
   ] as const)('maps the trigger’s %s to HTTP %i with its words', async (code, status) => {
-    const trigger: SyncTrigger = { run: () => Promise.reject(new SyncError(code, `words for ${code}`)) };
+    const trigger: SyncTrigger = { triggerSync: () => Promise.reject(new SyncError(code, `words for ${code}`)) };
     await withRelay(trigger, async (h) => {
       const res = await sync(h);
       expect(res.status).toBe(status);
@@ -402,7 +402,7 @@ describe('relay handler: POST /v1/sync', () => {
   });
 
   it('answers 500 without internals when the trigger fails unexpectedly', async () => {
-    const trigger: SyncTrigger = { run: () => Promise.reject(new Error('ADSync service at 10.1.2.3 crashed')) };
+    const trigger: SyncTrigger = { triggerSync: () => Promise.reject(new Error('ADSync service at 10.1.2.3 crashed')) };
     await withRelay(trigger, async (h) => {
       const res = await sync(h);
       expect(res.status).toBe(500);
@@ -412,7 +412,7 @@ describe('relay handler: POST /v1/sync', () => {
   });
 
   it('cuts an over-long detail to the protocol limit', async () => {
-    const trigger: SyncTrigger = { run: () => Promise.resolve({ ...RESULT, detail: 'd'.repeat(MAX_SYNC_DETAIL_CHARS + 500) }) };
+    const trigger: SyncTrigger = { triggerSync: () => Promise.resolve({ ...RESULT, detail: 'd'.repeat(MAX_SYNC_DETAIL_CHARS + 500) }) };
     await withRelay(trigger, async (h) => {
       const body = syncResponseSchema.parse((await sync(h)).json);
       expect(body.detail).toHaveLength(MAX_SYNC_DETAIL_CHARS);

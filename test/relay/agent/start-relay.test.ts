@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, DirectoryError } from '../../../src/errors/index.ts';
 import type { Directory } from '../../../src/relay/agent/directory.ts';
 import { startFixtureRelay } from '../../../src/sandbox/fixture-relay.ts';
-import type { SyncTrigger } from '../../../src/relay/protocol/protocol.ts';
+import type { SyncTrigger } from '../../../src/ports/sync-trigger.ts';
 import { signRequest } from '../../../src/relay/protocol/signing.ts';
 import { captureLogger, KEY, relayConfig, signedFetch, syncCommand } from './helpers.ts';
 
@@ -126,7 +126,7 @@ describe('startRelay', () => {
 
   it('uses an injected sync trigger instead of the command', async () => {
     const trigger: SyncTrigger = {
-      run: () => Promise.resolve({ startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', detail: 'simulated', report: { runs: 1 } }),
+      triggerSync: () => Promise.resolve({ startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', detail: 'simulated', report: { runs: 1 } }),
     };
     const relay = await startFixtureRelay(relayConfig({ syncCommand: '/nonexistent/powershell.exe' }), { logger: captureLogger().logger, syncTrigger: trigger });
     try {

@@ -6,8 +6,8 @@ import { DirectoryError, InputError, RelayUnavailable, SyncError } from '../../.
 import type { Directory } from '../../../src/relay/agent/directory.ts';
 import type { RunningRelay } from '../../../src/relay/agent/start-relay.ts';
 import { startFixtureRelay } from '../../../src/sandbox/fixture-relay.ts';
-import { createRelayClient, DEFAULT_SYNC_TIMEOUT_MS, type SyncTriggerClient } from '../../../src/relay/client/relay-client.ts';
-import type { SyncTrigger } from '../../../src/relay/protocol/protocol.ts';
+import type { SyncTrigger } from '../../../src/ports/sync-trigger.ts';
+import { createRelayClient, DEFAULT_SYNC_TIMEOUT_MS } from '../../../src/relay/client/relay-client.ts';
 import { createMemoryNonceStore, SIGNATURE_HEADERS, verifyRequest } from '../../../src/relay/protocol/signing.ts';
 import { captureLogger, controlledSync, KEY, relayConfig, silentLogger, syncCommand } from '../agent/helpers.ts';
 
@@ -224,8 +224,8 @@ describe('relay client triggerSync', () => {
 
   it('runs a delta sync through the real relay handler and returns its result and report', async () => {
     const report = { results: [{ samAccountName: 'jdoe', outcome: 'HARD_MATCH', userId: 'u-1' }] };
-    await withRelay({ run: () => Promise.resolve({ ...RESULT, report }) }, async (relay) => {
-      const client: SyncTriggerClient = createRelayClient(clientConfig(relay.url));
+    await withRelay({ triggerSync: () => Promise.resolve({ ...RESULT, report }) }, async (relay) => {
+      const client: SyncTrigger = createRelayClient(clientConfig(relay.url));
       expect(await client.triggerSync()).toEqual({ ...RESULT, report });
     });
   });
@@ -259,7 +259,7 @@ describe('relay client triggerSync', () => {
   });
 
   it.each(['SYNC_FAILED', 'SYNC_TIMEOUT'] as const)('passes %s through as a SyncError', async (code) => {
-    await withRelay({ run: () => Promise.reject(new SyncError(code, `the command said ${code}`)) }, async (relay) => {
+    await withRelay({ triggerSync: () => Promise.reject(new SyncError(code, `the command said ${code}`)) }, async (relay) => {
       const err = await rejection(createRelayClient(clientConfig(relay.url)).triggerSync());
       expect(err).toBeInstanceOf(SyncError);
       expect((err as SyncError).code).toBe(code);
