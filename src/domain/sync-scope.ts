@@ -20,14 +20,22 @@ export interface SyncScope {
  */
 export function parseSyncScope(text: string): { ok: true; scope: SyncScope } | { ok: false; problem: string } {
   const scope: SyncScope = { include: [], exclude: [] };
-  for (const raw of text.split(';').map((e) => e.trim()).filter((e) => e !== '')) {
+  for (const raw of text
+    .split(';')
+    .map((e) => e.trim())
+    .filter((e) => e !== '')) {
     const excluded = raw.startsWith('!');
     const dn = (excluded ? raw.slice(1) : raw).trim();
     const parsed = parseDn(dn);
-    if (parsed === undefined || parsed.length === 0) return { ok: false, problem: `"${raw}" is not a distinguished name, e.g. OU=Staff,DC=contoso,DC=com` };
+    if (parsed === undefined || parsed.length === 0)
+      return { ok: false, problem: `"${raw}" is not a distinguished name, e.g. OU=Staff,DC=contoso,DC=com` };
     (excluded ? scope.exclude : scope.include).push(dn);
   }
-  if (scope.include.length === 0) return { ok: false, problem: 'names no synchronised OU: list at least one DN without "!", e.g. DC=contoso,DC=com;!OU=Not Synced,DC=contoso,DC=com' };
+  if (scope.include.length === 0)
+    return {
+      ok: false,
+      problem: 'names no synchronised OU: list at least one DN without "!", e.g. DC=contoso,DC=com;!OU=Not Synced,DC=contoso,DC=com',
+    };
   return { ok: true, scope };
 }
 

@@ -9,7 +9,8 @@ import { sameAddress, smtpAddresses, type CloudUser } from '../domain/cloud.ts';
 import type { JoinPromise } from '../domain/diagnosis/types.ts';
 
 export function leftoversOf(user: CloudUser, promise: JoinPromise | undefined): Leftover[] {
-  if (!promise) return user.provisioningErrors.map((e) => errorLeftover(user, e, `match ${user.onPremisesSamAccountName ?? user.userPrincipalName}`));
+  if (!promise)
+    return user.provisioningErrors.map((e) => errorLeftover(user, e, `match ${user.onPremisesSamAccountName ?? user.userPrincipalName}`));
   const out: Leftover[] = [];
   const recheck = `\`${promise.recheck}\``;
   if (promise.userPrincipalName !== null && !sameAddress(user.userPrincipalName, promise.userPrincipalName)) {

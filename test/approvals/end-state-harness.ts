@@ -34,7 +34,11 @@ export function infoText(card: unknown): string {
 
 /** Requests approval for `requestId` and has Ben approve it. */
 export async function approveRequest(sandbox: RunningSandbox, connector: RecordingConnector, requestId: string): Promise<void> {
-  const requested = await clientFor(sandbox, connector, ADELE).invoke('requestApproval', { verb: 'requestApproval', requestId, justification: JUSTIFICATION });
+  const requested = await clientFor(sandbox, connector, ADELE).invoke('requestApproval', {
+    verb: 'requestApproval',
+    requestId,
+    justification: JUSTIFICATION,
+  });
   expect(requested.status).toBe(200);
   const approved = await clientFor(sandbox, connector, BEN).invoke('approve', { verb: 'approve', requestId });
   expect(approved.status).toBe(200);
@@ -49,7 +53,11 @@ export interface DoneAnswer {
 
 export async function pressDone(sandbox: RunningSandbox, connector: RecordingConnector, request: ApprovalRequest): Promise<DoneAnswer> {
   const waiting = request.records.find((r) => r.status === 'waiting-for-person');
-  const answer = await clientFor(sandbox, connector, ADELE).invoke('manualDone', { verb: 'manualDone', requestId: request.id, step: waiting?.number });
+  const answer = await clientFor(sandbox, connector, ADELE).invoke('manualDone', {
+    verb: 'manualDone',
+    requestId: request.id,
+    step: waiting?.number,
+  });
   expect(answer.status).toBe(200);
   const refused = findById(answer.card, 'refusal-notice') !== undefined;
   const next = (await sandbox.approvals.features.store.get(request.id))?.value ?? request;
@@ -57,7 +65,11 @@ export async function pressDone(sandbox: RunningSandbox, connector: RecordingCon
 }
 
 /** Runs an approved request to its end, pressing Done whenever a person's step waits; stops at the first refused Done. */
-export async function runToEnd(sandbox: RunningSandbox, connector: RecordingConnector, requestId: string): Promise<{ request: ApprovalRequest; refusals: DoneAnswer[] }> {
+export async function runToEnd(
+  sandbox: RunningSandbox,
+  connector: RecordingConnector,
+  requestId: string,
+): Promise<{ request: ApprovalRequest; refusals: DoneAnswer[] }> {
   const refusals: DoneAnswer[] = [];
   for (let rounds = 0; rounds < 12; rounds += 1) {
     await sandbox.approvals.idle();

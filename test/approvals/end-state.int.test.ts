@@ -18,7 +18,9 @@ afterAll(() => connector.close());
 
 // Plans that end in a join. Scenario 7 ('manual') starts in the old forest, which the sandbox does
 // not hold: its person's steps there cannot be carried out, so it cannot be played to its end.
-const PLANS = SCENARIOS.flatMap((scenario) => scenario.matches.map((match) => ({ scenario, match }))).filter(({ match }) => match.end === 'joined');
+const PLANS = SCENARIOS.flatMap((scenario) => scenario.matches.map((match) => ({ scenario, match }))).filter(
+  ({ match }) => match.end === 'joined',
+);
 
 describe('after the plan, match shows a clean join', () => {
   it.each(PLANS.map((p) => [p.scenario.id, p.match.who, p] as const))('%s: match %s', async (_id, _who, { match }) => {
@@ -30,8 +32,13 @@ describe('after the plan, match shows a clean join', () => {
         expect(requestId, `${command} proposes a request`).toBeDefined();
         await approveRequest(sandbox, connector, requestId ?? '');
         const { request, refusals } = await runToEnd(sandbox, connector, requestId ?? '');
-        expect(refusals.map((r) => JSON.stringify(r.card)), `${command}: no Done refused when the person did the step`).toEqual([]);
-        expect(request.state, `${command}: ${JSON.stringify(request.records.filter((r) => r.status === 'failed' || r.warnings))}`).toBe('done');
+        expect(
+          refusals.map((r) => JSON.stringify(r.card)),
+          `${command}: no Done refused when the person did the step`,
+        ).toEqual([]);
+        expect(request.state, `${command}: ${JSON.stringify(request.records.filter((r) => r.status === 'failed' || r.warnings))}`).toBe(
+          'done',
+        );
         // A plan may end by asking for `match … to …` again (scenario 7): follow it.
         const last = request.steps.at(-1);
         const again = last?.kind === 'MANUAL' && last.action?.kind === 'RUN_MATCH_AGAIN' ? last.action.command : undefined;

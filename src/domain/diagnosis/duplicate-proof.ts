@@ -97,6 +97,9 @@ function time(iso: string | null): number {
 export function deniedText(denied: readonly Denial[]): string {
   const upns = denied.filter((d) => d.property === 'UserPrincipalName').map((d) => `the UPN ${d.value}`);
   const addresses = denied.filter((d) => d.property === 'ProxyAddress').map((d) => d.value);
-  const parts = [...upns, ...(addresses.length === 0 ? [] : [`${addresses.length === 1 ? 'the address' : 'the addresses'} ${addresses.join(', ')}`])];
+  const parts = [
+    ...upns,
+    ...(addresses.length === 0 ? [] : [`${addresses.length === 1 ? 'the address' : 'the addresses'} ${addresses.join(', ')}`]),
+  ];
   return parts.join(' and ');
 }

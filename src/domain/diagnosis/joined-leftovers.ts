@@ -44,10 +44,7 @@ export function joinedPlan(s: Situation, joined: CloudUser, verifyTimeoutSeconds
   if (!hasLeftovers(left)) return { target: joined, steps: [], nothingToDo: true };
   const drafts: StepDraft[] = left.addressConflicts.map((k) => removeAddresses(k, s.onPrem.samAccountName));
   if (left.upn?.holder) drafts.push(freeUpn(left.upn.holder, left.upn.wanted, s.onPrem.samAccountName, s.evidence.tenant.initialDomain));
-  const gives = [
-    ...left.addressConflicts.flatMap((k) => k.addresses),
-    ...(left.upn ? [`the UPN ${left.upn.wanted}`] : []),
-  ];
+  const gives = [...left.addressConflicts.flatMap((k) => k.addresses), ...(left.upn ? [`the UPN ${left.upn.wanted}`] : [])];
   const purpose =
     gives.length > 0
       ? `Entra Connect exports ${s.onPrem.dn} again and gives ${userLabel(joined)} ${wordList(gives)}`
