@@ -7,7 +7,9 @@
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { fingerprintOf, diffFingerprints, remainingChanges } from '../domain/approval/fingerprint.ts';
 import { newRequestId } from '../domain/approval/request-id.ts';
-import { decide, expireIfDue, markStale } from '../domain/approval/rules.ts';
+import { stepCheckFailed } from '../domain/approval/refusals.ts';
+import { decide, expireIfDue, markStale, refusedEvent, withDoneCheck } from '../domain/approval/rules.ts';
+import { isHardmatchError, toUserText } from '../errors/index.ts';
 import type { ApprovalAction, ApprovalRequest, Refusal, Versioned } from '../domain/approval/types.ts';
 import { GENESIS_HASH, type AuditEvent } from '../domain/audit/types.ts';
 import type { Diagnosis } from '../domain/diagnosis/types.ts';
@@ -147,8 +149,17 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
         decided = { ok: false, refusal: decision.refusal, request };
         return deps.audit.stage(decision.expired ?? request, decision.events);
       }
-      if (action.verb === 'manualDone' && deps.carryOutManual) await carryOut(deps, request, action.step);
-      const { next, events } = await recheck(deps, request, action, decision, context.actor, at);
+      let checkedDecision = decision;
+      if (action.verb === 'manualDone') {
+        if (deps.carryOutManual) await carryOut(deps, request, action.step);
+        const checked = await checkedDone(deps, request, { next: decision.next, event: decision.events[0] as AuditEvent }, action.step, context);
+        if ('code' in checked) {
+          decided = { ok: false, refusal: checked, request };
+          return deps.audit.stage(request, [refusedEvent(request, action, { actor: context.actor, now: at }, checked)]);
+        }
+        checkedDecision = { ...decision, next: checked.next, events: [checked.event] };
+      }
+      const { next, events } = await recheck(deps, request, action, checkedDecision, context.actor, at);
       // The approval that re-validated the facts also claims the execution, in the same compare-and-swap.
       const revalidated = decision.effect === 'revalidate-then-approve' && next.state === 'approved';
       const claim = revalidated ? deps.claimOnApproval?.(next) : undefined;
@@ -222,6 +233,28 @@ async function published(deps: Pick<ApprovalDeps, 'logger'>, publishing: Promise
   const logged = publishing.catch((err: unknown) => deps.logger.warn({ err }, 'could not update the copies of a request card'));
   await Promise.race([logged, bound]);
   clearTimeout(timer);
+}
+
+/**
+ * A person's Done, checked where the bot can see the result (`checkDone`). A read that fails
+ * refuses the Done with the error's own words: taking it on trust could run the next steps (a
+ * purge) on a world that is not as the plan needs.
+ */
+async function checkedDone(
+  deps: ApprovalDeps,
+  request: ApprovalRequest,
+  decided: { next: ApprovalRequest; event: AuditEvent },
+  stepNumber: number,
+  context: ActorContext,
+): Promise<{ next: ApprovalRequest; event: AuditEvent } | Refusal> {
+  const step = request.steps.find((s) => s.number === stepNumber);
+  if (step?.kind !== 'MANUAL' || !deps.checkDone) return withDoneCheck(request, decided, stepNumber, { status: 'word', why: 'no check is configured for it' });
+  try {
+    return withDoneCheck(request, decided, stepNumber, await deps.checkDone(request, step));
+  } catch (err) {
+    deps.logger.warn({ err, requestId: request.id, step: stepNumber, actor: context.actor.aadObjectId }, "could not check a person's step");
+    return stepCheckFailed(request, stepNumber, isHardmatchError(err) ? toUserText(err).text : 'an unexpected error (see the bot log).');
+  }
 }
 
 /**

@@ -52,7 +52,7 @@ export interface EngineDeps {
   onBoundary?: (requestId: string, step: number, phase: BoundaryPhase) => void | Promise<void>;
 }
 
-export type RunOutcome = 'not-claimed' | 'done' | 'failed' | 'waiting-for-person' | 'claim-lost';
+export type RunOutcome = 'not-claimed' | 'done' | 'done-with-warnings' | 'failed' | 'waiting-for-person' | 'claim-lost';
 
 export interface RunOptions {
   /**
@@ -173,8 +173,7 @@ async function execute(claim: Claim, ctx: Ctx, startedByClaim: number | null): P
     // request that the next engine finishes (and whose cards it replaces), never a `done` one whose
     // cards nobody will replace.
     if (carry) await commit(claim, ctx, [carry]);
-    await commitFinal(claim, ctx, [doneChange]);
-    return 'done';
+    return await commitFinal(claim, ctx, [doneChange(claim.request)]);
   } catch (err) {
     if (err instanceof ClaimLost) {
       ctx.logger.warn({ requestId: claim.request.id, err: err.message }, 'execution stopped: claim lost');
@@ -231,10 +230,10 @@ async function commit(claim: Claim, ctx: Ctx, changes: readonly RecordChange[]):
   return next;
 }
 
-/** The request's last change (done or failed), with its entries. Answers the state it ends in. */
-async function commitFinal(claim: Claim, ctx: Ctx, changes: readonly RecordChange[]): Promise<'done' | 'failed'> {
+/** The request's last change (done, done with warnings, or failed), with its entries. Answers the state it ends in. */
+async function commitFinal(claim: Claim, ctx: Ctx, changes: readonly RecordChange[]): Promise<'done' | 'done-with-warnings' | 'failed'> {
   const next = await commit(claim, ctx, changes);
-  return next.state === 'done' ? 'done' : 'failed';
+  return next.state === 'done' || next.state === 'done-with-warnings' ? next.state : 'failed';
 }
 
 async function passed(requestId: string, changes: readonly RecordChange[], ctx: Ctx): Promise<void> {
