@@ -55,6 +55,8 @@ const schema = z
     REQUIRED_APPROVALS: wholeNumber(1, 1, 10),
     APPROVAL_TTL_MINUTES: wholeNumber(60, 1, 7 * 24 * 60),
     VERIFY_TIMEOUT_MINUTES: wholeNumber(45, 1, 24 * 60),
+    // The write budget every bot instance shares for bulk fixes (src/bulk/write-budget.ts).
+    BULK_WRITES_PER_SECOND: wholeNumber(10, 1, 20),
     // The bot's own address as admins' browsers reach it, for scan report links. App Service sets WEBSITE_HOSTNAME.
     PUBLIC_URL: httpUrl.optional(),
     WEBSITE_HOSTNAME: z.string().optional(),
@@ -128,6 +130,8 @@ export interface BotConfig {
     /** ADMIN_IDS, lower case. */
     adminIds: string[];
     policy: ApprovalPolicy;
+    /** BULK_WRITES_PER_SECOND (default 10): Graph writes per second of bulk fixes, all instances together. */
+    bulkWritesPerSecond: number;
   };
   /** STORE_URL, validated: `sqlite:<path>` (default `sqlite:./data/hardmatch.db`) or `azure-tables:<...>`. */
   storeUrl: string;
@@ -181,6 +185,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<
         ttlMs: v.APPROVAL_TTL_MINUTES * 60_000,
         verifyTimeoutMs: v.VERIFY_TIMEOUT_MINUTES * 60_000,
       },
+      bulkWritesPerSecond: v.BULK_WRITES_PER_SECOND,
     },
     storeUrl: v.STORE_URL,
     graphTimeoutMs: v.GRAPH_TIMEOUT_MS,
