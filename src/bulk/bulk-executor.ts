@@ -124,9 +124,9 @@ async function coordinate(deps: BulkExecutorDeps, claimed: ApprovalRequest, leas
     tally.waves += 1;
     await show(true);
     const ends = await runWave(deps, bulk, wave, () => show());
-    const done = ends.filter((e) => e.end === 'done').map((e) => e.request);
+    const done = ends.flatMap((e) => (e.end === 'done' && e.request ? [e.request] : []));
     await syncAndVerify(deps, bulk, done, tally);
-    for (const e of ends) tally.add(e.item.samAccountName, e.request, e.end);
+    for (const e of ends) tally.add(e.item.samAccountName, e.request, e.end, e.why);
   }
   const stopped = (await deps.store.get(bulk.id))?.value.bulk?.stopRequested;
   const final = stopped ? 'cancelled' : 'done';
@@ -153,14 +153,20 @@ async function runWave(
   wave: { index: number; item: BulkItem }[],
   tick: () => Promise<void>,
 ) {
-  const ends: { item: BulkItem; request: ApprovalRequest; end: ItemEnd }[] = [];
+  const ends: { item: BulkItem; request: ApprovalRequest | null; end: ItemEnd; why?: string }[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < wave.length) {
       const entry = wave[next++];
       if (!entry) return;
-      const request = await untilEnded(deps, await runBulkItem(bulk, entry.index, entry.item, deps));
-      ends.push({ item: entry.item, request, end: endOf(request) });
+      try {
+        const request = await untilEnded(deps, await runBulkItem(bulk, entry.index, entry.item, deps));
+        ends.push({ item: entry.item, request, end: endOf(request) });
+      } catch (err) {
+        // Not even re-read (the relay or Graph failed): nothing was written for this user.
+        deps.logger.warn({ err, bulkId: bulk.id, user: entry.item.samAccountName }, 'a bulk user could not be run');
+        ends.push({ item: entry.item, request: null, end: 'failed', why: `could not be read again (${codeOf(err)}); nothing was written` });
+      }
       await tick();
     }
   };
@@ -247,12 +253,12 @@ class Tally {
   constructor(total: number) {
     this.#total = total;
   }
-  add(sam: string, request: ApprovalRequest, end: ItemEnd): void {
+  add(sam: string, request: ApprovalRequest | null, end: ItemEnd, why?: string): void {
     if (end === 'done') this.done += 1;
     else if (end === 'skipped') this.skipped += 1;
     else this.failed += 1;
     if (end !== 'done' && this.notes.length < NOTES_KEPT)
-      this.notes.push({ samAccountName: sam, requestId: request.id, why: whyOf(request, end) });
+      this.notes.push({ samAccountName: sam, requestId: request?.id ?? '', why: why ?? (request ? whyOf(request, end) : 'not run') });
   }
   unverified(child: ApprovalRequest): void {
     if (this.notes.length < NOTES_KEPT)
@@ -279,4 +285,8 @@ function whyOf(request: ApprovalRequest, end: ItemEnd): string {
   if (end === 'skipped') return `facts changed: ${(request.changes ?? []).map((c) => c.label).join('; ') || 'plan no longer automated'}`;
   const failed = request.records.find((r) => r.status === 'failed');
   return failed ? `step ${failed.number} failed (${failed.code ?? 'error'})` : `ended ${request.state}`;
+}
+
+function codeOf(err: unknown): string {
+  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : 'error';
 }

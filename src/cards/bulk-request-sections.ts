@@ -79,7 +79,9 @@ function progressSection(bulk: BulkRequestInfo): BodyElement[] {
       ...notes
         .slice(0, 10)
         .map((note) =>
-          text(`• ${escapeMarkdown(note.samAccountName)} (request ${escapeMarkdown(note.requestId)}): ${escapeMarkdown(note.why)}`),
+          text(
+            `• ${escapeMarkdown(note.samAccountName)}${note.requestId ? ` (request ${escapeMarkdown(note.requestId)})` : ''}: ${escapeMarkdown(note.why)}`,
+          ),
         ),
     );
   }
