@@ -22,6 +22,7 @@ import {
   stepsSection,
   verifiedSection,
   waitingSection,
+  leftoversSection,
   waitingStep,
 } from './request-sections.ts';
 import { requestStateStyle } from './status-tones.ts';
@@ -64,6 +65,7 @@ export function renderRequestCard(input: RequestCardInput, lead: readonly BodyEl
     ...waitingSection(request),
     ...failureSection(request),
     ...stepsSection(request),
+    ...leftoversSection(request),
     ...verifiedSection(request),
     ...auditSection(input.audit, request.id),
   ];
