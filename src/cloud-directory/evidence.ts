@@ -5,7 +5,9 @@
  * `mail eq` and by `proxyAddresses/any(p:p eq 'smtp:…')` for every SMTP address of the AD user
  * (primary first); active and deleted users holding the effective anchor and, when it differs, the
  * other one (objectGUID vs mS-DS-ConsistencyGuid); groups holding any of the addresses
- * (ObjectTypeMismatch). The candidates' admin roles come from the tenant facts' role holders
+ * (ObjectTypeMismatch). Sent to `/beta/$batch`, so each user comes with `onPremisesObjectIdentifier`
+ * and its `onPremisesSyncBehavior` (2026 rules) at no extra cost. The candidates' admin roles, and
+ * the roles they are eligible for through PIM, come from the tenant facts' role holders
  * (read with the tenant facts, concurrently with the relay look-up), so no look-up waits on
  * another. With `freshRoles` the active candidates' roles are read again, now, in one more
  * round trip: for re-validation, which must not trust a cached read. Re-validation knows whom to
@@ -20,14 +22,14 @@ import type { Operation } from './errors.ts';
 import type { BatchAnswer, BatchGet, GraphTransport } from './graph-transport.ts';
 import { GROUP_SELECT, toCloudGroup } from './mapping.ts';
 import {
-  activeUsersWhere,
+  activeUsersWhereBeta,
   ADVANCED_QUERY_HEADERS,
   answerOf,
   byImmutableId,
   byMail,
   byProxyAddress,
   byUpn,
-  deletedUsersWhere,
+  deletedUsersWhereBeta,
   filteredGet,
   GROUPS_PATH,
   usersOf,
@@ -95,7 +97,7 @@ export function evidenceLookups(onPrem: OnPremUser): Lookup[] {
   const groupsOp: Operation = { what: `look up the groups holding an address of ${who}`, permission: 'GroupMember.Read.All' };
   const users = (id: string, filter: string, reason: CandidateReason, deleted = false): UserLookup => ({
     kind: 'users',
-    request: deleted ? deletedUsersWhere(id, filter) : activeUsersWhere(id, filter),
+    request: deleted ? deletedUsersWhereBeta(id, filter) : activeUsersWhereBeta(id, filter),
     reason,
     op: usersOp,
   });
@@ -128,11 +130,11 @@ class CandidateSet {
   }
 
   /** Strongest reason first, active before deleted, then by id: stable for cards and tests. */
-  list(roles: ReadonlyMap<string, string[]>): CloudCandidate[] {
+  list(roles: ReadonlyMap<string, string[]>, eligible: Readonly<Record<string, string[]>>): CloudCandidate[] {
     const rank = (reasons: CandidateReason[]): number => Math.min(...reasons.map((r) => REASON_ORDER.indexOf(r)));
     return [...this.#byId.values()]
       .map((e) => ({
-        user: { ...e.user, adminRoles: roles.get(e.user.id) ?? e.user.adminRoles },
+        user: withEligibleRoles({ ...e.user, adminRoles: roles.get(e.user.id) ?? e.user.adminRoles }, eligible),
         reasons: REASON_ORDER.filter((r) => e.reasons.has(r)),
       }))
       .sort(
@@ -166,7 +168,8 @@ export async function evidenceFor(transport: GraphTransport, onPrem: OnPremUser,
   const op: Operation = { what: `look up the cloud objects that could collide with ${onPrem.samAccountName}`, permission: 'User.Read.All' };
   const expected = context.freshRoles ? [...new Set((context.expectedCandidates ?? []).map((id) => id.toLowerCase()))] : [];
   const roleReads = expected.map((id, i) => userRolesRequest(freshRolesId(i), id));
-  const sent = transport.batch(op, [...lookups.map((l) => l.request), ...roleReads]);
+  // On beta: the users' onPremisesObjectIdentifier and onPremisesSyncBehavior come in the same round trip.
+  const sent = transport.batch(op, [...lookups.map((l) => l.request), ...roleReads], { version: 'beta' });
   // Both settle before either is awaited alone, so a failing tenant read never leaves the batch's rejection unhandled.
   const [answers, tenant] = await Promise.all([sent, context.tenant]);
   const { candidates, groups } = await readLookups(transport, lookups, answers);
@@ -180,13 +183,19 @@ export async function evidenceFor(transport: GraphTransport, onPrem: OnPremUser,
   const roles = context.freshRoles
     ? await freshRolesOf(transport, active, expected, answers)
     : new Map(active.map((id) => [id, [...(tenant.roleHolders[id] ?? [])]]));
-  const list = candidates.list(roles);
+  const list = candidates.list(roles, tenant.eligibleRoleHolders ?? {});
   const evidence: CloudEvidence = { candidates: list, otherObjects: groups, tenant };
   if (context.target) {
     const enriched = targetUser ? (list.find((c) => c.user.id === targetUser.id)?.user ?? targetUser) : null;
     evidence.target = { requested: context.target.requested, user: enriched };
   }
   return evidence;
+}
+
+/** An active user's PIM-eligible roles from the tenant facts (a deleted user is eligible for nothing that matters). */
+function withEligibleRoles(user: CloudUser, eligible: Readonly<Record<string, string[]>>): CloudUser {
+  const roles = user.deletedDateTime === null ? (eligible[user.id] ?? []) : [];
+  return roles.length > 0 ? { ...user, eligibleRoles: [...roles] } : user;
 }
 
 const freshRolesId = (i: number): string => `fresh-roles-${i}`;

@@ -25,7 +25,9 @@
  * - `findUser`: 1 (`$batch` of active + deleted by id, or one filtered GET by UPN).
  * - `holdersOfAnchor`: 1 `$batch` (active + deleted).
  * - `groupUserIds`: 1 (more pages for a group of over 999 users).
- * - writes: 1 request each.
+ * - writes: 1 request each (`clearObjectIdentifier` on beta; `provisionOnDemand` 1, plus 1 schema
+ *   read when the tenant facts did not give the job's rule id).
+ * - `objectIdentifierOf`: 1 (beta).
  * More only when a collection spans pages (`@odata.nextLink` is followed) or a request is retried
  * (429 honouring Retry-After, 5xx/network with capped exponential backoff, all within the
  * command's deadline: see graph-transport.ts and deadline.ts).
@@ -42,6 +44,7 @@ import { groupUserIds } from './groups.ts';
 import { rolesOfUsers } from './role-holders.ts';
 import { findUser, holdersOfAnchor, parseObjectId } from './users.ts';
 import { purgeDeletedUser, setImmutableId, setUserPrincipalName } from './writes.ts';
+import { clearObjectIdentifier, objectIdentifierOf, provisionOnDemand } from './cloud-sync.ts';
 
 export { staticTokenCredential } from './credential.ts';
 export { BOT_PERMISSIONS, createConfigurationCheck, type BotPermission, type ConfigurationCheck, type ConfigurationCheckOptions } from './configuration-check.ts';
@@ -107,5 +110,8 @@ export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory &
     setImmutableId: (userId, immutableId) => setImmutableId(within(undefined), userId, immutableId),
     setUserPrincipalName: (userId, upn) => setUserPrincipalName(within(undefined), userId, upn),
     purgeDeletedUser: (userId) => purgeDeletedUser(within(undefined), userId),
+    objectIdentifierOf: (userId, deadline) => objectIdentifierOf(within(deadline), userId),
+    clearObjectIdentifier: (userId) => clearObjectIdentifier(within(undefined), userId),
+    provisionOnDemand: (job, dn) => provisionOnDemand(within(undefined), job, dn),
   };
 }

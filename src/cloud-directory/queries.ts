@@ -6,11 +6,10 @@
  * for all, so no query depends on which ones happen to be indexed. `$top=999` (Graph's maximum)
  * keeps a look-up to one page; a longer answer is followed through `@odata.nextLink`.
  */
-import type { User } from '@microsoft/microsoft-graph-types';
 import type { CloudUser } from '../domain/cloud.ts';
 import { failureFromBody, toCloudError, type Operation } from './errors.ts';
 import type { BatchAnswer, BatchGet, GraphTransport } from './graph-transport.ts';
-import { DELETED_USER_SELECT, toCloudUser, USER_SELECT } from './mapping.ts';
+import { BETA_USER_EXPAND, BETA_USER_SELECT, DELETED_USER_SELECT, toCloudUser, USER_SELECT, type BetaUser } from './mapping.ts';
 import { anyEqFilter, collectionUrl, eqFilter } from './odata.ts';
 
 export const ADVANCED_QUERY_HEADERS: Readonly<Record<string, string>> = Object.freeze({ ConsistencyLevel: 'eventual' });
@@ -21,10 +20,10 @@ export const DELETED_USERS_PATH = '/directory/deletedItems/microsoft.graph.user'
 export const GROUPS_PATH = '/groups';
 
 /** A filtered collection GET as a batch item. */
-export function filteredGet(id: string, path: string, filter: string, select: readonly string[]): BatchGet {
+export function filteredGet(id: string, path: string, filter: string, select: readonly string[], expand?: string): BatchGet {
   return {
     id,
-    url: collectionUrl(path, { filter, select, top: MAX_PAGE, count: true }),
+    url: collectionUrl(path, { filter, select, top: MAX_PAGE, count: true, ...(expand ? { expand } : {}) }),
     headers: { ...ADVANCED_QUERY_HEADERS },
   };
 }
@@ -35,6 +34,18 @@ export function activeUsersWhere(id: string, filter: string): BatchGet {
 
 export function deletedUsersWhere(id: string, filter: string): BatchGet {
   return filteredGet(id, DELETED_USERS_PATH, filter, DELETED_USER_SELECT);
+}
+
+/**
+ * The same look-ups for a `/beta/$batch`: with `onPremisesObjectIdentifier` and the expanded
+ * `onPremisesSyncBehavior`, so the 2026 rules cost no extra round trip.
+ */
+export function activeUsersWhereBeta(id: string, filter: string): BatchGet {
+  return filteredGet(id, USERS_PATH, filter, BETA_USER_SELECT, BETA_USER_EXPAND);
+}
+
+export function deletedUsersWhereBeta(id: string, filter: string): BatchGet {
+  return filteredGet(id, DELETED_USERS_PATH, filter, [...BETA_USER_SELECT, 'deletedDateTime']);
 }
 
 export const byUpn = (upn: string): string => eqFilter('userPrincipalName', upn);
@@ -66,6 +77,6 @@ export async function valuesOf<T>(transport: GraphTransport, op: Operation, answ
 
 /** The users of a collection answer, mapped. */
 export async function usersOf(transport: GraphTransport, op: Operation, answers: ReadonlyMap<string, BatchAnswer>, id: string): Promise<CloudUser[]> {
-  const users = await valuesOf<User>(transport, op, answerOf(op, answers, id), { ...ADVANCED_QUERY_HEADERS });
+  const users = await valuesOf<BetaUser>(transport, op, answerOf(op, answers, id), { ...ADVANCED_QUERY_HEADERS });
   return users.map((u) => toCloudUser(u));
 }

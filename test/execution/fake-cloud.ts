@@ -5,6 +5,7 @@
  */
 import type { CloudDirectory, CloudWriter } from '../../src/bot/ports.ts';
 import type { CloudUser } from '../../src/domain/cloud.ts';
+import type { ProvisionOnDemandResult } from '../../src/ports/cloud-directory.ts';
 import { createDeadline } from '../../src/cloud-directory/deadline.ts';
 import { CloudError } from '../../src/errors/index.ts';
 import { baseCloudUser } from '../support/cloud-user.ts';
@@ -13,7 +14,10 @@ export type FakeCall =
   | { op: 'findUser'; idOrUpn: string }
   | { op: 'setImmutableId'; userId: string; immutableId: string | null }
   | { op: 'setUserPrincipalName'; userId: string; userPrincipalName: string }
-  | { op: 'purgeDeletedUser'; userId: string };
+  | { op: 'purgeDeletedUser'; userId: string }
+  | { op: 'objectIdentifierOf'; userId: string }
+  | { op: 'clearObjectIdentifier'; userId: string }
+  | { op: 'provisionOnDemand'; jobId: string; dn: string };
 
 export interface FakeCloud extends CloudDirectory, CloudWriter {
   users: Map<string, CloudUser>;
@@ -22,6 +26,8 @@ export interface FakeCloud extends CloudDirectory, CloudWriter {
   writes(): FakeCall[];
   /** The next call of `op` throws `err` instead. */
   failNext(op: FakeCall['op'], err: Error): void;
+  /** What provisionOnDemand answers, in order (a test queues them). */
+  provisionAnswers: ProvisionOnDemandResult[];
   /** Runs before each findUser returns (e.g. a sync landing between polls). */
   onFind?: (calls: number) => void;
 }
@@ -55,7 +61,29 @@ export function fakeCloud(users: CloudUser[]): FakeCloud {
   const fake: FakeCloud = {
     users: map,
     calls,
-    writes: () => calls.filter((c) => c.op !== 'findUser'),
+    writes: () => calls.filter((c) => c.op !== 'findUser' && c.op !== 'objectIdentifierOf'),
+    provisionAnswers: [],
+    objectIdentifierOf(userId) {
+      return Promise.resolve().then(() => {
+        record({ op: 'objectIdentifierOf', userId });
+        const user = map.get(userId);
+        return user && user.deletedDateTime === null ? { exists: true, onPremisesObjectIdentifier: user.onPremisesObjectIdentifier ?? null } : { exists: false, onPremisesObjectIdentifier: null };
+      });
+    },
+    clearObjectIdentifier(userId) {
+      return Promise.resolve().then(() => {
+        record({ op: 'clearObjectIdentifier', userId });
+        active(userId).onPremisesObjectIdentifier = null;
+      });
+    },
+    provisionOnDemand(job, dn) {
+      return Promise.resolve().then(() => {
+        record({ op: 'provisionOnDemand', jobId: job.jobId, dn });
+        const answer = fake.provisionAnswers.shift();
+        if (!answer) throw new Error('no provisionOnDemand answer queued');
+        return answer;
+      });
+    },
     failNext: (op, err) => void failures.set(op, err),
     startDeadline: () => createDeadline(),
     tenantFacts: () => Promise.reject(new Error('not used by the plan actions')),

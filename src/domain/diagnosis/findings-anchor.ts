@@ -6,7 +6,7 @@
 import type { CloudUser } from '../cloud.ts';
 import { isPlaceholderFor } from './conflicts.ts';
 import { anchorText, originalUpn, stepRef, syncState, userLabel } from './describe.ts';
-import { finding, joiningSync, manualStepsOf, stepsOfKind, type FindingContext } from './finding-context.ts';
+import { finding, joiningSync, manualStepsOf, stepsOfKind, stepsWhere, type FindingContext } from './finding-context.ts';
 import { immutableIdOfGuid, isActive, linksOfUser } from './situation.ts';
 import type { Finding } from './types.ts';
 
@@ -219,7 +219,7 @@ function activeHolder(c: FindingContext, holder: CloudUser): Finding {
   const setAnchor = stepsOfKind(plan, 'SET_ANCHOR');
   const later = `Fix the target first (the steps below); the next \`match ${s.onPrem.samAccountName}\` then plans this too.`;
   if (holder.synced) {
-    const scopeOut = [...manualStepsOf(plan, 'SCOPE_OUT'), ...stepsOfKind(plan, 'TRIGGER_DELTA_SYNC').slice(0, 1)];
+    const scopeOut = [...manualStepsOf(plan, 'SCOPE_OUT'), ...stepsWhere(plan, (step) => step.kind === 'TRIGGER_DELTA_SYNC' || step.kind === 'PROVISION_ON_DEMAND').slice(0, 1)];
     return finding(
       'ANCHOR_HELD_BY_OTHER_USER',
       'blocker',
