@@ -8,7 +8,7 @@
  * connector), the height from the Playground's own renderer.
  *
  *   npm run bench:card-size                      (prints a Markdown table)
- *   BENCH_OUT=bench/results/card-size-after.md npm run bench:card-size   (also writes it there)
+ *   BENCH_OUT=test-results/card-size.md npm run bench:card-size   (also writes it there)
  *   BENCH_SHOTS=test-results/card-size npm run bench:card-size           (one screenshot per card)
  */
 import { existsSync } from 'node:fs';

@@ -3,7 +3,7 @@
 // every instance (identity-based, no keys), an Azure Relay Hybrid Connection so the on-premises relay
 // needs no inbound port, Key Vault holding the relay secrets, and Application Insights.
 // Graph application permissions for the identity are granted afterwards by a Privileged Role
-// Administrator with infra/grant-graph-permissions.sh (README "Deploying to Azure").
+// Administrator with infra/grant-graph-permissions.sh (docs/deploy.md).
 // Deployed by `atk provision` (m365agents.yml) or `az deployment group create`.
 
 @description('Short name used in every resource name, e.g. hardmatch-contoso.')
@@ -131,7 +131,7 @@ resource relaySendKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: { value: sendRule.listKeys().primaryKey }
 }
 
-// For the on-premises relay agent's AZURE_RELAY_KEY; an admin reads it once (README).
+// For the on-premises relay agent's AZURE_RELAY_KEY; an admin reads it once (docs/deploy.md).
 resource relayListenKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   parent: vault
   name: 'azure-relay-listen-key'

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Grants the bot's managed identity the Microsoft Graph application permissions Hardmatch needs
-# (README "Configuration"), the same as admin consent. Run once after provisioning, signed in with
+# (docs/deploy.md "Graph permissions"), the same as admin consent. Run once after provisioning, signed in with
 # `az login` as a Privileged Role Administrator or Global Administrator of the tenant:
 #   infra/grant-graph-permissions.sh <MANAGED_IDENTITY_PRINCIPAL_ID>
 # (the principal id is an output of infra/azure.bicep, written to env/.env.<env> by atk provision).

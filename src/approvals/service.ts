@@ -12,9 +12,12 @@ import type { ApprovalAction, ApprovalRequest, Refusal, Versioned } from '../dom
 import type { AuditEvent } from '../domain/audit/types.ts';
 import type { Diagnosis } from '../domain/diagnosis/types.ts';
 import type { ActOutcome, ActorContext, ApprovalDeps } from './types.ts';
+import { casUpdate, createWithFreshId } from '../concurrency/cas-update.ts';
 
 /** Compare-and-swap retries before giving up on a request that keeps changing under us. */
 const MAX_CAS_ATTEMPTS = 8;
+/** Fresh request ids drawn before giving up (ids taken are rare among ~657 million). */
+export const FRESH_ID_ATTEMPTS = 10;
 
 export interface ProposeInput extends ActorContext {
   command: string;
@@ -42,14 +45,9 @@ export function createApprovalService(deps: ApprovalDeps): ApprovalService {
     async propose(input) {
       if (!hasAutomatedSteps(input.diagnosis)) return null;
       const at = now();
-      for (let attempt = 0; attempt < 10; attempt += 1) {
-        const request = newRequest(input, newRequestId(random), at, deps.policy.ttlMs);
-        if (await deps.store.create(request)) {
-          await appendAll(deps, [{ requestId: request.id, at, actor: input.actor, action: 'proposed', summary: `${input.actor.name} ran ${input.command}; the plan has ${request.steps.length} steps.` }]);
-          return request;
-        }
-      }
-      throw new Error('could not find a free request id after 10 attempts');
+      const request = await createWithFreshId((r) => deps.store.create(r), () => newRequest(input, newRequestId(random), at, deps.policy.ttlMs), FRESH_ID_ATTEMPTS);
+      await appendAll(deps, [{ requestId: request.id, at, actor: input.actor, action: 'proposed', summary: `${input.actor.name} ran ${input.command}; the plan has ${request.steps.length} steps.` }]);
+      return request;
     },
     find: (requestId, tenantId) => find(deps, now, requestId, tenantId),
     act: (requestId, action, context) => act(deps, now, requestId, action, context),
@@ -80,13 +78,13 @@ function newRequest(input: ProposeInput, id: string, at: number, ttlMs: number):
   };
 }
 
-async function load(deps: ApprovalDeps, requestId: string, tenantId: string): Promise<Versioned<ApprovalRequest> | Refusal> {
-  const stored = await deps.store.get(requestId.toLowerCase());
-  // Another tenant's request is answered exactly like one that does not exist.
-  if (!stored || stored.value.tenantId.toLowerCase() !== tenantId.toLowerCase()) {
-    return { code: 'UNKNOWN_REQUEST', message: `There is no request "${requestId}". Type "status" to see your open requests.` };
-  }
-  return stored;
+function unknownRequest(requestId: string): Refusal {
+  return { code: 'UNKNOWN_REQUEST', message: `There is no request "${requestId}". Type "status" to see your open requests.` };
+}
+
+/** The stored request when it belongs to `tenantId`: another tenant's is answered exactly like one that does not exist. */
+function visible(stored: Versioned<ApprovalRequest> | null, tenantId: string): stored is Versioned<ApprovalRequest> {
+  return stored !== null && stored.value.tenantId.toLowerCase() === tenantId.toLowerCase();
 }
 
 /**
@@ -94,66 +92,92 @@ async function load(deps: ApprovalDeps, requestId: string, tenantId: string): Pr
  * compare-and-swap, audited, its cards replaced), so no background job is needed for it.
  */
 async function find(deps: ApprovalDeps, now: () => number, requestId: string, tenantId: string): Promise<ActOutcome> {
-  for (let attempt = 0; ; attempt += 1) {
-    const stored = await load(deps, requestId, tenantId);
-    if (isRefusal(stored)) return { ok: false, refusal: stored };
-    const due = expireIfDue(stored.value, now(), deps.policy);
-    // Past the attempts, what is stored is shown as it is (the next read or action expires it).
-    if (!due || attempt >= MAX_CAS_ATTEMPTS) return { ok: true, request: stored.value };
-    const expired = await deps.store.update(due.next, stored.version);
-    if (!expired) continue; // somebody changed it meanwhile: judge what is stored now
-    await appendAll(deps, [due.event]);
-    await deps.publish(expired.value);
-    return { ok: true, request: expired.value };
+  let event: AuditEvent | undefined;
+  const result = await casUpdate(
+    deps.store,
+    requestId.toLowerCase(),
+    ({ value }) => {
+      if (!visible({ value, version: '' }, tenantId)) return null;
+      const due = expireIfDue(value, now(), deps.policy);
+      event = due?.event;
+      return due?.next ?? null;
+    },
+    MAX_CAS_ATTEMPTS,
+  );
+  if (result.written) {
+    if (event) await appendAll(deps, [event]);
+    await deps.publish(result.stored.value);
+    return { ok: true, request: result.stored.value };
   }
+  // Past the attempts, what is stored is shown as it is (the next read or action expires it).
+  if (!visible(result.current, tenantId)) return { ok: false, refusal: unknownRequest(requestId) };
+  return { ok: true, request: result.current.value };
 }
 
-function isRefusal(value: Versioned<ApprovalRequest> | Refusal): value is Refusal {
-  return 'code' in value;
-}
+/** What the action decided on the version it was written over. */
+type Decided =
+  | { ok: false; refusal: Refusal; events: AuditEvent[]; request: ApprovalRequest }
+  | { ok: true; events: AuditEvent[]; effect: string; revalidated: boolean; claim?: { request: ApprovalRequest; events: AuditEvent[] } };
 
 async function act(deps: ApprovalDeps, now: () => number, requestId: string, action: ApprovalAction, context: ActorContext): Promise<ActOutcome> {
   const isAdmin = await deps.admins.isAdmin(context.actor.aadObjectId);
-  for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt += 1) {
-    const stored = await load(deps, requestId, context.tenantId);
-    if (isRefusal(stored)) return { ok: false, refusal: stored };
-    const request = stored.value;
-    const at = now();
-    const decision = decide(request, action, { actor: context.actor, isAdmin, adminsConfigured: deps.admins.configured, now: at, policy: deps.policy });
-    if (!decision.ok) {
-      await appendAll(deps, decision.events);
-      const expired = decision.expired ? await deps.store.update(decision.expired, stored.version) : null;
-      if (expired) await deps.publish(expired.value);
-      return { ok: false, refusal: decision.refusal, request: expired?.value ?? request };
-    }
-    let next = decision.next;
-    let events = decision.events;
-    if (decision.effect === 'revalidate-then-approve') {
-      const changes = diffFingerprints(request.fingerprint, await deps.refingerprint(request));
-      if (changes.length > 0) {
-        const stale = markStale(request, changes, context.actor, at);
+  let decided: Decided | undefined;
+  const result = await casUpdate(
+    deps.store,
+    requestId.toLowerCase(),
+    async (stored) => {
+      decided = undefined;
+      if (!visible(stored, context.tenantId)) return null;
+      const request = stored.value;
+      const at = now();
+      const decision = decide(request, action, { actor: context.actor, isAdmin, adminsConfigured: deps.admins.configured, now: at, policy: deps.policy });
+      if (!decision.ok) {
+        decided = { ok: false, refusal: decision.refusal, events: decision.events, request };
+        return decision.expired ?? null;
+      }
+      let next = decision.next;
+      let events = decision.events;
+      if (decision.effect === 'revalidate-then-approve') {
+        const changes = diffFingerprints(request.fingerprint, await deps.refingerprint(request));
+        const stale = changes.length > 0 ? markStale(request, changes, context.actor, at) : null;
         if (stale) {
           next = stale.next;
           events = [...events.filter((e: AuditEvent) => e.action !== 'approved'), stale.event];
         }
       }
-    }
-    if (action.verb === 'manualDone' && deps.carryOutManual) await carryOut(deps, request, action.step);
-    // The approval that re-validated the facts also claims the execution, in the same compare-and-swap.
-    const revalidated = decision.effect === 'revalidate-then-approve' && next.state === 'approved';
-    const claim = revalidated ? deps.claimOnApproval?.(next) : undefined;
-    const written = await deps.store.update(claim?.request ?? next, stored.version);
-    if (!written) continue; // somebody else changed it first: decide again on the fresh request
-    // One append for the decision and the claim; the engine starts meanwhile (it waits for the
-    // append before its first step), and nobody waits on Teams (the cards) to run the plan.
-    const audited = appendAll(deps, [...events, ...(claim?.events ?? [])]);
-    if (claim) deps.execute(written.value.id, { claimed: written, audited });
-    else if (written.value.state === 'approved') deps.execute(written.value.id, revalidated ? { approved: written } : {});
-    await audited;
-    await deps.publish(written.value, { announce: decision.effect === 'post-to-approvers' });
-    return { ok: true, request: written.value };
+      if (action.verb === 'manualDone' && deps.carryOutManual) await carryOut(deps, request, action.step);
+      // The approval that re-validated the facts also claims the execution, in the same compare-and-swap.
+      const revalidated = decision.effect === 'revalidate-then-approve' && next.state === 'approved';
+      const claim = revalidated ? deps.claimOnApproval?.(next) : undefined;
+      decided = { ok: true, events, effect: decision.effect, revalidated, ...(claim ? { claim } : {}) };
+      return claim?.request ?? next;
+    },
+    MAX_CAS_ATTEMPTS,
+  );
+  // Nothing decided: the request is not there (or not this tenant's).
+  if (!decided) return { ok: false, refusal: unknownRequest(requestId) };
+  if (!decided.ok) {
+    // A refusal is recorded; the move to `expired` it may carry is recorded only when it was written.
+    const events = result.written ? decided.events : decided.events.filter((e) => e.action !== 'expired');
+    await appendAll(deps, events);
+    if (result.written) await deps.publish(result.stored.value);
+    return { ok: false, refusal: decided.refusal, request: result.written ? result.stored.value : decided.request };
   }
-  return { ok: false, refusal: { code: 'WRONG_STATE', message: `Request ${requestId} kept changing while your action was applied; open it again with "status ${requestId}".` } };
+  if (!result.written) return { ok: false, refusal: keptChanging(requestId) };
+  const written = result.stored;
+  const claim = decided.claim;
+  // One append for the decision and the claim; the engine starts meanwhile (it waits for the
+  // append before its first step), and nobody waits on Teams (the cards) to run the plan.
+  const audited = appendAll(deps, [...decided.events, ...(claim?.events ?? [])]);
+  if (claim) deps.execute(written.value.id, { claimed: written, audited });
+  else if (written.value.state === 'approved') deps.execute(written.value.id, decided.revalidated ? { approved: written } : {});
+  await audited;
+  await deps.publish(written.value, { announce: decided.effect === 'post-to-approvers' });
+  return { ok: true, request: written.value };
+}
+
+function keptChanging(requestId: string): Refusal {
+  return { code: 'WRONG_STATE', message: `Request ${requestId} kept changing while your action was applied; open it again with "status ${requestId}".` };
 }
 
 /** One write for the action's entries (they belong to one request). */

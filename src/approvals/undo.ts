@@ -6,9 +6,11 @@
  */
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { newRequestId } from '../domain/approval/request-id.ts';
-import type { ApprovalRequest, Refusal } from '../domain/approval/types.ts';
+import type { ApprovalRequest, Refusal, StepRecord } from '../domain/approval/types.ts';
 import type { PlanStep } from '../domain/diagnosis/types.ts';
 import type { ActorContext, ApprovalDeps } from './types.ts';
+import { createWithFreshId } from '../concurrency/cas-update.ts';
+import { FRESH_ID_ATTEMPTS } from './service.ts';
 
 const UNDOABLE: readonly PlanStep['kind'][] = ['SET_ANCHOR', 'CLEAR_ANCHOR', 'RENAME_UPN_TEMPORARILY'];
 
@@ -38,33 +40,35 @@ export function createUndoService(deps: Pick<ApprovalDeps, 'store' | 'audit' | '
         return { ok: false, refusal: { code: 'NOTHING_TO_UNDO', message: `Request ${original.id} did no reversible step that changed a value, so there is nothing to undo.${why}` } };
       }
       const at = now();
-      for (let attempt = 0; attempt < 10; attempt += 1) {
-        const request: ApprovalRequest = {
-          id: newRequestId(random),
-          kind: 'undo',
-          state: 'proposed',
-          tenantId: original.tenantId,
-          command: `undo ${original.id}`,
-          who: original.who,
-          ...(original.target ? { target: original.target } : {}),
-          diagnosis: original.diagnosis,
-          steps: undoable.map((x, i) => ({ ...x.step, number: i + 1, description: `Undo step ${x.step.number} of ${original.id}: ${x.step.description}` })),
-          records: undoable.map((_, i) => ({ number: i + 1, status: 'pending' })),
-          reverts: undoable.map((x) => ({ before: x.record?.before, after: x.record?.after })),
-          fingerprint: undoable.map((x) => ({ fact: `step ${x.step.number} after`, label: `the value step ${x.step.number} of ${original.id} wrote`, value: JSON.stringify(x.record?.after ?? null) })),
-          proposedBy: context.actor,
-          approvals: [],
-          cards: [],
-          undoOf: original.id,
-          createdAt: at,
-          updatedAt: at,
-        };
-        if (await deps.store.create(request)) {
-          await deps.audit.append({ requestId: request.id, at, actor: context.actor, action: 'proposed', summary: `${context.actor.name} proposed undoing ${undoable.length} step(s) of ${original.id}.` });
-          return { ok: true, request, notUndoable };
-        }
-      }
-      throw new Error('could not find a free request id after 10 attempts');
+      const request = await createWithFreshId((r) => deps.store.create(r), () => undoRequest(newRequestId(random), original, undoable, context, at), FRESH_ID_ATTEMPTS);
+      await deps.audit.append({ requestId: request.id, at, actor: context.actor, action: 'proposed', summary: `${context.actor.name} proposed undoing ${undoable.length} step(s) of ${original.id}.` });
+      return { ok: true, request, notUndoable };
     },
+  };
+}
+
+type Done = { step: PlanStep; record: StepRecord | undefined };
+
+/** The undo request: the undoable steps of `original`, newest first, each reverting what it wrote. */
+function undoRequest(id: string, original: ApprovalRequest, undoable: readonly Done[], context: ActorContext, at: number): ApprovalRequest {
+  return {
+    id,
+    kind: 'undo',
+    state: 'proposed',
+    tenantId: original.tenantId,
+    command: `undo ${original.id}`,
+    who: original.who,
+    ...(original.target ? { target: original.target } : {}),
+    diagnosis: original.diagnosis,
+    steps: undoable.map((x, i) => ({ ...x.step, number: i + 1, description: `Undo step ${x.step.number} of ${original.id}: ${x.step.description}` })),
+    records: undoable.map((_, i) => ({ number: i + 1, status: 'pending' })),
+    reverts: undoable.map((x) => ({ before: x.record?.before, after: x.record?.after })),
+    fingerprint: undoable.map((x) => ({ fact: `step ${x.step.number} after`, label: `the value step ${x.step.number} of ${original.id} wrote`, value: JSON.stringify(x.record?.after ?? null) })),
+    proposedBy: context.actor,
+    approvals: [],
+    cards: [],
+    undoOf: original.id,
+    createdAt: at,
+    updatedAt: at,
   };
 }

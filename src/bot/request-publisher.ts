@@ -10,6 +10,8 @@ import type { ApprovalRequest, PostedCard } from '../domain/approval/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Messenger, OutgoingCard } from '../ports/messenger.ts';
 import type { RequestStore } from '../ports/request-store.ts';
+import { casUpdate } from '../concurrency/cas-update.ts';
+import { serialByKey } from '../concurrency/serial-by-key.ts';
 import { approversPlaceKey, type ApproversPlace } from './approvers-place.ts';
 import type { RequestViews } from './request-views.ts';
 
@@ -19,16 +21,18 @@ export interface RequestPublisher {
   attach(requestId: string, posted: PostedCard): Promise<void>;
 }
 
+/** Compare-and-swap attempts to record a posted copy on a request that keeps changing. */
+const ATTACH_ATTEMPTS = 20;
+
 export function createRequestPublisher(deps: { store: RequestStore; messenger: Messenger; views: RequestViews; logger: Logger }): RequestPublisher {
   const attach = async (requestId: string, posted: PostedCard): Promise<void> => {
-    for (let attempt = 0; attempt < 20; attempt += 1) {
-      const stored = await deps.store.get(requestId);
-      if (!stored) return;
-      if (stored.value.cards.some((c) => c.activityId === posted.activityId)) return;
-      const next = { ...stored.value, cards: [...stored.value.cards, posted] };
-      if (await deps.store.update(next, stored.version)) return;
-    }
-    deps.logger.warn({ requestId }, 'could not record where a request card was posted');
+    const result = await casUpdate(
+      deps.store,
+      requestId,
+      ({ value }) => (value.cards.some((c) => c.activityId === posted.activityId) ? null : { ...value, cards: [...value.cards, posted] }),
+      ATTACH_ATTEMPTS,
+    );
+    if (!result.written && result.exhausted) deps.logger.warn({ requestId }, 'could not record where a request card was posted');
   };
   const replaceAll = async (request: ApprovalRequest): Promise<OutgoingCard> => {
     const message = await deps.views.sharedCard(request);
@@ -47,42 +51,35 @@ export function createRequestPublisher(deps: { store: RequestStore; messenger: M
       deps.logger.warn({ err, requestId: request.id }, 'could not post the request to the approvers\' place');
     }
   };
-  const lanes = new Map<string, Lane>();
+  const queue = serialByKey();
+  /** Per request with updates in flight: the newest state asked for, and the card last rendered. */
+  const newest = new Map<string, ApprovalRequest>();
+  const shown = new Map<string, { request: ApprovalRequest; message: OutgoingCard }>();
   return {
     attach,
     publish(request, options = {}) {
-      const lane = lanes.get(request.id) ?? { newest: request, asked: 0, covered: 0, tail: Promise.resolve() };
-      // Updates of one request go out one at a time, and an older state never replaces a newer one.
-      if (request.updatedAt >= lane.newest.updatedAt) lane.newest = request;
-      const ticket = (lane.asked += 1);
-      const run = lane.tail.then(async () => {
+      const known = newest.get(request.id);
+      // An older state never replaces a newer one.
+      if (!known || request.updatedAt >= known.updatedAt) newest.set(request.id, request);
+      const run = queue.run(request.id, async () => {
         // A card rendered after this call was made already shows what it asked for (or newer).
-        if (!lane.shown || lane.covered < ticket) {
-          lane.covered = lane.asked;
-          const current = lane.newest;
-          lane.shown = { request: current, message: await replaceAll(current) };
+        const wanted = newest.get(request.id) ?? request;
+        let last = shown.get(request.id);
+        if (last?.request !== wanted) {
+          last = { request: wanted, message: await replaceAll(wanted) };
+          shown.set(request.id, last);
         }
-        if (options.announce) await announce(lane.shown.request, lane.shown.message);
+        if (options.announce) await announce(last.request, last.message);
       });
-      const tail = run.catch(() => undefined);
-      lane.tail = tail;
-      lanes.set(request.id, lane);
-      void tail.then(() => {
-        if (lanes.get(request.id)?.tail === tail) lanes.delete(request.id);
+      void queue.idle(request.id).then(() => {
+        if (newest.get(request.id) === shown.get(request.id)?.request) {
+          newest.delete(request.id);
+          shown.delete(request.id);
+        }
       });
       return run;
     },
   };
-}
-
-/** One request's card updates in this instance: the newest state asked for, and the last one sent. */
-interface Lane {
-  newest: ApprovalRequest;
-  /** Calls made so far, and how many of them the last card rendered covers. */
-  asked: number;
-  covered: number;
-  shown?: { request: ApprovalRequest; message: OutgoingCard };
-  tail: Promise<void>;
 }
 
 function conversationId(posted: PostedCard): string | undefined {

@@ -13,7 +13,7 @@ import type { Diagnosis, Finding, Plan, PlanStep, SyncPrediction } from '../doma
 import type { OnPremUser } from '../domain/onprem-user.ts';
 import { container, copyRow, escapeMarkdown, facts, plainCommands, plural, text, type BodyElement } from './card-parts.ts';
 import { shortStep, undoMark, type StepNames } from './plan-steps.ts';
-import { findingLink } from './readme-links.ts';
+import { findingLink } from './finding-links.ts';
 import { predictionTone, severityStyle, stepTone } from './status-tones.ts';
 import { userAnchors } from './user-anchors.ts';
 import { originalUpn } from '../domain/diagnosis/describe.ts';
@@ -162,7 +162,7 @@ export function sortedFindings(findings: readonly Finding[]): Finding[] {
 }
 
 /**
- * First screen: one line per blocker and warning (severity, the code as a link to the README, the
+ * First screen: one line per blocker and warning (severity, the code as a link to docs/finding-codes.md, the
  * title), then the info findings' codes together on one line: their titles are in the evidence.
  */
 export function findingsSection(diagnosis: Diagnosis, say: Wording['say']): BodyElement[] {

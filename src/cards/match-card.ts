@@ -1,7 +1,7 @@
 /**
  * The `match` card (product.md, "The diagnosis card"), laid out as an admin reads it: the first
  * screen holds the verdict (one sentence, coloured by what it means), who is matched to whom, the
- * findings one line each (codes linking to the README), the plan one line per step, and the
+ * findings one line each (codes linking to docs/finding-codes.md), the plan one line per step, and the
  * buttons. One click away (Action.ToggleVisibility): the AD user and the cloud candidates, the
  * evidence with what to do, how to do the person's steps, and the next sync. A pure function of a
  * Diagnosis; it changes nothing. When the plan has automated steps, `match` stores a proposed

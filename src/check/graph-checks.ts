@@ -32,7 +32,7 @@ const SIGN_IN_FIX =
 
 function grantFix(permission: string): string {
   return (
-    `Grant ${permission} to the bot's identity: run infra/grant-graph-permissions.sh <principal id of the identity> as a Privileged Role Administrator or Global Administrator (README "Graph permissions"), ` +
+    `Grant ${permission} to the bot's identity: run infra/grant-graph-permissions.sh <principal id of the identity> as a Privileged Role Administrator or Global Administrator (docs/deploy.md "Graph permissions"), ` +
     "or grant admin consent for it in the Entra admin center (Enterprise applications > the bot > Permissions). A token issued before the grant still lacks it: restart the bot (a managed identity's token can be cached for up to 24 hours) and run the check again."
   );
 }

@@ -9,6 +9,7 @@ import { MIN_RELAY_KEY_LENGTH } from '../relay/protocol/signing.ts';
 import type { ApprovalPolicy } from '../domain/approval/types.ts';
 import { ALWAYS, deepFreeze, GUID, httpUrl, parseEnv, port, positiveMs, wholeNumber, type Env } from './parse-env.ts';
 import { DEFAULT_STORE_URL, parseStoreUrl } from '../store/store-url.ts';
+import { canonicalId } from '../domain/ids.ts';
 
 const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
@@ -166,8 +167,8 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<
     botAuth,
     graphBaseUrl: v.GRAPH_BASE_URL,
     approval: {
-      ...(v.ADMIN_GROUP_ID ? { adminGroupId: v.ADMIN_GROUP_ID.toLowerCase() } : {}),
-      adminIds: (v.ADMIN_IDS ?? []).map((id) => id.toLowerCase()),
+      ...(v.ADMIN_GROUP_ID ? { adminGroupId: canonicalId(v.ADMIN_GROUP_ID) } : {}),
+      adminIds: (v.ADMIN_IDS ?? []).map(canonicalId),
       policy: {
         requiredApprovals: v.REQUIRED_APPROVALS,
         ttlMs: v.APPROVAL_TTL_MINUTES * 60_000,
@@ -179,7 +180,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<
   };
   const host = v.HOST ?? (sandbox ? '127.0.0.1' : undefined);
   if (host) config.host = host;
-  if (v.MicrosoftAppTenantId) config.tenantId = v.MicrosoftAppTenantId;
+  if (v.MicrosoftAppTenantId) config.tenantId = canonicalId(v.MicrosoftAppTenantId);
   if (v.RELAY_URL && v.RELAY_KEY) {
     config.relay = { url: v.RELAY_URL, key: v.RELAY_KEY, timeoutMs: v.RELAY_TIMEOUT_MS };
     if (v.AZURE_RELAY_KEY_NAME && v.AZURE_RELAY_KEY) {

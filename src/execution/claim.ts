@@ -6,7 +6,12 @@
  */
 import type { ApprovalRequest, Versioned } from '../domain/approval/types.ts';
 import type { RequestStore } from '../ports/request-store.ts';
+import { casUpdate } from '../concurrency/cas-update.ts';
+import { serialByKey } from '../concurrency/serial-by-key.ts';
 import type { Note } from './record-changes.ts';
+
+/** Compare-and-swap attempts of one write before the claim gives up on a request that keeps changing. */
+const MAX_WRITE_ATTEMPTS = 20;
 
 export class ClaimLost extends Error {
   constructor(requestId: string, why: string) {
@@ -26,7 +31,7 @@ export interface ClaimOptions {
 
 export class Claim {
   #current: Versioned<ApprovalRequest>;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #writes = serialByKey();
   #heartbeat: NodeJS.Timeout | undefined;
   readonly #options: ClaimOptions;
 
@@ -41,9 +46,7 @@ export class Claim {
 
   /** Applies `mutate` to the stored request (the lease renewed with it); serialised per claim. */
   write(mutate: Mutation): Promise<ApprovalRequest> {
-    const next = this.#queue.then(() => this.#write(mutate));
-    this.#queue = next.catch(() => undefined);
-    return next;
+    return this.#writes.run(this.#current.value.id, () => this.#write(mutate));
   }
 
   /** Renews the lease every third of its length until `stop`, so a long VERIFY_JOINED keeps it. */
@@ -63,27 +66,28 @@ export class Claim {
 
   async #write(mutate: Mutation): Promise<ApprovalRequest> {
     const { store, owner, leaseMs, now } = this.#options;
-    for (let attempt = 0; attempt < 20; attempt += 1) {
-      const base = this.#current.value;
-      if (base.state !== 'executing' || base.lease?.owner !== owner) throw new ClaimLost(base.id, `it is ${base.state}${base.lease ? `, owned by ${base.lease.owner}` : ''}`);
-      const at = now();
-      const mutated = mutate(base);
-      const next: ApprovalRequest = {
-        ...mutated,
-        updatedAt: at,
-        ...(mutated.state === 'executing' ? { lease: { owner, until: at + leaseMs } } : {}),
-      };
-      if (next.state !== 'executing') delete next.lease;
-      const stored = await store.update(next, this.#current.version);
-      if (stored) {
-        this.#current = stored;
-        return stored.value;
-      }
-      const fresh = await store.get(base.id);
-      if (!fresh) throw new ClaimLost(base.id, 'it no longer exists');
-      this.#current = fresh;
+    const id = this.#current.value.id;
+    const result = await casUpdate(
+      store,
+      id,
+      (current) => {
+        this.#current = current;
+        const base = current.value;
+        if (base.state !== 'executing' || base.lease?.owner !== owner) throw new ClaimLost(base.id, `it is ${base.state}${base.lease ? `, owned by ${base.lease.owner}` : ''}`);
+        const at = now();
+        const mutated = mutate(base);
+        const next: ApprovalRequest = { ...mutated, updatedAt: at, ...(mutated.state === 'executing' ? { lease: { owner, until: at + leaseMs } } : {}) };
+        if (next.state !== 'executing') delete next.lease;
+        return next;
+      },
+      MAX_WRITE_ATTEMPTS,
+      { known: this.#current },
+    );
+    if (result.written) {
+      this.#current = result.stored;
+      return result.stored.value;
     }
-    throw new ClaimLost(this.#current.value.id, 'too many concurrent writes');
+    throw new ClaimLost(id, result.current ? 'too many concurrent writes' : 'it no longer exists');
   }
 }
 

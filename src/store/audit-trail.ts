@@ -15,6 +15,8 @@ import type { AuditEntry, AuditEvent } from '../domain/audit/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
+import { casLoop } from '../concurrency/cas-update.ts';
+import { serialByKey } from '../concurrency/serial-by-key.ts';
 
 const MAX_ATTEMPTS = 50;
 /** Heads remembered; the oldest is forgotten beyond this (its next append reads the trail). */
@@ -22,7 +24,7 @@ const MAX_HEADS = 1000;
 
 export function createAuditTrail(store: RequestStore, logger: Logger): AuditTrail {
   const heads = new Map<string, AuditEntry>();
-  const queues = new Map<string, Promise<unknown>>();
+  const queue = serialByKey();
   const remember = (entry: AuditEntry): void => {
     heads.delete(entry.requestId);
     heads.set(entry.requestId, entry);
@@ -30,33 +32,27 @@ export function createAuditTrail(store: RequestStore, logger: Logger): AuditTrai
     if (heads.size > MAX_HEADS && !oldest.done) heads.delete(oldest.value);
   };
   const newestStored = async (requestId: string): Promise<AuditEntry | null> => (await store.auditOf(requestId)).at(-1) ?? null;
-  const appendNow = async (events: readonly AuditEvent[]): Promise<AuditEntry[]> => {
-    const [first] = events;
-    if (!first) return [];
-    let head = heads.get(first.requestId) ?? (await newestStored(first.requestId));
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-      const entries = chained(head, events);
-      if (await store.appendAudit(entries.length === 1 ? (entries[0] as AuditEntry) : entries)) {
-        const last = entries.at(-1) as AuditEntry;
-        remember(last);
-        for (const entry of entries) logger.info({ requestId: entry.requestId, seq: entry.seq, action: entry.action, head: entry.hash }, 'audit head');
-        return entries;
-      }
-      // Somebody else appended after the head we knew: chain onto what is stored now.
-      head = await newestStored(first.requestId);
-    }
-    throw new Error(`could not append to the audit trail of ${first.requestId} after ${MAX_ATTEMPTS} attempts`);
+  const appendNow = async (requestId: string, events: readonly AuditEvent[]): Promise<AuditEntry[]> => {
+    const known = heads.get(requestId);
+    // The head is a guess; the sequence number is the compare-and-swap key. Somebody else having
+    // appended after it makes the write fail, and the entries are chained onto what is stored now.
+    const result = await casLoop({
+      read: () => newestStored(requestId),
+      ...(known ? { known } : {}),
+      decide: (head) => chained(head, events),
+      write: async (entries) => ((await store.appendAudit(entries.length === 1 ? (entries[0] as AuditEntry) : entries)) ? entries : null),
+      attempts: MAX_ATTEMPTS,
+    });
+    if (!result.written) throw new Error(`could not append to the audit trail of ${requestId} after ${MAX_ATTEMPTS} attempts`);
+    const entries = result.stored;
+    remember(entries.at(-1) as AuditEntry);
+    for (const entry of entries) logger.info({ requestId: entry.requestId, seq: entry.seq, action: entry.action, head: entry.hash }, 'audit head');
+    return entries;
   };
   const enqueue = (requestId: string, events: readonly AuditEvent[]): Promise<AuditEntry[]> => {
+    if (events.length === 0) return Promise.resolve([]);
     if (events.some((e) => e.requestId !== requestId)) return Promise.reject(new Error('appendAll: the events belong to more than one request'));
-    const previous = queues.get(requestId) ?? Promise.resolve();
-    const appended = previous.then(() => appendNow(events));
-    const settled = appended.catch(() => undefined);
-    queues.set(requestId, settled);
-    void settled.then(() => {
-      if (queues.get(requestId) === settled) queues.delete(requestId);
-    });
-    return appended;
+    return queue.run(requestId, () => appendNow(requestId, events));
   };
   return {
     append: async (event) => (await enqueue(event.requestId, [event]))[0] as AuditEntry,

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,17 @@ import { buildAppPackage } from '../../scripts/build-app-package.ts';
 
 // `atk validate --package-file` asks the Developer Portal (it needs a Microsoft 365 sign-in), so
 // the built zip is unpacked and atk checks what is inside, offline, with its schema and rules.
-const ATK = join(process.cwd(), 'node_modules', '.bin', 'atk');
+// The Agents Toolkit CLI is not a devDependency: it pulls keytar, a native module that needs
+// libsecret to build, and the project must install on a bare machine. CI installs it on its own
+// (.ci/run, with --ignore-scripts: validation never touches the keychain) and names it in ATK_CLI;
+// elsewhere the tier skips with one line, as the Samba and Chromium tiers do.
+const ATK = process.env.ATK_CLI ?? join(process.cwd(), 'node_modules', '.bin', 'atk');
+const hasAtk = existsSync(ATK);
+export const ATK_MISSING_LINE = '*** AGENTS TOOLKIT CLI NOT INSTALLED: skipping atk validate (.ci/run installs it and sets ATK_CLI) ***';
+if (!hasAtk) {
+  if (process.env.CI === 'true') throw new Error(`ATK_CLI=${ATK} does not exist: on CI the atk validate tier must run (.ci/run installs it).`);
+  console.log(ATK_MISSING_LINE);
+}
 const run = promisify(execFile);
 
 let dir: string;
@@ -44,15 +55,16 @@ async function unpack(zipFile: string, into: string, edit?: (manifest: { descrip
 }
 
 beforeAll(async () => {
+  if (!hasAtk) return;
   dir = await mkdtemp(join(tmpdir(), 'hardmatch-atk-'));
   await writeFile(join(dir, '.env.test'), 'TEAMS_APP_ID=3c5e9a1b-7f2d-4e8a-9b6c-1d2e3f4a5b6c\nBOT_ID=8f7e6d5c-4b3a-4291-8f0e-1d2c3b4a5968\nBOT_DOMAIN=hardmatch-dev.azurewebsites.net\n');
   await buildAppPackage({ envFile: join(dir, '.env.test'), appPackageDir: 'appPackage', outFile: join(dir, 'hardmatch.zip') });
 });
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-describe('atk validate (Microsoft 365 Agents Toolkit CLI, offline)', () => {
+describe.skipIf(!hasAtk)('atk validate (Microsoft 365 Agents Toolkit CLI, offline)', () => {
   it('passes the built package', async () => {
     await unpack(join(dir, 'hardmatch.zip'), join(dir, 'built'));
     const { code, output } = await atkValidate(join(dir, 'built'));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SANDBOX_MARKER_ID } from '../../src/cards/card-parts.ts';
 import { CARD_BUDGET_BYTES, MATCH_CARD_IDS, matchCard, NOTHING_CHANGED, SHORTENED_NOTE } from '../../src/cards/match-card.ts';
-import { README_URL } from '../../src/cards/readme-links.ts';
+import { FINDING_CODES_URL } from '../../src/cards/finding-links.ts';
 import type { Diagnosis, PlanStep } from '../../src/domain/diagnosis/types.ts';
 import { allElements, copyRowValues, findById, visibleText } from '../support/card-query.ts';
 import { cloudUser } from '../support/fakes.ts';
@@ -63,9 +63,9 @@ describe('matchCard: the diagnosis card', () => {
     expect(textOf(card, MATCH_CARD_IDS.candidates)).toBe('Cloud candidates (2)');
   });
 
-  it('lists findings blockers first, one line each with severity, the code linking to its README row, and the title', () => {
+  it('lists findings blockers first, one line each with severity, the code linking to its row in docs/finding-codes.md, and the title', () => {
     expect(idsWith(card, 'finding-line-')).toEqual(['finding-line-ANCHOR_HELD_BY_DELETED_USER', 'finding-line-TARGET_HAS_ADMIN_ROLE']);
-    const link = (code: string) => `[${code.replaceAll('_', '\\_')}](${README_URL}#finding-${code.toLowerCase().replaceAll('_', '-')})`;
+    const link = (code: string) => `[${code.replaceAll('_', '\\_')}](${FINDING_CODES_URL}#finding-${code.toLowerCase().replaceAll('_', '-')})`;
     expect(findById(card, MATCH_CARD_IDS.findingLine('ANCHOR_HELD_BY_DELETED_USER'))).toMatchObject({
       text: `**Blocker** ${link('ANCHOR_HELD_BY_DELETED_USER')}: The anchor is held by a user in the recycle bin`,
       color: 'attention',

@@ -3,6 +3,7 @@
  * or group chat) makes this conversation that place. A 1:1 chat cannot be it: nobody else sees it.
  */
 import { approvalsPlaceCard } from '../../cards/approvals-place-card.ts';
+import { casPutSetting } from '../../concurrency/cas-update.ts';
 import { noticeCard } from '../../cards/notice-card.ts';
 import { InputError } from '../../errors/index.ts';
 import { approversPlaceKey, type ApproversPlace } from '../approvers-place.ts';
@@ -50,11 +51,6 @@ async function setHere(features: ApprovalFeatures, sandbox: boolean, turn: Turn)
     setBy: turn.actor,
     setAt: features.now(),
   };
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    const current = await features.store.getSetting<ApproversPlace>(key);
-    if (await features.store.putSetting(key, place, current?.version)) {
-      return cardReply(approvalsPlaceCard({ place: placeSummary(place), sandbox }));
-    }
-  }
-  throw new Error('could not record the approvers\' place');
+  if (!(await casPutSetting(features.store, key, place, 5))) throw new Error('could not record the approvers\' place');
+  return cardReply(approvalsPlaceCard({ place: placeSummary(place), sandbox }));
 }

@@ -2,6 +2,7 @@ import { TurnContext, type Activity } from 'botbuilder';
 import type { ConversationType, Turn } from '../turn.ts';
 import { messageText } from '../message-text.ts';
 import { COMMAND_DATA_KEY } from '../../cards/card-parts.ts';
+import { canonicalId } from '../../domain/ids.ts';
 
 function conversationType(activity: Partial<Activity>): ConversationType {
   const type = activity.conversation?.conversationType;
@@ -28,8 +29,8 @@ export function turnOf(activity: Partial<Activity>, tenantId: string | undefined
   const name = activity.conversation?.name;
   return {
     text: activity.type === 'message' ? messageText(activity) || buttonCommand(activity.value) : '',
-    actor: { aadObjectId: activity.from?.aadObjectId ?? '', name: activity.from?.name ?? '(unknown user)' },
-    tenantId: tenantId ?? '',
+    actor: { aadObjectId: canonicalId(activity.from?.aadObjectId ?? ''), name: activity.from?.name ?? '(unknown user)' },
+    tenantId: canonicalId(tenantId ?? ''),
     conversation: {
       id: activity.conversation?.id ?? '',
       type: conversationType(activity),

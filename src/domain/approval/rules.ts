@@ -107,7 +107,7 @@ function approve(request: ApprovalRequest, ctx: DecisionContext): Outcome {
   if (request.state !== 'requested') return notRequested(request, 'approve');
   if (sameActor(request.requester, ctx.actor)) return refuse.ownRequest(request, 'approve');
   const needed = required(request, ctx.policy);
-  const mine = request.approvals.find((d) => d.actor.aadObjectId === ctx.actor.aadObjectId);
+  const mine = request.approvals.find((d) => sameActor(d.actor, ctx.actor));
   if (mine) return refuse.alreadyApprovedByYou(request, mine.at, needed - request.approvals.length);
   const approvals = [...request.approvals, { actor: ctx.actor, at: ctx.now }];
   if (approvals.length < needed) {

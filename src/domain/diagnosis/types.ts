@@ -1,7 +1,8 @@
 /**
  * What `match` shows: findings, the plan, and the predicted next sync. Pure data; the match card
  * renders it, the approval flow (next issue) stores and executes the plan.
- * Codes and step kinds are user-visible names from docs/product.md; the README documents each.
+ * Codes and step kinds are user-visible names from docs/product.md; docs/finding-codes.md documents
+ * each (test/docs/finding-codes.test.ts fails when one is missing there).
  */
 import type { CloudCandidate, CloudUser } from '../cloud.ts';
 import type { OnPremUser } from '../onprem-user.ts';
