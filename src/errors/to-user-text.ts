@@ -45,7 +45,7 @@ const NEXT_STEP: Record<ErrorCode, { title: string; next: string }> = {
   },
   CLOUD_REQUEST_FAILED: {
     title: 'Microsoft Graph refused the request',
-    next: 'The Graph error code above says why; check the bot\'s Graph permissions (User.ReadWrite.All, User.DeleteRestore.All, Domain.Read.All, OnPremDirectorySynchronization.Read.All, GroupMember.Read.All, RoleManagement.Read.Directory).',
+    next: "The Graph error code above says why; check the bot's Graph permissions (User.ReadWrite.All, User.DeleteRestore.All, Domain.Read.All, OnPremDirectorySynchronization.Read.All, GroupMember.Read.All, RoleManagement.Read.Directory).",
   },
   CLOUD_THROTTLED: {
     title: 'Microsoft Graph is throttling the bot',
@@ -53,7 +53,7 @@ const NEXT_STEP: Record<ErrorCode, { title: string; next: string }> = {
   },
   CLOUD_UNAVAILABLE: {
     title: 'Microsoft Graph could not be reached',
-    next: 'Check GRAPH_BASE_URL and the bot\'s outbound network; Graph may also be having an outage (see the Microsoft 365 service health page).',
+    next: "Check GRAPH_BASE_URL and the bot's outbound network; Graph may also be having an outage (see the Microsoft 365 service health page).",
   },
   CLOUD_AUTH_FAILED: {
     title: 'The bot could not sign in to Microsoft Graph',
@@ -84,11 +84,27 @@ const NEXT_STEP: Record<ErrorCode, { title: string; next: string }> = {
   },
   SYNC_FAILED: {
     title: 'The delta sync could not be started',
-    next: 'On the relay server, run `hardmatch-relay sync` to see the sync command\'s own output, and check SYNC_COMMAND and that the relay\'s account may run Start-ADSyncSyncCycle.',
+    next: "On the relay server, run `hardmatch-relay sync` to see the sync command's own output, and check SYNC_COMMAND and that the relay's account may run Start-ADSyncSyncCycle.",
   },
   SYNC_TIMEOUT: {
     title: 'The delta sync command did not finish in time',
     next: 'The command was stopped. Check the Entra Connect server (Synchronization Service Manager) and try again.',
+  },
+  SYNC_STAGING_MODE: {
+    title: 'The Entra Connect server is in staging mode',
+    next: 'A server in staging mode runs the cycle but exports nothing. Run the relay next to the active Entra Connect server (set RELAY_URL to that relay), or, if this server should be the active one, leave staging mode in the Entra Connect wizard (Configure → Configure staging mode). Then try again.',
+  },
+  SYNC_CYCLE_DISABLED: {
+    title: "Entra Connect's sync cycle is disabled",
+    next: 'Its scheduler will not run the cycle. On the Entra Connect server run `Set-ADSyncScheduler -SyncCycleEnabled $true`, then try again.',
+  },
+  SYNC_SCHEDULER_SUSPENDED: {
+    title: "Entra Connect's scheduler is suspended",
+    next: 'An upgrade or an admin suspended it. When no upgrade is running, run `Set-ADSyncScheduler -SchedulerSuspended $false` on the Entra Connect server, then try again.',
+  },
+  SYNC_VERSION_UNSUPPORTED: {
+    title: 'This Entra Connect version is no longer supported',
+    next: 'Entra no longer accepts its exports. Upgrade Entra Connect on the server (download the current version from the Entra admin center → Entra Connect), then try again.',
   },
   APPROVAL_REFUSED: {
     title: 'Action refused',

@@ -27,9 +27,7 @@ export const STEP_PERMISSIONS = {
 export const CLEAR_ROLES = ['Hybrid Identity Administrator', 'Global Administrator'] as const;
 
 export type UserEngine =
-  | { kind: 'connect' }
-  | { kind: 'cloud'; job: CloudSyncJob }
-  | { kind: 'both'; job: CloudSyncJob; connectVersion: string | null };
+  { kind: 'connect' } | { kind: 'cloud'; job: CloudSyncJob } | { kind: 'both'; job: CloudSyncJob; connectVersion: string | null };
 
 /** Which engine syncs this AD user: a Cloud Sync job whose container filter holds its DN, Connect Sync, or both. */
 export function engineFor(tenant: TenantFacts, dn: string): UserEngine {
@@ -52,14 +50,15 @@ export function engineBlockedReason(onPrem: OnPremUser, engine: Extract<UserEngi
 export function fitPlanToTenant(plan: Plan, onPrem: OnPremUser, tenant: TenantFacts): Plan {
   if (plan.steps.length === 0) return plan;
   const engine = engineFor(tenant, onPrem.dn);
-  if (engine.kind === 'both') return { target: plan.target, steps: [], nothingToDo: false, blockedReason: engineBlockedReason(onPrem, engine) };
+  if (engine.kind === 'both')
+    return { target: plan.target, steps: [], nothingToDo: false, blockedReason: engineBlockedReason(onPrem, engine) };
   const missing = new Set(tenant.missingPermissions ?? []);
   const steps = plan.steps.map((step): StepDraft => {
     if (step.kind === 'TRIGGER_DELTA_SYNC' && engine.kind === 'cloud') return provisionStep(step, onPrem, engine.job, missing);
     if (step.kind === 'CLEAR_OBJECT_IDENTIFIER') return clearStep(step, missing, tenant.canClearObjectIdentifier ?? null);
     return step;
   });
-  return { ...plan, steps: steps.map((s, i) => ({ ...s, number: i + 1 }) as PlanStep) };
+  return { ...plan, steps: steps.map((s, i) => ({ ...s, number: i + 1 })) };
 }
 
 type SyncStep = Extract<PlanStep, { kind: 'TRIGGER_DELTA_SYNC' }>;
@@ -93,9 +92,10 @@ function provisionStep(step: SyncStep, onPrem: OnPremUser, job: CloudSyncJob, mi
 }
 
 function clearStep(step: ClearStep, missing: ReadonlySet<string>, canClear: boolean | null): StepDraft {
-  const lacks = [missing.has(STEP_PERMISSIONS.clear) ? `the Graph permission ${STEP_PERMISSIONS.clear}` : null, canClear === false ? `the ${wordList([...CLEAR_ROLES])} directory role` : null].filter(
-    (x): x is string => x !== null,
-  );
+  const lacks = [
+    missing.has(STEP_PERMISSIONS.clear) ? `the Graph permission ${STEP_PERMISSIONS.clear}` : null,
+    canClear === false ? `the ${wordList([...CLEAR_ROLES])} directory role` : null,
+  ].filter((x): x is string => x !== null);
   if (lacks.length === 0) return step;
   const who = step.subject.userPrincipalName;
   return {

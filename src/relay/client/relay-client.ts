@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { RelayClientConfig } from '../../config/load-config.ts';
 import type { LookupResult } from '../../domain/onprem-user.ts';
-import { DirectoryError, InputError, RelayUnavailable, SyncError } from '../../errors/index.ts';
+import { DirectoryError, InputError, RelayUnavailable, SYNC_CODES, SyncError } from '../../errors/index.ts';
 import type { Logger } from '../../logging/logger.ts';
 import {
   errorResponseSchema,
@@ -59,7 +59,6 @@ export interface RelayClientDeps {
 }
 
 const INPUT_CODES = ['INPUT_EMPTY', 'INPUT_TOO_LONG', 'INPUT_INVALID', 'UNKNOWN_COMMAND', 'ANCHOR_MALFORMED'] as const;
-const SYNC_CODES = ['SYNC_BUSY', 'SYNC_FAILED', 'SYNC_TIMEOUT'] as const;
 const DIRECTORY_CODES = [
   'DIRECTORY_DNS',
   'DIRECTORY_UNREACHABLE',
@@ -153,14 +152,18 @@ function failure(answer: Answer): Error {
   const parsed = errorResponseSchema.safeParse(parseJson(answer.text));
   const relayError = parsed.success ? parsed.data.error : undefined;
   if (answer.status === 401) {
-    return new RelayUnavailable('RELAY_REJECTED', `The relay refused the request (HTTP 401${relayError ? `: ${relayError.message}` : ''}).`);
+    return new RelayUnavailable(
+      'RELAY_REJECTED',
+      `The relay refused the request (HTTP 401${relayError ? `: ${relayError.message}` : ''}).`,
+    );
   }
   if (relayError) {
     const { code, message } = relayError;
     if (answer.status === 400 && oneOf(INPUT_CODES, code)) return new InputError(code, message);
     if (oneOf(DIRECTORY_CODES, code)) return new DirectoryError(code, message);
     if (oneOf(SYNC_CODES, code)) return new SyncError(code, message);
-    if (answer.status >= 500) return new RelayUnavailable('RELAY_UNAVAILABLE', `The relay failed (HTTP ${answer.status}, ${code}): ${message}`);
+    if (answer.status >= 500)
+      return new RelayUnavailable('RELAY_UNAVAILABLE', `The relay failed (HTTP ${answer.status}, ${code}): ${message}`);
     return badResponse(`The relay answered HTTP ${answer.status} ${code}: ${message}`);
   }
   // Not the relay's own words: a proxy, or Azure Relay with no listener connected.
@@ -177,7 +180,9 @@ function accept<S extends z.ZodType>(schema: S, answer: Answer): z.infer<S> {
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw badResponse(`The relay's answer does not match this bot's version (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}).`);
+    throw badResponse(
+      `The relay's answer does not match this bot's version (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}).`,
+    );
   }
   return parsed.data;
 }
