@@ -6,7 +6,8 @@
  */
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import type { OnPremisesDirectorySynchronization } from '@microsoft/microsoft-graph-types';
-import type { SyncSwitches } from '../domain/cloud.ts';
+import { CLOUD_SYNC_TEMPLATE_ID, type SyncSwitches, type TenantFacts } from '../domain/cloud.ts';
+import { fetchTenantFacts } from './tenant-facts.ts';
 import { CloudError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createDeadline } from './deadline.ts';
@@ -15,7 +16,7 @@ import { createGraphClient, GRAPH_SCOPE } from './graph-client.ts';
 import { createGraphTransport, type BatchGet, type GraphTransport, type RetryPolicy } from './graph-transport.ts';
 import { groupUserIds } from './groups.ts';
 import { toSwitches } from './mapping.ts';
-import { collectionUrl, pathSegment } from './odata.ts';
+import { collectionUrl, eqFilter, pathSegment } from './odata.ts';
 import { answerOf, isSuccess, valuesOf } from './queries.ts';
 import { parseObjectId } from './users.ts';
 
@@ -26,6 +27,8 @@ export interface BotPermission {
   usedFor: string;
   /** A harmless read that needs it; undefined when only a write would (then the token's roles say). */
   probe?: { request: BatchGet; what: string };
+  /** Needed only in a tenant synced by Entra Cloud Sync: elsewhere its absence is no failure. */
+  cloudSyncOnly?: true;
 }
 
 /** The permissions of domain.md / infra/grant-graph-permissions.sh, in that order. */
@@ -56,6 +59,20 @@ export const BOT_PERMISSIONS: readonly BotPermission[] = [
     usedFor: 'find admin-role holders',
     probe: { request: { id: 'roles', url: collectionUrl('/directoryRoles', { select: ['id'] }) }, what: "read the tenant's directory roles" },
   },
+  { name: 'User-OnPremisesSyncBehavior.ReadWrite.All', usedFor: 'clear onPremisesObjectIdentifier (CLEAR_OBJECT_IDENTIFIER)' },
+  {
+    name: 'RoleEligibilitySchedule.Read.Directory',
+    usedFor: 'find users eligible for admin roles through PIM',
+    probe: { request: { id: 'eligible', url: '/roleManagement/directory/roleEligibilityScheduleInstances' }, what: 'read PIM role eligibility' },
+  },
+  {
+    name: 'Application.Read.All',
+    usedFor: "find Entra Cloud Sync's service principal",
+    probe: { request: { id: 'cloudSync', url: collectionUrl('/servicePrincipals', { filter: eqFilter('applicationTemplateId', CLOUD_SYNC_TEMPLATE_ID), select: ['id'] }) }, what: 'read service principals' },
+    cloudSyncOnly: true,
+  },
+  { name: 'Synchronization.ReadWrite.All', usedFor: 'provision a user on demand through Cloud Sync (PROVISION_ON_DEMAND)', cloudSyncOnly: true },
+  { name: 'AuditLog.Read.All', usedFor: "read Cloud Sync's provisioning logs of a failed run", cloudSyncOnly: true },
 ];
 
 export interface ConfigurationCheckOptions {
@@ -79,6 +96,8 @@ export interface ConfigurationCheck {
   groupUserIds(groupId: string): Promise<string[]>;
   /** Which of these object ids are active users of the tenant (lower case); needs User.Read.All. */
   activeUserIds(ids: readonly string[]): Promise<Set<string>>;
+  /** The tenant facts as `match` reads them: the sync engine, role holders, permissions found missing. */
+  tenantFacts(): Promise<TenantFacts>;
 }
 
 const CHECK_RETRY: RetryPolicy = { attempts: 2, baseDelayMs: 200, maxDelayMs: 1_000 };
@@ -148,5 +167,6 @@ export function createConfigurationCheck(options: ConfigurationCheckOptions): Co
     probePermissions: () => probe(transport()),
     groupUserIds: (groupId) => groupUserIds(transport(), groupId),
     activeUserIds: (ids) => activeUsers(transport(), ids),
+    tenantFacts: () => fetchTenantFacts(transport()),
   };
 }

@@ -37,7 +37,9 @@ import type { CloudDirectory, CloudWriter } from '../ports/cloud-directory.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createDeadline, DEFAULT_GRAPH_TIMEOUT_MS, type Deadline } from './deadline.ts';
 import { evidenceFor } from './evidence.ts';
-import { createGraphClient } from './graph-client.ts';
+import { createGraphClient, GRAPH_SCOPE } from './graph-client.ts';
+import { withIdentityFacts } from './identity-facts.ts';
+import { readTokenClaims, type TokenClaims } from './token-claims.ts';
 import { createGraphTransport, type RetryPolicy } from './graph-transport.ts';
 import { createTenantFactsCache, fetchTenantFacts } from './tenant-facts.ts';
 import { groupUserIds } from './groups.ts';
@@ -79,6 +81,19 @@ export interface CloudDirectoryOptions {
 }
 
 export const DEFAULT_TENANT_FACTS_TTL_MS = 60_000;
+
+/**
+ * The claims of the bot's own Graph token (the credential caches it, so this costs no request once
+ * the first Graph call has run); undefined when there is none to read. Never fails a `match`.
+ */
+async function ownClaims(credential: TokenCredential): Promise<TokenClaims | undefined> {
+  try {
+    const token = await credential.getToken(GRAPH_SCOPE);
+    return token ? readTokenClaims(token.token) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({ attempts: 4, baseDelayMs: 500, maxDelayMs: 5_000 });
 
 export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory & CloudWriter {
@@ -94,7 +109,10 @@ export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory &
   const within = (deadline: Deadline | undefined) =>
     createGraphTransport({ client, retry, logger: o.logger, deadline: deadline ?? startDeadline(), ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}) });
   const facts = createTenantFactsCache({
-    fetch: (deadline) => fetchTenantFacts(within(deadline)),
+    fetch: async (deadline) => {
+      const [read, claims] = await Promise.all([fetchTenantFacts(within(deadline)), ownClaims(o.credential)]);
+      return withIdentityFacts(read, claims);
+    },
     ttlMs: o.tenantFactsTtlMs ?? DEFAULT_TENANT_FACTS_TTL_MS,
     now: o.now ?? Date.now,
   });
