@@ -23,16 +23,28 @@ const SYNC_PERMISSION = 'Synchronization.ReadWrite.All';
 export async function clearObjectIdentifier(transport: GraphTransport, userId: string): Promise<void> {
   const id = parseObjectId(userId);
   const op: Operation = { what: `clear the onPremisesObjectIdentifier of cloud user ${id}`, permission: CLEAR_PERMISSION };
-  await transport.call(op, (request) => request(`/users/${pathSegment(id)}`).version('beta').patch({ onPremisesObjectIdentifier: null }) as Promise<unknown>);
+  await transport.call(
+    op,
+    (request) =>
+      request(`/users/${pathSegment(id)}`)
+        .version('beta')
+        .patch({ onPremisesObjectIdentifier: null }) as Promise<unknown>,
+  );
 }
 
 /** The user's onPremisesObjectIdentifier now; `exists` false when there is no such active user. */
-export async function objectIdentifierOf(transport: GraphTransport, userId: string): Promise<{ exists: boolean; onPremisesObjectIdentifier: string | null }> {
+export async function objectIdentifierOf(
+  transport: GraphTransport,
+  userId: string,
+): Promise<{ exists: boolean; onPremisesObjectIdentifier: string | null }> {
   const id = parseObjectId(userId);
   const op: Operation = { what: `read the on-premises mapping of cloud user ${id}`, permission: 'User.Read.All' };
   return transport.call(op, async (request) => {
     try {
-      const user = (await request(`/users/${pathSegment(id)}`).version('beta').select(['id', 'onPremisesObjectIdentifier']).get()) as { onPremisesObjectIdentifier?: string | null };
+      const user = (await request(`/users/${pathSegment(id)}`)
+        .version('beta')
+        .select(['id', 'onPremisesObjectIdentifier'])
+        .get()) as { onPremisesObjectIdentifier?: string | null };
       return { exists: true, onPremisesObjectIdentifier: user.onPremisesObjectIdentifier ?? null };
     } catch (err) {
       if (failureFromThrown(err).status === 404) return { exists: false, onPremisesObjectIdentifier: null };
@@ -64,7 +76,10 @@ export async function provisionOnDemand(transport: GraphTransport, job: CloudSyn
   const ruleId = await ruleIdOf(transport, job, jobPath);
   const op: Operation = { what: `sync ${dn} on demand through Cloud Sync`, permission: SYNC_PERMISSION };
   const body = { parameters: [{ ruleId, subjects: [{ objectId: dn, objectTypeName: 'user' }] }] };
-  const answer = await transport.call(op, (request) => request(`${jobPath}/provisionOnDemand`).post(body) as Promise<{ key?: unknown; value?: unknown }>);
+  const answer = await transport.call(
+    op,
+    (request) => request(`${jobPath}/provisionOnDemand`).post(body) as Promise<{ key?: unknown; value?: unknown }>,
+  );
   return parseProvisionAnswer(answer);
 }
 
@@ -94,7 +109,11 @@ export function parseProvisionAnswer(answer: { key?: unknown; value?: unknown } 
       type: text(step.type) ?? '',
       status: text(step.status) ?? '',
       description: text(step.description) ?? '',
-      details: Object.fromEntries(Object.entries(stepDetails).filter(([, v]) => typeof v === 'string').slice(0, 20)) as Record<string, string>,
+      details: Object.fromEntries(
+        Object.entries(stepDetails)
+          .filter(([, v]) => typeof v === 'string')
+          .slice(0, 20),
+      ) as Record<string, string>,
     };
   });
   const target = (record.targetIdentity ?? {}) as Record<string, unknown>;

@@ -57,21 +57,37 @@ export const BOT_PERMISSIONS: readonly BotPermission[] = [
   {
     name: 'RoleManagement.Read.Directory',
     usedFor: 'find admin-role holders',
-    probe: { request: { id: 'roles', url: collectionUrl('/directoryRoles', { select: ['id'] }) }, what: "read the tenant's directory roles" },
+    probe: {
+      request: { id: 'roles', url: collectionUrl('/directoryRoles', { select: ['id'] }) },
+      what: "read the tenant's directory roles",
+    },
   },
   { name: 'User-OnPremisesSyncBehavior.ReadWrite.All', usedFor: 'clear onPremisesObjectIdentifier (CLEAR_OBJECT_IDENTIFIER)' },
   {
     name: 'RoleEligibilitySchedule.Read.Directory',
     usedFor: 'find users eligible for admin roles through PIM',
-    probe: { request: { id: 'eligible', url: '/roleManagement/directory/roleEligibilityScheduleInstances' }, what: 'read PIM role eligibility' },
+    probe: {
+      request: { id: 'eligible', url: '/roleManagement/directory/roleEligibilityScheduleInstances' },
+      what: 'read PIM role eligibility',
+    },
   },
   {
     name: 'Application.Read.All',
     usedFor: "find Entra Cloud Sync's service principal",
-    probe: { request: { id: 'cloudSync', url: collectionUrl('/servicePrincipals', { filter: eqFilter('applicationTemplateId', CLOUD_SYNC_TEMPLATE_ID), select: ['id'] }) }, what: 'read service principals' },
+    probe: {
+      request: {
+        id: 'cloudSync',
+        url: collectionUrl('/servicePrincipals', { filter: eqFilter('applicationTemplateId', CLOUD_SYNC_TEMPLATE_ID), select: ['id'] }),
+      },
+      what: 'read service principals',
+    },
     cloudSyncOnly: true,
   },
-  { name: 'Synchronization.ReadWrite.All', usedFor: 'provision a user on demand through Cloud Sync (PROVISION_ON_DEMAND)', cloudSyncOnly: true },
+  {
+    name: 'Synchronization.ReadWrite.All',
+    usedFor: 'provision a user on demand through Cloud Sync (PROVISION_ON_DEMAND)',
+    cloudSyncOnly: true,
+  },
   { name: 'AuditLog.Read.All', usedFor: "read Cloud Sync's provisioning logs of a failed run", cloudSyncOnly: true },
 ];
 
@@ -101,7 +117,10 @@ export interface ConfigurationCheck {
 }
 
 const CHECK_RETRY: RetryPolicy = { attempts: 2, baseDelayMs: 200, maxDelayMs: 1_000 };
-const SYNC_OP: Operation = { what: "read the tenant's Entra Connect match switches", permission: 'OnPremDirectorySynchronization.Read.All' };
+const SYNC_OP: Operation = {
+  what: "read the tenant's Entra Connect match switches",
+  permission: 'OnPremDirectorySynchronization.Read.All',
+};
 
 async function tokenWithin(credential: TokenCredential, timeoutMs: number): Promise<AccessToken> {
   const abortSignal = AbortSignal.timeout(timeoutMs);
@@ -109,20 +128,30 @@ async function tokenWithin(credential: TokenCredential, timeoutMs: number): Prom
   try {
     token = await Promise.race([
       credential.getToken(GRAPH_SCOPE, { abortSignal }),
-      new Promise<never>((_, reject) => abortSignal.addEventListener('abort', () => reject(new Error(`no token came within ${Math.round(timeoutMs / 1000)} s`)), { once: true })),
+      new Promise<never>((_, reject) =>
+        abortSignal.addEventListener('abort', () => reject(new Error(`no token came within ${Math.round(timeoutMs / 1000)} s`)), {
+          once: true,
+        }),
+      ),
     ]);
   } catch (err) {
     const words = err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}` : String(err);
     throw new CloudError('CLOUD_AUTH_FAILED', `The bot could not get a Microsoft Graph token: ${words}`, { graphCode: null, cause: err });
   }
-  if (!token?.token) throw new CloudError('CLOUD_AUTH_FAILED', 'The bot could not get a Microsoft Graph token: the credential returned none.', { graphCode: null });
+  if (!token?.token)
+    throw new CloudError('CLOUD_AUTH_FAILED', 'The bot could not get a Microsoft Graph token: the credential returned none.', {
+      graphCode: null,
+    });
   return token;
 }
 
 async function probe(transport: GraphTransport): Promise<Map<string, CloudError | undefined>> {
   const probed = BOT_PERMISSIONS.flatMap((p) => (p.probe ? [{ permission: p.name, ...p.probe }] : []));
   const op: Operation = { what: 'check the Graph permissions', permission: 'any of the permissions' };
-  const answers = await transport.batch(op, probed.map((p) => p.request));
+  const answers = await transport.batch(
+    op,
+    probed.map((p) => p.request),
+  );
   const results = new Map<string, CloudError | undefined>();
   for (const p of probed) {
     const answer = answers.get(p.request.id);
@@ -130,7 +159,12 @@ async function probe(transport: GraphTransport): Promise<Map<string, CloudError 
     results.set(
       p.permission,
       failed
-        ? toCloudError({ what: p.what, permission: p.permission }, answer ? failureFromBody(answer.status, answer.body, undefined) : { status: -1, code: null, message: 'no answer', details: [], retryAfterMs: null })
+        ? toCloudError(
+            { what: p.what, permission: p.permission },
+            answer
+              ? failureFromBody(answer.status, answer.body, undefined)
+              : { status: -1, code: null, message: 'no answer', details: [], retryAfterMs: null },
+          )
         : undefined,
     );
   }
@@ -155,7 +189,12 @@ async function activeUsers(transport: GraphTransport, ids: readonly string[]): P
 export function createConfigurationCheck(options: ConfigurationCheckOptions): ConfigurationCheck {
   const client = createGraphClient({ graphBaseUrl: options.graphBaseUrl, credential: options.credential });
   const transport = (): GraphTransport =>
-    createGraphTransport({ client, retry: options.retry ?? CHECK_RETRY, logger: options.logger, deadline: createDeadline(options.timeoutMs) });
+    createGraphTransport({
+      client,
+      retry: options.retry ?? CHECK_RETRY,
+      logger: options.logger,
+      deadline: createDeadline(options.timeoutMs),
+    });
   return {
     token: () => tokenWithin(options.credential, options.timeoutMs),
     async matchSwitches() {

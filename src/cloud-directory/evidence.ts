@@ -16,7 +16,16 @@
  */
 import type { Group } from '@microsoft/microsoft-graph-types';
 import { tryParseAnchor, toImmutableId } from '../domain/anchors.ts';
-import { primarySmtp, smtpAddresses, type CandidateReason, type CloudCandidate, type CloudEvidence, type CloudGroup, type CloudUser, type TenantFacts } from '../domain/cloud.ts';
+import {
+  primarySmtp,
+  smtpAddresses,
+  type CandidateReason,
+  type CloudCandidate,
+  type CloudEvidence,
+  type CloudGroup,
+  type CloudUser,
+  type TenantFacts,
+} from '../domain/cloud.ts';
 import type { OnPremUser } from '../domain/onprem-user.ts';
 import type { Operation } from './errors.ts';
 import type { BatchAnswer, BatchGet, GraphTransport } from './graph-transport.ts';
@@ -93,7 +102,10 @@ export function adAnchors(onPrem: OnPremUser): { anchor: string; other: string |
 
 export function evidenceLookups(onPrem: OnPremUser): Lookup[] {
   const who = onPrem.samAccountName;
-  const usersOp: Operation = { what: `look up the cloud users that could collide with ${who}`, permission: 'User.Read.All (or User.ReadWrite.All)' };
+  const usersOp: Operation = {
+    what: `look up the cloud users that could collide with ${who}`,
+    permission: 'User.Read.All (or User.ReadWrite.All)',
+  };
   const groupsOp: Operation = { what: `look up the groups holding an address of ${who}`, permission: 'GroupMember.Read.All' };
   const users = (id: string, filter: string, reason: CandidateReason, deleted = false): UserLookup => ({
     kind: 'users',
@@ -103,9 +115,15 @@ export function evidenceLookups(onPrem: OnPremUser): Lookup[] {
   });
   const { anchor, other } = adAnchors(onPrem);
   const { primary, all } = adAddresses(onPrem);
-  const lookups: Lookup[] = [users('anchor', byImmutableId(anchor), 'anchor'), users('deleted-anchor', byImmutableId(anchor), 'anchor', true)];
+  const lookups: Lookup[] = [
+    users('anchor', byImmutableId(anchor), 'anchor'),
+    users('deleted-anchor', byImmutableId(anchor), 'anchor', true),
+  ];
   if (other) {
-    lookups.push(users('otherAnchor', byImmutableId(other), 'otherAnchor'), users('deleted-otherAnchor', byImmutableId(other), 'otherAnchor', true));
+    lookups.push(
+      users('otherAnchor', byImmutableId(other), 'otherAnchor'),
+      users('deleted-otherAnchor', byImmutableId(other), 'otherAnchor', true),
+    );
   }
   if (onPrem.userPrincipalName) lookups.push(users('upn', byUpn(onPrem.userPrincipalName), 'upn'));
   all.forEach((address, i) => {
@@ -146,14 +164,24 @@ class CandidateSet {
   }
 }
 
-async function readLookups(transport: GraphTransport, lookups: readonly Lookup[], answers: ReadonlyMap<string, BatchAnswer>): Promise<{ candidates: CandidateSet; groups: CloudGroup[] }> {
+async function readLookups(
+  transport: GraphTransport,
+  lookups: readonly Lookup[],
+  answers: ReadonlyMap<string, BatchAnswer>,
+): Promise<{ candidates: CandidateSet; groups: CloudGroup[] }> {
   const candidates = new CandidateSet();
   const groups = new Map<string, CloudGroup>();
   const results = await Promise.all(
     lookups.map(async (lookup) =>
       lookup.kind === 'users'
         ? { lookup, users: await usersOf(transport, lookup.op, answers, lookup.request.id), groups: [] }
-        : { lookup, users: [], groups: await valuesOf<Group>(transport, lookup.op, answerOf(lookup.op, answers, lookup.request.id), { ...ADVANCED_QUERY_HEADERS }) },
+        : {
+            lookup,
+            users: [],
+            groups: await valuesOf<Group>(transport, lookup.op, answerOf(lookup.op, answers, lookup.request.id), {
+              ...ADVANCED_QUERY_HEADERS,
+            }),
+          },
     ),
   );
   for (const { lookup, users, groups: found } of results) {
@@ -179,7 +207,10 @@ export async function evidenceFor(transport: GraphTransport, onPrem: OnPremUser,
     const fresh = candidates.users().find((u) => u.id === targetUser.id);
     candidates.add(fresh ?? targetUser, 'target');
   }
-  const active = candidates.users().filter((u) => u.deletedDateTime === null).map((u) => u.id);
+  const active = candidates
+    .users()
+    .filter((u) => u.deletedDateTime === null)
+    .map((u) => u.id);
   const roles = context.freshRoles
     ? await freshRolesOf(transport, active, expected, answers)
     : new Map(active.map((id) => [id, [...(tenant.roleHolders[id] ?? [])]]));
@@ -201,10 +232,19 @@ function withEligibleRoles(user: CloudUser, eligible: Readonly<Record<string, st
 const freshRolesId = (i: number): string => `fresh-roles-${i}`;
 
 /** The active candidates' roles read now: from the look-ups' batch where expected, else in one more `$batch`. */
-async function freshRolesOf(transport: GraphTransport, active: readonly string[], expected: readonly string[], answers: ReadonlyMap<string, BatchAnswer>): Promise<Map<string, string[]>> {
+async function freshRolesOf(
+  transport: GraphTransport,
+  active: readonly string[],
+  expected: readonly string[],
+  answers: ReadonlyMap<string, BatchAnswer>,
+): Promise<Map<string, string[]>> {
   const unexpected = active.filter((id) => !expected.includes(id.toLowerCase()));
   const [fromBatch, more] = await Promise.all([
-    Promise.all(active.filter((id) => !unexpected.includes(id)).map(async (id) => [id, await readUserRoles(transport, answers, freshRolesId(expected.indexOf(id.toLowerCase())))] as const)),
+    Promise.all(
+      active
+        .filter((id) => !unexpected.includes(id))
+        .map(async (id) => [id, await readUserRoles(transport, answers, freshRolesId(expected.indexOf(id.toLowerCase())))] as const),
+    ),
     rolesOfUsers(transport, unexpected),
   ]);
   return new Map([...fromBatch, ...more]);

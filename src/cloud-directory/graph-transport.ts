@@ -23,7 +23,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client, GraphRequest } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../logging/logger.ts';
 import type { Deadline } from './deadline.ts';
-import { credentialError, failureFromBody, failureFromThrown, isRetryable, networkFailure, toCloudError, type GraphFailure, type Operation } from './errors.ts';
+import {
+  credentialError,
+  failureFromBody,
+  failureFromThrown,
+  isRetryable,
+  networkFailure,
+  toCloudError,
+  type GraphFailure,
+  type Operation,
+} from './errors.ts';
 
 export interface RetryPolicy {
   /** Tries in all (first one included) for 5xx and silence; at least 1. 429s are bounded by the deadline only. */
@@ -124,7 +133,8 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
         if (authFailure) throw authFailure;
         const failure = attemptFailure(err, deadline, attemptTimer, limitMs);
         const wait = retryDelay(failure, attempt, retry, deadline.remainingMs(), random);
-        if (wait === undefined) throw toCloudError(op, givenUp(failure, attempt < retry.attempts, deadline), { attempts: attempt, cause: err });
+        if (wait === undefined)
+          throw toCloudError(op, givenUp(failure, attempt < retry.attempts, deadline), { attempts: attempt, cause: err });
         logRetry(logger, op, failure, attempt, wait);
         await sleep(wait);
       }
@@ -141,20 +151,35 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     }
     for (const r of chunk) {
       // A sub-request the envelope forgot counts as unanswered, and so is retried like a 5xx.
-      if (!answers.has(r.id)) answers.set(r.id, { id: r.id, status: -1, headers: {}, body: { error: { message: 'the $batch response held no answer for this request' } } });
+      if (!answers.has(r.id))
+        answers.set(r.id, {
+          id: r.id,
+          status: -1,
+          headers: {},
+          body: { error: { message: 'the $batch response held no answer for this request' } },
+        });
     }
     return answers;
   };
 
   /** One round: which sub-requests are settled, which go again, and how long to wait first. */
-  const settle = (op: Operation, pending: readonly BatchGet[], answered: ReadonlyMap<string, Answered>, attempt: number, done: Map<string, BatchAnswer>) => {
+  const settle = (
+    op: Operation,
+    pending: readonly BatchGet[],
+    answered: ReadonlyMap<string, Answered>,
+    attempt: number,
+    done: Map<string, BatchAnswer>,
+  ) => {
     const again: BatchGet[] = [];
     let wait = 0;
     let gaveUp = false;
     for (const request of pending) {
       const answer = answered.get(request.id);
       if (!answer) continue;
-      const failure = answer.status >= 200 && answer.status < 300 ? undefined : failureFromBody(answer.status, answer.body, header(answer.headers, 'retry-after'));
+      const failure =
+        answer.status >= 200 && answer.status < 300
+          ? undefined
+          : failureFromBody(answer.status, answer.body, header(answer.headers, 'retry-after'));
       const delay = failure ? retryDelay(failure, attempt, retry, deadline.remainingMs(), random) : undefined;
       if (failure && delay !== undefined) {
         again.push(request);
@@ -167,11 +192,16 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     }
     // A retryable failure given up on fails the whole call (queries.ts answerOf), so the other
     // sub-requests are not worth waiting for: they settle with their last answer too.
-    if (gaveUp) for (const request of again.splice(0)) done.set(request.id, { ...(answered.get(request.id) as Answered), attempts: attempt });
+    if (gaveUp)
+      for (const request of again.splice(0)) done.set(request.id, { ...(answered.get(request.id) as Answered), attempts: attempt });
     return { again, wait };
   };
 
-  const batch = async (op: Operation, requests: readonly BatchGet[], options: { version?: GraphVersion } = {}): Promise<Map<string, BatchAnswer>> => {
+  const batch = async (
+    op: Operation,
+    requests: readonly BatchGet[],
+    options: { version?: GraphVersion } = {},
+  ): Promise<Map<string, BatchAnswer>> => {
     const version = options.version ?? 'v1.0';
     const done = new Map<string, BatchAnswer>();
     const started = Date.now();
@@ -227,7 +257,13 @@ function givenUp(failure: GraphFailure, attemptsLeft: boolean, deadline: Deadlin
  * silence out of attempts, or a wait that would not leave MIN_ATTEMPT_MS before the deadline
  * (`remainingMs`). A 429 is retried whatever the attempt count: the deadline bounds it.
  */
-export function retryDelay(failure: GraphFailure, attempt: number, policy: RetryPolicy, remainingMs: number, random: () => number = Math.random): number | undefined {
+export function retryDelay(
+  failure: GraphFailure,
+  attempt: number,
+  policy: RetryPolicy,
+  remainingMs: number,
+  random: () => number = Math.random,
+): number | undefined {
   if (!isRetryable(failure)) return undefined;
   const throttled = failure.status === 429;
   if (!throttled && attempt >= policy.attempts) return undefined;
@@ -242,7 +278,10 @@ function backoff(attempt: number, policy: RetryPolicy, random: () => number): nu
 }
 
 function logRetry(logger: Logger, op: Operation, f: GraphFailure, attempt: number, waitMs: number, subRequest?: string): void {
-  logger.warn({ operation: op.what, status: f.status, graphCode: f.code, attempt, waitMs, ...(subRequest ? { subRequest } : {}) }, 'Graph request failed; retrying');
+  logger.warn(
+    { operation: op.what, status: f.status, graphCode: f.code, attempt, waitMs, ...(subRequest ? { subRequest } : {}) },
+    'Graph request failed; retrying',
+  );
 }
 
 function chunksOf<T>(items: readonly T[], size: number): T[][] {

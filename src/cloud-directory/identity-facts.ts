@@ -20,7 +20,10 @@ export function withIdentityFacts(facts: TenantFacts, claims: TokenClaims | unde
     if (cloudSync && !claims.roles.includes(STEP_PERMISSIONS.provision)) missing.add(STEP_PERMISSIONS.provision);
   }
   const roles = claims.objectId ? (facts.roleHolders[claims.objectId] ?? []) : null;
-  const next: TenantFacts = { ...facts, canClearObjectIdentifier: roles === null ? null : roles.some((r) => (CLEAR_ROLES as readonly string[]).includes(r)) };
+  const next: TenantFacts = {
+    ...facts,
+    canClearObjectIdentifier: roles === null ? null : roles.some((r) => (CLEAR_ROLES as readonly string[]).includes(r)),
+  };
   if (missing.size > 0) next.missingPermissions = [...missing].sort();
   return next;
 }

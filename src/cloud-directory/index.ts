@@ -49,7 +49,13 @@ import { purgeDeletedUser, setImmutableId, setUserPrincipalName } from './writes
 import { clearObjectIdentifier, objectIdentifierOf, provisionOnDemand } from './cloud-sync.ts';
 
 export { staticTokenCredential } from './credential.ts';
-export { BOT_PERMISSIONS, createConfigurationCheck, type BotPermission, type ConfigurationCheck, type ConfigurationCheckOptions } from './configuration-check.ts';
+export {
+  BOT_PERMISSIONS,
+  createConfigurationCheck,
+  type BotPermission,
+  type ConfigurationCheck,
+  type ConfigurationCheckOptions,
+} from './configuration-check.ts';
 export { readTokenClaims, type TokenClaims } from './token-claims.ts';
 export { createDeadline, DEFAULT_GRAPH_TIMEOUT_MS, type Deadline } from './deadline.ts';
 export { anyEqFilter, collectionUrl, eqFilter, odataFilterValue, odataString, pathSegment } from './odata.ts';
@@ -107,7 +113,13 @@ export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory &
   const startDeadline = (): Deadline => createDeadline(budgetMs);
   // One transport per call, bound to the caller's deadline (cheap: closures over the one client).
   const within = (deadline: Deadline | undefined) =>
-    createGraphTransport({ client, retry, logger: o.logger, deadline: deadline ?? startDeadline(), ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}) });
+    createGraphTransport({
+      client,
+      retry,
+      logger: o.logger,
+      deadline: deadline ?? startDeadline(),
+      ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
+    });
   const facts = createTenantFactsCache({
     fetch: async (deadline) => {
       const [read, claims] = await Promise.all([fetchTenantFacts(within(deadline)), ownClaims(o.credential)]);

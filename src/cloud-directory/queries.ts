@@ -60,7 +60,8 @@ export function isSuccess(answer: BatchAnswer): boolean {
 /** The answer to `id`, or the CloudError its failure means. */
 export function answerOf(op: Operation, answers: ReadonlyMap<string, BatchAnswer>, id: string): BatchAnswer {
   const answer = answers.get(id);
-  if (!answer) throw toCloudError(op, { status: -1, code: null, message: `no answer to sub-request ${id}`, details: [], retryAfterMs: null });
+  if (!answer)
+    throw toCloudError(op, { status: -1, code: null, message: `no answer to sub-request ${id}`, details: [], retryAfterMs: null });
   if (!isSuccess(answer)) {
     const retryAfter = Object.entries(answer.headers).find(([k]) => k.toLowerCase() === 'retry-after')?.[1];
     throw toCloudError(op, failureFromBody(answer.status, answer.body, retryAfter), { attempts: answer.attempts });
@@ -69,14 +70,24 @@ export function answerOf(op: Operation, answers: ReadonlyMap<string, BatchAnswer
 }
 
 /** Every item of a successful collection answer, later pages included. */
-export async function valuesOf<T>(transport: GraphTransport, op: Operation, answer: BatchAnswer, headers: Record<string, string>): Promise<T[]> {
+export async function valuesOf<T>(
+  transport: GraphTransport,
+  op: Operation,
+  answer: BatchAnswer,
+  headers: Record<string, string>,
+): Promise<T[]> {
   const first = (answer.body as { value?: T[] } | null)?.value ?? [];
   const rest = await transport.remainingPages<T>(op, answer.body, headers);
   return [...first, ...rest];
 }
 
 /** The users of a collection answer, mapped. */
-export async function usersOf(transport: GraphTransport, op: Operation, answers: ReadonlyMap<string, BatchAnswer>, id: string): Promise<CloudUser[]> {
+export async function usersOf(
+  transport: GraphTransport,
+  op: Operation,
+  answers: ReadonlyMap<string, BatchAnswer>,
+  id: string,
+): Promise<CloudUser[]> {
   const users = await valuesOf<BetaUser>(transport, op, answerOf(op, answers, id), { ...ADVANCED_QUERY_HEADERS });
   return users.map((u) => toCloudUser(u));
 }

@@ -10,7 +10,12 @@
  *   without Cloud Sync is taken as a Connect Sync tenant, as before 2026.
  * A read the bot may not make (403) leaves that engine unknown and names the permission.
  */
-import type { OnPremisesDirectorySynchronization, ServicePrincipal, SynchronizationJob, SynchronizationSchema } from '@microsoft/microsoft-graph-types';
+import type {
+  OnPremisesDirectorySynchronization,
+  ServicePrincipal,
+  SynchronizationJob,
+  SynchronizationSchema,
+} from '@microsoft/microsoft-graph-types';
 import { CLOUD_SYNC_JOB_TEMPLATE, CLOUD_SYNC_TEMPLATE_ID, type CloudSyncJob, type SyncEngine } from '../domain/cloud.ts';
 import type { Operation } from './errors.ts';
 import type { BatchAnswer, BatchGet, GraphTransport } from './graph-transport.ts';
@@ -18,11 +23,17 @@ import { collectionUrl, eqFilter, pathSegment } from './odata.ts';
 import { answerOf, valuesOf } from './queries.ts';
 
 export const CLOUD_SYNC_OP: Operation = { what: "find the tenant's Entra Cloud Sync configuration", permission: 'Application.Read.All' };
-const JOBS_OP: Operation = { what: "read the Cloud Sync jobs", permission: 'Synchronization.ReadWrite.All' };
+const JOBS_OP: Operation = { what: 'read the Cloud Sync jobs', permission: 'Synchronization.ReadWrite.All' };
 
 /** The tenant-facts `$batch` item finding Cloud Sync's service principals. */
 export function cloudSyncRequest(id: string): BatchGet {
-  return { id, url: collectionUrl('/servicePrincipals', { filter: eqFilter('applicationTemplateId', CLOUD_SYNC_TEMPLATE_ID), select: ['id', 'appDisplayName'] }) };
+  return {
+    id,
+    url: collectionUrl('/servicePrincipals', {
+      filter: eqFilter('applicationTemplateId', CLOUD_SYNC_TEMPLATE_ID),
+      select: ['id', 'displayName'],
+    }),
+  };
 }
 
 /** 401/403: the bot may not read it; the caller names the permission instead of failing. */
@@ -46,7 +57,9 @@ export function connectVersionOf(sync: OnPremisesDirectorySynchronization | unde
   return typeof version === 'string' && version.trim() !== '' ? version.trim() : null;
 }
 
-type SchemaWithRules = SynchronizationSchema & { synchronizationRules?: { id?: string | null; containerFilter?: { includedContainers?: string[] | null } | null }[] | null };
+type SchemaWithRules = SynchronizationSchema & {
+  synchronizationRules?: { id?: string | null; containerFilter?: { includedContainers?: string[] | null } | null }[] | null;
+};
 
 const jobsRequest = (id: string, spId: string): BatchGet => ({ id, url: `/servicePrincipals/${pathSegment(spId)}/synchronization/jobs` });
 const schemaRequest = (id: string, spId: string, jobId: string): BatchGet => ({
@@ -58,16 +71,28 @@ const schemaRequest = (id: string, spId: string, jobId: string): BatchGet => ({
  * Cloud Sync's jobs from the service principals' answer: jobs and schemas read in two `$batch`es.
  * Undefined when a read was refused (the permission is then in `missing`).
  */
-export async function readCloudSyncJobs(transport: GraphTransport, answer: BatchAnswer | undefined, missing: string[]): Promise<CloudSyncJob[] | undefined> {
+export async function readCloudSyncJobs(
+  transport: GraphTransport,
+  answer: BatchAnswer | undefined,
+  missing: string[],
+): Promise<CloudSyncJob[] | undefined> {
   if (refused(answer)) {
     missing.push(CLOUD_SYNC_OP.permission);
     return undefined;
   }
   if (unavailable(answer)) return undefined;
-  const principals = await valuesOf<ServicePrincipal>(transport, CLOUD_SYNC_OP, answerOf(CLOUD_SYNC_OP, new Map([['sp', answer as BatchAnswer]]), 'sp'), {});
+  const principals = await valuesOf<ServicePrincipal>(
+    transport,
+    CLOUD_SYNC_OP,
+    answerOf(CLOUD_SYNC_OP, new Map([['sp', answer as BatchAnswer]]), 'sp'),
+    {},
+  );
   const ids = principals.map((p) => p.id ?? '').filter((id) => id !== '');
   if (ids.length === 0) return [];
-  const jobAnswers = await transport.batch(JOBS_OP, ids.map((sp, i) => jobsRequest(`jobs-${i}`, sp)));
+  const jobAnswers = await transport.batch(
+    JOBS_OP,
+    ids.map((sp, i) => jobsRequest(`jobs-${i}`, sp)),
+  );
   if (ids.some((_, i) => refused(jobAnswers.get(`jobs-${i}`)))) {
     missing.push(JOBS_OP.permission);
     return undefined;
@@ -75,10 +100,15 @@ export async function readCloudSyncJobs(transport: GraphTransport, answer: Batch
   const jobs: { servicePrincipalId: string; jobId: string }[] = [];
   for (const [i, sp] of ids.entries()) {
     const found = await valuesOf<SynchronizationJob>(transport, JOBS_OP, answerOf(JOBS_OP, jobAnswers, `jobs-${i}`), {});
-    for (const job of found) if (job.id && (job.templateId ?? CLOUD_SYNC_JOB_TEMPLATE) === CLOUD_SYNC_JOB_TEMPLATE) jobs.push({ servicePrincipalId: sp, jobId: job.id });
+    for (const job of found)
+      if (job.id && (job.templateId ?? CLOUD_SYNC_JOB_TEMPLATE) === CLOUD_SYNC_JOB_TEMPLATE)
+        jobs.push({ servicePrincipalId: sp, jobId: job.id });
   }
   if (jobs.length === 0) return [];
-  const schemas = await transport.batch(JOBS_OP, jobs.map((j, i) => schemaRequest(`schema-${i}`, j.servicePrincipalId, j.jobId)));
+  const schemas = await transport.batch(
+    JOBS_OP,
+    jobs.map((j, i) => schemaRequest(`schema-${i}`, j.servicePrincipalId, j.jobId)),
+  );
   return jobs.map((job, i) => ({ ...job, ...ruleOf(schemas.get(`schema-${i}`)) }));
 }
 

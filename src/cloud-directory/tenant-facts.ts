@@ -14,7 +14,7 @@ import { DOMAIN_SELECT, toTenantFacts } from './mapping.ts';
 import { collectionUrl } from './odata.ts';
 import { answerOf, valuesOf } from './queries.ts';
 import { readRoleHolders, roleHoldersRequest, ROLES_OP } from './role-holders.ts';
-import { eligibilityRequest, readEligibleRoleHolders } from './eligible-roles.ts';
+import { eligibilityRequests, readEligibleRoleHolders } from './eligible-roles.ts';
 import { cloudSyncRequest, connectVersionOf, readCloudSyncJobs, syncEngineOf } from './sync-engine.ts';
 
 const DOMAINS_OP: Operation = { what: "read the tenant's domains", permission: 'Domain.Read.All' };
@@ -27,19 +27,24 @@ const SYNC_OP: Operation = { what: "read the tenant's Entra Connect settings", p
  * `missingPermissions` and leaves that fact unknown rather than failing every `match`.
  */
 export async function fetchTenantFacts(transport: GraphTransport): Promise<TenantFacts> {
-  const answers = await transport.batch({ what: 'read the tenant facts', permission: 'Domain.Read.All' }, [
-    { id: 'domains', url: collectionUrl('/domains', { select: DOMAIN_SELECT }) },
-    { id: 'sync', url: '/directory/onPremisesSynchronization' },
-    roleHoldersRequest('roles'),
-    eligibilityRequest('eligible'),
-    cloudSyncRequest('cloudSync'),
-  ]);
+  const answers = await transport.batch(
+    { what: 'read the tenant facts', permission: 'Domain.Read.All' },
+    [
+      { id: 'domains', url: collectionUrl('/domains', { select: DOMAIN_SELECT }) },
+      { id: 'sync', url: '/directory/onPremisesSynchronization' },
+      roleHoldersRequest('roles'),
+      ...eligibilityRequests('eligible'),
+      cloudSyncRequest('cloudSync'),
+    ],
+    // Beta: the Entra Connect version (onPremisesSynchronization's synchronizationClientVersion) is beta's.
+    { version: 'beta' },
+  );
   const missing: string[] = [];
   const [domains, syncs, roleHolders, eligible, jobs] = await Promise.all([
     valuesOf<Domain>(transport, DOMAINS_OP, answerOf(DOMAINS_OP, answers, 'domains'), {}),
     valuesOf<OnPremisesDirectorySynchronization>(transport, SYNC_OP, answerOf(SYNC_OP, answers, 'sync'), {}),
     readRoleHolders(transport, answerOf(ROLES_OP, answers, 'roles')),
-    readEligibleRoleHolders(transport, answers.get('eligible'), missing),
+    readEligibleRoleHolders(transport, answers, 'eligible', missing),
     readCloudSyncJobs(transport, answers.get('cloudSync'), missing),
   ]);
   const facts = toTenantFacts(domains, syncs[0], roleHolders);
@@ -57,7 +62,11 @@ export interface TenantFactsCache {
   get(deadline: Deadline, options?: { fresh?: boolean }): Promise<TenantFacts>;
 }
 
-export function createTenantFactsCache(options: { fetch: (deadline: Deadline) => Promise<TenantFacts>; ttlMs: number; now: () => number }): TenantFactsCache {
+export function createTenantFactsCache(options: {
+  fetch: (deadline: Deadline) => Promise<TenantFacts>;
+  ttlMs: number;
+  now: () => number;
+}): TenantFactsCache {
   let cached: { facts: TenantFacts; at: number } | undefined;
   let inFlight: Promise<TenantFacts> | undefined;
   const start = (deadline: Deadline): Promise<TenantFacts> => {

@@ -24,7 +24,13 @@ export interface PlanState {
  */
 export const MODELLED_DELETION_TIME = '1970-01-01T00:00:00.000Z';
 
-const WRITES: ReadonlySet<PlanStep['kind']> = new Set(['PURGE_DELETED_USER', 'CLEAR_ANCHOR', 'RENAME_UPN_TEMPORARILY', 'SET_ANCHOR', 'CLEAR_OBJECT_IDENTIFIER']);
+const WRITES: ReadonlySet<PlanStep['kind']> = new Set([
+  'PURGE_DELETED_USER',
+  'CLEAR_ANCHOR',
+  'RENAME_UPN_TEMPORARILY',
+  'SET_ANCHOR',
+  'CLEAR_OBJECT_IDENTIFIER',
+]);
 /** Either engine's sync of the AD user (Connect Sync's delta cycle, Cloud Sync's provisioning on demand). */
 export const SYNC_KINDS: ReadonlySet<PlanStep['kind']> = new Set(['TRIGGER_DELTA_SYNC', 'PROVISION_ON_DEMAND']);
 
@@ -56,7 +62,11 @@ export function stepsBeforeJoiningSync(steps: readonly PlanStep[]): PlanStep[] {
 /** One step on a copy of the state. */
 export function applyStep(state: PlanState, step: PlanStep): PlanState {
   const next: PlanState = {
-    tenant: { users: state.tenant.users.map(copyUser), otherObjects: state.tenant.otherObjects.map(copyGroup), facts: copyFacts(state.tenant.facts) },
+    tenant: {
+      users: state.tenant.users.map(copyUser),
+      otherObjects: state.tenant.otherObjects.map(copyGroup),
+      facts: copyFacts(state.tenant.facts),
+    },
     subject: { inScope: state.subject.inScope, onPrem: { ...state.subject.onPrem } },
     outOfScope: [...state.outOfScope],
   };
@@ -161,7 +171,13 @@ function setIf<T>(value: T | undefined, change: (v: T) => void): void {
 }
 
 function copyUser(u: CloudUser): CloudUser {
-  return { ...u, proxyAddresses: [...u.proxyAddresses], provisioningErrors: u.provisioningErrors.map((e) => ({ ...e })), adminRoles: [...u.adminRoles], ...(u.eligibleRoles ? { eligibleRoles: [...u.eligibleRoles] } : {}) };
+  return {
+    ...u,
+    proxyAddresses: [...u.proxyAddresses],
+    provisioningErrors: u.provisioningErrors.map((e) => ({ ...e })),
+    adminRoles: [...u.adminRoles],
+    ...(u.eligibleRoles ? { eligibleRoles: [...u.eligibleRoles] } : {}),
+  };
 }
 
 function copyGroup(g: CloudGroup): CloudGroup {

@@ -32,9 +32,7 @@ export function chooseTarget(s: Situation): TargetChoice {
   if (named) {
     if (named.user === null) return { kind: 'missing', requested: named.requested };
     const user = s.users.find((u) => u.id === named.user?.id) ?? named.user;
-    return isActive(user)
-      ? { kind: 'target', user, explicit: true }
-      : { kind: 'deletedTarget', requested: named.requested, user };
+    return isActive(user) ? { kind: 'target', user, explicit: true } : { kind: 'deletedTarget', requested: named.requested, user };
   }
   const active = s.users.filter(isActive);
   const has = (u: CloudUser, links: readonly Link[]): boolean => links.some((l) => linksOfUser(s, u).has(l));

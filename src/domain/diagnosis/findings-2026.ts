@@ -39,7 +39,8 @@ function objectIdentifier(c: FindingContext): Finding | null {
     [
       `onPremisesObjectIdentifier of ${userLabel(target)} is ${mapped}`,
       `${s.onPrem.dn} has objectGUID ${s.onPrem.objectGuid}`,
-      migrated && `${mapped} is ${s.onPrem.samAccountName}'s mS-DS-ConsistencyGuid: the object it was migrated from, which no longer syncs it`,
+      migrated &&
+        `${mapped} is ${s.onPrem.samAccountName}'s mS-DS-ConsistencyGuid: the object it was migrated from, which no longer syncs it`,
       `Since July 1, 2026 Entra refuses to re-map it: the export fails with "${REMAP_BLOCKED_TEXT}"`,
     ],
     remedy,

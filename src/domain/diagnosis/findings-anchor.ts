@@ -21,7 +21,8 @@ export function onPremFindings(c: FindingContext): Finding[] {
         `The AD account ${onPrem.samAccountName} is disabled`,
         [
           `${onPrem.dn} is disabled in Active Directory`,
-          c.plan.target && `After the match ${originalUpn(c.plan.target)} is blocked from sign-in too: Entra Connect writes accountEnabled from AD`,
+          c.plan.target &&
+            `After the match ${originalUpn(c.plan.target)} is blocked from sign-in too: Entra Connect writes accountEnabled from AD`,
         ],
         `The match works anyway. Enable the AD account first (Enable-ADAccount ${onPrem.samAccountName}, or Active Directory ` +
           `Users and Computers → Enable Account) if the person should keep signing in.`,
@@ -44,7 +45,8 @@ function consistencyGuidDiffers(c: FindingContext): Finding {
     `mS-DS-ConsistencyGuid of ${sam} differs from its objectGUID`,
     [
       `objectGUID: ${onPrem.objectGuid} = ImmutableID ${immutableIdOfGuid(onPrem.objectGuid)}`,
-      onPrem.consistencyGuid && `mS-DS-ConsistencyGuid: ${onPrem.consistencyGuid} = ImmutableID ${immutableIdOfGuid(onPrem.consistencyGuid)}`,
+      onPrem.consistencyGuid &&
+        `mS-DS-ConsistencyGuid: ${onPrem.consistencyGuid} = ImmutableID ${immutableIdOfGuid(onPrem.consistencyGuid)}`,
       `The effective anchor is ${onPrem.anchor.attribute} (${onPrem.anchor.immutableId}); the plan uses it`,
       ...holders.map((u) => `${userLabel(u)} holds ${other?.immutableId ?? ''}, the ${otherAttr} of ${sam}`),
     ],
@@ -75,15 +77,24 @@ export function targetFindings(c: FindingContext): Finding[] {
       ];
     case 'missing':
       return [
-        finding('NO_CLOUD_CANDIDATE', 'blocker', `There is no cloud user "${choice.requested}"`, [
-          `No user has the UPN or object id "${choice.requested}", active or in the recycle bin`,
-        ], plan.blockedReason ?? ''),
+        finding(
+          'NO_CLOUD_CANDIDATE',
+          'blocker',
+          `There is no cloud user "${choice.requested}"`,
+          [`No user has the UPN or object id "${choice.requested}", active or in the recycle bin`],
+          plan.blockedReason ?? '',
+        ),
       ];
     case 'deletedTarget':
       return [
-        finding('NO_CLOUD_CANDIDATE', 'blocker', `The cloud user "${choice.requested}" is in the recycle bin`, [
-          `${userLabel(choice.user)}, ${syncState(choice.user)}, ImmutableID ${anchorText(choice.user.immutableId)}`,
-        ], plan.blockedReason ?? '', [choice.user.id]),
+        finding(
+          'NO_CLOUD_CANDIDATE',
+          'blocker',
+          `The cloud user "${choice.requested}" is in the recycle bin`,
+          [`${userLabel(choice.user)}, ${syncState(choice.user)}, ImmutableID ${anchorText(choice.user.immutableId)}`],
+          plan.blockedReason ?? '',
+          [choice.user.id],
+        ),
       ];
     case 'multiple':
       return [
@@ -129,7 +140,8 @@ function syncedTargetFindings(c: FindingContext, target: CloudUser): Finding[] {
         [
           `${userLabel(target)} is synced and holds ${anchorText(s.anchor)}, the ${s.onPrem.anchor.attribute} of ${s.onPrem.dn}`,
           `Last sync: ${target.lastSyncDateTime ?? 'not recorded'}`,
-          target.onPremisesDistinguishedName !== null && target.onPremisesDistinguishedName.toLowerCase() !== s.onPrem.dn.toLowerCase() &&
+          target.onPremisesDistinguishedName !== null &&
+            target.onPremisesDistinguishedName.toLowerCase() !== s.onPrem.dn.toLowerCase() &&
             `Entra last saw it as ${target.onPremisesDistinguishedName} (the AD object may have moved since)`,
         ],
         'Nothing to do for the match: every sync refreshes this user from AD.',
@@ -148,7 +160,8 @@ function syncedTargetFindings(c: FindingContext, target: CloudUser): Finding[] {
         `${userLabel(target)} is ${syncState(target)}, last sync ${target.lastSyncDateTime ?? 'not recorded'}`,
         `It holds ${anchorText(target.immutableId)}, not ${sam}'s anchor ${anchorText(s.anchor)}`,
         `Graph refuses to change the ImmutableID of a synced user (Request_BadRequest: on-premises mastered)`,
-        c.choice.kind === 'target' && !c.choice.explicit &&
+        c.choice.kind === 'target' &&
+          !c.choice.explicit &&
           `If ${joinedTo} is a different person, ${originalUpn(target)} is not ${sam}'s account: change one of the two UPNs instead (until then the sync gives ${sam} a placeholder UPN)`,
       ],
       plan.blockedReason ??
@@ -219,7 +232,10 @@ function activeHolder(c: FindingContext, holder: CloudUser): Finding {
   const setAnchor = stepsOfKind(plan, 'SET_ANCHOR');
   const later = `Fix the target first (the steps below); the next \`match ${s.onPrem.samAccountName}\` then plans this too.`;
   if (holder.synced) {
-    const scopeOut = [...manualStepsOf(plan, 'SCOPE_OUT'), ...stepsWhere(plan, (step) => step.kind === 'TRIGGER_DELTA_SYNC' || step.kind === 'PROVISION_ON_DEMAND').slice(0, 1)];
+    const scopeOut = [
+      ...manualStepsOf(plan, 'SCOPE_OUT'),
+      ...stepsWhere(plan, (step) => step.kind === 'TRIGGER_DELTA_SYNC' || step.kind === 'PROVISION_ON_DEMAND').slice(0, 1),
+    ];
     return finding(
       'ANCHOR_HELD_BY_OTHER_USER',
       'blocker',
@@ -227,7 +243,8 @@ function activeHolder(c: FindingContext, holder: CloudUser): Finding {
       [
         `${userLabel(holder)} holds ${anchorText(s.anchor)} and is ${syncState(holder)}, last sync ${holder.lastSyncDateTime ?? 'not recorded'}`,
         work && `Entra Connect created it for ${s.onPrem.dn} instead of matching ${userLabel(work.target)}`,
-        isPlaceholderFor(s, holder.userPrincipalName) && `Its UPN ${holder.userPrincipalName} is Entra's placeholder for a duplicate of ${s.onPrem.userPrincipalName ?? ''}`,
+        isPlaceholderFor(s, holder.userPrincipalName) &&
+          `Its UPN ${holder.userPrincipalName} is Entra's placeholder for a duplicate of ${s.onPrem.userPrincipalName ?? ''}`,
         `Graph refuses to set the anchor on ${targetUpn} while ${originalUpn(holder)} holds it (ObjectConflict), and refuses to change a synced user`,
       ],
       work
@@ -274,7 +291,14 @@ function deletedHolder(c: FindingContext, holder: CloudUser): Finding {
   const remedy = work
     ? `${capital(stepRef(stepsOfKind(plan, 'PURGE_DELETED_USER', holder.id)))} purges it from the recycle bin (IRREVERSIBLE); then ${stepRef(stepsOfKind(plan, 'SET_ANCHOR'))} sets the anchor on ${targetUpn ?? 'the target'}.`
     : (plan.blockedReason ?? `Purge it from the recycle bin once ${sam}'s target is settled, then type \`match ${sam}\` again.`);
-  return finding('ANCHOR_HELD_BY_DELETED_USER', 'blocker', `${originalUpn(holder)} in the recycle bin holds ${sam}'s anchor`, [...facts, consequence], remedy, [holder.id]);
+  return finding(
+    'ANCHOR_HELD_BY_DELETED_USER',
+    'blocker',
+    `${originalUpn(holder)} in the recycle bin holds ${sam}'s anchor`,
+    [...facts, consequence],
+    remedy,
+    [holder.id],
+  );
 }
 
 export function capital(text: string): string {

@@ -33,7 +33,11 @@ export interface DiagnoseInput {
 export function diagnose(input: DiagnoseInput): Diagnosis {
   const s = buildSituation(input.who, input.onPrem, input.evidence);
   const choice = chooseTarget(s);
-  const plan = fitPlanToTenant(buildPlan(s, choice, input.verifyTimeoutSeconds ?? DEFAULT_VERIFY_TIMEOUT_SECONDS), input.onPrem, input.evidence.tenant);
+  const plan = fitPlanToTenant(
+    buildPlan(s, choice, input.verifyTimeoutSeconds ?? DEFAULT_VERIFY_TIMEOUT_SECONDS),
+    input.onPrem,
+    input.evidence.tenant,
+  );
   return {
     who: input.who,
     onPrem: input.onPrem,

@@ -76,7 +76,7 @@ export function removeRoles(target: CloudUser): StepDraft {
   const what = rolesPhrase(target);
   return manual(
     `Entra admin center: remove ${what} from ${originalUpn(target)}`,
-    `Remove ${what} from ${userLabel(target)}: Entra admin center → Users → ${originalUpn(target)} → ` +
+    `Take ${what} away from ${userLabel(target)}: Entra admin center → Users → ${originalUpn(target)} → ` +
       `Assigned roles${(target.eligibleRoles ?? []).length > 0 ? ' (and Privileged Identity Management → Microsoft Entra roles → Assignments → Eligible for the eligibility)' : ' (and Privileged Identity Management for eligible assignments)'}. ` +
       `Since MC1262584 Entra refuses a hard match onto a role holder${(target.eligibleRoles ?? []).length > 0 ? ' or a user eligible for a privileged role' : ''}. Note them: a later step assigns them again.`,
     { kind: 'REMOVE_ADMIN_ROLES', subject: subjectOf(target), roles: privilegedRoles(target) },
@@ -101,7 +101,8 @@ export function removeAddresses(conflict: AddressConflict, samAccountName: strin
   const dn = holder.kind === 'user' ? holder.user.onPremisesDistinguishedName : null;
   let where: string;
   if (holder.kind === 'group') where = `Exchange admin center → Recipients → Groups → "${holder.group.displayName}" → email addresses`;
-  else if (synced) where = `it is synced, so change the proxyAddresses and mail of its AD object ${dn ?? '(see onPremisesDistinguishedName)'} on-premises; the next sync removes them in the cloud`;
+  else if (synced)
+    where = `it is synced, so change the proxyAddresses and mail of its AD object ${dn ?? '(see onPremisesDistinguishedName)'} on-premises; the next sync removes them in the cloud`;
   else where = `Exchange admin center → Recipients → Mailboxes → email addresses, or the user's properties in the Entra admin center`;
   const primary = primaryOf(holder.kind === 'user' ? holder.user : holder.group, addresses);
   const primaryNote =
@@ -113,7 +114,13 @@ export function removeAddresses(conflict: AddressConflict, samAccountName: strin
     `${synced ? 'On-premises' : 'Exchange admin center'}: free ${list} for ${samAccountName}${primary === null ? '' : ` (the primary address of ${label})`}`,
     `${label} holds ${list}, which ${samAccountName} needs: while another object holds an address, Entra quarantines it on ` +
       `the matched user. Take ${addresses.length === 1 ? 'it' : 'them'} off there (${where}).${primaryNote}`,
-    { kind: 'REMOVE_ADDRESSES', objectId: holder.kind === 'user' ? holder.user.id : holder.group.id, objectKind: holder.kind, addresses, dn: synced ? dn : null },
+    {
+      kind: 'REMOVE_ADDRESSES',
+      objectId: holder.kind === 'user' ? holder.user.id : holder.group.id,
+      objectKind: holder.kind,
+      addresses,
+      dn: synced ? dn : null,
+    },
   );
 }
 

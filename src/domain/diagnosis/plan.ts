@@ -28,7 +28,17 @@ import {
   scopeBackInAfterRestore,
 } from './manual-steps.ts';
 import { isActive, isFederatedDomain, linksOfUser, onPremSuffixVerified, type Situation } from './situation.ts';
-import { clearAnchorStep, clearObjectIdentifierStep, numberSteps, purgeStep, renameStep, setAnchorStep, syncStep, verifyStep, type StepDraft } from './steps.ts';
+import {
+  clearAnchorStep,
+  clearObjectIdentifierStep,
+  numberSteps,
+  purgeStep,
+  renameStep,
+  setAnchorStep,
+  syncStep,
+  verifyStep,
+  type StepDraft,
+} from './steps.ts';
 import { mappedToOtherObject, objectIdentifierOf } from '../object-identifier.ts';
 import { privilegedRoles } from '../cloud.ts';
 import type { Plan } from './types.ts';
@@ -113,7 +123,12 @@ function upnSuggestion(s: Situation, target: CloudUser, verified: readonly strin
 
 export function buildPlan(s: Situation, choice: TargetChoice, verifyTimeoutSeconds: number): Plan {
   const sam = s.onPrem.samAccountName;
-  const blocked = (reason: string, target: CloudUser | null = null): Plan => ({ target, steps: [], nothingToDo: false, blockedReason: reason });
+  const blocked = (reason: string, target: CloudUser | null = null): Plan => ({
+    target,
+    steps: [],
+    nothingToDo: false,
+    blockedReason: reason,
+  });
   switch (choice.kind) {
     case 'none':
       return { target: null, steps: [], nothingToDo: true };
@@ -191,11 +206,11 @@ function softMatchPlan(s: Situation, w: TargetWork, verifyTimeoutSeconds: number
   const steps: StepDraft[] = [];
   if (w.upnSuggestion !== null) steps.push(fixOnPremUpn(s.onPrem, w.upnSuggestion, w.verifiedDomains, s.evidence.tenant.initialDomain));
   steps.push(...clearMapping(s, w.target));
-  steps.push(syncStep(`Entra Connect soft-matches ${s.onPrem.dn} to ${originalUpn(w.target)} on ${via} and stamps ImmutableID ${s.anchor} itself`));
+  steps.push(
+    syncStep(`Entra Connect soft-matches ${s.onPrem.dn} to ${originalUpn(w.target)} on ${via} and stamps ImmutableID ${s.anchor} itself`),
+  );
   steps.push(verifyStep(w.target, s.anchor, verifyTimeoutSeconds));
-  const switchNote = w.takeoverBlocked
-    ? ' blockCloudObjectTakeoverThroughHardMatchEnabled stays on: it only refuses hard matches.'
-    : '';
+  const switchNote = w.takeoverBlocked ? ' blockCloudObjectTakeoverThroughHardMatchEnabled stays on: it only refuses hard matches.' : '';
   return {
     ...plan(w.target, steps),
     note:
@@ -215,7 +230,9 @@ function joinSteps(s: Situation, w: TargetWork, verifyTimeoutSeconds: number): S
   for (const conflict of w.addressConflicts) steps.push(removeAddresses(conflict, s.onPrem.samAccountName));
   if (duplicates.length > 0) {
     steps.push(scopeOutForDuplicate(s.onPrem, duplicates));
-    steps.push(syncStep(`${s.onPrem.dn} is now out of scope, so Entra Connect soft-deletes the duplicate ${wordList(duplicates.map(userLabel))}`));
+    steps.push(
+      syncStep(`${s.onPrem.dn} is now out of scope, so Entra Connect soft-deletes the duplicate ${wordList(duplicates.map(userLabel))}`),
+    );
     steps.push(...duplicates.map(purgeStep));
   }
   steps.push(...w.deletedHolders.map(purgeStep));

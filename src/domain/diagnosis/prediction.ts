@@ -33,7 +33,12 @@ export function predict(s: Situation, plan: Plan): SyncPrediction {
     const after = applyPlanToTenant(plan, tenant, subject);
     const afterPlan = predictSync(after.subject, after.tenant);
     prediction.afterPlan = afterPlan;
-    prediction.afterPlanText = outcomeText(afterPlan, { tenant: after.tenant, onPrem: after.subject.onPrem, target, lead: "The plan's sync" });
+    prediction.afterPlanText = outcomeText(afterPlan, {
+      tenant: after.tenant,
+      onPrem: after.subject.onPrem,
+      target,
+      lead: "The plan's sync",
+    });
   }
   return prediction;
 }
@@ -117,7 +122,9 @@ function shownUpn(values: ExportedValues): string {
 }
 
 function suffixNote(values: ExportedValues): string {
-  return values.upnAdjustment?.reason === 'UNVERIFIED_SUFFIX' ? ` (the AD UPN ${values.upnAdjustment.from} is not in a verified domain)` : '';
+  return values.upnAdjustment?.reason === 'UNVERIFIED_SUFFIX'
+    ? ` (the AD UPN ${values.upnAdjustment.from} is not in a verified domain)`
+    : '';
 }
 
 /** What the join changes that an admin notices: the UPN, and addresses Entra keeps away. */
