@@ -1,23 +1,56 @@
 /**
- * The one composition of the bot, shared by production (`src/main.ts`), the sandbox
- * (`src/sandbox/start-sandbox.ts`) and the test and bench bot processes: the relay client from
- * RELAY_URL, the cloud directory over GRAPH_BASE_URL, the request store from STORE_URL, the
- * adapter and its Messenger, the approval flow, the bot behind restify, the resume of executions
- * left mid-way and the periodic sweeper. Callers say only what differs (configuration, the Graph
- * credential, sandbox extras) and get back the listening bot and its close().
+ * The one composition root of the bot, shared by production (`src/main.ts`), the sandbox
+ * (`src/sandbox/start-sandbox.ts`) and the test and bench bot processes. The only place concrete
+ * adapters meet the product: the relay client from RELAY_URL, the cloud directory over
+ * GRAPH_BASE_URL, the request store from STORE_URL and its audit trail, the adapter and its
+ * Messenger; then the approval flow (rules, re-validation, engine, executions), the bot's commands
+ * and actions, the HTTP server, the start-up resume and the periodic sweeper. Callers say only what
+ * differs (configuration, the Graph credential, sandbox extras) and get back the listening bot and
+ * its close(). Every other module takes its dependencies as arguments and imports only downward.
  */
 import type { TokenCredential } from '@azure/identity';
-import { createBot } from './bot/create-bot.ts';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { createAdminDirectory } from './approvals/admin-directory.ts';
+import { createRefingerprint } from './approvals/refingerprint.ts';
+import { createApprovalService } from './approvals/service.ts';
+import type { ApprovalDeps } from './approvals/types.ts';
+import { createUndoService } from './approvals/undo.ts';
+import { routeAction } from './bot/actions/index.ts';
+import { createReplayGuard, type ReplayGuard } from './bot/actions/replay-guard.ts';
+import type { ApprovalFeatures } from './bot/approval-features.ts';
+import { createRegistry, type CommandRegistry } from './bot/commands/index.ts';
+import { HardmatchBot } from './bot/hardmatch-bot.ts';
+import { createRequestPublisher } from './bot/request-publisher.ts';
+import { createRequestViews } from './bot/request-views.ts';
+import { route, showsTyping } from './bot/router.ts';
 import { createMessenger } from './bot/teams/messenger.ts';
-import { wireApprovals, type WiredApprovals, type WireApprovalsOptions } from './bot/wire-approvals.ts';
+import type { Turn } from './bot/turn.ts';
+import { errorCard } from './cards/error-card.ts';
+import { welcomeCard } from './cards/welcome-card.ts';
 import { createCloudDirectory } from './cloud-directory/index.ts';
 import type { BotConfig } from './config/load-config.ts';
+import { toUserText } from './errors/index.ts';
+import { createEngine, type EngineDeps } from './execution/engine.ts';
+import { createExecutionRunner, type ExecutionRunner } from './execution/runner.ts';
 import type { Logger } from './logging/logger.ts';
+import type { CloudDirectory, CloudWriter } from './ports/cloud-directory.ts';
+import type { Messenger } from './ports/messenger.ts';
+import type { RelayClient } from './ports/relay.ts';
+import type { RequestStore } from './ports/request-store.ts';
+import type { SyncTrigger } from './ports/sync-trigger.ts';
 import { createRelayClient } from './relay/client/relay-client.ts';
+import { createAuditTrail } from './store/audit-trail.ts';
 import { openStore } from './store/index.ts';
 import { createAdapter, createServer } from './transport/create-server.ts';
 import { isLoopbackHost } from './transport/loopback.ts';
 import { BOT_VERSION } from './transport/version.ts';
+
+/** Lease, polling and retry timings (tests shorten them), and the crash tests' boundary hook. */
+export type EngineOptions = Pick<EngineDeps, 'leaseMs' | 'syncBusyRetryMs' | 'onBoundary'> & {
+  pollIntervalMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+};
 
 export interface ComposeBotOptions {
   /**
@@ -36,17 +69,22 @@ export interface ComposeBotOptions {
    * emulator, the relay and the bot in one process. Default false.
    */
   tagParts?: boolean;
-  /** Engine timings and hooks (tests shorten leases and polling; the crash test's boundary hook). */
-  engine?: WireApprovalsOptions['engine'];
+  engine?: EngineOptions;
   /** The sandbox's stand-in for the person doing a MANUAL step on its own AD. */
-  carryOutManual?: WireApprovalsOptions['carryOutManual'];
+  carryOutManual?: ApprovalDeps['carryOutManual'];
+}
+
+/** The approval flow as composed: what commands and actions use, the replay guard, and this instance's executions. */
+export interface ComposedApprovals extends ExecutionRunner {
+  features: ApprovalFeatures;
+  refuseReplay: ReplayGuard;
 }
 
 export interface ComposedBot {
   /** The bot's base URL, e.g. http://localhost:3978. */
   url: string;
   /** The approval flow, for tests (idle, features). */
-  approvals: WiredApprovals;
+  approvals: ComposedApprovals;
   /**
    * How many abandoned executions the start-up resume took over. Started once the bot listens;
    * a failure is logged here (and rejects this promise for whoever awaits it).
@@ -63,15 +101,21 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
   const { config, logger } = options;
   const part = (name: string): Logger => (options.tagParts ? logger.child({ part: name }) : logger);
   const relay = config.relay ? createRelayClient(config.relay, { logger: part('relay-client') }) : undefined;
-  if (!relay) logger.warn('RELAY_URL is not set: `guid` converts GUIDs and ImmutableIDs but cannot look users up by name, and `match` cannot run');
+  if (!relay)
+    logger.warn('RELAY_URL is not set: `guid` converts GUIDs and ImmutableIDs but cannot look users up by name, and `match` cannot run');
   // The credential is only used at the first Graph call; a missing identity shows as CLOUD_AUTH_FAILED on the card.
-  const cloud = createCloudDirectory({ graphBaseUrl: config.graphBaseUrl, graphTimeoutMs: config.graphTimeoutMs, credential: options.credential, logger: part('cloud') });
+  const cloud = createCloudDirectory({
+    graphBaseUrl: config.graphBaseUrl,
+    graphTimeoutMs: config.graphTimeoutMs,
+    credential: options.credential,
+    logger: part('cloud'),
+  });
   const store = await openStore(config.storeUrl, options.storeCredential ? { credential: options.storeCredential } : {});
   const closers: (() => Promise<void>)[] = [() => store.close()];
   const close = () => closeInReverse(closers);
   try {
     const adapter = createAdapter({ config, logger });
-    const approvals = wireApprovals({
+    const approvals = composeApprovals({
       sandbox: config.sandbox,
       logger,
       approval: config.approval,
@@ -92,7 +136,10 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
     const bot = createBot({ sandbox: config.sandbox, logger, cloud, approvals, ...(relay ? { relay } : {}) });
     const server = createServer({ config, logger: part('bot'), bot, version: BOT_VERSION, adapter });
     if (config.sandbox && config.host && !isLoopbackHost(config.host)) {
-      logger.warn({ host: config.host }, 'HOST makes the sandbox bot listen beyond this machine: its endpoint is anonymous, and with RELAY_URL it reads real AD users; anyone who can reach it can use it');
+      logger.warn(
+        { host: config.host },
+        'HOST makes the sandbox bot listen beyond this machine: its endpoint is anonymous, and with RELAY_URL it reads real AD users; anyone who can reach it can use it',
+      );
     }
     const url = await server.listen(config.port, config.host);
     closers.push(() => server.close());
@@ -106,6 +153,123 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
     await close().catch((closeErr: unknown) => logger.error({ err: closeErr }, 'could not release what the bot had opened'));
     throw err;
   }
+}
+
+interface ApprovalParts {
+  sandbox: boolean;
+  logger: Logger;
+  approval: BotConfig['approval'];
+  /** The served tenant: abandoned executions of this tenant are resumed. */
+  tenantId: string;
+  store: RequestStore;
+  cloud: CloudDirectory & CloudWriter;
+  /** Undefined without RELAY_URL: re-validation and the sync step then fail with the relay's error. */
+  relay?: Pick<RelayClient, 'lookup' | 'triggerSync'>;
+  messenger: Messenger;
+  engine?: EngineOptions;
+  carryOutManual?: ApprovalDeps['carryOutManual'];
+}
+
+/** The approval flow from its parts, so production and the sandbox run the same flow. */
+function composeApprovals(o: ApprovalParts): ComposedApprovals {
+  const now = Date.now;
+  const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const audit = createAuditTrail(o.store, o.logger.child({ part: 'audit' }));
+  const groupUserIds = (groupId: string) => o.cloud.groupUserIds(groupId);
+  const admins = createAdminDirectory({
+    adminIds: o.approval.adminIds,
+    ...(o.approval.adminGroupId ? { groupId: o.approval.adminGroupId, groupUserIds } : {}),
+    now,
+  });
+  const policy = o.approval.policy;
+  const views = createRequestViews({ audit, admins, policy, sandbox: o.sandbox });
+  const publisher = createRequestPublisher({ store: o.store, messenger: o.messenger, views, logger: o.logger });
+  const noRelay = () => Promise.reject(new Error('no relay configured'));
+  const sync: SyncTrigger = o.relay ?? { triggerSync: noRelay };
+  const { pollIntervalMs, sleep, ...timings } = o.engine ?? {};
+  const engine = createEngine({
+    store: o.store,
+    audit,
+    steps: { cloud: o.cloud, sync, ...(pollIntervalMs ? { pollIntervalMs } : {}), ...(sleep ? { sleep } : {}) },
+    owner,
+    logger: o.logger.child({ part: 'engine' }),
+    now,
+    publish: (request) => publisher.publish(request),
+    ...timings,
+  });
+  const executions = createExecutionRunner({
+    engine,
+    tenantId: o.tenantId,
+    logger: o.logger,
+    ...(timings.leaseMs ? { sweepIntervalMs: timings.leaseMs } : {}),
+  });
+  const refingerprint = createRefingerprint({
+    relay: o.relay ?? { lookup: noRelay },
+    cloud: o.cloud,
+    verifyTimeoutSeconds: Math.round(policy.verifyTimeoutMs / 1000),
+  });
+  const service = createApprovalService({
+    store: o.store,
+    audit,
+    admins,
+    policy,
+    logger: o.logger,
+    refingerprint,
+    execute: (id, options) => executions.execute(id, options),
+    claimOnApproval: (approved) => engine.claimOnApproval(approved),
+    publish: (request, options) => publisher.publish(request, options),
+    now,
+    ...(o.carryOutManual ? { carryOutManual: o.carryOutManual } : {}),
+  });
+  const undo = createUndoService({ store: o.store, audit, now });
+  const features: ApprovalFeatures = { service, undo, views, publisher, store: o.store, audit, admins, policy, now };
+  return { ...executions, features, refuseReplay: createReplayGuard({ store: o.store, views, logger: o.logger, now }) };
+}
+
+export interface CreateBotOptions {
+  sandbox: boolean;
+  logger: Logger;
+  /** Omit when RELAY_URL is not configured. */
+  relay?: Pick<RelayClient, 'lookup'>;
+  /** Omit when no cloud directory is configured (`match` and the guid card then say so). */
+  cloud?: CloudDirectory;
+  /** The approval flow; omit for a read-only bot (commands then say approval is not configured). */
+  approvals?: Pick<ComposedApprovals, 'features' | 'refuseReplay'>;
+  /** Defaults to every command of this version. */
+  registry?: CommandRegistry;
+}
+
+/** The Teams bot over its commands and actions (also a read-only one, for tests and benchmarks). */
+export function createBot(options: CreateBotOptions): HardmatchBot {
+  const registry = options.registry ?? createRegistry();
+  const features = options.approvals?.features;
+  const deps = {
+    sandbox: options.sandbox,
+    logger: options.logger,
+    ...(options.relay ? { relay: options.relay } : {}),
+    ...(options.cloud ? { cloud: options.cloud } : {}),
+    ...(features ? { approvals: features } : {}),
+  };
+  const manners = {
+    route: (text: string, turn: Turn) => route(text, registry, deps, turn),
+    showsTyping: (text: string) => showsTyping(text, registry),
+    welcome: (turn: Turn) => welcomeCard({ sandbox: options.sandbox, conversationType: turn.conversation.type }),
+    backgroundError: (err: unknown, what: string) => options.logger.warn({ err }, `${what} failed`),
+  };
+  const approvals = options.approvals;
+  if (!approvals || !features) return new HardmatchBot(manners);
+  const actionDeps = { sandbox: options.sandbox, approvals: features.service, views: features.views, logger: options.logger };
+  return new HardmatchBot({
+    ...manners,
+    act: (invoke, turn) => routeAction(invoke, turn, actionDeps),
+    refuseReplay: approvals.refuseReplay,
+    errorCard: (err) => {
+      options.logger.error({ err }, 'card action failed');
+      return errorCard(toUserText(err), { sandbox: options.sandbox });
+    },
+    posted: (requestId, turn, activityId) =>
+      features.publisher.attach(requestId, { conversation: turn.conversation.reference, activityId }),
+  });
 }
 
 /** Runs each closer, newest first, even when an earlier one failed; reports every failure at once. */

@@ -11,7 +11,8 @@
  * the bot's own relay client and cloud directory do for the user, and the observed serial depth of
  * the Graph requests is computed from the emulator's timeline, so the bound is checked, not assumed.
  */
-import type { CloudDirectory, RelayClient } from '../../src/bot/ports.ts';
+import type { CloudDirectory } from '../../src/ports/cloud-directory.ts';
+import type { RelayClient } from '../../src/ports/relay.ts';
 import type { RunningEmulator } from '../../src/sandbox/emulator/index.ts';
 
 export interface Latencies {

@@ -8,8 +8,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { createBot } from '../../src/bot/create-bot.ts';
-import type { CloudDirectory, CloudWriter, RelayClient } from '../../src/bot/ports.ts';
+import { createBot } from '../../src/compose-bot.ts';
+import type { CloudDirectory, CloudWriter } from '../../src/ports/cloud-directory.ts';
+import type { RelayClient } from '../../src/ports/relay.ts';
 import { createCloudDirectory, DEFAULT_TENANT_FACTS_TTL_MS, staticTokenCredential } from '../../src/cloud-directory/index.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { loadRelayConfig } from '../../src/config/load-relay-config.ts';

@@ -10,7 +10,7 @@ import { diagnose, diagnoseOnPrem, type Diagnosis } from '../domain/diagnosis/in
 import type { LookupResult } from '../domain/onprem-user.ts';
 
 export interface DiagnosisSources {
-  relay: RelayClient;
+  relay: Pick<RelayClient, 'lookup'>;
   cloud: CloudDirectory;
   /** VERIFY_JOINED's time limit (VERIFY_TIMEOUT_MINUTES). */
   verifyTimeoutSeconds?: number;

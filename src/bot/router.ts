@@ -7,7 +7,7 @@ import { errorCard } from '../cards/error-card.ts';
 import { noticeCard } from '../cards/notice-card.ts';
 import { InputError, isHardmatchError, toUserText } from '../errors/index.ts';
 import type { CommandRegistry } from './commands/index.ts';
-import type { CommandDeps } from './ports.ts';
+import type { CommandDeps } from './commands/command.ts';
 import { problemOf } from './problem-of.ts';
 import { cardReply, type Reply } from './reply.ts';
 import { suggestCommand } from './suggest.ts';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { RelayClientConfig } from '../config/load-config.ts';
 import { networkCodeOf, networkKind, type NetworkKind } from '../cloud-directory/errors.ts';
 import { RelayUnavailable } from '../errors/index.ts';
-import type { RelayClient } from '../relay/client/relay-client.ts';
+import type { RelayClient } from '../ports/relay.ts';
 import { bounded, failed, failedFrom, ok, skipped, type Outcome, type Report } from './report.ts';
 
 export interface RelayCheckInput {

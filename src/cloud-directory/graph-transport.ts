@@ -68,7 +68,16 @@ export interface GraphTransportOptions {
   requestTimeoutMs?: number;
   /** For the backoff jitter; default Math.random. */
   random?: () => number;
+  /**
+   * 'low': every request (and every `$batch` sub-request) says `x-ms-throttle-priority: low`, so
+   * Graph throttles it before the bot's interactive calls when the app nears its limits. Bulk
+   * reads and writes use it; a single `match` never does.
+   */
+  priority?: 'low';
 }
+
+/** The request header Graph reads a caller's throttling priority from. */
+export const THROTTLE_PRIORITY_HEADER = 'x-ms-throttle-priority';
 
 /** A request builder for `path` (relative to the version root, encoded), bound to one attempt's signal. */
 export type RequestBuilder = (path: string) => GraphRequest;
@@ -120,6 +129,11 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   const { client, retry, logger, deadline } = options;
   const random = options.random ?? Math.random;
   const perAttemptMs = options.requestTimeoutMs ?? attemptLimitMs(deadline);
+  const priorityHeaders: Record<string, string> = options.priority ? { [THROTTLE_PRIORITY_HEADER]: options.priority } : {};
+  const build = (path: string, signal: AbortSignal): GraphRequest => {
+    const request = client.api(path).option('signal', signal);
+    return options.priority ? request.header(THROTTLE_PRIORITY_HEADER, options.priority) : request;
+  };
 
   const call = async <T>(op: Operation, run: (request: RequestBuilder) => Promise<T>): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
@@ -127,7 +141,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
       const attemptTimer = AbortSignal.timeout(limitMs);
       const signal = AbortSignal.any([deadline.signal, attemptTimer]);
       try {
-        return await run((path) => client.api(path).option('signal', signal));
+        return await run((path) => build(path, signal));
       } catch (err) {
         const authFailure = credentialError(op, err);
         if (authFailure) throw authFailure;
@@ -142,7 +156,10 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   };
 
   const sendChunk = async (op: Operation, chunk: readonly BatchGet[], version: GraphVersion): Promise<Map<string, Answered>> => {
-    const requests = chunk.map((r) => ({ id: r.id, method: 'GET', url: r.url, ...(r.headers ? { headers: r.headers } : {}) }));
+    const requests = chunk.map((r) => {
+      const headers = { ...r.headers, ...priorityHeaders };
+      return { id: r.id, method: 'GET', url: r.url, ...(Object.keys(headers).length > 0 ? { headers } : {}) };
+    });
     const envelope = await call(op, (request) => request('/$batch').version(version).post({ requests }) as Promise<BatchEnvelope>);
     const answers = new Map<string, Answered>();
     for (const r of envelope.responses ?? []) {

@@ -28,12 +28,15 @@
  * - writes: 1 request each (`clearObjectIdentifier` on beta; `provisionOnDemand` 1, plus 1 schema
  *   read when the tenant facts did not give the job's rule id).
  * - `objectIdentifierOf`: 1 (beta).
+ * - `readCloudSnapshot` (scan): every user, deleted user and mail-enabled group, 36 + 3 + 16 + 1
+ *   partitions read in parallel, each following its own `@odata.nextLink` (snapshot.ts).
  * More only when a collection spans pages (`@odata.nextLink` is followed) or a request is retried
  * (429 honouring Retry-After, 5xx/network with capped exponential backoff, all within the
  * command's deadline: see graph-transport.ts and deadline.ts).
  */
 import type { TokenCredential } from '@azure/identity';
 import type { CloudDirectory, CloudWriter } from '../ports/cloud-directory.ts';
+import type { CloudSnapshotSource } from '../ports/snapshot.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createDeadline, DEFAULT_GRAPH_TIMEOUT_MS, type Deadline } from './deadline.ts';
 import { evidenceFor } from './evidence.ts';
@@ -44,6 +47,7 @@ import { createGraphTransport, type RetryPolicy } from './graph-transport.ts';
 import { createTenantFactsCache, fetchTenantFacts } from './tenant-facts.ts';
 import { groupUserIds } from './groups.ts';
 import { rolesOfUsers } from './role-holders.ts';
+import { readCloudSnapshot } from './snapshot.ts';
 import { findUser, holdersOfAnchor, parseObjectId } from './users.ts';
 import { purgeDeletedUser, setImmutableId, setUserPrincipalName } from './writes.ts';
 import { clearObjectIdentifier, objectIdentifierOf, provisionOnDemand } from './cloud-sync.ts';
@@ -84,7 +88,17 @@ export interface CloudDirectoryOptions {
   retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** How long one attempt may stay silent before it is retried; default a third of graphTimeoutMs. */
   requestTimeoutMs?: number;
+  /**
+   * The budget of one whole-tenant read (`readCloudSnapshot`, for `scan`), default
+   * DEFAULT_SNAPSHOT_TIMEOUT_MS; its pages are abandoned when silent for SNAPSHOT_PAGE_TIMEOUT_MS.
+   */
+  snapshotTimeoutMs?: number;
 }
+
+/** Long enough for a 300,000-user tenant read under heavy throttling; a scan shows its progress meanwhile. */
+export const DEFAULT_SNAPSHOT_TIMEOUT_MS = 30 * 60_000;
+/** One page of 999 users comes back in about a second; one silent for this long is retried. */
+export const SNAPSHOT_PAGE_TIMEOUT_MS = 60_000;
 
 export const DEFAULT_TENANT_FACTS_TTL_MS = 60_000;
 
@@ -102,7 +116,7 @@ async function ownClaims(credential: TokenCredential): Promise<TokenClaims | und
 }
 export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({ attempts: 4, baseDelayMs: 500, maxDelayMs: 5_000 });
 
-export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory & CloudWriter {
+export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory & CloudWriter & CloudSnapshotSource {
   const retry: RetryPolicy = {
     attempts: Math.max(1, Math.floor(o.retry?.attempts ?? DEFAULT_RETRY.attempts)),
     baseDelayMs: Math.max(0, o.retry?.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs),
@@ -119,6 +133,16 @@ export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory &
       logger: o.logger,
       deadline: deadline ?? startDeadline(),
       ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
+    });
+  // Whole-tenant reads are bulk work: a budget of their own, and low priority under throttling.
+  const snapshotTransport = () =>
+    createGraphTransport({
+      client,
+      retry,
+      logger: o.logger,
+      deadline: createDeadline(o.snapshotTimeoutMs ?? DEFAULT_SNAPSHOT_TIMEOUT_MS),
+      requestTimeoutMs: SNAPSHOT_PAGE_TIMEOUT_MS,
+      priority: 'low',
     });
   const facts = createTenantFactsCache({
     fetch: async (deadline) => {
@@ -143,5 +167,6 @@ export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory &
     objectIdentifierOf: (userId, deadline) => objectIdentifierOf(within(deadline), userId),
     clearObjectIdentifier: (userId) => clearObjectIdentifier(within(undefined), userId),
     provisionOnDemand: (job, dn) => provisionOnDemand(within(undefined), job, dn),
+    readCloudSnapshot: (options) => readCloudSnapshot(snapshotTransport(), options),
   };
 }

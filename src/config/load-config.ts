@@ -5,9 +5,8 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_GRAPH_TIMEOUT_MS } from '../cloud-directory/deadline.ts';
-import { MIN_RELAY_KEY_LENGTH } from '../relay/protocol/signing.ts';
 import type { ApprovalPolicy } from '../domain/approval/types.ts';
-import { ALWAYS, deepFreeze, GUID, httpUrl, parseEnv, port, positiveMs, wholeNumber, type Env } from './parse-env.ts';
+import { ALWAYS, deepFreeze, GUID, httpUrl, MIN_RELAY_KEY_LENGTH, parseEnv, port, positiveMs, wholeNumber, type Env } from './parse-env.ts';
 import { DEFAULT_STORE_URL, parseStoreUrl } from '../store/store-url.ts';
 import { canonicalId } from '../domain/ids.ts';
 

@@ -2,9 +2,8 @@
 import { z } from 'zod';
 import { parseDn } from '../domain/dn.ts';
 import type { SourceAnchorSetting } from '../domain/onprem-user.ts';
-import { MIN_RELAY_KEY_LENGTH } from '../relay/protocol/signing.ts';
 import { DEFAULT_SYNC_STATUS_COMMAND } from '../relay/agent/sync-preflight.ts';
-import { ALWAYS, deepFreeze, parseEnv, port, positiveMs, type Env } from './parse-env.ts';
+import { ALWAYS, deepFreeze, MIN_RELAY_KEY_LENGTH, parseEnv, port, positiveMs, type Env } from './parse-env.ts';
 
 /** Stop on the first error, so a missing ADSync module fails the command instead of a later line. */
 export const DEFAULT_SYNC_COMMAND = `powershell.exe -NoProfile -NonInteractive -Command "$ErrorActionPreference = 'Stop'; Import-Module ADSync; Start-ADSyncSyncCycle -PolicyType Delta"`;

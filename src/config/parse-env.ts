@@ -30,6 +30,9 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** Shortest RELAY_KEY accepted (bot and relay alike): 32 characters ≈ 190 bits from a password generator. */
+export const MIN_RELAY_KEY_LENGTH = 32;
+
 /**
  * Cross-field checks run even when a single field already failed, so the admin sees every
  * problem in one start-up message rather than one per attempt.

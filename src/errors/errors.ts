@@ -9,6 +9,9 @@ export type ErrorCode =
   | 'INPUT_INVALID'
   | 'UNKNOWN_COMMAND'
   | 'ANCHOR_MALFORMED'
+  | 'OU_OUTSIDE_BASE_DN'
+  | 'OU_NOT_FOUND'
+  | 'SCAN_CURSOR_EXPIRED'
   | 'USER_NOT_FOUND'
   | 'RELAY_UNAVAILABLE'
   | 'RELAY_TIMEOUT'
@@ -60,13 +63,21 @@ export class ConfigError extends HardmatchError {
   }
 }
 
+export const INPUT_ERROR_CODES = [
+  'INPUT_EMPTY',
+  'INPUT_TOO_LONG',
+  'INPUT_INVALID',
+  'UNKNOWN_COMMAND',
+  'ANCHOR_MALFORMED',
+  'OU_OUTSIDE_BASE_DN',
+  'OU_NOT_FOUND',
+  'SCAN_CURSOR_EXPIRED',
+] as const satisfies readonly ErrorCode[];
+export type InputErrorCode = (typeof INPUT_ERROR_CODES)[number];
+
 /** What the user typed cannot be used; the message names the input and says what is accepted. */
 export class InputError extends HardmatchError {
-  constructor(
-    code: 'INPUT_EMPTY' | 'INPUT_TOO_LONG' | 'INPUT_INVALID' | 'UNKNOWN_COMMAND' | 'ANCHOR_MALFORMED',
-    message: string,
-    details: Record<string, string | number> = {},
-  ) {
+  constructor(code: InputErrorCode, message: string, details: Record<string, string | number> = {}) {
     super(code, message, { details });
   }
 }

@@ -19,6 +19,18 @@ const NEXT_STEP: Record<ErrorCode, { title: string; next: string }> = {
     title: 'Not a valid GUID or ImmutableID',
     next: 'Paste a GUID (`96dcc383-2f6e-4fa2-af15-6b4c1119259a`, braces optional), an ImmutableID (`g8Pclm4vok+vFWtMERklmg==`), 32 hex digits, or the LDAP-escaped form (`\\83\\c3...`).',
   },
+  OU_OUTSIDE_BASE_DN: {
+    title: 'That OU is outside the directory the relay reads',
+    next: "Name an OU at or below the relay's LDAP_BASE_DN (the message names it), or type `scan` alone for the whole sync scope.",
+  },
+  OU_NOT_FOUND: {
+    title: 'No such OU',
+    next: 'Check the spelling of the DN (copy it from Active Directory Users and Computers, Attribute Editor, distinguishedName).',
+  },
+  SCAN_CURSOR_EXPIRED: {
+    title: 'The directory read was interrupted',
+    next: 'The relay stopped keeping the half-read directory (it waited too long for the next page, or restarted); start the scan again.',
+  },
   USER_NOT_FOUND: {
     title: 'No such on-premises user',
     next: 'Check the spelling, or try the UPN, mail address, sAMAccountName or objectGUID.',

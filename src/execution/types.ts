@@ -5,11 +5,12 @@
  * step can be undone from the record alone.
  */
 import type { CloudDirectory, CloudWriter } from '../ports/cloud-directory.ts';
+import type { SyncTrigger } from '../ports/sync-trigger.ts';
 
 export interface StepDeps {
   cloud: CloudDirectory & CloudWriter;
   /** The relay client (or, in tests, the sync simulator); its result is recorded as the step's `after`. */
-  sync: { triggerSync(): Promise<unknown> };
+  sync: SyncTrigger;
   /** Clock, ms since the epoch. Default Date.now. */
   now?: () => number;
   /** Default: a real timer. Tests pass one that advances their fake clock. */

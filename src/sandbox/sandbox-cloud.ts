@@ -9,8 +9,8 @@ import type { Env } from '../config/parse-env.ts';
 import { startEmulator, trustCertificateInProcess, loadSeedFile, type EmulatorState, type Seed } from './emulator/index.ts';
 import { ConfigError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { SyncTrigger } from '../relay/protocol/protocol.ts';
-import { createSimulatedSync, summarizeRun, type SyncRunReport } from './sync-simulator/index.ts';
+import type { SyncTrigger } from '../ports/sync-trigger.ts';
+import { createSimulatedSync, syncResultOf, type SyncRunReport } from './sync-simulator/index.ts';
 import { loadSandboxDirectory, type SandboxDirectory } from './sandbox-directory.ts';
 import { buildSandboxSeed, inSandboxSyncScope } from './scenarios/index.ts';
 
@@ -57,10 +57,7 @@ export async function startSandboxCloud(env: Env, logger: Logger): Promise<Sandb
     logger: logger.child({ part: 'sync' }),
   });
   const syncTrigger: SyncTrigger = {
-    async run() {
-      const report = await simulated.runDelta();
-      return { startedAt: report.startedAt, finishedAt: report.finishedAt, detail: summarizeRun(report), report };
-    },
+    triggerSync: async () => syncResultOf(await simulated.runDelta()),
   };
   logger.info({ tenant: source, directory: directory.source, adUsers: directory.directory.users().length }, 'Entra emulator seeded');
   return {

@@ -11,7 +11,7 @@ import type { Env } from '../config/parse-env.ts';
 import type { Logger } from '../logging/logger.ts';
 import { startFixtureRelay } from './fixture-relay.ts';
 import type { FixtureSource } from './fixture-directory.ts';
-import type { SyncTrigger } from '../relay/protocol/protocol.ts';
+import type { SyncTrigger } from '../ports/sync-trigger.ts';
 
 export const FIXTURES_DIR = fileURLToPath(new URL('./fixtures/directory', import.meta.url));
 

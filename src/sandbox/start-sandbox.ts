@@ -9,9 +9,8 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { WiredApprovals, WireApprovalsOptions } from '../bot/wire-approvals.ts';
 import { staticTokenCredential } from '../cloud-directory/index.ts';
-import { composeBot } from '../compose-bot.ts';
+import { composeBot, type ComposedApprovals, type EngineOptions } from '../compose-bot.ts';
 import { loadConfig } from '../config/load-config.ts';
 import type { Env } from '../config/parse-env.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -38,7 +37,7 @@ export interface SandboxOptions {
   /** The Playground's CLI script (tests swap it); default the installed one. */
   playgroundBin?: string;
   /** Engine timings and hooks (tests shorten leases and polling). */
-  engine?: WireApprovalsOptions['engine'];
+  engine?: EngineOptions;
   /** Default `sqlite::memory:` (the sandbox's tenant is new at every start, so are its requests); STORE_URL overrides. */
   storeUrl?: string;
 }
@@ -62,7 +61,7 @@ export interface RunningSandbox {
   /** The served tenant: the emulator seed's tenant id (activities from any other are refused). */
   tenantId: string;
   /** The approval flow, for tests (idle, resume). */
-  approvals: WiredApprovals;
+  approvals: ComposedApprovals;
   /** Adele's Playground (the first admin). */
   playgroundUrl?: string;
   /** One Playground per sandbox admin: the Playground has one current user per instance. */

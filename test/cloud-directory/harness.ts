@@ -5,7 +5,7 @@
  */
 import { afterEach } from 'vitest';
 import { createCloudDirectory, staticTokenCredential, type CloudDirectoryOptions } from '../../src/cloud-directory/index.ts';
-import type { CloudDirectory, CloudWriter } from '../../src/bot/ports.ts';
+import type { CloudDirectory, CloudWriter } from '../../src/ports/cloud-directory.ts';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/sandbox/emulator/server.ts';
 import { trustCertificateInProcess } from '../../src/sandbox/emulator/tls-certificate.ts';
 import { createLogger } from '../../src/logging/logger.ts';

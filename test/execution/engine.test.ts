@@ -54,7 +54,7 @@ const sync = {
     syncs += 1;
     const user = cloud.users.get(target.userId);
     if (user) cloud.users.set(target.userId, { ...user, synced: true, lastSyncDateTime: new Date(clock).toISOString() });
-    return Promise.resolve({ detail: 'simulated' });
+    return Promise.resolve({ startedAt: new Date(clock).toISOString(), finishedAt: new Date(clock).toISOString(), detail: 'simulated' });
   },
 };
 

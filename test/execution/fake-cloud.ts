@@ -3,7 +3,7 @@
  * call recorded, Graph's refusals for the writes the actions make (synced user, ObjectConflict,
  * purge of an active user), and a hook to fail the next call with any error.
  */
-import type { CloudDirectory, CloudWriter } from '../../src/bot/ports.ts';
+import type { CloudDirectory, CloudWriter } from '../../src/ports/cloud-directory.ts';
 import type { CloudUser } from '../../src/domain/cloud.ts';
 import type { ProvisionOnDemandResult } from '../../src/ports/cloud-directory.ts';
 import { createDeadline } from '../../src/cloud-directory/deadline.ts';

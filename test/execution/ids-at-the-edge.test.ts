@@ -41,7 +41,7 @@ describe('ids in one form from the edge on', () => {
     const dead = requested({ tenantId: turn.tenantId, state: 'executing', steps: [], records: [], lease: { owner: 'dead', until: T0 } });
     await store.create(dead);
     const config = loadConfig({ MicrosoftAppId: '33333333-3333-3333-3333-333333333333', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT.toUpperCase() });
-    const engine = createEngine({ store, audit: createAuditTrail(store, logger), steps: { cloud: fakeCloud([]), sync: { triggerSync: () => Promise.resolve({ detail: '' }) } }, owner: 'b', logger, now: () => T0 + 60_000 });
+    const engine = createEngine({ store, audit: createAuditTrail(store, logger), steps: { cloud: fakeCloud([]), sync: { triggerSync: () => Promise.resolve({ startedAt: '', finishedAt: '', detail: '' }) } }, owner: 'b', logger, now: () => T0 + 60_000 });
     expect(await engine.resumeAbandoned(config.tenantId ?? '')).toBe(1);
     expect((await store.get(dead.id))?.value.state).toBe('done');
   });

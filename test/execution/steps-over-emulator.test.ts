@@ -4,7 +4,7 @@
  * anchor, sync, verify) ends with the user joined.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CloudDirectory, CloudWriter } from '../../src/bot/ports.ts';
+import type { CloudDirectory, CloudWriter } from '../../src/ports/cloud-directory.ts';
 import { createCloudDirectory, staticTokenCredential } from '../../src/cloud-directory/index.ts';
 import { runStep, undoStep, type StepDeps } from '../../src/execution/index.ts';
 import { createLogger } from '../../src/logging/logger.ts';

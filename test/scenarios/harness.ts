@@ -5,7 +5,7 @@
  * both. Plus the steps a test takes: diagnose like `match`, play the plan, check the end state.
  */
 import { expect } from 'vitest';
-import type { CloudDirectory, CloudWriter } from '../../src/bot/ports.ts';
+import type { CloudDirectory, CloudWriter } from '../../src/ports/cloud-directory.ts';
 import { createCloudDirectory, staticTokenCredential } from '../../src/cloud-directory/index.ts';
 import { diagnose, diagnoseOnPrem, type Diagnosis, type PlanStep } from '../../src/domain/diagnosis/index.ts';
 import { classifyWho } from '../../src/domain/who.ts';
@@ -24,7 +24,7 @@ import {
   type EditableDirectory,
   type ScenarioMatch,
 } from '../../src/sandbox/scenarios/index.ts';
-import { runDeltaSync, type SyncRunReport } from '../../src/sandbox/sync-simulator/index.ts';
+import { runDeltaSync, syncResultOf, type SyncRunReport } from '../../src/sandbox/sync-simulator/index.ts';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -130,7 +130,7 @@ export async function playPlan(world: ScenarioWorld, diagnosis: Diagnosis, match
     if (step.kind === 'TRIGGER_DELTA_SYNC') lastSyncStartedAt = Math.floor(Date.now() / 1000) * 1000;
     const result = await runStep(step, {
       cloud: world.cloud,
-      sync: { triggerSync: () => world.sync() },
+      sync: { triggerSync: async () => syncResultOf(await world.sync()) },
       pollIntervalMs: 50,
       ...(lastSyncStartedAt > 0 ? { freshSince: lastSyncStartedAt } : {}),
     });

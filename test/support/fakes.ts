@@ -1,12 +1,15 @@
 /** Plain fakes for the bot's ports: no botbuilder, no network. */
-import type { CloudDirectory, CommandDeps, RelayClient } from '../../src/bot/ports.ts';
+import type { CommandDeps } from '../../src/bot/commands/command.ts';
+import type { CloudDirectory } from '../../src/ports/cloud-directory.ts';
+import type { RelayClient } from '../../src/ports/relay.ts';
 import { createDeadline, type Deadline } from '../../src/cloud-directory/deadline.ts';
 import type { CloudEvidence, CloudUser, TenantFacts } from '../../src/domain/cloud.ts';
 import type { LookupResult } from '../../src/domain/onprem-user.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { baseCloudUser } from './cloud-user.ts';
 
-export interface FakeRelay extends RelayClient {
+/** The relay as commands and re-validation use it: look-ups only. */
+export interface FakeRelay extends Pick<RelayClient, 'lookup'> {
   calls: { who: string; limit: number | undefined }[];
 }
 

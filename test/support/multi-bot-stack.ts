@@ -17,10 +17,10 @@ import { startEmulator, type RunningEmulator, type SeedInput } from '../../src/s
 import { createLogger, type Logger } from '../../src/logging/logger.ts';
 import { createFixtureDirectory } from '../../src/sandbox/fixture-directory.ts';
 import { startFixtureRelay } from '../../src/sandbox/fixture-relay.ts';
-import type { SyncTrigger } from '../../src/relay/protocol/protocol.ts';
+import type { SyncTrigger } from '../../src/ports/sync-trigger.ts';
 import { listFixtureUsers } from '../../src/sandbox/fixture-users.ts';
 import { preciseDelay } from '../../src/sandbox/emulator/precise-delay.ts';
-import { createSimulatedSync, summarizeRun } from '../../src/sandbox/sync-simulator/index.ts';
+import { createSimulatedSync, syncResultOf } from '../../src/sandbox/sync-simulator/index.ts';
 import { withLookupDelay, type DelayedDirectory } from '../../bench/support/delayed-directory.ts';
 import { startAzurite, type RunningAzurite } from './azurite.ts';
 
@@ -85,11 +85,10 @@ export async function startMultiBotStack(options: MultiBotOptions): Promise<Mult
     const listUsers = (): ReturnType<typeof listFixtureUsers> => (adUsers ??= listFixtureUsers({ dir: options.fixturesDir }));
     const simulated = createSimulatedSync({ state: emulator.state, listUsers, inScope: options.inScope ?? (() => true) });
     const syncTrigger: SyncTrigger = {
-      async run() {
+      async triggerSync() {
         // The relay's latency applies to its sync call as to its look-ups.
         if (options.relayLatencyMs) await preciseDelay(options.relayLatencyMs);
-        const report = await simulated.runDelta();
-        return { startedAt: report.startedAt, finishedAt: report.finishedAt, detail: summarizeRun(report), report };
+        return syncResultOf(await simulated.runDelta());
       },
     };
     const key = randomBytes(32).toString('base64url');

@@ -8,7 +8,7 @@ import type { AnchorHolders, CloudState } from '../../cards/guid-card.ts';
 import { userAnchors } from '../../cards/user-anchors.ts';
 import type { OnPremUser } from '../../domain/onprem-user.ts';
 import { isHardmatchError } from '../../errors/index.ts';
-import type { CommandDeps } from '../ports.ts';
+import type { CommandDeps } from './command.ts';
 import { problemOf } from '../problem-of.ts';
 
 export interface AnchorToCheck {

@@ -3,7 +3,7 @@ import { noticeCard } from '../../cards/notice-card.ts';
 import { isRequestId } from '../../domain/approval/request-id.ts';
 import { InputError } from '../../errors/index.ts';
 import type { ApprovalFeatures } from '../approval-features.ts';
-import type { CommandDeps } from '../ports.ts';
+import type { CommandDeps } from './command.ts';
 import { cardReply, type Reply } from '../reply.ts';
 
 export function approvalsOf(deps: CommandDeps): ApprovalFeatures | Reply {

@@ -1,7 +1,23 @@
 import type { CommandHelp } from '../../cards/help-card.ts';
-import type { CommandDeps } from '../ports.ts';
+import type { Logger } from '../../logging/logger.ts';
+import type { CloudDirectory } from '../../ports/cloud-directory.ts';
+import type { RelayClient } from '../../ports/relay.ts';
+import type { ApprovalFeatures } from '../approval-features.ts';
 import type { Reply } from '../reply.ts';
 import type { Turn } from '../turn.ts';
+
+/** What the bot's commands are given: the ports they use (src/ports) and the approval flow. */
+export interface CommandDeps {
+  /** Every card says SANDBOX when true. */
+  sandbox: boolean;
+  /** Undefined when RELAY_URL is not configured: only local conversions work. */
+  relay?: Pick<RelayClient, 'lookup'>;
+  /** Undefined when no cloud directory is configured: cards say the cloud check is not configured. */
+  cloud?: CloudDirectory;
+  logger: Logger;
+  /** The approval flow (request store, rules, cards); absent in tests of read-only commands. */
+  approvals?: ApprovalFeatures;
+}
 
 /** One chat command. `name` is matched exactly (lower case) against the message's first word. */
 export interface Command {

@@ -10,7 +10,7 @@ import { toImmutableId } from '../../domain/anchors.ts';
 import { classifyWho, type Who } from '../../domain/who.ts';
 import { toUserText, UserNotFound } from '../../errors/index.ts';
 import type { LookupResult } from '../../domain/onprem-user.ts';
-import type { CommandDeps } from '../ports.ts';
+import type { CommandDeps } from './command.ts';
 import { cardReply, type Reply } from '../reply.ts';
 import { anchorsOf, holdersCheck, TYPED_LABEL, type AnchorToCheck } from './anchor-holders.ts';
 import type { Command } from './command.ts';

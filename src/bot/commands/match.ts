@@ -10,7 +10,7 @@ import { matchCard } from '../../cards/match-card.ts';
 import { noticeCard } from '../../cards/notice-card.ts';
 import { readDiagnosis } from '../../approvals/read-diagnosis.ts';
 import { StoreError, toUserText, type UserText } from '../../errors/index.ts';
-import type { CommandDeps } from '../ports.ts';
+import type { CommandDeps } from './command.ts';
 import { cardReply, type Reply } from '../reply.ts';
 import { anonymousTurn, type Turn } from '../turn.ts';
 import type { Command } from './command.ts';

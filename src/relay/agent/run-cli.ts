@@ -63,7 +63,7 @@ async function check(env: NodeJS.ProcessEnv, sample: string | undefined, options
 async function sync(env: NodeJS.ProcessEnv): Promise<number> {
   const config = loadRelayConfig(env);
   const logger = createLogger({ level: config.logLevel, name: 'hardmatch-relay', destination: process.stderr });
-  const result = await createCommandSyncTrigger({ command: config.syncCommand, logger }).run();
+  const result = await createCommandSyncTrigger({ command: config.syncCommand, logger }).triggerSync();
   process.stdout.write(`Delta sync completed (${result.startedAt} to ${result.finishedAt}):\n${result.detail}\n`);
   return 0;
 }

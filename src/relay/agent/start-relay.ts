@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { RelayAgentConfig } from '../../config/load-relay-config.ts';
 import { ConfigError, DirectoryError } from '../../errors/index.ts';
 import { createLogger, type Logger } from '../../logging/logger.ts';
-import type { SyncTrigger } from '../protocol/protocol.ts';
+import type { SyncTrigger } from '../../ports/sync-trigger.ts';
 import { createMemoryNonceStore } from '../protocol/signing.ts';
 import { createDirectory, type OpenFixtures } from './create-directory.ts';
 import type { Directory } from './directory.ts';

@@ -8,7 +8,8 @@ import { access, constants, stat } from 'node:fs/promises';
 import { basename, posix, win32 } from 'node:path';
 import { ConfigError, SyncError } from '../../errors/index.ts';
 import type { Logger } from '../../logging/logger.ts';
-import { MAX_SYNC_DETAIL_CHARS, type SyncTrigger, type SyncTriggerResult } from '../protocol/protocol.ts';
+import type { SyncTrigger, SyncTriggerResult } from '../../ports/sync-trigger.ts';
+import { MAX_SYNC_DETAIL_CHARS } from '../protocol/protocol.ts';
 
 /** Start-ADSyncSyncCycle only starts the cycle and returns within seconds; two minutes is plenty. */
 export const DEFAULT_SYNC_TIMEOUT_MS = 120_000;
@@ -167,7 +168,7 @@ export function createCommandSyncTrigger(options: CommandSyncTriggerOptions): Sy
   const timeoutMs = options.timeoutMs ?? DEFAULT_SYNC_TIMEOUT_MS;
   const now = options.now ?? Date.now;
   return {
-    async run(): Promise<SyncTriggerResult> {
+    async triggerSync(): Promise<SyncTriggerResult> {
       const started = now();
       options.logger.debug({ program }, 'sync command starting');
       const outcome = await execute(file, args, timeoutMs);

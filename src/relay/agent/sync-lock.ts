@@ -4,16 +4,16 @@
  * which is what Entra Connect itself would answer.
  */
 import { SyncError } from '../../errors/index.ts';
-import type { SyncTrigger } from '../protocol/protocol.ts';
+import type { SyncTrigger } from '../../ports/sync-trigger.ts';
 
 export function oneSyncAtATime(trigger: SyncTrigger): SyncTrigger {
   let running = false;
   return {
-    async run() {
+    async triggerSync() {
       if (running) throw new SyncError('SYNC_BUSY', 'A delta sync requested through this relay is still running.');
       running = true;
       try {
-        return await trigger.run();
+        return await trigger.triggerSync();
       } finally {
         running = false;
       }

@@ -14,7 +14,8 @@
 import { basename } from 'node:path';
 import { SyncError } from '../../errors/index.ts';
 import type { Logger } from '../../logging/logger.ts';
-import { MAX_SYNC_DETAIL_CHARS, type SyncTrigger, type SyncTriggerResult } from '../protocol/protocol.ts';
+import type { SyncTrigger, SyncTriggerResult } from '../../ports/sync-trigger.ts';
+import { MAX_SYNC_DETAIL_CHARS } from '../protocol/protocol.ts';
 import { excerpt, execute, parseCommandLine } from './sync-command.ts';
 
 /** Get-ADSyncScheduler's facts and the Entra Connect version, as one line of JSON. */
@@ -170,14 +171,14 @@ export function createSchedulerCheck(options: SchedulerCheckOptions): () => Prom
 /** The trigger, run only when the status check finds nothing that would make the sync a no-op. */
 export function withPreflight(trigger: SyncTrigger, check: () => Promise<SchedulerState>, logger: Logger): SyncTrigger {
   return {
-    async run(): Promise<SyncTriggerResult> {
+    async triggerSync(): Promise<SyncTriggerResult> {
       const state = await check();
       const refusal = refusalOf(state);
       if (refusal) {
         logger.warn({ code: refusal.code, version: state.version }, 'delta sync not started: it would export nothing');
         throw refusal;
       }
-      const result = await trigger.run();
+      const result = await trigger.triggerSync();
       if (!state.version) return result;
       const detail = `Entra Connect ${state.version}: ${result.detail}`;
       return { ...result, detail: detail.length <= MAX_SYNC_DETAIL_CHARS ? detail : `${detail.slice(0, MAX_SYNC_DETAIL_CHARS - 1)}…` };

@@ -5,11 +5,13 @@
 import { z } from 'zod';
 import { controlCharacterProblem } from '../../domain/who.ts';
 import type { ErrorCode } from '../../errors/index.ts';
+import type { RelayHealth } from '../../ports/relay.ts';
 
 export const RELAY_PATHS = {
   lookup: '/v1/lookup',
   health: '/v1/health',
   sync: '/v1/sync',
+  usersPage: '/v1/users/page',
 } as const;
 
 /** Most users one lookup returns; more matches come back with `truncated: true`. */
@@ -56,6 +58,47 @@ export const lookupResponseSchema = z.strictObject({
   truncated: z.boolean(),
 });
 
+/**
+ * A whole-directory read (`scan`), one page per request: the first request names the scope, each
+ * later one also carries the cursor the previous answer gave, until an answer's cursor is null.
+ * The relay keeps the LDAP paged search (its cookie is bound to the connection) between requests,
+ * so the bot never holds more than one page of the directory in a response body.
+ */
+export const USERS_PAGE_SIZE = 1000;
+/** A DN is at most a few hundred characters in practice; AD's own limit on an RDN value is 255. */
+export const MAX_SCOPE_DN_LENGTH = 2048;
+
+export const scanScopeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('ou'),
+    dn: z
+      .string()
+      .min(1)
+      .max(MAX_SCOPE_DN_LENGTH)
+      .superRefine((dn, ctx) => {
+        const problem = controlCharacterProblem(dn);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+  }),
+  z.strictObject({ kind: z.literal('sync-scope') }),
+]);
+
+/** Opaque to the bot: 32 base64url characters (24 random bytes) minted by the relay. */
+export const scanCursorSchema = z.string().regex(/^[A-Za-z0-9_-]{32}$/, 'must be a cursor the relay gave');
+
+export const usersPageRequestSchema = z.strictObject({
+  scope: scanScopeSchema,
+  cursor: scanCursorSchema.optional(),
+});
+export type UsersPageRequest = z.infer<typeof usersPageRequestSchema>;
+
+export const usersPageResponseSchema = z.strictObject({
+  users: z.array(onPremUserSchema).max(USERS_PAGE_SIZE),
+  /** Null on the last page. */
+  cursor: scanCursorSchema.nullable(),
+});
+export type UsersPageResponse = z.infer<typeof usersPageResponseSchema>;
+
 export const healthResponseSchema = z.strictObject({
   status: z.enum(['ok', 'failing']),
   directory: z.enum(['ldap', 'fixtures']),
@@ -63,8 +106,7 @@ export const healthResponseSchema = z.strictObject({
   version: z.string(),
   /** Present when failing: the error code and plain words, never secrets. */
   problem: z.strictObject({ code: z.string(), message: z.string() }).optional(),
-});
-export type HealthResponse = z.infer<typeof healthResponseSchema>;
+}) satisfies z.ZodType<RelayHealth>;
 
 /** The only sync a caller may ask for; the request names no command, the relay's config does. */
 export const syncRequestSchema = z.strictObject({
@@ -85,26 +127,6 @@ export const syncResponseSchema = z.strictObject({
   report: z.unknown().optional(),
 });
 export type SyncResponse = z.infer<typeof syncResponseSchema>;
-
-/** What one delta sync run answers, on the relay and in the bot alike. */
-export interface SyncTriggerResult {
-  /** ISO 8601. */
-  startedAt: string;
-  /** ISO 8601. */
-  finishedAt: string;
-  /** Plain words for the card and the audit trail, e.g. the sync command's trimmed output. */
-  detail: string;
-  /** Free-form and JSON-serialisable; the sandbox's simulated sync puts its per-user report here. */
-  report?: unknown;
-}
-
-/**
- * Runs one Entra Connect delta sync. Throws SyncError (SYNC_BUSY, SYNC_FAILED, SYNC_TIMEOUT).
- * The relay's default runs SYNC_COMMAND (`sync-command.ts`); the sandbox injects its simulator.
- */
-export interface SyncTrigger {
-  run(): Promise<SyncTriggerResult>;
-}
 
 export const errorResponseSchema = z.strictObject({
   error: z.strictObject({ code: z.string(), message: z.string() }),

@@ -16,9 +16,6 @@ export const SIGNATURE_HEADERS = {
 /** Requests signed longer ago (or further in the future) than this are refused. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
-/** Shortest RELAY_KEY accepted: 32 characters ≈ 190 bits from a password generator. */
-export const MIN_RELAY_KEY_LENGTH = 32;
-
 export interface SignableRequest {
   method: string;
   /** Path with query string, exactly as sent, e.g. /v1/lookup. */

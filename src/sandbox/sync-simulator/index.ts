@@ -6,5 +6,5 @@ export { runDeltaSync, type RunDeltaSyncOptions, type SyncRunReport, type SyncRu
 export { createSimulatedSync, type SimulatedSync, type SimulatedSyncOptions } from './simulated-sync.ts';
 export { syncTenantOf, tenantFactsOf, toCloudGroup, toCloudUser } from './sync-tenant.ts';
 export { syncedAttributesOf } from './synced-attributes.ts';
-export { summarizeRun } from './summary.ts';
+export { summarizeRun, syncResultOf } from './summary.ts';
 export type { ExportError } from './export-errors.ts';

@@ -2,6 +2,7 @@
  * One line of plain words for a simulated sync run (the relay's sync `detail`, the card, the
  * audit trail): how many users, what happened to them, and each export error by user.
  */
+import type { SyncTriggerResult } from '../../ports/sync-trigger.ts';
 import type { SyncRunReport } from './run-delta-sync.ts';
 
 /** Successful outcomes in the order the summary lists them. */
@@ -27,4 +28,9 @@ export function summarizeRun(report: SyncRunReport): string {
   }
   const users = `${report.results.length} user${report.results.length === 1 ? '' : 's'}`;
   return `Simulated delta sync: ${users}${parts.length > 0 ? `; ${parts.join(', ')}` : ''}.`;
+}
+
+/** A simulated run as the SyncTrigger port answers it (what the relay's POST /v1/sync returns). */
+export function syncResultOf(report: SyncRunReport): SyncTriggerResult {
+  return { startedAt: report.startedAt, finishedAt: report.finishedAt, detail: summarizeRun(report), report };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MATCH_NEEDS_CLOUD, MATCH_NEEDS_RELAY, runMatch } from '../../../src/bot/commands/match.ts';
 import { createRegistry } from '../../../src/bot/commands/index.ts';
-import type { CloudDirectory } from '../../../src/bot/ports.ts';
+import type { CloudDirectory } from '../../../src/ports/cloud-directory.ts';
 import { route } from '../../../src/bot/router.ts';
 import { MATCH_CARD_IDS } from '../../../src/cards/match-card.ts';
 import type { CloudEvidence, CloudUser, TenantFacts } from '../../../src/domain/cloud.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RelayAgentConfig } from '../../../src/config/load-relay-config.ts';
 import { createLogger, type Logger } from '../../../src/logging/logger.ts';
-import type { SyncTrigger, SyncTriggerResult } from '../../../src/relay/protocol/protocol.ts';
+import type { SyncTrigger, SyncTriggerResult } from '../../../src/ports/sync-trigger.ts';
 import { signRequest } from '../../../src/relay/protocol/signing.ts';
 
 export const SANDBOX_FIXTURES = fileURLToPath(new URL('../../../src/sandbox/fixtures/directory', import.meta.url));
@@ -95,7 +95,12 @@ export interface SignedFetchOptions {
 export async function signedFetch(baseUrl: string, o: SignedFetchOptions): Promise<{ status: number; headers: Headers; json: unknown }> {
   const method = o.method ?? 'POST';
   const body = o.body ?? '';
-  const signed = signRequest(o.key ?? KEY, { method, path: o.path, body }, o.now ?? Date.now(), o.nonce ?? randomBytes(16).toString('base64url'));
+  const signed = signRequest(
+    o.key ?? KEY,
+    { method, path: o.path, body },
+    o.now ?? Date.now(),
+    o.nonce ?? randomBytes(16).toString('base64url'),
+  );
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(o.unsigned ? {} : signed) };
   const sendBody = o.sendBody ?? body;
   const res = await fetch(`${baseUrl}${o.sendPath ?? o.path}`, {
@@ -133,7 +138,7 @@ export function controlledSync(): ControlledSync {
     get started() {
       return started;
     },
-    run() {
+    triggerSync() {
       started += 1;
       return new Promise<SyncTriggerResult>((resolve, reject) => pending.push({ resolve, reject }));
     },
@@ -144,4 +149,9 @@ export function controlledSync(): ControlledSync {
       else next.resolve(result);
     },
   };
+}
+
+/** `Directory.users` for fakes that are never scanned: no pages at all. */
+export function noPages(): AsyncIterable<never> {
+  return { [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true, value: undefined }) }) };
 }

@@ -19,7 +19,7 @@ function steppingClock(): () => number {
 
 async function syncFailure(command: string, timeoutMs?: number): Promise<SyncError> {
   const trigger = createCommandSyncTrigger({ command, logger: silentLogger(), ...(timeoutMs === undefined ? {} : { timeoutMs }) });
-  const err = await trigger.run().then(
+  const err = await trigger.triggerSync().then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -81,7 +81,7 @@ describe('summarizeOutput', () => {
 describe('createCommandSyncTrigger', () => {
   it('runs the command and answers its trimmed output with start and finish times', async () => {
     const command = syncCommand(`process.stdout.write('\\r\\nResult\\r\\n------\\r\\nSuccess\\r\\n\\r\\n');`);
-    const result = await createCommandSyncTrigger({ command, logger: silentLogger(), now: steppingClock() }).run();
+    const result = await createCommandSyncTrigger({ command, logger: silentLogger(), now: steppingClock() }).triggerSync();
     expect(result).toEqual({
       startedAt: '2026-03-05T12:00:00.000Z',
       finishedAt: '2026-03-05T12:00:01.500Z',
@@ -93,13 +93,13 @@ describe('createCommandSyncTrigger', () => {
     const marker = join(mkdtempSync(join(tmpdir(), 'hardmatch-noshell-')), 'pwned');
     const hostile = `$(touch ${marker}); \`touch ${marker}\` & echo hi | cat > ${marker}`;
     const command = `${syncCommand(`process.stdout.write(JSON.stringify(process.argv.slice(2)));`)} '${hostile}' "two words"`;
-    const result = await createCommandSyncTrigger({ command, logger: silentLogger() }).run();
+    const result = await createCommandSyncTrigger({ command, logger: silentLogger() }).triggerSync();
     expect(JSON.parse(result.detail)).toEqual([hostile, 'two words']);
     expect(existsSync(marker)).toBe(false);
   });
 
   it('says so when the command prints nothing', async () => {
-    const result = await createCommandSyncTrigger({ command: syncCommand(''), logger: silentLogger() }).run();
+    const result = await createCommandSyncTrigger({ command: syncCommand(''), logger: silentLogger() }).triggerSync();
     expect(result.detail).toBe('The sync command (node) finished without output.');
   });
 
@@ -137,14 +137,14 @@ describe('createCommandSyncTrigger', () => {
   });
 
   it('caps the detail at the protocol limit', async () => {
-    const result = await createCommandSyncTrigger({ command: syncCommand(`process.stdout.write('y'.repeat(20000));`), logger: silentLogger() }).run();
+    const result = await createCommandSyncTrigger({ command: syncCommand(`process.stdout.write('y'.repeat(20000));`), logger: silentLogger() }).triggerSync();
     expect(result.detail).toHaveLength(MAX_SYNC_DETAIL_CHARS);
     expect(result.detail.endsWith('…')).toBe(true);
   });
 
   it('logs the program name only, never the arguments', async () => {
     const log = captureLogger('trace');
-    await createCommandSyncTrigger({ command: `${syncCommand('')} --token s3cr3t-argument`, logger: log.logger }).run();
+    await createCommandSyncTrigger({ command: `${syncCommand('')} --token s3cr3t-argument`, logger: log.logger }).triggerSync();
     expect(log.entries()).toContainEqual(expect.objectContaining({ msg: 'sync command ended', program: 'node', outcome: 'exited', exitCode: 0 }));
     expect(log.text()).not.toContain('s3cr3t-argument');
     expect(log.text()).not.toContain('fake-sync.mjs');

@@ -152,7 +152,7 @@ describe('withPreflight and createSchedulerCheck', () => {
       }),
       silentLogger(),
     );
-    const result = await trigger.run();
+    const result = await trigger.triggerSync();
     expect(sync.ran()).toBe(true);
     expect(result.detail).toBe('Entra Connect 2.5.190.0: Result\n------\nSuccess');
   });
@@ -165,7 +165,7 @@ describe('withPreflight and createSchedulerCheck', () => {
       createSchedulerCheck({ command: statusCommand({ StagingModeEnabled: true, Version: '2.5.190.0' }), logger: silentLogger() }),
       log.logger,
     );
-    const err = await refusal(trigger.run());
+    const err = await refusal(trigger.triggerSync());
     expect(err.code).toBe('SYNC_STAGING_MODE');
     expect(sync.ran()).toBe(false);
     expect(log.entries()).toContainEqual(
@@ -181,7 +181,7 @@ describe('withPreflight and createSchedulerCheck', () => {
       createSchedulerCheck({ command: failing, logger: silentLogger() }),
       silentLogger(),
     );
-    const err = await refusal(trigger.run());
+    const err = await refusal(trigger.triggerSync());
     expect(err.code).toBe('SYNC_FAILED');
     expect(err.message).toBe(
       'The sync status command (node) exited with code 1: Import-Module : The specified module ADSync was not loaded.; check SYNC_STATUS_COMMAND (set it to none to skip the check).',
