@@ -9,10 +9,13 @@ import type {
   DirectoryRoleRecord,
   DomainRecord,
   GroupRecord,
+  RoleEligibilityRecord,
+  SyncEngine,
   SyncSettingsRecord,
   TenantRecord,
   UserRecord,
 } from './model.ts';
+import { roleDefinition } from './role-definitions.ts';
 import type { Seed, SeedUser } from './seed.ts';
 
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -25,6 +28,11 @@ export class DirectoryStore {
   readonly users = new Map<string, UserRecord>();
   readonly groups = new Map<string, GroupRecord>();
   readonly roles = new Map<string, DirectoryRoleRecord>();
+  /** PIM eligibilities, in seed order. */
+  readonly eligibilities: RoleEligibilityRecord[] = [];
+  readonly syncEngine: SyncEngine;
+  /** Role definition ids (template ids) the calling app's service principal holds. */
+  readonly appRoleIds: ReadonlySet<string>;
 
   constructor(seed: Seed) {
     this.tenant = { ...seed.tenant, initialDomain: foldCase(seed.tenant.initialDomain) };
@@ -52,6 +60,19 @@ export class DirectoryStore {
     for (const r of seed.directoryRoles) {
       this.roles.set(foldCase(r.id), { ...r, id: foldCase(r.id), roleTemplateId: foldCase(r.roleTemplateId), members: r.members.map(foldCase) });
     }
+    seed.roleEligibilities.forEach((e, i) => {
+      const definition = roleDefinition(e.role);
+      if (!definition) return;
+      this.eligibilities.push({
+        id: `eligibility-${String(i + 1).padStart(4, '0')}`,
+        principalId: foldCase(e.principalId),
+        roleDefinitionId: definition.id,
+        startDateTime: e.startDateTime ?? '2026-01-01T00:00:00Z',
+        endDateTime: e.endDateTime ?? null,
+      });
+    });
+    this.syncEngine = seed.syncEngine;
+    this.appRoleIds = new Set(seed.app.directoryRoles.flatMap((r) => roleDefinition(r)?.id ?? []));
   }
 
   /** Users in a stable order (by id), so paging cursors stay valid while the tenant changes. */
@@ -124,6 +145,8 @@ function userFromSeed(u: SeedUser): UserRecord {
     onPremisesUserPrincipalName: u.onPremisesUserPrincipalName ?? null,
     onPremisesProvisioningErrors: (u.onPremisesProvisioningErrors ?? []).map((e) => ({ ...e })),
     deletedDateTime: deleted,
+    onPremisesObjectIdentifier: u.onPremisesObjectIdentifier == null ? null : foldCase(u.onPremisesObjectIdentifier),
+    isCloudManaged: u.isCloudManaged ?? false,
     upnBeforeDeletion: deleted === null ? null : u.userPrincipalName,
   };
 }

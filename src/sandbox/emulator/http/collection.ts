@@ -28,9 +28,9 @@ export function listCollection<T>(request: EmulatorRequest, context: RouteContex
     filter && valueOf ? spec.items.filter((item) => matchesFilter(filter, (property) => valueOf(item, property))) : [...spec.items];
   matching.sort((a, b) => (spec.key(a) < spec.key(b) ? -1 : spec.key(a) > spec.key(b) ? 1 : 0));
   const page = pageOf(matching, spec.key, query.top, query.skipToken);
-  const body: Record<string, unknown> = { '@odata.context': contextUrl(context.origin, spec.contextPath, query.select) };
+  const body: Record<string, unknown> = { '@odata.context': contextUrl(context.root, spec.contextPath, query.select) };
   if (query.count) body['@odata.count'] = matching.length;
-  if (page.skipToken !== undefined) body['@odata.nextLink'] = nextLink(context.origin, request.path, request.query, page.skipToken);
+  if (page.skipToken !== undefined) body['@odata.nextLink'] = nextLink(context.root, request.path, request.query, page.skipToken);
   body['value'] = page.items.map((item) => spec.render(item, query.select));
   return ok(body);
 }

@@ -47,14 +47,14 @@ function firstAfter<T>(items: readonly T[], key: (item: T) => string, after: str
  * The request's own URL with `$skiptoken` replaced. Values are re-encoded with
  * encodeURIComponent so a `+` or `'` inside a $filter literal survives the next round trip.
  */
-export function nextLink(origin: string, path: string, query: URLSearchParams, skipToken: string): string {
+export function nextLink(root: string, path: string, query: URLSearchParams, skipToken: string): string {
   const parts: string[] = [];
   for (const [key, value] of query) {
     if (optionName(key) === 'skiptoken') continue;
     parts.push(`${encodeQueryPart(key)}=${encodeQueryPart(value)}`);
   }
   parts.push(`$skiptoken=${skipToken}`);
-  return `${origin}/v1.0${path}?${parts.join('&')}`;
+  return `${root}${path}?${parts.join('&')}`;
 }
 
 /** encodeURIComponent, but `$` and `,` stay readable as Graph writes them in links. */
