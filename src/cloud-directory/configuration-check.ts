@@ -71,6 +71,7 @@ export const BOT_PERMISSIONS: readonly BotPermission[] = [
       what: 'read PIM role eligibility',
     },
   },
+  { name: 'AuditLog.Read.All', usedFor: "read Cloud Sync's provisioning logs of a failed run" },
   {
     name: 'Application.Read.All',
     usedFor: "find Entra Cloud Sync's service principal",
@@ -88,7 +89,6 @@ export const BOT_PERMISSIONS: readonly BotPermission[] = [
     usedFor: 'provision a user on demand through Cloud Sync (PROVISION_ON_DEMAND)',
     cloudSyncOnly: true,
   },
-  { name: 'AuditLog.Read.All', usedFor: "read Cloud Sync's provisioning logs of a failed run", cloudSyncOnly: true },
 ];
 
 export interface ConfigurationCheckOptions {

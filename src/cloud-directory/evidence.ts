@@ -17,7 +17,14 @@
 import type { Group } from '@microsoft/microsoft-graph-types';
 import { orderCandidates } from '../domain/candidates.ts';
 import { adAddresses, adAnchors } from '../domain/onprem-addresses.ts';
-import { type CandidateReason, type CloudCandidate, type CloudEvidence, type CloudGroup, type CloudUser, type TenantFacts } from '../domain/cloud.ts';
+import {
+  type CandidateReason,
+  type CloudCandidate,
+  type CloudEvidence,
+  type CloudGroup,
+  type CloudUser,
+  type TenantFacts,
+} from '../domain/cloud.ts';
 import type { OnPremUser } from '../domain/onprem-user.ts';
 import type { Operation } from './errors.ts';
 import type { BatchAnswer, BatchGet, GraphTransport } from './graph-transport.ts';

@@ -38,10 +38,13 @@ export function deletedUsersWhere(id: string, filter: string): BatchGet {
 
 /**
  * The same look-ups for a `/beta/$batch`: with `onPremisesObjectIdentifier` and the expanded
- * `onPremisesSyncBehavior`, so the 2026 rules cost no extra round trip.
+ * `onPremisesSyncBehavior`, so the 2026 rules cost no extra round trip. Graph refuses `$expand` in
+ * an advanced query, so the active users' look-ups are plain ones: their filters (`eq` on
+ * userPrincipalName, mail, onPremisesImmutableId; `proxyAddresses/any`) are all in Graph's default
+ * filter support. The recycle bin needs no expand and stays an advanced query.
  */
 export function activeUsersWhereBeta(id: string, filter: string): BatchGet {
-  return filteredGet(id, USERS_PATH, filter, BETA_USER_SELECT, BETA_USER_EXPAND);
+  return { id, url: collectionUrl(USERS_PATH, { filter, select: BETA_USER_SELECT, top: MAX_PAGE, expand: BETA_USER_EXPAND }) };
 }
 
 export function deletedUsersWhereBeta(id: string, filter: string): BatchGet {
