@@ -37,7 +37,11 @@ export function cloudUser(overrides: Partial<CloudUser> & Pick<CloudUser, 'id' |
 }
 
 export function graphError(status: number, graphCode: string, graphMessage: string): CloudError {
-  return new CloudError('CLOUD_REQUEST_FAILED', `Microsoft Graph refused the request (${status} ${graphCode}: ${graphMessage}).`, { status, graphCode, graphMessage });
+  return new CloudError('CLOUD_REQUEST_FAILED', `Microsoft Graph refused the request (${status} ${graphCode}: ${graphMessage}).`, {
+    status,
+    graphCode,
+    graphMessage,
+  });
 }
 
 export function fakeCloud(users: CloudUser[]): FakeCloud {
@@ -67,7 +71,9 @@ export function fakeCloud(users: CloudUser[]): FakeCloud {
       return Promise.resolve().then(() => {
         record({ op: 'objectIdentifierOf', userId });
         const user = map.get(userId);
-        return user && user.deletedDateTime === null ? { exists: true, onPremisesObjectIdentifier: user.onPremisesObjectIdentifier ?? null } : { exists: false, onPremisesObjectIdentifier: null };
+        return user && user.deletedDateTime === null
+          ? { exists: true, onPremisesObjectIdentifier: user.onPremisesObjectIdentifier ?? null }
+          : { exists: false, onPremisesObjectIdentifier: null };
       });
     },
     clearObjectIdentifier(userId) {
@@ -107,10 +113,19 @@ export function fakeCloud(users: CloudUser[]): FakeCloud {
         record({ op: 'setImmutableId', userId, immutableId });
         const user = active(userId);
         if (user.synced) {
-          throw graphError(400, 'Request_BadRequest', 'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.');
+          throw graphError(
+            400,
+            'Request_BadRequest',
+            'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.',
+          );
         }
         const holder = [...map.values()].find((u) => u.id !== userId && immutableId !== null && u.immutableId === immutableId);
-        if (holder) throw graphError(400, 'ObjectConflict', `Another object with the same value for property onPremisesImmutableId already exists. User_${holder.id}`);
+        if (holder)
+          throw graphError(
+            400,
+            'ObjectConflict',
+            `Another object with the same value for property onPremisesImmutableId already exists. User_${holder.id}`,
+          );
         user.immutableId = immutableId;
       });
     },
@@ -124,7 +139,8 @@ export function fakeCloud(users: CloudUser[]): FakeCloud {
       return Promise.resolve().then(() => {
         record({ op: 'purgeDeletedUser', userId });
         const user = map.get(userId);
-        if (!user || user.deletedDateTime === null) throw graphError(404, 'Request_ResourceNotFound', `Resource '${userId}' does not exist.`);
+        if (!user || user.deletedDateTime === null)
+          throw graphError(404, 'Request_ResourceNotFound', `Resource '${userId}' does not exist.`);
         map.delete(userId);
       });
     },
