@@ -47,7 +47,8 @@ describe('CLEAR_OBJECT_IDENTIFIER', () => {
 
   it('writes nothing when already clear (a resumed run), and refuses with PLAN_DRIFT when it names yet another object', async () => {
     const clear = fakeCloud([target({ onPremisesObjectIdentifier: null })]);
-    expect(await runStep(clearStep, deps(clear))).toMatchObject({ status: 'done', detail: expect.stringContaining('already empty') });
+    const again = await runStep(clearStep, deps(clear));
+    expect(again.status === 'done' && again.detail).toContain('already empty');
     expect(clear.writes()).toEqual([]);
     const other = fakeCloud([target({ onPremisesObjectIdentifier: '11111111-2222-4333-8444-555555555555' })]);
     expect(await runStep(clearStep, deps(other))).toMatchObject({ status: 'failed', code: 'PLAN_DRIFT' });
@@ -70,7 +71,7 @@ describe('CLEAR_OBJECT_IDENTIFIER', () => {
 
   it('has nothing to undo, and says why', async () => {
     const undone = await undoStep(clearStep, { status: 'done', before: null, after: null, detail: '' }, deps(fakeCloud([])));
-    expect(undone).toMatchObject({ status: 'done', detail: expect.stringContaining('Graph accepts only null') });
+    expect(undone.status === 'done' && undone.detail).toContain('Graph accepts only null');
   });
 });
 
