@@ -49,7 +49,8 @@ function takeSyncBehaviorExpand(request: EmulatorRequest, version: ApiVersion): 
 const listUsers: RouteHandler = (request, _params, context) => {
   const taken = takeSyncBehaviorExpand(request, context.version);
   return listCollection(taken.request, context, {
-    items: context.state.activeUsers(),
+    items: context.state.listedUsers('active'),
+    sorted: true,
     key: (u) => u.id,
     shape: userShape(context.version),
     filterSchema: USER_FILTER_SCHEMA,
