@@ -28,6 +28,7 @@ export const USER_SELECT = [
   'onPremisesDistinguishedName',
   'onPremisesSamAccountName',
   'onPremisesUserPrincipalName',
+  'createdDateTime',
 ] as const;
 
 /**
@@ -76,6 +77,7 @@ export function toCloudUser(user: BetaUser, adminRoles: readonly string[] = []):
     onPremisesSamAccountName: user.onPremisesSamAccountName ?? null,
     onPremisesUserPrincipalName: user.onPremisesUserPrincipalName ?? null,
     provisioningErrors: (user.onPremisesProvisioningErrors ?? []).map(toConflict),
+    createdDateTime: user.createdDateTime ?? null,
     deletedDateTime: user.deletedDateTime ?? null,
     adminRoles: [...adminRoles],
   };

@@ -10,6 +10,7 @@ import { buildFindings } from './findings.ts';
 import { buildPlan } from './plan.ts';
 import { fitPlanToTenant } from './engine-steps.ts';
 import { predict } from './prediction.ts';
+import { promiseOf, withPromise } from './promise.ts';
 import { buildSituation } from './situation.ts';
 import { DEFAULT_VERIFY_TIMEOUT_SECONDS } from './steps.ts';
 import type { Diagnosis } from './types.ts';
@@ -33,17 +34,19 @@ export interface DiagnoseInput {
 export function diagnose(input: DiagnoseInput): Diagnosis {
   const s = buildSituation(input.who, input.onPrem, input.evidence);
   const choice = chooseTarget(s);
-  const plan = fitPlanToTenant(
+  const built = fitPlanToTenant(
     buildPlan(s, choice, input.verifyTimeoutSeconds ?? DEFAULT_VERIFY_TIMEOUT_SECONDS),
     input.onPrem,
     input.evidence.tenant,
   );
+  const prediction = predict(s, built);
+  const plan = withPromise(built, promiseOf(s, prediction));
   return {
     who: input.who,
     onPrem: input.onPrem,
     candidates: s.candidates,
     findings: buildFindings(s, choice, plan),
     plan,
-    prediction: predict(s, plan),
+    prediction,
   };
 }

@@ -38,6 +38,7 @@ export function toCloudUser(record: UserRecord, roles: string[], eligible: strin
       value: e.value,
       occurredDateTime: e.occurredDateTime,
     })),
+    createdDateTime: record.createdDateTime,
     deletedDateTime: record.deletedDateTime,
     adminRoles: [...roles],
   };
