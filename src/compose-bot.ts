@@ -152,17 +152,37 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
     const sources = options.scanSources ?? (relay ? snapshotSources(relay, cloud, config) : undefined);
     const { service, publisher } = approvals.features;
     const propose = async (scan: BulkScan, items: readonly BulkItem[]): Promise<string | null> => {
-      const request = await service.proposeBulk(scan, items.map((i) => ({ samAccountName: i.samAccountName, dn: i.dn, purges: i.purges })));
+      const request = await service.proposeBulk(
+        scan,
+        items.map((i) => ({ samAccountName: i.samAccountName, dn: i.dn, purges: i.purges })),
+      );
       // The scan's card, posted before the scan ended, shows the bulk request from now on.
       if (request && scan.card) await publisher.attach(request.id, scan.card);
       return request?.id ?? null;
     };
     const attachRequest = (requestId: string, posted: PostedCard) => publisher.attach(requestId, posted);
     const bulk = sources
-      ? wireBulk({ sandbox: config.sandbox, logger, store, sources, messenger, publicUrl: config.publicUrl, propose, attachRequest, ...(options.bulk ?? {}) })
+      ? wireBulk({
+          sandbox: config.sandbox,
+          logger,
+          store,
+          sources,
+          messenger,
+          publicUrl: config.publicUrl,
+          propose,
+          attachRequest,
+          ...(options.bulk ?? {}),
+        })
       : undefined;
     if (bulk) closers.push(() => bulk.idle());
-    const bot = createBot({ sandbox: config.sandbox, logger, cloud, approvals, ...(relay ? { relay } : {}), ...(bulk ? { bulk: bulk.features } : {}) });
+    const bot = createBot({
+      sandbox: config.sandbox,
+      logger,
+      cloud,
+      approvals,
+      ...(relay ? { relay } : {}),
+      ...(bulk ? { bulk: bulk.features } : {}),
+    });
     const reports = bulk ? { reports: { scans: bulk.features.scans, key: () => reportLinkKey(store), logger: part('bot') } } : {};
     const server = createServer({ config, logger: part('bot'), bot, version: BOT_VERSION, adapter, ...reports });
     if (config.sandbox && config.host && !isLoopbackHost(config.host)) {
@@ -205,7 +225,11 @@ interface ApprovalParts {
 function composeApprovals(o: ApprovalParts): ComposedApprovals {
   const now = Date.now;
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const audit = createAuditTrail(o.store, o.logger.child({ part: 'audit' }), o.approval.auditKey ? new TextEncoder().encode(o.approval.auditKey) : undefined);
+  const audit = createAuditTrail(
+    o.store,
+    o.logger.child({ part: 'audit' }),
+    o.approval.auditKey ? new TextEncoder().encode(o.approval.auditKey) : undefined,
+  );
   const groupUserIds = (groupId: string) => o.cloud.groupUserIds(groupId);
   const admins = createAdminDirectory({
     adminIds: o.approval.adminIds,
@@ -265,7 +289,12 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
     claimOnApproval: (approved) => engine.claimOnApproval(approved),
     publish: (request, options) => publisher.publish(request, options),
     now,
-    checkDone: (request, step) => checkDone(request, step, { cloud: o.cloud, ...(o.relay ? { relay: o.relay } : {}), ...(o.approval.syncScope ? { scope: o.approval.syncScope } : {}) }),
+    checkDone: (request, step) =>
+      checkDone(request, step, {
+        cloud: o.cloud,
+        ...(o.relay ? { relay: o.relay } : {}),
+        ...(o.approval.syncScope ? { scope: o.approval.syncScope } : {}),
+      }),
     ...(o.carryOutManual ? { carryOutManual: o.carryOutManual } : {}),
     bulkUsers: (request) => bulkUsersOf(createScanStore(o.store), request),
   });
@@ -280,7 +309,10 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
     },
     startSweeper(intervalMs) {
       const stop = executions.startSweeper(intervalMs);
-      const timer = setInterval(() => void bulk.sweep().catch((err: unknown) => o.logger.error({ err }, 'bulk sweep failed')), intervalMs ?? o.engine?.leaseMs ?? 60_000);
+      const timer = setInterval(
+        () => void bulk.sweep().catch((err: unknown) => o.logger.error({ err }, 'bulk sweep failed')),
+        intervalMs ?? o.engine?.leaseMs ?? 60_000,
+      );
       timer.unref();
       return () => {
         stop();
@@ -330,7 +362,9 @@ export function createBot(options: CreateBotOptions): HardmatchBot {
   };
   const approvals = options.approvals;
   if (!approvals || !features) return new HardmatchBot(manners);
-  const bulk = options.bulk ? { bulk: { scans: options.bulk.scans, reportLink: options.bulk.reportLink.bind(options.bulk), admins: features.admins } } : {};
+  const bulk = options.bulk
+    ? { bulk: { scans: options.bulk.scans, reportLink: options.bulk.reportLink.bind(options.bulk), admins: features.admins } }
+    : {};
   const actionDeps = { sandbox: options.sandbox, approvals: features.service, views: features.views, logger: options.logger, ...bulk };
   return new HardmatchBot({
     ...manners,

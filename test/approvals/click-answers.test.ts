@@ -11,7 +11,7 @@ import { createSqliteStore } from '../../src/store/sqlite/index.ts';
 import { ANN, proposed, T0 } from '../domain/approval/builders.ts';
 
 describe('a click and the copies of its card', () => {
-  it('answers within the bound while a copy\'s replacement never finishes', async () => {
+  it("answers within the bound while a copy's replacement never finishes", async () => {
     const store = createSqliteStore(':memory:');
     const logger = createLogger({ level: 'silent' });
     const request = proposed({ expiresAt: T0 + 60 * 60_000 });
@@ -28,7 +28,11 @@ describe('a click and the copies of its card', () => {
       now: () => T0,
     });
     const started = Date.now();
-    const outcome = await service.act(request.id, { verb: 'requestApproval', justification: 'Ticket 4711: two accounts for jdoe' }, { actor: ANN, tenantId: request.tenantId });
+    const outcome = await service.act(
+      request.id,
+      { verb: 'requestApproval', justification: 'Ticket 4711: two accounts for jdoe' },
+      { actor: ANN, tenantId: request.tenantId },
+    );
     expect(outcome.ok).toBe(true);
     expect(Date.now() - started).toBeLessThan(CLICK_WAITS_FOR_COPIES_MS + 1000);
     await store.close();

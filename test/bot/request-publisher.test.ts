@@ -13,7 +13,10 @@ import type { Messenger } from '../../src/ports/messenger.ts';
 import { createSqliteStore } from '../../src/store/sqlite/index.ts';
 import { requested } from '../domain/approval/builders.ts';
 
-const posted = (conversation: string, n: number): PostedCard => ({ conversation: { conversation: { id: conversation } }, activityId: `${conversation}-${n}` });
+const posted = (conversation: string, n: number): PostedCard => ({
+  conversation: { conversation: { id: conversation } },
+  activityId: `${conversation}-${n}`,
+});
 
 describe('posted copies of a request card', () => {
   it('keeps the newest few per conversation and a fixed number in all, and replaces only those', async () => {
@@ -21,7 +24,10 @@ describe('posted copies of a request card', () => {
     const request = requested();
     await store.create(request);
     const replaced: string[] = [];
-    const messenger: Messenger = { post: () => Promise.reject(new Error('not used')), replace: (p) => Promise.resolve(void replaced.push(p.activityId)) };
+    const messenger: Messenger = {
+      post: () => Promise.reject(new Error('not used')),
+      replace: (p) => Promise.resolve(void replaced.push(p.activityId)),
+    };
     const views = { sharedCard: () => Promise.resolve({ card: {} }) } as unknown as RequestViews;
     const publisher = createRequestPublisher({ store, messenger, views, logger: createLogger({ level: 'silent' }) });
     for (let n = 1; n <= 10; n += 1) await publisher.attach(request.id, posted('personal-ann', n));

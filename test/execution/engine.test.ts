@@ -305,7 +305,7 @@ describe('execution engine', () => {
 });
 
 describe('a write on the value re-validation read', () => {
-  it('records that its before value was read by the approval\'s re-validation, and when', async () => {
+  it("records that its before value was read by the approval's re-validation, and when", async () => {
     const request = await stored(plan());
     const approved = await store.get(request.id);
     if (!approved) throw new Error('not stored');
@@ -314,7 +314,9 @@ describe('a write on the value re-validation read', () => {
     // SET_ANCHOR skipped its read: its record says so; the purge read Graph itself and says nothing.
     expect(after?.records[1]?.beforeRead).toEqual({ by: 'approval-revalidation', at: clock });
     expect(after?.records[0]?.beforeRead).toBeUndefined();
-    const done = (await createAuditTrail(store, logger).entriesOf(request.id)).find((e) => e.action === 'step-done' && e.step?.number === 2);
+    const done = (await createAuditTrail(store, logger).entriesOf(request.id)).find(
+      (e) => e.action === 'step-done' && e.step?.number === 2,
+    );
     expect(done?.summary).toMatch(/the approval's re-validation read, started at 2026-12-01T15:00:00.000Z; it was not read again/);
   });
 

@@ -18,9 +18,25 @@ const logger = createLogger({ level: 'silent' });
 const ANCHOR = 'g8Pclm4vok+vFWtMERklmg==';
 const target = { userId: '11111111-1111-4111-8111-111111111111', userPrincipalName: 'jdoe@contoso.com' };
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const SET: PlanStep = { number: 1, irreversible: false, description: 'Set the anchor', kind: 'SET_ANCHOR', subject: target, immutableId: ANCHOR, previous: null };
+const SET: PlanStep = {
+  number: 1,
+  irreversible: false,
+  description: 'Set the anchor',
+  kind: 'SET_ANCHOR',
+  subject: target,
+  immutableId: ANCHOR,
+  previous: null,
+};
 const SYNC: PlanStep = { number: 2, irreversible: false, description: 'Delta sync', kind: 'TRIGGER_DELTA_SYNC' };
-const verify = (number: number, timeoutSeconds = 5): PlanStep => ({ number, irreversible: false, description: 'Verify', kind: 'VERIFY_JOINED', subject: target, immutableId: ANCHOR, timeoutSeconds });
+const verify = (number: number, timeoutSeconds = 5): PlanStep => ({
+  number,
+  irreversible: false,
+  description: 'Verify',
+  kind: 'VERIFY_JOINED',
+  subject: target,
+  immutableId: ANCHOR,
+  timeoutSeconds,
+});
 
 let store: RequestStore;
 let cloud: FakeCloud;
@@ -41,11 +57,24 @@ const sync = (ms = 0) => ({
 });
 
 function engine(owner: string, over: Partial<EngineDeps> = {}) {
-  return createEngine({ store, audit: createAuditTrail(store, logger), steps: { cloud, sync: sync(), pollIntervalMs: 20 }, owner, logger, leaseMs: 300, ...over });
+  return createEngine({
+    store,
+    audit: createAuditTrail(store, logger),
+    steps: { cloud, sync: sync(), pollIntervalMs: 20 },
+    owner,
+    logger,
+    leaseMs: 300,
+    ...over,
+  });
 }
 
 async function approved(steps: PlanStep[]): Promise<ApprovalRequest> {
-  const request = requested({ state: 'approved', approvals: [{ actor: BEN, at: Date.now() }], steps, records: steps.map((s) => ({ number: s.number, status: 'pending' })) });
+  const request = requested({
+    state: 'approved',
+    approvals: [{ actor: BEN, at: Date.now() }],
+    steps,
+    records: steps.map((s) => ({ number: s.number, status: 'pending' })),
+  });
   await store.create(request);
   return request;
 }
@@ -57,10 +86,20 @@ describe('fencing', () => {
     const gate = new Promise<void>((r) => (release = r));
     let clock = Date.now();
     // The first run pauses after recording the sync's start (a long GC pause, a frozen VM) for longer than its lease.
-    const paused = engine('bot-1', { now: () => clock, onBoundary: async (_id, step, phase) => { if (step === 2 && phase === 'step-started') await gate; } }).run(request.id);
+    const paused = engine('bot-1', {
+      now: () => clock,
+      onBoundary: async (_id, step, phase) => {
+        if (step === 2 && phase === 'step-started') await gate;
+      },
+    }).run(request.id);
     await tick(50);
     clock += 10_000;
-    cloud.users.set(target.userId, { ...(cloud.users.get(target.userId) ?? cloudUser(target && { id: target.userId, userPrincipalName: target.userPrincipalName })), synced: true, immutableId: ANCHOR, lastSyncDateTime: new Date(clock).toISOString() });
+    cloud.users.set(target.userId, {
+      ...(cloud.users.get(target.userId) ?? cloudUser(target && { id: target.userId, userPrincipalName: target.userPrincipalName })),
+      synced: true,
+      immutableId: ANCHOR,
+      lastSyncDateTime: new Date(clock).toISOString(),
+    });
     expect(await engine('bot-1', { now: () => clock }).run(request.id)).toBe('done');
     release();
     expect(await paused).toBe('claim-lost');
@@ -114,7 +153,14 @@ describe('fencing', () => {
       const user = cloud.users.get(target.userId);
       if (user && syncs > 0) cloud.users.set(target.userId, { ...user, synced: true, lastSyncDateTime: new Date().toISOString() });
     };
-    const e = createEngine({ store: flaky, audit: createAuditTrail(store, logger), steps: { cloud, sync: sync(250), pollIntervalMs: 20 }, owner: 'bot-a', logger, leaseMs: 300 });
+    const e = createEngine({
+      store: flaky,
+      audit: createAuditTrail(store, logger),
+      steps: { cloud, sync: sync(250), pollIntervalMs: 20 },
+      owner: 'bot-a',
+      logger,
+      leaseMs: 300,
+    });
     expect(await e.run(request.id)).toBe('done');
     expect(failOnce).toBe(false);
   });

@@ -18,7 +18,15 @@ import { cloudUser, fakeCloud, type FakeCloud } from './fake-cloud.ts';
 const logger = createLogger({ level: 'silent' });
 const ANCHOR = 'g8Pclm4vok+vFWtMERklmg==';
 const target = { userId: '11111111-1111-4111-8111-111111111111', userPrincipalName: 'jdoe@contoso.com' };
-const SET: PlanStep = { number: 1, irreversible: false, description: 'Set the anchor', kind: 'SET_ANCHOR', subject: target, immutableId: ANCHOR, previous: null };
+const SET: PlanStep = {
+  number: 1,
+  irreversible: false,
+  description: 'Set the anchor',
+  kind: 'SET_ANCHOR',
+  subject: target,
+  immutableId: ANCHOR,
+  previous: null,
+};
 const value = (anchor: string | null) => ({ userId: target.userId, onPremisesImmutableId: anchor });
 
 let store: RequestStore;
@@ -36,17 +44,33 @@ const engine = (owner: string, crashAfterWrite = false) =>
   createEngine({
     store,
     audit: createAuditTrail(store, logger),
-    steps: { cloud, sync: { triggerSync: () => Promise.resolve({ startedAt: '', finishedAt: '', detail: '' }) }, sleep: () => Promise.resolve(), pollIntervalMs: 1 },
+    steps: {
+      cloud,
+      sync: { triggerSync: () => Promise.resolve({ startedAt: '', finishedAt: '', detail: '' }) },
+      sleep: () => Promise.resolve(),
+      pollIntervalMs: 1,
+    },
     owner,
     logger,
     now: () => clock,
     leaseMs: 1000,
-    ...(crashAfterWrite ? { onBoundary: (_id: string, _step: number, phase: string) => { if (phase === 'step-ran') throw new Error('killed'); } } : {}),
+    ...(crashAfterWrite
+      ? {
+          onBoundary: (_id: string, _step: number, phase: string) => {
+            if (phase === 'step-ran') throw new Error('killed');
+          },
+        }
+      : {}),
   });
 
 describe('undo records the values it really replaced', () => {
-  it('after a crash between the undo\'s write and its record, records before = what the original wrote, and can itself be undone', async () => {
-    const original = requested({ id: 'orig22', state: 'done', steps: [SET], records: [{ number: 1, status: 'done', before: value(null), after: value(ANCHOR) }] });
+  it("after a crash between the undo's write and its record, records before = what the original wrote, and can itself be undone", async () => {
+    const original = requested({
+      id: 'orig22',
+      state: 'done',
+      steps: [SET],
+      records: [{ number: 1, status: 'done', before: value(null), after: value(ANCHOR) }],
+    });
     await store.create(original);
     const undos = createUndoService({ store, audit: createAuditTrail(store, logger), now: () => clock });
     const proposed = await undos.propose(original.id, { actor: DAN, tenantId: original.tenantId });

@@ -29,7 +29,7 @@ export function describeAuditTrailOver(name: string, makeStore: () => Promise<Re
     });
     afterEach(() => store.close());
 
-    it('chains appends from two instances in turn, one instance\'s concurrent appends in call order', async () => {
+    it("chains appends from two instances in turn, one instance's concurrent appends in call order", async () => {
       const a = createAuditTrail(store, logger, KEY);
       const b = createAuditTrail(store, logger, KEY);
       for (let i = 0; i < 2; i += 1) {
@@ -83,12 +83,18 @@ export function describeAuditTrailOver(name: string, makeStore: () => Promise<Re
       expect(truncated).toMatchObject({ ok: false, brokenAt: 3 });
       if (!truncated.ok) expect(truncated.reason).toMatch(/the last 2 were removed/);
       // Somebody with write access to the store edits entry 2 and re-chains the rest (no key).
-      const rechained = chainAfter({ seq: 1, hash: entries[0]?.hash ?? '' }, entries.slice(1).map((e, i) => ({ ...e, summary: i === 0 ? 'edited' : e.summary })));
+      const rechained = chainAfter(
+        { seq: 1, hash: entries[0]?.hash ?? '' },
+        entries.slice(1).map((e, i) => ({ ...e, summary: i === 0 ? 'edited' : e.summary })),
+      );
       const forged = [entries[0], ...rechained].filter((e) => e !== undefined);
       expect(trail.verify(request, forged)).toMatchObject({ ok: false, brokenAt: 2 });
       // Even with the record's head rewritten to match the forgery, the key refuses it.
       const last = rechained.at(-1);
-      expect(trail.verify({ ...request, auditHead: { length: 4, hash: last?.hash ?? '' } }, forged)).toMatchObject({ ok: false, brokenAt: 2 });
+      expect(trail.verify({ ...request, auditHead: { length: 4, hash: last?.hash ?? '' } }, forged)).toMatchObject({
+        ok: false,
+        brokenAt: 2,
+      });
     });
   });
 }

@@ -29,6 +29,7 @@ export function withPostedCard(cards: readonly PostedCard[], posted: PostedCard)
 /** The conversation id of a stored reference, or the whole reference when it has none. */
 export function conversationKey(posted: PostedCard): string {
   const conversation = posted.conversation['conversation'];
-  if (typeof conversation === 'object' && conversation !== null && 'id' in conversation && typeof conversation.id === 'string') return conversation.id;
+  if (typeof conversation === 'object' && conversation !== null && 'id' in conversation && typeof conversation.id === 'string')
+    return conversation.id;
   return JSON.stringify(posted.conversation);
 }
