@@ -15,26 +15,30 @@ import { SYNC_BEHAVIOR_WRITE, USER_WRITE } from '../permissions.ts';
 import { DIRECTORY_ROLE_SHAPE, graphDirectoryRole, project, userShape } from '../projection.ts';
 import type { UserPatch } from '../user-writes.ts';
 import { syncBehaviorRoutes } from './sync-behavior.ts';
+import { takeUserExpand, withExpanded } from './user-expand.ts';
 import { OBJECT_IDENTIFIER, parseUserPatchBody } from './user-patch-body.ts';
 import { renderUser, USER_FILTER_SCHEMA, userFilterValue } from './user-queries.ts';
 
-const listUsers: RouteHandler = (request, _params, context) =>
-  listCollection(request, context, {
+const listUsers: RouteHandler = (request, _params, context) => {
+  const { expand, rest } = takeUserExpand(request.query, context.version, context.permissions);
+  return listCollection({ ...request, query: rest }, context, {
     items: context.state.activeUsers(),
     key: (u) => u.id,
     shape: userShape(context.version),
     filterSchema: USER_FILTER_SCHEMA,
     filterValue: userFilterValue,
-    render: renderUser,
+    render: (u, select) => withExpanded(renderUser(u, select), u, expand),
     contextPath: 'users',
   });
+};
 
 const getUser: RouteHandler = (request, params, context) => {
   const id = params['id'] ?? '';
   const user = context.state.activeUser(id);
   if (!user) throw graphErrors.resourceNotFound(id);
-  const select = parseEntityQuery(request.query, userShape(context.version));
-  return ok({ '@odata.context': contextUrl(context.root, 'users', select, true), ...renderUser(user, select) });
+  const { expand, rest } = takeUserExpand(request.query, context.version, context.permissions);
+  const select = parseEntityQuery(rest, userShape(context.version));
+  return ok({ '@odata.context': contextUrl(context.root, 'users', select, true), ...withExpanded(renderUser(user, select), user, expand) });
 };
 
 const patchUser: RouteHandler = (request, params, context) => {
