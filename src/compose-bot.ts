@@ -26,6 +26,11 @@ import { createRequestViews } from './bot/request-views.ts';
 import { route, showsTyping } from './bot/router.ts';
 import { createMessenger } from './bot/teams/messenger.ts';
 import type { Turn } from './bot/turn.ts';
+import type { BulkFeatures } from './bot/bulk-features.ts';
+import { wireBulk, type WireBulkOptions } from './bot/wire-bulk.ts';
+import { reportLinkKey } from './bulk/report-link.ts';
+import type { ScanSources } from './bulk/scan.ts';
+import type { CloudSnapshotSource, OnPremSnapshotSource } from './ports/snapshot.ts';
 import { errorCard } from './cards/error-card.ts';
 import { welcomeCard } from './cards/welcome-card.ts';
 import { createCloudDirectory } from './cloud-directory/index.ts';
@@ -72,6 +77,10 @@ export interface ComposeBotOptions {
   engine?: EngineOptions;
   /** The sandbox's stand-in for the person doing a MANUAL step on its own AD. */
   carryOutManual?: ApprovalDeps['carryOutManual'];
+  /** Scan timings (tests shorten them). */
+  bulk?: Pick<WireBulkOptions, 'answerWithinMs' | 'progressIntervalMs' | 'fetch'>;
+  /** The scan's whole-directory reads, when not the relay's and the cloud directory's own (tests). */
+  scanSources?: ScanSources;
 }
 
 /** The approval flow as composed: what commands and actions use, the replay guard, and this instance's executions. */
@@ -115,6 +124,7 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
   const close = () => closeInReverse(closers);
   try {
     const adapter = createAdapter({ config, logger });
+    const messenger = createMessenger(adapter, config.botAuth.MicrosoftAppId ?? '');
     const approvals = composeApprovals({
       sandbox: config.sandbox,
       logger,
@@ -123,7 +133,7 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
       store,
       cloud,
       ...(relay ? { relay } : {}),
-      messenger: createMessenger(adapter, config.botAuth.MicrosoftAppId ?? ''),
+      messenger,
       ...(options.engine ? { engine: options.engine } : {}),
       ...(options.carryOutManual ? { carryOutManual: options.carryOutManual } : {}),
     });
@@ -133,8 +143,12 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
     // The sandbox's runs take seconds, so it lets them finish; production leaves a running one to
     // its lease (the next start resumes it) rather than hold a shutdown for VERIFY_TIMEOUT_MINUTES.
     if (config.sandbox) closers.push(() => approvals.idle());
-    const bot = createBot({ sandbox: config.sandbox, logger, cloud, approvals, ...(relay ? { relay } : {}) });
-    const server = createServer({ config, logger: part('bot'), bot, version: BOT_VERSION, adapter });
+    const sources = options.scanSources ?? (relay ? snapshotSources(relay, cloud, config) : undefined);
+    const bulk = sources ? wireBulk({ sandbox: config.sandbox, logger, store, sources, messenger, publicUrl: config.publicUrl, ...(options.bulk ?? {}) }) : undefined;
+    if (bulk) closers.push(() => bulk.idle());
+    const bot = createBot({ sandbox: config.sandbox, logger, cloud, approvals, ...(relay ? { relay } : {}), ...(bulk ? { bulk: bulk.features } : {}) });
+    const reports = bulk ? { reports: { scans: bulk.features.scans, key: () => reportLinkKey(store), logger: part('bot') } } : {};
+    const server = createServer({ config, logger: part('bot'), bot, version: BOT_VERSION, adapter, ...reports });
     if (config.sandbox && config.host && !isLoopbackHost(config.host)) {
       logger.warn(
         { host: config.host },
@@ -235,6 +249,8 @@ export interface CreateBotOptions {
   cloud?: CloudDirectory;
   /** The approval flow; omit for a read-only bot (commands then say approval is not configured). */
   approvals?: Pick<ComposedApprovals, 'features' | 'refuseReplay'>;
+  /** Scans (`scan`); omit when the relay, the cloud or the store is missing. */
+  bulk?: BulkFeatures;
   /** Defaults to every command of this version. */
   registry?: CommandRegistry;
 }
@@ -249,6 +265,7 @@ export function createBot(options: CreateBotOptions): HardmatchBot {
     ...(options.relay ? { relay: options.relay } : {}),
     ...(options.cloud ? { cloud: options.cloud } : {}),
     ...(features ? { approvals: features } : {}),
+    ...(options.bulk ? { bulk: options.bulk } : {}),
   };
   const manners = {
     route: (text: string, turn: Turn) => route(text, registry, deps, turn),
@@ -258,7 +275,8 @@ export function createBot(options: CreateBotOptions): HardmatchBot {
   };
   const approvals = options.approvals;
   if (!approvals || !features) return new HardmatchBot(manners);
-  const actionDeps = { sandbox: options.sandbox, approvals: features.service, views: features.views, logger: options.logger };
+  const bulk = options.bulk ? { bulk: { scans: options.bulk.scans, reportLink: options.bulk.reportLink.bind(options.bulk), admins: features.admins } } : {};
+  const actionDeps = { sandbox: options.sandbox, approvals: features.service, views: features.views, logger: options.logger, ...bulk };
   return new HardmatchBot({
     ...manners,
     act: (invoke, turn) => routeAction(invoke, turn, actionDeps),
@@ -278,4 +296,20 @@ async function closeInReverse(closers: readonly (() => Promise<void>)[]): Promis
   for (const close of [...closers].reverse()) await close().catch((err: unknown) => failures.push(err));
   if (failures.length === 1) throw failures[0];
   if (failures.length > 1) throw new AggregateError(failures, 'the bot did not stop cleanly');
+}
+
+/**
+ * The scan's whole-directory reads, when the relay client and the cloud directory offer them
+ * (OnPremSnapshotSource, CloudSnapshotSource); tenant facts are read fresh once per scan.
+ */
+function snapshotSources(relay: RelayClient, cloud: CloudDirectory, config: Readonly<BotConfig>): ScanSources | undefined {
+  const onPrem = relay as RelayClient & Partial<OnPremSnapshotSource>;
+  const whole = cloud as CloudDirectory & Partial<CloudSnapshotSource>;
+  if (typeof onPrem.streamUsers !== 'function' || typeof whole.readCloudSnapshot !== 'function') return undefined;
+  return {
+    onPrem: onPrem as OnPremSnapshotSource,
+    cloud: whole as CloudSnapshotSource,
+    tenantFacts: () => cloud.tenantFacts(cloud.startDeadline(), { fresh: true }),
+    verifyTimeoutSeconds: Math.round(config.approval.policy.verifyTimeoutMs / 1000),
+  };
 }
