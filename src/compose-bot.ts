@@ -13,6 +13,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { createAdminDirectory } from './approvals/admin-directory.ts';
 import { createRefingerprint } from './approvals/refingerprint.ts';
+import { checkDone } from './approvals/check-done.ts';
 import { createApprovalService } from './approvals/service.ts';
 import type { ApprovalDeps } from './approvals/types.ts';
 import { createUndoService } from './approvals/undo.ts';
@@ -233,6 +234,7 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
     claimOnApproval: (approved) => engine.claimOnApproval(approved),
     publish: (request, options) => publisher.publish(request, options),
     now,
+    checkDone: (request, step) => checkDone(request, step, { cloud: o.cloud, ...(o.relay ? { relay: o.relay } : {}), ...(o.approval.syncScope ? { scope: o.approval.syncScope } : {}) }),
     ...(o.carryOutManual ? { carryOutManual: o.carryOutManual } : {}),
   });
   const undo = createUndoService({ store: o.store, audit, now });

@@ -1,5 +1,6 @@
 /** What the approval service needs and answers. */
-import type { Actor, ApprovalPolicy, ApprovalRequest, FingerprintFact, Refusal, Versioned } from '../domain/approval/types.ts';
+import type { Actor, ApprovalPolicy, ApprovalRequest, DoneCheck, FingerprintFact, Refusal, Versioned } from '../domain/approval/types.ts';
+import type { PlanStep } from '../domain/diagnosis/types.ts';
 import type { AuditEvent } from '../domain/audit/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AdminDirectory } from '../ports/admin-directory.ts';
@@ -18,6 +19,11 @@ export interface ApprovalDeps {
    * the original steps wrote. Compared with the stored fingerprint before the last approval.
    */
   refingerprint(request: ApprovalRequest): Promise<FingerprintFact[]>;
+  /**
+   * Checks a person's Done on a MANUAL step where the bot can see the result (`check-done.ts`).
+   * Absent: every Done is taken on the person's word (and recorded so).
+   */
+  checkDone?(request: ApprovalRequest, step: Extract<PlanStep, { kind: 'MANUAL' }>): Promise<DoneCheck>;
   /** Sandbox only: carries out a MANUAL step's structured action on the stand-ins ("the person's part"). */
   carryOutManual?(request: ApprovalRequest, stepNumber: number): Promise<void>;
   /**
