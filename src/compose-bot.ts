@@ -14,7 +14,6 @@ import { randomBytes } from 'node:crypto';
 import { createAdminDirectory } from './approvals/admin-directory.ts';
 import { createRefingerprint } from './approvals/refingerprint.ts';
 import { createApprovalService } from './approvals/service.ts';
-import type { ApprovalDeps } from './approvals/types.ts';
 import { createUndoService } from './approvals/undo.ts';
 import { routeAction } from './bot/actions/index.ts';
 import { createReplayGuard, type ReplayGuard } from './bot/actions/replay-guard.ts';
@@ -26,12 +25,13 @@ import { createRequestViews } from './bot/request-views.ts';
 import { route, showsTyping } from './bot/router.ts';
 import { createMessenger } from './bot/teams/messenger.ts';
 import type { Turn } from './bot/turn.ts';
+import type { CardFrame } from './cards/card-parts.ts';
 import { errorCard } from './cards/error-card.ts';
-import { welcomeCard } from './cards/welcome-card.ts';
+import { welcomeCard, type WelcomeExample } from './cards/welcome-card.ts';
 import { createCloudDirectory } from './cloud-directory/index.ts';
 import type { BotConfig } from './config/load-config.ts';
 import { toUserText } from './errors/index.ts';
-import { createEngine, type EngineDeps } from './execution/engine.ts';
+import { createEngine, type Engine, type EngineDeps } from './execution/engine.ts';
 import { createExecutionRunner, type ExecutionRunner } from './execution/runner.ts';
 import type { Logger } from './logging/logger.ts';
 import type { CloudDirectory, CloudWriter } from './ports/cloud-directory.ts';
@@ -43,6 +43,7 @@ import { createRelayClient } from './relay/client/relay-client.ts';
 import { createAuditTrail } from './store/audit-trail.ts';
 import { openStore } from './store/index.ts';
 import { createAdapter, createServer } from './transport/create-server.ts';
+import { authenticatedIngress, type Ingress } from './transport/ingress.ts';
 import { isLoopbackHost } from './transport/loopback.ts';
 import { BOT_VERSION } from './transport/version.ts';
 
@@ -70,8 +71,23 @@ export interface ComposeBotOptions {
    */
   tagParts?: boolean;
   engine?: EngineOptions;
-  /** The sandbox's stand-in for the person doing a MANUAL step on its own AD. */
-  carryOutManual?: ApprovalDeps['carryOutManual'];
+  /** Who may post activities; default authenticatedIngress. The sandbox injects its anonymous one. */
+  ingress?: Ingress;
+  /** Put around every card as it leaves the bot; default none. The sandbox's says SANDBOX. */
+  frame?: CardFrame;
+  /** The welcome card's example button; default a `guid` conversion. */
+  welcomeExample?: WelcomeExample;
+  /**
+   * Wraps the engine (the sandbox does a person's confirmed MANUAL step on its stand-ins before
+   * execution goes on).
+   */
+  wrapEngine?: (engine: Engine, store: RequestStore) => Engine;
+  /**
+   * close() waits for this instance's running executions. The sandbox's take seconds, so it lets
+   * them finish; production leaves a running one to its lease (the next start resumes it) rather
+   * than hold a shutdown for VERIFY_TIMEOUT_MINUTES. Default false.
+   */
+  finishExecutionsOnClose?: boolean;
 }
 
 /** The approval flow as composed: what commands and actions use, the replay guard, and this instance's executions. */
@@ -114,9 +130,9 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
   const closers: (() => Promise<void>)[] = [() => store.close()];
   const close = () => closeInReverse(closers);
   try {
-    const adapter = createAdapter({ config, logger });
+    const ingress = options.ingress ?? authenticatedIngress;
+    const adapter = createAdapter({ config, logger, ingress, ...(options.frame ? { frame: options.frame } : {}) });
     const approvals = composeApprovals({
-      sandbox: config.sandbox,
       logger,
       approval: config.approval,
       tenantId: config.tenantId ?? '',
@@ -125,17 +141,21 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
       ...(relay ? { relay } : {}),
       messenger: createMessenger(adapter, config.botAuth.MicrosoftAppId ?? ''),
       ...(options.engine ? { engine: options.engine } : {}),
-      ...(options.carryOutManual ? { carryOutManual: options.carryOutManual } : {}),
+      ...(options.wrapEngine ? { wrapEngine: options.wrapEngine } : {}),
     });
     if (!approvals.features.admins.configured) {
       logger.warn('Neither ADMIN_GROUP_ID nor ADMIN_IDS is set: `match` works, but nobody can request or approve a fix until one is set');
     }
-    // The sandbox's runs take seconds, so it lets them finish; production leaves a running one to
-    // its lease (the next start resumes it) rather than hold a shutdown for VERIFY_TIMEOUT_MINUTES.
-    if (config.sandbox) closers.push(() => approvals.idle());
-    const bot = createBot({ sandbox: config.sandbox, logger, cloud, approvals, ...(relay ? { relay } : {}) });
-    const server = createServer({ config, logger: part('bot'), bot, version: BOT_VERSION, adapter });
-    if (config.sandbox && config.host && !isLoopbackHost(config.host)) {
+    if (options.finishExecutionsOnClose) closers.push(() => approvals.idle());
+    const bot = createBot({
+      logger,
+      cloud,
+      approvals,
+      ...(relay ? { relay } : {}),
+      ...(options.welcomeExample ? { welcomeExample: options.welcomeExample } : {}),
+    });
+    const server = createServer({ config, logger: part('bot'), bot, version: BOT_VERSION, adapter, ingress });
+    if (ingress.anonymous && config.host && !isLoopbackHost(config.host)) {
       logger.warn(
         { host: config.host },
         'HOST makes the sandbox bot listen beyond this machine: its endpoint is anonymous, and with RELAY_URL it reads real AD users; anyone who can reach it can use it',
@@ -156,7 +176,6 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
 }
 
 interface ApprovalParts {
-  sandbox: boolean;
   logger: Logger;
   approval: BotConfig['approval'];
   /** The served tenant: abandoned executions of this tenant are resumed. */
@@ -167,7 +186,7 @@ interface ApprovalParts {
   relay?: Pick<RelayClient, 'lookup' | 'triggerSync'>;
   messenger: Messenger;
   engine?: EngineOptions;
-  carryOutManual?: ApprovalDeps['carryOutManual'];
+  wrapEngine?: ComposeBotOptions['wrapEngine'];
 }
 
 /** The approval flow from its parts, so production and the sandbox run the same flow. */
@@ -182,12 +201,12 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
     now,
   });
   const policy = o.approval.policy;
-  const views = createRequestViews({ audit, admins, policy, sandbox: o.sandbox });
+  const views = createRequestViews({ audit, admins, policy });
   const publisher = createRequestPublisher({ store: o.store, messenger: o.messenger, views, logger: o.logger });
   const noRelay = () => Promise.reject(new Error('no relay configured'));
   const sync: SyncTrigger = o.relay ?? { triggerSync: noRelay };
   const { pollIntervalMs, sleep, ...timings } = o.engine ?? {};
-  const engine = createEngine({
+  const created = createEngine({
     store: o.store,
     audit,
     steps: { cloud: o.cloud, sync, ...(pollIntervalMs ? { pollIntervalMs } : {}), ...(sleep ? { sleep } : {}) },
@@ -197,6 +216,7 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
     publish: (request) => publisher.publish(request),
     ...timings,
   });
+  const engine = o.wrapEngine ? o.wrapEngine(created, o.store) : created;
   const executions = createExecutionRunner({
     engine,
     tenantId: o.tenantId,
@@ -219,7 +239,6 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
     claimOnApproval: (approved) => engine.claimOnApproval(approved),
     publish: (request, options) => publisher.publish(request, options),
     now,
-    ...(o.carryOutManual ? { carryOutManual: o.carryOutManual } : {}),
   });
   const undo = createUndoService({ store: o.store, audit, now });
   const features: ApprovalFeatures = { service, undo, views, publisher, store: o.store, audit, admins, policy, now };
@@ -227,7 +246,6 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
 }
 
 export interface CreateBotOptions {
-  sandbox: boolean;
   logger: Logger;
   /** Omit when RELAY_URL is not configured. */
   relay?: Pick<RelayClient, 'lookup'>;
@@ -237,6 +255,8 @@ export interface CreateBotOptions {
   approvals?: Pick<ComposedApprovals, 'features' | 'refuseReplay'>;
   /** Defaults to every command of this version. */
   registry?: CommandRegistry;
+  /** The welcome card's example button; default a `guid` conversion. */
+  welcomeExample?: WelcomeExample;
 }
 
 /** The Teams bot over its commands and actions (also a read-only one, for tests and benchmarks). */
@@ -244,7 +264,6 @@ export function createBot(options: CreateBotOptions): HardmatchBot {
   const registry = options.registry ?? createRegistry();
   const features = options.approvals?.features;
   const deps = {
-    sandbox: options.sandbox,
     logger: options.logger,
     ...(options.relay ? { relay: options.relay } : {}),
     ...(options.cloud ? { cloud: options.cloud } : {}),
@@ -253,19 +272,20 @@ export function createBot(options: CreateBotOptions): HardmatchBot {
   const manners = {
     route: (text: string, turn: Turn) => route(text, registry, deps, turn),
     showsTyping: (text: string) => showsTyping(text, registry),
-    welcome: (turn: Turn) => welcomeCard({ sandbox: options.sandbox, conversationType: turn.conversation.type }),
+    welcome: (turn: Turn) =>
+      welcomeCard({ conversationType: turn.conversation.type, ...(options.welcomeExample ? { example: options.welcomeExample } : {}) }),
     backgroundError: (err: unknown, what: string) => options.logger.warn({ err }, `${what} failed`),
   };
   const approvals = options.approvals;
   if (!approvals || !features) return new HardmatchBot(manners);
-  const actionDeps = { sandbox: options.sandbox, approvals: features.service, views: features.views, logger: options.logger };
+  const actionDeps = { approvals: features.service, views: features.views, logger: options.logger };
   return new HardmatchBot({
     ...manners,
     act: (invoke, turn) => routeAction(invoke, turn, actionDeps),
     refuseReplay: approvals.refuseReplay,
     errorCard: (err) => {
       options.logger.error({ err }, 'card action failed');
-      return errorCard(toUserText(err), { sandbox: options.sandbox });
+      return errorCard(toUserText(err));
     },
     posted: (requestId, turn, activityId) =>
       features.publisher.attach(requestId, { conversation: turn.conversation.reference, activityId }),

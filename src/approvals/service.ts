@@ -145,7 +145,6 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
           events = [...events.filter((e: AuditEvent) => e.action !== 'approved'), stale.event];
         }
       }
-      if (action.verb === 'manualDone' && deps.carryOutManual) await carryOut(deps, request, action.step);
       // The approval that re-validated the facts also claims the execution, in the same compare-and-swap.
       const revalidated = decision.effect === 'revalidate-then-approve' && next.state === 'approved';
       const claim = revalidated ? deps.claimOnApproval?.(next) : undefined;
@@ -183,17 +182,4 @@ function keptChanging(requestId: string): Refusal {
 /** One write for the action's entries (they belong to one request). */
 async function appendAll(deps: Pick<ApprovalDeps, 'audit'>, events: readonly AuditEvent[]): Promise<void> {
   await deps.audit.appendAll(events);
-}
-
-/**
- * The sandbox plays the person's part of a MANUAL step on its stand-ins. Only what the sandbox
- * holds can be changed (an object in another forest cannot): then the step is still the person's
- * to confirm, and the attempt is logged rather than refusing their "Done".
- */
-async function carryOut(deps: ApprovalDeps, request: ApprovalRequest, step: number): Promise<void> {
-  try {
-    await deps.carryOutManual?.(request, step);
-  } catch (err) {
-    deps.logger.warn({ err, requestId: request.id, step }, 'the sandbox could not carry out this person\'s step on its stand-ins; continuing as the person said it is done');
-  }
 }

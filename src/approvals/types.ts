@@ -18,8 +18,6 @@ export interface ApprovalDeps {
    * the original steps wrote. Compared with the stored fingerprint before the last approval.
    */
   refingerprint(request: ApprovalRequest): Promise<FingerprintFact[]>;
-  /** Sandbox only: carries out a MANUAL step's structured action on the stand-ins ("the person's part"). */
-  carryOutManual?(request: ApprovalRequest, stepNumber: number): Promise<void>;
   /**
    * Starts (or resumes) execution; the service does not wait for it. `approved`: the version the
    * last approval just wrote after re-validating the facts (the engine claims from it directly);

@@ -15,7 +15,6 @@ export interface AuditCardInput {
   request: ApprovalRequest;
   entries: readonly AuditEntry[];
   verdict: ChainVerdict;
-  sandbox: boolean;
 }
 
 export const AUDIT_CARD_IDS = {
@@ -46,7 +45,7 @@ function render(input: AuditCardInput, shown: number): IAdaptiveCard {
   if (omitted > 0) body.push(text(`The ${omitted} oldest entries are not shown (card size limit); the newest ${entries.length} are.`, { subtle: true, id: AUDIT_CARD_IDS.omitted }));
   if (input.entries.length === 0) body.push(text('No entries.', { subtle: true }));
   body.push(...entries.map(entryBlock));
-  return card(body, { sandbox: input.sandbox, summary: `Audit trail of request ${request.id}` });
+  return card(body, { summary: `Audit trail of request ${request.id}` });
 }
 
 /** "#3 · 2026-12-01T14:02:00Z · Ben Approver (object id) · approved", then the step, summary and values. */

@@ -33,7 +33,6 @@ import { severityStyle } from './status-tones.ts';
 import { exactName } from './users-list-card.ts';
 
 export interface MatchCardOptions {
-  sandbox: boolean;
   /**
    * What the admin types to see this card again, e.g. `match jdoe to john@contoso.com`.
    * Defaults to `match <who>`.
@@ -100,7 +99,7 @@ export const TOGGLE_TITLES = {
   nextSync: 'Next sync',
 } as const;
 
-export function matchCard(diagnosis: Diagnosis, options: MatchCardOptions): IAdaptiveCard {
+export function matchCard(diagnosis: Diagnosis, options: MatchCardOptions = {}): IAdaptiveCard {
   let built = render(diagnosis, options, FULL_DETAIL);
   for (const detail of DETAIL_LEVELS.slice(1)) {
     if (Buffer.byteLength(JSON.stringify(built), 'utf8') <= CARD_BUDGET_BYTES) break;
@@ -122,7 +121,7 @@ function render(diagnosis: Diagnosis, options: MatchCardOptions, detail: Detail)
   if (options.requestId !== undefined) footer.push(`Request ${escapeMarkdown(options.requestId)}.`);
   if (detail !== FULL_DETAIL) body.push(text(SHORTENED_NOTE, { subtle: true, size: 'small', id: MATCH_CARD_IDS.shortened }));
   body.push(text(footer.join(' '), { subtle: true, size: 'small', id: MATCH_CARD_IDS.footer }));
-  return card(body, { sandbox: options.sandbox, summary: matchSummaryText(diagnosis, command, options.onPremMatches) });
+  return card(body, { summary: matchSummaryText(diagnosis, command, options.onPremMatches) });
 }
 
 function approvalUnavailableNotice(problem: UserText): BodyElement {

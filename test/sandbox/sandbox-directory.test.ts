@@ -1,18 +1,19 @@
 /**
  * The sandbox's one editable AD: loaded from the fixture folder or SANDBOX_DIRECTORY (validated as
  * the relay's fixtures, errors naming the variable, file and field), served to the relay agent's
- * look-ups as edited, and changed by manualDone's person actions (`createCarryOutManual`).
+ * look-ups as edited, and changed by the sandbox person doing confirmed MANUAL steps (`withPersonsPart`).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ApprovalRequest, StepRecord } from '../../src/domain/approval/types.ts';
 import type { ManualAction, PlanStep } from '../../src/domain/diagnosis/types.ts';
 import { classifyWho } from '../../src/domain/who.ts';
 import { EmulatorState } from '../../src/sandbox/emulator/index.ts';
 import { ConfigError } from '../../src/errors/index.ts';
 import { createSourceDirectory } from '../../src/sandbox/fixture-directory.ts';
-import { createCarryOutManual } from '../../src/sandbox/carry-out-manual.ts';
+import { withPersonsPart } from '../../src/sandbox/carry-out-manual.ts';
 import { loadSandboxDirectory } from '../../src/sandbox/sandbox-directory.ts';
 import { buildSandboxSeed, IDS } from '../../src/sandbox/scenarios/index.ts';
 import { proposed } from '../domain/approval/builders.ts';
@@ -75,12 +76,24 @@ describe('loadSandboxDirectory', () => {
   });
 });
 
-describe('createCarryOutManual', () => {
+describe('withPersonsPart (the sandbox person, wrapped around the engine)', () => {
+  const ADA = { aadObjectId: '00000000-0000-4000-8000-0000000000a1', name: 'Ada Admin' };
   async function setup() {
     const loaded = await loadSandboxDirectory({});
     const state = EmulatorState.fromSeed(buildSandboxSeed({ now: new Date('2026-11-22T10:00:00Z') }));
     const log = captureLogger('info');
-    return { loaded, state, log, carryOut: createCarryOutManual({ directory: loaded.directory, state, logger: log.logger }) };
+    const stored = new Map<string, ApprovalRequest>();
+    const runs: string[] = [];
+    const engine = { run: (id: string) => (runs.push(id), Promise.resolve('done' as const)), claimOnApproval: () => ({ request: proposed(), events: [] }), resumeAbandoned: () => Promise.resolve(0) };
+    const store = { get: (id: string) => Promise.resolve(stored.has(id) ? { value: stored.get(id)!, version: '1' } : null) };
+    const wrapped = withPersonsPart(engine, store, { directory: loaded.directory, state, logger: log.logger });
+    /** The request after a person said "Done" on `confirmed`, run as the approval flow runs it. */
+    const runAfterDone = (id: string, steps: PlanStep[], confirmed: number[]) => {
+      const records = steps.map((s): StepRecord => (confirmed.includes(s.number) ? { number: s.number, status: 'done', doneBy: ADA } : { number: s.number, status: 'pending' }));
+      stored.set(id, proposed({ id, steps, records, state: 'approved' }));
+      return wrapped.run(id);
+    };
+    return { loaded, state, log, runs, runAfterDone };
   }
   const manual = (number: number, action?: ManualAction): PlanStep => ({ number, kind: 'MANUAL', irreversible: false, description: 'By hand', instruction: 'Do it', ...(action ? { action } : {}) });
   const steps: PlanStep[] = [
@@ -89,27 +102,39 @@ describe('createCarryOutManual', () => {
     { number: 3, kind: 'TRIGGER_DELTA_SYNC', irreversible: false, description: 'Sync' },
   ];
 
-  it("carries out the numbered MANUAL step's action and logs what it did", async () => {
-    const { loaded, log, carryOut } = await setup();
-    await carryOut(proposed({ id: 'r1', steps }), 1);
+  it("carries out the confirmed MANUAL step's action before the engine goes on, and logs what it did", async () => {
+    const { loaded, log, runs, runAfterDone } = await setup();
+    await runAfterDone('r1', steps, [1]);
     expect(loaded.directory.user('dscope').dn).toBe('CN=Diego Scott,OU=Staff,DC=contoso,DC=com');
     expect(log.entries()).toContainEqual(expect.objectContaining({ requestId: 'r1', step: 1, action: 'SCOPE_IN', done: expect.stringMatching(/^moved .* to OU=Staff/) as unknown }));
+    expect(runs).toEqual(['r1']);
   });
 
-  it('does nothing for a MANUAL step without an action or a step that is not MANUAL', async () => {
-    const { loaded, state, log, carryOut } = await setup();
+  it('carries out each confirmed step once, however often the request runs again', async () => {
+    const { log, runAfterDone } = await setup();
+    await runAfterDone('r1', steps, [1]);
+    await runAfterDone('r1', steps, [1, 2]);
+    const carried = log.entries().filter((e) => e.requestId === 'r1' && typeof e.msg === 'string' && e.msg.startsWith('sandbox:'));
+    expect(carried.map((e) => e.step)).toEqual([1, 2]);
+  });
+
+  it('does nothing for a MANUAL step without an action, a step that is not MANUAL, or one nobody confirmed', async () => {
+    const { loaded, state, log, runs, runAfterDone } = await setup();
     const before = loaded.directory.users();
     const roles = state.directoryRolesOf(IDS.hadmin);
-    await carryOut(proposed({ id: 'r2', steps }), 2);
-    await carryOut(proposed({ id: 'r2', steps }), 3);
+    await runAfterDone('r2', steps, [2, 3]);
+    await runAfterDone('r3', steps, []);
     expect(loaded.directory.users()).toEqual(before);
     expect(state.directoryRolesOf(IDS.hadmin)).toEqual(roles);
     expect(log.entries()).toContainEqual(expect.objectContaining({ requestId: 'r2', step: 2, action: null }));
+    expect(runs).toEqual(['r2', 'r3']);
   });
 
-  it('rejects when the action cannot be carried out', async () => {
-    const { carryOut } = await setup();
-    const ghost = [manual(1, { kind: 'SCOPE_OUT', dn: 'CN=Ghost,DC=contoso,DC=com' })];
-    await expect(carryOut(proposed({ steps: ghost }), 1)).rejects.toThrow(/no AD user CN=Ghost/);
+  it('logs an action it cannot carry out and lets the engine go on, as the person said it is done', async () => {
+    const { log, runs, runAfterDone } = await setup();
+    await runAfterDone('r4', [manual(1, { kind: 'SCOPE_OUT', dn: 'CN=Ghost,DC=contoso,DC=com' })], [1]);
+    expect(log.entries()).toContainEqual(expect.objectContaining({ requestId: 'r4', step: 1, msg: "the sandbox could not carry out this person's step on its stand-ins; continuing as the person said it is done" }));
+    expect(JSON.stringify(log.entries())).toMatch(/no AD user CN=Ghost/);
+    expect(runs).toEqual(['r4']);
   });
 });
