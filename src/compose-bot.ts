@@ -26,6 +26,11 @@ import { route, showsTyping } from './bot/router.ts';
 import { createMessenger } from './bot/teams/messenger.ts';
 import type { Turn } from './bot/turn.ts';
 import type { CardFrame } from './cards/card-parts.ts';
+import type { BulkFeatures } from './bot/bulk-features.ts';
+import { wireBulk, type WireBulkOptions } from './bot/wire-bulk.ts';
+import { reportLinkKey } from './bulk/report-link.ts';
+import type { ScanSources } from './bulk/scan.ts';
+import type { CloudSnapshotSource, OnPremSnapshotSource } from './ports/snapshot.ts';
 import { errorCard } from './cards/error-card.ts';
 import { welcomeCard, type WelcomeExample } from './cards/welcome-card.ts';
 import { createCloudDirectory } from './cloud-directory/index.ts';
@@ -88,6 +93,12 @@ export interface ComposeBotOptions {
    * than hold a shutdown for VERIFY_TIMEOUT_MINUTES. Default false.
    */
   finishExecutionsOnClose?: boolean;
+  /** Scan timings (tests shorten them). */
+  bulk?: Pick<WireBulkOptions, 'answerWithinMs' | 'progressIntervalMs' | 'fetch'>;
+  /** The scan's whole-directory reads, when not the relay's and the cloud directory's own (tests). */
+  scanSources?: ScanSources;
+  /** Plain-http attachment links are read (the sandbox's Playground serves files over http); default https only. */
+  allowHttpAttachments?: boolean;
 }
 
 /** The approval flow as composed: what commands and actions use, the replay guard, and this instance's executions. */
@@ -132,6 +143,7 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
   try {
     const ingress = options.ingress ?? authenticatedIngress;
     const adapter = createAdapter({ config, logger, ingress, ...(options.frame ? { frame: options.frame } : {}) });
+    const messenger = createMessenger(adapter, config.botAuth.MicrosoftAppId ?? '');
     const approvals = composeApprovals({
       logger,
       approval: config.approval,
@@ -139,7 +151,7 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
       store,
       cloud,
       ...(relay ? { relay } : {}),
-      messenger: createMessenger(adapter, config.botAuth.MicrosoftAppId ?? ''),
+      messenger,
       ...(options.engine ? { engine: options.engine } : {}),
       ...(options.wrapEngine ? { wrapEngine: options.wrapEngine } : {}),
     });
@@ -147,14 +159,29 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
       logger.warn('Neither ADMIN_GROUP_ID nor ADMIN_IDS is set: `match` works, but nobody can request or approve a fix until one is set');
     }
     if (options.finishExecutionsOnClose) closers.push(() => approvals.idle());
+    const sources = options.scanSources ?? (relay ? snapshotSources(relay, cloud, config) : undefined);
+    const bulk = sources
+      ? wireBulk({
+          logger,
+          store,
+          sources,
+          messenger,
+          publicUrl: config.publicUrl,
+          ...(options.allowHttpAttachments ? { allowHttp: true } : {}),
+          ...(options.bulk ?? {}),
+        })
+      : undefined;
+    if (bulk) closers.push(() => bulk.idle());
     const bot = createBot({
       logger,
       cloud,
       approvals,
       ...(relay ? { relay } : {}),
+      ...(bulk ? { bulk: bulk.features } : {}),
       ...(options.welcomeExample ? { welcomeExample: options.welcomeExample } : {}),
     });
-    const server = createServer({ config, logger: part('bot'), bot, version: BOT_VERSION, adapter, ingress });
+    const reports = bulk ? { reports: { scans: bulk.features.scans, key: () => reportLinkKey(store), logger: part('bot') } } : {};
+    const server = createServer({ config, logger: part('bot'), bot, version: BOT_VERSION, adapter, ingress, ...reports });
     if (ingress.anonymous && config.host && !isLoopbackHost(config.host)) {
       logger.warn(
         { host: config.host },
@@ -253,6 +280,8 @@ export interface CreateBotOptions {
   cloud?: CloudDirectory;
   /** The approval flow; omit for a read-only bot (commands then say approval is not configured). */
   approvals?: Pick<ComposedApprovals, 'features' | 'refuseReplay'>;
+  /** Scans (`scan`); omit when the relay, the cloud or the store is missing. */
+  bulk?: BulkFeatures;
   /** Defaults to every command of this version. */
   registry?: CommandRegistry;
   /** The welcome card's example button; default a `guid` conversion. */
@@ -268,6 +297,7 @@ export function createBot(options: CreateBotOptions): HardmatchBot {
     ...(options.relay ? { relay: options.relay } : {}),
     ...(options.cloud ? { cloud: options.cloud } : {}),
     ...(features ? { approvals: features } : {}),
+    ...(options.bulk ? { bulk: options.bulk } : {}),
   };
   const manners = {
     route: (text: string, turn: Turn) => route(text, registry, deps, turn),
@@ -278,7 +308,10 @@ export function createBot(options: CreateBotOptions): HardmatchBot {
   };
   const approvals = options.approvals;
   if (!approvals || !features) return new HardmatchBot(manners);
-  const actionDeps = { approvals: features.service, views: features.views, logger: options.logger };
+  const bulk = options.bulk
+    ? { bulk: { scans: options.bulk.scans, reportLink: options.bulk.reportLink.bind(options.bulk), admins: features.admins } }
+    : {};
+  const actionDeps = { approvals: features.service, views: features.views, logger: options.logger, ...bulk };
   return new HardmatchBot({
     ...manners,
     act: (invoke, turn) => routeAction(invoke, turn, actionDeps),
@@ -298,4 +331,20 @@ async function closeInReverse(closers: readonly (() => Promise<void>)[]): Promis
   for (const close of [...closers].reverse()) await close().catch((err: unknown) => failures.push(err));
   if (failures.length === 1) throw failures[0];
   if (failures.length > 1) throw new AggregateError(failures, 'the bot did not stop cleanly');
+}
+
+/**
+ * The scan's whole-directory reads, when the relay client and the cloud directory offer them
+ * (OnPremSnapshotSource, CloudSnapshotSource); tenant facts are read fresh once per scan.
+ */
+function snapshotSources(relay: RelayClient, cloud: CloudDirectory, config: Readonly<BotConfig>): ScanSources | undefined {
+  const onPrem = relay as RelayClient & Partial<OnPremSnapshotSource>;
+  const whole = cloud as CloudDirectory & Partial<CloudSnapshotSource>;
+  if (typeof onPrem.streamUsers !== 'function' || typeof whole.readCloudSnapshot !== 'function') return undefined;
+  return {
+    onPrem: onPrem as OnPremSnapshotSource,
+    cloud: whole as CloudSnapshotSource,
+    tenantFacts: () => cloud.tenantFacts(cloud.startDeadline(), { fresh: true }),
+    verifyTimeoutSeconds: Math.round(config.approval.policy.verifyTimeoutMs / 1000),
+  };
 }

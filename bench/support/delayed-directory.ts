@@ -18,7 +18,11 @@ export interface DelayedDirectory extends Directory {
   readonly spans: LookupSpan[];
 }
 
-export function withLookupDelay(inner: Directory, delayMs: number): DelayedDirectory {
+/**
+ * `pageDelayMs`: the domain controller's time for one page of a paged search (each page needs the
+ * previous page's cookie, so these delays form one chain per read).
+ */
+export function withLookupDelay(inner: Directory, delayMs: number, pageDelayMs = 0): DelayedDirectory {
   const spans: LookupSpan[] = [];
   return {
     kind: inner.kind,
@@ -29,6 +33,12 @@ export function withLookupDelay(inner: Directory, delayMs: number): DelayedDirec
       if (delayMs > 0) await preciseDelay(delayMs);
       spans.push({ start, end: Date.now() });
       return result;
+    },
+    async *users(scope, pageSize) {
+      for await (const page of inner.users(scope, pageSize)) {
+        if (pageDelayMs > 0) await preciseDelay(pageDelayMs);
+        yield page;
+      }
     },
     check: () => inner.check(),
     close: () => inner.close(),

@@ -13,8 +13,9 @@
  * and that round trip is paid only for a candidate nobody expected.
  */
 import type { Group } from '@microsoft/microsoft-graph-types';
-import { tryParseAnchor, toImmutableId } from '../domain/anchors.ts';
-import { primarySmtp, smtpAddresses, type CandidateReason, type CloudCandidate, type CloudEvidence, type CloudGroup, type CloudUser, type TenantFacts } from '../domain/cloud.ts';
+import { orderCandidates } from '../domain/candidates.ts';
+import { adAddresses, adAnchors } from '../domain/onprem-addresses.ts';
+import { type CandidateReason, type CloudCandidate, type CloudEvidence, type CloudGroup, type CloudUser, type TenantFacts } from '../domain/cloud.ts';
 import type { OnPremUser } from '../domain/onprem-user.ts';
 import type { Operation } from './errors.ts';
 import type { BatchAnswer, BatchGet, GraphTransport } from './graph-transport.ts';
@@ -34,9 +35,6 @@ import {
   valuesOf,
 } from './queries.ts';
 import { readUserRoles, rolesOfUsers, userRolesRequest } from './role-holders.ts';
-
-/** Strongest reason first: candidates are listed in this order. */
-const REASON_ORDER: readonly CandidateReason[] = ['target', 'anchor', 'otherAnchor', 'upn', 'primarySmtp', 'address'];
 
 interface UserLookup {
   kind: 'users';
@@ -67,27 +65,7 @@ export interface EvidenceContext {
   expectedCandidates?: readonly string[];
 }
 
-/** The AD user's SMTP addresses, primary first, without duplicates (case-insensitive). */
-export function adAddresses(onPrem: OnPremUser): { primary: string | null; all: string[] } {
-  const primary = primarySmtp(onPrem.proxyAddresses) ?? onPrem.mail ?? null;
-  const seen = new Set<string>();
-  const all: string[] = [];
-  for (const address of [primary, ...smtpAddresses(onPrem.proxyAddresses), onPrem.mail]) {
-    if (!address || seen.has(address.toLowerCase())) continue;
-    seen.add(address.toLowerCase());
-    all.push(address);
-  }
-  return { primary, all };
-}
-
-/** The effective anchor's ImmutableID, and the other attribute's when it is set and differs. */
-export function adAnchors(onPrem: OnPremUser): { anchor: string; other: string | null } {
-  const anchor = onPrem.anchor.immutableId;
-  const forms = [onPrem.objectGuid, onPrem.consistencyGuid]
-    .map((guid) => (guid ? tryParseAnchor(guid) : undefined))
-    .flatMap((a) => (a ? [toImmutableId(a)] : []));
-  return { anchor, other: forms.find((id) => id !== anchor) ?? null };
-}
+export { adAddresses, adAnchors } from '../domain/onprem-addresses.ts';
 
 export function evidenceLookups(onPrem: OnPremUser): Lookup[] {
   const who = onPrem.samAccountName;
@@ -129,18 +107,7 @@ class CandidateSet {
 
   /** Strongest reason first, active before deleted, then by id: stable for cards and tests. */
   list(roles: ReadonlyMap<string, string[]>): CloudCandidate[] {
-    const rank = (reasons: CandidateReason[]): number => Math.min(...reasons.map((r) => REASON_ORDER.indexOf(r)));
-    return [...this.#byId.values()]
-      .map((e) => ({
-        user: { ...e.user, adminRoles: roles.get(e.user.id) ?? e.user.adminRoles },
-        reasons: REASON_ORDER.filter((r) => e.reasons.has(r)),
-      }))
-      .sort(
-        (a, b) =>
-          rank(a.reasons) - rank(b.reasons) ||
-          Number(a.user.deletedDateTime !== null) - Number(b.user.deletedDateTime !== null) ||
-          (a.user.id < b.user.id ? -1 : a.user.id > b.user.id ? 1 : 0),
-      );
+    return orderCandidates(this.#byId.values(), roles);
   }
 }
 

@@ -23,7 +23,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client, GraphRequest } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../logging/logger.ts';
 import type { Deadline } from './deadline.ts';
-import { credentialError, failureFromBody, failureFromThrown, isRetryable, networkFailure, toCloudError, type GraphFailure, type Operation } from './errors.ts';
+import {
+  credentialError,
+  failureFromBody,
+  failureFromThrown,
+  isRetryable,
+  networkFailure,
+  toCloudError,
+  type GraphFailure,
+  type Operation,
+} from './errors.ts';
 
 export interface RetryPolicy {
   /** Tries in all (first one included) for 5xx and silence; at least 1. 429s are bounded by the deadline only. */
@@ -59,7 +68,16 @@ export interface GraphTransportOptions {
   requestTimeoutMs?: number;
   /** For the backoff jitter; default Math.random. */
   random?: () => number;
+  /**
+   * 'low': every request (and every `$batch` sub-request) says `x-ms-throttle-priority: low`, so
+   * Graph throttles it before the bot's interactive calls when the app nears its limits. Bulk
+   * reads and writes use it; a single `match` never does.
+   */
+  priority?: 'low';
 }
+
+/** The request header Graph reads a caller's throttling priority from. */
+export const THROTTLE_PRIORITY_HEADER = 'x-ms-throttle-priority';
 
 /** A request builder for `path` (relative to the version root, encoded), bound to one attempt's signal. */
 export type RequestBuilder = (path: string) => GraphRequest;
@@ -105,6 +123,11 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   const { client, retry, logger, deadline } = options;
   const random = options.random ?? Math.random;
   const perAttemptMs = options.requestTimeoutMs ?? attemptLimitMs(deadline);
+  const priorityHeaders: Record<string, string> = options.priority ? { [THROTTLE_PRIORITY_HEADER]: options.priority } : {};
+  const build = (path: string, signal: AbortSignal): GraphRequest => {
+    const request = client.api(path).option('signal', signal);
+    return options.priority ? request.header(THROTTLE_PRIORITY_HEADER, options.priority) : request;
+  };
 
   const call = async <T>(op: Operation, run: (request: RequestBuilder) => Promise<T>): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
@@ -112,13 +135,14 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
       const attemptTimer = AbortSignal.timeout(limitMs);
       const signal = AbortSignal.any([deadline.signal, attemptTimer]);
       try {
-        return await run((path) => client.api(path).option('signal', signal));
+        return await run((path) => build(path, signal));
       } catch (err) {
         const authFailure = credentialError(op, err);
         if (authFailure) throw authFailure;
         const failure = attemptFailure(err, deadline, attemptTimer, limitMs);
         const wait = retryDelay(failure, attempt, retry, deadline.remainingMs(), random);
-        if (wait === undefined) throw toCloudError(op, givenUp(failure, attempt < retry.attempts, deadline), { attempts: attempt, cause: err });
+        if (wait === undefined)
+          throw toCloudError(op, givenUp(failure, attempt < retry.attempts, deadline), { attempts: attempt, cause: err });
         logRetry(logger, op, failure, attempt, wait);
         await sleep(wait);
       }
@@ -126,7 +150,10 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   };
 
   const sendChunk = async (op: Operation, chunk: readonly BatchGet[]): Promise<Map<string, Answered>> => {
-    const requests = chunk.map((r) => ({ id: r.id, method: 'GET', url: r.url, ...(r.headers ? { headers: r.headers } : {}) }));
+    const requests = chunk.map((r) => {
+      const headers = { ...r.headers, ...priorityHeaders };
+      return { id: r.id, method: 'GET', url: r.url, ...(Object.keys(headers).length > 0 ? { headers } : {}) };
+    });
     const envelope = await call(op, (request) => request('/$batch').post({ requests }) as Promise<BatchEnvelope>);
     const answers = new Map<string, Answered>();
     for (const r of envelope.responses ?? []) {
@@ -135,20 +162,35 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     }
     for (const r of chunk) {
       // A sub-request the envelope forgot counts as unanswered, and so is retried like a 5xx.
-      if (!answers.has(r.id)) answers.set(r.id, { id: r.id, status: -1, headers: {}, body: { error: { message: 'the $batch response held no answer for this request' } } });
+      if (!answers.has(r.id))
+        answers.set(r.id, {
+          id: r.id,
+          status: -1,
+          headers: {},
+          body: { error: { message: 'the $batch response held no answer for this request' } },
+        });
     }
     return answers;
   };
 
   /** One round: which sub-requests are settled, which go again, and how long to wait first. */
-  const settle = (op: Operation, pending: readonly BatchGet[], answered: ReadonlyMap<string, Answered>, attempt: number, done: Map<string, BatchAnswer>) => {
+  const settle = (
+    op: Operation,
+    pending: readonly BatchGet[],
+    answered: ReadonlyMap<string, Answered>,
+    attempt: number,
+    done: Map<string, BatchAnswer>,
+  ) => {
     const again: BatchGet[] = [];
     let wait = 0;
     let gaveUp = false;
     for (const request of pending) {
       const answer = answered.get(request.id);
       if (!answer) continue;
-      const failure = answer.status >= 200 && answer.status < 300 ? undefined : failureFromBody(answer.status, answer.body, header(answer.headers, 'retry-after'));
+      const failure =
+        answer.status >= 200 && answer.status < 300
+          ? undefined
+          : failureFromBody(answer.status, answer.body, header(answer.headers, 'retry-after'));
       const delay = failure ? retryDelay(failure, attempt, retry, deadline.remainingMs(), random) : undefined;
       if (failure && delay !== undefined) {
         again.push(request);
@@ -161,7 +203,8 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     }
     // A retryable failure given up on fails the whole call (queries.ts answerOf), so the other
     // sub-requests are not worth waiting for: they settle with their last answer too.
-    if (gaveUp) for (const request of again.splice(0)) done.set(request.id, { ...(answered.get(request.id) as Answered), attempts: attempt });
+    if (gaveUp)
+      for (const request of again.splice(0)) done.set(request.id, { ...(answered.get(request.id) as Answered), attempts: attempt });
     return { again, wait };
   };
 
@@ -220,7 +263,13 @@ function givenUp(failure: GraphFailure, attemptsLeft: boolean, deadline: Deadlin
  * silence out of attempts, or a wait that would not leave MIN_ATTEMPT_MS before the deadline
  * (`remainingMs`). A 429 is retried whatever the attempt count: the deadline bounds it.
  */
-export function retryDelay(failure: GraphFailure, attempt: number, policy: RetryPolicy, remainingMs: number, random: () => number = Math.random): number | undefined {
+export function retryDelay(
+  failure: GraphFailure,
+  attempt: number,
+  policy: RetryPolicy,
+  remainingMs: number,
+  random: () => number = Math.random,
+): number | undefined {
   if (!isRetryable(failure)) return undefined;
   const throttled = failure.status === 429;
   if (!throttled && attempt >= policy.attempts) return undefined;
@@ -235,7 +284,10 @@ function backoff(attempt: number, policy: RetryPolicy, random: () => number): nu
 }
 
 function logRetry(logger: Logger, op: Operation, f: GraphFailure, attempt: number, waitMs: number, subRequest?: string): void {
-  logger.warn({ operation: op.what, status: f.status, graphCode: f.code, attempt, waitMs, ...(subRequest ? { subRequest } : {}) }, 'Graph request failed; retrying');
+  logger.warn(
+    { operation: op.what, status: f.status, graphCode: f.code, attempt, waitMs, ...(subRequest ? { subRequest } : {}) },
+    'Graph request failed; retrying',
+  );
 }
 
 function chunksOf<T>(items: readonly T[], size: number): T[][] {

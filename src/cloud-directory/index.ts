@@ -26,12 +26,15 @@
  * - `holdersOfAnchor`: 1 `$batch` (active + deleted).
  * - `groupUserIds`: 1 (more pages for a group of over 999 users).
  * - writes: 1 request each.
+ * - `readCloudSnapshot` (scan): every user, deleted user and mail-enabled group, 36 + 3 + 16 + 1
+ *   partitions read in parallel, each following its own `@odata.nextLink` (snapshot.ts).
  * More only when a collection spans pages (`@odata.nextLink` is followed) or a request is retried
  * (429 honouring Retry-After, 5xx/network with capped exponential backoff, all within the
  * command's deadline: see graph-transport.ts and deadline.ts).
  */
 import type { TokenCredential } from '@azure/identity';
 import type { CloudDirectory, CloudWriter } from '../ports/cloud-directory.ts';
+import type { CloudSnapshotSource } from '../ports/snapshot.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createDeadline, DEFAULT_GRAPH_TIMEOUT_MS, type Deadline } from './deadline.ts';
 import { evidenceFor } from './evidence.ts';
@@ -40,11 +43,18 @@ import { createGraphTransport, type RetryPolicy } from './graph-transport.ts';
 import { createTenantFactsCache, fetchTenantFacts } from './tenant-facts.ts';
 import { groupUserIds } from './groups.ts';
 import { rolesOfUsers } from './role-holders.ts';
+import { readCloudSnapshot } from './snapshot.ts';
 import { findUser, holdersOfAnchor, parseObjectId } from './users.ts';
 import { purgeDeletedUser, setImmutableId, setUserPrincipalName } from './writes.ts';
 
 export { staticTokenCredential } from './credential.ts';
-export { BOT_PERMISSIONS, createConfigurationCheck, type BotPermission, type ConfigurationCheck, type ConfigurationCheckOptions } from './configuration-check.ts';
+export {
+  BOT_PERMISSIONS,
+  createConfigurationCheck,
+  type BotPermission,
+  type ConfigurationCheck,
+  type ConfigurationCheckOptions,
+} from './configuration-check.ts';
 export { readTokenClaims, type TokenClaims } from './token-claims.ts';
 export { createDeadline, DEFAULT_GRAPH_TIMEOUT_MS, type Deadline } from './deadline.ts';
 export { anyEqFilter, collectionUrl, eqFilter, odataFilterValue, odataString, pathSegment } from './odata.ts';
@@ -73,12 +83,22 @@ export interface CloudDirectoryOptions {
   retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** How long one attempt may stay silent before it is retried; default a third of graphTimeoutMs. */
   requestTimeoutMs?: number;
+  /**
+   * The budget of one whole-tenant read (`readCloudSnapshot`, for `scan`), default
+   * DEFAULT_SNAPSHOT_TIMEOUT_MS; its pages are abandoned when silent for SNAPSHOT_PAGE_TIMEOUT_MS.
+   */
+  snapshotTimeoutMs?: number;
 }
+
+/** Long enough for a 300,000-user tenant read under heavy throttling; a scan shows its progress meanwhile. */
+export const DEFAULT_SNAPSHOT_TIMEOUT_MS = 30 * 60_000;
+/** One page of 999 users comes back in about a second; one silent for this long is retried. */
+export const SNAPSHOT_PAGE_TIMEOUT_MS = 60_000;
 
 export const DEFAULT_TENANT_FACTS_TTL_MS = 60_000;
 export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({ attempts: 4, baseDelayMs: 500, maxDelayMs: 5_000 });
 
-export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory & CloudWriter {
+export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory & CloudWriter & CloudSnapshotSource {
   const retry: RetryPolicy = {
     attempts: Math.max(1, Math.floor(o.retry?.attempts ?? DEFAULT_RETRY.attempts)),
     baseDelayMs: Math.max(0, o.retry?.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs),
@@ -89,7 +109,23 @@ export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory &
   const startDeadline = (): Deadline => createDeadline(budgetMs);
   // One transport per call, bound to the caller's deadline (cheap: closures over the one client).
   const within = (deadline: Deadline | undefined) =>
-    createGraphTransport({ client, retry, logger: o.logger, deadline: deadline ?? startDeadline(), ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}) });
+    createGraphTransport({
+      client,
+      retry,
+      logger: o.logger,
+      deadline: deadline ?? startDeadline(),
+      ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
+    });
+  // Whole-tenant reads are bulk work: a budget of their own, and low priority under throttling.
+  const snapshotTransport = () =>
+    createGraphTransport({
+      client,
+      retry,
+      logger: o.logger,
+      deadline: createDeadline(o.snapshotTimeoutMs ?? DEFAULT_SNAPSHOT_TIMEOUT_MS),
+      requestTimeoutMs: SNAPSHOT_PAGE_TIMEOUT_MS,
+      priority: 'low',
+    });
   const facts = createTenantFactsCache({
     fetch: (deadline) => fetchTenantFacts(within(deadline)),
     ttlMs: o.tenantFactsTtlMs ?? DEFAULT_TENANT_FACTS_TTL_MS,
@@ -107,5 +143,6 @@ export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory &
     setImmutableId: (userId, immutableId) => setImmutableId(within(undefined), userId, immutableId),
     setUserPrincipalName: (userId, upn) => setUserPrincipalName(within(undefined), userId, upn),
     purgeDeletedUser: (userId) => purgeDeletedUser(within(undefined), userId),
+    readCloudSnapshot: (options) => readCloudSnapshot(snapshotTransport(), options),
   };
 }

@@ -55,6 +55,9 @@ const schema = z
     REQUIRED_APPROVALS: wholeNumber(1, 1, 10),
     APPROVAL_TTL_MINUTES: wholeNumber(60, 1, 7 * 24 * 60),
     VERIFY_TIMEOUT_MINUTES: wholeNumber(45, 1, 24 * 60),
+    // The bot's own address as admins' browsers reach it, for scan report links. App Service sets WEBSITE_HOSTNAME.
+    PUBLIC_URL: httpUrl.optional(),
+    WEBSITE_HOSTNAME: z.string().optional(),
   })
   .superRefine((v, ctx) => {
     const need = (cond: boolean, path: string, message: string): void => {
@@ -128,6 +131,11 @@ export interface BotConfig {
   };
   /** STORE_URL, validated: `sqlite:<path>` (default `sqlite:./data/hardmatch.db`) or `azure-tables:<...>`. */
   storeUrl: string;
+  /**
+   * The bot's base URL as an admin's browser reaches it (scan report links): PUBLIC_URL, else
+   * https://<WEBSITE_HOSTNAME> on App Service, else http://localhost:<PORT>. No trailing slash.
+   */
+  publicUrl: string;
 }
 
 /**
@@ -176,6 +184,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<
     },
     storeUrl: v.STORE_URL,
     graphTimeoutMs: v.GRAPH_TIMEOUT_MS,
+    publicUrl: (v.PUBLIC_URL ?? (v.WEBSITE_HOSTNAME ? `https://${v.WEBSITE_HOSTNAME}` : `http://localhost:${v.PORT}`)).replace(/\/+$/, ''),
   };
   const host = v.HOST ?? (sandbox ? '127.0.0.1' : undefined);
   if (host) config.host = host;

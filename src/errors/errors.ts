@@ -9,6 +9,9 @@ export type ErrorCode =
   | 'INPUT_INVALID'
   | 'UNKNOWN_COMMAND'
   | 'ANCHOR_MALFORMED'
+  | 'OU_OUTSIDE_BASE_DN'
+  | 'OU_NOT_FOUND'
+  | 'SCAN_CURSOR_EXPIRED'
   | 'USER_NOT_FOUND'
   | 'RELAY_UNAVAILABLE'
   | 'RELAY_TIMEOUT'
@@ -39,11 +42,7 @@ export class HardmatchError extends Error {
   /** Safe-to-show facts (never secrets) that help the admin, e.g. the offending input. */
   readonly details: Readonly<Record<string, string | number>>;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { cause?: unknown; details?: Record<string, string | number> } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, string | number> } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -60,13 +59,21 @@ export class ConfigError extends HardmatchError {
   }
 }
 
+export const INPUT_ERROR_CODES = [
+  'INPUT_EMPTY',
+  'INPUT_TOO_LONG',
+  'INPUT_INVALID',
+  'UNKNOWN_COMMAND',
+  'ANCHOR_MALFORMED',
+  'OU_OUTSIDE_BASE_DN',
+  'OU_NOT_FOUND',
+  'SCAN_CURSOR_EXPIRED',
+] as const satisfies readonly ErrorCode[];
+export type InputErrorCode = (typeof INPUT_ERROR_CODES)[number];
+
 /** What the user typed cannot be used; the message names the input and says what is accepted. */
 export class InputError extends HardmatchError {
-  constructor(
-    code: 'INPUT_EMPTY' | 'INPUT_TOO_LONG' | 'INPUT_INVALID' | 'UNKNOWN_COMMAND' | 'ANCHOR_MALFORMED',
-    message: string,
-    details: Record<string, string | number> = {},
-  ) {
+  constructor(code: InputErrorCode, message: string, details: Record<string, string | number> = {}) {
     super(code, message, { details });
   }
 }

@@ -19,6 +19,18 @@ const NEXT_STEP: Record<ErrorCode, { title: string; next: string }> = {
     title: 'Not a valid GUID or ImmutableID',
     next: 'Paste a GUID (`96dcc383-2f6e-4fa2-af15-6b4c1119259a`, braces optional), an ImmutableID (`g8Pclm4vok+vFWtMERklmg==`), 32 hex digits, or the LDAP-escaped form (`\\83\\c3...`).',
   },
+  OU_OUTSIDE_BASE_DN: {
+    title: 'That OU is outside the directory the relay reads',
+    next: "Name an OU at or below the relay's LDAP_BASE_DN (the message names it), or type `scan` alone for the whole sync scope.",
+  },
+  OU_NOT_FOUND: {
+    title: 'No such OU',
+    next: 'Check the spelling of the DN (copy it from Active Directory Users and Computers, Attribute Editor, distinguishedName).',
+  },
+  SCAN_CURSOR_EXPIRED: {
+    title: 'The directory read was interrupted',
+    next: 'The relay stopped keeping the half-read directory (it waited too long for the next page, or restarted); start the scan again.',
+  },
   USER_NOT_FOUND: {
     title: 'No such on-premises user',
     next: 'Check the spelling, or try the UPN, mail address, sAMAccountName or objectGUID.',
@@ -45,7 +57,7 @@ const NEXT_STEP: Record<ErrorCode, { title: string; next: string }> = {
   },
   CLOUD_REQUEST_FAILED: {
     title: 'Microsoft Graph refused the request',
-    next: 'The Graph error code above says why; check the bot\'s Graph permissions (User.ReadWrite.All, User.DeleteRestore.All, Domain.Read.All, OnPremDirectorySynchronization.Read.All, GroupMember.Read.All, RoleManagement.Read.Directory).',
+    next: "The Graph error code above says why; check the bot's Graph permissions (User.ReadWrite.All, User.DeleteRestore.All, Domain.Read.All, OnPremDirectorySynchronization.Read.All, GroupMember.Read.All, RoleManagement.Read.Directory).",
   },
   CLOUD_THROTTLED: {
     title: 'Microsoft Graph is throttling the bot',
@@ -53,7 +65,7 @@ const NEXT_STEP: Record<ErrorCode, { title: string; next: string }> = {
   },
   CLOUD_UNAVAILABLE: {
     title: 'Microsoft Graph could not be reached',
-    next: 'Check GRAPH_BASE_URL and the bot\'s outbound network; Graph may also be having an outage (see the Microsoft 365 service health page).',
+    next: "Check GRAPH_BASE_URL and the bot's outbound network; Graph may also be having an outage (see the Microsoft 365 service health page).",
   },
   CLOUD_AUTH_FAILED: {
     title: 'The bot could not sign in to Microsoft Graph',
@@ -84,7 +96,7 @@ const NEXT_STEP: Record<ErrorCode, { title: string; next: string }> = {
   },
   SYNC_FAILED: {
     title: 'The delta sync could not be started',
-    next: 'On the relay server, run `hardmatch-relay sync` to see the sync command\'s own output, and check SYNC_COMMAND and that the relay\'s account may run Start-ADSyncSyncCycle.',
+    next: "On the relay server, run `hardmatch-relay sync` to see the sync command's own output, and check SYNC_COMMAND and that the relay's account may run Start-ADSyncSyncCycle.",
   },
   SYNC_TIMEOUT: {
     title: 'The delta sync command did not finish in time',

@@ -13,6 +13,8 @@ import type { LookupResult, OnPremUser, SourceAnchorSetting } from '../domain/on
 import type { Who } from '../domain/who.ts';
 import { DirectoryError } from '../errors/index.ts';
 import type { Directory } from '../relay/agent/directory.ts';
+import { assertPageSize, ouNotFound, scanBase } from '../relay/agent/scan-scope.ts';
+import type { ScanScope } from '../ports/snapshot.ts';
 
 const guid = z
   .string()
@@ -65,18 +67,27 @@ async function listFiles(dir: string): Promise<string[]> {
  * One fixture file's content (already JSON-parsed), validated: every user as the schema wants it,
  * no objectGuid twice (`seen` carries the ones of earlier files). `name` is what errors call it.
  */
-export function parseFixtureUsers(json: unknown, name: string, sourceAnchor: SourceAnchorSetting, seen = new Map<string, string>()): OnPremUser[] {
+export function parseFixtureUsers(
+  json: unknown,
+  name: string,
+  sourceAnchor: SourceAnchorSetting,
+  seen = new Map<string, string>(),
+): OnPremUser[] {
   const parsed = fixtureFileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue && issue.path.length > 0 ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('') : '(top level)';
+    const field =
+      issue && issue.path.length > 0 ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('') : '(top level)';
     throw fail(`Fixture file ${name}: ${field.replace(/^\./, '')}: ${issue?.message ?? 'invalid'}.`, { file: name, field });
   }
   return parsed.data.map((u) => {
     // Two objects with one objectGUID cannot exist in AD; a fixture that has them is a typo.
     const first = seen.get(u.objectGuid);
     if (first !== undefined) {
-      throw fail(`Fixture file ${name}: objectGuid ${u.objectGuid} of ${u.samAccountName} is already used by ${first}.`, { file: name, field: 'objectGuid' });
+      throw fail(`Fixture file ${name}: objectGuid ${u.objectGuid} of ${u.samAccountName} is already used by ${first}.`, {
+        file: name,
+        field: 'objectGuid',
+      });
     }
     seen.set(u.objectGuid, `${u.samAccountName} (${name})`);
     return { ...u, anchor: effectiveAnchor(sourceAnchor, u.objectGuid, u.consistencyGuid) };
@@ -151,6 +162,7 @@ export function createSourceDirectory(source: FixtureSource, { baseDn }: Pick<Fi
       const matches = (await source.users()).filter((u) => inScope(u) && matchesWho(u, who));
       return { users: matches.slice(0, limit).map((u) => structuredClone(u)), truncated: matches.length > limit };
     },
+    users: (scope, pageSize) => fixturePages(source, { scope, pageSize, baseDn }),
     async check(): Promise<void> {
       await source.users();
     },
@@ -158,6 +170,27 @@ export function createSourceDirectory(source: FixtureSource, { baseDn }: Pick<Fi
       return Promise.resolve();
     },
   };
+}
+
+/**
+ * The users under the scan base in pages, as AD's paged search gives them. Fixtures hold no OU
+ * objects, so an OU counts as existing when some user lies at or below it; a name nobody lies
+ * under is answered as AD answers a base that does not exist.
+ */
+async function* fixturePages(
+  source: FixtureSource,
+  options: { scope: ScanScope; pageSize: number; baseDn: string | undefined },
+): AsyncGenerator<OnPremUser[]> {
+  assertPageSize(options.pageSize);
+  const base = scanBase(options.scope, options.baseDn);
+  const all = await source.users();
+  const under = all.filter(
+    (u) => (options.baseDn === undefined || isWithinBase(u.dn, options.baseDn)) && (base === undefined || isWithinBase(u.dn, base)),
+  );
+  if (options.scope.kind === 'ou' && under.length === 0) throw ouNotFound(options.scope.dn.trim());
+  for (let i = 0; i < under.length; i += options.pageSize) {
+    yield under.slice(i, i + options.pageSize).map((u) => structuredClone(u));
+  }
 }
 
 /**

@@ -6,13 +6,18 @@
  * over it that the sandbox relay runs.
  */
 import type { Env } from '../config/parse-env.ts';
-import { startEmulator, trustCertificateInProcess, loadSeedFile, type EmulatorState, type Seed } from './emulator/index.ts';
-import { ConfigError } from '../errors/index.ts';
+import { startEmulator, trustCertificateInProcess, loadSeedFile, type EmulatorState, type Seed, type SyncEngine } from './emulator/index.ts';
+import { ConfigError, SyncError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SyncTrigger } from '../ports/sync-trigger.ts';
-import { createSimulatedSync, syncResultOf, type SyncRunReport } from './sync-simulator/index.ts';
+import { createProvisioningAgent, createSimulatedSync, syncResultOf, type SyncRunReport } from './sync-simulator/index.ts';
 import { loadSandboxDirectory, type SandboxDirectory } from './sandbox-directory.ts';
 import { buildSandboxSeed, inSandboxSyncScope } from './scenarios/index.ts';
+
+/** What PowerShell answers on a server without the ADSync module (no Entra Connect Sync installed). */
+const NO_CONNECT_SYNC =
+  "The term 'Start-ADSyncSyncCycle' is not recognized as a name of a cmdlet, function, script file, or executable program. " +
+  '(The sandbox tenant runs Entra Cloud Sync only: there is no Entra Connect Sync server; sync one user with provisionOnDemand.)';
 
 export interface SandboxCloud {
   /** The emulator's Graph base URL, e.g. https://127.0.0.1:41234. */
@@ -30,12 +35,28 @@ export interface SandboxCloud {
   close(): Promise<void>;
 }
 
-/** The tenant to emulate: SANDBOX_TENANT's file (validated, errors name the file and field), else the catalog. */
+const SYNC_ENGINES: readonly SyncEngine[] = ['connect-sync', 'cloud-sync', 'both'];
+
+/** SANDBOX_SYNC_ENGINE, when set: which engine syncs the sandbox tenant (over the seed's `syncEngine`). */
+export function sandboxSyncEngine(env: Env): SyncEngine | undefined {
+  const raw = env.SANDBOX_SYNC_ENGINE?.trim();
+  if (!raw) return undefined;
+  const engine = SYNC_ENGINES.find((e) => e === raw.toLowerCase());
+  if (!engine) throw new ConfigError([`SANDBOX_SYNC_ENGINE: must be one of ${SYNC_ENGINES.join(', ')}, got "${raw}"`]);
+  return engine;
+}
+
+/**
+ * The tenant to emulate: SANDBOX_TENANT's file (validated, errors name the file and field), else the
+ * catalog; SANDBOX_SYNC_ENGINE overrides the seed's sync engine.
+ */
 export async function sandboxTenant(env: Env): Promise<{ seed: Seed; source: string }> {
+  const engine = sandboxSyncEngine(env);
+  const withEngine = (seed: Seed): Seed => (engine ? { ...seed, syncEngine: engine } : seed);
   const file = env.SANDBOX_TENANT;
-  if (!file) return { seed: buildSandboxSeed(), source: 'catalog' };
+  if (!file) return { seed: withEngine(buildSandboxSeed()), source: 'catalog' };
   try {
-    return { seed: await loadSeedFile(file), source: file };
+    return { seed: withEngine(await loadSeedFile(file)), source: file };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     // loadSeedFile names the file only for read/JSON errors; say it for field errors too.
@@ -56,8 +77,14 @@ export async function startSandboxCloud(env: Env, logger: Logger): Promise<Sandb
     inScope: inSandboxSyncScope,
     logger: logger.child({ part: 'sync' }),
   });
+  // Cloud Sync's provisioning agent reads the same AD the delta sync reads.
+  emulator.state.cloudSync?.connectAgent(createProvisioningAgent({ state: emulator.state, listUsers: () => directory.users() }));
   const syncTrigger: SyncTrigger = {
-    triggerSync: async () => syncResultOf(await simulated.runDelta()),
+    triggerSync: async () => {
+      // A Cloud Sync-only tenant has no Entra Connect server: the relay's sync command is not there.
+      if (emulator.state.syncEngine === 'cloud-sync') throw new SyncError('SYNC_FAILED', NO_CONNECT_SYNC);
+      return syncResultOf(await simulated.runDelta());
+    },
   };
   logger.info({ tenant: source, directory: directory.source, adUsers: directory.directory.users().length }, 'Entra emulator seeded');
   return {

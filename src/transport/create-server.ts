@@ -14,6 +14,7 @@ import type { CardFrame } from '../cards/card-parts.ts';
 import { authenticatedIngress, type Ingress } from './ingress.ts';
 import { isAllowedTenant } from './tenant-guard.ts';
 import { createTurnErrorHandler } from './turn-error.ts';
+import { createReportRoute, REPORT_ROUTE, type ReportRouteDeps } from './report-route.ts';
 
 export interface CreateServerDeps {
   config: Pick<BotConfig, 'botAuth' | 'tenantId'>;
@@ -31,6 +32,8 @@ export interface CreateServerDeps {
   adapter?: TransportAdapter;
   /** The Bot Framework channel's OpenID metadata URL (default botbuilder's public-cloud one); a test hook. */
   openIdMetadataUrl?: string;
+  /** Serves scan reports (GET /bulk/<id>/report.csv) when scans are wired. */
+  reports?: ReportRouteDeps;
 }
 
 export interface BotServer {
@@ -59,6 +62,7 @@ export function createServer(deps: CreateServerDeps): BotServer {
   const ingress = deps.ingress ?? authenticatedIngress;
   const screen = ingress.screen?.bind(ingress);
   server.post('/api/messages', createActivityEndpoint({ adapter, ...(screen ? { screen } : {}), logger: deps.logger, logic: (context) => handleTurn(context, deps) }));
+  if (deps.reports) server.get(REPORT_ROUTE, createReportRoute(deps.reports));
   server.get('/healthz', (_req: restify.Request, res: restify.Response, next: restify.Next) => {
     res.send(200, { status: 'ok', version: deps.version, sandbox: ingress.anonymous });
     next();

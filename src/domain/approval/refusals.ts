@@ -18,6 +18,7 @@ const VERB_PHRASE: Record<ActionVerb, string> = {
   cancel: 'cancel',
   refresh: 'refresh',
   manualDone: 'confirm a manual step',
+  downloadReport: 'download a scan report',
 };
 
 export function adminsNotConfigured(): Refusal {
@@ -28,11 +29,9 @@ export function adminsNotConfigured(): Refusal {
   );
 }
 
-export function notAnAdmin(name: string, verb: ActionVerb): Refusal {
-  return refusal(
-    'NOT_AN_ADMIN',
-    `${name} is not an admin: only members of the admin group (ADMIN_GROUP_ID) or the admins listed in ADMIN_IDS can ${VERB_PHRASE[verb]}.`,
-  );
+export function notAnAdmin(name: string, verb: ActionVerb | 'scan'): Refusal {
+  const phrase = verb === 'scan' ? 'scan' : VERB_PHRASE[verb];
+  return refusal('NOT_AN_ADMIN', `${name} is not an admin: only members of the admin group (ADMIN_GROUP_ID) or the admins listed in ADMIN_IDS can ${phrase}.`);
 }
 
 export function justificationInvalid(length: number): Refusal {

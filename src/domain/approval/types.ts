@@ -156,8 +156,8 @@ export const DEFAULT_POLICY: ApprovalPolicy = Object.freeze({
   verifyTimeoutMs: 45 * 60_000,
 });
 
-/** The card verbs (Action.Execute `data.verb`). */
-export const ACTION_VERBS = ['requestApproval', 'approve', 'reject', 'cancel', 'refresh', 'manualDone'] as const;
+/** The card verbs (Action.Execute `data.verb`); `downloadReport` answers a scan's card with a report link for the admin who clicked. */
+export const ACTION_VERBS = ['requestApproval', 'approve', 'reject', 'cancel', 'refresh', 'manualDone', 'downloadReport'] as const;
 export type ActionVerb = (typeof ACTION_VERBS)[number];
 
 /** What an actor asks, with the inputs the verb takes (already validated for shape). */

@@ -27,6 +27,12 @@ export interface LdapConnection {
    * harmless. Every failure is thrown as a DirectoryError.
    */
   run<T>(operation: (client: Client) => Promise<T>): Promise<T>;
+  /**
+   * The bound client itself, for an operation that spans many requests (a paged search, whose
+   * cookie belongs to this connection and cannot move to another one). No reconnect under it: a
+   * paged search cut off half-way has to start again. Failing to bind throws a DirectoryError.
+   */
+  client(): Promise<Client>;
   /** Unbinds; later calls to `run` fail. */
   close(): Promise<void>;
 }
@@ -97,6 +103,11 @@ class SharedConnection implements LdapConnection {
     const second = await this.#attempt(operation);
     if ('ok' in second) return second.ok;
     throw toDirectoryError(second.lost, this.#config, 'search');
+  }
+
+  async client(): Promise<Client> {
+    this.#assertOpen();
+    return this.#bound();
   }
 
   async close(): Promise<void> {

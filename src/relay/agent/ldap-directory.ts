@@ -11,8 +11,12 @@ import type { Logger } from '../../logging/logger.ts';
 import type { Directory } from './directory.ts';
 import { createLdapConnection, type LdapClientFactory } from './ldap-connection.ts';
 import { BINARY_ATTRIBUTES, compareUsers, entryToOnPremUser, USER_ATTRIBUTES } from './ldap-entry.ts';
-import { ldapResultCode } from './ldap-errors.ts';
-import { buildLdapSearch, type LdapSearchPlan } from './ldap-filter.ts';
+import { ldapResultCode, toDirectoryError } from './ldap-errors.ts';
+import { buildLdapSearch, usersOnly, type LdapSearchPlan } from './ldap-filter.ts';
+import { assertPageSize, ouNotFound, scanBase } from './scan-scope.ts';
+import type { ScanScope } from '../../ports/snapshot.ts';
+import type { OnPremUser } from '../../domain/onprem-user.ts';
+import type { LdapConnection } from './ldap-connection.ts';
 
 export type { LdapClientFactory } from './ldap-connection.ts';
 
@@ -55,6 +59,49 @@ async function searchEntries(client: Client, plan: LdapSearchPlan, limit: number
   }
 }
 
+interface PagedRead {
+  connection: LdapConnection;
+  config: LdapConfig;
+  sourceAnchor: SourceAnchorSetting;
+  scope: ScanScope;
+  pageSize: number;
+}
+
+/**
+ * Every user under the scan base through LDAP paged results (RFC 2696, `SimplePagedResults` in
+ * AD), one page per yield. The pages come off one connection (the cookie is bound to it); a
+ * base that does not exist is the admin's OU typed wrong, or LDAP_BASE_DN for the whole scope.
+ */
+async function* pagedUsers(read: PagedRead): AsyncGenerator<OnPremUser[]> {
+  const { config, scope } = read;
+  assertPageSize(read.pageSize);
+  const base = scanBase(scope, config.baseDn) ?? config.baseDn;
+  const client = await read.connection.client();
+  const pages = client.searchPaginated(base, {
+    scope: 'sub',
+    filter: usersOnly(),
+    attributes: [...USER_ATTRIBUTES],
+    explicitBufferAttributes: [...BINARY_ATTRIBUTES],
+    paged: { pageSize: read.pageSize },
+    timeLimit: Math.max(1, Math.ceil(config.timeoutMs / 1000)),
+  });
+  try {
+    for (;;) {
+      const next = await pages.next();
+      if (next.done === true) return;
+      // Subtree results stay under the base by themselves; checked again on the DN AD returns.
+      const entries = next.value.searchEntries.filter((e) => isWithinBase(e.dn, config.baseDn));
+      yield entries.map((e) => entryToOnPremUser(e, read.sourceAnchor));
+    }
+  } catch (err) {
+    if (scope.kind === 'ou' && DN_NOT_FOUND_CODES.has(ldapResultCode(err) ?? -1)) throw ouNotFound(scope.dn.trim());
+    throw toDirectoryError(err, config, 'search');
+  } finally {
+    // An abandoned read (the bot stopped asking) ends the generator here, so no page is left pending.
+    await pages.return(undefined);
+  }
+}
+
 export function createLdapDirectory(config: LdapConfig, options: LdapDirectoryOptions): Directory {
   const connection = createLdapConnection(config, {
     ...(options.logger ? { logger: options.logger } : {}),
@@ -75,6 +122,7 @@ export function createLdapDirectory(config: LdapConfig, options: LdapDirectoryOp
       const users = entries.map((e) => entryToOnPremUser(e, options.sourceAnchor)).sort(compareUsers);
       return { users: users.slice(0, limit), truncated: users.length > limit };
     },
+    users: (scope, pageSize) => pagedUsers({ connection, config, sourceAnchor: options.sourceAnchor, scope, pageSize }),
     async check(): Promise<void> {
       // Reading the base entry proves the bind, the TLS trust and LDAP_BASE_DN in one round trip.
       await connection.run((client) =>

@@ -22,7 +22,7 @@ function equals(attribute: string, value: string | Buffer): EqualityFilter {
  * Only user accounts. Each half alone is too wide: contacts are objectCategory=person, and
  * computers are objectClass=user (the computer class derives from user). Together: users.
  */
-function usersOnly(match?: Filter): AndFilter {
+export function usersOnly(match?: Filter): AndFilter {
   const filters: Filter[] = [equals('objectCategory', 'person'), equals('objectClass', 'user')];
   if (match) filters.push(match);
   return new AndFilter({ filters });
@@ -39,11 +39,7 @@ export function whoMatchFilter(who: Who): Filter | undefined {
     case 'address':
       // proxyAddresses matches case-insensitively in AD, so `smtp:` also finds the primary `SMTP:`.
       return new OrFilter({
-        filters: [
-          equals('userPrincipalName', who.address),
-          equals('mail', who.address),
-          equals('proxyAddresses', `smtp:${who.address}`),
-        ],
+        filters: [equals('userPrincipalName', who.address), equals('mail', who.address), equals('proxyAddresses', `smtp:${who.address}`)],
       });
     case 'samAccountName':
       return equals('sAMAccountName', who.name);

@@ -17,12 +17,16 @@ import {
   RELAY_PATHS,
   syncRequestSchema,
   syncResponseSchema,
+  USERS_PAGE_SIZE,
+  usersPageRequestSchema,
+  usersPageResponseSchema,
   type ErrorResponse,
 } from '../protocol/protocol.ts';
 import type { RelayHealth } from '../../ports/relay.ts';
 import type { SyncTrigger } from '../../ports/sync-trigger.ts';
 import { verifyRequest, type NonceStore } from '../protocol/signing.ts';
 import type { Directory } from './directory.ts';
+import { createScanSessions, type ScanSessions } from './scan-sessions.ts';
 import { oneSyncAtATime } from './sync-lock.ts';
 
 /** Largest request body accepted: a lookup is a few hundred bytes; anything bigger is not ours. */
@@ -41,6 +45,10 @@ export interface RelayHandlerDeps {
   version: string;
   /** Runs POST /v1/sync, one at a time. Absent: the relay answers that no sync is configured. */
   syncTrigger?: SyncTrigger;
+  /** Directory reads held open between page requests. Default: a fresh set per handler. */
+  scans?: ScanSessions;
+  /** Users per page of a directory read; default USERS_PAGE_SIZE (AD's MaxPageSize). Tests lower it. */
+  pageSize?: number;
 }
 
 export type RelayHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -51,15 +59,21 @@ interface Reply {
   headers?: Record<string, string>;
 }
 
+/** The handler's deps once defaults are filled in. */
+interface HandlerDeps extends RelayHandlerDeps {
+  scans: ScanSessions;
+}
+
 interface Route {
   method: 'GET' | 'POST';
-  run: (deps: RelayHandlerDeps, body: string) => Promise<Reply>;
+  run: (deps: HandlerDeps, body: string) => Promise<Reply>;
 }
 
 const ROUTES: Record<string, Route> = {
   [RELAY_PATHS.lookup]: { method: 'POST', run: lookup },
   [RELAY_PATHS.health]: { method: 'GET', run: health },
   [RELAY_PATHS.sync]: { method: 'POST', run: sync },
+  [RELAY_PATHS.usersPage]: { method: 'POST', run: usersPage },
 };
 
 /** What a caller learns about an unexpected failure; the details go to the relay's log only. */
@@ -115,6 +129,21 @@ async function lookup(deps: RelayHandlerDeps, body: string): Promise<Reply> {
   const result = await deps.directory.lookup(who, parsed.data.limit ?? DEFAULT_LOOKUP_LIMIT);
   // Validate our own output: a directory that returns something off-contract is a bug, not data.
   return { status: 200, body: lookupResponseSchema.parse(result) };
+}
+
+/** One page of a whole-directory read: the first names the scope, later ones carry the cursor. */
+async function usersPage(deps: HandlerDeps, body: string): Promise<Reply> {
+  const parsed = usersPageRequestSchema.safeParse(parseJson(body));
+  if (!parsed.success) throw malformed('users page', parsed.error);
+  const { scope, cursor } = parsed.data;
+  const { scans } = deps;
+  const page =
+    cursor === undefined
+      ? await scans.start(scope, deps.directory.users(scope, deps.pageSize ?? USERS_PAGE_SIZE))
+      : await scans.next(scope, cursor);
+  if (cursor === undefined)
+    deps.logger.info({ scope: scope.kind, first: page.users.length, last: page.cursor === null }, 'directory read started');
+  return { status: 200, body: usersPageResponseSchema.parse(page) };
 }
 
 async function health(deps: RelayHandlerDeps): Promise<Reply> {
@@ -196,7 +225,7 @@ function authenticate(deps: RelayHandlerDeps, req: IncomingMessage, path: string
   }
 }
 
-async function dispatch(deps: RelayHandlerDeps, req: IncomingMessage, path: string, body: string): Promise<Reply> {
+async function dispatch(deps: HandlerDeps, req: IncomingMessage, path: string, body: string): Promise<Reply> {
   const refused = authenticate(deps, req, path, body);
   if (refused) return refused;
   const pathname = path.split('?', 1)[0] ?? path;
@@ -216,7 +245,7 @@ async function dispatch(deps: RelayHandlerDeps, req: IncomingMessage, path: stri
   }
 }
 
-async function handle(deps: RelayHandlerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   res.setHeader('cache-control', 'no-store');
   const path = req.url ?? '/';
   const body = await readBody(req, MAX_BODY_BYTES);
@@ -236,7 +265,11 @@ async function handle(deps: RelayHandlerDeps, req: IncomingMessage, res: ServerR
 /** The request listener for http.createServer, https.createServer and hyco-https alike. */
 export function createRelayHandler(handlerDeps: RelayHandlerDeps): RelayHandler {
   const { syncTrigger } = handlerDeps;
-  const deps: RelayHandlerDeps = syncTrigger ? { ...handlerDeps, syncTrigger: oneSyncAtATime(syncTrigger) } : handlerDeps;
+  const deps: HandlerDeps = {
+    ...handlerDeps,
+    scans: handlerDeps.scans ?? createScanSessions(),
+    ...(syncTrigger ? { syncTrigger: oneSyncAtATime(syncTrigger) } : {}),
+  };
   return (req, res) => {
     handle(deps, req, res).catch((err: unknown) => {
       deps.logger.error({ err, path: req.url }, 'relay request failed before an answer');

@@ -5,15 +5,19 @@
  */
 import type { z } from 'zod';
 import type { RelayClientConfig } from '../../config/load-config.ts';
-import { DirectoryError, InputError, RelayUnavailable, SyncError } from '../../errors/index.ts';
+import type { OnPremUser } from '../../domain/onprem-user.ts';
+import { DirectoryError, INPUT_ERROR_CODES, InputError, RelayUnavailable, SyncError } from '../../errors/index.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { RelayClient } from '../../ports/relay.ts';
+import type { OnPremSnapshotSource, ScanScope } from '../../ports/snapshot.ts';
 import {
   errorResponseSchema,
   healthResponseSchema,
   lookupResponseSchema,
   RELAY_PATHS,
   syncResponseSchema,
+  usersPageResponseSchema,
+  type UsersPageRequest,
   type SyncRequest,
 } from '../protocol/protocol.ts';
 import { signRequest } from '../protocol/signing.ts';
@@ -40,9 +44,16 @@ export interface RelayClientDeps {
   createRelayToken?: CreateRelayToken;
   /** Time limit of triggerSync in ms. Default DEFAULT_SYNC_TIMEOUT_MS (lookups use config.timeoutMs). */
   syncTimeoutMs?: number;
+  /** Time limit of one page of a directory read in ms. Default DEFAULT_PAGE_TIMEOUT_MS. */
+  pageTimeoutMs?: number;
 }
 
-const INPUT_CODES = ['INPUT_EMPTY', 'INPUT_TOO_LONG', 'INPUT_INVALID', 'UNKNOWN_COMMAND', 'ANCHOR_MALFORMED'] as const;
+/**
+ * Time limit of one page of a directory read (`streamUsers`): a domain controller answers a page
+ * of 1,000 users in well under a second, but a busy one, or a slow link, may take several.
+ */
+export const DEFAULT_PAGE_TIMEOUT_MS = 60_000;
+
 const SYNC_CODES = ['SYNC_BUSY', 'SYNC_FAILED', 'SYNC_TIMEOUT'] as const;
 const DIRECTORY_CODES = [
   'DIRECTORY_DNS',
@@ -92,7 +103,14 @@ function transportError(err: unknown, config: RelayClientConfig, timeoutMs: numb
   });
 }
 
-async function send(ctx: Context, method: 'GET' | 'POST', path: string, body: string, timeoutMs = ctx.config.timeoutMs): Promise<Answer> {
+async function send(
+  ctx: Context,
+  method: 'GET' | 'POST',
+  path: string,
+  body: string,
+  timeoutMs = ctx.config.timeoutMs,
+  signal?: AbortSignal,
+): Promise<Answer> {
   const headers: Record<string, string> = {
     accept: 'application/json',
     ...signRequest(ctx.config.key, { method, path, body }, ctx.now()),
@@ -107,7 +125,7 @@ async function send(ctx: Context, method: 'GET' | 'POST', path: string, body: st
     const res = await ctx.fetch(url, {
       method,
       headers,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
       ...(method === 'POST' ? { body } : {}),
     });
     const text = await res.text();
@@ -137,14 +155,18 @@ function failure(answer: Answer): Error {
   const parsed = errorResponseSchema.safeParse(parseJson(answer.text));
   const relayError = parsed.success ? parsed.data.error : undefined;
   if (answer.status === 401) {
-    return new RelayUnavailable('RELAY_REJECTED', `The relay refused the request (HTTP 401${relayError ? `: ${relayError.message}` : ''}).`);
+    return new RelayUnavailable(
+      'RELAY_REJECTED',
+      `The relay refused the request (HTTP 401${relayError ? `: ${relayError.message}` : ''}).`,
+    );
   }
   if (relayError) {
     const { code, message } = relayError;
-    if (answer.status === 400 && oneOf(INPUT_CODES, code)) return new InputError(code, message);
+    if (answer.status === 400 && oneOf(INPUT_ERROR_CODES, code)) return new InputError(code, message);
     if (oneOf(DIRECTORY_CODES, code)) return new DirectoryError(code, message);
     if (oneOf(SYNC_CODES, code)) return new SyncError(code, message);
-    if (answer.status >= 500) return new RelayUnavailable('RELAY_UNAVAILABLE', `The relay failed (HTTP ${answer.status}, ${code}): ${message}`);
+    if (answer.status >= 500)
+      return new RelayUnavailable('RELAY_UNAVAILABLE', `The relay failed (HTTP ${answer.status}, ${code}): ${message}`);
     return badResponse(`The relay answered HTTP ${answer.status} ${code}: ${message}`);
   }
   // Not the relay's own words: a proxy, or Azure Relay with no listener connected.
@@ -161,7 +183,9 @@ function accept<S extends z.ZodType>(schema: S, answer: Answer): z.infer<S> {
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw badResponse(`The relay's answer does not match this bot's version (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}).`);
+    throw badResponse(
+      `The relay's answer does not match this bot's version (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}).`,
+    );
   }
   return parsed.data;
 }
@@ -177,8 +201,36 @@ function tokenMaker(config: RelayClientConfig, make: CreateRelayToken | undefine
   };
 }
 
-export function createRelayClient(config: RelayClientConfig, deps: RelayClientDeps = {}): RelayClient {
+/**
+ * The AD users of `scope`, one page per signed request, each page parsed before it is yielded.
+ * A page is never re-asked (the relay's read has moved on): any failure ends the stream, and a
+ * caller that stops early simply stops asking (the relay closes the read when idle).
+ */
+async function* streamUsers(
+  ctx: Context,
+  scope: ScanScope,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<OnPremUser[]> {
+  let cursor: string | null | undefined;
+  do {
+    signal?.throwIfAborted();
+    const request: UsersPageRequest = cursor ? { scope, cursor } : { scope };
+    const answer = await send(ctx, 'POST', RELAY_PATHS.usersPage, JSON.stringify(request), timeoutMs, signal).catch((err: unknown) => {
+      // The caller's own abort is theirs to word, not a silent relay.
+      if (signal?.aborted) throw signal.reason;
+      throw err;
+    });
+    const page = accept(usersPageResponseSchema, answer);
+    if (page.users.length > 0) yield page.users;
+    cursor = page.cursor;
+  } while (cursor !== null);
+}
+
+/** The relay client: the RelayClient port, and the AD side of a scan (OnPremSnapshotSource). */
+export function createRelayClient(config: RelayClientConfig, deps: RelayClientDeps = {}): RelayClient & OnPremSnapshotSource {
   const syncTimeoutMs = deps.syncTimeoutMs ?? DEFAULT_SYNC_TIMEOUT_MS;
+  const pageTimeoutMs = deps.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS;
   const ctx: Context = {
     config,
     fetch: deps.fetch ?? createHttpSend(),
@@ -192,6 +244,7 @@ export function createRelayClient(config: RelayClientConfig, deps: RelayClientDe
       const data = accept(lookupResponseSchema, await send(ctx, 'POST', RELAY_PATHS.lookup, body));
       return { users: data.users, truncated: data.truncated };
     },
+    streamUsers: (scope, options) => streamUsers(ctx, scope, pageTimeoutMs, options?.signal),
     async health() {
       return accept(healthResponseSchema, await send(ctx, 'GET', RELAY_PATHS.health, ''));
     },

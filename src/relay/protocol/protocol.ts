@@ -11,6 +11,7 @@ export const RELAY_PATHS = {
   lookup: '/v1/lookup',
   health: '/v1/health',
   sync: '/v1/sync',
+  usersPage: '/v1/users/page',
 } as const;
 
 /** Most users one lookup returns; more matches come back with `truncated: true`. */
@@ -56,6 +57,47 @@ export const lookupResponseSchema = z.strictObject({
   users: z.array(onPremUserSchema),
   truncated: z.boolean(),
 });
+
+/**
+ * A whole-directory read (`scan`), one page per request: the first request names the scope, each
+ * later one also carries the cursor the previous answer gave, until an answer's cursor is null.
+ * The relay keeps the LDAP paged search (its cookie is bound to the connection) between requests,
+ * so the bot never holds more than one page of the directory in a response body.
+ */
+export const USERS_PAGE_SIZE = 1000;
+/** A DN is at most a few hundred characters in practice; AD's own limit on an RDN value is 255. */
+export const MAX_SCOPE_DN_LENGTH = 2048;
+
+export const scanScopeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('ou'),
+    dn: z
+      .string()
+      .min(1)
+      .max(MAX_SCOPE_DN_LENGTH)
+      .superRefine((dn, ctx) => {
+        const problem = controlCharacterProblem(dn);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+  }),
+  z.strictObject({ kind: z.literal('sync-scope') }),
+]);
+
+/** Opaque to the bot: 32 base64url characters (24 random bytes) minted by the relay. */
+export const scanCursorSchema = z.string().regex(/^[A-Za-z0-9_-]{32}$/, 'must be a cursor the relay gave');
+
+export const usersPageRequestSchema = z.strictObject({
+  scope: scanScopeSchema,
+  cursor: scanCursorSchema.optional(),
+});
+export type UsersPageRequest = z.infer<typeof usersPageRequestSchema>;
+
+export const usersPageResponseSchema = z.strictObject({
+  users: z.array(onPremUserSchema).max(USERS_PAGE_SIZE),
+  /** Null on the last page. */
+  cursor: scanCursorSchema.nullable(),
+});
+export type UsersPageResponse = z.infer<typeof usersPageResponseSchema>;
 
 export const healthResponseSchema = z.strictObject({
   status: z.enum(['ok', 'failing']),

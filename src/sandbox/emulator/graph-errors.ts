@@ -128,6 +128,22 @@ export const graphErrors = {
   unknownSelectProperty: (property: string, type: string) =>
     bad('BadRequest', `Could not find a property named '${property}' on type 'microsoft.graph.${type}'.`),
 
+  /** MC1263280 / Entra "What's new" (hard-match hardening, enforced July 1, 2026): Microsoft's exact text. */
+  remapBlocked: () =>
+    bad('InvalidHardMatch', 'Hard match operation blocked due to security hardening. Review OnPremisesObjectIdentifier mapping.'),
+  /** MC1262584 (June 2026): no hard match onto a cloud-managed user holding (or eligible for) a Microsoft Entra role. */
+  roleHolderHardMatch: (userId: string, roles: readonly string[]) =>
+    bad(
+      'InvalidHardMatch',
+      `Hard match onto cloud-managed user ${userId} is blocked: it holds or is eligible for Microsoft Entra roles (${roles.join(', ')}).`,
+    ),
+  /** onPremisesSyncBehavior: with isCloudManaged true, "updates from on-premises Active Directory are blocked in the cloud". */
+  cloudManaged: (userId: string) =>
+    bad(
+      'Request_BadRequest',
+      `Updates from on-premises Active Directory are blocked in the cloud for user ${userId}: its source of authority is the cloud (onPremisesSyncBehavior.isCloudManaged).`,
+    ),
+
   batchInvalid: (why: string) => bad('BadRequest', `Invalid batch payload format: ${why}`),
   batchTooLarge: (count: number) =>
     bad('BadRequest', `Invalid batch payload format: the batch holds ${count} requests; the limit is 20.`),

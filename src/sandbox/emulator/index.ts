@@ -19,5 +19,8 @@ export type {
   TenantRecord,
   UserRecord,
 } from './model.ts';
+export type { OnDemandRun, OnDemandStep, ProvisioningAgent } from './cloud-sync.ts';
+export { CLOUD_SYNC_APPLICATION_TEMPLATE_ID, CLOUD_SYNC_JOB_TEMPLATE_ID, CLOUD_SYNC_USER_RULE_ID } from './cloud-sync.ts';
+export type { RoleEligibilityRecord, SyncEngine } from './model.ts';
 export { seededRandom } from './prng.ts';
 export { trustCertificateInProcess } from './tls-certificate.ts';

@@ -34,6 +34,13 @@ export interface UserRecord
   accountEnabled: boolean;
   userType: 'Member' | 'Guest';
   onPremisesProvisioningErrors: ProvisioningError[];
+  /**
+   * Beta property (2026 hard-match hardening): the on-premises object the user is mapped to, the
+   * AD objectGUID as GUID text; stamped by the sync on join or create, cleared only through Graph.
+   */
+  onPremisesObjectIdentifier: string | null;
+  /** `onPremisesSyncBehavior.isCloudManaged` (source of authority moved to the cloud): the sync skips the user. */
+  isCloudManaged: boolean;
   /** Set only while deleted: the UPN a restore gives back. Never returned over Graph. */
   upnBeforeDeletion: string | null;
 }
@@ -82,6 +89,20 @@ export interface SyncSettingsRecord {
   id: string;
   features: SyncFeatureSwitches;
 }
+
+/** A PIM role eligibility (`unifiedRoleEligibilityScheduleInstance`), tenant-wide (`directoryScopeId` '/'). */
+export interface RoleEligibilityRecord {
+  id: string;
+  principalId: string;
+  /** The role definition's id (its template id for built-in roles). */
+  roleDefinitionId: string;
+  startDateTime: string;
+  /** Null: eligible without an end date (a permanent eligibility). */
+  endDateTime: string | null;
+}
+
+/** Which sync engine writes to the tenant: Entra Connect Sync, Entra Cloud Sync, or both. */
+export type SyncEngine = 'connect-sync' | 'cloud-sync' | 'both';
 
 /** A transitive member of a group: the object and what kind it is. */
 export type DirectoryMember = { kind: 'user'; user: UserRecord } | { kind: 'group'; group: GroupRecord };

@@ -40,6 +40,17 @@ export const USER_SHAPE: ResourceShape = {
   ],
 };
 
+/**
+ * Beta's user: v1.0's plus `onPremisesObjectIdentifier` (2026 hard-match hardening), which v1.0
+ * does not have (`$select` of it on v1.0 is Graph's "Could not find a property named ..." 400).
+ */
+export const USER_SHAPE_BETA: ResourceShape = { ...USER_SHAPE, properties: [...USER_SHAPE.properties, 'onPremisesObjectIdentifier'] };
+
+/** The user shape of a version root. */
+export function userShape(version: 'v1.0' | 'beta'): ResourceShape {
+  return version === 'beta' ? USER_SHAPE_BETA : USER_SHAPE;
+}
+
 /** The modelled properties; all come back without $select. */
 const GROUP_PROPERTIES = [
   'id', 'createdDateTime', 'deletedDateTime', 'description', 'displayName', 'groupTypes', 'isAssignableToRole', 'mail', 'mailEnabled',
@@ -93,7 +104,8 @@ export function project<T extends object>(full: T, shape: ResourceShape, select:
   return out as Partial<T>;
 }
 
-export function graphUser(u: UserRecord): User {
+/** A user as Graph returns it; `onPremisesObjectIdentifier` is only reachable through the beta shape. */
+export function graphUser(u: UserRecord): User & { onPremisesObjectIdentifier: string | null } {
   return {
     id: u.id,
     accountEnabled: u.accountEnabled,
@@ -116,6 +128,7 @@ export function graphUser(u: UserRecord): User {
     onPremisesDomainName: null,
     onPremisesImmutableId: u.onPremisesImmutableId,
     onPremisesLastSyncDateTime: u.onPremisesLastSyncDateTime,
+    onPremisesObjectIdentifier: u.onPremisesObjectIdentifier,
     onPremisesProvisioningErrors: u.onPremisesProvisioningErrors.map((e) => ({ ...e })),
     onPremisesSamAccountName: u.onPremisesSamAccountName,
     onPremisesSecurityIdentifier: null,

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { domainOf, foldCase, isValidImmutableId, proxyKey } from './directory-values.ts';
+import { roleDefinition } from './role-definitions.ts';
 import type { SeedShape } from './seed.ts';
 
 type Report = (path: (string | number)[], message: string) => void;
@@ -16,6 +17,20 @@ export function crossCheckSeed(seed: SeedShape, ctx: z.RefinementCtx): void {
   checkUsers(seed, report);
   checkProxyAddresses(seed, report);
   checkMembers(seed, report);
+  checkRoleNames(seed, report);
+}
+
+/** Eligibilities name a user and a built-in role; the app's roles are built-in roles too. */
+function checkRoleNames(seed: SeedShape, report: Report): void {
+  const users = new Set(seed.users.map((u) => foldCase(u.id)));
+  const known = 'a built-in role name or template id (src/sandbox/emulator/role-definitions.ts)';
+  seed.roleEligibilities.forEach((e, i) => {
+    if (!users.has(foldCase(e.principalId))) report(['roleEligibilities', i, 'principalId'], `no user has id ${e.principalId}`);
+    if (!roleDefinition(e.role)) report(['roleEligibilities', i, 'role'], `"${e.role}" is not ${known}`);
+  });
+  seed.app.directoryRoles.forEach((r, i) => {
+    if (!roleDefinition(r)) report(['app', 'directoryRoles', i], `"${r}" is not ${known}`);
+  });
 }
 
 function checkDomains(seed: SeedShape, report: Report): void {

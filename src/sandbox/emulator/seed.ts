@@ -39,6 +39,18 @@ const userSchema = z.strictObject({
   onPremisesUserPrincipalName: z.string().nullable().optional(),
   onPremisesProvisioningErrors: z.array(provisioningError).optional(),
   deletedDateTime: isoDateTime.nullable().optional(),
+  /** Beta: the on-premises object (AD objectGUID) the user is mapped to; set by a past sync. */
+  onPremisesObjectIdentifier: z.guid('must be the AD objectGUID as GUID text').nullable().optional(),
+  /** `onPremisesSyncBehavior.isCloudManaged`: source of authority converted to the cloud. */
+  isCloudManaged: z.boolean().optional(),
+});
+
+/** A PIM eligibility; `role` is a built-in role's display name or template id (role-definitions.ts). */
+const roleEligibilitySchema = z.strictObject({
+  principalId: objectId,
+  role: z.string().min(1),
+  startDateTime: isoDateTime.optional(),
+  endDateTime: isoDateTime.nullable().optional(),
 });
 
 const groupSchema = z.strictObject({
@@ -83,6 +95,12 @@ export const seedObjectSchema = z.strictObject({
   users: z.array(userSchema).default([]),
   groups: z.array(groupSchema).default([]),
   directoryRoles: z.array(directoryRoleSchema).default([]),
+  /** PIM role eligibilities (`roleManagement/directory/roleEligibilityScheduleInstances`). */
+  roleEligibilities: z.array(roleEligibilitySchema).default([]),
+  /** The tenant's sync engine(s); Cloud Sync adds its service principal, job and provisioning logs. */
+  syncEngine: z.enum(['connect-sync', 'cloud-sync', 'both']).default('connect-sync'),
+  /** The calling app's own identity: the directory roles its service principal holds (role names). */
+  app: z.strictObject({ directoryRoles: z.array(z.string().min(1)) }).default({ directoryRoles: ['Hybrid Identity Administrator'] }),
 });
 export type SeedShape = z.output<typeof seedObjectSchema>;
 

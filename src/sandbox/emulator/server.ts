@@ -152,6 +152,8 @@ async function toEmulatorRequest(req: IncomingMessage, newId: () => string): Pro
   const requestId = newId();
   return {
     method: (req.method ?? 'GET').toUpperCase(),
+    // The pipeline reads the real version root from the path.
+    version: 'v1.0',
     path: url.pathname,
     query: url.searchParams,
     headers,

@@ -20,12 +20,17 @@ import {
   type DirectoryRoleRecord,
   type DomainRecord,
   type GroupRecord,
+  type RoleEligibilityRecord,
+  type SyncEngine,
   type SyncFeatureSwitches,
   type SyncSettingsRecord,
   type TenantRecord,
   type UserRecord,
 } from './model.ts';
 import { hardDeleteUser, purgeDeletedUser, restoreDeletedUser, softDeleteUser, type RestoreOptions } from './recycle-bin.ts';
+import { CloudSyncService } from './cloud-sync.ts';
+import { roleDefinition } from './role-definitions.ts';
+import { eligibleRoleNames, type ExportKind } from './rules-2026.ts';
 import { parseSeed, type SeedInput } from './seed.ts';
 import { DirectoryStore } from './store.ts';
 import { createSyncedUser, restoreSyncedUser, updateSyncedUser, type SyncDeps, type SyncedUserAttributes } from './sync-writes.ts';
@@ -58,9 +63,13 @@ export class EmulatorState {
   readonly #store: DirectoryStore;
   readonly #deps: SyncDeps;
 
+  /** The tenant's Entra Cloud Sync (service principal, job, provisioning logs); null for a Connect Sync-only tenant. */
+  readonly cloudSync: CloudSyncService | null;
+
   private constructor(store: DirectoryStore, deps: SyncDeps) {
     this.#store = store;
     this.#deps = deps;
+    this.cloudSync = store.syncEngine === 'connect-sync' ? null : new CloudSyncService(store.tenant.id, store.domains.find((d) => d.isDefault)?.id ?? store.tenant.initialDomain);
   }
 
   /** Build a tenant from a seed (validated here; throws ConfigError naming bad fields). */
@@ -117,6 +126,22 @@ export class EmulatorState {
   /** Active users, ordered by object id. */
   activeUsers(): UserRecord[] {
     return this.#store.activeUsers().map(copyUser);
+  }
+
+  #listed: { version: number; active: readonly UserRecord[]; deleted: readonly UserRecord[] } | undefined;
+
+  /**
+   * Active or deleted users by object id, as the HTTP listings page through them: one frozen array
+   * per state of the tenant, the same array until a user changes (DirectoryStore.usersVersion), so
+   * a listing read in pages sorts and filters once. Copies: the tenant cannot be changed through it.
+   */
+  listedUsers(kind: 'active' | 'deleted'): readonly UserRecord[] {
+    const version = this.#store.usersVersion;
+    if (this.#listed?.version !== version) {
+      const freeze = (users: UserRecord[]): readonly UserRecord[] => Object.freeze(users.map((u) => Object.freeze(copyUser(u))));
+      this.#listed = { version, active: freeze(this.#store.activeUsers()), deleted: freeze(this.#store.deletedUsers()) };
+    }
+    return kind === 'active' ? this.#listed.active : this.#listed.deleted;
   }
 
   /** Users in the recycle bin, ordered by object id. */
@@ -203,6 +228,49 @@ export class EmulatorState {
     role.members = member ? [...others, user.id] : others;
   }
 
+  /** Which engine(s) sync into the tenant: `connect-sync`, `cloud-sync` or `both`. */
+  get syncEngine(): SyncEngine {
+    return this.#store.syncEngine;
+  }
+
+  /** PIM role eligibilities (schedule instances), in seed order. */
+  roleEligibilities(): RoleEligibilityRecord[] {
+    return this.#store.eligibilities.map((e) => ({ ...e }));
+  }
+
+  /** Display names of the roles an active user is eligible for now; throws 404 when no such user. */
+  eligibleRolesOf(idOrUpn: string): string[] {
+    const user = this.#store.activeUser(idOrUpn);
+    if (!user) throw graphErrors.resourceNotFound(idOrUpn);
+    return eligibleRoleNames(this.#store, user.id, this.now());
+  }
+
+  /** An admin makes a user eligible for a built-in role in PIM, or removes the eligibility; 404 when unknown. */
+  setRoleEligibility(roleIdOrName: string, userIdOrUpn: string, eligible: boolean): void {
+    const definition = roleDefinition(roleIdOrName);
+    if (!definition) throw graphErrors.resourceNotFound(roleIdOrName);
+    const user = this.#store.activeUser(userIdOrUpn);
+    if (!user) throw graphErrors.resourceNotFound(userIdOrUpn);
+    const list = this.#store.eligibilities;
+    const others = list.filter((e) => !(e.principalId === user.id && e.roleDefinitionId === definition.id));
+    list.splice(0, list.length, ...others);
+    if (eligible) {
+      list.push({ id: `eligibility-${this.#deps.newId()}`, principalId: user.id, roleDefinitionId: definition.id, startDateTime: this.now().toISOString(), endDateTime: null });
+    }
+  }
+
+  /**
+   * Graph `PATCH /beta/users/{id}/onPremisesSyncBehavior`: move the source of authority to the cloud
+   * (the user becomes editable through Graph and the sync leaves it alone) or back on-premises.
+   */
+  setCloudManaged(idOrUpn: string, isCloudManaged: boolean): UserRecord {
+    const user = this.#store.activeUser(idOrUpn);
+    if (!user) throw graphErrors.resourceNotFound(idOrUpn);
+    user.isCloudManaged = isCloudManaged;
+    if (isCloudManaged) user.onPremisesSyncEnabled = false;
+    return copyUser(user);
+  }
+
   /** Graph `PATCH /users/{id}`: all of Entra's write rules, all-or-nothing. */
   patchUser(idOrUpn: string, patch: UserPatch): UserRecord {
     return patchUser(this.#store, idOrUpn, patch);
@@ -232,9 +300,9 @@ export class EmulatorState {
     return createSyncedUser(this.#store, attrs, this.#deps);
   }
 
-  /** Entra Connect exports AD values onto a user; on a cloud-only user this is the join. */
-  updateSyncedUser(id: string, attrs: Partial<SyncedUserAttributes>): UserRecord {
-    return updateSyncedUser(this.#store, id, attrs, this.#deps);
+  /** Entra Connect exports AD values onto a user; on a cloud-only user this is the join (`kind` says by which match). */
+  updateSyncedUser(id: string, attrs: Partial<SyncedUserAttributes>, kind: ExportKind = 'update'): UserRecord {
+    return updateSyncedUser(this.#store, id, attrs, this.#deps, kind);
   }
 
   /** Entra Connect brings a soft-deleted synced user back (its AD object is in scope again) and exports onto it. */

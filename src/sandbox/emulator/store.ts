@@ -9,22 +9,51 @@ import type {
   DirectoryRoleRecord,
   DomainRecord,
   GroupRecord,
+  RoleEligibilityRecord,
+  SyncEngine,
   SyncSettingsRecord,
   TenantRecord,
   UserRecord,
 } from './model.ts';
+import { roleDefinition } from './role-definitions.ts';
 import type { Seed, SeedUser } from './seed.ts';
 
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * The users, counting every change that could reach a record: adding or removing one, and handing
+ * one out for writing (`activeUser` / `deletedUser` are how every writer gets its record). Listings
+ * are cached against this count, so a cached page is never older than the last write.
+ */
+class UserMap extends Map<string, UserRecord> {
+  version = 0;
+  override set(id: string, user: UserRecord): this {
+    this.version += 1;
+    return super.set(id, user);
+  }
+  override delete(id: string): boolean {
+    this.version += 1;
+    return super.delete(id);
+  }
+  override clear(): void {
+    this.version += 1;
+    super.clear();
+  }
+}
 
 export class DirectoryStore {
   readonly tenant: TenantRecord;
   readonly domains: readonly DomainRecord[];
   readonly sync: SyncSettingsRecord;
   /** Active and soft-deleted users (deletedDateTime set), keyed by lower-case id. */
-  readonly users = new Map<string, UserRecord>();
+  readonly users = new UserMap();
   readonly groups = new Map<string, GroupRecord>();
   readonly roles = new Map<string, DirectoryRoleRecord>();
+  /** PIM eligibilities, in seed order. */
+  readonly eligibilities: RoleEligibilityRecord[] = [];
+  readonly syncEngine: SyncEngine;
+  /** Role definition ids (template ids) the calling app's service principal holds. */
+  readonly appRoleIds: ReadonlySet<string>;
 
   constructor(seed: Seed) {
     this.tenant = { ...seed.tenant, initialDomain: foldCase(seed.tenant.initialDomain) };
@@ -52,6 +81,19 @@ export class DirectoryStore {
     for (const r of seed.directoryRoles) {
       this.roles.set(foldCase(r.id), { ...r, id: foldCase(r.id), roleTemplateId: foldCase(r.roleTemplateId), members: r.members.map(foldCase) });
     }
+    seed.roleEligibilities.forEach((e, i) => {
+      const definition = roleDefinition(e.role);
+      if (!definition) return;
+      this.eligibilities.push({
+        id: `eligibility-${String(i + 1).padStart(4, '0')}`,
+        principalId: foldCase(e.principalId),
+        roleDefinitionId: definition.id,
+        startDateTime: e.startDateTime ?? '2026-01-01T00:00:00Z',
+        endDateTime: e.endDateTime ?? null,
+      });
+    });
+    this.syncEngine = seed.syncEngine;
+    this.appRoleIds = new Set(seed.app.directoryRoles.flatMap((r) => roleDefinition(r)?.id ?? []));
   }
 
   /** Users in a stable order (by id), so paging cursors stay valid while the tenant changes. */
@@ -63,14 +105,21 @@ export class DirectoryStore {
     return [...this.users.values()].filter((u) => u.deletedDateTime !== null).sort(byId);
   }
 
-  /** `/users/{id | userPrincipalName}`: an active user by object id, else by UPN. */
+  /** Counts changes to the users (see UserMap): equal counts, same users. */
+  get usersVersion(): number {
+    return this.users.version;
+  }
+
+  /** `/users/{id | userPrincipalName}`: an active user by object id, else by UPN. A writer's way in: counted as a change. */
   activeUser(idOrUpn: string): UserRecord | undefined {
+    this.users.version += 1;
     const byKey = this.users.get(foldCase(idOrUpn));
     if (byKey && byKey.deletedDateTime === null) return byKey;
     return [...this.users.values()].find((u) => u.deletedDateTime === null && sameText(u.userPrincipalName, idOrUpn));
   }
 
   deletedUser(id: string): UserRecord | undefined {
+    this.users.version += 1;
     const user = this.users.get(foldCase(id));
     return user && user.deletedDateTime !== null ? user : undefined;
   }
@@ -124,6 +173,8 @@ function userFromSeed(u: SeedUser): UserRecord {
     onPremisesUserPrincipalName: u.onPremisesUserPrincipalName ?? null,
     onPremisesProvisioningErrors: (u.onPremisesProvisioningErrors ?? []).map((e) => ({ ...e })),
     deletedDateTime: deleted,
+    onPremisesObjectIdentifier: u.onPremisesObjectIdentifier == null ? null : foldCase(u.onPremisesObjectIdentifier),
+    isCloudManaged: u.isCloudManaged ?? false,
     upnBeforeDeletion: deleted === null ? null : u.userPrincipalName,
   };
 }

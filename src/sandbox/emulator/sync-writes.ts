@@ -7,12 +7,18 @@
  *   `<prefix>+<4 digits>@<initial>.onmicrosoft.com`, a proxy address taken by another object is
  *   quarantined (dropped); both show in `onPremisesProvisioningErrors` (PropertyConflict), and a
  *   conflict that lasts keeps the time it first occurred;
- * - a soft-deleted synced user whose AD object comes back is restored by the export itself.
+ * - a soft-deleted synced user whose AD object comes back is restored by the export itself;
+ * - 2026 hardening: an export that would map a user whose `onPremisesObjectIdentifier` names another
+ *   on-premises object is refused (InvalidHardMatch, Microsoft's text); a hard match onto a cloud-only
+ *   user assigned or eligible (PIM) for a directory role is refused (MC1262584); a user whose source
+ *   of authority is the cloud (`isCloudManaged`) takes no export. A successful export stamps the
+ *   AD object's identifier.
  */
 import { domainOf, graphDateTime, localPartOf, sameText } from './directory-values.ts';
 import { graphErrors } from './graph-errors.ts';
 import { copyUser, type ProvisioningError, type UserRecord } from './model.ts';
 import { assertAnchorFree, assertImmutableIdFormat } from './rules.ts';
+import { assertExportAllowed, type ExportKind } from './rules-2026.ts';
 import type { DirectoryStore } from './store.ts';
 
 /** What Entra Connect exports for a user: the AD values, before the service adjusts them. */
@@ -26,6 +32,8 @@ export interface SyncedUserAttributes {
   accountEnabled?: boolean;
   onPremisesDistinguishedName?: string | null;
   onPremisesSamAccountName?: string | null;
+  /** The AD object's objectGUID (GUID text); stamped as `onPremisesObjectIdentifier`. Absent: left as it is. */
+  onPremisesObjectIdentifier?: string | null;
 }
 
 export interface SyncDeps {
@@ -51,6 +59,8 @@ export function createSyncedUser(store: DirectoryStore, attrs: SyncedUserAttribu
     onPremisesUserPrincipalName: null,
     onPremisesProvisioningErrors: [],
     deletedDateTime: null,
+    onPremisesObjectIdentifier: null,
+    isCloudManaged: false,
     upnBeforeDeletion: null,
   };
   applySyncedAttributes(store, user, attrs, deps);
@@ -60,16 +70,19 @@ export function createSyncedUser(store: DirectoryStore, attrs: SyncedUserAttribu
 
 /**
  * Export AD values onto an existing user. On a cloud-only user this is the join a hard or soft
- * match performs: it becomes synced and every synced attribute is overwritten from AD.
+ * match performs: it becomes synced and every synced attribute is overwritten from AD. `kind` says
+ * which: the 2026 rules refuse a hard match onto a role holder, never a plain update.
  */
 export function updateSyncedUser(
   store: DirectoryStore,
   id: string,
   attrs: Partial<SyncedUserAttributes>,
   deps: SyncDeps,
+  kind: ExportKind = 'update',
 ): UserRecord {
   const user = store.activeUser(id);
   if (!user) throw graphErrors.resourceNotFound(id);
+  assertExportAllowed(store, user, { objectIdentifier: attrs.onPremisesObjectIdentifier, kind, now: deps.now() });
   const anchor = attrs.onPremisesImmutableId ?? user.onPremisesImmutableId;
   if (anchor === null) throw graphErrors.invalidPropertyValue('onPremisesImmutableId');
   applySyncedAttributes(
@@ -84,6 +97,7 @@ export function updateSyncedUser(
       accountEnabled: attrs.accountEnabled ?? user.accountEnabled,
       onPremisesDistinguishedName: attrs.onPremisesDistinguishedName ?? user.onPremisesDistinguishedName,
       onPremisesSamAccountName: attrs.onPremisesSamAccountName ?? user.onPremisesSamAccountName,
+      onPremisesObjectIdentifier: attrs.onPremisesObjectIdentifier ?? user.onPremisesObjectIdentifier,
     },
     deps,
   );
@@ -99,6 +113,7 @@ export function updateSyncedUser(
 export function restoreSyncedUser(store: DirectoryStore, id: string, attrs: SyncedUserAttributes, deps: SyncDeps): UserRecord {
   const user = store.deletedUser(id);
   if (!user) throw graphErrors.resourceNotFound(id);
+  assertExportAllowed(store, user, { objectIdentifier: attrs.onPremisesObjectIdentifier, kind: 'update', now: deps.now() });
   const before = { deletedDateTime: user.deletedDateTime, userPrincipalName: user.userPrincipalName, upnBeforeDeletion: user.upnBeforeDeletion };
   user.deletedDateTime = null;
   user.userPrincipalName = user.upnBeforeDeletion ?? user.userPrincipalName;
@@ -133,6 +148,7 @@ function applySyncedAttributes(store: DirectoryStore, user: UserRecord, attrs: S
   user.accountEnabled = attrs.accountEnabled ?? true;
   user.onPremisesDistinguishedName = attrs.onPremisesDistinguishedName ?? null;
   user.onPremisesSamAccountName = attrs.onPremisesSamAccountName ?? null;
+  if (attrs.onPremisesObjectIdentifier != null) user.onPremisesObjectIdentifier = attrs.onPremisesObjectIdentifier.toLowerCase();
   user.onPremisesSyncEnabled = true;
   user.onPremisesLastSyncDateTime = now;
   user.onPremisesProvisioningErrors = errors;

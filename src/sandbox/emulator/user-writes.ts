@@ -14,6 +14,7 @@ import {
   assertUpnDomainVerified,
   assertUpnFree,
 } from './rules.ts';
+import { assertMayClearObjectIdentifier } from './rules-2026.ts';
 import type { DirectoryStore } from './store.ts';
 
 /** The user properties Graph lets an app write that the emulator models. */
@@ -24,9 +25,12 @@ export interface UserPatch {
   onPremisesImmutableId?: string | null;
   userPrincipalName?: string;
   userType?: 'Member' | 'Guest';
+  /** Beta only, and only null: the 2026 recovery that clears a user's on-premises mapping. */
+  onPremisesObjectIdentifier?: null;
 }
 
-export const WRITABLE_USER_PROPERTIES: readonly (keyof UserPatch)[] = [
+/** The properties every version writes; `onPremisesObjectIdentifier` (beta, null only) is parsed apart. */
+export const WRITABLE_USER_PROPERTIES: readonly Exclude<keyof UserPatch, 'onPremisesObjectIdentifier'>[] = [
   'accountEnabled',
   'displayName',
   'mail',
@@ -40,6 +44,7 @@ export function patchUser(store: DirectoryStore, idOrUpn: string, patch: UserPat
   if (!user) throw graphErrors.resourceNotFound(idOrUpn);
   const changing = WRITABLE_USER_PROPERTIES.filter((p) => patch[p] !== undefined);
   assertNotMastered(user, changing);
+  if (patch.onPremisesObjectIdentifier === null) assertMayClearObjectIdentifier(store);
   checkPatch(store, user, patch);
   applyPatch(user, patch);
   return copyUser(user);
@@ -65,6 +70,7 @@ function applyPatch(user: UserRecord, patch: UserPatch): void {
   if (patch.userType !== undefined) user.userType = patch.userType;
   if (patch.userPrincipalName !== undefined) user.userPrincipalName = patch.userPrincipalName;
   if (patch.onPremisesImmutableId !== undefined) user.onPremisesImmutableId = patch.onPremisesImmutableId;
+  if (patch.onPremisesObjectIdentifier === null) user.onPremisesObjectIdentifier = null;
   if (patch.mail !== undefined) {
     user.mail = patch.mail;
     // Graph: "Changes to [mail] will also update the user's proxyAddresses collection to include

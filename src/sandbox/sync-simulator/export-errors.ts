@@ -12,27 +12,30 @@ export interface ExportError {
   message: string;
 }
 
+/** Outcomes that write (or, out of scope, leave alone); every other outcome is a refused export. */
+export type WriteOutcome = Extract<SyncOutcome, { kind: 'UPDATE' | 'HARD_MATCH' | 'SOFT_MATCH' | 'RESTORE' | 'CREATE' | 'DELETE' | 'NOTHING' }>;
 /** Outcomes in which the service refuses the export: nothing is written. */
-export type ExportErrorOutcome = Extract<
-  SyncOutcome,
-  { kind: 'INVALID_SOFT_MATCH' | 'OBJECT_TYPE_MISMATCH' | 'HARD_MATCH_BLOCKED' | 'SOFT_MATCH_BLOCKED' | 'ANCHOR_CONFLICT' }
->;
+export type ExportErrorOutcome = Exclude<SyncOutcome, WriteOutcome>;
 
-const EXPORT_ERROR_KINDS: ReadonlySet<SyncOutcome['kind']> = new Set<ExportErrorOutcome['kind']>([
-  'INVALID_SOFT_MATCH',
-  'OBJECT_TYPE_MISMATCH',
-  'HARD_MATCH_BLOCKED',
-  'SOFT_MATCH_BLOCKED',
-  'ANCHOR_CONFLICT',
-]);
+const WRITE_KINDS: ReadonlySet<string> = new Set<WriteOutcome['kind']>(['UPDATE', 'HARD_MATCH', 'SOFT_MATCH', 'RESTORE', 'CREATE', 'DELETE', 'NOTHING']);
 
 export function isExportErrorOutcome(outcome: SyncOutcome): outcome is ExportErrorOutcome {
-  return EXPORT_ERROR_KINDS.has(outcome.kind);
+  return !WRITE_KINDS.has(outcome.kind);
 }
+
+/**
+ * Refusals named by kind rather than by a case below, so a refusal the prediction learns (the 2026
+ * remap refusal) reads in the service's words here too; Microsoft's exact text (MC1263280).
+ */
+const REFUSALS_BY_KIND: Readonly<Record<string, ExportError>> = {
+  REMAP_BLOCKED: { code: 'InvalidHardMatch', message: 'Hard match operation blocked due to security hardening. Review OnPremisesObjectIdentifier mapping.' },
+};
 
 const matchedOn = (via: 'SMTP' | 'UPN'): string => (via === 'SMTP' ? 'primary SMTP address' : 'userPrincipalName');
 
 export function exportErrorOf(outcome: ExportErrorOutcome): ExportError {
+  const known = REFUSALS_BY_KIND[outcome.kind];
+  if (known) return { ...known };
   switch (outcome.kind) {
     case 'INVALID_SOFT_MATCH':
       return {
@@ -61,6 +64,8 @@ export function exportErrorOf(outcome: ExportErrorOutcome): ExportError {
         code: 'ObjectConflict',
         message: `Another object with the same value for property onPremisesImmutableId already exists. Conflicting object: User_${outcome.userId}${outcome.deleted ? ' (in the recycle bin: it blocks the anchor until it is purged)' : ''}.`,
       };
+    default:
+      return { code: 'ExportRefused', message: `The service refused the export (${(outcome as { kind: string }).kind}).` };
   }
 }
 

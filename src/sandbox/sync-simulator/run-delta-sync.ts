@@ -18,7 +18,7 @@ import { predictSync } from '../../domain/sync/predict.ts';
 import type { SyncOutcome, SyncSubject } from '../../domain/sync/types.ts';
 import type { EmulatorState } from '../emulator/index.ts';
 import type { Logger } from '../../logging/logger.ts';
-import { exportErrorOf, isExportErrorOutcome, writeErrorOf, type ExportError, type ExportErrorOutcome } from './export-errors.ts';
+import { exportErrorOf, isExportErrorOutcome, writeErrorOf, type ExportError, type WriteOutcome } from './export-errors.ts';
 import { syncTenantOf } from './sync-tenant.ts';
 import { syncedAttributesOf } from './synced-attributes.ts';
 
@@ -30,6 +30,8 @@ export interface SyncRunResult {
   userId?: string;
   /** Set when the export failed; the tenant was not changed for this user. */
   error?: ExportError;
+  /** Set when the sync left the cloud user alone on purpose (source of authority in the cloud). */
+  skipped?: string;
 }
 
 export interface SyncRunReport {
@@ -53,7 +55,7 @@ export function runDeltaSync(options: RunDeltaSyncOptions): SyncRunReport {
   const { state, logger } = options;
   const startedAt = state.now().toISOString();
   const results = orderedSubjects(options.users, options.inScope).map((subject) => {
-    const result = syncOne(state, subject);
+    const result = syncSubject(state, subject);
     if (result.error) logger?.warn({ sync: result }, 'simulated sync: export error');
     else logger?.debug({ sync: result }, 'simulated sync: exported');
     return result;
@@ -70,9 +72,17 @@ function orderedSubjects(users: readonly OnPremUser[], inScope: (user: OnPremUse
   return subjects.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
-function syncOne(state: EmulatorState, subject: SyncSubject): SyncRunResult {
+/**
+ * One AD object through the sync engine: predict against the tenant as it is now, then write
+ * through the service, which enforces its own rules (2026 hardening included). Also the core of a
+ * Cloud Sync on-demand run.
+ */
+export function syncSubject(state: EmulatorState, subject: SyncSubject): SyncRunResult {
   const base = { samAccountName: subject.onPrem.samAccountName, dn: subject.onPrem.dn };
   const outcome = predictSync(subject, syncTenantOf(state));
+  // A cloud-managed user is skipped whatever the engine would have done with it.
+  const target = 'userId' in outcome ? state.activeUser(outcome.userId) : undefined;
+  if (target?.isCloudManaged) return { ...base, outcome: outcome.kind, userId: target.id, skipped: CLOUD_MANAGED };
   if (isExportErrorOutcome(outcome)) return { ...base, outcome: outcome.kind, ...concerned(outcome), error: exportErrorOf(outcome) };
   try {
     const userId = apply(state, subject.onPrem, outcome);
@@ -82,13 +92,18 @@ function syncOne(state: EmulatorState, subject: SyncSubject): SyncRunResult {
   }
 }
 
+const CLOUD_MANAGED =
+  "The cloud user's source of authority is the cloud (onPremisesSyncBehavior.isCloudManaged): updates from on-premises Active Directory are blocked, the sync leaves it alone.";
+
 /** Writes the outcome; returns the id of the user written (undefined when nothing was). */
-function apply(state: EmulatorState, onPrem: OnPremUser, outcome: Exclude<SyncOutcome, ExportErrorOutcome>): string | undefined {
+function apply(state: EmulatorState, onPrem: OnPremUser, outcome: WriteOutcome): string | undefined {
   switch (outcome.kind) {
     case 'UPDATE':
-    case 'HARD_MATCH':
-    case 'SOFT_MATCH':
       return state.updateSyncedUser(outcome.userId, syncedAttributesOf(onPrem)).id;
+    case 'HARD_MATCH':
+      return state.updateSyncedUser(outcome.userId, syncedAttributesOf(onPrem), 'hard-match').id;
+    case 'SOFT_MATCH':
+      return state.updateSyncedUser(outcome.userId, syncedAttributesOf(onPrem), 'soft-match').id;
     case 'RESTORE':
       return state.restoreSyncedUser(outcome.userId, syncedAttributesOf(onPrem)).id;
     case 'CREATE':

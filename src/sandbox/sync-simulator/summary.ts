@@ -17,11 +17,13 @@ const WORDS: Record<string, string> = {
 };
 
 export function summarizeRun(report: SyncRunReport): string {
-  const done = report.results.filter((r) => !r.error);
+  const done = report.results.filter((r) => !r.error && !r.skipped);
   const parts = Object.entries(WORDS)
     .map(([kind, word]) => [done.filter((r) => r.outcome === kind).length, word] as const)
     .filter(([n]) => n > 0)
     .map(([n, word]) => `${n} ${word}`);
+  const skipped = report.results.filter((r) => r.skipped);
+  if (skipped.length > 0) parts.push(`${skipped.length} skipped (source of authority in the cloud: ${skipped.map((r) => r.samAccountName).join(', ')})`);
   const errors = report.results.filter((r) => r.error);
   if (errors.length > 0) {
     parts.push(`${errors.length} export error${errors.length === 1 ? '' : 's'} (${errors.map((r) => `${r.samAccountName}: ${r.error?.code ?? ''}`).join(', ')})`);

@@ -7,9 +7,15 @@ import type { CloudGroup, CloudUser, TenantFacts } from '../../domain/cloud.ts';
 import type { SyncTenant } from '../../domain/sync/types.ts';
 import type { EmulatorState, GroupRecord, UserRecord } from '../emulator/index.ts';
 
-/** A user record as the domain sees it; `roles` are the display names of its directory roles. */
-export function toCloudUser(record: UserRecord, roles: string[]): CloudUser {
+/**
+ * A user record as the domain sees it; `roles` are the display names of its directory roles,
+ * `eligible` those it is eligible for through PIM.
+ */
+export function toCloudUser(record: UserRecord, roles: string[], eligible: string[] = []): CloudUser {
+  // The 2026 facts, for a prediction that reads them (CloudUser's optional hardening fields).
+  const hardening = { eligibleRoles: [...eligible], onPremisesObjectIdentifier: record.onPremisesObjectIdentifier, cloudManaged: record.isCloudManaged };
   return {
+    ...hardening,
     id: record.id,
     userPrincipalName: record.userPrincipalName,
     displayName: record.displayName,
@@ -42,7 +48,7 @@ export function toCloudGroup(record: GroupRecord): CloudGroup {
  * never decide a match (it can only be restored or block its anchor).
  */
 export function syncTenantOf(state: EmulatorState): SyncTenant {
-  const active = state.activeUsers().map((u) => toCloudUser(u, state.directoryRolesOf(u.id).map((r) => r.displayName)));
+  const active = state.activeUsers().map((u) => toCloudUser(u, state.directoryRolesOf(u.id).map((r) => r.displayName), state.eligibleRolesOf(u.id)));
   const deleted = state.deletedUsers().map((u) => toCloudUser(u, []));
   const otherObjects = state
     .groups()

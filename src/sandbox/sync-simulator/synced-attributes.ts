@@ -17,5 +17,7 @@ export function syncedAttributesOf(onPrem: OnPremUser): SyncedUserAttributes {
     accountEnabled: onPrem.enabled,
     onPremisesDistinguishedName: onPrem.dn,
     onPremisesSamAccountName: onPrem.samAccountName,
+    // The identifier Entra stamps on the join (2026 hardening): the AD object's objectGUID.
+    onPremisesObjectIdentifier: onPrem.objectGuid,
   };
 }

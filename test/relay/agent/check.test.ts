@@ -5,7 +5,7 @@ import { DirectoryError } from '../../../src/errors/index.ts';
 import { runCheck, type CheckDeps } from '../../../src/relay/agent/check.ts';
 import type { Directory } from '../../../src/relay/agent/directory.ts';
 import { locateProgram } from '../../../src/relay/agent/sync-command.ts';
-import { fixtureUser, KEY, relayConfig, silentLogger, writeFixtureDir } from './helpers.ts';
+import { fixtureUser, KEY, relayConfig, silentLogger, writeFixtureDir, noPages } from './helpers.ts';
 import { fixtureOpener } from '../../../src/sandbox/fixture-relay.ts';
 
 const LDAP: LdapConfig = {
@@ -20,7 +20,10 @@ const LDAP: LdapConfig = {
 /** This machine's programs: the fixtures' SYNC_COMMAND `true` is in /usr/bin. */
 const locate = (program: string) => locateProgram(program, { env: { PATH: '/usr/local/bin:/usr/bin:/bin' } });
 
-async function check(config: RelayAgentConfig, deps: Omit<CheckDeps, 'locate'> & Partial<Pick<CheckDeps, 'locate'>>): Promise<{ code: number; out: string }> {
+async function check(
+  config: RelayAgentConfig,
+  deps: Omit<CheckDeps, 'locate'> & Partial<Pick<CheckDeps, 'locate'>>,
+): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
   const code = await runCheck(config, { locate, openFixtures: fixtureOpener(), ...deps, write: (l) => lines.push(l) });
   return { code, out: lines.join('\n') };
@@ -54,8 +57,10 @@ describe('hardmatch-relay check', () => {
     const lookup = vi.fn<Directory['lookup']>();
     const directory: Directory = {
       kind: 'ldap',
+      users: noPages,
       lookup,
-      check: () => Promise.reject(new DirectoryError('DIRECTORY_CREDENTIALS', 'The domain controller refused the bind (49: invalid credentials).')),
+      check: () =>
+        Promise.reject(new DirectoryError('DIRECTORY_CREDENTIALS', 'The domain controller refused the bind (49: invalid credentials).')),
       close: () => Promise.resolve(),
     };
     const { code, out } = await check(ldapConfig(), { logger: silentLogger(), write: noWrite, directory });
@@ -74,6 +79,7 @@ describe('hardmatch-relay check', () => {
     const seen: Who[] = [];
     const directory: Directory = {
       kind: 'ldap',
+      users: noPages,
       lookup: (who) => {
         seen.push(who);
         return Promise.resolve({ users: [], truncated: false });
@@ -113,12 +119,22 @@ describe('hardmatch-relay check', () => {
   it('fails an LDAP relay whose sync program is missing, naming only the program', async () => {
     const directory: Directory = {
       kind: 'ldap',
+      users: noPages,
       lookup: () => Promise.resolve({ users: [], truncated: false }),
       check: () => Promise.resolve(),
       close: () => Promise.resolve(),
     };
-    const config = relayConfig({ fixturesDir: undefined, ldap: LDAP, syncCommand: 'pwsh.exe -Command "Invoke-Sync -Credential S3cret-In-Args"' });
-    const { code, out } = await check(config, { logger: silentLogger(), write: noWrite, directory, locate: () => Promise.resolve(undefined) });
+    const config = relayConfig({
+      fixturesDir: undefined,
+      ldap: LDAP,
+      syncCommand: 'pwsh.exe -Command "Invoke-Sync -Credential S3cret-In-Args"',
+    });
+    const { code, out } = await check(config, {
+      logger: silentLogger(),
+      write: noWrite,
+      directory,
+      locate: () => Promise.resolve(undefined),
+    });
     expect(code).toBe(1);
     expect(out).toContain("FAILED: pwsh.exe is not on this server's PATH, so a delta sync cannot be started.");
     expect(out).toContain('Result: problems found');
@@ -151,7 +167,11 @@ describe('hardmatch-relay check', () => {
   });
 
   it('reports a SYNC_COMMAND with an unclosed quote', async () => {
-    const { code, out } = await check(relayConfig({ syncCommand: 'pwsh -Command "Start' }), { logger: silentLogger(), write: noWrite, sample: 'jdoe' });
+    const { code, out } = await check(relayConfig({ syncCommand: 'pwsh -Command "Start' }), {
+      logger: silentLogger(),
+      write: noWrite,
+      sample: 'jdoe',
+    });
     expect(code).toBe(1);
     expect(out).toContain('SYNC_COMMAND: a " quote is not closed');
   });

@@ -95,7 +95,12 @@ export interface SignedFetchOptions {
 export async function signedFetch(baseUrl: string, o: SignedFetchOptions): Promise<{ status: number; headers: Headers; json: unknown }> {
   const method = o.method ?? 'POST';
   const body = o.body ?? '';
-  const signed = signRequest(o.key ?? KEY, { method, path: o.path, body }, o.now ?? Date.now(), o.nonce ?? randomBytes(16).toString('base64url'));
+  const signed = signRequest(
+    o.key ?? KEY,
+    { method, path: o.path, body },
+    o.now ?? Date.now(),
+    o.nonce ?? randomBytes(16).toString('base64url'),
+  );
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(o.unsigned ? {} : signed) };
   const sendBody = o.sendBody ?? body;
   const res = await fetch(`${baseUrl}${o.sendPath ?? o.path}`, {
@@ -144,4 +149,9 @@ export function controlledSync(): ControlledSync {
       else next.resolve(result);
     },
   };
+}
+
+/** `Directory.users` for fakes that are never scanned: no pages at all. */
+export function noPages(): AsyncIterable<never> {
+  return { [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true, value: undefined }) }) };
 }

@@ -14,7 +14,17 @@ import {
 } from '../../../src/relay/protocol/protocol.ts';
 import { createMemoryNonceStore, SIGNATURE_HEADERS, signRequest } from '../../../src/relay/protocol/signing.ts';
 import type { SyncTrigger } from '../../../src/ports/sync-trigger.ts';
-import { captureLogger, controlledSync, KEY, SANDBOX_FIXTURES, signedFetch, silentLogger, syncCommand, type CapturedLog } from './helpers.ts';
+import {
+  captureLogger,
+  controlledSync,
+  KEY,
+  SANDBOX_FIXTURES,
+  signedFetch,
+  silentLogger,
+  syncCommand,
+  type CapturedLog,
+  noPages,
+} from './helpers.ts';
 
 const NOW = Date.UTC(2026, 0, 15, 9, 30);
 const MINUTE = 60_000;
@@ -56,6 +66,7 @@ async function serve(directory: Directory, syncTrigger?: SyncTrigger): Promise<H
 function failingDirectory(err: Error): Directory {
   return {
     kind: 'ldap',
+    users: noPages,
     lookup: () => Promise.reject(err),
     check: () => Promise.reject(err),
     close: () => Promise.resolve(),
@@ -96,7 +107,12 @@ describe('relay handler over real HTTP (fixture directory)', () => {
   it('answers a signed health check', async () => {
     const res = await signedFetch(h.url, { method: 'GET', path: '/v1/health', now: NOW });
     expect(res.status).toBe(200);
-    expect(healthResponseSchema.parse(res.json)).toEqual({ status: 'ok', directory: 'fixtures', sourceAnchor: 'auto', version: '9.9.9-test' });
+    expect(healthResponseSchema.parse(res.json)).toEqual({
+      status: 'ok',
+      directory: 'fixtures',
+      sourceAnchor: 'auto',
+      version: '9.9.9-test',
+    });
   });
 
   const refusals: [string, Parameters<typeof signedFetch>[1]][] = [
@@ -139,9 +155,18 @@ describe('relay handler over real HTTP (fixture directory)', () => {
 
   const duplicates: [string, (signed: Record<string, string>) => Record<string, string | string[]>][] = [
     ['a second, empty signature header', (s) => ({ ...s, [SIGNATURE_HEADERS.signature]: [s[SIGNATURE_HEADERS.signature] ?? '', ''] })],
-    ['the signature header twice', (s) => ({ ...s, [SIGNATURE_HEADERS.signature]: [s[SIGNATURE_HEADERS.signature] ?? '', s[SIGNATURE_HEADERS.signature] ?? ''] })],
-    ['the timestamp header twice', (s) => ({ ...s, [SIGNATURE_HEADERS.timestamp]: [s[SIGNATURE_HEADERS.timestamp] ?? '', s[SIGNATURE_HEADERS.timestamp] ?? ''] })],
-    ['the nonce header twice', (s) => ({ ...s, [SIGNATURE_HEADERS.nonce]: [s[SIGNATURE_HEADERS.nonce] ?? '', s[SIGNATURE_HEADERS.nonce] ?? ''] })],
+    [
+      'the signature header twice',
+      (s) => ({ ...s, [SIGNATURE_HEADERS.signature]: [s[SIGNATURE_HEADERS.signature] ?? '', s[SIGNATURE_HEADERS.signature] ?? ''] }),
+    ],
+    [
+      'the timestamp header twice',
+      (s) => ({ ...s, [SIGNATURE_HEADERS.timestamp]: [s[SIGNATURE_HEADERS.timestamp] ?? '', s[SIGNATURE_HEADERS.timestamp] ?? ''] }),
+    ],
+    [
+      'the nonce header twice',
+      (s) => ({ ...s, [SIGNATURE_HEADERS.nonce]: [s[SIGNATURE_HEADERS.nonce] ?? '', s[SIGNATURE_HEADERS.nonce] ?? ''] }),
+    ],
   ];
 
   it.each(duplicates)('refuses a correctly signed request carrying %s with 401', async (_name, duplicate) => {
@@ -191,11 +216,18 @@ describe('relay handler over real HTTP (fixture directory)', () => {
     const body = lookupBody('jdoe');
     const late = await signedFetch(h.url, { path: '/v1/lookup', body, now: NOW - 7 * MINUTE });
     expect(late.status).toBe(401);
-    expect(late.json).toMatchObject({ error: { code: 'REQUEST_UNAUTHENTICATED', message: expect.stringContaining("420 s behind the relay's clock") as unknown } });
+    expect(late.json).toMatchObject({
+      error: { code: 'REQUEST_UNAUTHENTICATED', message: expect.stringContaining("420 s behind the relay's clock") as unknown },
+    });
     const wrongKey = await signedFetch(h.url, { path: '/v1/lookup', body, now: NOW, key: 'z'.repeat(40) });
     expect(wrongKey.json).toMatchObject({ error: { message: 'Request signature does not match (wrong key or altered request).' } });
-    expect(h.log.entries().find((e) => e.reason === 'stale')).toMatchObject({ level: 40, problem: expect.stringContaining("the bot's clock is slow") as unknown });
-    expect(h.log.entries().find((e) => e.reason === 'bad-signature')).toMatchObject({ problem: expect.stringContaining('wrong key') as unknown });
+    expect(h.log.entries().find((e) => e.reason === 'stale')).toMatchObject({
+      level: 40,
+      problem: expect.stringContaining("the bot's clock is slow") as unknown,
+    });
+    expect(h.log.entries().find((e) => e.reason === 'bad-signature')).toMatchObject({
+      problem: expect.stringContaining('wrong key') as unknown,
+    });
     expect(h.log.text()).not.toContain(KEY);
     expect(h.log.text()).not.toContain('z'.repeat(40));
   });
@@ -232,7 +264,10 @@ describe('relay handler over real HTTP (fixture directory)', () => {
     const res = await signedFetch(h.url, { path: '/v1/lookup', body: lookupBody(who), now: NOW });
     expect(res.status).toBe(400);
     const { error } = res.json as { error: { code: string; message: string } };
-    expect(error).toEqual({ code: 'INPUT_INVALID', message: expect.stringContaining(`The lookup request is malformed: who: contains the control character ${named}`) as unknown });
+    expect(error).toEqual({
+      code: 'INPUT_INVALID',
+      message: expect.stringContaining(`The lookup request is malformed: who: contains the control character ${named}`) as unknown,
+    });
     expect([...error.message].filter((ch) => /\p{Cc}/u.test(ch))).toEqual([]);
     expect(lookupSpy).not.toHaveBeenCalled();
   });
@@ -442,7 +477,10 @@ describe('relay handler: POST /v1/sync', () => {
       const res = await sync(h);
       expect(res.status).toBe(502);
       expect(res.json).toEqual({
-        error: { code: 'SYNC_FAILED', message: 'The sync command (node) failed with exit code 1: Start-ADSyncSyncCycle : Access is denied.' },
+        error: {
+          code: 'SYNC_FAILED',
+          message: 'The sync command (node) failed with exit code 1: Start-ADSyncSyncCycle : Access is denied.',
+        },
       });
     });
   });
@@ -452,7 +490,9 @@ describe('relay handler: POST /v1/sync', () => {
     await withRelay(createCommandSyncTrigger({ command, logger: silentLogger(), timeoutMs: 250 }), async (h) => {
       const res = await sync(h);
       expect(res.status).toBe(504);
-      expect(res.json).toEqual({ error: { code: 'SYNC_TIMEOUT', message: 'The sync command (node) did not finish within 0.3 s and was stopped.' } });
+      expect(res.json).toEqual({
+        error: { code: 'SYNC_TIMEOUT', message: 'The sync command (node) did not finish within 0.3 s and was stopped.' },
+      });
     });
   });
 });

@@ -9,17 +9,34 @@ import type { Directory } from '../../../src/relay/agent/directory.ts';
 import { startFixtureRelay } from '../../../src/sandbox/fixture-relay.ts';
 import type { SyncTrigger } from '../../../src/ports/sync-trigger.ts';
 import { signRequest } from '../../../src/relay/protocol/signing.ts';
-import { captureLogger, KEY, relayConfig, signedFetch, syncCommand } from './helpers.ts';
+import { captureLogger, KEY, relayConfig, signedFetch, syncCommand, noPages } from './helpers.ts';
 
 /** A throw-away self-signed certificate for 127.0.0.1, made with openssl for this test run only. */
 function makeCertificate(): { certFile: string; keyFile: string } {
   const dir = mkdtempSync(join(tmpdir(), 'hardmatch-tls-'));
   const certFile = join(dir, 'relay.crt');
   const keyFile = join(dir, 'relay.key');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', keyFile, '-out', certFile,
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+    ],
+    { stdio: 'ignore' },
+  );
   return { certFile, keyFile };
 }
 
@@ -45,7 +62,9 @@ describe('startRelay', () => {
     expect(relay.url).toBe(`http://127.0.0.1:${relay.port}`);
     const res = await signedFetch(relay.url, { path: '/v1/lookup', body: JSON.stringify({ who: 'lmatched' }) });
     expect(res.status).toBe(200);
-    expect(log.entries()).toContainEqual(expect.objectContaining({ msg: 'hardmatch-relay listening', url: relay.url, directory: 'fixtures' }));
+    expect(log.entries()).toContainEqual(
+      expect.objectContaining({ msg: 'hardmatch-relay listening', url: relay.url, directory: 'fixtures' }),
+    );
     expect(log.entries()).toContainEqual(expect.objectContaining({ msg: 'directory check passed' }));
     expect(log.text()).not.toContain(KEY);
     await relay.close();
@@ -69,6 +88,7 @@ describe('startRelay', () => {
     let closed = false;
     const directory: Directory = {
       kind: 'fixtures',
+      users: noPages,
       lookup: () => Promise.resolve({ users: [], truncated: false }),
       check: () => Promise.resolve(),
       close: () => {
@@ -98,6 +118,7 @@ describe('startRelay', () => {
     const log = captureLogger();
     const directory: Directory = {
       kind: 'ldap',
+      users: noPages,
       lookup: () => Promise.reject(new DirectoryError('DIRECTORY_UNREACHABLE', 'dc1.contoso.com:636 refused the connection.')),
       check: () => Promise.reject(new DirectoryError('DIRECTORY_UNREACHABLE', 'dc1.contoso.com:636 refused the connection.')),
       close: () => Promise.resolve(),
@@ -126,21 +147,36 @@ describe('startRelay', () => {
 
   it('uses an injected sync trigger instead of the command', async () => {
     const trigger: SyncTrigger = {
-      triggerSync: () => Promise.resolve({ startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', detail: 'simulated', report: { runs: 1 } }),
+      triggerSync: () =>
+        Promise.resolve({
+          startedAt: '2026-01-01T00:00:00.000Z',
+          finishedAt: '2026-01-01T00:00:01.000Z',
+          detail: 'simulated',
+          report: { runs: 1 },
+        }),
     };
-    const relay = await startFixtureRelay(relayConfig({ syncCommand: '/nonexistent/powershell.exe' }), { logger: captureLogger().logger, syncTrigger: trigger });
+    const relay = await startFixtureRelay(relayConfig({ syncCommand: '/nonexistent/powershell.exe' }), {
+      logger: captureLogger().logger,
+      syncTrigger: trigger,
+    });
     try {
       const res = await signedFetch(relay.url, { path: '/v1/sync', body: JSON.stringify({ policy: 'Delta' }) });
-      expect(res.json).toEqual({ status: 'completed', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', detail: 'simulated', report: { runs: 1 } });
+      expect(res.json).toEqual({
+        status: 'completed',
+        startedAt: '2026-01-01T00:00:00.000Z',
+        finishedAt: '2026-01-01T00:00:01.000Z',
+        detail: 'simulated',
+        report: { runs: 1 },
+      });
     } finally {
       await relay.close();
     }
   });
 
   it('refuses to start with a malformed SYNC_COMMAND, naming it', async () => {
-    const err = await startFixtureRelay(relayConfig({ syncCommand: 'powershell.exe -Command "Start-ADSyncSyncCycle' }), { logger: captureLogger().logger }).catch(
-      (e: unknown) => e,
-    );
+    const err = await startFixtureRelay(relayConfig({ syncCommand: 'powershell.exe -Command "Start-ADSyncSyncCycle' }), {
+      logger: captureLogger().logger,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).problems).toEqual(['SYNC_COMMAND: a " quote is not closed']);
   });

@@ -9,7 +9,7 @@ import { startFixtureRelay } from '../../../src/sandbox/fixture-relay.ts';
 import type { SyncTrigger } from '../../../src/ports/sync-trigger.ts';
 import { createRelayClient, DEFAULT_SYNC_TIMEOUT_MS } from '../../../src/relay/client/relay-client.ts';
 import { createMemoryNonceStore, SIGNATURE_HEADERS, verifyRequest } from '../../../src/relay/protocol/signing.ts';
-import { captureLogger, controlledSync, KEY, relayConfig, silentLogger, syncCommand } from '../agent/helpers.ts';
+import { captureLogger, controlledSync, KEY, relayConfig, silentLogger, syncCommand, noPages } from '../agent/helpers.ts';
 
 function clientConfig(url: string, overrides: Partial<RelayClientConfig> = {}): RelayClientConfig {
   return { url, key: KEY, timeoutMs: 5000, ...overrides };
@@ -41,6 +41,7 @@ async function rawServer(listener: RequestListener): Promise<{ url: string; serv
 function failingDirectory(code: ConstructorParameters<typeof DirectoryError>[0], message: string): Directory {
   return {
     kind: 'ldap',
+    users: noPages,
     lookup: () => Promise.reject(new DirectoryError(code, message)),
     check: () => Promise.resolve(),
     close: () => Promise.resolve(),
@@ -72,7 +73,11 @@ describe('relay client against a real relay (fixtures)', () => {
   });
 
   it('reads the health report', async () => {
-    expect(await createRelayClient(clientConfig(relay.url)).health()).toMatchObject({ status: 'ok', directory: 'fixtures', sourceAnchor: 'auto' });
+    expect(await createRelayClient(clientConfig(relay.url)).health()).toMatchObject({
+      status: 'ok',
+      directory: 'fixtures',
+      sourceAnchor: 'auto',
+    });
   });
 
   it('turns the relay’s 400 into the same InputError', async () => {
@@ -97,7 +102,9 @@ describe('relay client against a real relay (fixtures)', () => {
     };
     const client = createRelayClient(clientConfig(relay.url), { logger: log.logger, fetch: spyFetch });
     await client.lookup('jdoe');
-    await rejection(createRelayClient(clientConfig(relay.url, { key: 'w'.repeat(40) }), { logger: log.logger, fetch: spyFetch }).lookup('jdoe'));
+    await rejection(
+      createRelayClient(clientConfig(relay.url, { key: 'w'.repeat(40) }), { logger: log.logger, fetch: spyFetch }).lookup('jdoe'),
+    );
     expect(log.text()).toContain('relay answered');
     expect(log.text()).not.toContain(KEY);
     for (const signature of sent) expect(log.text()).not.toContain(signature);
@@ -185,7 +192,9 @@ describe('relay client through Azure Relay', () => {
     await createRelayClient(config, { fetch: fakeFetch }).lookup('jdoe');
     expect(seen?.url).toBe('https://contoso-relay.servicebus.windows.net/hardmatch/v1/lookup');
     const token = seen?.headers.get('ServiceBusAuthorization') ?? '';
-    expect(token).toMatch(/^SharedAccessSignature sr=http%3A%2F%2Fcontoso-relay\.servicebus\.windows\.net%2Fhardmatch&sig=[^&]+&se=\d+&skn=hardmatch-send$/);
+    expect(token).toMatch(
+      /^SharedAccessSignature sr=http%3A%2F%2Fcontoso-relay\.servicebus\.windows\.net%2Fhardmatch&sig=[^&]+&se=\d+&skn=hardmatch-send$/,
+    );
     const headers = Object.fromEntries(seen?.headers.entries() ?? []);
     expect(() =>
       verifyRequest({
@@ -319,7 +328,13 @@ describe('relay client triggerSync', () => {
     expect(seen?.body).toBe('{"policy":"Delta"}');
     const headers = Object.fromEntries(seen?.headers.entries() ?? []);
     expect(() =>
-      verifyRequest({ key: KEY, request: { method: 'POST', path: '/v1/sync', body: '{"policy":"Delta"}' }, headers, now: Date.now(), nonces: createMemoryNonceStore() }),
+      verifyRequest({
+        key: KEY,
+        request: { method: 'POST', path: '/v1/sync', body: '{"policy":"Delta"}' },
+        headers,
+        now: Date.now(),
+        nonces: createMemoryNonceStore(),
+      }),
     ).not.toThrow();
   });
 });

@@ -44,7 +44,7 @@ describe('authentication', () => {
 });
 
 describe('routing', () => {
-  it.each(['/v1.0/nonsense', '/v1.0/users/x/nonsense', '/beta/users', '/'])('answers 404 Request_ResourceNotFound for %s', async (path) => {
+  it.each(['/v1.0/nonsense', '/v1.0/users/x/nonsense', '/v2.0/users', '/'])('answers 404 Request_ResourceNotFound for %s', async (path) => {
     h = await startGraph();
     const response = await h.raw(path);
     expect(response.status).toBe(404);

@@ -27,6 +27,10 @@ export interface TenantOptions {
   groups?: SeedGroup[];
   directoryRoles?: SeedRole[];
   features?: Partial<Features>;
+  /** PIM eligibilities (role by name), the sync engine, the app's own roles. */
+  roleEligibilities?: SeedInput['roleEligibilities'];
+  syncEngine?: SeedInput['syncEngine'];
+  app?: SeedInput['app'];
   now?: () => Date;
   /** Entra's `+NNNN` digits come from this: 0.1234 → 1234. */
   random?: () => number;
@@ -44,6 +48,9 @@ export function emulatedTenant(options: TenantOptions = {}): EmulatorState {
     users: options.users ?? [],
     groups: options.groups ?? [],
     directoryRoles: options.directoryRoles ?? [],
+    ...(options.roleEligibilities ? { roleEligibilities: options.roleEligibilities } : {}),
+    ...(options.syncEngine ? { syncEngine: options.syncEngine } : {}),
+    ...(options.app ? { app: options.app } : {}),
   };
   return EmulatorState.fromSeed(seed, {
     now: options.now ?? (() => new Date(T0)),

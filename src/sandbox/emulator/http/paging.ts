@@ -38,23 +38,30 @@ export function pageOf<T>(items: readonly T[], key: (item: T) => string, top: nu
   return { items: slice, skipToken: more ? encodeSkipToken(key(last)) : undefined };
 }
 
+/** The index of the first item whose key is above `after` (binary search: items are sorted). */
 function firstAfter<T>(items: readonly T[], key: (item: T) => string, after: string): number {
-  const index = items.findIndex((item) => key(item) > after);
-  return index === -1 ? items.length : index;
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (key(items[mid] as T) > after) high = mid;
+    else low = mid + 1;
+  }
+  return low;
 }
 
 /**
  * The request's own URL with `$skiptoken` replaced. Values are re-encoded with
  * encodeURIComponent so a `+` or `'` inside a $filter literal survives the next round trip.
  */
-export function nextLink(origin: string, path: string, query: URLSearchParams, skipToken: string): string {
+export function nextLink(root: string, path: string, query: URLSearchParams, skipToken: string): string {
   const parts: string[] = [];
   for (const [key, value] of query) {
     if (optionName(key) === 'skiptoken') continue;
     parts.push(`${encodeQueryPart(key)}=${encodeQueryPart(value)}`);
   }
   parts.push(`$skiptoken=${skipToken}`);
-  return `${origin}/v1.0${path}?${parts.join('&')}`;
+  return `${root}${path}?${parts.join('&')}`;
 }
 
 /** encodeURIComponent, but `$` and `,` stay readable as Graph writes them in links. */

@@ -10,7 +10,7 @@ import { checkPermission } from '../permissions.ts';
 import type { EmulatorState } from '../state.ts';
 import { errorResponse, internalError } from './responses.ts';
 import { createRouter, type Route } from './router.ts';
-import type { EmulatorRequest, EmulatorResponse, RouteContext } from './types.ts';
+import type { ApiVersion, EmulatorRequest, EmulatorResponse, RouteContext } from './types.ts';
 
 export interface PipelineOptions {
   routes: readonly Route[];
@@ -31,11 +31,11 @@ export interface PipelineOptions {
 }
 
 export interface Pipeline {
-  /** One HTTP request as received, `path` including the `/v1.0` root. */
+  /** One HTTP request as received, `path` including the `/v1.0` or `/beta` root. */
   handle: (request: EmulatorRequest) => Promise<EmulatorResponse>;
 }
 
-const VERSION_ROOT = /^\/v1\.0(?=\/|$)/i;
+const VERSION_ROOT = /^\/(v1\.0|beta)(?=\/|$)/i;
 
 export function createPipeline(options: PipelineOptions): Pipeline {
   const router = createRouter(options.routes);
@@ -50,30 +50,36 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     response.headers['client-request-id'] = request.clientRequestId;
     return response;
   };
-  const context: RouteContext = {
+  const execute = (request: EmulatorRequest): Promise<EmulatorResponse> =>
+    respond(request, async () => {
+      if (options.random() < options.throttleRate) throw graphErrors.throttled(options.retryAfterSeconds);
+      checkPermission(options.permissions, request.method, request.path);
+      const response = await router(request, contexts[request.version]);
+      // Every successful write through Graph is journaled, so tests count what a bot changed.
+      if (request.method !== 'GET' && response.status < 300) options.state.noteGraphWrite({ method: request.method, path: request.path, status: response.status });
+      return response;
+    });
+  const contextFor = (version: ApiVersion): RouteContext => ({
     state: options.state,
-    get origin() {
-      return options.origin();
+    version,
+    get root() {
+      return `${options.origin()}/${version}`;
     },
+    permissions: options.permissions,
     now: options.now,
     newRequestId: options.newRequestId,
-    execute: (request) =>
-      respond(request, async () => {
-        if (options.random() < options.throttleRate) throw graphErrors.throttled(options.retryAfterSeconds);
-        checkPermission(options.permissions, request.method, request.path);
-        const response = await router(request, context);
-        // Every successful write through Graph is journaled, so tests count what a bot changed.
-        if (request.method !== 'GET' && response.status < 300) options.state.noteGraphWrite({ method: request.method, path: request.path, status: response.status });
-        return response;
-      }),
-  };
+    execute,
+  });
+  const contexts: Record<ApiVersion, RouteContext> = { 'v1.0': contextFor('v1.0'), beta: contextFor('beta') };
   const handle = (request: EmulatorRequest): Promise<EmulatorResponse> =>
     respond(request, async () => {
       authenticate(request.headers['authorization'], options.acceptToken);
-      if (!VERSION_ROOT.test(request.path)) throw graphErrors.segmentNotFound(firstSegment(request.path));
-      const inner = { ...request, path: request.path.replace(VERSION_ROOT, '') || '/' };
-      if (/^\/\$batch\/?$/i.test(inner.path)) return router(inner, context);
-      return context.execute(inner);
+      const root = VERSION_ROOT.exec(request.path);
+      if (!root) throw graphErrors.segmentNotFound(firstSegment(request.path));
+      const version: ApiVersion = root[1]?.toLowerCase() === 'beta' ? 'beta' : 'v1.0';
+      const inner = { ...request, version, path: request.path.slice(root[0].length) || '/' };
+      if (/^\/\$batch\/?$/i.test(inner.path)) return router(inner, contexts[version]);
+      return execute(inner);
     });
   return { handle };
 }

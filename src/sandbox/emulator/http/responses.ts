@@ -16,10 +16,10 @@ export function noContent(): EmulatorResponse {
   return { status: 204, headers: { 'Cache-Control': 'no-cache' } };
 }
 
-/** `https://host/v1.0/$metadata#users(id,mail)/$entity`, as Graph writes it. */
-export function contextUrl(origin: string, path: string, select?: readonly string[], entity = false): string {
+/** `https://host/v1.0/$metadata#users(id,mail)/$entity`, as Graph writes it; `root` is `https://host/v1.0` (or `/beta`). */
+export function contextUrl(root: string, path: string, select?: readonly string[], entity = false): string {
   const selected = select ? `(${select.join(',')})` : '';
-  return `${origin}/v1.0/$metadata#${path}${selected}${entity ? '/$entity' : ''}`;
+  return `${root}/$metadata#${path}${selected}${entity ? '/$entity' : ''}`;
 }
 
 /** innerError.date: second precision, no zone designator (e.g. 2025-02-13T10:17:05). */

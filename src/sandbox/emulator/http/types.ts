@@ -4,9 +4,14 @@
  */
 import type { EmulatorState } from '../state.ts';
 
+/** Graph's two version roots; beta carries properties (onPremisesObjectIdentifier, isPrivileged) v1.0 does not. */
+export type ApiVersion = 'v1.0' | 'beta';
+
 export interface EmulatorRequest {
   method: string;
-  /** Path below `/v1.0`, still percent-encoded, without the query: `/users/jdoe%40contoso.com`. */
+  /** The version root the request came in under (a $batch part inherits its envelope's). */
+  version: ApiVersion;
+  /** Path below `/v1.0` (or `/beta`), still percent-encoded, without the query: `/users/jdoe%40contoso.com`. */
   path: string;
   /** Decoded query parameters (URLSearchParams: `%2B` is '+', a bare '+' is a space). */
   query: URLSearchParams;
@@ -27,8 +32,12 @@ export interface EmulatorResponse {
 
 export interface RouteContext {
   state: EmulatorState;
-  /** Origin links are built on (`@odata.context`, `@odata.nextLink`): `http://127.0.0.1:5099`. */
-  origin: string;
+  /** The version this context serves (a request is routed with the context of its version). */
+  version: ApiVersion;
+  /** Root links are built on (`@odata.context`, `@odata.nextLink`): `http://127.0.0.1:5099/v1.0`. */
+  root: string;
+  /** The application permissions the calling app holds, for operations whose need depends on the body. */
+  permissions: ReadonlySet<string>;
   now: () => Date;
   /** Run one Graph operation through throttling and the router; $batch uses it per sub-request. */
   execute: (request: EmulatorRequest) => Promise<EmulatorResponse>;

@@ -8,7 +8,7 @@ import { GraphServiceError, graphErrors } from '../graph-errors.ts';
 import { readJsonObject } from '../http/json-body.ts';
 import { errorResponse, ok } from '../http/responses.ts';
 import type { Route } from '../http/router.ts';
-import type { EmulatorRequest, EmulatorResponse, RouteContext, RouteHandler } from '../http/types.ts';
+import type { ApiVersion, EmulatorRequest, EmulatorResponse, RouteContext, RouteHandler } from '../http/types.ts';
 
 export const MAX_BATCH_REQUESTS = 20;
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT']);
@@ -108,17 +108,23 @@ function assertNoCycle(items: readonly BatchItem[]): void {
   for (const id of deps.keys()) visit(id, new Set());
 }
 
-/** A batch url is relative to the version root; `/v1.0/...` and absolute URLs (as the SDK writes them) are accepted. */
+/**
+ * A batch url is relative to the envelope's version root; `/v1.0/...`, `/beta/...` and absolute URLs
+ * (as the SDK writes them) are accepted, and a version prefix says which root the part runs under.
+ */
 function subRequest(item: BatchItem, envelope: EmulatorRequest, requestId: string): EmulatorRequest {
   let target = item.url.replace(/^https?:\/\/[^/]+/i, '');
   if (!target.startsWith('/')) target = `/${target}`;
-  target = target.replace(/^\/v1\.0(?=\/|\?|$)/i, '') || '/';
+  const prefix = /^\/(v1\.0|beta)(?=\/|\?|$)/i.exec(target);
+  const version: ApiVersion = prefix ? (prefix[1]?.toLowerCase() === 'beta' ? 'beta' : 'v1.0') : envelope.version;
+  if (prefix) target = target.slice(prefix[0].length) || '/';
   const queryAt = target.indexOf('?');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(item.headers ?? {})) headers[name.toLowerCase()] = value;
   const body = item.body === undefined ? '' : typeof item.body === 'string' ? item.body : JSON.stringify(item.body);
   return {
     method: item.method.toUpperCase(),
+    version,
     path: queryAt === -1 ? target : target.slice(0, queryAt),
     query: new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1)),
     headers,

@@ -11,13 +11,14 @@ import { contextUrl, noContent, ok } from '../http/responses.ts';
 import type { Route } from '../http/router.ts';
 import type { RouteHandler } from '../http/types.ts';
 import type { RestoreOptions } from '../recycle-bin.ts';
-import { DELETED_USER_SHAPE, renderDeletedUser, renderUser, USER_FILTER_SCHEMA, userFilterValue } from './user-queries.ts';
+import { deletedUserShape, renderDeletedUser, renderUser, USER_FILTER_SCHEMA, userFilterValue } from './user-queries.ts';
 
 const listDeletedUsers: RouteHandler = (request, _params, context) =>
   listCollection(request, context, {
-    items: context.state.deletedUsers(),
+    items: context.state.listedUsers('deleted'),
+    sorted: true,
     key: (u) => u.id,
-    shape: DELETED_USER_SHAPE,
+    shape: deletedUserShape(context.version),
     filterSchema: USER_FILTER_SCHEMA,
     filterValue: userFilterValue,
     render: renderDeletedUser,
@@ -28,9 +29,9 @@ const getDeletedItem: RouteHandler = (request, params, context) => {
   const id = params['id'] ?? '';
   const user = context.state.deletedUser(id);
   if (!user) throw graphErrors.resourceNotFound(id);
-  const select = parseEntityQuery(request.query, DELETED_USER_SHAPE);
+  const select = parseEntityQuery(request.query, deletedUserShape(context.version));
   return ok({
-    '@odata.context': contextUrl(context.origin, 'directoryObjects', select, true),
+    '@odata.context': contextUrl(context.root, 'directoryObjects', select, true),
     '@odata.type': '#microsoft.graph.user',
     ...renderDeletedUser(user, select),
   });
@@ -44,7 +45,7 @@ const purgeDeletedItem: RouteHandler = (_request, params, context) => {
 const restoreDeletedItem: RouteHandler = (request, params, context) => {
   const user = context.state.restoreDeletedUser(params['id'] ?? '', readRestoreOptions(readJsonObject(request, true)));
   return ok({
-    '@odata.context': contextUrl(context.origin, 'directoryObjects', undefined, true),
+    '@odata.context': contextUrl(context.root, 'directoryObjects', undefined, true),
     '@odata.type': '#microsoft.graph.user',
     ...renderUser(user, undefined),
   });

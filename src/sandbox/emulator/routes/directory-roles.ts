@@ -79,7 +79,7 @@ const getRole: RouteHandler = (request, params, context) => {
   const { expand, rest } = takeExpand(request.query);
   const role = context.state.directoryRole(params['id'] ?? '');
   const select = parseSelect(rest.get('$select') ?? rest.get('select') ?? undefined, DIRECTORY_ROLE_SHAPE);
-  return ok({ '@odata.context': contextUrl(context.origin, 'directoryRoles', select, true), ...renderRole(context.state, role, select, expand) });
+  return ok({ '@odata.context': contextUrl(context.root, 'directoryRoles', select, true), ...renderRole(context.state, role, select, expand) });
 };
 
 const listRoleMembers: RouteHandler = (request, params, context) => {
@@ -92,7 +92,7 @@ const listRoleMembers: RouteHandler = (request, params, context) => {
     else throw graphErrors.unsupportedQuery(`the $${name} query option is outside the emulated Graph surface (src/sandbox/emulator/README.md)`);
   }
   const members = context.state.directoryRoleMembers(params['id'] ?? '').slice(0, ROLE_MEMBERS_LIMIT);
-  return ok({ '@odata.context': contextUrl(context.origin, 'directoryObjects', select), value: members.map((m) => renderMember(m, select)) });
+  return ok({ '@odata.context': contextUrl(context.root, 'directoryObjects', select), value: members.map((m) => renderMember(m, select)) });
 };
 
 export const directoryRoleRoutes: Route[] = [

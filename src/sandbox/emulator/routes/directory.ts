@@ -28,7 +28,7 @@ const getDomain: RouteHandler = (request, params, context) => {
   const domain = context.state.domain(id);
   if (!domain) throw graphErrors.resourceNotFound(id);
   const select = parseEntityQuery(request.query, DOMAIN_SHAPE);
-  return ok({ '@odata.context': contextUrl(context.origin, 'domains', select, true), ...project(graphDomain(domain), DOMAIN_SHAPE, select) });
+  return ok({ '@odata.context': contextUrl(context.root, 'domains', select, true), ...project(graphDomain(domain), DOMAIN_SHAPE, select) });
 };
 
 const listSynchronization: RouteHandler = (request, _params, context) =>
@@ -45,7 +45,7 @@ const getSynchronization: RouteHandler = (request, params, context) => {
   const sync = context.state.synchronization();
   if (sync.id !== id.toLowerCase()) throw graphErrors.resourceNotFound(id);
   const select = parseEntityQuery(request.query, SYNC_SHAPE);
-  return ok({ '@odata.context': contextUrl(context.origin, SYNC_CONTEXT, select, true), ...project(graphSynchronization(sync), SYNC_SHAPE, select) });
+  return ok({ '@odata.context': contextUrl(context.root, SYNC_CONTEXT, select, true), ...project(graphSynchronization(sync), SYNC_SHAPE, select) });
 };
 
 const SWITCHES = ['blockSoftMatchEnabled', 'blockCloudObjectTakeoverThroughHardMatchEnabled', 'softMatchOnUpnEnabled'] as const;

@@ -13,7 +13,7 @@ import type { Route } from '../http/router.ts';
 import type { RouteHandler } from '../http/types.ts';
 import type { GroupRecord } from '../model.ts';
 import type { FilterSchema, FilterValue } from '../odata-filter.ts';
-import { GROUP_SHAPE, USER_SHAPE } from '../projection.ts';
+import { GROUP_SHAPE, userShape } from '../projection.ts';
 import { DIRECTORY_OBJECT_SHAPE, memberId, renderGroup, renderMember } from './directory-objects.ts';
 import { renderUser } from './user-queries.ts';
 
@@ -59,7 +59,7 @@ const getGroup: RouteHandler = (request, params, context) => {
   const group = context.state.group(id);
   if (!group) throw graphErrors.resourceNotFound(id);
   const select = parseEntityQuery(request.query, GROUP_SHAPE);
-  return ok({ '@odata.context': contextUrl(context.origin, 'groups', select, true), ...renderGroup(group, select) });
+  return ok({ '@odata.context': contextUrl(context.root, 'groups', select, true), ...renderGroup(group, select) });
 };
 
 const listTransitiveMembers: RouteHandler = (request, params, context) =>
@@ -75,7 +75,7 @@ const listTransitiveUsers: RouteHandler = (request, params, context) =>
   listCollection(request, context, {
     items: context.state.transitiveMembers(params['id'] ?? '').flatMap((m) => (m.kind === 'user' ? [m.user] : [])),
     key: (u) => u.id,
-    shape: USER_SHAPE,
+    shape: userShape(context.version),
     render: renderUser,
     contextPath: 'users',
   });

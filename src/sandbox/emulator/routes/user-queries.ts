@@ -5,7 +5,7 @@
  */
 import type { UserRecord } from '../model.ts';
 import type { FilterSchema, FilterValue } from '../odata-filter.ts';
-import { graphUser, project, USER_SHAPE } from '../projection.ts';
+import { graphUser, project, USER_SHAPE, USER_SHAPE_BETA, type ResourceShape } from '../projection.ts';
 
 export const USER_FILTER_SCHEMA: FilterSchema = {
   resource: 'User',
@@ -45,6 +45,11 @@ export function renderUser(user: UserRecord, select: readonly string[] | undefin
 
 /** Recycle-bin listings also show when each user was deleted. */
 export const DELETED_USER_SHAPE = { ...USER_SHAPE, defaults: [...USER_SHAPE.defaults, 'deletedDateTime'] };
+const DELETED_USER_SHAPE_BETA = { ...USER_SHAPE_BETA, defaults: DELETED_USER_SHAPE.defaults };
+
+export function deletedUserShape(version: 'v1.0' | 'beta'): ResourceShape {
+  return version === 'beta' ? DELETED_USER_SHAPE_BETA : DELETED_USER_SHAPE;
+}
 
 export function renderDeletedUser(user: UserRecord, select: readonly string[] | undefined): object {
   return project(graphUser(user), DELETED_USER_SHAPE, select);

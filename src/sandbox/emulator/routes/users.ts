@@ -1,6 +1,8 @@
 /**
  * /users: list with $filter/$select/$top/$count, get, update, soft delete, and the user's
- * directory roles (`transitiveMemberOf/microsoft.graph.directoryRole`).
+ * directory roles (`transitiveMemberOf/microsoft.graph.directoryRole`). Under /beta the user also
+ * has `onPremisesObjectIdentifier` (selectable; PATCH accepts only null, the 2026 recovery) and the
+ * `onPremisesSyncBehavior` navigation (source of authority), which v1.0 does not have.
  */
 import { graphErrors } from '../graph-errors.ts';
 import { listCollection } from '../http/collection.ts';
@@ -9,15 +11,19 @@ import { parseEntityQuery } from '../http/query-options.ts';
 import { contextUrl, noContent, ok } from '../http/responses.ts';
 import type { Route } from '../http/router.ts';
 import type { RouteHandler } from '../http/types.ts';
-import { DIRECTORY_ROLE_SHAPE, graphDirectoryRole, project, USER_SHAPE } from '../projection.ts';
-import { parseUserPatchBody } from './user-patch-body.ts';
+import { SYNC_BEHAVIOR_WRITE, USER_WRITE } from '../permissions.ts';
+import { DIRECTORY_ROLE_SHAPE, graphDirectoryRole, project, userShape } from '../projection.ts';
+import type { UserPatch } from '../user-writes.ts';
+import { syncBehaviorRoutes } from './sync-behavior.ts';
+import { OBJECT_IDENTIFIER, parseUserPatchBody } from './user-patch-body.ts';
 import { renderUser, USER_FILTER_SCHEMA, userFilterValue } from './user-queries.ts';
 
 const listUsers: RouteHandler = (request, _params, context) =>
   listCollection(request, context, {
-    items: context.state.activeUsers(),
+    items: context.state.listedUsers('active'),
+    sorted: true,
     key: (u) => u.id,
-    shape: USER_SHAPE,
+    shape: userShape(context.version),
     filterSchema: USER_FILTER_SCHEMA,
     filterValue: userFilterValue,
     render: renderUser,
@@ -28,16 +34,30 @@ const getUser: RouteHandler = (request, params, context) => {
   const id = params['id'] ?? '';
   const user = context.state.activeUser(id);
   if (!user) throw graphErrors.resourceNotFound(id);
-  const select = parseEntityQuery(request.query, USER_SHAPE);
-  return ok({ '@odata.context': contextUrl(context.origin, 'users', select, true), ...renderUser(user, select) });
+  const select = parseEntityQuery(request.query, userShape(context.version));
+  return ok({ '@odata.context': contextUrl(context.root, 'users', select, true), ...renderUser(user, select) });
 };
 
 const patchUser: RouteHandler = (request, params, context) => {
   const id = params['id'] ?? '';
   if (!context.state.activeUser(id)) throw graphErrors.resourceNotFound(id);
-  context.state.patchUser(id, parseUserPatchBody(readJsonObject(request)));
+  const patch = parseUserPatchBody(readJsonObject(request), context.version);
+  assertPatchPermissions(patch, context.permissions);
+  context.state.patchUser(id, patch);
   return noContent();
 };
+
+/**
+ * The path admits `User.ReadWrite.All` or `User-OnPremisesSyncBehavior.ReadWrite.All`
+ * (permissions.ts); which one a PATCH needs depends on what it changes: clearing
+ * `onPremisesObjectIdentifier` needs the latter, every other property the former.
+ */
+function assertPatchPermissions(patch: UserPatch, granted: ReadonlySet<string>): void {
+  const clears = patch.onPremisesObjectIdentifier === null;
+  const others = Object.keys(patch).some((k) => k !== OBJECT_IDENTIFIER);
+  if (clears && !SYNC_BEHAVIOR_WRITE.some((p) => granted.has(p))) throw graphErrors.insufficientPrivileges();
+  if (others && !USER_WRITE.some((p) => granted.has(p))) throw graphErrors.insufficientPrivileges();
+}
 
 const deleteUser: RouteHandler = (_request, params, context) => {
   context.state.deleteUser(params['id'] ?? '');
@@ -55,6 +75,7 @@ const listDirectoryRoles: RouteHandler = (request, params, context) =>
 
 export const userRoutes: Route[] = [
   { pattern: '/users', handlers: { GET: listUsers } },
+  ...syncBehaviorRoutes,
   { pattern: '/users/:id/transitiveMemberOf/microsoft.graph.directoryRole', handlers: { GET: listDirectoryRoles } },
   { pattern: '/users/:id', handlers: { GET: getUser, PATCH: patchUser, DELETE: deleteUser } },
 ];
