@@ -13,6 +13,8 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { createAdminDirectory } from './approvals/admin-directory.ts';
 import { createRefingerprint } from './approvals/refingerprint.ts';
+import { checkDone } from './approvals/check-done.ts';
+import type { CheckDone } from './approvals/types.ts';
 import { createApprovalService } from './approvals/service.ts';
 import { createUndoService } from './approvals/undo.ts';
 import { routeAction } from './bot/actions/index.ts';
@@ -36,7 +38,7 @@ import { welcomeCard, type WelcomeExample } from './cards/welcome-card.ts';
 import { createCloudDirectory } from './cloud-directory/index.ts';
 import type { BotConfig } from './config/load-config.ts';
 import { toUserText } from './errors/index.ts';
-import { createEngine, type Engine, type EngineDeps } from './execution/engine.ts';
+import { createEngine, type EngineDeps } from './execution/engine.ts';
 import { createExecutionRunner, type ExecutionRunner } from './execution/runner.ts';
 import type { Logger } from './logging/logger.ts';
 import type { CloudDirectory, CloudWriter } from './ports/cloud-directory.ts';
@@ -83,10 +85,10 @@ export interface ComposeBotOptions {
   /** The welcome card's example button; default a `guid` conversion. */
   welcomeExample?: WelcomeExample;
   /**
-   * Wraps the engine (the sandbox does a person's confirmed MANUAL step on its stand-ins before
-   * execution goes on).
+   * Wraps the check of a person's "Done" on a MANUAL step: the sandbox's person does the step's
+   * part on its stand-ins just before the bot looks at the result.
    */
-  wrapEngine?: (engine: Engine, store: RequestStore) => Engine;
+  wrapCheckDone?: (check: CheckDone) => CheckDone;
   /**
    * close() waits for this instance's running executions. The sandbox's take seconds, so it lets
    * them finish; production leaves a running one to its lease (the next start resumes it) rather
@@ -153,7 +155,7 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
       ...(relay ? { relay } : {}),
       messenger,
       ...(options.engine ? { engine: options.engine } : {}),
-      ...(options.wrapEngine ? { wrapEngine: options.wrapEngine } : {}),
+      ...(options.wrapCheckDone ? { wrapCheckDone: options.wrapCheckDone } : {}),
     });
     if (!approvals.features.admins.configured) {
       logger.warn('Neither ADMIN_GROUP_ID nor ADMIN_IDS is set: `match` works, but nobody can request or approve a fix until one is set');
@@ -213,7 +215,7 @@ interface ApprovalParts {
   relay?: Pick<RelayClient, 'lookup' | 'triggerSync'>;
   messenger: Messenger;
   engine?: EngineOptions;
-  wrapEngine?: ComposeBotOptions['wrapEngine'];
+  wrapCheckDone?: ComposeBotOptions['wrapCheckDone'];
 }
 
 /** The approval flow from its parts, so production and the sandbox run the same flow. */
@@ -233,7 +235,7 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
   const noRelay = () => Promise.reject(new Error('no relay configured'));
   const sync: SyncTrigger = o.relay ?? { triggerSync: noRelay };
   const { pollIntervalMs, sleep, ...timings } = o.engine ?? {};
-  const created = createEngine({
+  const engine = createEngine({
     store: o.store,
     audit,
     steps: { cloud: o.cloud, sync, ...(pollIntervalMs ? { pollIntervalMs } : {}), ...(sleep ? { sleep } : {}) },
@@ -243,7 +245,6 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
     publish: (request) => publisher.publish(request),
     ...timings,
   });
-  const engine = o.wrapEngine ? o.wrapEngine(created, o.store) : created;
   const executions = createExecutionRunner({
     engine,
     tenantId: o.tenantId,
@@ -255,6 +256,12 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
     cloud: o.cloud,
     verifyTimeoutSeconds: Math.round(policy.verifyTimeoutMs / 1000),
   });
+  const doneCheck: CheckDone = (request, step) =>
+    checkDone(request, step, {
+      cloud: o.cloud,
+      ...(o.relay ? { relay: o.relay } : {}),
+      ...(o.approval.syncScope ? { scope: o.approval.syncScope } : {}),
+    });
   const service = createApprovalService({
     store: o.store,
     audit,
@@ -266,6 +273,7 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
     claimOnApproval: (approved) => engine.claimOnApproval(approved),
     publish: (request, options) => publisher.publish(request, options),
     now,
+    checkDone: o.wrapCheckDone ? o.wrapCheckDone(doneCheck) : doneCheck,
   });
   const undo = createUndoService({ store: o.store, audit, now });
   const features: ApprovalFeatures = { service, undo, views, publisher, store: o.store, audit, admins, policy, now };

@@ -7,7 +7,9 @@
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { fingerprintOf, diffFingerprints } from '../domain/approval/fingerprint.ts';
 import { newRequestId } from '../domain/approval/request-id.ts';
-import { decide, expireIfDue, markStale } from '../domain/approval/rules.ts';
+import { stepCheckFailed } from '../domain/approval/refusals.ts';
+import { decide, expireIfDue, markStale, refusedEvent, withDoneCheck } from '../domain/approval/rules.ts';
+import { isHardmatchError, toUserText } from '../errors/index.ts';
 import type { ApprovalAction, ApprovalRequest, Refusal, Versioned } from '../domain/approval/types.ts';
 import type { AuditEvent } from '../domain/audit/types.ts';
 import type { Diagnosis } from '../domain/diagnosis/types.ts';
@@ -145,6 +147,15 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
           events = [...events.filter((e: AuditEvent) => e.action !== 'approved'), stale.event];
         }
       }
+      if (action.verb === 'manualDone') {
+        const checked = await checkedDone(deps, request, { next, event: events[0] as AuditEvent }, action.step, context);
+        if ('code' in checked) {
+          decided = { ok: false, refusal: checked, events: [refusedEvent(request, action, { actor: context.actor, now: at }, checked)], request };
+          return null;
+        }
+        next = checked.next;
+        events = [checked.event];
+      }
       // The approval that re-validated the facts also claims the execution, in the same compare-and-swap.
       const revalidated = decision.effect === 'revalidate-then-approve' && next.state === 'approved';
       const claim = revalidated ? deps.claimOnApproval?.(next) : undefined;
@@ -179,7 +190,30 @@ function keptChanging(requestId: string): Refusal {
   return { code: 'WRONG_STATE', message: `Request ${requestId} kept changing while your action was applied; open it again with "status ${requestId}".` };
 }
 
+/**
+ * A person's Done, checked where the bot can see the result (`checkDone`). A read that fails
+ * refuses the Done with the error's own words: taking it on trust could run the next steps (a
+ * purge) on a world that is not as the plan needs.
+ */
+async function checkedDone(
+  deps: ApprovalDeps,
+  request: ApprovalRequest,
+  decided: { next: ApprovalRequest; event: AuditEvent },
+  stepNumber: number,
+  context: ActorContext,
+): Promise<{ next: ApprovalRequest; event: AuditEvent } | Refusal> {
+  const step = request.steps.find((s) => s.number === stepNumber);
+  if (step?.kind !== 'MANUAL' || !deps.checkDone) return withDoneCheck(request, decided, stepNumber, { status: 'word', why: 'no check is configured for it' });
+  try {
+    return withDoneCheck(request, decided, stepNumber, await deps.checkDone(request, step));
+  } catch (err) {
+    deps.logger.warn({ err, requestId: request.id, step: stepNumber, actor: context.actor.aadObjectId }, "could not check a person's step");
+    return stepCheckFailed(request, stepNumber, isHardmatchError(err) ? toUserText(err).text : 'an unexpected error (see the bot log).');
+  }
+}
+
 /** One write for the action's entries (they belong to one request). */
 async function appendAll(deps: Pick<ApprovalDeps, 'audit'>, events: readonly AuditEvent[]): Promise<void> {
   await deps.audit.appendAll(events);
 }
+

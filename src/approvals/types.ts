@@ -1,10 +1,14 @@
 /** What the approval service needs and answers. */
-import type { Actor, ApprovalPolicy, ApprovalRequest, FingerprintFact, Refusal, Versioned } from '../domain/approval/types.ts';
+import type { Actor, ApprovalPolicy, ApprovalRequest, DoneCheck, FingerprintFact, Refusal, Versioned } from '../domain/approval/types.ts';
+import type { PlanStep } from '../domain/diagnosis/types.ts';
 import type { AuditEvent } from '../domain/audit/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AdminDirectory } from '../ports/admin-directory.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
+
+/** What a person's Done on a MANUAL step looks like where the bot can see its result (`check-done.ts`). */
+export type CheckDone = (request: ApprovalRequest, step: Extract<PlanStep, { kind: 'MANUAL' }>) => Promise<DoneCheck>;
 
 export interface ApprovalDeps {
   store: RequestStore;
@@ -19,11 +23,19 @@ export interface ApprovalDeps {
    */
   refingerprint(request: ApprovalRequest): Promise<FingerprintFact[]>;
   /**
+   * Checks a person's Done on a MANUAL step where the bot can see the result (`check-done.ts`).
+   * Absent: every Done is taken on the person's word (and recorded so).
+   */
+  checkDone?: CheckDone;
+  /**
    * Starts (or resumes) execution; the service does not wait for it. `approved`: the version the
    * last approval just wrote after re-validating the facts (the engine claims from it directly);
    * `claimed`: that version already claimed (`claimOnApproval`), with the append of its entries.
    */
-  execute(requestId: string, options?: { approved?: Versioned<ApprovalRequest>; claimed?: Versioned<ApprovalRequest>; audited?: Promise<unknown> }): void;
+  execute(
+    requestId: string,
+    options?: { approved?: Versioned<ApprovalRequest>; claimed?: Versioned<ApprovalRequest>; audited?: Promise<unknown> },
+  ): void;
   /**
    * The engine's claim, written by the last approval's own compare-and-swap: the request as
    * executing under this instance's lease (its first step started) and the entries telling it.

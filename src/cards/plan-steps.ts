@@ -28,6 +28,8 @@ export function stepPlace(step: Extract<PlanStep, { kind: 'MANUAL' }>): StepPlac
       return 'on-premises AD';
     case 'REMOVE_ADDRESSES':
       return step.action.dn ? 'on-premises AD' : 'the Exchange admin center';
+    case 'FREE_UPN':
+      return step.action.dn ? 'on-premises AD' : 'the Entra admin center';
     case 'REMOVE_ADMIN_ROLES':
     case 'ASSIGN_ADMIN_ROLES':
     case 'RESTORE_DELETED_USER':

@@ -21,6 +21,7 @@ import {
   stepsSection,
   verifiedSection,
   waitingSection,
+  leftoversSection,
   waitingStep,
 } from './request-sections.ts';
 import { requestStateStyle } from './status-tones.ts';
@@ -62,6 +63,7 @@ export function renderRequestCard(input: RequestCardInput, lead: readonly BodyEl
     ...waitingSection(request),
     ...failureSection(request),
     ...stepsSection(request),
+    ...leftoversSection(request),
     ...verifiedSection(request),
     ...auditSection(input.audit, request.id),
   ];

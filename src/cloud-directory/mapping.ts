@@ -28,6 +28,7 @@ export const USER_SELECT = [
   'onPremisesDistinguishedName',
   'onPremisesSamAccountName',
   'onPremisesUserPrincipalName',
+  'createdDateTime',
 ] as const;
 
 /** Users in the recycle bin: the same, plus when they were deleted. */
@@ -59,6 +60,7 @@ export function toCloudUser(user: User, adminRoles: readonly string[] = []): Clo
     onPremisesSamAccountName: user.onPremisesSamAccountName ?? null,
     onPremisesUserPrincipalName: user.onPremisesUserPrincipalName ?? null,
     provisioningErrors: (user.onPremisesProvisioningErrors ?? []).map(toConflict),
+    createdDateTime: user.createdDateTime ?? null,
     deletedDateTime: user.deletedDateTime ?? null,
     adminRoles: [...adminRoles],
   };

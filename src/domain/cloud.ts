@@ -37,6 +37,11 @@ export interface CloudUser {
   onPremisesSamAccountName: string | null;
   onPremisesUserPrincipalName: string | null;
   provisioningErrors: ProvisioningConflict[];
+  /**
+   * ISO 8601 of when the object was created (Graph's `createdDateTime`), or null when unknown. A
+   * synced user created at the moment Entra recorded its first conflict was made by the sync.
+   */
+  createdDateTime: string | null;
   /** ISO 8601 while the user sits in the recycle bin (soft-deleted); null when active. */
   deletedDateTime: string | null;
   /** Display names of the Entra directory roles the user holds (empty when none, or not looked up). */

@@ -4,14 +4,13 @@
  * structured `action`, so a whole plan plays through to 'joined'. A step without an action, or
  * RUN_MATCH_AGAIN, changes nothing.
  *
- * It wraps the engine at composition: a confirmed "Done" moves the request to `approved` and the
- * engine is run for it at once, so the person's part is done there, before the first step after
- * it (a delta sync, usually) reads AD. The approval flow knows nothing of it.
+ * It wraps the bot's check of that Done at composition (composeBot's `wrapCheckDone`): the check
+ * runs only for a Done the approval rules accept, so the person acts exactly then, just before the
+ * bot looks at the result. The approval flow knows nothing of it.
  */
+import type { CheckDone } from '../approvals/types.ts';
 import type { ApprovalRequest } from '../domain/approval/types.ts';
-import type { Engine } from '../execution/engine.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { RequestStore } from '../ports/request-store.ts';
 import type { EmulatorState } from './emulator/index.ts';
 import { applyManualAction, type EditableDirectory } from './scenarios/index.ts';
 
@@ -34,41 +33,21 @@ function carryOut(deps: CarryOutManualDeps, request: ApprovalRequest, stepNumber
   deps.logger.info({ ...log, done: done ?? 'nothing to do' }, `sandbox: carried out the person's part of step ${stepNumber}`);
 }
 
-/** MANUAL steps a person said are done (`doneBy`), in order. */
-function confirmedManualSteps(request: ApprovalRequest): number[] {
-  const manual = new Set(request.steps.filter((s) => s.kind === 'MANUAL').map((s) => s.number));
-  return request.records.filter((r) => r.status === 'done' && r.doneBy && manual.has(r.number)).map((r) => r.number);
-}
-
 /**
- * The engine with the sandbox's person in front of each run: every MANUAL step confirmed since the
- * last run of that request is carried out once. Only what the sandbox holds can be changed (an
- * object in another forest cannot): then the step is still the person's, and the attempt is
- * logged rather than failing the execution they said may go on.
+ * The check of a Done with the sandbox's person in front of it. Only what the sandbox holds can be
+ * changed (an object in another forest cannot): then the attempt is logged and the check says
+ * what it sees, as it would for a person who did not finish.
  */
-export function withPersonsPart(engine: Engine, store: Pick<RequestStore, 'get'>, deps: CarryOutManualDeps): Engine {
-  const carried = new Set<string>();
-  const personsPart = (request: ApprovalRequest): void => {
-    for (const step of confirmedManualSteps(request)) {
-      const key = `${request.id}:${step}`;
-      if (carried.has(key)) continue;
-      carried.add(key);
-      try {
-        carryOut(deps, request, step);
-      } catch (err) {
-        deps.logger.warn(
-          { err, requestId: request.id, step },
-          "the sandbox could not carry out this person's step on its stand-ins; continuing as the person said it is done",
-        );
-      }
+export function withPersonsPart(check: CheckDone, deps: CarryOutManualDeps): CheckDone {
+  return (request, step) => {
+    try {
+      carryOut(deps, request, step.number);
+    } catch (err) {
+      deps.logger.warn(
+        { err, requestId: request.id, step: step.number },
+        "the sandbox could not carry out this person's step on its stand-ins; the bot checks the result as it is",
+      );
     }
-  };
-  return {
-    ...engine,
-    async run(requestId, options) {
-      const stored = options?.claimed ?? options?.approved ?? (await store.get(requestId));
-      if (stored) personsPart(stored.value);
-      return engine.run(requestId, options);
-    },
+    return check(request, step);
   };
 }

@@ -14,7 +14,7 @@ import { SANDBOX_WELCOME_EXAMPLE, sandboxFrame } from './sandbox-cards.ts';
 export type SandboxBotOptions = Required<
   Pick<ComposeBotOptions, 'ingress' | 'frame' | 'welcomeExample' | 'finishExecutionsOnClose' | 'allowHttpAttachments'>
 > &
-  Pick<ComposeBotOptions, 'wrapEngine'>;
+  Pick<ComposeBotOptions, 'wrapCheckDone'>;
 
 /** `person`: the stand-ins the sandbox's person edits; omit when AD is the admin's own (their relay). */
 export function sandboxBotOptions(person?: CarryOutManualDeps): SandboxBotOptions {
@@ -24,6 +24,6 @@ export function sandboxBotOptions(person?: CarryOutManualDeps): SandboxBotOption
     welcomeExample: SANDBOX_WELCOME_EXAMPLE,
     finishExecutionsOnClose: true,
     allowHttpAttachments: true,
-    ...(person ? { wrapEngine: (engine, store) => withPersonsPart(engine, store, person) } : {}),
+    ...(person ? { wrapCheckDone: (check) => withPersonsPart(check, person) } : {}),
   };
 }

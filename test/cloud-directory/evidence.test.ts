@@ -51,6 +51,7 @@ describe('evidenceFor', () => {
       onPremisesSamAccountName: 'jdoe',
       onPremisesUserPrincipalName: 'jdoe@contoso.com',
       provisioningErrors: [{ category: 'PropertyConflict', property: 'UserPrincipalName', value: 'jdoe@contoso.com', occurredDateTime: '2026-03-02T08:30:00Z' }],
+      createdDateTime: null,
       deletedDateTime: null,
       adminRoles: [],
     });

@@ -1,13 +1,13 @@
 /**
  * The sandbox's one editable AD: loaded from the fixture folder or SANDBOX_DIRECTORY (validated as
  * the relay's fixtures, errors naming the variable, file and field), served to the relay agent's
- * look-ups as edited, and changed by the sandbox person doing confirmed MANUAL steps (`withPersonsPart`).
+ * look-ups as edited, and changed by the sandbox person doing a MANUAL step said Done (`withPersonsPart`).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ApprovalRequest, StepRecord } from '../../src/domain/approval/types.ts';
+import type { CheckDone } from '../../src/approvals/types.ts';
 import type { ManualAction, PlanStep } from '../../src/domain/diagnosis/types.ts';
 import { classifyWho } from '../../src/domain/who.ts';
 import { EmulatorState } from '../../src/sandbox/emulator/index.ts';
@@ -76,24 +76,25 @@ describe('loadSandboxDirectory', () => {
   });
 });
 
-describe('withPersonsPart (the sandbox person, wrapped around the engine)', () => {
-  const ADA = { aadObjectId: '00000000-0000-4000-8000-0000000000a1', name: 'Ada Admin' };
+describe('withPersonsPart (the sandbox person, in front of the check of a Done)', () => {
   async function setup() {
     const loaded = await loadSandboxDirectory({});
     const state = EmulatorState.fromSeed(buildSandboxSeed({ now: new Date('2026-11-22T10:00:00Z') }));
     const log = captureLogger('info');
-    const stored = new Map<string, ApprovalRequest>();
-    const runs: string[] = [];
-    const engine = { run: (id: string) => (runs.push(id), Promise.resolve('done' as const)), claimOnApproval: () => ({ request: proposed(), events: [] }), resumeAbandoned: () => Promise.resolve(0) };
-    const store = { get: (id: string) => Promise.resolve(stored.has(id) ? { value: stored.get(id)!, version: '1' } : null) };
-    const wrapped = withPersonsPart(engine, store, { directory: loaded.directory, state, logger: log.logger });
-    /** The request after a person said "Done" on `confirmed`, run as the approval flow runs it. */
-    const runAfterDone = (id: string, steps: PlanStep[], confirmed: number[]) => {
-      const records = steps.map((s): StepRecord => (confirmed.includes(s.number) ? { number: s.number, status: 'done', doneBy: ADA } : { number: s.number, status: 'pending' }));
-      stored.set(id, proposed({ id, steps, records, state: 'approved' }));
-      return wrapped.run(id);
+    /** What the check saw: the step, and the AD user the step is about, as it stood when checked. */
+    const checked: { step: number; dscopeDn: string }[] = [];
+    const check: CheckDone = (_request, step) => {
+      checked.push({ step: step.number, dscopeDn: loaded.directory.user('dscope').dn });
+      return Promise.resolve({ status: 'word', why: 'test' });
     };
-    return { loaded, state, log, runs, runAfterDone };
+    const wrapped = withPersonsPart(check, { directory: loaded.directory, state, logger: log.logger });
+    /** A person's accepted Done on `number`, checked as the approval service checks it. */
+    const done = (id: string, steps: PlanStep[], number: number) => {
+      const step = steps.find((s) => s.number === number);
+      if (step?.kind !== 'MANUAL') throw new Error(`step ${number} is not MANUAL`);
+      return wrapped(proposed({ id, steps }), step);
+    };
+    return { loaded, state, log, checked, done };
   }
   const manual = (number: number, action?: ManualAction): PlanStep => ({ number, kind: 'MANUAL', irreversible: false, description: 'By hand', instruction: 'Do it', ...(action ? { action } : {}) });
   const steps: PlanStep[] = [
@@ -102,39 +103,30 @@ describe('withPersonsPart (the sandbox person, wrapped around the engine)', () =
     { number: 3, kind: 'TRIGGER_DELTA_SYNC', irreversible: false, description: 'Sync' },
   ];
 
-  it("carries out the confirmed MANUAL step's action before the engine goes on, and logs what it did", async () => {
-    const { loaded, log, runs, runAfterDone } = await setup();
-    await runAfterDone('r1', steps, [1]);
+  it("carries out the MANUAL step's action before the check looks, and logs what it did", async () => {
+    const { loaded, log, checked, done } = await setup();
+    await expect(done('r1', steps, 1)).resolves.toEqual({ status: 'word', why: 'test' });
     expect(loaded.directory.user('dscope').dn).toBe('CN=Diego Scott,OU=Staff,DC=contoso,DC=com');
+    expect(checked).toEqual([{ step: 1, dscopeDn: 'CN=Diego Scott,OU=Staff,DC=contoso,DC=com' }]);
     expect(log.entries()).toContainEqual(expect.objectContaining({ requestId: 'r1', step: 1, action: 'SCOPE_IN', done: expect.stringMatching(/^moved .* to OU=Staff/) as unknown }));
-    expect(runs).toEqual(['r1']);
   });
 
-  it('carries out each confirmed step once, however often the request runs again', async () => {
-    const { log, runAfterDone } = await setup();
-    await runAfterDone('r1', steps, [1]);
-    await runAfterDone('r1', steps, [1, 2]);
-    const carried = log.entries().filter((e) => e.requestId === 'r1' && typeof e.msg === 'string' && e.msg.startsWith('sandbox:'));
-    expect(carried.map((e) => e.step)).toEqual([1, 2]);
-  });
-
-  it('does nothing for a MANUAL step without an action, a step that is not MANUAL, or one nobody confirmed', async () => {
-    const { loaded, state, log, runs, runAfterDone } = await setup();
+  it('changes nothing for a MANUAL step without an action, and still checks it', async () => {
+    const { loaded, state, log, checked, done } = await setup();
     const before = loaded.directory.users();
     const roles = state.directoryRolesOf(IDS.hadmin);
-    await runAfterDone('r2', steps, [2, 3]);
-    await runAfterDone('r3', steps, []);
+    await done('r2', steps, 2);
     expect(loaded.directory.users()).toEqual(before);
     expect(state.directoryRolesOf(IDS.hadmin)).toEqual(roles);
     expect(log.entries()).toContainEqual(expect.objectContaining({ requestId: 'r2', step: 2, action: null }));
-    expect(runs).toEqual(['r2', 'r3']);
+    expect(checked.map((c) => c.step)).toEqual([2]);
   });
 
-  it('logs an action it cannot carry out and lets the engine go on, as the person said it is done', async () => {
-    const { log, runs, runAfterDone } = await setup();
-    await runAfterDone('r4', [manual(1, { kind: 'SCOPE_OUT', dn: 'CN=Ghost,DC=contoso,DC=com' })], [1]);
-    expect(log.entries()).toContainEqual(expect.objectContaining({ requestId: 'r4', step: 1, msg: "the sandbox could not carry out this person's step on its stand-ins; continuing as the person said it is done" }));
+  it('logs an action it cannot carry out and leaves the verdict to the check', async () => {
+    const { log, checked, done } = await setup();
+    await done('r4', [manual(1, { kind: 'SCOPE_OUT', dn: 'CN=Ghost,DC=contoso,DC=com' })], 1);
+    expect(log.entries()).toContainEqual(expect.objectContaining({ requestId: 'r4', step: 1, msg: "the sandbox could not carry out this person's step on its stand-ins; the bot checks the result as it is" }));
     expect(JSON.stringify(log.entries())).toMatch(/no AD user CN=Ghost/);
-    expect(runs).toEqual(['r4']);
+    expect(checked.map((c) => c.step)).toEqual([1]);
   });
 });

@@ -106,6 +106,22 @@ export function notParticipant(request: ApprovalRequest): Refusal {
   return refusal('NOT_PARTICIPANT', `Only ${requester}, who requested ${request.id}${approvers}, can say a manual step is done.`);
 }
 
+/** The bot looked and the person's step is not done: nothing is recorded, the step keeps waiting. */
+export function stepNotDone(request: ApprovalRequest, step: number, still: string): Refusal {
+  return refusal(
+    'STEP_NOT_DONE',
+    `Step ${step} of ${request.id} is not done yet: ${still}. Nothing was recorded and the step keeps waiting; do it, then press "Done: step ${step}" again.`,
+  );
+}
+
+/** The check itself failed (relay or Graph): nothing is recorded, the step keeps waiting. */
+export function stepCheckFailed(request: ApprovalRequest, step: number, problem: string): Refusal {
+  return refusal(
+    'STEP_CHECK_FAILED',
+    `The bot could not check step ${step} of ${request.id}: ${problem} Nothing was recorded and the step keeps waiting; press "Done: step ${step}" again once that is fixed.`,
+  );
+}
+
 export function wrongStep(request: ApprovalRequest, step: number, waiting: StepRecord | undefined): Refusal {
   if (waiting === undefined) return refusal('WRONG_STEP', `No step of ${request.id} is waiting for a person.`);
   return refusal(

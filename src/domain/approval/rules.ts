@@ -18,7 +18,7 @@
  */
 import type { AuditAction, AuditEvent } from '../audit/types.ts';
 import * as refuse from './refusals.ts';
-import type { Actor, ApprovalAction, ApprovalPolicy, ApprovalRequest, FactChange, Refusal } from './types.ts';
+import type { Actor, ApprovalAction, ApprovalPolicy, ApprovalRequest, DoneCheck, FactChange, Refusal } from './types.ts';
 import { FINAL_STATES, JUSTIFICATION_LIMITS, REASON_LIMITS } from './types.ts';
 import { approvalsLeft, isoTime, waitingRecord } from './words.ts';
 
@@ -156,9 +156,23 @@ function manualDone(request: ApprovalRequest, step: number, ctx: DecisionContext
   return { next, event: e, effect: 'resume-execution' };
 }
 
+/**
+ * The Done of a MANUAL step as the bot checked it (`decide` answered `next` and `event` for it):
+ * refused while the result is not there (the step keeps waiting); recorded as checked, or as taken
+ * on the person's word when the bot cannot see the result.
+ */
+export function withDoneCheck(request: ApprovalRequest, decided: { next: ApprovalRequest; event: AuditEvent }, step: number, check: DoneCheck): { next: ApprovalRequest; event: AuditEvent } | Refusal {
+  if (check.status === 'not-done') return refuse.stepNotDone(request, step, check.still);
+  const name = decided.event.actor?.name ?? 'the person';
+  const detail = check.status === 'done' ? `Checked: ${check.seen}.` : `Taken on ${name}'s word: the bot cannot check it (${check.why}).`;
+  const doneCheck = check.status === 'done' ? ('checked' as const) : ('taken-on-word' as const);
+  const records = decided.next.records.map((r) => (r.number === step ? { ...r, doneCheck, detail } : r));
+  return { next: { ...decided.next, records }, event: { ...decided.event, summary: `${decided.event.summary}. ${detail}` } };
+}
+
 /** Approve or reject on a request that is not `requested`: the race loser learns who won. */
 function notRequested(request: ApprovalRequest, verb: 'approve' | 'reject'): Refusal {
-  const decided = ['approved', 'executing', 'waiting-for-person', 'done', 'failed'].includes(request.state);
+  const decided = ['approved', 'executing', 'waiting-for-person', 'done', 'done-with-warnings', 'failed'].includes(request.state);
   return decided ? refuse.alreadyDecided(request) : refuse.wrongState(request, verb);
 }
 
@@ -224,7 +238,7 @@ function event(request: ApprovalRequest, next: ApprovalRequest, ctx: DecisionCon
   return { ...stateEvent(request, next, ctx.now, action, summary), actor: ctx.actor };
 }
 
-function refusedEvent(request: ApprovalRequest, action: ApprovalAction, ctx: DecisionContext, refusal: Refusal): AuditEvent {
+export function refusedEvent(request: ApprovalRequest, action: ApprovalAction, ctx: Pick<DecisionContext, 'actor' | 'now'>, refusal: Refusal): AuditEvent {
   return {
     requestId: request.id,
     at: ctx.now,

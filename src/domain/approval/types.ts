@@ -18,11 +18,12 @@ export const REQUEST_STATES = [
   'cancelled',
   'expired',
   'stale',
+  'done-with-warnings',
 ] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 
 /** States nothing leaves: the request is over. */
-export const FINAL_STATES: readonly RequestState[] = ['done', 'failed', 'rejected', 'cancelled', 'expired', 'stale'];
+export const FINAL_STATES: readonly RequestState[] = ['done', 'done-with-warnings', 'failed', 'rejected', 'cancelled', 'expired', 'stale'];
 
 /** Whoever acted, from the activity (`from.aadObjectId`, `from.name`), never from card data. */
 export interface Actor {
@@ -69,6 +70,28 @@ export interface StepRecord {
   endedAt?: number;
   /** Who said "Done" for a MANUAL step. */
   doneBy?: Actor;
+  /**
+   * A MANUAL step's Done: `checked` when the bot saw the result (Graph, the relay), `taken-on-word`
+   * when it cannot see it (the record's `detail` says why).
+   */
+  doneCheck?: 'checked' | 'taken-on-word';
+  /** VERIFY_JOINED: what the join left that the plan meant to clear (the request ends `done-with-warnings`). */
+  warnings?: Leftover[];
+}
+
+/** A person's Done on a MANUAL step, as the bot could check it (Graph, the relay). */
+export type DoneCheck =
+  /** The bot saw the result; `seen` says what. */
+  | { status: 'done'; seen: string }
+  /** The bot sees it is not done; `still` says what is still there. */
+  | { status: 'not-done'; still: string }
+  /** The bot cannot see it; `why` says why (the Done is the person's word). */
+  | { status: 'word'; why: string };
+
+/** Something a join left over, and how to fix it. */
+export interface Leftover {
+  what: string;
+  fix: string;
 }
 
 export interface Decision {
@@ -186,6 +209,8 @@ export const REFUSAL_CODES = [
   'UNKNOWN_REQUEST',
   'NOTHING_TO_UNDO',
   'REPLAYED',
+  'STEP_NOT_DONE',
+  'STEP_CHECK_FAILED',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 

@@ -110,6 +110,9 @@ function applyManual(state: PlanState, action: ManualAction): void {
       setIf(holder, (h) => removeAddresses(h, action.addresses));
       break;
     }
+    case 'FREE_UPN':
+      setIf(user(action.objectId), (u) => (u.userPrincipalName = action.suggestion));
+      break;
     case 'SET_SYNC_SWITCH':
       state.tenant.facts.switches[action.feature] = action.enabled;
       break;

@@ -5,6 +5,7 @@
  */
 import type { CloudUser } from '../cloud.ts';
 import { isPlaceholderFor } from './conflicts.ts';
+import { deniedText, denialsOf, holdsDenied, type Denial } from './duplicate-proof.ts';
 import { anchorText, originalUpn, stepRef, syncState, userLabel } from './describe.ts';
 import { finding, joiningSync, manualStepsOf, stepsOfKind, type FindingContext } from './finding-context.ts';
 import { immutableIdOfGuid, isActive, linksOfUser } from './situation.ts';
@@ -96,6 +97,8 @@ export function targetFindings(c: FindingContext): Finding[] {
           choice.users.map((u) => u.id),
         ),
       ];
+    case 'joinedElsewhere':
+      return [joinedElsewhere(c, choice.user, choice.joined)];
     case 'restore':
     case 'deletedHolder':
       return [];
@@ -103,6 +106,37 @@ export function targetFindings(c: FindingContext): Finding[] {
       if (target?.synced) return syncedTargetFindings(c, target);
       return target ? cloudOnlyTargetFindings(c, target) : [];
   }
+}
+
+function joinedElsewhere(c: FindingContext, requested: CloudUser, joined: CloudUser): Finding {
+  const { s } = c;
+  const sam = s.onPrem.samAccountName;
+  return finding(
+    'ANCHOR_HELD_BY_OTHER_USER',
+    'blocker',
+    `${sam} is joined to ${originalUpn(joined)}: matching it to ${originalUpn(requested)} would undo that join`,
+    [
+      `${userLabel(joined)} is ${syncState(joined)} and holds ${anchorText(s.anchor)}, the ${s.onPrem.anchor.attribute} of ${s.onPrem.dn}; last sync ${joined.lastSyncDateTime ?? 'not recorded'}`,
+      notDuplicate(c, requested, joined, denialsOf(s, joined)),
+      `${userLabel(requested)} is ${syncState(requested)}`,
+    ],
+    c.plan.blockedReason ?? '',
+    [joined.id, requested.id],
+  );
+}
+
+/** Why `joined` is not a duplicate of `requested`, in one line. */
+function notDuplicate(c: FindingContext, requested: CloudUser, joined: CloudUser, denied: readonly Denial[]): string {
+  const label = originalUpn(requested);
+  if (denied.length === 0) return `Entra denied ${originalUpn(joined)} nothing (no placeholder UPN, no quarantined address): it is no duplicate the sync created`;
+  const held = denied.filter((d) => holdsDenied(requested, d));
+  if (requested.synced || held.length === 0) return `It was denied ${deniedText(denied)}, but ${label} ${requested.synced ? 'is synced itself' : 'holds none of it'}`;
+  const since = held.map((d) => d.since).find((t) => t !== null) ?? 'later';
+  return (
+    `It was denied ${deniedText(held)}, which ${label} holds, but not when it was created (${joined.createdDateTime ?? 'unknown'}; ` +
+    `Entra recorded it ${since}${requested.createdDateTime ? `, ${label} was created ${requested.createdDateTime}` : ''}): it was a cloud user ` +
+    `before it was joined, so it is the person's account with something left to fix (\`match ${c.s.onPrem.samAccountName}\` plans it)`
+  );
 }
 
 function tiesOf(c: FindingContext, u: CloudUser): string {
@@ -131,8 +165,11 @@ function syncedTargetFindings(c: FindingContext, target: CloudUser): Finding[] {
           `Last sync: ${target.lastSyncDateTime ?? 'not recorded'}`,
           target.onPremisesDistinguishedName !== null && target.onPremisesDistinguishedName.toLowerCase() !== s.onPrem.dn.toLowerCase() &&
             `Entra last saw it as ${target.onPremisesDistinguishedName} (the AD object may have moved since)`,
+          plan.steps.length > 0 && `The join is right, but something is left over on it (the findings below): the plan fixes that and never touches the join`,
         ],
-        'Nothing to do for the match: every sync refreshes this user from AD.',
+        plan.steps.length > 0
+          ? `Keep the join. ${capital(stepRef(stepsOfKind(plan, 'MANUAL'), 'the plan'))} free what other objects hold, ${stepRef(stepsOfKind(plan, 'TRIGGER_DELTA_SYNC'))} syncs and ${stepRef(stepsOfKind(plan, 'VERIFY_JOINED'))} checks that nothing is left.`
+          : 'Nothing to do for the match: every sync refreshes this user from AD.',
         [target.id],
       ),
     ];
@@ -206,6 +243,8 @@ function cloudOnlyTargetFindings(c: FindingContext, target: CloudUser): Finding[
 }
 
 export function holderFindings(c: FindingContext): Finding[] {
+  // Its own finding says who holds the anchor and why the join stands.
+  if (c.choice.kind === 'joinedElsewhere') return [];
   const exceptId = c.target?.id;
   return c.s.users
     .filter((u) => u.immutableId === c.s.anchor && u.id !== exceptId)
@@ -226,7 +265,7 @@ function activeHolder(c: FindingContext, holder: CloudUser): Finding {
       `The synced duplicate ${originalUpn(holder)} holds ${s.onPrem.samAccountName}'s anchor`,
       [
         `${userLabel(holder)} holds ${anchorText(s.anchor)} and is ${syncState(holder)}, last sync ${holder.lastSyncDateTime ?? 'not recorded'}`,
-        work && `Entra Connect created it for ${s.onPrem.dn} instead of matching ${userLabel(work.target)}`,
+        ...duplicateEvidence(c, holder),
         isPlaceholderFor(s, holder.userPrincipalName) && `Its UPN ${holder.userPrincipalName} is Entra's placeholder for a duplicate of ${s.onPrem.userPrincipalName ?? ''}`,
         `Graph refuses to set the anchor on ${targetUpn} while ${originalUpn(holder)} holds it (ObjectConflict), and refuses to change a synced user`,
       ],
@@ -251,6 +290,18 @@ function activeHolder(c: FindingContext, holder: CloudUser): Finding {
       : later,
     [holder.id],
   );
+}
+
+/** Why the holder is the duplicate: what the sync denied it when it created it, and who holds that. */
+function duplicateEvidence(c: FindingContext, holder: CloudUser): string[] {
+  const proof = c.choice.kind === 'target' ? c.choice.duplicate : undefined;
+  if (!proof || proof.duplicate.id !== holder.id) return c.work ? [`Entra Connect created it for ${c.s.onPrem.dn} instead of matching ${userLabel(c.work.target)}`] : [];
+  const created = holder.createdDateTime ? ` on ${holder.createdDateTime}` : '';
+  const older = proof.original.createdDateTime ? ` (created ${proof.original.createdDateTime}, before it)` : '';
+  return [
+    `It is the duplicate: Entra Connect created it${created} for ${c.s.onPrem.dn} and denied it ${deniedText(proof.denied)}, ` +
+      `because the cloud-only ${userLabel(proof.original)}${older} holds ${proof.denied.length === 1 ? 'it' : 'them'}`,
+  ];
 }
 
 function deletedHolder(c: FindingContext, holder: CloudUser): Finding {

@@ -18,6 +18,7 @@ import {
 import { originalUpn, stepRef, userLabel, wordList } from './describe.ts';
 import { finding, manualStepsOf, stepsOfKind, type FindingContext } from './finding-context.ts';
 import { capital } from './findings-anchor.ts';
+import { joinedUpnFindings } from './findings-joined.ts';
 import { addressesOf, isActive } from './situation.ts';
 import type { Finding } from './types.ts';
 
@@ -35,6 +36,7 @@ function excluded(c: FindingContext): Set<string> | null {
       return new Set();
     case 'missing':
     case 'deletedTarget':
+    case 'joinedElsewhere':
       return null;
   }
 }
@@ -44,7 +46,13 @@ function writesUpn(c: FindingContext): boolean {
   return c.work !== null || c.choice.kind === 'none' || c.choice.kind === 'restore';
 }
 
+/** The target is the user already joined to the AD user (synced, holding its anchor). */
+function isJoinedTarget(c: FindingContext): boolean {
+  return c.target !== null && c.target.synced && c.target.immutableId === c.s.anchor;
+}
+
 export function upnFindings(c: FindingContext): Finding[] {
+  if (isJoinedTarget(c)) return joinedUpnFindings(c);
   const { s, plan, work } = c;
   const adUpn = s.onPrem.userPrincipalName;
   const wanted = exportedUpn(s);
@@ -142,10 +150,12 @@ export function smtpFindings(c: FindingContext): Finding[] {
       : removals.length > 0
         ? `${capital(stepRef(removals))} ${removals.length === 1 ? 'removes' : 'remove'} ${wordList(conflicts.map((k) => `${wordList(k.addresses)} from ${holderLabel(k.holder)}`))} before the sync.`
         : `Remove ${wordList(conflicts.map((k) => `${wordList(k.addresses)} from ${holderLabel(k.holder)}`))}; the next sync then gives ${conflicts.length === 1 && conflicts[0]?.addresses.length === 1 ? 'it' : 'them'} to ${sam}'s cloud user.`;
+  // On a joined user a held address is quarantined now, whatever the plan: a warning until it is freed.
+  const live = conflicts.length > 0 && (isJoinedTarget(c) || removals.length < conflicts.length);
   return [
     finding(
       'SMTP_CONFLICT',
-      conflicts.length > 0 && removals.length < conflicts.length ? 'warning' : 'info',
+      live ? 'warning' : 'info',
       `An address of ${sam} is on another cloud object`,
       evidence,
       remedy,
@@ -180,11 +190,14 @@ export function provisioningFindings(c: FindingContext): Finding[] {
   const duplicates = new Set(work?.duplicates.map((d) => d.id) ?? []);
   const evidence = withErrors.flatMap((u) => u.provisioningErrors.map((e) => errorLine(c, u, e)));
   const purged = (u: CloudUser): boolean => duplicates.has(u.id) && stepsOfKind(plan, 'PURGE_DELETED_USER', u.id).length > 0;
-  const remedies = withErrors.map((u) =>
-    purged(u)
-      ? `${originalUpn(u)}'s errors go with it when ${stepRef(stepsOfKind(plan, 'PURGE_DELETED_USER', u.id))} purges it.`
-      : `${originalUpn(u)}'s errors clear at the next sync once the values are free (remove them from the objects named above).`,
-  );
+  const sync = stepsOfKind(plan, 'TRIGGER_DELTA_SYNC');
+  const remedies = withErrors.map((u) => {
+    if (purged(u)) return `${originalUpn(u)}'s errors go with it when ${stepRef(stepsOfKind(plan, 'PURGE_DELETED_USER', u.id))} purges it.`;
+    if (isJoinedTarget(c) && u.id === c.target?.id && sync.length > 0) {
+      return `${originalUpn(u)}'s errors clear at the sync of ${stepRef(sync)} once the values are free (the steps before it free them).`;
+    }
+    return `${originalUpn(u)}'s errors clear at the next sync once the values are free (remove them from the objects named above).`;
+  });
   return [
     // Info when every user with errors is a duplicate the plan purges: its quarantined values go with it.
     finding('PROVISIONING_ERRORS', withErrors.every(purged) ? 'info' : 'warning', `Entra records provisioning errors on ${wordList(withErrors.map(originalUpn))}`, evidence, remedies.join(' '), withErrors.map((u) => u.id)),

@@ -6,7 +6,7 @@
 import { primarySmtp, smtpAddresses, type CloudUser } from '../cloud.ts';
 import type { OnPremUser } from '../onprem-user.ts';
 import { type AddressConflict, holderLabel } from './conflicts.ts';
-import { originalUpn, subjectOf, userLabel, wordList } from './describe.ts';
+import { localPart, originalUpn, subjectOf, userLabel, wordList } from './describe.ts';
 import type { StepDraft } from './steps.ts';
 import type { ManualAction } from './types.ts';
 
@@ -119,6 +119,22 @@ function otherAddresses(holder: { proxyAddresses: string[] }, addresses: readonl
   const drop = new Set(addresses.map((a) => a.toLowerCase()));
   const keep = smtpAddresses(holder.proxyAddresses).find((a) => !drop.has(a.toLowerCase()));
   return keep ? `, e.g. ${keep},` : '';
+}
+
+/** Another user holds the UPN the AD user's cloud user should get: a person renames it. */
+export function freeUpn(holder: CloudUser, upn: string, samAccountName: string, initialDomain: string): StepDraft {
+  const suggestion = `${localPart(upn)}.old@${initialDomain}`;
+  const dn = holder.synced ? holder.onPremisesDistinguishedName : null;
+  const where = holder.synced
+    ? `it is synced, so change the userPrincipalName of its AD object ${dn ?? '(see onPremisesDistinguishedName)'} on-premises (Set-ADUser); the next sync renames it in the cloud`
+    : `Entra admin center → Users → ${originalUpn(holder)} → Edit properties → User principal name, or PATCH /users/${holder.id} {"userPrincipalName":"${suggestion}"}`;
+  return manual(
+    `${holder.synced ? 'On-premises' : 'Entra admin center'}: free the UPN ${upn} for ${samAccountName}`,
+    `${userLabel(holder)} holds the UPN ${upn}, which ${samAccountName}'s cloud user should have: while it does, Entra ` +
+      `gives ${samAccountName}'s cloud user a placeholder UPN. Give ${originalUpn(holder)} another UPN, e.g. ${suggestion} ` +
+      `(${where}), or delete it if it is a stale account.`,
+    { kind: 'FREE_UPN', objectId: holder.id, upn, suggestion, dn },
+  );
 }
 
 const TAKEOVER = 'blockCloudObjectTakeoverThroughHardMatchEnabled';

@@ -27,6 +27,7 @@ import {
   scopeOutWhileDetached,
   scopeBackInAfterRestore,
 } from './manual-steps.ts';
+import { joinedPlan } from './joined-leftovers.ts';
 import { isActive, isFederatedDomain, onPremSuffixVerified, type Situation } from './situation.ts';
 import { clearAnchorStep, numberSteps, purgeStep, renameStep, setAnchorStep, syncStep, verifyStep, type StepDraft } from './steps.ts';
 import type { Plan } from './types.ts';
@@ -138,6 +139,8 @@ export function buildPlan(s: Situation, choice: TargetChoice, verifyTimeoutSecon
           `and the next sync joins it; or delete it permanently there and the next sync creates a new user; ` +
           `or type \`match ${sam} to <UPN>\` to join another cloud user.`,
       );
+    case 'joinedElsewhere':
+      return blocked(joinedElsewhereReason(s, choice.user, choice.joined), choice.user);
     case 'restore':
       return plan(choice.user, [
         syncStep(`Entra Connect restores ${userLabel(choice.user)} from the recycle bin and joins it to ${s.onPrem.dn}`),
@@ -146,6 +149,19 @@ export function buildPlan(s: Situation, choice: TargetChoice, verifyTimeoutSecon
     case 'target':
       return targetPlan(s, choice.user, verifyTimeoutSeconds);
   }
+}
+
+/** `match x to y` while x is joined to another user that is not provably a duplicate: the join stands. */
+function joinedElsewhereReason(s: Situation, requested: CloudUser, joined: CloudUser): string {
+  const sam = s.onPrem.samAccountName;
+  return (
+    `${sam} is joined to ${userLabel(joined)}: it is synced and holds ${sam}'s anchor ${s.anchor}. Matching ${sam} to ` +
+    `${originalUpn(requested)} would undo that join (take ${sam} out of sync scope, permanently delete ${originalUpn(joined)} and ` +
+    `move the anchor), and the bot does that only to a duplicate the sync created: a synced user created with a ` +
+    `placeholder UPN or a quarantined address because an older cloud-only user held them. ${originalUpn(joined)} is not ` +
+    `one. Type \`match ${sam}\` to fix what is left on the joined user. If ${originalUpn(requested)} really is the person's ` +
+    `account, move its mailbox and data to ${originalUpn(joined)}, or decide with its owner before deleting anything by hand.`
+  );
 }
 
 function plan(target: CloudUser | null, drafts: StepDraft[]): Plan {
@@ -157,7 +173,7 @@ function targetPlan(s: Situation, target: CloudUser, verifyTimeoutSeconds: numbe
     const work = targetWork(s, target);
     return work.softMatch === null ? plan(target, joinSteps(s, work, verifyTimeoutSeconds)) : softMatchPlan(s, work, verifyTimeoutSeconds);
   }
-  if (target.immutableId === s.anchor) return { target, steps: [], nothingToDo: true };
+  if (target.immutableId === s.anchor) return joinedPlan(s, target, verifyTimeoutSeconds);
   if (s.other && target.immutableId === s.other.immutableId) {
     return {
       target,

@@ -76,6 +76,11 @@ export type ManualAction =
   | { kind: 'ASSIGN_ADMIN_ROLES'; subject: StepSubject; roles: string[] }
   /** Remove addresses from another cloud object (on its AD object `dn` when it is synced). */
   | { kind: 'REMOVE_ADDRESSES'; objectId: string; objectKind: 'user' | 'group'; addresses: string[]; dn: string | null }
+  /**
+   * Give another user (cloud-only, or synced from `dn`) a UPN other than `upn`, e.g. `suggestion`,
+   * so the sync can give `upn` to the AD user's cloud user.
+   */
+  | { kind: 'FREE_UPN'; objectId: string; upn: string; suggestion: string; dn: string | null }
   /** Turn a tenant switch (`directory/onPremisesSynchronization` feature) on or off. */
   | { kind: 'SET_SYNC_SWITCH'; feature: 'blockCloudObjectTakeoverThroughHardMatchEnabled'; enabled: boolean }
   /** Restore a user from the recycle bin (it comes back cloud-only when its AD object is out of scope). */
@@ -111,8 +116,22 @@ export type PlanStep = StepBase &
      */
     | { kind: 'MANUAL'; instruction: string; action?: ManualAction }
     | { kind: 'TRIGGER_DELTA_SYNC' }
-    | { kind: 'VERIFY_JOINED'; subject: StepSubject; immutableId: string; timeoutSeconds: number }
+    | { kind: 'VERIFY_JOINED'; subject: StepSubject; immutableId: string; timeoutSeconds: number; promise?: JoinPromise }
   );
+
+/**
+ * What the plan promises beyond the join, checked by VERIFY_JOINED: the joined user ends with the
+ * UPN the card predicted, every SMTP address of the AD user (none quarantined) and no provisioning
+ * error. A join that misses any of it ends `done-with-warnings`.
+ */
+export interface JoinPromise {
+  /** The UPN the card predicted; null when Entra picks it (a placeholder's random digits). */
+  userPrincipalName: string | null;
+  /** The AD user's SMTP addresses (and mail), lower case. */
+  addresses: string[];
+  /** What to type to see the leftovers as findings, e.g. `match jdoe`. */
+  recheck: string;
+}
 
 export interface Plan {
   /** The cloud user that should end up joined to the AD user, when there is one. */

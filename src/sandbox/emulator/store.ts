@@ -172,6 +172,7 @@ function userFromSeed(u: SeedUser): UserRecord {
     onPremisesSamAccountName: u.onPremisesSamAccountName ?? null,
     onPremisesUserPrincipalName: u.onPremisesUserPrincipalName ?? null,
     onPremisesProvisioningErrors: (u.onPremisesProvisioningErrors ?? []).map((e) => ({ ...e })),
+    createdDateTime: u.createdDateTime ?? null,
     deletedDateTime: deleted,
     onPremisesObjectIdentifier: u.onPremisesObjectIdentifier == null ? null : foldCase(u.onPremisesObjectIdentifier),
     isCloudManaged: u.isCloudManaged ?? false,

@@ -34,6 +34,7 @@ export function toCloudUser(record: UserRecord, roles: string[], eligible: strin
       value: e.value,
       occurredDateTime: e.occurredDateTime,
     })),
+    createdDateTime: record.createdDateTime,
     deletedDateTime: record.deletedDateTime,
     adminRoles: [...roles],
   };
