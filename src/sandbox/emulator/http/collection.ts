@@ -4,6 +4,7 @@
  */
 import type { FilterValue } from '../odata-filter.ts';
 import { matchesFilter, type FilterNode } from '../odata-filter.ts';
+import { candidatesFor } from './filter-index.ts';
 import { pageOf, nextLink } from './paging.ts';
 import { parseCollectionQuery, type CollectionRules } from './query-options.ts';
 import { contextUrl, ok } from './responses.ts';
@@ -35,14 +36,15 @@ const MAX_CACHED_FILTERS = 128;
 function matchingItems<T>(spec: CollectionSpec<T>, filter: FilterNode | undefined): readonly T[] {
   const valueOf = spec.filterValue;
   if (!filter || !valueOf) return spec.sorted ? spec.items : sortedByKey([...spec.items], spec.key);
-  const compute = (): T[] => sortedByKey(spec.items.filter((item) => matchesFilter(filter, (property) => valueOf(item, property))), spec.key, spec.sorted);
+  const matches = (item: T): boolean => matchesFilter(filter, (property) => valueOf(item, property));
+  const compute = (): T[] => sortedByKey(spec.items.filter(matches), spec.key, spec.sorted);
   if (!spec.sorted) return compute();
   let cache = MATCH_CACHE.get(spec.items);
   if (!cache) MATCH_CACHE.set(spec.items, (cache = new Map<string, readonly unknown[]>()));
   const key = JSON.stringify(filter);
   const known = cache.get(key) as readonly T[] | undefined;
   if (known) return known;
-  const found = compute();
+  const found = (candidatesFor(spec.items, filter, valueOf) ?? spec.items).filter(matches);
   if (cache.size >= MAX_CACHED_FILTERS) cache.delete(cache.keys().next().value as string);
   cache.set(key, found);
   return found;
