@@ -7,7 +7,7 @@ import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
 import type { ApprovalRequest } from '../domain/approval/types.ts';
 import type { AuditEntry, ChainVerdict } from '../domain/audit/types.ts';
 import { actorName, chainVerdictText, compactJson, isoTime } from './approval-text.ts';
-import { card, container, escapeMarkdown, text, type BodyElement } from './card-parts.ts';
+import { card, container, escapeMarkdown, FRAME_ALLOWANCE_BYTES, text, type BodyElement } from './card-parts.ts';
 import { CARD_BUDGET_BYTES } from './match-card.ts';
 import { auditActionTone } from './status-tones.ts';
 
@@ -27,7 +27,7 @@ export function auditCard(input: AuditCardInput): IAdaptiveCard {
   let shown = input.entries.length;
   let built = render(input, shown);
   // Halve what is shown until it fits; the newest entries are the ones kept.
-  while (shown > 1 && Buffer.byteLength(JSON.stringify(built), 'utf8') > CARD_BUDGET_BYTES) {
+  while (shown > 1 && Buffer.byteLength(JSON.stringify(built), 'utf8') > CARD_BUDGET_BYTES - FRAME_ALLOWANCE_BYTES) {
     shown = Math.floor(shown / 2);
     built = render(input, shown);
   }

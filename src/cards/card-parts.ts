@@ -191,3 +191,6 @@ export function card(body: BodyElement[], options: { summary: string }): IAdapti
  * marker); applied once, where replies, card-action answers and Messenger posts are sent.
  */
 export type CardFrame = (card: IAdaptiveCard) => IAdaptiveCard;
+
+/** The most a frame may add to a card's JSON (the sandbox's marker adds under 200 bytes); cards sized to a budget leave this room. */
+export const FRAME_ALLOWANCE_BYTES = 256;

@@ -20,6 +20,7 @@ import {
   commandButton,
   escapeMarkdown,
   facts,
+  FRAME_ALLOWANCE_BYTES,
   notice,
   plural,
   text,
@@ -86,7 +87,8 @@ export const NOTHING_CHANGED = 'Nothing has been changed.';
 
 /**
  * Card JSON above this many bytes is rendered again with less detail. Teams refuses a message over
- * about 28 KB; the activity around the card and the request id the approval flow will add need room.
+ * about 28 KB; the activity around the card, the request id the approval flow will add and a frame
+ * (FRAME_ALLOWANCE_BYTES) need room.
  */
 export const CARD_BUDGET_BYTES = 24 * 1024;
 
@@ -116,7 +118,7 @@ export const TOGGLE_TITLES = {
 export function matchCard(diagnosis: Diagnosis, options: MatchCardOptions = {}): IAdaptiveCard {
   let built = render(diagnosis, options, FULL_DETAIL);
   for (const detail of DETAIL_LEVELS.slice(1)) {
-    if (Buffer.byteLength(JSON.stringify(built), 'utf8') <= CARD_BUDGET_BYTES) break;
+    if (Buffer.byteLength(JSON.stringify(built), 'utf8') <= CARD_BUDGET_BYTES - FRAME_ALLOWANCE_BYTES) break;
     built = render(diagnosis, options, detail);
   }
   return built;

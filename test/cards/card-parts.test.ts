@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { card, codeSpan, escapeMarkdown, plural, text, toneColor } from '../../src/cards/card-parts.ts';
+import { card, codeSpan, escapeMarkdown, FRAME_ALLOWANCE_BYTES, plural, text, toneColor } from '../../src/cards/card-parts.ts';
 import { SANDBOX_MARKER_ID, sandboxFrame } from '../../src/sandbox/sandbox-cards.ts';
 
 describe('escapeMarkdown', () => {
@@ -77,5 +77,14 @@ describe('codeSpan', () => {
 describe('plural', () => {
   it('adds an s except for one', () => {
     expect([plural(0, 'step'), plural(1, 'step'), plural(3, 'step')]).toEqual(['0 steps', '1 step', '3 steps']);
+  });
+});
+
+describe('the SANDBOX frame', () => {
+  it('adds no more than the room every card leaves for a frame', () => {
+    const plain = card([text('hi')], { summary: 'hi' });
+    const added = Buffer.byteLength(JSON.stringify(sandboxFrame(plain)), 'utf8') - Buffer.byteLength(JSON.stringify(plain), 'utf8');
+    expect(added).toBeGreaterThan(0);
+    expect(added).toBeLessThanOrEqual(FRAME_ALLOWANCE_BYTES);
   });
 });
