@@ -30,7 +30,12 @@ import type { Turn } from './bot/turn.ts';
 import type { BulkFeatures } from './bot/bulk-features.ts';
 import { wireBulk, type WireBulkOptions } from './bot/wire-bulk.ts';
 import { reportLinkKey } from './bulk/report-link.ts';
-import type { ScanSources } from './bulk/scan.ts';
+import type { BulkItem, ScanSources } from './bulk/scan.ts';
+import { createBulkExecution, type BulkExecutionOptions } from './bulk/bulk-execution.ts';
+import { createScanStore, type ScanStore } from './bulk/scan-store.ts';
+import type { BulkUser } from './approvals/bulk-requests.ts';
+import type { BulkScan } from './domain/bulk/types.ts';
+import type { ApprovalRequest, PostedCard } from './domain/approval/types.ts';
 import type { CloudSnapshotSource, OnPremSnapshotSource } from './ports/snapshot.ts';
 import { errorCard } from './cards/error-card.ts';
 import { welcomeCard } from './cards/welcome-card.ts';
@@ -145,7 +150,17 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
     // its lease (the next start resumes it) rather than hold a shutdown for VERIFY_TIMEOUT_MINUTES.
     if (config.sandbox) closers.push(() => approvals.idle());
     const sources = options.scanSources ?? (relay ? snapshotSources(relay, cloud, config) : undefined);
-    const bulk = sources ? wireBulk({ sandbox: config.sandbox, logger, store, sources, messenger, publicUrl: config.publicUrl, ...(options.bulk ?? {}) }) : undefined;
+    const { service, publisher } = approvals.features;
+    const propose = async (scan: BulkScan, items: readonly BulkItem[]): Promise<string | null> => {
+      const request = await service.proposeBulk(scan, items.map((i) => ({ samAccountName: i.samAccountName, dn: i.dn, purges: i.purges })));
+      // The scan's card, posted before the scan ended, shows the bulk request from now on.
+      if (request && scan.card) await publisher.attach(request.id, scan.card);
+      return request?.id ?? null;
+    };
+    const attachRequest = (requestId: string, posted: PostedCard) => publisher.attach(requestId, posted);
+    const bulk = sources
+      ? wireBulk({ sandbox: config.sandbox, logger, store, sources, messenger, publicUrl: config.publicUrl, propose, attachRequest, ...(options.bulk ?? {}) })
+      : undefined;
     if (bulk) closers.push(() => bulk.idle());
     const bot = createBot({ sandbox: config.sandbox, logger, cloud, approvals, ...(relay ? { relay } : {}), ...(bulk ? { bulk: bulk.features } : {}) });
     const reports = bulk ? { reports: { scans: bulk.features.scans, key: () => reportLinkKey(store), logger: part('bot') } } : {};
@@ -183,6 +198,7 @@ interface ApprovalParts {
   messenger: Messenger;
   engine?: EngineOptions;
   carryOutManual?: ApprovalDeps['carryOutManual'];
+  bulkTuning?: BulkExecutionOptions['tuning'];
 }
 
 /** The approval flow from its parts, so production and the sandbox run the same flow. */
@@ -218,6 +234,20 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
     logger: o.logger,
     ...(timings.leaseMs ? { sweepIntervalMs: timings.leaseMs } : {}),
   });
+  const bulk = createBulkExecution({
+    store: o.store,
+    audit,
+    cloud: o.cloud,
+    ...(o.relay ? { relay: o.relay } : {}),
+    publish: (request) => publisher.publish(request),
+    owner,
+    tenantId: o.tenantId,
+    logger: o.logger,
+    verifyTimeoutSeconds: Math.round(policy.verifyTimeoutMs / 1000),
+    writesPerSecond: o.approval.bulkWritesPerSecond,
+    ...(o.engine ? { engine: o.engine } : {}),
+    ...(o.bulkTuning ? { tuning: o.bulkTuning } : {}),
+  });
   const refingerprint = createRefingerprint({
     relay: o.relay ?? { lookup: noRelay },
     cloud: o.cloud,
@@ -230,16 +260,39 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
     policy,
     logger: o.logger,
     refingerprint,
-    execute: (id, options) => executions.execute(id, options),
+    // A bulk request's users run through the bulk executor (waves, shared budget, re-reads).
+    execute: (id, options) => (options?.approved?.value.kind === 'bulk' ? bulk.start(id) : executions.execute(id, options)),
     claimOnApproval: (approved) => engine.claimOnApproval(approved),
     publish: (request, options) => publisher.publish(request, options),
     now,
     checkDone: (request, step) => checkDone(request, step, { cloud: o.cloud, ...(o.relay ? { relay: o.relay } : {}), ...(o.approval.syncScope ? { scope: o.approval.syncScope } : {}) }),
     ...(o.carryOutManual ? { carryOutManual: o.carryOutManual } : {}),
+    bulkUsers: (request) => bulkUsersOf(createScanStore(o.store), request),
   });
   const undo = createUndoService({ store: o.store, audit, now });
   const features: ApprovalFeatures = { service, undo, views, publisher, store: o.store, audit, admins, policy, now };
-  return { ...executions, features, refuseReplay: createReplayGuard({ store: o.store, views, logger: o.logger, now }) };
+  return {
+    ...executions,
+    resumeAbandoned: async () => {
+      const resumed = await executions.resumeAbandoned();
+      void bulk.sweep().catch((err: unknown) => o.logger.error({ err }, 'could not resume bulk requests'));
+      return resumed;
+    },
+    startSweeper(intervalMs) {
+      const stop = executions.startSweeper(intervalMs);
+      const timer = setInterval(() => void bulk.sweep().catch((err: unknown) => o.logger.error({ err }, 'bulk sweep failed')), intervalMs ?? o.engine?.leaseMs ?? 60_000);
+      timer.unref();
+      return () => {
+        stop();
+        clearInterval(timer);
+      };
+    },
+    async idle() {
+      await Promise.all([executions.idle(), bulk.idle()]);
+    },
+    features,
+    refuseReplay: createReplayGuard({ store: o.store, views, logger: o.logger, now }),
+  };
 }
 
 export interface CreateBotOptions {
@@ -314,4 +367,12 @@ function snapshotSources(relay: RelayClient, cloud: CloudDirectory, config: Read
     tenantFacts: () => cloud.tenantFacts(cloud.startDeadline(), { fresh: true }),
     verifyTimeoutSeconds: Math.round(config.approval.policy.verifyTimeoutMs / 1000),
   };
+}
+
+/** The users a bulk request covers before exclusions: its scan's fully automated plans. */
+async function bulkUsersOf(scans: ScanStore, request: ApprovalRequest): Promise<BulkUser[]> {
+  const bulk = request.bulk;
+  if (!bulk) return [];
+  const items = await scans.readItems(bulk.scanId, bulk.itemChunks);
+  return items.map((i) => ({ samAccountName: i.samAccountName, dn: i.dn, purges: i.purges }));
 }

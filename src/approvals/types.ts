@@ -6,6 +6,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { AdminDirectory } from '../ports/admin-directory.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
+import type { BulkUser } from './bulk-requests.ts';
 
 export interface ApprovalDeps {
   store: RequestStore;
@@ -37,6 +38,8 @@ export interface ApprovalDeps {
    * executing under this instance's lease (its first step started) and the entries telling it.
    */
   claimOnApproval?(approved: ApprovalRequest): { request: ApprovalRequest; events: AuditEvent[] };
+  /** A bulk request's users (its scan's fully automated plans), for exclusions. */
+  bulkUsers?(request: ApprovalRequest): Promise<BulkUser[]>;
   /** Replaces every posted copy of the request's card; posts to the approvers' place when asked. */
   publish(request: ApprovalRequest, options?: { announce?: boolean }): Promise<void>;
   now?: () => number;

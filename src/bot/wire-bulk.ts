@@ -11,6 +11,7 @@ import { createScanStore } from '../bulk/scan-store.ts';
 import type { ScanSources } from '../bulk/scan.ts';
 import { bulkCard } from '../cards/bulk-card.ts';
 import type { BulkScan } from '../domain/bulk/types.ts';
+import type { PostedCard } from '../domain/approval/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Messenger } from '../ports/messenger.ts';
 import type { RequestStore } from '../ports/request-store.ts';
@@ -28,6 +29,10 @@ export interface WireBulkOptions {
   messenger: Messenger;
   /** The bot's base URL as admins' browsers reach it (report links). */
   publicUrl: string;
+  /** Proposes the bulk request for a finished scan's fully automated plans; answers its id. */
+  propose?: ScanRunnerDeps['propose'];
+  /** Records that the scan's card was posted, on its bulk request too (its later states replace it). */
+  attachRequest?(requestId: string, posted: PostedCard): Promise<void>;
   now?: () => number;
   fetch?: typeof fetch;
   answerWithinMs?: number;
@@ -55,6 +60,7 @@ export function wireBulk(o: WireBulkOptions): WiredBulk {
     scans,
     sources: o.sources,
     publish,
+    ...(o.propose ? { propose: o.propose } : {}),
     logger,
     now,
     ...(o.progressIntervalMs !== undefined ? { progressIntervalMs: o.progressIntervalMs } : {}),
@@ -70,6 +76,7 @@ export function wireBulk(o: WireBulkOptions): WiredBulk {
     },
     async attach(scanId, posted) {
       const scan = await scans.update(scanId, (s) => ({ ...s, card: posted }));
+      if (scan.requestId && o.attachRequest) await o.attachRequest(scan.requestId, posted);
       // The scan may have ended (or moved on) before the card was posted: show where it is now.
       await publish(scan).catch((err: unknown) => logger.warn({ err, scanId }, 'could not replace the scan card'));
     },

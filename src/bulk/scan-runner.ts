@@ -12,7 +12,7 @@ import type { BulkCounters, BulkScan, BulkScope } from '../domain/bulk/types.ts'
 import { toUserText } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ScanRequest } from './scan-input.ts';
-import { runScan, type ScanCounters, type ScanSources } from './scan.ts';
+import { runScan, type BulkItem, type ScanCounters, type ScanSources } from './scan.ts';
 import type { ScanStore } from './scan-store.ts';
 
 /** The card is replaced at most this often while a scan runs. */
@@ -23,6 +23,8 @@ export interface ScanRunnerDeps {
   sources: ScanSources;
   /** Replaces the scan's card wherever it was posted (no-op until it is). */
   publish(scan: BulkScan): Promise<void>;
+  /** Proposes one bulk request for the scan's fully automated plans; answers its id (null: none). */
+  propose?(scan: BulkScan, items: readonly BulkItem[]): Promise<string | null>;
   logger: Logger;
   now?: () => number;
   randomBytes?: (n: number) => Uint8Array;
@@ -124,7 +126,7 @@ async function run(deps: ScanRunnerDeps, now: () => number, scan: BulkScan, requ
     const reportChunks = await deps.scans.saveChunks(scan.id, 'rows', result.rows);
     const itemChunks = await deps.scans.saveChunks(scan.id, 'items', result.items);
     const counters = { ...((await deps.scans.get(scan.id))?.counters ?? scan.counters), diagnosed: result.rows.length };
-    final = await deps.scans.update(scan.id, (s) => ({
+    const done = await deps.scans.update(scan.id, (s) => ({
       ...s,
       state: 'done',
       counters,
@@ -134,6 +136,7 @@ async function run(deps: ScanRunnerDeps, now: () => number, scan: BulkScan, requ
       updatedAt: now(),
       endedAt: now(),
     }));
+    final = await proposed(deps, done, result.items);
     deps.logger.info({ scanId: scan.id, users: result.rows.length, automated: result.items.length }, 'scan done');
   } catch (err) {
     await writing;
@@ -151,4 +154,19 @@ async function run(deps: ScanRunnerDeps, now: () => number, scan: BulkScan, requ
   }
   await deps.publish(final).catch((err: unknown) => deps.logger.warn({ err, scanId: scan.id }, 'could not replace the scan card'));
   return final;
+}
+
+/**
+ * The bulk request for the scan's fully automated plans, proposed once it is stored; the scan
+ * stands without it when that fails (the report is there, the approval is not).
+ */
+async function proposed(deps: ScanRunnerDeps, done: BulkScan, items: readonly BulkItem[]): Promise<BulkScan> {
+  if (!deps.propose) return done;
+  try {
+    const requestId = await deps.propose(done, items);
+    return requestId ? await deps.scans.update(done.id, (s) => ({ ...s, requestId })) : done;
+  } catch (err) {
+    deps.logger.warn({ err, scanId: done.id }, 'could not propose the bulk request');
+    return done;
+  }
 }

@@ -7,7 +7,7 @@ import type { IAdaptiveCard, IOpenUrlAction } from 'adaptivecards/lib/schema.js'
 import { BULK_OUTCOMES, OUTCOME_LABELS, type BulkOutcome } from '../domain/bulk/outcome.ts';
 import { largestGroups, type BulkSummary, type ReportRow } from '../domain/bulk/report.ts';
 import { scopeWords, type BulkScan } from '../domain/bulk/types.ts';
-import { executeAction } from './approval-actions.ts';
+import { executeAction, requestApprovalAction, type CardAction } from './approval-actions.ts';
 import { buttonRow, card, escapeMarkdown, facts, heading, notice, plural, text, type BodyElement } from './card-parts.ts';
 
 export const BULK_IDS = {
@@ -93,11 +93,12 @@ function resultSections(id: string, summary: BulkSummary, input: BulkCardInput):
       out.push(text(`… and ${n(summary.counts[outcome] - rows.length)} more in the report.`, { subtle: true }));
   }
   if (summary.unknownCount > 0) out.push(...unknownSection(summary));
-  out.push(
-    buttonRow([executeAction({ verb: 'downloadReport', requestId: id }, { id: BULK_IDS.download, title: 'Download report (CSV)' })], {
-      id: BULK_IDS.buttons,
-    }),
-  );
+  const buttons: CardAction[] = [
+    executeAction({ verb: 'downloadReport', requestId: id }, { id: BULK_IDS.download, title: 'Download report (CSV)' }),
+  ];
+  // One approval for every fully automated plan; the others stay in the report with their person's steps.
+  if (input.scan.requestId && summary.automated > 0) buttons.unshift(requestApprovalAction(input.scan.requestId, { exclude: true }));
+  out.push(buttonRow(buttons, { id: BULK_IDS.buttons }));
   if (input.reportLink) out.push(reportLinkRow(input.reportLink));
   return out;
 }

@@ -119,6 +119,7 @@ function doneLine(step: PlanStep, record: StepRecord): string {
   const when = record.endedAt !== undefined ? ` at ${isoTime(record.endedAt)}` : '';
   if (step.kind === 'MANUAL') return `Done by ${actorName(record.doneBy)}${when}${record.doneCheck && record.detail ? `. ${escapeMarkdown(clipped(record.detail, 300))}` : ''}`;
   if (step.kind === 'TRIGGER_DELTA_SYNC' || step.kind === 'VERIFY_JOINED') return `${escapeMarkdown(clipped(record.detail ?? 'Done.', 240))}${when}`;
+  if (step.kind === 'PROVISION_ON_DEMAND') return `${escapeMarkdown(clipped(record.detail ?? 'Done.', 600))}${when}`;
   return `Changed: ${escapeMarkdown(changeText(record.before, record.after))}${when}`;
 }
 

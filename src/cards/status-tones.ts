@@ -42,6 +42,8 @@ const OUTCOME_TONE: Readonly<Record<SyncOutcome['kind'], Tone>> = {
   HARD_MATCH_BLOCKED: 'error',
   SOFT_MATCH_BLOCKED: 'error',
   ANCHOR_CONFLICT: 'error',
+  REMAP_BLOCKED: 'error',
+  CLOUD_MANAGED: 'error',
 };
 
 export function outcomeTone(outcome: SyncOutcome): Tone {

@@ -31,6 +31,19 @@ export const USER_SELECT = [
   'createdDateTime',
 ] as const;
 
+/**
+ * The same on beta, plus the 2026 properties only beta has: the on-premises object the user is
+ * mapped to, and (expanded) its source of authority. `BETA_USER_EXPAND` goes with it.
+ */
+export const BETA_USER_SELECT = [...USER_SELECT, 'onPremisesObjectIdentifier'] as const;
+export const BETA_USER_EXPAND = 'onPremisesSyncBehavior($select=isCloudManaged)';
+
+/** A user as beta answers it: Microsoft's v1.0 typing plus the beta properties the mapping reads. */
+export type BetaUser = User & {
+  onPremisesObjectIdentifier?: string | null;
+  onPremisesSyncBehavior?: { isCloudManaged?: boolean | null } | null;
+};
+
 /** Users in the recycle bin: the same, plus when they were deleted. */
 export const DELETED_USER_SELECT = [...USER_SELECT, 'deletedDateTime'] as const;
 
@@ -45,8 +58,12 @@ export const DEFAULT_SWITCHES: SyncSwitches = {
   softMatchOnUpnEnabled: true,
 };
 
-export function toCloudUser(user: User, adminRoles: readonly string[] = []): CloudUser {
+export function toCloudUser(user: BetaUser, adminRoles: readonly string[] = []): CloudUser {
+  const beta: Partial<CloudUser> = {};
+  if (user.onPremisesObjectIdentifier !== undefined) beta.onPremisesObjectIdentifier = user.onPremisesObjectIdentifier;
+  if (user.onPremisesSyncBehavior !== undefined) beta.cloudManaged = user.onPremisesSyncBehavior?.isCloudManaged === true;
   return {
+    ...beta,
     id: (user.id ?? '').toLowerCase(),
     userPrincipalName: user.userPrincipalName ?? '',
     displayName: user.displayName ?? null,

@@ -56,6 +56,8 @@ const schema = z
     REQUIRED_APPROVALS: wholeNumber(1, 1, 10),
     APPROVAL_TTL_MINUTES: wholeNumber(60, 1, 7 * 24 * 60),
     VERIFY_TIMEOUT_MINUTES: wholeNumber(45, 1, 24 * 60),
+    // The write budget every bot instance shares for bulk fixes (src/bulk/write-budget.ts).
+    BULK_WRITES_PER_SECOND: wholeNumber(10, 1, 20),
     // Entra Connect's OU filtering, so a person's "Done" on a scope step can be checked.
     SYNC_SCOPE_OUS: z
       .string()
@@ -139,6 +141,8 @@ export interface BotConfig {
     /** ADMIN_IDS, lower case. */
     adminIds: string[];
     policy: ApprovalPolicy;
+    /** BULK_WRITES_PER_SECOND (default 10): Graph writes per second of bulk fixes, all instances together. */
+    bulkWritesPerSecond: number;
     /**
      * SYNC_SCOPE_OUS: Entra Connect's OU filtering. With it, a person's Done on a step that moves
      * an AD object out of or into sync scope is checked through the relay; without it, taken on their word.
@@ -197,6 +201,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<
         ttlMs: v.APPROVAL_TTL_MINUTES * 60_000,
         verifyTimeoutMs: v.VERIFY_TIMEOUT_MINUTES * 60_000,
       },
+      bulkWritesPerSecond: v.BULK_WRITES_PER_SECOND,
       ...(v.SYNC_SCOPE_OUS ? { syncScope: v.SYNC_SCOPE_OUS } : {}),
     },
     storeUrl: v.STORE_URL,

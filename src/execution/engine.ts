@@ -126,8 +126,9 @@ export function createEngine(deps: EngineDeps): Engine {
     async resumeAbandoned(tenantId) {
       const at = now();
       const candidates = await deps.store.listByState(tenantId, ['approved', 'executing']);
+      // A bulk request and its users are the bulk executor's to resume (waves, budget, re-reads).
       const abandoned = candidates.filter(({ value }) =>
-        value.state === 'executing' ? (value.lease?.until ?? 0) <= at : value.updatedAt + leaseMs <= at,
+        value.kind === 'bulk' || value.bulkOf !== undefined ? false : value.state === 'executing' ? (value.lease?.until ?? 0) <= at : value.updatedAt + leaseMs <= at,
       );
       let resumed = 0;
       for (const { value } of abandoned) {

@@ -42,7 +42,7 @@ export function startChange(step: PlanStep, index: number, at: number): RecordCh
   return {
     mutate: (r) => ({
       ...r,
-      ...(step.kind === 'TRIGGER_DELTA_SYNC' ? { syncStartedAt: at } : {}),
+      ...(step.kind === 'TRIGGER_DELTA_SYNC' || step.kind === 'PROVISION_ON_DEMAND' ? { syncStartedAt: at } : {}),
       records: withRecord(r.records, index, { number: step.number, status: 'started', ...(before ? { before } : {}), startedAt: at }),
     }),
     notes: [{ action: 'step-started', summary: `Step ${step.number} started: ${step.description}`, step, ...(before ? { before } : {}) }],

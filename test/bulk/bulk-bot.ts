@@ -27,7 +27,7 @@ export interface BulkBot {
 export async function startBulkBot(
   world: BulkWorld,
   onPrem: OnPremSnapshotSource,
-  options: { answerWithinMs?: number; fetch?: typeof fetch } = {},
+  options: { answerWithinMs?: number; fetch?: typeof fetch; execute?: boolean } = {},
 ): Promise<BulkBot> {
   const connector = await startRecordingConnector();
   const config = loadConfig(

@@ -9,7 +9,7 @@ import type { ActionHandler } from './types.ts';
 
 export const downloadReport: ActionHandler = async (action, turn, deps) => {
   const { bulk } = deps;
-  const scan = bulk ? await bulk.scans.get(action.requestId) : null;
+  const scan = bulk ? await scanOf(action.requestId, turn.tenantId, deps) : null;
   if (!bulk || !scan || scan.tenantId.toLowerCase() !== turn.tenantId.toLowerCase()) {
     return deps.views.refusalFor({ code: 'UNKNOWN_REQUEST', message: `There is no scan "${action.requestId}". Type "scan" to start one.` });
   }
@@ -25,3 +25,12 @@ export const downloadReport: ActionHandler = async (action, turn, deps) => {
   deps.logger.info({ scanId: scan.id, actor: turn.actor.aadObjectId }, 'report link made');
   return bulkCard({ sandbox: deps.sandbox, scan, reportLink: await bulk.reportLink(scan, turn.actor.aadObjectId) });
 };
+
+/** The scan by its id, or the scan a bulk request covers (their ids differ when the scan's was taken). */
+async function scanOf(id: string, tenantId: string, deps: Parameters<ActionHandler>[2]) {
+  const scan = await deps.bulk?.scans.get(id);
+  if (scan) return scan;
+  const found = await deps.approvals.find(id, tenantId);
+  const scanId = found.ok ? found.request.bulk?.scanId : undefined;
+  return scanId ? ((await deps.bulk?.scans.get(scanId)) ?? null) : null;
+}

@@ -45,6 +45,9 @@ export function reasonInvalid(length: number): Refusal {
 }
 
 export function nothingToApprove(request: ApprovalRequest): Refusal {
+  if (request.kind === 'bulk') {
+    return refusal('NOTHING_TO_APPROVE', `Bulk request ${request.id} would cover no user: every user the bot could fix is excluded. Exclude fewer users, or fix them one by one with "match".`);
+  }
   return refusal(
     'NOTHING_TO_APPROVE',
     `The plan of ${request.id} has no step the bot runs, so there is nothing to approve: do the steps on the card yourself.`,
@@ -128,4 +131,15 @@ export function wrongStep(request: ApprovalRequest, step: number, waiting: StepR
     'WRONG_STEP',
     `Step ${waiting.number} of ${request.id} is the one waiting for a person, not step ${step}: do step ${waiting.number} and press its Done.`,
   );
+}
+
+export function excludeInvalid(request: ApprovalRequest, unknown: readonly string[]): Refusal {
+  const shown = unknown.slice(0, 5).map((n) => `"${n.slice(0, 80)}"`).join(', ');
+  const more = unknown.length > 5 ? ` and ${unknown.length - 5} more` : '';
+  return refusal('EXCLUDE_INVALID', `${shown}${more} ${unknown.length === 1 ? 'is' : 'are'} not among the users bulk request ${request.id} covers; exclude users by the sAMAccountName or DN the report lists for them. Nothing was requested.`);
+}
+
+export function stopAlreadyRequested(request: ApprovalRequest): Refusal {
+  const by = request.bulk?.stopRequested?.by.name ?? 'someone';
+  return refusal('WRONG_STATE', `${by} already stopped bulk request ${request.id}: no new user starts, the running ones finish.`);
 }

@@ -85,7 +85,7 @@ function adminCheck(verb: ApprovalAction['verb'], ctx: DecisionContext): Refusal
 
 function requestApproval(request: ApprovalRequest, justification: string, ctx: DecisionContext): Outcome {
   if (request.state !== 'proposed') return refuse.wrongState(request, 'requestApproval');
-  if (!request.steps.some((s) => s.kind !== 'MANUAL')) return refuse.nothingToApprove(request);
+  if (!hasWork(request)) return refuse.nothingToApprove(request);
   const text = justification.trim();
   if (text.length < JUSTIFICATION_LIMITS.min || text.length > JUSTIFICATION_LIMITS.max) return refuse.justificationInvalid(text.length);
   const requiredApprovals = required(request, ctx.policy);
@@ -129,7 +129,14 @@ function reject(request: ApprovalRequest, reason: string, ctx: DecisionContext):
   return { next, event: event(request, next, ctx, 'rejected', `${ctx.actor.name} rejected it: "${text}"`), effect: 'none' };
 }
 
+/** A match or undo request runs a step the bot does; a bulk request covers at least one user. */
+function hasWork(request: ApprovalRequest): boolean {
+  if (request.kind === 'bulk') return (request.bulk?.users ?? 0) > 0;
+  return request.steps.some((s) => s.kind !== 'MANUAL');
+}
+
 function cancel(request: ApprovalRequest, ctx: DecisionContext): Outcome {
+  if (request.state === 'executing' && request.kind === 'bulk') return stopBulk(request, ctx);
   if (request.state === 'executing') return refuse.cannotCancelExecuting(request);
   if (FINAL_STATES.includes(request.state)) return refuse.wrongState(request, 'cancel');
   const owner = request.state === 'proposed' ? request.proposedBy : (request.requester ?? request.proposedBy);
@@ -138,6 +145,18 @@ function cancel(request: ApprovalRequest, ctx: DecisionContext): Outcome {
   const done = request.records.filter((r) => r.status === 'done').map((r) => r.number);
   const left = done.length === 0 ? '' : `; steps already done stay done (${done.join(', ')}): \`undo ${request.id}\` reverts them`;
   return { next, event: event(request, next, ctx, 'cancelled', `${ctx.actor.name} cancelled it while ${request.state}${left}`), effect: 'none' };
+}
+
+/**
+ * `cancel` on an executing bulk request: no new user starts; the users already running finish
+ * (each is a request of its own, exactly once). The executor ends it `cancelled` once they have.
+ */
+function stopBulk(request: ApprovalRequest, ctx: DecisionContext): Outcome {
+  const owner = request.requester ?? request.proposedBy;
+  if (!sameActor(owner, ctx.actor)) return refuse.notRequester(request);
+  if (!request.bulk || request.bulk.stopRequested) return refuse.stopAlreadyRequested(request);
+  const next = changed(request, ctx.now, { bulk: { ...request.bulk, stopRequested: { by: ctx.actor, at: ctx.now } } });
+  return { next, event: event(request, next, ctx, 'cancelled', `${ctx.actor.name} stopped it: no new user starts; the running ones finish`), effect: 'none' };
 }
 
 function manualDone(request: ApprovalRequest, step: number, ctx: DecisionContext): Outcome {

@@ -5,6 +5,7 @@
  * (docs/product.md "Two-person approval").
  */
 import type { Diagnosis, PlanStep } from '../diagnosis/types.ts';
+import type { BulkRequestInfo } from '../bulk/types.ts';
 
 export const REQUEST_STATES = [
   'proposed',
@@ -31,8 +32,12 @@ export interface Actor {
   name: string;
 }
 
-/** `match` proposes a fix; `undo` reverts the reversible steps another request did. */
-export type RequestKind = 'match' | 'undo';
+/**
+ * `match` proposes a fix; `undo` reverts the reversible steps another request did; `bulk` covers
+ * the fully automated plans of a scan (each user's plan then runs as a `match` request of its own,
+ * `bulkOf` the bulk request).
+ */
+export type RequestKind = 'match' | 'undo' | 'bulk';
 
 /** One fact the plan rests on, compared again at approval. */
 export interface FingerprintFact {
@@ -157,6 +162,10 @@ export interface ApprovalRequest {
   cards: PostedCard[];
   createdAt: number;
   updatedAt: number;
+  /** `bulk`: the scan it covers, who is left out, and how far execution got. */
+  bulk?: BulkRequestInfo;
+  /** A user's plan run under a bulk request: that request's id. */
+  bulkOf?: string;
 }
 
 /** The request as stored, with the version compare-and-swap checks. */
@@ -185,7 +194,8 @@ export type ActionVerb = (typeof ACTION_VERBS)[number];
 
 /** What an actor asks, with the inputs the verb takes (already validated for shape). */
 export type ApprovalAction =
-  | { verb: 'requestApproval'; justification: string }
+  /** `exclude`: on a bulk request, users (sAMAccountName or DN) the requester leaves out. */
+  | { verb: 'requestApproval'; justification: string; exclude?: string[] }
   | { verb: 'approve' }
   | { verb: 'reject'; reason: string }
   | { verb: 'cancel' }
@@ -211,6 +221,7 @@ export const REFUSAL_CODES = [
   'REPLAYED',
   'STEP_NOT_DONE',
   'STEP_CHECK_FAILED',
+  'EXCLUDE_INVALID',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 

@@ -89,7 +89,7 @@ export function evidenceFromIndex(index: CloudIndex, onPrem: OnPremUser, tenant:
   const active = [...found.values()].filter((e) => e.user.deletedDateTime === null).map((e) => e.user.id);
   const roles = new Map(active.map((id) => [id, [...(tenant.roleHolders[id] ?? [])]]));
   return {
-    candidates: orderCandidates(found.values(), roles),
+    candidates: orderCandidates(found.values(), roles, tenant.eligibleRoleHolders ?? {}),
     otherObjects: [...groups.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
     tenant,
   };

@@ -42,7 +42,9 @@ export function chooseTarget(s: Situation): TargetChoice {
     if (!joined || joined.id === user.id) return { kind: 'target', user, explicit: true };
     // The admin named the person's account: proof without dates (Graph gave none) is enough then.
     const proof = duplicateProofs(s, joined).find((p) => p.original.id === user.id);
-    return proof ? { kind: 'target', user, explicit: true, duplicate: proof } : { kind: 'joinedElsewhere', requested: named.requested, user, joined };
+    return proof
+      ? { kind: 'target', user, explicit: true, duplicate: proof }
+      : { kind: 'joinedElsewhere', requested: named.requested, user, joined };
   }
   if (joined) return joinedChoice(s, joined);
   const active = s.users.filter(isActive);

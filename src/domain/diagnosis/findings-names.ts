@@ -114,8 +114,12 @@ function upnConflict(c: FindingContext, holder: CloudUser | null, upn: string): 
   if (!holder && (resolved.length === 0 || !work)) return null;
   const who = work ? originalUpn(work.target) : 'the new user';
   const evidence = [
-    holder && `${userLabel(holder)} already holds ${upn}: the sync gives ${who} a placeholder UPN ${placeholderUpn(s, upn)} and records a PropertyConflict on UserPrincipalName`,
-    ...resolved.map((d) => `The duplicate ${userLabel(d)} got a placeholder UPN because ${work ? `the cloud user ${userLabel(work.target)}` : 'another user'} holds ${upn}`),
+    holder &&
+      `${userLabel(holder)} already holds ${upn}: the sync gives ${who} a placeholder UPN ${placeholderUpn(s, upn)} and records a PropertyConflict on UserPrincipalName`,
+    ...resolved.map(
+      (d) =>
+        `The duplicate ${userLabel(d)} got a placeholder UPN because ${work ? `the cloud user ${userLabel(work.target)}` : 'another user'} holds ${upn}`,
+    ),
   ];
   const remedy = holder
     ? `Free ${upn} before the sync: change the UPN of ${originalUpn(holder)} (or delete it if it is a stale account), or give the AD user another UPN; otherwise rename the placeholder after the match.`
@@ -140,7 +144,8 @@ export function smtpFindings(c: FindingContext): Finding[] {
       `${holderLabel(k.holder)} holds ${wordList(k.addresses)}`,
       k.holdsPrimary && !anchorHeld && `${s.primary ?? ''} is ${sam}'s primary SMTP address: ${softMatchFailure(k.holder)}`,
     ]),
-    conflicts.length > 0 && `While another object holds ${conflicts.length === 1 && conflicts[0]?.addresses.length === 1 ? 'it' : 'them'}, Entra quarantines ${conflicts.length === 1 && conflicts[0]?.addresses.length === 1 ? 'it' : 'them'} on the matched user (PropertyConflict on ProxyAddress)`,
+    conflicts.length > 0 &&
+      `While another object holds ${conflicts.length === 1 && conflicts[0]?.addresses.length === 1 ? 'it' : 'them'}, Entra quarantines ${conflicts.length === 1 && conflicts[0]?.addresses.length === 1 ? 'it' : 'them'} on the matched user (PropertyConflict on ProxyAddress)`,
     ...quarantined,
   ];
   const removals = manualStepsOf(plan, 'REMOVE_ADDRESSES');
@@ -165,9 +170,11 @@ export function smtpFindings(c: FindingContext): Finding[] {
 }
 
 function softMatchFailure(holder: AddressHolder): string {
-  if (holder.kind === 'group') return 'the sync\'s soft match fails with ObjectTypeMismatch (it is a group, not a user)';
-  if (holder.user.synced) return `the sync's soft match fails with InvalidSoftMatch (it is already synced${holder.user.onPremisesDistinguishedName ? `, joined to ${holder.user.onPremisesDistinguishedName}` : ''})`;
-  if (holder.user.immutableId !== null) return `the sync's soft match fails with InvalidSoftMatch (it holds ImmutableID ${holder.user.immutableId})`;
+  if (holder.kind === 'group') return "the sync's soft match fails with ObjectTypeMismatch (it is a group, not a user)";
+  if (holder.user.synced)
+    return `the sync's soft match fails with InvalidSoftMatch (it is already synced${holder.user.onPremisesDistinguishedName ? `, joined to ${holder.user.onPremisesDistinguishedName}` : ''})`;
+  if (holder.user.immutableId !== null)
+    return `the sync's soft match fails with InvalidSoftMatch (it holds ImmutableID ${holder.user.immutableId})`;
   return 'the sync would soft-match that user';
 }
 
@@ -179,7 +186,10 @@ function duplicateQuarantines(c: FindingContext): string[] {
   return work.duplicates.flatMap((d) =>
     d.provisioningErrors
       .filter((e) => e.property === 'ProxyAddress' && held.includes(bare(e.value)))
-      .map((e) => `The duplicate ${originalUpn(d)} could not get ${bare(e.value)} because the cloud user ${userLabel(work.target)} holds it (quarantined)`),
+      .map(
+        (e) =>
+          `The duplicate ${originalUpn(d)} could not get ${bare(e.value)} because the cloud user ${userLabel(work.target)} holds it (quarantined)`,
+      ),
   );
 }
 
@@ -200,7 +210,14 @@ export function provisioningFindings(c: FindingContext): Finding[] {
   });
   return [
     // Info when every user with errors is a duplicate the plan purges: its quarantined values go with it.
-    finding('PROVISIONING_ERRORS', withErrors.every(purged) ? 'info' : 'warning', `Entra records provisioning errors on ${wordList(withErrors.map(originalUpn))}`, evidence, remedies.join(' '), withErrors.map((u) => u.id)),
+    finding(
+      'PROVISIONING_ERRORS',
+      withErrors.every(purged) ? 'info' : 'warning',
+      `Entra records provisioning errors on ${wordList(withErrors.map(originalUpn))}`,
+      evidence,
+      remedies.join(' '),
+      withErrors.map((u) => u.id),
+    ),
   ];
 }
 
@@ -227,4 +244,3 @@ function valueHolder(c: FindingContext, user: CloudUser, e: ProvisioningConflict
 function bare(value: string): string {
   return value.replace(/^smtp:/i, '').toLowerCase();
 }
-

@@ -30,6 +30,10 @@ export const FINDING_CODES = [
   'HARD_MATCH_TAKEOVER_BLOCKED',
   'SOFT_MATCH_BLOCKED',
   'PROVISIONING_ERRORS',
+  'OBJECT_IDENTIFIER_MAPPED',
+  'TARGET_ELIGIBLE_FOR_ADMIN_ROLE',
+  'TARGET_CLOUD_MANAGED',
+  'SYNC_ENGINES_OVERLAP',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -56,6 +60,8 @@ export const STEP_KINDS = [
   'MANUAL',
   'TRIGGER_DELTA_SYNC',
   'VERIFY_JOINED',
+  'CLEAR_OBJECT_IDENTIFIER',
+  'PROVISION_ON_DEMAND',
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
@@ -97,7 +103,7 @@ export interface StepSubject {
 interface StepBase {
   /** 1-based position in the plan. */
   number: number;
-  /** True only for PURGE_DELETED_USER: nothing can bring the object back. */
+  /** True for PURGE_DELETED_USER and CLEAR_OBJECT_IDENTIFIER: nothing can bring the object (or value) back. */
   irreversible: boolean;
   /** One line the card shows, e.g. "Set onPremisesImmutableId of jdoe@contoso.com to 3Hji…". */
   description: string;
@@ -116,6 +122,17 @@ export type PlanStep = StepBase &
      */
     | { kind: 'MANUAL'; instruction: string; action?: ManualAction }
     | { kind: 'TRIGGER_DELTA_SYNC' }
+    /**
+     * `PATCH /beta/users/{id}` `{"onPremisesObjectIdentifier": null}`: frees a cloud user mapped to
+     * another on-premises object (`previous`) so the sync can map it to `dn`. Graph accepts only
+     * null, so the old value cannot be written back: irreversible, recorded in the audit.
+     */
+    | { kind: 'CLEAR_OBJECT_IDENTIFIER'; subject: StepSubject; previous: string; dn: string }
+    /**
+     * Cloud Sync: `provisionOnDemand` of the AD object `dn` through the job; the answer's steps
+     * (import, scoping, matching, export) are recorded. Replaces TRIGGER_DELTA_SYNC in a Cloud Sync tenant.
+     */
+    | { kind: 'PROVISION_ON_DEMAND'; dn: string; job: { servicePrincipalId: string; jobId: string; ruleId: string | null } }
     | { kind: 'VERIFY_JOINED'; subject: StepSubject; immutableId: string; timeoutSeconds: number; promise?: JoinPromise }
   );
 

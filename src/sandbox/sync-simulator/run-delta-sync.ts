@@ -89,11 +89,13 @@ export function syncSubject(state: EmulatorState, subject: SyncSubject, view?: S
 
 function syncOne(state: EmulatorState, subject: SyncSubject, view: SyncTenantView | undefined): SyncRunResult {
   const base = { samAccountName: subject.onPrem.samAccountName, dn: subject.onPrem.dn };
-  const outcome = predictSync(subject, view ? view.forUser(subject.onPrem) : syncTenantOf(state));
+  const tenant = view ? view.forUser(subject.onPrem) : syncTenantOf(state);
+  const outcome = predictSync(subject, tenant);
   // A cloud-managed user is skipped whatever the engine would have done with it.
   const target = 'userId' in outcome ? state.activeUser(outcome.userId) : undefined;
   if (target?.isCloudManaged) return { ...base, outcome: outcome.kind, userId: target.id, skipped: CLOUD_MANAGED };
-  if (isExportErrorOutcome(outcome)) return { ...base, outcome: outcome.kind, ...concerned(outcome), error: exportErrorOf(outcome) };
+  if (isExportErrorOutcome(outcome))
+    return { ...base, outcome: outcome.kind, ...concerned(outcome), error: exportErrorOf(outcome, tenant) };
   try {
     const userId = apply(state, subject.onPrem, outcome);
     return { ...base, outcome: outcome.kind, ...(userId ? { userId } : {}) };

@@ -13,7 +13,11 @@ import type { EmulatorState, GroupRecord, UserRecord } from '../emulator/index.t
  */
 export function toCloudUser(record: UserRecord, roles: string[], eligible: string[] = []): CloudUser {
   // The 2026 facts, for a prediction that reads them (CloudUser's optional hardening fields).
-  const hardening = { eligibleRoles: [...eligible], onPremisesObjectIdentifier: record.onPremisesObjectIdentifier, cloudManaged: record.isCloudManaged };
+  const hardening = {
+    eligibleRoles: [...eligible],
+    onPremisesObjectIdentifier: record.onPremisesObjectIdentifier,
+    cloudManaged: record.isCloudManaged,
+  };
   return {
     ...hardening,
     id: record.id,
@@ -49,7 +53,13 @@ export function toCloudGroup(record: GroupRecord): CloudGroup {
  * never decide a match (it can only be restored or block its anchor).
  */
 export function syncTenantOf(state: EmulatorState): SyncTenant {
-  const active = state.activeUsers().map((u) => toCloudUser(u, state.directoryRolesOf(u.id).map((r) => r.displayName), state.eligibleRolesOf(u.id)));
+  const active = state.activeUsers().map((u) =>
+    toCloudUser(
+      u,
+      state.directoryRolesOf(u.id).map((r) => r.displayName),
+      state.eligibleRolesOf(u.id),
+    ),
+  );
   const deleted = state.deletedUsers().map((u) => toCloudUser(u, []));
   const otherObjects = state
     .groups()
