@@ -175,7 +175,6 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
       }
       let checkedDecision = decision;
       if (action.verb === 'manualDone') {
-        if (deps.carryOutManual) await carryOut(deps, request, action.step);
         const checked = await checkedDone(deps, request, { next: decision.next, event: decision.events[0] as AuditEvent }, action.step, context);
         if ('code' in checked) {
           decided = { ok: false, refusal: checked, request };
@@ -288,15 +287,3 @@ async function checkedDone(
   }
 }
 
-/**
- * The sandbox plays the person's part of a MANUAL step on its stand-ins. Only what the sandbox
- * holds can be changed (an object in another forest cannot): then the step is still the person's
- * to confirm, and the attempt is logged rather than refusing their "Done".
- */
-async function carryOut(deps: ApprovalDeps, request: ApprovalRequest, step: number): Promise<void> {
-  try {
-    await deps.carryOutManual?.(request, step);
-  } catch (err) {
-    deps.logger.warn({ err, requestId: request.id, step }, 'the sandbox could not carry out this person\'s step on its stand-ins; continuing as the person said it is done');
-  }
-}

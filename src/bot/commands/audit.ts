@@ -17,6 +17,6 @@ export const auditCommand: Command = {
     const found = await features.service.find(requestIdArg('audit', args), turn.tenantId);
     if (!found.ok) return cardReply(await features.views.refusalFor(found.refusal));
     const trail = (await features.audit.read(found.request.id)) ?? { entries: [], verdict: features.audit.verify(found.request, []) };
-    return cardReply(auditCard({ request: found.request, entries: trail.entries, verdict: trail.verdict, sandbox: deps.sandbox }));
+    return cardReply(auditCard({ request: found.request, entries: trail.entries, verdict: trail.verdict }));
   },
 };
