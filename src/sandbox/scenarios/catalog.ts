@@ -7,7 +7,7 @@ import { ambiguousMail, disabledAccount, healthyMatch, hostileName } from './con
 import { MNEW_MATCH, softMatchPending } from './corrections.ts';
 import { anchorInRecycleBin, duplicateAfterSync, oldImmutableId, outOfSyncScope, smtpOnOtherObject } from './scenarios-1-to-5.ts';
 import { ELOCAL_MATCH, adminRoleHolder, bulkRelink, federatedUpn, nonRoutableSuffix, targetAlreadySynced } from './scenarios-6-to-10.ts';
-import type { Scenario, SwitchVariant } from './types.ts';
+import type { EngineVariant, Scenario, SwitchVariant } from './types.ts';
 import { IDS, OU } from './values.ts';
 
 export const SCENARIOS: readonly Scenario[] = Object.freeze([
@@ -83,3 +83,6 @@ export function scenarioById(id: string): Scenario {
   if (!scenario) throw new Error(`no scenario "${id}" in the catalog (${SCENARIOS.map((s) => s.id).join(', ')})`);
   return scenario;
 }
+
+/** Scenarios in a tenant another engine syncs (Entra Cloud Sync), each on its own seed. */
+export const ENGINE_VARIANTS: readonly EngineVariant[] = Object.freeze([]);

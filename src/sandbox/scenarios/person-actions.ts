@@ -53,9 +53,38 @@ function moveAdObject(directory: EditableDirectory, samAccountName: string, toOu
   directory.update(samAccountName, (u) => ({ ...u, dn: `${firstRdn(u.dn)},${toOu}` }));
 }
 
-/** Entra roles (display names or ids) given to or taken from an active cloud user. */
+/** Eligibilities a person took away, per tenant and user, so "assign them again" gives back eligibility, not assignment. */
+const removedEligibilities = new WeakMap<EmulatorState, Map<string, Set<string>>>();
+
+function rememberRemoved(state: EmulatorState, userId: string): Set<string> {
+  const byUser = removedEligibilities.get(state) ?? new Map<string, Set<string>>();
+  removedEligibilities.set(state, byUser);
+  const key = userId.toLowerCase();
+  const set = byUser.get(key) ?? new Set<string>();
+  byUser.set(key, set);
+  return set;
+}
+
+/**
+ * Entra roles (display names or ids) given to or taken from an active cloud user, the way an admin
+ * does it: a role the user is only eligible for (PIM) loses its eligibility, and assigning it
+ * "again" restores the eligibility rather than making it active; every other role is an assignment.
+ */
 function setRoles(state: EmulatorState, userId: string, roles: readonly string[], member: boolean): void {
-  for (const role of roles) state.setDirectoryRoleMember(role, userId, member);
+  const eligible = new Set(state.eligibleRolesOf(userId).map((r) => r.toLowerCase()));
+  const removed = rememberRemoved(state, userId);
+  for (const role of roles) {
+    const name = role.toLowerCase();
+    if (!member && eligible.has(name)) {
+      state.setRoleEligibility(role, userId, false);
+      removed.add(name);
+    } else if (member && removed.has(name)) {
+      state.setRoleEligibility(role, userId, true);
+      removed.delete(name);
+    } else if (member || state.directoryRolesOf(userId).some((r) => r.displayName.toLowerCase() === name || r.id === name)) {
+      state.setDirectoryRoleMember(role, userId, member);
+    }
+  }
 }
 
 /** Graph `PATCH /directory/onPremisesSynchronization/{id}`, as a Global Administrator does it. */
@@ -102,6 +131,15 @@ export function applyPersonAction(action: PersonAction, world: PersonWorld): voi
       return;
     case 'set-sync-switch':
       setSyncSwitch(state, action.feature, action.enabled);
+      return;
+    case 'remove-role-eligibilities':
+      for (const role of action.roles) state.setRoleEligibility(role, action.userId, false);
+      return;
+    case 'assign-role-eligibilities':
+      for (const role of action.roles) state.setRoleEligibility(role, action.userId, true);
+      return;
+    case 'set-cloud-managed':
+      state.setCloudManaged(action.userId, action.isCloudManaged);
       return;
   }
 }

@@ -2,7 +2,7 @@
  * The catalog as the Markdown table in README.md. A unit test checks the README holds exactly
  * this table, so the documentation cannot drift from what the tests run.
  */
-import { SCENARIOS, SWITCH_VARIANTS } from './catalog.ts';
+import { ENGINE_VARIANTS, SCENARIOS, SWITCH_VARIANTS } from './catalog.ts';
 import type { ScenarioMatch } from './types.ts';
 
 const code = (values: readonly string[]): string => (values.length === 0 ? '—' : values.map((v) => `\`${v}\``).join(', '));
@@ -15,7 +15,7 @@ function matchCells(m: ScenarioMatch): string {
 /** One row per `match` (the bulk scenario has three). */
 export function scenarioTable(): string {
   const rows = SCENARIOS.flatMap((s) =>
-    s.matches.map((m) => `| ${s.domainScenario ?? 'control'} | \`${s.id}\` | ${s.title} | ${matchCells(m)} |`),
+    s.matches.map((m) => `| ${s.domainScenario ?? s.label ?? 'control'} | \`${s.id}\` | ${s.title} | ${matchCells(m)} |`),
   );
   return ['| # | id | scenario | try | findings | plan | end |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
 }
@@ -27,4 +27,10 @@ export function variantTable(): string {
     return `| \`${v.id}\` | ${code(switches)} | \`${v.scenario}\` | ${matchCells(v.match)} |`;
   });
   return ['| id | switches | on | try | findings | plan | end |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
+}
+
+/** The sync-engine variants (their own seeds): the tenant runs Entra Cloud Sync. */
+export function engineTable(): string {
+  const rows = ENGINE_VARIANTS.map((v) => `| \`${v.id}\` | \`${v.syncEngine}\` | \`${v.scenario}\` | ${matchCells(v.match)} |`);
+  return ['| id | engine | on | try | findings | plan | end |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
 }

@@ -4,6 +4,7 @@
  * plus the admins who would run Hardmatch. Dates are relative to `now` so the tenant always looks
  * like Entra Connect exported minutes ago. Validated with the emulator's own `parseSeed`.
  */
+import type { SyncEngine } from '../emulator/index.ts';
 import { parseSeed, type Seed, type SeedInput } from '../emulator/seed.ts';
 import { SCENARIOS } from './catalog.ts';
 import type { SandboxRoleName, Scenario, SeedSwitches, SeedTimes, SeedUserInput } from './types.ts';
@@ -16,6 +17,8 @@ export interface SandboxSeedOptions {
   switches?: Partial<SeedSwitches>;
   /** Default: every scenario of the catalog. */
   scenarios?: readonly Scenario[];
+  /** The tenant's sync engine; default Entra Connect Sync. */
+  syncEngine?: SyncEngine;
 }
 
 export const DEFAULT_SWITCHES: Readonly<SeedSwitches> = Object.freeze({
@@ -77,6 +80,8 @@ export function buildSandboxSeed(options: SandboxSeedOptions = {}): Seed {
       roleTemplateId: role.roleTemplateId,
       members: members.get(displayName as SandboxRoleName) ?? [],
     })),
+    roleEligibilities: clouds.flatMap((c) => c.eligibilities ?? []).map((e) => ({ principalId: e.principalId, role: e.role, startDateTime: times.daysAgo(90) })),
+    syncEngine: options.syncEngine ?? 'connect-sync',
   };
   return parseSeed(seed);
 }

@@ -4,6 +4,7 @@
  * MANUAL steps), so the sandbox tenant, the scenario tests and the README table all come from one
  * source and cannot drift apart.
  */
+import type { SyncEngine } from '../emulator/index.ts';
 import type { SeedInput } from '../emulator/seed.ts';
 import type { FindingCode, StepKind } from '../../domain/diagnosis/types.ts';
 import type { SyncOutcome } from '../../domain/sync/types.ts';
@@ -42,7 +43,13 @@ export type PersonAction =
   /** Give the roles back once the match is done. */
   | { kind: 'assign-directory-roles'; userId: string; roles: SandboxRoleName[] }
   /** A Global Administrator turns a tenant switch (`directory/onPremisesSynchronization` feature) on or off. */
-  | { kind: 'set-sync-switch'; feature: keyof SeedSwitches; enabled: boolean };
+  | { kind: 'set-sync-switch'; feature: keyof SeedSwitches; enabled: boolean }
+  /** Privileged Identity Management: remove the user's eligibility for these built-in roles (display names). */
+  | { kind: 'remove-role-eligibilities'; userId: string; roles: string[] }
+  /** Make the user eligible for the roles again once the match is done. */
+  | { kind: 'assign-role-eligibilities'; userId: string; roles: string[] }
+  /** Move the user's source of authority (`PATCH /beta/users/{id}/onPremisesSyncBehavior`). */
+  | { kind: 'set-cloud-managed'; userId: string; isCloudManaged: boolean };
 
 /** One MANUAL step of the plan: what its instruction must name, and what the person then does. */
 export interface ManualStepExpectation {
@@ -88,13 +95,17 @@ export interface ScenarioCloud {
   users: SeedUserInput[];
   groups?: SeedGroupInput[];
   roles?: { role: SandboxRoleName; members: string[] }[];
+  /** PIM eligibilities (built-in role display names). */
+  eligibilities?: { role: string; principalId: string }[];
 }
 
 export interface Scenario {
   /** Kebab-case, stable: tests and the README refer to it. */
   id: string;
-  /** The scenario number in docs/domain.md ("The failure scenarios"); null for controls. */
+  /** The scenario number in docs/domain.md ("The failure scenarios"); null for controls and the 2026 rules. */
   domainScenario: number | null;
+  /** What the table's first column says when `domainScenario` is null; default `control`. */
+  label?: '2026';
   title: string;
   /** One paragraph: how the tenant got into this state. */
   story: string;
@@ -114,6 +125,16 @@ export interface SeedSwitches {
   blockSoftMatchEnabled: boolean;
   blockCloudObjectTakeoverThroughHardMatchEnabled: boolean;
   softMatchOnUpnEnabled: boolean;
+}
+
+/** A scenario in a tenant synced by another engine (Entra Cloud Sync): its own seed. */
+export interface EngineVariant {
+  id: string;
+  title: string;
+  syncEngine: SyncEngine;
+  /** The catalog scenario whose tenant and AD users it reuses. */
+  scenario: string;
+  match: ScenarioMatch;
 }
 
 /** A scenario under non-default tenant switches: its own seed, used only by tests. */

@@ -145,6 +145,34 @@ describe('onPremisesSyncBehavior', () => {
     expect(failure).toMatchObject({ status: 403, code: 'Authorization_RequestDenied' });
   });
 
+  it('expands on beta users, in a filtered list and on one user, in the same request', async () => {
+    h = await startGraph({ seed: seed() });
+    const list = (await h.client
+      .api('/users')
+      .version('beta')
+      .filter("userPrincipalName eq 'bsmith@contoso.com'")
+      .select('id,onPremisesObjectIdentifier')
+      .expand('onPremisesSyncBehavior($select=isCloudManaged)')
+      .get()) as { value: Record<string, unknown>[] };
+    const type = '#microsoft.graph.onPremisesSyncBehavior';
+    expect(list.value).toEqual([{ id: ID.bob, onPremisesObjectIdentifier: null, onPremisesSyncBehavior: { '@odata.type': type, isCloudManaged: true } }]);
+    const one = (await h.client.api(`/users/${ID.janeSynced}`).version('beta').select('id').expand('onPremisesSyncBehavior').get()) as Record<string, unknown>;
+    expect(one['onPremisesSyncBehavior']).toEqual({ '@odata.type': type, id: ID.janeSynced, isCloudManaged: false });
+  });
+
+  it('refuses the expand with $count=true (an advanced query), on v1.0, or without the permission', async () => {
+    h = await startGraph({ seed: seed() });
+    const counted = await graphFailure(
+      h.client.api('/users').version('beta').header('ConsistencyLevel', 'eventual').count(true).expand('onPremisesSyncBehavior').get(),
+    );
+    expect(counted).toMatchObject({ status: 400, code: 'Request_UnsupportedQuery' });
+    const v1 = await graphFailure(h.client.api('/users').expand('onPremisesSyncBehavior').get());
+    expect(v1).toMatchObject({ status: 400, message: "Could not find a property named 'onPremisesSyncBehavior' on type 'microsoft.graph.user'." });
+    await h.close();
+    h = await startGraph({ seed: seed(), permissions: ['User.Read.All'] });
+    expect(await graphFailure(h.client.api('/users').version('beta').expand('onPremisesSyncBehavior').get())).toMatchObject({ status: 403 });
+  });
+
   it('answers 404 for an unknown user', async () => {
     h = await startGraph({ seed: seed() });
     const failure = await graphFailure(h.client.api('/users/00000000-0000-4000-8000-000000000000/onPremisesSyncBehavior').version('beta').get());

@@ -98,6 +98,14 @@ describe('hard match onto role holders (MC1262584)', () => {
     expect(state.activeUser(ID.cloudAlice)?.onPremisesSyncEnabled).toBeNull();
   });
 
+  it('is refused by the service itself, naming the role, whatever the prediction says', () => {
+    const state = emulatedTenant({ users: [aliceHoldingAnchor()], roleEligibilities: [{ principalId: ID.cloudAlice, role: 'Global Administrator' }] });
+    expect(() => state.updateSyncedUser(ID.cloudAlice, { onPremisesObjectIdentifier: AD.asmith.objectGuid }, 'hard-match')).toThrow(
+      expect.objectContaining({ code: 'InvalidHardMatch', message: expect.stringContaining('Global Administrator') as unknown }),
+    );
+    expect(() => state.updateSyncedUser(ID.cloudAlice, { onPremisesObjectIdentifier: AD.asmith.objectGuid }, 'update')).not.toThrow();
+  });
+
   it('is refused for a user assigned a role (the prediction already says so)', () => {
     const state = emulatedTenant({
       users: [aliceHoldingAnchor()],

@@ -7,65 +7,28 @@
 import { graphErrors } from '../graph-errors.ts';
 import { listCollection } from '../http/collection.ts';
 import { readJsonObject } from '../http/json-body.ts';
-import { optionName, parseEntityQuery } from '../http/query-options.ts';
+import { parseEntityQuery } from '../http/query-options.ts';
 import { contextUrl, noContent, ok } from '../http/responses.ts';
 import type { Route } from '../http/router.ts';
-import type { ApiVersion, EmulatorRequest, RouteHandler } from '../http/types.ts';
+import type { RouteHandler } from '../http/types.ts';
 import { SYNC_BEHAVIOR_WRITE, USER_WRITE } from '../permissions.ts';
 import { DIRECTORY_ROLE_SHAPE, graphDirectoryRole, project, userShape } from '../projection.ts';
 import type { UserPatch } from '../user-writes.ts';
 import { syncBehaviorRoutes } from './sync-behavior.ts';
+import { takeUserExpand, withExpanded } from './user-expand.ts';
 import { OBJECT_IDENTIFIER, parseUserPatchBody } from './user-patch-body.ts';
 import { renderUser, USER_FILTER_SCHEMA, userFilterValue } from './user-queries.ts';
 
-/**
- * Beta's `$expand=onPremisesSyncBehavior` (optionally `($select=isCloudManaged)` or `($select=id,isCloudManaged)`)
- * on the list: each user comes with its source of authority inline. As with every `$expand` on
- * directory objects, Graph refuses it together with an advanced query (`$count=true`), and v1.0
- * has no such navigation property.
- */
-const SYNC_BEHAVIOR_EXPAND = /^onPremisesSyncBehavior(\(\$select=(id,)?isCloudManaged(,id)?\))?$/i;
-
-function takeSyncBehaviorExpand(request: EmulatorRequest, version: ApiVersion): { expand: boolean; request: EmulatorRequest } {
-  const rest = new URLSearchParams();
-  let expand = false;
-  let count = false;
-  for (const [key, value] of request.query) {
-    const name = optionName(key);
-    if (name === 'expand') {
-      if (version !== 'beta' || !SYNC_BEHAVIOR_EXPAND.test(value.trim())) {
-        throw graphErrors.unsupportedQuery(
-          `the $expand query option is outside the emulated Graph surface (src/sandbox/emulator/README.md)`,
-        );
-      }
-      expand = true;
-    } else rest.append(key, value);
-    if (name === 'count' && value.trim().toLowerCase() === 'true') count = true;
-  }
-  if (expand && count) throw graphErrors.unsupportedQuery('$expand is not supported with advanced queries ($count)');
-  return { expand, request: { ...request, query: rest } };
-}
-
 const listUsers: RouteHandler = (request, _params, context) => {
-  const taken = takeSyncBehaviorExpand(request, context.version);
-  return listCollection(taken.request, context, {
+  const { expand, rest } = takeUserExpand(request.query, context.version, context.permissions);
+  return listCollection({ ...request, query: rest }, context, {
     items: context.state.listedUsers('active'),
     sorted: true,
     key: (u) => u.id,
     shape: userShape(context.version),
     filterSchema: USER_FILTER_SCHEMA,
     filterValue: userFilterValue,
-    render: (user, select) =>
-      taken.expand
-        ? {
-            ...renderUser(user, select),
-            onPremisesSyncBehavior: {
-              '@odata.type': '#microsoft.graph.onPremisesSyncBehavior',
-              id: user.id,
-              isCloudManaged: user.isCloudManaged,
-            },
-          }
-        : renderUser(user, select),
+    render: (u, select) => withExpanded(renderUser(u, select), u, expand),
     contextPath: 'users',
   });
 };
@@ -74,8 +37,9 @@ const getUser: RouteHandler = (request, params, context) => {
   const id = params['id'] ?? '';
   const user = context.state.activeUser(id);
   if (!user) throw graphErrors.resourceNotFound(id);
-  const select = parseEntityQuery(request.query, userShape(context.version));
-  return ok({ '@odata.context': contextUrl(context.root, 'users', select, true), ...renderUser(user, select) });
+  const { expand, rest } = takeUserExpand(request.query, context.version, context.permissions);
+  const select = parseEntityQuery(rest, userShape(context.version));
+  return ok({ '@odata.context': contextUrl(context.root, 'users', select, true), ...withExpanded(renderUser(user, select), user, expand) });
 };
 
 const patchUser: RouteHandler = (request, params, context) => {
