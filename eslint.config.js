@@ -44,7 +44,9 @@ export default tseslint.config(
   ...layer('src/{cloud-directory,store,queue}/**', ['botbuilder*', 'restify', 'ldapts', ...forbid(['bot', 'transport', 'cards', 'approvals', 'execution', 'bulk', 'relay', 'check', 'sandbox', 'compose-bot.ts', 'main.ts'])], 'An adapter implements ports; it never reaches up into the bot or across to another adapter.'),
   ...layer('src/relay/**', ['botbuilder*', 'restify', '@microsoft/*', ...forbid(['bot', 'transport', 'cards', 'approvals', 'execution', 'bulk', 'store', 'cloud-directory', 'queue', 'check', 'sandbox', 'compose-bot.ts', 'main.ts'])], 'The relay (protocol, client, agent) stands alone: it imports only ports, domain, errors, logging and config.'),
   ...layer('src/bot/**', ['restify', ...forbid(['transport', 'store', 'cloud-directory', 'relay', 'queue', 'check', 'sandbox', 'compose-bot.ts', 'main.ts'])], 'The bot talks to the outside world through src/ports; the HTTP edge (src/transport) sits above it.'),
-  ...layer('src/{transport,config,check,logging,errors}/**', ['../sandbox/**', '../../sandbox/**', '**/compose-bot.ts', '**/main.ts'], 'Nothing outside src/sandbox imports the stand-ins, and nothing imports the composition roots.'),
+  ...layer('src/{transport,check,logging,errors}/**', ['../sandbox/**', '../../sandbox/**', '**/compose-bot.ts', '**/main.ts'], 'Nothing outside src/sandbox imports the stand-ins, and nothing imports the composition roots.'),
+  // The relay (client and agent) reads its configuration types from src/config, so src/config never imports the relay.
+  ...layer('src/config/**', [...forbid(['relay', 'bot', 'transport', 'cards', 'approvals', 'execution', 'bulk', 'check', 'queue', 'sandbox', 'compose-bot.ts', 'main.ts'])], 'Configuration sits below the relay and the bot: it imports only domain, errors and the adapters\' own defaults.'),
   ...layer('src/{compose-bot,main}.ts', ['./sandbox/**'], 'The product composition never imports the stand-ins: the sandbox wraps or injects them.'),
   {
     // The postinstall runs on whatever Node the machine has, before Node 24 is there: plain CommonJS.
