@@ -47,6 +47,13 @@ export default tseslint.config(
   ...layer('src/{transport,config,check,logging,errors}/**', ['../sandbox/**', '../../sandbox/**', '**/compose-bot.ts', '**/main.ts'], 'Nothing outside src/sandbox imports the stand-ins, and nothing imports the composition roots.'),
   ...layer('src/{compose-bot,main}.ts', ['./sandbox/**'], 'The product composition never imports the stand-ins: the sandbox wraps or injects them.'),
   {
+    // The postinstall runs on whatever Node the machine has, before Node 24 is there: plain CommonJS.
+    files: ['scripts/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly' } },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off', 'no-restricted-properties': 'off' },
+  },
+  {
     files: ['eslint.config.js'],
     ...tseslint.configs.disableTypeChecked,
   },

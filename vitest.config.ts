@@ -10,6 +10,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: ['test/**/*.int.test.ts', 'test/**/*.e2e.test.ts'],
+          // Property tests (fast-check, 100-500 runs) take ~1 s on an idle core and several
+          // times that on a busy 2-core CI machine; 5 s (the default) failed them there.
+          testTimeout: 15_000,
         },
       },
       {

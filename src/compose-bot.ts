@@ -13,6 +13,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { createAdminDirectory } from './approvals/admin-directory.ts';
 import { createRefingerprint } from './approvals/refingerprint.ts';
+import { checkDone } from './approvals/check-done.ts';
 import { createApprovalService } from './approvals/service.ts';
 import type { ApprovalDeps } from './approvals/types.ts';
 import { createUndoService } from './approvals/undo.ts';
@@ -26,6 +27,16 @@ import { createRequestViews } from './bot/request-views.ts';
 import { route, showsTyping } from './bot/router.ts';
 import { createMessenger } from './bot/teams/messenger.ts';
 import type { Turn } from './bot/turn.ts';
+import type { BulkFeatures } from './bot/bulk-features.ts';
+import { wireBulk, type WireBulkOptions } from './bot/wire-bulk.ts';
+import { reportLinkKey } from './bulk/report-link.ts';
+import type { BulkItem, ScanSources } from './bulk/scan.ts';
+import { createBulkExecution, type BulkExecutionOptions } from './bulk/bulk-execution.ts';
+import { createScanStore, type ScanStore } from './bulk/scan-store.ts';
+import type { BulkUser } from './approvals/bulk-requests.ts';
+import type { BulkScan } from './domain/bulk/types.ts';
+import type { ApprovalRequest, PostedCard } from './domain/approval/types.ts';
+import type { CloudSnapshotSource, OnPremSnapshotSource } from './ports/snapshot.ts';
 import { errorCard } from './cards/error-card.ts';
 import { welcomeCard } from './cards/welcome-card.ts';
 import { createCloudDirectory } from './cloud-directory/index.ts';
@@ -72,6 +83,10 @@ export interface ComposeBotOptions {
   engine?: EngineOptions;
   /** The sandbox's stand-in for the person doing a MANUAL step on its own AD. */
   carryOutManual?: ApprovalDeps['carryOutManual'];
+  /** Scan timings (tests shorten them). */
+  bulk?: Pick<WireBulkOptions, 'answerWithinMs' | 'progressIntervalMs' | 'fetch'>;
+  /** The scan's whole-directory reads, when not the relay's and the cloud directory's own (tests). */
+  scanSources?: ScanSources;
 }
 
 /** The approval flow as composed: what commands and actions use, the replay guard, and this instance's executions. */
@@ -115,6 +130,7 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
   const close = () => closeInReverse(closers);
   try {
     const adapter = createAdapter({ config, logger });
+    const messenger = createMessenger(adapter, config.botAuth.MicrosoftAppId ?? '');
     const approvals = composeApprovals({
       sandbox: config.sandbox,
       logger,
@@ -123,7 +139,7 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
       store,
       cloud,
       ...(relay ? { relay } : {}),
-      messenger: createMessenger(adapter, config.botAuth.MicrosoftAppId ?? ''),
+      messenger,
       ...(options.engine ? { engine: options.engine } : {}),
       ...(options.carryOutManual ? { carryOutManual: options.carryOutManual } : {}),
     });
@@ -133,8 +149,22 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
     // The sandbox's runs take seconds, so it lets them finish; production leaves a running one to
     // its lease (the next start resumes it) rather than hold a shutdown for VERIFY_TIMEOUT_MINUTES.
     if (config.sandbox) closers.push(() => approvals.idle());
-    const bot = createBot({ sandbox: config.sandbox, logger, cloud, approvals, ...(relay ? { relay } : {}) });
-    const server = createServer({ config, logger: part('bot'), bot, version: BOT_VERSION, adapter });
+    const sources = options.scanSources ?? (relay ? snapshotSources(relay, cloud, config) : undefined);
+    const { service, publisher } = approvals.features;
+    const propose = async (scan: BulkScan, items: readonly BulkItem[]): Promise<string | null> => {
+      const request = await service.proposeBulk(scan, items.map((i) => ({ samAccountName: i.samAccountName, dn: i.dn, purges: i.purges })));
+      // The scan's card, posted before the scan ended, shows the bulk request from now on.
+      if (request && scan.card) await publisher.attach(request.id, scan.card);
+      return request?.id ?? null;
+    };
+    const attachRequest = (requestId: string, posted: PostedCard) => publisher.attach(requestId, posted);
+    const bulk = sources
+      ? wireBulk({ sandbox: config.sandbox, logger, store, sources, messenger, publicUrl: config.publicUrl, propose, attachRequest, ...(options.bulk ?? {}) })
+      : undefined;
+    if (bulk) closers.push(() => bulk.idle());
+    const bot = createBot({ sandbox: config.sandbox, logger, cloud, approvals, ...(relay ? { relay } : {}), ...(bulk ? { bulk: bulk.features } : {}) });
+    const reports = bulk ? { reports: { scans: bulk.features.scans, key: () => reportLinkKey(store), logger: part('bot') } } : {};
+    const server = createServer({ config, logger: part('bot'), bot, version: BOT_VERSION, adapter, ...reports });
     if (config.sandbox && config.host && !isLoopbackHost(config.host)) {
       logger.warn(
         { host: config.host },
@@ -168,6 +198,7 @@ interface ApprovalParts {
   messenger: Messenger;
   engine?: EngineOptions;
   carryOutManual?: ApprovalDeps['carryOutManual'];
+  bulkTuning?: BulkExecutionOptions['tuning'];
 }
 
 /** The approval flow from its parts, so production and the sandbox run the same flow. */
@@ -203,6 +234,20 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
     logger: o.logger,
     ...(timings.leaseMs ? { sweepIntervalMs: timings.leaseMs } : {}),
   });
+  const bulk = createBulkExecution({
+    store: o.store,
+    audit,
+    cloud: o.cloud,
+    ...(o.relay ? { relay: o.relay } : {}),
+    publish: (request) => publisher.publish(request),
+    owner,
+    tenantId: o.tenantId,
+    logger: o.logger,
+    verifyTimeoutSeconds: Math.round(policy.verifyTimeoutMs / 1000),
+    writesPerSecond: o.approval.bulkWritesPerSecond,
+    ...(o.engine ? { engine: o.engine } : {}),
+    ...(o.bulkTuning ? { tuning: o.bulkTuning } : {}),
+  });
   const refingerprint = createRefingerprint({
     relay: o.relay ?? { lookup: noRelay },
     cloud: o.cloud,
@@ -215,15 +260,39 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
     policy,
     logger: o.logger,
     refingerprint,
-    execute: (id, options) => executions.execute(id, options),
+    // A bulk request's users run through the bulk executor (waves, shared budget, re-reads).
+    execute: (id, options) => (options?.approved?.value.kind === 'bulk' ? bulk.start(id) : executions.execute(id, options)),
     claimOnApproval: (approved) => engine.claimOnApproval(approved),
     publish: (request, options) => publisher.publish(request, options),
     now,
+    checkDone: (request, step) => checkDone(request, step, { cloud: o.cloud, ...(o.relay ? { relay: o.relay } : {}), ...(o.approval.syncScope ? { scope: o.approval.syncScope } : {}) }),
     ...(o.carryOutManual ? { carryOutManual: o.carryOutManual } : {}),
+    bulkUsers: (request) => bulkUsersOf(createScanStore(o.store), request),
   });
   const undo = createUndoService({ store: o.store, audit, now });
   const features: ApprovalFeatures = { service, undo, views, publisher, store: o.store, audit, admins, policy, now };
-  return { ...executions, features, refuseReplay: createReplayGuard({ store: o.store, views, logger: o.logger, now }) };
+  return {
+    ...executions,
+    resumeAbandoned: async () => {
+      const resumed = await executions.resumeAbandoned();
+      void bulk.sweep().catch((err: unknown) => o.logger.error({ err }, 'could not resume bulk requests'));
+      return resumed;
+    },
+    startSweeper(intervalMs) {
+      const stop = executions.startSweeper(intervalMs);
+      const timer = setInterval(() => void bulk.sweep().catch((err: unknown) => o.logger.error({ err }, 'bulk sweep failed')), intervalMs ?? o.engine?.leaseMs ?? 60_000);
+      timer.unref();
+      return () => {
+        stop();
+        clearInterval(timer);
+      };
+    },
+    async idle() {
+      await Promise.all([executions.idle(), bulk.idle()]);
+    },
+    features,
+    refuseReplay: createReplayGuard({ store: o.store, views, logger: o.logger, now }),
+  };
 }
 
 export interface CreateBotOptions {
@@ -235,6 +304,8 @@ export interface CreateBotOptions {
   cloud?: CloudDirectory;
   /** The approval flow; omit for a read-only bot (commands then say approval is not configured). */
   approvals?: Pick<ComposedApprovals, 'features' | 'refuseReplay'>;
+  /** Scans (`scan`); omit when the relay, the cloud or the store is missing. */
+  bulk?: BulkFeatures;
   /** Defaults to every command of this version. */
   registry?: CommandRegistry;
 }
@@ -249,6 +320,7 @@ export function createBot(options: CreateBotOptions): HardmatchBot {
     ...(options.relay ? { relay: options.relay } : {}),
     ...(options.cloud ? { cloud: options.cloud } : {}),
     ...(features ? { approvals: features } : {}),
+    ...(options.bulk ? { bulk: options.bulk } : {}),
   };
   const manners = {
     route: (text: string, turn: Turn) => route(text, registry, deps, turn),
@@ -258,7 +330,8 @@ export function createBot(options: CreateBotOptions): HardmatchBot {
   };
   const approvals = options.approvals;
   if (!approvals || !features) return new HardmatchBot(manners);
-  const actionDeps = { sandbox: options.sandbox, approvals: features.service, views: features.views, logger: options.logger };
+  const bulk = options.bulk ? { bulk: { scans: options.bulk.scans, reportLink: options.bulk.reportLink.bind(options.bulk), admins: features.admins } } : {};
+  const actionDeps = { sandbox: options.sandbox, approvals: features.service, views: features.views, logger: options.logger, ...bulk };
   return new HardmatchBot({
     ...manners,
     act: (invoke, turn) => routeAction(invoke, turn, actionDeps),
@@ -278,4 +351,28 @@ async function closeInReverse(closers: readonly (() => Promise<void>)[]): Promis
   for (const close of [...closers].reverse()) await close().catch((err: unknown) => failures.push(err));
   if (failures.length === 1) throw failures[0];
   if (failures.length > 1) throw new AggregateError(failures, 'the bot did not stop cleanly');
+}
+
+/**
+ * The scan's whole-directory reads, when the relay client and the cloud directory offer them
+ * (OnPremSnapshotSource, CloudSnapshotSource); tenant facts are read fresh once per scan.
+ */
+function snapshotSources(relay: RelayClient, cloud: CloudDirectory, config: Readonly<BotConfig>): ScanSources | undefined {
+  const onPrem = relay as RelayClient & Partial<OnPremSnapshotSource>;
+  const whole = cloud as CloudDirectory & Partial<CloudSnapshotSource>;
+  if (typeof onPrem.streamUsers !== 'function' || typeof whole.readCloudSnapshot !== 'function') return undefined;
+  return {
+    onPrem: onPrem as OnPremSnapshotSource,
+    cloud: whole as CloudSnapshotSource,
+    tenantFacts: () => cloud.tenantFacts(cloud.startDeadline(), { fresh: true }),
+    verifyTimeoutSeconds: Math.round(config.approval.policy.verifyTimeoutMs / 1000),
+  };
+}
+
+/** The users a bulk request covers before exclusions: its scan's fully automated plans. */
+async function bulkUsersOf(scans: ScanStore, request: ApprovalRequest): Promise<BulkUser[]> {
+  const bulk = request.bulk;
+  if (!bulk) return [];
+  const items = await scans.readItems(bulk.scanId, bulk.itemChunks);
+  return items.map((i) => ({ samAccountName: i.samAccountName, dn: i.dn, purges: i.purges }));
 }

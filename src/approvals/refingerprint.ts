@@ -12,6 +12,8 @@ import { readDiagnosis, type DiagnosisSources } from './read-diagnosis.ts';
 export function createRefingerprint(sources: DiagnosisSources): (request: ApprovalRequest) => Promise<FingerprintFact[]> {
   return async (request) => {
     if (request.kind === 'undo') return undoFacts(request, sources.cloud);
+    // A bulk request re-reads each user just before its own steps (bulk/bulk-executor.ts).
+    if (request.kind === 'bulk') return request.fingerprint;
     const query = { who: request.who, ...(request.target ? { target: request.target } : {}) };
     const fresh = await readDiagnosis(query, { ...sources, fresh: true, expectedCandidates: expectedCandidates(request) });
     return fingerprintOf(fresh.diagnosis);

@@ -7,11 +7,15 @@
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { fingerprintOf, diffFingerprints } from '../domain/approval/fingerprint.ts';
 import { newRequestId } from '../domain/approval/request-id.ts';
-import { decide, expireIfDue, markStale } from '../domain/approval/rules.ts';
+import { stepCheckFailed } from '../domain/approval/refusals.ts';
+import { decide, expireIfDue, markStale, refusedEvent, withDoneCheck } from '../domain/approval/rules.ts';
+import { isHardmatchError, toUserText } from '../errors/index.ts';
 import type { ApprovalAction, ApprovalRequest, Refusal, Versioned } from '../domain/approval/types.ts';
 import type { AuditEvent } from '../domain/audit/types.ts';
 import type { Diagnosis } from '../domain/diagnosis/types.ts';
 import type { ActOutcome, ActorContext, ApprovalDeps } from './types.ts';
+import { bulkRequestIds, newBulkRequest, withExclusions, type BulkUser } from './bulk-requests.ts';
+import type { BulkScan } from '../domain/bulk/types.ts';
 import { casUpdate, createWithFreshId } from '../concurrency/cas-update.ts';
 
 /** Compare-and-swap retries before giving up on a request that keeps changing under us. */
@@ -29,6 +33,8 @@ export interface ProposeInput extends ActorContext {
 export interface ApprovalService {
   /** Stores a `proposed` request when the plan has automated steps; null when there is nothing to approve. */
   propose(input: ProposeInput): Promise<ApprovalRequest | null>;
+  /** Stores a `proposed` bulk request for a finished scan's fully automated plans (`users`); null when there are none. */
+  proposeBulk(scan: BulkScan, users: readonly BulkUser[]): Promise<ApprovalRequest | null>;
   act(requestId: string, action: ApprovalAction, context: ActorContext): Promise<ActOutcome>;
   /** The stored request of this tenant, or a refusal naming the id. */
   find(requestId: string, tenantId: string): Promise<ActOutcome>;
@@ -48,6 +54,20 @@ export function createApprovalService(deps: ApprovalDeps): ApprovalService {
       const request = await createWithFreshId((r) => deps.store.create(r), () => newRequest(input, newRequestId(random), at, deps.policy.ttlMs), FRESH_ID_ATTEMPTS);
       await appendAll(deps, [{ requestId: request.id, at, actor: input.actor, action: 'proposed', summary: `${input.actor.name} ran ${input.command}; the plan has ${request.steps.length} steps.` }]);
       return request;
+    },
+    async proposeBulk(scan, users) {
+      if (users.length === 0) return null;
+      const at = now();
+      for (const id of bulkRequestIds(scan, random)) {
+        const request = newBulkRequest(scan, users, { id, at, ttlMs: deps.policy.ttlMs });
+        if (await deps.store.create(request)) {
+          const purges = request.bulk?.purges ?? 0;
+          const summary = `${scan.startedBy.name} scanned ${request.who}; ${users.length} users can be fixed by the bot alone (${purges} purges, IRREVERSIBLE)`;
+          await appendAll(deps, [{ requestId: request.id, at, actor: scan.startedBy, action: 'proposed', summary }]);
+          return request;
+        }
+      }
+      throw new Error('could not find a free request id after 10 attempts');
     },
     find: (requestId, tenantId) => find(deps, now, requestId, tenantId),
     act: (requestId, action, context) => act(deps, now, requestId, action, context),
@@ -128,8 +148,13 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
     async (stored) => {
       decided = undefined;
       if (!visible(stored, context.tenantId)) return null;
-      const request = stored.value;
       const at = now();
+      const request = await applyExclusions(deps, stored.value, action);
+      if ('code' in request) {
+        const summary = `${context.actor.name} tried to requestApproval: refused (${request.code}). ${request.message}`;
+        decided = { ok: false, refusal: request, events: [{ requestId: stored.value.id, at, actor: context.actor, action: 'refused', summary, code: request.code }], request: stored.value };
+        return null;
+      }
       const decision = decide(request, action, { actor: context.actor, isAdmin, adminsConfigured: deps.admins.configured, now: at, policy: deps.policy });
       if (!decision.ok) {
         decided = { ok: false, refusal: decision.refusal, events: decision.events, request };
@@ -145,10 +170,20 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
           events = [...events.filter((e: AuditEvent) => e.action !== 'approved'), stale.event];
         }
       }
-      if (action.verb === 'manualDone' && deps.carryOutManual) await carryOut(deps, request, action.step);
+      if (action.verb === 'manualDone') {
+        if (deps.carryOutManual) await carryOut(deps, request, action.step);
+        const checked = await checkedDone(deps, request, { next, event: events[0] as AuditEvent }, action.step, context);
+        if ('code' in checked) {
+          decided = { ok: false, refusal: checked, events: [refusedEvent(request, action, { actor: context.actor, now: at }, checked)], request };
+          return null;
+        }
+        next = checked.next;
+        events = [checked.event];
+      }
       // The approval that re-validated the facts also claims the execution, in the same compare-and-swap.
       const revalidated = decision.effect === 'revalidate-then-approve' && next.state === 'approved';
-      const claim = revalidated ? deps.claimOnApproval?.(next) : undefined;
+      // A bulk request's users each run as a request of their own, claimed by the bulk executor.
+      const claim = revalidated && next.kind !== 'bulk' ? deps.claimOnApproval?.(next) : undefined;
       decided = { ok: true, events, effect: decision.effect, revalidated, ...(claim ? { claim } : {}) };
       return claim?.request ?? next;
     },
@@ -176,8 +211,36 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
   return { ok: true, request: written.value };
 }
 
+/** A bulk request's exclusions, applied before the rules see it (refused when a name is not one of its users). */
+async function applyExclusions(deps: ApprovalDeps, request: ApprovalRequest, action: ApprovalAction): Promise<ApprovalRequest | Refusal> {
+  if (action.verb !== 'requestApproval' || request.kind !== 'bulk' || request.state !== 'proposed' || !action.exclude?.length || !deps.bulkUsers) return request;
+  return withExclusions(request, await deps.bulkUsers(request), action.exclude);
+}
+
 function keptChanging(requestId: string): Refusal {
   return { code: 'WRONG_STATE', message: `Request ${requestId} kept changing while your action was applied; open it again with "status ${requestId}".` };
+}
+
+/**
+ * A person's Done, checked where the bot can see the result (`checkDone`). A read that fails
+ * refuses the Done with the error's own words: taking it on trust could run the next steps (a
+ * purge) on a world that is not as the plan needs.
+ */
+async function checkedDone(
+  deps: ApprovalDeps,
+  request: ApprovalRequest,
+  decided: { next: ApprovalRequest; event: AuditEvent },
+  stepNumber: number,
+  context: ActorContext,
+): Promise<{ next: ApprovalRequest; event: AuditEvent } | Refusal> {
+  const step = request.steps.find((s) => s.number === stepNumber);
+  if (step?.kind !== 'MANUAL' || !deps.checkDone) return withDoneCheck(request, decided, stepNumber, { status: 'word', why: 'no check is configured for it' });
+  try {
+    return withDoneCheck(request, decided, stepNumber, await deps.checkDone(request, step));
+  } catch (err) {
+    deps.logger.warn({ err, requestId: request.id, step: stepNumber, actor: context.actor.aadObjectId }, "could not check a person's step");
+    return stepCheckFailed(request, stepNumber, isHardmatchError(err) ? toUserText(err).text : 'an unexpected error (see the bot log).');
+  }
 }
 
 /** One write for the action's entries (they belong to one request). */

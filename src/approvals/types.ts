@@ -1,10 +1,12 @@
 /** What the approval service needs and answers. */
-import type { Actor, ApprovalPolicy, ApprovalRequest, FingerprintFact, Refusal, Versioned } from '../domain/approval/types.ts';
+import type { Actor, ApprovalPolicy, ApprovalRequest, DoneCheck, FingerprintFact, Refusal, Versioned } from '../domain/approval/types.ts';
+import type { PlanStep } from '../domain/diagnosis/types.ts';
 import type { AuditEvent } from '../domain/audit/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AdminDirectory } from '../ports/admin-directory.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
+import type { BulkUser } from './bulk-requests.ts';
 
 export interface ApprovalDeps {
   store: RequestStore;
@@ -18,6 +20,11 @@ export interface ApprovalDeps {
    * the original steps wrote. Compared with the stored fingerprint before the last approval.
    */
   refingerprint(request: ApprovalRequest): Promise<FingerprintFact[]>;
+  /**
+   * Checks a person's Done on a MANUAL step where the bot can see the result (`check-done.ts`).
+   * Absent: every Done is taken on the person's word (and recorded so).
+   */
+  checkDone?(request: ApprovalRequest, step: Extract<PlanStep, { kind: 'MANUAL' }>): Promise<DoneCheck>;
   /** Sandbox only: carries out a MANUAL step's structured action on the stand-ins ("the person's part"). */
   carryOutManual?(request: ApprovalRequest, stepNumber: number): Promise<void>;
   /**
@@ -31,6 +38,8 @@ export interface ApprovalDeps {
    * executing under this instance's lease (its first step started) and the entries telling it.
    */
   claimOnApproval?(approved: ApprovalRequest): { request: ApprovalRequest; events: AuditEvent[] };
+  /** A bulk request's users (its scan's fully automated plans), for exclusions. */
+  bulkUsers?(request: ApprovalRequest): Promise<BulkUser[]>;
   /** Replaces every posted copy of the request's card; posts to the approvers' place when asked. */
   publish(request: ApprovalRequest, options?: { announce?: boolean }): Promise<void>;
   now?: () => number;

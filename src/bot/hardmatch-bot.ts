@@ -49,6 +49,7 @@ export class HardmatchBot extends TeamsActivityHandler {
       const reply = await deps.route(turn.text, turn);
       const sent = await context.sendActivity(replyToActivity(reply));
       if (reply.requestId && sent?.id && deps.posted) await deps.posted(reply.requestId, turn, sent.id);
+      if (reply.onPosted && sent?.id) await reply.onPosted({ conversation: turn.conversation.reference, activityId: sent.id });
       await next();
     });
     this.onMembersAdded(async (context, next) => {

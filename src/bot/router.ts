@@ -35,16 +35,23 @@ export function parseCommand(message: string): ParsedCommand | undefined {
 
 /** Whether the message runs a command that waits on the relay or Graph (the bot then shows "typing"). */
 export function showsTyping(message: string, registry: CommandRegistry): boolean {
-  if (message.length > MAX_MESSAGE_LENGTH) return false;
+  if (message.length > lengthLimit(message, registry)) return false;
   const parsed = parseCommand(message);
   return parsed !== undefined && registry.commands.get(parsed.name)?.remote === true;
 }
 
+/** The longest message `message`'s command reads (a command may allow more than MAX_MESSAGE_LENGTH). */
+function lengthLimit(message: string, registry: CommandRegistry): number {
+  const name = /^\s*(\S+)/.exec(message.slice(0, 64))?.[1]?.toLowerCase();
+  return (name ? registry.commands.get(name)?.maxLength : undefined) ?? MAX_MESSAGE_LENGTH;
+}
+
 export async function route(message: string, registry: CommandRegistry, deps: CommandDeps, turn: Turn = anonymousTurn(message)): Promise<Reply> {
-  if (message.length > MAX_MESSAGE_LENGTH) {
+  const limit = lengthLimit(message, registry);
+  if (message.length > limit) {
     const err = new InputError(
       'INPUT_TOO_LONG',
-      `That message is ${message.length.toLocaleString('en-US')} characters; the limit is ${MAX_MESSAGE_LENGTH.toLocaleString('en-US')}.`,
+      `That message is ${message.length.toLocaleString('en-US')} characters; the limit is ${limit.toLocaleString('en-US')}.`,
       { length: message.length },
     );
     return cardReply(errorCard(toUserText(err), { sandbox: deps.sandbox }));

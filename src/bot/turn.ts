@@ -23,6 +23,17 @@ export interface Turn {
   };
   /** The inbound activity's id (replay protection). */
   activityId?: string;
+  /** Files attached to the message (Teams delivers them in 1:1 chats only), e.g. a CSV for `scan`. */
+  files?: AttachedFile[];
+}
+
+/** A file attached to a message: Teams' `file.download.info` (a pre-authorised download URL). */
+export interface AttachedFile {
+  name: string;
+  /** Short-lived, pre-authorised URL the bot downloads the content from. */
+  downloadUrl: string;
+  /** The extension Teams reports (`csv`), lower case; '' when it said none. */
+  fileType: string;
 }
 
 /** A turn with nobody behind it (tests and callers that route text alone). */

@@ -23,7 +23,7 @@ export const ACTION_IDS = {
   open: (requestId: string) => `action-open-${requestId}`,
 } as const;
 
-export const INPUT_IDS = { justification: 'justification', reason: 'reason' } as const;
+export const INPUT_IDS = { justification: 'justification', reason: 'reason', exclude: 'exclude' } as const;
 
 /** `{ verb, requestId }`, plus `step` for manualDone: nothing else, ever. */
 export type ExecuteData = { verb: Exclude<ActionVerb, 'manualDone'>; requestId: string } | { verb: 'manualDone'; requestId: string; step: number };
@@ -61,18 +61,21 @@ function textInput(input: { id: string; label: string; placeholder: string; limi
   };
 }
 
-/** A button that opens a small card with one input and the button that sends it. */
-function showCardWith(input: ITextInput, show: { id: string; title: string }, send: IExecuteAction): IShowCardAction {
+/** A button that opens a small card with its inputs and the button that sends them. */
+function showCardWith(inputs: ITextInput[], show: { id: string; title: string }, send: IExecuteAction): IShowCardAction {
   return {
     type: 'Action.ShowCard',
     id: show.id,
     title: show.title,
-    card: { type: 'AdaptiveCard', $schema: CARD_SCHEMA, version: CARD_VERSION, body: [container([input])], actions: [send] },
+    card: { type: 'AdaptiveCard', $schema: CARD_SCHEMA, version: CARD_VERSION, body: [container(inputs)], actions: [send] },
   };
 }
 
-/** "Request approval": asks for the justification (10..500 characters), then sends requestApproval. */
-export function requestApprovalAction(requestId: string): IShowCardAction {
+/**
+ * "Request approval": asks for the justification (10..500 characters), then sends requestApproval.
+ * On a bulk request also for the users to leave out (optional, one sAMAccountName or DN per line).
+ */
+export function requestApprovalAction(requestId: string, options: { exclude?: boolean } = {}): IShowCardAction {
   const { min, max } = JUSTIFICATION_LIMITS;
   const input = textInput({
     id: INPUT_IDS.justification,
@@ -82,7 +85,14 @@ export function requestApprovalAction(requestId: string): IShowCardAction {
     errorMessage: `Write a justification of ${min} to ${max} characters.`,
   });
   const send = executeAction({ verb: 'requestApproval', requestId }, { id: ACTION_IDS.requestApprovalSubmit, title: 'Send for approval' });
-  return showCardWith(input, { id: ACTION_IDS.requestApproval, title: 'Request approval' }, send);
+  const exclude: ITextInput = {
+    type: 'Input.Text',
+    id: INPUT_IDS.exclude,
+    label: 'Leave these users out (optional)',
+    placeholder: 'One sAMAccountName or DN per line, as the report lists them',
+    isMultiline: true,
+  };
+  return showCardWith(options.exclude ? [input, exclude] : [input], { id: ACTION_IDS.requestApproval, title: 'Request approval' }, send);
 }
 
 /** "Reject": asks for the reason (1..500 characters), then sends reject. */
@@ -96,7 +106,7 @@ export function rejectAction(requestId: string): IShowCardAction {
     errorMessage: `Write a reason of 1 to ${max} characters.`,
   });
   const send = executeAction({ verb: 'reject', requestId }, { id: ACTION_IDS.rejectSubmit, title: 'Reject', style: 'destructive' });
-  return showCardWith(input, { id: ACTION_IDS.reject, title: 'Reject' }, send);
+  return showCardWith([input], { id: ACTION_IDS.reject, title: 'Reject' }, send);
 }
 
 export function refreshAction(requestId: string): IExecuteAction {

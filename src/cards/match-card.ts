@@ -14,7 +14,19 @@ import type { Diagnosis } from '../domain/diagnosis/types.ts';
 import type { OnPremUser } from '../domain/onprem-user.ts';
 import { refreshAction, requestApprovalAction } from './approval-actions.ts';
 import type { UserText } from '../errors/index.ts';
-import { buttonRow, card, commandButton, escapeMarkdown, facts, notice, plural, text, toggleSection, type BodyElement, type Tone } from './card-parts.ts';
+import {
+  buttonRow,
+  card,
+  commandButton,
+  escapeMarkdown,
+  facts,
+  notice,
+  plural,
+  text,
+  toggleSection,
+  type BodyElement,
+  type Tone,
+} from './card-parts.ts';
 import {
   candidatesSection,
   evidenceSection,
@@ -88,6 +100,8 @@ const DETAIL_LEVELS: readonly Detail[] = [
   { maxText: 120, evidence: 'none' },
   { maxText: 60, evidence: 'none' },
   { maxText: 40, evidence: 'none' },
+  { maxText: 24, evidence: 'none' },
+  { maxText: 16, evidence: 'none' },
 ];
 
 export const SHORTENED_NOTE = "Some long texts are shortened (…) to fit Teams' card size limit.";
@@ -126,12 +140,21 @@ function render(diagnosis: Diagnosis, options: MatchCardOptions, detail: Detail)
 }
 
 function approvalUnavailableNotice(problem: UserText): BodyElement {
-  return notice({ tone: 'warning', title: `Approval cannot be requested now: ${problem.title}`, text: problem.text, code: problem.code, id: MATCH_CARD_IDS.approvalUnavailable });
+  return notice({
+    tone: 'warning',
+    title: `Approval cannot be requested now: ${problem.title}`,
+    text: problem.text,
+    code: problem.code,
+    id: MATCH_CARD_IDS.approvalUnavailable,
+  });
 }
 
 /** Request approval and Refresh for a proposed request; otherwise the command again, as a button. */
 function actionRow(command: string, requestId: string | undefined): BodyElement {
-  const actions = requestId === undefined ? [commandButton(command, { id: 'action-run-again', title: `Run "${command}" again` })] : [requestApprovalAction(requestId), refreshAction(requestId)];
+  const actions =
+    requestId === undefined
+      ? [commandButton(command, { id: 'action-run-again', title: `Run "${command}" again` })]
+      : [requestApprovalAction(requestId), refreshAction(requestId)];
   return { ...buttonRow(actions, { id: MATCH_CARD_IDS.actions }), spacing: 'medium' };
 }
 
@@ -140,11 +163,20 @@ function toggles(diagnosis: Diagnosis, words: ReturnType<typeof wording>, detail
   const sections: ReturnType<typeof toggleSection>[] = [];
   const onPrem = diagnosis.onPrem;
   if (onPrem) {
-    const items = [...onPremSection(onPrem, { onPrem: MATCH_CARD_IDS.onPrem, effectiveImmutableId: MATCH_CARD_IDS.effectiveImmutableId }), ...candidatesSection(diagnosis, detail)];
+    const items = [
+      ...onPremSection(onPrem, { onPrem: MATCH_CARD_IDS.onPrem, effectiveImmutableId: MATCH_CARD_IDS.effectiveImmutableId }),
+      ...candidatesSection(diagnosis, detail),
+    ];
     sections.push(toggleSection({ id: MATCH_CARD_IDS.objects, title: TOGGLE_TITLES.objects(diagnosis.candidates.length), items }));
   }
   if (diagnosis.findings.length > 0) {
-    sections.push(toggleSection({ id: MATCH_CARD_IDS.evidence, title: TOGGLE_TITLES.evidence, items: evidenceSection(diagnosis.findings, words.say, detail) }));
+    sections.push(
+      toggleSection({
+        id: MATCH_CARD_IDS.evidence,
+        title: TOGGLE_TITLES.evidence,
+        items: evidenceSection(diagnosis.findings, words.say, detail),
+      }),
+    );
   }
   const howTo = howToSection(diagnosis.plan, words.say);
   if (howTo.length > 0) sections.push(toggleSection({ id: MATCH_CARD_IDS.howTo, title: TOGGLE_TITLES.howTo(howTo.length), items: howTo }));
@@ -153,7 +185,16 @@ function toggles(diagnosis: Diagnosis, words: ReturnType<typeof wording>, detail
     sections.push(toggleSection({ id: MATCH_CARD_IDS.nextSync, title: TOGGLE_TITLES.nextSync, items }));
   }
   if (sections.length === 0) return [];
-  return [{ ...buttonRow(sections.map((s) => s.button), { id: MATCH_CARD_IDS.toggles }), spacing: 'small' }, ...sections.map((s) => s.section)];
+  return [
+    {
+      ...buttonRow(
+        sections.map((s) => s.button),
+        { id: MATCH_CARD_IDS.toggles },
+      ),
+      spacing: 'small',
+    },
+    ...sections.map((s) => s.section),
+  ];
 }
 
 /**
@@ -185,12 +226,25 @@ function verdictOf(diagnosis: Diagnosis, matches: MatchCardOptions['onPremMatche
   if (!diagnosis.onPrem) {
     const users = matches?.users.length ?? 0;
     if (users === 0) return { words: `No AD user matches "${diagnosis.who}".`, tone: severityStyle('blocker').tone };
-    return { words: `${matches?.truncated ? 'More than ' : ''}${users} AD users match "${diagnosis.who}": choose one below.`, tone: severityStyle('warning').tone };
+    return {
+      words: `${matches?.truncated ? 'More than ' : ''}${users} AD users match "${diagnosis.who}": choose one below.`,
+      tone: severityStyle('warning').tone,
+    };
   }
-  const problems = [blockers > 0 ? plural(blockers, 'blocker') : '', warnings > 0 ? plural(warnings, 'warning') : ''].filter(Boolean).join(' and ');
+  const problems = [blockers > 0 ? plural(blockers, 'blocker') : '', warnings > 0 ? plural(warnings, 'warning') : '']
+    .filter(Boolean)
+    .join(' and ');
   const tone: Tone = blockers > 0 ? severityStyle('blocker').tone : warnings > 0 ? severityStyle('warning').tone : 'info';
-  if (plan.nothingToDo) return { words: problems ? `Nothing to do, but ${problems}: see below.` : 'Already matched: nothing to do.', tone: problems ? tone : 'good' };
-  if (plan.steps.length === 0) return { words: `${problems ? `${capitalise(problems)}: n` : 'N'}o plan yet, a decision is needed first.`, tone: blockers > 0 ? tone : 'warning' };
+  if (plan.nothingToDo)
+    return {
+      words: problems ? `Nothing to do, but ${problems}: see below.` : 'Already matched: nothing to do.',
+      tone: problems ? tone : 'good',
+    };
+  if (plan.steps.length === 0)
+    return {
+      words: `${problems ? `${capitalise(problems)}: n` : 'N'}o plan yet, a decision is needed first.`,
+      tone: blockers > 0 ? tone : 'warning',
+    };
   const irreversible = plan.steps.filter((s) => s.irreversible).length;
   const steps = `a ${plan.steps.length}-step plan fixes it${irreversible > 0 ? ` (${irreversible} IRREVERSIBLE)` : ''}`;
   return { words: `${problems ? `${capitalise(problems)}: ` : 'Not matched yet: '}${steps}.`, tone };
@@ -214,14 +268,20 @@ function unresolvedOnPrem(who: string, matches: MatchCardOptions['onPremMatches'
   const users = matches?.users ?? [];
   if (users.length === 0) {
     return [
-      text(`Check the spelling, or try the UPN, mail address, sAMAccountName, DN or objectGUID of "${escapeMarkdown(who)}", e.g. **match jdoe@contoso.com**.`, {
-        id: MATCH_CARD_IDS.onPrem,
-      }),
+      text(
+        `Check the spelling, or try the UPN, mail address, sAMAccountName, DN or objectGUID of "${escapeMarkdown(who)}", e.g. **match jdoe@contoso.com**.`,
+        {
+          id: MATCH_CARD_IDS.onPrem,
+        },
+      ),
     ];
   }
   const out: BodyElement[] = [
     { ...facts(users.map((u) => [u.samAccountName, `${u.userPrincipalName ?? '(no UPN)'} · ${u.dn}`])), id: MATCH_CARD_IDS.onPremChoices },
-    buttonRow(users.map((u) => commandButton(`match ${exactName(u, users)}`)), { id: MATCH_CARD_IDS.onPrem }),
+    buttonRow(
+      users.map((u) => commandButton(`match ${exactName(u, users)}`)),
+      { id: MATCH_CARD_IDS.onPrem },
+    ),
   ];
   if (matches?.truncated) out.push(text(`Only the first ${users.length} are shown; type a UPN or DN to narrow it down.`, { subtle: true }));
   return out;

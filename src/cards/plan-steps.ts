@@ -28,6 +28,8 @@ export function stepPlace(step: Extract<PlanStep, { kind: 'MANUAL' }>): StepPlac
       return 'on-premises AD';
     case 'REMOVE_ADDRESSES':
       return step.action.dn ? 'on-premises AD' : 'the Exchange admin center';
+    case 'FREE_UPN':
+      return step.action.dn ? 'on-premises AD' : 'the Entra admin center';
     case 'REMOVE_ADMIN_ROLES':
     case 'ASSIGN_ADMIN_ROLES':
     case 'RESTORE_DELETED_USER':
@@ -79,6 +81,10 @@ export function shortStep(step: PlanStep, names: StepNames): string {
       return `Set the ImmutableID of ${names.nameOf(step.subject.userId, step.subject.userPrincipalName)} to the AD user's anchor`;
     case 'TRIGGER_DELTA_SYNC':
       return 'Run a delta sync through the relay';
+    case 'CLEAR_OBJECT_IDENTIFIER':
+      return `Clear the on-premises mapping of ${names.nameOf(step.subject.userId, step.subject.userPrincipalName)} (now ${step.previous}, another AD object; cannot be undone)`;
+    case 'PROVISION_ON_DEMAND':
+      return 'Sync the AD user now through Cloud Sync (provision on demand)';
     case 'VERIFY_JOINED':
       return `Check that ${names.nameOf(step.subject.userId, step.subject.userPrincipalName)} is synced and joined (up to ${Math.max(1, Math.round(step.timeoutSeconds / 60))} min)`;
     case 'MANUAL': {

@@ -12,6 +12,7 @@ import { ACTION_IDS, cardRefresh, executeAction, refreshAction, rejectAction, re
 import { approvalsMissing } from './approval-text.ts';
 import { card, escapeMarkdown, plural, text, type BodyElement } from './card-parts.ts';
 import { diagnosisSummary } from './match-card.ts';
+import { bulkRequestSections } from './bulk-request-sections.ts';
 import {
   auditSection,
   failureSection,
@@ -21,6 +22,7 @@ import {
   stepsSection,
   verifiedSection,
   waitingSection,
+  leftoversSection,
   waitingStep,
 } from './request-sections.ts';
 import { requestStateStyle } from './status-tones.ts';
@@ -58,11 +60,12 @@ export function renderRequestCard(input: RequestCardInput, lead: readonly BodyEl
     text(escapeMarkdown(input.view.headline), { size: 'medium', weight: 'bolder', tone: requestStateStyle(request.state).tone, id: REQUEST_CARD_IDS.headline }),
     text(titleLine(request), { weight: 'bolder', id: REQUEST_CARD_IDS.title }),
     stateLine(request),
-    ...diagnosisSummary(request.diagnosis),
+    ...(request.bulk ? bulkRequestSections(request, request.bulk) : diagnosisSummary(request.diagnosis)),
     ...peopleSection(request, input.requiredApprovals),
     ...waitingSection(request),
     ...failureSection(request),
     ...stepsSection(request),
+    ...leftoversSection(request),
     ...verifiedSection(request),
     ...auditSection(input.audit, request.id),
   ];
@@ -86,7 +89,7 @@ function actionsFor(request: ApprovalRequest, verbs: readonly ActionVerb[]): Car
   const id = request.id;
   const out: CardAction[] = [];
   for (const verb of ORDER.filter((v) => verbs.includes(v))) {
-    if (verb === 'requestApproval') out.push(requestApprovalAction(id));
+    if (verb === 'requestApproval') out.push(requestApprovalAction(id, { exclude: request.kind === 'bulk' }));
     if (verb === 'approve') out.push(executeAction({ verb: 'approve', requestId: id }, { id: ACTION_IDS.approve, title: 'Approve', style: 'positive' }));
     if (verb === 'reject') out.push(rejectAction(id));
     if (verb === 'cancel') out.push(executeAction({ verb: 'cancel', requestId: id }, { id: ACTION_IDS.cancel, title: 'Cancel request' }));

@@ -5,7 +5,7 @@
  */
 import type { ApprovalRequest, StepRecord } from '../domain/approval/types.ts';
 import type { AuditEntry, ChainVerdict } from '../domain/audit/types.ts';
-import type { PlanStep } from '../domain/diagnosis/types.ts';
+import type { ManualAction, PlanStep } from '../domain/diagnosis/types.ts';
 import { actorName, approvalsMissing, auditTrailLine, changeText, clipped, isoTime, isReversible, undoMark } from './approval-text.ts';
 import { container, escapeMarkdown, facts, heading, plainCommands, plural, text, type BodyElement } from './card-parts.ts';
 import { requestStateStyle, stepStatusStyle, stepTone } from './status-tones.ts';
@@ -25,6 +25,8 @@ export const REQUEST_CARD_IDS = {
   waiting: 'request-waiting',
   failure: 'request-failure',
   verified: 'request-verified',
+  leftovers: 'request-leftovers',
+  doneCheck: 'request-done-check',
   audit: 'request-audit',
   auditLine: 'request-audit-line',
 } as const;
@@ -115,8 +117,9 @@ function stepBlock(step: PlanStep, record: StepRecord): BodyElement {
 /** What a done step changed, or its detail when it wrote nothing (the sync, the check, a person's step). */
 function doneLine(step: PlanStep, record: StepRecord): string {
   const when = record.endedAt !== undefined ? ` at ${isoTime(record.endedAt)}` : '';
-  if (step.kind === 'MANUAL') return `Done by ${actorName(record.doneBy)}${when}`;
+  if (step.kind === 'MANUAL') return `Done by ${actorName(record.doneBy)}${when}${record.doneCheck && record.detail ? `. ${escapeMarkdown(clipped(record.detail, 300))}` : ''}`;
   if (step.kind === 'TRIGGER_DELTA_SYNC' || step.kind === 'VERIFY_JOINED') return `${escapeMarkdown(clipped(record.detail ?? 'Done.', 240))}${when}`;
+  if (step.kind === 'PROVISION_ON_DEMAND') return `${escapeMarkdown(clipped(record.detail ?? 'Done.', 600))}${when}`;
   return `Changed: ${escapeMarkdown(changeText(record.before, record.after))}${when}`;
 }
 
@@ -125,7 +128,44 @@ export function waitingSection(request: ApprovalRequest): BodyElement[] {
   const step = waitingStep(request);
   if (!step || step.kind !== 'MANUAL') return [];
   const words = `Step ${step.number} waits for a person: ${escapeMarkdown(step.instruction)} When it is done, an admin presses "Done: step ${step.number}" and Hardmatch runs the rest.`;
-  return [text(words, { tone: stepStatusStyle('waiting-for-person').tone, weight: 'bolder', id: REQUEST_CARD_IDS.waiting })];
+  return [
+    text(words, { tone: stepStatusStyle('waiting-for-person').tone, weight: 'bolder', id: REQUEST_CARD_IDS.waiting }),
+    text(escapeMarkdown(doneCheckText(step.action)), { subtle: true, id: REQUEST_CARD_IDS.doneCheck }),
+  ];
+}
+
+/** What pressing Done makes the bot check, or that it cannot (then the Done is the person's word). */
+export function doneCheckText(action: ManualAction | undefined): string {
+  const word = 'the bot cannot see the result, so your Done is taken as your word and recorded so.';
+  switch (action?.kind) {
+    case 'SCOPE_OUT':
+    case 'SCOPE_IN':
+      return `On Done the bot looks the AD object up through the relay and checks its OU against SYNC_SCOPE_OUS; without that setting (or with a sync rule filter) ${word}`;
+    case 'SET_ONPREM_UPN':
+      return "On Done the bot reads the AD user's UPN through the relay; if it is not in a verified domain yet, the Done is refused.";
+    case 'REMOVE_ADMIN_ROLES':
+    case 'ASSIGN_ADMIN_ROLES':
+      return "On Done the bot reads the user's directory roles from Graph; if they are not as the step says, the Done is refused.";
+    case 'REMOVE_ADDRESSES':
+    case 'FREE_UPN':
+      return 'On Done the bot reads the holder (its AD object through the relay when it is synced from this forest, else Graph); while it still holds the value, the Done is refused.';
+    case 'SET_SYNC_SWITCH':
+      return "On Done the bot reads the tenant's switch from Graph; if it is not turned yet, the Done is refused.";
+    case 'RESTORE_DELETED_USER':
+      return 'On Done the bot checks through Graph that the user is active again.';
+    case 'RUN_MATCH_AGAIN':
+    case undefined:
+      return `On Done ${word}`;
+  }
+}
+
+/** A request done with warnings: each leftover of the join, with its fix. */
+export function leftoversSection(request: ApprovalRequest): BodyElement[] {
+  if (request.state !== 'done-with-warnings') return [];
+  const leftovers = request.records.flatMap((r) => r.warnings ?? []);
+  const tone = requestStateStyle('done-with-warnings').tone;
+  const lines = leftovers.map((l, i) => text(`${i + 1}. ${escapeMarkdown(l.what)}\n\n**Fix:** ${escapeMarkdown(plainCommands(l.fix))}`, {}));
+  return [container([heading('Joined, but left over', tone), ...lines], { id: REQUEST_CARD_IDS.leftovers })];
 }
 
 /** After a failure: the step's code and what to do, naming undo only when there is something to revert. */
@@ -144,7 +184,7 @@ export function failureSection(request: ApprovalRequest): BodyElement[] {
 
 /** For a done request: the cloud user as VERIFY_JOINED last read it from Graph. */
 export function verifiedSection(request: ApprovalRequest): BodyElement[] {
-  if (request.state !== 'done') return [];
+  if (request.state !== 'done' && request.state !== 'done-with-warnings') return [];
   const verify = request.steps.find((s) => s.kind === 'VERIFY_JOINED');
   const after = verify ? recordOf(request, verify).after : undefined;
   if (typeof after !== 'object' || after === null) return [];

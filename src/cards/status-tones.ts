@@ -42,6 +42,8 @@ const OUTCOME_TONE: Readonly<Record<SyncOutcome['kind'], Tone>> = {
   HARD_MATCH_BLOCKED: 'error',
   SOFT_MATCH_BLOCKED: 'error',
   ANCHOR_CONFLICT: 'error',
+  REMAP_BLOCKED: 'error',
+  CLOUD_MANAGED: 'error',
 };
 
 export function outcomeTone(outcome: SyncOutcome): Tone {
@@ -85,6 +87,7 @@ const REQUEST_STATE: Readonly<Record<RequestState, StatusStyle>> = {
   executing: { tone: 'info', words: 'running' },
   'waiting-for-person': { tone: 'warning', words: 'waiting for a person' },
   done: { tone: 'good', words: 'done and verified' },
+  'done-with-warnings': { tone: 'warning', words: 'joined, with leftovers to fix' },
   failed: { tone: 'error', words: 'stopped at a failed step' },
   rejected: { tone: 'error', words: 'rejected by an approver' },
   cancelled: { tone: 'neutral', words: 'withdrawn by the requester' },

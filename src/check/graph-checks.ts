@@ -8,6 +8,7 @@ import { BOT_PERMISSIONS, readTokenClaims, type BotPermission, type Configuratio
 import type { SyncSwitches } from '../domain/cloud.ts';
 import { CloudError } from '../errors/index.ts';
 import { bounded, failed, failedFrom, ok, skipped, type Outcome, type Report } from './report.ts';
+import type { EngineState } from './engine-check.ts';
 
 export interface GraphChecksInput {
   graph: ConfigurationCheck;
@@ -127,8 +128,17 @@ function permissionOutcome(permission: BotPermission, reads: Map<string, CloudEr
   return ok(`${label}: ${permission.probe.what} works.`);
 }
 
+/**
+ * A Cloud Sync permission in a tenant known to run no Cloud Sync: its absence is no failure.
+ * With the engine unknown, it is checked like the others.
+ */
+function optionalOutcome(permission: BotPermission, outcome: Outcome, engine: EngineState): Outcome {
+  if (!permission.cloudSyncOnly || engine.cloudSync !== false || outcome.kind !== 'failed') return outcome;
+  return ok(`${permission.name} (${permission.usedFor}): not granted; needed only in an Entra Cloud Sync tenant, and this one runs none.`);
+}
+
 /** Check 2: each permission on its own line. */
-export async function permissionsSection(input: GraphChecksInput, state: GraphState & { claims?: TokenClaims }, report: Report): Promise<void> {
+export async function permissionsSection(input: GraphChecksInput, state: GraphState & { claims?: TokenClaims }, report: Report, engine: EngineState = { cloudSync: null }): Promise<void> {
   report.section('Graph permissions');
   if (state.unusable) {
     for (const p of BOT_PERMISSIONS) report.outcome(skipped(`${state.unusable} (${p.name} not checked)`));
@@ -145,7 +155,7 @@ export async function permissionsSection(input: GraphChecksInput, state: GraphSt
   }
   for (const [name, refusal] of reads) if (refusal) state.readRefused.add(name);
   for (const permission of BOT_PERMISSIONS) {
-    const outcome = report.outcome(permissionOutcome(permission, reads, state.claims));
+    const outcome = report.outcome(optionalOutcome(permission, permissionOutcome(permission, reads, state.claims), engine));
     if (outcome.kind === 'failed') state.missing.set(permission.name, outcome.text);
   }
 }

@@ -12,6 +12,7 @@ import type { Logger } from '../logging/logger.ts';
 import { createRelayClient } from '../relay/client/relay-client.ts';
 import { adminSection } from './admin-check.ts';
 import { permissionsSection, signInSection } from './graph-checks.ts';
+import { engineSection } from './engine-check.ts';
 import { relaySection } from './relay-check.ts';
 import { Report } from './report.ts';
 import { describeStore } from '../store/index.ts';
@@ -63,7 +64,8 @@ export async function runCheck(config: Readonly<BotConfig>, deps: CheckDeps): Pr
   const graph = createConfigurationCheck({ graphBaseUrl: config.graphBaseUrl, credential: deps.credential, logger: deps.logger, timeoutMs: config.graphTimeoutMs });
   const graphInput = { graph, graphBaseUrl: config.graphBaseUrl, tenantId: config.tenantId, timeoutMs };
   const state = await signInSection(graphInput, report);
-  await permissionsSection(graphInput, state, report);
+  const engine = await engineSection({ graph, timeoutMs, unusable: state.unusable, claims: state.claims }, report);
+  await permissionsSection(graphInput, state, report, engine);
 
   const relay = config.relay ? createRelayClient(config.relay, { logger: deps.logger }) : undefined;
   await relaySection({ config: config.relay, client: relay, timeoutMs, now, ...(deps.sample === undefined ? {} : { sample: deps.sample }) }, report);

@@ -6,7 +6,8 @@
  */
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import type { OnPremisesDirectorySynchronization } from '@microsoft/microsoft-graph-types';
-import type { SyncSwitches } from '../domain/cloud.ts';
+import { CLOUD_SYNC_TEMPLATE_ID, type SyncSwitches, type TenantFacts } from '../domain/cloud.ts';
+import { fetchTenantFacts } from './tenant-facts.ts';
 import { CloudError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createDeadline } from './deadline.ts';
@@ -15,7 +16,7 @@ import { createGraphClient, GRAPH_SCOPE } from './graph-client.ts';
 import { createGraphTransport, type BatchGet, type GraphTransport, type RetryPolicy } from './graph-transport.ts';
 import { groupUserIds } from './groups.ts';
 import { toSwitches } from './mapping.ts';
-import { collectionUrl, pathSegment } from './odata.ts';
+import { collectionUrl, eqFilter, pathSegment } from './odata.ts';
 import { answerOf, isSuccess, valuesOf } from './queries.ts';
 import { parseObjectId } from './users.ts';
 
@@ -26,6 +27,8 @@ export interface BotPermission {
   usedFor: string;
   /** A harmless read that needs it; undefined when only a write would (then the token's roles say). */
   probe?: { request: BatchGet; what: string };
+  /** Needed only in a tenant synced by Entra Cloud Sync: elsewhere its absence is no failure. */
+  cloudSyncOnly?: true;
 }
 
 /** The permissions of domain.md / infra/grant-graph-permissions.sh, in that order. */
@@ -54,7 +57,37 @@ export const BOT_PERMISSIONS: readonly BotPermission[] = [
   {
     name: 'RoleManagement.Read.Directory',
     usedFor: 'find admin-role holders',
-    probe: { request: { id: 'roles', url: collectionUrl('/directoryRoles', { select: ['id'] }) }, what: "read the tenant's directory roles" },
+    probe: {
+      request: { id: 'roles', url: collectionUrl('/directoryRoles', { select: ['id'] }) },
+      what: "read the tenant's directory roles",
+    },
+  },
+  { name: 'User-OnPremisesSyncBehavior.ReadWrite.All', usedFor: 'clear onPremisesObjectIdentifier (CLEAR_OBJECT_IDENTIFIER)' },
+  {
+    name: 'RoleEligibilitySchedule.Read.Directory',
+    usedFor: 'find users eligible for admin roles through PIM',
+    probe: {
+      request: { id: 'eligible', url: '/roleManagement/directory/roleEligibilityScheduleInstances' },
+      what: 'read PIM role eligibility',
+    },
+  },
+  { name: 'AuditLog.Read.All', usedFor: "read Cloud Sync's provisioning logs of a failed run" },
+  {
+    name: 'Application.Read.All',
+    usedFor: "find Entra Cloud Sync's service principal",
+    probe: {
+      request: {
+        id: 'cloudSync',
+        url: collectionUrl('/servicePrincipals', { filter: eqFilter('applicationTemplateId', CLOUD_SYNC_TEMPLATE_ID), select: ['id'] }),
+      },
+      what: 'read service principals',
+    },
+    cloudSyncOnly: true,
+  },
+  {
+    name: 'Synchronization.ReadWrite.All',
+    usedFor: 'provision a user on demand through Cloud Sync (PROVISION_ON_DEMAND)',
+    cloudSyncOnly: true,
   },
 ];
 
@@ -79,10 +112,15 @@ export interface ConfigurationCheck {
   groupUserIds(groupId: string): Promise<string[]>;
   /** Which of these object ids are active users of the tenant (lower case); needs User.Read.All. */
   activeUserIds(ids: readonly string[]): Promise<Set<string>>;
+  /** The tenant facts as `match` reads them: the sync engine, role holders, permissions found missing. */
+  tenantFacts(): Promise<TenantFacts>;
 }
 
 const CHECK_RETRY: RetryPolicy = { attempts: 2, baseDelayMs: 200, maxDelayMs: 1_000 };
-const SYNC_OP: Operation = { what: "read the tenant's Entra Connect match switches", permission: 'OnPremDirectorySynchronization.Read.All' };
+const SYNC_OP: Operation = {
+  what: "read the tenant's Entra Connect match switches",
+  permission: 'OnPremDirectorySynchronization.Read.All',
+};
 
 async function tokenWithin(credential: TokenCredential, timeoutMs: number): Promise<AccessToken> {
   const abortSignal = AbortSignal.timeout(timeoutMs);
@@ -90,20 +128,30 @@ async function tokenWithin(credential: TokenCredential, timeoutMs: number): Prom
   try {
     token = await Promise.race([
       credential.getToken(GRAPH_SCOPE, { abortSignal }),
-      new Promise<never>((_, reject) => abortSignal.addEventListener('abort', () => reject(new Error(`no token came within ${Math.round(timeoutMs / 1000)} s`)), { once: true })),
+      new Promise<never>((_, reject) =>
+        abortSignal.addEventListener('abort', () => reject(new Error(`no token came within ${Math.round(timeoutMs / 1000)} s`)), {
+          once: true,
+        }),
+      ),
     ]);
   } catch (err) {
     const words = err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}` : String(err);
     throw new CloudError('CLOUD_AUTH_FAILED', `The bot could not get a Microsoft Graph token: ${words}`, { graphCode: null, cause: err });
   }
-  if (!token?.token) throw new CloudError('CLOUD_AUTH_FAILED', 'The bot could not get a Microsoft Graph token: the credential returned none.', { graphCode: null });
+  if (!token?.token)
+    throw new CloudError('CLOUD_AUTH_FAILED', 'The bot could not get a Microsoft Graph token: the credential returned none.', {
+      graphCode: null,
+    });
   return token;
 }
 
 async function probe(transport: GraphTransport): Promise<Map<string, CloudError | undefined>> {
   const probed = BOT_PERMISSIONS.flatMap((p) => (p.probe ? [{ permission: p.name, ...p.probe }] : []));
   const op: Operation = { what: 'check the Graph permissions', permission: 'any of the permissions' };
-  const answers = await transport.batch(op, probed.map((p) => p.request));
+  const answers = await transport.batch(
+    op,
+    probed.map((p) => p.request),
+  );
   const results = new Map<string, CloudError | undefined>();
   for (const p of probed) {
     const answer = answers.get(p.request.id);
@@ -111,7 +159,12 @@ async function probe(transport: GraphTransport): Promise<Map<string, CloudError 
     results.set(
       p.permission,
       failed
-        ? toCloudError({ what: p.what, permission: p.permission }, answer ? failureFromBody(answer.status, answer.body, undefined) : { status: -1, code: null, message: 'no answer', details: [], retryAfterMs: null })
+        ? toCloudError(
+            { what: p.what, permission: p.permission },
+            answer
+              ? failureFromBody(answer.status, answer.body, undefined)
+              : { status: -1, code: null, message: 'no answer', details: [], retryAfterMs: null },
+          )
         : undefined,
     );
   }
@@ -136,7 +189,12 @@ async function activeUsers(transport: GraphTransport, ids: readonly string[]): P
 export function createConfigurationCheck(options: ConfigurationCheckOptions): ConfigurationCheck {
   const client = createGraphClient({ graphBaseUrl: options.graphBaseUrl, credential: options.credential });
   const transport = (): GraphTransport =>
-    createGraphTransport({ client, retry: options.retry ?? CHECK_RETRY, logger: options.logger, deadline: createDeadline(options.timeoutMs) });
+    createGraphTransport({
+      client,
+      retry: options.retry ?? CHECK_RETRY,
+      logger: options.logger,
+      deadline: createDeadline(options.timeoutMs),
+    });
   return {
     token: () => tokenWithin(options.credential, options.timeoutMs),
     async matchSwitches() {
@@ -148,5 +206,6 @@ export function createConfigurationCheck(options: ConfigurationCheckOptions): Co
     probePermissions: () => probe(transport()),
     groupUserIds: (groupId) => groupUserIds(transport(), groupId),
     activeUserIds: (ids) => activeUsers(transport(), ids),
+    tenantFacts: () => fetchTenantFacts(transport()),
   };
 }

@@ -208,7 +208,11 @@ export function toCloudError(op: Operation, f: GraphFailure, context: { attempts
   const options = { status: f.status === -1 ? null : f.status, graphCode: f.code, graphMessage: f.message, cause: context.cause };
   const tries = context.attempts && context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
   if (f.status === 429) {
-    return new CloudError('CLOUD_THROTTLED', `Microsoft Graph kept throttling the request to ${op.what}${tries} (${graphSays(f)}).`, options);
+    return new CloudError(
+      'CLOUD_THROTTLED',
+      `Microsoft Graph kept throttling the request to ${op.what}${tries} (${graphSays(f)}).`,
+      options,
+    );
   }
   if (f.status === 401) {
     return new CloudError('CLOUD_AUTH_FAILED', `Microsoft Graph refused the bot's token to ${op.what} (${graphSays(f)}).`, options);
@@ -221,10 +225,19 @@ export function toCloudError(op: Operation, f: GraphFailure, context: { attempts
     );
   }
   if (f.status === -1 && f.network) {
-    return new CloudError('CLOUD_UNAVAILABLE', describeNetworkFailure(op.what, f.network, tries), { status: null, graphCode: null, graphMessage: null, cause: context.cause });
+    return new CloudError('CLOUD_UNAVAILABLE', describeNetworkFailure(op.what, f.network, tries), {
+      status: null,
+      graphCode: null,
+      graphMessage: null,
+      cause: context.cause,
+    });
   }
   if (f.status === -1 || f.status >= 500) {
-    return new CloudError('CLOUD_UNAVAILABLE', `Microsoft Graph did not answer the request to ${op.what}${tries} (${graphSays(f)}).`, options);
+    return new CloudError(
+      'CLOUD_UNAVAILABLE',
+      `Microsoft Graph did not answer the request to ${op.what}${tries} (${graphSays(f)}).`,
+      options,
+    );
   }
   return new CloudError('CLOUD_REQUEST_FAILED', `Microsoft Graph refused the request to ${op.what} (${graphSays(f)}).`, options);
 }

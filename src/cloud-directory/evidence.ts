@@ -5,7 +5,9 @@
  * `mail eq` and by `proxyAddresses/any(p:p eq 'smtp:…')` for every SMTP address of the AD user
  * (primary first); active and deleted users holding the effective anchor and, when it differs, the
  * other one (objectGUID vs mS-DS-ConsistencyGuid); groups holding any of the addresses
- * (ObjectTypeMismatch). The candidates' admin roles come from the tenant facts' role holders
+ * (ObjectTypeMismatch). Sent to `/beta/$batch`, so each user comes with `onPremisesObjectIdentifier`
+ * and its `onPremisesSyncBehavior` (2026 rules) at no extra cost. The candidates' admin roles, and
+ * the roles they are eligible for through PIM, come from the tenant facts' role holders
  * (read with the tenant facts, concurrently with the relay look-up), so no look-up waits on
  * another. With `freshRoles` the active candidates' roles are read again, now, in one more
  * round trip: for re-validation, which must not trust a cached read. Re-validation knows whom to
@@ -13,30 +15,35 @@
  * and that round trip is paid only for a candidate nobody expected.
  */
 import type { Group } from '@microsoft/microsoft-graph-types';
-import { tryParseAnchor, toImmutableId } from '../domain/anchors.ts';
-import { primarySmtp, smtpAddresses, type CandidateReason, type CloudCandidate, type CloudEvidence, type CloudGroup, type CloudUser, type TenantFacts } from '../domain/cloud.ts';
+import { orderCandidates } from '../domain/candidates.ts';
+import { adAddresses, adAnchors } from '../domain/onprem-addresses.ts';
+import {
+  type CandidateReason,
+  type CloudCandidate,
+  type CloudEvidence,
+  type CloudGroup,
+  type CloudUser,
+  type TenantFacts,
+} from '../domain/cloud.ts';
 import type { OnPremUser } from '../domain/onprem-user.ts';
 import type { Operation } from './errors.ts';
 import type { BatchAnswer, BatchGet, GraphTransport } from './graph-transport.ts';
 import { GROUP_SELECT, toCloudGroup } from './mapping.ts';
 import {
-  activeUsersWhere,
+  activeUsersWhereBeta,
   ADVANCED_QUERY_HEADERS,
   answerOf,
   byImmutableId,
   byMail,
   byProxyAddress,
   byUpn,
-  deletedUsersWhere,
+  deletedUsersWhereBeta,
   filteredGet,
   GROUPS_PATH,
   usersOf,
   valuesOf,
 } from './queries.ts';
 import { readUserRoles, rolesOfUsers, userRolesRequest } from './role-holders.ts';
-
-/** Strongest reason first: candidates are listed in this order. */
-const REASON_ORDER: readonly CandidateReason[] = ['target', 'anchor', 'otherAnchor', 'upn', 'primarySmtp', 'address'];
 
 interface UserLookup {
   kind: 'users';
@@ -67,43 +74,32 @@ export interface EvidenceContext {
   expectedCandidates?: readonly string[];
 }
 
-/** The AD user's SMTP addresses, primary first, without duplicates (case-insensitive). */
-export function adAddresses(onPrem: OnPremUser): { primary: string | null; all: string[] } {
-  const primary = primarySmtp(onPrem.proxyAddresses) ?? onPrem.mail ?? null;
-  const seen = new Set<string>();
-  const all: string[] = [];
-  for (const address of [primary, ...smtpAddresses(onPrem.proxyAddresses), onPrem.mail]) {
-    if (!address || seen.has(address.toLowerCase())) continue;
-    seen.add(address.toLowerCase());
-    all.push(address);
-  }
-  return { primary, all };
-}
-
-/** The effective anchor's ImmutableID, and the other attribute's when it is set and differs. */
-export function adAnchors(onPrem: OnPremUser): { anchor: string; other: string | null } {
-  const anchor = onPrem.anchor.immutableId;
-  const forms = [onPrem.objectGuid, onPrem.consistencyGuid]
-    .map((guid) => (guid ? tryParseAnchor(guid) : undefined))
-    .flatMap((a) => (a ? [toImmutableId(a)] : []));
-  return { anchor, other: forms.find((id) => id !== anchor) ?? null };
-}
+export { adAddresses, adAnchors } from '../domain/onprem-addresses.ts';
 
 export function evidenceLookups(onPrem: OnPremUser): Lookup[] {
   const who = onPrem.samAccountName;
-  const usersOp: Operation = { what: `look up the cloud users that could collide with ${who}`, permission: 'User.Read.All (or User.ReadWrite.All)' };
+  const usersOp: Operation = {
+    what: `look up the cloud users that could collide with ${who}`,
+    permission: 'User.Read.All (or User.ReadWrite.All)',
+  };
   const groupsOp: Operation = { what: `look up the groups holding an address of ${who}`, permission: 'GroupMember.Read.All' };
   const users = (id: string, filter: string, reason: CandidateReason, deleted = false): UserLookup => ({
     kind: 'users',
-    request: deleted ? deletedUsersWhere(id, filter) : activeUsersWhere(id, filter),
+    request: deleted ? deletedUsersWhereBeta(id, filter) : activeUsersWhereBeta(id, filter),
     reason,
     op: usersOp,
   });
   const { anchor, other } = adAnchors(onPrem);
   const { primary, all } = adAddresses(onPrem);
-  const lookups: Lookup[] = [users('anchor', byImmutableId(anchor), 'anchor'), users('deleted-anchor', byImmutableId(anchor), 'anchor', true)];
+  const lookups: Lookup[] = [
+    users('anchor', byImmutableId(anchor), 'anchor'),
+    users('deleted-anchor', byImmutableId(anchor), 'anchor', true),
+  ];
   if (other) {
-    lookups.push(users('otherAnchor', byImmutableId(other), 'otherAnchor'), users('deleted-otherAnchor', byImmutableId(other), 'otherAnchor', true));
+    lookups.push(
+      users('otherAnchor', byImmutableId(other), 'otherAnchor'),
+      users('deleted-otherAnchor', byImmutableId(other), 'otherAnchor', true),
+    );
   }
   if (onPrem.userPrincipalName) lookups.push(users('upn', byUpn(onPrem.userPrincipalName), 'upn'));
   all.forEach((address, i) => {
@@ -128,30 +124,29 @@ class CandidateSet {
   }
 
   /** Strongest reason first, active before deleted, then by id: stable for cards and tests. */
-  list(roles: ReadonlyMap<string, string[]>): CloudCandidate[] {
-    const rank = (reasons: CandidateReason[]): number => Math.min(...reasons.map((r) => REASON_ORDER.indexOf(r)));
-    return [...this.#byId.values()]
-      .map((e) => ({
-        user: { ...e.user, adminRoles: roles.get(e.user.id) ?? e.user.adminRoles },
-        reasons: REASON_ORDER.filter((r) => e.reasons.has(r)),
-      }))
-      .sort(
-        (a, b) =>
-          rank(a.reasons) - rank(b.reasons) ||
-          Number(a.user.deletedDateTime !== null) - Number(b.user.deletedDateTime !== null) ||
-          (a.user.id < b.user.id ? -1 : a.user.id > b.user.id ? 1 : 0),
-      );
+  list(roles: ReadonlyMap<string, string[]>, eligible: Readonly<Record<string, string[]>>): CloudCandidate[] {
+    return orderCandidates(this.#byId.values(), roles, eligible);
   }
 }
 
-async function readLookups(transport: GraphTransport, lookups: readonly Lookup[], answers: ReadonlyMap<string, BatchAnswer>): Promise<{ candidates: CandidateSet; groups: CloudGroup[] }> {
+async function readLookups(
+  transport: GraphTransport,
+  lookups: readonly Lookup[],
+  answers: ReadonlyMap<string, BatchAnswer>,
+): Promise<{ candidates: CandidateSet; groups: CloudGroup[] }> {
   const candidates = new CandidateSet();
   const groups = new Map<string, CloudGroup>();
   const results = await Promise.all(
     lookups.map(async (lookup) =>
       lookup.kind === 'users'
         ? { lookup, users: await usersOf(transport, lookup.op, answers, lookup.request.id), groups: [] }
-        : { lookup, users: [], groups: await valuesOf<Group>(transport, lookup.op, answerOf(lookup.op, answers, lookup.request.id), { ...ADVANCED_QUERY_HEADERS }) },
+        : {
+            lookup,
+            users: [],
+            groups: await valuesOf<Group>(transport, lookup.op, answerOf(lookup.op, answers, lookup.request.id), {
+              ...ADVANCED_QUERY_HEADERS,
+            }),
+          },
     ),
   );
   for (const { lookup, users, groups: found } of results) {
@@ -166,7 +161,8 @@ export async function evidenceFor(transport: GraphTransport, onPrem: OnPremUser,
   const op: Operation = { what: `look up the cloud objects that could collide with ${onPrem.samAccountName}`, permission: 'User.Read.All' };
   const expected = context.freshRoles ? [...new Set((context.expectedCandidates ?? []).map((id) => id.toLowerCase()))] : [];
   const roleReads = expected.map((id, i) => userRolesRequest(freshRolesId(i), id));
-  const sent = transport.batch(op, [...lookups.map((l) => l.request), ...roleReads]);
+  // On beta: the users' onPremisesObjectIdentifier and onPremisesSyncBehavior come in the same round trip.
+  const sent = transport.batch(op, [...lookups.map((l) => l.request), ...roleReads], { version: 'beta' });
   // Both settle before either is awaited alone, so a failing tenant read never leaves the batch's rejection unhandled.
   const [answers, tenant] = await Promise.all([sent, context.tenant]);
   const { candidates, groups } = await readLookups(transport, lookups, answers);
@@ -176,11 +172,14 @@ export async function evidenceFor(transport: GraphTransport, onPrem: OnPremUser,
     const fresh = candidates.users().find((u) => u.id === targetUser.id);
     candidates.add(fresh ?? targetUser, 'target');
   }
-  const active = candidates.users().filter((u) => u.deletedDateTime === null).map((u) => u.id);
+  const active = candidates
+    .users()
+    .filter((u) => u.deletedDateTime === null)
+    .map((u) => u.id);
   const roles = context.freshRoles
     ? await freshRolesOf(transport, active, expected, answers)
     : new Map(active.map((id) => [id, [...(tenant.roleHolders[id] ?? [])]]));
-  const list = candidates.list(roles);
+  const list = candidates.list(roles, tenant.eligibleRoleHolders ?? {});
   const evidence: CloudEvidence = { candidates: list, otherObjects: groups, tenant };
   if (context.target) {
     const enriched = targetUser ? (list.find((c) => c.user.id === targetUser.id)?.user ?? targetUser) : null;
@@ -192,10 +191,19 @@ export async function evidenceFor(transport: GraphTransport, onPrem: OnPremUser,
 const freshRolesId = (i: number): string => `fresh-roles-${i}`;
 
 /** The active candidates' roles read now: from the look-ups' batch where expected, else in one more `$batch`. */
-async function freshRolesOf(transport: GraphTransport, active: readonly string[], expected: readonly string[], answers: ReadonlyMap<string, BatchAnswer>): Promise<Map<string, string[]>> {
+async function freshRolesOf(
+  transport: GraphTransport,
+  active: readonly string[],
+  expected: readonly string[],
+  answers: ReadonlyMap<string, BatchAnswer>,
+): Promise<Map<string, string[]>> {
   const unexpected = active.filter((id) => !expected.includes(id.toLowerCase()));
   const [fromBatch, more] = await Promise.all([
-    Promise.all(active.filter((id) => !unexpected.includes(id)).map(async (id) => [id, await readUserRoles(transport, answers, freshRolesId(expected.indexOf(id.toLowerCase())))] as const)),
+    Promise.all(
+      active
+        .filter((id) => !unexpected.includes(id))
+        .map(async (id) => [id, await readUserRoles(transport, answers, freshRolesId(expected.indexOf(id.toLowerCase())))] as const),
+    ),
     rolesOfUsers(transport, unexpected),
   ]);
   return new Map([...fromBatch, ...more]);

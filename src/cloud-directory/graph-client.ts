@@ -40,10 +40,14 @@ export function normaliseGraphBaseUrl(graphBaseUrl: string): URL {
     throw new ConfigError([`GRAPH_BASE_URL: "${graphBaseUrl}" is not a URL (expected e.g. https://graph.microsoft.com)`]);
   }
   if (url.protocol !== 'https:') {
-    throw new ConfigError([`GRAPH_BASE_URL: must be https (the Graph client never sends its token over http), got ${url.protocol}//${url.host}`]);
+    throw new ConfigError([
+      `GRAPH_BASE_URL: must be https (the Graph client never sends its token over http), got ${url.protocol}//${url.host}`,
+    ]);
   }
   if (url.pathname !== '/' && url.pathname !== '') {
-    throw new ConfigError([`GRAPH_BASE_URL: give the host only, without a path or version (e.g. https://graph.microsoft.com), got ${graphBaseUrl}`]);
+    throw new ConfigError([
+      `GRAPH_BASE_URL: give the host only, without a path or version (e.g. https://graph.microsoft.com), got ${graphBaseUrl}`,
+    ]);
   }
   return url;
 }

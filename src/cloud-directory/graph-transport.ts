@@ -85,11 +85,17 @@ export type RequestBuilder = (path: string) => GraphRequest;
 export interface GraphTransport {
   /** Run one request with the retry policy; `run` builds it with `request`; failures become CloudError. */
   call<T>(op: Operation, run: (request: RequestBuilder) => Promise<T>): Promise<T>;
-  /** GETs in as few round trips as Graph allows (20 per `$batch`, chunks concurrent). */
-  batch(op: Operation, requests: readonly BatchGet[]): Promise<Map<string, BatchAnswer>>;
+  /**
+   * GETs in as few round trips as Graph allows (20 per `$batch`, chunks concurrent). `version`
+   * 'beta' sends them to `/beta/$batch` (every sub-request URL is then relative to beta): for the
+   * properties only beta has (`onPremisesObjectIdentifier`, `onPremisesSyncBehavior`).
+   */
+  batch(op: Operation, requests: readonly BatchGet[], options?: { version?: GraphVersion }): Promise<Map<string, BatchAnswer>>;
   /** The rest of a collection: follow `@odata.nextLink` from a first page, sending `headers` again. */
   remainingPages<T>(op: Operation, firstPage: unknown, headers: Record<string, string>): Promise<T[]>;
 }
+
+export type GraphVersion = 'v1.0' | 'beta';
 
 /** Graph's JSON batching limit. */
 export const BATCH_LIMIT = 20;
@@ -149,12 +155,12 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     }
   };
 
-  const sendChunk = async (op: Operation, chunk: readonly BatchGet[]): Promise<Map<string, Answered>> => {
+  const sendChunk = async (op: Operation, chunk: readonly BatchGet[], version: GraphVersion): Promise<Map<string, Answered>> => {
     const requests = chunk.map((r) => {
       const headers = { ...r.headers, ...priorityHeaders };
       return { id: r.id, method: 'GET', url: r.url, ...(Object.keys(headers).length > 0 ? { headers } : {}) };
     });
-    const envelope = await call(op, (request) => request('/$batch').post({ requests }) as Promise<BatchEnvelope>);
+    const envelope = await call(op, (request) => request('/$batch').version(version).post({ requests }) as Promise<BatchEnvelope>);
     const answers = new Map<string, Answered>();
     for (const r of envelope.responses ?? []) {
       if (typeof r.id !== 'string' || typeof r.status !== 'number') continue;
@@ -208,7 +214,12 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     return { again, wait };
   };
 
-  const batch = async (op: Operation, requests: readonly BatchGet[]): Promise<Map<string, BatchAnswer>> => {
+  const batch = async (
+    op: Operation,
+    requests: readonly BatchGet[],
+    options: { version?: GraphVersion } = {},
+  ): Promise<Map<string, BatchAnswer>> => {
+    const version = options.version ?? 'v1.0';
     const done = new Map<string, BatchAnswer>();
     const started = Date.now();
     let roundTrips = 0;
@@ -216,7 +227,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     for (let attempt = 1; pending.length > 0; attempt++) {
       const chunks = chunksOf(pending, BATCH_LIMIT);
       roundTrips += chunks.length;
-      const answered = new Map((await Promise.all(chunks.map((chunk) => sendChunk(op, chunk)))).flatMap((m) => [...m]));
+      const answered = new Map((await Promise.all(chunks.map((chunk) => sendChunk(op, chunk, version)))).flatMap((m) => [...m]));
       const { again, wait } = settle(op, pending, answered, attempt, done);
       if (again.length > 0) await sleep(wait);
       pending = again;

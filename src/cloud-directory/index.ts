@@ -25,7 +25,9 @@
  * - `findUser`: 1 (`$batch` of active + deleted by id, or one filtered GET by UPN).
  * - `holdersOfAnchor`: 1 `$batch` (active + deleted).
  * - `groupUserIds`: 1 (more pages for a group of over 999 users).
- * - writes: 1 request each.
+ * - writes: 1 request each (`clearObjectIdentifier` on beta; `provisionOnDemand` 1, plus 1 schema
+ *   read when the tenant facts did not give the job's rule id).
+ * - `objectIdentifierOf`: 1 (beta).
  * - `readCloudSnapshot` (scan): every user, deleted user and mail-enabled group, 36 + 3 + 16 + 1
  *   partitions read in parallel, each following its own `@odata.nextLink` (snapshot.ts).
  * More only when a collection spans pages (`@odata.nextLink` is followed) or a request is retried
@@ -38,7 +40,9 @@ import type { CloudSnapshotSource } from '../ports/snapshot.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createDeadline, DEFAULT_GRAPH_TIMEOUT_MS, type Deadline } from './deadline.ts';
 import { evidenceFor } from './evidence.ts';
-import { createGraphClient } from './graph-client.ts';
+import { createGraphClient, GRAPH_SCOPE } from './graph-client.ts';
+import { withIdentityFacts } from './identity-facts.ts';
+import { readTokenClaims, type TokenClaims } from './token-claims.ts';
 import { createGraphTransport, type RetryPolicy } from './graph-transport.ts';
 import { createTenantFactsCache, fetchTenantFacts } from './tenant-facts.ts';
 import { groupUserIds } from './groups.ts';
@@ -46,6 +50,7 @@ import { rolesOfUsers } from './role-holders.ts';
 import { readCloudSnapshot } from './snapshot.ts';
 import { findUser, holdersOfAnchor, parseObjectId } from './users.ts';
 import { purgeDeletedUser, setImmutableId, setUserPrincipalName } from './writes.ts';
+import { clearObjectIdentifier, objectIdentifierOf, provisionOnDemand } from './cloud-sync.ts';
 
 export { staticTokenCredential } from './credential.ts';
 export {
@@ -96,6 +101,19 @@ export const DEFAULT_SNAPSHOT_TIMEOUT_MS = 30 * 60_000;
 export const SNAPSHOT_PAGE_TIMEOUT_MS = 60_000;
 
 export const DEFAULT_TENANT_FACTS_TTL_MS = 60_000;
+
+/**
+ * The claims of the bot's own Graph token (the credential caches it, so this costs no request once
+ * the first Graph call has run); undefined when there is none to read. Never fails a `match`.
+ */
+async function ownClaims(credential: TokenCredential): Promise<TokenClaims | undefined> {
+  try {
+    const token = await credential.getToken(GRAPH_SCOPE);
+    return token ? readTokenClaims(token.token) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({ attempts: 4, baseDelayMs: 500, maxDelayMs: 5_000 });
 
 export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory & CloudWriter & CloudSnapshotSource {
@@ -127,7 +145,10 @@ export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory &
       priority: 'low',
     });
   const facts = createTenantFactsCache({
-    fetch: (deadline) => fetchTenantFacts(within(deadline)),
+    fetch: async (deadline) => {
+      const [read, claims] = await Promise.all([fetchTenantFacts(within(deadline)), ownClaims(o.credential)]);
+      return withIdentityFacts(read, claims);
+    },
     ttlMs: o.tenantFactsTtlMs ?? DEFAULT_TENANT_FACTS_TTL_MS,
     now: o.now ?? Date.now,
   });
@@ -143,6 +164,9 @@ export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory &
     setImmutableId: (userId, immutableId) => setImmutableId(within(undefined), userId, immutableId),
     setUserPrincipalName: (userId, upn) => setUserPrincipalName(within(undefined), userId, upn),
     purgeDeletedUser: (userId) => purgeDeletedUser(within(undefined), userId),
+    objectIdentifierOf: (userId, deadline) => objectIdentifierOf(within(deadline), userId),
+    clearObjectIdentifier: (userId) => clearObjectIdentifier(within(undefined), userId),
+    provisionOnDemand: (job, dn) => provisionOnDemand(within(undefined), job, dn),
     readCloudSnapshot: (options) => readCloudSnapshot(snapshotTransport(), options),
   };
 }

@@ -28,7 +28,21 @@ export const USER_SELECT = [
   'onPremisesDistinguishedName',
   'onPremisesSamAccountName',
   'onPremisesUserPrincipalName',
+  'createdDateTime',
 ] as const;
+
+/**
+ * The same on beta, plus the 2026 properties only beta has: the on-premises object the user is
+ * mapped to, and (expanded) its source of authority. `BETA_USER_EXPAND` goes with it.
+ */
+export const BETA_USER_SELECT = [...USER_SELECT, 'onPremisesObjectIdentifier'] as const;
+export const BETA_USER_EXPAND = 'onPremisesSyncBehavior($select=isCloudManaged)';
+
+/** A user as beta answers it: Microsoft's v1.0 typing plus the beta properties the mapping reads. */
+export type BetaUser = User & {
+  onPremisesObjectIdentifier?: string | null;
+  onPremisesSyncBehavior?: { isCloudManaged?: boolean | null } | null;
+};
 
 /** Users in the recycle bin: the same, plus when they were deleted. */
 export const DELETED_USER_SELECT = [...USER_SELECT, 'deletedDateTime'] as const;
@@ -44,8 +58,12 @@ export const DEFAULT_SWITCHES: SyncSwitches = {
   softMatchOnUpnEnabled: true,
 };
 
-export function toCloudUser(user: User, adminRoles: readonly string[] = []): CloudUser {
+export function toCloudUser(user: BetaUser, adminRoles: readonly string[] = []): CloudUser {
+  const beta: Partial<CloudUser> = {};
+  if (user.onPremisesObjectIdentifier !== undefined) beta.onPremisesObjectIdentifier = user.onPremisesObjectIdentifier;
+  if (user.onPremisesSyncBehavior !== undefined) beta.cloudManaged = user.onPremisesSyncBehavior?.isCloudManaged === true;
   return {
+    ...beta,
     id: (user.id ?? '').toLowerCase(),
     userPrincipalName: user.userPrincipalName ?? '',
     displayName: user.displayName ?? null,
@@ -59,6 +77,7 @@ export function toCloudUser(user: User, adminRoles: readonly string[] = []): Clo
     onPremisesSamAccountName: user.onPremisesSamAccountName ?? null,
     onPremisesUserPrincipalName: user.onPremisesUserPrincipalName ?? null,
     provisioningErrors: (user.onPremisesProvisioningErrors ?? []).map(toConflict),
+    createdDateTime: user.createdDateTime ?? null,
     deletedDateTime: user.deletedDateTime ?? null,
     adminRoles: [...adminRoles],
   };

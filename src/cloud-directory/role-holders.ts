@@ -94,7 +94,10 @@ export async function readRoleHolders(transport: GraphTransport, answer: BatchAn
   }
   const later = [...holders.groups.keys()].filter((g) => !expanded.has(g));
   if (later.length > 0) {
-    const more = await transport.batch(ROLES_OP, later.map((g, i) => groupUsersRequest(`group-${i}`, g)));
+    const more = await transport.batch(
+      ROLES_OP,
+      later.map((g, i) => groupUsersRequest(`group-${i}`, g)),
+    );
     for (const [i, g] of later.entries()) {
       const users = await valuesOf<Member>(transport, ROLES_OP, answerOf(ROLES_OP, more, `group-${i}`), {});
       for (const role of holders.groups.get(g) ?? []) holders.add(users, role);
@@ -107,7 +110,10 @@ const USER_ROLES_OP: Operation = { what: 'read the admin roles of the cloud cand
 
 /** The request reading one user's roles now; `id` is its id within a `$batch`. */
 export function userRolesRequest(id: string, userId: string): BatchGet {
-  return { id, url: collectionUrl(`/users/${pathSegment(userId)}/transitiveMemberOf/microsoft.graph.directoryRole`, { select: ROLE_SELECT }) };
+  return {
+    id,
+    url: collectionUrl(`/users/${pathSegment(userId)}/transitiveMemberOf/microsoft.graph.directoryRole`, { select: ROLE_SELECT }),
+  };
 }
 
 /** The roles in the answer to `userRolesRequest`; a user gone meanwhile (404) holds none. */
@@ -120,7 +126,10 @@ export async function readUserRoles(transport: GraphTransport, answers: Readonly
 export async function rolesOfUsers(transport: GraphTransport, userIds: readonly string[]): Promise<Map<string, string[]>> {
   const roles = new Map<string, string[]>();
   if (userIds.length === 0) return roles;
-  const answers = await transport.batch(USER_ROLES_OP, userIds.map((id, i) => userRolesRequest(`roles-${i}`, id)));
+  const answers = await transport.batch(
+    USER_ROLES_OP,
+    userIds.map((id, i) => userRolesRequest(`roles-${i}`, id)),
+  );
   await Promise.all(userIds.map(async (userId, i) => roles.set(userId, await readUserRoles(transport, answers, `roles-${i}`))));
   return roles;
 }

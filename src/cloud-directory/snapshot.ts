@@ -43,12 +43,13 @@ function startsWithAny(prefixes: readonly string[]): string {
   return prefixes.map((p) => `startswith(userPrincipalName,${odataString(p)})`).join(' or ');
 }
 
-/** The partitions of the active users, as `$filter` expressions (see the header). */
-export const ACTIVE_USER_PARTITIONS: readonly string[] = [...LETTERS, ...DIGITS]
-  .map((c) => startsWithAny([c]))
-  .concat(PUNCTUATION_GROUPS.map(startsWithAny));
-/** The partitions of the recycle bin, by the object id the deleted UPN starts with. */
-export const DELETED_USER_PARTITIONS: readonly string[] = HEX.map((c) => startsWithAny([c]));
+/** The first characters of each partition of the active users (see the header). */
+export const ACTIVE_USER_PREFIXES: readonly (readonly string[])[] = [...LETTERS, ...DIGITS].map((c) => [c]).concat(PUNCTUATION_GROUPS);
+/** The first characters of each partition of the recycle bin (the object id a deleted UPN starts with). */
+export const DELETED_USER_PREFIXES: readonly (readonly string[])[] = HEX.map((c) => [c]);
+/** The partitions as `$filter` expressions. */
+export const ACTIVE_USER_PARTITIONS: readonly string[] = ACTIVE_USER_PREFIXES.map(startsWithAny);
+export const DELETED_USER_PARTITIONS: readonly string[] = DELETED_USER_PREFIXES.map(startsWithAny);
 /** Mail-enabled groups are the ones holding SMTP addresses. */
 export const MAIL_GROUPS_FILTER = "proxyAddresses/any(p:startswith(p,'smtp:'))";
 

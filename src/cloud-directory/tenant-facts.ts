@@ -14,22 +14,44 @@ import { DOMAIN_SELECT, toTenantFacts } from './mapping.ts';
 import { collectionUrl } from './odata.ts';
 import { answerOf, valuesOf } from './queries.ts';
 import { readRoleHolders, roleHoldersRequest, ROLES_OP } from './role-holders.ts';
+import { eligibilityRequests, readEligibleRoleHolders } from './eligible-roles.ts';
+import { cloudSyncRequest, connectVersionOf, readCloudSyncJobs, syncEngineOf } from './sync-engine.ts';
 
 const DOMAINS_OP: Operation = { what: "read the tenant's domains", permission: 'Domain.Read.All' };
 const SYNC_OP: Operation = { what: "read the tenant's Entra Connect settings", permission: 'OnPremDirectorySynchronization.Read.All' };
 
+/**
+ * One `$batch`: domains, the sync switches, role holders, PIM eligibility and Cloud Sync's service
+ * principals. Follow-ups (big roles or role groups; Cloud Sync's jobs and schemas) run concurrently.
+ * Eligibility and Cloud Sync are read leniently: a permission the bot lacks is named in
+ * `missingPermissions` and leaves that fact unknown rather than failing every `match`.
+ */
 export async function fetchTenantFacts(transport: GraphTransport): Promise<TenantFacts> {
-  const answers = await transport.batch({ what: 'read the tenant facts', permission: 'Domain.Read.All' }, [
-    { id: 'domains', url: collectionUrl('/domains', { select: DOMAIN_SELECT }) },
-    { id: 'sync', url: '/directory/onPremisesSynchronization' },
-    roleHoldersRequest('roles'),
-  ]);
-  const [domains, syncs, roleHolders] = await Promise.all([
+  const answers = await transport.batch(
+    { what: 'read the tenant facts', permission: 'Domain.Read.All' },
+    [
+      { id: 'domains', url: collectionUrl('/domains', { select: DOMAIN_SELECT }) },
+      { id: 'sync', url: '/directory/onPremisesSynchronization' },
+      roleHoldersRequest('roles'),
+      ...eligibilityRequests('eligible'),
+      cloudSyncRequest('cloudSync'),
+    ],
+    // Beta: the Entra Connect version (onPremisesSynchronization's synchronizationClientVersion) is beta's.
+    { version: 'beta' },
+  );
+  const missing: string[] = [];
+  const [domains, syncs, roleHolders, eligible, jobs] = await Promise.all([
     valuesOf<Domain>(transport, DOMAINS_OP, answerOf(DOMAINS_OP, answers, 'domains'), {}),
     valuesOf<OnPremisesDirectorySynchronization>(transport, SYNC_OP, answerOf(SYNC_OP, answers, 'sync'), {}),
     readRoleHolders(transport, answerOf(ROLES_OP, answers, 'roles')),
+    readEligibleRoleHolders(transport, answers, 'eligible', missing),
+    readCloudSyncJobs(transport, answers.get('cloudSync'), missing),
   ]);
-  return toTenantFacts(domains, syncs[0], roleHolders);
+  const facts = toTenantFacts(domains, syncs[0], roleHolders);
+  if (eligible) facts.eligibleRoleHolders = eligible;
+  facts.syncEngine = syncEngineOf(jobs, connectVersionOf(syncs[0]));
+  if (missing.length > 0) facts.missingPermissions = [...new Set(missing)].sort();
+  return facts;
 }
 
 export interface TenantFactsCache {
@@ -40,7 +62,11 @@ export interface TenantFactsCache {
   get(deadline: Deadline, options?: { fresh?: boolean }): Promise<TenantFacts>;
 }
 
-export function createTenantFactsCache(options: { fetch: (deadline: Deadline) => Promise<TenantFacts>; ttlMs: number; now: () => number }): TenantFactsCache {
+export function createTenantFactsCache(options: {
+  fetch: (deadline: Deadline) => Promise<TenantFacts>;
+  ttlMs: number;
+  now: () => number;
+}): TenantFactsCache {
   let cached: { facts: TenantFacts; at: number } | undefined;
   let inFlight: Promise<TenantFacts> | undefined;
   const start = (deadline: Deadline): Promise<TenantFacts> => {

@@ -10,6 +10,8 @@ export interface TokenClaims {
   roles: string[];
   tenantId?: string;
   appId?: string;
+  /** `oid`: the object id of the identity (the app's service principal, or the managed identity). */
+  objectId?: string;
 }
 
 /** The claims of a JWT, or undefined when the token is not one (an opaque token, a test token). */
@@ -23,10 +25,11 @@ export function readTokenClaims(token: string): TokenClaims | undefined {
     return undefined;
   }
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return undefined;
-  const { roles, tid, appid, azp } = payload as Record<string, unknown>;
+  const { roles, tid, appid, azp, oid } = payload as Record<string, unknown>;
   const claims: TokenClaims = { roles: Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [] };
   if (typeof tid === 'string') claims.tenantId = tid;
   const app = typeof appid === 'string' ? appid : azp;
   if (typeof app === 'string') claims.appId = app;
+  if (typeof oid === 'string') claims.objectId = oid.toLowerCase();
   return claims;
 }

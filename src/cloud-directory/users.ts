@@ -12,7 +12,17 @@ import type { Operation } from './errors.ts';
 import type { GraphTransport } from './graph-transport.ts';
 import { DELETED_USER_SELECT, toCloudUser, USER_SELECT } from './mapping.ts';
 import { collectionUrl, pathSegment } from './odata.ts';
-import { activeUsersWhere, ADVANCED_QUERY_HEADERS, answerOf, byImmutableId, byUpn, deletedUsersWhere, MAX_PAGE, USERS_PATH, usersOf } from './queries.ts';
+import {
+  activeUsersWhere,
+  ADVANCED_QUERY_HEADERS,
+  answerOf,
+  byImmutableId,
+  byUpn,
+  deletedUsersWhere,
+  MAX_PAGE,
+  USERS_PATH,
+  usersOf,
+} from './queries.ts';
 
 /** Longer than any UPN Entra allows (113) or an object id, with room for braces and spaces. */
 export const MAX_LOOKUP_LENGTH = 256;
@@ -27,9 +37,13 @@ export function parseUserKey(idOrUpn: string): UserKey {
   const text = idOrUpn.trim();
   if (text === '') throw new InputError('INPUT_EMPTY', 'Name a cloud user by object id or user principal name.');
   if (text.length > MAX_LOOKUP_LENGTH) {
-    throw new InputError('INPUT_TOO_LONG', `A cloud user is named by an object id or a UPN of at most ${MAX_LOOKUP_LENGTH} characters; this is ${text.length}.`, {
-      length: text.length,
-    });
+    throw new InputError(
+      'INPUT_TOO_LONG',
+      `A cloud user is named by an object id or a UPN of at most ${MAX_LOOKUP_LENGTH} characters; this is ${text.length}.`,
+      {
+        length: text.length,
+      },
+    );
   }
   const guid = GUID_RE.exec(text);
   if (guid?.[1]) return { kind: 'id', id: guid[1].toLowerCase() };
@@ -53,10 +67,19 @@ function echo(text: string): string {
 
 export async function findUser(transport: GraphTransport, idOrUpn: string): Promise<CloudUser | null> {
   const key = parseUserKey(idOrUpn);
-  const op: Operation = { what: `look up the cloud user ${key.kind === 'id' ? key.id : key.upn}`, permission: 'User.Read.All (or User.ReadWrite.All)' };
+  const op: Operation = {
+    what: `look up the cloud user ${key.kind === 'id' ? key.id : key.upn}`,
+    permission: 'User.Read.All (or User.ReadWrite.All)',
+  };
   if (key.kind === 'upn') {
     const url = collectionUrl(USERS_PATH, { filter: byUpn(key.upn), select: USER_SELECT, top: MAX_PAGE, count: true });
-    const page = await transport.call(op, (request) => request(url).headers({ ...ADVANCED_QUERY_HEADERS }).get() as Promise<{ value?: User[] }>);
+    const page = await transport.call(
+      op,
+      (request) =>
+        request(url)
+          .headers({ ...ADVANCED_QUERY_HEADERS })
+          .get() as Promise<{ value?: User[] }>,
+    );
     const user = page.value?.[0];
     return user ? toCloudUser(user) : null;
   }
@@ -74,7 +97,10 @@ export async function findUser(transport: GraphTransport, idOrUpn: string): Prom
 /** Users, active first then deleted, whose onPremisesImmutableId is this one (any anchor form accepted). */
 export async function holdersOfAnchor(transport: GraphTransport, immutableId: string): Promise<CloudUser[]> {
   const anchor = toImmutableId(parseAnchor(immutableId));
-  const op: Operation = { what: `look up the cloud users holding ImmutableID ${anchor}`, permission: 'User.Read.All (or User.ReadWrite.All)' };
+  const op: Operation = {
+    what: `look up the cloud users holding ImmutableID ${anchor}`,
+    permission: 'User.Read.All (or User.ReadWrite.All)',
+  };
   const filter = byImmutableId(anchor);
   const answers = await transport.batch(op, [activeUsersWhere('active', filter), deletedUsersWhere('deleted', filter)]);
   const [active, deleted] = await Promise.all([usersOf(transport, op, answers, 'active'), usersOf(transport, op, answers, 'deleted')]);

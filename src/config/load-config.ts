@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_GRAPH_TIMEOUT_MS } from '../cloud-directory/deadline.ts';
 import type { ApprovalPolicy } from '../domain/approval/types.ts';
+import { parseSyncScope, type SyncScope } from '../domain/sync-scope.ts';
 import { ALWAYS, deepFreeze, GUID, httpUrl, MIN_RELAY_KEY_LENGTH, parseEnv, port, positiveMs, wholeNumber, type Env } from './parse-env.ts';
 import { DEFAULT_STORE_URL, parseStoreUrl } from '../store/store-url.ts';
 import { canonicalId } from '../domain/ids.ts';
@@ -55,6 +56,21 @@ const schema = z
     REQUIRED_APPROVALS: wholeNumber(1, 1, 10),
     APPROVAL_TTL_MINUTES: wholeNumber(60, 1, 7 * 24 * 60),
     VERIFY_TIMEOUT_MINUTES: wholeNumber(45, 1, 24 * 60),
+    // The write budget every bot instance shares for bulk fixes (src/bulk/write-budget.ts).
+    BULK_WRITES_PER_SECOND: wholeNumber(10, 1, 20),
+    // Entra Connect's OU filtering, so a person's "Done" on a scope step can be checked.
+    SYNC_SCOPE_OUS: z
+      .string()
+      .transform((v, ctx) => {
+        const parsed = parseSyncScope(v);
+        if (parsed.ok) return parsed.scope;
+        ctx.addIssue({ code: 'custom', message: parsed.problem });
+        return z.NEVER;
+      })
+      .optional(),
+    // The bot's own address as admins' browsers reach it, for scan report links. App Service sets WEBSITE_HOSTNAME.
+    PUBLIC_URL: httpUrl.optional(),
+    WEBSITE_HOSTNAME: z.string().optional(),
   })
   .superRefine((v, ctx) => {
     const need = (cond: boolean, path: string, message: string): void => {
@@ -125,9 +141,21 @@ export interface BotConfig {
     /** ADMIN_IDS, lower case. */
     adminIds: string[];
     policy: ApprovalPolicy;
+    /** BULK_WRITES_PER_SECOND (default 10): Graph writes per second of bulk fixes, all instances together. */
+    bulkWritesPerSecond: number;
+    /**
+     * SYNC_SCOPE_OUS: Entra Connect's OU filtering. With it, a person's Done on a step that moves
+     * an AD object out of or into sync scope is checked through the relay; without it, taken on their word.
+     */
+    syncScope?: SyncScope;
   };
   /** STORE_URL, validated: `sqlite:<path>` (default `sqlite:./data/hardmatch.db`) or `azure-tables:<...>`. */
   storeUrl: string;
+  /**
+   * The bot's base URL as an admin's browser reaches it (scan report links): PUBLIC_URL, else
+   * https://<WEBSITE_HOSTNAME> on App Service, else http://localhost:<PORT>. No trailing slash.
+   */
+  publicUrl: string;
 }
 
 /**
@@ -173,9 +201,12 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<
         ttlMs: v.APPROVAL_TTL_MINUTES * 60_000,
         verifyTimeoutMs: v.VERIFY_TIMEOUT_MINUTES * 60_000,
       },
+      bulkWritesPerSecond: v.BULK_WRITES_PER_SECOND,
+      ...(v.SYNC_SCOPE_OUS ? { syncScope: v.SYNC_SCOPE_OUS } : {}),
     },
     storeUrl: v.STORE_URL,
     graphTimeoutMs: v.GRAPH_TIMEOUT_MS,
+    publicUrl: (v.PUBLIC_URL ?? (v.WEBSITE_HOSTNAME ? `https://${v.WEBSITE_HOSTNAME}` : `http://localhost:${v.PORT}`)).replace(/\/+$/, ''),
   };
   const host = v.HOST ?? (sandbox ? '127.0.0.1' : undefined);
   if (host) config.host = host;

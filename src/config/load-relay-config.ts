@@ -2,17 +2,19 @@
 import { z } from 'zod';
 import { parseDn } from '../domain/dn.ts';
 import type { SourceAnchorSetting } from '../domain/onprem-user.ts';
+import { DEFAULT_SYNC_STATUS_COMMAND } from '../relay/agent/sync-preflight.ts';
 import { ALWAYS, deepFreeze, MIN_RELAY_KEY_LENGTH, parseEnv, port, positiveMs, type Env } from './parse-env.ts';
 
 /** Stop on the first error, so a missing ADSync module fails the command instead of a later line. */
-export const DEFAULT_SYNC_COMMAND =
-  `powershell.exe -NoProfile -NonInteractive -Command "$ErrorActionPreference = 'Stop'; Import-Module ADSync; Start-ADSyncSyncCycle -PolicyType Delta"`;
+export const DEFAULT_SYNC_COMMAND = `powershell.exe -NoProfile -NonInteractive -Command "$ErrorActionPreference = 'Stop'; Import-Module ADSync; Start-ADSyncSyncCycle -PolicyType Delta"`;
 
 const schema = z
   .object({
     RELAY_PORT: port(7443),
     RELAY_HOST: z.string().default('127.0.0.1'),
-    RELAY_KEY: z.string({ message: 'required: the shared secret the bot signs requests with' }).min(MIN_RELAY_KEY_LENGTH, `must be at least ${MIN_RELAY_KEY_LENGTH} characters`),
+    RELAY_KEY: z
+      .string({ message: 'required: the shared secret the bot signs requests with' })
+      .min(MIN_RELAY_KEY_LENGTH, `must be at least ${MIN_RELAY_KEY_LENGTH} characters`),
     RELAY_TLS_CERT_FILE: z.string().optional(),
     RELAY_TLS_KEY_FILE: z.string().optional(),
     RELAY_FIXTURES: z.string().optional(),
@@ -31,6 +33,7 @@ const schema = z
     LDAP_CONNECT_TIMEOUT_MS: positiveMs(5_000),
     LDAP_TIMEOUT_MS: positiveMs(10_000),
     SYNC_COMMAND: z.string().default(''),
+    SYNC_STATUS_COMMAND: z.string().default(''),
     SOURCE_ANCHOR: z.enum(['auto', 'objectGUID', 'mS-DS-ConsistencyGuid']).default('auto'),
     AZURE_RELAY_URL: z
       .string()
@@ -53,7 +56,10 @@ const schema = z
       }
     }
     if (Boolean(v.RELAY_TLS_CERT_FILE) !== Boolean(v.RELAY_TLS_KEY_FILE)) {
-      issue(v.RELAY_TLS_CERT_FILE ? 'RELAY_TLS_KEY_FILE' : 'RELAY_TLS_CERT_FILE', 'RELAY_TLS_CERT_FILE and RELAY_TLS_KEY_FILE are set together');
+      issue(
+        v.RELAY_TLS_CERT_FILE ? 'RELAY_TLS_KEY_FILE' : 'RELAY_TLS_CERT_FILE',
+        'RELAY_TLS_CERT_FILE and RELAY_TLS_KEY_FILE are set together',
+      );
     }
     const azure = [v.AZURE_RELAY_URL, v.AZURE_RELAY_KEY_NAME, v.AZURE_RELAY_KEY];
     if (azure.some(Boolean) && !azure.every(Boolean)) {
@@ -88,9 +94,21 @@ export interface RelayAgentConfig {
   /** LDAP_BASE_DN with fixtures: bounds the fixture look-ups as it bounds LDAP ones. */
   fixturesBaseDn?: string;
   syncCommand: string;
+  /**
+   * SYNC_STATUS_COMMAND: reports Get-ADSyncScheduler's state before each sync (sync-preflight.ts).
+   * Default: DEFAULT_SYNC_STATUS_COMMAND with the default SYNC_COMMAND; none with a custom one
+   * (it may run elsewhere) unless set; `none` turns the check off. Absent: no check.
+   */
+  syncStatusCommand?: string;
   sourceAnchor: SourceAnchorSetting;
   azureRelay?: { url: string; keyName: string; key: string };
   logLevel: string;
+}
+
+function statusCommand(sync: string, status: string): { syncStatusCommand?: string } {
+  if (status.trim().toLowerCase() === 'none') return {};
+  if (status.trim() !== '') return { syncStatusCommand: status };
+  return sync.trim() === '' ? { syncStatusCommand: DEFAULT_SYNC_STATUS_COMMAND } : {};
 }
 
 export function loadRelayConfig(env: Env): Readonly<RelayAgentConfig> {
@@ -100,6 +118,7 @@ export function loadRelayConfig(env: Env): Readonly<RelayAgentConfig> {
     host: v.RELAY_HOST,
     key: v.RELAY_KEY,
     syncCommand: v.SYNC_COMMAND || DEFAULT_SYNC_COMMAND,
+    ...statusCommand(v.SYNC_COMMAND, v.SYNC_STATUS_COMMAND),
     sourceAnchor: v.SOURCE_ANCHOR,
     logLevel: v.LOG_LEVEL,
   };

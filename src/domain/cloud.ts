@@ -37,10 +37,37 @@ export interface CloudUser {
   onPremisesSamAccountName: string | null;
   onPremisesUserPrincipalName: string | null;
   provisioningErrors: ProvisioningConflict[];
+  /**
+   * ISO 8601 of when the object was created (Graph's `createdDateTime`), or null when unknown. A
+   * synced user created at the moment Entra recorded its first conflict was made by the sync.
+   */
+  createdDateTime: string | null;
   /** ISO 8601 while the user sits in the recycle bin (soft-deleted); null when active. */
   deletedDateTime: string | null;
   /** Display names of the Entra directory roles the user holds (empty when none, or not looked up). */
   adminRoles: string[];
+  /**
+   * Display names of the roles the user is only *eligible* for through PIM (Privileged Identity
+   * Management); since MC1262584 (June 2026) Entra refuses a hard match onto them as onto holders.
+   * Absent or empty when none (or not looked up).
+   */
+  eligibleRoles?: string[];
+  /**
+   * `onPremisesObjectIdentifier` (beta): the on-premises object the sync mapped this user to (the
+   * AD objectGUID as GUID text). Since July 1, 2026 a sync mapping the user to any other object is
+   * refused. Absent or null when never synced (or not read).
+   */
+  onPremisesObjectIdentifier?: string | null;
+  /**
+   * `onPremisesSyncBehavior.isCloudManaged` (source of authority moved to the cloud, GA January
+   * 2026): the sync skips the user. Absent means false (or not read).
+   */
+  cloudManaged?: boolean;
+}
+
+/** Assigned and PIM-eligible roles together: what Entra's hard-match refusal looks at. */
+export function privilegedRoles(user: CloudUser): string[] {
+  return [...new Set([...user.adminRoles, ...(user.eligibleRoles ?? [])])];
 }
 
 /** A cloud object that is not a user but holds an address a user could want (ObjectTypeMismatch). */
@@ -78,7 +105,56 @@ export interface TenantFacts {
    * cached briefly; decisions that must not trust a cache read the roles again.
    */
   roleHolders: Record<string, string[]>;
+  /**
+   * Who is eligible for Entra admin roles through PIM (`roleEligibilityScheduleInstances`): object
+   * id (lower case) → role display names. Read with `roleHolders`; absent when not read.
+   */
+  eligibleRoleHolders?: Record<string, string[]>;
+  /** Which sync engine(s) the tenant runs; absent means Connect Sync through the relay (as before 2026). */
+  syncEngine?: SyncEngine;
+  /**
+   * Graph permissions the bot's identity lacks, as far as the tenant-facts read could tell (a read
+   * refused with 403, or a permission missing from the token's roles). A plan step needing one of
+   * them becomes a person's step naming it. Absent or empty when none is known to be missing.
+   */
+  missingPermissions?: string[];
+  /**
+   * Whether the bot's own identity holds a directory role that may clear `onPremisesObjectIdentifier`
+   * (Hybrid Identity Administrator or Global Administrator); null when unknown.
+   */
+  canClearObjectIdentifier?: boolean | null;
 }
+
+/** Entra Cloud Sync's AD-to-Entra job, as read from its service principal (template AD2AADProvisioning). */
+export interface CloudSyncJob {
+  servicePrincipalId: string;
+  jobId: string;
+  /** The rule `provisionOnDemand` takes (`synchronizationRules[].id` of the job's schema); null when unread. */
+  ruleId: string | null;
+  /**
+   * The OUs the job syncs (`containerFilter.includedContainers`), DNs; null when it syncs the whole
+   * domain (no container filter) or the schema could not be read.
+   */
+  includedContainers: string[] | null;
+}
+
+/**
+ * The engines syncing this tenant. Connect Sync (Entra Connect on a server, triggered through the
+ * relay) is known from the tenant's `onPremisesSynchronization` (its client version); Cloud Sync from
+ * a service principal of application template CLOUD_SYNC_TEMPLATE_ID with an AD2AADProvisioning job.
+ */
+export interface SyncEngine {
+  connectSync: boolean;
+  /** Entra Connect's version as the tenant reports it, when it does. */
+  connectVersion: string | null;
+  /** Every Cloud Sync job (one per AD domain configured); empty when the tenant has none. */
+  cloudSync: CloudSyncJob[];
+}
+
+/** The Cloud Sync application template (domain.md). */
+export const CLOUD_SYNC_TEMPLATE_ID = '1a4721b3-e57f-4451-ae87-ef078703ec94';
+/** The job template of Cloud Sync's AD-to-Entra provisioning. */
+export const CLOUD_SYNC_JOB_TEMPLATE = 'AD2AADProvisioning';
 
 /** Why a cloud user was pulled into a diagnosis. A user can have several reasons. */
 export type CandidateReason =

@@ -32,6 +32,10 @@ export type ErrorCode =
   | 'SYNC_BUSY'
   | 'SYNC_FAILED'
   | 'SYNC_TIMEOUT'
+  | 'SYNC_STAGING_MODE'
+  | 'SYNC_CYCLE_DISABLED'
+  | 'SYNC_SCHEDULER_SUSPENDED'
+  | 'SYNC_VERSION_UNSUPPORTED'
   | 'APPROVAL_REFUSED'
   | 'STORE_UNAVAILABLE'
   | 'STORE_REFUSED'
@@ -148,14 +152,24 @@ export class CloudError extends HardmatchError {
 
 /**
  * The relay could not run Entra Connect's delta sync: one is already running (`SYNC_BUSY`), the
- * sync command failed or is missing (`SYNC_FAILED`), or it outran its time limit (`SYNC_TIMEOUT`).
+ * sync command failed or is missing (`SYNC_FAILED`), or it outran its time limit (`SYNC_TIMEOUT`);
+ * or, checked before it runs (Get-ADSyncScheduler), the cycle would export nothing: the server is
+ * in staging mode, its sync cycle is disabled or its scheduler suspended, or its Entra Connect
+ * version is one Entra no longer accepts exports from.
  */
+export const SYNC_CODES = [
+  'SYNC_BUSY',
+  'SYNC_FAILED',
+  'SYNC_TIMEOUT',
+  'SYNC_STAGING_MODE',
+  'SYNC_CYCLE_DISABLED',
+  'SYNC_SCHEDULER_SUSPENDED',
+  'SYNC_VERSION_UNSUPPORTED',
+] as const;
+export type SyncErrorCode = (typeof SYNC_CODES)[number];
+
 export class SyncError extends HardmatchError {
-  constructor(
-    code: 'SYNC_BUSY' | 'SYNC_FAILED' | 'SYNC_TIMEOUT',
-    message: string,
-    options: { cause?: unknown; details?: Record<string, string | number> } = {},
-  ) {
+  constructor(code: SyncErrorCode, message: string, options: { cause?: unknown; details?: Record<string, string | number> } = {}) {
     super(code, message, options);
   }
 }

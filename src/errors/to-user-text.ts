@@ -102,6 +102,22 @@ const NEXT_STEP: Record<ErrorCode, { title: string; next: string }> = {
     title: 'The delta sync command did not finish in time',
     next: 'The command was stopped. Check the Entra Connect server (Synchronization Service Manager) and try again.',
   },
+  SYNC_STAGING_MODE: {
+    title: 'The Entra Connect server is in staging mode',
+    next: 'A server in staging mode runs the cycle but exports nothing. Run the relay next to the active Entra Connect server (set RELAY_URL to that relay), or, if this server should be the active one, leave staging mode in the Entra Connect wizard (Configure → Configure staging mode). Then try again.',
+  },
+  SYNC_CYCLE_DISABLED: {
+    title: "Entra Connect's sync cycle is disabled",
+    next: 'Its scheduler will not run the cycle. On the Entra Connect server run `Set-ADSyncScheduler -SyncCycleEnabled $true`, then try again.',
+  },
+  SYNC_SCHEDULER_SUSPENDED: {
+    title: "Entra Connect's scheduler is suspended",
+    next: 'An upgrade or an admin suspended it. When no upgrade is running, run `Set-ADSyncScheduler -SchedulerSuspended $false` on the Entra Connect server, then try again.',
+  },
+  SYNC_VERSION_UNSUPPORTED: {
+    title: 'This Entra Connect version is no longer supported',
+    next: 'Entra no longer accepts its exports. Upgrade Entra Connect on the server (download the current version from the Entra admin center → Entra Connect), then try again.',
+  },
   APPROVAL_REFUSED: {
     title: 'Action refused',
     next: 'Type `status <request id>` to see where the request stands and who can act on it.',

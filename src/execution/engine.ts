@@ -52,7 +52,7 @@ export interface EngineDeps {
   onBoundary?: (requestId: string, step: number, phase: BoundaryPhase) => void | Promise<void>;
 }
 
-export type RunOutcome = 'not-claimed' | 'done' | 'failed' | 'waiting-for-person' | 'claim-lost';
+export type RunOutcome = 'not-claimed' | 'done' | 'done-with-warnings' | 'failed' | 'waiting-for-person' | 'claim-lost';
 
 export interface RunOptions {
   /**
@@ -126,8 +126,9 @@ export function createEngine(deps: EngineDeps): Engine {
     async resumeAbandoned(tenantId) {
       const at = now();
       const candidates = await deps.store.listByState(tenantId, ['approved', 'executing']);
+      // A bulk request and its users are the bulk executor's to resume (waves, budget, re-reads).
       const abandoned = candidates.filter(({ value }) =>
-        value.state === 'executing' ? (value.lease?.until ?? 0) <= at : value.updatedAt + leaseMs <= at,
+        value.kind === 'bulk' || value.bulkOf !== undefined ? false : value.state === 'executing' ? (value.lease?.until ?? 0) <= at : value.updatedAt + leaseMs <= at,
       );
       let resumed = 0;
       for (const { value } of abandoned) {
@@ -167,8 +168,7 @@ async function execute(claim: Claim, ctx: Ctx, startedByClaim: number | null): P
     // request that the next engine finishes (and whose cards it replaces), never a `done` one whose
     // cards nobody will replace.
     if (carry) await commit(claim, ctx, [carry]);
-    await commitFinal(claim, ctx, [doneChange]);
-    return 'done';
+    return await commitFinal(claim, ctx, [doneChange(claim.request)]);
   } catch (err) {
     if (err instanceof ClaimLost) {
       ctx.logger.warn({ requestId: claim.request.id, err: err.message }, 'execution stopped: claim lost');
@@ -226,13 +226,13 @@ async function commit(claim: Claim, ctx: Ctx, changes: readonly RecordChange[]):
  * The request's last change (done or failed): written first, its entries appended after, stamped
  * with the moment it was stored. Answers the state it ends in.
  */
-async function commitFinal(claim: Claim, ctx: Ctx, changes: readonly RecordChange[]): Promise<'done' | 'failed'> {
+async function commitFinal(claim: Claim, ctx: Ctx, changes: readonly RecordChange[]): Promise<'done' | 'done-with-warnings' | 'failed'> {
   const change = combined(changes);
   const next = await claim.write(change.mutate);
   await ctx.audit.appendAll(eventsOf(next.id, change.notes, ctx.now()));
   await passed(next.id, changes, ctx);
   ctx.cards.push(next);
-  return next.state === 'done' ? 'done' : 'failed';
+  return next.state === 'done' || next.state === 'done-with-warnings' ? next.state : 'failed';
 }
 
 async function passed(requestId: string, changes: readonly RecordChange[], ctx: Ctx): Promise<void> {

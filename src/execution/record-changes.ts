@@ -42,7 +42,7 @@ export function startChange(step: PlanStep, index: number, at: number): RecordCh
   return {
     mutate: (r) => ({
       ...r,
-      ...(step.kind === 'TRIGGER_DELTA_SYNC' ? { syncStartedAt: at } : {}),
+      ...(step.kind === 'TRIGGER_DELTA_SYNC' || step.kind === 'PROVISION_ON_DEMAND' ? { syncStartedAt: at } : {}),
       records: withRecord(r.records, index, { number: step.number, status: 'started', ...(before ? { before } : {}), startedAt: at }),
     }),
     notes: [{ action: 'step-started', summary: `Step ${step.number} started: ${step.description}`, step, ...(before ? { before } : {}) }],
@@ -57,7 +57,7 @@ export function outcomeChange(step: PlanStep, index: number, previous: StepRecor
   if (result.status === 'done') {
     // A step that found its value already in place reports before === after; the value it replaced is the one recorded at start.
     const before = previous?.before !== undefined && isSame(result.before, result.after) ? previous.before : result.before;
-    const rec: StepRecord = { ...base, status: 'done', before, after: result.after, detail: result.detail, endedAt: at };
+    const rec: StepRecord = { ...base, status: 'done', before, after: result.after, detail: result.detail, endedAt: at, ...(result.warnings?.length ? { warnings: result.warnings } : {}) };
     return { mutate: (r) => ({ ...r, records: withRecord(r.records, index, rec) }), notes: [{ action: 'step-done', summary: `Step ${step.number} done: ${result.detail}`, step, before, after: result.after }], boundary };
   }
   if (result.status === 'waiting-for-person') {
@@ -79,7 +79,13 @@ export function claimedNote(owner: string, resumed: boolean): Note {
   return resumed ? { action: 'execution-resumed', summary: `Execution resumed by ${owner}.` } : { action: 'execution-claimed', summary: `Execution started by ${owner}.` };
 }
 
-export const doneChange: RecordChange = { mutate: (r) => ({ ...r, state: 'done' }), notes: [{ action: 'done', summary: 'Every step is done.' }] };
+/** The request's end once every step is done: `done-with-warnings` when the join left something (the records say what). */
+export function doneChange(request: ApprovalRequest): RecordChange {
+  const warnings = request.records.flatMap((r) => r.warnings ?? []);
+  if (warnings.length === 0) return { mutate: (r) => ({ ...r, state: 'done' }), notes: [{ action: 'done', summary: 'Every step is done.' }] };
+  const summary = `Every step is done and the join works, but it left ${warnings.length === 1 ? 'one thing' : `${warnings.length} things`} to fix: ${warnings.map((w) => `${w.what} (fix: ${w.fix})`).join('; ')}`;
+  return { mutate: (r) => ({ ...r, state: 'done-with-warnings' }), notes: [{ action: 'done', summary, after: { state: 'done-with-warnings', warnings } }] };
+}
 
 /** The audit events of `notes`, stamped `at`. */
 export function eventsOf(requestId: string, notes: readonly Note[], at: number): AuditEvent[] {

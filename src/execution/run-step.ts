@@ -7,6 +7,7 @@ import type { PlanStep } from '../domain/diagnosis/types.ts';
 import { triggerDeltaSync, verifyJoined } from './sync-steps.ts';
 import type { StepDeps, StepResult } from './types.ts';
 import { clearAnchor, purgeDeletedUser, renameUpn, setAnchor } from './write-steps.ts';
+import { clearObjectIdentifier, provisionOnDemand } from './hardening-steps.ts';
 
 export function runStep(step: PlanStep, deps: StepDeps): Promise<StepResult> {
   switch (step.kind) {
@@ -24,5 +25,9 @@ export function runStep(step: PlanStep, deps: StepDeps): Promise<StepResult> {
       return triggerDeltaSync(deps);
     case 'VERIFY_JOINED':
       return verifyJoined(step, deps);
+    case 'CLEAR_OBJECT_IDENTIFIER':
+      return clearObjectIdentifier(step, deps);
+    case 'PROVISION_ON_DEMAND':
+      return provisionOnDemand(step, deps);
   }
 }

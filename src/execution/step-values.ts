@@ -5,7 +5,9 @@
 import type { PlanStep } from '../domain/diagnosis/types.ts';
 import type { AnchorValue, UpnValue } from './types.ts';
 
-export function valueToReplace(step: PlanStep): AnchorValue | UpnValue | { userId: string; onPremisesImmutableId: string | null } | null {
+export function valueToReplace(
+  step: PlanStep,
+): AnchorValue | UpnValue | { userId: string; onPremisesImmutableId: string | null } | { userId: string; onPremisesObjectIdentifier: string } | null {
   switch (step.kind) {
     case 'SET_ANCHOR':
     case 'CLEAR_ANCHOR':
@@ -14,8 +16,11 @@ export function valueToReplace(step: PlanStep): AnchorValue | UpnValue | { userI
       return { userId: step.subject.userId, userPrincipalName: step.from };
     case 'PURGE_DELETED_USER':
       return { userId: step.subject.userId, onPremisesImmutableId: step.immutableId };
+    case 'CLEAR_OBJECT_IDENTIFIER':
+      return { userId: step.subject.userId, onPremisesObjectIdentifier: step.previous };
     case 'MANUAL':
     case 'TRIGGER_DELTA_SYNC':
+    case 'PROVISION_ON_DEMAND':
     case 'VERIFY_JOINED':
       return null;
   }
@@ -23,7 +28,13 @@ export function valueToReplace(step: PlanStep): AnchorValue | UpnValue | { userI
 
 /** Steps that write to the cloud, as opposed to a person's step, the sync and the check. */
 export function writesToCloud(step: PlanStep): boolean {
-  return step.kind === 'SET_ANCHOR' || step.kind === 'CLEAR_ANCHOR' || step.kind === 'RENAME_UPN_TEMPORARILY' || step.kind === 'PURGE_DELETED_USER';
+  return (
+    step.kind === 'SET_ANCHOR' ||
+    step.kind === 'CLEAR_ANCHOR' ||
+    step.kind === 'RENAME_UPN_TEMPORARILY' ||
+    step.kind === 'PURGE_DELETED_USER' ||
+    step.kind === 'CLEAR_OBJECT_IDENTIFIER'
+  );
 }
 
 /**

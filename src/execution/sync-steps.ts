@@ -6,6 +6,7 @@
 import type { CloudUser } from '../domain/cloud.ts';
 import type { PlanStep } from '../domain/diagnosis/types.ts';
 import { done, failedFrom, named, shown } from './step-outcome.ts';
+import { leftoversOf } from './verify-promise.ts';
 import { DEFAULT_POLL_INTERVAL_MS, FRESHNESS_SLACK_MS, STEP_FAILURES, type JoinedState, type StepDeps, type StepResult } from './types.ts';
 
 type StepOf<K extends PlanStep['kind']> = Extract<PlanStep, { kind: K }>;
@@ -73,6 +74,15 @@ function joinedState(user: CloudUser): JoinedState {
   };
 }
 
+/** The join is proven; what it left that the plan meant to clear comes back as warnings. */
+function joinedResult(step: StepOf<'VERIFY_JOINED'>, user: CloudUser): StepResult {
+  const joined = `${user.userPrincipalName} (${user.id}) is synced and holds "${step.immutableId}" (last sync ${user.lastSyncDateTime ?? ''})`;
+  const warnings = leftoversOf(user, step.promise);
+  if (warnings.length === 0) return done(null, joinedState(user), `${joined}${step.promise ? ', with the UPN and addresses the plan promised' : ''}.`);
+  const detail = `${joined}, but the join left ${warnings.length === 1 ? 'something' : `${warnings.length} things`} to fix: ${warnings.map((w) => w.what).join('; ')}.`;
+  return { status: 'done', before: null, after: joinedState(user), detail, warnings };
+}
+
 export async function verifyJoined(step: StepOf<'VERIFY_JOINED'>, deps: StepDeps): Promise<StepResult> {
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? realSleep;
@@ -96,10 +106,7 @@ export async function verifyJoined(step: StepOf<'VERIFY_JOINED'>, deps: StepDeps
       if (typeof others !== 'string') return others;
       if (others !== '') reasons.push(others);
     }
-    if (user && reasons.length === 0) {
-      const detail = `${user.userPrincipalName} (${user.id}) is synced and holds "${step.immutableId}" (last sync ${user.lastSyncDateTime ?? ''}).`;
-      return done(null, joinedState(user), detail);
-    }
+    if (user && reasons.length === 0) return joinedResult(step, user);
     const remaining = deadline - now();
     if (remaining <= 0) {
       return {

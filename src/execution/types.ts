@@ -4,6 +4,7 @@
  * step answers the values it replaced and wrote, so the audit trail can show them and a reversible
  * step can be undone from the record alone.
  */
+import type { Leftover } from '../domain/approval/types.ts';
 import type { CloudDirectory, CloudWriter } from '../ports/cloud-directory.ts';
 import type { SyncTrigger } from '../ports/sync-trigger.ts';
 
@@ -33,7 +34,7 @@ export interface StepDeps {
 }
 
 export type StepResult =
-  | { status: 'done'; before: unknown; after: unknown; detail: string }
+  | { status: 'done'; before: unknown; after: unknown; detail: string; warnings?: Leftover[] }
   /** MANUAL: a person must act on-premises; the approval flow waits for "Done". */
   | { status: 'waiting-for-person'; detail: string }
   /** `code` is one of STEP_FAILURES, Graph's own error code (e.g. ObjectConflict), or ours (e.g. SYNC_BUSY). */

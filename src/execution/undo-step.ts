@@ -55,6 +55,14 @@ export async function undoStep(step: PlanStep, result: StepResult, deps: StepDep
       );
     case 'MANUAL':
       return { status: 'waiting-for-person', detail: `Undo on-premises what step ${step.number} asked for: ${step.instruction}` };
+    case 'CLEAR_OBJECT_IDENTIFIER':
+      return done(
+        null,
+        null,
+        `Nothing to undo: step ${step.number} cleared the onPremisesObjectIdentifier of ${step.subject.userPrincipalName} (it named ${step.previous}); ` +
+          'Graph accepts only null, so the old mapping cannot be written back. The next sync stamps the object it maps.',
+      );
+    case 'PROVISION_ON_DEMAND':
     case 'TRIGGER_DELTA_SYNC':
       return done(null, null, 'Nothing to undo: a sync only applies AD to the cloud; once the other steps are undone, the next sync applies that too.');
     case 'VERIFY_JOINED':

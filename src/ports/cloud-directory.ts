@@ -54,6 +54,31 @@ export interface CloudDirectory {
   holdersOfAnchor(immutableId: string, deadline?: Deadline): Promise<CloudUser[]>;
   /** Object ids (lower case) of a group's user members, nested groups expanded: the admins of ADMIN_GROUP_ID. */
   groupUserIds(groupId: string, deadline?: Deadline): Promise<string[]>;
+  /** The user's `onPremisesObjectIdentifier` now (beta); `exists` false when there is no such active user. */
+  objectIdentifierOf(userId: string, deadline?: Deadline): Promise<{ exists: boolean; onPremisesObjectIdentifier: string | null }>;
+}
+
+/** One step of a Cloud Sync on-demand run as Graph reports it (import, scoping, matching, export). */
+export interface ProvisioningStepResult {
+  name: string;
+  /** Import, Scoping, Matching, Processing, Export… */
+  type: string;
+  /** Success, Skipped, Warning, Failure… */
+  status: string;
+  description: string;
+  /** The step's string details (e.g. what it matched on), at most 20. */
+  details: Record<string, string>;
+}
+
+/** What `provisionOnDemand` answered: the run's result, each step, and the cloud object it ended on. */
+export interface ProvisionOnDemandResult {
+  /** Success, Skipped or Failure (Graph's words). */
+  result: string;
+  steps: ProvisioningStepResult[];
+  /** The cloud user the run exported to (targetIdentity.id), lower case; null when none. */
+  targetId: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
 }
 
 /**
@@ -67,4 +92,11 @@ export interface CloudWriter {
   setUserPrincipalName(userId: string, userPrincipalName: string): Promise<void>;
   /** DELETE /directory/deletedItems/{id}: permanent, cannot be undone. */
   purgeDeletedUser(userId: string): Promise<void>;
+  /** PATCH /beta/users/{id} `{"onPremisesObjectIdentifier": null}`: cannot be undone (Graph accepts only null). */
+  clearObjectIdentifier(userId: string): Promise<void>;
+  /**
+   * Cloud Sync: provision one AD object (its DN) now through the job. `ruleId` null: read from the
+   * job's schema first. Throttled runs (5 per 10 s) are retried after Retry-After.
+   */
+  provisionOnDemand(job: { servicePrincipalId: string; jobId: string; ruleId: string | null }, dn: string): Promise<ProvisionOnDemandResult>;
 }

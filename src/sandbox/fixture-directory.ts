@@ -183,14 +183,29 @@ async function* fixturePages(
 ): AsyncGenerator<OnPremUser[]> {
   assertPageSize(options.pageSize);
   const base = scanBase(options.scope, options.baseDn);
-  const all = await source.users();
-  const under = all.filter(
-    (u) => (options.baseDn === undefined || isWithinBase(u.dn, options.baseDn)) && (base === undefined || isWithinBase(u.dn, base)),
-  );
+  const under = usersUnder(await source.users(), options.baseDn, base);
   if (options.scope.kind === 'ou' && under.length === 0) throw ouNotFound(options.scope.dn.trim());
   for (let i = 0; i < under.length; i += options.pageSize) {
     yield under.slice(i, i + options.pageSize).map((u) => structuredClone(u));
   }
+}
+
+/**
+ * Who lies under both bounds. Parsing every DN is what costs (AD's own subtree search has no such
+ * cost), so the answer is kept for as long as the source hands out the same array of users.
+ */
+const UNDER = new WeakMap<readonly OnPremUser[], Map<string, readonly OnPremUser[]>>();
+
+function usersUnder(all: readonly OnPremUser[], baseDn: string | undefined, base: string | undefined): readonly OnPremUser[] {
+  const key = `${baseDn ?? ''}\n${base ?? ''}`;
+  let known = UNDER.get(all);
+  if (!known) UNDER.set(all, (known = new Map<string, readonly OnPremUser[]>()));
+  const cached = known.get(key);
+  if (cached) return cached;
+  const bounds = [...new Set([baseDn, base].filter((b): b is string => b !== undefined))];
+  const under = all.filter((u) => bounds.every((b) => isWithinBase(u.dn, b)));
+  known.set(key, under);
+  return under;
 }
 
 /**

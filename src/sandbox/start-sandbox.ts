@@ -40,6 +40,11 @@ export interface SandboxOptions {
   engine?: EngineOptions;
   /** Default `sqlite::memory:` (the sandbox's tenant is new at every start, so are its requests); STORE_URL overrides. */
   storeUrl?: string;
+  /**
+   * Default true: a person's Done on a MANUAL step carries out its action on the stand-ins. False:
+   * Done changes nothing, as when the person pressed it without doing the step (tests of the check).
+   */
+  personActs?: boolean;
 }
 
 export interface RunningSandbox {
@@ -85,7 +90,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   try {
     const relay = await startSandboxRelay(env, logger, emulator.syncTrigger, emulator.directory.fixtures);
     if (relay) closers.push(() => relay.close());
-    const config = loadConfig(relay ? { ...env, RELAY_URL: relay.url, RELAY_KEY: relay.key } : env, { sandbox: true });
+    const sandboxAd = relay ? { RELAY_URL: relay.url, RELAY_KEY: relay.key, SYNC_SCOPE_OUS: env.SYNC_SCOPE_OUS ?? sandboxScope(emulator.directory.directory.users()) } : {};
+    const config = loadConfig({ ...env, ...sandboxAd }, { sandbox: true });
     const tenantId = emulator.state.tenant.id;
     const bot = await composeBot({
       config: { ...config, port: options.botPort ?? config.port, tenantId, graphBaseUrl: emulator.url, storeUrl: options.storeUrl ?? env.STORE_URL ?? 'sqlite::memory:' },
@@ -94,7 +100,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       tagParts: true,
       ...(options.engine ? { engine: options.engine } : {}),
       // With the admin's own relay (RELAY_URL), AD is theirs: the person does their part themselves.
-      ...(relay ? { carryOutManual: createCarryOutManual({ directory: emulator.directory.directory, state: emulator.state, logger: logger.child({ part: 'sandbox' }) }) } : {}),
+      ...(relay && options.personActs !== false ? { carryOutManual: createCarryOutManual({ directory: emulator.directory.directory, state: emulator.state, logger: logger.child({ part: 'sandbox' }) }) } : {}),
     });
     closers.push(() => bot.close());
     const botUrl = bot.url;
@@ -161,6 +167,15 @@ async function tryPlayground(botEndpoint: string, options: SandboxOptions, env: 
     options.logger.warn({ err }, 'the Agents Playground did not start; the bot keeps running');
     return { error: `did not start (${err instanceof Error ? err.message : String(err)})` };
   }
+}
+
+/**
+ * The sandbox's sync scope as SYNC_SCOPE_OUS says it (`inSandboxSyncScope`): every domain of its
+ * AD users, except `OU=Not Synced` in each, so a Done on a scope step is checked as in production.
+ */
+function sandboxScope(users: readonly { dn: string }[]): string {
+  const domains = [...new Set(users.map((u) => /(?:^|(?<!\\),)\s*(DC=.*)$/i.exec(u.dn)?.[1]).filter((d): d is string => d !== undefined))];
+  return domains.flatMap((d) => [d, `!OU=Not Synced,${d}`]).join(';');
 }
 
 /** The sandbox's two admins, unless the environment names its own. */

@@ -12,6 +12,7 @@ import { createBotAuthentication } from './bot-auth.ts';
 import { activityTenant } from '../bot/teams/activity-tenant.ts';
 import { isAllowedTenant } from './tenant-guard.ts';
 import { createTurnErrorHandler } from './turn-error.ts';
+import { createReportRoute, REPORT_ROUTE, type ReportRouteDeps } from './report-route.ts';
 
 export interface CreateServerDeps {
   config: Pick<BotConfig, 'sandbox' | 'botAuth' | 'tenantId'>;
@@ -25,6 +26,8 @@ export interface CreateServerDeps {
   adapter?: TransportAdapter;
   /** The Bot Framework channel's OpenID metadata URL (default botbuilder's public-cloud one); a test hook. */
   openIdMetadataUrl?: string;
+  /** Serves scan reports (GET /bulk/<id>/report.csv) when scans are wired. */
+  reports?: ReportRouteDeps;
 }
 
 export interface BotServer {
@@ -51,6 +54,7 @@ export function createServer(deps: CreateServerDeps): BotServer {
   });
 
   server.post('/api/messages', createActivityEndpoint({ adapter, sandbox: deps.config.sandbox, logger: deps.logger, logic: (context) => handleTurn(context, deps) }));
+  if (deps.reports) server.get(REPORT_ROUTE, createReportRoute(deps.reports));
   server.get('/healthz', (_req: restify.Request, res: restify.Response, next: restify.Next) => {
     res.send(200, { status: 'ok', version: deps.version, sandbox: deps.config.sandbox });
     next();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SANDBOX_MARKER_ID } from '../../src/cards/card-parts.ts';
 import { CARD_BUDGET_BYTES, MATCH_CARD_IDS, matchCard, NOTHING_CHANGED, SHORTENED_NOTE } from '../../src/cards/match-card.ts';
 import { FINDING_CODES_URL } from '../../src/cards/finding-links.ts';
+import { FINDING_CODES } from '../../src/domain/diagnosis/types.ts';
 import type { Diagnosis, PlanStep } from '../../src/domain/diagnosis/types.ts';
 import { allElements, copyRowValues, findById, visibleText } from '../support/card-query.ts';
 import { cloudUser } from '../support/fakes.ts';
@@ -354,7 +355,7 @@ describe('matchCard: hostile values and size', () => {
     expect(CARD_BUDGET_BYTES).toBeLessThan(28 * 1024);
     // Shortened, but nothing is left out: every candidate, finding code and step is still there.
     expect(idsWith(c, 'candidate-')).toHaveLength(10);
-    expect(idsWith(c, 'finding-').filter((id) => !id.startsWith('finding-line-'))).toHaveLength(21);
+    expect(idsWith(c, 'finding-').filter((id) => !id.startsWith('finding-line-'))).toHaveLength(FINDING_CODES.length);
     expect(idsWith(c, 'plan-step-')).toHaveLength(14);
     expect(textOf(c, MATCH_CARD_IDS.shortened)).toBe(SHORTENED_NOTE);
     expect(textOf(c, MATCH_CARD_IDS.footer)).toContain(NOTHING_CHANGED);

@@ -24,8 +24,12 @@ describe('hardmatch check: Azure Table Storage', () => {
     const s = await stack();
     const run = await s.check({ env: { ...s.env, STORE_URL: `azure-tables:${azurite.connectionString}` } });
     const store = run.section('Store');
-    expect(store).toContain(`Store (Azure Table Storage at http://127.0.0.1:${azurite.port}/devstoreaccount1, signed in with the connection string (key not shown))`);
-    expect(store).toContain('OK: wrote, read back and replaced a test record; a write from a stale version was refused; the record was removed.');
+    expect(store).toContain(
+      `Store (Azure Table Storage at http://127.0.0.1:${azurite.port}/devstoreaccount1, signed in with the connection string (key not shown))`,
+    );
+    expect(store).toContain(
+      'OK: wrote, read back and replaced a test record; a write from a stale version was refused; the record was removed.',
+    );
     expect(run.output).not.toContain(DEV_ACCOUNT_KEY);
     expect(run.code).toBe(0);
     const settings = TableClient.fromConnectionString(azurite.connectionString, 'hardmatchsettings', { allowInsecureConnection: true });
@@ -43,7 +47,9 @@ describe('hardmatch check: Azure Table Storage', () => {
     const store = run.section('Store');
     expect(store).toContain('FAILED: could not write a test record: ');
     expect(store).toContain('(ECONNREFUSED)');
-    expect(store).toContain(`Fix: Check that http://127.0.0.1:${gone.port}/devstoreaccount1 is the storage account's table endpoint (STORE_URL)`);
+    expect(store).toContain(
+      `Fix: Check that http://127.0.0.1:${gone.port}/devstoreaccount1 is the storage account's table endpoint (STORE_URL)`,
+    );
     expect(run.code).toBe(1);
   });
 
@@ -55,7 +61,9 @@ describe('hardmatch check: Azure Table Storage', () => {
       const run = await s.check({ env: { ...s.env, STORE_URL: `azure-tables:${devConnectionString(port)}` } });
       const store = run.section('Store');
       expect(store).toContain('FAILED: could not write a test record: it did not answer within 5 s. (TIMEOUT)');
-      expect(store).toContain(`Fix: Check that http://127.0.0.1:${port}/devstoreaccount1 is the storage account's table endpoint (STORE_URL)`);
+      expect(store).toContain(
+        `Fix: Check that http://127.0.0.1:${port}/devstoreaccount1 is the storage account's table endpoint (STORE_URL)`,
+      );
       expect(run.code).toBe(1);
     } finally {
       await frozen.close();

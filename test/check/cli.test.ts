@@ -20,7 +20,11 @@ const stack = perTestStacks();
 
 /** The environment without any Azure credential variable of the machine running the tests. */
 function baseEnv(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(AZURE_|Microsoft|ADMIN_|RELAY_|STORE_|GRAPH_)/.test(e[0])));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (e): e is [string, string] => e[1] !== undefined && !/^(AZURE_|Microsoft|ADMIN_|RELAY_|STORE_|GRAPH_)/.test(e[0]),
+    ),
+  );
 }
 
 function runCli(env: Record<string, string>, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -58,7 +62,9 @@ describe('npm run check (the process)', { timeout: 60_000 }, () => {
     };
     const result = await runCli(env, ['jdoe']);
     expect(result.stdout).toContain('signed in with the client secret of app 33333333-3333-4333-8333-333333333333');
-    expect(result.stdout).toContain('FAILED (CLOUD_AUTH_FAILED): The bot could not get a Microsoft Graph token: AuthenticationError: EnvironmentCredential authentication failed.');
+    expect(result.stdout).toContain(
+      'FAILED (CLOUD_AUTH_FAILED): The bot could not get a Microsoft Graph token: AuthenticationError: EnvironmentCredential authentication failed.',
+    );
     expect(result.stdout).toContain('Skipped, because there is no usable Graph token (GroupMember.Read.All not checked).');
     expect(result.stdout).toContain('"jdoe" is CN=John Doe,OU=Staff,DC=contoso,DC=com');
     expect(result.stdout).toContain('OK: wrote, read back and replaced a test record');

@@ -26,7 +26,17 @@ import { KEY, relayConfig } from '../relay/agent/helpers.ts';
 export const TENANT_ID = '7b1c2f0e-4a8d-4e55-9d0a-1f6a2b3c4d5e';
 export const APP_PASSWORD = 'bot-app-password-that-must-never-show-1234';
 /** The bot's permissions, as infra/grant-graph-permissions.sh grants them. */
-export const BOT_ROLES = ['User.ReadWrite.All', 'User.DeleteRestore.All', 'Domain.Read.All', 'OnPremDirectorySynchronization.Read.All', 'GroupMember.Read.All', 'RoleManagement.Read.Directory'];
+export const BOT_ROLES = [
+  'User.ReadWrite.All',
+  'User.DeleteRestore.All',
+  'Domain.Read.All',
+  'OnPremDirectorySynchronization.Read.All',
+  'GroupMember.Read.All',
+  'RoleManagement.Read.Directory',
+  'User-OnPremisesSyncBehavior.ReadWrite.All',
+  'RoleEligibilitySchedule.Read.Directory',
+  'AuditLog.Read.All',
+];
 /** The emulator's group of two users (one directly, one through a nested group), and one with no members. */
 export const ADMIN_GROUP = ID.admins;
 export const EMPTY_GROUP = ID.sales;
@@ -45,7 +55,14 @@ const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).to
 /** An Entra-shaped app-only token: header.payload.signature, `roles` = the granted permissions. */
 export function appToken(roles: readonly string[], tenantId = TENANT_ID): string {
   const now = Math.floor(Date.now() / 1000);
-  const payload = { aud: 'https://graph.microsoft.com', tid: tenantId, appid: '33333333-3333-4333-8333-333333333333', iat: now, exp: now + 3600, ...(roles.length > 0 ? { roles } : {}) };
+  const payload = {
+    aud: 'https://graph.microsoft.com',
+    tid: tenantId,
+    appid: '33333333-3333-4333-8333-333333333333',
+    iat: now,
+    exp: now + 3600,
+    ...(roles.length > 0 ? { roles } : {}),
+  };
   return `${b64url({ typ: 'JWT', alg: 'RS256' })}.${b64url(payload)}.c2lnbmF0dXJl`;
 }
 

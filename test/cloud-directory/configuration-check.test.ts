@@ -13,8 +13,14 @@ const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).to
 describe('BOT_PERMISSIONS', () => {
   it('lists the permissions infra/grant-graph-permissions.sh grants, in its order', async () => {
     const script = await readFile(new URL('../../infra/grant-graph-permissions.sh', import.meta.url), 'utf8');
-    const granted = /permissions=\(\n([\s\S]*?)\n\)/.exec(script)?.[1]?.split('\n').map((l) => l.trim()).filter(Boolean);
-    expect(BOT_PERMISSIONS.map((p) => p.name)).toEqual(granted);
+    const granted = /permissions=\(\n([\s\S]*?)\n\)/
+      .exec(script)?.[1]
+      ?.split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    const cloudSync = /permissions\+=\(([^)]*)\)/.exec(script)?.[1]?.split(/\s+/).filter(Boolean) ?? [];
+    expect(BOT_PERMISSIONS.filter((p) => !p.cloudSyncOnly).map((p) => p.name)).toEqual(granted);
+    expect(BOT_PERMISSIONS.filter((p) => p.cloudSyncOnly).map((p) => p.name)).toEqual(cloudSync);
   });
 
   it('probes each readable permission with a read that this permission allows (as the emulator enforces it)', () => {
@@ -36,7 +42,10 @@ describe('readTokenClaims', () => {
     expect(readTokenClaims(`${b64url({})}.${b64url({ tid: 't', azp: 'a' })}.s`)).toEqual({ roles: [], tenantId: 't', appId: 'a' });
   });
 
-  it.each([['opaque'], ['a.b'], ['a.!!!.c'], [`x.${b64url([1, 2])}.y`], [`x.${b64url('text')}.y`]])('answers undefined for %s (not a JWT)', (token) => {
-    expect(readTokenClaims(token)).toBeUndefined();
-  });
+  it.each([['opaque'], ['a.b'], ['a.!!!.c'], [`x.${b64url([1, 2])}.y`], [`x.${b64url('text')}.y`]])(
+    'answers undefined for %s (not a JWT)',
+    (token) => {
+      expect(readTokenClaims(token)).toBeUndefined();
+    },
+  );
 });

@@ -4,7 +4,14 @@
  */
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
-import { failureFromBody, failureFromThrown, parseRetryAfter, toCloudError, type GraphFailure, type Operation } from '../../src/cloud-directory/errors.ts';
+import {
+  failureFromBody,
+  failureFromThrown,
+  parseRetryAfter,
+  toCloudError,
+  type GraphFailure,
+  type Operation,
+} from '../../src/cloud-directory/errors.ts';
 import { MIN_ATTEMPT_MS, retryDelay } from '../../src/cloud-directory/graph-transport.ts';
 
 const OP: Operation = { what: 'purge user x', permission: 'User.DeleteRestore.All' };
@@ -45,7 +52,13 @@ describe('failureFromBody / failureFromThrown', () => {
       details: ['Conflicting object: User_abc'],
       retryAfterMs: null,
     });
-    expect(failureFromBody(429, undefined, '3')).toEqual({ status: 429, code: null, message: 'HTTP 429', details: [], retryAfterMs: 3_000 });
+    expect(failureFromBody(429, undefined, '3')).toEqual({
+      status: 429,
+      code: null,
+      message: 'HTTP 429',
+      details: [],
+      retryAfterMs: 3_000,
+    });
   });
 
   it("reads the holder from the ConflictingObjects detail's target, as Graph documents the ObjectConflict body", () => {
@@ -71,11 +84,17 @@ describe('failureFromBody / failureFromThrown', () => {
     const parsed = new GraphError(403, 'Insufficient privileges.');
     parsed.code = 'Authorization_RequestDenied';
     parsed.body = JSON.stringify({ code: 'Authorization_RequestDenied', message: 'Insufficient privileges.' });
-    expect(failureFromThrown(parsed)).toMatchObject({ status: 403, code: 'Authorization_RequestDenied', message: 'Insufficient privileges.' });
+    expect(failureFromThrown(parsed)).toMatchObject({
+      status: 403,
+      code: 'Authorization_RequestDenied',
+      message: 'Insufficient privileges.',
+    });
     const text = new GraphError(503);
     text.body = JSON.stringify({ error: { code: 'ServiceUnavailable', message: 'Try later.' } });
     expect(failureFromThrown(text)).toMatchObject({ status: 503, code: 'ServiceUnavailable', message: 'Try later.' });
-    const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) });
+    const refused = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
+    });
     expect(failureFromThrown(refused)).toMatchObject({ status: -1, code: null, network: { code: 'ECONNREFUSED' } });
     expect(failureFromThrown(refused).message).not.toContain('fetch failed');
   });
@@ -91,7 +110,7 @@ describe('toCloudError', () => {
     [500, 'CLOUD_UNAVAILABLE'],
     [503, 'CLOUD_UNAVAILABLE'],
     [-1, 'CLOUD_UNAVAILABLE'],
-  ])('maps status %i to %s with Graph\'s code and message', (status, code) => {
+  ])("maps status %i to %s with Graph's code and message", (status, code) => {
     const err = toCloudError(OP, failure(status));
     expect(err.code).toBe(code);
     expect(err.status).toBe(status === -1 ? null : status);
@@ -104,7 +123,9 @@ describe('toCloudError', () => {
   it('names the missing permission on a 403 and the holder from details', () => {
     expect(toCloudError(OP, failure(403)).message).toContain('needs the application permission User.DeleteRestore.All');
     const conflict = toCloudError(OP, failure(400, { code: 'ObjectConflict', details: ['Conflicting object: User_abc'] }));
-    expect(conflict.message).toBe('Microsoft Graph refused the request to purge user x (400 ObjectConflict: Graph says no. (Conflicting object: User_abc)).');
+    expect(conflict.message).toBe(
+      'Microsoft Graph refused the request to purge user x (400 ObjectConflict: Graph says no. (Conflicting object: User_abc)).',
+    );
   });
 
   it('says how many attempts were made when it gave up retrying', () => {

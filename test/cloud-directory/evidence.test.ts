@@ -39,6 +39,8 @@ describe('evidenceFor', () => {
     const synced = evidence.candidates.find((c) => c.user.id === C.janeSynced)?.user;
     expect(synced).toEqual({
       id: C.janeSynced,
+      onPremisesObjectIdentifier: null,
+      cloudManaged: false,
       userPrincipalName: 'jdoe1234@contoso.onmicrosoft.com',
       displayName: 'Jane Doe',
       mail: null,
@@ -51,6 +53,7 @@ describe('evidenceFor', () => {
       onPremisesSamAccountName: 'jdoe',
       onPremisesUserPrincipalName: 'jdoe@contoso.com',
       provisioningErrors: [{ category: 'PropertyConflict', property: 'UserPrincipalName', value: 'jdoe@contoso.com', occurredDateTime: '2026-03-02T08:30:00Z' }],
+      createdDateTime: null,
       deletedDateTime: null,
       adminRoles: [],
     });
@@ -59,7 +62,12 @@ describe('evidenceFor', () => {
   it("takes the active candidates' roles from the tenant facts' role holders", async () => {
     const evidence = await h.directory.evidenceFor(AD.jdoe, { tenant });
     const roles = Object.fromEntries(evidence.candidates.map((c) => [c.user.id, c.user.adminRoles]));
-    expect(roles).toEqual({ [C.janeSynced]: [], [C.jane]: ['Global Administrator', 'User Administrator'], [C.alias]: [], [C.mailOnly]: [] });
+    expect(roles).toEqual({
+      [C.janeSynced]: [],
+      [C.jane]: ['Global Administrator', 'User Administrator'],
+      [C.alias]: [],
+      [C.mailOnly]: [],
+    });
   });
 
   it('reports a mail-enabled group holding one of the addresses (ObjectTypeMismatch)', async () => {
@@ -89,19 +97,33 @@ describe('evidenceFor', () => {
     const stale: TenantFacts = { ...tenant, roleHolders: {} };
     const cached = await h.directory.evidenceFor(AD.jdoe, { tenant: stale });
     expect(cached.candidates.find((c) => c.user.id === C.jane)?.user.adminRoles).toEqual([]);
-    const { result, requests } = await countRequests(h.emulator, () => h.directory.evidenceFor(AD.jdoe, { tenant: stale, freshRoles: true }));
+    const { result, requests } = await countRequests(h.emulator, () =>
+      h.directory.evidenceFor(AD.jdoe, { tenant: stale, freshRoles: true }),
+    );
     expect(result.candidates.find((c) => c.user.id === C.jane)?.user.adminRoles).toEqual(['Global Administrator', 'User Administrator']);
     expect(requests).toBe(2);
   });
 
-  it('reads the expected candidates\' roles now in the look-ups\' own round trip; only an unexpected one costs another', async () => {
+  it("reads the expected candidates' roles now in the look-ups' own round trip; only an unexpected one costs another", async () => {
     const stale: TenantFacts = { ...tenant, roleHolders: {} };
-    const all = (await h.directory.evidenceFor(AD.jdoe, { tenant: stale })).candidates.filter((c) => c.user.deletedDateTime === null).map((c) => c.user.id);
-    const expected = await countRequests(h.emulator, () => h.directory.evidenceFor(AD.jdoe, { tenant: stale, freshRoles: true, expectedCandidates: all }));
-    expect(expected.result.candidates.find((c) => c.user.id === C.jane)?.user.adminRoles).toEqual(['Global Administrator', 'User Administrator']);
+    const all = (await h.directory.evidenceFor(AD.jdoe, { tenant: stale })).candidates
+      .filter((c) => c.user.deletedDateTime === null)
+      .map((c) => c.user.id);
+    const expected = await countRequests(h.emulator, () =>
+      h.directory.evidenceFor(AD.jdoe, { tenant: stale, freshRoles: true, expectedCandidates: all }),
+    );
+    expect(expected.result.candidates.find((c) => c.user.id === C.jane)?.user.adminRoles).toEqual([
+      'Global Administrator',
+      'User Administrator',
+    ]);
     expect(expected.requests).toBe(1);
-    const missing = await countRequests(h.emulator, () => h.directory.evidenceFor(AD.jdoe, { tenant: stale, freshRoles: true, expectedCandidates: all.filter((id) => id !== C.jane) }));
-    expect(missing.result.candidates.find((c) => c.user.id === C.jane)?.user.adminRoles).toEqual(['Global Administrator', 'User Administrator']);
+    const missing = await countRequests(h.emulator, () =>
+      h.directory.evidenceFor(AD.jdoe, { tenant: stale, freshRoles: true, expectedCandidates: all.filter((id) => id !== C.jane) }),
+    );
+    expect(missing.result.candidates.find((c) => c.user.id === C.jane)?.user.adminRoles).toEqual([
+      'Global Administrator',
+      'User Administrator',
+    ]);
     expect(missing.requests).toBe(2);
   });
 

@@ -64,25 +64,32 @@ describe('throttling (429)', () => {
     const calm = await cloud({});
     const tenant = await calm.directory.tenantFacts();
     const expected = await calm.directory.evidenceFor(AD.jdoe, { tenant });
-    const h = await cloud({ emulator: { throttleRate: 0.3, random: seededRandom(7) }, directory: { retry: { attempts: 8, baseDelayMs: 20, maxDelayMs: 2_000 } } });
+    const h = await cloud({
+      emulator: { throttleRate: 0.3, random: seededRandom(7) },
+      directory: { retry: { attempts: 8, baseDelayMs: 20, maxDelayMs: 2_000 } },
+    });
     const { result, requests } = await countRequests(h.emulator, () => h.directory.evidenceFor(AD.jdoe, { tenant }));
     expect(result).toEqual(expected);
     expect(requests).toBeGreaterThan(2);
   });
 
-  it('retries 429 for as long as the deadline allows, then gives up with CLOUD_THROTTLED and Graph\'s code', { timeout: 20_000 }, async () => {
-    // 2.6 s: tries at 0, 1 and 2 s; after the third 429 a 1 s wait would end past the deadline.
-    const h = await cloud({ emulator: { throttleRate: 1 }, directory: { graphTimeoutMs: 2_600 } });
-    const started = Date.now();
-    const { result: err, requests } = await countRequests(h.emulator, () => cloudError(h.directory.holdersOfAnchor(GONE_IMMUTABLE_ID)));
-    expect(err.code).toBe('CLOUD_THROTTLED');
-    expect(err.status).toBe(429);
-    expect(err.graphCode).toBe('TooManyRequests');
-    expect(err.graphMessage).toBe('Please retry again later.');
-    expect(err.message).toContain('after 3 attempts');
-    expect(requests).toBe(3);
-    expect(Date.now() - started).toBeLessThan(2_600);
-  });
+  it(
+    "retries 429 for as long as the deadline allows, then gives up with CLOUD_THROTTLED and Graph's code",
+    { timeout: 20_000 },
+    async () => {
+      // 2.6 s: tries at 0, 1 and 2 s; after the third 429 a 1 s wait would end past the deadline.
+      const h = await cloud({ emulator: { throttleRate: 1 }, directory: { graphTimeoutMs: 2_600 } });
+      const started = Date.now();
+      const { result: err, requests } = await countRequests(h.emulator, () => cloudError(h.directory.holdersOfAnchor(GONE_IMMUTABLE_ID)));
+      expect(err.code).toBe('CLOUD_THROTTLED');
+      expect(err.status).toBe(429);
+      expect(err.graphCode).toBe('TooManyRequests');
+      expect(err.graphMessage).toBe('Please retry again later.');
+      expect(err.message).toContain('after 3 attempts');
+      expect(requests).toBe(3);
+      expect(Date.now() - started).toBeLessThan(2_600);
+    },
+  );
 
   // Also proves the SDK's own RetryHandler is out of the chain: it would have retried this 429 three times.
   it('gives up at once with CLOUD_THROTTLED when Retry-After ends past the deadline', async () => {
@@ -126,7 +133,11 @@ describe('server errors and silence', () => {
             kind: 'forwardAndRewrite',
             rewrite: (body) => {
               const envelope = body as { responses: { id: string; status: number; body?: unknown }[] };
-              return { responses: envelope.responses.map((s) => (s.id === 'deleted' ? { id: s.id, status: 503, headers: {}, body: unavailable.body } : s)) };
+              return {
+                responses: envelope.responses.map((s) =>
+                  s.id === 'deleted' ? { id: s.id, status: 503, headers: {}, body: unavailable.body } : s,
+                ),
+              };
             },
           }
         : FORWARD,
@@ -202,7 +213,11 @@ describe('authentication and permissions', () => {
       kind: 'forwardAndRewrite',
       rewrite: (body) => {
         const envelope = body as { responses: { id: string }[] };
-        return { responses: envelope.responses.map((s) => (s.id.startsWith('group-') ? { id: s.id, status: 403, headers: {}, body: denied.body } : s)) };
+        return {
+          responses: envelope.responses.map((s) =>
+            s.id.startsWith('group-') ? { id: s.id, status: 403, headers: {}, body: denied.body } : s,
+          ),
+        };
       },
     }));
     const tenant = await h.directory.tenantFacts();

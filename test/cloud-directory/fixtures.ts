@@ -55,7 +55,13 @@ export function cloudSeed(): SeedInput {
       features: { blockSoftMatchEnabled: true, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: false },
     },
     users: [
-      { id: C.jane, userPrincipalName: 'jdoe@contoso.com', displayName: 'Jane Doe', mail: 'jdoe@contoso.com', proxyAddresses: ['SMTP:jdoe@contoso.com'] },
+      {
+        id: C.jane,
+        userPrincipalName: 'jdoe@contoso.com',
+        displayName: 'Jane Doe',
+        mail: 'jdoe@contoso.com',
+        proxyAddresses: ['SMTP:jdoe@contoso.com'],
+      },
       {
         id: C.janeSynced,
         userPrincipalName: 'jdoe1234@contoso.onmicrosoft.com',
@@ -67,10 +73,20 @@ export function cloudSeed(): SeedInput {
         onPremisesSamAccountName: 'jdoe',
         onPremisesUserPrincipalName: 'jdoe@contoso.com',
         onPremisesProvisioningErrors: [
-          { category: 'PropertyConflict', occurredDateTime: '2026-03-02T08:30:00Z', propertyCausingError: 'UserPrincipalName', value: 'jdoe@contoso.com' },
+          {
+            category: 'PropertyConflict',
+            occurredDateTime: '2026-03-02T08:30:00Z',
+            propertyCausingError: 'UserPrincipalName',
+            value: 'jdoe@contoso.com',
+          },
         ],
       },
-      { id: C.alias, userPrincipalName: 'jalias@contoso.com', displayName: 'J Alias', proxyAddresses: ['SMTP:jalias@contoso.com', 'smtp:j.doe@contoso.com'] },
+      {
+        id: C.alias,
+        userPrincipalName: 'jalias@contoso.com',
+        displayName: 'J Alias',
+        proxyAddresses: ['SMTP:jalias@contoso.com', 'smtp:j.doe@contoso.com'],
+      },
       { id: C.mailOnly, userPrincipalName: 'mailonly@contoso.com', displayName: 'Mail Only', mail: 'team-jdoe@contoso.com' },
       {
         id: C.hostile,
@@ -80,7 +96,13 @@ export function cloudSeed(): SeedInput {
         proxyAddresses: [`SMTP:${HOSTILE_MAIL}`],
         onPremisesImmutableId: HOSTILE_IMMUTABLE_ID,
       },
-      { id: C.decoy, userPrincipalName: 'decoy@contoso.com', displayName: 'Decoy', proxyAddresses: [`SMTP:${DECOY_MAIL}`], onPremisesImmutableId: DECOY_IMMUTABLE_ID },
+      {
+        id: C.decoy,
+        userPrincipalName: 'decoy@contoso.com',
+        displayName: 'Decoy',
+        proxyAddresses: [`SMTP:${DECOY_MAIL}`],
+        onPremisesImmutableId: DECOY_IMMUTABLE_ID,
+      },
       {
         id: C.smithDeleted,
         userPrincipalName: 'asmith@contoso.com',
@@ -89,7 +111,12 @@ export function cloudSeed(): SeedInput {
         onPremisesSyncEnabled: true,
         deletedDateTime: '2026-02-21T09:15:00Z',
       },
-      { id: C.smithOld, userPrincipalName: 'adam.smith@contoso.com', displayName: 'Adam Smith', onPremisesImmutableId: immutableIdOf(ASMITH_OBJECT_GUID) },
+      {
+        id: C.smithOld,
+        userPrincipalName: 'adam.smith@contoso.com',
+        displayName: 'Adam Smith',
+        onPremisesImmutableId: immutableIdOf(ASMITH_OBJECT_GUID),
+      },
       { id: C.zoe, userPrincipalName: 'zoe@contoso.com', displayName: 'Zoë Ødegård', proxyAddresses: [`SMTP:${ZOE_MAIL}`] },
       { id: C.fed, userPrincipalName: 'fed@fabrikam.com', displayName: 'Federated User' },
       { id: C.target, userPrincipalName: 'target@contoso.com', displayName: 'Target User' },
@@ -102,11 +129,23 @@ export function cloudSeed(): SeedInput {
       },
     ],
     groups: [
-      { id: C.helpdesk, displayName: 'Helpdesk', mail: 'helpdesk@contoso.com', mailEnabled: true, securityEnabled: false, proxyAddresses: ['SMTP:helpdesk@contoso.com'] },
+      {
+        id: C.helpdesk,
+        displayName: 'Helpdesk',
+        mail: 'helpdesk@contoso.com',
+        mailEnabled: true,
+        securityEnabled: false,
+        proxyAddresses: ['SMTP:helpdesk@contoso.com'],
+      },
     ],
     directoryRoles: [
       { id: C.globalAdmin, displayName: 'Global Administrator', roleTemplateId: '62e90394-69f5-4237-9190-012177145e10', members: [C.jane] },
-      { id: C.userAdmin, displayName: 'User Administrator', roleTemplateId: 'fe930be7-5e62-47db-91af-98c3a49a38b1', members: [C.jane, C.smithOld] },
+      {
+        id: C.userAdmin,
+        displayName: 'User Administrator',
+        roleTemplateId: 'fe930be7-5e62-47db-91af-98c3a49a38b1',
+        members: [C.jane, C.smithOld],
+      },
     ],
   };
 }
@@ -143,12 +182,29 @@ export const AD = {
     objectGuid: JDOE_GUID,
     upn: 'jdoe@contoso.com',
     mail: 'jdoe@contoso.com',
-    proxyAddresses: ['SMTP:jdoe@contoso.com', 'smtp:j.doe@contoso.com', 'smtp:team-jdoe@contoso.com', 'smtp:helpdesk@contoso.com', 'X500:/o=Contoso/cn=jdoe'],
+    proxyAddresses: [
+      'SMTP:jdoe@contoso.com',
+      'smtp:j.doe@contoso.com',
+      'smtp:team-jdoe@contoso.com',
+      'smtp:helpdesk@contoso.com',
+      'X500:/o=Contoso/cn=jdoe',
+    ],
   }),
   asmith: adUser({ sam: 'asmith', objectGuid: ASMITH_OBJECT_GUID, consistencyGuid: ASMITH_CONSISTENCY_GUID, upn: 'asmith@contoso.com' }),
   nobody: adUser({ sam: 'nobody', objectGuid: NOBODY_GUID, upn: 'nobody@contoso.com', proxyAddresses: ['SMTP:nobody@contoso.com'] }),
-  hostile: adUser({ sam: 'obrien', objectGuid: toGuid(HOSTILE_ANCHOR), upn: "o'brien@contoso.com", mail: HOSTILE_MAIL, proxyAddresses: [`SMTP:${HOSTILE_MAIL}`] }),
-  zoe: adUser({ sam: 'zoe.odegard', objectGuid: '6ae7df86-03d9-459a-8acf-0af05daa2212', upn: 'zoe.odegard@contoso.com', proxyAddresses: [`SMTP:${ZOE_MAIL}`] }),
+  hostile: adUser({
+    sam: 'obrien',
+    objectGuid: toGuid(HOSTILE_ANCHOR),
+    upn: "o'brien@contoso.com",
+    mail: HOSTILE_MAIL,
+    proxyAddresses: [`SMTP:${HOSTILE_MAIL}`],
+  }),
+  zoe: adUser({
+    sam: 'zoe.odegard',
+    objectGuid: '6ae7df86-03d9-459a-8acf-0af05daa2212',
+    upn: 'zoe.odegard@contoso.com',
+    proxyAddresses: [`SMTP:${ZOE_MAIL}`],
+  }),
   /** Eight unmatched addresses: 2 anchor look-ups + UPN + 8 × 3 = 27 look-ups, two `$batch` chunks. */
   bulk: adUser({
     sam: 'bulk',

@@ -38,7 +38,11 @@ export interface FlakyProxy {
 }
 
 export function graphErrorReply(status: number, code: string, message: string, headers: Record<string, string> = {}): Reply {
-  return { status, headers: { 'Content-Type': 'application/json', ...headers }, body: { error: { code, message, innerError: { date: '2026-03-05T12:00:00', 'request-id': 'r', 'client-request-id': 'c' } } } };
+  return {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: { error: { code, message, innerError: { date: '2026-03-05T12:00:00', 'request-id': 'r', 'client-request-id': 'c' } } },
+  };
 }
 
 const FORWARDED_HEADERS = ['authorization', 'content-type', 'consistencylevel', 'client-request-id'];
@@ -54,13 +58,22 @@ export async function startFlakyProxy(target: string, behaviour: (request: SeenR
       ...(request.body === '' ? {} : { body: request.body }),
     });
     const text = await response.text();
-    return { status: response.status, headers: { 'Content-Type': 'application/json' }, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+    return {
+      status: response.status,
+      headers: { 'Content-Type': 'application/json' },
+      body: text === '' ? undefined : (JSON.parse(text) as unknown),
+    };
   };
   const server: Server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const request: SeenRequest = { n: seen.length + 1, method: req.method ?? 'GET', path: req.url ?? '/', body: Buffer.concat(chunks).toString('utf8') };
+      const request: SeenRequest = {
+        n: seen.length + 1,
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       seen.push(request);
       const headers: Record<string, string> = {};
       for (const name of FORWARDED_HEADERS) {

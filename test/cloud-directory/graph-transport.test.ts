@@ -17,7 +17,13 @@ let transport: GraphTransport;
 beforeAll(async () => {
   h = await startCloud();
   const client = createGraphClient({ graphBaseUrl: h.emulator.url, credential: staticTokenCredential('t') });
-  transport = createGraphTransport({ client, retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 100 }, logger: silentLogger, deadline: createDeadline(60_000), requestTimeoutMs: 5_000 });
+  transport = createGraphTransport({
+    client,
+    retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 100 },
+    logger: silentLogger,
+    deadline: createDeadline(60_000),
+    requestTimeoutMs: 5_000,
+  });
 });
 afterAll(() => h.close());
 
@@ -28,7 +34,9 @@ describe('graph transport', () => {
     const expected = h.emulator.state.activeUsers().map((u) => u.id);
     expect(expected.length).toBe(10);
     const { result, requests } = await countRequests(h.emulator, async () => {
-      const answers = await transport.batch(OP, [{ id: 'all', url: '/users?$select=id&$top=3&$count=true', headers: { ...ADVANCED_QUERY_HEADERS } }]);
+      const answers = await transport.batch(OP, [
+        { id: 'all', url: '/users?$select=id&$top=3&$count=true', headers: { ...ADVANCED_QUERY_HEADERS } },
+      ]);
       return valuesOf<{ id: string }>(transport, OP, answerOf(OP, answers, 'all'), { ...ADVANCED_QUERY_HEADERS });
     });
     expect(result.map((u) => u.id)).toEqual(expected);

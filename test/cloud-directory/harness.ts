@@ -61,7 +61,10 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
  * For a test file: `cloud` starts a harness and `defer` registers any other cleanup; everything is
  * closed after each test. Call once at the file's top level.
  */
-export function perTestClouds(): { cloud: (options: Parameters<typeof startCloud>[0]) => Promise<CloudHarness>; defer: (cleanup: () => Promise<void>) => void } {
+export function perTestClouds(): {
+  cloud: (options: Parameters<typeof startCloud>[0]) => Promise<CloudHarness>;
+  defer: (cleanup: () => Promise<void>) => void;
+} {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();

@@ -92,6 +92,8 @@ describe('tenantFacts', () => {
     const directory = h.directoryWith({});
     const { result, requests } = await countRequests(h.emulator, () => directory.tenantFacts());
     expect(result).toEqual({
+      eligibleRoleHolders: {},
+      syncEngine: { connectSync: true, connectVersion: null, cloudSync: [] },
       initialDomain: 'contoso.onmicrosoft.com',
       domains: [
         { name: 'contoso.com', verified: true, federated: false, initial: false, default: true },
@@ -108,7 +110,9 @@ describe('tenantFacts', () => {
   it('serves from the cache until the TTL passes, sharing one fetch between concurrent callers', async () => {
     let now = 1_000_000;
     const directory = h.directoryWith({ tenantFactsTtlMs: 60_000, now: () => now });
-    const first = await countRequests(h.emulator, () => Promise.all([directory.tenantFacts(), directory.tenantFacts(), directory.tenantFacts()]));
+    const first = await countRequests(h.emulator, () =>
+      Promise.all([directory.tenantFacts(), directory.tenantFacts(), directory.tenantFacts()]),
+    );
     expect(first.requests).toBe(1);
     expect(first.result[1]).toEqual(first.result[0]);
     now += 59_999;

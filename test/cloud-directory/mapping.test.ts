@@ -7,7 +7,9 @@ import { roleNames, toCloudGroup, toCloudUser, toTenantFacts } from '../../src/c
 
 describe('toCloudUser', () => {
   it('fills what Graph omitted with null / empty, lower-cases the id, and reads synced strictly', () => {
-    expect(toCloudUser({ id: 'ABC-DEF', userPrincipalName: 'x@contoso.com', onPremisesSyncEnabled: null }, ['Global Administrator'])).toEqual({
+    expect(
+      toCloudUser({ id: 'ABC-DEF', userPrincipalName: 'x@contoso.com', onPremisesSyncEnabled: null }, ['Global Administrator']),
+    ).toEqual({
       id: 'abc-def',
       userPrincipalName: 'x@contoso.com',
       displayName: null,
@@ -21,17 +23,26 @@ describe('toCloudUser', () => {
       onPremisesSamAccountName: null,
       onPremisesUserPrincipalName: null,
       provisioningErrors: [],
+      createdDateTime: null,
       deletedDateTime: null,
       adminRoles: ['Global Administrator'],
     });
   });
 
+  it('keeps createdDateTime: a synced user created with its first conflict was made by the sync', () => {
+    expect(toCloudUser({ id: 'a', userPrincipalName: 'x@contoso.com', createdDateTime: '2026-03-01T10:00:00Z' }).createdDateTime).toBe('2026-03-01T10:00:00Z');
+  });
+
   it('maps provisioning errors onto ProvisioningConflict', () => {
     const user = toCloudUser({
       id: 'a',
-      onPremisesProvisioningErrors: [{ category: 'PropertyConflict', propertyCausingError: 'ProxyAddress', value: 'smtp:x@y', occurredDateTime: null }],
+      onPremisesProvisioningErrors: [
+        { category: 'PropertyConflict', propertyCausingError: 'ProxyAddress', value: 'smtp:x@y', occurredDateTime: null },
+      ],
     });
-    expect(user.provisioningErrors).toEqual([{ category: 'PropertyConflict', property: 'ProxyAddress', value: 'smtp:x@y', occurredDateTime: null }]);
+    expect(user.provisioningErrors).toEqual([
+      { category: 'PropertyConflict', property: 'ProxyAddress', value: 'smtp:x@y', occurredDateTime: null },
+    ]);
   });
 });
 
@@ -43,10 +54,9 @@ describe('toCloudGroup / roleNames', () => {
       mail: 'sales@contoso.com',
       proxyAddresses: ['SMTP:sales@contoso.com'],
     });
-    expect(roleNames([{ displayName: 'User Administrator' }, { displayName: 'Global Administrator' }, { displayName: 'User Administrator' }])).toEqual([
-      'Global Administrator',
-      'User Administrator',
-    ]);
+    expect(
+      roleNames([{ displayName: 'User Administrator' }, { displayName: 'Global Administrator' }, { displayName: 'User Administrator' }]),
+    ).toEqual(['Global Administrator', 'User Administrator']);
   });
 });
 
@@ -71,7 +81,13 @@ describe('toTenantFacts', () => {
   });
 
   it('reads the switches Graph reports', () => {
-    const facts = toTenantFacts([], { features: { blockSoftMatchEnabled: true, blockCloudObjectTakeoverThroughHardMatchEnabled: true, softMatchOnUpnEnabled: false } });
-    expect(facts.switches).toEqual({ blockSoftMatchEnabled: true, blockCloudObjectTakeoverThroughHardMatchEnabled: true, softMatchOnUpnEnabled: false });
+    const facts = toTenantFacts([], {
+      features: { blockSoftMatchEnabled: true, blockCloudObjectTakeoverThroughHardMatchEnabled: true, softMatchOnUpnEnabled: false },
+    });
+    expect(facts.switches).toEqual({
+      blockSoftMatchEnabled: true,
+      blockCloudObjectTakeoverThroughHardMatchEnabled: true,
+      softMatchOnUpnEnabled: false,
+    });
   });
 });

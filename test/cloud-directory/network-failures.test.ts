@@ -61,7 +61,7 @@ describe('network failures on the card', () => {
     ['DNS failure', () => Promise.resolve('https://graph.hardmatch-test.invalid'), 'could not be resolved (DNS)'],
     ['TLS failure', untrustedTls, 'the TLS connection failed'],
     ['time-out', frozen, '(timed out)'],
-  ])('%s: in the admin\'s words, without TypeError or fetch failed', { timeout: 15_000 }, async (_name, url, words) => {
+  ])("%s: in the admin's words, without TypeError or fetch failed", { timeout: 15_000 }, async (_name, url, words) => {
     const text = await cardTextFor(await url());
     expect(text).toContain('Microsoft Graph could not be reached');
     expect(text).toContain(words);
@@ -72,8 +72,17 @@ describe('network failures on the card', () => {
   it('maps the network error codes to kinds', () => {
     expect(['ECONNREFUSED'].map(networkKind)).toEqual(['refused']);
     expect(['ENOTFOUND', 'EAI_AGAIN'].map(networkKind)).toEqual(['dns', 'dns']);
-    expect(['CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID'].map(networkKind)).toEqual(['tls', 'tls', 'tls', 'tls']);
-    expect(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'TimeoutError', 'ETIMEDOUT'].map(networkKind)).toEqual(['timeout', 'timeout', 'timeout', 'timeout']);
+    expect(
+      ['CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID'].map(
+        networkKind,
+      ),
+    ).toEqual(['tls', 'tls', 'tls', 'tls']);
+    expect(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'TimeoutError', 'ETIMEDOUT'].map(networkKind)).toEqual([
+      'timeout',
+      'timeout',
+      'timeout',
+      'timeout',
+    ]);
     expect(['UND_ERR_SOCKET', 'ECONNRESET'].map(networkKind)).toEqual(['reset', 'reset']);
     expect(['TypeError', 'UNKNOWN'].map(networkKind)).toEqual(['other', 'other']);
   });

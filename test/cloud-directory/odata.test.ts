@@ -52,7 +52,7 @@ describe('odataString', () => {
 
 describe('odataFilterValue', () => {
   it('percent-encodes what a query string would misread', () => {
-    expect(odataFilterValue("onPremisesImmutableId eq 'ab+/cd=='")).toBe('onPremisesImmutableId%20eq%20\'ab%2B%2Fcd%3D%3D\'');
+    expect(odataFilterValue("onPremisesImmutableId eq 'ab+/cd=='")).toBe("onPremisesImmutableId%20eq%20'ab%2B%2Fcd%3D%3D'");
     expect(odataFilterValue('a&b#c%d')).toBe('a%26b%23c%25d');
     expect(odataFilterValue('Zoë')).toBe('Zo%C3%AB');
     expect(odataFilterValue('\u0000')).toBe('%00');

@@ -61,7 +61,11 @@ describe('fresh role reads for re-validation', () => {
     const cached = diagnose({ who: 'asmith', onPrem: AD.asmith, evidence: await h.directory.evidenceFor(AD.asmith, context) });
     expect(cached.findings.map((f) => f.code)).not.toContain('TARGET_HAS_ADMIN_ROLE');
 
-    const fresh = diagnose({ who: 'asmith', onPrem: AD.asmith, evidence: await h.directory.evidenceFor(AD.asmith, { ...context, freshRoles: true }) });
+    const fresh = diagnose({
+      who: 'asmith',
+      onPrem: AD.asmith,
+      evidence: await h.directory.evidenceFor(AD.asmith, { ...context, freshRoles: true }),
+    });
     expect(fresh.findings.find((f) => f.code === 'TARGET_HAS_ADMIN_ROLE')).toMatchObject({ severity: 'blocker', userIds: [C.target] });
     expect(fresh.plan.steps.map((s) => s.kind)).not.toEqual(before.plan.steps.map((s) => s.kind));
   });
@@ -86,14 +90,23 @@ describe('complete holders: role-assignable groups, and roles past the 20-member
 
   function bigSeed(): SeedInput {
     const base = cloudSeed();
-    const bulk = Array.from({ length: 21 }, (_, i) => ({ id: bulkId(i), userPrincipalName: `helper${i}@contoso.com`, displayName: `Helper ${i}` }));
+    const bulk = Array.from({ length: 21 }, (_, i) => ({
+      id: bulkId(i),
+      userPrincipalName: `helper${i}@contoso.com`,
+      displayName: `Helper ${i}`,
+    }));
     return {
       ...base,
       users: [...(base.users ?? []), ...bulk],
       groups: [...(base.groups ?? []), { id: ROLE_ADMINS, displayName: 'Role Admins', isAssignableToRole: true, members: [C.zoe] }],
       directoryRoles: [
         ...(base.directoryRoles ?? []),
-        { id: HELPDESK_ADMIN, displayName: 'Helpdesk Administrator', roleTemplateId: '729827e3-9c14-49f7-bb1b-9608f156bbb8', members: [ROLE_ADMINS, ...bulk.map((u) => u.id)] },
+        {
+          id: HELPDESK_ADMIN,
+          displayName: 'Helpdesk Administrator',
+          roleTemplateId: '729827e3-9c14-49f7-bb1b-9608f156bbb8',
+          members: [ROLE_ADMINS, ...bulk.map((u) => u.id)],
+        },
       ],
     };
   }
@@ -103,7 +116,9 @@ describe('complete holders: role-assignable groups, and roles past the 20-member
     try {
       const { result, requests } = await countRequests(big.emulator, () => big.directory.tenantFacts());
       expect(result.roleHolders[C.zoe]).toEqual(['Helpdesk Administrator']);
-      expect(Array.from({ length: 21 }, (_, i) => result.roleHolders[bulkId(i)])).toEqual(Array.from({ length: 21 }, () => ['Helpdesk Administrator']));
+      expect(Array.from({ length: 21 }, (_, i) => result.roleHolders[bulkId(i)])).toEqual(
+        Array.from({ length: 21 }, () => ['Helpdesk Administrator']),
+      );
       expect(result.roleHolders[C.jane]).toEqual(['Global Administrator', 'User Administrator']);
       expect(requests).toBe(2);
     } finally {

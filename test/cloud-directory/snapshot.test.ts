@@ -96,6 +96,7 @@ describe('throttle priority', () => {
     const request = (headers: Record<string, string>) => ({
       option: () => request(headers),
       header: (name: string, value: string) => request({ ...headers, [name]: value }),
+      version: () => request(headers),
       headers: (more: Record<string, string>) => request({ ...headers, ...more }),
       get: () => (sent.push(headers), Promise.resolve({ value: [] })),
       post: (body: { requests: { headers?: Record<string, string> }[] }) => {

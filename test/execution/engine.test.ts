@@ -22,8 +22,23 @@ const target = { userId: '11111111-1111-4111-8111-111111111111', userPrincipalNa
 const holder = { userId: '22222222-2222-4222-8222-222222222222', userPrincipalName: 'jdoe-old@contoso.com' };
 
 const STEPS: PlanStep[] = [
-  { number: 1, irreversible: true, description: 'Purge the deleted holder', kind: 'PURGE_DELETED_USER', subject: holder, immutableId: ANCHOR },
-  { number: 2, irreversible: false, description: 'Set the anchor', kind: 'SET_ANCHOR', subject: target, immutableId: ANCHOR, previous: null },
+  {
+    number: 1,
+    irreversible: true,
+    description: 'Purge the deleted holder',
+    kind: 'PURGE_DELETED_USER',
+    subject: holder,
+    immutableId: ANCHOR,
+  },
+  {
+    number: 2,
+    irreversible: false,
+    description: 'Set the anchor',
+    kind: 'SET_ANCHOR',
+    subject: target,
+    immutableId: ANCHOR,
+    previous: null,
+  },
   { number: 3, irreversible: false, description: 'Delta sync', kind: 'TRIGGER_DELTA_SYNC' },
   { number: 4, irreversible: false, description: 'Verify', kind: 'VERIFY_JOINED', subject: target, immutableId: ANCHOR, timeoutSeconds: 5 },
 ];
@@ -77,7 +92,13 @@ async function stored(request: ApprovalRequest): Promise<ApprovalRequest> {
 }
 
 function plan(steps = STEPS, over: Partial<ApprovalRequest> = {}): ApprovalRequest {
-  return requested({ state: 'approved', approvals: [{ actor: BEN, at: clock }], steps, records: steps.map((s) => ({ number: s.number, status: 'pending' })), ...over });
+  return requested({
+    state: 'approved',
+    approvals: [{ actor: BEN, at: clock }],
+    steps,
+    records: steps.map((s) => ({ number: s.number, status: 'pending' })),
+    ...over,
+  });
 }
 
 const writesOf = (op: string) => cloud.writes().filter((w) => w.op === op).length;
@@ -90,7 +111,10 @@ describe('execution engine', () => {
     expect(after?.state).toBe('done');
     expect(after?.lease).toBeUndefined();
     expect(after?.records.map((r) => r.status)).toEqual(['done', 'done', 'done', 'done']);
-    expect(after?.records[1]).toMatchObject({ before: { userId: target.userId, onPremisesImmutableId: null }, after: { userId: target.userId, onPremisesImmutableId: ANCHOR } });
+    expect(after?.records[1]).toMatchObject({
+      before: { userId: target.userId, onPremisesImmutableId: null },
+      after: { userId: target.userId, onPremisesImmutableId: ANCHOR },
+    });
     expect([writesOf('purgeDeletedUser'), writesOf('setImmutableId'), syncs]).toEqual([1, 1, 1]);
     const entries = await createAuditTrail(store, logger).entriesOf(request.id);
     expect(verifyChain(entries).ok).toBe(true);
@@ -114,7 +138,13 @@ describe('execution engine', () => {
   it('takes over an execution whose lease ran out and never sends a purge Graph shows took effect', async () => {
     // Engine "a" recorded step 1 as started, purged, and died before recording the outcome.
     const records = STEPS.map((s) => ({ number: s.number, status: 'pending' as const }));
-    const request = await stored(plan(STEPS, { state: 'executing', lease: { owner: 'a', until: clock + 1000 }, records: [{ number: 1, status: 'started', startedAt: clock }, ...records.slice(1)] }));
+    const request = await stored(
+      plan(STEPS, {
+        state: 'executing',
+        lease: { owner: 'a', until: clock + 1000 },
+        records: [{ number: 1, status: 'started', startedAt: clock }, ...records.slice(1)],
+      }),
+    );
     cloud.users.delete(holder.userId);
     expect(await engine('b').resumeAbandoned(request.tenantId)).toBe(0); // lease still held
     clock += 1001;
@@ -128,13 +158,25 @@ describe('execution engine', () => {
 
   it('sends a started purge once when Graph shows the object still in the recycle bin (it never reached Graph)', async () => {
     const records = STEPS.map((s) => ({ number: s.number, status: 'pending' as const }));
-    const request = await stored(plan(STEPS, { state: 'executing', lease: { owner: 'a', until: clock - 1 }, records: [{ number: 1, status: 'started', startedAt: clock }, ...records.slice(1)] }));
+    const request = await stored(
+      plan(STEPS, {
+        state: 'executing',
+        lease: { owner: 'a', until: clock - 1 },
+        records: [{ number: 1, status: 'started', startedAt: clock }, ...records.slice(1)],
+      }),
+    );
     expect(await engine('b').run(request.id)).toBe('done');
     expect(writesOf('purgeDeletedUser')).toBe(1);
   });
 
   it('stops at a MANUAL step, waiting for a person, and gives up its lease', async () => {
-    const manual: PlanStep = { number: 1, irreversible: false, description: 'Move the AD object', kind: 'MANUAL', instruction: 'Move jdoe out of sync scope.' };
+    const manual: PlanStep = {
+      number: 1,
+      irreversible: false,
+      description: 'Move the AD object',
+      kind: 'MANUAL',
+      instruction: 'Move jdoe out of sync scope.',
+    };
     const steps = [manual, ...STEPS.slice(1).map((s, i) => ({ ...s, number: i + 2 }))];
     const request = await stored(plan(steps));
     expect(await engine('a').run(request.id)).toBe('waiting-for-person');
@@ -145,8 +187,11 @@ describe('execution engine', () => {
     expect(cloud.writes()).toEqual([]);
   });
 
-  it('stops the plan at a failed step with Graph\'s code; the steps after it do not run', async () => {
-    cloud.failNext('setImmutableId', graphError(400, 'ObjectConflict', 'Another object with the same value for property onPremisesImmutableId already exists.'));
+  it("stops the plan at a failed step with Graph's code; the steps after it do not run", async () => {
+    cloud.failNext(
+      'setImmutableId',
+      graphError(400, 'ObjectConflict', 'Another object with the same value for property onPremisesImmutableId already exists.'),
+    );
     const request = await stored(plan());
     expect(await engine('a').run(request.id)).toBe('failed');
     const after = (await store.get(request.id))?.value;
@@ -165,7 +210,11 @@ describe('execution engine', () => {
     // The purge read its subject; SET_ANCHOR did not (only VERIFY_JOINED read the target).
     expect(reads()).toEqual([holder.userId, target.userId]);
     const after = (await store.get(request.id))?.value;
-    expect(after?.records[1]).toMatchObject({ status: 'done', before: { userId: target.userId, onPremisesImmutableId: null }, after: { userId: target.userId, onPremisesImmutableId: ANCHOR } });
+    expect(after?.records[1]).toMatchObject({
+      status: 'done',
+      before: { userId: target.userId, onPremisesImmutableId: null },
+      after: { userId: target.userId, onPremisesImmutableId: ANCHOR },
+    });
     expect(writesOf('setImmutableId')).toBe(1);
   });
 
@@ -183,7 +232,18 @@ describe('execution engine', () => {
     expect(await engine('b').run(request.id, { claimed, audited: Promise.resolve() })).toBe('not-claimed');
     expect(await e.run(request.id, { claimed, audited: audit.appendAll(claim.events) })).toBe('done');
     const actions = (await audit.entriesOf(request.id)).map((x) => `${x.action}${x.step ? ` ${x.step.number}` : ''}`);
-    expect(actions).toEqual(['execution-claimed', 'step-started 1', 'step-done 1', 'step-started 2', 'step-done 2', 'step-started 3', 'step-done 3', 'step-started 4', 'step-done 4', 'done']);
+    expect(actions).toEqual([
+      'execution-claimed',
+      'step-started 1',
+      'step-done 1',
+      'step-started 2',
+      'step-done 2',
+      'step-started 3',
+      'step-done 3',
+      'step-started 4',
+      'step-done 4',
+      'done',
+    ]);
     expect([writesOf('purgeDeletedUser'), writesOf('setImmutableId'), syncs]).toEqual([1, 1, 1]);
   });
 
@@ -228,7 +288,15 @@ describe('execution engine', () => {
       },
     };
     const request = await stored(plan());
-    const e = createEngine({ store, audit: createAuditTrail(store, logger), steps: { cloud, sync: busySync, sleep: () => Promise.resolve(), pollIntervalMs: 1 }, owner: 'a', logger, now: () => clock, syncBusyRetryMs: 1 });
+    const e = createEngine({
+      store,
+      audit: createAuditTrail(store, logger),
+      steps: { cloud, sync: busySync, sleep: () => Promise.resolve(), pollIntervalMs: 1 },
+      owner: 'a',
+      logger,
+      now: () => clock,
+      syncBusyRetryMs: 1,
+    });
     await expect(e.run(request.id)).resolves.toBe('done');
   });
 });

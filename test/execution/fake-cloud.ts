@@ -5,6 +5,7 @@
  */
 import type { CloudDirectory, CloudWriter } from '../../src/ports/cloud-directory.ts';
 import type { CloudUser } from '../../src/domain/cloud.ts';
+import type { ProvisionOnDemandResult } from '../../src/ports/cloud-directory.ts';
 import { createDeadline } from '../../src/cloud-directory/deadline.ts';
 import { CloudError } from '../../src/errors/index.ts';
 import { baseCloudUser } from '../support/cloud-user.ts';
@@ -13,7 +14,10 @@ export type FakeCall =
   | { op: 'findUser'; idOrUpn: string }
   | { op: 'setImmutableId'; userId: string; immutableId: string | null }
   | { op: 'setUserPrincipalName'; userId: string; userPrincipalName: string }
-  | { op: 'purgeDeletedUser'; userId: string };
+  | { op: 'purgeDeletedUser'; userId: string }
+  | { op: 'objectIdentifierOf'; userId: string }
+  | { op: 'clearObjectIdentifier'; userId: string }
+  | { op: 'provisionOnDemand'; jobId: string; dn: string };
 
 export interface FakeCloud extends CloudDirectory, CloudWriter {
   users: Map<string, CloudUser>;
@@ -22,6 +26,8 @@ export interface FakeCloud extends CloudDirectory, CloudWriter {
   writes(): FakeCall[];
   /** The next call of `op` throws `err` instead. */
   failNext(op: FakeCall['op'], err: Error): void;
+  /** What provisionOnDemand answers, in order (a test queues them). */
+  provisionAnswers: ProvisionOnDemandResult[];
   /** Runs before each findUser returns (e.g. a sync landing between polls). */
   onFind?: (calls: number) => void;
 }
@@ -31,7 +37,11 @@ export function cloudUser(overrides: Partial<CloudUser> & Pick<CloudUser, 'id' |
 }
 
 export function graphError(status: number, graphCode: string, graphMessage: string): CloudError {
-  return new CloudError('CLOUD_REQUEST_FAILED', `Microsoft Graph refused the request (${status} ${graphCode}: ${graphMessage}).`, { status, graphCode, graphMessage });
+  return new CloudError('CLOUD_REQUEST_FAILED', `Microsoft Graph refused the request (${status} ${graphCode}: ${graphMessage}).`, {
+    status,
+    graphCode,
+    graphMessage,
+  });
 }
 
 export function fakeCloud(users: CloudUser[]): FakeCloud {
@@ -55,7 +65,31 @@ export function fakeCloud(users: CloudUser[]): FakeCloud {
   const fake: FakeCloud = {
     users: map,
     calls,
-    writes: () => calls.filter((c) => c.op !== 'findUser'),
+    writes: () => calls.filter((c) => c.op !== 'findUser' && c.op !== 'objectIdentifierOf'),
+    provisionAnswers: [],
+    objectIdentifierOf(userId) {
+      return Promise.resolve().then(() => {
+        record({ op: 'objectIdentifierOf', userId });
+        const user = map.get(userId);
+        return user && user.deletedDateTime === null
+          ? { exists: true, onPremisesObjectIdentifier: user.onPremisesObjectIdentifier ?? null }
+          : { exists: false, onPremisesObjectIdentifier: null };
+      });
+    },
+    clearObjectIdentifier(userId) {
+      return Promise.resolve().then(() => {
+        record({ op: 'clearObjectIdentifier', userId });
+        active(userId).onPremisesObjectIdentifier = null;
+      });
+    },
+    provisionOnDemand(job, dn) {
+      return Promise.resolve().then(() => {
+        record({ op: 'provisionOnDemand', jobId: job.jobId, dn });
+        const answer = fake.provisionAnswers.shift();
+        if (!answer) throw new Error('no provisionOnDemand answer queued');
+        return answer;
+      });
+    },
     failNext: (op, err) => void failures.set(op, err),
     startDeadline: () => createDeadline(),
     tenantFacts: () => Promise.reject(new Error('not used by the plan actions')),
@@ -79,10 +113,19 @@ export function fakeCloud(users: CloudUser[]): FakeCloud {
         record({ op: 'setImmutableId', userId, immutableId });
         const user = active(userId);
         if (user.synced) {
-          throw graphError(400, 'Request_BadRequest', 'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.');
+          throw graphError(
+            400,
+            'Request_BadRequest',
+            'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.',
+          );
         }
         const holder = [...map.values()].find((u) => u.id !== userId && immutableId !== null && u.immutableId === immutableId);
-        if (holder) throw graphError(400, 'ObjectConflict', `Another object with the same value for property onPremisesImmutableId already exists. User_${holder.id}`);
+        if (holder)
+          throw graphError(
+            400,
+            'ObjectConflict',
+            `Another object with the same value for property onPremisesImmutableId already exists. User_${holder.id}`,
+          );
         user.immutableId = immutableId;
       });
     },
@@ -96,7 +139,8 @@ export function fakeCloud(users: CloudUser[]): FakeCloud {
       return Promise.resolve().then(() => {
         record({ op: 'purgeDeletedUser', userId });
         const user = map.get(userId);
-        if (!user || user.deletedDateTime === null) throw graphError(404, 'Request_ResourceNotFound', `Resource '${userId}' does not exist.`);
+        if (!user || user.deletedDateTime === null)
+          throw graphError(404, 'Request_ResourceNotFound', `Resource '${userId}' does not exist.`);
         map.delete(userId);
       });
     },

@@ -40,13 +40,24 @@ describe('ids in one form from the edge on', () => {
     // Executing under a lease that ran out (its instance died), with nothing left but the final write.
     const dead = requested({ tenantId: turn.tenantId, state: 'executing', steps: [], records: [], lease: { owner: 'dead', until: T0 } });
     await store.create(dead);
-    const config = loadConfig({ MicrosoftAppId: '33333333-3333-3333-3333-333333333333', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT.toUpperCase() });
-    const engine = createEngine({ store, audit: createAuditTrail(store, logger), steps: { cloud: fakeCloud([]), sync: { triggerSync: () => Promise.resolve({ startedAt: '', finishedAt: '', detail: '' }) } }, owner: 'b', logger, now: () => T0 + 60_000 });
+    const config = loadConfig({
+      MicrosoftAppId: '33333333-3333-3333-3333-333333333333',
+      MicrosoftAppType: 'UserAssignedMSI',
+      MicrosoftAppTenantId: TENANT.toUpperCase(),
+    });
+    const engine = createEngine({
+      store,
+      audit: createAuditTrail(store, logger),
+      steps: { cloud: fakeCloud([]), sync: { triggerSync: () => Promise.resolve({ startedAt: '', finishedAt: '', detail: '' }) } },
+      owner: 'b',
+      logger,
+      now: () => T0 + 60_000,
+    });
     expect(await engine.resumeAbandoned(config.tenantId ?? '')).toBe(1);
     expect((await store.get(dead.id))?.value.state).toBe('done');
   });
 
-  it('puts the activity\'s tenant and actor in one form', () => {
+  it("puts the activity's tenant and actor in one form", () => {
     const turn = turnOf(activity(TENANT.toUpperCase(), BEN.aadObjectId.toUpperCase()), activityTenant(activity(TENANT.toUpperCase(), '')));
     expect(turn.tenantId).toBe(TENANT);
     expect(turn.actor.aadObjectId).toBe(BEN.aadObjectId);

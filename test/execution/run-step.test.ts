@@ -42,7 +42,11 @@ describe('SET_ANCHOR', () => {
   it('replaces an old anchor the plan saw', async () => {
     const cloud = fakeCloud([target({ immutableId: OLD_ANCHOR })]);
     const result = await runStep(setAnchorStep(OLD_ANCHOR), deps(cloud));
-    expect(result).toMatchObject({ status: 'done', before: { onPremisesImmutableId: OLD_ANCHOR }, after: { onPremisesImmutableId: ANCHOR } });
+    expect(result).toMatchObject({
+      status: 'done',
+      before: { onPremisesImmutableId: OLD_ANCHOR },
+      after: { onPremisesImmutableId: ANCHOR },
+    });
   });
 
   it('refuses with PLAN_DRIFT, writing nothing, when the value changed since the plan', async () => {
@@ -57,7 +61,11 @@ describe('SET_ANCHOR', () => {
   });
 
   it.each([
-    ['was deleted', [target({ deletedDateTime: '2026-03-05T11:00:00Z' })], /was deleted \(it is in the recycle bin since 2026-03-05T11:00:00Z\)/],
+    [
+      'was deleted',
+      [target({ deletedDateTime: '2026-03-05T11:00:00Z' })],
+      /was deleted \(it is in the recycle bin since 2026-03-05T11:00:00Z\)/,
+    ],
     ['no longer exists', [], /no longer exists/],
   ])('refuses with PLAN_DRIFT when the user %s', async (_name, users, detail) => {
     const cloud = fakeCloud(users);
@@ -89,12 +97,20 @@ describe('SET_ANCHOR', () => {
   it('answers Graph’s refusal for a synced user', async () => {
     const cloud = fakeCloud([target({ synced: true })]);
     const result = await runStep(setAnchorStep(null), deps(cloud));
-    expect(result).toMatchObject({ status: 'failed', code: 'Request_BadRequest', detail: expect.stringContaining('on-premises mastered') as unknown });
+    expect(result).toMatchObject({
+      status: 'failed',
+      code: 'Request_BadRequest',
+      detail: expect.stringContaining('on-premises mastered') as unknown,
+    });
   });
 
   it('adds Graph’s message when the error’s own words do not quote it', async () => {
     const cloud = fakeCloud([target()]);
-    const err = new CloudError('CLOUD_REQUEST_FAILED', 'Setting the anchor was refused.', { status: 400, graphCode: 'Request_BadRequest', graphMessage: 'Invalid value.' });
+    const err = new CloudError('CLOUD_REQUEST_FAILED', 'Setting the anchor was refused.', {
+      status: 400,
+      graphCode: 'Request_BadRequest',
+      graphMessage: 'Invalid value.',
+    });
     cloud.failNext('setImmutableId', err);
     expect(await runStep(setAnchorStep(null), deps(cloud))).toMatchObject({
       status: 'failed',
@@ -107,7 +123,11 @@ describe('SET_ANCHOR', () => {
     const cloud = fakeCloud([target()]);
     cloud.failNext('findUser', new CloudError('CLOUD_UNAVAILABLE', 'graph.microsoft.com could not be reached (ECONNRESET).'));
     const result = await runStep(setAnchorStep(null), deps(cloud));
-    expect(result).toEqual({ status: 'failed', code: 'CLOUD_UNAVAILABLE', detail: 'graph.microsoft.com could not be reached (ECONNRESET).' });
+    expect(result).toEqual({
+      status: 'failed',
+      code: 'CLOUD_UNAVAILABLE',
+      detail: 'graph.microsoft.com could not be reached (ECONNRESET).',
+    });
     expect(cloud.writes()).toEqual([]);
   });
 
@@ -140,7 +160,10 @@ describe('CLEAR_ANCHOR', () => {
 
   it('answers done without writing when the anchor is already cleared', async () => {
     const cloud = fakeCloud([target()]);
-    expect(await runStep(clearAnchorStep(OLD_ANCHOR), deps(cloud))).toMatchObject({ status: 'done', before: { onPremisesImmutableId: null } });
+    expect(await runStep(clearAnchorStep(OLD_ANCHOR), deps(cloud))).toMatchObject({
+      status: 'done',
+      before: { onPremisesImmutableId: null },
+    });
     expect(cloud.writes()).toEqual([]);
   });
 });
@@ -218,7 +241,10 @@ describe('PURGE_DELETED_USER', () => {
 
   it('answers Graph’s refusal with its code and what it read', async () => {
     const cloud = fakeCloud([deletedHolder()]);
-    cloud.failNext('purgeDeletedUser', graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'));
+    cloud.failNext(
+      'purgeDeletedUser',
+      graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
+    );
     expect(await runStep(purgeStep(ANCHOR), deps(cloud))).toMatchObject({
       status: 'failed',
       code: 'Authorization_RequestDenied',
@@ -268,7 +294,11 @@ describe('TRIGGER_DELTA_SYNC', () => {
 });
 
 describe('VERIFY_JOINED', () => {
-  const joined = (lastSync: string): Partial<ReturnType<typeof target>> => ({ synced: true, immutableId: ANCHOR, lastSyncDateTime: lastSync });
+  const joined = (lastSync: string): Partial<ReturnType<typeof target>> => ({
+    synced: true,
+    immutableId: ANCHOR,
+    lastSyncDateTime: lastSync,
+  });
 
   it('is done at once when the user is synced with the anchor and a fresh sync', async () => {
     const clock = fakeClock(T0);
@@ -277,7 +307,13 @@ describe('VERIFY_JOINED', () => {
     expect(result).toEqual({
       status: 'done',
       before: null,
-      after: { userId: ID.target, userPrincipalName: 'jdoe@contoso.com', synced: true, onPremisesImmutableId: ANCHOR, onPremisesLastSyncDateTime: '2026-03-05T12:00:00Z' },
+      after: {
+        userId: ID.target,
+        userPrincipalName: 'jdoe@contoso.com',
+        synced: true,
+        onPremisesImmutableId: ANCHOR,
+        onPremisesLastSyncDateTime: '2026-03-05T12:00:00Z',
+      },
       detail: `jdoe@contoso.com (${ID.target}) is synced and holds "${ANCHOR}" (last sync 2026-03-05T12:00:00Z).`,
     });
     expect(clock.slept).toEqual([]);
@@ -323,7 +359,9 @@ describe('VERIFY_JOINED', () => {
     // Graph shows 11:50:00 for a sync at 11:50:00.400; the trigger started at 11:50:00.300.
     const cloud = fakeCloud([target(joined('2026-03-05T11:50:00Z'))]);
     const since = Date.UTC(2026, 2, 5, 11, 50, 0, 300);
-    expect(await runStep(verifyStep(0), deps(cloud, { now: clock.now, sleep: clock.sleep, freshSince: since }))).toMatchObject({ status: 'done' });
+    expect(await runStep(verifyStep(0), deps(cloud, { now: clock.now, sleep: clock.sleep, freshSince: since }))).toMatchObject({
+      status: 'done',
+    });
     expect(await runStep(verifyStep(0), deps(cloud, { now: clock.now, sleep: clock.sleep, freshSince: since + 1000 }))).toMatchObject({
       status: 'failed',
       code: 'VERIFY_TIMEOUT',
@@ -350,17 +388,39 @@ describe('VERIFY_JOINED', () => {
 
 describe('revalidationStands', () => {
   const subject = (userId: string) => ({ userId, userPrincipalName: `${userId}@contoso.com` });
-  const set = (n: number, userId: string): PlanStep => ({ number: n, irreversible: false, description: '', kind: 'SET_ANCHOR', subject: subject(userId), immutableId: 'x', previous: null });
-  const clear = (n: number, userId: string): PlanStep => ({ number: n, irreversible: false, description: '', kind: 'CLEAR_ANCHOR', subject: subject(userId), previous: 'x' });
-  const purge = (n: number, userId: string): PlanStep => ({ number: n, irreversible: true, description: '', kind: 'PURGE_DELETED_USER', subject: subject(userId), immutableId: 'x' });
+  const set = (n: number, userId: string): PlanStep => ({
+    number: n,
+    irreversible: false,
+    description: '',
+    kind: 'SET_ANCHOR',
+    subject: subject(userId),
+    immutableId: 'x',
+    previous: null,
+  });
+  const clear = (n: number, userId: string): PlanStep => ({
+    number: n,
+    irreversible: false,
+    description: '',
+    kind: 'CLEAR_ANCHOR',
+    subject: subject(userId),
+    previous: 'x',
+  });
+  const purge = (n: number, userId: string): PlanStep => ({
+    number: n,
+    irreversible: true,
+    description: '',
+    kind: 'PURGE_DELETED_USER',
+    subject: subject(userId),
+    immutableId: 'x',
+  });
   const manual: PlanStep = { number: 1, irreversible: false, description: '', kind: 'MANUAL', instruction: 'Move it.' };
 
-  it('trusts the re-validated value for a reversible write with no person\'s step and no earlier write to its user before it', () => {
+  it("trusts the re-validated value for a reversible write with no person's step and no earlier write to its user before it", () => {
     expect(revalidationStands([purge(1, 'old'), set(2, 't')], 1)).toBe(true);
     expect(revalidationStands([clear(1, 'other'), set(2, 't')], 1)).toBe(true);
   });
 
-  it('reads again for a purge, after a person\'s step, and after an earlier write to the same user', () => {
+  it("reads again for a purge, after a person's step, and after an earlier write to the same user", () => {
     expect(revalidationStands([purge(1, 'old')], 0)).toBe(false);
     expect(revalidationStands([manual, set(2, 't')], 1)).toBe(false);
     expect(revalidationStands([clear(1, 't'), set(2, 't')], 1)).toBe(false);

@@ -19,7 +19,11 @@ let cloud: CloudDirectory & CloudWriter;
 
 beforeEach(async () => {
   graph = await startGraph();
-  cloud = createCloudDirectory({ graphBaseUrl: graph.emulator.url, credential: staticTokenCredential('t'), logger: createLogger({ level: 'silent' }) });
+  cloud = createCloudDirectory({
+    graphBaseUrl: graph.emulator.url,
+    credential: staticTokenCredential('t'),
+    logger: createLogger({ level: 'silent' }),
+  });
 });
 afterEach(() => graph.close());
 
@@ -33,7 +37,15 @@ function deps(overrides: Partial<StepDeps> = {}): StepDeps {
   };
 }
 
-const setBobAnchor: PlanStep = { number: 2, irreversible: false, description: 'Set anchor of bsmith', kind: 'SET_ANCHOR', subject: bob, immutableId: BOB_ANCHOR, previous: null };
+const setBobAnchor: PlanStep = {
+  number: 2,
+  irreversible: false,
+  description: 'Set anchor of bsmith',
+  kind: 'SET_ANCHOR',
+  subject: bob,
+  immutableId: BOB_ANCHOR,
+  previous: null,
+};
 const purgeOldBob: PlanStep = {
   number: 1,
   irreversible: true,
@@ -66,14 +78,26 @@ describe('plan actions over the Entra emulator', () => {
       purgeOldBob,
       setBobAnchor,
       { number: 3, irreversible: false, description: 'Sync', kind: 'TRIGGER_DELTA_SYNC' },
-      { number: 4, irreversible: false, description: 'Verify', kind: 'VERIFY_JOINED', subject: bob, immutableId: BOB_ANCHOR, timeoutSeconds: 60 },
+      {
+        number: 4,
+        irreversible: false,
+        description: 'Verify',
+        kind: 'VERIFY_JOINED',
+        subject: bob,
+        immutableId: BOB_ANCHOR,
+        timeoutSeconds: 60,
+      },
     ];
     const statuses: string[] = [];
     for (const step of steps) statuses.push((await runStep(step, deps({ sync }))).status);
     expect(statuses).toEqual(['done', 'done', 'done', 'done']);
     expect(graph.emulator.state.deletedUser(ID.bobDeleted)).toBeUndefined();
     const joined = graph.emulator.state.activeUser(ID.bob);
-    expect(joined).toMatchObject({ onPremisesImmutableId: BOB_ANCHOR, onPremisesSyncEnabled: true, onPremisesLastSyncDateTime: '2026-03-05T12:00:00Z' });
+    expect(joined).toMatchObject({
+      onPremisesImmutableId: BOB_ANCHOR,
+      onPremisesSyncEnabled: true,
+      onPremisesLastSyncDateTime: '2026-03-05T12:00:00Z',
+    });
   });
 
   it('surfaces Graph’s refusal to set an anchor on a synced user', async () => {
@@ -86,7 +110,11 @@ describe('plan actions over the Entra emulator', () => {
       immutableId: '3HjiBBIFx02rIhVtmcNDyg==',
       previous: 'g8Pclm4vok+vFWtMERklmg==',
     };
-    expect(await runStep(step, deps())).toMatchObject({ status: 'failed', code: 'Request_BadRequest', detail: expect.stringContaining('on-premises mastered') as unknown });
+    expect(await runStep(step, deps())).toMatchObject({
+      status: 'failed',
+      code: 'Request_BadRequest',
+      detail: expect.stringContaining('on-premises mastered') as unknown,
+    });
   });
 
   it('surfaces Graph’s refusal to set an anchor on a federated-domain UPN', async () => {
@@ -99,7 +127,11 @@ describe('plan actions over the Entra emulator', () => {
       immutableId: '3HjiBBIFx02rIhVtmcNDyg==',
       previous: null,
     };
-    expect(await runStep(step, deps())).toMatchObject({ status: 'failed', code: 'Request_BadRequest', detail: expect.stringContaining("federated domain 'fabrikam.com'") as unknown });
+    expect(await runStep(step, deps())).toMatchObject({
+      status: 'failed',
+      code: 'Request_BadRequest',
+      detail: expect.stringContaining("federated domain 'fabrikam.com'") as unknown,
+    });
     expect(graph.emulator.state.activeUser(ID.alice)?.onPremisesImmutableId).toBeNull();
   });
 
@@ -142,9 +174,21 @@ describe('plan actions over the Entra emulator', () => {
   });
 
   it('times out verifying a user no sync has joined', async () => {
-    const step: PlanStep = { number: 1, irreversible: false, description: 'Verify', kind: 'VERIFY_JOINED', subject: bob, immutableId: BOB_ANCHOR, timeoutSeconds: 30 };
+    const step: PlanStep = {
+      number: 1,
+      irreversible: false,
+      description: 'Verify',
+      kind: 'VERIFY_JOINED',
+      subject: bob,
+      immutableId: BOB_ANCHOR,
+      timeoutSeconds: 30,
+    };
     let t = FIXED_NOW.getTime();
     const result = await runStep(step, deps({ now: () => t, sleep: (ms) => Promise.resolve(void (t += ms)) }));
-    expect(result).toMatchObject({ status: 'failed', code: 'VERIFY_TIMEOUT', detail: expect.stringContaining('still cloud-only') as unknown });
+    expect(result).toMatchObject({
+      status: 'failed',
+      code: 'VERIFY_TIMEOUT',
+      detail: expect.stringContaining('still cloud-only') as unknown,
+    });
   });
 });

@@ -33,11 +33,26 @@ const subject = { userId: ID.target, userPrincipalName: 'jdoe@contoso.com' };
 type Step<K extends PlanStep['kind']> = Extract<PlanStep, { kind: K }>;
 
 export function setAnchorStep(previous: string | null = null): Step<'SET_ANCHOR'> {
-  return { number: 2, irreversible: false, description: `Set onPremisesImmutableId of jdoe@contoso.com to ${ANCHOR}`, kind: 'SET_ANCHOR', subject, immutableId: ANCHOR, previous };
+  return {
+    number: 2,
+    irreversible: false,
+    description: `Set onPremisesImmutableId of jdoe@contoso.com to ${ANCHOR}`,
+    kind: 'SET_ANCHOR',
+    subject,
+    immutableId: ANCHOR,
+    previous,
+  };
 }
 
 export function clearAnchorStep(previous = OLD_ANCHOR): Step<'CLEAR_ANCHOR'> {
-  return { number: 1, irreversible: false, description: 'Clear onPremisesImmutableId of jdoe@contoso.com', kind: 'CLEAR_ANCHOR', subject, previous };
+  return {
+    number: 1,
+    irreversible: false,
+    description: 'Clear onPremisesImmutableId of jdoe@contoso.com',
+    kind: 'CLEAR_ANCHOR',
+    subject,
+    previous,
+  };
 }
 
 export function renameStep(from = 'jdoe@contoso.com', to = 'jdoe@contoso.onmicrosoft.com'): Step<'RENAME_UPN_TEMPORARILY'> {
@@ -70,5 +85,13 @@ export function triggerStep(): Step<'TRIGGER_DELTA_SYNC'> {
 }
 
 export function verifyStep(timeoutSeconds = 60): Step<'VERIFY_JOINED'> {
-  return { number: 4, irreversible: false, description: 'Verify jdoe@contoso.com is synced', kind: 'VERIFY_JOINED', subject, immutableId: ANCHOR, timeoutSeconds };
+  return {
+    number: 4,
+    irreversible: false,
+    description: 'Verify jdoe@contoso.com is synced',
+    kind: 'VERIFY_JOINED',
+    subject,
+    immutableId: ANCHOR,
+    timeoutSeconds,
+  };
 }

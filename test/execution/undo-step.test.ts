@@ -53,7 +53,10 @@ describe('undoStep', () => {
     const cloud = fakeCloud([target({ immutableId: OLD_ANCHOR })]);
     const step = clearAnchorStep(OLD_ANCHOR);
     const result = await runStep(step, deps(cloud));
-    expect(await undoStep(step, stored(result), deps(cloud))).toMatchObject({ status: 'done', after: { onPremisesImmutableId: OLD_ANCHOR } });
+    expect(await undoStep(step, stored(result), deps(cloud))).toMatchObject({
+      status: 'done',
+      after: { onPremisesImmutableId: OLD_ANCHOR },
+    });
     expect(cloud.users.get(ID.target)?.immutableId).toBe(OLD_ANCHOR);
   });
 
@@ -77,7 +80,10 @@ describe('undoStep', () => {
     const user = cloud.users.get(ID.target);
     if (user) user.userPrincipalName = 'jdoe@contoso.com';
     const writes = cloud.writes().length;
-    expect(await undoStep(step, result, deps(cloud))).toMatchObject({ status: 'done', detail: expect.stringMatching(/already jdoe@contoso\.com; nothing was written/) as unknown });
+    expect(await undoStep(step, result, deps(cloud))).toMatchObject({
+      status: 'done',
+      detail: expect.stringMatching(/already jdoe@contoso\.com; nothing was written/) as unknown,
+    });
     expect(cloud.writes()).toHaveLength(writes);
   });
 
@@ -101,9 +107,17 @@ describe('undoStep', () => {
     const cloud = fakeCloud([target({ immutableId: ANCHOR })]);
     const step = setAnchorStep(null);
     const alreadyThere = await runStep(step, deps(cloud));
-    expect(await undoStep(step, alreadyThere, deps(cloud))).toEqual({ status: 'done', before: null, after: null, detail: 'Nothing to undo: step 2 wrote nothing.' });
+    expect(await undoStep(step, alreadyThere, deps(cloud))).toEqual({
+      status: 'done',
+      before: null,
+      after: null,
+      detail: 'Nothing to undo: step 2 wrote nothing.',
+    });
     const failed: StepResult = { status: 'failed', code: 'ObjectConflict', detail: 'Another object…' };
-    expect(await undoStep(step, failed, deps(cloud))).toMatchObject({ status: 'done', detail: 'Nothing to undo: step 2 did not complete, so it wrote nothing.' });
+    expect(await undoStep(step, failed, deps(cloud))).toMatchObject({
+      status: 'done',
+      detail: 'Nothing to undo: step 2 did not complete, so it wrote nothing.',
+    });
     expect(cloud.writes()).toEqual([]);
   });
 
@@ -112,9 +126,18 @@ describe('undoStep', () => {
     const step = setAnchorStep(null);
     for (const result of [
       { status: 'done', before: 'null', after: ANCHOR, detail: '' },
-      { status: 'done', before: { userId: ID.other, onPremisesImmutableId: null }, after: { userId: ID.other, onPremisesImmutableId: ANCHOR }, detail: '' },
+      {
+        status: 'done',
+        before: { userId: ID.other, onPremisesImmutableId: null },
+        after: { userId: ID.other, onPremisesImmutableId: ANCHOR },
+        detail: '',
+      },
     ] as StepResult[]) {
-      expect(await undoStep(step, result, deps(cloud))).toMatchObject({ status: 'failed', code: 'UNDO_IMPOSSIBLE', detail: expect.stringMatching(/^Step 2 cannot be undone/) as unknown });
+      expect(await undoStep(step, result, deps(cloud))).toMatchObject({
+        status: 'failed',
+        code: 'UNDO_IMPOSSIBLE',
+        detail: expect.stringMatching(/^Step 2 cannot be undone/) as unknown,
+      });
     }
     expect(cloud.writes()).toEqual([]);
   });
@@ -138,8 +161,14 @@ describe('undoStep', () => {
       detail: `Undo on-premises what step 3 asked for: ${manual.instruction}`,
     });
     const ok: StepResult = { status: 'done', before: null, after: null, detail: '' };
-    expect(await undoStep(triggerStep(), ok, deps(cloud))).toMatchObject({ status: 'done', detail: expect.stringMatching(/^Nothing to undo: a sync/) as unknown });
-    expect(await undoStep(verifyStep(), ok, deps(cloud))).toMatchObject({ status: 'done', detail: 'Nothing to undo: verifying changes nothing.' });
+    expect(await undoStep(triggerStep(), ok, deps(cloud))).toMatchObject({
+      status: 'done',
+      detail: expect.stringMatching(/^Nothing to undo: a sync/) as unknown,
+    });
+    expect(await undoStep(verifyStep(), ok, deps(cloud))).toMatchObject({
+      status: 'done',
+      detail: 'Nothing to undo: verifying changes nothing.',
+    });
     expect(cloud.calls).toEqual([]);
   });
 });

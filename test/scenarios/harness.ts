@@ -82,6 +82,13 @@ export async function diagnoseMatch(world: ScenarioWorld, match: Pick<ScenarioMa
   return diagnose({ who: match.who, onPrem, evidence, verifyTimeoutSeconds: 20 });
 }
 
+/** `match <sam>` against AD as the person left it (the editable directory, not the fixtures on disk). */
+export async function rediagnose(world: ScenarioWorld, samAccountName: string): Promise<Diagnosis> {
+  const onPrem = world.directory.user(samAccountName);
+  const evidence = await world.cloud.evidenceFor(onPrem, { tenant: await world.cloud.tenantFacts(undefined, { fresh: true }) });
+  return diagnose({ who: samAccountName, onPrem, evidence, verifyTimeoutSeconds: 20 });
+}
+
 /** Diagnosis findings and step kinds, as the catalog states them. */
 export function expectDiagnosis(diagnosis: Diagnosis, match: ScenarioMatch): void {
   expect([...diagnosis.findings.map((f) => f.code)].sort()).toEqual([...match.findings].sort());
@@ -204,4 +211,16 @@ export async function playMatch(w: ScenarioWorld, match: ScenarioMatch, person: 
   }
   const played = await playPlan(w, diagnosis, match, person);
   await expectJoined(w, match, diagnosis.onPrem?.anchor.immutableId ?? '', played.lastSyncStartedAt);
+  const verified = played.steps.find((p) => p.step.kind === 'VERIFY_JOINED')?.result;
+  expect(verified?.status === 'done' ? (verified.warnings ?? []) : ['not verified']).toEqual([]);
+  await expectClean(w, match);
+}
+
+/** `match` again after the plan: the joined user, ALREADY_MATCHED, nothing to do and no warning. */
+export async function expectClean(w: ScenarioWorld, match: Pick<ScenarioMatch, 'who' | 'targetUserId' | 'samAccountName'>): Promise<void> {
+  const again = await rediagnose(w, match.samAccountName ?? match.who);
+  expect(again.plan.target?.id).toBe(match.targetUserId);
+  expect(again.plan).toMatchObject({ nothingToDo: true, steps: [] });
+  expect(again.findings.filter((f) => f.severity !== 'info').map((f) => `${f.code}: ${f.title}`)).toEqual([]);
+  expect(again.findings.map((f) => f.code)).toContain('ALREADY_MATCHED');
 }

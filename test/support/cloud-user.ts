@@ -16,6 +16,7 @@ export const CLOUD_USER_DEFAULTS: Readonly<Omit<CloudUser, 'id' | 'userPrincipal
   onPremisesSamAccountName: null,
   onPremisesUserPrincipalName: null,
   provisioningErrors: [],
+  createdDateTime: null,
   deletedDateTime: null,
   adminRoles: [],
 });

@@ -84,6 +84,7 @@ export function fakeCloud(handlers: Partial<CloudDirectory> = {}): FakeCloud {
     holdersOfAnchor: () => Promise.resolve([]),
     groupUserIds: () => Promise.resolve([]),
     rolesOf: () => Promise.resolve([]),
+    objectIdentifierOf: () => Promise.resolve({ exists: false, onPremisesObjectIdentifier: null }),
   };
   const h = { ...defaults, ...handlers };
   return {
@@ -117,6 +118,10 @@ export function fakeCloud(handlers: Partial<CloudDirectory> = {}): FakeCloud {
     rolesOf: (userId, deadline) => {
       calls.push({ method: 'rolesOf', args: [userId], deadline });
       return h.rolesOf(userId, deadline);
+    },
+    objectIdentifierOf: (userId, deadline) => {
+      calls.push({ method: 'objectIdentifierOf', args: [userId], deadline });
+      return h.objectIdentifierOf(userId, deadline);
     },
   };
 }

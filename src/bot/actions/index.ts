@@ -7,6 +7,7 @@ import type { ActionVerb } from '../../domain/approval/types.ts';
 import type { Turn } from '../turn.ts';
 import { approve } from './approve.ts';
 import { cancel } from './cancel.ts';
+import { downloadReport } from './download-report.ts';
 import { manualDone } from './manual-done.ts';
 import { parseAction } from './parse-action.ts';
 import { refresh } from './refresh.ts';
@@ -16,7 +17,7 @@ import type { ActionDeps, ActionHandler } from './types.ts';
 
 export type { ActionDeps } from './types.ts';
 
-const HANDLERS: Readonly<Record<ActionVerb, ActionHandler>> = Object.freeze({ requestApproval, approve, reject, cancel, refresh, manualDone });
+const HANDLERS: Readonly<Record<ActionVerb, ActionHandler>> = Object.freeze({ requestApproval, approve, reject, cancel, refresh, manualDone, downloadReport });
 
 export async function routeAction(invoke: { verb: unknown; data: unknown }, turn: Turn, deps: ActionDeps): Promise<IAdaptiveCard> {
   const parsed = parseAction(invoke.verb, invoke.data);

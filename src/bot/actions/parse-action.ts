@@ -9,7 +9,7 @@ import { isRequestId } from '../../domain/approval/request-id.ts';
 import { ACTION_VERBS, type ActionVerb } from '../../domain/approval/types.ts';
 
 export type ParsedAction =
-  | { ok: true; verb: ActionVerb; requestId: string; justification?: string; reason?: string; step?: number }
+  | { ok: true; verb: ActionVerb; requestId: string; justification?: string; reason?: string; step?: number; exclude?: string[] }
   | { ok: false; message: string };
 
 const shape = z.object({
@@ -18,12 +18,17 @@ const shape = z.object({
   justification: z.string().optional(),
   reason: z.string().optional(),
   step: z.union([z.number(), z.string()]).optional(),
+  // A bulk request's "leave these users out" input: names one per line (or comma-separated).
+  exclude: z.string().max(200_000).optional(),
 });
+
+/** Most users one request may leave out by name. */
+export const MAX_EXCLUDED = 5_000;
 
 export function parseAction(invokeVerb: unknown, data: unknown): ParsedAction {
   const parsed = shape.safeParse(data);
   if (!parsed.success) return { ok: false, message: 'This card action is not one Hardmatch knows (it carries no request id). Type "status" to see your requests.' };
-  const { verb, requestId, justification, reason, step } = parsed.data;
+  const { verb, requestId, justification, reason, step, exclude } = parsed.data;
   if (!(ACTION_VERBS as readonly string[]).includes(verb) || (typeof invokeVerb === 'string' && invokeVerb !== verb)) {
     return { ok: false, message: `"${verb.slice(0, 40)}" is not a Hardmatch card action; nothing was changed.` };
   }
@@ -36,5 +41,11 @@ export function parseAction(invokeVerb: unknown, data: unknown): ParsedAction {
     ...(justification !== undefined ? { justification } : {}),
     ...(reason !== undefined ? { reason } : {}),
     ...(stepNumber !== undefined && Number.isInteger(stepNumber) ? { step: stepNumber } : {}),
+    ...(exclude !== undefined ? { exclude: namesOf(exclude) } : {}),
   };
+}
+
+function namesOf(text: string): string[] {
+  const names = text.split(/[\r\n;]+/).map((n) => n.trim()).filter((n) => n !== '');
+  return [...new Set(names)].slice(0, MAX_EXCLUDED + 1);
 }

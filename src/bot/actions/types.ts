@@ -2,6 +2,8 @@ import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
 import type { ApprovalService } from '../../approvals/service.ts';
 import type { ActOutcome } from '../../approvals/types.ts';
 import type { Logger } from '../../logging/logger.ts';
+import type { AdminDirectory } from '../../ports/admin-directory.ts';
+import type { BulkFeatures } from '../bulk-features.ts';
 import type { Turn } from '../turn.ts';
 import type { RequestViews } from '../request-views.ts';
 import type { ParsedAction } from './parse-action.ts';
@@ -11,6 +13,8 @@ export interface ActionDeps {
   approvals: ApprovalService;
   views: RequestViews;
   logger: Logger;
+  /** Scans (their report links); absent when `scan` is not available. */
+  bulk?: Pick<BulkFeatures, 'scans' | 'reportLink'> & { admins: AdminDirectory };
 }
 
 export type ValidAction = Extract<ParsedAction, { ok: true }>;

@@ -1,5 +1,5 @@
 import { TurnContext, type Activity } from 'botbuilder';
-import type { ConversationType, Turn } from '../turn.ts';
+import type { AttachedFile, ConversationType, Turn } from '../turn.ts';
 import { messageText } from '../message-text.ts';
 import { COMMAND_DATA_KEY } from '../../cards/card-parts.ts';
 import { canonicalId } from '../../domain/ids.ts';
@@ -38,5 +38,28 @@ export function turnOf(activity: Partial<Activity>, tenantId: string | undefined
       reference,
     },
     ...(activity.id ? { activityId: activity.id } : {}),
+    ...filesOf(activity),
   };
+}
+
+/** Teams' attachment type for a file a user attached in a 1:1 chat with the bot. */
+export const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
+
+/**
+ * Files attached to a message: Teams sends `file.download.info` with a pre-authorised `downloadUrl`
+ * (docs: "Send and receive files using bot", personal scope, supportsFiles in the manifest); a
+ * plain `text/csv` attachment with a `contentUrl` (Bot Framework Web Chat, the Playground) is read too.
+ */
+function filesOf(activity: Partial<Activity>): { files?: AttachedFile[] } {
+  const files: AttachedFile[] = [];
+  for (const a of activity.attachments ?? []) {
+    const content = (typeof a.content === 'object' && a.content !== null ? a.content : {}) as Record<string, unknown>;
+    const name = typeof a.name === 'string' ? a.name : '';
+    if (a.contentType === FILE_DOWNLOAD_INFO && typeof content['downloadUrl'] === 'string') {
+      files.push({ name, downloadUrl: content['downloadUrl'], fileType: typeof content['fileType'] === 'string' ? content['fileType'].toLowerCase() : '' });
+    } else if (a.contentType === 'text/csv' && typeof a.contentUrl === 'string') {
+      files.push({ name, downloadUrl: a.contentUrl, fileType: 'csv' });
+    }
+  }
+  return files.length > 0 ? { files } : {};
 }

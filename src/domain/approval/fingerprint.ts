@@ -38,6 +38,10 @@ function stepFacts(step: PlanStep): FingerprintFact[] {
         fact(`PURGE_DELETED_USER subject ${step.subject.userId}`, `User in the recycle bin to delete permanently (${step.subject.userPrincipalName}) ${n}`, step.subject.userId),
         fact(`PURGE_DELETED_USER immutableId ${step.subject.userId}`, `onPremisesImmutableId of ${step.subject.userPrincipalName} in the recycle bin ${n}`, step.immutableId),
       ];
+    case 'CLEAR_OBJECT_IDENTIFIER':
+      return [fact(`CLEAR_OBJECT_IDENTIFIER previous ${step.subject.userId}`, `onPremisesObjectIdentifier of ${step.subject.userPrincipalName} before it is cleared ${n}`, step.previous)];
+    case 'PROVISION_ON_DEMAND':
+      return [fact(`PROVISION_ON_DEMAND job ${step.dn}`, `Cloud Sync job that syncs ${step.dn} ${n}`, `${step.job.servicePrincipalId}/${step.job.jobId}`)];
     case 'MANUAL':
     case 'TRIGGER_DELTA_SYNC':
     case 'VERIFY_JOINED':

@@ -18,6 +18,7 @@ const VERB_PHRASE: Record<ActionVerb, string> = {
   cancel: 'cancel',
   refresh: 'refresh',
   manualDone: 'confirm a manual step',
+  downloadReport: 'download a scan report',
 };
 
 export function adminsNotConfigured(): Refusal {
@@ -28,11 +29,9 @@ export function adminsNotConfigured(): Refusal {
   );
 }
 
-export function notAnAdmin(name: string, verb: ActionVerb): Refusal {
-  return refusal(
-    'NOT_AN_ADMIN',
-    `${name} is not an admin: only members of the admin group (ADMIN_GROUP_ID) or the admins listed in ADMIN_IDS can ${VERB_PHRASE[verb]}.`,
-  );
+export function notAnAdmin(name: string, verb: ActionVerb | 'scan'): Refusal {
+  const phrase = verb === 'scan' ? 'scan' : VERB_PHRASE[verb];
+  return refusal('NOT_AN_ADMIN', `${name} is not an admin: only members of the admin group (ADMIN_GROUP_ID) or the admins listed in ADMIN_IDS can ${phrase}.`);
 }
 
 export function justificationInvalid(length: number): Refusal {
@@ -46,6 +45,9 @@ export function reasonInvalid(length: number): Refusal {
 }
 
 export function nothingToApprove(request: ApprovalRequest): Refusal {
+  if (request.kind === 'bulk') {
+    return refusal('NOTHING_TO_APPROVE', `Bulk request ${request.id} would cover no user: every user the bot could fix is excluded. Exclude fewer users, or fix them one by one with "match".`);
+  }
   return refusal(
     'NOTHING_TO_APPROVE',
     `The plan of ${request.id} has no step the bot runs, so there is nothing to approve: do the steps on the card yourself.`,
@@ -107,10 +109,37 @@ export function notParticipant(request: ApprovalRequest): Refusal {
   return refusal('NOT_PARTICIPANT', `Only ${requester}, who requested ${request.id}${approvers}, can say a manual step is done.`);
 }
 
+/** The bot looked and the person's step is not done: nothing is recorded, the step keeps waiting. */
+export function stepNotDone(request: ApprovalRequest, step: number, still: string): Refusal {
+  return refusal(
+    'STEP_NOT_DONE',
+    `Step ${step} of ${request.id} is not done yet: ${still}. Nothing was recorded and the step keeps waiting; do it, then press "Done: step ${step}" again.`,
+  );
+}
+
+/** The check itself failed (relay or Graph): nothing is recorded, the step keeps waiting. */
+export function stepCheckFailed(request: ApprovalRequest, step: number, problem: string): Refusal {
+  return refusal(
+    'STEP_CHECK_FAILED',
+    `The bot could not check step ${step} of ${request.id}: ${problem} Nothing was recorded and the step keeps waiting; press "Done: step ${step}" again once that is fixed.`,
+  );
+}
+
 export function wrongStep(request: ApprovalRequest, step: number, waiting: StepRecord | undefined): Refusal {
   if (waiting === undefined) return refusal('WRONG_STEP', `No step of ${request.id} is waiting for a person.`);
   return refusal(
     'WRONG_STEP',
     `Step ${waiting.number} of ${request.id} is the one waiting for a person, not step ${step}: do step ${waiting.number} and press its Done.`,
   );
+}
+
+export function excludeInvalid(request: ApprovalRequest, unknown: readonly string[]): Refusal {
+  const shown = unknown.slice(0, 5).map((n) => `"${n.slice(0, 80)}"`).join(', ');
+  const more = unknown.length > 5 ? ` and ${unknown.length - 5} more` : '';
+  return refusal('EXCLUDE_INVALID', `${shown}${more} ${unknown.length === 1 ? 'is' : 'are'} not among the users bulk request ${request.id} covers; exclude users by the sAMAccountName or DN the report lists for them. Nothing was requested.`);
+}
+
+export function stopAlreadyRequested(request: ApprovalRequest): Refusal {
+  const by = request.bulk?.stopRequested?.by.name ?? 'someone';
+  return refusal('WRONG_STATE', `${by} already stopped bulk request ${request.id}: no new user starts, the running ones finish.`);
 }

@@ -18,7 +18,7 @@
  */
 import type { AuditAction, AuditEvent } from '../audit/types.ts';
 import * as refuse from './refusals.ts';
-import type { Actor, ApprovalAction, ApprovalPolicy, ApprovalRequest, FactChange, Refusal } from './types.ts';
+import type { Actor, ApprovalAction, ApprovalPolicy, ApprovalRequest, DoneCheck, FactChange, Refusal } from './types.ts';
 import { FINAL_STATES, JUSTIFICATION_LIMITS, REASON_LIMITS } from './types.ts';
 import { approvalsLeft, isoTime, waitingRecord } from './words.ts';
 
@@ -85,7 +85,7 @@ function adminCheck(verb: ApprovalAction['verb'], ctx: DecisionContext): Refusal
 
 function requestApproval(request: ApprovalRequest, justification: string, ctx: DecisionContext): Outcome {
   if (request.state !== 'proposed') return refuse.wrongState(request, 'requestApproval');
-  if (!request.steps.some((s) => s.kind !== 'MANUAL')) return refuse.nothingToApprove(request);
+  if (!hasWork(request)) return refuse.nothingToApprove(request);
   const text = justification.trim();
   if (text.length < JUSTIFICATION_LIMITS.min || text.length > JUSTIFICATION_LIMITS.max) return refuse.justificationInvalid(text.length);
   const requiredApprovals = required(request, ctx.policy);
@@ -129,7 +129,14 @@ function reject(request: ApprovalRequest, reason: string, ctx: DecisionContext):
   return { next, event: event(request, next, ctx, 'rejected', `${ctx.actor.name} rejected it: "${text}"`), effect: 'none' };
 }
 
+/** A match or undo request runs a step the bot does; a bulk request covers at least one user. */
+function hasWork(request: ApprovalRequest): boolean {
+  if (request.kind === 'bulk') return (request.bulk?.users ?? 0) > 0;
+  return request.steps.some((s) => s.kind !== 'MANUAL');
+}
+
 function cancel(request: ApprovalRequest, ctx: DecisionContext): Outcome {
+  if (request.state === 'executing' && request.kind === 'bulk') return stopBulk(request, ctx);
   if (request.state === 'executing') return refuse.cannotCancelExecuting(request);
   if (FINAL_STATES.includes(request.state)) return refuse.wrongState(request, 'cancel');
   const owner = request.state === 'proposed' ? request.proposedBy : (request.requester ?? request.proposedBy);
@@ -138,6 +145,18 @@ function cancel(request: ApprovalRequest, ctx: DecisionContext): Outcome {
   const done = request.records.filter((r) => r.status === 'done').map((r) => r.number);
   const left = done.length === 0 ? '' : `; steps already done stay done (${done.join(', ')}): \`undo ${request.id}\` reverts them`;
   return { next, event: event(request, next, ctx, 'cancelled', `${ctx.actor.name} cancelled it while ${request.state}${left}`), effect: 'none' };
+}
+
+/**
+ * `cancel` on an executing bulk request: no new user starts; the users already running finish
+ * (each is a request of its own, exactly once). The executor ends it `cancelled` once they have.
+ */
+function stopBulk(request: ApprovalRequest, ctx: DecisionContext): Outcome {
+  const owner = request.requester ?? request.proposedBy;
+  if (!sameActor(owner, ctx.actor)) return refuse.notRequester(request);
+  if (!request.bulk || request.bulk.stopRequested) return refuse.stopAlreadyRequested(request);
+  const next = changed(request, ctx.now, { bulk: { ...request.bulk, stopRequested: { by: ctx.actor, at: ctx.now } } });
+  return { next, event: event(request, next, ctx, 'cancelled', `${ctx.actor.name} stopped it: no new user starts; the running ones finish`), effect: 'none' };
 }
 
 function manualDone(request: ApprovalRequest, step: number, ctx: DecisionContext): Outcome {
@@ -156,9 +175,23 @@ function manualDone(request: ApprovalRequest, step: number, ctx: DecisionContext
   return { next, event: e, effect: 'resume-execution' };
 }
 
+/**
+ * The Done of a MANUAL step as the bot checked it (`decide` answered `next` and `event` for it):
+ * refused while the result is not there (the step keeps waiting); recorded as checked, or as taken
+ * on the person's word when the bot cannot see the result.
+ */
+export function withDoneCheck(request: ApprovalRequest, decided: { next: ApprovalRequest; event: AuditEvent }, step: number, check: DoneCheck): { next: ApprovalRequest; event: AuditEvent } | Refusal {
+  if (check.status === 'not-done') return refuse.stepNotDone(request, step, check.still);
+  const name = decided.event.actor?.name ?? 'the person';
+  const detail = check.status === 'done' ? `Checked: ${check.seen}.` : `Taken on ${name}'s word: the bot cannot check it (${check.why}).`;
+  const doneCheck = check.status === 'done' ? ('checked' as const) : ('taken-on-word' as const);
+  const records = decided.next.records.map((r) => (r.number === step ? { ...r, doneCheck, detail } : r));
+  return { next: { ...decided.next, records }, event: { ...decided.event, summary: `${decided.event.summary}. ${detail}` } };
+}
+
 /** Approve or reject on a request that is not `requested`: the race loser learns who won. */
 function notRequested(request: ApprovalRequest, verb: 'approve' | 'reject'): Refusal {
-  const decided = ['approved', 'executing', 'waiting-for-person', 'done', 'failed'].includes(request.state);
+  const decided = ['approved', 'executing', 'waiting-for-person', 'done', 'done-with-warnings', 'failed'].includes(request.state);
   return decided ? refuse.alreadyDecided(request) : refuse.wrongState(request, verb);
 }
 
@@ -224,7 +257,7 @@ function event(request: ApprovalRequest, next: ApprovalRequest, ctx: DecisionCon
   return { ...stateEvent(request, next, ctx.now, action, summary), actor: ctx.actor };
 }
 
-function refusedEvent(request: ApprovalRequest, action: ApprovalAction, ctx: DecisionContext, refusal: Refusal): AuditEvent {
+export function refusedEvent(request: ApprovalRequest, action: ApprovalAction, ctx: Pick<DecisionContext, 'actor' | 'now'>, refusal: Refusal): AuditEvent {
   return {
     requestId: request.id,
     at: ctx.now,

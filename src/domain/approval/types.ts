@@ -5,6 +5,7 @@
  * (docs/product.md "Two-person approval").
  */
 import type { Diagnosis, PlanStep } from '../diagnosis/types.ts';
+import type { BulkRequestInfo } from '../bulk/types.ts';
 
 export const REQUEST_STATES = [
   'proposed',
@@ -18,11 +19,12 @@ export const REQUEST_STATES = [
   'cancelled',
   'expired',
   'stale',
+  'done-with-warnings',
 ] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 
 /** States nothing leaves: the request is over. */
-export const FINAL_STATES: readonly RequestState[] = ['done', 'failed', 'rejected', 'cancelled', 'expired', 'stale'];
+export const FINAL_STATES: readonly RequestState[] = ['done', 'done-with-warnings', 'failed', 'rejected', 'cancelled', 'expired', 'stale'];
 
 /** Whoever acted, from the activity (`from.aadObjectId`, `from.name`), never from card data. */
 export interface Actor {
@@ -30,8 +32,12 @@ export interface Actor {
   name: string;
 }
 
-/** `match` proposes a fix; `undo` reverts the reversible steps another request did. */
-export type RequestKind = 'match' | 'undo';
+/**
+ * `match` proposes a fix; `undo` reverts the reversible steps another request did; `bulk` covers
+ * the fully automated plans of a scan (each user's plan then runs as a `match` request of its own,
+ * `bulkOf` the bulk request).
+ */
+export type RequestKind = 'match' | 'undo' | 'bulk';
 
 /** One fact the plan rests on, compared again at approval. */
 export interface FingerprintFact {
@@ -69,6 +75,28 @@ export interface StepRecord {
   endedAt?: number;
   /** Who said "Done" for a MANUAL step. */
   doneBy?: Actor;
+  /**
+   * A MANUAL step's Done: `checked` when the bot saw the result (Graph, the relay), `taken-on-word`
+   * when it cannot see it (the record's `detail` says why).
+   */
+  doneCheck?: 'checked' | 'taken-on-word';
+  /** VERIFY_JOINED: what the join left that the plan meant to clear (the request ends `done-with-warnings`). */
+  warnings?: Leftover[];
+}
+
+/** A person's Done on a MANUAL step, as the bot could check it (Graph, the relay). */
+export type DoneCheck =
+  /** The bot saw the result; `seen` says what. */
+  | { status: 'done'; seen: string }
+  /** The bot sees it is not done; `still` says what is still there. */
+  | { status: 'not-done'; still: string }
+  /** The bot cannot see it; `why` says why (the Done is the person's word). */
+  | { status: 'word'; why: string };
+
+/** Something a join left over, and how to fix it. */
+export interface Leftover {
+  what: string;
+  fix: string;
 }
 
 export interface Decision {
@@ -134,6 +162,10 @@ export interface ApprovalRequest {
   cards: PostedCard[];
   createdAt: number;
   updatedAt: number;
+  /** `bulk`: the scan it covers, who is left out, and how far execution got. */
+  bulk?: BulkRequestInfo;
+  /** A user's plan run under a bulk request: that request's id. */
+  bulkOf?: string;
 }
 
 /** The request as stored, with the version compare-and-swap checks. */
@@ -156,13 +188,14 @@ export const DEFAULT_POLICY: ApprovalPolicy = Object.freeze({
   verifyTimeoutMs: 45 * 60_000,
 });
 
-/** The card verbs (Action.Execute `data.verb`). */
-export const ACTION_VERBS = ['requestApproval', 'approve', 'reject', 'cancel', 'refresh', 'manualDone'] as const;
+/** The card verbs (Action.Execute `data.verb`); `downloadReport` answers a scan's card with a report link for the admin who clicked. */
+export const ACTION_VERBS = ['requestApproval', 'approve', 'reject', 'cancel', 'refresh', 'manualDone', 'downloadReport'] as const;
 export type ActionVerb = (typeof ACTION_VERBS)[number];
 
 /** What an actor asks, with the inputs the verb takes (already validated for shape). */
 export type ApprovalAction =
-  | { verb: 'requestApproval'; justification: string }
+  /** `exclude`: on a bulk request, users (sAMAccountName or DN) the requester leaves out. */
+  | { verb: 'requestApproval'; justification: string; exclude?: string[] }
   | { verb: 'approve' }
   | { verb: 'reject'; reason: string }
   | { verb: 'cancel' }
@@ -186,6 +219,9 @@ export const REFUSAL_CODES = [
   'UNKNOWN_REQUEST',
   'NOTHING_TO_UNDO',
   'REPLAYED',
+  'STEP_NOT_DONE',
+  'STEP_CHECK_FAILED',
+  'EXCLUDE_INVALID',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 

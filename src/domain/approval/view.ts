@@ -70,6 +70,10 @@ function finalHeadline(request: ApprovalRequest): string {
       return `Running step ${request.records.filter((r) => r.status === 'done').length + 1} of ${request.steps.length}`;
     case 'done':
       return 'Done: every step ran';
+    case 'done-with-warnings': {
+      const left = request.records.flatMap((r) => r.warnings ?? []).length;
+      return `Joined, with ${left === 1 ? '1 leftover' : `${left} leftovers`} to fix (listed below)`;
+    }
     case 'failed': {
       const failed = request.records.find((r) => r.status === 'failed');
       return failed ? `Failed at step ${failed.number}${failed.code ? ` (${failed.code})` : ''}` : 'Failed';

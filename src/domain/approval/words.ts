@@ -33,6 +33,7 @@ const STATE_MEANING: Record<RequestState, string> = {
   executing: "the bot is running the plan's steps",
   'waiting-for-person': 'waiting for a person to do a manual step and press Done',
   done: 'every step is done',
+  'done-with-warnings': 'the join works, but something the plan meant to clear is left; the card lists each with its fix',
   failed: 'a step failed; the steps after it were not run',
   rejected: 'an admin rejected it; nothing was changed',
   cancelled: 'withdrawn',
@@ -58,6 +59,7 @@ export function standing(request: ApprovalRequest): string {
     case 'approved':
     case 'executing':
     case 'done':
+    case 'done-with-warnings':
     case 'failed':
     case 'waiting-for-person':
       return `was already approved by ${decisionsInWords(request.approvals)} and is ${request.state}`;

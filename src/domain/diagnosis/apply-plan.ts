@@ -24,7 +24,15 @@ export interface PlanState {
  */
 export const MODELLED_DELETION_TIME = '1970-01-01T00:00:00.000Z';
 
-const WRITES: ReadonlySet<PlanStep['kind']> = new Set(['PURGE_DELETED_USER', 'CLEAR_ANCHOR', 'RENAME_UPN_TEMPORARILY', 'SET_ANCHOR']);
+const WRITES: ReadonlySet<PlanStep['kind']> = new Set([
+  'PURGE_DELETED_USER',
+  'CLEAR_ANCHOR',
+  'RENAME_UPN_TEMPORARILY',
+  'SET_ANCHOR',
+  'CLEAR_OBJECT_IDENTIFIER',
+]);
+/** Either engine's sync of the AD user (Connect Sync's delta cycle, Cloud Sync's provisioning on demand). */
+export const SYNC_KINDS: ReadonlySet<PlanStep['kind']> = new Set(['TRIGGER_DELTA_SYNC', 'PROVISION_ON_DEMAND']);
 
 export function tenantFromEvidence(evidence: CloudEvidence): SyncTenant {
   const users = new Map<string, CloudUser>();
@@ -44,17 +52,21 @@ export function applyPlanToTenant(plan: Plan, tenant: SyncTenant, subject: SyncS
   return { tenant: state.tenant, subject: state.subject };
 }
 
-/** The steps before the first TRIGGER_DELTA_SYNC that follows the last write (all, without one). */
+/** The steps before the first sync (either engine's) that follows the last write (all, without one). */
 export function stepsBeforeJoiningSync(steps: readonly PlanStep[]): PlanStep[] {
   const lastWrite = steps.reduce((last, step, i) => (WRITES.has(step.kind) ? i : last), -1);
-  const stop = steps.findIndex((step, i) => i > lastWrite && step.kind === 'TRIGGER_DELTA_SYNC');
+  const stop = steps.findIndex((step, i) => i > lastWrite && SYNC_KINDS.has(step.kind));
   return stop < 0 ? [...steps] : steps.slice(0, stop);
 }
 
 /** One step on a copy of the state. */
 export function applyStep(state: PlanState, step: PlanStep): PlanState {
   const next: PlanState = {
-    tenant: { users: state.tenant.users.map(copyUser), otherObjects: state.tenant.otherObjects.map(copyGroup), facts: copyFacts(state.tenant.facts) },
+    tenant: {
+      users: state.tenant.users.map(copyUser),
+      otherObjects: state.tenant.otherObjects.map(copyGroup),
+      facts: copyFacts(state.tenant.facts),
+    },
     subject: { inScope: state.subject.inScope, onPrem: { ...state.subject.onPrem } },
     outOfScope: [...state.outOfScope],
   };
@@ -75,7 +87,11 @@ export function applyStep(state: PlanState, step: PlanStep): PlanState {
     case 'MANUAL':
       if (step.action) applyManual(next, step.action);
       break;
+    case 'CLEAR_OBJECT_IDENTIFIER':
+      setIf(user(step.subject.userId), (u) => (u.onPremisesObjectIdentifier = null));
+      break;
     case 'TRIGGER_DELTA_SYNC':
+    case 'PROVISION_ON_DEMAND':
       modelScopeDeletions(next);
       break;
     case 'VERIFY_JOINED':
@@ -100,7 +116,10 @@ function applyManual(state: PlanState, action: ManualAction): void {
       if (isSubject(action.dn)) state.subject.onPrem.userPrincipalName = action.to;
       break;
     case 'REMOVE_ADMIN_ROLES':
-      setIf(user(action.subject.userId), (u) => (u.adminRoles = u.adminRoles.filter((r) => !action.roles.includes(r))));
+      setIf(user(action.subject.userId), (u) => {
+        u.adminRoles = u.adminRoles.filter((r) => !action.roles.includes(r));
+        u.eligibleRoles = (u.eligibleRoles ?? []).filter((r) => !action.roles.includes(r));
+      });
       break;
     case 'ASSIGN_ADMIN_ROLES':
       setIf(user(action.subject.userId), (u) => (u.adminRoles = [...new Set([...u.adminRoles, ...action.roles])]));
@@ -110,6 +129,9 @@ function applyManual(state: PlanState, action: ManualAction): void {
       setIf(holder, (h) => removeAddresses(h, action.addresses));
       break;
     }
+    case 'FREE_UPN':
+      setIf(user(action.objectId), (u) => (u.userPrincipalName = action.suggestion));
+      break;
     case 'SET_SYNC_SWITCH':
       state.tenant.facts.switches[action.feature] = action.enabled;
       break;
@@ -152,7 +174,13 @@ function setIf<T>(value: T | undefined, change: (v: T) => void): void {
 }
 
 function copyUser(u: CloudUser): CloudUser {
-  return { ...u, proxyAddresses: [...u.proxyAddresses], provisioningErrors: u.provisioningErrors.map((e) => ({ ...e })), adminRoles: [...u.adminRoles] };
+  return {
+    ...u,
+    proxyAddresses: [...u.proxyAddresses],
+    provisioningErrors: u.provisioningErrors.map((e) => ({ ...e })),
+    adminRoles: [...u.adminRoles],
+    ...(u.eligibleRoles ? { eligibleRoles: [...u.eligibleRoles] } : {}),
+  };
 }
 
 function copyGroup(g: CloudGroup): CloudGroup {

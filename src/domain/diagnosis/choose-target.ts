@@ -1,17 +1,22 @@
 /**
- * Which cloud user should end up joined to the AD user. The admin's explicit choice
- * (`match x to y`) wins; otherwise the one active cloud-only user tied to the person, preferring
- * the strongest tie (holds the anchor > UPN, primary SMTP or the other anchor > another address).
- * When the anchor is already joined to a synced user, a cloud-only user only counts as the
- * person's "real" account (scenario 1: the synced one is a duplicate) when it holds the AD UPN or
- * primary SMTP address: a weaker tie must never get a working synced account purged.
+ * Which cloud user should end up joined to the AD user. A join is the strongest tie there is: the
+ * synced user holding the AD user's effective anchor is the person's account, whatever else holds
+ * their UPN or addresses (what is left over becomes findings and steps on it, never a purge). Only
+ * proof that the sync created it as a duplicate (`duplicate-proof.ts`) makes the older cloud-only
+ * user the target. The admin's explicit choice (`match x to y`) wins, except that it never undoes
+ * a join without that proof. Without a join: the one active cloud-only user tied to the person,
+ * preferring the strongest tie (holds the anchor > UPN, primary SMTP or the other anchor > another
+ * address).
  */
 import type { CloudUser } from '../cloud.ts';
+import { duplicateProofs, type DuplicateProof } from './duplicate-proof.ts';
 import { isActive, linksOfUser, type Link, type Situation } from './situation.ts';
 
 export type TargetChoice =
   /** An active user to join (cloud-only), or the synced user already joined / joined elsewhere. */
-  | { kind: 'target'; user: CloudUser; explicit: boolean }
+  | { kind: 'target'; user: CloudUser; explicit: boolean; duplicate?: DuplicateProof }
+  /** `match x to y` named a user other than the one joined to x, with no proof that one is a duplicate. */
+  | { kind: 'joinedElsewhere'; requested: string; user: CloudUser; joined: CloudUser }
   /** Nothing in the cloud is tied to the person: the next sync creates a user. */
   | { kind: 'none' }
   /** Several cloud-only users are equally tied to the person: a person must pick one. */
@@ -28,22 +33,23 @@ export type TargetChoice =
 const TIERS: readonly (readonly Link[])[] = [['anchor'], ['upn', 'primarySmtp', 'otherAnchor'], ['address']];
 
 export function chooseTarget(s: Situation): TargetChoice {
+  const joined = s.users.find((u) => isActive(u) && u.synced && u.immutableId === s.anchor);
   const named = s.evidence.target;
   if (named) {
     if (named.user === null) return { kind: 'missing', requested: named.requested };
     const user = s.users.find((u) => u.id === named.user?.id) ?? named.user;
-    return isActive(user)
-      ? { kind: 'target', user, explicit: true }
-      : { kind: 'deletedTarget', requested: named.requested, user };
+    if (!isActive(user)) return { kind: 'deletedTarget', requested: named.requested, user };
+    if (!joined || joined.id === user.id) return { kind: 'target', user, explicit: true };
+    // The admin named the person's account: proof without dates (Graph gave none) is enough then.
+    const proof = duplicateProofs(s, joined).find((p) => p.original.id === user.id);
+    return proof
+      ? { kind: 'target', user, explicit: true, duplicate: proof }
+      : { kind: 'joinedElsewhere', requested: named.requested, user, joined };
   }
+  if (joined) return joinedChoice(s, joined);
   const active = s.users.filter(isActive);
   const has = (u: CloudUser, links: readonly Link[]): boolean => links.some((l) => linksOfUser(s, u).has(l));
   const cloudOnly = active.filter((u) => !u.synced);
-  const joined = active.find((u) => u.synced && u.immutableId === s.anchor);
-  if (joined) {
-    const originals = cloudOnly.filter((u) => has(u, ['upn', 'primarySmtp']));
-    return pick(originals) ?? { kind: 'target', user: joined, explicit: false };
-  }
   for (const tier of TIERS) {
     const choice = pick(cloudOnly.filter((u) => has(u, tier)));
     if (choice) return choice;
@@ -54,6 +60,15 @@ export function chooseTarget(s: Situation): TargetChoice {
   const deletedHolder = s.users.find((u) => !isActive(u) && u.immutableId === s.anchor);
   if (deletedHolder) return { kind: deletedHolder.synced ? 'restore' : 'deletedHolder', user: deletedHolder };
   return { kind: 'none' };
+}
+
+/** The joined user, unless the sync provably created it as a duplicate of an older cloud-only user. */
+function joinedChoice(s: Situation, joined: CloudUser): TargetChoice {
+  const proofs = duplicateProofs(s, joined).filter((p) => p.bornDenied);
+  const [only] = proofs;
+  if (!only) return { kind: 'target', user: joined, explicit: false };
+  if (proofs.length > 1) return { kind: 'multiple', users: proofs.map((p) => p.original) };
+  return { kind: 'target', user: only.original, explicit: false, duplicate: only };
 }
 
 function pick(users: CloudUser[]): TargetChoice | undefined {

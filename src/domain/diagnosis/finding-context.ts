@@ -37,9 +37,9 @@ export function manualStepsOf(plan: Plan, action: string): number[] {
   return stepsWhere(plan, (step) => step.kind === 'MANUAL' && step.action?.kind === action);
 }
 
-/** The last TRIGGER_DELTA_SYNC: the one that makes the match. */
+/** The last sync (TRIGGER_DELTA_SYNC or PROVISION_ON_DEMAND): the one that makes the match. */
 export function joiningSync(plan: Plan): number[] {
-  const syncs = stepsOfKind(plan, 'TRIGGER_DELTA_SYNC');
+  const syncs = stepsWhere(plan, (step) => step.kind === 'TRIGGER_DELTA_SYNC' || step.kind === 'PROVISION_ON_DEMAND');
   return syncs.length === 0 ? [] : [syncs[syncs.length - 1] ?? 0];
 }
 

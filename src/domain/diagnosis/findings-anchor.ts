@@ -5,8 +5,9 @@
  */
 import type { CloudUser } from '../cloud.ts';
 import { isPlaceholderFor } from './conflicts.ts';
+import { deniedText, denialsOf, holdsDenied, type Denial } from './duplicate-proof.ts';
 import { anchorText, originalUpn, stepRef, syncState, userLabel } from './describe.ts';
-import { finding, joiningSync, manualStepsOf, stepsOfKind, type FindingContext } from './finding-context.ts';
+import { finding, joiningSync, manualStepsOf, stepsOfKind, stepsWhere, type FindingContext } from './finding-context.ts';
 import { immutableIdOfGuid, isActive, linksOfUser } from './situation.ts';
 import type { Finding } from './types.ts';
 
@@ -21,7 +22,8 @@ export function onPremFindings(c: FindingContext): Finding[] {
         `The AD account ${onPrem.samAccountName} is disabled`,
         [
           `${onPrem.dn} is disabled in Active Directory`,
-          c.plan.target && `After the match ${originalUpn(c.plan.target)} is blocked from sign-in too: Entra Connect writes accountEnabled from AD`,
+          c.plan.target &&
+            `After the match ${originalUpn(c.plan.target)} is blocked from sign-in too: Entra Connect writes accountEnabled from AD`,
         ],
         `The match works anyway. Enable the AD account first (Enable-ADAccount ${onPrem.samAccountName}, or Active Directory ` +
           `Users and Computers → Enable Account) if the person should keep signing in.`,
@@ -44,7 +46,8 @@ function consistencyGuidDiffers(c: FindingContext): Finding {
     `mS-DS-ConsistencyGuid of ${sam} differs from its objectGUID`,
     [
       `objectGUID: ${onPrem.objectGuid} = ImmutableID ${immutableIdOfGuid(onPrem.objectGuid)}`,
-      onPrem.consistencyGuid && `mS-DS-ConsistencyGuid: ${onPrem.consistencyGuid} = ImmutableID ${immutableIdOfGuid(onPrem.consistencyGuid)}`,
+      onPrem.consistencyGuid &&
+        `mS-DS-ConsistencyGuid: ${onPrem.consistencyGuid} = ImmutableID ${immutableIdOfGuid(onPrem.consistencyGuid)}`,
       `The effective anchor is ${onPrem.anchor.attribute} (${onPrem.anchor.immutableId}); the plan uses it`,
       ...holders.map((u) => `${userLabel(u)} holds ${other?.immutableId ?? ''}, the ${otherAttr} of ${sam}`),
     ],
@@ -75,15 +78,24 @@ export function targetFindings(c: FindingContext): Finding[] {
       ];
     case 'missing':
       return [
-        finding('NO_CLOUD_CANDIDATE', 'blocker', `There is no cloud user "${choice.requested}"`, [
-          `No user has the UPN or object id "${choice.requested}", active or in the recycle bin`,
-        ], plan.blockedReason ?? ''),
+        finding(
+          'NO_CLOUD_CANDIDATE',
+          'blocker',
+          `There is no cloud user "${choice.requested}"`,
+          [`No user has the UPN or object id "${choice.requested}", active or in the recycle bin`],
+          plan.blockedReason ?? '',
+        ),
       ];
     case 'deletedTarget':
       return [
-        finding('NO_CLOUD_CANDIDATE', 'blocker', `The cloud user "${choice.requested}" is in the recycle bin`, [
-          `${userLabel(choice.user)}, ${syncState(choice.user)}, ImmutableID ${anchorText(choice.user.immutableId)}`,
-        ], plan.blockedReason ?? '', [choice.user.id]),
+        finding(
+          'NO_CLOUD_CANDIDATE',
+          'blocker',
+          `The cloud user "${choice.requested}" is in the recycle bin`,
+          [`${userLabel(choice.user)}, ${syncState(choice.user)}, ImmutableID ${anchorText(choice.user.immutableId)}`],
+          plan.blockedReason ?? '',
+          [choice.user.id],
+        ),
       ];
     case 'multiple':
       return [
@@ -96,6 +108,8 @@ export function targetFindings(c: FindingContext): Finding[] {
           choice.users.map((u) => u.id),
         ),
       ];
+    case 'joinedElsewhere':
+      return [joinedElsewhere(c, choice.user, choice.joined)];
     case 'restore':
     case 'deletedHolder':
       return [];
@@ -103,6 +117,39 @@ export function targetFindings(c: FindingContext): Finding[] {
       if (target?.synced) return syncedTargetFindings(c, target);
       return target ? cloudOnlyTargetFindings(c, target) : [];
   }
+}
+
+function joinedElsewhere(c: FindingContext, requested: CloudUser, joined: CloudUser): Finding {
+  const { s } = c;
+  const sam = s.onPrem.samAccountName;
+  return finding(
+    'ANCHOR_HELD_BY_OTHER_USER',
+    'blocker',
+    `${sam} is joined to ${originalUpn(joined)}: matching it to ${originalUpn(requested)} would undo that join`,
+    [
+      `${userLabel(joined)} is ${syncState(joined)} and holds ${anchorText(s.anchor)}, the ${s.onPrem.anchor.attribute} of ${s.onPrem.dn}; last sync ${joined.lastSyncDateTime ?? 'not recorded'}`,
+      notDuplicate(c, requested, joined, denialsOf(s, joined)),
+      `${userLabel(requested)} is ${syncState(requested)}`,
+    ],
+    c.plan.blockedReason ?? '',
+    [joined.id, requested.id],
+  );
+}
+
+/** Why `joined` is not a duplicate of `requested`, in one line. */
+function notDuplicate(c: FindingContext, requested: CloudUser, joined: CloudUser, denied: readonly Denial[]): string {
+  const label = originalUpn(requested);
+  if (denied.length === 0)
+    return `Entra denied ${originalUpn(joined)} nothing (no placeholder UPN, no quarantined address): it is no duplicate the sync created`;
+  const held = denied.filter((d) => holdsDenied(requested, d));
+  if (requested.synced || held.length === 0)
+    return `It was denied ${deniedText(denied)}, but ${label} ${requested.synced ? 'is synced itself' : 'holds none of it'}`;
+  const since = held.map((d) => d.since).find((t) => t !== null) ?? 'later';
+  return (
+    `It was denied ${deniedText(held)}, which ${label} holds, but not when it was created (${joined.createdDateTime ?? 'unknown'}; ` +
+    `Entra recorded it ${since}${requested.createdDateTime ? `, ${label} was created ${requested.createdDateTime}` : ''}): it was a cloud user ` +
+    `before it was joined, so it is the person's account with something left to fix (\`match ${c.s.onPrem.samAccountName}\` plans it)`
+  );
 }
 
 function tiesOf(c: FindingContext, u: CloudUser): string {
@@ -129,10 +176,15 @@ function syncedTargetFindings(c: FindingContext, target: CloudUser): Finding[] {
         [
           `${userLabel(target)} is synced and holds ${anchorText(s.anchor)}, the ${s.onPrem.anchor.attribute} of ${s.onPrem.dn}`,
           `Last sync: ${target.lastSyncDateTime ?? 'not recorded'}`,
-          target.onPremisesDistinguishedName !== null && target.onPremisesDistinguishedName.toLowerCase() !== s.onPrem.dn.toLowerCase() &&
+          target.onPremisesDistinguishedName !== null &&
+            target.onPremisesDistinguishedName.toLowerCase() !== s.onPrem.dn.toLowerCase() &&
             `Entra last saw it as ${target.onPremisesDistinguishedName} (the AD object may have moved since)`,
+          plan.steps.length > 0 &&
+            `The join is right, but something is left over on it (the findings below): the plan fixes that and never touches the join`,
         ],
-        'Nothing to do for the match: every sync refreshes this user from AD.',
+        plan.steps.length > 0
+          ? `Keep the join. ${capital(stepRef(stepsOfKind(plan, 'MANUAL'), 'the plan'))} free what other objects hold, ${stepRef(stepsOfKind(plan, 'TRIGGER_DELTA_SYNC'))} syncs and ${stepRef(stepsOfKind(plan, 'VERIFY_JOINED'))} checks that nothing is left.`
+          : 'Nothing to do for the match: every sync refreshes this user from AD.',
         [target.id],
       ),
     ];
@@ -148,7 +200,8 @@ function syncedTargetFindings(c: FindingContext, target: CloudUser): Finding[] {
         `${userLabel(target)} is ${syncState(target)}, last sync ${target.lastSyncDateTime ?? 'not recorded'}`,
         `It holds ${anchorText(target.immutableId)}, not ${sam}'s anchor ${anchorText(s.anchor)}`,
         `Graph refuses to change the ImmutableID of a synced user (Request_BadRequest: on-premises mastered)`,
-        c.choice.kind === 'target' && !c.choice.explicit &&
+        c.choice.kind === 'target' &&
+          !c.choice.explicit &&
           `If ${joinedTo} is a different person, ${originalUpn(target)} is not ${sam}'s account: change one of the two UPNs instead (until then the sync gives ${sam} a placeholder UPN)`,
       ],
       plan.blockedReason ??
@@ -206,6 +259,8 @@ function cloudOnlyTargetFindings(c: FindingContext, target: CloudUser): Finding[
 }
 
 export function holderFindings(c: FindingContext): Finding[] {
+  // Its own finding says who holds the anchor and why the join stands.
+  if (c.choice.kind === 'joinedElsewhere') return [];
   const exceptId = c.target?.id;
   return c.s.users
     .filter((u) => u.immutableId === c.s.anchor && u.id !== exceptId)
@@ -219,15 +274,19 @@ function activeHolder(c: FindingContext, holder: CloudUser): Finding {
   const setAnchor = stepsOfKind(plan, 'SET_ANCHOR');
   const later = `Fix the target first (the steps below); the next \`match ${s.onPrem.samAccountName}\` then plans this too.`;
   if (holder.synced) {
-    const scopeOut = [...manualStepsOf(plan, 'SCOPE_OUT'), ...stepsOfKind(plan, 'TRIGGER_DELTA_SYNC').slice(0, 1)];
+    const scopeOut = [
+      ...manualStepsOf(plan, 'SCOPE_OUT'),
+      ...stepsWhere(plan, (step) => step.kind === 'TRIGGER_DELTA_SYNC' || step.kind === 'PROVISION_ON_DEMAND').slice(0, 1),
+    ];
     return finding(
       'ANCHOR_HELD_BY_OTHER_USER',
       'blocker',
       `The synced duplicate ${originalUpn(holder)} holds ${s.onPrem.samAccountName}'s anchor`,
       [
         `${userLabel(holder)} holds ${anchorText(s.anchor)} and is ${syncState(holder)}, last sync ${holder.lastSyncDateTime ?? 'not recorded'}`,
-        work && `Entra Connect created it for ${s.onPrem.dn} instead of matching ${userLabel(work.target)}`,
-        isPlaceholderFor(s, holder.userPrincipalName) && `Its UPN ${holder.userPrincipalName} is Entra's placeholder for a duplicate of ${s.onPrem.userPrincipalName ?? ''}`,
+        ...duplicateEvidence(c, holder),
+        isPlaceholderFor(s, holder.userPrincipalName) &&
+          `Its UPN ${holder.userPrincipalName} is Entra's placeholder for a duplicate of ${s.onPrem.userPrincipalName ?? ''}`,
         `Graph refuses to set the anchor on ${targetUpn} while ${originalUpn(holder)} holds it (ObjectConflict), and refuses to change a synced user`,
       ],
       work
@@ -253,6 +312,19 @@ function activeHolder(c: FindingContext, holder: CloudUser): Finding {
   );
 }
 
+/** Why the holder is the duplicate: what the sync denied it when it created it, and who holds that. */
+function duplicateEvidence(c: FindingContext, holder: CloudUser): string[] {
+  const proof = c.choice.kind === 'target' ? c.choice.duplicate : undefined;
+  if (!proof || proof.duplicate.id !== holder.id)
+    return c.work ? [`Entra Connect created it for ${c.s.onPrem.dn} instead of matching ${userLabel(c.work.target)}`] : [];
+  const created = holder.createdDateTime ? ` on ${holder.createdDateTime}` : '';
+  const older = proof.original.createdDateTime ? ` (created ${proof.original.createdDateTime}, before it)` : '';
+  return [
+    `It is the duplicate: Entra Connect created it${created} for ${c.s.onPrem.dn} and denied it ${deniedText(proof.denied)}, ` +
+      `because the cloud-only ${userLabel(proof.original)}${older} holds ${proof.denied.length === 1 ? 'it' : 'them'}`,
+  ];
+}
+
 function deletedHolder(c: FindingContext, holder: CloudUser): Finding {
   const { s, plan, work } = c;
   const sam = s.onPrem.samAccountName;
@@ -274,7 +346,14 @@ function deletedHolder(c: FindingContext, holder: CloudUser): Finding {
   const remedy = work
     ? `${capital(stepRef(stepsOfKind(plan, 'PURGE_DELETED_USER', holder.id)))} purges it from the recycle bin (IRREVERSIBLE); then ${stepRef(stepsOfKind(plan, 'SET_ANCHOR'))} sets the anchor on ${targetUpn ?? 'the target'}.`
     : (plan.blockedReason ?? `Purge it from the recycle bin once ${sam}'s target is settled, then type \`match ${sam}\` again.`);
-  return finding('ANCHOR_HELD_BY_DELETED_USER', 'blocker', `${originalUpn(holder)} in the recycle bin holds ${sam}'s anchor`, [...facts, consequence], remedy, [holder.id]);
+  return finding(
+    'ANCHOR_HELD_BY_DELETED_USER',
+    'blocker',
+    `${originalUpn(holder)} in the recycle bin holds ${sam}'s anchor`,
+    [...facts, consequence],
+    remedy,
+    [holder.id],
+  );
 }
 
 export function capital(text: string): string {

@@ -18,6 +18,7 @@ import {
 import { originalUpn, stepRef, userLabel, wordList } from './describe.ts';
 import { finding, manualStepsOf, stepsOfKind, type FindingContext } from './finding-context.ts';
 import { capital } from './findings-anchor.ts';
+import { joinedUpnFindings } from './findings-joined.ts';
 import { addressesOf, isActive } from './situation.ts';
 import type { Finding } from './types.ts';
 
@@ -35,6 +36,7 @@ function excluded(c: FindingContext): Set<string> | null {
       return new Set();
     case 'missing':
     case 'deletedTarget':
+    case 'joinedElsewhere':
       return null;
   }
 }
@@ -44,7 +46,13 @@ function writesUpn(c: FindingContext): boolean {
   return c.work !== null || c.choice.kind === 'none' || c.choice.kind === 'restore';
 }
 
+/** The target is the user already joined to the AD user (synced, holding its anchor). */
+function isJoinedTarget(c: FindingContext): boolean {
+  return c.target !== null && c.target.synced && c.target.immutableId === c.s.anchor;
+}
+
 export function upnFindings(c: FindingContext): Finding[] {
+  if (isJoinedTarget(c)) return joinedUpnFindings(c);
   const { s, plan, work } = c;
   const adUpn = s.onPrem.userPrincipalName;
   const wanted = exportedUpn(s);
@@ -106,8 +114,12 @@ function upnConflict(c: FindingContext, holder: CloudUser | null, upn: string): 
   if (!holder && (resolved.length === 0 || !work)) return null;
   const who = work ? originalUpn(work.target) : 'the new user';
   const evidence = [
-    holder && `${userLabel(holder)} already holds ${upn}: the sync gives ${who} a placeholder UPN ${placeholderUpn(s, upn)} and records a PropertyConflict on UserPrincipalName`,
-    ...resolved.map((d) => `The duplicate ${userLabel(d)} got a placeholder UPN because ${work ? `the cloud user ${userLabel(work.target)}` : 'another user'} holds ${upn}`),
+    holder &&
+      `${userLabel(holder)} already holds ${upn}: the sync gives ${who} a placeholder UPN ${placeholderUpn(s, upn)} and records a PropertyConflict on UserPrincipalName`,
+    ...resolved.map(
+      (d) =>
+        `The duplicate ${userLabel(d)} got a placeholder UPN because ${work ? `the cloud user ${userLabel(work.target)}` : 'another user'} holds ${upn}`,
+    ),
   ];
   const remedy = holder
     ? `Free ${upn} before the sync: change the UPN of ${originalUpn(holder)} (or delete it if it is a stale account), or give the AD user another UPN; otherwise rename the placeholder after the match.`
@@ -132,7 +144,8 @@ export function smtpFindings(c: FindingContext): Finding[] {
       `${holderLabel(k.holder)} holds ${wordList(k.addresses)}`,
       k.holdsPrimary && !anchorHeld && `${s.primary ?? ''} is ${sam}'s primary SMTP address: ${softMatchFailure(k.holder)}`,
     ]),
-    conflicts.length > 0 && `While another object holds ${conflicts.length === 1 && conflicts[0]?.addresses.length === 1 ? 'it' : 'them'}, Entra quarantines ${conflicts.length === 1 && conflicts[0]?.addresses.length === 1 ? 'it' : 'them'} on the matched user (PropertyConflict on ProxyAddress)`,
+    conflicts.length > 0 &&
+      `While another object holds ${conflicts.length === 1 && conflicts[0]?.addresses.length === 1 ? 'it' : 'them'}, Entra quarantines ${conflicts.length === 1 && conflicts[0]?.addresses.length === 1 ? 'it' : 'them'} on the matched user (PropertyConflict on ProxyAddress)`,
     ...quarantined,
   ];
   const removals = manualStepsOf(plan, 'REMOVE_ADDRESSES');
@@ -142,10 +155,12 @@ export function smtpFindings(c: FindingContext): Finding[] {
       : removals.length > 0
         ? `${capital(stepRef(removals))} ${removals.length === 1 ? 'removes' : 'remove'} ${wordList(conflicts.map((k) => `${wordList(k.addresses)} from ${holderLabel(k.holder)}`))} before the sync.`
         : `Remove ${wordList(conflicts.map((k) => `${wordList(k.addresses)} from ${holderLabel(k.holder)}`))}; the next sync then gives ${conflicts.length === 1 && conflicts[0]?.addresses.length === 1 ? 'it' : 'them'} to ${sam}'s cloud user.`;
+  // On a joined user a held address is quarantined now, whatever the plan: a warning until it is freed.
+  const live = conflicts.length > 0 && (isJoinedTarget(c) || removals.length < conflicts.length);
   return [
     finding(
       'SMTP_CONFLICT',
-      conflicts.length > 0 && removals.length < conflicts.length ? 'warning' : 'info',
+      live ? 'warning' : 'info',
       `An address of ${sam} is on another cloud object`,
       evidence,
       remedy,
@@ -155,9 +170,11 @@ export function smtpFindings(c: FindingContext): Finding[] {
 }
 
 function softMatchFailure(holder: AddressHolder): string {
-  if (holder.kind === 'group') return 'the sync\'s soft match fails with ObjectTypeMismatch (it is a group, not a user)';
-  if (holder.user.synced) return `the sync's soft match fails with InvalidSoftMatch (it is already synced${holder.user.onPremisesDistinguishedName ? `, joined to ${holder.user.onPremisesDistinguishedName}` : ''})`;
-  if (holder.user.immutableId !== null) return `the sync's soft match fails with InvalidSoftMatch (it holds ImmutableID ${holder.user.immutableId})`;
+  if (holder.kind === 'group') return "the sync's soft match fails with ObjectTypeMismatch (it is a group, not a user)";
+  if (holder.user.synced)
+    return `the sync's soft match fails with InvalidSoftMatch (it is already synced${holder.user.onPremisesDistinguishedName ? `, joined to ${holder.user.onPremisesDistinguishedName}` : ''})`;
+  if (holder.user.immutableId !== null)
+    return `the sync's soft match fails with InvalidSoftMatch (it holds ImmutableID ${holder.user.immutableId})`;
   return 'the sync would soft-match that user';
 }
 
@@ -169,7 +186,10 @@ function duplicateQuarantines(c: FindingContext): string[] {
   return work.duplicates.flatMap((d) =>
     d.provisioningErrors
       .filter((e) => e.property === 'ProxyAddress' && held.includes(bare(e.value)))
-      .map((e) => `The duplicate ${originalUpn(d)} could not get ${bare(e.value)} because the cloud user ${userLabel(work.target)} holds it (quarantined)`),
+      .map(
+        (e) =>
+          `The duplicate ${originalUpn(d)} could not get ${bare(e.value)} because the cloud user ${userLabel(work.target)} holds it (quarantined)`,
+      ),
   );
 }
 
@@ -180,14 +200,24 @@ export function provisioningFindings(c: FindingContext): Finding[] {
   const duplicates = new Set(work?.duplicates.map((d) => d.id) ?? []);
   const evidence = withErrors.flatMap((u) => u.provisioningErrors.map((e) => errorLine(c, u, e)));
   const purged = (u: CloudUser): boolean => duplicates.has(u.id) && stepsOfKind(plan, 'PURGE_DELETED_USER', u.id).length > 0;
-  const remedies = withErrors.map((u) =>
-    purged(u)
-      ? `${originalUpn(u)}'s errors go with it when ${stepRef(stepsOfKind(plan, 'PURGE_DELETED_USER', u.id))} purges it.`
-      : `${originalUpn(u)}'s errors clear at the next sync once the values are free (remove them from the objects named above).`,
-  );
+  const sync = stepsOfKind(plan, 'TRIGGER_DELTA_SYNC');
+  const remedies = withErrors.map((u) => {
+    if (purged(u)) return `${originalUpn(u)}'s errors go with it when ${stepRef(stepsOfKind(plan, 'PURGE_DELETED_USER', u.id))} purges it.`;
+    if (isJoinedTarget(c) && u.id === c.target?.id && sync.length > 0) {
+      return `${originalUpn(u)}'s errors clear at the sync of ${stepRef(sync)} once the values are free (the steps before it free them).`;
+    }
+    return `${originalUpn(u)}'s errors clear at the next sync once the values are free (remove them from the objects named above).`;
+  });
   return [
     // Info when every user with errors is a duplicate the plan purges: its quarantined values go with it.
-    finding('PROVISIONING_ERRORS', withErrors.every(purged) ? 'info' : 'warning', `Entra records provisioning errors on ${wordList(withErrors.map(originalUpn))}`, evidence, remedies.join(' '), withErrors.map((u) => u.id)),
+    finding(
+      'PROVISIONING_ERRORS',
+      withErrors.every(purged) ? 'info' : 'warning',
+      `Entra records provisioning errors on ${wordList(withErrors.map(originalUpn))}`,
+      evidence,
+      remedies.join(' '),
+      withErrors.map((u) => u.id),
+    ),
   ];
 }
 
@@ -214,4 +244,3 @@ function valueHolder(c: FindingContext, user: CloudUser, e: ProvisioningConflict
 function bare(value: string): string {
   return value.replace(/^smtp:/i, '').toLowerCase();
 }
-

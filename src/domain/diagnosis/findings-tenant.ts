@@ -79,12 +79,18 @@ function softMatch(c: FindingContext): Finding | null {
   const sam = s.onPrem.samAccountName;
   const candidates = s.users.filter((u) => {
     const links = linksOfUser(s, u);
-    return isActive(u) && !u.synced && u.immutableId === null && (links.has('primarySmtp') || (switches.softMatchOnUpnEnabled && links.has('upn')));
+    return (
+      isActive(u) &&
+      !u.synced &&
+      u.immutableId === null &&
+      (links.has('primarySmtp') || (switches.softMatchOnUpnEnabled && links.has('upn')))
+    );
   });
   if (candidates.length === 0) return null;
   const sets = stepsOfKind(plan, 'SET_ANCHOR');
   const anchored = sets.length > 0 || (c.work !== null && !c.work.needsSet);
-  const on = (u: (typeof candidates)[number]): string => (linksOfUser(s, u).has('primarySmtp') ? `primary SMTP address ${s.primary ?? ''}` : 'UPN');
+  const on = (u: (typeof candidates)[number]): string =>
+    linksOfUser(s, u).has('primarySmtp') ? `primary SMTP address ${s.primary ?? ''}` : 'UPN';
   return finding(
     'SOFT_MATCH_BLOCKED',
     anchored ? 'info' : 'warning',

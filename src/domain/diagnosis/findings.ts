@@ -7,6 +7,7 @@ import { findingContext } from './finding-context.ts';
 import { holderFindings, onPremFindings, targetFindings } from './findings-anchor.ts';
 import { provisioningFindings, smtpFindings, upnFindings } from './findings-names.ts';
 import { tenantFindings } from './findings-tenant.ts';
+import { hardeningFindings } from './findings-2026.ts';
 import type { Situation } from './situation.ts';
 import type { Finding, Plan, Severity } from './types.ts';
 
@@ -18,6 +19,7 @@ export function buildFindings(s: Situation, choice: TargetChoice, plan: Plan): F
     ...targetFindings(c),
     ...holderFindings(c),
     ...tenantFindings(c),
+    ...hardeningFindings(c),
     ...smtpFindings(c),
     ...upnFindings(c),
     ...provisioningFindings(c),
@@ -26,5 +28,8 @@ export function buildFindings(s: Situation, choice: TargetChoice, plan: Plan): F
 }
 
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return findings.map((f, i) => ({ f, i })).sort((a, b) => ORDER[a.f.severity] - ORDER[b.f.severity] || a.i - b.i).map(({ f }) => f);
+  return findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => ORDER[a.f.severity] - ORDER[b.f.severity] || a.i - b.i)
+    .map(({ f }) => f);
 }

@@ -8,13 +8,16 @@ import type { OnPremUser } from '../onprem-user.ts';
 import { chooseTarget } from './choose-target.ts';
 import { buildFindings } from './findings.ts';
 import { buildPlan } from './plan.ts';
+import { fitPlanToTenant } from './engine-steps.ts';
 import { predict } from './prediction.ts';
+import { promiseOf, withPromise } from './promise.ts';
 import { buildSituation } from './situation.ts';
 import { DEFAULT_VERIFY_TIMEOUT_SECONDS } from './steps.ts';
 import type { Diagnosis } from './types.ts';
 
 export { applyPlanToTenant, tenantFromEvidence } from './apply-plan.ts';
 export { diagnoseOnPrem } from './onprem.ts';
+export { CLEAR_ROLES, engineFor, STEP_PERMISSIONS, type UserEngine } from './engine-steps.ts';
 export { DEFAULT_VERIFY_TIMEOUT_SECONDS } from './steps.ts';
 export * from './types.ts';
 
@@ -31,13 +34,19 @@ export interface DiagnoseInput {
 export function diagnose(input: DiagnoseInput): Diagnosis {
   const s = buildSituation(input.who, input.onPrem, input.evidence);
   const choice = chooseTarget(s);
-  const plan = buildPlan(s, choice, input.verifyTimeoutSeconds ?? DEFAULT_VERIFY_TIMEOUT_SECONDS);
+  const built = fitPlanToTenant(
+    buildPlan(s, choice, input.verifyTimeoutSeconds ?? DEFAULT_VERIFY_TIMEOUT_SECONDS),
+    input.onPrem,
+    input.evidence.tenant,
+  );
+  const prediction = predict(s, built);
+  const plan = withPromise(built, promiseOf(s, prediction));
   return {
     who: input.who,
     onPrem: input.onPrem,
     candidates: s.candidates,
     findings: buildFindings(s, choice, plan),
     plan,
-    prediction: predict(s, plan),
+    prediction,
   };
 }

@@ -3,10 +3,10 @@
  * permissions do not cover), each said precisely enough to act on (the DN, the UPN, the roles,
  * the exact Graph request or PowerShell), and each carrying the same thing as data (`action`).
  */
-import { primarySmtp, smtpAddresses, type CloudUser } from '../cloud.ts';
+import { primarySmtp, privilegedRoles, smtpAddresses, type CloudUser } from '../cloud.ts';
 import type { OnPremUser } from '../onprem-user.ts';
 import { type AddressConflict, holderLabel } from './conflicts.ts';
-import { originalUpn, subjectOf, userLabel, wordList } from './describe.ts';
+import { localPart, originalUpn, subjectOf, userLabel, wordList } from './describe.ts';
 import type { StepDraft } from './steps.ts';
 import type { ManualAction } from './types.ts';
 
@@ -63,24 +63,33 @@ export function fixOnPremUpn(onPrem: OnPremUser, suggestion: string, verified: r
   );
 }
 
+/** "the roles A and the PIM eligibility for B": assigned and eligible roles, each said as what it is. */
+function rolesPhrase(target: CloudUser): string {
+  const eligible = (target.eligibleRoles ?? []).filter((r) => !target.adminRoles.includes(r));
+  const parts: string[] = [];
+  if (target.adminRoles.length > 0) parts.push(`the roles ${wordList(target.adminRoles)}`);
+  if (eligible.length > 0) parts.push(`the PIM eligibility for ${wordList(eligible)}`);
+  return parts.join(' and ');
+}
+
 export function removeRoles(target: CloudUser): StepDraft {
-  const roles = wordList(target.adminRoles);
+  const what = rolesPhrase(target);
   return manual(
-    `Entra admin center: remove the roles ${roles} from ${originalUpn(target)}`,
-    `Remove the Entra roles ${roles} from ${userLabel(target)}: Entra admin center → Users → ${originalUpn(target)} → ` +
-      `Assigned roles (and Privileged Identity Management for eligible assignments). Since MC1262584 Entra refuses ` +
-      `a hard match onto a role holder. Note them: a later step assigns them again.`,
-    { kind: 'REMOVE_ADMIN_ROLES', subject: subjectOf(target), roles: [...target.adminRoles] },
+    `Entra admin center: remove ${what} from ${originalUpn(target)}`,
+    `Take ${what} away from ${userLabel(target)}: Entra admin center → Users → ${originalUpn(target)} → ` +
+      `Assigned roles${(target.eligibleRoles ?? []).length > 0 ? ' (and Privileged Identity Management → Microsoft Entra roles → Assignments → Eligible for the eligibility)' : ' (and Privileged Identity Management for eligible assignments)'}. ` +
+      `Since MC1262584 Entra refuses a hard match onto a role holder${(target.eligibleRoles ?? []).length > 0 ? ' or a user eligible for a privileged role' : ''}. Note them: a later step assigns them again.`,
+    { kind: 'REMOVE_ADMIN_ROLES', subject: subjectOf(target), roles: privilegedRoles(target) },
   );
 }
 
 export function reassignRoles(target: CloudUser): StepDraft {
-  const roles = wordList(target.adminRoles);
+  const what = rolesPhrase(target);
   return manual(
-    `Entra admin center: assign the roles ${roles} to ${originalUpn(target)} again`,
-    `Assign the Entra roles ${roles} to the user with object id ${target.id} again (it is now synced; ` +
+    `Entra admin center: assign ${what} to ${originalUpn(target)} again`,
+    `Assign ${what} to the user with object id ${target.id} again, as they were (it is now synced; ` +
       `its UPN may have changed to the AD UPN).`,
-    { kind: 'ASSIGN_ADMIN_ROLES', subject: subjectOf(target), roles: [...target.adminRoles] },
+    { kind: 'ASSIGN_ADMIN_ROLES', subject: subjectOf(target), roles: privilegedRoles(target) },
   );
 }
 
@@ -92,7 +101,8 @@ export function removeAddresses(conflict: AddressConflict, samAccountName: strin
   const dn = holder.kind === 'user' ? holder.user.onPremisesDistinguishedName : null;
   let where: string;
   if (holder.kind === 'group') where = `Exchange admin center → Recipients → Groups → "${holder.group.displayName}" → email addresses`;
-  else if (synced) where = `it is synced, so change the proxyAddresses and mail of its AD object ${dn ?? '(see onPremisesDistinguishedName)'} on-premises; the next sync removes them in the cloud`;
+  else if (synced)
+    where = `it is synced, so change the proxyAddresses and mail of its AD object ${dn ?? '(see onPremisesDistinguishedName)'} on-premises; the next sync removes them in the cloud`;
   else where = `Exchange admin center → Recipients → Mailboxes → email addresses, or the user's properties in the Entra admin center`;
   const primary = primaryOf(holder.kind === 'user' ? holder.user : holder.group, addresses);
   const primaryNote =
@@ -104,7 +114,13 @@ export function removeAddresses(conflict: AddressConflict, samAccountName: strin
     `${synced ? 'On-premises' : 'Exchange admin center'}: free ${list} for ${samAccountName}${primary === null ? '' : ` (the primary address of ${label})`}`,
     `${label} holds ${list}, which ${samAccountName} needs: while another object holds an address, Entra quarantines it on ` +
       `the matched user. Take ${addresses.length === 1 ? 'it' : 'them'} off there (${where}).${primaryNote}`,
-    { kind: 'REMOVE_ADDRESSES', objectId: holder.kind === 'user' ? holder.user.id : holder.group.id, objectKind: holder.kind, addresses, dn: synced ? dn : null },
+    {
+      kind: 'REMOVE_ADDRESSES',
+      objectId: holder.kind === 'user' ? holder.user.id : holder.group.id,
+      objectKind: holder.kind,
+      addresses,
+      dn: synced ? dn : null,
+    },
   );
 }
 
@@ -119,6 +135,22 @@ function otherAddresses(holder: { proxyAddresses: string[] }, addresses: readonl
   const drop = new Set(addresses.map((a) => a.toLowerCase()));
   const keep = smtpAddresses(holder.proxyAddresses).find((a) => !drop.has(a.toLowerCase()));
   return keep ? `, e.g. ${keep},` : '';
+}
+
+/** Another user holds the UPN the AD user's cloud user should get: a person renames it. */
+export function freeUpn(holder: CloudUser, upn: string, samAccountName: string, initialDomain: string): StepDraft {
+  const suggestion = `${localPart(upn)}.old@${initialDomain}`;
+  const dn = holder.synced ? holder.onPremisesDistinguishedName : null;
+  const where = holder.synced
+    ? `it is synced, so change the userPrincipalName of its AD object ${dn ?? '(see onPremisesDistinguishedName)'} on-premises (Set-ADUser); the next sync renames it in the cloud`
+    : `Entra admin center → Users → ${originalUpn(holder)} → Edit properties → User principal name, or PATCH /users/${holder.id} {"userPrincipalName":"${suggestion}"}`;
+  return manual(
+    `${holder.synced ? 'On-premises' : 'Entra admin center'}: free the UPN ${upn} for ${samAccountName}`,
+    `${userLabel(holder)} holds the UPN ${upn}, which ${samAccountName}'s cloud user should have: while it does, Entra ` +
+      `gives ${samAccountName}'s cloud user a placeholder UPN. Give ${originalUpn(holder)} another UPN, e.g. ${suggestion} ` +
+      `(${where}), or delete it if it is a stale account.`,
+    { kind: 'FREE_UPN', objectId: holder.id, upn, suggestion, dn },
+  );
 }
 
 const TAKEOVER = 'blockCloudObjectTakeoverThroughHardMatchEnabled';

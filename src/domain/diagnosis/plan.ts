@@ -27,8 +27,21 @@ import {
   scopeOutWhileDetached,
   scopeBackInAfterRestore,
 } from './manual-steps.ts';
-import { isActive, isFederatedDomain, onPremSuffixVerified, type Situation } from './situation.ts';
-import { clearAnchorStep, numberSteps, purgeStep, renameStep, setAnchorStep, syncStep, verifyStep, type StepDraft } from './steps.ts';
+import { joinedPlan } from './joined-leftovers.ts';
+import { isActive, isFederatedDomain, linksOfUser, onPremSuffixVerified, type Situation } from './situation.ts';
+import {
+  clearAnchorStep,
+  clearObjectIdentifierStep,
+  numberSteps,
+  purgeStep,
+  renameStep,
+  setAnchorStep,
+  syncStep,
+  verifyStep,
+  type StepDraft,
+} from './steps.ts';
+import { mappedToOtherObject, objectIdentifierOf } from '../object-identifier.ts';
+import { privilegedRoles } from '../cloud.ts';
 import type { Plan } from './types.ts';
 import { predictSync } from '../sync/predict.ts';
 import { tenantFromEvidence } from './apply-plan.ts';
@@ -111,7 +124,12 @@ function upnSuggestion(s: Situation, target: CloudUser, verified: readonly strin
 
 export function buildPlan(s: Situation, choice: TargetChoice, verifyTimeoutSeconds: number): Plan {
   const sam = s.onPrem.samAccountName;
-  const blocked = (reason: string, target: CloudUser | null = null): Plan => ({ target, steps: [], nothingToDo: false, blockedReason: reason });
+  const blocked = (reason: string, target: CloudUser | null = null): Plan => ({
+    target,
+    steps: [],
+    nothingToDo: false,
+    blockedReason: reason,
+  });
   switch (choice.kind) {
     case 'none':
       return { target: null, steps: [], nothingToDo: true };
@@ -138,14 +156,31 @@ export function buildPlan(s: Situation, choice: TargetChoice, verifyTimeoutSecon
           `and the next sync joins it; or delete it permanently there and the next sync creates a new user; ` +
           `or type \`match ${sam} to <UPN>\` to join another cloud user.`,
       );
+    case 'joinedElsewhere':
+      return blocked(joinedElsewhereReason(s, choice.user, choice.joined), choice.user);
     case 'restore':
       return plan(choice.user, [
         syncStep(`Entra Connect restores ${userLabel(choice.user)} from the recycle bin and joins it to ${s.onPrem.dn}`),
         verifyStep(choice.user, s.anchor, verifyTimeoutSeconds),
       ]);
     case 'target':
+      if (!clearAllowed(s, choice.user, choice.explicit)) return blocked(unconfirmedMapping(s, choice.user), choice.user);
+      if (choice.user.cloudManaged === true) return blocked(cloudManagedReason(s, choice.user), choice.user);
       return targetPlan(s, choice.user, verifyTimeoutSeconds);
   }
+}
+
+/** `match x to y` while x is joined to another user that is not provably a duplicate: the join stands. */
+function joinedElsewhereReason(s: Situation, requested: CloudUser, joined: CloudUser): string {
+  const sam = s.onPrem.samAccountName;
+  return (
+    `${sam} is joined to ${userLabel(joined)}: it is synced and holds ${sam}'s anchor ${s.anchor}. Matching ${sam} to ` +
+    `${originalUpn(requested)} would undo that join (take ${sam} out of sync scope, permanently delete ${originalUpn(joined)} and ` +
+    `move the anchor), and the bot does that only to a duplicate the sync created: a synced user created with a ` +
+    `placeholder UPN or a quarantined address because an older cloud-only user held them. ${originalUpn(joined)} is not ` +
+    `one. Type \`match ${sam}\` to fix what is left on the joined user. If ${originalUpn(requested)} really is the person's ` +
+    `account, move its mailbox and data to ${originalUpn(joined)}, or decide with its owner before deleting anything by hand.`
+  );
 }
 
 function plan(target: CloudUser | null, drafts: StepDraft[]): Plan {
@@ -157,7 +192,7 @@ function targetPlan(s: Situation, target: CloudUser, verifyTimeoutSeconds: numbe
     const work = targetWork(s, target);
     return work.softMatch === null ? plan(target, joinSteps(s, work, verifyTimeoutSeconds)) : softMatchPlan(s, work, verifyTimeoutSeconds);
   }
-  if (target.immutableId === s.anchor) return { target, steps: [], nothingToDo: true };
+  if (target.immutableId === s.anchor) return joinedPlan(s, target, verifyTimeoutSeconds);
   if (s.other && target.immutableId === s.other.immutableId) {
     return {
       target,
@@ -186,11 +221,12 @@ function softMatchPlan(s: Situation, w: TargetWork, verifyTimeoutSeconds: number
   const via = w.softMatch === 'SMTP' ? `its primary SMTP address ${s.primary ?? ''}` : `its UPN ${originalUpn(w.target)}`;
   const steps: StepDraft[] = [];
   if (w.upnSuggestion !== null) steps.push(fixOnPremUpn(s.onPrem, w.upnSuggestion, w.verifiedDomains, s.evidence.tenant.initialDomain));
-  steps.push(syncStep(`Entra Connect soft-matches ${s.onPrem.dn} to ${originalUpn(w.target)} on ${via} and stamps ImmutableID ${s.anchor} itself`));
+  steps.push(...clearMapping(s, w.target));
+  steps.push(
+    syncStep(`Entra Connect soft-matches ${s.onPrem.dn} to ${originalUpn(w.target)} on ${via} and stamps ImmutableID ${s.anchor} itself`),
+  );
   steps.push(verifyStep(w.target, s.anchor, verifyTimeoutSeconds));
-  const switchNote = w.takeoverBlocked
-    ? ' blockCloudObjectTakeoverThroughHardMatchEnabled stays on: it only refuses hard matches.'
-    : '';
+  const switchNote = w.takeoverBlocked ? ' blockCloudObjectTakeoverThroughHardMatchEnabled stays on: it only refuses hard matches.' : '';
   return {
     ...plan(w.target, steps),
     note:
@@ -206,11 +242,13 @@ function joinSteps(s: Situation, w: TargetWork, verifyTimeoutSeconds: number): S
   if (w.upnSuggestion !== null) {
     steps.push(fixOnPremUpn(s.onPrem, w.upnSuggestion, w.verifiedDomains, s.evidence.tenant.initialDomain));
   }
-  if (target.adminRoles.length > 0) steps.push(removeRoles(target));
+  if (privilegedRoles(target).length > 0) steps.push(removeRoles(target));
   for (const conflict of w.addressConflicts) steps.push(removeAddresses(conflict, s.onPrem.samAccountName));
   if (duplicates.length > 0) {
     steps.push(scopeOutForDuplicate(s.onPrem, duplicates));
-    steps.push(syncStep(`${s.onPrem.dn} is now out of scope, so Entra Connect soft-deletes the duplicate ${wordList(duplicates.map(userLabel))}`));
+    steps.push(
+      syncStep(`${s.onPrem.dn} is now out of scope, so Entra Connect soft-deletes the duplicate ${wordList(duplicates.map(userLabel))}`),
+    );
     steps.push(...duplicates.map(purgeStep));
   }
   steps.push(...w.deletedHolders.map(purgeStep));
@@ -221,10 +259,50 @@ function joinSteps(s: Situation, w: TargetWork, verifyTimeoutSeconds: number): S
   }
   if (duplicates.length > 0) steps.push(scopeBackIn(s.onPrem));
   else if (!w.needsSet) steps.push(ensureInScope(s.onPrem, target, s.anchor));
+  steps.push(...clearMapping(s, target));
   if (w.takeoverBlocked) steps.push(takeoverSwitch(false));
   steps.push(syncStep(`Entra Connect hard-matches ${s.onPrem.dn} to ${originalUpn(target)} (ImmutableID ${s.anchor})`));
   steps.push(verifyStep(target, s.anchor, verifyTimeoutSeconds));
   if (w.takeoverBlocked) steps.push(takeoverSwitch(true));
-  if (target.adminRoles.length > 0) steps.push(reassignRoles(target));
+  if (privilegedRoles(target).length > 0) steps.push(reassignRoles(target));
   return steps;
+}
+
+/**
+ * Clearing a mapping takes the cloud user away from the object it names, for good: the bot does it
+ * only for the account the admin means, i.e. one named with `match x to y`, or one tied to the AD
+ * user by its anchor, UPN or primary SMTP address (never by a secondary address alone).
+ */
+function clearAllowed(s: Situation, target: CloudUser, explicit: boolean): boolean {
+  if (explicit || target.synced || !mappedToOtherObject(target, s.onPrem)) return true;
+  const links = linksOfUser(s, target);
+  return links.has('anchor') || links.has('upn') || links.has('primarySmtp') || links.has('otherAnchor');
+}
+
+function cloudManagedReason(s: Situation, target: CloudUser): string {
+  return (
+    `${userLabel(target)} is managed in the cloud (onPremisesSyncBehavior isCloudManaged is true), so the sync skips it and ` +
+    `nothing the bot runs can join it to ${s.onPrem.dn}. If it should follow AD again, an admin moves its source of authority ` +
+    `back (isCloudManaged false), then types \`match ${s.onPrem.samAccountName}\` again.`
+  );
+}
+
+function unconfirmedMapping(s: Situation, target: CloudUser): string {
+  const sam = s.onPrem.samAccountName;
+  return (
+    `${userLabel(target)} is tied to ${sam} only by another address, and it is mapped to another on-premises object ` +
+    `(onPremisesObjectIdentifier ${objectIdentifierOf(target) ?? ''}). Joining it means clearing that mapping for good. ` +
+    `If it is ${sam}'s account, type \`match ${sam} to ${originalUpn(target)}\`.`
+  );
+}
+
+/**
+ * Since July 2026 the sync refuses to map a cloud user already mapped to another on-premises
+ * object: the mapping is cleared just before the joining sync (planTarget only lets a plan get
+ * here when the target is the one the admin means; see `clearAllowed`).
+ */
+function clearMapping(s: Situation, target: CloudUser): StepDraft[] {
+  if (target.synced) return [];
+  const previous = objectIdentifierOf(target);
+  return previous !== null && mappedToOtherObject(target, s.onPrem) ? [clearObjectIdentifierStep(target, previous, s.onPrem.dn)] : [];
 }

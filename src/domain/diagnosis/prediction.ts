@@ -3,7 +3,8 @@
  * (`predictSync`), with plain words for the card: "The next sync creates a second user
  * jdoe+NNNN@… instead of matching jdoe@contoso.com".
  */
-import type { CloudUser } from '../cloud.ts';
+import { privilegedRoles, type CloudUser } from '../cloud.ts';
+import { REMAP_BLOCKED_TEXT } from '../object-identifier.ts';
 import type { OnPremUser } from '../onprem-user.ts';
 import { predictSync } from '../sync/predict.ts';
 import type { ExportedValues, SyncOutcome, SyncTenant } from '../sync/types.ts';
@@ -32,7 +33,12 @@ export function predict(s: Situation, plan: Plan): SyncPrediction {
     const after = applyPlanToTenant(plan, tenant, subject);
     const afterPlan = predictSync(after.subject, after.tenant);
     prediction.afterPlan = afterPlan;
-    prediction.afterPlanText = outcomeText(afterPlan, { tenant: after.tenant, onPrem: after.subject.onPrem, target, lead: "The plan's sync" });
+    prediction.afterPlanText = outcomeText(afterPlan, {
+      tenant: after.tenant,
+      onPrem: after.subject.onPrem,
+      target,
+      lead: "The plan's sync",
+    });
   }
   return prediction;
 }
@@ -77,7 +83,7 @@ export function outcomeText(outcome: SyncOutcome, ctx: TextContext): string {
     }
     case 'HARD_MATCH_BLOCKED':
       return outcome.reason === 'ADMIN_ROLE'
-        ? `${lead} fails with InvalidHardMatch: ${label(outcome.userId)} holds ${wordList(user(outcome.userId)?.adminRoles ?? ['admin roles'])}, and Entra refuses hard matches onto role holders (MC1262584); nothing is joined.`
+        ? `${lead} fails with InvalidHardMatch: ${label(outcome.userId)} ${rolesText(user(outcome.userId))}, and Entra refuses hard matches onto ${(user(outcome.userId)?.eligibleRoles ?? []).length > 0 ? 'users assigned or eligible for privileged roles' : 'role holders'} (MC1262584); nothing is joined.`
         : `${lead} is refused: ${label(outcome.userId)} is cloud-only and blockCloudObjectTakeoverThroughHardMatchEnabled is on; nothing is joined.`;
     case 'SOFT_MATCH_BLOCKED':
       return (
@@ -86,11 +92,28 @@ export function outcomeText(outcome: SyncOutcome, ctx: TextContext): string {
       );
     case 'ANCHOR_CONFLICT':
       return `${lead} fails with ObjectConflict: ${label(outcome.userId)} still holds ImmutableID ${onPrem.anchor.immutableId}; nothing is joined until it is ${outcome.deleted ? 'purged' : 'cleared'}.`;
+    case 'REMAP_BLOCKED':
+      return (
+        `${lead} fails: "${REMAP_BLOCKED_TEXT}" ${label(outcome.userId)} is mapped to another on-premises object ` +
+        `(onPremisesObjectIdentifier ${outcome.mappedTo}), not ${onPrem.dn}; nothing is joined.`
+      );
+    case 'CLOUD_MANAGED':
+      return `${lead} skips ${label(outcome.userId)}: its source of authority is the cloud (onPremisesSyncBehavior isCloudManaged is true), so updates from AD are blocked; nothing is joined.`;
     case 'NOTHING':
       return `${lead} does nothing: ${onPrem.dn} is outside Entra Connect's sync scope and joined to no cloud user.`;
     case 'DELETE':
       return `${lead} soft-deletes ${label(outcome.userId)}, because ${onPrem.dn} is out of sync scope.`;
   }
+}
+
+/** "holds Global Administrator and is eligible for User Administrator (PIM)". */
+function rolesText(user: CloudUser | undefined): string {
+  if (!user || privilegedRoles(user).length === 0) return 'holds admin roles';
+  const parts: string[] = [];
+  if (user.adminRoles.length > 0) parts.push(`holds ${wordList(user.adminRoles)}`);
+  const eligible = (user.eligibleRoles ?? []).filter((r) => !user.adminRoles.includes(r));
+  if (eligible.length > 0) parts.push(`is eligible for ${wordList(eligible)} (PIM)`);
+  return parts.join(' and ');
 }
 
 /** Entra's placeholder digits are random: show the shape, `jdoe+NNNN@…`. */
@@ -99,7 +122,9 @@ function shownUpn(values: ExportedValues): string {
 }
 
 function suffixNote(values: ExportedValues): string {
-  return values.upnAdjustment?.reason === 'UNVERIFIED_SUFFIX' ? ` (the AD UPN ${values.upnAdjustment.from} is not in a verified domain)` : '';
+  return values.upnAdjustment?.reason === 'UNVERIFIED_SUFFIX'
+    ? ` (the AD UPN ${values.upnAdjustment.from} is not in a verified domain)`
+    : '';
 }
 
 /** What the join changes that an admin notices: the UPN, and addresses Entra keeps away. */

@@ -71,6 +71,20 @@ export function syncStep(purpose: string): StepDraft {
   };
 }
 
+/** Frees a cloud user mapped to another on-premises object (`previous`) for the sync to map it to `onPremDn`. */
+export function clearObjectIdentifierStep(user: CloudUser, previous: string, onPremDn: string): StepDraft {
+  return {
+    kind: 'CLEAR_OBJECT_IDENTIFIER',
+    irreversible: true,
+    subject: subjectOf(user),
+    previous,
+    dn: onPremDn,
+    description:
+      `Clear onPremisesObjectIdentifier of ${originalUpn(user)} (id ${user.id}) (now: ${previous}, another on-premises object), ` +
+      `so the sync may map it to ${onPremDn}; Graph accepts only null, so the old value cannot be written back (it is kept in the audit trail)`,
+  };
+}
+
 export function verifyStep(user: CloudUser, immutableId: string, timeoutSeconds: number): StepDraft {
   return {
     kind: 'VERIFY_JOINED',

@@ -30,6 +30,10 @@ export const FINDING_CODES = [
   'HARD_MATCH_TAKEOVER_BLOCKED',
   'SOFT_MATCH_BLOCKED',
   'PROVISIONING_ERRORS',
+  'OBJECT_IDENTIFIER_MAPPED',
+  'TARGET_ELIGIBLE_FOR_ADMIN_ROLE',
+  'TARGET_CLOUD_MANAGED',
+  'SYNC_ENGINES_OVERLAP',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -56,6 +60,8 @@ export const STEP_KINDS = [
   'MANUAL',
   'TRIGGER_DELTA_SYNC',
   'VERIFY_JOINED',
+  'CLEAR_OBJECT_IDENTIFIER',
+  'PROVISION_ON_DEMAND',
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
@@ -76,6 +82,11 @@ export type ManualAction =
   | { kind: 'ASSIGN_ADMIN_ROLES'; subject: StepSubject; roles: string[] }
   /** Remove addresses from another cloud object (on its AD object `dn` when it is synced). */
   | { kind: 'REMOVE_ADDRESSES'; objectId: string; objectKind: 'user' | 'group'; addresses: string[]; dn: string | null }
+  /**
+   * Give another user (cloud-only, or synced from `dn`) a UPN other than `upn`, e.g. `suggestion`,
+   * so the sync can give `upn` to the AD user's cloud user.
+   */
+  | { kind: 'FREE_UPN'; objectId: string; upn: string; suggestion: string; dn: string | null }
   /** Turn a tenant switch (`directory/onPremisesSynchronization` feature) on or off. */
   | { kind: 'SET_SYNC_SWITCH'; feature: 'blockCloudObjectTakeoverThroughHardMatchEnabled'; enabled: boolean }
   /** Restore a user from the recycle bin (it comes back cloud-only when its AD object is out of scope). */
@@ -92,7 +103,7 @@ export interface StepSubject {
 interface StepBase {
   /** 1-based position in the plan. */
   number: number;
-  /** True only for PURGE_DELETED_USER: nothing can bring the object back. */
+  /** True for PURGE_DELETED_USER and CLEAR_OBJECT_IDENTIFIER: nothing can bring the object (or value) back. */
   irreversible: boolean;
   /** One line the card shows, e.g. "Set onPremisesImmutableId of jdoe@contoso.com to 3Hji…". */
   description: string;
@@ -111,8 +122,33 @@ export type PlanStep = StepBase &
      */
     | { kind: 'MANUAL'; instruction: string; action?: ManualAction }
     | { kind: 'TRIGGER_DELTA_SYNC' }
-    | { kind: 'VERIFY_JOINED'; subject: StepSubject; immutableId: string; timeoutSeconds: number }
+    /**
+     * `PATCH /beta/users/{id}` `{"onPremisesObjectIdentifier": null}`: frees a cloud user mapped to
+     * another on-premises object (`previous`) so the sync can map it to `dn`. Graph accepts only
+     * null, so the old value cannot be written back: irreversible, recorded in the audit.
+     */
+    | { kind: 'CLEAR_OBJECT_IDENTIFIER'; subject: StepSubject; previous: string; dn: string }
+    /**
+     * Cloud Sync: `provisionOnDemand` of the AD object `dn` through the job; the answer's steps
+     * (import, scoping, matching, export) are recorded. Replaces TRIGGER_DELTA_SYNC in a Cloud Sync tenant.
+     */
+    | { kind: 'PROVISION_ON_DEMAND'; dn: string; job: { servicePrincipalId: string; jobId: string; ruleId: string | null } }
+    | { kind: 'VERIFY_JOINED'; subject: StepSubject; immutableId: string; timeoutSeconds: number; promise?: JoinPromise }
   );
+
+/**
+ * What the plan promises beyond the join, checked by VERIFY_JOINED: the joined user ends with the
+ * UPN the card predicted, every SMTP address of the AD user (none quarantined) and no provisioning
+ * error. A join that misses any of it ends `done-with-warnings`.
+ */
+export interface JoinPromise {
+  /** The UPN the card predicted; null when Entra picks it (a placeholder's random digits). */
+  userPrincipalName: string | null;
+  /** The AD user's SMTP addresses (and mail), lower case. */
+  addresses: string[];
+  /** What to type to see the leftovers as findings, e.g. `match jdoe`. */
+  recheck: string;
+}
 
 export interface Plan {
   /** The cloud user that should end up joined to the AD user, when there is one. */

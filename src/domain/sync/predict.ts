@@ -2,9 +2,13 @@
  * The sync simulator's pure core: what Entra Connect's next delta sync does with one AD user, in
  * the service's matching order (docs/domain.md, "How Entra Connect matches"):
  * scope → the anchor's holder (update, restore, conflict, hard match) → soft match on the primary
- * SMTP address, then on the UPN → create. Each rule is one small function below.
+ * SMTP address, then on the UPN → create. Each rule is one small function below. The 2026 rules
+ * apply to every join (Entra Connect and Cloud Sync alike): a cloud-managed user is skipped, one
+ * mapped to another on-premises object (`onPremisesObjectIdentifier`) is refused, and assigned and
+ * PIM-eligible roles both block a hard match.
  */
-import { sameAddress, type CloudUser } from '../cloud.ts';
+import { privilegedRoles, sameAddress, type CloudUser } from '../cloud.ts';
+import { mappedToOtherObject, objectIdentifierOf } from '../object-identifier.ts';
 import { exportedPrimarySmtp, exportedUserPrincipalName } from './ad-values.ts';
 import { digitsFromAnchor, exportedValues, type ExportContext, type PlaceholderDigits } from './exported-values.ts';
 import type { SyncOutcome, SyncSubject, SyncTenant } from './types.ts';
@@ -37,6 +41,10 @@ function outOfScope(holder: CloudUser | undefined): SyncOutcome {
 /** Rule: a user holding the anchor is updated (synced), restored (synced, deleted), or blocks (cloud-only, deleted). */
 function matchAnchorHolder(ctx: ExportContext, holder: CloudUser): SyncOutcome {
   const deleted = holder.deletedDateTime !== null;
+  if (!deleted) {
+    const refused = hardenedRefusal(ctx, holder);
+    if (refused) return refused;
+  }
   if (holder.synced && !deleted) return { kind: 'UPDATE', userId: holder.id, values: exportedValues(ctx, holder) };
   if (holder.synced) return { kind: 'RESTORE', userId: holder.id, values: exportedValues(ctx, holder) };
   if (deleted) return { kind: 'ANCHOR_CONFLICT', userId: holder.id, deleted: true };
@@ -45,7 +53,7 @@ function matchAnchorHolder(ctx: ExportContext, holder: CloudUser): SyncOutcome {
 
 /** Rule: hard match onto an active cloud-only user, unless it holds an admin role (MC1262584) or takeover is blocked. */
 function hardMatch(ctx: ExportContext, holder: CloudUser): SyncOutcome {
-  if (holder.adminRoles.length > 0) return { kind: 'HARD_MATCH_BLOCKED', userId: holder.id, reason: 'ADMIN_ROLE' };
+  if (privilegedRoles(holder).length > 0) return { kind: 'HARD_MATCH_BLOCKED', userId: holder.id, reason: 'ADMIN_ROLE' };
   if (ctx.tenant.facts.switches.blockCloudObjectTakeoverThroughHardMatchEnabled) {
     return { kind: 'HARD_MATCH_BLOCKED', userId: holder.id, reason: 'TAKEOVER_BLOCKED' };
   }
@@ -74,12 +82,25 @@ function softMatch(ctx: ExportContext): SyncOutcome | null {
  * the tenant switch or an admin role blocks the match; otherwise the candidate is joined.
  */
 function softMatchOnto(ctx: ExportContext, candidate: CloudUser, via: 'SMTP' | 'UPN'): SyncOutcome {
+  const refused = hardenedRefusal(ctx, candidate);
+  if (refused) return refused;
   if (candidate.immutableId !== null || candidate.synced) {
     return { kind: 'INVALID_SOFT_MATCH', userId: candidate.id, via, candidateImmutableId: candidate.immutableId ?? '' };
   }
   if (ctx.tenant.facts.switches.blockSoftMatchEnabled) return { kind: 'SOFT_MATCH_BLOCKED', userId: candidate.id, via, reason: 'TENANT_SWITCH' };
-  if (candidate.adminRoles.length > 0) return { kind: 'SOFT_MATCH_BLOCKED', userId: candidate.id, via, reason: 'ADMIN_ROLE' };
+  if (privilegedRoles(candidate).length > 0) return { kind: 'SOFT_MATCH_BLOCKED', userId: candidate.id, via, reason: 'ADMIN_ROLE' };
   return { kind: 'SOFT_MATCH', userId: candidate.id, via, values: exportedValues(ctx, candidate) };
+}
+
+/**
+ * Rules of 2026 before any join onto an active user: a cloud-managed user is skipped (source of
+ * authority, GA January 2026); one mapped to another on-premises object is refused (hard-match
+ * hardening, enforced from July 1, 2026). Null when neither applies.
+ */
+function hardenedRefusal(ctx: ExportContext, user: CloudUser): SyncOutcome | null {
+  if (user.cloudManaged === true) return { kind: 'CLOUD_MANAGED', userId: user.id };
+  if (mappedToOtherObject(user, ctx.subject.onPrem)) return { kind: 'REMAP_BLOCKED', userId: user.id, mappedTo: objectIdentifierOf(user) ?? '' };
+  return null;
 }
 
 /** Any SMTP proxy (primary or secondary) equal to the address, compared case-insensitively. */

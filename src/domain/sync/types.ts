@@ -54,12 +54,19 @@ export type SyncOutcome =
   | { kind: 'INVALID_SOFT_MATCH'; userId: string; via: 'SMTP' | 'UPN'; candidateImmutableId: string }
   /** The address belongs to a non-user object: export error. */
   | { kind: 'OBJECT_TYPE_MISMATCH'; objectId: string }
-  /** Hard match refused: the holder has an admin role, or the tenant blocks cloud object takeover. */
+  /** Hard match refused: the holder has (or is eligible for, through PIM) an admin role, or the tenant blocks cloud object takeover. */
   | { kind: 'HARD_MATCH_BLOCKED'; userId: string; reason: 'ADMIN_ROLE' | 'TAKEOVER_BLOCKED' }
   /** Soft match refused: the candidate has an admin role, or blockSoftMatchEnabled is on. */
   | { kind: 'SOFT_MATCH_BLOCKED'; userId: string; via: 'SMTP' | 'UPN'; reason: 'ADMIN_ROLE' | 'TENANT_SWITCH' }
   /** The anchor is held by a cloud-only deleted user (or another active synced object): export fails with ObjectConflict. */
   | { kind: 'ANCHOR_CONFLICT'; userId: string; deleted: boolean }
+  /**
+   * Since July 1, 2026: the cloud user the sync would map is mapped to another on-premises object
+   * (`onPremisesObjectIdentifier`); the export fails with REMAP_BLOCKED_TEXT, nothing is joined.
+   */
+  | { kind: 'REMAP_BLOCKED'; userId: string; mappedTo: string }
+  /** The cloud user the sync would map is cloud-managed (source of authority in the cloud): the sync skips it. */
+  | { kind: 'CLOUD_MANAGED'; userId: string }
   /** Out of sync scope and not joined: nothing happens. */
   | { kind: 'NOTHING' }
   /** Out of sync scope and joined: the synced user is soft-deleted. */

@@ -180,8 +180,20 @@ async function sync(deps: RelayHandlerDeps, body: string): Promise<Reply> {
   return { status: 200, body: syncResponseSchema.parse(answer) };
 }
 
-/** Busy is a conflict the caller may retry later; a failing or stuck command is the upstream's fault. */
-const SYNC_STATUS: Partial<Record<ErrorCode, number>> = { SYNC_BUSY: 409, SYNC_FAILED: 502, SYNC_TIMEOUT: 504 };
+/**
+ * Busy is a conflict the caller may retry later; a server that would export nothing (staging mode,
+ * cycle disabled, scheduler suspended, retired version) is a precondition a person must fix; a
+ * failing or stuck command is the upstream's fault.
+ */
+const SYNC_STATUS: Partial<Record<ErrorCode, number>> = {
+  SYNC_BUSY: 409,
+  SYNC_FAILED: 502,
+  SYNC_TIMEOUT: 504,
+  SYNC_STAGING_MODE: 412,
+  SYNC_CYCLE_DISABLED: 412,
+  SYNC_SCHEDULER_SUSPENDED: 412,
+  SYNC_VERSION_UNSUPPORTED: 412,
+};
 
 function errorReply(err: unknown, deps: RelayHandlerDeps, path: string): Reply {
   if (err instanceof InputError) return { status: 400, body: errorBody(err.code, err.message) };

@@ -17,6 +17,7 @@ import type { Directory } from './directory.ts';
 import { listenOnHybridConnection, type HycoModule } from './hybrid-connection.ts';
 import { createRelayHandler, type RelayHandler } from './server.ts';
 import { createCommandSyncTrigger } from './sync-command.ts';
+import { createSchedulerCheck, withPreflight } from './sync-preflight.ts';
 import { readRelayVersion } from './version.ts';
 
 /** A request must arrive whole within this time; a client trickling bytes holds nothing longer. */
@@ -63,8 +64,10 @@ function listen(server: http.Server, port: number, host: string): Promise<number
     const onError = (err: NodeJS.ErrnoException): void => {
       const where = `${host}:${port}`;
       if (err.code === 'EADDRINUSE') reject(new ConfigError([`RELAY_PORT: ${where} is already in use by another program`]));
-      else if (err.code === 'EACCES') reject(new ConfigError([`RELAY_PORT: not allowed to listen on ${where} (ports below 1024 need privileges)`]));
-      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new ConfigError([`RELAY_HOST: ${host} is not an address of this machine`]));
+      else if (err.code === 'EACCES')
+        reject(new ConfigError([`RELAY_PORT: not allowed to listen on ${where} (ports below 1024 need privileges)`]));
+      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
+        reject(new ConfigError([`RELAY_HOST: ${host} is not an address of this machine`]));
       else reject(err);
     };
     server.once('error', onError);
@@ -90,7 +93,10 @@ async function logDirectoryCheck(directory: Directory, logger: Logger): Promise<
     logger.info({ directory: directory.kind }, 'directory check passed');
   } catch (err) {
     if (err instanceof DirectoryError) {
-      logger.warn({ directory: directory.kind, code: err.code, problem: err.message }, 'directory check failed; run `hardmatch-relay check`');
+      logger.warn(
+        { directory: directory.kind, code: err.code, problem: err.message },
+        'directory check failed; run `hardmatch-relay check`',
+      );
     } else {
       logger.error({ directory: directory.kind, err }, 'directory check failed unexpectedly');
     }
@@ -102,11 +108,20 @@ function localUrl(config: RelayAgentConfig, port: number): string {
   return `${config.tls ? 'https' : 'http'}://${host}:${port}`;
 }
 
+/** SYNC_COMMAND, behind the Get-ADSyncScheduler check when SYNC_STATUS_COMMAND is set. */
+function commandTrigger(config: RelayAgentConfig, logger: Logger): SyncTrigger {
+  const trigger = createCommandSyncTrigger({ command: config.syncCommand, logger });
+  return config.syncStatusCommand
+    ? withPreflight(trigger, createSchedulerCheck({ command: config.syncStatusCommand, logger }), logger)
+    : trigger;
+}
+
 export async function startRelay(config: RelayAgentConfig, deps: StartRelayDeps = {}): Promise<RunningRelay> {
   const logger = deps.logger ?? createLogger({ level: config.logLevel, name: 'hardmatch-relay' });
   // Before the directory: a malformed SYNC_COMMAND stops start-up with nothing to release.
-  const syncTrigger = deps.syncTrigger ?? createCommandSyncTrigger({ command: config.syncCommand, logger });
-  const directory = deps.directory ?? (await createDirectory(config, { logger, ...(deps.openFixtures ? { openFixtures: deps.openFixtures } : {}) }));
+  const syncTrigger = deps.syncTrigger ?? commandTrigger(config, logger);
+  const directory =
+    deps.directory ?? (await createDirectory(config, { logger, ...(deps.openFixtures ? { openFixtures: deps.openFixtures } : {}) }));
   const handler = createRelayHandler({
     directory,
     key: config.key,

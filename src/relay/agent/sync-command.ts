@@ -70,20 +70,27 @@ export function parseCommandLine(text: string): string[] {
 /** Trimmed output with runs of blank lines collapsed, cut at `max` characters. */
 export function summarizeOutput(stdout: string, stderr: string, max: number = MAX_SYNC_DETAIL_CHARS): string {
   const text = [stdout, stderr]
-    .map((part) => part.replace(/\r\n?/g, '\n').replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim())
+    .map((part) =>
+      part
+        .replace(/\r\n?/g, '\n')
+        .replace(/[ \t]+\n/g, '\n')
+        .replace(/\n{3,}/g, '\n\n')
+        .trim(),
+    )
     .filter((part) => part !== '')
     .join('\n');
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-type CommandOutcome =
+export type CommandOutcome =
   | { kind: 'exited'; code: number; stdout: string; stderr: string }
   | { kind: 'killed'; signal: string; stdout: string; stderr: string }
   | { kind: 'timeout' }
   | { kind: 'too-much-output' }
   | { kind: 'not-started'; reason: string };
 
-function execute(file: string, args: string[], timeoutMs: number): Promise<CommandOutcome> {
+/** Runs a program with `execFile` (never a shell), stdin closed, killed after `timeoutMs`. */
+export function execute(file: string, args: string[], timeoutMs: number): Promise<CommandOutcome> {
   return new Promise((resolve) => {
     let settled = false;
     const settle = (outcome: CommandOutcome): void => {
@@ -109,7 +116,7 @@ function execute(file: string, args: string[], timeoutMs: number): Promise<Comma
   });
 }
 
-function excerpt(stdout: string, stderr: string): string {
+export function excerpt(stdout: string, stderr: string): string {
   const text = summarizeOutput(stdout, stderr, MAX_ERROR_EXCERPT_CHARS);
   return text === '' ? 'no output' : text;
 }
@@ -121,16 +128,26 @@ function toResult(outcome: CommandOutcome, program: string, timeoutMs: number): 
         throw new SyncError('SYNC_BUSY', `Entra Connect is busy with another sync cycle (${excerpt(outcome.stdout, outcome.stderr)}).`);
       }
       if (outcome.code !== 0) {
-        throw new SyncError('SYNC_FAILED', `The sync command (${program}) failed with exit code ${outcome.code}: ${excerpt(outcome.stdout, outcome.stderr)}`, {
-          details: { exitCode: outcome.code },
-        });
+        throw new SyncError(
+          'SYNC_FAILED',
+          `The sync command (${program}) failed with exit code ${outcome.code}: ${excerpt(outcome.stdout, outcome.stderr)}`,
+          {
+            details: { exitCode: outcome.code },
+          },
+        );
       }
       return { detail: summarizeOutput(outcome.stdout, outcome.stderr) || `The sync command (${program}) finished without output.` };
     }
     case 'killed':
-      throw new SyncError('SYNC_FAILED', `The sync command (${program}) was stopped by ${outcome.signal}: ${excerpt(outcome.stdout, outcome.stderr)}`);
+      throw new SyncError(
+        'SYNC_FAILED',
+        `The sync command (${program}) was stopped by ${outcome.signal}: ${excerpt(outcome.stdout, outcome.stderr)}`,
+      );
     case 'timeout':
-      throw new SyncError('SYNC_TIMEOUT', `The sync command (${program}) did not finish within ${Math.round(timeoutMs / 100) / 10} s and was stopped.`);
+      throw new SyncError(
+        'SYNC_TIMEOUT',
+        `The sync command (${program}) did not finish within ${Math.round(timeoutMs / 100) / 10} s and was stopped.`,
+      );
     case 'too-much-output':
       throw new SyncError('SYNC_FAILED', `The sync command (${program}) printed more than ${MAX_OUTPUT_BYTES} bytes and was stopped.`);
     case 'not-started':

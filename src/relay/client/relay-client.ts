@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { RelayClientConfig } from '../../config/load-config.ts';
 import type { OnPremUser } from '../../domain/onprem-user.ts';
-import { DirectoryError, INPUT_ERROR_CODES, InputError, RelayUnavailable, SyncError } from '../../errors/index.ts';
+import { DirectoryError, INPUT_ERROR_CODES, InputError, RelayUnavailable, SYNC_CODES, SyncError } from '../../errors/index.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { RelayClient } from '../../ports/relay.ts';
 import type { OnPremSnapshotSource, ScanScope } from '../../ports/snapshot.ts';
@@ -54,7 +54,6 @@ export interface RelayClientDeps {
  */
 export const DEFAULT_PAGE_TIMEOUT_MS = 60_000;
 
-const SYNC_CODES = ['SYNC_BUSY', 'SYNC_FAILED', 'SYNC_TIMEOUT'] as const;
 const DIRECTORY_CODES = [
   'DIRECTORY_DNS',
   'DIRECTORY_UNREACHABLE',

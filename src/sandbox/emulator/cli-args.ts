@@ -19,12 +19,27 @@ export interface CliOptions {
   logLevel: string;
   /** --permissions: the Graph application permissions the emulated app holds; undefined = all. */
   permissions: string[] | undefined;
+  /** --generate: start from a generated tenant of this many users instead of --seed. */
+  generate: number | undefined;
+  /** --generate-seed: the generator's PRNG seed (same seed, same tenant and directory). */
+  generateSeed: number;
+  /** --write-directory: a folder to write the generated AD users into (users.json), for RELAY_FIXTURES. */
+  writeDirectory: string | undefined;
+  /** --write-tenant: a file to write the generated tenant seed into, for --seed or SANDBOX_TENANT. */
+  writeTenant: string | undefined;
   help: boolean;
 }
 
 export const USAGE = `Usage: npm run emulator -- --seed <file> [options]
+       npm run emulator -- --generate <users> [--generate-seed <n>] [--write-directory <folder>] [options]
 
-  --seed <file>          tenant seed (JSON; see src/sandbox/emulator/README.md)        required
+  --seed <file>          tenant seed (JSON; see src/sandbox/emulator/README.md)   required unless --generate
+  --generate <users>     a generated tenant of that many users (+10% deleted) with a realistic
+                         mix of broken matches, instead of --seed (1..1000000)
+  --generate-seed <n>    the generator's seed: same seed, same tenant and AD  default 1
+  --write-directory <d>  with --generate: write the matching AD users to <d>/users.json
+                         (a fixture directory for RELAY_FIXTURES)
+  --write-tenant <file>  with --generate: write the generated tenant seed to <file>
   --port <n>             TCP port                                              default 5099
   --host <address>       interface to listen on                                default 127.0.0.1
   --latency-ms <n>       delay added before every HTTP response                default 0
@@ -65,9 +80,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   }
   const problems: string[] = [];
   const help = values.help === true;
-  if (!help && values.seed === undefined) {
-    problems.push('--seed: required (a tenant seed JSON file, e.g. src/sandbox/emulator/seeds/example.json)');
+  if (!help && values.seed === undefined && values.generate === undefined) {
+    problems.push('--seed: required (a tenant seed JSON file, e.g. src/sandbox/emulator/seeds/example.json), or --generate <users>');
   }
+  if (values.seed !== undefined && values.generate !== undefined) problems.push('--generate: give either --seed or --generate, not both');
   const isInt = (min: number, max: number) => (n: number) => Number.isInteger(n) && n >= min && n <= max;
   const options: CliOptions = {
     seedFile: values.seed ?? '',
@@ -91,12 +107,22 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     caCertOut: values['ca-cert-out'],
     logLevel: values['log-level'] ?? 'info',
     permissions: values.permissions?.split(',').map((p) => p.trim()).filter((p) => p !== ''),
+    generate:
+      values.generate === undefined
+        ? undefined
+        : numberOption(problems, 'generate', values.generate, { fallback: 0, check: isInt(1, 1_000_000), rule: 'must be a number of users 1..1000000' }),
+    generateSeed: numberOption(problems, 'generate-seed', values['generate-seed'], { fallback: 1, check: Number.isInteger, rule: 'must be an integer' }),
+    writeDirectory: values['write-directory'],
+    writeTenant: values['write-tenant'],
     help,
   };
   if (!LOG_LEVELS.includes(options.logLevel)) {
     problems.push(`--log-level: must be one of ${LOG_LEVELS.join(', ')}, got "${options.logLevel}"`);
   }
   if (options.caCertOut !== undefined && !options.https) problems.push('--ca-cert-out: only meaningful with --https');
+  for (const name of ['write-directory', 'write-tenant', 'generate-seed'] as const) {
+    if (values[name] !== undefined && values.generate === undefined) problems.push(`--${name}: only meaningful with --generate`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return options;
 }
@@ -117,6 +143,10 @@ function parse(argv: readonly string[]) {
       'ca-cert-out': { type: 'string' },
       'log-level': { type: 'string' },
       permissions: { type: 'string' },
+      generate: { type: 'string' },
+      'generate-seed': { type: 'string' },
+      'write-directory': { type: 'string' },
+      'write-tenant': { type: 'string' },
       help: { type: 'boolean' },
     },
   });

@@ -34,6 +34,8 @@ export interface UserRecord
   accountEnabled: boolean;
   userType: 'Member' | 'Guest';
   onPremisesProvisioningErrors: ProvisioningError[];
+  /** When the object was created (ISO 8601); null when the seed did not say. */
+  createdDateTime: string | null;
   /**
    * Beta property (2026 hard-match hardening): the on-premises object the user is mapped to, the
    * AD objectGUID as GUID text; stamped by the sync on join or create, cleared only through Graph.

@@ -113,7 +113,7 @@ export function graphUser(u: UserRecord): User & { onPremisesObjectIdentifier: s
     city: null,
     companyName: null,
     country: null,
-    createdDateTime: null,
+    createdDateTime: u.createdDateTime,
     deletedDateTime: u.deletedDateTime,
     department: null,
     displayName: u.displayName,

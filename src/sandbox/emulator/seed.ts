@@ -39,6 +39,7 @@ const userSchema = z.strictObject({
   onPremisesUserPrincipalName: z.string().nullable().optional(),
   onPremisesProvisioningErrors: z.array(provisioningError).optional(),
   deletedDateTime: isoDateTime.nullable().optional(),
+  createdDateTime: isoDateTime.nullable().optional(),
   /** Beta: the on-premises object (AD objectGUID) the user is mapped to; set by a past sync. */
   onPremisesObjectIdentifier: z.guid('must be the AD objectGUID as GUID text').nullable().optional(),
   /** `onPremisesSyncBehavior.isCloudManaged`: source of authority converted to the cloud. */

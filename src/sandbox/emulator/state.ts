@@ -128,6 +128,22 @@ export class EmulatorState {
     return this.#store.activeUsers().map(copyUser);
   }
 
+  #listed: { version: number; active: readonly UserRecord[]; deleted: readonly UserRecord[] } | undefined;
+
+  /**
+   * Active or deleted users by object id, as the HTTP listings page through them: one frozen array
+   * per state of the tenant, the same array until a user changes (DirectoryStore.usersVersion), so
+   * a listing read in pages sorts and filters once. Copies: the tenant cannot be changed through it.
+   */
+  listedUsers(kind: 'active' | 'deleted'): readonly UserRecord[] {
+    const version = this.#store.usersVersion;
+    if (this.#listed?.version !== version) {
+      const freeze = (users: UserRecord[]): readonly UserRecord[] => Object.freeze(users.map((u) => Object.freeze(copyUser(u))));
+      this.#listed = { version, active: freeze(this.#store.activeUsers()), deleted: freeze(this.#store.deletedUsers()) };
+    }
+    return kind === 'active' ? this.#listed.active : this.#listed.deleted;
+  }
+
   /** Users in the recycle bin, ordered by object id. */
   deletedUsers(): UserRecord[] {
     return this.#store.deletedUsers().map(copyUser);

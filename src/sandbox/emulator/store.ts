@@ -20,12 +20,33 @@ import type { Seed, SeedUser } from './seed.ts';
 
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+/**
+ * The users, counting every change that could reach a record: adding or removing one, and handing
+ * one out for writing (`activeUser` / `deletedUser` are how every writer gets its record). Listings
+ * are cached against this count, so a cached page is never older than the last write.
+ */
+class UserMap extends Map<string, UserRecord> {
+  version = 0;
+  override set(id: string, user: UserRecord): this {
+    this.version += 1;
+    return super.set(id, user);
+  }
+  override delete(id: string): boolean {
+    this.version += 1;
+    return super.delete(id);
+  }
+  override clear(): void {
+    this.version += 1;
+    super.clear();
+  }
+}
+
 export class DirectoryStore {
   readonly tenant: TenantRecord;
   readonly domains: readonly DomainRecord[];
   readonly sync: SyncSettingsRecord;
   /** Active and soft-deleted users (deletedDateTime set), keyed by lower-case id. */
-  readonly users = new Map<string, UserRecord>();
+  readonly users = new UserMap();
   readonly groups = new Map<string, GroupRecord>();
   readonly roles = new Map<string, DirectoryRoleRecord>();
   /** PIM eligibilities, in seed order. */
@@ -84,14 +105,21 @@ export class DirectoryStore {
     return [...this.users.values()].filter((u) => u.deletedDateTime !== null).sort(byId);
   }
 
-  /** `/users/{id | userPrincipalName}`: an active user by object id, else by UPN. */
+  /** Counts changes to the users (see UserMap): equal counts, same users. */
+  get usersVersion(): number {
+    return this.users.version;
+  }
+
+  /** `/users/{id | userPrincipalName}`: an active user by object id, else by UPN. A writer's way in: counted as a change. */
   activeUser(idOrUpn: string): UserRecord | undefined {
+    this.users.version += 1;
     const byKey = this.users.get(foldCase(idOrUpn));
     if (byKey && byKey.deletedDateTime === null) return byKey;
     return [...this.users.values()].find((u) => u.deletedDateTime === null && sameText(u.userPrincipalName, idOrUpn));
   }
 
   deletedUser(id: string): UserRecord | undefined {
+    this.users.version += 1;
     const user = this.users.get(foldCase(id));
     return user && user.deletedDateTime !== null ? user : undefined;
   }
@@ -144,6 +172,7 @@ function userFromSeed(u: SeedUser): UserRecord {
     onPremisesSamAccountName: u.onPremisesSamAccountName ?? null,
     onPremisesUserPrincipalName: u.onPremisesUserPrincipalName ?? null,
     onPremisesProvisioningErrors: (u.onPremisesProvisioningErrors ?? []).map((e) => ({ ...e })),
+    createdDateTime: u.createdDateTime ?? null,
     deletedDateTime: deleted,
     onPremisesObjectIdentifier: u.onPremisesObjectIdentifier == null ? null : foldCase(u.onPremisesObjectIdentifier),
     isCloudManaged: u.isCloudManaged ?? false,

@@ -58,6 +58,7 @@ export function createSyncedUser(store: DirectoryStore, attrs: SyncedUserAttribu
     onPremisesSamAccountName: null,
     onPremisesUserPrincipalName: null,
     onPremisesProvisioningErrors: [],
+    createdDateTime: deps.now().toISOString(),
     deletedDateTime: null,
     onPremisesObjectIdentifier: null,
     isCloudManaged: false,

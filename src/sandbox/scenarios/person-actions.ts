@@ -196,6 +196,17 @@ function removeAddresses(world: PersonWorld, action: Extract<ManualAction, { kin
   return `${what} cloud user ${action.objectId}`;
 }
 
+/** Another UPN for the holder: on its AD object when the sandbox directory has it (the sync exports it), else in the cloud. */
+function freeUpn(world: PersonWorld, action: Extract<ManualAction, { kind: 'FREE_UPN' }>): string {
+  const onPrem = action.dn === null ? undefined : world.directory.users().find((u) => sameDn(u.dn, action.dn ?? ''));
+  if (onPrem) {
+    world.directory.update(onPrem.samAccountName, (u) => ({ ...u, userPrincipalName: action.suggestion }));
+    return `set the userPrincipalName of AD user ${onPrem.dn} to ${action.suggestion}`;
+  }
+  world.state.patchUser(action.objectId, { userPrincipalName: action.suggestion });
+  return `renamed cloud user ${action.objectId} to ${action.suggestion}`;
+}
+
 /**
  * A MANUAL plan step's structured action carried out on the stand-ins (the person's part):
  * AD changes on the editable directory, cloud changes on the emulator's state. Answers what was
@@ -220,6 +231,8 @@ export function applyManualAction(action: ManualAction, world: PersonWorld): str
     }
     case 'REMOVE_ADDRESSES':
       return removeAddresses(world, action);
+    case 'FREE_UPN':
+      return freeUpn(world, action);
     case 'SET_SYNC_SWITCH':
       setSyncSwitch(state, action.feature, action.enabled);
       return `turned ${action.feature} ${action.enabled ? 'on' : 'off'}`;

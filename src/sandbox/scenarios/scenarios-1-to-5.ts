@@ -25,6 +25,7 @@ export const duplicateAfterSync: Scenario = {
         displayName: 'John Doe',
         mail: 'john.doe@contoso.com',
         proxyAddresses: ['SMTP:john.doe@contoso.com', 'smtp:jdoe@contoso.com'],
+        createdDateTime: t.daysAgo(730),
       },
       {
         id: IDS.jdoeDuplicate,
@@ -33,6 +34,8 @@ export const duplicateAfterSync: Scenario = {
         mail: null,
         proxyAddresses: ['smtp:jdoe@contoso.mail.onmicrosoft.com'],
         onPremisesImmutableId: AD_ANCHOR.jdoe,
+        // Created by that first sync, which recorded its conflicts at the same moment.
+        createdDateTime: t.daysAgo(41),
         onPremisesSyncEnabled: true,
         onPremisesLastSyncDateTime: t.lastSync,
         onPremisesDistinguishedName: JOHN_DN,

@@ -52,7 +52,12 @@ function reportRun(onPrem: OnPremUser, result: SyncRunResult): OnDemandRun {
     type: 'Import',
     status: 'Success',
     description: `Retrieved user '${name}' from Active Directory`,
-    details: { distinguishedName: onPrem.dn, sAMAccountName: onPrem.samAccountName, objectGUID: onPrem.objectGuid, sourceAnchor: onPrem.anchor.immutableId },
+    details: {
+      distinguishedName: onPrem.dn,
+      sAMAccountName: onPrem.samAccountName,
+      objectGUID: onPrem.objectGuid,
+      sourceAnchor: onPrem.anchor.immutableId,
+    },
   };
   const scoped: OnDemandStep = {
     name: 'EntrySynchronizationScoping',
@@ -64,12 +69,31 @@ function reportRun(onPrem: OnPremUser, result: SyncRunResult): OnDemandRun {
   const base = { targetUserId: result.userId ?? null, sourceObjectId: onPrem.objectGuid, reportableIdentifier: name };
   const steps = [imported, scoped, matchingStep(result)];
   if (result.error) {
-    const failed: OnDemandStep = { name: 'EntryExportUpdate', type: 'Export', status: 'Failure', description: result.error.message, details: { errorCode: result.error.code } };
+    const failed: OnDemandStep = {
+      name: 'EntryExportUpdate',
+      type: 'Export',
+      status: 'Failure',
+      description: result.error.message,
+      details: { errorCode: result.error.code },
+    };
     return { ...base, result: 'Failure', action: actionOf(result), steps: [...steps, failed], modifiedProperties: [], error: result.error };
   }
   if (result.skipped) {
-    const skip: OnDemandStep = { name: 'EntrySynchronizationSkip', type: 'Export', status: 'Skipped', description: result.skipped, details: { SkipReason: 'CloudManaged' } };
-    return { ...base, result: 'Skipped', action: 'Other', steps: [...steps, skip], modifiedProperties: [], error: { code: 'CloudManaged', message: result.skipped } };
+    const skip: OnDemandStep = {
+      name: 'EntrySynchronizationSkip',
+      type: 'Export',
+      status: 'Skipped',
+      description: result.skipped,
+      details: { SkipReason: 'CloudManaged' },
+    };
+    return {
+      ...base,
+      result: 'Skipped',
+      action: 'Other',
+      steps: [...steps, skip],
+      modifiedProperties: [],
+      error: { code: 'CloudManaged', message: result.skipped },
+    };
   }
   const action = actionOf(result);
   const exported: OnDemandStep = {
@@ -95,7 +119,13 @@ function matchingStep(result: SyncRunResult): OnDemandStep {
     };
   }
   const none = result.outcome === 'CREATE' ? 'No matching cloud user: a new user is created' : `No join (${result.outcome})`;
-  return { name: 'EntryImportByMatch', type: 'Matching', status: 'Success', description: none, details: { outcome: result.outcome, ...(result.userId ? { objectId: result.userId } : {}) } };
+  return {
+    name: 'EntryImportByMatch',
+    type: 'Matching',
+    status: 'Success',
+    description: none,
+    details: { outcome: result.outcome, ...(result.userId ? { objectId: result.userId } : {}) },
+  };
 }
 
 function actionOf(result: SyncRunResult): OnDemandRun['action'] {

@@ -79,11 +79,13 @@ function orderedSubjects(users: readonly OnPremUser[], inScope: (user: OnPremUse
  */
 export function syncSubject(state: EmulatorState, subject: SyncSubject): SyncRunResult {
   const base = { samAccountName: subject.onPrem.samAccountName, dn: subject.onPrem.dn };
-  const outcome = predictSync(subject, syncTenantOf(state));
+  const tenant = syncTenantOf(state);
+  const outcome = predictSync(subject, tenant);
   // A cloud-managed user is skipped whatever the engine would have done with it.
   const target = 'userId' in outcome ? state.activeUser(outcome.userId) : undefined;
   if (target?.isCloudManaged) return { ...base, outcome: outcome.kind, userId: target.id, skipped: CLOUD_MANAGED };
-  if (isExportErrorOutcome(outcome)) return { ...base, outcome: outcome.kind, ...concerned(outcome), error: exportErrorOf(outcome) };
+  if (isExportErrorOutcome(outcome))
+    return { ...base, outcome: outcome.kind, ...concerned(outcome), error: exportErrorOf(outcome, tenant) };
   try {
     const userId = apply(state, subject.onPrem, outcome);
     return { ...base, outcome: outcome.kind, ...(userId ? { userId } : {}) };

@@ -23,10 +23,13 @@ export function summarizeRun(report: SyncRunReport): string {
     .filter(([n]) => n > 0)
     .map(([n, word]) => `${n} ${word}`);
   const skipped = report.results.filter((r) => r.skipped);
-  if (skipped.length > 0) parts.push(`${skipped.length} skipped (source of authority in the cloud: ${skipped.map((r) => r.samAccountName).join(', ')})`);
+  if (skipped.length > 0)
+    parts.push(`${skipped.length} skipped (source of authority in the cloud: ${skipped.map((r) => r.samAccountName).join(', ')})`);
   const errors = report.results.filter((r) => r.error);
   if (errors.length > 0) {
-    parts.push(`${errors.length} export error${errors.length === 1 ? '' : 's'} (${errors.map((r) => `${r.samAccountName}: ${r.error?.code ?? ''}`).join(', ')})`);
+    parts.push(
+      `${errors.length} export error${errors.length === 1 ? '' : 's'} (${errors.map((r) => `${r.samAccountName}: ${r.error?.code ?? ''}`).join(', ')})`,
+    );
   }
   const users = `${report.results.length} user${report.results.length === 1 ? '' : 's'}`;
   return `Simulated delta sync: ${users}${parts.length > 0 ? `; ${parts.join(', ')}` : ''}.`;

@@ -34,6 +34,7 @@ export function toCloudUser(record: UserRecord, roles: string[], eligible: strin
       value: e.value,
       occurredDateTime: e.occurredDateTime,
     })),
+    createdDateTime: record.createdDateTime,
     deletedDateTime: record.deletedDateTime,
     adminRoles: [...roles],
   };
@@ -48,13 +49,26 @@ export function toCloudGroup(record: GroupRecord): CloudGroup {
  * never decide a match (it can only be restored or block its anchor).
  */
 export function syncTenantOf(state: EmulatorState): SyncTenant {
-  const active = state.activeUsers().map((u) => toCloudUser(u, state.directoryRolesOf(u.id).map((r) => r.displayName), state.eligibleRolesOf(u.id)));
+  const eligible = eligibleByUser(state);
+  const active = state.activeUsers().map((u) => toCloudUser(u, state.directoryRolesOf(u.id).map((r) => r.displayName), eligible.get(u.id) ?? []));
   const deleted = state.deletedUsers().map((u) => toCloudUser(u, []));
   const otherObjects = state
     .groups()
     .filter((g) => g.mail !== null || g.proxyAddresses.length > 0)
     .map(toCloudGroup);
   return { users: [...active, ...deleted], otherObjects, facts: tenantFactsOf(state) };
+}
+
+/** PIM eligibilities in force now, by user: one pass over them, not one per user. */
+function eligibleByUser(state: EmulatorState): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const principals = new Set(state.roleEligibilities().map((e) => e.principalId));
+  for (const id of principals) {
+    if (!state.activeUser(id)) continue;
+    const roles = state.eligibleRolesOf(id);
+    if (roles.length > 0) out.set(id, roles);
+  }
+  return out;
 }
 
 export function tenantFactsOf(state: EmulatorState): TenantFacts {

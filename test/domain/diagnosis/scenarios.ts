@@ -42,12 +42,15 @@ export function duplicateAfterSync(): DiagnoseInput {
     userPrincipalName: 'jdoe+4821@contoso.onmicrosoft.com',
     immutableId: JDOE_ANCHOR,
     dn: jdoe.dn,
+    // Created by the first sync, which recorded its conflicts in the same export.
+    createdDateTime: '2026-03-01T10:00:00Z',
     provisioningErrors: [
       { category: 'PropertyConflict', property: 'UserPrincipalName', value: 'jdoe@contoso.com', occurredDateTime: '2026-03-01T10:00:00Z' },
       { category: 'PropertyConflict', property: 'ProxyAddress', value: 'SMTP:jdoe@contoso.com', occurredDateTime: '2026-03-01T10:00:00Z' },
     ],
   });
-  return { who: 'jdoe', onPrem: jdoe, evidence: evidence({ candidates: [[original(), 'upn', 'primarySmtp'], [duplicate, 'anchor']] }) };
+  const older = original({ createdDateTime: '2024-05-14T09:00:00Z' });
+  return { who: 'jdoe', onPrem: jdoe, evidence: evidence({ candidates: [[older, 'upn', 'primarySmtp'], [duplicate, 'anchor']] }) };
 }
 
 /** 2: the anchor is held by a soft-deleted user (cloud-only by default). */

@@ -26,8 +26,28 @@ describe('parseCliArgs', () => {
       caCertOut: undefined,
       logLevel: 'info',
       permissions: undefined,
+      generate: undefined,
+      generateSeed: 1,
+      writeDirectory: undefined,
+      writeTenant: undefined,
       help: false,
     });
+  });
+
+  it('reads --generate and what to write, without --seed', () => {
+    expect(parseCliArgs(['--generate', '50000', '--generate-seed', '7', '--write-directory', 'ad', '--write-tenant', 't.json'])).toMatchObject({
+      generate: 50000,
+      generateSeed: 7,
+      writeDirectory: 'ad',
+      writeTenant: 't.json',
+    });
+  });
+
+  it('refuses --generate with --seed, a bad count, and generator options without --generate', () => {
+    expect(() => parseCliArgs(['--seed', 't.json', '--generate', '10'])).toThrow('give either --seed or --generate, not both');
+    expect(() => parseCliArgs(['--generate', '0'])).toThrow('--generate: must be a number of users 1..1000000, got "0"');
+    expect(() => parseCliArgs(['--generate', 'lots'])).toThrow('--generate: must be a number of users');
+    expect(() => parseCliArgs(['--seed', 't.json', '--write-directory', 'ad'])).toThrow('--write-directory: only meaningful with --generate');
   });
 
   it('reads every knob', () => {

@@ -154,9 +154,10 @@ describe('onPremisesSyncBehavior', () => {
       .select('id,onPremisesObjectIdentifier')
       .expand('onPremisesSyncBehavior($select=isCloudManaged)')
       .get()) as { value: Record<string, unknown>[] };
-    expect(list.value).toEqual([{ id: ID.bob, onPremisesObjectIdentifier: null, onPremisesSyncBehavior: { isCloudManaged: true } }]);
+    const type = '#microsoft.graph.onPremisesSyncBehavior';
+    expect(list.value).toEqual([{ id: ID.bob, onPremisesObjectIdentifier: null, onPremisesSyncBehavior: { '@odata.type': type, isCloudManaged: true } }]);
     const one = (await h.client.api(`/users/${ID.janeSynced}`).version('beta').select('id').expand('onPremisesSyncBehavior').get()) as Record<string, unknown>;
-    expect(one['onPremisesSyncBehavior']).toEqual({ id: ID.janeSynced, isCloudManaged: false });
+    expect(one['onPremisesSyncBehavior']).toEqual({ '@odata.type': type, id: ID.janeSynced, isCloudManaged: false });
   });
 
   it('refuses the expand with $count=true (an advanced query), on v1.0, or without the permission', async () => {

@@ -39,25 +39,36 @@ describe('onPremisesObjectIdentifier', () => {
     const [result] = run(state).results;
     expect(result).toMatchObject({ outcome: 'HARD_MATCH', userId: ID.cloudAlice });
     expect(result?.error).toBeUndefined();
-    expect(state.activeUser(ID.cloudAlice)).toMatchObject({ onPremisesSyncEnabled: true, onPremisesObjectIdentifier: AD.asmith.objectGuid });
+    expect(state.activeUser(ID.cloudAlice)).toMatchObject({
+      onPremisesSyncEnabled: true,
+      onPremisesObjectIdentifier: AD.asmith.objectGuid,
+    });
   });
 
   it('refuses a hard match onto a user mapped to another on-premises object, in Microsoft’s words, and writes nothing', () => {
     const state = emulatedTenant({ users: [aliceHoldingAnchor({ onPremisesObjectIdentifier: OLD_OBJECT })] });
     const before = state.activeUser(ID.cloudAlice);
     const [result] = run(state).results;
-    expect(result).toMatchObject({ outcome: 'HARD_MATCH', userId: ID.cloudAlice, error: { code: 'InvalidHardMatch', message: REMAP_TEXT } });
+    expect(result).toMatchObject({
+      outcome: 'REMAP_BLOCKED',
+      userId: ID.cloudAlice,
+      error: { code: 'InvalidHardMatch', message: REMAP_TEXT },
+    });
     expect(state.activeUser(ID.cloudAlice)).toEqual(before);
   });
 
   it('refuses to re-map a synced user to a different AD object holding the same anchor (a migrated ConsistencyGuid)', () => {
-    const migrated = onPremUser({ ...AD.asmith, objectGuid: 'aaaaaaaa-1111-4222-8333-444444444444', consistencyGuid: AD.asmith.objectGuid });
+    const migrated = onPremUser({
+      ...AD.asmith,
+      objectGuid: 'aaaaaaaa-1111-4222-8333-444444444444',
+      consistencyGuid: AD.asmith.objectGuid,
+    });
     const state = emulatedTenant({
       users: [aliceHoldingAnchor({ onPremisesSyncEnabled: true, onPremisesObjectIdentifier: AD.asmith.objectGuid })],
     });
     expect(migrated.anchor.immutableId).toBe(AD.asmith.anchor.immutableId);
     const [result] = run(state, [migrated]).results;
-    expect(result).toMatchObject({ outcome: 'UPDATE', error: { code: 'InvalidHardMatch', message: REMAP_TEXT } });
+    expect(result).toMatchObject({ outcome: 'REMAP_BLOCKED', error: { code: 'InvalidHardMatch', message: REMAP_TEXT } });
   });
 
   it('lets the same object keep syncing, and after a clear the next sync stamps the new value', () => {
@@ -77,17 +88,35 @@ describe('onPremisesObjectIdentifier', () => {
 
 describe('hard match onto role holders (MC1262584)', () => {
   it('is refused for a user only eligible (PIM) for a role, with InvalidHardMatch naming the role', () => {
-    const state = emulatedTenant({ users: [aliceHoldingAnchor()], roleEligibilities: [{ principalId: ID.cloudAlice, role: 'Global Administrator' }] });
+    const state = emulatedTenant({
+      users: [aliceHoldingAnchor()],
+      roleEligibilities: [{ principalId: ID.cloudAlice, role: 'Global Administrator' }],
+    });
     const [result] = run(state).results;
     expect(result?.error?.code).toBe('InvalidHardMatch');
     expect(result?.error?.message).toContain('Global Administrator');
     expect(state.activeUser(ID.cloudAlice)?.onPremisesSyncEnabled).toBeNull();
   });
 
+  it('is refused by the service itself, naming the role, whatever the prediction says', () => {
+    const state = emulatedTenant({ users: [aliceHoldingAnchor()], roleEligibilities: [{ principalId: ID.cloudAlice, role: 'Global Administrator' }] });
+    expect(() => state.updateSyncedUser(ID.cloudAlice, { onPremisesObjectIdentifier: AD.asmith.objectGuid }, 'hard-match')).toThrow(
+      expect.objectContaining({ code: 'InvalidHardMatch', message: expect.stringContaining('Global Administrator') as unknown }),
+    );
+    expect(() => state.updateSyncedUser(ID.cloudAlice, { onPremisesObjectIdentifier: AD.asmith.objectGuid }, 'update')).not.toThrow();
+  });
+
   it('is refused for a user assigned a role (the prediction already says so)', () => {
     const state = emulatedTenant({
       users: [aliceHoldingAnchor()],
-      directoryRoles: [{ id: ID.globalAdmin, displayName: 'Global Administrator', roleTemplateId: '62e90394-69f5-4237-9190-012177145e10', members: [ID.cloudAlice] }],
+      directoryRoles: [
+        {
+          id: ID.globalAdmin,
+          displayName: 'Global Administrator',
+          roleTemplateId: '62e90394-69f5-4237-9190-012177145e10',
+          members: [ID.cloudAlice],
+        },
+      ],
     });
     const [result] = run(state).results;
     expect(result).toMatchObject({ outcome: 'HARD_MATCH_BLOCKED', error: { code: 'InvalidHardMatch' } });
@@ -114,7 +143,9 @@ describe('source of authority (isCloudManaged)', () => {
   });
 
   it('syncs the user again once the source of authority is back on-premises', () => {
-    const state = emulatedTenant({ users: [aliceHoldingAnchor({ isCloudManaged: true, onPremisesObjectIdentifier: AD.asmith.objectGuid })] });
+    const state = emulatedTenant({
+      users: [aliceHoldingAnchor({ isCloudManaged: true, onPremisesObjectIdentifier: AD.asmith.objectGuid })],
+    });
     state.setCloudManaged(ID.cloudAlice, false);
     const [result] = run(state).results;
     expect(result).toMatchObject({ outcome: 'HARD_MATCH', userId: ID.cloudAlice });

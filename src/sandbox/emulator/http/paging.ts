@@ -38,9 +38,16 @@ export function pageOf<T>(items: readonly T[], key: (item: T) => string, top: nu
   return { items: slice, skipToken: more ? encodeSkipToken(key(last)) : undefined };
 }
 
+/** The index of the first item whose key is above `after` (binary search: items are sorted). */
 function firstAfter<T>(items: readonly T[], key: (item: T) => string, after: string): number {
-  const index = items.findIndex((item) => key(item) > after);
-  return index === -1 ? items.length : index;
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (key(items[mid] as T) > after) high = mid;
+    else low = mid + 1;
+  }
+  return low;
 }
 
 /**

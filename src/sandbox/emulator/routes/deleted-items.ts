@@ -15,7 +15,8 @@ import { deletedUserShape, renderDeletedUser, renderUser, USER_FILTER_SCHEMA, us
 
 const listDeletedUsers: RouteHandler = (request, _params, context) =>
   listCollection(request, context, {
-    items: context.state.deletedUsers(),
+    items: context.state.listedUsers('deleted'),
+    sorted: true,
     key: (u) => u.id,
     shape: deletedUserShape(context.version),
     filterSchema: USER_FILTER_SCHEMA,

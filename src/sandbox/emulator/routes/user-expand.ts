@@ -59,5 +59,5 @@ export function withExpanded(body: object, user: UserRecord, expand: UserExpand 
   if (!expand) return body;
   const full: Record<string, unknown> = { id: user.id, isCloudManaged: user.isCloudManaged };
   const keep = expand.select ?? PROPERTIES;
-  return { ...body, [NAVIGATION]: Object.fromEntries(keep.map((p) => [p, full[p]])) };
+  return { ...body, [NAVIGATION]: { '@odata.type': '#microsoft.graph.onPremisesSyncBehavior', ...Object.fromEntries(keep.map((p) => [p, full[p]])) } };
 }

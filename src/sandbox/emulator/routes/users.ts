@@ -22,7 +22,8 @@ import { renderUser, USER_FILTER_SCHEMA, userFilterValue } from './user-queries.
 const listUsers: RouteHandler = (request, _params, context) => {
   const { expand, rest } = takeUserExpand(request.query, context.version, context.permissions);
   return listCollection({ ...request, query: rest }, context, {
-    items: context.state.activeUsers(),
+    items: context.state.listedUsers('active'),
+    sorted: true,
     key: (u) => u.id,
     shape: userShape(context.version),
     filterSchema: USER_FILTER_SCHEMA,

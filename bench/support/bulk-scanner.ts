@@ -1,0 +1,54 @@
+/**
+ * The bot's side of bench:bulk-scan, in a process of its own: reads the stand-ins' addresses on
+ * stdin, runs one `scan` of the whole sync scope through the real relay client, the real cloud
+ * directory and src/bulk's runScan, and prints one JSON line of figures (time, pages, rows, RSS).
+ */
+import { text } from 'node:stream/consumers';
+import { runScan, type ScanCounters } from '../../src/bulk/scan.ts';
+import { createCloudDirectory, staticTokenCredential } from '../../src/cloud-directory/index.ts';
+import { createLogger } from '../../src/logging/logger.ts';
+import { createRelayClient } from '../../src/relay/client/relay-client.ts';
+import { trustCertificateInProcess } from '../../src/sandbox/emulator/tls-certificate.ts';
+import type { StandIns } from './bulk-stand-ins.ts';
+
+const mb = (bytes: number): number => bytes / (1024 * 1024);
+
+export async function scanOnce(): Promise<void> {
+  const standIns = JSON.parse(await text(process.stdin)) as StandIns;
+  trustCertificateInProcess(standIns.caCertificate);
+  const logger = createLogger({ level: 'silent' });
+  const relay = createRelayClient({ url: standIns.relayUrl, key: standIns.relayKey, timeoutMs: 10_000 });
+  const cloud = createCloudDirectory({ graphBaseUrl: standIns.graphUrl, credential: staticTokenCredential('bench'), logger });
+  // Warm the connections and the modules the scan loads, so the timed scan starts as a bot's would.
+  await relay.health();
+  await cloud.tenantFacts(undefined, { fresh: true });
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+  let last: ScanCounters | undefined;
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const result = await runScan(
+    { kind: 'scope', scope: { kind: 'sync-scope' } },
+    { onPrem: relay, cloud, tenantFacts: () => cloud.tenantFacts(undefined, { fresh: true }) },
+    { onProgress: (counters) => (last = counters) },
+  );
+  const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+  const figures = {
+    ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    rows: result.rows.length,
+    automated: result.summary.automated,
+    adPages: last?.ad.pages ?? 0,
+    cloudPages: last?.cloud.pages ?? 0,
+    graphRequests: (last?.cloud.pages ?? 0) + 2,
+    baselineRssMb: mb(baseline),
+    peakRssMb: mb(peak),
+    byOutcome: result.summary.counts,
+  };
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+  process.exit(0);
+}

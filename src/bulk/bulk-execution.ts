@@ -1,0 +1,117 @@
+/**
+ * Bulk execution composed from ports: the bulk engine (the same engine, its writes taking from the
+ * shared write budget), the user re-read (the `match` pipeline with fresh roles), the wave's sync
+ * and verification (the same step actions), the executor, and this instance's share of the work
+ * (started on approval, resumed by the sweeper, awaited by `idle`).
+ */
+import { readDiagnosis } from '../approvals/read-diagnosis.ts';
+import type { ApprovalRequest } from '../domain/approval/types.ts';
+import type { PlanStep } from '../domain/diagnosis/types.ts';
+import { createEngine, type EngineDeps } from '../execution/engine.ts';
+import { runStep } from '../execution/run-step.ts';
+import { FRESHNESS_SLACK_MS, type StepResult } from '../execution/types.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { AuditTrail } from '../ports/audit-trail.ts';
+import type { CloudDirectory, CloudWriter } from '../ports/cloud-directory.ts';
+import type { RelayClient } from '../ports/relay.ts';
+import type { RequestStore } from '../ports/request-store.ts';
+import { createBulkExecutor, type BulkExecutorDeps } from './bulk-executor.ts';
+import { createScanStore } from './scan-store.ts';
+import { budgetedWriter, createWriteBudget } from './write-budget.ts';
+
+export interface BulkExecutionOptions {
+  store: RequestStore;
+  audit: AuditTrail;
+  cloud: CloudDirectory & CloudWriter;
+  relay?: Pick<RelayClient, 'lookup' | 'triggerSync'>;
+  publish(request: ApprovalRequest): Promise<void>;
+  owner: string;
+  tenantId: string;
+  logger: Logger;
+  verifyTimeoutSeconds: number;
+  /** BULK_WRITES_PER_SECOND: the budget every instance shares. */
+  writesPerSecond?: number;
+  engine?: Pick<EngineDeps, 'leaseMs' | 'syncBusyRetryMs'> & { pollIntervalMs?: number; sleep?: (ms: number) => Promise<void> };
+  tuning?: Pick<BulkExecutorDeps, 'waveSize' | 'concurrency' | 'progressIntervalMs'>;
+}
+
+export interface BulkExecution {
+  /** Runs an approved bulk request in the background. */
+  start(bulkId: string): void;
+  /** Helps with running bulk requests and takes over abandoned ones. */
+  sweep(): Promise<void>;
+  idle(): Promise<void>;
+}
+
+export function createBulkExecution(o: BulkExecutionOptions): BulkExecution {
+  const now = Date.now;
+  const noRelay = () => Promise.reject(new Error('no relay configured'));
+  const relay = o.relay ?? { lookup: noRelay, triggerSync: noRelay };
+  const budget = createWriteBudget({
+    store: o.store,
+    tenantId: o.tenantId,
+    ...(o.writesPerSecond ? { perSecond: o.writesPerSecond } : {}),
+  });
+  const cloud = budgetedWriter(o.cloud, budget);
+  const { pollIntervalMs, sleep, ...timings } = o.engine ?? {};
+  const stepDeps = { cloud, sync: relay, now, ...(pollIntervalMs ? { pollIntervalMs } : {}), ...(sleep ? { sleep } : {}) };
+  // Each user's own request runs only its cloud writes; the wave syncs once for all of them.
+  const engine = createEngine({
+    store: o.store,
+    audit: o.audit,
+    steps: { ...stepDeps, sync: { triggerSync: noRelay } },
+    owner: o.owner,
+    logger: o.logger.child({ part: 'bulk-engine' }),
+    now,
+    ...timings,
+  });
+  const syncStep: PlanStep = { number: 0, kind: 'TRIGGER_DELTA_SYNC', irreversible: false, description: 'One delta sync for the wave' };
+  const retryMs = timings.syncBusyRetryMs ?? 15_000;
+  const syncWave = async (): Promise<StepResult> => {
+    const giveUpAt = now() + o.verifyTimeoutSeconds * 1000;
+    for (;;) {
+      const result = await runStep(syncStep, stepDeps);
+      if (result.status !== 'failed' || result.code !== 'SYNC_BUSY' || now() + retryMs > giveUpAt) return result;
+      await (sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))))(retryMs);
+    }
+  };
+  const executor = createBulkExecutor({
+    store: o.store,
+    audit: o.audit,
+    scans: createScanStore(o.store),
+    engine,
+    now,
+    reread: async (item) => {
+      const read = await readDiagnosis(
+        { who: item.dn },
+        { relay, cloud: o.cloud, fresh: true, verifyTimeoutSeconds: o.verifyTimeoutSeconds },
+      );
+      return read.resolved ? read.diagnosis : null;
+    },
+    syncWave,
+    verify: (step, _child, syncStartedAt) => runStep(step, { ...stepDeps, freshSince: syncStartedAt - FRESHNESS_SLACK_MS }),
+    publish: (request) => o.publish(request),
+    owner: o.owner,
+    logger: o.logger.child({ part: 'bulk' }),
+    ...(timings.leaseMs ? { leaseMs: timings.leaseMs } : {}),
+    ...(o.tuning ?? {}),
+  });
+  const running = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>): void => {
+    const tracked = work
+      .catch((err: unknown) => o.logger.error({ err }, 'bulk execution failed unexpectedly'))
+      .finally(() => running.delete(tracked));
+    running.add(tracked);
+  };
+  return {
+    start: (bulkId) => track(executor.run(bulkId)),
+    sweep: () => {
+      const work = executor.sweep(o.tenantId);
+      track(work);
+      return work;
+    },
+    async idle() {
+      while (running.size > 0) await Promise.allSettled([...running]);
+    },
+  };
+}

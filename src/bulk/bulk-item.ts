@@ -1,0 +1,124 @@
+/**
+ * One user of a bulk request, run exactly once by whichever bot instance gets to it first. Its
+ * record is a request of its own (`bulkOf` the bulk request), under an id derived from the bulk
+ * request and the user's position, so every instance names it the same way and creating it is the
+ * claim (the store's insert-if-absent): only one instance re-reads the user and creates it. The
+ * re-read happens just before its steps: when the facts the plan rests on changed, the user is
+ * recorded `stale` (skipped, the changes listed) and nothing is written; otherwise the fresh
+ * plan's cloud writes run through the engine, whose compare-and-swap claim makes them run once,
+ * resumed by another instance if this one dies mid-way. The wave's sync and verification are the
+ * bulk executor's.
+ */
+import { createHash } from 'node:crypto';
+import { diffFingerprints, fingerprintOf } from '../domain/approval/fingerprint.ts';
+import { newRequestId } from '../domain/approval/request-id.ts';
+import type { ApprovalRequest, FactChange } from '../domain/approval/types.ts';
+import { isAutomated, outcomeOf } from '../domain/bulk/outcome.ts';
+import type { Diagnosis } from '../domain/diagnosis/types.ts';
+import type { AuditTrail } from '../ports/audit-trail.ts';
+import type { RequestStore } from '../ports/request-store.ts';
+import type { Engine } from '../execution/engine.ts';
+import type { BulkItem } from './scan.ts';
+
+/** Where a user's item ended. */
+export type ItemEnd = 'done' | 'skipped' | 'failed' | 'running';
+
+export interface BulkItemDeps {
+  store: RequestStore;
+  audit: AuditTrail;
+  /** The bulk engine: its writes take from the shared budget and carry low priority. */
+  engine: Pick<Engine, 'run'>;
+  /** The user read again now (AD through the relay, the cloud with fresh roles) and diagnosed. */
+  reread(item: BulkItem): Promise<Diagnosis | null>;
+  now: () => number;
+}
+
+/** The id of the request that runs the user at `index`: the same on every instance. */
+export function itemRequestId(bulkId: string, index: number, attempt = 0): string {
+  const digest = createHash('sha256').update(`${bulkId}:${index}:${attempt}`).digest();
+  return newRequestId((n) => new Uint8Array(digest.subarray(0, n)));
+}
+
+/** The steps a user's own request runs: its cloud writes (the wave syncs and verifies for all). */
+function writeSteps(diagnosis: Diagnosis) {
+  return diagnosis.plan.steps.filter(
+    (s) => s.kind === 'PURGE_DELETED_USER' || s.kind === 'CLEAR_ANCHOR' || s.kind === 'RENAME_UPN_TEMPORARILY' || s.kind === 'SET_ANCHOR',
+  );
+}
+
+export function endOf(request: ApprovalRequest): ItemEnd {
+  if (request.state === 'done') return 'done';
+  if (request.state === 'stale') return 'skipped';
+  if (request.state === 'failed' || request.state === 'cancelled' || request.state === 'expired' || request.state === 'rejected')
+    return 'failed';
+  return 'running';
+}
+
+/** Finds (or creates, re-reading the user first) the user's request, and runs it unless it has ended. */
+export async function runBulkItem(bulk: ApprovalRequest, index: number, item: BulkItem, deps: BulkItemDeps): Promise<ApprovalRequest> {
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const id = itemRequestId(bulk.id, index, attempt);
+    const existing = await deps.store.get(id);
+    if (existing && existing.value.bulkOf !== bulk.id) continue; // an unrelated request holds this id
+    if (existing) return finish(existing.value, deps);
+    const fresh = await prepare(bulk, index, item, id, deps);
+    if (await deps.store.create(fresh.request)) {
+      await deps.audit.appendAll(fresh.events);
+      return finish(fresh.request, deps);
+    }
+    const created = await deps.store.get(id);
+    if (created?.value.bulkOf === bulk.id) return finish(created.value, deps);
+  }
+  throw new Error(`no free request id for user ${index} of bulk request ${bulk.id}`);
+}
+
+async function finish(request: ApprovalRequest, deps: BulkItemDeps): Promise<ApprovalRequest> {
+  if (request.state === 'approved' || request.state === 'executing') await deps.engine.run(request.id);
+  return (await deps.store.get(request.id))?.value ?? request;
+}
+
+async function prepare(bulk: ApprovalRequest, index: number, item: BulkItem, id: string, deps: BulkItemDeps) {
+  const at = deps.now();
+  const diagnosis = await deps.reread(item);
+  const changes: FactChange[] = diagnosis
+    ? diffFingerprints(item.fingerprint, fingerprintOf(diagnosis))
+    : [{ fact: 'onPrem', label: `AD user ${item.dn}`, old: item.dn, new: null }];
+  const stillAutomated = diagnosis !== null && isAutomated(outcomeOf(diagnosis));
+  const drifted = changes.length > 0 || !stillAutomated;
+  const steps = diagnosis && !drifted ? writeSteps(diagnosis) : [];
+  const request: ApprovalRequest = {
+    id,
+    kind: 'match',
+    state: drifted ? 'stale' : 'approved',
+    tenantId: bulk.tenantId,
+    command: `match ${item.samAccountName}`,
+    who: item.dn,
+    diagnosis: diagnosis ?? {
+      who: item.dn,
+      onPrem: null,
+      candidates: [],
+      findings: [],
+      plan: { target: null, steps: [], nothingToDo: false },
+    },
+    steps,
+    records: steps.map((s) => ({ number: s.number, status: 'pending' as const })),
+    fingerprint: item.fingerprint,
+    proposedBy: bulk.proposedBy,
+    ...(bulk.requester ? { requester: bulk.requester } : {}),
+    ...(bulk.justification ? { justification: bulk.justification } : {}),
+    approvals: bulk.approvals,
+    ...(bulk.requiredApprovals ? { requiredApprovals: bulk.requiredApprovals } : {}),
+    ...(drifted ? { changes } : {}),
+    cards: [],
+    createdAt: at,
+    updatedAt: at,
+    bulkOf: bulk.id,
+  };
+  const what = drifted
+    ? `Skipped: ${item.samAccountName} was read again just before its steps and ${changes.length > 0 ? `its facts changed (${changes.map((c) => `${c.label}: ${c.old ?? 'none'} → ${c.new ?? 'none'}`).join('; ')})` : 'its plan is no longer one the bot runs alone'}; nothing was written`
+    : `Part of bulk request ${bulk.id} (user ${index + 1}); ${item.samAccountName} read again just before its steps: unchanged`;
+  return {
+    request,
+    events: [{ requestId: id, at, actor: null, action: drifted ? ('stale' as const) : ('approved' as const), summary: what }],
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * A scan: the AD users streamed from the relay page by page, the tenant read once (users, deleted
+ * users, groups) and indexed in memory, and each AD user diagnosed by the same pure `diagnose`
+ * that `match` runs, from evidence the index answers. Tenant facts (domains, switches, role
+ * holders) are read once. No Graph call per user; time and memory grow linearly with the users.
+ *
+ * The two reads overlap: AD pages that arrive before the cloud snapshot is indexed wait in memory,
+ * later ones are diagnosed as they arrive.
+ */
+import { fingerprintOf } from '../domain/approval/fingerprint.ts';
+import type { FingerprintFact } from '../domain/approval/types.ts';
+import { evidenceFromIndex, indexCloud, type CloudIndex } from '../domain/bulk/cloud-index.ts';
+import { isAutomated, type BulkOutcome } from '../domain/bulk/outcome.ts';
+import { rowOf, SummaryBuilder, unknownRow, type BulkSummary, type ReportRow } from '../domain/bulk/report.ts';
+import { ListResolver, type ListEntry } from '../domain/bulk/scan-list.ts';
+import type { TenantFacts } from '../domain/cloud.ts';
+import { diagnose } from '../domain/diagnosis/index.ts';
+import type { OnPremUser } from '../domain/onprem-user.ts';
+import type { CloudSnapshotSource, OnPremSnapshotSource, ScanProgress, ScanScope } from '../ports/snapshot.ts';
+import type { ScanRequest } from './scan-input.ts';
+
+export interface ScanSources {
+  onPrem: OnPremSnapshotSource;
+  cloud: CloudSnapshotSource;
+  /** Read once per scan, fresh (role holders decide TARGET_HAS_ADMIN_ROLE). */
+  tenantFacts(): Promise<TenantFacts>;
+  /** VERIFY_JOINED's time limit in the plans (VERIFY_TIMEOUT_MINUTES). */
+  verifyTimeoutSeconds?: number;
+}
+
+export interface ScanCounters {
+  ad: ScanProgress;
+  cloud: ScanProgress;
+  diagnosed: number;
+}
+
+/** A user whose plan the bot can run alone: what a bulk approval covers and execution re-checks. */
+export interface BulkItem {
+  /** Position in the report (0-based), so the item points at its row. */
+  row: number;
+  dn: string;
+  samAccountName: string;
+  outcome: BulkOutcome;
+  cloudUpn: string | null;
+  /** The facts the plan rests on, compared again just before this user's steps run. */
+  fingerprint: FingerprintFact[];
+  steps: number;
+  purges: number;
+}
+
+export interface ScanResult {
+  rows: ReportRow[];
+  summary: BulkSummary;
+  items: BulkItem[];
+}
+
+export async function runScan(
+  request: ScanRequest,
+  sources: ScanSources,
+  options: { signal?: AbortSignal; onProgress?: (counters: ScanCounters) => void } = {},
+): Promise<ScanResult> {
+  const counters: ScanCounters = { ad: { read: 0, pages: 0 }, cloud: { read: 0, pages: 0 }, diagnosed: 0 };
+  const tell = (): void => options.onProgress?.({ ad: { ...counters.ad }, cloud: { ...counters.cloud }, diagnosed: counters.diagnosed });
+  const signal = options.signal;
+  const tenant = sources.tenantFacts();
+  const index = sources.cloud
+    .readCloudSnapshot({ ...(signal ? { signal } : {}), onProgress: (p) => ((counters.cloud = { ...p }), tell()) })
+    .then(async (snapshot) => ({ index: indexCloud(snapshot), tenant: await tenant }));
+  // Both reads run from the start; a failure of either is the scan's failure (awaited below).
+  index.catch(() => undefined);
+  tenant.catch(() => undefined);
+  const out = new Collector(sources);
+  const scope: ScanScope = request.kind === 'scope' ? request.scope : { kind: 'sync-scope' };
+  const resolver = request.kind === 'list' ? new ListResolver(request.entries) : null;
+  let ready: { index: CloudIndex; tenant: TenantFacts } | null = null;
+  const waiting: OnPremUser[][] = [];
+  for await (const page of sources.onPrem.streamUsers(scope, signal ? { signal } : {})) {
+    counters.ad = { read: counters.ad.read + page.length, pages: counters.ad.pages + 1 };
+    if (resolver) resolver.offer(page);
+    else if (ready) out.diagnosePage(page, ready);
+    else waiting.push(page);
+    counters.diagnosed = out.rows.length;
+    tell();
+  }
+  ready = await index;
+  for (const page of waiting.splice(0)) out.diagnosePage(page, ready);
+  if (resolver) out.diagnoseList(resolver.result(), ready);
+  counters.diagnosed = out.rows.length;
+  tell();
+  return { rows: out.rows, summary: out.summary.summary(), items: out.items };
+}
+
+class Collector {
+  readonly rows: ReportRow[] = [];
+  readonly items: BulkItem[] = [];
+  readonly summary = new SummaryBuilder();
+  readonly #sources: ScanSources;
+
+  constructor(sources: ScanSources) {
+    this.#sources = sources;
+  }
+
+  diagnosePage(page: readonly OnPremUser[], ready: { index: CloudIndex; tenant: TenantFacts }): void {
+    for (const user of page) this.#diagnose(user, ready);
+  }
+
+  diagnoseList(lines: ReturnType<ListResolver['result']>, ready: { index: CloudIndex; tenant: TenantFacts }): void {
+    for (const line of lines) {
+      if ('user' in line) this.#diagnose(line.user, ready, line.entry);
+      else this.#add(unknownRow(line.entry.line, line.entry.input, line.why));
+    }
+  }
+
+  #diagnose(onPrem: OnPremUser, ready: { index: CloudIndex; tenant: TenantFacts }, entry?: ListEntry): void {
+    const evidence = evidenceFromIndex(ready.index, onPrem, ready.tenant);
+    const verify = this.#sources.verifyTimeoutSeconds;
+    const diagnosis = diagnose({ who: onPrem.samAccountName, onPrem, evidence, ...(verify ? { verifyTimeoutSeconds: verify } : {}) });
+    const row = rowOf(diagnosis, entry);
+    const purges = diagnosis.plan.steps.filter((s) => s.kind === 'PURGE_DELETED_USER').length;
+    if (isAutomated(row.outcome)) {
+      this.items.push({
+        row: this.rows.length,
+        dn: onPrem.dn,
+        samAccountName: onPrem.samAccountName,
+        outcome: row.outcome,
+        cloudUpn: row.cloudUpn,
+        fingerprint: fingerprintOf(diagnosis),
+        steps: diagnosis.plan.steps.length,
+        purges,
+      });
+    }
+    this.#add(row, purges);
+  }
+
+  #add(row: ReportRow, purges = 0): void {
+    this.rows.push(row);
+    this.summary.add(row, purges);
+  }
+}

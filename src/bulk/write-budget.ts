@@ -1,0 +1,74 @@
+/**
+ * One write budget for every bot instance: a token bucket kept in the store (a setting, changed
+ * only by compare-and-swap), refilled at `perSecond` tokens a second up to one second's worth. A
+ * bulk write takes one token before it is sent, so N instances together never pass the rate:
+ * default 10 writes/s (BULK_WRITES_PER_SECOND), far below Graph's 3,000 writes per 150 s per app
+ * and tenant, leaving room for Entra Connect's own exports and for single `match` fixes.
+ */
+import type { CloudWriter } from '../ports/cloud-directory.ts';
+import type { RequestStore } from '../ports/request-store.ts';
+
+export const DEFAULT_WRITES_PER_SECOND = 10;
+
+interface Bucket {
+  tokens: number;
+  /** ms since the epoch when `tokens` was counted. */
+  at: number;
+}
+
+export interface WriteBudget {
+  /** Waits until a write may be sent, and takes its token. */
+  take(): Promise<void>;
+  readonly perSecond: number;
+}
+
+export interface WriteBudgetOptions {
+  store: Pick<RequestStore, 'getSetting' | 'putSetting'>;
+  tenantId: string;
+  perSecond?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export function createWriteBudget(o: WriteBudgetOptions): WriteBudget {
+  const perSecond = o.perSecond ?? DEFAULT_WRITES_PER_SECOND;
+  const now = o.now ?? Date.now;
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const key = `bulk-write-budget:${o.tenantId.toLowerCase()}`;
+  const capacity = Math.max(1, perSecond);
+  return {
+    perSecond,
+    async take() {
+      for (;;) {
+        const stored = await o.store.getSetting<Bucket>(key);
+        const at = now();
+        const before = stored ? Math.min(capacity, stored.value.tokens + ((at - stored.value.at) / 1000) * perSecond) : capacity;
+        if (before >= 1) {
+          const next: Bucket = { tokens: before - 1, at };
+          const written = stored ? await o.store.putSetting(key, next, stored.version) : await o.store.putSetting(key, next);
+          if (written) return;
+          continue; // another instance took a token meanwhile: count again
+        }
+        await sleep(Math.ceil(((1 - before) / perSecond) * 1000));
+      }
+    },
+  };
+}
+
+/** The writer with every write waiting for its token first (reads, inherited, are not budgeted). */
+export function budgetedWriter<T extends CloudWriter>(writer: T, budget: WriteBudget): T {
+  const wrapped = Object.create(writer) as T;
+  wrapped.setImmutableId = async (userId, immutableId) => {
+    await budget.take();
+    return writer.setImmutableId(userId, immutableId);
+  };
+  wrapped.setUserPrincipalName = async (userId, upn) => {
+    await budget.take();
+    return writer.setUserPrincipalName(userId, upn);
+  };
+  wrapped.purgeDeletedUser = async (userId) => {
+    await budget.take();
+    return writer.purgeDeletedUser(userId);
+  };
+  return wrapped;
+}

@@ -1,0 +1,78 @@
+/**
+ * The 2026 steps: CLEAR_OBJECT_IDENTIFIER (free a cloud user mapped to another on-premises object)
+ * and PROVISION_ON_DEMAND (Cloud Sync's sync of one AD object, in place of a delta cycle).
+ * - The clear re-reads the mapping first: gone user or another value is PLAN_DRIFT (nothing
+ *   written); already null is done (a resumed run after a crash between write and record). It
+ *   cannot be undone, so the value it replaced is recorded as `before` for the audit trail.
+ * - Provisioning on demand records Graph's answer as `after` (each step: import, scoping,
+ *   matching, export), and fails with the run's own error code when it did not succeed; the join
+ *   is still proven by VERIFY_JOINED through Graph, like after a delta sync.
+ */
+import type { PlanStep } from '../domain/diagnosis/types.ts';
+import type { ProvisionOnDemandResult } from '../ports/cloud-directory.ts';
+import { done, drift, failedFrom, named, shown } from './step-outcome.ts';
+import type { StepDeps, StepResult } from './types.ts';
+
+type StepOf<K extends PlanStep['kind']> = Extract<PlanStep, { kind: K }>;
+
+/** Recorded by CLEAR_OBJECT_IDENTIFIER as `before` and `after`. */
+export interface ObjectIdentifierValue {
+  userId: string;
+  onPremisesObjectIdentifier: string | null;
+}
+
+export async function clearObjectIdentifier(step: StepOf<'CLEAR_OBJECT_IDENTIFIER'>, deps: StepDeps): Promise<StepResult> {
+  let now: { exists: boolean; onPremisesObjectIdentifier: string | null };
+  try {
+    now = await deps.cloud.objectIdentifierOf(step.subject.userId);
+  } catch (err) {
+    return failedFrom(err);
+  }
+  if (!now.exists) return drift(`${named(step.subject)} no longer exists (or is in the recycle bin); nothing was cleared.`);
+  const before: ObjectIdentifierValue = { userId: step.subject.userId, onPremisesObjectIdentifier: now.onPremisesObjectIdentifier };
+  const after: ObjectIdentifierValue = { userId: step.subject.userId, onPremisesObjectIdentifier: null };
+  if (now.onPremisesObjectIdentifier === null) {
+    return done(before, after, `The onPremisesObjectIdentifier of ${named(step.subject)} is already empty; nothing was written.`);
+  }
+  if (now.onPremisesObjectIdentifier.toLowerCase() !== step.previous.toLowerCase()) {
+    return drift(`The onPremisesObjectIdentifier of ${named(step.subject)} is now ${shown(now.onPremisesObjectIdentifier)}; the plan expected ${shown(step.previous)}.`);
+  }
+  try {
+    await deps.cloud.clearObjectIdentifier(step.subject.userId);
+  } catch (err) {
+    return failedFrom(err, before);
+  }
+  return done(
+    before,
+    after,
+    `Cleared the onPremisesObjectIdentifier of ${named(step.subject)}; it named ${shown(step.previous)}, another on-premises object. ` +
+      `The next sync maps it to ${step.dn}.`,
+  );
+}
+
+/** "Matching: Success (matched on mS-DS-ConsistencyGuid)" per step, for the card and the audit. */
+function stepsText(result: ProvisionOnDemandResult): string {
+  return result.steps
+    .map((s) => {
+      const on = Object.entries(s.details).find(([k]) => /match/i.test(k));
+      return `${s.type || s.name}: ${s.status}${on ? ` (${on[0]} ${on[1]})` : ''}${s.status.toLowerCase() === 'success' || s.description === '' ? '' : ` (${s.description})`}`;
+    })
+    .join('; ');
+}
+
+export async function provisionOnDemand(step: StepOf<'PROVISION_ON_DEMAND'>, deps: StepDeps): Promise<StepResult> {
+  let result: ProvisionOnDemandResult;
+  try {
+    result = await deps.cloud.provisionOnDemand(step.job, step.dn);
+  } catch (err) {
+    return failedFrom(err);
+  }
+  const steps = stepsText(result);
+  const failedStep = result.steps.find((s) => /fail|error/i.test(s.status));
+  if (/fail|error/i.test(result.result) || failedStep) {
+    const why = result.errorMessage ?? failedStep?.description ?? 'no reason given';
+    return { status: 'failed', code: result.errorCode ?? 'PROVISIONING_FAILED', detail: `Cloud Sync could not sync ${step.dn}: ${why}${steps ? ` [${steps}]` : ''}`, before: null };
+  }
+  const joined = result.targetId ? ` It exported to the cloud user ${result.targetId}.` : '';
+  return done(null, result, `Cloud Sync synced ${step.dn} on demand (${result.result}).${joined}${steps ? ` Steps: ${steps}.` : ''}`);
+}

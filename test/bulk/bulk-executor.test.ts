@@ -1,0 +1,158 @@
+/**
+ * The bulk executor over the real engine and an in-memory store: every covered user runs once
+ * (also with two bot instances at it), one sync per wave, a user whose facts changed is skipped
+ * with nothing written, and a stop lets no new user start.
+ */
+import { describe, expect, it } from 'vitest';
+import { createBulkExecutor, type BulkExecutorDeps } from '../../src/bulk/bulk-executor.ts';
+import { runScan, type BulkItem } from '../../src/bulk/scan.ts';
+import { createScanStore } from '../../src/bulk/scan-store.ts';
+import { newBulkRequest } from '../../src/approvals/bulk-requests.ts';
+import { evidenceFromIndex, indexCloud } from '../../src/domain/bulk/cloud-index.ts';
+import { diagnose } from '../../src/domain/diagnosis/index.ts';
+import type { ApprovalRequest } from '../../src/domain/approval/types.ts';
+import { createEngine } from '../../src/execution/engine.ts';
+import { createLogger } from '../../src/logging/logger.ts';
+import { createAuditTrail } from '../../src/store/audit-trail.ts';
+import { createSqliteStore } from '../../src/store/sqlite/index.ts';
+import { fakeCloud } from '../execution/fake-cloud.ts';
+import { bulkWorld, fakeCloudSnapshot, fakeOnPremSnapshot, type BulkWorld } from '../support/bulk-directory.ts';
+
+const logger = createLogger({ level: 'silent' });
+const ADMIN = { aadObjectId: 'a1', name: 'Adele' };
+const BEN = { aadObjectId: 'a2', name: 'Ben' };
+
+async function setUp(world: BulkWorld, options: { waveSize?: number; stopAfterWave?: number } = {}) {
+  const store = createSqliteStore(':memory:');
+  const audit = createAuditTrail(store, logger);
+  const scans = createScanStore(store);
+  const cloud = fakeCloud([...world.cloud.users, ...world.cloud.deleted]);
+  const scan = await runScan(
+    { kind: 'scope', scope: { kind: 'sync-scope' } },
+    { onPrem: fakeOnPremSnapshot(world.ad), cloud: fakeCloudSnapshot(world.cloud), tenantFacts: () => Promise.resolve(world.tenant) },
+  );
+  const itemChunks = await scans.saveChunks('scan01', 'items', scan.items);
+  const stored = {
+    id: 'scan01',
+    tenantId: 't',
+    scope: { kind: 'sync-scope' as const },
+    scopeKey: 'sync-scope',
+    state: 'done' as const,
+    startedBy: ADMIN,
+    startedAt: 0,
+    updatedAt: 0,
+    counters: { adRead: 0, adPages: 0, cloudRead: 0, cloudPages: 0, diagnosed: 0 },
+    summary: scan.summary,
+    itemChunks,
+  };
+  const request: ApprovalRequest = {
+    ...newBulkRequest(stored, scan.items, { id: 'bulk01', at: 0, ttlMs: 1e9 }),
+    state: 'approved',
+    requester: ADMIN,
+    justification: 'Ticket 1: migration',
+    approvals: [{ actor: BEN, at: 1 }],
+  };
+  await store.create(request);
+  const syncs: number[] = [];
+  const reread = (item: BulkItem) => {
+    const onPrem = world.ad.find((u) => u.dn === item.dn);
+    if (!onPrem) return Promise.resolve(null);
+    const users = [...cloud.users.values()];
+    const index = indexCloud({
+      users: users.filter((u) => u.deletedDateTime === null),
+      deleted: users.filter((u) => u.deletedDateTime !== null),
+      groups: [],
+    });
+    return Promise.resolve(diagnose({ who: item.dn, onPrem, evidence: evidenceFromIndex(index, onPrem, world.tenant) }));
+  };
+  const deps = (owner: string): BulkExecutorDeps => ({
+    store,
+    audit,
+    scans,
+    engine: createEngine({
+      store,
+      audit,
+      steps: { cloud, sync: { triggerSync: () => Promise.reject(new Error('no sync in items')) } },
+      owner,
+      logger,
+    }),
+    now: Date.now,
+    reread,
+    syncWave: async () => {
+      syncs.push(Date.now());
+      if (options.stopAfterWave === syncs.length) {
+        const current = await store.get('bulk01');
+        if (current?.value.bulk)
+          await store.update({ ...current.value, bulk: { ...current.value.bulk, stopRequested: { by: ADMIN, at: 2 } } }, current.version);
+      }
+      return { status: 'done', before: null, after: null, detail: '' };
+    },
+    verify: (_step, child) =>
+      Promise.resolve({ status: 'done', before: null, after: { userId: child.diagnosis.plan.target?.id }, detail: '' }),
+    publish: () => Promise.resolve(),
+    owner,
+    logger,
+    waveSize: options.waveSize ?? 4,
+    concurrency: 3,
+    progressIntervalMs: 0,
+  });
+  return { store, audit, cloud, deps, syncs, items: scan.items };
+}
+
+describe('bulk executor', () => {
+  it('runs every covered user once, in waves with one sync each, and ends done with its progress', async () => {
+    const world = bulkWorld(5);
+    const { store, cloud, deps, syncs, items } = await setUp(world);
+    expect(await createBulkExecutor(deps('one')).run('bulk01')).toBe(true);
+    const bulk = (await store.get('bulk01'))?.value;
+    expect(bulk?.state).toBe('done');
+    expect(bulk?.bulk?.progress).toEqual({ total: 10, done: 10, skipped: 0, failed: 0, waiting: 0, waves: 3 });
+    expect(syncs).toHaveLength(3);
+    const sets = cloud.writes().filter((w) => w.op === 'setImmutableId');
+    expect(sets).toHaveLength(items.length);
+    expect(new Set(sets.map((w) => (w.op === 'setImmutableId' ? w.userId : ''))).size).toBe(items.length);
+    expect(cloud.writes().filter((w) => w.op === 'purgeDeletedUser')).toHaveLength(5);
+  });
+
+  it('two instances at once: each user still runs exactly once', async () => {
+    const world = bulkWorld(6);
+    const { cloud, deps, store } = await setUp(world, { waveSize: 12 });
+    const a = createBulkExecutor(deps('instance-a'));
+    const b = createBulkExecutor(deps('instance-b'));
+    await Promise.all([
+      a.run('bulk01'),
+      b.run('bulk01'),
+      (async () => {
+        // The second instance joins the wave once the first one has started it.
+        for (let i = 0; i < 50 && (await store.get('bulk01'))?.value.state !== 'executing'; i += 1)
+          await new Promise((r) => setTimeout(r, 5));
+        await b.sweep('t');
+      })(),
+    ]);
+    const writes = cloud.writes().map((w) => `${w.op}:${'userId' in w ? w.userId : ''}`);
+    expect(writes.length).toBe(new Set(writes).size);
+    expect((await store.get('bulk01'))?.value.bulk?.progress?.done).toBe(12);
+  });
+
+  it('skips a user whose facts changed since the scan, writing nothing for it, and reports it', async () => {
+    const world = bulkWorld(2);
+    const { cloud, deps, store } = await setUp(world);
+    const hard1 = [...cloud.users.values()].find((u) => u.userPrincipalName === 'hard1@contoso.com');
+    if (!hard1) throw new Error('no hard1');
+    cloud.users.set(hard1.id, { ...hard1, immutableId: 'AAAAAAAAAAAAAAAAAAAAAA==' });
+    await createBulkExecutor(deps('one')).run('bulk01');
+    const bulk = (await store.get('bulk01'))?.value;
+    expect(bulk?.bulk?.progress).toMatchObject({ total: 4, done: 3, skipped: 1 });
+    expect(bulk?.bulk?.notes?.[0]).toMatchObject({ samAccountName: 'hard1' });
+    expect(cloud.writes().some((w) => 'userId' in w && w.userId === hard1.id)).toBe(false);
+  });
+
+  it('a stop lets no new user start; the request ends cancelled', async () => {
+    const world = bulkWorld(4);
+    const { deps, store } = await setUp(world, { waveSize: 3, stopAfterWave: 1 });
+    await createBulkExecutor(deps('one')).run('bulk01');
+    const bulk = (await store.get('bulk01'))?.value;
+    expect(bulk?.state).toBe('cancelled');
+    expect(bulk?.bulk?.progress).toMatchObject({ total: 8, done: 3, waiting: 5, waves: 1 });
+  });
+});

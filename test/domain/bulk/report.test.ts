@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { csvField, csvHeader, csvLine } from '../../../src/domain/bulk/report-csv.ts';
+import { largestGroups, rowOf, SummaryBuilder, unknownRow, SAMPLE_ROWS } from '../../../src/domain/bulk/report.ts';
+import { outcomeOf } from '../../../src/domain/bulk/outcome.ts';
+import { diagnose } from '../../../src/domain/diagnosis/index.ts';
+import * as scenarios from '../diagnosis/scenarios.ts';
+
+describe('outcomes', () => {
+  it('names each scenario by what it takes', () => {
+    expect(outcomeOf(diagnose(scenarios.healthyMatch()))).toBe('already-matched');
+    expect(outcomeOf(diagnose(scenarios.noCloudUser()))).toBe('not-found');
+    expect(outcomeOf(diagnose(scenarios.duplicateAfterSync()))).toBe('needs-person');
+    expect(outcomeOf(diagnose(scenarios.anchorInRecycleBin()))).toBe('needs-purge');
+    expect(outcomeOf(diagnose(scenarios.oldImmutableId()))).toMatch(/needs-hard-match|needs-person/);
+  });
+});
+
+describe('summary', () => {
+  it('counts outcomes and findings, keeps the first rows of each group and the unknown lines', () => {
+    const builder = new SummaryBuilder();
+    const purge = rowOf(diagnose(scenarios.anchorInRecycleBin()));
+    for (let i = 0; i < SAMPLE_ROWS + 2; i += 1) builder.add(purge, 1);
+    builder.add(rowOf(diagnose(scenarios.healthyMatch())));
+    builder.add(unknownRow(4, 'ghost', 'No AD user in the relay\'s sync scope is "ghost".'));
+    const s = builder.summary();
+    expect(s.total).toBe(SAMPLE_ROWS + 4);
+    expect(s.counts['needs-purge']).toBe(SAMPLE_ROWS + 2);
+    expect(s.automated).toBe(SAMPLE_ROWS + 2);
+    expect(s.purges).toBe(SAMPLE_ROWS + 2);
+    expect(s.samples['needs-purge']).toHaveLength(SAMPLE_ROWS);
+    expect(s.findings[0]).toEqual({ code: 'ANCHOR_HELD_BY_DELETED_USER', users: SAMPLE_ROWS + 2 });
+    expect(s.unknown).toEqual([{ line: 4, input: 'ghost', why: 'No AD user in the relay\'s sync scope is "ghost".' }]);
+    expect(largestGroups(s)[0]).toBe('needs-purge');
+  });
+});
+
+describe('CSV', () => {
+  it('quotes separators and neutralises formulas', () => {
+    expect(csvField('=HYPERLINK("http://evil")')).toBe('"\'=HYPERLINK(""http://evil"")"');
+    expect(csvField('-1+2')).toBe("'-1+2");
+    expect(csvField('CN=Doe\\, John,OU=Staff')).toBe('"CN=Doe\\, John,OU=Staff"');
+    expect(csvField(null)).toBe('');
+    expect(csvField(12)).toBe('12');
+  });
+
+  it('writes one line per row under a header', () => {
+    const row = rowOf(diagnose(scenarios.anchorInRecycleBin()));
+    expect(csvHeader().startsWith('\uFEFFline,input,sAMAccountName')).toBe(true);
+    const line = csvLine(row);
+    expect(line.endsWith('\r\n')).toBe(true);
+    expect(line).toContain('needs-purge,Needs a purge first,ANCHOR_HELD_BY_DELETED_USER');
+    expect(line).toContain('[IRREVERSIBLE]');
+  });
+});
