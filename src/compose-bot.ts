@@ -14,8 +14,8 @@ import { randomBytes } from 'node:crypto';
 import { createAdminDirectory } from './approvals/admin-directory.ts';
 import { createRefingerprint } from './approvals/refingerprint.ts';
 import { checkDone } from './approvals/check-done.ts';
+import type { CheckDone } from './approvals/types.ts';
 import { createApprovalService } from './approvals/service.ts';
-import type { ApprovalDeps } from './approvals/types.ts';
 import { createUndoService } from './approvals/undo.ts';
 import { routeAction } from './bot/actions/index.ts';
 import { createReplayGuard, type ReplayGuard } from './bot/actions/replay-guard.ts';
@@ -27,6 +27,7 @@ import { createRequestViews } from './bot/request-views.ts';
 import { route, showsTyping } from './bot/router.ts';
 import { createMessenger } from './bot/teams/messenger.ts';
 import type { Turn } from './bot/turn.ts';
+import type { CardFrame } from './cards/card-parts.ts';
 import type { BulkFeatures } from './bot/bulk-features.ts';
 import { wireBulk, type WireBulkOptions } from './bot/wire-bulk.ts';
 import { reportLinkKey } from './bulk/report-link.ts';
@@ -38,7 +39,7 @@ import type { BulkScan } from './domain/bulk/types.ts';
 import type { ApprovalRequest, PostedCard } from './domain/approval/types.ts';
 import type { CloudSnapshotSource, OnPremSnapshotSource } from './ports/snapshot.ts';
 import { errorCard } from './cards/error-card.ts';
-import { welcomeCard } from './cards/welcome-card.ts';
+import { welcomeCard, type WelcomeExample } from './cards/welcome-card.ts';
 import { createCloudDirectory } from './cloud-directory/index.ts';
 import type { BotConfig } from './config/load-config.ts';
 import { toUserText } from './errors/index.ts';
@@ -54,6 +55,7 @@ import { createRelayClient } from './relay/client/relay-client.ts';
 import { createAuditTrail } from './store/audit-trail.ts';
 import { openStore } from './store/index.ts';
 import { createAdapter, createServer } from './transport/create-server.ts';
+import { authenticatedIngress, type Ingress } from './transport/ingress.ts';
 import { isLoopbackHost } from './transport/loopback.ts';
 import { BOT_VERSION } from './transport/version.ts';
 
@@ -81,12 +83,29 @@ export interface ComposeBotOptions {
    */
   tagParts?: boolean;
   engine?: EngineOptions;
-  /** The sandbox's stand-in for the person doing a MANUAL step on its own AD. */
-  carryOutManual?: ApprovalDeps['carryOutManual'];
+  /** Who may post activities; default authenticatedIngress. The sandbox injects its anonymous one. */
+  ingress?: Ingress;
+  /** Put around every card as it leaves the bot; default none. The sandbox's says SANDBOX. */
+  frame?: CardFrame;
+  /** The welcome card's example button; default a `guid` conversion. */
+  welcomeExample?: WelcomeExample;
+  /**
+   * Wraps the check of a person's "Done" on a MANUAL step: the sandbox's person does the step's
+   * part on its stand-ins just before the bot looks at the result.
+   */
+  wrapCheckDone?: (check: CheckDone) => CheckDone;
+  /**
+   * close() waits for this instance's running executions. The sandbox's take seconds, so it lets
+   * them finish; production leaves a running one to its lease (the next start resumes it) rather
+   * than hold a shutdown for VERIFY_TIMEOUT_MINUTES. Default false.
+   */
+  finishExecutionsOnClose?: boolean;
   /** Scan timings (tests shorten them). */
   bulk?: Pick<WireBulkOptions, 'answerWithinMs' | 'progressIntervalMs' | 'fetch'>;
   /** The scan's whole-directory reads, when not the relay's and the cloud directory's own (tests). */
   scanSources?: ScanSources;
+  /** Plain-http attachment links are read (the sandbox's Playground serves files over http); default https only. */
+  allowHttpAttachments?: boolean;
 }
 
 /** The approval flow as composed: what commands and actions use, the replay guard, and this instance's executions. */
@@ -129,10 +148,10 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
   const closers: (() => Promise<void>)[] = [() => store.close()];
   const close = () => closeInReverse(closers);
   try {
-    const adapter = createAdapter({ config, logger });
+    const ingress = options.ingress ?? authenticatedIngress;
+    const adapter = createAdapter({ config, logger, ingress, ...(options.frame ? { frame: options.frame } : {}) });
     const messenger = createMessenger(adapter, config.botAuth.MicrosoftAppId ?? '');
     const approvals = composeApprovals({
-      sandbox: config.sandbox,
       logger,
       approval: config.approval,
       tenantId: config.tenantId ?? '',
@@ -141,31 +160,49 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
       ...(relay ? { relay } : {}),
       messenger,
       ...(options.engine ? { engine: options.engine } : {}),
-      ...(options.carryOutManual ? { carryOutManual: options.carryOutManual } : {}),
+      ...(options.wrapCheckDone ? { wrapCheckDone: options.wrapCheckDone } : {}),
     });
     if (!approvals.features.admins.configured) {
       logger.warn('Neither ADMIN_GROUP_ID nor ADMIN_IDS is set: `match` works, but nobody can request or approve a fix until one is set');
     }
-    // The sandbox's runs take seconds, so it lets them finish; production leaves a running one to
-    // its lease (the next start resumes it) rather than hold a shutdown for VERIFY_TIMEOUT_MINUTES.
-    if (config.sandbox) closers.push(() => approvals.idle());
+    if (options.finishExecutionsOnClose) closers.push(() => approvals.idle());
     const sources = options.scanSources ?? (relay ? snapshotSources(relay, cloud, config) : undefined);
     const { service, publisher } = approvals.features;
     const propose = async (scan: BulkScan, items: readonly BulkItem[]): Promise<string | null> => {
-      const request = await service.proposeBulk(scan, items.map((i) => ({ samAccountName: i.samAccountName, dn: i.dn, purges: i.purges })));
+      const request = await service.proposeBulk(
+        scan,
+        items.map((i) => ({ samAccountName: i.samAccountName, dn: i.dn, purges: i.purges })),
+      );
       // The scan's card, posted before the scan ended, shows the bulk request from now on.
       if (request && scan.card) await publisher.attach(request.id, scan.card);
       return request?.id ?? null;
     };
     const attachRequest = (requestId: string, posted: PostedCard) => publisher.attach(requestId, posted);
     const bulk = sources
-      ? wireBulk({ sandbox: config.sandbox, logger, store, sources, messenger, publicUrl: config.publicUrl, propose, attachRequest, ...(options.bulk ?? {}) })
+      ? wireBulk({
+          logger,
+          store,
+          sources,
+          messenger,
+          publicUrl: config.publicUrl,
+          propose,
+          attachRequest,
+          ...(options.allowHttpAttachments ? { allowHttp: true } : {}),
+          ...(options.bulk ?? {}),
+        })
       : undefined;
     if (bulk) closers.push(() => bulk.idle());
-    const bot = createBot({ sandbox: config.sandbox, logger, cloud, approvals, ...(relay ? { relay } : {}), ...(bulk ? { bulk: bulk.features } : {}) });
+    const bot = createBot({
+      logger,
+      cloud,
+      approvals,
+      ...(relay ? { relay } : {}),
+      ...(bulk ? { bulk: bulk.features } : {}),
+      ...(options.welcomeExample ? { welcomeExample: options.welcomeExample } : {}),
+    });
     const reports = bulk ? { reports: { scans: bulk.features.scans, key: () => reportLinkKey(store), logger: part('bot') } } : {};
-    const server = createServer({ config, logger: part('bot'), bot, version: BOT_VERSION, adapter, ...reports });
-    if (config.sandbox && config.host && !isLoopbackHost(config.host)) {
+    const server = createServer({ config, logger: part('bot'), bot, version: BOT_VERSION, adapter, ingress, ...reports });
+    if (ingress.anonymous && config.host && !isLoopbackHost(config.host)) {
       logger.warn(
         { host: config.host },
         'HOST makes the sandbox bot listen beyond this machine: its endpoint is anonymous, and with RELAY_URL it reads real AD users; anyone who can reach it can use it',
@@ -186,7 +223,6 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
 }
 
 interface ApprovalParts {
-  sandbox: boolean;
   logger: Logger;
   approval: BotConfig['approval'];
   /** The served tenant: abandoned executions of this tenant are resumed. */
@@ -197,7 +233,7 @@ interface ApprovalParts {
   relay?: Pick<RelayClient, 'lookup' | 'triggerSync'>;
   messenger: Messenger;
   engine?: EngineOptions;
-  carryOutManual?: ApprovalDeps['carryOutManual'];
+  wrapCheckDone?: ComposeBotOptions['wrapCheckDone'];
   bulkTuning?: BulkExecutionOptions['tuning'];
 }
 
@@ -213,7 +249,7 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
     now,
   });
   const policy = o.approval.policy;
-  const views = createRequestViews({ audit, admins, policy, sandbox: o.sandbox });
+  const views = createRequestViews({ audit, admins, policy });
   const publisher = createRequestPublisher({ store: o.store, messenger: o.messenger, views, logger: o.logger });
   const noRelay = () => Promise.reject(new Error('no relay configured'));
   const sync: SyncTrigger = o.relay ?? { triggerSync: noRelay };
@@ -253,6 +289,12 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
     cloud: o.cloud,
     verifyTimeoutSeconds: Math.round(policy.verifyTimeoutMs / 1000),
   });
+  const doneCheck: CheckDone = (request, step) =>
+    checkDone(request, step, {
+      cloud: o.cloud,
+      ...(o.relay ? { relay: o.relay } : {}),
+      ...(o.approval.syncScope ? { scope: o.approval.syncScope } : {}),
+    });
   const service = createApprovalService({
     store: o.store,
     audit,
@@ -265,8 +307,7 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
     claimOnApproval: (approved) => engine.claimOnApproval(approved),
     publish: (request, options) => publisher.publish(request, options),
     now,
-    checkDone: (request, step) => checkDone(request, step, { cloud: o.cloud, ...(o.relay ? { relay: o.relay } : {}), ...(o.approval.syncScope ? { scope: o.approval.syncScope } : {}) }),
-    ...(o.carryOutManual ? { carryOutManual: o.carryOutManual } : {}),
+    checkDone: o.wrapCheckDone ? o.wrapCheckDone(doneCheck) : doneCheck,
     bulkUsers: (request) => bulkUsersOf(createScanStore(o.store), request),
   });
   const undo = createUndoService({ store: o.store, audit, now });
@@ -280,7 +321,10 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
     },
     startSweeper(intervalMs) {
       const stop = executions.startSweeper(intervalMs);
-      const timer = setInterval(() => void bulk.sweep().catch((err: unknown) => o.logger.error({ err }, 'bulk sweep failed')), intervalMs ?? o.engine?.leaseMs ?? 60_000);
+      const timer = setInterval(
+        () => void bulk.sweep().catch((err: unknown) => o.logger.error({ err }, 'bulk sweep failed')),
+        intervalMs ?? o.engine?.leaseMs ?? 60_000,
+      );
       timer.unref();
       return () => {
         stop();
@@ -296,7 +340,6 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
 }
 
 export interface CreateBotOptions {
-  sandbox: boolean;
   logger: Logger;
   /** Omit when RELAY_URL is not configured. */
   relay?: Pick<RelayClient, 'lookup'>;
@@ -308,6 +351,8 @@ export interface CreateBotOptions {
   bulk?: BulkFeatures;
   /** Defaults to every command of this version. */
   registry?: CommandRegistry;
+  /** The welcome card's example button; default a `guid` conversion. */
+  welcomeExample?: WelcomeExample;
 }
 
 /** The Teams bot over its commands and actions (also a read-only one, for tests and benchmarks). */
@@ -315,7 +360,6 @@ export function createBot(options: CreateBotOptions): HardmatchBot {
   const registry = options.registry ?? createRegistry();
   const features = options.approvals?.features;
   const deps = {
-    sandbox: options.sandbox,
     logger: options.logger,
     ...(options.relay ? { relay: options.relay } : {}),
     ...(options.cloud ? { cloud: options.cloud } : {}),
@@ -325,20 +369,23 @@ export function createBot(options: CreateBotOptions): HardmatchBot {
   const manners = {
     route: (text: string, turn: Turn) => route(text, registry, deps, turn),
     showsTyping: (text: string) => showsTyping(text, registry),
-    welcome: (turn: Turn) => welcomeCard({ sandbox: options.sandbox, conversationType: turn.conversation.type }),
+    welcome: (turn: Turn) =>
+      welcomeCard({ conversationType: turn.conversation.type, ...(options.welcomeExample ? { example: options.welcomeExample } : {}) }),
     backgroundError: (err: unknown, what: string) => options.logger.warn({ err }, `${what} failed`),
   };
   const approvals = options.approvals;
   if (!approvals || !features) return new HardmatchBot(manners);
-  const bulk = options.bulk ? { bulk: { scans: options.bulk.scans, reportLink: options.bulk.reportLink.bind(options.bulk), admins: features.admins } } : {};
-  const actionDeps = { sandbox: options.sandbox, approvals: features.service, views: features.views, logger: options.logger, ...bulk };
+  const bulk = options.bulk
+    ? { bulk: { scans: options.bulk.scans, reportLink: options.bulk.reportLink.bind(options.bulk), admins: features.admins } }
+    : {};
+  const actionDeps = { approvals: features.service, views: features.views, logger: options.logger, ...bulk };
   return new HardmatchBot({
     ...manners,
     act: (invoke, turn) => routeAction(invoke, turn, actionDeps),
     refuseReplay: approvals.refuseReplay,
     errorCard: (err) => {
       options.logger.error({ err }, 'card action failed');
-      return errorCard(toUserText(err), { sandbox: options.sandbox });
+      return errorCard(toUserText(err));
     },
     posted: (requestId, turn, activityId) =>
       features.publisher.attach(requestId, { conversation: turn.conversation.reference, activityId }),

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { staticTokenCredential } from '../src/cloud-directory/index.ts';
-import { composeBot, type ComposedBot } from '../src/compose-bot.ts';
+import { composeBot, type ComposeBotOptions, type ComposedBot } from '../src/compose-bot.ts';
 import { loadConfig, type BotConfig } from '../src/config/load-config.ts';
 import { createLogger } from '../src/logging/logger.ts';
+import { sandboxBotOptions } from '../src/sandbox/sandbox-options.ts';
 import { describeStartupError } from '../src/transport/process-lifecycle.ts';
 
 const TENANT = '11111111-2222-4333-8444-555555555555';
@@ -24,7 +25,7 @@ function recordingLogger() {
   return { logger, lines, warnings: () => lines.filter((l) => l.level === 40).map((l) => l.msg) };
 }
 
-async function compose(config: Readonly<BotConfig>, options: { tagParts?: boolean } = {}) {
+async function compose(config: Readonly<BotConfig>, options: Partial<Omit<ComposeBotOptions, 'config' | 'logger' | 'credential'>> = {}) {
   const log = recordingLogger();
   const bot = await composeBot({ config, logger: log.logger, credential: staticTokenCredential('test'), ...options });
   composed.push(bot);
@@ -61,7 +62,7 @@ describe('composeBot', () => {
   });
 
   it('warns when the anonymous sandbox bot listens beyond this machine', async () => {
-    const { bot, warnings, lines } = await compose(loadConfig({ ...RELAY_ENV, ADMIN_IDS: ADMIN, PORT: '0', HOST: '0.0.0.0', STORE_URL: 'sqlite::memory:' }, { sandbox: true }), { tagParts: true });
+    const { bot, warnings, lines } = await compose(loadConfig({ ...RELAY_ENV, ADMIN_IDS: ADMIN, PORT: '0', HOST: '0.0.0.0', STORE_URL: 'sqlite::memory:' }, { sandbox: true }), { ...sandboxBotOptions(), tagParts: true });
     expect(await healthz(bot.url)).toMatchObject({ sandbox: true });
     expect(warnings()).toEqual([
       'HOST makes the sandbox bot listen beyond this machine: its endpoint is anonymous, and with RELAY_URL it reads real AD users; anyone who can reach it can use it',
@@ -71,14 +72,21 @@ describe('composeBot', () => {
 
   it('names each part on its log lines when asked (the sandbox), and not otherwise', async () => {
     const refuse = (url: string) => fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
-    const tagged = await compose(loadConfig({ ...RELAY_ENV, ADMIN_IDS: ADMIN, PORT: '0', STORE_URL: 'sqlite::memory:' }, { sandbox: true }), { tagParts: true });
-    const plain = await compose(loadConfig({ ...RELAY_ENV, ADMIN_IDS: ADMIN, PORT: '0', STORE_URL: 'sqlite::memory:' }, { sandbox: true }));
+    const tagged = await compose(loadConfig({ ...RELAY_ENV, ADMIN_IDS: ADMIN, PORT: '0', STORE_URL: 'sqlite::memory:' }, { sandbox: true }), { ...sandboxBotOptions(), tagParts: true });
+    const plain = await compose(loadConfig({ ...RELAY_ENV, ADMIN_IDS: ADMIN, PORT: '0', STORE_URL: 'sqlite::memory:' }, { sandbox: true }), sandboxBotOptions());
     expect((await refuse(tagged.bot.url)).status).toBe(400);
     expect((await refuse(plain.bot.url)).status).toBe(400);
     const refusal = (lines: Record<string, unknown>[]) => lines.find((l) => l.msg === 'request refused by the HTTP layer');
     expect(refusal(tagged.lines)).toMatchObject({ part: 'bot' });
     expect(refusal(plain.lines)).toBeDefined();
     expect(refusal(plain.lines)).not.toHaveProperty('part');
+  });
+
+  it("never composes an anonymous endpoint without the sandbox's ingress: no bot identity, no start", async () => {
+    // A configuration without MicrosoftAppId (loadConfig allows it only in sandbox mode) would make botbuilder skip the token check.
+    const config = loadConfig({ ...RELAY_ENV, ADMIN_IDS: ADMIN, PORT: '0', STORE_URL: 'sqlite::memory:' }, { sandbox: true });
+    const err: unknown = await composeBot({ config, logger: createLogger({ level: 'silent' }), credential: staticTokenCredential('test') }).catch((e: unknown) => e);
+    expect(describeStartupError(err)).toMatch(/^Hardmatch cannot start\. Configuration is invalid:\n {2}- MicrosoftAppId: required outside the sandbox/);
   });
 
   it('a busy port stops start-up with the words for it', async () => {

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { createBot } from '../../src/compose-bot.ts';
+import { sandboxBotOptions } from '../../src/sandbox/sandbox-options.ts';
 import type { CloudDirectory, CloudWriter } from '../../src/ports/cloud-directory.ts';
 import type { RelayClient } from '../../src/ports/relay.ts';
 import { createCloudDirectory, DEFAULT_TENANT_FACTS_TTL_MS, staticTokenCredential } from '../../src/cloud-directory/index.ts';
@@ -143,8 +144,10 @@ export async function startMatchStack(options: MatchStackOptions): Promise<Match
     const expireTenantFacts = (): void => {
       clockOffset += DEFAULT_TENANT_FACTS_TTL_MS;
     };
-    const bot = createBot({ sandbox: true, logger: botLogger, relay, cloud });
-    const server = createServer({ config, logger: botLogger, bot, version: 'bench' });
+    // In sandbox mode, as the sandbox composes it: anonymous ingress, the SANDBOX frame on every card.
+    const { ingress, frame, welcomeExample } = sandboxBotOptions();
+    const bot = createBot({ logger: botLogger, relay, cloud, welcomeExample });
+    const server = createServer({ config, logger: botLogger, bot, version: 'bench', ingress, frame });
     const botUrl = await server.listen(0);
     closers.push(() => server.close());
 

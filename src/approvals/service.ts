@@ -171,7 +171,6 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
         }
       }
       if (action.verb === 'manualDone') {
-        if (deps.carryOutManual) await carryOut(deps, request, action.step);
         const checked = await checkedDone(deps, request, { next, event: events[0] as AuditEvent }, action.step, context);
         if ('code' in checked) {
           decided = { ok: false, refusal: checked, events: [refusedEvent(request, action, { actor: context.actor, now: at }, checked)], request };
@@ -248,15 +247,3 @@ async function appendAll(deps: Pick<ApprovalDeps, 'audit'>, events: readonly Aud
   await deps.audit.appendAll(events);
 }
 
-/**
- * The sandbox plays the person's part of a MANUAL step on its stand-ins. Only what the sandbox
- * holds can be changed (an object in another forest cannot): then the step is still the person's
- * to confirm, and the attempt is logged rather than refusing their "Done".
- */
-async function carryOut(deps: ApprovalDeps, request: ApprovalRequest, step: number): Promise<void> {
-  try {
-    await deps.carryOutManual?.(request, step);
-  } catch (err) {
-    deps.logger.warn({ err, requestId: request.id, step }, 'the sandbox could not carry out this person\'s step on its stand-ins; continuing as the person said it is done');
-  }
-}

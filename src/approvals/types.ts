@@ -8,6 +8,9 @@ import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
 import type { BulkUser } from './bulk-requests.ts';
 
+/** What a person's Done on a MANUAL step looks like where the bot can see its result (`check-done.ts`). */
+export type CheckDone = (request: ApprovalRequest, step: Extract<PlanStep, { kind: 'MANUAL' }>) => Promise<DoneCheck>;
+
 export interface ApprovalDeps {
   store: RequestStore;
   audit: AuditTrail;
@@ -24,15 +27,16 @@ export interface ApprovalDeps {
    * Checks a person's Done on a MANUAL step where the bot can see the result (`check-done.ts`).
    * Absent: every Done is taken on the person's word (and recorded so).
    */
-  checkDone?(request: ApprovalRequest, step: Extract<PlanStep, { kind: 'MANUAL' }>): Promise<DoneCheck>;
-  /** Sandbox only: carries out a MANUAL step's structured action on the stand-ins ("the person's part"). */
-  carryOutManual?(request: ApprovalRequest, stepNumber: number): Promise<void>;
+  checkDone?: CheckDone;
   /**
    * Starts (or resumes) execution; the service does not wait for it. `approved`: the version the
    * last approval just wrote after re-validating the facts (the engine claims from it directly);
    * `claimed`: that version already claimed (`claimOnApproval`), with the append of its entries.
    */
-  execute(requestId: string, options?: { approved?: Versioned<ApprovalRequest>; claimed?: Versioned<ApprovalRequest>; audited?: Promise<unknown> }): void;
+  execute(
+    requestId: string,
+    options?: { approved?: Versioned<ApprovalRequest>; claimed?: Versioned<ApprovalRequest>; audited?: Promise<unknown> },
+  ): void;
   /**
    * The engine's claim, written by the last approval's own compare-and-swap: the request as
    * executing under this instance's lease (its first step started) and the entries telling it.

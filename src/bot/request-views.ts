@@ -27,7 +27,6 @@ export interface RequestViewsDeps {
   audit: AuditTrail;
   admins: AdminDirectory;
   policy: ApprovalPolicy;
-  sandbox: boolean;
 }
 
 /** Actions the shared copy offers per state; each user's refreshed view narrows them. */
@@ -52,7 +51,6 @@ export function createRequestViews(deps: RequestViewsDeps): RequestViews {
       view,
       audit: { entries, verdict: verifyChain(entries) },
       refreshUserIds: refreshUserIds(request, adminIds),
-      sandbox: deps.sandbox,
       requiredApprovals: deps.policy.requiredApprovals,
     });
   };
@@ -61,7 +59,7 @@ export function createRequestViews(deps: RequestViewsDeps): RequestViews {
   return {
     cardFor: async (request, viewer) => render(request, await viewOf(request, viewer)),
     refusalFor(refusal, request) {
-      return Promise.resolve(refusalCard({ code: refusal.code, message: refusal.message, sandbox: deps.sandbox, ...(request ? { request } : {}) }));
+      return Promise.resolve(refusalCard({ code: refusal.code, message: refusal.message, ...(request ? { request } : {}) }));
     },
     async sharedCard(request) {
       const shared = viewFor(request, { aadObjectId: '', isAdmin: false });

@@ -54,34 +54,33 @@ export async function route(message: string, registry: CommandRegistry, deps: Co
       `That message is ${message.length.toLocaleString('en-US')} characters; the limit is ${limit.toLocaleString('en-US')}.`,
       { length: message.length },
     );
-    return cardReply(errorCard(toUserText(err), { sandbox: deps.sandbox }));
+    return cardReply(errorCard(toUserText(err)));
   }
   const parsed = parseCommand(message);
   if (!parsed) {
     const err = new InputError('INPUT_EMPTY', 'The message had no command.');
-    return cardReply(errorCard(toUserText(err), { sandbox: deps.sandbox, commands: helpOf(registry) }));
+    return cardReply(errorCard(toUserText(err), { commands: helpOf(registry) }));
   }
   const command = registry.commands.get(parsed.name);
-  if (command) return runCommand(() => command.run(parsed.args, deps, turn), deps);
-  if (registry.coming.includes(parsed.name)) return comingSoon(parsed.name, registry, deps);
-  return unknownCommand(parsed, registry, deps);
+  if (command) return runCommand(() => command.run(parsed.args, deps, turn));
+  if (registry.coming.includes(parsed.name)) return comingSoon(parsed.name, registry);
+  return unknownCommand(parsed, registry);
 }
 
-async function runCommand(run: () => Promise<Reply>, deps: CommandDeps): Promise<Reply> {
+async function runCommand(run: () => Promise<Reply>): Promise<Reply> {
   try {
     return await run();
   } catch (err) {
     // Our own coded errors are expected outcomes (bad input, relay down, Graph refused); bugs go to onTurnError.
     if (!isHardmatchError(err)) throw err;
-    return cardReply(errorCard(problemOf(err), { sandbox: deps.sandbox }));
+    return cardReply(errorCard(problemOf(err)));
   }
 }
 
-function comingSoon(name: string, registry: CommandRegistry, deps: CommandDeps): Reply {
+function comingSoon(name: string, registry: CommandRegistry): Reply {
   const available = [...registry.commands.keys()].map((c) => `"${c}"`).join(', ');
   return cardReply(
     noticeCard({
-      sandbox: deps.sandbox,
       tone: 'info',
       title: `"${name}" is not available yet in this version`,
       text: `Hardmatch will answer "${name}" in a later version. Available now: ${available}. Type "help" for examples.`,
@@ -92,14 +91,14 @@ function comingSoon(name: string, registry: CommandRegistry, deps: CommandDeps):
 /** Longest argument carried over into a "did you mean" button; longer ones are left for the admin to retype. */
 const SUGGESTION_ARGS_LIMIT = 200;
 
-function unknownCommand({ name, args }: ParsedCommand, registry: CommandRegistry, deps: CommandDeps): Reply {
+function unknownCommand({ name, args }: ParsedCommand, registry: CommandRegistry): Reply {
   const echoed = name.length > ECHO_LIMIT ? `${name.slice(0, ECHO_LIMIT)}…` : name;
   const err = new InputError('UNKNOWN_COMMAND', `"${echoed}" is not a Hardmatch command.`, { input: echoed });
   const known = suggestCommand(name, [...registry.commands.keys(), ...registry.coming]);
   // The button sends the corrected command with what followed it: "mach jdoe" offers "match jdoe".
   const suggestion = known && args && args.length <= SUGGESTION_ARGS_LIMIT && !/[\r\n]/.test(args) ? `${known} ${args}` : known;
   return cardReply(
-    errorCard(toUserText(err), { sandbox: deps.sandbox, commands: helpOf(registry), ...(suggestion ? { suggestion } : {}) }),
+    errorCard(toUserText(err), { commands: helpOf(registry), ...(suggestion ? { suggestion } : {}) }),
   );
 }
 

@@ -22,11 +22,12 @@ import { readAttachedFile } from './teams/attached-file.ts';
 export const DEFAULT_ANSWER_WITHIN_MS = 4_000;
 
 export interface WireBulkOptions {
-  sandbox: boolean;
   logger: Logger;
   store: RequestStore;
   sources: ScanSources;
   messenger: Messenger;
+  /** Plain-http attachment links are read too (the sandbox's Playground serves files over http); default false. */
+  allowHttp?: boolean;
   /** The bot's base URL as admins' browsers reach it (report links). */
   publicUrl: string;
   /** Proposes the bulk request for a finished scan's fully automated plans; answers its id. */
@@ -50,7 +51,7 @@ export function wireBulk(o: WireBulkOptions): WiredBulk {
   const scans = createScanStore(o.store);
   const logger = o.logger.child({ part: 'bulk' });
   const cardOf = (scan: BulkScan): { card: IAdaptiveCard; text: string } => {
-    const card = bulkCard({ sandbox: o.sandbox, scan });
+    const card = bulkCard({ scan });
     return { card, text: card.speak ?? `Scan ${scan.id}` };
   };
   const publish = async (scan: BulkScan): Promise<void> => {
@@ -86,7 +87,7 @@ export function wireBulk(o: WireBulkOptions): WiredBulk {
         .finally(() => running.delete(tracked));
       running.add(tracked);
     },
-    readFile: (file) => readAttachedFile(file, { maxBytes: MAX_FILE_BYTES, allowHttp: o.sandbox, ...(o.fetch ? { fetch: o.fetch } : {}) }),
+    readFile: (file) => readAttachedFile(file, { maxBytes: MAX_FILE_BYTES, allowHttp: o.allowHttp ?? false, ...(o.fetch ? { fetch: o.fetch } : {}) }),
     answerWithinMs: o.answerWithinMs ?? DEFAULT_ANSWER_WITHIN_MS,
   };
   return {

@@ -21,7 +21,7 @@ import type { BulkItem } from './scan.ts';
 import type { ScanStore } from './scan-store.ts';
 
 export const DEFAULT_WAVE_SIZE = 100;
-export const DEFAULT_ITEM_CONCURRENCY = 4;
+export const DEFAULT_ITEM_CONCURRENCY = 16;
 export const DEFAULT_PROGRESS_MS = 5_000;
 const NOTES_KEPT = 20;
 
@@ -101,7 +101,38 @@ async function coveredItems(deps: BulkExecutorDeps, bulk: ApprovalRequest): Prom
   return items.map((item, index) => ({ index, item })).filter(({ item }) => !excluded.has(item.samAccountName.toLowerCase()));
 }
 
+/**
+ * Coordinates while this instance holds the bulk request's lease, renewed every third of it; a
+ * renewal that finds another owner (this instance stalled past its lease) ends the coordination
+ * here, leaving the request to the instance that took it over.
+ */
 async function coordinate(deps: BulkExecutorDeps, claimed: ApprovalRequest, leaseMs: number): Promise<void> {
+  const held = { lost: false };
+  const renew = async (): Promise<void> => {
+    const result = await casUpdate(
+      deps.store,
+      claimed.id,
+      ({ value }) =>
+        value.state === 'executing' && value.lease?.owner === deps.owner
+          ? { ...value, lease: { owner: deps.owner, until: deps.now() + leaseMs } }
+          : null,
+      5,
+    );
+    if (!result.written && !result.exhausted) held.lost = true;
+  };
+  const heartbeat = setInterval(
+    () => void renew().catch((err: unknown) => deps.logger.warn({ err, bulkId: claimed.id }, 'could not renew the bulk lease')),
+    Math.max(50, Math.floor(leaseMs / 3)),
+  );
+  heartbeat.unref();
+  try {
+    await coordinateHeld(deps, claimed, leaseMs, held);
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+async function coordinateHeld(deps: BulkExecutorDeps, claimed: ApprovalRequest, leaseMs: number, held: { lost: boolean }): Promise<void> {
   const all = await coveredItems(deps, claimed);
   const size = deps.waveSize ?? 100;
   const tally = new Tally(all.length);
@@ -110,6 +141,7 @@ async function coordinate(deps: BulkExecutorDeps, claimed: ApprovalRequest, leas
   const show = async (force = false): Promise<void> => {
     if (!force && deps.now() - lastShown < (deps.progressIntervalMs ?? DEFAULT_PROGRESS_MS)) return;
     lastShown = deps.now();
+    if (held.lost) return;
     bulk = await store(deps, bulk.id, (r) => ({
       ...r,
       lease: { owner: deps.owner, until: deps.now() + leaseMs },
@@ -119,6 +151,7 @@ async function coordinate(deps: BulkExecutorDeps, claimed: ApprovalRequest, leas
   };
   for (let start = 0; start < all.length; start += size) {
     bulk = (await deps.store.get(bulk.id))?.value ?? bulk;
+    if (held.lost) return;
     if (bulk.bulk?.stopRequested) break;
     const wave = all.slice(start, start + size);
     tally.waves += 1;
@@ -128,6 +161,7 @@ async function coordinate(deps: BulkExecutorDeps, claimed: ApprovalRequest, leas
     await syncAndVerify(deps, bulk, done, tally);
     for (const e of ends) tally.add(e.item.samAccountName, e.request, e.end, e.why);
   }
+  if (held.lost) return;
   const stopped = (await deps.store.get(bulk.id))?.value.bulk?.stopRequested;
   const final = stopped ? 'cancelled' : 'done';
   bulk = await store(deps, bulk.id, (r) => ({

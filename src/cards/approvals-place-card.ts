@@ -17,7 +17,7 @@ export const APPROVALS_PLACE_IDS = { place: 'approvals-place' } as const;
 
 const KIND_WORDS: Readonly<Record<string, string>> = { channel: 'channel', groupChat: 'group chat', personal: 'personal chat' };
 
-export function approvalsPlaceCard(input: { place: ApprovalsPlace | null; sandbox: boolean }): IAdaptiveCard {
+export function approvalsPlaceCard(input: { place: ApprovalsPlace | null }): IAdaptiveCard {
   const { place } = input;
   const body: BodyElement[] = [text('Where approval requests go', { size: 'medium', weight: 'bolder' })];
   if (!place) {
@@ -25,7 +25,7 @@ export function approvalsPlaceCard(input: { place: ApprovalsPlace | null; sandbo
       text('No approvals place is set: new requests appear only in the requester\'s chat, and approvers pull them with "status <request id>".', { id: APPROVALS_PLACE_IDS.place }),
       text('An admin types "approvals here" in a channel or group chat to have new requests posted there too.', { subtle: true }),
     );
-    return card(body, { sandbox: input.sandbox, summary: 'No approvals place is set' });
+    return card(body, { summary: 'No approvals place is set' });
   }
   const kind = KIND_WORDS[place.conversationType] ?? place.conversationType;
   const where = place.conversationName ? `the ${kind} "${escapeMarkdown(place.conversationName)}"` : `a ${escapeMarkdown(kind)} (its name is not known to the bot)`;
@@ -37,5 +37,5 @@ export function approvalsPlaceCard(input: { place: ApprovalsPlace | null; sandbo
     ]),
     text('Type "approvals here" in another channel or group chat to move it. Any admin can always pull a request with "status <request id>".', { subtle: true }),
   );
-  return card(body, { sandbox: input.sandbox, summary: 'Where approval requests go' });
+  return card(body, { summary: 'Where approval requests go' });
 }

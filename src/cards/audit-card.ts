@@ -7,7 +7,7 @@ import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
 import type { ApprovalRequest } from '../domain/approval/types.ts';
 import type { AuditEntry, ChainVerdict } from '../domain/audit/types.ts';
 import { actorName, chainVerdictText, compactJson, isoTime } from './approval-text.ts';
-import { card, container, escapeMarkdown, text, type BodyElement } from './card-parts.ts';
+import { card, container, escapeMarkdown, FRAME_ALLOWANCE_BYTES, text, type BodyElement } from './card-parts.ts';
 import { CARD_BUDGET_BYTES } from './match-card.ts';
 import { auditActionTone } from './status-tones.ts';
 
@@ -15,7 +15,6 @@ export interface AuditCardInput {
   request: ApprovalRequest;
   entries: readonly AuditEntry[];
   verdict: ChainVerdict;
-  sandbox: boolean;
 }
 
 export const AUDIT_CARD_IDS = {
@@ -28,7 +27,7 @@ export function auditCard(input: AuditCardInput): IAdaptiveCard {
   let shown = input.entries.length;
   let built = render(input, shown);
   // Halve what is shown until it fits; the newest entries are the ones kept.
-  while (shown > 1 && Buffer.byteLength(JSON.stringify(built), 'utf8') > CARD_BUDGET_BYTES) {
+  while (shown > 1 && Buffer.byteLength(JSON.stringify(built), 'utf8') > CARD_BUDGET_BYTES - FRAME_ALLOWANCE_BYTES) {
     shown = Math.floor(shown / 2);
     built = render(input, shown);
   }
@@ -46,7 +45,7 @@ function render(input: AuditCardInput, shown: number): IAdaptiveCard {
   if (omitted > 0) body.push(text(`The ${omitted} oldest entries are not shown (card size limit); the newest ${entries.length} are.`, { subtle: true, id: AUDIT_CARD_IDS.omitted }));
   if (input.entries.length === 0) body.push(text('No entries.', { subtle: true }));
   body.push(...entries.map(entryBlock));
-  return card(body, { sandbox: input.sandbox, summary: `Audit trail of request ${request.id}` });
+  return card(body, { summary: `Audit trail of request ${request.id}` });
 }
 
 /** "#3 · 2026-12-01T14:02:00Z · Ben Approver (object id) · approved", then the step, summary and values. */

@@ -26,7 +26,6 @@ export const GROUPS_SHOWN = 3;
 export const FINDINGS_SHOWN = 8;
 
 export interface BulkCardInput {
-  sandbox: boolean;
   scan: BulkScan;
   /** A report link made for the admin who asked for it (downloadReport), and how long it works. */
   reportLink?: { url: string; minutes: number };
@@ -56,7 +55,7 @@ export function bulkCard(input: BulkCardInput): IAdaptiveCard {
   if (scan.state === 'failed' && scan.failure)
     body.push(notice({ tone: 'error', title: scan.failure.title, text: scan.failure.text, code: scan.failure.code }));
   if (scan.state === 'done' && scan.summary) body.push(...resultSections(scan.id, scan.summary, input));
-  return card(body, { sandbox: input.sandbox, summary: summaryLine(scan) });
+  return card(body, { summary: summaryLine(scan) });
 }
 
 function progressLine(scan: BulkScan): string {

@@ -1,7 +1,8 @@
 /**
  * Building blocks shared by every card. Cards are pure functions of domain data; these helpers
- * hold the three rules every card obeys: the SANDBOX marker, one tone → colour mapping, and one
- * way user-controlled text is made inert before the renderer's markdown sees it.
+ * hold the rules every card obeys: one tone → colour mapping, and one way user-controlled text is
+ * made inert before the renderer's markdown sees it. (The sandbox's SANDBOX marker is a frame put
+ * around every card where it leaves the bot: `CardFrame`.)
  */
 import type {
   IAdaptiveCard,
@@ -34,9 +35,6 @@ const TONE_COLOR: Readonly<Record<Tone, TextColor>> = {
 export function toneColor(tone: Tone): TextColor {
   return TONE_COLOR[tone];
 }
-
-export const SANDBOX_MARKER_ID = 'sandbox-marker';
-export const SANDBOX_MARKER_TEXT = 'SANDBOX: test data; nothing real is read or changed.';
 
 /**
  * Adaptive Card renderers (Teams, the Playground) run TextBlocks *and* FactSet values through
@@ -174,17 +172,25 @@ export function toggleSection(input: { id: string; title: string; items: ICardEl
 export const FULL_WIDTH = { width: 'Full' } as const;
 
 /**
- * Wrap a body into a card; in sandbox mode the first thing on it is the SANDBOX marker. `summary`
- * is the card's one line (its `speak`, and the reply's notification preview, see bot/reply.ts).
+ * Wrap a body into a card. `summary` is the card's one line (its `speak`, and the reply's
+ * notification preview, see bot/reply.ts).
  */
-export function card(body: BodyElement[], options: { sandbox: boolean; summary: string }): IAdaptiveCard {
-  const marker = { ...text(SANDBOX_MARKER_TEXT, { tone: 'warning', weight: 'bolder', size: 'small', id: SANDBOX_MARKER_ID }), spacing: 'none' as const };
+export function card(body: BodyElement[], options: { summary: string }): IAdaptiveCard {
   return {
     type: 'AdaptiveCard',
     $schema: CARD_SCHEMA,
     version: CARD_VERSION,
-    body: options.sandbox ? [marker, ...body] : body,
+    body,
     speak: options.summary,
     msteams: FULL_WIDTH,
   };
 }
+
+/**
+ * What the composition may put around every card as it leaves the bot (the sandbox's SANDBOX
+ * marker); applied once, where replies, card-action answers and Messenger posts are sent.
+ */
+export type CardFrame = (card: IAdaptiveCard) => IAdaptiveCard;
+
+/** The most a frame may add to a card's JSON (the sandbox's marker adds under 200 bytes); cards sized to a budget leave this room. */
+export const FRAME_ALLOWANCE_BYTES = 256;

@@ -33,7 +33,6 @@ export interface AnchorHolders {
 export type CloudState = { kind: 'not-configured' } | { kind: 'checked'; anchors: AnchorHolders[] };
 
 export interface GuidCardInput {
-  sandbox: boolean;
   /** What the admin typed after `guid`. */
   query: string;
   /** The anchor the admin typed, when they typed one (shown when no single AD user was found). */
@@ -65,7 +64,7 @@ export function guidCard(input: GuidCardInput): IAdaptiveCard {
     body.push(...typedAnchorSection(input.typed));
   }
   body.push(...cloudSection(input.cloud ?? { kind: 'not-configured' }));
-  return card(body, { sandbox: input.sandbox, summary: `Anchor formats for ${input.query}` });
+  return card(body, { summary: `Anchor formats for ${input.query}` });
 }
 
 function onPremSection(state: OnPremState): BodyElement[] {

@@ -11,7 +11,6 @@ export interface CommandHelp {
 }
 
 export interface HelpCardInput {
-  sandbox: boolean;
   commands: readonly CommandHelp[];
   /** Names the product reserves but this version does not answer yet. */
   coming: readonly string[];
@@ -29,7 +28,7 @@ export function helpCard(input: HelpCardInput): IAdaptiveCard {
   if (input.coming.length > 0) {
     body.push(text(`Coming in a later version: ${input.coming.map(codeSpan).join(', ')}.`, { subtle: true }));
   }
-  return card(body, { sandbox: input.sandbox, summary: 'Hardmatch commands' });
+  return card(body, { summary: 'Hardmatch commands' });
 }
 
 /** One block per command; also used by error replies that list what can be typed. */

@@ -20,6 +20,7 @@ import {
   commandButton,
   escapeMarkdown,
   facts,
+  FRAME_ALLOWANCE_BYTES,
   notice,
   plural,
   text,
@@ -45,7 +46,6 @@ import { severityStyle } from './status-tones.ts';
 import { exactName } from './users-list-card.ts';
 
 export interface MatchCardOptions {
-  sandbox: boolean;
   /**
    * What the admin types to see this card again, e.g. `match jdoe to john@contoso.com`.
    * Defaults to `match <who>`.
@@ -87,7 +87,8 @@ export const NOTHING_CHANGED = 'Nothing has been changed.';
 
 /**
  * Card JSON above this many bytes is rendered again with less detail. Teams refuses a message over
- * about 28 KB; the activity around the card and the request id the approval flow will add need room.
+ * about 28 KB; the activity around the card, the request id the approval flow will add and a frame
+ * (FRAME_ALLOWANCE_BYTES) need room.
  */
 export const CARD_BUDGET_BYTES = 24 * 1024;
 
@@ -114,10 +115,10 @@ export const TOGGLE_TITLES = {
   nextSync: 'Next sync',
 } as const;
 
-export function matchCard(diagnosis: Diagnosis, options: MatchCardOptions): IAdaptiveCard {
+export function matchCard(diagnosis: Diagnosis, options: MatchCardOptions = {}): IAdaptiveCard {
   let built = render(diagnosis, options, FULL_DETAIL);
   for (const detail of DETAIL_LEVELS.slice(1)) {
-    if (Buffer.byteLength(JSON.stringify(built), 'utf8') <= CARD_BUDGET_BYTES) break;
+    if (Buffer.byteLength(JSON.stringify(built), 'utf8') <= CARD_BUDGET_BYTES - FRAME_ALLOWANCE_BYTES) break;
     built = render(diagnosis, options, detail);
   }
   return built;
@@ -136,7 +137,7 @@ function render(diagnosis: Diagnosis, options: MatchCardOptions, detail: Detail)
   if (options.requestId !== undefined) footer.push(`Request ${escapeMarkdown(options.requestId)}.`);
   if (detail !== FULL_DETAIL) body.push(text(SHORTENED_NOTE, { subtle: true, size: 'small', id: MATCH_CARD_IDS.shortened }));
   body.push(text(footer.join(' '), { subtle: true, size: 'small', id: MATCH_CARD_IDS.footer }));
-  return card(body, { sandbox: options.sandbox, summary: matchSummaryText(diagnosis, command, options.onPremMatches) });
+  return card(body, { summary: matchSummaryText(diagnosis, command, options.onPremMatches) });
 }
 
 function approvalUnavailableNotice(problem: UserText): BodyElement {

@@ -3,15 +3,11 @@ import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
 import { card, notice, type Tone } from './card-parts.ts';
 
 export interface NoticeCardInput {
-  sandbox: boolean;
   tone: Tone;
   title: string;
   text: string;
 }
 
 export function noticeCard(input: NoticeCardInput): IAdaptiveCard {
-  return card([notice({ tone: input.tone, title: input.title, text: input.text })], {
-    sandbox: input.sandbox,
-    summary: input.title,
-  });
+  return card([notice({ tone: input.tone, title: input.title, text: input.text })], { summary: input.title });
 }

@@ -15,7 +15,6 @@ export interface RefusalCardInput {
   code: string;
   message: string;
   request?: ApprovalRequest;
-  sandbox: boolean;
 }
 
 export function refusalCard(input: RefusalCardInput): IAdaptiveCard {
@@ -31,5 +30,5 @@ export function refusalCard(input: RefusalCardInput): IAdaptiveCard {
       text(`Type "status ${escapeMarkdown(request.id)}" to see it as it is now.`, { subtle: true }),
     );
   }
-  return card(body, { sandbox: input.sandbox, summary: input.message });
+  return card(body, { summary: input.message });
 }

@@ -43,7 +43,6 @@ export interface RequestCardInput {
   audit: { entries: readonly AuditEntry[]; verdict: ChainVerdict };
   /** Who gets the card refreshed automatically (at most 60 are kept: Teams' limit). */
   refreshUserIds: readonly string[];
-  sandbox: boolean;
   /** REQUIRED_APPROVALS. */
   requiredApprovals: number;
 }
@@ -69,7 +68,7 @@ export function renderRequestCard(input: RequestCardInput, lead: readonly BodyEl
     ...verifiedSection(request),
     ...auditSection(input.audit, request.id),
   ];
-  const built = card(body, { sandbox: input.sandbox, summary: requestSummaryText(request, input.requiredApprovals) });
+  const built = card(body, { summary: requestSummaryText(request, input.requiredApprovals) });
   return {
     ...built,
     actions: actionsFor(request, input.view.actions),

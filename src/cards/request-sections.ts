@@ -40,8 +40,12 @@ export function recordOf(request: ApprovalRequest, step: PlanStep): StepRecord {
 }
 
 /** The MANUAL step the request waits for, if it waits for one. */
+/**
+ * The step waiting for a person: a MANUAL step, or an automated one the bot's identity turned out
+ * not to be allowed to run (a 2026 step refused with 403), which a person then does instead.
+ */
 export function waitingStep(request: ApprovalRequest): PlanStep | undefined {
-  return request.steps.find((s) => s.kind === 'MANUAL' && recordOf(request, s).status === 'waiting-for-person');
+  return request.steps.find((s) => recordOf(request, s).status === 'waiting-for-person');
 }
 
 /** "State: executing", coloured by state, with the state's plain words after it. */
@@ -59,7 +63,11 @@ export function peopleSection(request: ApprovalRequest, requiredApprovals: numbe
     if (request.expiresAt !== undefined && request.state === 'requested') rows.push(['Expires', isoTime(request.expiresAt)]);
     out.push(container([text(`Requested by **${actorName(request.requester)}**${when}`), facts(rows)], { id: REQUEST_CARD_IDS.requester }));
   } else {
-    out.push(text(`Proposed by **${actorName(request.proposedBy)}** at ${isoTime(request.createdAt)}; approval not requested yet.`, { id: REQUEST_CARD_IDS.requester }));
+    out.push(
+      text(`Proposed by **${actorName(request.proposedBy)}** at ${isoTime(request.createdAt)}; approval not requested yet.`, {
+        id: REQUEST_CARD_IDS.requester,
+      }),
+    );
   }
   out.push(approvalsBlock(request, requiredApprovals));
   out.push(...endings(request));
@@ -80,15 +88,25 @@ function endings(request: ApprovalRequest): BodyElement[] {
   const tone = requestStateStyle('rejected').tone;
   if (request.rejection) {
     const r = request.rejection;
-    out.push(container([text(`Rejected by **${actorName(r.actor)}** at ${isoTime(r.at)}`, { tone, weight: 'bolder' }), facts([['Reason', r.reason]])], { id: REQUEST_CARD_IDS.rejection }));
+    out.push(
+      container(
+        [text(`Rejected by **${actorName(r.actor)}** at ${isoTime(r.at)}`, { tone, weight: 'bolder' }), facts([['Reason', r.reason]])],
+        { id: REQUEST_CARD_IDS.rejection },
+      ),
+    );
   }
   if (request.cancellation) {
     const c = request.cancellation;
-    out.push(text(`Cancelled by **${actorName(c.actor)}** at ${isoTime(c.at)}. Nothing was changed.`, { id: REQUEST_CARD_IDS.cancellation }));
+    out.push(
+      text(`Cancelled by **${actorName(c.actor)}** at ${isoTime(c.at)}. Nothing was changed.`, { id: REQUEST_CARD_IDS.cancellation }),
+    );
   }
   if (request.changes && request.changes.length > 0) {
     const lines = request.changes.map((c) => `- ${escapeMarkdown(`${c.label}: ${c.old ?? 'none'} → ${c.new ?? 'none'}`)}`);
-    const intro = text('The directory changed since the plan was made, so it was not run. Type the match command again for a new plan.', { tone: requestStateStyle('stale').tone, weight: 'bolder' });
+    const intro = text('The directory changed since the plan was made, so it was not run. Type the match command again for a new plan.', {
+      tone: requestStateStyle('stale').tone,
+      weight: 'bolder',
+    });
     out.push(container([intro, text(lines.join('\n'))], { id: REQUEST_CARD_IDS.changes }));
   }
   return out;
@@ -105,9 +123,12 @@ function stepBlock(step: PlanStep, record: StepRecord): BodyElement {
   const status = stepStatusStyle(record.status);
   const outcome = record.status === 'failed' && record.code ? `${status.words} (${escapeMarkdown(record.code)})` : status.words;
   const kind = step.kind === 'MANUAL' ? '' : ` ${step.kind}** ·`;
-  const head = kind ? `${status.icon} **${step.number}.${kind} ${undoMark(step)} · ${outcome}` : `${status.icon} **${step.number}.** ${undoMark(step)} · ${outcome}`;
+  const head = kind
+    ? `${status.icon} **${step.number}.${kind} ${undoMark(step)} · ${outcome}`
+    : `${status.icon} **${step.number}.** ${undoMark(step)} · ${outcome}`;
   const lines = [head, escapeMarkdown(plainCommands(step.description))];
-  if (step.kind === 'MANUAL' && step.instruction !== step.description) lines.push(`Instruction: ${escapeMarkdown(plainCommands(step.instruction))}`);
+  if (step.kind === 'MANUAL' && step.instruction !== step.description)
+    lines.push(`Instruction: ${escapeMarkdown(plainCommands(step.instruction))}`);
   if (record.status === 'done') lines.push(doneLine(step, record));
   if (record.status === 'failed' && record.detail) lines.push(escapeMarkdown(clipped(record.detail, 400)));
   const tone = record.status === 'pending' ? stepTone(step) : status.tone;
@@ -117,8 +138,10 @@ function stepBlock(step: PlanStep, record: StepRecord): BodyElement {
 /** What a done step changed, or its detail when it wrote nothing (the sync, the check, a person's step). */
 function doneLine(step: PlanStep, record: StepRecord): string {
   const when = record.endedAt !== undefined ? ` at ${isoTime(record.endedAt)}` : '';
-  if (step.kind === 'MANUAL') return `Done by ${actorName(record.doneBy)}${when}${record.doneCheck && record.detail ? `. ${escapeMarkdown(clipped(record.detail, 300))}` : ''}`;
-  if (step.kind === 'TRIGGER_DELTA_SYNC' || step.kind === 'VERIFY_JOINED') return `${escapeMarkdown(clipped(record.detail ?? 'Done.', 240))}${when}`;
+  if (step.kind === 'MANUAL')
+    return `Done by ${actorName(record.doneBy)}${when}${record.doneCheck && record.detail ? `. ${escapeMarkdown(clipped(record.detail, 300))}` : ''}`;
+  if (step.kind === 'TRIGGER_DELTA_SYNC' || step.kind === 'VERIFY_JOINED')
+    return `${escapeMarkdown(clipped(record.detail ?? 'Done.', 240))}${when}`;
   if (step.kind === 'PROVISION_ON_DEMAND') return `${escapeMarkdown(clipped(record.detail ?? 'Done.', 600))}${when}`;
   return `Changed: ${escapeMarkdown(changeText(record.before, record.after))}${when}`;
 }
@@ -126,11 +149,12 @@ function doneLine(step: PlanStep, record: StepRecord): string {
 /** While a MANUAL step waits: what the person does and which button says it is done. */
 export function waitingSection(request: ApprovalRequest): BodyElement[] {
   const step = waitingStep(request);
-  if (!step || step.kind !== 'MANUAL') return [];
-  const words = `Step ${step.number} waits for a person: ${escapeMarkdown(step.instruction)} When it is done, an admin presses "Done: step ${step.number}" and Hardmatch runs the rest.`;
+  if (!step) return [];
+  const instruction = step.kind === 'MANUAL' ? step.instruction : (recordOf(request, step).detail ?? step.description);
+  const words = `Step ${step.number} waits for a person: ${escapeMarkdown(instruction)} When it is done, an admin presses "Done: step ${step.number}" and Hardmatch runs the rest.`;
   return [
     text(words, { tone: stepStatusStyle('waiting-for-person').tone, weight: 'bolder', id: REQUEST_CARD_IDS.waiting }),
-    text(escapeMarkdown(doneCheckText(step.action)), { subtle: true, id: REQUEST_CARD_IDS.doneCheck }),
+    text(escapeMarkdown(doneCheckText(step.kind === 'MANUAL' ? step.action : undefined)), { subtle: true, id: REQUEST_CARD_IDS.doneCheck }),
   ];
 }
 
@@ -164,7 +188,9 @@ export function leftoversSection(request: ApprovalRequest): BodyElement[] {
   if (request.state !== 'done-with-warnings') return [];
   const leftovers = request.records.flatMap((r) => r.warnings ?? []);
   const tone = requestStateStyle('done-with-warnings').tone;
-  const lines = leftovers.map((l, i) => text(`${i + 1}. ${escapeMarkdown(l.what)}\n\n**Fix:** ${escapeMarkdown(plainCommands(l.fix))}`, {}));
+  const lines = leftovers.map((l, i) =>
+    text(`${i + 1}. ${escapeMarkdown(l.what)}\n\n**Fix:** ${escapeMarkdown(plainCommands(l.fix))}`, {}),
+  );
   return [container([heading('Joined, but left over', tone), ...lines], { id: REQUEST_CARD_IDS.leftovers })];
 }
 
@@ -173,13 +199,19 @@ export function failureSection(request: ApprovalRequest): BodyElement[] {
   if (request.state !== 'failed') return [];
   const failed = request.steps.find((s) => recordOf(request, s).status === 'failed');
   const record = failed ? recordOf(request, failed) : undefined;
-  const what = failed ? `Step ${failed.number} (${failed.kind}) failed with code ${escapeMarkdown(record?.code ?? 'unknown')}; the steps after it did not run.` : 'The plan stopped; the steps after the last done step did not run.';
+  const what = failed
+    ? `Step ${failed.number} (${failed.kind}) failed with code ${escapeMarkdown(record?.code ?? 'unknown')}; the steps after it did not run.`
+    : 'The plan stopped; the steps after the last done step did not run.';
   const revertible = request.steps.filter((s) => isReversible(s) && recordOf(request, s).status === 'done').map((s) => s.number);
   const todo =
     revertible.length > 0
       ? `To revert the reversible ${revertible.length === 1 ? 'step' : 'steps'} already done (${revertible.join(', ')}), type "undo ${escapeMarkdown(request.id)}": a new request that needs its own approval. Or fix the cause named by the code and type "${escapeMarkdown(request.command)}" again.`
       : `No reversible step was done, so there is nothing to undo. Fix the cause named by the code, then type "${escapeMarkdown(request.command)}" again for a new plan.`;
-  return [container([text(what, { tone: requestStateStyle('failed').tone, weight: 'bolder' }), text(`**What to do:** ${todo}`)], { id: REQUEST_CARD_IDS.failure })];
+  return [
+    container([text(what, { tone: requestStateStyle('failed').tone, weight: 'bolder' }), text(`**What to do:** ${todo}`)], {
+      id: REQUEST_CARD_IDS.failure,
+    }),
+  ];
 }
 
 /** For a done request: the cloud user as VERIFY_JOINED last read it from Graph. */
@@ -206,8 +238,15 @@ export function verifiedSection(request: ApprovalRequest): BodyElement[] {
 /** The last few audit entries and whether the chain verifies. */
 export function auditSection(audit: { entries: readonly AuditEntry[]; verdict: ChainVerdict }, requestId: string): BodyElement[] {
   const latest = audit.entries.slice(-AUDIT_SUMMARY_ENTRIES);
-  const rows: [string, string][] = latest.map((e) => [isoTime(e.at), `${e.actor ? e.actor.name : 'Hardmatch'}: ${clipped(e.summary, 200)}`]);
-  const line = text(auditTrailLine(audit.entries, audit.verdict), { tone: audit.verdict.ok ? 'neutral' : 'error', weight: 'bolder', id: REQUEST_CARD_IDS.auditLine });
+  const rows: [string, string][] = latest.map((e) => [
+    isoTime(e.at),
+    `${e.actor ? e.actor.name : 'Hardmatch'}: ${clipped(e.summary, 200)}`,
+  ]);
+  const line = text(auditTrailLine(audit.entries, audit.verdict), {
+    tone: audit.verdict.ok ? 'neutral' : 'error',
+    weight: 'bolder',
+    id: REQUEST_CARD_IDS.auditLine,
+  });
   const out: BodyElement[] = [{ ...heading('Audit trail'), id: REQUEST_CARD_IDS.audit }, line];
   if (rows.length > 0) out.push(facts(rows));
   out.push(text(`Type "audit ${escapeMarkdown(requestId)}" for every entry with its before and after values.`, { subtle: true }));

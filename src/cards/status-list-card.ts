@@ -13,7 +13,6 @@ import { requestStateStyle } from './status-tones.ts';
 export interface StatusListCardInput {
   mine: readonly ApprovalRequest[];
   waitingForMe: readonly ApprovalRequest[];
-  sandbox: boolean;
   /** ms since the epoch, for each request's age. */
   now: number;
 }
@@ -35,7 +34,7 @@ export function statusListCard(input: StatusListCardInput): IAdaptiveCard {
     text('Type "status <request id>" to see one request, "audit <request id>" for its audit trail.', { subtle: true }),
   ];
   const speak = input.waitingForMe.length === 0 ? 'Nothing waiting for you' : `${input.waitingForMe.length} waiting for you`;
-  return card(body, { sandbox: input.sandbox, summary: speak });
+  return card(body, { summary: speak });
 }
 
 function list(section: { title: string; id: string; empty: string }, requests: readonly ApprovalRequest[], now: number): BodyElement[] {

@@ -4,7 +4,6 @@ import type { OnPremUser } from '../domain/onprem-user.ts';
 import { buttonRow, card, commandButton, container, escapeMarkdown, facts, text, type BodyElement } from './card-parts.ts';
 
 export interface UsersListCardInput {
-  sandbox: boolean;
   /** What the admin typed. */
   query: string;
   /** The command each button runs on the chosen user, e.g. `guid`. */
@@ -39,7 +38,7 @@ export function usersListCard(input: UsersListCardInput): IAdaptiveCard {
   }
   body.push(...input.users.map(userBlock));
   body.push(buttonRow(input.users.map((u) => commandButton(`${input.command} ${exactName(u, input.users)}`)), { id: USERS_LIST_BUTTONS_ID }));
-  return card(body, { sandbox: input.sandbox, summary: `${count} users match` });
+  return card(body, { summary: `${count} users match` });
 }
 
 function userBlock(user: OnPremUser): BodyElement {

@@ -7,20 +7,26 @@ import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
 import { buttonRow, card, commandButton, text, type BodyElement } from './card-parts.ts';
 
 export interface WelcomeCardInput {
-  sandbox: boolean;
+  /** The example button; default EXAMPLE. */
+  example?: WelcomeExample;
   /** Where it was added: in a channel or group chat, commands need an @mention. */
   conversationType: 'personal' | 'groupChat' | 'channel';
 }
 
 export const WELCOME_CARD_IDS = { buttons: 'welcome-buttons' } as const;
 
+/** The command the example button sends, and how its title names it: `Try "<label>" (an example)`. */
+export interface WelcomeExample {
+  command: string;
+  label: string;
+}
+
 /**
- * The example button. In the sandbox, the scenario user whose `match` shows a typical repair (the
- * synced duplicate); elsewhere no user name is known to exist, so a `guid` conversion, which works
- * in every tenant (even with the relay down).
+ * The example button: no user name is known to exist in a real tenant, so a `guid` conversion,
+ * which works in every tenant (even with the relay down). The sandbox, whose users are known,
+ * gives its own (src/sandbox/sandbox-cards.ts).
  */
-export const SANDBOX_EXAMPLE = 'match jdoe';
-export const EXAMPLE = 'guid 96dcc383-2f6e-4fa2-af15-6b4c1119259a';
+export const EXAMPLE: WelcomeExample = { command: 'guid 96dcc383-2f6e-4fa2-af15-6b4c1119259a', label: 'guid' };
 
 export const WELCOME_SUMMARY = 'Hardmatch: diagnoses and fixes broken matches between on-premises AD users and Entra ID users. Type help to start.';
 
@@ -35,8 +41,8 @@ export function welcomeCard(input: WelcomeCardInput): IAdaptiveCard {
     text(`Try **match** with a sAMAccountName or UPN, e.g. **match jdoe@contoso.com**, or **guid** to convert a GUID or ImmutableID.${mention}`),
   ];
   const buttons = [commandButton('help', { id: 'welcome-help', title: 'Show the commands (help)' })];
-  const example = input.sandbox ? SANDBOX_EXAMPLE : EXAMPLE;
-  buttons.push(commandButton(example, { id: 'welcome-example', title: `Try "${input.sandbox ? example : 'guid'}" (an example)` }));
+  const example = input.example ?? EXAMPLE;
+  buttons.push(commandButton(example.command, { id: 'welcome-example', title: `Try "${example.label}" (an example)` }));
   body.push(buttonRow(buttons, { id: WELCOME_CARD_IDS.buttons }));
-  return card(body, { sandbox: input.sandbox, summary: WELCOME_SUMMARY });
+  return card(body, { summary: WELCOME_SUMMARY });
 }

@@ -10,6 +10,7 @@
  */
 import type { PlanStep } from '../domain/diagnosis/types.ts';
 import type { ProvisionOnDemandResult } from '../ports/cloud-directory.ts';
+import { CloudError } from '../errors/index.ts';
 import { done, drift, failedFrom, named, shown } from './step-outcome.ts';
 import type { StepDeps, StepResult } from './types.ts';
 
@@ -35,11 +36,14 @@ export async function clearObjectIdentifier(step: StepOf<'CLEAR_OBJECT_IDENTIFIE
     return done(before, after, `The onPremisesObjectIdentifier of ${named(step.subject)} is already empty; nothing was written.`);
   }
   if (now.onPremisesObjectIdentifier.toLowerCase() !== step.previous.toLowerCase()) {
-    return drift(`The onPremisesObjectIdentifier of ${named(step.subject)} is now ${shown(now.onPremisesObjectIdentifier)}; the plan expected ${shown(step.previous)}.`);
+    return drift(
+      `The onPremisesObjectIdentifier of ${named(step.subject)} is now ${shown(now.onPremisesObjectIdentifier)}; the plan expected ${shown(step.previous)}.`,
+    );
   }
   try {
     await deps.cloud.clearObjectIdentifier(step.subject.userId);
   } catch (err) {
+    if (refused(err)) return personClears(step);
     return failedFrom(err, before);
   }
   return done(
@@ -48,6 +52,36 @@ export async function clearObjectIdentifier(step: StepOf<'CLEAR_OBJECT_IDENTIFIE
     `Cleared the onPremisesObjectIdentifier of ${named(step.subject)}; it named ${shown(step.previous)}, another on-premises object. ` +
       `The next sync maps it to ${step.dn}.`,
   );
+}
+
+/**
+ * Graph's 403: the identity lacks the permission or directory role (the diagnosis could not tell,
+ * e.g. a token that names no roles). The run is not failed for it: the step waits for a person
+ * who has them, and the card says exactly what to do.
+ */
+function refused(err: unknown): boolean {
+  return err instanceof CloudError && err.status === 403;
+}
+
+function personClears(step: StepOf<'CLEAR_OBJECT_IDENTIFIER'>): StepResult {
+  return {
+    status: 'waiting-for-person',
+    detail:
+      `Graph refused the bot the clear (its identity lacks User-OnPremisesSyncBehavior.ReadWrite.All or the Hybrid Identity Administrator role). ` +
+      `A Hybrid Identity Administrator or Global Administrator clears it instead: in Graph PowerShell, Invoke-MgGraphRequest -Method PATCH ` +
+      `-Uri https://graph.microsoft.com/beta/users/${step.subject.userId} -Body '{"onPremisesObjectIdentifier":null}' ` +
+      `(it names ${step.previous}; only null is accepted). Then press Done.`,
+  };
+}
+
+function personProvisions(step: StepOf<'PROVISION_ON_DEMAND'>): StepResult {
+  return {
+    status: 'waiting-for-person',
+    detail:
+      `Graph refused the bot provisioning on demand (its identity lacks Synchronization.ReadWrite.All). A person runs it instead: ` +
+      `Entra admin center → Entra Connect → Cloud sync → the configuration → Provision on demand, enter ${step.dn}, Provision, ` +
+      `check that every step succeeded, then press Done.`,
+  };
 }
 
 /** "Matching: Success (matched on mS-DS-ConsistencyGuid)" per step, for the card and the audit. */
@@ -65,13 +99,19 @@ export async function provisionOnDemand(step: StepOf<'PROVISION_ON_DEMAND'>, dep
   try {
     result = await deps.cloud.provisionOnDemand(step.job, step.dn);
   } catch (err) {
+    if (refused(err)) return personProvisions(step);
     return failedFrom(err);
   }
   const steps = stepsText(result);
   const failedStep = result.steps.find((s) => /fail|error/i.test(s.status));
   if (/fail|error/i.test(result.result) || failedStep) {
     const why = result.errorMessage ?? failedStep?.description ?? 'no reason given';
-    return { status: 'failed', code: result.errorCode ?? 'PROVISIONING_FAILED', detail: `Cloud Sync could not sync ${step.dn}: ${why}${steps ? ` [${steps}]` : ''}`, before: null };
+    return {
+      status: 'failed',
+      code: result.errorCode ?? 'PROVISIONING_FAILED',
+      detail: `Cloud Sync could not sync ${step.dn}: ${why}${steps ? ` [${steps}]` : ''}`,
+      before: null,
+    };
   }
   const joined = result.targetId ? ` It exported to the cloud user ${result.targetId}.` : '';
   return done(null, result, `Cloud Sync synced ${step.dn} on demand (${result.result}).${joined}${steps ? ` Steps: ${steps}.` : ''}`);

@@ -1,8 +1,9 @@
 /**
  * The sandbox as one unit: the Entra emulator seeded with the scenario catalog (or SANDBOX_TENANT),
  * the relay over the sandbox directory (fixtures or SANDBOX_DIRECTORY; or the admin's relay) whose
- * delta sync is the simulated one, manualDone doing the person's part on those stand-ins, the bot
- * in sandbox mode pointed at both (composed by src/compose-bot.ts, as in production), and
+ * delta sync is the simulated one, the bot pointed at both (composed by src/compose-bot.ts, as in
+ * production) with the sandbox's wrapping (sandbox-options.ts: the anonymous ingress, the SANDBOX
+ * frame on every card, its person doing the confirmed MANUAL steps on those stand-ins), and
  * optionally the Agents Playground pointed at the bot. Used by `npm start` and by the tests, so
  * both run exactly the same wiring.
  */
@@ -17,9 +18,9 @@ import type { Logger } from '../logging/logger.ts';
 import type { EmulatorState } from './emulator/index.ts';
 import type { SyncRunReport } from './sync-simulator/index.ts';
 import { PLAYGROUND_PORT, startPlayground, type RunningPlayground } from './playground.ts';
-import { createCarryOutManual } from './carry-out-manual.ts';
 import { startSandboxCloud } from './sandbox-cloud.ts';
 import type { EditableDirectory } from './scenarios/index.ts';
+import { sandboxBotOptions } from './sandbox-options.ts';
 import { startSandboxRelay } from './sandbox-relay.ts';
 import { playgroundConfig, SANDBOX_ADMIN_IDS, type SandboxPersonKey } from './sandbox-users.ts';
 
@@ -100,7 +101,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       tagParts: true,
       ...(options.engine ? { engine: options.engine } : {}),
       // With the admin's own relay (RELAY_URL), AD is theirs: the person does their part themselves.
-      ...(relay && options.personActs !== false ? { carryOutManual: createCarryOutManual({ directory: emulator.directory.directory, state: emulator.state, logger: logger.child({ part: 'sandbox' }) }) } : {}),
+      ...sandboxBotOptions(relay && options.personActs !== false ? { directory: emulator.directory.directory, state: emulator.state, logger: logger.child({ part: 'sandbox' }) } : undefined),
     });
     closers.push(() => bot.close());
     const botUrl = bot.url;

@@ -10,14 +10,13 @@ import type restify from 'restify';
 import { z } from 'zod';
 import type { Logger } from '../logging/logger.ts';
 import { BotAuthFailure } from './bot-auth.ts';
-import { isLoopbackUrl } from './loopback.ts';
+import type { Ingress } from './ingress.ts';
 import { isReadyClient, postReadyReply, readyJson } from './ready-reply.ts';
 
 /** The body of every refusal, by status: fixed words, nothing from the request or the error. */
 const REFUSALS: Record<number, string> = {
   400: 'Bad request: the body is not a Bot Framework activity.',
   401: 'Unauthorized: the request does not carry a valid Bot Framework token.',
-  403: 'Forbidden: the sandbox answers only activities whose serviceUrl is a loopback address.',
   500: 'Internal error: the activity could not be processed; the bot log has the details.',
   503: 'Service unavailable: the Bot Framework token could not be checked now; try again later.',
 };
@@ -94,8 +93,8 @@ export class TransportAdapter extends CloudAdapter {
 
 export interface ActivityEndpointDeps {
   adapter: TransportAdapter;
-  /** Sandbox: anonymous, so replies go only to loopback serviceUrls. */
-  sandbox: boolean;
+  /** Refuses an activity before it is authenticated (the sandbox's: replies go only to loopback serviceUrls). */
+  screen?: Ingress['screen'];
   logger: Logger;
   logic: (context: TurnContext) => Promise<void>;
 }
@@ -109,9 +108,10 @@ export function createActivityEndpoint(deps: ActivityEndpointDeps): (req: restif
       sendPlain(res, 400);
       return;
     }
-    if (deps.sandbox && !isLoopbackUrl(parsed.data.serviceUrl)) {
-      deps.logger.warn({ serviceUrl: parsed.data.serviceUrl, remoteAddress: req.socket.remoteAddress }, 'refused an activity whose serviceUrl is not a loopback address');
-      sendPlain(res, 403);
+    const refused = deps.screen?.(parsed.data);
+    if (refused) {
+      deps.logger.warn({ serviceUrl: parsed.data.serviceUrl, remoteAddress: req.socket.remoteAddress }, refused.log);
+      sendPlain(res, refused.status, refused.text);
       return;
     }
     try {

@@ -8,15 +8,21 @@ import restify from 'restify';
 import type { BotConfig } from '../config/load-config.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createActivityEndpoint, sendPlain, TransportAdapter } from './activity-endpoint.ts';
-import { createBotAuthentication } from './bot-auth.ts';
 import { activityTenant } from '../bot/teams/activity-tenant.ts';
+import { cardFrameMiddleware } from '../bot/teams/card-frame.ts';
+import type { CardFrame } from '../cards/card-parts.ts';
+import { authenticatedIngress, type Ingress } from './ingress.ts';
 import { isAllowedTenant } from './tenant-guard.ts';
 import { createTurnErrorHandler } from './turn-error.ts';
 import { createReportRoute, REPORT_ROUTE, type ReportRouteDeps } from './report-route.ts';
 
 export interface CreateServerDeps {
-  config: Pick<BotConfig, 'sandbox' | 'botAuth' | 'tenantId'>;
+  config: Pick<BotConfig, 'botAuth' | 'tenantId'>;
   logger: Logger;
+  /** Who may post activities; default authenticatedIngress (the sandbox injects its anonymous one). */
+  ingress?: Ingress;
+  /** Put around every card the bot sends (the sandbox's SANDBOX marker); default none. */
+  frame?: CardFrame;
   /** The activity handler every allowed turn is given to. */
   bot: Pick<ActivityHandler, 'run'>;
   version: string;
@@ -53,10 +59,12 @@ export function createServer(deps: CreateServerDeps): BotServer {
     callback();
   });
 
-  server.post('/api/messages', createActivityEndpoint({ adapter, sandbox: deps.config.sandbox, logger: deps.logger, logic: (context) => handleTurn(context, deps) }));
+  const ingress = deps.ingress ?? authenticatedIngress;
+  const screen = ingress.screen?.bind(ingress);
+  server.post('/api/messages', createActivityEndpoint({ adapter, ...(screen ? { screen } : {}), logger: deps.logger, logic: (context) => handleTurn(context, deps) }));
   if (deps.reports) server.get(REPORT_ROUTE, createReportRoute(deps.reports));
   server.get('/healthz', (_req: restify.Request, res: restify.Response, next: restify.Next) => {
-    res.send(200, { status: 'ok', version: deps.version, sandbox: deps.config.sandbox });
+    res.send(200, { status: 'ok', version: deps.version, sandbox: ingress.anonymous });
     next();
   });
 
@@ -71,9 +79,10 @@ export function createServer(deps: CreateServerDeps): BotServer {
 }
 
 /** The adapter for this configuration; create it first when something else (the Messenger) needs it too. */
-export function createAdapter(deps: Pick<CreateServerDeps, 'config' | 'logger' | 'openIdMetadataUrl'>): TransportAdapter {
-  const adapter = new TransportAdapter(createBotAuthentication(deps.config.botAuth, deps.openIdMetadataUrl));
-  adapter.onTurnError = createTurnErrorHandler({ logger: deps.logger, sandbox: deps.config.sandbox });
+export function createAdapter(deps: Pick<CreateServerDeps, 'config' | 'logger' | 'ingress' | 'frame' | 'openIdMetadataUrl'>): TransportAdapter {
+  const adapter = new TransportAdapter((deps.ingress ?? authenticatedIngress).authentication(deps.config.botAuth, deps.openIdMetadataUrl));
+  adapter.onTurnError = createTurnErrorHandler({ logger: deps.logger });
+  if (deps.frame) adapter.use(cardFrameMiddleware(deps.frame));
   return adapter;
 }
 

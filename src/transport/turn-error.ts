@@ -8,7 +8,7 @@ import type { Logger } from '../logging/logger.ts';
  * The adapter's last line of defence: an error no command handled. The full error (stack
  * included) goes to the log; the user gets the `toUserText` words and code, never the stack.
  */
-export function createTurnErrorHandler(deps: { logger: Logger; sandbox: boolean }) {
+export function createTurnErrorHandler(deps: { logger: Logger }) {
   return async (context: TurnContext, err: unknown): Promise<void> => {
     const activity = context.activity;
     deps.logger.error(
@@ -16,7 +16,7 @@ export function createTurnErrorHandler(deps: { logger: Logger; sandbox: boolean 
       'turn failed',
     );
     try {
-      await context.sendActivity(replyToActivity({ card: errorCard(toUserText(err), { sandbox: deps.sandbox }) }));
+      await context.sendActivity(replyToActivity({ card: errorCard(toUserText(err)) }));
     } catch (sendErr) {
       deps.logger.error({ err: sendErr, conversationId: activity.conversation?.id }, 'could not send the error reply');
     }

@@ -6,7 +6,7 @@ import { MAX_MESSAGE_LENGTH, parseCommand, route } from '../../src/bot/router.ts
 import { suggestCommand } from '../../src/bot/suggest.ts';
 import { CloudError, DirectoryError } from '../../src/errors/index.ts';
 import { allElements, visibleText } from '../support/card-query.ts';
-import { commandDeps } from '../support/fakes.ts';
+import { asSandboxSends, commandDeps } from '../support/fakes.ts';
 
 /** A registry whose `guid` records what it was given, so routing is observed, not inferred. */
 function recordingRegistry(): { registry: CommandRegistry; seen: string[] } {
@@ -94,7 +94,7 @@ describe('route', () => {
   });
 
   it('answers help with a card listing only working commands', async () => {
-    const text = cardText(await route('help', createRegistry(), commandDeps({ sandbox: true })));
+    const text = cardText(asSandboxSends(await route('help', createRegistry(), commandDeps())));
     // Bold, escaped: Teams has no code spans, and an unescaped <who> would be taken for HTML and dropped.
     expect(text).toContain('**help**');
     expect(text).toContain('**guid \\<who\\>**');

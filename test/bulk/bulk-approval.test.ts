@@ -59,14 +59,12 @@ describe('bulk approval through /api/messages', () => {
 
   it('requests approval for the covered users; the approver sees the counts, the purges and who is left out; self-approval and non-admins are refused', async () => {
     const { b, requestId } = await scanned();
-    const asked = await b
-      .client(ADMIN)
-      .invoke('requestApproval', {
-        verb: 'requestApproval',
-        requestId,
-        justification: JUSTIFICATION,
-        exclude: 'HARD1\nCN=purge2,OU=Recycled,DC=contoso,DC=com',
-      });
+    const asked = await b.client(ADMIN).invoke('requestApproval', {
+      verb: 'requestApproval',
+      requestId,
+      justification: JUSTIFICATION,
+      exclude: 'HARD1\nCN=purge2,OU=Recycled,DC=contoso,DC=com',
+    });
     const words = texts(asked.card);
     expect(words).toContain('This approval covers **4 users**');
     expect(words).toContain('2 purges (IRREVERSIBLE');

@@ -1,12 +1,13 @@
 /**
- * A bot with scans wired, for tests through /api/messages: the sandbox configuration (anonymous
- * Bot Framework requests), an in-memory store, two admins and one non-admin, the fake snapshot
+ * A bot with scans wired, for tests through /api/messages: the sandbox configuration and wrapping
+ * (anonymous Bot Framework requests, the SANDBOX frame), an in-memory store, two admins and one non-admin, the fake snapshot
  * reads over a bulk world, and Teams stand-ins posting to the bot and recording what it sends.
  */
 import { staticTokenCredential } from '../../src/cloud-directory/index.ts';
 import { composeBot, type ComposedBot } from '../../src/compose-bot.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createLogger } from '../../src/logging/logger.ts';
+import { sandboxBotOptions } from '../../src/sandbox/sandbox-options.ts';
 import type { OnPremSnapshotSource } from '../../src/ports/snapshot.ts';
 import { startRecordingConnector, type RecordingConnector } from '../support/recording-connector.ts';
 import { teamsClient, type Person } from '../support/teams-client.ts';
@@ -44,6 +45,7 @@ export async function startBulkBot(
     config,
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     credential: staticTokenCredential('test'),
+    ...sandboxBotOptions(),
     scanSources: { onPrem, cloud: fakeCloudSnapshot(world.cloud), tenantFacts: () => Promise.resolve(world.tenant) },
     bulk: { answerWithinMs: options.answerWithinMs ?? 2_000, progressIntervalMs: 0, ...(options.fetch ? { fetch: options.fetch } : {}) },
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { card, codeSpan, escapeMarkdown, plural, SANDBOX_MARKER_ID, text, toneColor } from '../../src/cards/card-parts.ts';
+import { card, codeSpan, escapeMarkdown, FRAME_ALLOWANCE_BYTES, plural, text, toneColor } from '../../src/cards/card-parts.ts';
+import { SANDBOX_MARKER_ID, sandboxFrame } from '../../src/sandbox/sandbox-cards.ts';
 
 describe('escapeMarkdown', () => {
   it('makes a markdown link inert', () => {
@@ -36,19 +37,19 @@ describe('escapeMarkdown', () => {
 
 describe('card', () => {
   it('is an Adaptive Card 1.5 with its schema', () => {
-    const c = card([text('hi')], { sandbox: false, summary: 'hi' });
+    const c = card([text('hi')], { summary: 'hi' });
     expect(c).toMatchObject({ type: 'AdaptiveCard', version: '1.5', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json' });
   });
 
   it('is as wide as the conversation (msteams.width Full) and carries its one-line summary as speak', () => {
-    expect(card([text('hi')], { sandbox: false, summary: 'One line' })).toMatchObject({ msteams: { width: 'Full' }, speak: 'One line' });
+    expect(card([text('hi')], { summary: 'One line' })).toMatchObject({ msteams: { width: 'Full' }, speak: 'One line' });
   });
 
   it('puts the SANDBOX marker first only in sandbox mode', () => {
-    const sandboxed = card([text('hi')], { sandbox: true, summary: 'hi' });
+    const sandboxed = sandboxFrame(card([text('hi')], { summary: 'hi' }));
     expect(sandboxed.body?.[0]).toMatchObject({ id: SANDBOX_MARKER_ID, color: 'warning' });
     expect(String(sandboxed.body?.[0]?.text)).toContain('SANDBOX');
-    expect(JSON.stringify(card([text('hi')], { sandbox: false, summary: 'hi' }))).not.toContain('SANDBOX');
+    expect(JSON.stringify(card([text('hi')], { summary: 'hi' }))).not.toContain('SANDBOX');
   });
 
   it('maps tones to colours in one place', () => {
@@ -76,5 +77,14 @@ describe('codeSpan', () => {
 describe('plural', () => {
   it('adds an s except for one', () => {
     expect([plural(0, 'step'), plural(1, 'step'), plural(3, 'step')]).toEqual(['0 steps', '1 step', '3 steps']);
+  });
+});
+
+describe('the SANDBOX frame', () => {
+  it('adds no more than the room every card leaves for a frame', () => {
+    const plain = card([text('hi')], { summary: 'hi' });
+    const added = Buffer.byteLength(JSON.stringify(sandboxFrame(plain)), 'utf8') - Buffer.byteLength(JSON.stringify(plain), 'utf8');
+    expect(added).toBeGreaterThan(0);
+    expect(added).toBeLessThanOrEqual(FRAME_ALLOWANCE_BYTES);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CLOUD_CHECK_FAILED, CLOUD_NOT_CONFIGURED, ELEMENT_IDS, guidCard, type CloudState } from '../../src/cards/guid-card.ts';
-import { SANDBOX_MARKER_ID } from '../../src/cards/card-parts.ts';
+import { SANDBOX_MARKER_ID, sandboxFrame } from '../../src/sandbox/sandbox-cards.ts';
 import { parseAnchor } from '../../src/domain/anchors.ts';
 import { copyRowValues, findById, visibleText } from '../support/card-query.ts';
 import { cloudUser } from '../support/fakes.ts';
@@ -10,21 +10,21 @@ const found = (user = onPremUser()) => ({ kind: 'found' as const, user });
 
 describe('guidCard', () => {
   it('shows the SANDBOX marker only in sandbox mode', () => {
-    expect(findById(guidCard({ sandbox: true, query: 'jdoe', onPrem: found() }), SANDBOX_MARKER_ID)).toBeDefined();
-    const prod = guidCard({ sandbox: false, query: 'jdoe', onPrem: found() });
+    expect(findById(sandboxFrame(guidCard({ query: 'jdoe', onPrem: found() })), SANDBOX_MARKER_ID)).toBeDefined();
+    const prod = guidCard({ query: 'jdoe', onPrem: found() });
     expect(findById(prod, SANDBOX_MARKER_ID)).toBeUndefined();
     expect(visibleText(prod)).not.toContain('SANDBOX');
   });
 
   it('shows the on-prem object facts', () => {
-    const text = visibleText(guidCard({ sandbox: false, query: 'jdoe', onPrem: found() }));
+    const text = visibleText(guidCard({ query: 'jdoe', onPrem: found() }));
     for (const expected of ['CN=John Doe,OU=Staff,DC=contoso,DC=com', 'jdoe@contoso.com', 'john.doe@contoso.com', '2024-05-01T10:00:00.000Z']) {
       expect(text).toContain(expected);
     }
   });
 
   it('marks objectGUID as the effective anchor when ConsistencyGuid is empty, with no ConsistencyGuid rows', () => {
-    const c = guidCard({ sandbox: false, query: 'jdoe', onPrem: found() });
+    const c = guidCard({ query: 'jdoe', onPrem: found() });
     expect(findById(c, ELEMENT_IDS.effectiveImmutableId)).toMatchObject({ text: 'g8Pclm4vok+vFWtMERklmg==', fontType: 'Monospace' });
     expect(visibleText(c)).toContain('objectGUID (effective anchor)');
     expect(findById(c, ELEMENT_IDS.consistencyGuid)).toBeUndefined();
@@ -35,7 +35,7 @@ describe('guidCard', () => {
 
   it('shows ConsistencyGuid when set and marks it as the effective anchor', () => {
     const user = onPremUser({ consistencyGuid: '59815f49-920b-4e9d-ad6c-82b53aa4c102' });
-    const c = guidCard({ sandbox: false, query: 'jdoe', onPrem: found(user) });
+    const c = guidCard({ query: 'jdoe', onPrem: found(user) });
     expect(findById(c, ELEMENT_IDS.consistencyGuid)).toMatchObject({ text: 'mS-DS-ConsistencyGuid (effective anchor)' });
     expect(findById(c, ELEMENT_IDS.effectiveImmutableId)).toMatchObject({ text: 'SV+BWQuSnU6tbIK1OqTBAg==' });
     expect(visibleText(c)).toContain('Taken from **mS-DS-ConsistencyGuid**');
@@ -46,14 +46,13 @@ describe('guidCard', () => {
 
   it('never lets a displayName or DN become a markdown link', () => {
     const user = onPremUser({ displayName: '[click](http://evil)', dn: 'CN=[x](http://evil),DC=contoso,DC=com' });
-    const text = visibleText(guidCard({ sandbox: false, query: '[q](http://evil)', onPrem: found(user) }));
+    const text = visibleText(guidCard({ query: '[q](http://evil)', onPrem: found(user) }));
     expect(text).toContain('\\[click\\](http://evil)');
     expect(text).not.toMatch(/(^|[^\\])\[[^\]\\]*\]\(http/);
   });
 
   it('converts a typed anchor when the relay is unavailable and says why', () => {
     const c = guidCard({
-      sandbox: false,
       query: 'g8Pclm4vok+vFWtMERklmg==',
       typed: parseAnchor('g8Pclm4vok+vFWtMERklmg=='),
       onPrem: { kind: 'unavailable', problem: { code: 'RELAY_UNAVAILABLE', title: 'The on-premises relay could not be reached', text: 'x' } },
@@ -66,13 +65,13 @@ describe('guidCard', () => {
   });
 
   it('always has the cloud section saying the cloud check is not configured', () => {
-    expect(visibleText(guidCard({ sandbox: false, query: 'jdoe', onPrem: found() }))).toContain(CLOUD_NOT_CONFIGURED);
+    expect(visibleText(guidCard({ query: 'jdoe', onPrem: found() }))).toContain(CLOUD_NOT_CONFIGURED);
   });
 
   it('lists several holders of one anchor', () => {
     const a = onPremUser();
     const b = onPremUser({ samAccountName: 'jdoe.old', dn: 'CN=Old,DC=fabrikam,DC=com', consistencyGuid: a.objectGuid, objectGuid: '02347d41-d494-480c-a212-6e645f458fdb' });
-    const text = visibleText(guidCard({ sandbox: false, query: a.objectGuid, typed: parseAnchor(a.objectGuid), onPrem: { kind: 'several', users: [a, b], truncated: false } }));
+    const text = visibleText(guidCard({ query: a.objectGuid, typed: parseAnchor(a.objectGuid), onPrem: { kind: 'several', users: [a, b], truncated: false } }));
     expect(text).toContain('2 on-premises users carry this value');
     expect(text).toContain('jdoe.old');
   });
@@ -82,7 +81,7 @@ describe('guidCard: the cloud section', () => {
   const anchor = 'g8Pclm4vok+vFWtMERklmg==';
   const active = cloudUser({ id: 'aaaaaaaa-0000-4000-8000-000000000001', userPrincipalName: 'jdoe@contoso.com', immutableId: anchor, synced: true, onPremisesDistinguishedName: 'CN=John Doe,OU=Staff,DC=contoso,DC=com' });
   const deleted = cloudUser({ id: 'dddddddd-0000-4000-8000-000000000002', userPrincipalName: 'dddddddd000040008000000000000002jdoe1234@contoso.onmicrosoft.com', immutableId: anchor, deletedDateTime: '2024-05-02T09:30:00Z' });
-  const render = (cloud: CloudState) => guidCard({ sandbox: false, query: 'jdoe', onPrem: found(), cloud });
+  const render = (cloud: CloudState) => guidCard({ query: 'jdoe', onPrem: found(), cloud });
 
   it('lists active holders before deleted ones, with UPN, object id, sync state and deleted date', () => {
     const c = render({ kind: 'checked', anchors: [{ immutableId: anchor, label: 'effective anchor, objectGUID', result: { kind: 'holders', users: [deleted, active] } }] });

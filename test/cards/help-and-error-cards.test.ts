@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SANDBOX_MARKER_ID } from '../../src/cards/card-parts.ts';
+import { SANDBOX_MARKER_ID, sandboxFrame } from '../../src/sandbox/sandbox-cards.ts';
 import { ERROR_CARD_IDS, ERROR_NOTICE_ID, errorCard } from '../../src/cards/error-card.ts';
 import { helpCard } from '../../src/cards/help-card.ts';
 import { noticeCard } from '../../src/cards/notice-card.ts';
@@ -11,7 +11,7 @@ const guidHelp = { usage: 'guid <who>', summary: 'Anchor formats.', examples: ['
 
 describe('helpCard', () => {
   it('lists each command with examples, and the coming ones separately', () => {
-    const text = visibleText(helpCard({ sandbox: false, commands: [guidHelp], coming: ['match', 'status'] }));
+    const text = visibleText(helpCard({ commands: [guidHelp], coming: ['match', 'status'] }));
     // Bold and escaped, never a code span: Teams would print the backticks and drop <who> as HTML.
     expect(text).toContain('**guid \\<who\\>**');
     expect(text).toContain('Examples: **guid jdoe**');
@@ -20,10 +20,10 @@ describe('helpCard', () => {
   });
 
   it('has no coming line when nothing is coming, and SANDBOX only in sandbox', () => {
-    const c = helpCard({ sandbox: true, commands: [guidHelp], coming: [] });
+    const c = sandboxFrame(helpCard({ commands: [guidHelp], coming: [] }));
     expect(visibleText(c)).not.toContain('Coming');
     expect(findById(c, SANDBOX_MARKER_ID)).toBeDefined();
-    expect(findById(helpCard({ sandbox: false, commands: [], coming: [] }), SANDBOX_MARKER_ID)).toBeUndefined();
+    expect(findById(helpCard({ commands: [], coming: [] }), SANDBOX_MARKER_ID)).toBeUndefined();
   });
 });
 
@@ -31,7 +31,7 @@ describe('errorCard', () => {
   const userText = { code: 'ANCHOR_MALFORMED' as const, title: 'Not a valid GUID', text: '"[x](http://evil)" is not a valid anchor.' };
 
   it('shows the title, the text and the code, escaped', () => {
-    const c = errorCard(userText, { sandbox: false });
+    const c = errorCard(userText);
     const notice = findById(c, ERROR_NOTICE_ID);
     expect(notice).toBeDefined();
     const text = visibleText(c);
@@ -41,7 +41,7 @@ describe('errorCard', () => {
   });
 
   it('adds a suggestion and the command list when given', () => {
-    const c = errorCard(userText, { sandbox: true, suggestion: 'guid jdoe', commands: [guidHelp] });
+    const c = sandboxFrame(errorCard(userText, { suggestion: 'guid jdoe', commands: [guidHelp] }));
     const text = visibleText(c);
     expect(textOf(c, ERROR_CARD_IDS.suggestion)).toBe('Did you mean **guid jdoe**?');
     expect(allElements(findById(c, ERROR_CARD_IDS.suggestionButton)).find((e) => e.type === 'Action.Submit')).toMatchObject({
@@ -53,7 +53,7 @@ describe('errorCard', () => {
   });
 
   it('quotes commands in our error words instead of printing backticks', () => {
-    const c = errorCard({ code: 'INPUT_EMPTY', title: 'Nothing to look up', text: 'Type `help` to see the commands.' }, { sandbox: false });
+    const c = errorCard({ code: 'INPUT_EMPTY', title: 'Nothing to look up', text: 'Type `help` to see the commands.' });
     expect(visibleText(c)).toContain('Type "help" to see the commands.');
     expect(visibleText(c)).not.toContain('`');
   });
@@ -61,7 +61,7 @@ describe('errorCard', () => {
 
 describe('noticeCard', () => {
   it('shows title and text with the tone colour', () => {
-    const c = noticeCard({ sandbox: false, tone: 'info', title: 'Not yet', text: 'Later.' });
+    const c = noticeCard({ tone: 'info', title: 'Not yet', text: 'Later.' });
     expect(c.body?.[0]).toMatchObject({ type: 'Container' });
     expect(JSON.stringify(c)).toContain('"color":"accent"');
     expect(visibleText(c)).toContain('Later.');

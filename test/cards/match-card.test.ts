@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SANDBOX_MARKER_ID } from '../../src/cards/card-parts.ts';
+import { SANDBOX_MARKER_ID, sandboxFrame } from '../../src/sandbox/sandbox-cards.ts';
 import { CARD_BUDGET_BYTES, MATCH_CARD_IDS, matchCard, NOTHING_CHANGED, SHORTENED_NOTE } from '../../src/cards/match-card.ts';
 import { FINDING_CODES_URL } from '../../src/cards/finding-links.ts';
 import { FINDING_CODES } from '../../src/domain/diagnosis/types.ts';
@@ -26,7 +26,7 @@ const idsWith = (card: unknown, prefix: string): string[] =>
     .filter((id): id is string => typeof id === 'string' && id.startsWith(prefix));
 
 describe('matchCard: the diagnosis card', () => {
-  const card = matchCard(deletedHolderDiagnosis(), { sandbox: false });
+  const card = matchCard(deletedHolderDiagnosis());
 
   it('shows the on-prem object with its effective anchor and which attribute it comes from', () => {
     const onPrem = visibleText(card);
@@ -40,7 +40,7 @@ describe('matchCard: the diagnosis card', () => {
 
   it('shows the other anchor when ConsistencyGuid differs from objectGUID', () => {
     const d = deletedHolderDiagnosis({ onPrem: onPremUser({ consistencyGuid: '59815f49-920b-4e9d-ad6c-82b53aa4c102' }) });
-    const c = matchCard(d, { sandbox: false });
+    const c = matchCard(d);
     expect(findById(c, MATCH_CARD_IDS.effectiveImmutableId)).toMatchObject({ text: 'SV+BWQuSnU6tbIK1OqTBAg==' });
     expect(copyRowValues(c, 'ImmutableID of objectGUID')).toEqual([JDOE_ANCHOR]);
     expect(copyRowValues(card, 'ImmutableID of mS-DS-ConsistencyGuid')).toEqual([]);
@@ -137,7 +137,7 @@ describe('matchCard: the diagnosis card', () => {
       instruction: 'Do it.',
       action,
     });
-    const where = (step: PlanStep) => textOf(matchCard(deletedHolderDiagnosis({ plan: { target, steps: [step], nothingToDo: false } }), { sandbox: false }), MATCH_CARD_IDS.step(1));
+    const where = (step: PlanStep) => textOf(matchCard(deletedHolderDiagnosis({ plan: { target, steps: [step], nothingToDo: false } })), MATCH_CARD_IDS.step(1));
     expect(where(manual({ kind: 'SCOPE_OUT', dn: 'CN=X' }, 'On-premises: move it'))).toContain("a person's step in on-premises AD");
     expect(where(manual({ kind: 'REMOVE_ADMIN_ROLES', subject: { userId: TARGET_ID, userPrincipalName: 'jdoe@contoso.com' }, roles: ['x'] }, 'Entra admin center: remove'))).toContain(
       "a person's step in the Entra admin center",
@@ -165,11 +165,11 @@ describe('matchCard: the diagnosis card', () => {
     const values = { immutableId: JDOE_ANCHOR, userPrincipalName: 'jdoe@contoso.com', quarantinedAddresses: [], conflicts: [] };
     // The sync updates the synced duplicate (not the plan's target): bad news, whatever its kind.
     const prediction = { now: { kind: 'UPDATE' as const, userId: DELETED_ID, values }, nowText: 'The duplicate stays.' };
-    const c = matchCard(deletedHolderDiagnosis({ prediction }), { sandbox: false });
+    const c = matchCard(deletedHolderDiagnosis({ prediction }));
     expect(allElements(c).find((e) => e.text === '**Now:** The duplicate stays.')).toMatchObject({ color: 'warning' });
     // Joining the target is good news.
     const joins = { now: { kind: 'HARD_MATCH' as const, userId: TARGET_ID, values }, nowText: 'It joins.' };
-    expect(allElements(matchCard(deletedHolderDiagnosis({ prediction: joins }), { sandbox: false })).find((e) => e.text === '**Now:** It joins.')).toMatchObject({ color: 'good' });
+    expect(allElements(matchCard(deletedHolderDiagnosis({ prediction: joins }))).find((e) => e.text === '**Now:** It joins.')).toMatchObject({ color: 'good' });
   });
 
   it('keeps the AD user and the candidates, the evidence, the person\'s steps and the next sync behind toggle buttons', () => {
@@ -201,7 +201,7 @@ describe('matchCard: the diagnosis card', () => {
 
   it('ends with "Nothing has been changed." and offers the command again as a button', () => {
     expect(textOf(card, MATCH_CARD_IDS.footer)).toBe(NOTHING_CHANGED);
-    const c = matchCard(deletedHolderDiagnosis(), { sandbox: false, command: 'match jdoe to jdoe@contoso.com' });
+    const c = matchCard(deletedHolderDiagnosis(), { command: 'match jdoe to jdoe@contoso.com' });
     expect(buttonsOf(c, MATCH_CARD_IDS.actions)).toEqual([
       { type: 'Action.Submit', id: 'action-run-again', title: 'Run "match jdoe to jdoe@contoso.com" again', data: { command: 'match jdoe to jdoe@contoso.com', msteams: { type: 'messageBack', text: 'match jdoe to jdoe@contoso.com', displayText: 'match jdoe to jdoe@contoso.com' } } },
     ]);
@@ -213,14 +213,14 @@ describe('matchCard: the diagnosis card', () => {
   });
 
   it('says SANDBOX only in sandbox mode', () => {
-    expect(findById(matchCard(deletedHolderDiagnosis(), { sandbox: true }), SANDBOX_MARKER_ID)).toBeDefined();
+    expect(findById(sandboxFrame(matchCard(deletedHolderDiagnosis())), SANDBOX_MARKER_ID)).toBeDefined();
     expect(findById(card, SANDBOX_MARKER_ID)).toBeUndefined();
     expect(visibleText(card)).not.toContain('SANDBOX');
   });
 });
 
 describe('matchCard: with a proposed request', () => {
-  const c = matchCard(deletedHolderDiagnosis(), { sandbox: false, requestId: 'r7k3q9' });
+  const c = matchCard(deletedHolderDiagnosis(), { requestId: 'r7k3q9' });
 
   it('offers Request approval (justification 10..500 characters) and Refresh, whose data carry only verb and requestId', () => {
     const actions = buttonsOf(c, MATCH_CARD_IDS.actions) as { type: string; title: string; data?: object }[];
@@ -260,7 +260,7 @@ describe('matchCard: other shapes of diagnosis', () => {
       findings: [finding('ALREADY_MATCHED', 'info')],
       plan: { target: null, steps: [], nothingToDo: true },
     });
-    const c = matchCard(d, { sandbox: false });
+    const c = matchCard(d);
     expect(findById(c, MATCH_CARD_IDS.verdict)).toMatchObject({ text: 'Already matched: nothing to do.', color: 'good' });
     expect(visibleText(c)).toContain('Nothing to do: no change is needed.');
     expect(idsWith(c, 'plan-step-')).toEqual([]);
@@ -271,13 +271,13 @@ describe('matchCard: other shapes of diagnosis', () => {
       findings: [finding('MULTIPLE_CLOUD_CANDIDATES', 'blocker')],
       plan: { target: null, steps: [], nothingToDo: false, blockedReason: 'Choose one: match jdoe to jdoe@contoso.com, or match jdoe to john.doe@contoso.com.' },
     });
-    const c = matchCard(d, { sandbox: false });
+    const c = matchCard(d);
     expect(visibleText(c)).toContain('Choose one: match jdoe to jdoe@contoso.com, or match jdoe to john.doe@contoso.com.');
     expect(findById(c, MATCH_CARD_IDS.verdict)).toMatchObject({ text: '1 blocker: no plan yet, a decision is needed first.', color: 'attention' });
   });
 
   it('says when no cloud user could match', () => {
-    const c = matchCard(deletedHolderDiagnosis({ candidates: [] }), { sandbox: false });
+    const c = matchCard(deletedHolderDiagnosis({ candidates: [] }));
     expect(textOf(c, MATCH_CARD_IDS.candidates)).toBe('Cloud candidates (0)');
     expect(toggleTitles(c)[0]).toBe('AD user and 0 cloud candidates');
     expect(visibleText(c)).toContain("No cloud user, active or in the recycle bin, has this AD user's anchor, UPN or addresses.");
@@ -292,7 +292,7 @@ describe('matchCard: other shapes of diagnosis', () => {
   });
 
   it('for an unknown AD user says so, suggests what to type and shows no cloud or sync section', () => {
-    const c = matchCard(notFound('nobody'), { sandbox: false, onPremMatches: { users: [], truncated: false } });
+    const c = matchCard(notFound('nobody'), { onPremMatches: { users: [], truncated: false } });
     const text = visibleText(c);
     expect(findById(c, MATCH_CARD_IDS.verdict)).toMatchObject({ text: 'No AD user matches "nobody".', color: 'attention' });
     expect(text).toContain('**match jdoe@contoso.com**');
@@ -308,7 +308,7 @@ describe('matchCard: other shapes of diagnosis', () => {
       onPremUser({ samAccountName: 'share2', dn: 'CN=Share Two,OU=Staff,DC=contoso,DC=com', userPrincipalName: 'share2@contoso.com' }),
     ];
     const d = { ...notFound('shared@contoso.com'), findings: [finding('ONPREM_AMBIGUOUS', 'blocker')] };
-    const c = matchCard(d, { sandbox: false, onPremMatches: { users, truncated: true } });
+    const c = matchCard(d, { onPremMatches: { users, truncated: true } });
     const text = visibleText(c);
     expect(findById(c, MATCH_CARD_IDS.verdict)).toMatchObject({ text: 'More than 2 AD users match "shared@contoso.com": choose one below.', color: 'warning' });
     expect(buttonsOf(c, MATCH_CARD_IDS.onPrem)).toEqual([
@@ -324,7 +324,7 @@ describe('matchCard: other shapes of diagnosis', () => {
       onPremUser({ samAccountName: 'jdoe', dn: 'CN=John Doe,OU=Staff,DC=contoso,DC=com' }),
       onPremUser({ samAccountName: 'JDoe', dn: 'CN=John Doe,OU=Staff,DC=fabrikam,DC=com' }),
     ];
-    const c = matchCard({ ...notFound('jdoe'), findings: [finding('ONPREM_AMBIGUOUS', 'blocker')] }, { sandbox: false, onPremMatches: { users, truncated: false } });
+    const c = matchCard({ ...notFound('jdoe'), findings: [finding('ONPREM_AMBIGUOUS', 'blocker')] }, { onPremMatches: { users, truncated: false } });
     expect(buttonsOf(c, MATCH_CARD_IDS.onPrem).map((b) => b.title)).toEqual(['match CN=John Doe,OU=Staff,DC=contoso,DC=com', 'match CN=John Doe,OU=Staff,DC=fabrikam,DC=com']);
   });
 });
@@ -338,7 +338,7 @@ describe('matchCard: hostile values and size', () => {
       candidates: [{ user: cloudUser({ userPrincipalName: `${evil}@contoso.com`, adminRoles: ['<b>x</b>'] }), reasons: ['upn'] }],
       findings: [finding('UPN_CONFLICT', 'warning', { title: evil, evidence: [evil, '# heading'], remedy: evil })],
     });
-    const c = matchCard(d, { sandbox: false, command: 'match `x` to y' });
+    const c = matchCard(d, { command: 'match `x` to y' });
     const text = visibleText(c);
     expect(text).not.toMatch(/(^|[^\\])\[[^\]\\]*\]\(http/);
     expect(text).toContain('\\*bold\\*');
@@ -349,7 +349,7 @@ describe('matchCard: hostile values and size', () => {
   });
 
   it('stays well under Teams\' 28 KB card limit with 10 candidates, every finding and a long plan', () => {
-    const c = matchCard(largestDiagnosis(), { sandbox: true, command: `match ${'a'.repeat(64)}` });
+    const c = sandboxFrame(matchCard(largestDiagnosis(), { command: `match ${'a'.repeat(64)}` }));
     const bytes = Buffer.byteLength(JSON.stringify(c), 'utf8');
     expect(bytes).toBeLessThanOrEqual(CARD_BUDGET_BYTES);
     expect(CARD_BUDGET_BYTES).toBeLessThan(28 * 1024);
@@ -363,12 +363,12 @@ describe('matchCard: hostile values and size', () => {
   });
 
   it('clips long texts before dropping anything, and only when the card would be too big', () => {
-    expect(findById(matchCard(deletedHolderDiagnosis(), { sandbox: false }), MATCH_CARD_IDS.shortened)).toBeUndefined();
+    expect(findById(matchCard(deletedHolderDiagnosis()), MATCH_CARD_IDS.shortened)).toBeUndefined();
     const huge = 'e'.repeat(600);
     const d = deletedHolderDiagnosis({
       findings: Array.from({ length: 8 }, () => finding('ANCHOR_HELD_BY_OTHER_USER', 'blocker', { evidence: [huge, huge, huge, huge] })),
     });
-    const c = matchCard(d, { sandbox: false });
+    const c = matchCard(d);
     expect(Buffer.byteLength(JSON.stringify(c), 'utf8')).toBeLessThanOrEqual(CARD_BUDGET_BYTES);
     const text = visibleText(c);
     expect(text).toContain(`- ${'e'.repeat(239)}…`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_IDS, MAX_REFRESH_USERS } from '../../src/cards/approval-actions.ts';
-import { SANDBOX_MARKER_ID } from '../../src/cards/card-parts.ts';
+import { SANDBOX_MARKER_ID, sandboxFrame } from '../../src/sandbox/sandbox-cards.ts';
 import { CARD_BUDGET_BYTES } from '../../src/cards/match-card.ts';
 import { REQUEST_CARD_IDS, requestCard, requestSummaryText, type RequestCardInput } from '../../src/cards/request-card.ts';
 import { requestStateStyle, stepStatusStyle } from '../../src/cards/status-tones.ts';
@@ -15,7 +15,6 @@ function build(r: ApprovalRequest, overrides: Partial<RequestCardInput> = {}) {
     view: { role: 'approver', actions: ['approve', 'reject'], headline: 'Waiting for a second admin' },
     audit: audit(3),
     refreshUserIds: [ANN.aadObjectId, BEN.aadObjectId],
-    sandbox: false,
     requiredApprovals: 1,
     ...overrides,
   });
@@ -138,7 +137,7 @@ describe('requestCard', () => {
 
   it('refreshes itself for at most 60 distinct users, is full width, and says SANDBOX only in sandbox mode', () => {
     const ids = Array.from({ length: 70 }, (_, i) => `user-${i}`);
-    const c = build(request(), { refreshUserIds: [ids[0] ?? '', ...ids], sandbox: true });
+    const c = sandboxFrame(build(request(), { refreshUserIds: [ids[0] ?? '', ...ids] }));
     expect(c.refresh).toStrictEqual({ action: { type: 'Action.Execute', verb: 'refresh', data: { verb: 'refresh', requestId: 'r7k3q9' } }, userIds: ids.slice(0, MAX_REFRESH_USERS) });
     expect(c.msteams).toStrictEqual({ width: 'Full' });
     expect(findById(c, SANDBOX_MARKER_ID)).toBeDefined();
@@ -154,7 +153,7 @@ describe('requestCard', () => {
   });
 
   it('stays under 24 KB for a 12-step plan with long DNs', () => {
-    const c = build(twelveStepRequest(), { audit: audit(40), refreshUserIds: Array.from({ length: 80 }, (_, i) => `0000000${i}-0000-4000-8000-000000000000`), sandbox: true });
+    const c = sandboxFrame(build(twelveStepRequest(), { audit: audit(40), refreshUserIds: Array.from({ length: 80 }, (_, i) => `0000000${i}-0000-4000-8000-000000000000`) }));
     const bytes = Buffer.byteLength(JSON.stringify(c), 'utf8');
     expect(bytes).toBeLessThan(24 * 1024);
     expect(bytes).toBeLessThanOrEqual(CARD_BUDGET_BYTES);

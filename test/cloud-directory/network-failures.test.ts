@@ -52,7 +52,7 @@ async function cardTextFor(graphBaseUrl: string): Promise<string> {
     retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 },
   });
   const err = await rejectionOf(directory.findUser('jdoe@contoso.com'));
-  return JSON.stringify(errorCard(problemOf(err), { sandbox: false }));
+  return JSON.stringify(errorCard(problemOf(err)));
 }
 
 describe('network failures on the card', () => {

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { escapeMarkdown } from '../../src/cards/card-parts.ts';
 import { createBot } from '../../src/compose-bot.ts';
+import { sandboxBotOptions } from '../../src/sandbox/sandbox-options.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import type { RelayAgentConfig } from '../../src/config/load-relay-config.ts';
 import { createLogger } from '../../src/logging/logger.ts';
@@ -45,7 +46,8 @@ describe.skipIf(!samba)('guid through the bot, the relay and Samba AD', () => {
     relay = await startFixtureRelay(relayConfig, { logger: logger.child({ part: 'relay' }) });
     const config = loadConfig({ RELAY_URL: relay.url, RELAY_KEY: key }, { sandbox: true });
     const relayClient = createRelayClient(config.relay!, { logger });
-    bot = createServer({ config, logger, bot: createBot({ sandbox: true, logger, relay: relayClient }), version: 'e2e' });
+    const { ingress, frame, welcomeExample } = sandboxBotOptions();
+    bot = createServer({ config, logger, bot: createBot({ logger, relay: relayClient, welcomeExample }), version: 'e2e', ingress, frame });
     botUrl = await bot.listen(0);
     connector = await startRecordingConnector();
   });

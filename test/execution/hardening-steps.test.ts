@@ -56,15 +56,28 @@ describe('CLEAR_OBJECT_IDENTIFIER', () => {
     expect(await runStep(clearStep, deps(fakeCloud([])))).toMatchObject({ status: 'failed', code: 'PLAN_DRIFT' });
   });
 
-  it('fails with Graph’s own code when Graph refuses the clear, keeping what it saw', async () => {
+  it('waits for a person (never fails the run) when Graph refuses the bot the clear, saying how to do it', async () => {
     const cloud = fakeCloud([target({ onPremisesObjectIdentifier: OLD_OBJECT })]);
     cloud.failNext(
       'clearObjectIdentifier',
       graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
     );
+    const result = await runStep(clearStep, deps(cloud));
+    expect(result.status).toBe('waiting-for-person');
+    expect(result.status === 'waiting-for-person' && result.detail).toContain(
+      `Invoke-MgGraphRequest -Method PATCH -Uri https://graph.microsoft.com/beta/users/${ID.target}`,
+    );
+  });
+
+  it('fails with Graph’s own code on any other refusal, keeping what it saw', async () => {
+    const cloud = fakeCloud([target({ onPremisesObjectIdentifier: OLD_OBJECT })]);
+    cloud.failNext(
+      'clearObjectIdentifier',
+      graphError(400, 'Request_BadRequest', 'Invalid value specified for property onPremisesObjectIdentifier.'),
+    );
     expect(await runStep(clearStep, deps(cloud))).toMatchObject({
       status: 'failed',
-      code: 'Authorization_RequestDenied',
+      code: 'Request_BadRequest',
       before: { onPremisesObjectIdentifier: OLD_OBJECT },
     });
   });
@@ -126,12 +139,19 @@ describe('PROVISION_ON_DEMAND', () => {
     expect(result.status === 'failed' && result.detail).toContain(refused);
   });
 
-  it('fails with Graph’s code when the call itself is refused', async () => {
+  it('waits for a person to provision on demand when Graph refuses the bot the permission', async () => {
     const cloud = fakeCloud([]);
     cloud.failNext(
       'provisionOnDemand',
       graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
     );
-    expect(await runStep(provisionStep, deps(cloud))).toMatchObject({ status: 'failed', code: 'Authorization_RequestDenied' });
+    const result = await runStep(provisionStep, deps(cloud));
+    expect(result.status === 'waiting-for-person' && result.detail).toContain(`Provision on demand, enter ${DN}`);
+  });
+
+  it('fails with Graph’s code when the call itself fails otherwise', async () => {
+    const cloud = fakeCloud([]);
+    cloud.failNext('provisionOnDemand', graphError(404, 'Request_ResourceNotFound', "Resource 'x' does not exist."));
+    expect(await runStep(provisionStep, deps(cloud))).toMatchObject({ status: 'failed', code: 'Request_ResourceNotFound' });
   });
 });

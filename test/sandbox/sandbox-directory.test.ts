@@ -1,18 +1,19 @@
 /**
  * The sandbox's one editable AD: loaded from the fixture folder or SANDBOX_DIRECTORY (validated as
  * the relay's fixtures, errors naming the variable, file and field), served to the relay agent's
- * look-ups as edited, and changed by manualDone's person actions (`createCarryOutManual`).
+ * look-ups as edited, and changed by the sandbox person doing a MANUAL step said Done (`withPersonsPart`).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { CheckDone } from '../../src/approvals/types.ts';
 import type { ManualAction, PlanStep } from '../../src/domain/diagnosis/types.ts';
 import { classifyWho } from '../../src/domain/who.ts';
 import { EmulatorState } from '../../src/sandbox/emulator/index.ts';
 import { ConfigError } from '../../src/errors/index.ts';
 import { createSourceDirectory } from '../../src/sandbox/fixture-directory.ts';
-import { createCarryOutManual } from '../../src/sandbox/carry-out-manual.ts';
+import { withPersonsPart } from '../../src/sandbox/carry-out-manual.ts';
 import { loadSandboxDirectory } from '../../src/sandbox/sandbox-directory.ts';
 import { buildSandboxSeed, IDS } from '../../src/sandbox/scenarios/index.ts';
 import { proposed } from '../domain/approval/builders.ts';
@@ -75,12 +76,25 @@ describe('loadSandboxDirectory', () => {
   });
 });
 
-describe('createCarryOutManual', () => {
+describe('withPersonsPart (the sandbox person, in front of the check of a Done)', () => {
   async function setup() {
     const loaded = await loadSandboxDirectory({});
     const state = EmulatorState.fromSeed(buildSandboxSeed({ now: new Date('2026-11-22T10:00:00Z') }));
     const log = captureLogger('info');
-    return { loaded, state, log, carryOut: createCarryOutManual({ directory: loaded.directory, state, logger: log.logger }) };
+    /** What the check saw: the step, and the AD user the step is about, as it stood when checked. */
+    const checked: { step: number; dscopeDn: string }[] = [];
+    const check: CheckDone = (_request, step) => {
+      checked.push({ step: step.number, dscopeDn: loaded.directory.user('dscope').dn });
+      return Promise.resolve({ status: 'word', why: 'test' });
+    };
+    const wrapped = withPersonsPart(check, { directory: loaded.directory, state, logger: log.logger });
+    /** A person's accepted Done on `number`, checked as the approval service checks it. */
+    const done = (id: string, steps: PlanStep[], number: number) => {
+      const step = steps.find((s) => s.number === number);
+      if (step?.kind !== 'MANUAL') throw new Error(`step ${number} is not MANUAL`);
+      return wrapped(proposed({ id, steps }), step);
+    };
+    return { loaded, state, log, checked, done };
   }
   const manual = (number: number, action?: ManualAction): PlanStep => ({ number, kind: 'MANUAL', irreversible: false, description: 'By hand', instruction: 'Do it', ...(action ? { action } : {}) });
   const steps: PlanStep[] = [
@@ -89,27 +103,30 @@ describe('createCarryOutManual', () => {
     { number: 3, kind: 'TRIGGER_DELTA_SYNC', irreversible: false, description: 'Sync' },
   ];
 
-  it("carries out the numbered MANUAL step's action and logs what it did", async () => {
-    const { loaded, log, carryOut } = await setup();
-    await carryOut(proposed({ id: 'r1', steps }), 1);
+  it("carries out the MANUAL step's action before the check looks, and logs what it did", async () => {
+    const { loaded, log, checked, done } = await setup();
+    await expect(done('r1', steps, 1)).resolves.toEqual({ status: 'word', why: 'test' });
     expect(loaded.directory.user('dscope').dn).toBe('CN=Diego Scott,OU=Staff,DC=contoso,DC=com');
+    expect(checked).toEqual([{ step: 1, dscopeDn: 'CN=Diego Scott,OU=Staff,DC=contoso,DC=com' }]);
     expect(log.entries()).toContainEqual(expect.objectContaining({ requestId: 'r1', step: 1, action: 'SCOPE_IN', done: expect.stringMatching(/^moved .* to OU=Staff/) as unknown }));
   });
 
-  it('does nothing for a MANUAL step without an action or a step that is not MANUAL', async () => {
-    const { loaded, state, log, carryOut } = await setup();
+  it('changes nothing for a MANUAL step without an action, and still checks it', async () => {
+    const { loaded, state, log, checked, done } = await setup();
     const before = loaded.directory.users();
     const roles = state.directoryRolesOf(IDS.hadmin);
-    await carryOut(proposed({ id: 'r2', steps }), 2);
-    await carryOut(proposed({ id: 'r2', steps }), 3);
+    await done('r2', steps, 2);
     expect(loaded.directory.users()).toEqual(before);
     expect(state.directoryRolesOf(IDS.hadmin)).toEqual(roles);
     expect(log.entries()).toContainEqual(expect.objectContaining({ requestId: 'r2', step: 2, action: null }));
+    expect(checked.map((c) => c.step)).toEqual([2]);
   });
 
-  it('rejects when the action cannot be carried out', async () => {
-    const { carryOut } = await setup();
-    const ghost = [manual(1, { kind: 'SCOPE_OUT', dn: 'CN=Ghost,DC=contoso,DC=com' })];
-    await expect(carryOut(proposed({ steps: ghost }), 1)).rejects.toThrow(/no AD user CN=Ghost/);
+  it('logs an action it cannot carry out and leaves the verdict to the check', async () => {
+    const { log, checked, done } = await setup();
+    await done('r4', [manual(1, { kind: 'SCOPE_OUT', dn: 'CN=Ghost,DC=contoso,DC=com' })], 1);
+    expect(log.entries()).toContainEqual(expect.objectContaining({ requestId: 'r4', step: 1, msg: "the sandbox could not carry out this person's step on its stand-ins; the bot checks the result as it is" }));
+    expect(JSON.stringify(log.entries())).toMatch(/no AD user CN=Ghost/);
+    expect(checked.map((c) => c.step)).toEqual([1]);
   });
 });

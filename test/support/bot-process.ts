@@ -1,6 +1,7 @@
 /**
  * One bot process for the multi-instance tests and the approval-race bench: composed like
- * production and the sandbox (src/compose-bot.ts), in sandbox mode (anonymous bot auth, 127.0.0.1),
+ * production and the sandbox (src/compose-bot.ts), in sandbox mode (the sandbox's wrapping:
+ * anonymous bot auth, the SANDBOX frame; 127.0.0.1),
  * over the Graph, relay and store the environment names.
  * Environment: GRAPH_BASE_URL, GRAPH_CA_FILE (the emulator's certificate, trusted in this process
  * only), RELAY_URL/RELAY_KEY, STORE_URL, ADMIN_IDS, REQUIRED_APPROVALS, SERVED_TENANT_ID,
@@ -14,6 +15,7 @@ import { loadConfig } from '../../src/config/load-config.ts';
 import { trustCertificateInProcess } from '../../src/sandbox/emulator/index.ts';
 import type { BoundaryPhase } from '../../src/execution/engine.ts';
 import { createLogger } from '../../src/logging/logger.ts';
+import { sandboxBotOptions } from '../../src/sandbox/sandbox-options.ts';
 
 /** Each boundary the engine reached in this process, in order (the crash test counts them). */
 function crashHook(crashAt: number): ((requestId: string, step: number, phase: BoundaryPhase) => void) | undefined {
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
     logger,
     credential: staticTokenCredential('hardmatch-test'),
     engine: { leaseMs: Number(env.ENGINE_LEASE_MS ?? 1500), pollIntervalMs: Number(env.ENGINE_POLL_MS ?? 25), syncBusyRetryMs: 50, ...(onBoundary ? { onBoundary } : {}) },
+    ...sandboxBotOptions(),
   });
   process.stdout.write(`BOT_URL ${bot.url} RESUMED ${await bot.resumed}\n`);
   process.once('SIGTERM', () => {

@@ -6,6 +6,8 @@ import { createDeadline, type Deadline } from '../../src/cloud-directory/deadlin
 import type { CloudEvidence, CloudUser, TenantFacts } from '../../src/domain/cloud.ts';
 import type { LookupResult } from '../../src/domain/onprem-user.ts';
 import { createLogger } from '../../src/logging/logger.ts';
+import type { Reply } from '../../src/bot/reply.ts';
+import { sandboxFrame } from '../../src/sandbox/sandbox-cards.ts';
 import { baseCloudUser } from './cloud-user.ts';
 
 /** The relay as commands and re-validation use it: look-ups only. */
@@ -27,7 +29,7 @@ export function fakeRelay(answer: LookupResult | Error | ((who: string) => Looku
 }
 
 export function commandDeps(overrides: Partial<CommandDeps> = {}): CommandDeps {
-  return { sandbox: false, logger: createLogger({ level: 'silent' }), ...overrides };
+  return { logger: createLogger({ level: 'silent' }), ...overrides };
 }
 
 /** A cloud user as the cloud module reports it; cloud-only, active, no anchor unless overridden. */
@@ -135,4 +137,9 @@ export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => voi
     reject = rej;
   });
   return { promise, resolve, reject };
+}
+
+/** A reply's card as the sandbox sends it: with the SANDBOX frame the sandbox composition puts on every card. */
+export function asSandboxSends<R extends Pick<Reply, 'card'>>(reply: R): R {
+  return reply.card ? { ...reply, card: sandboxFrame(reply.card) } : reply;
 }

@@ -38,6 +38,8 @@ export interface MultiBotOptions {
   storeUrl?: string;
   /** The emulator's logger (the bench records its request timeline); default silent. */
   emulatorLogger?: Logger;
+  /** Fraction of Graph requests the emulator answers 429 (Retry-After: 1); default 0. */
+  throttleRate?: number;
 }
 
 export interface BotChild {
@@ -74,7 +76,15 @@ export async function startMultiBotStack(options: MultiBotOptions): Promise<Mult
     }
     const storeUrl = options.storeUrl ?? `azure-tables:${azurite?.connectionString ?? ''}`;
     const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-    const emulator = await startEmulator({ seed: options.seed, https: true, port: 0, host: '127.0.0.1', latencyMs: options.graphLatencyMs ?? 0, logger: options.emulatorLogger ?? logger });
+    const emulator = await startEmulator({
+      seed: options.seed,
+      https: true,
+      port: 0,
+      host: '127.0.0.1',
+      latencyMs: options.graphLatencyMs ?? 0,
+      throttleRate: options.throttleRate ?? 0,
+      logger: options.emulatorLogger ?? logger,
+    });
     closers.push(() => emulator.close());
     const caDir = await mkdtemp(join(tmpdir(), 'hardmatch-ca-'));
     const caFile = join(caDir, 'emulator-ca.pem');
@@ -92,8 +102,16 @@ export async function startMultiBotStack(options: MultiBotOptions): Promise<Mult
       },
     };
     const key = randomBytes(32).toString('base64url');
-    const relayConfig = loadRelayConfig({ RELAY_KEY: key, RELAY_FIXTURES: options.fixturesDir, RELAY_HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
-    const directory = withLookupDelay(createFixtureDirectory(options.fixturesDir, { sourceAnchor: relayConfig.sourceAnchor }), options.relayLatencyMs ?? 0);
+    const relayConfig = loadRelayConfig({
+      RELAY_KEY: key,
+      RELAY_FIXTURES: options.fixturesDir,
+      RELAY_HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    });
+    const directory = withLookupDelay(
+      createFixtureDirectory(options.fixturesDir, { sourceAnchor: relayConfig.sourceAnchor }),
+      options.relayLatencyMs ?? 0,
+    );
     const relay = await startFixtureRelay({ ...relayConfig, port: 0 }, { logger, directory, syncTrigger });
     closers.push(() => relay.close());
     const bots: BotChild[] = [];
@@ -124,7 +142,8 @@ export async function startMultiBotStack(options: MultiBotOptions): Promise<Mult
 function startBotChild(env: Record<string, string>): Promise<BotChild> {
   // The bot runs anonymous (like the sandbox): no bot identity from the parent's environment.
   const inherited: Record<string, string | undefined> = { ...process.env };
-  for (const name of ['MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'CRASH_AT_BOUNDARY']) delete inherited[name];
+  for (const name of ['MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'CRASH_AT_BOUNDARY'])
+    delete inherited[name];
   const child = spawn(process.execPath, [BOT_ENTRY], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';

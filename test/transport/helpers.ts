@@ -4,6 +4,7 @@ import { createBot, type CreateBotOptions } from '../../src/compose-bot.ts';
 import type { CommandRegistry } from '../../src/bot/commands/index.ts';
 import type { BotConfig } from '../../src/config/load-config.ts';
 import { createLogger } from '../../src/logging/logger.ts';
+import { sandboxBotOptions } from '../../src/sandbox/sandbox-options.ts';
 import { createServer, type BotServer, type CreateServerDeps } from '../../src/transport/create-server.ts';
 
 export interface Running {
@@ -23,8 +24,10 @@ export interface StartBotOptions {
 export async function startBot(config: Readonly<BotConfig>, options: StartBotOptions = {}): Promise<Running> {
   const logs: Record<string, unknown>[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) } });
-  const bot = options.bot ?? createBot({ sandbox: config.sandbox, logger, ...(options.registry ? { registry: options.registry } : {}), ...options.ports });
-  const deps: CreateServerDeps = { config, logger, bot, version: '9.9.9-test' };
+  // In sandbox mode, what the sandbox composition injects (src/sandbox/sandbox-options.ts): its ingress, frame and welcome example.
+  const sandbox = config.sandbox ? sandboxBotOptions() : undefined;
+  const bot = options.bot ?? createBot({ logger, ...(options.registry ? { registry: options.registry } : {}), ...options.ports, ...(sandbox ? { welcomeExample: sandbox.welcomeExample } : {}) });
+  const deps: CreateServerDeps = { config, logger, bot, version: '9.9.9-test', ...(sandbox ? { ingress: sandbox.ingress, frame: sandbox.frame } : {}) };
   if (options.openIdMetadataUrl) deps.openIdMetadataUrl = options.openIdMetadataUrl;
   const server = createServer(deps);
   const url = await server.listen(0, config.host);

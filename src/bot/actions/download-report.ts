@@ -23,7 +23,7 @@ export const downloadReport: ActionHandler = async (action, turn, deps) => {
     });
   }
   deps.logger.info({ scanId: scan.id, actor: turn.actor.aadObjectId }, 'report link made');
-  return bulkCard({ sandbox: deps.sandbox, scan, reportLink: await bulk.reportLink(scan, turn.actor.aadObjectId) });
+  return bulkCard({ scan, reportLink: await bulk.reportLink(scan, turn.actor.aadObjectId) });
 };
 
 /** The scan by its id, or the scan a bulk request covers (their ids differ when the scan's was taken). */

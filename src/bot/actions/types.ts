@@ -9,7 +9,6 @@ import type { RequestViews } from '../request-views.ts';
 import type { ParsedAction } from './parse-action.ts';
 
 export interface ActionDeps {
-  sandbox: boolean;
   approvals: ApprovalService;
   views: RequestViews;
   logger: Logger;

@@ -10,7 +10,6 @@ export function approvalsOf(deps: CommandDeps): ApprovalFeatures | Reply {
   if (deps.approvals) return deps.approvals;
   return cardReply(
     noticeCard({
-      sandbox: deps.sandbox,
       tone: 'warning',
       title: 'Approval is not configured',
       text: 'This bot has no request store: set STORE_URL (default sqlite:./data/hardmatch.db) and ADMIN_GROUP_ID or ADMIN_IDS, then restart.',

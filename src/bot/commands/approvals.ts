@@ -26,10 +26,10 @@ export const approvalsCommand: Command = {
     const word = args.trim().toLowerCase();
     if (word === '') {
       const place = await features.store.getSetting<ApproversPlace>(approversPlaceKey(turn.tenantId));
-      return cardReply(approvalsPlaceCard({ place: place ? placeSummary(place.value) : null, sandbox: deps.sandbox }));
+      return cardReply(approvalsPlaceCard({ place: place ? placeSummary(place.value) : null }));
     }
     if (word !== 'here') throw new InputError('INPUT_INVALID', `"approvals" takes nothing or "here", not "${args.trim().slice(0, 40)}".`);
-    return setHere(features, deps.sandbox, turn);
+    return setHere(features, turn);
   },
 };
 
@@ -37,8 +37,8 @@ function placeSummary(place: ApproversPlace) {
   return { conversationType: place.conversationType, setBy: place.setBy.name, setAt: place.setAt, ...(place.conversationName ? { conversationName: place.conversationName } : {}) };
 }
 
-async function setHere(features: ApprovalFeatures, sandbox: boolean, turn: Turn): Promise<Reply> {
-  const refuse = (title: string, text: string) => cardReply(noticeCard({ sandbox, tone: 'error', title, text }));
+async function setHere(features: ApprovalFeatures, turn: Turn): Promise<Reply> {
+  const refuse = (title: string, text: string) => cardReply(noticeCard({ tone: 'error', title, text }));
   if (!features.admins.configured) return refuse('Approval is not configured', 'Set ADMIN_GROUP_ID (an Entra group of admins) or ADMIN_IDS (their object ids), then restart.');
   if (!(await features.admins.isAdmin(turn.actor.aadObjectId))) return refuse('Only an admin can choose where approvals go', 'Ask a member of the admin group to type "approvals here".');
   if (turn.conversation.type === 'personal') return refuse('Not in a 1:1 chat', 'Nobody else sees a 1:1 chat. Type "approvals here" in a channel or group chat the bot is in (mention it in a channel).');
@@ -52,5 +52,5 @@ async function setHere(features: ApprovalFeatures, sandbox: boolean, turn: Turn)
     setAt: features.now(),
   };
   if (!(await casPutSetting(features.store, key, place, 5))) throw new Error('could not record the approvers\' place');
-  return cardReply(approvalsPlaceCard({ place: placeSummary(place), sandbox }));
+  return cardReply(approvalsPlaceCard({ place: placeSummary(place) }));
 }

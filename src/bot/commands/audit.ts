@@ -18,6 +18,6 @@ export const auditCommand: Command = {
     const found = await features.service.find(requestIdArg('audit', args), turn.tenantId);
     if (!found.ok) return cardReply(await features.views.refusalFor(found.refusal));
     const entries = await features.audit.entriesOf(found.request.id);
-    return cardReply(auditCard({ request: found.request, entries, verdict: verifyChain(entries), sandbox: deps.sandbox }));
+    return cardReply(auditCard({ request: found.request, entries, verdict: verifyChain(entries) }));
   },
 };

@@ -9,8 +9,6 @@ import type { Turn } from '../turn.ts';
 
 /** What the bot's commands are given: the ports they use (src/ports) and the approval flow. */
 export interface CommandDeps {
-  /** Every card says SANDBOX when true. */
-  sandbox: boolean;
   /** Undefined when RELAY_URL is not configured: only local conversions work. */
   relay?: Pick<RelayClient, 'lookup'>;
   /** Undefined when no cloud directory is configured: cards say the cloud check is not configured. */

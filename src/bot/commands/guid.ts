@@ -43,20 +43,20 @@ export async function runGuid(args: string, deps: CommandDeps): Promise<Reply> {
     const onPrem = await anchorOnPrem(who, deps);
     const anchors = onPrem.kind === 'found' ? withTyped(anchorsOf(onPrem.user), typed) : [typed];
     const cloudState = await cloud.collect(anchors);
-    return cardReply(guidCard({ sandbox: deps.sandbox, query: who.text, typed: who.anchor, onPrem, cloud: cloudState }));
+    return cardReply(guidCard({ query: who.text, typed: who.anchor, onPrem, cloud: cloudState }));
   }
   if (!deps.relay) {
-    return cardReply(noticeCard({ sandbox: deps.sandbox, tone: 'warning', ...RELAY_NOT_CONFIGURED }));
+    return cardReply(noticeCard({ tone: 'warning', ...RELAY_NOT_CONFIGURED }));
   }
   // Relay and directory errors propagate: the router turns them into an error card with the code.
   const result = await deps.relay.lookup(who.text);
   const [first] = result.users;
   if (!first) throw new UserNotFound(who.text);
   if (result.users.length > 1 || result.truncated) {
-    return cardReply(usersListCard({ sandbox: deps.sandbox, query: who.text, command: 'guid', users: result.users, truncated: result.truncated }));
+    return cardReply(usersListCard({ query: who.text, command: 'guid', users: result.users, truncated: result.truncated }));
   }
   const cloudState = await cloud.collect(anchorsOf(first));
-  return cardReply(guidCard({ sandbox: deps.sandbox, query: who.text, onPrem: { kind: 'found', user: first }, cloud: cloudState }));
+  return cardReply(guidCard({ query: who.text, onPrem: { kind: 'found', user: first }, cloud: cloudState }));
 }
 
 /** The user's anchors, plus the typed value if the relay found the user by something else. */

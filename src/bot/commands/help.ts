@@ -10,9 +10,9 @@ export function createHelpCommand(list: () => { commands: readonly CommandHelp[]
   return {
     name: 'help',
     help: { usage: 'help', summary: 'Shows these commands with examples.', examples: [] },
-    run(_args, deps) {
+    run() {
       const { commands, coming } = list();
-      return Promise.resolve(cardReply(helpCard({ sandbox: deps.sandbox, commands, coming })));
+      return Promise.resolve(cardReply(helpCard({ commands, coming })));
     },
   };
 }

@@ -41,20 +41,20 @@ export const matchCommand: Command = {
 export async function runMatch(args: string, deps: CommandDeps, turn: Turn = anonymousTurn(`match ${args}`)): Promise<Reply> {
   // Bad input throws InputError here, before the relay or Graph is asked anything.
   const { who, target } = parseMatchArgs(args);
-  const { relay, cloud, sandbox } = deps;
-  if (!relay) return cardReply(noticeCard({ sandbox, tone: 'error', ...MATCH_NEEDS_RELAY }));
-  if (!cloud) return cardReply(noticeCard({ sandbox, tone: 'warning', ...MATCH_NEEDS_CLOUD }));
+  const { relay, cloud } = deps;
+  if (!relay) return cardReply(noticeCard({ tone: 'error', ...MATCH_NEEDS_RELAY }));
+  if (!cloud) return cardReply(noticeCard({ tone: 'warning', ...MATCH_NEEDS_CLOUD }));
   const command = target ? `match ${who} to ${target}` : `match ${who}`;
   // Relay, directory and Graph errors propagate: the router makes an error card with the code.
   const verifyTimeoutSeconds = deps.approvals ? Math.round(deps.approvals.policy.verifyTimeoutMs / 1000) : undefined;
   const read = await readDiagnosis({ who, ...(target ? { target } : {}) }, { relay, cloud, ...(verifyTimeoutSeconds ? { verifyTimeoutSeconds } : {}) });
-  if (!read.resolved) return cardReply(matchCard(read.diagnosis, { sandbox, command, onPremMatches: read.lookup }));
+  if (!read.resolved) return cardReply(matchCard(read.diagnosis, { command, onPremMatches: read.lookup }));
   deps.logger.debug({ who, target, candidates: read.diagnosis.candidates.length }, 'match: evidence read');
   const { approvals } = deps;
   const proposal = approvals
     ? await proposed(() => approvals.service.propose({ actor: turn.actor, tenantId: turn.tenantId, command, who, ...(target ? { target } : {}), diagnosis: read.diagnosis }), deps, who)
     : {};
-  const card = matchCard(read.diagnosis, { sandbox, command, ...proposal });
+  const card = matchCard(read.diagnosis, { command, ...proposal });
   return proposal.requestId ? { card, requestId: proposal.requestId } : cardReply(card);
 }
 

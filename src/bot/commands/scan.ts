@@ -35,7 +35,7 @@ export const scanCommand: Command = {
 
 async function runScan(args: string, deps: CommandDeps, turn: Turn): Promise<Reply> {
   const { bulk, approvals } = deps;
-  if (!bulk || !approvals) return cardReply(noticeCard({ sandbox: deps.sandbox, tone: 'warning', ...SCAN_NOT_AVAILABLE }));
+  if (!bulk || !approvals) return cardReply(noticeCard({ tone: 'warning', ...SCAN_NOT_AVAILABLE }));
   if (!approvals.admins.configured) return cardReply(await approvals.views.refusalFor(adminsNotConfigured()));
   if (!(await approvals.admins.isAdmin(turn.actor.aadObjectId)))
     return cardReply(await approvals.views.refusalFor(notAnAdmin(turn.actor.name, 'scan')));
@@ -46,7 +46,6 @@ async function runScan(args: string, deps: CommandDeps, turn: Turn): Promise<Rep
     const since = new Date(holder.startedAt).toISOString().replace(/\.\d+Z$/, 'Z');
     return cardReply(
       noticeCard({
-        sandbox: deps.sandbox,
         tone: 'warning',
         title: 'A scan of these users is already running',
         text: `${holder.startedBy.name} started scan ${holder.id} of ${scopeWords(holder.scope)} at ${since}; it has diagnosed ${holder.counters.diagnosed.toLocaleString('en-US')} users so far. Wait for its card, or type "status ${holder.id}".`,
@@ -55,8 +54,8 @@ async function runScan(args: string, deps: CommandDeps, turn: Turn): Promise<Rep
   }
   bulk.track(started.finished);
   const early = await Promise.race([started.finished, delay(bulk.answerWithinMs)]);
-  if (early) return cardReply(bulkCard({ sandbox: deps.sandbox, scan: early }));
-  return { card: bulkCard({ sandbox: deps.sandbox, scan: started.scan }), onPosted: (posted) => bulk.attach(started.scan.id, posted) };
+  if (early) return cardReply(bulkCard({ scan: early }));
+  return { card: bulkCard({ scan: started.scan }), onPosted: (posted) => bulk.attach(started.scan.id, posted) };
 }
 
 /** The CSV attached to the message, read; undefined when none is. */

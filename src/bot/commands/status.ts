@@ -32,6 +32,6 @@ export const statusCommand: Command = {
     const me = turn.actor.aadObjectId.toLowerCase();
     const mine = open.filter((r) => (r.requester ?? r.proposedBy).aadObjectId.toLowerCase() === me);
     const waitingForMe = open.filter((r) => !mine.includes(r) && viewFor(r, { aadObjectId: turn.actor.aadObjectId, isAdmin }).actions.some((a) => a !== 'refresh'));
-    return cardReply(statusListCard({ mine, waitingForMe, sandbox: deps.sandbox, now: features.now() }));
+    return cardReply(statusListCard({ mine, waitingForMe, now: features.now() }));
   },
 };

@@ -72,6 +72,27 @@ export class EmulatorState {
     this.cloudSync = store.syncEngine === 'connect-sync' ? null : new CloudSyncService(store.tenant.id, store.domains.find((d) => d.isDefault)?.id ?? store.tenant.initialDomain);
   }
 
+  // Every call settles the store's user index once it returns (user-index.ts): the rules mutate
+  // records in place, and the end of a call is where no write is under way. Done for every method,
+  // so a writer added later is covered too.
+  static {
+    for (const name of Object.getOwnPropertyNames(EmulatorState.prototype)) {
+      const descriptor = Object.getOwnPropertyDescriptor(EmulatorState.prototype, name);
+      if (name === 'constructor' || typeof descriptor?.value !== 'function') continue;
+      const method = descriptor.value as (this: EmulatorState, ...args: unknown[]) => unknown;
+      Object.defineProperty(EmulatorState.prototype, name, {
+        ...descriptor,
+        value: function settled(this: EmulatorState, ...args: unknown[]): unknown {
+          try {
+            return method.apply(this, args);
+          } finally {
+            this.#store.settle();
+          }
+        },
+      });
+    }
+  }
+
   /** Build a tenant from a seed (validated here; throws ConfigError naming bad fields). */
   static fromSeed(seed: SeedInput, options: EmulatorStateOptions = {}): EmulatorState {
     return new EmulatorState(new DirectoryStore(parseSeed(seed)), {

@@ -17,6 +17,7 @@ import type {
 } from './model.ts';
 import { roleDefinition } from './role-definitions.ts';
 import type { Seed, SeedUser } from './seed.ts';
+import { UserIndex } from './user-index.ts';
 
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -27,15 +28,19 @@ const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1
  */
 class UserMap extends Map<string, UserRecord> {
   version = 0;
+  readonly index: UserIndex = new UserIndex(this);
   override set(id: string, user: UserRecord): this {
     this.version += 1;
+    this.index.touch(id);
     return super.set(id, user);
   }
   override delete(id: string): boolean {
     this.version += 1;
+    this.index.touch(id);
     return super.delete(id);
   }
   override clear(): void {
+    for (const id of this.keys()) this.index.touch(id);
     this.version += 1;
     super.clear();
   }
@@ -110,18 +115,29 @@ export class DirectoryStore {
     return this.users.version;
   }
 
+  /** Re-index the records written since the last call (user-index.ts); EmulatorState calls it after each of its calls. */
+  settle(): void {
+    this.users.index.settle();
+  }
+
+  /** A record handed out for writing: the listings and the index count it as changed. */
+  #writable(user: UserRecord | undefined): UserRecord | undefined {
+    if (!user) return undefined;
+    this.users.version += 1;
+    this.users.index.touch(user.id);
+    return user;
+  }
+
   /** `/users/{id | userPrincipalName}`: an active user by object id, else by UPN. A writer's way in: counted as a change. */
   activeUser(idOrUpn: string): UserRecord | undefined {
-    this.users.version += 1;
     const byKey = this.users.get(foldCase(idOrUpn));
-    if (byKey && byKey.deletedDateTime === null) return byKey;
-    return [...this.users.values()].find((u) => u.deletedDateTime === null && sameText(u.userPrincipalName, idOrUpn));
+    if (byKey && byKey.deletedDateTime === null) return this.#writable(byKey);
+    return this.#writable(this.users.index.candidates('upn', foldCase(idOrUpn)).find((u) => u.deletedDateTime === null && sameText(u.userPrincipalName, idOrUpn)));
   }
 
   deletedUser(id: string): UserRecord | undefined {
-    this.users.version += 1;
     const user = this.users.get(foldCase(id));
-    return user && user.deletedDateTime !== null ? user : undefined;
+    return user && user.deletedDateTime !== null ? this.#writable(user) : undefined;
   }
 
   domain(name: string): DomainRecord | undefined {
@@ -130,18 +146,20 @@ export class DirectoryStore {
 
   /** The user (active or in the recycle bin) holding an ImmutableID; compared exactly. */
   anchorHolder(immutableId: string, exceptId?: string): UserRecord | undefined {
-    return [...this.users.values()].find((u) => u.onPremisesImmutableId === immutableId && u.id !== exceptId);
+    return this.users.index.candidates('anchor', immutableId).find((u) => u.onPremisesImmutableId === immutableId && u.id !== exceptId);
   }
 
   /** The active user holding a UPN; deleted users were renamed and hold none. */
   upnHolder(upn: string, exceptId?: string): UserRecord | undefined {
-    return this.activeUsers().find((u) => u.id !== exceptId && sameText(u.userPrincipalName, upn));
+    return this.users.index.candidates('upn', foldCase(upn)).find((u) => u.deletedDateTime === null && u.id !== exceptId && sameText(u.userPrincipalName, upn));
   }
 
   /** The active user or group holding a proxy address (SMTP: and smtp: of one address collide). */
   proxyHolder(proxyAddress: string, exceptId?: string): ConflictHolder | undefined {
     const key = proxyKey(proxyAddress);
-    const user = this.activeUsers().find((u) => u.id !== exceptId && u.proxyAddresses.some((p) => proxyKey(p) === key));
+    const user = this.users.index
+      .candidates('proxy', key)
+      .find((u) => u.deletedDateTime === null && u.id !== exceptId && u.proxyAddresses.some((p) => proxyKey(p) === key));
     if (user) return { kind: 'User', id: user.id };
     const group = [...this.groups.values()].find((g) => g.id !== exceptId && g.proxyAddresses.some((p) => proxyKey(p) === key));
     return group ? { kind: 'Group', id: group.id } : undefined;

@@ -20,6 +20,7 @@ import type { EmulatorState } from '../emulator/index.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { exportErrorOf, isExportErrorOutcome, writeErrorOf, type ExportError, type WriteOutcome } from './export-errors.ts';
 import { syncTenantOf } from './sync-tenant.ts';
+import { SyncTenantView } from './tenant-view.ts';
 import { syncedAttributesOf } from './synced-attributes.ts';
 
 export interface SyncRunResult {
@@ -54,8 +55,10 @@ export interface RunDeltaSyncOptions {
 export function runDeltaSync(options: RunDeltaSyncOptions): SyncRunReport {
   const { state, logger } = options;
   const startedAt = state.now().toISOString();
+  // The tenant read once and kept current as the run writes: the run stays linear in the objects.
+  const view = new SyncTenantView(state);
   const results = orderedSubjects(options.users, options.inScope).map((subject) => {
-    const result = syncSubject(state, subject);
+    const result = syncSubject(state, subject, view);
     if (result.error) logger?.warn({ sync: result }, 'simulated sync: export error');
     else logger?.debug({ sync: result }, 'simulated sync: exported');
     return result;
@@ -77,9 +80,16 @@ function orderedSubjects(users: readonly OnPremUser[], inScope: (user: OnPremUse
  * through the service, which enforces its own rules (2026 hardening included). Also the core of a
  * Cloud Sync on-demand run.
  */
-export function syncSubject(state: EmulatorState, subject: SyncSubject): SyncRunResult {
+export function syncSubject(state: EmulatorState, subject: SyncSubject, view?: SyncTenantView): SyncRunResult {
+  const result = syncOne(state, subject, view);
+  // Whatever was written (or refused half-way), the view reads that user again.
+  if (view && result.userId) view.refresh(result.userId);
+  return result;
+}
+
+function syncOne(state: EmulatorState, subject: SyncSubject, view: SyncTenantView | undefined): SyncRunResult {
   const base = { samAccountName: subject.onPrem.samAccountName, dn: subject.onPrem.dn };
-  const tenant = syncTenantOf(state);
+  const tenant = view ? view.forUser(subject.onPrem) : syncTenantOf(state);
   const outcome = predictSync(subject, tenant);
   // A cloud-managed user is skipped whatever the engine would have done with it.
   const target = 'userId' in outcome ? state.activeUser(outcome.userId) : undefined;

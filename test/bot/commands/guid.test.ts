@@ -6,7 +6,7 @@ import { route } from '../../../src/bot/router.ts';
 import { createRegistry } from '../../../src/bot/commands/index.ts';
 import { CloudError, DirectoryError, InputError, RelayUnavailable } from '../../../src/errors/index.ts';
 import { allElements, copyRowValues, findById, visibleText } from '../../support/card-query.ts';
-import { cloudUser, commandDeps, deferred, fakeCloud, fakeRelay } from '../../support/fakes.ts';
+import { asSandboxSends, cloudUser, commandDeps, deferred, fakeCloud, fakeRelay } from '../../support/fakes.ts';
 import { onPremUser } from '../../support/users.ts';
 
 const relayDown = () => fakeRelay(new RelayUnavailable('RELAY_UNAVAILABLE', 'Could not connect to https://relay.contoso.com.'));
@@ -68,7 +68,7 @@ describe('guid with an anchor', () => {
 describe('guid with a name', () => {
   it('shows the guid card for exactly one user', async () => {
     const relay = fakeRelay({ users: [onPremUser()], truncated: false });
-    const { card } = await runGuid('jdoe', commandDeps({ relay, sandbox: true }));
+    const { card } = asSandboxSends(await runGuid('jdoe', commandDeps({ relay })));
     expect(relay.calls).toEqual([{ who: 'jdoe', limit: undefined }]);
     expect(findById(card, ELEMENT_IDS.effectiveImmutableId)).toMatchObject({ text: 'g8Pclm4vok+vFWtMERklmg==' });
     expect(visibleText(card)).toContain('SANDBOX');

@@ -8,7 +8,7 @@ import type { CloudEvidence, CloudUser, TenantFacts } from '../../../src/domain/
 import type { LookupResult } from '../../../src/domain/onprem-user.ts';
 import { CloudError, InputError, RelayUnavailable } from '../../../src/errors/index.ts';
 import { allElements, findById, visibleText } from '../../support/card-query.ts';
-import { cloudUser, commandDeps, deferred, fakeCloud, fakeRelay, tenantFacts } from '../../support/fakes.ts';
+import { asSandboxSends, cloudUser, commandDeps, deferred, fakeCloud, fakeRelay, tenantFacts } from '../../support/fakes.ts';
 import { onPremUser } from '../../support/users.ts';
 
 const JDOE_ANCHOR = 'g8Pclm4vok+vFWtMERklmg==';
@@ -28,7 +28,7 @@ describe('match: flow', () => {
   it('diagnoses a healthy, already matched user: ALREADY_MATCHED and nothing to do', async () => {
     const relay = fakeRelay(found);
     const cloud = fakeCloud({ evidenceFor: evidenceWith([{ user: joined, reasons: ['anchor', 'upn'] }]) });
-    const { card } = await runMatch('jdoe', commandDeps({ relay, cloud, sandbox: true }));
+    const { card } = asSandboxSends(await runMatch('jdoe', commandDeps({ relay, cloud })));
     expect(findById(card, MATCH_CARD_IDS.finding('ALREADY_MATCHED'))).toBeDefined();
     expect(visibleText(card)).toContain('Nothing to do');
     expect(visibleText(card)).toContain('SANDBOX');

@@ -27,7 +27,7 @@ describe('a soft match the next sync makes by itself', () => {
     expect(d.plan.steps.map((s) => s.kind)).toEqual(['TRIGGER_DELTA_SYNC', 'VERIFY_JOINED']);
     expect(d.plan.note).toContain('No hard match is needed');
     expect(d.findings).toEqual([]);
-    expect(visibleText(matchCard(d, { sandbox: false }))).toContain('No hard match is needed');
+    expect(visibleText(matchCard(d))).toContain('No hard match is needed');
   });
 
   it('never turns blockCloudObjectTakeoverThroughHardMatchEnabled off, nor reports it as a blocker', () => {
@@ -92,7 +92,7 @@ describe('a user in the recycle bin', () => {
     const d = diagnose(fixtures.anchorInRecycleBin());
     const holder = d.candidates.find((c) => c.user.deletedDateTime !== null)?.user;
     if (!holder) throw new Error('no deleted candidate');
-    const card = matchCard(d, { sandbox: false });
+    const card = matchCard(d);
     const entry = visibleText(findById(card, MATCH_CARD_IDS.candidate(holder.id)));
     const upn = holder.userPrincipalName.slice(holder.id.replaceAll('-', '').length);
     expect(entry).toContain(`${upn} · in the recycle bin`);

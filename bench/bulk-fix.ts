@@ -1,0 +1,160 @@
+/**
+ * bench:bulk-fix: one bulk approval fixing USERS users (default 2,000, each a SET_ANCHOR), run by
+ * two bot processes sharing one Azurite store, against the Entra emulator answering a fraction of
+ * Graph requests with 429 (THROTTLE, default 0.02; the Graph client honours Retry-After). Printed:
+ * writes/s during the execution against the shared budget (BULK_WRITES_PER_SECOND, default 20
+ * here; target at least 0.9 of it), executions per user (anchor PATCHes per user; exactly 1), and
+ * the same run with the coordinating instance SIGKILLed once half the users are written (every
+ * user still ends; none written twice).
+ * Usage: npm run bench:bulk-fix [-- --users 2000 --budget 20 --throttle 0.02]
+ */
+import { parseArgs } from 'node:util';
+import { createScanStore } from '../src/bulk/scan-store.ts';
+import { openStore } from '../src/store/index.ts';
+import type { RequestStore } from '../src/ports/request-store.ts';
+import { startMultiBotStack, type BotChild, type MultiBotStack } from '../test/support/multi-bot-stack.ts';
+import { raceTenant, type RaceTenant } from '../test/support/race-seed.ts';
+import { RACE_ADMINS } from '../test/support/race-run.ts';
+import { startRecordingConnector, type RecordingConnector } from '../test/support/recording-connector.ts';
+import { teamsClient } from '../test/support/teams-client.ts';
+import { visibleText } from '../test/support/card-query.ts';
+
+const { values } = parseArgs({ options: { users: { type: 'string' }, budget: { type: 'string' }, throttle: { type: 'string' } } });
+const USERS = Number(values.users ?? 2000);
+const BUDGET = Number(values.budget ?? 20);
+const THROTTLE = Number(values.throttle ?? 0.02);
+const [REQUESTER, APPROVER] = RACE_ADMINS;
+const BOT_ENV = {
+  ADMIN_IDS: RACE_ADMINS.map((p) => p.aadObjectId).join(','),
+  ENGINE_LEASE_MS: '4000',
+  ENGINE_POLL_MS: '10',
+  LOG_LEVEL: 'error',
+  BULK_WRITES_PER_SECOND: String(BUDGET),
+};
+
+interface Run {
+  stack: MultiBotStack;
+  bots: BotChild[];
+  store: RequestStore;
+  connector: RecordingConnector;
+  tenant: RaceTenant;
+}
+
+async function start(): Promise<Run> {
+  const tenant = await raceTenant(USERS);
+  const connector = await startRecordingConnector();
+  const stack = await startMultiBotStack({ seed: tenant.seed, fixturesDir: tenant.fixturesDir, throttleRate: THROTTLE });
+  const bots = await Promise.all([stack.spawnBot(BOT_ENV), stack.spawnBot(BOT_ENV)]);
+  return { stack, bots, store: await openStore(stack.storeUrl), connector, tenant };
+}
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Scans on the first bot, requests approval, approves on the second; answers the bulk request id. */
+async function approveBulk(run: Run): Promise<string> {
+  const client = (i: number, person = REQUESTER) =>
+    teamsClient({
+      botUrl: run.bots[i]?.url ?? '',
+      connector: run.connector,
+      tenantId: run.stack.emulator.state.tenant.id,
+      person: person ?? RACE_ADMINS[0]!,
+    });
+  const { card } = await client(0).say('scan');
+  const scanId = /Scan ([a-z0-9]{6})/.exec(visibleText(card))?.[1];
+  if (!scanId) throw new Error(`no scan id on the card: ${visibleText(card).slice(0, 200)}`);
+  const scans = createScanStore(run.store);
+  const scan = await until('the scan', 300_000, async () => {
+    const s = await scans.get(scanId);
+    if (s?.state === 'failed') throw new Error(`scan failed: ${s.failure?.text ?? ''}`);
+    return s?.state === 'done' ? s : undefined;
+  });
+  const requestId = scan.requestId;
+  if (!requestId) throw new Error('the scan proposed no bulk request');
+  await client(0).invoke('requestApproval', {
+    verb: 'requestApproval',
+    requestId,
+    justification: 'Bench: the migrated OU lost its anchors.',
+  });
+  await client(1, APPROVER).invoke('approve', { verb: 'approve', requestId });
+  return requestId;
+}
+
+function patchesPerUser(run: Run): { writes: number; perUser: Map<string, number>; times: number[] } {
+  const writes = run.stack.emulator.state.graphWrites().filter((w) => w.method === 'PATCH' && w.status < 300);
+  const perUser = new Map<string, number>();
+  for (const u of run.tenant.users) perUser.set(u.cloudId, 0);
+  for (const w of writes) for (const id of perUser.keys()) if (w.path.includes(id)) perUser.set(id, (perUser.get(id) ?? 0) + 1);
+  return { writes: writes.length, perUser, times: writes.map((w) => Date.parse(w.at)).sort((a, b) => a - b) };
+}
+
+async function finished(run: Run, requestId: string) {
+  return until('the bulk execution', 1_800_000, async () => {
+    const r = (await run.store.get(requestId))?.value;
+    return r && (r.state === 'done' || r.state === 'cancelled') ? r : undefined;
+  });
+}
+
+function report(label: string, run: Run, bulk: Awaited<ReturnType<typeof finished>>): void {
+  const { writes, perUser, times } = patchesPerUser(run);
+  const counts = [...perUser.values()];
+  const seconds = times.length > 1 ? ((times.at(-1) ?? 0) - (times[0] ?? 0)) / 1000 : Number.NaN;
+  const rate = (writes - 1) / seconds;
+  const histogram = new Map<number, number>();
+  for (const c of counts) histogram.set(c, (histogram.get(c) ?? 0) + 1);
+  console.log(`${label}`);
+  console.log(`  users: ${USERS}; ended: ${JSON.stringify(bulk.bulk?.progress)}`);
+  console.log(
+    `  writes: ${writes} anchor PATCHes in ${seconds.toFixed(1)} s = ${rate.toFixed(2)} writes/s; budget ${BUDGET}/s; ratio ${(rate / BUDGET).toFixed(3)} (target >= 0.9)`,
+  );
+  console.log(
+    `  executions per user: ${[...histogram.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([n, users]) => `${n} write(s): ${users} users`)
+      .join('; ')} (target: every user exactly 1)`,
+  );
+}
+
+async function normalRun(): Promise<void> {
+  const run = await start();
+  try {
+    const id = await approveBulk(run);
+    report('two instances, no failure', run, await finished(run, id));
+  } finally {
+    await close(run);
+  }
+}
+
+async function killedRun(): Promise<void> {
+  const run = await start();
+  try {
+    const id = await approveBulk(run);
+    await until('half the users written', 1_800_000, () => Promise.resolve(patchesPerUser(run).writes >= USERS / 2 ? true : undefined));
+    const owner = (await run.store.get(id))?.value.lease?.owner ?? '';
+    const victim = run.bots.find((b) => owner.includes(`:${b.pid}:`)) ?? run.bots[0];
+    victim?.child.kill('SIGKILL');
+    console.log(`  SIGKILLed the coordinating instance (pid ${victim?.pid ?? '?'}) after ${patchesPerUser(run).writes} writes`);
+    report('two instances, the coordinator SIGKILLed half-way', run, await finished(run, id));
+  } finally {
+    await close(run);
+  }
+}
+
+async function close(run: Run): Promise<void> {
+  await run.store.close();
+  await run.stack.close();
+  await run.connector.close();
+}
+
+console.log(
+  `bench:bulk-fix: ${USERS} users (SET_ANCHOR each), budget ${BUDGET} writes/s, emulator throttling ${THROTTLE * 100}% of Graph requests with 429`,
+);
+await normalRun();
+await killedRun();
