@@ -25,9 +25,9 @@ const ALIAS = 'smtp:bruce.wayne@contoso.com';
 
 describe('a join with leftovers', () => {
   it('ends done-with-warnings, and the next match fixes the leftovers on the joined user', async () => {
-    let sandbox: RunningSandbox | undefined;
+    const box: { sandbox?: RunningSandbox } = {};
     let readdOnce = true;
-    sandbox = await flowSandbox(
+    const sandbox = await flowSandbox(
       {},
       {
         engine: {
@@ -36,14 +36,16 @@ describe('a join with leftovers', () => {
           syncBusyRetryMs: 50,
           // The other forest's sync puts the alias back between the person's Done and the plan's sync.
           onBoundary: (_id, step, phase) => {
-            if (!sandbox || !readdOnce || step !== 3 || phase !== 'step-started') return;
+            const state = box.sandbox?.emulatorState;
+            if (!state || !readdOnce || step !== 3 || phase !== 'step-started') return;
             readdOnce = false;
-            const desk = sandbox.emulatorState.activeUser(IDS.frontDesk);
-            sandbox.emulatorState.updateSyncedUser(IDS.frontDesk, { proxyAddresses: [...(desk?.proxyAddresses ?? []), ALIAS] });
+            const desk = state.activeUser(IDS.frontDesk);
+            state.updateSyncedUser(IDS.frontDesk, { proxyAddresses: [...(desk?.proxyAddresses ?? []), ALIAS] });
           },
         },
       },
     );
+    box.sandbox = sandbox;
     try {
       const first = await matchCard(sandbox, connector, 'match bwayne');
       await approveRequest(sandbox, connector, first.requestId ?? '');

@@ -183,7 +183,7 @@ function syncedTargetFindings(c: FindingContext, target: CloudUser): Finding[] {
             `The join is right, but something is left over on it (the findings below): the plan fixes that and never touches the join`,
         ],
         plan.steps.length > 0
-          ? `Keep the join. ${capital(stepRef(stepsOfKind(plan, 'MANUAL'), 'the plan'))} free what other objects hold, ${stepRef(stepsOfKind(plan, 'TRIGGER_DELTA_SYNC'))} syncs and ${stepRef(stepsOfKind(plan, 'VERIFY_JOINED'))} checks that nothing is left.`
+          ? `Keep the join. ${capital(stepRef(stepsOfKind(plan, 'MANUAL'), 'the plan'))} ${stepsOfKind(plan, 'MANUAL').length > 1 ? 'free' : 'frees'} what other objects hold, ${stepRef(stepsOfKind(plan, 'TRIGGER_DELTA_SYNC'))} syncs and ${stepRef(stepsOfKind(plan, 'VERIFY_JOINED'))} checks that nothing is left.`
           : 'Nothing to do for the match: every sync refreshes this user from AD.',
         [target.id],
       ),

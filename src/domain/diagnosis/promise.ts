@@ -19,5 +19,10 @@ export function promiseOf(s: Situation, prediction: SyncPrediction): JoinPromise
 /** The plan with the promise on its VERIFY_JOINED step (the plan unchanged when there is none). */
 export function withPromise(plan: Plan, promise: JoinPromise | null): Plan {
   if (promise === null) return plan;
-  return { ...plan, steps: plan.steps.map((step) => (step.kind === 'VERIFY_JOINED' ? { ...step, promise } : step)) };
+  const upn = promise.userPrincipalName === null ? '' : `, has the UPN ${promise.userPrincipalName}`;
+  const also = `${upn}, holds every address of the AD user and shows no provisioning error (else the request ends done-with-warnings)`;
+  return {
+    ...plan,
+    steps: plan.steps.map((step) => (step.kind === 'VERIFY_JOINED' ? { ...step, promise, description: step.description.replace(/ \(give up after/, `${also} (give up after`) } : step)),
+  };
 }

@@ -20,7 +20,7 @@ describe('withDoneCheck', () => {
       code: 'STEP_NOT_DONE',
       message: expect.stringMatching(
         /^Step 1 of r7k3q9 is not done yet: CN=jdoe,OU=Staff.+ is in the sync scope\. Nothing was recorded and the step keeps waiting/,
-      ),
+      ) as unknown,
     });
   });
 
@@ -32,7 +32,7 @@ describe('withDoneCheck', () => {
       status: 'done',
       doneBy: ANN,
       doneCheck: 'checked',
-      detail: expect.stringContaining('Checked: CN=jdoe,OU=Not Synced'),
+      detail: expect.stringContaining('Checked: CN=jdoe,OU=Not Synced') as unknown,
     });
     expect(out.event.summary).toContain('Checked: CN=jdoe,OU=Not Synced');
   });
