@@ -7,14 +7,16 @@
  * - `provisionOnDemand`: `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/provisionOnDemand`
  *   with the AD DN. Graph answers a stringKeyStringValuePair whose `key` and `value` are JSON text
  *   (`{"result","details"}` and the provisioning record with its `provisioningSteps`); both are
- *   parsed here into ProvisionOnDemandResult. The API allows 5 requests per 10 s: a 429 is retried
+ *   parsed here into ProvisionOnDemandResult.
+ * - `provisioningLogOf`: the newest `/auditLogs/provisioning` entry of the job, for the error
+ *   Entra recorded (and what it recommends) when a run failed. The API allows 5 requests per 10 s: a 429 is retried
  *   after its Retry-After by the transport, within the deadline.
  */
-import type { SynchronizationSchema } from '@microsoft/microsoft-graph-types';
-import type { ProvisionOnDemandResult, ProvisioningStepResult } from '../ports/cloud-directory.ts';
+import type { ProvisioningObjectSummary, SynchronizationSchema } from '@microsoft/microsoft-graph-types';
+import type { ProvisioningLogError, ProvisionOnDemandResult, ProvisioningStepResult } from '../ports/cloud-directory.ts';
 import { failureFromThrown, type Operation } from './errors.ts';
 import type { GraphTransport } from './graph-transport.ts';
-import { pathSegment } from './odata.ts';
+import { collectionUrl, eqFilter, pathSegment } from './odata.ts';
 import { parseObjectId } from './users.ts';
 
 const CLEAR_PERMISSION = 'User-OnPremisesSyncBehavior.ReadWrite.All (and the Hybrid Identity Administrator role)';
@@ -124,4 +126,14 @@ export function parseProvisionAnswer(answer: { key?: unknown; value?: unknown } 
     errorCode: text(details.errorCode) ?? text(statusInfo.errorCode),
     errorMessage: text(details.errorMessage) ?? text(statusInfo.reason),
   };
+}
+
+/** The newest provisioning-log entry of a Cloud Sync job, when it records an error (AuditLog.Read.All). */
+export async function provisioningLogOf(transport: GraphTransport, jobId: string): Promise<ProvisioningLogError | null> {
+  const op: Operation = { what: `read the provisioning logs of Cloud Sync job ${jobId}`, permission: 'AuditLog.Read.All' };
+  const url = collectionUrl('/auditLogs/provisioning', { filter: eqFilter('jobId', jobId), top: 1 });
+  const page = await transport.call(op, (request) => request(url).get() as Promise<{ value?: ProvisioningObjectSummary[] }>);
+  const info = page.value?.[0]?.provisioningStatusInfo?.errorInformation;
+  if (!info) return null;
+  return { errorCode: info.errorCode ?? null, reason: info.reason ?? null, recommendedAction: info.recommendedAction ?? null };
 }

@@ -50,7 +50,7 @@ import { rolesOfUsers } from './role-holders.ts';
 import { readCloudSnapshot } from './snapshot.ts';
 import { findUser, holdersOfAnchor, parseObjectId } from './users.ts';
 import { purgeDeletedUser, setImmutableId, setUserPrincipalName } from './writes.ts';
-import { clearObjectIdentifier, objectIdentifierOf, provisionOnDemand } from './cloud-sync.ts';
+import { clearObjectIdentifier, objectIdentifierOf, provisioningLogOf, provisionOnDemand } from './cloud-sync.ts';
 
 export { staticTokenCredential } from './credential.ts';
 export {
@@ -165,6 +165,7 @@ export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory &
     setUserPrincipalName: (userId, upn) => setUserPrincipalName(within(undefined), userId, upn),
     purgeDeletedUser: (userId) => purgeDeletedUser(within(undefined), userId),
     objectIdentifierOf: (userId, deadline) => objectIdentifierOf(within(deadline), userId),
+    provisioningLogOf: (jobId, deadline) => provisioningLogOf(within(deadline), jobId),
     clearObjectIdentifier: (userId) => clearObjectIdentifier(within(undefined), userId),
     provisionOnDemand: (job, dn) => provisionOnDemand(within(undefined), job, dn),
     readCloudSnapshot: (options) => readCloudSnapshot(snapshotTransport(), options),

@@ -84,6 +84,21 @@ function personProvisions(step: StepOf<'PROVISION_ON_DEMAND'>): StepResult {
   };
 }
 
+/**
+ * What Entra's provisioning log adds about the failed run (its recommended action, when it has
+ * one); nothing when the log cannot be read (AuditLog.Read.All missing): the run's own answer
+ * already says what failed.
+ */
+async function logNote(step: StepOf<'PROVISION_ON_DEMAND'>, deps: StepDeps): Promise<string> {
+  try {
+    const entry = await deps.cloud.provisioningLogOf(step.job.jobId);
+    if (!entry?.recommendedAction && !entry?.reason) return '';
+    return ` Provisioning log: ${[entry.reason, entry.recommendedAction ? `recommended: ${entry.recommendedAction}` : null].filter(Boolean).join('; ')}.`;
+  } catch {
+    return '';
+  }
+}
+
 /** "Matching: Success (matched on mS-DS-ConsistencyGuid)" per step, for the card and the audit. */
 function stepsText(result: ProvisionOnDemandResult): string {
   return result.steps
@@ -106,10 +121,11 @@ export async function provisionOnDemand(step: StepOf<'PROVISION_ON_DEMAND'>, dep
   const failedStep = result.steps.find((s) => /fail|error/i.test(s.status));
   if (/fail|error/i.test(result.result) || failedStep) {
     const why = result.errorMessage ?? failedStep?.description ?? 'no reason given';
+    const log = await logNote(step, deps);
     return {
       status: 'failed',
       code: result.errorCode ?? 'PROVISIONING_FAILED',
-      detail: `Cloud Sync could not sync ${step.dn}: ${why}${steps ? ` [${steps}]` : ''}`,
+      detail: `Cloud Sync could not sync ${step.dn}: ${why}${steps ? ` [${steps}]` : ''}${log}`,
       before: null,
     };
   }

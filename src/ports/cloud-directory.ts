@@ -56,6 +56,15 @@ export interface CloudDirectory {
   groupUserIds(groupId: string, deadline?: Deadline): Promise<string[]>;
   /** The user's `onPremisesObjectIdentifier` now (beta); `exists` false when there is no such active user. */
   objectIdentifierOf(userId: string, deadline?: Deadline): Promise<{ exists: boolean; onPremisesObjectIdentifier: string | null }>;
+  /** The error of the newest provisioning-log entry of a Cloud Sync job (`/auditLogs/provisioning`); null when it has none. */
+  provisioningLogOf(jobId: string, deadline?: Deadline): Promise<ProvisioningLogError | null>;
+}
+
+/** What Entra's provisioning log says went wrong (`provisioningStatusInfo.errorInformation`). */
+export interface ProvisioningLogError {
+  errorCode: string | null;
+  reason: string | null;
+  recommendedAction: string | null;
 }
 
 /** One step of a Cloud Sync on-demand run as Graph reports it (import, scoping, matching, export). */

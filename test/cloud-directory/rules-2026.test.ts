@@ -139,5 +139,10 @@ describe('provisionOnDemand', () => {
     const answer = await h.directory.provisionOnDemand({ ...job, ruleId: null }, AD.jdoe.dn);
     expect(answer).toMatchObject({ result: 'Failure', errorCode: 'AgentUnavailable' });
     expect(answer.steps[0]).toMatchObject({ type: 'Import', status: 'Failure' });
+    // The run is in the provisioning logs, with Entra's error.
+    expect(await h.directory.provisioningLogOf(job.jobId)).toMatchObject({
+      errorCode: 'AgentUnavailable',
+      reason: expect.stringContaining('provisioning agent') as unknown,
+    });
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { CloudDirectory, CloudWriter } from '../../src/ports/cloud-directory.ts';
 import type { CloudUser } from '../../src/domain/cloud.ts';
-import type { ProvisionOnDemandResult } from '../../src/ports/cloud-directory.ts';
+import type { ProvisioningLogError, ProvisionOnDemandResult } from '../../src/ports/cloud-directory.ts';
 import { createDeadline } from '../../src/cloud-directory/deadline.ts';
 import { CloudError } from '../../src/errors/index.ts';
 import { baseCloudUser } from '../support/cloud-user.ts';
@@ -26,6 +26,8 @@ export interface FakeCloud extends CloudDirectory, CloudWriter {
   writes(): FakeCall[];
   /** The next call of `op` throws `err` instead. */
   failNext(op: FakeCall['op'], err: Error): void;
+  /** What provisioningLogOf answers. */
+  provisioningLog: ProvisioningLogError | null;
   /** What provisionOnDemand answers, in order (a test queues them). */
   provisionAnswers: ProvisionOnDemandResult[];
   /** Runs before each findUser returns (e.g. a sync landing between polls). */
@@ -67,6 +69,10 @@ export function fakeCloud(users: CloudUser[]): FakeCloud {
     calls,
     writes: () => calls.filter((c) => c.op !== 'findUser' && c.op !== 'objectIdentifierOf'),
     provisionAnswers: [],
+    provisioningLog: null,
+    provisioningLogOf() {
+      return Promise.resolve(fake.provisioningLog);
+    },
     objectIdentifierOf(userId) {
       return Promise.resolve().then(() => {
         record({ op: 'objectIdentifierOf', userId });

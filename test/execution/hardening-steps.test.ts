@@ -134,9 +134,17 @@ describe('PROVISION_ON_DEMAND', () => {
       errorCode: 'InvalidHardMatch',
       errorMessage: refused,
     });
+    cloud.provisioningLog = {
+      errorCode: 'InvalidHardMatch',
+      reason: refused,
+      recommendedAction: 'Clear onPremisesObjectIdentifier, then sync again.',
+    };
     const result = await runStep(provisionStep, deps(cloud));
     expect(result).toMatchObject({ status: 'failed', code: 'InvalidHardMatch' });
     expect(result.status === 'failed' && result.detail).toContain(refused);
+    expect(result.status === 'failed' && result.detail).toContain(
+      'Provisioning log: Hard match operation blocked due to security hardening. Review OnPremisesObjectIdentifier mapping.; recommended: Clear onPremisesObjectIdentifier, then sync again.',
+    );
   });
 
   it('waits for a person to provision on demand when Graph refuses the bot the permission', async () => {

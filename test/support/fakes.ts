@@ -87,6 +87,7 @@ export function fakeCloud(handlers: Partial<CloudDirectory> = {}): FakeCloud {
     groupUserIds: () => Promise.resolve([]),
     rolesOf: () => Promise.resolve([]),
     objectIdentifierOf: () => Promise.resolve({ exists: false, onPremisesObjectIdentifier: null }),
+    provisioningLogOf: () => Promise.resolve(null),
   };
   const h = { ...defaults, ...handlers };
   return {
@@ -124,6 +125,10 @@ export function fakeCloud(handlers: Partial<CloudDirectory> = {}): FakeCloud {
     objectIdentifierOf: (userId, deadline) => {
       calls.push({ method: 'objectIdentifierOf', args: [userId], deadline });
       return h.objectIdentifierOf(userId, deadline);
+    },
+    provisioningLogOf: (jobId, deadline) => {
+      calls.push({ method: 'provisioningLogOf', args: [jobId], deadline });
+      return h.provisioningLogOf(jobId, deadline);
     },
   };
 }
