@@ -1,6 +1,6 @@
 /**
- * Bulk execution composed from ports: the bulk engine (the same engine, its writes taking from the
- * shared write budget), the user re-read (the `match` pipeline with fresh roles), the wave's sync
+ * Bulk execution composed from ports: the bulk engine (the same engine; each user's writes take
+ * their tokens from the shared write budget before its request is claimed), the user re-read (the `match` pipeline with fresh roles), the wave's sync
  * and verification (the same step actions), the executor, and this instance's share of the work
  * (started on approval, resumed by the sweeper, awaited by `idle`).
  */
@@ -17,7 +17,7 @@ import type { RelayClient } from '../ports/relay.ts';
 import type { RequestStore } from '../ports/request-store.ts';
 import { createBulkExecutor, type BulkExecutorDeps } from './bulk-executor.ts';
 import { createScanStore } from './scan-store.ts';
-import { budgetedWriter, createWriteBudget } from './write-budget.ts';
+import { createWriteBudget } from './write-budget.ts';
 
 export interface BulkExecutionOptions {
   store: RequestStore;
@@ -52,7 +52,11 @@ export function createBulkExecution(o: BulkExecutionOptions): BulkExecution {
     tenantId: o.tenantId,
     ...(o.writesPerSecond ? { perSecond: o.writesPerSecond } : {}),
   });
-  const cloud = budgetedWriter(o.cloud, budget);
+  // Tokens are taken before a user's request is claimed (BulkItemDeps.reserve), not per write.
+  const cloud = o.cloud;
+  const reserve = async (writes: number): Promise<void> => {
+    for (let i = 0; i < writes; i += 1) await budget.take();
+  };
   const { pollIntervalMs, sleep, ...timings } = o.engine ?? {};
   const stepDeps = { cloud, sync: relay, now, ...(pollIntervalMs ? { pollIntervalMs } : {}), ...(sleep ? { sleep } : {}) };
   // Each user's own request runs only its cloud writes; the wave syncs once for all of them.
@@ -81,6 +85,7 @@ export function createBulkExecution(o: BulkExecutionOptions): BulkExecution {
     scans: createScanStore(o.store),
     engine,
     now,
+    reserve,
     reread: async (item) => {
       const read = await readDiagnosis(
         { who: item.dn },

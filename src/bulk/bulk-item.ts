@@ -28,6 +28,11 @@ export interface BulkItemDeps {
   audit: AuditTrail;
   /** The bulk engine: its writes take from the shared budget and carry low priority. */
   engine: Pick<Engine, 'run'>;
+  /**
+   * Waits for the write budget's tokens for `writes` writes, before the engine claims the user's
+   * request: the wait never holds a claim, so a lease cannot lapse between a step's read and its write.
+   */
+  reserve?(writes: number): Promise<void>;
   /** The user read again now (AD through the relay, the cloud with fresh roles) and diagnosed. */
   reread(item: BulkItem): Promise<Diagnosis | null>;
   now: () => number;
@@ -73,7 +78,11 @@ export async function runBulkItem(bulk: ApprovalRequest, index: number, item: Bu
 }
 
 async function finish(request: ApprovalRequest, deps: BulkItemDeps): Promise<ApprovalRequest> {
-  if (request.state === 'approved' || request.state === 'executing') await deps.engine.run(request.id);
+  if (request.state === 'approved' || request.state === 'executing') {
+    const left = request.records.filter((r) => r.status !== 'done').length;
+    if (request.state === 'approved' && left > 0) await deps.reserve?.(left);
+    await deps.engine.run(request.id);
+  }
   return (await deps.store.get(request.id))?.value ?? request;
 }
 

@@ -3,9 +3,9 @@
  * only by compare-and-swap), refilled at `perSecond` tokens a second up to one second's worth. A
  * bulk write takes one token before it is sent, so N instances together never pass the rate:
  * default 10 writes/s (BULK_WRITES_PER_SECOND), far below Graph's 3,000 writes per 150 s per app
- * and tenant, leaving room for Entra Connect's own exports and for single `match` fixes.
+ * and tenant, leaving room for Entra Connect's own exports and for single `match` fixes. A user's
+ * tokens are taken before its request is claimed (bulk-item.ts), so no claim waits on the budget.
  */
-import type { CloudWriter } from '../ports/cloud-directory.ts';
 import type { RequestStore } from '../ports/request-store.ts';
 
 export const DEFAULT_WRITES_PER_SECOND = 10;
@@ -53,22 +53,4 @@ export function createWriteBudget(o: WriteBudgetOptions): WriteBudget {
       }
     },
   };
-}
-
-/** The writer with every write waiting for its token first (reads, inherited, are not budgeted). */
-export function budgetedWriter<T extends CloudWriter>(writer: T, budget: WriteBudget): T {
-  const wrapped = Object.create(writer) as T;
-  wrapped.setImmutableId = async (userId, immutableId) => {
-    await budget.take();
-    return writer.setImmutableId(userId, immutableId);
-  };
-  wrapped.setUserPrincipalName = async (userId, upn) => {
-    await budget.take();
-    return writer.setUserPrincipalName(userId, upn);
-  };
-  wrapped.purgeDeletedUser = async (userId) => {
-    await budget.take();
-    return writer.purgeDeletedUser(userId);
-  };
-  return wrapped;
 }
