@@ -29,7 +29,7 @@ import { createMessenger } from './bot/teams/messenger.ts';
 import type { Turn } from './bot/turn.ts';
 import type { CardFrame } from './cards/card-parts.ts';
 import type { BulkFeatures } from './bot/bulk-features.ts';
-import { wireBulk, type WireBulkOptions } from './bot/wire-bulk.ts';
+import { wireBulk, type WireBulkOptions } from './compose-bulk.ts';
 import { reportLinkKey } from './bulk/report-link.ts';
 import type { BulkItem, ScanSources } from './bulk/scan.ts';
 import { createBulkExecution, type BulkExecutionOptions } from './bulk/bulk-execution.ts';
