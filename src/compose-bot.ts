@@ -241,7 +241,11 @@ interface ApprovalParts {
 function composeApprovals(o: ApprovalParts): ComposedApprovals {
   const now = Date.now;
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const audit = createAuditTrail(o.store, o.logger.child({ part: 'audit' }));
+  const audit = createAuditTrail(
+    o.store,
+    o.logger.child({ part: 'audit' }),
+    o.approval.auditKey ? new TextEncoder().encode(o.approval.auditKey) : undefined,
+  );
   const groupUserIds = (groupId: string) => o.cloud.groupUserIds(groupId);
   const admins = createAdminDirectory({
     adminIds: o.approval.adminIds,
