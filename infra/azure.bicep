@@ -30,6 +30,11 @@ param requiredApprovals int = 1
 @minLength(32)
 param relayKey string
 
+@description('Key of the audit trail\'s HMAC chain (at least 32 characters). Kept in Key Vault, out of the storage account, so write access to the store alone cannot re-chain the trail. Never change it: trails keyed with the old key stop verifying.')
+@secure()
+@minLength(32)
+param auditKey string
+
 @description('App Service plan SKU. B1 is enough for one instance; use P1v3 or larger to scale out.')
 param appServiceSku string = 'B1'
 
@@ -125,6 +130,12 @@ resource relayKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: { value: relayKey }
 }
 
+resource auditKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'audit-key'
+  properties: { value: auditKey }
+}
+
 resource relaySendKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   parent: vault
   name: 'azure-relay-send-key'
@@ -212,6 +223,7 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'STORE_URL', value: 'azure-tables:https://${storage.name}.table.${environment().suffixes.storage}' }
         { name: 'RELAY_URL', value: relayUrl }
         { name: 'RELAY_KEY', value: '@Microsoft.KeyVault(SecretUri=${relayKeySecret.properties.secretUri})' }
+        { name: 'AUDIT_KEY', value: '@Microsoft.KeyVault(SecretUri=${auditKeySecret.properties.secretUri})' }
         { name: 'AZURE_RELAY_KEY_NAME', value: sendRule.name }
         { name: 'AZURE_RELAY_KEY', value: '@Microsoft.KeyVault(SecretUri=${relaySendKeySecret.properties.secretUri})' }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }

@@ -29,7 +29,7 @@ import { createMessenger } from './bot/teams/messenger.ts';
 import type { Turn } from './bot/turn.ts';
 import type { CardFrame } from './cards/card-parts.ts';
 import type { BulkFeatures } from './bot/bulk-features.ts';
-import { wireBulk, type WireBulkOptions } from './bot/wire-bulk.ts';
+import { wireBulk, type WireBulkOptions } from './compose-bulk.ts';
 import { reportLinkKey } from './bulk/report-link.ts';
 import type { BulkItem, ScanSources } from './bulk/scan.ts';
 import { createBulkExecution, type BulkExecutionOptions } from './bulk/bulk-execution.ts';
@@ -241,7 +241,11 @@ interface ApprovalParts {
 function composeApprovals(o: ApprovalParts): ComposedApprovals {
   const now = Date.now;
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const audit = createAuditTrail(o.store, o.logger.child({ part: 'audit' }));
+  const audit = createAuditTrail(
+    o.store,
+    o.logger.child({ part: 'audit' }),
+    o.approval.auditKey ? new TextEncoder().encode(o.approval.auditKey) : undefined,
+  );
   const groupUserIds = (groupId: string) => o.cloud.groupUserIds(groupId);
   const admins = createAdminDirectory({
     adminIds: o.approval.adminIds,

@@ -5,13 +5,13 @@
  * cloud first: when the facts moved the request goes `stale` and nothing is written.
  */
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
-import { fingerprintOf, diffFingerprints } from '../domain/approval/fingerprint.ts';
+import { fingerprintOf, diffFingerprints, remainingChanges } from '../domain/approval/fingerprint.ts';
 import { newRequestId } from '../domain/approval/request-id.ts';
 import { stepCheckFailed } from '../domain/approval/refusals.ts';
 import { decide, expireIfDue, markStale, refusedEvent, withDoneCheck } from '../domain/approval/rules.ts';
 import { isHardmatchError, toUserText } from '../errors/index.ts';
 import type { ApprovalAction, ApprovalRequest, Refusal, Versioned } from '../domain/approval/types.ts';
-import type { AuditEvent } from '../domain/audit/types.ts';
+import { GENESIS_HASH, type AuditEvent } from '../domain/audit/types.ts';
 import type { Diagnosis } from '../domain/diagnosis/types.ts';
 import type { ActOutcome, ActorContext, ApprovalDeps } from './types.ts';
 import { bulkRequestIds, newBulkRequest, withExclusions, type BulkUser } from './bulk-requests.ts';
@@ -20,8 +20,12 @@ import { casUpdate, createWithFreshId } from '../concurrency/cas-update.ts';
 
 /** Compare-and-swap retries before giving up on a request that keeps changing under us. */
 const MAX_CAS_ATTEMPTS = 8;
+/** A new request's trail: no entries yet (its first is staged with it). */
+export const EMPTY_TRAIL = { length: 0, hash: GENESIS_HASH };
 /** Fresh request ids drawn before giving up (ids taken are rare among ~657 million). */
 export const FRESH_ID_ATTEMPTS = 10;
+/** How long a click waits for the other copies of the card before it answers. */
+export const CLICK_WAITS_FOR_COPIES_MS = 1500;
 
 export interface ProposeInput extends ActorContext {
   command: string;
@@ -40,6 +44,10 @@ export interface ApprovalService {
   find(requestId: string, tenantId: string): Promise<ActOutcome>;
 }
 
+function hasAutomatedStepsAfter(request: ApprovalRequest, step: number): boolean {
+  return request.steps.some((s) => s.number > step && s.kind !== 'MANUAL');
+}
+
 export function hasAutomatedSteps(diagnosis: Diagnosis): boolean {
   return diagnosis.plan.steps.some((s) => s.kind !== 'MANUAL' && s.kind !== 'VERIFY_JOINED');
 }
@@ -51,19 +59,24 @@ export function createApprovalService(deps: ApprovalDeps): ApprovalService {
     async propose(input) {
       if (!hasAutomatedSteps(input.diagnosis)) return null;
       const at = now();
-      const request = await createWithFreshId((r) => deps.store.create(r), () => newRequest(input, newRequestId(random), at, deps.policy.ttlMs), FRESH_ID_ATTEMPTS);
-      await appendAll(deps, [{ requestId: request.id, at, actor: input.actor, action: 'proposed', summary: `${input.actor.name} ran ${input.command}; the plan has ${request.steps.length} steps.` }]);
+      const proposal = (id: string) => {
+        const request = newRequest(input, id, at, deps.policy.ttlMs);
+        return deps.audit.stage(request, [{ requestId: id, at, actor: input.actor, action: 'proposed', summary: `${input.actor.name} ran ${input.command}; the plan has ${request.steps.length} steps.` }]);
+      };
+      const request = await createWithFreshId((r) => deps.store.create(r), () => proposal(newRequestId(random)), FRESH_ID_ATTEMPTS);
+      await deps.audit.flush(request);
       return request;
     },
     async proposeBulk(scan, users) {
       if (users.length === 0) return null;
       const at = now();
       for (const id of bulkRequestIds(scan, random)) {
-        const request = newBulkRequest(scan, users, { id, at, ttlMs: deps.policy.ttlMs });
+        const fresh = newBulkRequest(scan, users, { id, at, ttlMs: deps.policy.ttlMs });
+        const purges = fresh.bulk?.purges ?? 0;
+        const summary = `${scan.startedBy.name} scanned ${fresh.who}; ${users.length} users can be fixed by the bot alone (${purges} purges, IRREVERSIBLE)`;
+        const request = await deps.audit.stage({ ...fresh, auditHead: EMPTY_TRAIL }, [{ requestId: id, at, actor: scan.startedBy, action: 'proposed', summary }]);
         if (await deps.store.create(request)) {
-          const purges = request.bulk?.purges ?? 0;
-          const summary = `${scan.startedBy.name} scanned ${request.who}; ${users.length} users can be fixed by the bot alone (${purges} purges, IRREVERSIBLE)`;
-          await appendAll(deps, [{ requestId: request.id, at, actor: scan.startedBy, action: 'proposed', summary }]);
+          await deps.audit.flush(request);
           return request;
         }
       }
@@ -95,6 +108,7 @@ function newRequest(input: ProposeInput, id: string, at: number, ttlMs: number):
     updatedAt: at,
     // A proposal nobody asks approval for expires like a request nobody approves.
     expiresAt: at + ttlMs,
+    auditHead: EMPTY_TRAIL,
   };
 }
 
@@ -112,20 +126,18 @@ function visible(stored: Versioned<ApprovalRequest> | null, tenantId: string): s
  * compare-and-swap, audited, its cards replaced), so no background job is needed for it.
  */
 async function find(deps: ApprovalDeps, now: () => number, requestId: string, tenantId: string): Promise<ActOutcome> {
-  let event: AuditEvent | undefined;
   const result = await casUpdate(
     deps.store,
     requestId.toLowerCase(),
     ({ value }) => {
       if (!visible({ value, version: '' }, tenantId)) return null;
       const due = expireIfDue(value, now(), deps.policy);
-      event = due?.event;
-      return due?.next ?? null;
+      return due ? deps.audit.stage(due.next, [due.event]) : null;
     },
     MAX_CAS_ATTEMPTS,
   );
   if (result.written) {
-    if (event) await appendAll(deps, [event]);
+    await deps.audit.flush(result.stored.value);
     await deps.publish(result.stored.value);
     return { ok: true, request: result.stored.value };
   }
@@ -136,8 +148,8 @@ async function find(deps: ApprovalDeps, now: () => number, requestId: string, te
 
 /** What the action decided on the version it was written over. */
 type Decided =
-  | { ok: false; refusal: Refusal; events: AuditEvent[]; request: ApprovalRequest }
-  | { ok: true; events: AuditEvent[]; effect: string; revalidated: boolean; claim?: { request: ApprovalRequest; events: AuditEvent[] } };
+  | { ok: false; refusal: Refusal; request: ApprovalRequest }
+  | { ok: true; effect: string; revalidated: boolean; claimed: boolean };
 
 async function act(deps: ApprovalDeps, now: () => number, requestId: string, action: ApprovalAction, context: ActorContext): Promise<ActOutcome> {
   const isAdmin = await deps.admins.isAdmin(context.actor.aadObjectId);
@@ -152,62 +164,80 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
       const request = await applyExclusions(deps, stored.value, action);
       if ('code' in request) {
         const summary = `${context.actor.name} tried to requestApproval: refused (${request.code}). ${request.message}`;
-        decided = { ok: false, refusal: request, events: [{ requestId: stored.value.id, at, actor: context.actor, action: 'refused', summary, code: request.code }], request: stored.value };
-        return null;
+        decided = { ok: false, refusal: request, request: stored.value };
+        return deps.audit.stage(stored.value, [{ requestId: stored.value.id, at, actor: context.actor, action: 'refused', summary, code: request.code }]);
       }
       const decision = decide(request, action, { actor: context.actor, isAdmin, adminsConfigured: deps.admins.configured, now: at, policy: deps.policy });
       if (!decision.ok) {
-        decided = { ok: false, refusal: decision.refusal, events: decision.events, request };
-        return decision.expired ?? null;
+        // The refusal is recorded in its own write (with the move to `expired` it may carry).
+        decided = { ok: false, refusal: decision.refusal, request };
+        return deps.audit.stage(decision.expired ?? request, decision.events);
       }
-      let next = decision.next;
-      let events = decision.events;
-      if (decision.effect === 'revalidate-then-approve') {
-        const changes = diffFingerprints(request.fingerprint, await deps.refingerprint(request));
-        const stale = changes.length > 0 ? markStale(request, changes, context.actor, at) : null;
-        if (stale) {
-          next = stale.next;
-          events = [...events.filter((e: AuditEvent) => e.action !== 'approved'), stale.event];
-        }
-      }
+      let checkedDecision = decision;
       if (action.verb === 'manualDone') {
-        const checked = await checkedDone(deps, request, { next, event: events[0] as AuditEvent }, action.step, context);
+        const checked = await checkedDone(deps, request, { next: decision.next, event: decision.events[0] as AuditEvent }, action.step, context);
         if ('code' in checked) {
-          decided = { ok: false, refusal: checked, events: [refusedEvent(request, action, { actor: context.actor, now: at }, checked)], request };
-          return null;
+          decided = { ok: false, refusal: checked, request };
+          return deps.audit.stage(request, [refusedEvent(request, action, { actor: context.actor, now: at }, checked)]);
         }
-        next = checked.next;
-        events = [checked.event];
+        checkedDecision = { ...decision, next: checked.next, events: [checked.event] };
       }
+      const { next, events } = await recheck(deps, request, action, checkedDecision, context.actor, at);
       // The approval that re-validated the facts also claims the execution, in the same compare-and-swap.
       const revalidated = decision.effect === 'revalidate-then-approve' && next.state === 'approved';
       // A bulk request's users each run as a request of their own, claimed by the bulk executor.
       const claim = revalidated && next.kind !== 'bulk' ? deps.claimOnApproval?.(next) : undefined;
-      decided = { ok: true, events, effect: decision.effect, revalidated, ...(claim ? { claim } : {}) };
-      return claim?.request ?? next;
+      decided = { ok: true, effect: decision.effect, revalidated, claimed: claim !== undefined };
+      // The decision, the claim and their entries: one compare-and-swap.
+      return deps.audit.stage(claim?.request ?? next, [...events, ...(claim?.events ?? [])]);
     },
     MAX_CAS_ATTEMPTS,
   );
   // Nothing decided: the request is not there (or not this tenant's).
   if (!decided) return { ok: false, refusal: unknownRequest(requestId) };
   if (!decided.ok) {
-    // A refusal is recorded; the move to `expired` it may carry is recorded only when it was written.
-    const events = result.written ? decided.events : decided.events.filter((e) => e.action !== 'expired');
-    await appendAll(deps, events);
-    if (result.written) await deps.publish(result.stored.value);
-    return { ok: false, refusal: decided.refusal, request: result.written ? result.stored.value : decided.request };
+    if (!result.written) return { ok: false, refusal: decided.refusal, request: decided.request };
+    await deps.audit.flush(result.stored.value);
+    if (result.stored.value.state !== decided.request.state) await published(deps, deps.publish(result.stored.value));
+    return { ok: false, refusal: decided.refusal, request: result.stored.value };
   }
   if (!result.written) return { ok: false, refusal: keptChanging(requestId) };
   const written = result.stored;
-  const claim = decided.claim;
-  // One append for the decision and the claim; the engine starts meanwhile (it waits for the
-  // append before its first step), and nobody waits on Teams (the cards) to run the plan.
-  const audited = appendAll(deps, [...decided.events, ...(claim?.events ?? [])]);
-  if (claim) deps.execute(written.value.id, { claimed: written, audited });
+  // The entries are stored with the change; copying them into the trail runs beside the engine
+  // (which waits for it before its first step), and nobody waits on Teams (the cards) to run the plan.
+  const audited = deps.audit.flush(written.value);
+  if (decided.claimed) deps.execute(written.value.id, { claimed: written, audited });
   else if (written.value.state === 'approved') deps.execute(written.value.id, decided.revalidated ? { approved: written } : {});
   await audited;
-  await deps.publish(written.value, { announce: decided.effect === 'post-to-approvers' });
+  await published(deps, deps.publish(written.value, { announce: decided.effect === 'post-to-approvers' }));
   return { ok: true, request: written.value };
+}
+
+/**
+ * The facts read again where the plan is about to go on: at the last approval (everything the plan
+ * rests on) and at a person's Done (what the steps left rest on, possibly weeks after approval).
+ * When they changed, the request goes `stale` instead and nothing more runs.
+ */
+async function recheck(
+  deps: ApprovalDeps,
+  request: ApprovalRequest,
+  action: ApprovalAction,
+  decision: { next: ApprovalRequest; events: AuditEvent[]; effect: string },
+  actor: ActorContext['actor'],
+  at: number,
+): Promise<{ next: ApprovalRequest; events: AuditEvent[] }> {
+  if (decision.effect === 'revalidate-then-approve') {
+    const changes = diffFingerprints(request.fingerprint, await deps.refingerprint(request));
+    const stale = changes.length > 0 ? markStale(request, changes, actor, at) : null;
+    return stale ? { next: stale.next, events: [...decision.events.filter((e) => e.action !== 'approved'), stale.event] } : decision;
+  }
+  if (action.verb === 'manualDone' && decision.effect === 'resume-execution' && hasAutomatedStepsAfter(request, action.step)) {
+    const changes = remainingChanges(request, action.step, await deps.refingerprint(request));
+    const stale = changes.length > 0 ? markStale(request, changes, actor, at) : null;
+    // The person's step stays recorded done; nothing after it runs.
+    if (stale) return { next: { ...stale.next, records: decision.next.records }, events: [...decision.events, stale.event] };
+  }
+  return decision;
 }
 
 /** A bulk request's exclusions, applied before the rules see it (refused when a name is not one of its users). */
@@ -218,6 +248,21 @@ async function applyExclusions(deps: ApprovalDeps, request: ApprovalRequest, act
 
 function keptChanging(requestId: string): Refusal {
   return { code: 'WRONG_STATE', message: `Request ${requestId} kept changing while your action was applied; open it again with "status ${requestId}".` };
+}
+
+/**
+ * Waits for the other copies of the card to be replaced, but not long: the person who clicked gets
+ * their answer (their own card) even when some copy's conversation is slow; the rest go on behind.
+ */
+async function published(deps: Pick<ApprovalDeps, 'logger'>, publishing: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, CLICK_WAITS_FOR_COPIES_MS);
+    timer.unref();
+  });
+  const logged = publishing.catch((err: unknown) => deps.logger.warn({ err }, 'could not update the copies of a request card'));
+  await Promise.race([logged, bound]);
+  clearTimeout(timer);
 }
 
 /**
@@ -240,10 +285,5 @@ async function checkedDone(
     deps.logger.warn({ err, requestId: request.id, step: stepNumber, actor: context.actor.aadObjectId }, "could not check a person's step");
     return stepCheckFailed(request, stepNumber, isHardmatchError(err) ? toUserText(err).text : 'an unexpected error (see the bot log).');
   }
-}
-
-/** One write for the action's entries (they belong to one request). */
-async function appendAll(deps: Pick<ApprovalDeps, 'audit'>, events: readonly AuditEvent[]): Promise<void> {
-  await deps.audit.appendAll(events);
 }
 

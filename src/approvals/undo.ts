@@ -10,7 +10,7 @@ import type { ApprovalRequest, Refusal, StepRecord } from '../domain/approval/ty
 import type { PlanStep } from '../domain/diagnosis/types.ts';
 import type { ActorContext, ApprovalDeps } from './types.ts';
 import { createWithFreshId } from '../concurrency/cas-update.ts';
-import { FRESH_ID_ATTEMPTS } from './service.ts';
+import { EMPTY_TRAIL, FRESH_ID_ATTEMPTS } from './service.ts';
 
 const UNDOABLE: readonly PlanStep['kind'][] = ['SET_ANCHOR', 'CLEAR_ANCHOR', 'RENAME_UPN_TEMPORARILY'];
 
@@ -32,6 +32,10 @@ export function createUndoService(deps: Pick<ApprovalDeps, 'store' | 'audit' | '
       if (original.state === 'executing') {
         return { ok: false, refusal: { code: 'WRONG_STATE', message: `Request ${original.id} is still executing; undo it once it has stopped.` } };
       }
+      // Its remaining steps may still run (a person's Done resumes it): an undo now could be undone by them.
+      if (original.state === 'waiting-for-person' || original.state === 'approved') {
+        return { ok: false, refusal: { code: 'WRONG_STATE', message: `Request ${original.id} is ${original.state === 'approved' ? 'about to execute' : 'waiting for a person'} and its remaining steps may still run; undo it once it has ended, or cancel it first.` } };
+      }
       const done = original.steps.map((step, i) => ({ step, record: original.records[i] })).filter((x) => x.record?.status === 'done').reverse();
       const undoable = done.filter((x) => UNDOABLE.includes(x.step.kind) && JSON.stringify(x.record?.before) !== JSON.stringify(x.record?.after));
       const notUndoable = done.filter((x) => x.step.kind === 'PURGE_DELETED_USER').map((x) => x.step);
@@ -40,8 +44,10 @@ export function createUndoService(deps: Pick<ApprovalDeps, 'store' | 'audit' | '
         return { ok: false, refusal: { code: 'NOTHING_TO_UNDO', message: `Request ${original.id} did no reversible step that changed a value, so there is nothing to undo.${why}` } };
       }
       const at = now();
-      const request = await createWithFreshId((r) => deps.store.create(r), () => undoRequest(newRequestId(random), original, undoable, context, at), FRESH_ID_ATTEMPTS);
-      await deps.audit.append({ requestId: request.id, at, actor: context.actor, action: 'proposed', summary: `${context.actor.name} proposed undoing ${undoable.length} step(s) of ${original.id}.` });
+      const proposal = (id: string) =>
+        deps.audit.stage(undoRequest(id, original, undoable, context, at), [{ requestId: id, at, actor: context.actor, action: 'proposed', summary: `${context.actor.name} proposed undoing ${undoable.length} step(s) of ${original.id}.` }]);
+      const request = await createWithFreshId((r) => deps.store.create(r), () => proposal(newRequestId(random)), FRESH_ID_ATTEMPTS);
+      await deps.audit.flush(request);
       return { ok: true, request, notUndoable };
     },
   };
@@ -68,6 +74,7 @@ function undoRequest(id: string, original: ApprovalRequest, undoable: readonly D
     approvals: [],
     cards: [],
     undoOf: original.id,
+    auditHead: EMPTY_TRAIL,
     createdAt: at,
     updatedAt: at,
   };

@@ -2,11 +2,13 @@
  * Keeps every copy of a request's card true: after each change it replaces every posted copy
  * (from the stored conversation references, so it works from any bot instance and after a
  * restart), and on a new request posts it to the approvers' place too. Where a card was posted is
- * recorded on the request with a compare-and-swap, so concurrent posts are never lost. Updates of
+ * recorded on the request with a compare-and-swap, so concurrent posts are never lost, and bounded
+ * (the newest copies win, see posted-cards.ts). Updates of
  * one request are serialised in this instance, and a state older than one already asked for is
  * never sent after it (the engine hands states over without waiting), so the last state wins.
  */
 import type { ApprovalRequest, PostedCard } from '../domain/approval/types.ts';
+import { conversationKey, withPostedCard } from '../domain/approval/posted-cards.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Messenger, OutgoingCard } from '../ports/messenger.ts';
 import type { RequestStore } from '../ports/request-store.ts';
@@ -29,7 +31,7 @@ export function createRequestPublisher(deps: { store: RequestStore; messenger: M
     const result = await casUpdate(
       deps.store,
       requestId,
-      ({ value }) => (value.cards.some((c) => c.activityId === posted.activityId) ? null : { ...value, cards: [...value.cards, posted] }),
+      ({ value }) => (value.cards.some((c) => c.activityId === posted.activityId) ? null : { ...value, cards: withPostedCard(value.cards, posted) }),
       ATTACH_ATTEMPTS,
     );
     if (!result.written && result.exhausted) deps.logger.warn({ requestId }, 'could not record where a request card was posted');
@@ -43,7 +45,7 @@ export function createRequestPublisher(deps: { store: RequestStore; messenger: M
   const announce = async (request: ApprovalRequest, message: OutgoingCard): Promise<void> => {
     const place = await deps.store.getSetting<ApproversPlace>(approversPlaceKey(request.tenantId));
     if (!place) return;
-    if (request.cards.some((c) => conversationId(c) === place.value.conversationId)) return;
+    if (request.cards.some((c) => conversationKey(c) === place.value.conversationId)) return;
     try {
       const posted = await deps.messenger.post(place.value.reference, message);
       await attach(request.id, posted);
@@ -80,9 +82,4 @@ export function createRequestPublisher(deps: { store: RequestStore; messenger: M
       return run;
     },
   };
-}
-
-function conversationId(posted: PostedCard): string | undefined {
-  const conversation = posted.conversation['conversation'];
-  return typeof conversation === 'object' && conversation !== null && 'id' in conversation && typeof conversation.id === 'string' ? conversation.id : undefined;
 }

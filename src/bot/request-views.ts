@@ -6,7 +6,6 @@
 import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
 import { refusalCard } from '../cards/refusal-card.ts';
 import { requestCard, requestSummaryText } from '../cards/request-card.ts';
-import { verifyChain } from '../domain/audit/chain.ts';
 import { refreshUserIds, viewFor } from '../domain/approval/view.ts';
 import type { Actor, ActionVerb, ApprovalPolicy, ApprovalRequest, Refusal } from '../domain/approval/types.ts';
 import type { AdminDirectory } from '../ports/admin-directory.ts';
@@ -45,11 +44,12 @@ function sharedActions(request: ApprovalRequest): ActionVerb[] {
 
 export function createRequestViews(deps: RequestViewsDeps): RequestViews {
   const render = async (request: ApprovalRequest, view: { role: 'requester' | 'approver' | 'viewer'; actions: ActionVerb[]; headline: string }): Promise<IAdaptiveCard> => {
-    const [entries, adminIds] = await Promise.all([deps.audit.entriesOf(request.id), deps.admins.adminIds()]);
+    const [trail, adminIds] = await Promise.all([deps.audit.read(request.id), deps.admins.adminIds()]);
+    const entries = trail?.entries ?? [];
     return requestCard({
       request,
       view,
-      audit: { entries, verdict: verifyChain(entries) },
+      audit: { entries, verdict: trail?.verdict ?? deps.audit.verify(request, entries) },
       refreshUserIds: refreshUserIds(request, adminIds),
       requiredApprovals: deps.policy.requiredApprovals,
     });

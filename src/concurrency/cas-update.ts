@@ -75,9 +75,9 @@ export async function casPutSetting<T>(store: Pick<RequestStore, 'getSetting' | 
  * Stores a new record under a freshly drawn id; a drawn id that is taken (create answers false)
  * is drawn again, up to `attempts` times.
  */
-export async function createWithFreshId<T>(create: (record: T) => Promise<boolean>, build: () => T, attempts: number): Promise<T> {
+export async function createWithFreshId<T>(create: (record: T) => Promise<boolean>, build: () => T | Promise<T>, attempts: number): Promise<T> {
   for (let attempt = 0; attempt < attempts; attempt += 1) {
-    const record = build();
+    const record = await build();
     if (await create(record)) return record;
   }
   throw new Error(`could not find a free request id after ${attempts} attempts`);

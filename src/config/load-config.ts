@@ -11,6 +11,9 @@ import { ALWAYS, deepFreeze, GUID, httpUrl, MIN_RELAY_KEY_LENGTH, parseEnv, port
 import { DEFAULT_STORE_URL, parseStoreUrl } from '../store/store-url.ts';
 import { canonicalId } from '../domain/ids.ts';
 
+/** AUDIT_KEY's least length: 32 characters of a random string carry well over 128 bits. */
+export const MIN_AUDIT_KEY_LENGTH = 32;
+
 const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 const schema = z
@@ -53,8 +56,11 @@ const schema = z
       .transform((v) => v.split(',').map((id) => id.trim()).filter((id) => id !== ''))
       .refine((ids) => ids.every((id) => GUID.test(id)), 'must be comma-separated Entra object ids (GUIDs)')
       .optional(),
+    // The audit chain's HMAC key, held outside the store (Key Vault in Azure; the sandbox makes one).
+    AUDIT_KEY: z.string().min(MIN_AUDIT_KEY_LENGTH, `must be at least ${MIN_AUDIT_KEY_LENGTH} characters`).optional(),
     REQUIRED_APPROVALS: wholeNumber(1, 1, 10),
     APPROVAL_TTL_MINUTES: wholeNumber(60, 1, 7 * 24 * 60),
+    MANUAL_STEP_TTL_DAYS: wholeNumber(7, 1, 365),
     VERIFY_TIMEOUT_MINUTES: wholeNumber(45, 1, 24 * 60),
     // The write budget every bot instance shares for bulk fixes (src/bulk/write-budget.ts).
     BULK_WRITES_PER_SECOND: wholeNumber(10, 1, 20),
@@ -148,6 +154,8 @@ export interface BotConfig {
      * an AD object out of or into sync scope is checked through the relay; without it, taken on their word.
      */
     syncScope?: SyncScope;
+    /** AUDIT_KEY: keys the audit trail's hash chain (HMAC-SHA256); unset, the chain is plain SHA-256. */
+    auditKey?: string;
   };
   /** STORE_URL, validated: `sqlite:<path>` (default `sqlite:./data/hardmatch.db`) or `azure-tables:<...>`. */
   storeUrl: string;
@@ -196,10 +204,12 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<
     approval: {
       ...(v.ADMIN_GROUP_ID ? { adminGroupId: canonicalId(v.ADMIN_GROUP_ID) } : {}),
       adminIds: (v.ADMIN_IDS ?? []).map(canonicalId),
+      ...(v.AUDIT_KEY ? { auditKey: v.AUDIT_KEY } : {}),
       policy: {
         requiredApprovals: v.REQUIRED_APPROVALS,
         ttlMs: v.APPROVAL_TTL_MINUTES * 60_000,
         verifyTimeoutMs: v.VERIFY_TIMEOUT_MINUTES * 60_000,
+        manualStepTtlMs: v.MANUAL_STEP_TTL_DAYS * 24 * 60 * 60_000,
       },
       bulkWritesPerSecond: v.BULK_WRITES_PER_SECOND,
       ...(v.SYNC_SCOPE_OUS ? { syncScope: v.SYNC_SCOPE_OUS } : {}),

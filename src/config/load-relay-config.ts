@@ -2,11 +2,17 @@
 import { z } from 'zod';
 import { parseDn } from '../domain/dn.ts';
 import type { SourceAnchorSetting } from '../domain/onprem-user.ts';
-import { DEFAULT_SYNC_STATUS_COMMAND } from '../relay/agent/sync-preflight.ts';
 import { ALWAYS, deepFreeze, MIN_RELAY_KEY_LENGTH, parseEnv, port, positiveMs, type Env } from './parse-env.ts';
 
 /** Stop on the first error, so a missing ADSync module fails the command instead of a later line. */
 export const DEFAULT_SYNC_COMMAND = `powershell.exe -NoProfile -NonInteractive -Command "$ErrorActionPreference = 'Stop'; Import-Module ADSync; Start-ADSyncSyncCycle -PolicyType Delta"`;
+
+/** Get-ADSyncScheduler's facts and the Entra Connect version, as one line of JSON. */
+export const DEFAULT_SYNC_STATUS_COMMAND =
+  `powershell.exe -NoProfile -NonInteractive -Command "$ErrorActionPreference = 'Stop'; Import-Module ADSync; $s = Get-ADSyncScheduler; ` +
+  `$v = (Get-ADSyncGlobalSettings).Parameters | Where-Object Name -eq 'Microsoft.Synchronize.ServerConfigurationVersion' | Select-Object -ExpandProperty Value; ` +
+  `[pscustomobject]@{ SyncCycleEnabled = $s.SyncCycleEnabled; StagingModeEnabled = $s.StagingModeEnabled; SchedulerSuspended = $s.SchedulerSuspended; ` +
+  `SyncCycleInProgress = $s.SyncCycleInProgress; Version = $v } | ConvertTo-Json -Compress"`;
 
 const schema = z
   .object({

@@ -10,14 +10,14 @@
  * written with the next step's start, and a change's audit entries go in one append beside its
  * compare-and-swap. Card updates never hold a step up (see card-lane.ts).
  */
-import type { ApprovalRequest, Versioned } from '../domain/approval/types.ts';
+import type { ApprovalRequest, StepRecord, Versioned } from '../domain/approval/types.ts';
 import type { AuditEvent } from '../domain/audit/types.ts';
 import type { PlanStep } from '../domain/diagnosis/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
 import { cardLane, type CardLane } from './card-lane.ts';
-import { Claim, ClaimLost, claimExecution, takeOver, type Won } from './claim.ts';
+import { Claim, ClaimLost, claimExecution, leaseRanOut, newLease, takeOver, type Won } from './claim.ts';
 import { resolveStarted } from './resolve-started.ts';
 import { runStep } from './run-step.ts';
 import { claimedNote, combined, doneChange, eventsOf, failedChange, outcomeChange, startChange, type BoundaryPhase, type RecordChange } from './record-changes.ts';
@@ -88,39 +88,45 @@ export function createEngine(deps: EngineDeps): Engine {
   /** Claims with a compare-and-swap, recording the first step of a fresh claim as started in it. */
   const claim = async (requestId: string, options: RunOptions): Promise<Won | null> => {
     const first: { change?: RecordChange } = {};
-    const thenStart = (claimed: ApprovalRequest): ApprovalRequest => {
-      const step = claimed.steps[0];
-      if (!step || claimed.records[0]?.status !== 'pending') return claimed;
-      first.change = startChange(step, 0, now());
-      return first.change.mutate(claimed);
+    // The claim, the first step's start and their entries: one compare-and-swap.
+    const prepare = (claimed: ApprovalRequest, resumed: boolean): Promise<ApprovalRequest> => {
+      const fresh = !resumed && claimed.steps[0] !== undefined && claimed.records[0]?.status === 'pending';
+      first.change = fresh ? startChange(claimed, 0, now()) : undefined;
+      const started = first.change ? first.change.mutate(claimed) : claimed;
+      return deps.audit.stage(started, eventsOf(requestId, [claimedNote(deps.owner, resumed), ...(first.change?.notes ?? [])], now()));
     };
-    const won = await claimExecution(deps.store, requestId, { owner: deps.owner, leaseMs, now: now(), thenStart, ...(options.approved ? { approved: options.approved } : {}) });
+    const won = await claimExecution(deps.store, requestId, { owner: deps.owner, leaseMs, now: now(), prepare, ...(options.approved ? { approved: options.approved } : {}) });
     if (!won) return null;
-    const started = won.resumed ? undefined : first.change;
-    return { ...won, startedFirst: started !== undefined, notes: [claimedNote(deps.owner, won.resumed), ...(started?.notes ?? [])] };
+    return { ...won, startedFirst: !won.resumed && first.change !== undefined };
   };
   return {
     async run(requestId, options = {}) {
-      const won = options.claimed ? await takeOver(options.claimed, options.audited, deps.owner) : await claim(requestId, options);
+      const won = options.claimed ? takeOver(options.claimed, deps.owner) : await claim(requestId, options);
       if (!won) return 'not-claimed';
-      const claimed = new Claim(won.claimed, { store: deps.store, owner: deps.owner, leaseMs, now });
-      const ctx: Ctx = { ...deps, now, leaseMs, cards: cardLane((request) => publishCard(deps, request)), revalidated: won.fromApproval && !won.resumed };
+      const onRenewalFailed = (err: unknown) => deps.logger.warn({ err, requestId }, 'could not renew the lease; trying again at the next beat');
+      const claimed = new Claim(won.claimed, { store: deps.store, owner: deps.owner, leaseMs, now, onRenewalFailed });
+      // Kept alive from the moment of the claim: whatever comes before the first step cannot outlast it.
+      claimed.keepAlive();
+      const ctx: Ctx = { ...deps, now, leaseMs, cards: cardLane((request) => publishCard(deps, request)), flushes: flushLane(deps), revalidated: won.fromApproval && !won.resumed };
       try {
-        if (won.notes.length > 0) await deps.audit.appendAll(eventsOf(requestId, won.notes, now()));
+        // The approval's entries (stored with its claim) reach the trail before the first step's.
+        await options.audited;
+        ctx.flushes.push(won.claimed.value);
         await deps.onBoundary?.(requestId, 0, 'claimed');
         const first = claimed.request.steps[0];
         if (won.startedFirst && first) await deps.onBoundary?.(requestId, first.number, 'step-started');
         ctx.cards.push(claimed.request);
         return await execute(claimed, ctx, won.startedFirst ? 0 : null);
       } finally {
-        await ctx.cards.settled();
+        claimed.stopKeepAlive();
+        await Promise.all([ctx.cards.settled(), ctx.flushes.settled()]);
       }
     },
     claimOnApproval(approved) {
       const at = now();
-      const claimed: ApprovalRequest = { ...approved, state: 'executing', lease: { owner: deps.owner, until: at + leaseMs }, updatedAt: at };
+      const claimed: ApprovalRequest = { ...approved, state: 'executing', lease: newLease(approved, deps.owner, at, leaseMs), updatedAt: at };
       const step = approved.steps[0];
-      const started = step && approved.records[0]?.status === 'pending' ? startChange(step, 0, at) : undefined;
+      const started = step && approved.records[0]?.status === 'pending' ? startChange(approved, 0, at) : undefined;
       return { request: started ? started.mutate(claimed) : claimed, events: eventsOf(approved.id, [claimedNote(deps.owner, false), ...(started?.notes ?? [])], at) };
     },
     async resumeAbandoned(tenantId) {
@@ -128,7 +134,7 @@ export function createEngine(deps: EngineDeps): Engine {
       const candidates = await deps.store.listByState(tenantId, ['approved', 'executing']);
       // A bulk request and its users are the bulk executor's to resume (waves, budget, re-reads).
       const abandoned = candidates.filter(({ value }) =>
-        value.kind === 'bulk' || value.bulkOf !== undefined ? false : value.state === 'executing' ? (value.lease?.until ?? 0) <= at : value.updatedAt + leaseMs <= at,
+        value.kind === 'bulk' || value.bulkOf !== undefined ? false : value.state === 'executing' ? leaseRanOut(value.lease, at, leaseMs) : value.updatedAt + leaseMs <= at,
       );
       let resumed = 0;
       for (const { value } of abandoned) {
@@ -144,6 +150,8 @@ type Ctx = EngineDeps & {
   leaseMs: number;
   /** This run's card updates, sent in the background. */
   cards: CardLane;
+  /** This run's audit entries, copied from the request's outbox into the trail in the background. */
+  flushes: FlushLane;
   /** Claimed from the re-validated approval's own version (see RunOptions.approved). */
   revalidated: boolean;
 };
@@ -154,12 +162,10 @@ type Ctx = EngineDeps & {
  * before it runs and its outcome before anything after it.
  */
 async function execute(claim: Claim, ctx: Ctx, startedByClaim: number | null): Promise<RunOutcome> {
-  let lost: unknown;
-  claim.keepAlive((err) => (lost = err));
   try {
     let carry: RecordChange | null = null;
     for (let index = 0; index < claim.request.steps.length; index += 1) {
-      if (lost) throw lost instanceof Error ? lost : new Error('the lease could not be renewed');
+      claim.check();
       const ran = await runOne(claim, index, ctx, { carry, startedByClaim: index === startedByClaim });
       if (ran.outcome !== 'next') return ran.outcome;
       carry = ran.carry;
@@ -175,8 +181,6 @@ async function execute(claim: Claim, ctx: Ctx, startedByClaim: number | null): P
       return 'claim-lost';
     }
     throw err;
-  } finally {
-    claim.stopKeepAlive();
   }
 }
 
@@ -197,14 +201,18 @@ async function runOne(claim: Claim, index: number, ctx: Ctx, at: { carry: Record
   let result: StepResult | null = null;
   if (record.status === 'started' && !at.startedByClaim) {
     if (pending.length > 0) await commit(claim, ctx, pending);
-    result = await resolveStarted(step, record, stepDeps(request, index, ctx));
+    claim.assertHeld();
+    result = await resolveStarted(step, record, stepDeps(claim, index, ctx));
     await ctx.onBoundary?.(request.id, step.number, 'step-started');
   } else if (!at.startedByClaim) {
-    await commit(claim, ctx, [...pending, startChange(step, index, ctx.now())]);
+    await commit(claim, ctx, [...pending, startChange(request, index, ctx.now())]);
   }
-  result ??= await perform(claim.request, index, step, ctx);
+  if (!result) {
+    claim.assertHeld();
+    result = await perform(claim, index, step, ctx);
+  }
   await ctx.onBoundary?.(request.id, step.number, 'step-ran');
-  const outcome = outcomeChange(step, index, claim.request.records[index], result, ctx.now());
+  const outcome = outcomeChange(step, index, claim.request.records[index], result, ctx.now(), readByRevalidation(claim.request, index, ctx));
   if (result.status === 'done') return { outcome: 'next', carry: outcome };
   if (result.status === 'waiting-for-person') {
     await commit(claim, ctx, [outcome]);
@@ -213,25 +221,19 @@ async function runOne(claim: Claim, index: number, ctx: Ctx, at: { carry: Record
   return { outcome: await commitFinal(claim, ctx, [outcome, failedChange(step, { number: step.number, status: 'failed', code: result.code })]), carry: null };
 }
 
-/** Writes the changes as one compare-and-swap and their audit entries as one append, side by side. */
+/** Writes the changes and their audit entries as one compare-and-swap; the entries reach the trail behind it. */
 async function commit(claim: Claim, ctx: Ctx, changes: readonly RecordChange[]): Promise<ApprovalRequest> {
   const change = combined(changes);
-  const [next] = await Promise.all([claim.write(change.mutate), ctx.audit.appendAll(eventsOf(claim.request.id, change.notes, ctx.now()))]);
+  const next = await claim.write((r) => ctx.audit.stage(change.mutate(r), eventsOf(r.id, change.notes, ctx.now())));
+  ctx.flushes.push(next);
   await passed(claim.request.id, changes, ctx);
   ctx.cards.push(next);
   return next;
 }
 
-/**
- * The request's last change (done or failed): written first, its entries appended after, stamped
- * with the moment it was stored. Answers the state it ends in.
- */
+/** The request's last change (done, done with warnings, or failed), with its entries. Answers the state it ends in. */
 async function commitFinal(claim: Claim, ctx: Ctx, changes: readonly RecordChange[]): Promise<'done' | 'done-with-warnings' | 'failed'> {
-  const change = combined(changes);
-  const next = await claim.write(change.mutate);
-  await ctx.audit.appendAll(eventsOf(next.id, change.notes, ctx.now()));
-  await passed(next.id, changes, ctx);
-  ctx.cards.push(next);
+  const next = await commit(claim, ctx, changes);
   return next.state === 'done' || next.state === 'done-with-warnings' ? next.state : 'failed';
 }
 
@@ -240,8 +242,9 @@ async function passed(requestId: string, changes: readonly RecordChange[], ctx: 
 }
 
 /** Runs the step (or, in an undo request, the inverse of the original step); a busy sync is waited out. */
-async function perform(request: ApprovalRequest, index: number, step: PlanStep, ctx: Ctx): Promise<StepResult> {
-  const deps = stepDeps(request, index, ctx);
+async function perform(claim: Claim, index: number, step: PlanStep, ctx: Ctx): Promise<StepResult> {
+  const request = claim.request;
+  const deps = stepDeps(claim, index, ctx);
   const retryMs = ctx.syncBusyRetryMs ?? DEFAULT_SYNC_BUSY_RETRY_MS;
   const giveUpAt = ctx.now() + verifyBudgetMs(request);
   for (;;) {
@@ -249,6 +252,8 @@ async function perform(request: ApprovalRequest, index: number, step: PlanStep, 
     if (result.status !== 'failed' || result.code !== 'SYNC_BUSY' || ctx.now() + retryMs > giveUpAt) return result;
     ctx.logger.info({ requestId: request.id, step: step.number }, 'a delta sync is already running; waiting before asking again');
     await (ctx.steps.sleep ?? defaultSleep)(retryMs);
+    // A claim lost while waiting stops here, before the sync is asked for again.
+    claim.assertHeld();
   }
 }
 
@@ -258,13 +263,22 @@ function undoOne(request: ApprovalRequest, index: number, step: PlanStep, deps: 
   return undoStep(step, original, deps);
 }
 
-function stepDeps(request: ApprovalRequest, index: number, ctx: Ctx): StepDeps {
+function stepDeps(claim: Claim, index: number, ctx: Ctx): StepDeps {
+  const request = claim.request;
   return {
     ...ctx.steps,
     now: ctx.now,
-    ...(ctx.revalidated && request.kind === 'match' && revalidationStands(request.steps, index) ? { revalidated: true } : {}),
+    signal: claim.signal,
+    ...(readByRevalidation(request, index, ctx) ? { revalidated: true } : {}),
     ...(request.syncStartedAt !== undefined ? { freshSince: request.syncStartedAt - FRESHNESS_SLACK_MS } : {}),
   };
+}
+
+/** The step wrote on the value the approval's re-validation read (it skipped its own read): where and when that was. */
+function readByRevalidation(request: ApprovalRequest, index: number, ctx: Ctx): StepRecord['beforeRead'] | undefined {
+  if (!(ctx.revalidated && request.kind === 'match' && revalidationStands(request.steps, index))) return undefined;
+  const approval = request.approvals.at(-1);
+  return approval ? { by: 'approval-revalidation', at: approval.at } : undefined;
 }
 
 function verifyBudgetMs(request: ApprovalRequest): number {
@@ -284,4 +298,22 @@ async function publishCard(ctx: Pick<EngineDeps, 'publish' | 'logger'>, request:
     // The stored request is the truth; a card that could not be replaced is replaced at the next change or refresh.
     ctx.logger.warn({ err, requestId: request.id }, 'could not update the request card');
   }
+}
+
+interface FlushLane {
+  push(request: ApprovalRequest): void;
+  settled(): Promise<void>;
+}
+
+/** Copies each written version's outbox into the trail without holding the steps up; failures are logged (the next write or read copies them). */
+function flushLane(deps: Pick<EngineDeps, 'audit' | 'logger'>): FlushLane {
+  const running: Promise<void>[] = [];
+  return {
+    push(request) {
+      running.push(deps.audit.flush(request).catch((err: unknown) => deps.logger.warn({ err, requestId: request.id }, 'could not copy audit entries into the trail yet')));
+    },
+    settled: async () => {
+      await Promise.all(running);
+    },
+  };
 }

@@ -36,9 +36,14 @@ export function combined(changes: readonly RecordChange[]): RecordChange {
   };
 }
 
-/** Step `index` recorded as started, with the value it will replace. */
-export function startChange(step: PlanStep, index: number, at: number): RecordChange {
-  const before = valueToReplace(step);
+/**
+ * Step `index` of `request` recorded as started, with the value it will replace: in an undo, the
+ * value the original step wrote (not the one it replaced, which the undo puts back).
+ */
+export function startChange(request: ApprovalRequest, index: number, at: number): RecordChange {
+  const step = request.steps[index];
+  if (!step) throw new Error(`request ${request.id} has no step at ${index}`);
+  const before = request.kind === 'undo' ? (request.reverts?.[index]?.after ?? undefined) : valueToReplace(step);
   return {
     mutate: (r) => ({
       ...r,
@@ -50,15 +55,19 @@ export function startChange(step: PlanStep, index: number, at: number): RecordCh
   };
 }
 
-/** Step `index`'s outcome; `previous` is its record as it stands (started). */
-export function outcomeChange(step: PlanStep, index: number, previous: StepRecord | undefined, result: StepResult, at: number): RecordChange {
+/**
+ * Step `index`'s outcome; `previous` is its record as it stands (started). `beforeRead`: the step
+ * wrote without reading the value first (the approval's re-validation had), recorded as such.
+ */
+export function outcomeChange(step: PlanStep, index: number, previous: StepRecord | undefined, result: StepResult, at: number, beforeRead?: StepRecord['beforeRead']): RecordChange {
   const base: StepRecord = { number: step.number, status: 'started', ...(previous?.startedAt ? { startedAt: previous.startedAt } : {}) };
   const boundary = { step: step.number, phase: 'step-recorded' as const };
   if (result.status === 'done') {
     // A step that found its value already in place reports before === after; the value it replaced is the one recorded at start.
     const before = previous?.before !== undefined && isSame(result.before, result.after) ? previous.before : result.before;
-    const rec: StepRecord = { ...base, status: 'done', before, after: result.after, detail: result.detail, endedAt: at, ...(result.warnings?.length ? { warnings: result.warnings } : {}) };
-    return { mutate: (r) => ({ ...r, records: withRecord(r.records, index, rec) }), notes: [{ action: 'step-done', summary: `Step ${step.number} done: ${result.detail}`, step, before, after: result.after }], boundary };
+    const read = beforeRead ? ` (The value before is the one the approval's re-validation read, started at ${new Date(beforeRead.at).toISOString()}; it was not read again right before the write.)` : '';
+    const rec: StepRecord = { ...base, status: 'done', before, after: result.after, detail: result.detail, endedAt: at, ...(result.warnings?.length ? { warnings: result.warnings } : {}), ...(beforeRead ? { beforeRead } : {}) };
+    return { mutate: (r) => ({ ...r, records: withRecord(r.records, index, rec) }), notes: [{ action: 'step-done', summary: `Step ${step.number} done: ${result.detail}${read}`, step, before, after: result.after }], boundary };
   }
   if (result.status === 'waiting-for-person') {
     const rec: StepRecord = { ...base, status: 'waiting-for-person', detail: result.detail };

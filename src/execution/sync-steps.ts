@@ -91,6 +91,7 @@ export async function verifyJoined(step: StepOf<'VERIFY_JOINED'>, deps: StepDeps
   const freshSince = deps.freshSince ?? started - FRESHNESS_SLACK_MS;
   const deadline = started + step.timeoutSeconds * 1000;
   for (let polls = 1; ; polls += 1) {
+    deps.signal?.throwIfAborted();
     let user: CloudUser | null;
     // The user and the anchor's holders are independent reads: one round trip, not two.
     const holders = otherHolders(step, deps);

@@ -31,6 +31,8 @@ export interface StepDeps {
    * path and every other execution still read first.
    */
   revalidated?: boolean;
+  /** Aborted when the execution's claim is lost: a loop that waits (VERIFY_JOINED's polling) stops there. */
+  signal?: AbortSignal;
 }
 
 export type StepResult =

@@ -23,6 +23,7 @@ import type { EditableDirectory } from './scenarios/index.ts';
 import { sandboxBotOptions } from './sandbox-options.ts';
 import { startSandboxRelay } from './sandbox-relay.ts';
 import { playgroundConfig, SANDBOX_ADMIN_IDS, type SandboxPersonKey } from './sandbox-users.ts';
+import { sandboxAuditKey } from './audit-key.ts';
 
 /** The bot's identity variables: the Playground sends no token, so the sandbox bot runs without them. */
 const BOT_IDENTITY = ['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'MicrosoftAppPassword'] as const;
@@ -91,11 +92,12 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   try {
     const relay = await startSandboxRelay(env, logger, emulator.syncTrigger, emulator.directory.fixtures);
     if (relay) closers.push(() => relay.close());
+    const storeUrl = options.storeUrl ?? env.STORE_URL ?? 'sqlite::memory:';
     const sandboxAd = relay ? { RELAY_URL: relay.url, RELAY_KEY: relay.key, SYNC_SCOPE_OUS: env.SYNC_SCOPE_OUS ?? sandboxScope(emulator.directory.directory.users()) } : {};
-    const config = loadConfig({ ...env, ...sandboxAd }, { sandbox: true });
+    const config = loadConfig({ ...env, ...sandboxAd, AUDIT_KEY: sandboxAuditKey(env, storeUrl) }, { sandbox: true });
     const tenantId = emulator.state.tenant.id;
     const bot = await composeBot({
-      config: { ...config, port: options.botPort ?? config.port, tenantId, graphBaseUrl: emulator.url, storeUrl: options.storeUrl ?? env.STORE_URL ?? 'sqlite::memory:' },
+      config: { ...config, port: options.botPort ?? config.port, tenantId, graphBaseUrl: emulator.url, storeUrl },
       logger,
       credential: staticTokenCredential('hardmatch-sandbox'),
       tagParts: true,

@@ -1,68 +1,130 @@
 /**
- * The audit trail over the request store: each event is chained to the request's newest entry and
- * appended with its sequence number as the compare-and-swap key, so two writers racing for the
- * same number never both win and no entry is lost (the loser re-chains onto the winner). Each new
- * head hash is also written to the log, outside the store, so a rewritten store is detected.
+ * The audit trail over the request store, written with the changes it records (see the port):
+ * each change's entries are chained onto the head the request record carries and stored in the
+ * record's outbox by the change's own compare-and-swap; `flush` then appends them to the trail,
+ * keyed by `seq`, so a repeated flush (after a crash, or by another instance) adds nothing. An
+ * entry already in the trail under a different hash is not overwritten: it is logged loudly, and
+ * `audit` shows the trail broken. Each new head hash also goes to the log, outside the store.
  *
- * The newest entry this instance wrote or read is kept per request, so an append does not re-read
- * the whole trail to find the head: the head is only a guess, and the store's compare-and-swap on
- * the sequence number checks it (another instance having appended meanwhile makes the append fail
- * and the trail is read again). Appends of one request from this instance go one at a time, in
- * call order, so they never race each other.
+ * This instance remembers how far each request's outbox was flushed (bounded), so the next change
+ * drops the flushed entries from the outbox instead of carrying them; one flush per request runs
+ * at a time.
  */
-import { chainEntry } from '../domain/audit/chain.ts';
+import { chainAfter, verifyTrail, type AuditKey } from '../domain/audit/chain.ts';
+import type { ApprovalRequest } from '../domain/approval/types.ts';
 import type { AuditEntry, AuditEvent } from '../domain/audit/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
-import { casLoop } from '../concurrency/cas-update.ts';
+import { casUpdate } from '../concurrency/cas-update.ts';
 import { serialByKey } from '../concurrency/serial-by-key.ts';
 
+/** Compare-and-swap attempts to add entries to a request that keeps changing. */
 const MAX_ATTEMPTS = 50;
-/** Heads remembered; the oldest is forgotten beyond this (its next append reads the trail). */
-const MAX_HEADS = 1000;
+/** Requests whose flushed position is remembered; the oldest is forgotten beyond this. */
+const MAX_REMEMBERED = 1000;
 
-export function createAuditTrail(store: RequestStore, logger: Logger): AuditTrail {
-  const heads = new Map<string, AuditEntry>();
+export function createAuditTrail(store: RequestStore, logger: Logger, key?: AuditKey): AuditTrail {
+  const flushedUpTo = new Map<string, number>();
   const queue = serialByKey();
-  const remember = (entry: AuditEntry): void => {
-    heads.delete(entry.requestId);
-    heads.set(entry.requestId, entry);
-    const oldest = heads.keys().next();
-    if (heads.size > MAX_HEADS && !oldest.done) heads.delete(oldest.value);
+  /** One instance's entry-only appends to a request are chained in call order. */
+  const appends = serialByKey();
+  const remember = (requestId: string, seq: number): void => {
+    if ((flushedUpTo.get(requestId) ?? 0) >= seq) return;
+    flushedUpTo.delete(requestId);
+    flushedUpTo.set(requestId, seq);
+    const oldest = flushedUpTo.keys().next();
+    if (flushedUpTo.size > MAX_REMEMBERED && !oldest.done) flushedUpTo.delete(oldest.value);
   };
-  const newestStored = async (requestId: string): Promise<AuditEntry | null> => (await store.auditOf(requestId)).at(-1) ?? null;
-  const appendNow = async (requestId: string, events: readonly AuditEvent[]): Promise<AuditEntry[]> => {
-    const known = heads.get(requestId);
-    // The head is a guess; the sequence number is the compare-and-swap key. Somebody else having
-    // appended after it makes the write fail, and the entries are chained onto what is stored now.
-    const result = await casLoop({
-      read: () => newestStored(requestId),
-      ...(known ? { known } : {}),
-      decide: (head) => chained(head, events),
-      write: async (entries) => ((await store.appendAudit(entries.length === 1 ? (entries[0] as AuditEntry) : entries)) ? entries : null),
-      attempts: MAX_ATTEMPTS,
-    });
-    if (!result.written) throw new Error(`could not append to the audit trail of ${requestId} after ${MAX_ATTEMPTS} attempts`);
-    const entries = result.stored;
-    remember(entries.at(-1) as AuditEntry);
+  const pending = (request: ApprovalRequest): AuditEntry[] => (request.auditOutbox ?? []).filter((e) => e.seq > (flushedUpTo.get(request.id) ?? 0));
+  const flushNow = async (request: ApprovalRequest): Promise<void> => {
+    const entries = pending(request);
+    const last = entries.at(-1);
+    if (!last) return;
+    if (!(await store.appendAudit(entries.length === 1 ? last : entries))) await appendMissing(store, logger, request.id, entries);
+    remember(request.id, last.seq);
     for (const entry of entries) logger.info({ requestId: entry.requestId, seq: entry.seq, action: entry.action, head: entry.hash }, 'audit head');
-    return entries;
   };
-  const enqueue = (requestId: string, events: readonly AuditEvent[]): Promise<AuditEntry[]> => {
-    if (events.length === 0) return Promise.resolve([]);
-    if (events.some((e) => e.requestId !== requestId)) return Promise.reject(new Error('appendAll: the events belong to more than one request'));
-    return queue.run(requestId, () => appendNow(requestId, events));
+  const appendNow = async (requestId: string, events: readonly AuditEvent[]): Promise<AuditEntry[]> => {
+    let added: AuditEntry[] = [];
+    const result = await casUpdate(
+      store,
+      requestId,
+      async ({ value }) => {
+        const next = await trail.stage(value, events);
+        added = (next.auditOutbox ?? []).slice(-events.length);
+        return next;
+      },
+      MAX_ATTEMPTS,
+    );
+    if (!result.written) throw new Error(`could not add to the audit trail of ${requestId}${result.current ? ` after ${MAX_ATTEMPTS} attempts` : ': the request does not exist'}`);
+    await trail.flush(result.stored.value);
+    return added;
   };
-  return {
-    append: async (event) => (await enqueue(event.requestId, [event]))[0] as AuditEntry,
-    appendAll: (events) => (events[0] ? enqueue(events[0].requestId, events) : Promise.resolve([])),
-    entriesOf: (requestId) => store.auditOf(requestId),
+  const trail: AuditTrail = {
+    keyed: key !== undefined,
+    async stage(request, events) {
+      if (events.some((e) => e.requestId !== request.id)) throw new Error(`audit: events of another request staged on ${request.id}`);
+      const added = chainAfter(await headOf(store, request), events, key);
+      const last = added.at(-1);
+      const kept = pending(request);
+      if (!last) return kept.length === (request.auditOutbox?.length ?? 0) ? request : { ...request, auditOutbox: kept };
+      return { ...request, auditHead: { length: last.seq, hash: last.hash }, auditOutbox: [...kept, ...added] };
+    },
+    flush: (request) => (pending(request).length === 0 ? Promise.resolve() : queue.run(request.id, () => flushNow(request))),
+    appendAll(events) {
+      const [first] = events;
+      if (!first) return Promise.resolve([]);
+      if (events.some((e) => e.requestId !== first.requestId)) return Promise.reject(new Error('appendAll: the events belong to more than one request'));
+      return appends.run(first.requestId, () => appendNow(first.requestId, events));
+    },
+    append: async (event) => (await trail.appendAll([event]))[0] as AuditEntry,
+    async entriesOf(requestId) {
+      const stored = await store.get(requestId);
+      if (stored) await trail.flush(stored.value);
+      return store.auditOf(requestId);
+    },
+    verify: (request, entries) => verifyTrail(entries, request.auditHead, key),
+    async read(requestId) {
+      // The trail first, then the request: entries reach the trail only after the version that
+      // records them, so the version read holds a head at least as long as the trail read.
+      let entries = await store.auditOf(requestId);
+      const stored = await store.get(requestId);
+      if (!stored) return null;
+      const head = stored.value.auditHead;
+      if (head && entries.length < head.length) {
+        await trail.flush(stored.value);
+        entries = await store.auditOf(requestId);
+      }
+      const seen = head && entries.length > head.length && entries[head.length]?.prevHash === head.hash ? entries.slice(0, head.length) : entries;
+      return { entries: seen, verdict: verifyTrail(seen, head, key) };
+    },
   };
+  return trail;
 }
 
-function chained(head: AuditEntry | null, events: readonly AuditEvent[]): AuditEntry[] {
-  const entries: AuditEntry[] = [];
-  for (const event of events) entries.push(chainEntry(entries.at(-1) ?? head, event));
-  return entries;
+/**
+ * The head to chain onto: the one the request records, or for a request not stored yet or stored
+ * before records carried one, the newest entry of its trail (none for a new request).
+ */
+async function headOf(store: RequestStore, request: ApprovalRequest): Promise<{ seq: number; hash: string } | null> {
+  if (request.auditHead) return request.auditHead.length > 0 ? { seq: request.auditHead.length, hash: request.auditHead.hash } : null;
+  const newest = (await store.auditOf(request.id)).at(-1);
+  return newest ? { seq: newest.seq, hash: newest.hash } : null;
+}
+
+/**
+ * Some of `entries` are in the trail already (an earlier flush, or another instance's): append
+ * the missing ones. One present under another hash means the trail was written outside the bot.
+ */
+async function appendMissing(store: RequestStore, logger: Logger, requestId: string, entries: readonly AuditEntry[]): Promise<void> {
+  const present = new Map((await store.auditOf(requestId)).map((e) => [e.seq, e.hash]));
+  for (const entry of entries) {
+    const found = present.get(entry.seq);
+    if (found === undefined) {
+      if (!(await store.appendAudit(entry))) logger.error({ requestId, seq: entry.seq }, 'audit entry appeared while it was flushed; the trail will be checked by `audit`');
+    } else if (found !== entry.hash) {
+      logger.error({ requestId, seq: entry.seq, stored: found, expected: entry.hash }, 'the audit trail holds another entry at this position than the request records');
+    }
+  }
 }

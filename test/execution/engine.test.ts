@@ -148,6 +148,9 @@ describe('execution engine', () => {
     cloud.users.delete(holder.userId);
     expect(await engine('b').resumeAbandoned(request.tenantId)).toBe(0); // lease still held
     clock += 1001;
+    // Run out on "a"'s clock, but another instance's clock may differ: it waits the skew margin (half a lease) too.
+    expect(await engine('b').resumeAbandoned(request.tenantId)).toBe(0);
+    clock += 500;
     expect(await engine('b').resumeAbandoned(request.tenantId)).toBe(1);
     const after = (await store.get(request.id))?.value;
     expect(after?.state).toBe('done');
@@ -161,7 +164,7 @@ describe('execution engine', () => {
     const request = await stored(
       plan(STEPS, {
         state: 'executing',
-        lease: { owner: 'a', until: clock - 1 },
+        lease: { owner: 'a', until: clock - 501 },
         records: [{ number: 1, status: 'started', startedAt: clock }, ...records.slice(1)],
       }),
     );
@@ -298,5 +301,28 @@ describe('execution engine', () => {
       syncBusyRetryMs: 1,
     });
     await expect(e.run(request.id)).resolves.toBe('done');
+  });
+});
+
+describe('a write on the value re-validation read', () => {
+  it("records that its before value was read by the approval's re-validation, and when", async () => {
+    const request = await stored(plan());
+    const approved = await store.get(request.id);
+    if (!approved) throw new Error('not stored');
+    expect(await engine('a').run(request.id, { approved })).toBe('done');
+    const after = (await store.get(request.id))?.value;
+    // SET_ANCHOR skipped its read: its record says so; the purge read Graph itself and says nothing.
+    expect(after?.records[1]?.beforeRead).toEqual({ by: 'approval-revalidation', at: clock });
+    expect(after?.records[0]?.beforeRead).toBeUndefined();
+    const done = (await createAuditTrail(store, logger).entriesOf(request.id)).find(
+      (e) => e.action === 'step-done' && e.step?.number === 2,
+    );
+    expect(done?.summary).toMatch(/the approval's re-validation read, started at 2026-12-01T15:00:00.000Z; it was not read again/);
+  });
+
+  it('records nothing of the kind when the step read the value itself', async () => {
+    const request = await stored(plan());
+    expect(await engine('a').run(request.id)).toBe('done');
+    expect((await store.get(request.id))?.value.records.every((r) => r.beforeRead === undefined)).toBe(true);
   });
 });

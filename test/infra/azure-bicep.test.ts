@@ -55,7 +55,7 @@ describe('infra/azure.parameters.json against infra/azure.bicep', () => {
 
   it('gives secure parameters no default and passes them only from a SECRET_ variable', () => {
     const secure = params.filter((p) => p.secure);
-    expect(secure.map((p) => p.name)).toEqual(['relayKey']);
+    expect(secure.map((p) => p.name)).toEqual(['relayKey', 'auditKey']);
     for (const p of secure) {
       expect(p.hasDefault).toBe(false);
       expect(parameters[p.name]?.value).toMatch(/^\$\{\{SECRET_\w+\}\}$/);
@@ -82,10 +82,10 @@ describe('secrets', () => {
   const settings = appSettings();
 
   it('reach the bot as Key Vault references, never as values', () => {
-    for (const name of ['RELAY_KEY', 'AZURE_RELAY_KEY']) {
+    for (const name of ['RELAY_KEY', 'AZURE_RELAY_KEY', 'AUDIT_KEY']) {
       expect(settings.get(name), name).toMatch(/^'@Microsoft\.KeyVault\(SecretUri=\$\{\w+\.properties\.secretUri\}\)'$/);
     }
-    expect([...settings.values()].filter((v) => /listKeys|relayKey\b/.test(v))).toEqual([]);
+    expect([...settings.values()].filter((v) => /listKeys|relayKey\b|auditKey\b/.test(v))).toEqual([]);
   });
 
   it('are read with listKeys only into Key Vault secrets, and never output', () => {

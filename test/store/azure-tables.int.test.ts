@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { createAzureTablesStore } from '../../src/store/azure-tables/index.ts';
 import { startAzurite, type RunningAzurite } from '../support/azurite.ts';
+import { describeAuditTrailOver } from './audit-trail-contract.ts';
 import { describeStoreContract } from './contract.ts';
 
 let azurite: RunningAzurite;
@@ -16,5 +17,9 @@ afterAll(async () => {
 const freshPrefix = (): string => `t${randomUUID().replaceAll('-', '').slice(0, 12)}`;
 
 describeStoreContract('azure-tables (Azurite)', () =>
+  Promise.resolve(createAzureTablesStore(azurite.connectionString, { tablePrefix: freshPrefix() })),
+);
+
+describeAuditTrailOver('azure-tables (Azurite)', () =>
   Promise.resolve(createAzureTablesStore(azurite.connectionString, { tablePrefix: freshPrefix() })),
 );

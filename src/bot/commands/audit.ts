@@ -1,6 +1,5 @@
 /** `audit <request id>`: the request's audit trail, and whether its hash chain verifies. */
 import { auditCard } from '../../cards/audit-card.ts';
-import { verifyChain } from '../../domain/audit/chain.ts';
 import { cardReply } from '../reply.ts';
 import type { Command } from './command.ts';
 import { approvalsOf, requestIdArg } from './approval-command.ts';
@@ -17,7 +16,7 @@ export const auditCommand: Command = {
     if (!('service' in features)) return features;
     const found = await features.service.find(requestIdArg('audit', args), turn.tenantId);
     if (!found.ok) return cardReply(await features.views.refusalFor(found.refusal));
-    const entries = await features.audit.entriesOf(found.request.id);
-    return cardReply(auditCard({ request: found.request, entries, verdict: verifyChain(entries) }));
+    const trail = (await features.audit.read(found.request.id)) ?? { entries: [], verdict: features.audit.verify(found.request, []) };
+    return cardReply(auditCard({ request: found.request, entries: trail.entries, verdict: trail.verdict }));
   },
 };

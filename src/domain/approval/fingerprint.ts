@@ -6,6 +6,7 @@
  */
 import type { Diagnosis, PlanStep } from '../diagnosis/types.ts';
 import type { FactChange, FingerprintFact } from './types.ts';
+import { canonicalJson } from '../audit/chain.ts';
 
 export function fingerprintOf(diagnosis: Diagnosis): FingerprintFact[] {
   const { plan } = diagnosis;
@@ -23,7 +24,7 @@ export function fingerprintOf(diagnosis: Diagnosis): FingerprintFact[] {
   return facts;
 }
 
-/** The values an automated step will replace (what must still be there when it runs). */
+/** The values an automated step will replace (what must still be there when it runs), and what a person's step asks. */
 function stepFacts(step: PlanStep): FingerprintFact[] {
   const n = `(step ${step.number})`;
   switch (step.kind) {
@@ -32,7 +33,10 @@ function stepFacts(step: PlanStep): FingerprintFact[] {
     case 'CLEAR_ANCHOR':
       return [fact(`CLEAR_ANCHOR previous ${step.subject.userId}`, `onPremisesImmutableId of ${step.subject.userPrincipalName} before it is cleared ${n}`, step.previous)];
     case 'RENAME_UPN_TEMPORARILY':
-      return [fact(`RENAME_UPN_TEMPORARILY from ${step.subject.userId}`, `UPN of user ${step.subject.userId} before the temporary rename ${n}`, step.from)];
+      return [
+        fact(`RENAME_UPN_TEMPORARILY from ${step.subject.userId}`, `UPN of user ${step.subject.userId} before the temporary rename ${n}`, step.from),
+        fact(`RENAME_UPN_TEMPORARILY to ${step.subject.userId}`, `UPN user ${step.subject.userId} is renamed to ${n}`, step.to),
+      ];
     case 'PURGE_DELETED_USER':
       return [
         fact(`PURGE_DELETED_USER subject ${step.subject.userId}`, `User in the recycle bin to delete permanently (${step.subject.userPrincipalName}) ${n}`, step.subject.userId),
@@ -43,6 +47,8 @@ function stepFacts(step: PlanStep): FingerprintFact[] {
     case 'PROVISION_ON_DEMAND':
       return [fact(`PROVISION_ON_DEMAND job ${step.dn}`, `Cloud Sync job that syncs ${step.dn} ${n}`, `${step.job.servicePrincipalId}/${step.job.jobId}`)];
     case 'MANUAL':
+      // What the person is asked to do: a changed role list or address holder changes it.
+      return [fact('MANUAL', `What a person is asked to do ${n}`, step.action ? `${step.instruction} ${canonicalJson(step.action)}` : step.instruction)];
     case 'TRIGGER_DELTA_SYNC':
     case 'VERIFY_JOINED':
       return [];
@@ -58,6 +64,34 @@ function unique(existing: readonly FingerprintFact[], f: FingerprintFact): Finge
   let key = f.fact;
   for (let i = 2; existing.some((e) => e.fact === key); i++) key = `${f.fact} #${i}`;
   return { ...f, fact: key };
+}
+
+/**
+ * What the steps still to run rest on, after a person's step: the AD anchor and target the plan
+ * joins, and the facts of each automated step after `doneStep`. Compared on Done so the plan does not go on
+ * from facts checked at approval, possibly weeks before. A fact the fresh fingerprint no longer
+ * has is left out (its step re-reads the live value before writing, and drifts if it moved).
+ */
+export function remainingChanges(request: { diagnosis: Diagnosis; fingerprint: readonly FingerprintFact[] }, doneStep: number, fresh: readonly FingerprintFact[]): FactChange[] {
+  const steps = request.diagnosis.plan.steps;
+  const keyed: { key: string; step: number }[] = [];
+  const facts: FingerprintFact[] = [];
+  for (const step of steps) {
+    for (const f of stepFacts(step)) {
+      const placed = unique(facts, f);
+      facts.push(placed);
+      keyed.push({ key: placed.fact, step: step.number });
+    }
+  }
+  // A later person's step is left out: an earlier one changes what it says (moving the object
+  // out of scope changes the DN the "move it back" step names); it is checked at approval.
+  const automated = (number: number) => steps.find((s) => s.number === number)?.kind !== 'MANUAL';
+  const relevant = new Set(['anchor', 'target', ...keyed.filter((k) => k.step > doneStep && automated(k.step)).map((k) => k.key)]);
+  const freshByKey = new Map(fresh.map((f) => [f.fact, f]));
+  return diffFingerprints(
+    request.fingerprint.filter((f) => relevant.has(f.fact) && freshByKey.has(f.fact)),
+    fresh.filter((f) => relevant.has(f.fact) && request.fingerprint.some((old) => old.fact === f.fact)),
+  );
 }
 
 /** Facts whose value differs, in the old order, then facts only the new fingerprint has. */

@@ -2,7 +2,7 @@
  * The words of every refusal the approval rules give. Each message names who and what, and says
  * what the actor can do instead, because it is all an admin sees when a button does nothing.
  */
-import { approvalsLeft, isoTime, standing } from './words.ts';
+import { approvalsLeft, isoTime, standing, waitingRecord } from './words.ts';
 import type { ActionVerb, ApprovalRequest, Refusal, RefusalCode, StepRecord } from './types.ts';
 import { JUSTIFICATION_LIMITS, REASON_LIMITS } from './types.ts';
 
@@ -56,6 +56,13 @@ export function nothingToApprove(request: ApprovalRequest): Refusal {
 
 export function expired(request: ApprovalRequest): Refusal {
   const when = request.expiresAt === undefined ? '' : ` at ${isoTime(request.expiresAt)}`;
+  const waiting = waitingRecord(request);
+  if (waiting) {
+    return refusal(
+      'EXPIRED',
+      `Request ${request.id} expired${when} while waiting for a person to do step ${waiting.number}; the steps after it did not run. Type \`${request.command}\` for a fresh plan, or \`undo ${request.id}\` to revert the steps it did.`,
+    );
+  }
   return refusal(
     'EXPIRED',
     `Request ${request.id} expired${when} before ${request.requestedAt === undefined ? 'anyone requested approval' : 'enough admins approved it'}; nothing was changed. Type \`${request.command}\` for a fresh plan.`,

@@ -19,7 +19,7 @@
 import type { AuditAction, AuditEvent } from '../audit/types.ts';
 import * as refuse from './refusals.ts';
 import type { Actor, ApprovalAction, ApprovalPolicy, ApprovalRequest, DoneCheck, FactChange, Refusal } from './types.ts';
-import { FINAL_STATES, JUSTIFICATION_LIMITS, REASON_LIMITS } from './types.ts';
+import { DEFAULT_MANUAL_STEP_TTL_MS, FINAL_STATES, JUSTIFICATION_LIMITS, REASON_LIMITS } from './types.ts';
 import { approvalsLeft, isoTime, waitingRecord } from './words.ts';
 
 export interface DecisionContext {
@@ -198,24 +198,29 @@ function notRequested(request: ApprovalRequest, verb: 'approve' | 'reject'): Ref
 /**
  * When a request still waiting on people expires: a `requested` one at its `expiresAt`; a
  * `proposed` one (nobody asked for approval) at its own `expiresAt`, or, stored before proposals
- * carried one, APPROVAL_TTL_MINUTES after it was made. Undefined for every other state.
+ * carried one, APPROVAL_TTL_MINUTES after it was made; one `waiting-for-person` MANUAL_STEP_TTL_DAYS
+ * after it started waiting. Undefined for every other state.
  */
-export function expiryOf(request: ApprovalRequest, policy: Pick<ApprovalPolicy, 'ttlMs'>): number | undefined {
+export function expiryOf(request: ApprovalRequest, policy: Pick<ApprovalPolicy, 'ttlMs' | 'manualStepTtlMs'>): number | undefined {
   if (request.state === 'requested') return request.expiresAt;
+  if (request.state === 'waiting-for-person') return (waitingRecord(request)?.startedAt ?? request.updatedAt) + (policy.manualStepTtlMs ?? DEFAULT_MANUAL_STEP_TTL_MS);
   if (request.state === 'proposed') return request.expiresAt ?? request.createdAt + policy.ttlMs;
   return undefined;
 }
 
-/** The request moved to `expired` when it is `proposed` or `requested` and its time is up; otherwise null. */
-export function expireIfDue(request: ApprovalRequest, now: number, policy: Pick<ApprovalPolicy, 'ttlMs'>): { next: ApprovalRequest; event: AuditEvent } | null {
+/** The request moved to `expired` when it is `proposed`, `requested` or `waiting-for-person` and its time is up; otherwise null. */
+export function expireIfDue(request: ApprovalRequest, now: number, policy: Pick<ApprovalPolicy, 'ttlMs' | 'manualStepTtlMs'>): { next: ApprovalRequest; event: AuditEvent } | null {
   const expiry = expiryOf(request, policy);
   if (expiry === undefined || now <= expiry) return null;
   const next = changed(request, now, { state: 'expired', expiresAt: expiry });
   const needed = request.requiredApprovals ?? 1;
+  const waiting = waitingRecord(request);
   const summary =
-    request.state === 'proposed'
-      ? `Expired at ${isoTime(expiry)} before anyone requested approval; nothing was changed`
-      : `Expired at ${isoTime(expiry)} with ${request.approvals.length} of ${needed} approvals; nothing was changed`;
+    request.state === 'waiting-for-person' && waiting
+      ? `Expired at ${isoTime(expiry)} while waiting for a person to do step ${waiting.number}; the steps after it did not run (the steps before it stay done: undo ${request.id} reverts them)`
+      : request.state === 'proposed'
+        ? `Expired at ${isoTime(expiry)} before anyone requested approval; nothing was changed`
+        : `Expired at ${isoTime(expiry)} with ${request.approvals.length} of ${needed} approvals; nothing was changed`;
   return { next, event: { ...stateEvent(request, next, now, 'expired', summary), actor: null } };
 }
 

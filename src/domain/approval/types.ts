@@ -5,6 +5,7 @@
  * (docs/product.md "Two-person approval").
  */
 import type { Diagnosis, PlanStep } from '../diagnosis/types.ts';
+import type { AuditEntry } from '../audit/types.ts';
 import type { BulkRequestInfo } from '../bulk/types.ts';
 
 export const REQUEST_STATES = [
@@ -80,6 +81,11 @@ export interface StepRecord {
    * when it cannot see it (the record's `detail` says why).
    */
   doneCheck?: 'checked' | 'taken-on-word';
+  /**
+   * Where `before` was read when the step did not read it itself right before its write: the
+   * approval's re-validation (moments earlier, the request unchanged since), and when it started.
+   */
+  beforeRead?: { by: 'approval-revalidation'; at: number };
   /** VERIFY_JOINED: what the join left that the plan meant to clear (the request ends `done-with-warnings`). */
   warnings?: Leftover[];
 }
@@ -107,8 +113,14 @@ export interface Decision {
 /** The engine's claim on an executing request: only the owner writes, until the lease ends. */
 export interface ExecutionLease {
   owner: string;
-  /** ms since the epoch. */
+  /** ms since the epoch, on the clock of the instance that wrote it (see LEASE_SKEW in claim.ts). */
   until: number;
+  /**
+   * The fencing token: one more at every claim or take-over. Every write of the execution (each
+   * step's start, before its Graph call) is a compare-and-swap that also checks this token, so an
+   * engine whose claim was taken over, even by its own process, is refused before it writes again.
+   */
+  fence?: number;
 }
 
 /** Where a copy of the request's card was posted, so every copy can be replaced. */
@@ -160,12 +172,29 @@ export interface ApprovalRequest {
    */
   reverts?: { before: unknown; after: unknown }[];
   cards: PostedCard[];
+  /**
+   * The audit trail's head as of this version: how many entries it has and the last one's hash.
+   * Written in the same compare-and-swap as the change the entries record, so `audit` detects a
+   * trail that lost its last entries or was re-chained (absent on requests stored before it).
+   */
+  auditHead?: AuditHead;
+  /**
+   * The entries this version added (or that were not yet known to be in the trail): written with
+   * the change, then copied into the trail (idempotently, by `seq`) by whoever writes or reads the
+   * request next. The trail is never ahead of the request, and a crash between the two loses nothing.
+   */
+  auditOutbox?: AuditEntry[];
   createdAt: number;
   updatedAt: number;
   /** `bulk`: the scan it covers, who is left out, and how far execution got. */
   bulk?: BulkRequestInfo;
   /** A user's plan run under a bulk request: that request's id. */
   bulkOf?: string;
+}
+
+export interface AuditHead {
+  length: number;
+  hash: string;
 }
 
 /** The request as stored, with the version compare-and-swap checks. */
@@ -180,12 +209,18 @@ export interface ApprovalPolicy {
   requiredApprovals: number;
   ttlMs: number;
   verifyTimeoutMs: number;
+  /** A request `waiting-for-person` expires this long after it started waiting (MANUAL_STEP_TTL_DAYS). Default DEFAULT_MANUAL_STEP_TTL_MS. */
+  manualStepTtlMs?: number;
 }
+
+/** MANUAL_STEP_TTL_DAYS' default: a week for a person's step. */
+export const DEFAULT_MANUAL_STEP_TTL_MS = 7 * 24 * 60 * 60_000;
 
 export const DEFAULT_POLICY: ApprovalPolicy = Object.freeze({
   requiredApprovals: 1,
   ttlMs: 60 * 60_000,
   verifyTimeoutMs: 45 * 60_000,
+  manualStepTtlMs: DEFAULT_MANUAL_STEP_TTL_MS,
 });
 
 /** The card verbs (Action.Execute `data.verb`); `downloadReport` answers a scan's card with a report link for the admin who clicked. */

@@ -82,8 +82,10 @@ function finalHeadline(request: ApprovalRequest): string {
       return request.rejection ? `Rejected by ${request.rejection.actor.name}: "${request.rejection.reason}"` : 'Rejected';
     case 'cancelled':
       return request.cancellation ? `Cancelled by ${request.cancellation.actor.name}` : 'Cancelled';
-    case 'expired':
-      return 'Expired before enough admins approved it; nothing was changed';
+    case 'expired': {
+      const waiting = waitingRecord(request);
+      return waiting ? `Expired while waiting for a person to do step ${waiting.number}; the steps after it did not run` : 'Expired before enough admins approved it; nothing was changed';
+    }
     default:
       return 'Stopped: the facts changed since the plan was made; nothing was changed';
   }

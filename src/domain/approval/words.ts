@@ -72,6 +72,8 @@ export function standing(request: ApprovalRequest): string {
         ? `was cancelled by ${request.cancellation.actor.name} at ${isoTime(request.cancellation.at)}`
         : 'was cancelled';
     case 'expired':
+      if (waitingRecord(request))
+        return `expired${atTime(request.expiresAt)} while waiting for a person to do step ${waitingRecord(request)?.number ?? '?'}`;
       return `expired${atTime(request.expiresAt)} before ${request.requestedAt === undefined ? 'anyone requested approval' : 'enough admins approved it'}`;
     case 'stale':
       return `was stopped because the facts changed since the plan was made (${changedLabels(request)})`;

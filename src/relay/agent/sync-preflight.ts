@@ -18,13 +18,6 @@ import type { SyncTrigger, SyncTriggerResult } from '../../ports/sync-trigger.ts
 import { MAX_SYNC_DETAIL_CHARS } from '../protocol/protocol.ts';
 import { excerpt, execute, parseCommandLine } from './sync-command.ts';
 
-/** Get-ADSyncScheduler's facts and the Entra Connect version, as one line of JSON. */
-export const DEFAULT_SYNC_STATUS_COMMAND =
-  `powershell.exe -NoProfile -NonInteractive -Command "$ErrorActionPreference = 'Stop'; Import-Module ADSync; $s = Get-ADSyncScheduler; ` +
-  `$v = (Get-ADSyncGlobalSettings).Parameters | Where-Object Name -eq 'Microsoft.Synchronize.ServerConfigurationVersion' | Select-Object -ExpandProperty Value; ` +
-  `[pscustomobject]@{ SyncCycleEnabled = $s.SyncCycleEnabled; StagingModeEnabled = $s.StagingModeEnabled; SchedulerSuspended = $s.SchedulerSuspended; ` +
-  `SyncCycleInProgress = $s.SyncCycleInProgress; Version = $v } | ConvertTo-Json -Compress"`;
-
 /**
  * The oldest Entra Connect Sync the service still takes exports from: Microsoft required 2.5.79.0
  * or later (older builds stop synchronizing); 1.x was retired in 2022.

@@ -7,13 +7,12 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadRelayConfig } from '../../../src/config/load-relay-config.ts';
+import { DEFAULT_SYNC_STATUS_COMMAND, loadRelayConfig } from '../../../src/config/load-relay-config.ts';
 import { SyncError, toUserText } from '../../../src/errors/index.ts';
 import { createCommandSyncTrigger, parseCommandLine } from '../../../src/relay/agent/sync-command.ts';
 import {
   compareVersions,
   createSchedulerCheck,
-  DEFAULT_SYNC_STATUS_COMMAND,
   MIN_CONNECT_VERSION,
   parseSchedulerState,
   refusalOf,

@@ -34,14 +34,27 @@ export const HOSTILE_MAIL = "o'brien&co#1%x+y/z@contoso.com";
 
 export function testSeed(bulkUsers = 0): SeedInput {
   const users: NonNullable<SeedInput['users']> = [
-    { id: ID.jane, userPrincipalName: 'jdoe@contoso.com', displayName: 'Jane Doe', mail: 'jdoe@contoso.com', proxyAddresses: ['SMTP:jdoe@contoso.com'] },
     {
+      id: ID.jane,
+      userPrincipalName: 'jdoe@contoso.com',
+      displayName: 'Jane Doe',
+      mail: 'jdoe@contoso.com',
+      proxyAddresses: ['SMTP:jdoe@contoso.com'],
+      createdDateTime: '2024-03-01T08:00:00Z',
+    },
+    {
+      // Scenario 1's duplicate: created by the first sync, which found jdoe@contoso.com taken by
+      // the older cloud-only Jane and gave it a placeholder UPN (recorded as it was created).
       id: ID.janeSynced,
       userPrincipalName: 'jdoe1234@contoso.onmicrosoft.com',
       displayName: 'Jane Doe',
       onPremisesImmutableId: 'g8Pclm4vok+vFWtMERklmg==',
       onPremisesSyncEnabled: true,
       onPremisesUserPrincipalName: 'jdoe@contoso.com',
+      createdDateTime: '2026-10-20T09:00:00Z',
+      onPremisesProvisioningErrors: [
+        { category: 'PropertyConflict', occurredDateTime: '2026-10-20T09:00:00Z', propertyCausingError: 'UserPrincipalName', value: 'jdoe@contoso.com' },
+      ],
     },
     {
       id: ID.bobDeleted,

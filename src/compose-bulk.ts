@@ -1,22 +1,23 @@
 /**
- * Wires scans from their parts: the stored scans (the request store's settings), the runner over
- * the relay's and the cloud's snapshot reads, the card kept up to date through the Messenger, and
- * report links signed with the store's shared key. Used by every entry point.
+ * Part of the composition root (src/compose-bot.ts calls it): scans from their parts, the stored
+ * scans (the request store's settings), the runner over the relay's and the cloud's snapshot reads,
+ * the card kept up to date through the Messenger, and report links signed with the store's shared
+ * key.
  */
 import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
-import { reportLinkKey, reportLinkPath, REPORT_LINK_TTL_MS } from '../bulk/report-link.ts';
-import { MAX_FILE_BYTES } from '../bulk/scan-input.ts';
-import { createScanRunner, type ScanRunnerDeps } from '../bulk/scan-runner.ts';
-import { createScanStore } from '../bulk/scan-store.ts';
-import type { ScanSources } from '../bulk/scan.ts';
-import { bulkCard } from '../cards/bulk-card.ts';
-import type { BulkScan } from '../domain/bulk/types.ts';
-import type { PostedCard } from '../domain/approval/types.ts';
-import type { Logger } from '../logging/logger.ts';
-import type { Messenger } from '../ports/messenger.ts';
-import type { RequestStore } from '../ports/request-store.ts';
-import type { BulkFeatures } from './bulk-features.ts';
-import { readAttachedFile } from './teams/attached-file.ts';
+import { reportLinkKey, reportLinkPath, REPORT_LINK_TTL_MS } from './bulk/report-link.ts';
+import { MAX_FILE_BYTES } from './bulk/scan-input.ts';
+import { createScanRunner, type ScanRunnerDeps } from './bulk/scan-runner.ts';
+import { createScanStore } from './bulk/scan-store.ts';
+import type { ScanSources } from './bulk/scan.ts';
+import { bulkCard } from './cards/bulk-card.ts';
+import type { BulkScan } from './domain/bulk/types.ts';
+import type { PostedCard } from './domain/approval/types.ts';
+import type { Logger } from './logging/logger.ts';
+import type { Messenger } from './ports/messenger.ts';
+import type { RequestStore } from './ports/request-store.ts';
+import type { BulkFeatures } from './bot/bulk-features.ts';
+import { readAttachedFile } from './bot/teams/attached-file.ts';
 
 /** How long `scan` waits for a short scan to end before answering with the progress card. */
 export const DEFAULT_ANSWER_WITHIN_MS = 4_000;
