@@ -38,7 +38,7 @@ describe('loadSandboxDirectory', () => {
     const loaded = await loadSandboxDirectory({});
     expect(loaded.source).toBe('fixtures');
     expect(loaded.directory.user('jdoe').dn).toBe('CN=John Doe,OU=Staff,DC=contoso,DC=com');
-    expect(await loaded.users()).toHaveLength(18);
+    expect(await loaded.users()).toHaveLength(22);
   });
 
   it('loads SANDBOX_DIRECTORY instead, with anchors as SOURCE_ANCHOR=auto decides them', async () => {

@@ -104,7 +104,7 @@ describe('startSandbox', () => {
       if (!relay) throw new Error('the sandbox relay did not start');
       const client = createRelayClient({ url: relay.url, key: relay.key, timeoutMs: 5000 }, { logger });
       const result = await client.triggerSync();
-      expect(result.detail).toMatch(/^Simulated delta sync: 18 users; .*2 soft-matched.*export errors \(/);
+      expect(result.detail).toMatch(/^Simulated delta sync: 22 users; .*2 soft-matched.*1 skipped \(source of authority in the cloud: rcloud\).*export errors \(.*nrecreated: InvalidHardMatch/);
       const report = result.report as { results: { samAccountName: string; outcome: string }[] };
       expect(report.results.find((r) => r.samAccountName === 'elocal')?.outcome).toBe('SOFT_MATCH');
       expect(cloud.state.activeUser(IDS.elocal)?.onPremisesSyncEnabled).toBe(true);

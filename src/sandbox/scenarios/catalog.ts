@@ -6,6 +6,7 @@
 import { ambiguousMail, disabledAccount, healthyMatch, hostileName } from './controls.ts';
 import { MNEW_MATCH, softMatchPending } from './corrections.ts';
 import { anchorInRecycleBin, duplicateAfterSync, oldImmutableId, outOfSyncScope, smtpOnOtherObject } from './scenarios-1-to-5.ts';
+import { cloudManagedTarget, forestMigrationMapping, pimEligibleTarget, recreatedAdUser } from './scenarios-2026.ts';
 import { ELOCAL_MATCH, adminRoleHolder, bulkRelink, federatedUpn, nonRoutableSuffix, targetAlreadySynced } from './scenarios-6-to-10.ts';
 import type { EngineVariant, Scenario, SwitchVariant } from './types.ts';
 import { IDS, OU } from './values.ts';
@@ -26,6 +27,10 @@ export const SCENARIOS: readonly Scenario[] = Object.freeze([
   ambiguousMail,
   hostileName,
   softMatchPending,
+  recreatedAdUser,
+  forestMigrationMapping,
+  pimEligibleTarget,
+  cloudManagedTarget,
 ]);
 
 /** Scenario 9's tenant switches, each on its own seed (the sandbox tenant keeps Entra's defaults). */
@@ -84,5 +89,31 @@ export function scenarioById(id: string): Scenario {
   return scenario;
 }
 
-/** Scenarios in a tenant another engine syncs (Entra Cloud Sync), each on its own seed. */
-export const ENGINE_VARIANTS: readonly EngineVariant[] = Object.freeze([]);
+/**
+ * Scenarios in a tenant another engine syncs, each on its own seed: in an Entra Cloud Sync tenant
+ * there is no Start-ADSyncSyncCycle, so the plan syncs the one AD user through provisionOnDemand.
+ */
+const engineVariants: EngineVariant[] = [
+  {
+    id: 'cloud-sync-tenant',
+    title: 'The tenant runs Entra Cloud Sync: the plan syncs the one user now through provisionOnDemand',
+    syncEngine: 'cloud-sync',
+    scenario: anchorInRecycleBin.id,
+    match: {
+      who: 'asmith',
+      samAccountName: 'asmith',
+      findings: ['ANCHOR_HELD_BY_DELETED_USER'],
+      steps: ['PURGE_DELETED_USER', 'SET_ANCHOR', 'PROVISION_ON_DEMAND', 'VERIFY_JOINED'],
+      end: 'joined',
+      targetUserId: IDS.asmith,
+      manual: [],
+    },
+  },
+];
+export const ENGINE_VARIANTS: readonly EngineVariant[] = Object.freeze(engineVariants);
+
+export function engineVariantById(id: string): EngineVariant {
+  const variant = ENGINE_VARIANTS.find((v) => v.id === id);
+  if (!variant) throw new Error(`no engine variant "${id}" in the catalog (${ENGINE_VARIANTS.map((v) => v.id).join(', ')})`);
+  return variant;
+}

@@ -67,6 +67,10 @@ export const IDS = {
   share2: sandboxId(13, 2),
   zoe: sandboxId(14, 1),
   mnew: sandboxId(15, 1),
+  nrecreated: sandboxId(16, 1),
+  pmigrated: sandboxId(17, 1),
+  qeligible: sandboxId(18, 1),
+  rcloud: sandboxId(19, 1),
 } as const;
 
 /**
@@ -93,4 +97,10 @@ export const AD_ANCHOR = {
   share1: immutableIdOf('e49699f5-2f5c-4887-834e-bda52656805e'),
   share2: immutableIdOf('55fa6fc4-9f90-4e12-ae63-de9b27ba2b2e'),
   mnew: immutableIdOf('7c3e9a51-2d4b-4f86-9a1c-5e7d3b2f4a60'),
+  /** Her re-created account's objectGUID (never exported, so no ConsistencyGuid yet). */
+  nrecreated: immutableIdOf('b7e4c2a9-5d13-4f8e-9a26-3c71d0e58f42'),
+  /** ConsistencyGuid: his objectGUID in the old Northwind forest. */
+  pmigrated: immutableIdOf('5c0b93d6-2e7f-4a18-b9c4-07d6e1f82a35'),
+  qeligible: immutableIdOf('f0c3d8a1-47b2-4e69-a5f8-2b9e6d1c7034'),
+  rcloud: immutableIdOf('a4d1e7b9-3f28-4c65-8e0a-d95b2c6f1384'),
 } as const;

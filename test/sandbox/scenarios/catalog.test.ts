@@ -18,11 +18,12 @@ import {
   scenarioById,
   seedTimes,
   SWITCH_VARIANTS,
+  ENGINE_VARIANTS,
 } from '../../../src/sandbox/scenarios/index.ts';
-import { scenarioTable, variantTable } from '../../../src/sandbox/scenarios/table.ts';
+import { engineTable, scenarioTable, variantTable } from '../../../src/sandbox/scenarios/table.ts';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
-const allMatches = [...SCENARIOS.flatMap((s) => s.matches), ...SWITCH_VARIANTS.map((v) => v.match)];
+const allMatches = [...SCENARIOS.flatMap((s) => s.matches), ...SWITCH_VARIANTS.map((v) => v.match), ...ENGINE_VARIANTS.map((v) => v.match)];
 
 describe('scenario catalog', () => {
   it('names every scenario once, in kebab case, and covers domain.md scenarios 1 to 10 in order', () => {
@@ -49,6 +50,14 @@ describe('scenario catalog', () => {
   it('says for every AD user what the next sync does, and nothing for users it does not use', () => {
     for (const s of SCENARIOS) expect(Object.keys(s.syncNow).sort(), s.id).toEqual([...s.adUsers].sort());
     for (const v of SWITCH_VARIANTS) expect(Object.keys(v.syncNow).every((sam) => scenarioById(v.scenario).adUsers.includes(sam))).toBe(true);
+  });
+
+  it('puts every engine variant on a catalog scenario and its AD user; Cloud Sync plans sync with PROVISION_ON_DEMAND', () => {
+    for (const v of ENGINE_VARIANTS) {
+      expect(scenarioById(v.scenario).adUsers).toContain(v.match.samAccountName);
+      if (v.syncEngine === 'cloud-sync') expect(v.match.steps).not.toContain('TRIGGER_DELTA_SYNC');
+    }
+    expect(ENGINE_VARIANTS.map((v) => v.match.steps)).toContainEqual(expect.arrayContaining(['PROVISION_ON_DEMAND']));
   });
 
   it('states expectations that agree with themselves', () => {
@@ -122,5 +131,6 @@ describe('README.md', () => {
     const readme = await readFile(new URL('../../../src/sandbox/scenarios/README.md', import.meta.url), 'utf8');
     expect(readme).toContain(scenarioTable());
     expect(readme).toContain(variantTable());
+    expect(readme).toContain(engineTable());
   });
 });
