@@ -58,6 +58,10 @@ export interface MultiBotStack {
   storeUrl: string;
   relayUrl: string;
   directory: DelayedDirectory;
+  /** Stops the relay and starts it again on the same port (an agent restart). */
+  restartRelay(downMs?: number): Promise<void>;
+  /** The emulator's CA certificate file the bots trust. */
+  caFile: string;
   /** Starts a bot process; `env` adds to (or overrides) the shared configuration. */
   spawnBot(env?: Record<string, string>): Promise<BotChild>;
   close(): Promise<void>;
@@ -112,8 +116,14 @@ export async function startMultiBotStack(options: MultiBotOptions): Promise<Mult
       createFixtureDirectory(options.fixturesDir, { sourceAnchor: relayConfig.sourceAnchor }),
       options.relayLatencyMs ?? 0,
     );
-    const relay = await startFixtureRelay({ ...relayConfig, port: 0 }, { logger, directory, syncTrigger });
+    let relay = await startFixtureRelay({ ...relayConfig, port: 0 }, { logger, directory, syncTrigger });
     closers.push(() => relay.close());
+    const relayPort = Number(new URL(relay.url).port);
+    const restartRelay = async (downMs = 0): Promise<void> => {
+      await relay.close();
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      relay = await startFixtureRelay({ ...relayConfig, port: relayPort }, { logger, directory, syncTrigger });
+    };
     const bots: BotChild[] = [];
     closers.push(async () => {
       for (const bot of bots) await bot.stop();
@@ -132,7 +142,7 @@ export async function startMultiBotStack(options: MultiBotOptions): Promise<Mult
       bots.push(bot);
       return bot;
     };
-    return { emulator, storeUrl, relayUrl: relay.url, directory, spawnBot, close };
+    return { emulator, storeUrl, relayUrl: relay.url, directory, restartRelay, caFile, spawnBot, close };
   } catch (err) {
     await close();
     throw err;
