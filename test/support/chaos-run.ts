@@ -14,7 +14,7 @@ import { createLogger } from '../../src/logging/logger.ts';
 import { seededRandom } from '../../src/sandbox/emulator/prng.ts';
 import { createAuditTrail } from '../../src/store/audit-trail.ts';
 import { openStore } from '../../src/store/index.ts';
-import { startGraphFaultProxy, type GraphFault } from './graph-fault-proxy.ts';
+import { startGraphFaultProxy } from './graph-fault-proxy.ts';
 import { startMultiBotStack, type BotChild } from './multi-bot-stack.ts';
 import { raceTenant } from './race-seed.ts';
 import { inParallel, RACE_ADMINS, RACE_JUSTIFICATION } from './race-run.ts';
@@ -101,7 +101,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       // Every kind of fault once, in a seeded order, then kinds at random.
       const kinds = ['relay', 'throttle', 'unavailable', 'silent', 'kill'] as const;
       const first = [...kinds].sort(() => random() - 0.5);
-      while (performance.now() < until) {
+      while (performance.now() < until || first.length > 0) {
         await sleep(200 + random() * 1000);
         const kind = first.shift() ?? pick(kinds);
         const t = Math.round(performance.now() - started);
@@ -119,7 +119,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         } else {
           const ms = Math.round(500 + random() * 2500);
           faults.push(`+${t} ms Graph ${kind} for ${ms} ms`);
-          proxy.set(kind as GraphFault);
+          proxy.set(kind);
           await sleep(ms);
           proxy.set('pass');
         }
