@@ -41,6 +41,8 @@ export interface ChaosReport {
   duplicateWrites: string[];
   brokenTrails: string[];
   faults: string[];
+  /** Graph requests the fault proxy answered itself (429, 503) or held unanswered. */
+  injected: Record<string, number>;
   ms: number;
 }
 
@@ -160,6 +162,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       duplicateWrites: [],
       brokenTrails: [],
       faults,
+      injected: { ...proxy.injected },
       ms: 0,
     };
     for (const [i, record] of records.entries()) {
