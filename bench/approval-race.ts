@@ -32,7 +32,13 @@ const SERIAL_OVERLAP_MS = 5;
  * one evidence `$batch` carrying the candidates' fresh role reads.
  */
 const REVALIDATION = { relay: 1, graph: 1 };
-const BOT_ENV = { ADMIN_IDS: RACE_ADMINS.map((p) => p.aadObjectId).join(','), REQUIRED_APPROVALS: '1', ENGINE_LEASE_MS: '5000', ENGINE_POLL_MS: '10', LOG_LEVEL: 'error' };
+const BOT_ENV = {
+  ADMIN_IDS: RACE_ADMINS.map((p) => p.aadObjectId).join(','),
+  REQUIRED_APPROVALS: '1',
+  ENGINE_LEASE_MS: '5000',
+  ENGINE_POLL_MS: '10',
+  LOG_LEVEL: 'error',
+};
 
 type Entries = Awaited<ReturnType<ReturnType<typeof createAuditTrail>['entriesOf']>>;
 
@@ -67,7 +73,10 @@ interface Span {
  * requests that overlap by a millisecond, or two instances' chains interleaved, as one trip.
  */
 function dependentTrips(relay: readonly Span[], graph: readonly Span[]): { relay: number; graph: number; ms: number } {
-  const calls = [...relay.map((s) => ({ ...s, kind: 'relay' as const, cost: RELAY_MS })), ...graph.map((s) => ({ ...s, kind: 'graph' as const, cost: GRAPH_MS }))].sort((x, y) => x.start - y.start);
+  const calls = [
+    ...relay.map((s) => ({ ...s, kind: 'relay' as const, cost: RELAY_MS })),
+    ...graph.map((s) => ({ ...s, kind: 'graph' as const, cost: GRAPH_MS })),
+  ].sort((x, y) => x.start - y.start);
   const best: { ms: number; relay: number; graph: number }[] = [];
   calls.forEach((call, i) => {
     let chain = { ms: 0, relay: 0, graph: 0 };
@@ -76,7 +85,11 @@ function dependentTrips(relay: readonly Span[], graph: readonly Span[]): { relay
       const via = best[j];
       if (before && via && before.end - SERIAL_OVERLAP_MS <= call.start && before.start < call.start && via.ms > chain.ms) chain = via;
     }
-    best.push({ ms: chain.ms + call.cost, relay: chain.relay + (call.kind === 'relay' ? 1 : 0), graph: chain.graph + (call.kind === 'graph' ? 1 : 0) });
+    best.push({
+      ms: chain.ms + call.cost,
+      relay: chain.relay + (call.kind === 'relay' ? 1 : 0),
+      graph: chain.graph + (call.kind === 'graph' ? 1 : 0),
+    });
   });
   return best.reduce((longest, c) => (c.ms > longest.ms ? c : longest), { ms: 0, relay: 0, graph: 0 });
 }
@@ -118,7 +131,10 @@ async function racePhase(): Promise<void> {
     console.log(`race: ${RACE_REQUESTS} requests, each approved at once on both instances`);
     console.log(`executions per request: ${perRequest.size === 1 ? String(claims[0]) : `varies (${[...perRequest].join(', ')})`}`);
     trails.forEach((t, i) => {
-      if (claims[i] !== 1) console.log(`  ${outcomes[i]?.requestId ?? '?'}: ${t.map((e) => `${e.action}${e.step ? ` ${e.step.number}` : ''} ${e.summary.slice(0, 60)} @${e.at}`).join(' | ')}`);
+      if (claims[i] !== 1)
+        console.log(
+          `  ${outcomes[i]?.requestId ?? '?'}: ${t.map((e) => `${e.action}${e.step ? ` ${e.step.number}` : ''} ${e.summary.slice(0, 60)} @${e.at}`).join(' | ')}`,
+        );
     });
     console.log(`anchor PATCHes: ${patches} for ${RACE_REQUESTS} requests (${(patches / RACE_REQUESTS).toFixed(2)} per request)`);
     await store.close();
@@ -132,7 +148,13 @@ async function latencyPhase(): Promise<void> {
   const tenant = await raceTenant(TIMED_REQUESTS);
   const connector = await startRecordingConnector();
   const graph: GraphSpan[] = [];
-  const stack = await startMultiBotStack({ seed: tenant.seed, fixturesDir: tenant.fixturesDir, graphLatencyMs: GRAPH_MS, relayLatencyMs: RELAY_MS, emulatorLogger: graphRecorder(graph) });
+  const stack = await startMultiBotStack({
+    seed: tenant.seed,
+    fixturesDir: tenant.fixturesDir,
+    graphLatencyMs: GRAPH_MS,
+    relayLatencyMs: RELAY_MS,
+    emulatorLogger: graphRecorder(graph),
+  });
   try {
     const { a, b, store, untilDone } = await twoBots(stack);
     const target = { botA: a.url, botB: b.url, connector, tenantId: stack.emulator.state.tenant.id };
@@ -152,16 +174,31 @@ async function latencyPhase(): Promise<void> {
       // The bound is the design's least chain, never the observed one (extra trips must not raise it).
       const bound = REVALIDATION.relay * RELAY_MS + REVALIDATION.graph * GRAPH_MS + writeSteps * GRAPH_MS + RELAY_MS + GRAPH_MS;
       const phases = [
-        `re-validation+claim ${Math.round(claimed - sent)} ms (dependent trips: relay ${revalidation.relay}, Graph ${revalidation.graph}: ${[...stack.directory.spans.filter(within(sent, claimed)).map((r) => ({ ...r, what: 'relay' })), ...graph.filter(within(sent, claimed)).map((g) => ({ ...g, what: g.method }))].sort((x, y) => x.start - y.start).map((x) => `${x.what} +${Math.round(x.start - sent)}..+${Math.round(x.end - sent)}`).join(', ')}; waited ${Math.round(busyMs(graph.filter(within(sent, claimed))))} ms on Graph, ${Math.round(busyMs(stack.directory.spans.filter(within(sent, claimed))))} ms on the relay)`,
+        `re-validation+claim ${Math.round(claimed - sent)} ms (dependent trips: relay ${revalidation.relay}, Graph ${revalidation.graph}: ${[
+          ...stack.directory.spans.filter(within(sent, claimed)).map((r) => ({ ...r, what: 'relay' })),
+          ...graph.filter(within(sent, claimed)).map((g) => ({ ...g, what: g.method })),
+        ]
+          .sort((x, y) => x.start - y.start)
+          .map((x) => `${x.what} +${Math.round(x.start - sent)}..+${Math.round(x.end - sent)}`)
+          .join(
+            ', ',
+          )}; waited ${Math.round(busyMs(graph.filter(within(sent, claimed))))} ms on Graph, ${Math.round(busyMs(stack.directory.spans.filter(within(sent, claimed))))} ms on the relay)`,
         `execution ${Math.round(done - claimed)} ms (Graph ${executionGraph.length} requests, ${execution.graph} dependent, ${Math.round(busyMs(executionGraph))} ms of it waiting on Graph: ${executionGraph.map((g) => `${g.method} ${(g.url.split('?')[0] ?? '').replace(/\/v1\.0\/users\/[^/]+/, '/v1.0/users/{id}')} +${Math.round(g.start - claimed)}..+${Math.round(g.end - claimed)}`).join(', ')})`,
-        `trail after the claim: ${entries.filter((e) => e.at >= claimed).map((e) => `${e.action}${e.step ? ` ${e.step.number}` : ''} +${Math.round(e.at - claimed)}`).join(', ')}`,
+        `trail after the claim: ${entries
+          .filter((e) => e.at >= claimed)
+          .map((e) => `${e.action}${e.step ? ` ${e.step.number}` : ''} +${Math.round(e.at - claimed)}`)
+          .join(', ')}`,
       ].join(', ');
       samples.push({ ms: done - sent, bound, phases });
     }
     const latency = summarise(samples.map((s) => s.ms));
     const bound = summarise(samples.map((s) => s.bound));
-    console.log(`approve-to-verified (${TIMED_REQUESTS} requests, ${GRAPH_MS} ms Graph, ${RELAY_MS} ms relay): p50 ${latency.p50.toFixed(0)} ms, p95 ${latency.p95.toFixed(0)} ms`);
-    console.log(`bound: ${bound.p50} ms (re-validation: ${REVALIDATION.relay} relay + ${REVALIDATION.graph} Graph round trip; one Graph round trip per write step; the sync call; 1 verifying read)`);
+    console.log(
+      `approve-to-verified (${TIMED_REQUESTS} requests, ${GRAPH_MS} ms Graph, ${RELAY_MS} ms relay): p50 ${latency.p50.toFixed(0)} ms, p95 ${latency.p95.toFixed(0)} ms`,
+    );
+    console.log(
+      `bound: ${bound.p50} ms (re-validation: ${REVALIDATION.relay} relay + ${REVALIDATION.graph} Graph round trip; one Graph round trip per write step; the sync call; 1 verifying read)`,
+    );
     console.log(`ratio: p50 ${(latency.p50 / bound.p50).toFixed(2)}, p95 ${(latency.p95 / bound.p50).toFixed(2)} (target at most 1.3)`);
     console.log(`median request: ${samples.sort((x, y) => x.ms - y.ms)[Math.floor(samples.length / 2)]?.phases ?? '?'}`);
     await store.close();

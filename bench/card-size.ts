@@ -54,7 +54,9 @@ function table(rows: readonly Row[]): string {
   for (const r of rows) {
     const end = r.measure.buttonsEndPx;
     const first = end === undefined ? 'no buttons' : end <= r.measure.paneHeightPx ? 'yes' : 'no';
-    lines.push(`| \`${r.text}\` | ${r.bytes.toLocaleString('en-US')} | ${r.measure.heightPx} | ${end ?? '—'} | ${first} | ${r.dn.join(' / ')} | ${r.address.join(' / ')} |`);
+    lines.push(
+      `| \`${r.text}\` | ${r.bytes.toLocaleString('en-US')} | ${r.measure.heightPx} | ${end ?? '—'} | ${first} | ${r.dn.join(' / ')} | ${r.address.join(' / ')} |`,
+    );
   }
   const bytes = rows.map((r) => r.bytes);
   const heights = rows.map((r) => r.measure.heightPx);

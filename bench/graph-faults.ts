@@ -53,11 +53,19 @@ function outcomeOf(benchCase: BenchCase, exchange: Exchange, expected: readonly 
     return { kind: 'gave-up', code };
   }
   const shown = codesShown(benchCase, card);
-  return shown.join() === expected.join() ? { kind: 'completed' } : { kind: 'wrong', detail: `${benchCase.text}: ${shown.join()} ≠ ${expected.join()}` };
+  return shown.join() === expected.join()
+    ? { kind: 'completed' }
+    : { kind: 'wrong', detail: `${benchCase.text}: ${shown.join()} ≠ ${expected.join()}` };
 }
 
 async function baseline(): Promise<Map<string, string[]>> {
-  const stack = await startMatchStack({ seed: benchSeed(), fixturesDir: benchFixturesDir(), graphLatencyMs: 0, relayLatencyMs: 0, log: () => undefined });
+  const stack = await startMatchStack({
+    seed: benchSeed(),
+    fixturesDir: benchFixturesDir(),
+    graphLatencyMs: 0,
+    relayLatencyMs: 0,
+    log: () => undefined,
+  });
   try {
     const expected = new Map<string, string[]>();
     for (const c of benchCases()) {
@@ -111,26 +119,40 @@ function report(condition: Condition, ms: number[], outcomes: Outcome[]): string
   for (const o of outcomes) if (o.kind === 'gave-up') codes.set(o.code, (codes.get(o.code) ?? 0) + 1);
   const gaveUp = [...codes].map(([code, n]) => `${n} ${code}`).join(', ') || '0';
   const wrong = outcomes.flatMap((o) => (o.kind === 'wrong' ? [o.detail] : []));
-  const cells = [condition.name.padEnd(16), String(outcomes.length).padStart(4), String(completed).padStart(9), (p50 / 1000).toFixed(1).padStart(7), (p95 / 1000).toFixed(1).padStart(7), (max / 1000).toFixed(1).padStart(7)];
+  const cells = [
+    condition.name.padEnd(16),
+    String(outcomes.length).padStart(4),
+    String(completed).padStart(9),
+    (p50 / 1000).toFixed(1).padStart(7),
+    (p95 / 1000).toFixed(1).padStart(7),
+    (max / 1000).toFixed(1).padStart(7),
+  ];
   return `${cells.join('  ')}  give-ups: ${gaveUp}${wrong.length > 0 ? `; WRONG DIAGNOSIS: ${wrong.join(' | ')}` : ''}`;
 }
 
 async function main(): Promise<void> {
   const started = performance.now();
-  console.log(`graph faults: match through the bot's endpoint, ${CONCURRENCY} at a time, Graph latency ${GRAPH_LATENCY_MS} ms, GRAPH_TIMEOUT_MS default (20 s)`);
+  console.log(
+    `graph faults: match through the bot's endpoint, ${CONCURRENCY} at a time, Graph latency ${GRAPH_LATENCY_MS} ms, GRAPH_TIMEOUT_MS default (20 s)`,
+  );
   const expected = await baseline();
   const checked = [...expected.values()].reduce((n, codes) => n + codes.length, 0);
   console.log(`right diagnosis = the same ${checked} finding codes over ${expected.size} commands as with a healthy Graph`);
-  console.log(`\n${['condition'.padEnd(16), 'runs', 'completed', 'p50 s', 'p95 s', 'max s'].map((c, i) => (i === 0 ? c : c.padStart(i === 2 ? 9 : i === 1 ? 4 : 7))).join('  ')}`);
+  console.log(
+    `\n${['condition'.padEnd(16), 'runs', 'completed', 'p50 s', 'p95 s', 'max s'].map((c, i) => (i === 0 ? c : c.padStart(i === 2 ? 9 : i === 1 ? 4 : 7))).join('  ')}`,
+  );
   let failed = false;
   for (const condition of CONDITIONS) {
     const { ms, outcomes } = await runCondition(condition, expected);
     console.log(report(condition, ms, outcomes));
     if (outcomes.some((o) => o.kind === 'wrong')) failed = true;
     if (condition.name === 'throttled 50 %' && outcomes.some((o) => o.kind !== 'completed')) failed = true;
-    if (condition.frozen && (outcomes.some((o) => o.kind !== 'gave-up' || o.code !== 'CLOUD_UNAVAILABLE') || Math.max(...ms) > 21_000)) failed = true;
+    if (condition.frozen && (outcomes.some((o) => o.kind !== 'gave-up' || o.code !== 'CLOUD_UNAVAILABLE') || Math.max(...ms) > 21_000))
+      failed = true;
   }
-  console.log(`\ntarget: every 50 % run completes; frozen Graph answers CLOUD_UNAVAILABLE within the 20 s deadline (+1 s): ${failed ? 'FAIL' : 'PASS'}`);
+  console.log(
+    `\ntarget: every 50 % run completes; frozen Graph answers CLOUD_UNAVAILABLE within the 20 s deadline (+1 s): ${failed ? 'FAIL' : 'PASS'}`,
+  );
   console.log(`bench took ${((performance.now() - started) / 1000).toFixed(0)} s`);
   if (failed) process.exitCode = 1;
 }

@@ -51,7 +51,8 @@ function checkReply(benchCase: BenchCase, path: CriticalPath, exchange: Exchange
   const attachments = exchange.reply.attachments as { content?: unknown }[] | undefined;
   const card = attachments?.[0]?.content;
   if (!card) throw new Error(`${benchCase.text}: the reply has no card`);
-  if (findById(card, ERROR_NOTICE_ID)) throw new Error(`${benchCase.text}: the bot answered an error card: ${JSON.stringify(card).slice(0, 400)}`);
+  if (findById(card, ERROR_NOTICE_ID))
+    throw new Error(`${benchCase.text}: the bot answered an error card: ${JSON.stringify(card).slice(0, 400)}`);
   const json = JSON.stringify(card);
   const missing = path.onPremMatches === 1 ? benchCase.findingCodes.filter((code) => !json.includes(code)) : [];
   if (missing.length > 0) throw new Error(`${benchCase.text}: the card lacks the scenario's finding codes ${missing.join(', ')}`);
@@ -163,7 +164,9 @@ function largestOwnStep(row: Row, latencies: Latencies): [string, number] {
 }
 
 async function main(): Promise<void> {
-  console.log(`match latency: ${RUNS} runs per user after ${WARM_UP} warm-up runs; one relay call = ${WITH_LATENCY.relayMs} ms, one Graph HTTP request = ${WITH_LATENCY.graphMs} ms`);
+  console.log(
+    `match latency: ${RUNS} runs per user after ${WARM_UP} warm-up runs; one relay call = ${WITH_LATENCY.relayMs} ms, one Graph HTTP request = ${WITH_LATENCY.graphMs} ms`,
+  );
   const reference = await runAll(NO_LATENCY);
   const warm = await runAll(WITH_LATENCY);
   const cold = await runAll(WITH_LATENCY, true);
@@ -177,7 +180,9 @@ async function main(): Promise<void> {
       'bound = max(relay, target look-up) + trips x Graph latency (cold: at least the tenant-facts trips x Graph latency).',
   );
   const mismatched = rows.filter(
-    (r) => r.requests.mode !== expectedGraphRequests(r.path, r.cold) || r.depth > r.path.dependentGraphTrips + (r.cold ? r.path.tenantFactsTrips : 0),
+    (r) =>
+      r.requests.mode !== expectedGraphRequests(r.path, r.cold) ||
+      r.depth > r.path.dependentGraphTrips + (r.cold ? r.path.tenantFactsTrips : 0),
   );
   for (const r of mismatched) console.log(`note: ${r.benchCase.text} sends more Graph requests or trips than its evidence needs`);
 
@@ -185,17 +190,28 @@ async function main(): Promise<void> {
   if (!worst) throw new Error('no scenario users to measure');
   const worstRatio = ratioOf(worst);
   const pass = worstRatio <= TARGET_RATIO;
-  console.log('\nwhere the time goes, median ms per phase (worst three by ratio; busy = relay lookup or Graph request in flight,\n' +
-    'the rest is the bot, the relay client and agent, and the connector working one after another):');
+  console.log(
+    '\nwhere the time goes, median ms per phase (worst three by ratio; busy = relay lookup or Graph request in flight,\n' +
+      'the rest is the bot, the relay client and agent, and the connector working one after another):',
+  );
   for (const r of [...rows].sort((a, b) => ratioOf(b) - ratioOf(a)).slice(0, 3)) printPhases(r, WITH_LATENCY);
   const [step, stepMs] = largestOwnStep(worst, WITH_LATENCY);
   console.log(`largest serial step of ${worst.benchCase.text} outside the injected latency: ${step}, ${stepMs.toFixed(0)} ms`);
-  const worstOf = (set: Row[]): Row | undefined => set.reduce<Row | undefined>((w, r) => (w === undefined || ratioOf(r) > ratioOf(w) ? r : w), undefined);
-  for (const [label, set] of [['cached', warm], ['cold', cold]] as const) {
+  const worstOf = (set: Row[]): Row | undefined =>
+    set.reduce<Row | undefined>((w, r) => (w === undefined || ratioOf(r) > ratioOf(w) ? r : w), undefined);
+  for (const [label, set] of [
+    ['cached', warm],
+    ['cold', cold],
+  ] as const) {
     const w = worstOf(set);
-    if (w) console.log(`${label}: bound ${Math.min(...set.map((r) => r.bound))}-${Math.max(...set.map((r) => r.bound))} ms, worst p50/bound ${ratioOf(w).toFixed(2)} (${w.benchCase.text})`);
+    if (w)
+      console.log(
+        `${label}: bound ${Math.min(...set.map((r) => r.bound))}-${Math.max(...set.map((r) => r.bound))} ms, worst p50/bound ${ratioOf(w).toFixed(2)} (${w.benchCase.text})`,
+      );
   }
-  console.log(`\nworst p50/bound: ${worstRatio.toFixed(2)} (${worst.benchCase.scenario}, ${worst.benchCase.text}${worst.cold ? ', cold' : ''}); target <= ${TARGET_RATIO}: ${pass ? 'PASS' : 'FAIL'}`);
+  console.log(
+    `\nworst p50/bound: ${worstRatio.toFixed(2)} (${worst.benchCase.scenario}, ${worst.benchCase.text}${worst.cold ? ', cold' : ''}); target <= ${TARGET_RATIO}: ${pass ? 'PASS' : 'FAIL'}`,
+  );
   if (!pass) process.exitCode = 1;
 }
 

@@ -25,8 +25,10 @@ export class PlaceholderError extends Error {
   readonly unset: readonly string[];
 
   constructor(unset: readonly string[], source: string) {
-    super(`appPackage/manifest.json uses ${unset.map((n) => `\${{${n}}}`).join(', ')}, not set in ${source}. ` +
-      'Run `atk provision --env <name>` (it writes them), or set them in that file.');
+    super(
+      `appPackage/manifest.json uses ${unset.map((n) => `\${{${n}}}`).join(', ')}, not set in ${source}. ` +
+        'Run `atk provision --env <name>` (it writes them), or set them in that file.',
+    );
     this.name = 'PlaceholderError';
     this.unset = unset;
   }

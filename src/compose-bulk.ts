@@ -88,7 +88,8 @@ export function wireBulk(o: WireBulkOptions): WiredBulk {
         .finally(() => running.delete(tracked));
       running.add(tracked);
     },
-    readFile: (file) => readAttachedFile(file, { maxBytes: MAX_FILE_BYTES, allowHttp: o.allowHttp ?? false, ...(o.fetch ? { fetch: o.fetch } : {}) }),
+    readFile: (file) =>
+      readAttachedFile(file, { maxBytes: MAX_FILE_BYTES, allowHttp: o.allowHttp ?? false, ...(o.fetch ? { fetch: o.fetch } : {}) }),
     answerWithinMs: o.answerWithinMs ?? DEFAULT_ANSWER_WITHIN_MS,
   };
   return {

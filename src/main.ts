@@ -20,7 +20,14 @@ async function main(): Promise<void> {
   const credential = new DefaultAzureCredential();
   const bot = await composeBot({ config, logger, credential, storeCredential: credential });
   logger.info(
-    { url: bot.url, version: BOT_VERSION, relay: config.relay?.url ?? null, graph: config.graphBaseUrl, tenantId: config.tenantId ?? null, store: config.storeUrl.split(':')[0] },
+    {
+      url: bot.url,
+      version: BOT_VERSION,
+      relay: config.relay?.url ?? null,
+      graph: config.graphBaseUrl,
+      tenantId: config.tenantId ?? null,
+      store: config.storeUrl.split(':')[0],
+    },
     'hardmatch bot listening',
   );
   onShutdown(

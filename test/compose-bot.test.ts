@@ -11,7 +11,14 @@ import { describeStartupError } from '../src/transport/process-lifecycle.ts';
 
 const TENANT = '11111111-2222-4333-8444-555555555555';
 const ADMIN = '00000000-0000-4000-8000-0000000000a1';
-const PRODUCTION_ENV = { MicrosoftAppId: 'bot-app-id', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT, PORT: '0', HOST: '127.0.0.1', STORE_URL: 'sqlite::memory:' };
+const PRODUCTION_ENV = {
+  MicrosoftAppId: 'bot-app-id',
+  MicrosoftAppType: 'UserAssignedMSI',
+  MicrosoftAppTenantId: TENANT,
+  PORT: '0',
+  HOST: '127.0.0.1',
+  STORE_URL: 'sqlite::memory:',
+};
 const RELAY_ENV = { RELAY_URL: 'http://127.0.0.1:1', RELAY_KEY: 'k'.repeat(32) };
 
 const composed: ComposedBot[] = [];
@@ -21,7 +28,10 @@ afterEach(async () => {
 
 function recordingLogger() {
   const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+  const logger = createLogger({
+    level: 'debug',
+    destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+  });
   return { logger, lines, warnings: () => lines.filter((l) => l.level === 40).map((l) => l.msg) };
 }
 
@@ -62,7 +72,10 @@ describe('composeBot', () => {
   });
 
   it('warns when the anonymous sandbox bot listens beyond this machine', async () => {
-    const { bot, warnings, lines } = await compose(loadConfig({ ...RELAY_ENV, ADMIN_IDS: ADMIN, PORT: '0', HOST: '0.0.0.0', STORE_URL: 'sqlite::memory:' }, { sandbox: true }), { ...sandboxBotOptions(), tagParts: true });
+    const { bot, warnings, lines } = await compose(
+      loadConfig({ ...RELAY_ENV, ADMIN_IDS: ADMIN, PORT: '0', HOST: '0.0.0.0', STORE_URL: 'sqlite::memory:' }, { sandbox: true }),
+      { ...sandboxBotOptions(), tagParts: true },
+    );
     expect(await healthz(bot.url)).toMatchObject({ sandbox: true });
     expect(warnings()).toEqual([
       'HOST makes the sandbox bot listen beyond this machine: its endpoint is anonymous, and with RELAY_URL it reads real AD users; anyone who can reach it can use it',
@@ -71,9 +84,16 @@ describe('composeBot', () => {
   });
 
   it('names each part on its log lines when asked (the sandbox), and not otherwise', async () => {
-    const refuse = (url: string) => fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
-    const tagged = await compose(loadConfig({ ...RELAY_ENV, ADMIN_IDS: ADMIN, PORT: '0', STORE_URL: 'sqlite::memory:' }, { sandbox: true }), { ...sandboxBotOptions(), tagParts: true });
-    const plain = await compose(loadConfig({ ...RELAY_ENV, ADMIN_IDS: ADMIN, PORT: '0', STORE_URL: 'sqlite::memory:' }, { sandbox: true }), sandboxBotOptions());
+    const refuse = (url: string) =>
+      fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+    const tagged = await compose(
+      loadConfig({ ...RELAY_ENV, ADMIN_IDS: ADMIN, PORT: '0', STORE_URL: 'sqlite::memory:' }, { sandbox: true }),
+      { ...sandboxBotOptions(), tagParts: true },
+    );
+    const plain = await compose(
+      loadConfig({ ...RELAY_ENV, ADMIN_IDS: ADMIN, PORT: '0', STORE_URL: 'sqlite::memory:' }, { sandbox: true }),
+      sandboxBotOptions(),
+    );
     expect((await refuse(tagged.bot.url)).status).toBe(400);
     expect((await refuse(plain.bot.url)).status).toBe(400);
     const refusal = (lines: Record<string, unknown>[]) => lines.find((l) => l.msg === 'request refused by the HTTP layer');
@@ -85,21 +105,37 @@ describe('composeBot', () => {
   it("never composes an anonymous endpoint without the sandbox's ingress: no bot identity, no start", async () => {
     // A configuration without MicrosoftAppId (loadConfig allows it only in sandbox mode) would make botbuilder skip the token check.
     const config = loadConfig({ ...RELAY_ENV, ADMIN_IDS: ADMIN, PORT: '0', STORE_URL: 'sqlite::memory:' }, { sandbox: true });
-    const err: unknown = await composeBot({ config, logger: createLogger({ level: 'silent' }), credential: staticTokenCredential('test') }).catch((e: unknown) => e);
-    expect(describeStartupError(err)).toMatch(/^Hardmatch cannot start\. Configuration is invalid:\n {2}- MicrosoftAppId: required outside the sandbox/);
+    const err: unknown = await composeBot({
+      config,
+      logger: createLogger({ level: 'silent' }),
+      credential: staticTokenCredential('test'),
+    }).catch((e: unknown) => e);
+    expect(describeStartupError(err)).toMatch(
+      /^Hardmatch cannot start\. Configuration is invalid:\n {2}- MicrosoftAppId: required outside the sandbox/,
+    );
   });
 
   it('a busy port stops start-up with the words for it', async () => {
     const first = await compose(loadConfig(PRODUCTION_ENV));
     const port = new URL(first.bot.url).port;
     const config = loadConfig({ ...PRODUCTION_ENV, PORT: port });
-    const err: unknown = await composeBot({ config, logger: createLogger({ level: 'silent' }), credential: staticTokenCredential('test') }).catch((e: unknown) => e);
-    expect(describeStartupError(err)).toBe(`Hardmatch cannot start: port ${port} is already in use by another program. Stop it, or set PORT to a free port.`);
+    const err: unknown = await composeBot({
+      config,
+      logger: createLogger({ level: 'silent' }),
+      credential: staticTokenCredential('test'),
+    }).catch((e: unknown) => e);
+    expect(describeStartupError(err)).toBe(
+      `Hardmatch cannot start: port ${port} is already in use by another program. Stop it, or set PORT to a free port.`,
+    );
   });
 
   it('refuses a malformed STORE_URL naming the variable, before listening', async () => {
     const config = { ...loadConfig(PRODUCTION_ENV), storeUrl: 'postgres://nowhere' };
-    const err: unknown = await composeBot({ config, logger: createLogger({ level: 'silent' }), credential: staticTokenCredential('test') }).catch((e: unknown) => e);
+    const err: unknown = await composeBot({
+      config,
+      logger: createLogger({ level: 'silent' }),
+      credential: staticTokenCredential('test'),
+    }).catch((e: unknown) => e);
     expect(describeStartupError(err)).toMatch(/^Hardmatch cannot start\. .*STORE_URL: must be sqlite:<path>/s);
   });
 
@@ -109,11 +145,18 @@ describe('composeBot', () => {
       const notAFolder = join(dir, 'plain-file');
       await writeFile(notAFolder, 'not a folder');
       const config = { ...loadConfig(PRODUCTION_ENV), storeUrl: `sqlite:${notAFolder}/hardmatch.db` };
-      const err: unknown = await composeBot({ config, logger: createLogger({ level: 'silent' }), credential: staticTokenCredential('test') }).catch((e: unknown) => e);
-      expect(describeStartupError(err)).toMatch(new RegExp(`^Hardmatch cannot start: The request store could not be used: sqlite file ${notAFolder}/hardmatch\\.db \\(EEXIST\\): .* \\(STORE_UNAVAILABLE\\)$`));
+      const err: unknown = await composeBot({
+        config,
+        logger: createLogger({ level: 'silent' }),
+        credential: staticTokenCredential('test'),
+      }).catch((e: unknown) => e);
+      expect(describeStartupError(err)).toMatch(
+        new RegExp(
+          `^Hardmatch cannot start: The request store could not be used: sqlite file ${notAFolder}/hardmatch\\.db \\(EEXIST\\): .* \\(STORE_UNAVAILABLE\\)$`,
+        ),
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
 });
-

@@ -52,7 +52,15 @@ export async function criticalPathOf(
   const factsStart = parts.emulator.requestCount();
   const tenant = await parts.cloud.tenantFacts(undefined, { fresh: true });
   const tenantFactsTrips = parts.emulator.requestCount() - factsStart;
-  if (!onPrem) return { onPremMatches: users.length, activeCandidates: 0, dependentGraphTrips: 0, targetLookup, evidenceRequests: 0, tenantFactsTrips };
+  if (!onPrem)
+    return {
+      onPremMatches: users.length,
+      activeCandidates: 0,
+      dependentGraphTrips: 0,
+      targetLookup,
+      evidenceRequests: 0,
+      tenantFactsTrips,
+    };
   const target = request.target === undefined ? undefined : { requested: request.target, user: await parts.cloud.findUser(request.target) };
   const before = parts.emulator.requestCount();
   const evidence = await parts.cloud.evidenceFor(onPrem, { tenant, ...(target ? { target } : {}) });

@@ -95,7 +95,13 @@ export function graphRecorder(spans: GraphSpan[]): Logger {
       write(line: string) {
         const entry = JSON.parse(line) as { msg?: string; time?: number; ms?: number; method?: string; url?: string; status?: number };
         if (entry.msg !== 'graph request' || entry.time === undefined || entry.ms === undefined) return;
-        spans.push({ start: entry.time - entry.ms, end: entry.time, method: entry.method ?? '?', url: entry.url ?? '?', status: entry.status ?? 0 });
+        spans.push({
+          start: entry.time - entry.ms,
+          end: entry.time,
+          method: entry.method ?? '?',
+          url: entry.url ?? '?',
+          status: entry.status ?? 0,
+        });
       },
     },
   });
@@ -121,14 +127,25 @@ export async function startMatchStack(options: MatchStackOptions): Promise<Match
     trustCertificateInProcess(emulator.caCertificate ?? '');
 
     const key = randomBytes(32).toString('base64url');
-    const relayConfig = loadRelayConfig({ RELAY_KEY: key, RELAY_FIXTURES: options.fixturesDir, RELAY_HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
-    const directory = withLookupDelay(createFixtureDirectory(options.fixturesDir, { sourceAnchor: relayConfig.sourceAnchor }), options.relayLatencyMs);
+    const relayConfig = loadRelayConfig({
+      RELAY_KEY: key,
+      RELAY_FIXTURES: options.fixturesDir,
+      RELAY_HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    });
+    const directory = withLookupDelay(
+      createFixtureDirectory(options.fixturesDir, { sourceAnchor: relayConfig.sourceAnchor }),
+      options.relayLatencyMs,
+    );
     const relayAgent = await startFixtureRelay({ ...relayConfig, port: 0 }, { logger: partLogger('relay', options.log), directory });
     closers.push(() => relayAgent.close());
 
     const graphBaseUrl = options.graphBaseUrl ?? emulator.url;
     const timeout = options.graphTimeoutMs === undefined ? {} : { GRAPH_TIMEOUT_MS: String(options.graphTimeoutMs) };
-    const config = loadConfig({ RELAY_URL: relayAgent.url, RELAY_KEY: key, GRAPH_BASE_URL: graphBaseUrl, LOG_LEVEL: 'warn', ...timeout }, { sandbox: true });
+    const config = loadConfig(
+      { RELAY_URL: relayAgent.url, RELAY_KEY: key, GRAPH_BASE_URL: graphBaseUrl, LOG_LEVEL: 'warn', ...timeout },
+      { sandbox: true },
+    );
     if (!config.relay) throw new Error('loadConfig dropped RELAY_URL');
     const botLogger = partLogger('bot', options.log);
     const relay = createRelayClient(config.relay, { logger: botLogger });
@@ -198,11 +215,15 @@ export async function startMatchStack(options: MatchStackOptions): Promise<Match
 /** POSTs one activity as JSON; resolves to the status once the answer was read. */
 function postActivity(agent: http.Agent, url: string, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', reject);
-    });
+    const request = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });

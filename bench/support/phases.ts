@@ -22,10 +22,7 @@ interface Block {
 }
 
 function blocks(timeline: Timeline): Block[] {
-  const spans = [
-    ...timeline.relay.map((s) => ({ ...s, kind: 'relay' })),
-    ...timeline.graph.map((s) => ({ ...s, kind: 'graph' })),
-  ]
+  const spans = [...timeline.relay.map((s) => ({ ...s, kind: 'relay' })), ...timeline.graph.map((s) => ({ ...s, kind: 'graph' }))]
     .map((s) => ({ ...s, start: Math.max(s.start, timeline.sent), end: Math.min(s.end, timeline.replied) }))
     .filter((s) => s.end >= s.start)
     .sort((a, b) => a.start - b.start);

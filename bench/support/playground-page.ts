@@ -7,7 +7,14 @@
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** The size the issue names: the Playground at 1280x800. */
 export const VIEWPORT = { width: 1280, height: 800 } as const;
@@ -95,33 +102,31 @@ interface Browserish {
 
 async function measureCard(card: Locator): Promise<CardMeasure> {
   // Only top-level cards: a ShowCard's inner card is also an .ac-adaptiveCard but is collapsed here.
-  return card.evaluate(
-    (node: unknown, names: string) => {
-      const el = node as Domish;
-      const win = globalThis as unknown as Browserish;
-      const getComputedStyle = win.getComputedStyle.bind(win);
-      const window = win;
-      const pattern = new RegExp(names);
-      let pane: Domish | null = el.parentElement;
-      while (pane && !(pane.scrollHeight > pane.clientHeight + 1 && /(auto|scroll)/.test(getComputedStyle(pane).overflowY))) pane = pane.parentElement;
-      el.scrollIntoView({ block: 'start' });
-      const top = el.getBoundingClientRect().top;
-      const paneRect = pane ? pane.getBoundingClientRect() : { top: 0, bottom: window.innerHeight };
-      const paneBottom = Math.min(paneRect.bottom, window.innerHeight);
-      let end: number | undefined;
-      for (const button of Array.from(el.querySelectorAll('button'))) {
-        const name = (button.getAttribute('aria-label') ?? button.textContent ?? '').trim();
-        const rect = button.getBoundingClientRect();
-        if (!pattern.test(name) || rect.height === 0) continue;
-        end = Math.max(end ?? 0, rect.bottom - top);
-      }
-      return {
-        heightPx: Math.round(el.getBoundingClientRect().height),
-        buttonsEndPx: end === undefined ? undefined : Math.round(end),
-        paneHeightPx: Math.round(paneBottom - Math.max(paneRect.top, 0)),
-        visibleText: el.innerText,
-      };
-    },
-    BUTTON_NAMES.source,
-  );
+  return card.evaluate((node: unknown, names: string) => {
+    const el = node as Domish;
+    const win = globalThis as unknown as Browserish;
+    const getComputedStyle = win.getComputedStyle.bind(win);
+    const window = win;
+    const pattern = new RegExp(names);
+    let pane: Domish | null = el.parentElement;
+    while (pane && !(pane.scrollHeight > pane.clientHeight + 1 && /(auto|scroll)/.test(getComputedStyle(pane).overflowY)))
+      pane = pane.parentElement;
+    el.scrollIntoView({ block: 'start' });
+    const top = el.getBoundingClientRect().top;
+    const paneRect = pane ? pane.getBoundingClientRect() : { top: 0, bottom: window.innerHeight };
+    const paneBottom = Math.min(paneRect.bottom, window.innerHeight);
+    let end: number | undefined;
+    for (const button of Array.from(el.querySelectorAll('button'))) {
+      const name = (button.getAttribute('aria-label') ?? button.textContent ?? '').trim();
+      const rect = button.getBoundingClientRect();
+      if (!pattern.test(name) || rect.height === 0) continue;
+      end = Math.max(end ?? 0, rect.bottom - top);
+    }
+    return {
+      heightPx: Math.round(el.getBoundingClientRect().height),
+      buttonsEndPx: end === undefined ? undefined : Math.round(end),
+      paneHeightPx: Math.round(paneBottom - Math.max(paneRect.top, 0)),
+      visibleText: el.innerText,
+    };
+  }, BUTTON_NAMES.source);
 }

@@ -25,8 +25,7 @@ export interface DiagnosisSources {
 
 export type ReadDiagnosis =
   /** The AD user is unknown or ambiguous: nothing cloud-side was read. */
-  | { resolved: false; diagnosis: Diagnosis; lookup: LookupResult }
-  | { resolved: true; diagnosis: Diagnosis };
+  { resolved: false; diagnosis: Diagnosis; lookup: LookupResult } | { resolved: true; diagnosis: Diagnosis };
 
 export async function readDiagnosis(query: { who: string; target?: string }, sources: DiagnosisSources): Promise<ReadDiagnosis> {
   const { who, target } = query;
@@ -37,15 +36,27 @@ export async function readDiagnosis(query: { who: string; target?: string }, sou
   const tenant = cloud.tenantFacts(deadline, sources.fresh ? { fresh: true } : {});
   // An unknown or ambiguous AD user needs no tenant facts: a failed read is then not this card's error.
   tenant.catch(() => undefined);
-  const [lookup, targetUser] = await Promise.all([relay.lookup(who), target ? cloud.findUser(target, deadline) : Promise.resolve<CloudUser | null>(null)]);
+  const [lookup, targetUser] = await Promise.all([
+    relay.lookup(who),
+    target ? cloud.findUser(target, deadline) : Promise.resolve<CloudUser | null>(null),
+  ]);
   const unresolved = diagnoseOnPrem(who, lookup);
   if (unresolved) return { resolved: false, diagnosis: unresolved, lookup };
   const [onPrem] = lookup.users;
   if (!onPrem) throw new Error('diagnoseOnPrem returned null for an empty look-up');
-  const context = { tenant, ...(target ? { target: { requested: target, user: targetUser } } : {}), ...(sources.fresh ? { freshRoles: true, expectedCandidates: sources.expectedCandidates ?? [] } : {}) };
+  const context = {
+    tenant,
+    ...(target ? { target: { requested: target, user: targetUser } } : {}),
+    ...(sources.fresh ? { freshRoles: true, expectedCandidates: sources.expectedCandidates ?? [] } : {}),
+  };
   const evidence = await cloud.evidenceFor(onPrem, context, deadline);
   return {
     resolved: true,
-    diagnosis: diagnose({ who, onPrem, evidence, ...(sources.verifyTimeoutSeconds ? { verifyTimeoutSeconds: sources.verifyTimeoutSeconds } : {}) }),
+    diagnosis: diagnose({
+      who,
+      onPrem,
+      evidence,
+      ...(sources.verifyTimeoutSeconds ? { verifyTimeoutSeconds: sources.verifyTimeoutSeconds } : {}),
+    }),
   };
 }

@@ -61,9 +61,21 @@ export function createApprovalService(deps: ApprovalDeps): ApprovalService {
       const at = now();
       const proposal = (id: string) => {
         const request = newRequest(input, id, at, deps.policy.ttlMs);
-        return deps.audit.stage(request, [{ requestId: id, at, actor: input.actor, action: 'proposed', summary: `${input.actor.name} ran ${input.command}; the plan has ${request.steps.length} steps.` }]);
+        return deps.audit.stage(request, [
+          {
+            requestId: id,
+            at,
+            actor: input.actor,
+            action: 'proposed',
+            summary: `${input.actor.name} ran ${input.command}; the plan has ${request.steps.length} steps.`,
+          },
+        ]);
       };
-      const request = await createWithFreshId((r) => deps.store.create(r), () => proposal(newRequestId(random)), FRESH_ID_ATTEMPTS);
+      const request = await createWithFreshId(
+        (r) => deps.store.create(r),
+        () => proposal(newRequestId(random)),
+        FRESH_ID_ATTEMPTS,
+      );
       await deps.audit.flush(request);
       return request;
     },
@@ -74,7 +86,9 @@ export function createApprovalService(deps: ApprovalDeps): ApprovalService {
         const fresh = newBulkRequest(scan, users, { id, at, ttlMs: deps.policy.ttlMs });
         const purges = fresh.bulk?.purges ?? 0;
         const summary = `${scan.startedBy.name} scanned ${fresh.who}; ${users.length} users can be fixed by the bot alone (${purges} purges, IRREVERSIBLE)`;
-        const request = await deps.audit.stage({ ...fresh, auditHead: EMPTY_TRAIL }, [{ requestId: id, at, actor: scan.startedBy, action: 'proposed', summary }]);
+        const request = await deps.audit.stage({ ...fresh, auditHead: EMPTY_TRAIL }, [
+          { requestId: id, at, actor: scan.startedBy, action: 'proposed', summary },
+        ]);
         if (await deps.store.create(request)) {
           await deps.audit.flush(request);
           return request;
@@ -148,10 +162,15 @@ async function find(deps: ApprovalDeps, now: () => number, requestId: string, te
 
 /** What the action decided on the version it was written over. */
 type Decided =
-  | { ok: false; refusal: Refusal; request: ApprovalRequest }
-  | { ok: true; effect: string; revalidated: boolean; claimed: boolean };
+  { ok: false; refusal: Refusal; request: ApprovalRequest } | { ok: true; effect: string; revalidated: boolean; claimed: boolean };
 
-async function act(deps: ApprovalDeps, now: () => number, requestId: string, action: ApprovalAction, context: ActorContext): Promise<ActOutcome> {
+async function act(
+  deps: ApprovalDeps,
+  now: () => number,
+  requestId: string,
+  action: ApprovalAction,
+  context: ActorContext,
+): Promise<ActOutcome> {
   const isAdmin = await deps.admins.isAdmin(context.actor.aadObjectId);
   let decided: Decided | undefined;
   const result = await casUpdate(
@@ -165,9 +184,17 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
       if ('code' in request) {
         const summary = `${context.actor.name} tried to requestApproval: refused (${request.code}). ${request.message}`;
         decided = { ok: false, refusal: request, request: stored.value };
-        return deps.audit.stage(stored.value, [{ requestId: stored.value.id, at, actor: context.actor, action: 'refused', summary, code: request.code }]);
+        return deps.audit.stage(stored.value, [
+          { requestId: stored.value.id, at, actor: context.actor, action: 'refused', summary, code: request.code },
+        ]);
       }
-      const decision = decide(request, action, { actor: context.actor, isAdmin, adminsConfigured: deps.admins.configured, now: at, policy: deps.policy });
+      const decision = decide(request, action, {
+        actor: context.actor,
+        isAdmin,
+        adminsConfigured: deps.admins.configured,
+        now: at,
+        policy: deps.policy,
+      });
       if (!decision.ok) {
         // The refusal is recorded in its own write (with the move to `expired` it may carry).
         decided = { ok: false, refusal: decision.refusal, request };
@@ -175,7 +202,13 @@ async function act(deps: ApprovalDeps, now: () => number, requestId: string, act
       }
       let checkedDecision = decision;
       if (action.verb === 'manualDone') {
-        const checked = await checkedDone(deps, request, { next: decision.next, event: decision.events[0] as AuditEvent }, action.step, context);
+        const checked = await checkedDone(
+          deps,
+          request,
+          { next: decision.next, event: decision.events[0] as AuditEvent },
+          action.step,
+          context,
+        );
         if ('code' in checked) {
           decided = { ok: false, refusal: checked, request };
           return deps.audit.stage(request, [refusedEvent(request, action, { actor: context.actor, now: at }, checked)]);
@@ -242,12 +275,22 @@ async function recheck(
 
 /** A bulk request's exclusions, applied before the rules see it (refused when a name is not one of its users). */
 async function applyExclusions(deps: ApprovalDeps, request: ApprovalRequest, action: ApprovalAction): Promise<ApprovalRequest | Refusal> {
-  if (action.verb !== 'requestApproval' || request.kind !== 'bulk' || request.state !== 'proposed' || !action.exclude?.length || !deps.bulkUsers) return request;
+  if (
+    action.verb !== 'requestApproval' ||
+    request.kind !== 'bulk' ||
+    request.state !== 'proposed' ||
+    !action.exclude?.length ||
+    !deps.bulkUsers
+  )
+    return request;
   return withExclusions(request, await deps.bulkUsers(request), action.exclude);
 }
 
 function keptChanging(requestId: string): Refusal {
-  return { code: 'WRONG_STATE', message: `Request ${requestId} kept changing while your action was applied; open it again with "status ${requestId}".` };
+  return {
+    code: 'WRONG_STATE',
+    message: `Request ${requestId} kept changing while your action was applied; open it again with "status ${requestId}".`,
+  };
 }
 
 /**
@@ -278,7 +321,8 @@ async function checkedDone(
   context: ActorContext,
 ): Promise<{ next: ApprovalRequest; event: AuditEvent } | Refusal> {
   const step = request.steps.find((s) => s.number === stepNumber);
-  if (step?.kind !== 'MANUAL' || !deps.checkDone) return withDoneCheck(request, decided, stepNumber, { status: 'word', why: 'no check is configured for it' });
+  if (step?.kind !== 'MANUAL' || !deps.checkDone)
+    return withDoneCheck(request, decided, stepNumber, { status: 'word', why: 'no check is configured for it' });
   try {
     return withDoneCheck(request, decided, stepNumber, await deps.checkDone(request, step));
   } catch (err) {
@@ -286,4 +330,3 @@ async function checkedDone(
     return stepCheckFailed(request, stepNumber, isHardmatchError(err) ? toUserText(err).text : 'an unexpected error (see the bot log).');
   }
 }
-

@@ -5,7 +5,13 @@
  * only adapts botbuilder's TurnContext to them (the Turn), sends, and records where a request's
  * card was posted so every copy can be replaced later.
  */
-import { ActivityTypes, TeamsActivityHandler, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type TurnContext } from 'botbuilder';
+import {
+  ActivityTypes,
+  TeamsActivityHandler,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type TurnContext,
+} from 'botbuilder';
 import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
 import { cardReply, type Reply } from './reply.ts';
 import { replyToActivity } from './reply-activity.ts';
@@ -70,7 +76,10 @@ export class HardmatchBot extends TeamsActivityHandler {
     context.sendActivity({ type: ActivityTypes.Typing }).catch((err: unknown) => this.#deps.backgroundError?.(err, 'typing indicator'));
   }
 
-  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+  protected override async onAdaptiveCardInvoke(
+    context: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
     const turn = turnOf(context.activity, activityTenant(context.activity));
     if (!this.#deps.act) return super.onAdaptiveCardInvoke(context, invokeValue);
     let card: IAdaptiveCard;

@@ -26,12 +26,18 @@ export interface RequestPublisher {
 /** Compare-and-swap attempts to record a posted copy on a request that keeps changing. */
 const ATTACH_ATTEMPTS = 20;
 
-export function createRequestPublisher(deps: { store: RequestStore; messenger: Messenger; views: RequestViews; logger: Logger }): RequestPublisher {
+export function createRequestPublisher(deps: {
+  store: RequestStore;
+  messenger: Messenger;
+  views: RequestViews;
+  logger: Logger;
+}): RequestPublisher {
   const attach = async (requestId: string, posted: PostedCard): Promise<void> => {
     const result = await casUpdate(
       deps.store,
       requestId,
-      ({ value }) => (value.cards.some((c) => c.activityId === posted.activityId) ? null : { ...value, cards: withPostedCard(value.cards, posted) }),
+      ({ value }) =>
+        value.cards.some((c) => c.activityId === posted.activityId) ? null : { ...value, cards: withPostedCard(value.cards, posted) },
       ATTACH_ATTEMPTS,
     );
     if (!result.written && result.exhausted) deps.logger.warn({ requestId }, 'could not record where a request card was posted');
@@ -39,7 +45,9 @@ export function createRequestPublisher(deps: { store: RequestStore; messenger: M
   const replaceAll = async (request: ApprovalRequest): Promise<OutgoingCard> => {
     const message = await deps.views.sharedCard(request);
     const results = await Promise.allSettled(request.cards.map((posted) => deps.messenger.replace(posted, message)));
-    for (const r of results) if (r.status === 'rejected') deps.logger.warn({ err: r.reason, requestId: request.id }, 'could not replace a copy of the request card');
+    for (const r of results)
+      if (r.status === 'rejected')
+        deps.logger.warn({ err: r.reason, requestId: request.id }, 'could not replace a copy of the request card');
     return message;
   };
   const announce = async (request: ApprovalRequest, message: OutgoingCard): Promise<void> => {
@@ -50,7 +58,7 @@ export function createRequestPublisher(deps: { store: RequestStore; messenger: M
       const posted = await deps.messenger.post(place.value.reference, message);
       await attach(request.id, posted);
     } catch (err) {
-      deps.logger.warn({ err, requestId: request.id }, 'could not post the request to the approvers\' place');
+      deps.logger.warn({ err, requestId: request.id }, "could not post the request to the approvers' place");
     }
   };
   const queue = serialByKey();

@@ -43,7 +43,10 @@ function sharedActions(request: ApprovalRequest): ActionVerb[] {
 }
 
 export function createRequestViews(deps: RequestViewsDeps): RequestViews {
-  const render = async (request: ApprovalRequest, view: { role: 'requester' | 'approver' | 'viewer'; actions: ActionVerb[]; headline: string }): Promise<IAdaptiveCard> => {
+  const render = async (
+    request: ApprovalRequest,
+    view: { role: 'requester' | 'approver' | 'viewer'; actions: ActionVerb[]; headline: string },
+  ): Promise<IAdaptiveCard> => {
     const [trail, adminIds] = await Promise.all([deps.audit.read(request.id), deps.admins.adminIds()]);
     const entries = trail?.entries ?? [];
     return requestCard({

@@ -46,7 +46,12 @@ function lengthLimit(message: string, registry: CommandRegistry): number {
   return (name ? registry.commands.get(name)?.maxLength : undefined) ?? MAX_MESSAGE_LENGTH;
 }
 
-export async function route(message: string, registry: CommandRegistry, deps: CommandDeps, turn: Turn = anonymousTurn(message)): Promise<Reply> {
+export async function route(
+  message: string,
+  registry: CommandRegistry,
+  deps: CommandDeps,
+  turn: Turn = anonymousTurn(message),
+): Promise<Reply> {
   const limit = lengthLimit(message, registry);
   if (message.length > limit) {
     const err = new InputError(
@@ -97,9 +102,7 @@ function unknownCommand({ name, args }: ParsedCommand, registry: CommandRegistry
   const known = suggestCommand(name, [...registry.commands.keys(), ...registry.coming]);
   // The button sends the corrected command with what followed it: "mach jdoe" offers "match jdoe".
   const suggestion = known && args && args.length <= SUGGESTION_ARGS_LIMIT && !/[\r\n]/.test(args) ? `${known} ${args}` : known;
-  return cardReply(
-    errorCard(toUserText(err), { commands: helpOf(registry), ...(suggestion ? { suggestion } : {}) }),
-  );
+  return cardReply(errorCard(toUserText(err), { commands: helpOf(registry), ...(suggestion ? { suggestion } : {}) }));
 }
 
 function helpOf(registry: CommandRegistry) {

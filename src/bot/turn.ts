@@ -38,5 +38,10 @@ export interface AttachedFile {
 
 /** A turn with nobody behind it (tests and callers that route text alone). */
 export function anonymousTurn(text: string): Turn {
-  return { text, actor: { aadObjectId: '', name: '(unknown user)' }, tenantId: '', conversation: { id: '', type: 'personal', reference: {} } };
+  return {
+    text,
+    actor: { aadObjectId: '', name: '(unknown user)' },
+    tenantId: '',
+    conversation: { id: '', type: 'personal', reference: {} },
+  };
 }

@@ -26,7 +26,8 @@ export const ACTION_IDS = {
 export const INPUT_IDS = { justification: 'justification', reason: 'reason', exclude: 'exclude' } as const;
 
 /** `{ verb, requestId }`, plus `step` for manualDone: nothing else, ever. */
-export type ExecuteData = { verb: Exclude<ActionVerb, 'manualDone'>; requestId: string } | { verb: 'manualDone'; requestId: string; step: number };
+export type ExecuteData =
+  { verb: Exclude<ActionVerb, 'manualDone'>; requestId: string } | { verb: 'manualDone'; requestId: string; step: number };
 
 export function executeAction(
   data: ExecuteData,
@@ -47,7 +48,13 @@ export function lengthRegex(limits: { min: number; max: number }): string {
   return `^[\\s\\S]{${limits.min},${limits.max}}$`;
 }
 
-function textInput(input: { id: string; label: string; placeholder: string; limits: { min: number; max: number }; errorMessage: string }): ITextInput {
+function textInput(input: {
+  id: string;
+  label: string;
+  placeholder: string;
+  limits: { min: number; max: number };
+  errorMessage: string;
+}): ITextInput {
   return {
     type: 'Input.Text',
     id: input.id,

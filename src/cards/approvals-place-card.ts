@@ -22,20 +22,28 @@ export function approvalsPlaceCard(input: { place: ApprovalsPlace | null }): IAd
   const body: BodyElement[] = [text('Where approval requests go', { size: 'medium', weight: 'bolder' })];
   if (!place) {
     body.push(
-      text('No approvals place is set: new requests appear only in the requester\'s chat, and approvers pull them with "status <request id>".', { id: APPROVALS_PLACE_IDS.place }),
+      text(
+        'No approvals place is set: new requests appear only in the requester\'s chat, and approvers pull them with "status <request id>".',
+        { id: APPROVALS_PLACE_IDS.place },
+      ),
       text('An admin types "approvals here" in a channel or group chat to have new requests posted there too.', { subtle: true }),
     );
     return card(body, { summary: 'No approvals place is set' });
   }
   const kind = KIND_WORDS[place.conversationType] ?? place.conversationType;
-  const where = place.conversationName ? `the ${kind} "${escapeMarkdown(place.conversationName)}"` : `a ${escapeMarkdown(kind)} (its name is not known to the bot)`;
+  const where = place.conversationName
+    ? `the ${kind} "${escapeMarkdown(place.conversationName)}"`
+    : `a ${escapeMarkdown(kind)} (its name is not known to the bot)`;
   body.push(
     text(`New approval requests are also posted to ${where}.`, { id: APPROVALS_PLACE_IDS.place }),
     facts([
       ['Set by', place.setBy],
       ['Set at', isoTime(place.setAt)],
     ]),
-    text('Type "approvals here" in another channel or group chat to move it. Any admin can always pull a request with "status <request id>".', { subtle: true }),
+    text(
+      'Type "approvals here" in another channel or group chat to move it. Any admin can always pull a request with "status <request id>".',
+      { subtle: true },
+    ),
   );
   return card(body, { summary: 'Where approval requests go' });
 }

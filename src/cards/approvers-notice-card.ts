@@ -22,11 +22,18 @@ export function approversNoticeCard(input: ApproversNoticeInput): IAdaptiveCard 
   const { request } = input;
   const id = escapeMarkdown(request.id);
   const lead = [
-    text(`New approval request from ${actorName(request.requester ?? request.proposedBy)}`, { size: 'large', weight: 'bolder', id: APPROVERS_NOTICE_IDS.lead }),
-    text(`Type "status ${id}" in your chat with Hardmatch to act on it privately, or use the buttons below. The requester cannot approve their own request.`, {
-      subtle: true,
-      id: APPROVERS_NOTICE_IDS.how,
+    text(`New approval request from ${actorName(request.requester ?? request.proposedBy)}`, {
+      size: 'large',
+      weight: 'bolder',
+      id: APPROVERS_NOTICE_IDS.lead,
     }),
+    text(
+      `Type "status ${id}" in your chat with Hardmatch to act on it privately, or use the buttons below. The requester cannot approve their own request.`,
+      {
+        subtle: true,
+        id: APPROVERS_NOTICE_IDS.how,
+      },
+    ),
   ];
   return renderRequestCard(
     { ...input, view: { role: 'approver', actions: APPROVER_ACTIONS, headline: 'Waiting for a second admin to approve' } },

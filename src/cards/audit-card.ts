@@ -42,7 +42,13 @@ function render(input: AuditCardInput, shown: number): IAdaptiveCard {
     text(chainVerdictText(verdict), { tone: verdict.ok ? 'neutral' : 'error', weight: 'bolder', id: AUDIT_CARD_IDS.verdict }),
   ];
   const omitted = input.entries.length - entries.length;
-  if (omitted > 0) body.push(text(`The ${omitted} oldest entries are not shown (card size limit); the newest ${entries.length} are.`, { subtle: true, id: AUDIT_CARD_IDS.omitted }));
+  if (omitted > 0)
+    body.push(
+      text(`The ${omitted} oldest entries are not shown (card size limit); the newest ${entries.length} are.`, {
+        subtle: true,
+        id: AUDIT_CARD_IDS.omitted,
+      }),
+    );
   if (input.entries.length === 0) body.push(text('No entries.', { subtle: true }));
   body.push(...entries.map(entryBlock));
   return card(body, { summary: `Audit trail of request ${request.id}` });
@@ -52,11 +58,18 @@ function render(input: AuditCardInput, shown: number): IAdaptiveCard {
 function entryBlock(entry: AuditEntry): BodyElement {
   const who = entry.actor ? `${actorName(entry.actor)} (${escapeMarkdown(entry.actor.aadObjectId)})` : 'Hardmatch';
   const lines = [`**#${entry.seq}** · ${isoTime(entry.at)} · ${who} · **${entry.action}**`];
-  if (entry.step) lines.push(`Step ${entry.step.number} · ${escapeMarkdown(entry.step.kind)}${entry.code ? ` · code ${escapeMarkdown(entry.code)}` : ''}`);
+  if (entry.step)
+    lines.push(
+      `Step ${entry.step.number} · ${escapeMarkdown(entry.step.kind)}${entry.code ? ` · code ${escapeMarkdown(entry.code)}` : ''}`,
+    );
   else if (entry.code) lines.push(`Code ${escapeMarkdown(entry.code)}`);
   lines.push(escapeMarkdown(entry.summary));
   if (entry.step && (entry.before !== undefined || entry.after !== undefined)) {
     lines.push(escapeMarkdown(`${compactJson(entry.before)} → ${compactJson(entry.after)}`));
   }
-  return { ...container([text(lines.join('\n\n'), { tone: auditActionTone(entry.action) })], { id: AUDIT_CARD_IDS.entry(entry.seq) }), separator: true, spacing: 'small' };
+  return {
+    ...container([text(lines.join('\n\n'), { tone: auditActionTone(entry.action) })], { id: AUDIT_CARD_IDS.entry(entry.seq) }),
+    separator: true,
+    spacing: 'small',
+  };
 }

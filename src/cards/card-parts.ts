@@ -146,7 +146,12 @@ export const COMMAND_DATA_KEY = 'command';
 export function commandButton(command: string, options: { id?: string; title?: string } = {}): ISubmitAction {
   return {
     type: 'Action.Submit',
-    id: options.id ?? `command-${command.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`,
+    id:
+      options.id ??
+      `command-${command
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')}`,
     title: options.title ?? command,
     data: { [COMMAND_DATA_KEY]: command, msteams: { type: 'messageBack', text: command, displayText: command } },
   };

@@ -122,9 +122,11 @@ export function onPremSection(user: OnPremUser, ids: { onPrem: string; effective
 
 export function candidatesSection(diagnosis: Diagnosis, detail: Detail = FULL_DETAIL): BodyElement[] {
   const { candidates } = diagnosis;
-  const out: BodyElement[] = [{ ...text(`Cloud candidates (${candidates.length})`, { weight: 'bolder' }), id: SECTION_IDS.candidates, separator: true }];
+  const out: BodyElement[] = [
+    { ...text(`Cloud candidates (${candidates.length})`, { weight: 'bolder' }), id: SECTION_IDS.candidates, separator: true },
+  ];
   if (candidates.length === 0) {
-    out.push(text('No cloud user, active or in the recycle bin, has this AD user\'s anchor, UPN or addresses.', { subtle: true }));
+    out.push(text("No cloud user, active or in the recycle bin, has this AD user's anchor, UPN or addresses.", { subtle: true }));
     return out;
   }
   const targetId = diagnosis.plan.target?.id;
@@ -171,7 +173,10 @@ export function findingsSection(diagnosis: Diagnosis, say: Wording['say']): Body
     .filter((f) => f.severity !== 'info')
     .map((f) => {
       const style = severityStyle(f.severity);
-      return { ...text(`**${style.label}** ${findingLink(f.code)}: ${say(f.title)}`, { tone: style.tone, id: SECTION_IDS.findingLine(f.code) }), spacing: 'none' as const };
+      return {
+        ...text(`**${style.label}** ${findingLink(f.code)}: ${say(f.title)}`, { tone: style.tone, id: SECTION_IDS.findingLine(f.code) }),
+        spacing: 'none' as const,
+      };
     });
   const info = sorted.filter((f) => f.severity === 'info');
   if (info.length > 0) {
@@ -223,21 +228,42 @@ function planHead(steps: readonly PlanStep[]): string {
 /** "**3.** Permanently delete x from the recycle bin · automatic, **IRREVERSIBLE**". */
 function stepLine(step: PlanStep, wordingOf: Wording): BodyElement {
   const what = wordingOf.say(shortStep(step, wordingOf.names));
-  return { ...text(`**${step.number}.** ${what} · ${undoMark(step)}`, { tone: stepTone(step), id: SECTION_IDS.step(step.number) }), spacing: 'none' };
+  return {
+    ...text(`**${step.number}.** ${what} · ${undoMark(step)}`, { tone: stepTone(step), id: SECTION_IDS.step(step.number) }),
+    spacing: 'none',
+  };
 }
 
 /** One click away: what the person does for each MANUAL step, in full. */
 export function howToSection(plan: Plan, say: Wording['say']): BodyElement[] {
   return plan.steps.flatMap((step) =>
-    step.kind === 'MANUAL' ? [{ ...text(`**Step ${step.number}:** ${say(step.instruction)}`, { id: SECTION_IDS.howToStep(step.number) }), spacing: 'small' as const }] : [],
+    step.kind === 'MANUAL'
+      ? [
+          {
+            ...text(`**Step ${step.number}:** ${say(step.instruction)}`, { id: SECTION_IDS.howToStep(step.number) }),
+            spacing: 'small' as const,
+          },
+        ]
+      : [],
   );
 }
 
 /** One click away: what the next sync does now and after the plan, coloured by what it means for this user. */
-export function predictionSection(prediction: SyncPrediction, targetId: string | undefined, nothingToDo: boolean, say: Wording['say']): BodyElement[] {
-  const out: BodyElement[] = [text(`**Now:** ${say(prediction.nowText)}`, { tone: predictionTone(prediction.now, { targetId, nothingToDo }) })];
+export function predictionSection(
+  prediction: SyncPrediction,
+  targetId: string | undefined,
+  nothingToDo: boolean,
+  say: Wording['say'],
+): BodyElement[] {
+  const out: BodyElement[] = [
+    text(`**Now:** ${say(prediction.nowText)}`, { tone: predictionTone(prediction.now, { targetId, nothingToDo }) }),
+  ];
   if (prediction.afterPlan && prediction.afterPlanText) {
-    out.push(text(`**After the plan:** ${say(prediction.afterPlanText)}`, { tone: predictionTone(prediction.afterPlan, { targetId, nothingToDo }) }));
+    out.push(
+      text(`**After the plan:** ${say(prediction.afterPlanText)}`, {
+        tone: predictionTone(prediction.afterPlan, { targetId, nothingToDo }),
+      }),
+    );
   } else {
     out.push(text('**After the plan:** no plan to run.', { subtle: true }));
   }

@@ -24,7 +24,10 @@ export const ERROR_CARD_IDS = { suggestion: 'error-suggestion', suggestionButton
 export function errorCard(problem: Problem, options: ErrorCardOptions = {}): IAdaptiveCard {
   const body: BodyElement[] = [problemNotice(problem, { id: ERROR_NOTICE_ID })];
   if (options.suggestion) {
-    body.push(text(`Did you mean ${codeSpan(options.suggestion)}?`, { weight: 'bolder', id: ERROR_CARD_IDS.suggestion }), buttonRow([commandButton(options.suggestion)], { id: ERROR_CARD_IDS.suggestionButton }));
+    body.push(
+      text(`Did you mean ${codeSpan(options.suggestion)}?`, { weight: 'bolder', id: ERROR_CARD_IDS.suggestion }),
+      buttonRow([commandButton(options.suggestion)], { id: ERROR_CARD_IDS.suggestionButton }),
+    );
   }
   if (options.commands && options.commands.length > 0) {
     body.push(heading('Commands'), ...commandList(options.commands));

@@ -7,7 +7,19 @@ import { anchorFormats, parseAnchor, toLdapFilter, type Anchor } from '../domain
 import type { CloudUser } from '../domain/cloud.ts';
 import type { AnchorAttribute, OnPremUser } from '../domain/onprem-user.ts';
 import type { UserText } from '../errors/index.ts';
-import { buttonRow, card, commandButton, container, copyRow, escapeMarkdown, facts, heading, notice, text, type BodyElement } from './card-parts.ts';
+import {
+  buttonRow,
+  card,
+  commandButton,
+  container,
+  copyRow,
+  escapeMarkdown,
+  facts,
+  heading,
+  notice,
+  text,
+  type BodyElement,
+} from './card-parts.ts';
 import { exactName } from './users-list-card.ts';
 import { problemNotice, type Problem } from './problem.ts';
 
@@ -53,7 +65,8 @@ export const ELEMENT_IDS = {
   cloudHolder: (id: string) => `cloud-holder-${id}`,
 } as const;
 
-export const CLOUD_CHECK_FAILED = 'The cloud check failed, so which cloud users hold this ImmutableID is unknown; the on-premises part above is unaffected.';
+export const CLOUD_CHECK_FAILED =
+  'The cloud check failed, so which cloud users hold this ImmutableID is unknown; the on-premises part above is unaffected.';
 
 export function guidCard(input: GuidCardInput): IAdaptiveCard {
   const body: BodyElement[] = [text(`guid: ${escapeMarkdown(input.query)}`, { size: 'large', weight: 'bolder' })];
@@ -112,12 +125,14 @@ function severalUsers(users: readonly OnPremUser[], truncated: boolean): BodyEle
   const out: BodyElement[] = [text(`${users.length} on-premises users carry this value:`, { tone: 'warning' })];
   out.push(facts(users.map((u) => [u.samAccountName, `${u.dn} (effective anchor: ${u.anchor.attribute})`])));
   if (truncated) out.push(text('More users matched than are shown.', { subtle: true }));
-  out.push(text('See the anchors of one of them:', { subtle: true }), buttonRow(users.map((u) => commandButton(`guid ${exactName(u, users)}`))));
+  out.push(
+    text('See the anchors of one of them:', { subtle: true }),
+    buttonRow(users.map((u) => commandButton(`guid ${exactName(u, users)}`))),
+  );
   return out;
 }
 
-const EFFECTIVE_WHY =
-  "This is the value the cloud user's onPremisesImmutableId must hold for Entra Connect to hard-match it.";
+const EFFECTIVE_WHY = "This is the value the cloud user's onPremisesImmutableId must hold for Entra Connect to hard-match it.";
 
 function userAnchorSections(user: OnPremUser): BodyElement[] {
   const effective = user.anchor.attribute;
@@ -164,7 +179,9 @@ function cloudSection(state: CloudState): BodyElement[] {
 
 function holdersBlock(entry: AnchorHolders): BodyElement[] {
   // The ImmutableID was computed from 16 bytes (base64 only), so it is safe in a code span.
-  const out: BodyElement[] = [text(`Holders of ${escapeMarkdown(entry.immutableId)} (${escapeMarkdown(entry.label)}):`, { weight: 'bolder' })];
+  const out: BodyElement[] = [
+    text(`Holders of ${escapeMarkdown(entry.immutableId)} (${escapeMarkdown(entry.label)}):`, { weight: 'bolder' }),
+  ];
   if (entry.result.kind === 'failed') {
     out.push(text(CLOUD_CHECK_FAILED, { tone: 'warning' }), problemNotice(entry.result.problem));
     return out;
@@ -183,9 +200,15 @@ function holdersBlock(entry: AnchorHolders): BodyElement[] {
 function holderBlock(user: CloudUser): BodyElement {
   const rows: [string, string][] = [
     ['Object id', user.id],
-    ['Sync', user.synced ? `Synced${user.onPremisesDistinguishedName ? `, joined to ${user.onPremisesDistinguishedName}` : ''}` : 'Cloud-only'],
+    [
+      'Sync',
+      user.synced ? `Synced${user.onPremisesDistinguishedName ? `, joined to ${user.onPremisesDistinguishedName}` : ''}` : 'Cloud-only',
+    ],
     ['Deleted', user.deletedDateTime ? `Yes, in the recycle bin since ${user.deletedDateTime}` : 'No (active)'],
   ];
-  const name = text(escapeMarkdown(user.userPrincipalName), { weight: 'bolder', ...(user.deletedDateTime ? { tone: 'warning' as const } : {}) });
+  const name = text(escapeMarkdown(user.userPrincipalName), {
+    weight: 'bolder',
+    ...(user.deletedDateTime ? { tone: 'warning' as const } : {}),
+  });
   return { ...container([name, facts(rows)], { id: ELEMENT_IDS.cloudHolder(user.id) }), spacing: 'small' };
 }

@@ -19,9 +19,12 @@ export interface HelpCardInput {
 export function helpCard(input: HelpCardInput): IAdaptiveCard {
   const body: BodyElement[] = [
     text('Hardmatch', { size: 'large', weight: 'bolder' }),
-    text('Fixes broken matches between on-premises AD users and Entra ID users. Commands are not case-sensitive; in a channel, @mention the bot first.', {
-      subtle: true,
-    }),
+    text(
+      'Fixes broken matches between on-premises AD users and Entra ID users. Commands are not case-sensitive; in a channel, @mention the bot first.',
+      {
+        subtle: true,
+      },
+    ),
     heading('Commands'),
     ...commandList(input.commands),
   ];

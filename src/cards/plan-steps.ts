@@ -9,7 +9,8 @@ import type { PlanStep } from '../domain/diagnosis/types.ts';
 import { plainCommands } from './card-parts.ts';
 
 /** Where a person does a MANUAL step, in the words of the admin tools they open. */
-export type StepPlace = 'on-premises AD' | 'the Exchange admin center' | 'the Entra admin center' | 'Microsoft Graph, as a Global Administrator' | 'this chat';
+export type StepPlace =
+  'on-premises AD' | 'the Exchange admin center' | 'the Entra admin center' | 'Microsoft Graph, as a Global Administrator' | 'this chat';
 
 const PREFIX_PLACE: readonly [RegExp, StepPlace][] = [
   [/^On-premises:\s*/, 'on-premises AD'],

@@ -18,7 +18,9 @@ export interface RefusalCardInput {
 }
 
 export function refusalCard(input: RefusalCardInput): IAdaptiveCard {
-  const body: BodyElement[] = [notice({ tone: 'error', title: 'Not done', text: input.message, code: input.code, id: REFUSAL_CARD_IDS.notice })];
+  const body: BodyElement[] = [
+    notice({ tone: 'error', title: 'Not done', text: input.message, code: input.code, id: REFUSAL_CARD_IDS.notice }),
+  ];
   const request = input.request;
   if (request) {
     const style = requestStateStyle(request.state);

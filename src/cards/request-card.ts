@@ -8,7 +8,15 @@
 import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
 import type { ActionVerb, ApprovalRequest } from '../domain/approval/types.ts';
 import type { AuditEntry, ChainVerdict } from '../domain/audit/types.ts';
-import { ACTION_IDS, cardRefresh, executeAction, refreshAction, rejectAction, requestApprovalAction, type CardAction } from './approval-actions.ts';
+import {
+  ACTION_IDS,
+  cardRefresh,
+  executeAction,
+  refreshAction,
+  rejectAction,
+  requestApprovalAction,
+  type CardAction,
+} from './approval-actions.ts';
 import { approvalsMissing } from './approval-text.ts';
 import { card, escapeMarkdown, plural, text, type BodyElement } from './card-parts.ts';
 import { diagnosisSummary } from './match-card.ts';
@@ -56,7 +64,12 @@ export function renderRequestCard(input: RequestCardInput, lead: readonly BodyEl
   const { request } = input;
   const body: BodyElement[] = [
     ...lead,
-    text(escapeMarkdown(input.view.headline), { size: 'medium', weight: 'bolder', tone: requestStateStyle(request.state).tone, id: REQUEST_CARD_IDS.headline }),
+    text(escapeMarkdown(input.view.headline), {
+      size: 'medium',
+      weight: 'bolder',
+      tone: requestStateStyle(request.state).tone,
+      id: REQUEST_CARD_IDS.headline,
+    }),
     text(titleLine(request), { weight: 'bolder', id: REQUEST_CARD_IDS.title }),
     stateLine(request),
     ...(request.bulk ? bulkRequestSections(request, request.bulk) : diagnosisSummary(request.diagnosis)),
@@ -89,13 +102,20 @@ function actionsFor(request: ApprovalRequest, verbs: readonly ActionVerb[]): Car
   const out: CardAction[] = [];
   for (const verb of ORDER.filter((v) => verbs.includes(v))) {
     if (verb === 'requestApproval') out.push(requestApprovalAction(id, { exclude: request.kind === 'bulk' }));
-    if (verb === 'approve') out.push(executeAction({ verb: 'approve', requestId: id }, { id: ACTION_IDS.approve, title: 'Approve', style: 'positive' }));
+    if (verb === 'approve')
+      out.push(executeAction({ verb: 'approve', requestId: id }, { id: ACTION_IDS.approve, title: 'Approve', style: 'positive' }));
     if (verb === 'reject') out.push(rejectAction(id));
     if (verb === 'cancel') out.push(executeAction({ verb: 'cancel', requestId: id }, { id: ACTION_IDS.cancel, title: 'Cancel request' }));
     if (verb === 'manualDone') {
       // Only a waiting MANUAL step can be answered; without one there is no step number to send.
       const step = waitingStep(request);
-      if (step) out.push(executeAction({ verb: 'manualDone', requestId: id, step: step.number }, { id: ACTION_IDS.manualDone, title: `Done: step ${step.number}` }));
+      if (step)
+        out.push(
+          executeAction(
+            { verb: 'manualDone', requestId: id, step: step.number },
+            { id: ACTION_IDS.manualDone, title: `Done: step ${step.number}` },
+          ),
+        );
     }
   }
   out.push(refreshAction(id));

@@ -44,7 +44,8 @@ function list(section: { title: string; id: string; empty: string }, requests: r
     return out;
   }
   out.push(...requests.slice(0, MAX_STATUS_ROWS).map((r) => row(r, now)));
-  if (requests.length > MAX_STATUS_ROWS) out.push(text(`And ${requests.length - MAX_STATUS_ROWS} more; the oldest are not shown.`, { subtle: true }));
+  if (requests.length > MAX_STATUS_ROWS)
+    out.push(text(`And ${requests.length - MAX_STATUS_ROWS} more; the oldest are not shown.`, { subtle: true }));
   return out;
 }
 

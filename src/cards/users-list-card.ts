@@ -37,7 +37,12 @@ export function usersListCard(input: UsersListCardInput): IAdaptiveCard {
     );
   }
   body.push(...input.users.map(userBlock));
-  body.push(buttonRow(input.users.map((u) => commandButton(`${input.command} ${exactName(u, input.users)}`)), { id: USERS_LIST_BUTTONS_ID }));
+  body.push(
+    buttonRow(
+      input.users.map((u) => commandButton(`${input.command} ${exactName(u, input.users)}`)),
+      { id: USERS_LIST_BUTTONS_ID },
+    ),
+  );
   return card(body, { summary: `${count} users match` });
 }
 

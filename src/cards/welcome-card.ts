@@ -28,7 +28,8 @@ export interface WelcomeExample {
  */
 export const EXAMPLE: WelcomeExample = { command: 'guid 96dcc383-2f6e-4fa2-af15-6b4c1119259a', label: 'guid' };
 
-export const WELCOME_SUMMARY = 'Hardmatch: diagnoses and fixes broken matches between on-premises AD users and Entra ID users. Type help to start.';
+export const WELCOME_SUMMARY =
+  'Hardmatch: diagnoses and fixes broken matches between on-premises AD users and Entra ID users. Type help to start.';
 
 export function welcomeCard(input: WelcomeCardInput): IAdaptiveCard {
   const mention = input.conversationType === 'personal' ? '' : ' Here, @mention Hardmatch before a command.';
@@ -38,7 +39,9 @@ export function welcomeCard(input: WelcomeCardInput): IAdaptiveCard {
       'I diagnose and fix broken matches between on-premises AD users and Entra ID users: who collides with whom, why the sync did not join them, and the exact plan to fix it. ' +
         'I change nothing until a second admin approves the plan.',
     ),
-    text(`Try **match** with a sAMAccountName or UPN, e.g. **match jdoe@contoso.com**, or **guid** to convert a GUID or ImmutableID.${mention}`),
+    text(
+      `Try **match** with a sAMAccountName or UPN, e.g. **match jdoe@contoso.com**, or **guid** to convert a GUID or ImmutableID.${mention}`,
+    ),
   ];
   const buttons = [commandButton('help', { id: 'welcome-help', title: 'Show the commands (help)' })];
   const example = input.example ?? EXAMPLE;

@@ -22,7 +22,7 @@ export interface AdminCheckInput {
 }
 
 const GROUP_FIX =
-  'Set ADMIN_GROUP_ID to the object id of the Entra group of Hardmatch admins (Entra admin center > Groups > the group > Object ID), or list the admins\' object ids in ADMIN_IDS instead.';
+  "Set ADMIN_GROUP_ID to the object id of the Entra group of Hardmatch admins (Entra admin center > Groups > the group > Object ID), or list the admins' object ids in ADMIN_IDS instead.";
 
 async function groupOutcome(input: AdminCheckInput, groupId: string): Promise<{ outcome: Outcome; members: string[] }> {
   if (input.graphUnusable) return { outcome: skipped(`${input.graphUnusable} (ADMIN_GROUP_ID not read)`), members: [] };
@@ -31,14 +31,23 @@ async function groupOutcome(input: AdminCheckInput, groupId: string): Promise<{ 
     const members = await bounded(input.timeoutMs, () => input.graph.groupUserIds(groupId));
     if (members.length === 0) {
       return {
-        outcome: failed(`ADMIN_GROUP_ID ${groupId} names a group with no user members (nested groups included): nobody in it can request or approve a fix.`, 'Add the Hardmatch admins to that group, or set ADMIN_GROUP_ID to the group that holds them.'),
+        outcome: failed(
+          `ADMIN_GROUP_ID ${groupId} names a group with no user members (nested groups included): nobody in it can request or approve a fix.`,
+          'Add the Hardmatch admins to that group, or set ADMIN_GROUP_ID to the group that holds them.',
+        ),
         members,
       };
     }
     return { outcome: ok(`ADMIN_GROUP_ID ${groupId}: ${members.length} user member(s), nested groups included.`), members };
   } catch (err) {
     if (err instanceof CloudError && err.status === 404) {
-      return { outcome: failed(`ADMIN_GROUP_ID ${groupId} names no group in this tenant (Graph answered 404 ${err.graphCode ?? ''}).`.replace(' )', ')'), GROUP_FIX), members: [] };
+      return {
+        outcome: failed(
+          `ADMIN_GROUP_ID ${groupId} names no group in this tenant (Graph answered 404 ${err.graphCode ?? ''}).`.replace(' )', ')'),
+          GROUP_FIX,
+        ),
+        members: [],
+      };
     }
     return { outcome: failedFrom(err, GROUP_FIX), members: [] };
   }
@@ -66,7 +75,10 @@ async function listedOutcome(input: AdminCheckInput, ids: readonly string[]): Pr
 
 function enoughOutcome(admins: number, requiredApprovals: number): Outcome {
   const needed = requiredApprovals + 1;
-  if (admins >= needed) return ok(`${admins} admin(s) in all; REQUIRED_APPROVALS ${requiredApprovals} needs at least ${needed} (the requester never approves their own request).`);
+  if (admins >= needed)
+    return ok(
+      `${admins} admin(s) in all; REQUIRED_APPROVALS ${requiredApprovals} needs at least ${needed} (the requester never approves their own request).`,
+    );
   return failed(
     `only ${admins} admin(s) in all, but REQUIRED_APPROVALS ${requiredApprovals} needs at least ${needed} (the requester never approves their own request): no request could ever be approved.`,
     'Add admins (to the ADMIN_GROUP_ID group or ADMIN_IDS), or lower REQUIRED_APPROVALS.',
@@ -80,7 +92,7 @@ export async function adminSection(input: AdminCheckInput, report: Report): Prom
     report.outcome(
       failed(
         'neither ADMIN_GROUP_ID nor ADMIN_IDS is set: `match` works, but nobody can request or approve a fix.',
-        'Set ADMIN_GROUP_ID to the object id of the Entra group of Hardmatch admins, or ADMIN_IDS to the admins\' Entra object ids, comma-separated.',
+        "Set ADMIN_GROUP_ID to the object id of the Entra group of Hardmatch admins, or ADMIN_IDS to the admins' Entra object ids, comma-separated.",
       ),
     );
     return;

@@ -23,7 +23,8 @@ const USAGE = [
 
 /** Which of DefaultAzureCredential's sources the environment selects, in words; never a secret. */
 function credentialSource(env: Env): string {
-  if (env.AZURE_CLIENT_SECRET) return `the client secret of app ${env.AZURE_CLIENT_ID ?? '?'} in tenant ${env.AZURE_TENANT_ID ?? '?'} (secret not shown)`;
+  if (env.AZURE_CLIENT_SECRET)
+    return `the client secret of app ${env.AZURE_CLIENT_ID ?? '?'} in tenant ${env.AZURE_TENANT_ID ?? '?'} (secret not shown)`;
   if (env.AZURE_CLIENT_CERTIFICATE_PATH) return `the certificate ${env.AZURE_CLIENT_CERTIFICATE_PATH} of app ${env.AZURE_CLIENT_ID ?? '?'}`;
   if (env.AZURE_CLIENT_ID) return `the managed identity ${env.AZURE_CLIENT_ID} (DefaultAzureCredential)`;
   return 'DefaultAzureCredential (a managed identity, or a developer sign-in such as `az login`)';
@@ -41,18 +42,36 @@ async function main(argv: string[]): Promise<number> {
     config = loadConfig(env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    const lines = ['hardmatch check', '', 'Configuration', '  FAILED: the configuration is invalid:', ...err.problems.map((p) => `    - ${p}`)];
-    lines.push('    Fix: set the variables named above (README "Configuration"); the other checks need a valid configuration, so none ran.');
+    const lines = [
+      'hardmatch check',
+      '',
+      'Configuration',
+      '  FAILED: the configuration is invalid:',
+      ...err.problems.map((p) => `    - ${p}`),
+    ];
+    lines.push(
+      '    Fix: set the variables named above (README "Configuration"); the other checks need a valid configuration, so none ran.',
+    );
     process.stdout.write(`${lines.join('\n')}\n`);
     return 1;
   }
   // Logs go to stderr so the report on stdout stays readable; the report already says what failed.
-  const logger = createLogger({ level: ['debug', 'trace'].includes(config.logLevel) ? config.logLevel : 'error', name: 'hardmatch-check', destination: process.stderr });
+  const logger = createLogger({
+    level: ['debug', 'trace'].includes(config.logLevel) ? config.logLevel : 'error',
+    name: 'hardmatch-check',
+    destination: process.stderr,
+  });
   const write = (line: string): void => {
     process.stdout.write(`${line}\n`);
   };
   const sample = argv.join(' ').trim();
-  return runCheck(config, { write, logger, credential: new DefaultAzureCredential(), credentialSource: credentialSource(env), ...(sample ? { sample } : {}) });
+  return runCheck(config, {
+    write,
+    logger,
+    credential: new DefaultAzureCredential(),
+    credentialSource: credentialSource(env),
+    ...(sample ? { sample } : {}),
+  });
 }
 
 main(process.argv.slice(2)).then(

@@ -24,9 +24,14 @@ export interface EngineState {
 function engineText(facts: TenantFacts): string {
   const engine = facts.syncEngine;
   if (!engine) return 'the sync engine is unknown; the bot assumes Entra Connect Sync through the relay.';
-  const cloud = engine.cloudSync.map((j) => `job ${j.jobId}${j.includedContainers ? ` (${j.includedContainers.join('; ')})` : ' (whole domain)'}`);
-  const connect = engine.connectSync ? `Entra Connect Sync${engine.connectVersion ? ` ${engine.connectVersion}` : ''} (syncs run through the relay)` : '';
-  if (cloud.length > 0 && engine.connectSync) return `found both ${connect} and Entra Cloud Sync: ${cloud.join(', ')}. A user in both scopes gets SYNC_ENGINES_OVERLAP and no plan.`;
+  const cloud = engine.cloudSync.map(
+    (j) => `job ${j.jobId}${j.includedContainers ? ` (${j.includedContainers.join('; ')})` : ' (whole domain)'}`,
+  );
+  const connect = engine.connectSync
+    ? `Entra Connect Sync${engine.connectVersion ? ` ${engine.connectVersion}` : ''} (syncs run through the relay)`
+    : '';
+  if (cloud.length > 0 && engine.connectSync)
+    return `found both ${connect} and Entra Cloud Sync: ${cloud.join(', ')}. A user in both scopes gets SYNC_ENGINES_OVERLAP and no plan.`;
   if (cloud.length > 0) return `found Entra Cloud Sync: ${cloud.join(', ')}; plans sync through PROVISION_ON_DEMAND.`;
   return `found ${connect}.`;
 }

@@ -4,7 +4,13 @@
  * one: by a read that needs it where one exists, else from the token's `roles` claim.
  */
 import type { AccessToken } from '@azure/identity';
-import { BOT_PERMISSIONS, readTokenClaims, type BotPermission, type ConfigurationCheck, type TokenClaims } from '../cloud-directory/index.ts';
+import {
+  BOT_PERMISSIONS,
+  readTokenClaims,
+  type BotPermission,
+  type ConfigurationCheck,
+  type TokenClaims,
+} from '../cloud-directory/index.ts';
 import type { SyncSwitches } from '../domain/cloud.ts';
 import { CloudError } from '../errors/index.ts';
 import { bounded, failed, failedFrom, ok, skipped, type Outcome, type Report } from './report.ts';
@@ -40,7 +46,9 @@ function grantFix(permission: string): string {
 
 function describeToken(claims: TokenClaims | undefined): string {
   if (!claims) return 'got a Microsoft Graph token (not a JWT, so it names no tenant or permissions).';
-  const who = [claims.tenantId ? `tenant ${claims.tenantId}` : undefined, claims.appId ? `app ${claims.appId}` : undefined].filter(Boolean).join(', ');
+  const who = [claims.tenantId ? `tenant ${claims.tenantId}` : undefined, claims.appId ? `app ${claims.appId}` : undefined]
+    .filter(Boolean)
+    .join(', ');
   return `got a Microsoft Graph token${who ? ` (${who})` : ''}.`;
 }
 
@@ -58,7 +66,7 @@ function switchesText(s: SyncSwitches): string {
 /** Why Graph as a whole is unusable after this error, or undefined when only this read was refused. */
 function unusableBecause(err: unknown, graphBaseUrl: string): string | undefined {
   if (!(err instanceof CloudError)) return 'the Graph read failed';
-  if (err.code === 'CLOUD_AUTH_FAILED' && err.status !== 403) return 'Microsoft Graph refused the bot\'s token';
+  if (err.code === 'CLOUD_AUTH_FAILED' && err.status !== 403) return "Microsoft Graph refused the bot's token";
   if (err.code === 'CLOUD_UNAVAILABLE') return `Microsoft Graph at ${graphBaseUrl} could not be reached`;
   return undefined;
 }
@@ -109,7 +117,10 @@ export async function signInSection(input: GraphChecksInput, report: Report): Pr
 function fromRoles(permission: BotPermission, claims: TokenClaims | undefined, readText: string | undefined): Outcome {
   const label = `${permission.name} (${permission.usedFor})`;
   if (!claims) {
-    return failed(`${label}: cannot be verified: the token is not a JWT, so the permissions in it cannot be read, and only a write would prove this one.`, 'Use an Entra identity (managed identity or app registration) for Graph; its tokens are JWTs listing their permissions.');
+    return failed(
+      `${label}: cannot be verified: the token is not a JWT, so the permissions in it cannot be read, and only a write would prove this one.`,
+      'Use an Entra identity (managed identity or app registration) for Graph; its tokens are JWTs listing their permissions.',
+    );
   }
   if (!claims.roles.includes(permission.name)) {
     const holds = claims.roles.length > 0 ? claims.roles.join(', ') : 'no application permissions';
@@ -118,7 +129,11 @@ function fromRoles(permission: BotPermission, claims: TokenClaims | undefined, r
   return ok(`${label}: ${readText ? `${readText}; ` : ''}granted in the token's permissions (no write tried).`);
 }
 
-function permissionOutcome(permission: BotPermission, reads: Map<string, CloudError | undefined>, claims: TokenClaims | undefined): Outcome {
+function permissionOutcome(
+  permission: BotPermission,
+  reads: Map<string, CloudError | undefined>,
+  claims: TokenClaims | undefined,
+): Outcome {
   const label = `${permission.name} (${permission.usedFor})`;
   if (!permission.probe) return fromRoles(permission, claims, undefined);
   const refusal = reads.get(permission.name);
@@ -138,7 +153,12 @@ function optionalOutcome(permission: BotPermission, outcome: Outcome, engine: En
 }
 
 /** Check 2: each permission on its own line. */
-export async function permissionsSection(input: GraphChecksInput, state: GraphState & { claims?: TokenClaims }, report: Report, engine: EngineState = { cloudSync: null }): Promise<void> {
+export async function permissionsSection(
+  input: GraphChecksInput,
+  state: GraphState & { claims?: TokenClaims },
+  report: Report,
+  engine: EngineState = { cloudSync: null },
+): Promise<void> {
   report.section('Graph permissions');
   if (state.unusable) {
     for (const p of BOT_PERMISSIONS) report.outcome(skipped(`${state.unusable} (${p.name} not checked)`));

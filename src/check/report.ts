@@ -13,7 +13,8 @@ export type Outcome =
   | { kind: 'skipped'; because: string };
 
 export const ok = (text: string): Outcome => ({ kind: 'ok', text });
-export const failed = (text: string, fix: string, code?: string): Outcome => (code ? { kind: 'failed', text, fix, code } : { kind: 'failed', text, fix });
+export const failed = (text: string, fix: string, code?: string): Outcome =>
+  code ? { kind: 'failed', text, fix, code } : { kind: 'failed', text, fix };
 export const skipped = (because: string): Outcome => ({ kind: 'skipped', because });
 
 /** Writes the report line by line; remembers whether anything failed. */

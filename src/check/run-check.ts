@@ -38,10 +38,15 @@ export interface CheckDeps {
 
 function configurationLines(config: Readonly<BotConfig>, deps: CheckDeps): string[] {
   const { approval } = config;
-  const admins = [approval.adminGroupId ? `group ${approval.adminGroupId}` : undefined, approval.adminIds.length > 0 ? `${approval.adminIds.length} in ADMIN_IDS` : undefined]
+  const admins = [
+    approval.adminGroupId ? `group ${approval.adminGroupId}` : undefined,
+    approval.adminIds.length > 0 ? `${approval.adminIds.length} in ADMIN_IDS` : undefined,
+  ]
     .filter(Boolean)
     .join(' and ');
-  const identity = config.botAuth.MicrosoftAppId ? `${config.botAuth.MicrosoftAppId} (${config.botAuth.MicrosoftAppType ?? 'type not set'})` : 'not set';
+  const identity = config.botAuth.MicrosoftAppId
+    ? `${config.botAuth.MicrosoftAppId} (${config.botAuth.MicrosoftAppType ?? 'type not set'})`
+    : 'not set';
   return [
     `  Bot identity:   ${identity}${config.botAuth.MicrosoftAppPassword ? ', password set (not shown)' : ''}`,
     `  Tenant served:  ${config.tenantId ?? 'not set'}`,
@@ -61,18 +66,36 @@ export async function runCheck(config: Readonly<BotConfig>, deps: CheckDeps): Pr
   report.section('Configuration');
   configurationLines(config, deps).forEach((l) => report.line(l));
 
-  const graph = createConfigurationCheck({ graphBaseUrl: config.graphBaseUrl, credential: deps.credential, logger: deps.logger, timeoutMs: config.graphTimeoutMs });
+  const graph = createConfigurationCheck({
+    graphBaseUrl: config.graphBaseUrl,
+    credential: deps.credential,
+    logger: deps.logger,
+    timeoutMs: config.graphTimeoutMs,
+  });
   const graphInput = { graph, graphBaseUrl: config.graphBaseUrl, tenantId: config.tenantId, timeoutMs };
   const state = await signInSection(graphInput, report);
   const engine = await engineSection({ graph, timeoutMs, unusable: state.unusable, claims: state.claims }, report);
   await permissionsSection(graphInput, state, report, engine);
 
   const relay = config.relay ? createRelayClient(config.relay, { logger: deps.logger }) : undefined;
-  await relaySection({ config: config.relay, client: relay, timeoutMs, now, ...(deps.sample === undefined ? {} : { sample: deps.sample }) }, report);
+  await relaySection(
+    { config: config.relay, client: relay, timeoutMs, now, ...(deps.sample === undefined ? {} : { sample: deps.sample }) },
+    report,
+  );
 
   await storeSection({ storeUrl: config.storeUrl, credential: deps.credential, timeoutMs }, report);
 
-  await adminSection({ approval: config.approval, graph, graphUnusable: state.unusable, groupPermissionMissing: state.readRefused.has('GroupMember.Read.All'), userReadMissing: state.readRefused.has('User.ReadWrite.All'), timeoutMs }, report);
+  await adminSection(
+    {
+      approval: config.approval,
+      graph,
+      graphUnusable: state.unusable,
+      groupPermissionMissing: state.readRefused.has('GroupMember.Read.All'),
+      userReadMissing: state.readRefused.has('User.ReadWrite.All'),
+      timeoutMs,
+    },
+    report,
+  );
 
   report.section(report.failures === 0 ? 'Result: all checks passed.' : `Result: ${report.failures} problem(s) found (see FAILED above).`);
   return report.failures === 0 ? 0 : 1;

@@ -31,7 +31,10 @@ function storeFailure(err: unknown, storeUrl: string, step: string): Outcome {
   const location = locationOf(storeUrl);
   const what = `could not ${step}: ${wordsOf(err)}`;
   if (location?.kind === 'sqlite') {
-    return failed(what, `STORE_URL names the file ${location.path}: its folder must exist or be creatable, and writable by the bot's account (on App Service keep it under /home, which survives restarts); only one machine may use the file.`);
+    return failed(
+      what,
+      `STORE_URL names the file ${location.path}: its folder must exist or be creatable, and writable by the bot's account (on App Service keep it under /home, which survives restarts); only one machine may use the file.`,
+    );
   }
   const problem = storeProblemOf(err);
   if (problem?.kind === 'refused') {
@@ -98,7 +101,11 @@ async function runSteps(store: RequestStore, storeUrl: string): Promise<Outcome>
   for (const step of STEPS) {
     try {
       const wrong = await step.run(store, key, memo);
-      if (wrong) outcome = failed(`could not ${step.name}: ${wrong}.`, 'Use a store that supports conditional writes: sqlite:<path> on one machine, or Azure Table Storage / Cosmos DB for Table.');
+      if (wrong)
+        outcome = failed(
+          `could not ${step.name}: ${wrong}.`,
+          'Use a store that supports conditional writes: sqlite:<path> on one machine, or Azure Table Storage / Cosmos DB for Table.',
+        );
     } catch (err) {
       outcome = storeFailure(err, storeUrl, step.name);
     }
@@ -108,7 +115,11 @@ async function runSteps(store: RequestStore, storeUrl: string): Promise<Outcome>
   const last = memo.get('v2') ?? memo.get('v1');
   if (last !== undefined) {
     try {
-      if (!(await store.deleteSetting(key, last)) && !outcome) outcome = failed('could not remove the test record: its version changed.', `Remove the setting ${key} by hand; nothing else uses it.`);
+      if (!(await store.deleteSetting(key, last)) && !outcome)
+        outcome = failed(
+          'could not remove the test record: its version changed.',
+          `Remove the setting ${key} by hand; nothing else uses it.`,
+        );
     } catch (err) {
       outcome ??= storeFailure(err, storeUrl, 'remove the test record');
     }

@@ -61,7 +61,12 @@ export function casUpdate(
 }
 
 /** Writes a setting over whatever is stored (created when absent), retried on conflict. */
-export async function casPutSetting<T>(store: Pick<RequestStore, 'getSetting' | 'putSetting'>, key: string, value: T, attempts: number): Promise<Versioned<T> | null> {
+export async function casPutSetting<T>(
+  store: Pick<RequestStore, 'getSetting' | 'putSetting'>,
+  key: string,
+  value: T,
+  attempts: number,
+): Promise<Versioned<T> | null> {
   const result = await casLoop({
     read: () => store.getSetting<unknown>(key),
     decide: () => value,
@@ -75,7 +80,11 @@ export async function casPutSetting<T>(store: Pick<RequestStore, 'getSetting' | 
  * Stores a new record under a freshly drawn id; a drawn id that is taken (create answers false)
  * is drawn again, up to `attempts` times.
  */
-export async function createWithFreshId<T>(create: (record: T) => Promise<boolean>, build: () => T | Promise<T>, attempts: number): Promise<T> {
+export async function createWithFreshId<T>(
+  create: (record: T) => Promise<boolean>,
+  build: () => T | Promise<T>,
+  attempts: number,
+): Promise<T> {
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     const record = await build();
     if (await create(record)) return record;

@@ -19,12 +19,16 @@ const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([
 const schema = z
   .object({
     PORT: port(3978),
-    HOST: z.string().refine((v) => isIP(v) !== 0 || HOST_NAME.test(v), 'must be an IP address or host name to listen on, e.g. 127.0.0.1 or 0.0.0.0').optional(),
+    HOST: z
+      .string()
+      .refine((v) => isIP(v) !== 0 || HOST_NAME.test(v), 'must be an IP address or host name to listen on, e.g. 127.0.0.1 or 0.0.0.0')
+      .optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MicrosoftAppId: z.string().optional(),
     MicrosoftAppType: z
       .enum(['UserAssignedMSI', 'SingleTenant'], {
-        message: 'must be UserAssignedMSI or SingleTenant (MultiTenant is not supported: Microsoft deprecated creating multi-tenant bots, and Hardmatch serves exactly one tenant)',
+        message:
+          'must be UserAssignedMSI or SingleTenant (MultiTenant is not supported: Microsoft deprecated creating multi-tenant bots, and Hardmatch serves exactly one tenant)',
       })
       .optional(),
     MicrosoftAppTenantId: z.string().regex(GUID, 'must be the tenant id (a GUID), the form Teams puts on every activity').optional(),
@@ -53,7 +57,12 @@ const schema = z
     ADMIN_GROUP_ID: z.string().regex(GUID, 'must be the object id (a GUID) of an Entra group').optional(),
     ADMIN_IDS: z
       .string()
-      .transform((v) => v.split(',').map((id) => id.trim()).filter((id) => id !== ''))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((id) => id.trim())
+          .filter((id) => id !== ''),
+      )
       .refine((ids) => ids.every((id) => GUID.test(id)), 'must be comma-separated Entra object ids (GUIDs)')
       .optional(),
     // The audit chain's HMAC key, held outside the store (Key Vault in Azure; the sandbox makes one).
@@ -82,15 +91,31 @@ const schema = z
     const need = (cond: boolean, path: string, message: string): void => {
       if (cond) ctx.addIssue({ code: 'custom', path: [path], message });
     };
-    need(Boolean(v.RELAY_URL) !== Boolean(v.RELAY_KEY), v.RELAY_URL ? 'RELAY_KEY' : 'RELAY_URL', 'RELAY_URL and RELAY_KEY are set together');
+    need(
+      Boolean(v.RELAY_URL) !== Boolean(v.RELAY_KEY),
+      v.RELAY_URL ? 'RELAY_KEY' : 'RELAY_URL',
+      'RELAY_URL and RELAY_KEY are set together',
+    );
     need(
       Boolean(v.AZURE_RELAY_KEY_NAME) !== Boolean(v.AZURE_RELAY_KEY),
       v.AZURE_RELAY_KEY_NAME ? 'AZURE_RELAY_KEY' : 'AZURE_RELAY_KEY_NAME',
       'AZURE_RELAY_KEY_NAME and AZURE_RELAY_KEY are set together',
     );
-    need(Boolean(v.AZURE_RELAY_KEY_NAME) && !v.RELAY_URL, 'RELAY_URL', 'required with AZURE_RELAY_KEY_NAME: the Hybrid Connection URL, https://<namespace>.servicebus.windows.net/<name>');
-    need(v.MicrosoftAppType !== undefined && !v.MicrosoftAppTenantId, 'MicrosoftAppTenantId', `required when MicrosoftAppType is ${v.MicrosoftAppType}`);
-    need(v.MicrosoftAppType === 'SingleTenant' && !v.MicrosoftAppPassword, 'MicrosoftAppPassword', 'required when MicrosoftAppType is SingleTenant');
+    need(
+      Boolean(v.AZURE_RELAY_KEY_NAME) && !v.RELAY_URL,
+      'RELAY_URL',
+      'required with AZURE_RELAY_KEY_NAME: the Hybrid Connection URL, https://<namespace>.servicebus.windows.net/<name>',
+    );
+    need(
+      v.MicrosoftAppType !== undefined && !v.MicrosoftAppTenantId,
+      'MicrosoftAppTenantId',
+      `required when MicrosoftAppType is ${v.MicrosoftAppType}`,
+    );
+    need(
+      v.MicrosoftAppType === 'SingleTenant' && !v.MicrosoftAppPassword,
+      'MicrosoftAppPassword',
+      'required when MicrosoftAppType is SingleTenant',
+    );
     need(
       Boolean(v.AZURE_CLIENT_SECRET) && Boolean(v.AZURE_CLIENT_CERTIFICATE_PATH),
       'AZURE_CLIENT_CERTIFICATE_PATH',
@@ -106,7 +131,11 @@ const schema = z
       'AZURE_CLIENT_ID',
       'required with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH: the client id of the app registration',
     );
-    need(Boolean(v.MicrosoftAppId) && !v.MicrosoftAppType, 'MicrosoftAppType', 'required with MicrosoftAppId (UserAssignedMSI or SingleTenant)');
+    need(
+      Boolean(v.MicrosoftAppId) && !v.MicrosoftAppType,
+      'MicrosoftAppType',
+      'required with MicrosoftAppId (UserAssignedMSI or SingleTenant)',
+    );
   }, ALWAYS);
 
 export interface RelayClientConfig {
@@ -170,7 +199,10 @@ export interface BotConfig {
  * Outside the sandbox the bot authenticates every request and serves one tenant: without a
  * tenant id the tenant guard would let every tenant in, so start-up refuses instead.
  */
-function requireIdentity(v: Partial<Record<'MicrosoftAppId' | 'MicrosoftAppType' | 'MicrosoftAppTenantId', unknown>>, ctx: z.RefinementCtx): void {
+function requireIdentity(
+  v: Partial<Record<'MicrosoftAppId' | 'MicrosoftAppType' | 'MicrosoftAppTenantId', unknown>>,
+  ctx: z.RefinementCtx,
+): void {
   const missing = (path: string, message: string): void => {
     ctx.addIssue({ code: 'custom', path: [path], message: `required outside the sandbox (${message}); run \`npm start\` for the sandbox` });
   };
@@ -178,7 +210,8 @@ function requireIdentity(v: Partial<Record<'MicrosoftAppId' | 'MicrosoftAppType'
   // The base schema already names a missing type when MicrosoftAppId is set, and a missing
   // tenant id when the type is: one message per variable.
   if (!v.MicrosoftAppType && !v.MicrosoftAppId) missing('MicrosoftAppType', 'UserAssignedMSI or SingleTenant');
-  if (!v.MicrosoftAppTenantId && !v.MicrosoftAppType) missing('MicrosoftAppTenantId', 'your Entra tenant id: only activities from it are served');
+  if (!v.MicrosoftAppTenantId && !v.MicrosoftAppType)
+    missing('MicrosoftAppTenantId', 'your Entra tenant id: only activities from it are served');
 }
 
 export interface LoadConfigOptions {

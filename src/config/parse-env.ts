@@ -51,9 +51,7 @@ export const port = (fallback: number) =>
 export const positiveMs = (fallback: number) =>
   z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1).max(600_000).default(fallback);
 
-export const httpUrl = z
-  .string()
-  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an http(s):// URL');
+export const httpUrl = z.string().refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an http(s):// URL');
 
 /** An Entra object id. */
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -6,13 +6,8 @@ import type { AnchorAttribute, OnPremUser, SourceAnchorSetting } from './onprem-
  * ConsistencyGuid when it is set, else objectGUID. A fixed setting is obeyed even when the
  * attribute it names is empty (then objectGUID is what a new ConsistencyGuid would be copied from).
  */
-export function effectiveAnchor(
-  setting: SourceAnchorSetting,
-  objectGuid: string,
-  consistencyGuid: string | null,
-): OnPremUser['anchor'] {
-  const attribute: AnchorAttribute =
-    setting === 'objectGUID' ? 'objectGUID' : consistencyGuid ? 'mS-DS-ConsistencyGuid' : 'objectGUID';
+export function effectiveAnchor(setting: SourceAnchorSetting, objectGuid: string, consistencyGuid: string | null): OnPremUser['anchor'] {
+  const attribute: AnchorAttribute = setting === 'objectGUID' ? 'objectGUID' : consistencyGuid ? 'mS-DS-ConsistencyGuid' : 'objectGUID';
   const anchor = parseAnchor(attribute === 'objectGUID' ? objectGuid : (consistencyGuid ?? objectGuid));
   return { attribute, guid: toGuid(anchor), immutableId: toImmutableId(anchor) };
 }

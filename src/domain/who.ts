@@ -85,11 +85,9 @@ export function classifyWho(input: string): Who {
   if (DN_RE.test(text)) return { kind: 'dn', dn: text, text };
   if (text.includes('@')) return { kind: 'address', address: text.replace(/^smtp:/i, ''), text };
   if (/\s/.test(text)) {
-    throw new InputError(
-      'INPUT_INVALID',
-      `"${text.slice(0, 80)}" has spaces; give one sAMAccountName, UPN, mail address, DN or GUID.`,
-      { input: text.slice(0, 80) },
-    );
+    throw new InputError('INPUT_INVALID', `"${text.slice(0, 80)}" has spaces; give one sAMAccountName, UPN, mail address, DN or GUID.`, {
+      input: text.slice(0, 80),
+    });
   }
   return { kind: 'samAccountName', name: text, text };
 }

@@ -87,7 +87,8 @@ export class Claim {
         if (err instanceof ClaimLost) return;
         // A renewal that failed is not a lost claim, unless the lease ran out meanwhile.
         const until = this.#current.value.lease?.until ?? 0;
-        if (this.#options.now() >= until) this.#lose(new ClaimLost(this.#current.value.id, 'its lease ran out while the store could not be written'));
+        if (this.#options.now() >= until)
+          this.#lose(new ClaimLost(this.#current.value.id, 'its lease ran out while the store could not be written'));
         else this.#options.onRenewalFailed?.(err);
       });
     }, every);
@@ -112,7 +113,8 @@ export class Claim {
   assertHeld(): void {
     this.check();
     const until = this.#current.value.lease?.until ?? 0;
-    if (this.#options.now() >= until) throw this.#lose(new ClaimLost(this.#current.value.id, 'its lease ran out before the step could be sent'));
+    if (this.#options.now() >= until)
+      throw this.#lose(new ClaimLost(this.#current.value.id, 'its lease ran out before the step could be sent'));
   }
 
   #lose(err: ClaimLost): ClaimLost {
@@ -133,11 +135,20 @@ export class Claim {
         this.#current = current;
         const base = current.value;
         if (base.state !== 'executing' || base.lease?.owner !== owner || (base.lease.fence ?? 0) !== fence) {
-          throw this.#lose(new ClaimLost(base.id, `it is ${base.state}${base.lease ? `, owned by ${base.lease.owner} (token ${base.lease.fence ?? 0}, ours ${fence})` : ''}`));
+          throw this.#lose(
+            new ClaimLost(
+              base.id,
+              `it is ${base.state}${base.lease ? `, owned by ${base.lease.owner} (token ${base.lease.fence ?? 0}, ours ${fence})` : ''}`,
+            ),
+          );
         }
         const at = now();
         const mutated = await mutate(base);
-        const next: ApprovalRequest = { ...mutated, updatedAt: at, ...(mutated.state === 'executing' ? { lease: { owner, until: at + leaseMs, fence } } : {}) };
+        const next: ApprovalRequest = {
+          ...mutated,
+          updatedAt: at,
+          ...(mutated.state === 'executing' ? { lease: { owner, until: at + leaseMs, fence } } : {}),
+        };
         if (next.state !== 'executing') delete next.lease;
         return next;
       },
@@ -171,11 +182,7 @@ export interface WonClaim {
  * `approved` (the version the approving instance just wrote) saves the read; when it is no longer
  * the stored version the request is read and judged as usual.
  */
-export async function claimExecution(
-  store: RequestStore,
-  requestId: string,
-  options: ClaimExecutionOptions,
-): Promise<WonClaim | null> {
+export async function claimExecution(store: RequestStore, requestId: string, options: ClaimExecutionOptions): Promise<WonClaim | null> {
   const known = options.approved;
   if (known && known.value.id === requestId && known.value.state === 'approved') {
     const resumed = isResumed(known.value);
@@ -215,7 +222,12 @@ export function newLease(request: ApprovalRequest, owner: string, now: number, l
 }
 
 function asClaimed(request: ApprovalRequest, resumed: boolean, options: ClaimExecutionOptions): Promise<ApprovalRequest> {
-  const claimed: ApprovalRequest = { ...request, state: 'executing', lease: newLease(request, options.owner, options.now, options.leaseMs), updatedAt: options.now };
+  const claimed: ApprovalRequest = {
+    ...request,
+    state: 'executing',
+    lease: newLease(request, options.owner, options.now, options.leaseMs),
+    updatedAt: options.now,
+  };
   return options.prepare ? options.prepare(claimed, resumed) : Promise.resolve(claimed);
 }
 

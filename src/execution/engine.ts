@@ -20,7 +20,17 @@ import { cardLane, type CardLane } from './card-lane.ts';
 import { Claim, ClaimLost, claimExecution, leaseRanOut, newLease, takeOver, type Won } from './claim.ts';
 import { resolveStarted } from './resolve-started.ts';
 import { runStep } from './run-step.ts';
-import { claimedNote, combined, doneChange, eventsOf, failedChange, outcomeChange, startChange, type BoundaryPhase, type RecordChange } from './record-changes.ts';
+import {
+  claimedNote,
+  combined,
+  doneChange,
+  eventsOf,
+  failedChange,
+  outcomeChange,
+  startChange,
+  type BoundaryPhase,
+  type RecordChange,
+} from './record-changes.ts';
 import { revalidationStands } from './step-values.ts';
 import { FRESHNESS_SLACK_MS, type StepDeps, type StepResult } from './types.ts';
 import { undoStep } from './undo-step.ts';
@@ -95,7 +105,13 @@ export function createEngine(deps: EngineDeps): Engine {
       const started = first.change ? first.change.mutate(claimed) : claimed;
       return deps.audit.stage(started, eventsOf(requestId, [claimedNote(deps.owner, resumed), ...(first.change?.notes ?? [])], now()));
     };
-    const won = await claimExecution(deps.store, requestId, { owner: deps.owner, leaseMs, now: now(), prepare, ...(options.approved ? { approved: options.approved } : {}) });
+    const won = await claimExecution(deps.store, requestId, {
+      owner: deps.owner,
+      leaseMs,
+      now: now(),
+      prepare,
+      ...(options.approved ? { approved: options.approved } : {}),
+    });
     if (!won) return null;
     return { ...won, startedFirst: !won.resumed && first.change !== undefined };
   };
@@ -103,11 +119,19 @@ export function createEngine(deps: EngineDeps): Engine {
     async run(requestId, options = {}) {
       const won = options.claimed ? takeOver(options.claimed, deps.owner) : await claim(requestId, options);
       if (!won) return 'not-claimed';
-      const onRenewalFailed = (err: unknown) => deps.logger.warn({ err, requestId }, 'could not renew the lease; trying again at the next beat');
+      const onRenewalFailed = (err: unknown) =>
+        deps.logger.warn({ err, requestId }, 'could not renew the lease; trying again at the next beat');
       const claimed = new Claim(won.claimed, { store: deps.store, owner: deps.owner, leaseMs, now, onRenewalFailed });
       // Kept alive from the moment of the claim: whatever comes before the first step cannot outlast it.
       claimed.keepAlive();
-      const ctx: Ctx = { ...deps, now, leaseMs, cards: cardLane((request) => publishCard(deps, request)), flushes: flushLane(deps), revalidated: won.fromApproval && !won.resumed };
+      const ctx: Ctx = {
+        ...deps,
+        now,
+        leaseMs,
+        cards: cardLane((request) => publishCard(deps, request)),
+        flushes: flushLane(deps),
+        revalidated: won.fromApproval && !won.resumed,
+      };
       try {
         // The approval's entries (stored with its claim) reach the trail before the first step's.
         await options.audited;
@@ -124,17 +148,29 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     claimOnApproval(approved) {
       const at = now();
-      const claimed: ApprovalRequest = { ...approved, state: 'executing', lease: newLease(approved, deps.owner, at, leaseMs), updatedAt: at };
+      const claimed: ApprovalRequest = {
+        ...approved,
+        state: 'executing',
+        lease: newLease(approved, deps.owner, at, leaseMs),
+        updatedAt: at,
+      };
       const step = approved.steps[0];
       const started = step && approved.records[0]?.status === 'pending' ? startChange(approved, 0, at) : undefined;
-      return { request: started ? started.mutate(claimed) : claimed, events: eventsOf(approved.id, [claimedNote(deps.owner, false), ...(started?.notes ?? [])], at) };
+      return {
+        request: started ? started.mutate(claimed) : claimed,
+        events: eventsOf(approved.id, [claimedNote(deps.owner, false), ...(started?.notes ?? [])], at),
+      };
     },
     async resumeAbandoned(tenantId) {
       const at = now();
       const candidates = await deps.store.listByState(tenantId, ['approved', 'executing']);
       // A bulk request and its users are the bulk executor's to resume (waves, budget, re-reads).
       const abandoned = candidates.filter(({ value }) =>
-        value.kind === 'bulk' || value.bulkOf !== undefined ? false : value.state === 'executing' ? leaseRanOut(value.lease, at, leaseMs) : value.updatedAt + leaseMs <= at,
+        value.kind === 'bulk' || value.bulkOf !== undefined
+          ? false
+          : value.state === 'executing'
+            ? leaseRanOut(value.lease, at, leaseMs)
+            : value.updatedAt + leaseMs <= at,
       );
       let resumed = 0;
       for (const { value } of abandoned) {
@@ -212,13 +248,23 @@ async function runOne(claim: Claim, index: number, ctx: Ctx, at: { carry: Record
     result = await perform(claim, index, step, ctx);
   }
   await ctx.onBoundary?.(request.id, step.number, 'step-ran');
-  const outcome = outcomeChange(step, index, claim.request.records[index], result, ctx.now(), readByRevalidation(claim.request, index, ctx));
+  const outcome = outcomeChange(
+    step,
+    index,
+    claim.request.records[index],
+    result,
+    ctx.now(),
+    readByRevalidation(claim.request, index, ctx),
+  );
   if (result.status === 'done') return { outcome: 'next', carry: outcome };
   if (result.status === 'waiting-for-person') {
     await commit(claim, ctx, [outcome]);
     return { outcome: 'waiting-for-person', carry: null };
   }
-  return { outcome: await commitFinal(claim, ctx, [outcome, failedChange(step, { number: step.number, status: 'failed', code: result.code })]), carry: null };
+  return {
+    outcome: await commitFinal(claim, ctx, [outcome, failedChange(step, { number: step.number, status: 'failed', code: result.code })]),
+    carry: null,
+  };
 }
 
 /** Writes the changes and their audit entries as one compare-and-swap; the entries reach the trail behind it. */
@@ -259,7 +305,9 @@ async function perform(claim: Claim, index: number, step: PlanStep, ctx: Ctx): P
 
 function undoOne(request: ApprovalRequest, index: number, step: PlanStep, deps: StepDeps): Promise<StepResult> {
   const source = request.reverts?.[index];
-  const original: StepResult = source ? { status: 'done', before: source.before, after: source.after, detail: '' } : { status: 'failed', code: 'UNDO_IMPOSSIBLE', detail: '' };
+  const original: StepResult = source
+    ? { status: 'done', before: source.before, after: source.after, detail: '' }
+    : { status: 'failed', code: 'UNDO_IMPOSSIBLE', detail: '' };
   return undoStep(step, original, deps);
 }
 
@@ -310,7 +358,11 @@ function flushLane(deps: Pick<EngineDeps, 'audit' | 'logger'>): FlushLane {
   const running: Promise<void>[] = [];
   return {
     push(request) {
-      running.push(deps.audit.flush(request).catch((err: unknown) => deps.logger.warn({ err, requestId: request.id }, 'could not copy audit entries into the trail yet')));
+      running.push(
+        deps.audit
+          .flush(request)
+          .catch((err: unknown) => deps.logger.warn({ err, requestId: request.id }, 'could not copy audit entries into the trail yet')),
+      );
     },
     settled: async () => {
       await Promise.all(running);

@@ -59,41 +59,94 @@ export function startChange(request: ApprovalRequest, index: number, at: number)
  * Step `index`'s outcome; `previous` is its record as it stands (started). `beforeRead`: the step
  * wrote without reading the value first (the approval's re-validation had), recorded as such.
  */
-export function outcomeChange(step: PlanStep, index: number, previous: StepRecord | undefined, result: StepResult, at: number, beforeRead?: StepRecord['beforeRead']): RecordChange {
+export function outcomeChange(
+  step: PlanStep,
+  index: number,
+  previous: StepRecord | undefined,
+  result: StepResult,
+  at: number,
+  beforeRead?: StepRecord['beforeRead'],
+): RecordChange {
   const base: StepRecord = { number: step.number, status: 'started', ...(previous?.startedAt ? { startedAt: previous.startedAt } : {}) };
   const boundary = { step: step.number, phase: 'step-recorded' as const };
   if (result.status === 'done') {
     // A step that found its value already in place reports before === after; the value it replaced is the one recorded at start.
     const before = previous?.before !== undefined && isSame(result.before, result.after) ? previous.before : result.before;
-    const read = beforeRead ? ` (The value before is the one the approval's re-validation read, started at ${new Date(beforeRead.at).toISOString()}; it was not read again right before the write.)` : '';
-    const rec: StepRecord = { ...base, status: 'done', before, after: result.after, detail: result.detail, endedAt: at, ...(result.warnings?.length ? { warnings: result.warnings } : {}), ...(beforeRead ? { beforeRead } : {}) };
-    return { mutate: (r) => ({ ...r, records: withRecord(r.records, index, rec) }), notes: [{ action: 'step-done', summary: `Step ${step.number} done: ${result.detail}${read}`, step, before, after: result.after }], boundary };
+    const read = beforeRead
+      ? ` (The value before is the one the approval's re-validation read, started at ${new Date(beforeRead.at).toISOString()}; it was not read again right before the write.)`
+      : '';
+    const rec: StepRecord = {
+      ...base,
+      status: 'done',
+      before,
+      after: result.after,
+      detail: result.detail,
+      endedAt: at,
+      ...(result.warnings?.length ? { warnings: result.warnings } : {}),
+      ...(beforeRead ? { beforeRead } : {}),
+    };
+    return {
+      mutate: (r) => ({ ...r, records: withRecord(r.records, index, rec) }),
+      notes: [{ action: 'step-done', summary: `Step ${step.number} done: ${result.detail}${read}`, step, before, after: result.after }],
+      boundary,
+    };
   }
   if (result.status === 'waiting-for-person') {
     const rec: StepRecord = { ...base, status: 'waiting-for-person', detail: result.detail };
-    return { mutate: (r) => ({ ...r, state: 'waiting-for-person', records: withRecord(r.records, index, rec) }), notes: [{ action: 'step-waiting', summary: `Step ${step.number} waits for a person: ${result.detail}`, step }], boundary };
+    return {
+      mutate: (r) => ({ ...r, state: 'waiting-for-person', records: withRecord(r.records, index, rec) }),
+      notes: [{ action: 'step-waiting', summary: `Step ${step.number} waits for a person: ${result.detail}`, step }],
+      boundary,
+    };
   }
-  const rec: StepRecord = { ...base, status: 'failed', code: result.code, detail: result.detail, endedAt: at, ...(result.before !== undefined ? { before: result.before } : {}) };
-  return { mutate: (r) => ({ ...r, records: withRecord(r.records, index, rec) }), notes: [{ action: 'step-failed', summary: `Step ${step.number} failed (${result.code}): ${result.detail}`, step, code: result.code }], boundary };
+  const rec: StepRecord = {
+    ...base,
+    status: 'failed',
+    code: result.code,
+    detail: result.detail,
+    endedAt: at,
+    ...(result.before !== undefined ? { before: result.before } : {}),
+  };
+  return {
+    mutate: (r) => ({ ...r, records: withRecord(r.records, index, rec) }),
+    notes: [{ action: 'step-failed', summary: `Step ${step.number} failed (${result.code}): ${result.detail}`, step, code: result.code }],
+    boundary,
+  };
 }
 
 /** The request failed at `step` (its record says how). */
 export function failedChange(step: PlanStep, record: StepRecord): RecordChange {
   const code = record.code ?? 'failed';
-  return { mutate: (r) => ({ ...r, state: 'failed' }), notes: [{ action: 'failed', summary: `The plan stopped at step ${step.number} (${code}); the steps after it did not run.`, step, ...(record.code ? { code: record.code } : {}) }] };
+  return {
+    mutate: (r) => ({ ...r, state: 'failed' }),
+    notes: [
+      {
+        action: 'failed',
+        summary: `The plan stopped at step ${step.number} (${code}); the steps after it did not run.`,
+        step,
+        ...(record.code ? { code: record.code } : {}),
+      },
+    ],
+  };
 }
 
 /** The claim (or take-over) of an execution, as the trail tells it. */
 export function claimedNote(owner: string, resumed: boolean): Note {
-  return resumed ? { action: 'execution-resumed', summary: `Execution resumed by ${owner}.` } : { action: 'execution-claimed', summary: `Execution started by ${owner}.` };
+  return resumed
+    ? { action: 'execution-resumed', summary: `Execution resumed by ${owner}.` }
+    : { action: 'execution-claimed', summary: `Execution started by ${owner}.` };
 }
 
 /** The request's end once every step is done: `done-with-warnings` when the join left something (the records say what). */
 export function doneChange(request: ApprovalRequest): RecordChange {
   const warnings = request.records.flatMap((r) => r.warnings ?? []);
-  if (warnings.length === 0) return { mutate: (r) => ({ ...r, state: 'done' }), notes: [{ action: 'done', summary: 'Every step is done.' }] };
+  if (warnings.length === 0)
+    return { mutate: (r) => ({ ...r, state: 'done' }), notes: [{ action: 'done', summary: 'Every step is done.' }] };
   const summary = `Every step is done and the join works, but it left ${warnings.length === 1 ? 'one thing' : `${warnings.length} things`} to fix: ${warnings.map((w) => `${w.what} (fix: ${w.fix})`).join('; ')}`;
-  return { mutate: (r) => ({ ...r, state: 'done-with-warnings' }), notes: [{ action: 'done', summary, after: { state: 'done-with-warnings', warnings } }] };
+  return {
+    mutate: (r) => ({ ...r, state: 'done-with-warnings' }),
+    notes: [{ action: 'done', summary, after: { state: 'done-with-warnings', warnings } }],
+  };
 }
 
 /** The audit events of `notes`, stamped `at`. */

@@ -20,7 +20,11 @@ export async function resolveStarted(step: PlanStep, record: StepRecord, deps: S
     return failedFrom(err, record.before);
   }
   if (user === null) {
-    return done(record.before ?? null, null, `${named(step.subject)} is no longer in the recycle bin: the purge started before a restart took effect (checked in Graph; not sent again).`);
+    return done(
+      record.before ?? null,
+      null,
+      `${named(step.subject)} is no longer in the recycle bin: the purge started before a restart took effect (checked in Graph; not sent again).`,
+    );
   }
   // Still in the recycle bin: the DELETE never reached Graph, so sending it now is its first run.
   return null;

@@ -54,7 +54,8 @@ export async function readActiveUser(
     return failedFrom(err);
   }
   if (!user) return drift(`The cloud user ${named(subject)} no longer exists.`);
-  if (user.deletedDateTime !== null) return drift(`The cloud user ${named(subject)} was deleted (it is in the recycle bin since ${user.deletedDateTime}).`);
+  if (user.deletedDateTime !== null)
+    return drift(`The cloud user ${named(subject)} was deleted (it is in the recycle bin since ${user.deletedDateTime}).`);
   return user;
 }
 

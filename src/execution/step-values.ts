@@ -7,7 +7,12 @@ import type { AnchorValue, UpnValue } from './types.ts';
 
 export function valueToReplace(
   step: PlanStep,
-): AnchorValue | UpnValue | { userId: string; onPremisesImmutableId: string | null } | { userId: string; onPremisesObjectIdentifier: string } | null {
+):
+  | AnchorValue
+  | UpnValue
+  | { userId: string; onPremisesImmutableId: string | null }
+  | { userId: string; onPremisesObjectIdentifier: string }
+  | null {
   switch (step.kind) {
     case 'SET_ANCHOR':
     case 'CLEAR_ANCHOR':
@@ -46,5 +51,10 @@ export function writesToCloud(step: PlanStep): boolean {
 export function revalidationStands(steps: readonly PlanStep[], index: number): boolean {
   const step = steps[index];
   if (!step || (step.kind !== 'SET_ANCHOR' && step.kind !== 'CLEAR_ANCHOR' && step.kind !== 'RENAME_UPN_TEMPORARILY')) return false;
-  return steps.slice(0, index).every((earlier) => earlier.kind !== 'MANUAL' && !(writesToCloud(earlier) && 'subject' in earlier && earlier.subject.userId === step.subject.userId));
+  return steps
+    .slice(0, index)
+    .every(
+      (earlier) =>
+        earlier.kind !== 'MANUAL' && !(writesToCloud(earlier) && 'subject' in earlier && earlier.subject.userId === step.subject.userId),
+    );
 }

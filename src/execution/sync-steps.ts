@@ -43,7 +43,8 @@ function notJoinedReasons(user: CloudUser | null, immutableId: string, freshSinc
   if (user.immutableId !== immutableId) reasons.push(`it holds onPremisesImmutableId ${shown(user.immutableId)}, not "${immutableId}"`);
   const last = user.lastSyncDateTime === null ? Number.NaN : Date.parse(user.lastSyncDateTime);
   if (Number.isNaN(last)) reasons.push('it has no onPremisesLastSyncDateTime');
-  else if (last < wholeSecond(freshSince)) reasons.push(`its last sync (${user.lastSyncDateTime}) is older than ${new Date(freshSince).toISOString()}`);
+  else if (last < wholeSecond(freshSince))
+    reasons.push(`its last sync (${user.lastSyncDateTime}) is older than ${new Date(freshSince).toISOString()}`);
   return reasons;
 }
 
@@ -78,7 +79,8 @@ function joinedState(user: CloudUser): JoinedState {
 function joinedResult(step: StepOf<'VERIFY_JOINED'>, user: CloudUser): StepResult {
   const joined = `${user.userPrincipalName} (${user.id}) is synced and holds "${step.immutableId}" (last sync ${user.lastSyncDateTime ?? ''})`;
   const warnings = leftoversOf(user, step.promise);
-  if (warnings.length === 0) return done(null, joinedState(user), `${joined}${step.promise ? ', with the UPN and addresses the plan promised' : ''}.`);
+  if (warnings.length === 0)
+    return done(null, joinedState(user), `${joined}${step.promise ? ', with the UPN and addresses the plan promised' : ''}.`);
   const detail = `${joined}, but the join left ${warnings.length === 1 ? 'something' : `${warnings.length} things`} to fix: ${warnings.map((w) => w.what).join('; ')}.`;
   return { status: 'done', before: null, after: joinedState(user), detail, warnings };
 }

@@ -18,7 +18,11 @@ function impossible(detail: string): StepResult {
 }
 
 /** The recorded before/after, when they parse and name the step's own user. */
-function recorded<T extends { userId: string }>(schema: z.ZodType<T>, result: StepResult, userId: string): { before: T; after: T } | undefined {
+function recorded<T extends { userId: string }>(
+  schema: z.ZodType<T>,
+  result: StepResult,
+  userId: string,
+): { before: T; after: T } | undefined {
   if (result.status !== 'done') return undefined;
   const before = schema.safeParse(result.before);
   const after = schema.safeParse(result.after);
@@ -38,15 +42,28 @@ export async function undoStep(step: PlanStep, result: StepResult, deps: StepDep
       const values = recorded(anchorValueSchema, result, step.subject.userId);
       if (!values) return impossible(`Step ${step.number} ${BAD_RECORD}`);
       const { before, after } = values;
-      if (before.onPremisesImmutableId === after.onPremisesImmutableId) return done(null, null, `Nothing to undo: step ${step.number} wrote nothing.`);
-      return changeAnchor({ subject: step.subject, expected: after.onPremisesImmutableId, target: before.onPremisesImmutableId, expectedBy: `step ${step.number} wrote` }, deps);
+      if (before.onPremisesImmutableId === after.onPremisesImmutableId)
+        return done(null, null, `Nothing to undo: step ${step.number} wrote nothing.`);
+      return changeAnchor(
+        {
+          subject: step.subject,
+          expected: after.onPremisesImmutableId,
+          target: before.onPremisesImmutableId,
+          expectedBy: `step ${step.number} wrote`,
+        },
+        deps,
+      );
     }
     case 'RENAME_UPN_TEMPORARILY': {
       const values = recorded(upnValueSchema, result, step.subject.userId);
       if (!values) return impossible(`Step ${step.number} ${BAD_RECORD}`);
       const { before, after } = values;
-      if (before.userPrincipalName === after.userPrincipalName) return done(null, null, `Nothing to undo: step ${step.number} wrote nothing.`);
-      return changeUpn({ subject: step.subject, from: after.userPrincipalName, to: before.userPrincipalName, expectedBy: `step ${step.number} wrote` }, deps);
+      if (before.userPrincipalName === after.userPrincipalName)
+        return done(null, null, `Nothing to undo: step ${step.number} wrote nothing.`);
+      return changeUpn(
+        { subject: step.subject, from: after.userPrincipalName, to: before.userPrincipalName, expectedBy: `step ${step.number} wrote` },
+        deps,
+      );
     }
     case 'PURGE_DELETED_USER':
       return impossible(
@@ -64,7 +81,11 @@ export async function undoStep(step: PlanStep, result: StepResult, deps: StepDep
       );
     case 'PROVISION_ON_DEMAND':
     case 'TRIGGER_DELTA_SYNC':
-      return done(null, null, 'Nothing to undo: a sync only applies AD to the cloud; once the other steps are undone, the next sync applies that too.');
+      return done(
+        null,
+        null,
+        'Nothing to undo: a sync only applies AD to the cloud; once the other steps are undone, the next sync applies that too.',
+      );
     case 'VERIFY_JOINED':
       return done(null, null, 'Nothing to undo: verifying changes nothing.');
   }

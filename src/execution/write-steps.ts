@@ -42,7 +42,10 @@ export async function changeAnchor(change: AnchorChange, deps: StepDeps): Promis
     return failedFrom(err, before);
   }
   const after: AnchorValue = { userId: user.id, onPremisesImmutableId: target };
-  const what = target === null ? `Cleared the onPremisesImmutableId of ${named(subject)}` : `Set the onPremisesImmutableId of ${named(subject)} to ${shown(target)}`;
+  const what =
+    target === null
+      ? `Cleared the onPremisesImmutableId of ${named(subject)}`
+      : `Set the onPremisesImmutableId of ${named(subject)} to ${shown(target)}`;
   return done(before, after, `${what}; it was ${shown(user.immutableId)}.`);
 }
 
@@ -94,7 +97,9 @@ export async function purgeDeletedUser(step: StepOf<'PURGE_DELETED_USER'>, deps:
   if (!user) return drift(`The deleted user ${who} is no longer in the recycle bin (purged or expired).`);
   if (user.deletedDateTime === null) return drift(`The user ${who} was restored from the recycle bin; it is active again.`);
   if (step.immutableId !== null && user.immutableId !== step.immutableId) {
-    return drift(`The deleted user ${who} now holds onPremisesImmutableId ${shown(user.immutableId)}; the plan expected ${shown(step.immutableId)}.`);
+    return drift(
+      `The deleted user ${who} now holds onPremisesImmutableId ${shown(user.immutableId)}; the plan expected ${shown(step.immutableId)}.`,
+    );
   }
   const before: PurgedUser = {
     userId: user.id,

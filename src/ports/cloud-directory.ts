@@ -41,7 +41,12 @@ export interface CloudDirectory {
    */
   evidenceFor(
     onPrem: OnPremUser,
-    context: { tenant: TenantFacts | Promise<TenantFacts>; target?: { requested: string; user: CloudUser | null }; freshRoles?: boolean; expectedCandidates?: readonly string[] },
+    context: {
+      tenant: TenantFacts | Promise<TenantFacts>;
+      target?: { requested: string; user: CloudUser | null };
+      freshRoles?: boolean;
+      expectedCandidates?: readonly string[];
+    },
     deadline?: Deadline,
   ): Promise<CloudEvidence>;
   /**
@@ -107,5 +112,8 @@ export interface CloudWriter {
    * Cloud Sync: provision one AD object (its DN) now through the job. `ruleId` null: read from the
    * job's schema first. Throttled runs (5 per 10 s) are retried after Retry-After.
    */
-  provisionOnDemand(job: { servicePrincipalId: string; jobId: string; ruleId: string | null }, dn: string): Promise<ProvisionOnDemandResult>;
+  provisionOnDemand(
+    job: { servicePrincipalId: string; jobId: string; ruleId: string | null },
+    dn: string,
+  ): Promise<ProvisionOnDemandResult>;
 }

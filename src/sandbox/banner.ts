@@ -43,7 +43,9 @@ export function sandboxBanner(input: BannerInput): string {
     lines.push(`   there you are Adele Admin (${SANDBOX_PEOPLE.adele.aadObjectId}): match asmith, then Request approval`);
   }
   if (input.approverPlaygroundUrl) {
-    lines.push(` second admin: open ${input.approverPlaygroundUrl} as Ben Approver (${SANDBOX_PEOPLE.ben.aadObjectId}) and type status <request id> to approve`);
+    lines.push(
+      ` second admin: open ${input.approverPlaygroundUrl} as Ben Approver (${SANDBOX_PEOPLE.ben.aadObjectId}) and type status <request id> to approve`,
+    );
   }
   if (input.playgroundProblem) {
     lines.push(` Agents Playground: ${input.playgroundProblem}`);

@@ -13,12 +13,17 @@ export function fixtureOpener(fixtures?: FixtureSource): OpenFixtures {
   return (config: RelayAgentConfig) => {
     const baseDn = config.fixturesBaseDn;
     if (fixtures) return Promise.resolve(createSourceDirectory(fixtures, baseDn ? { baseDn } : {}));
-    return Promise.resolve(createFixtureDirectory(config.fixturesDir ?? '', { sourceAnchor: config.sourceAnchor, ...(baseDn ? { baseDn } : {}) }));
+    return Promise.resolve(
+      createFixtureDirectory(config.fixturesDir ?? '', { sourceAnchor: config.sourceAnchor, ...(baseDn ? { baseDn } : {}) }),
+    );
   };
 }
 
 /** startRelay, able to serve RELAY_FIXTURES (and `fixtures`, the sandbox's editable users). */
-export function startFixtureRelay(config: RelayAgentConfig, deps: StartRelayDeps & { fixtures?: FixtureSource } = {}): Promise<RunningRelay> {
+export function startFixtureRelay(
+  config: RelayAgentConfig,
+  deps: StartRelayDeps & { fixtures?: FixtureSource } = {},
+): Promise<RunningRelay> {
   const { fixtures, ...rest } = deps;
   return startRelay(config, { openFixtures: fixtureOpener(fixtures), ...rest });
 }

@@ -44,7 +44,11 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Runni
     process.execPath,
     [realpathSync(bin), '-e', options.botEndpoint, '-c', 'msteams', '--disable-telemetry', '-p', String(port)],
     {
-      env: { ...options.env, TEAMSAPPTESTER_BROWSER: 'none', ...(options.configPath ? { M365_AGENTS_PLAYGROUND_CONFIG_PATH: options.configPath } : {}) },
+      env: {
+        ...options.env,
+        TEAMSAPPTESTER_BROWSER: 'none',
+        ...(options.configPath ? { M365_AGENTS_PLAYGROUND_CONFIG_PATH: options.configPath } : {}),
+      },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -6,7 +6,14 @@
  * over it that the sandbox relay runs.
  */
 import type { Env } from '../config/parse-env.ts';
-import { startEmulator, trustCertificateInProcess, loadSeedFile, type EmulatorState, type Seed, type SyncEngine } from './emulator/index.ts';
+import {
+  startEmulator,
+  trustCertificateInProcess,
+  loadSeedFile,
+  type EmulatorState,
+  type Seed,
+  type SyncEngine,
+} from './emulator/index.ts';
 import { ConfigError, SyncError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SyncTrigger } from '../ports/sync-trigger.ts';

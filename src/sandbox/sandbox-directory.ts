@@ -37,7 +37,8 @@ export async function loadDirectoryFile(file: string): Promise<OnPremUser[]> {
   }
   try {
     const users = parseFixtureUsers(parseFixtureJson(text, file), file, SOURCE_ANCHOR);
-    if (users.length === 0) throw new ConfigError([`SANDBOX_DIRECTORY: fixture file ${file} has no users (it must be a JSON array of at least one)`]);
+    if (users.length === 0)
+      throw new ConfigError([`SANDBOX_DIRECTORY: fixture file ${file} has no users (it must be a JSON array of at least one)`]);
     return users;
   } catch (err) {
     if (err instanceof DirectoryError) throw new ConfigError([`SANDBOX_DIRECTORY: ${err.message}`]);

@@ -25,7 +25,12 @@ export interface SandboxRelay {
 
 /** Undefined when the environment names its own relay (loadConfig then validates the pair). */
 /** `fixtures`: the users it serves, read at each look-up (the sandbox directory, as edited). */
-export async function startSandboxRelay(env: Env, logger: Logger, syncTrigger: SyncTrigger, fixtures: FixtureSource): Promise<SandboxRelay | undefined> {
+export async function startSandboxRelay(
+  env: Env,
+  logger: Logger,
+  syncTrigger: SyncTrigger,
+  fixtures: FixtureSource,
+): Promise<SandboxRelay | undefined> {
   if (env.RELAY_URL || env.RELAY_KEY) return undefined;
   const key = randomBytes(32).toString('base64url');
   const config = loadRelayConfig({

@@ -14,9 +14,30 @@ export interface SandboxPerson {
 }
 
 export const SANDBOX_PEOPLE = {
-  adele: { aadObjectId: '00000000-0000-4000-8000-0000000000a1', name: 'Adele Admin', userPrincipalName: 'adele.admin@contoso.com', givenName: 'Adele', surname: 'Admin', admin: true },
-  ben: { aadObjectId: '00000000-0000-4000-8000-0000000000a2', name: 'Ben Approver', userPrincipalName: 'ben.approver@contoso.com', givenName: 'Ben', surname: 'Approver', admin: true },
-  nina: { aadObjectId: '00000000-0000-4000-8000-0000000000c3', name: 'Nina NonAdmin', userPrincipalName: 'nina.nonadmin@contoso.com', givenName: 'Nina', surname: 'NonAdmin', admin: false },
+  adele: {
+    aadObjectId: '00000000-0000-4000-8000-0000000000a1',
+    name: 'Adele Admin',
+    userPrincipalName: 'adele.admin@contoso.com',
+    givenName: 'Adele',
+    surname: 'Admin',
+    admin: true,
+  },
+  ben: {
+    aadObjectId: '00000000-0000-4000-8000-0000000000a2',
+    name: 'Ben Approver',
+    userPrincipalName: 'ben.approver@contoso.com',
+    givenName: 'Ben',
+    surname: 'Approver',
+    admin: true,
+  },
+  nina: {
+    aadObjectId: '00000000-0000-4000-8000-0000000000c3',
+    name: 'Nina NonAdmin',
+    userPrincipalName: 'nina.nonadmin@contoso.com',
+    givenName: 'Nina',
+    surname: 'NonAdmin',
+    admin: false,
+  },
 } as const satisfies Record<string, SandboxPerson>;
 
 export type SandboxPersonKey = keyof typeof SANDBOX_PEOPLE;
@@ -44,7 +65,9 @@ function playgroundUser(person: SandboxPerson) {
  * `current` is the chat's user, the others fill its group chat and team (it wants exactly five).
  */
 export function playgroundConfig(current: SandboxPersonKey, tenantId: string): Record<string, unknown> {
-  const others = (Object.keys(SANDBOX_PEOPLE) as SandboxPersonKey[]).filter((k) => k !== current).map((k) => playgroundUser(SANDBOX_PEOPLE[k]));
+  const others = (Object.keys(SANDBOX_PEOPLE) as SandboxPersonKey[])
+    .filter((k) => k !== current)
+    .map((k) => playgroundUser(SANDBOX_PEOPLE[k]));
   const fillers = [1, 2, 3].map((n) => ({
     id: `29:00000000-0000-4000-8000-00000000010${n}`,
     name: `Contoso User ${n}`,

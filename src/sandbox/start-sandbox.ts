@@ -93,7 +93,13 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const relay = await startSandboxRelay(env, logger, emulator.syncTrigger, emulator.directory.fixtures);
     if (relay) closers.push(() => relay.close());
     const storeUrl = options.storeUrl ?? env.STORE_URL ?? 'sqlite::memory:';
-    const sandboxAd = relay ? { RELAY_URL: relay.url, RELAY_KEY: relay.key, SYNC_SCOPE_OUS: env.SYNC_SCOPE_OUS ?? sandboxScope(emulator.directory.directory.users()) } : {};
+    const sandboxAd = relay
+      ? {
+          RELAY_URL: relay.url,
+          RELAY_KEY: relay.key,
+          SYNC_SCOPE_OUS: env.SYNC_SCOPE_OUS ?? sandboxScope(emulator.directory.directory.users()),
+        }
+      : {};
     const config = loadConfig({ ...env, ...sandboxAd, AUDIT_KEY: sandboxAuditKey(env, storeUrl) }, { sandbox: true });
     const tenantId = emulator.state.tenant.id;
     const bot = await composeBot({
@@ -103,7 +109,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       tagParts: true,
       ...(options.engine ? { engine: options.engine } : {}),
       // With the admin's own relay (RELAY_URL), AD is theirs: the person does their part themselves.
-      ...sandboxBotOptions(relay && options.personActs !== false ? { directory: emulator.directory.directory, state: emulator.state, logger: logger.child({ part: 'sandbox' }) } : undefined),
+      ...sandboxBotOptions(
+        relay && options.personActs !== false
+          ? { directory: emulator.directory.directory, state: emulator.state, logger: logger.child({ part: 'sandbox' }) }
+          : undefined,
+      ),
     });
     closers.push(() => bot.close());
     const botUrl = bot.url;
@@ -156,7 +166,12 @@ async function startPlaygrounds(botEndpoint: string, options: SandboxOptions, en
   return { urls, closers, ...(error ? { error } : {}) };
 }
 
-async function tryPlayground(botEndpoint: string, options: SandboxOptions, env: Env, at: { port: number; configPath: string }): Promise<RunningPlayground | { error: string }> {
+async function tryPlayground(
+  botEndpoint: string,
+  options: SandboxOptions,
+  env: Env,
+  at: { port: number; configPath: string },
+): Promise<RunningPlayground | { error: string }> {
   try {
     return await startPlayground({
       botEndpoint,

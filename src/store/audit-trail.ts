@@ -36,14 +36,16 @@ export function createAuditTrail(store: RequestStore, logger: Logger, key?: Audi
     const oldest = flushedUpTo.keys().next();
     if (flushedUpTo.size > MAX_REMEMBERED && !oldest.done) flushedUpTo.delete(oldest.value);
   };
-  const pending = (request: ApprovalRequest): AuditEntry[] => (request.auditOutbox ?? []).filter((e) => e.seq > (flushedUpTo.get(request.id) ?? 0));
+  const pending = (request: ApprovalRequest): AuditEntry[] =>
+    (request.auditOutbox ?? []).filter((e) => e.seq > (flushedUpTo.get(request.id) ?? 0));
   const flushNow = async (request: ApprovalRequest): Promise<void> => {
     const entries = pending(request);
     const last = entries.at(-1);
     if (!last) return;
     if (!(await store.appendAudit(entries.length === 1 ? last : entries))) await appendMissing(store, logger, request.id, entries);
     remember(request.id, last.seq);
-    for (const entry of entries) logger.info({ requestId: entry.requestId, seq: entry.seq, action: entry.action, head: entry.hash }, 'audit head');
+    for (const entry of entries)
+      logger.info({ requestId: entry.requestId, seq: entry.seq, action: entry.action, head: entry.hash }, 'audit head');
   };
   const appendNow = async (requestId: string, events: readonly AuditEvent[]): Promise<AuditEntry[]> => {
     let added: AuditEntry[] = [];
@@ -57,7 +59,10 @@ export function createAuditTrail(store: RequestStore, logger: Logger, key?: Audi
       },
       MAX_ATTEMPTS,
     );
-    if (!result.written) throw new Error(`could not add to the audit trail of ${requestId}${result.current ? ` after ${MAX_ATTEMPTS} attempts` : ': the request does not exist'}`);
+    if (!result.written)
+      throw new Error(
+        `could not add to the audit trail of ${requestId}${result.current ? ` after ${MAX_ATTEMPTS} attempts` : ': the request does not exist'}`,
+      );
     await trail.flush(result.stored.value);
     return added;
   };
@@ -75,7 +80,8 @@ export function createAuditTrail(store: RequestStore, logger: Logger, key?: Audi
     appendAll(events) {
       const [first] = events;
       if (!first) return Promise.resolve([]);
-      if (events.some((e) => e.requestId !== first.requestId)) return Promise.reject(new Error('appendAll: the events belong to more than one request'));
+      if (events.some((e) => e.requestId !== first.requestId))
+        return Promise.reject(new Error('appendAll: the events belong to more than one request'));
       return appends.run(first.requestId, () => appendNow(first.requestId, events));
     },
     append: async (event) => (await trail.appendAll([event]))[0] as AuditEntry,
@@ -96,7 +102,8 @@ export function createAuditTrail(store: RequestStore, logger: Logger, key?: Audi
         await trail.flush(stored.value);
         entries = await store.auditOf(requestId);
       }
-      const seen = head && entries.length > head.length && entries[head.length]?.prevHash === head.hash ? entries.slice(0, head.length) : entries;
+      const seen =
+        head && entries.length > head.length && entries[head.length]?.prevHash === head.hash ? entries.slice(0, head.length) : entries;
       return { entries: seen, verdict: verifyTrail(seen, head, key) };
     },
   };
@@ -122,9 +129,13 @@ async function appendMissing(store: RequestStore, logger: Logger, requestId: str
   for (const entry of entries) {
     const found = present.get(entry.seq);
     if (found === undefined) {
-      if (!(await store.appendAudit(entry))) logger.error({ requestId, seq: entry.seq }, 'audit entry appeared while it was flushed; the trail will be checked by `audit`');
+      if (!(await store.appendAudit(entry)))
+        logger.error({ requestId, seq: entry.seq }, 'audit entry appeared while it was flushed; the trail will be checked by `audit`');
     } else if (found !== entry.hash) {
-      logger.error({ requestId, seq: entry.seq, stored: found, expected: entry.hash }, 'the audit trail holds another entry at this position than the request records');
+      logger.error(
+        { requestId, seq: entry.seq, stored: found, expected: entry.hash },
+        'the audit trail holds another entry at this position than the request records',
+      );
     }
   }
 }

@@ -23,5 +23,9 @@ export function parseStoreUrl(url: string): StoreUrlParse {
     const parsed = parseTablesTarget(value.slice('azure-tables:'.length));
     return parsed.ok ? { ok: true, location: { kind: 'azure-tables', target: parsed.target } } : parsed;
   }
-  return { ok: false, problem: 'must be sqlite:<path> (e.g. sqlite:./data/hardmatch.db) or azure-tables:<connection string or https://<account>.table.core.windows.net>' };
+  return {
+    ok: false,
+    problem:
+      'must be sqlite:<path> (e.g. sqlite:./data/hardmatch.db) or azure-tables:<connection string or https://<account>.table.core.windows.net>',
+  };
 }

@@ -51,7 +51,11 @@ type CheckedActivity = z.infer<typeof activitySchema>;
 /** What botbuilder's validateAndFixActivity does once the shape is known good: dates become Dates. */
 function withDates(a: CheckedActivity): Activity {
   const out: Record<string, unknown> = { ...a };
-  for (const [field, raw] of [['timestamp', 'rawTimestamp'], ['localTimestamp', 'rawLocalTimestamp'], ['expiration', 'rawExpiration']] as const) {
+  for (const [field, raw] of [
+    ['timestamp', 'rawTimestamp'],
+    ['localTimestamp', 'rawLocalTimestamp'],
+    ['expiration', 'rawExpiration'],
+  ] as const) {
     const value = a[field];
     if (value !== undefined) {
       out[raw] = value;
@@ -82,7 +86,8 @@ export class TransportAdapter extends CloudAdapter {
     const client: unknown = context.turnState.get(this.ConnectorClientKey);
     const conversationId = activity.conversation?.id;
     const { replyToId } = activity;
-    if (activity.type !== 'message' || !replyToId || !conversationId || !isReadyClient(client)) return super.sendActivities(context, [activity]);
+    if (activity.type !== 'message' || !replyToId || !conversationId || !isReadyClient(client))
+      return super.sendActivities(context, [activity]);
     // As botbuilder's sendActivities: the id is the connector's to give.
     delete activity.id;
     const body = readyJson(activity);
@@ -131,7 +136,10 @@ export function createActivityEndpoint(deps: ActivityEndpointDeps): (req: restif
 function failureStatus(err: unknown, logger: Logger): number {
   if (err instanceof BotAuthFailure) {
     const unavailable = err.kind === 'unavailable';
-    logger[unavailable ? 'error' : 'warn']({ err: err.cause }, unavailable ? 'could not check a Bot Framework token' : 'refused a request with an invalid Bot Framework token');
+    logger[unavailable ? 'error' : 'warn'](
+      { err: err.cause },
+      unavailable ? 'could not check a Bot Framework token' : 'refused a request with an invalid Bot Framework token',
+    );
     return unavailable ? 503 : 401;
   }
   logger.error({ err }, 'activity processing failed');

@@ -61,7 +61,13 @@ function kept<T>(clients: Map<string, Promise<T>>, key: string, make: () => Prom
 /** What a ConnectorClient's HTTP pipeline (core-rest-pipeline, under botbuilder's compat client) lets us change. */
 interface Pipeline {
   removePolicy(options: { name: string }): unknown[];
-  addPolicy(policy: { name: string; sendRequest(request: { headers: { has(name: string): boolean; set(name: string, value: string): void } }, next: (request: never) => Promise<unknown>): Promise<unknown> }): void;
+  addPolicy(policy: {
+    name: string;
+    sendRequest(
+      request: { headers: { has(name: string): boolean; set(name: string, value: string): void } },
+      next: (request: never) => Promise<unknown>,
+    ): Promise<unknown>;
+  }): void;
 }
 
 /** The policy botbuilder's connector factory adds (it only sets `accept: *\/*` when absent), by its compat name. */
@@ -109,7 +115,10 @@ class SortedAuthentication extends ConfigurationBotFrameworkAuthentication {
     if (!inner) return result;
     const appId = appIdOf(result.claimsIdentity);
     const connectorFactory: ConnectorFactory = {
-      create: (serviceUrl, audience) => kept(this.#connectors, [appId, audience ?? '', serviceUrl].join('\n'), () => inner.create(serviceUrl, audience).then(withNativeAcceptPolicy)),
+      create: (serviceUrl, audience) =>
+        kept(this.#connectors, [appId, audience ?? '', serviceUrl].join('\n'), () =>
+          inner.create(serviceUrl, audience).then(withNativeAcceptPolicy),
+        ),
     };
     return { ...result, connectorFactory };
   }
@@ -137,7 +146,10 @@ const PUBLIC_CLOUD = {
  * `openIdMetadataUrl` replaces the channel's OpenID metadata URL (default botbuilder's,
  * https://login.botframework.com/v1/.well-known/openidconfiguration): a test hook.
  */
-export function createBotAuthentication(botAuth: BotConfig['botAuth'], openIdMetadataUrl?: string): ConfigurationBotFrameworkAuthentication {
+export function createBotAuthentication(
+  botAuth: BotConfig['botAuth'],
+  openIdMetadataUrl?: string,
+): ConfigurationBotFrameworkAuthentication {
   // With no MicrosoftAppId botbuilder accepts anonymous requests; loadConfig only allows that in sandbox mode.
   if (!openIdMetadataUrl) return new SortedAuthentication(botAuth);
   return new SortedAuthentication({ ...botAuth, ...PUBLIC_CLOUD, ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl });

@@ -61,7 +61,10 @@ export function createServer(deps: CreateServerDeps): BotServer {
 
   const ingress = deps.ingress ?? authenticatedIngress;
   const screen = ingress.screen?.bind(ingress);
-  server.post('/api/messages', createActivityEndpoint({ adapter, ...(screen ? { screen } : {}), logger: deps.logger, logic: (context) => handleTurn(context, deps) }));
+  server.post(
+    '/api/messages',
+    createActivityEndpoint({ adapter, ...(screen ? { screen } : {}), logger: deps.logger, logic: (context) => handleTurn(context, deps) }),
+  );
   if (deps.reports) server.get(REPORT_ROUTE, createReportRoute(deps.reports));
   server.get('/healthz', (_req: restify.Request, res: restify.Response, next: restify.Next) => {
     res.send(200, { status: 'ok', version: deps.version, sandbox: ingress.anonymous });
@@ -79,7 +82,9 @@ export function createServer(deps: CreateServerDeps): BotServer {
 }
 
 /** The adapter for this configuration; create it first when something else (the Messenger) needs it too. */
-export function createAdapter(deps: Pick<CreateServerDeps, 'config' | 'logger' | 'ingress' | 'frame' | 'openIdMetadataUrl'>): TransportAdapter {
+export function createAdapter(
+  deps: Pick<CreateServerDeps, 'config' | 'logger' | 'ingress' | 'frame' | 'openIdMetadataUrl'>,
+): TransportAdapter {
   const adapter = new TransportAdapter((deps.ingress ?? authenticatedIngress).authentication(deps.config.botAuth, deps.openIdMetadataUrl));
   adapter.onTurnError = createTurnErrorHandler({ logger: deps.logger });
   if (deps.frame) adapter.use(cardFrameMiddleware(deps.frame));

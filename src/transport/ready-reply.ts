@@ -9,7 +9,13 @@
  * `x-ms-conversation-id` header, same body: only activities the mappers would pass on unchanged
  * take this path (`readyJson`); any other goes through botbuilder.
  */
-import { createHttpHeaders, createPipelineRequest, RestError, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
+import {
+  createHttpHeaders,
+  createPipelineRequest,
+  RestError,
+  type PipelineRequest,
+  type PipelineResponse,
+} from '@azure/core-rest-pipeline';
 import type { Activity, ResourceResponse } from 'botbuilder';
 
 /** The part of a ConnectorClient (botbuilder's ServiceClientContext over core-client) a ready reply uses. */
@@ -32,12 +38,25 @@ const anyValue: Check = (v) => v !== undefined && typeof v !== 'function' && typ
 
 /** An object whose every (defined) property is one the mapper knows, of the type it serializes unchanged. */
 function shaped(fields: Record<string, Check>): Check {
-  return (v) => plainObject(v) && Object.entries(v as Record<string, unknown>).every(([key, value]) => value === undefined || (Object.hasOwn(fields, key) && fields[key]!(value)));
+  return (v) =>
+    plainObject(v) &&
+    Object.entries(v as Record<string, unknown>).every(
+      ([key, value]) => value === undefined || (Object.hasOwn(fields, key) && fields[key]!(value)),
+    );
 }
 
 // botframework-connector's mappers (ChannelAccount, ConversationAccount, Attachment), the subset of plain types.
 const account = shaped({ id: text, name: text, aadObjectId: text, role: text, properties: plainObject });
-const conversation = shaped({ isGroup: flag, conversationType: text, id: text, name: text, aadObjectId: text, role: text, tenantId: text, properties: plainObject });
+const conversation = shaped({
+  isGroup: flag,
+  conversationType: text,
+  id: text,
+  name: text,
+  aadObjectId: text,
+  role: text,
+  tenantId: text,
+  properties: plainObject,
+});
 const attachment = shaped({ contentType: text, contentUrl: text, content: anyValue, name: text, thumbnailUrl: text });
 
 /** The Activity mapper's plain fields; composite ones (entities, suggested actions, dates...) go through botbuilder. */
@@ -80,7 +99,12 @@ export function replyUrl(serviceUrl: string, conversationId: string, replyToId: 
 }
 
 /** Posts the reply; a status other than 200/201/202 (the operation's answers) is a RestError, as from botbuilder. */
-export async function postReadyReply(client: ReadyClient, conversationId: string, replyToId: string, body: string): Promise<ResourceResponse> {
+export async function postReadyReply(
+  client: ReadyClient,
+  conversationId: string,
+  replyToId: string,
+  body: string,
+): Promise<ResourceResponse> {
   const request = createPipelineRequest({
     url: replyUrl(client.baseUri, conversationId, replyToId),
     method: 'POST',
@@ -91,7 +115,12 @@ export async function postReadyReply(client: ReadyClient, conversationId: string
   });
   const response = await client.client.sendRequest(request);
   if (response.status !== 200 && response.status !== 201 && response.status !== 202) {
-    throw new RestError(`The Bot Connector answered the reply with HTTP ${response.status}`, { code: errorCode(response.bodyAsText), statusCode: response.status, request, response });
+    throw new RestError(`The Bot Connector answered the reply with HTTP ${response.status}`, {
+      code: errorCode(response.bodyAsText),
+      statusCode: response.status,
+      request,
+      response,
+    });
   }
   return { id: idOf(response.bodyAsText) };
 }

@@ -20,10 +20,7 @@ declare module 'hyco-https' {
   }
 
   interface HycoHttps {
-    createRelayedServer(
-      options: RelayedServerOptions,
-      listener: (req: IncomingMessage, res: ServerResponse) => void,
-    ): RelayedServer;
+    createRelayedServer(options: RelayedServerOptions, listener: (req: IncomingMessage, res: ServerResponse) => void): RelayedServer;
     /** `SharedAccessSignature sr=<uri>&sig=<sig>&se=<unix seconds>&skn=<keyName>`, valid for `expirationSeconds` (default 3600). */
     createRelayToken(uri: string, keyName: string, key: string, expirationSeconds?: number): string;
     createRelayListenUri(namespace: string, path: string, token?: string, id?: string): string;

@@ -22,7 +22,12 @@ let manifest: TeamsAppManifest;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hardmatch-app-package-'));
   const envFile = join(dir, '.env.test');
-  await writeFile(envFile, Object.entries(ENV).map(([k, v]) => `${k}=${v}`).join('\n'));
+  await writeFile(
+    envFile,
+    Object.entries(ENV)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n'),
+  );
   const { outFile } = await buildAppPackage({ envFile, appPackageDir: 'appPackage', outFile: join(dir, 'build', 'hardmatch.zip') });
   zip = unzipSync(await readFile(outFile));
   manifest = JSON.parse(new TextDecoder().decode(zip['manifest.json'])) as TeamsAppManifest;
@@ -47,11 +52,13 @@ describe('the Teams app package', () => {
   it('is valid against the published schema of its manifest version', async () => {
     expect(Number(manifest.manifestVersion)).toBeGreaterThanOrEqual(1.19);
     expect(manifest.$schema).toContain(`/v${manifest.manifestVersion}/`);
-    const errors = await ManifestUtil.validateManifestAgainstSchema(manifest, await publishedSchema(manifest.manifestVersion) as never);
+    const errors = await ManifestUtil.validateManifestAgainstSchema(manifest, (await publishedSchema(manifest.manifestVersion)) as never);
     expect(errors).toEqual([]);
     // The schema is no rubber stamp: the old 81-character short description is refused.
     const tooLong = { ...manifest, description: { ...manifest.description, short: 'x'.repeat(81) } };
-    expect(await ManifestUtil.validateManifestAgainstSchema(tooLong, await publishedSchema(manifest.manifestVersion) as never)).not.toEqual([]);
+    expect(
+      await ManifestUtil.validateManifestAgainstSchema(tooLong, (await publishedSchema(manifest.manifestVersion)) as never),
+    ).not.toEqual([]);
   });
 
   it('has every placeholder filled from the env file', () => {
@@ -61,7 +68,7 @@ describe('the Teams app package', () => {
     expect(manifest.validDomains).toEqual([ENV.BOT_DOMAIN]);
   });
 
-  it('fits Teams\' description limits (the upload is refused past them)', () => {
+  it("fits Teams' description limits (the upload is refused past them)", () => {
     expect(manifest.description.short.length).toBeLessThanOrEqual(80);
     expect(manifest.description.full?.length).toBeLessThanOrEqual(4000);
   });
@@ -72,7 +79,7 @@ describe('the Teams app package', () => {
     expect(manifest).not.toHaveProperty('webApplicationInfo');
   });
 
-  it('names only the product\'s commands in the command menu, each once', () => {
+  it("names only the product's commands in the command menu, each once", () => {
     const titles = (manifest.bots?.[0]?.commandLists ?? []).flatMap((list) => list.commands.map((c) => c.title));
     expect(titles.slice(0, 3)).toEqual(['help', 'guid', 'match']);
     expect(titles.filter((t) => !PRODUCT_COMMANDS.includes(t))).toEqual([]);
@@ -82,7 +89,8 @@ describe('the Teams app package', () => {
 
 describe('fillPlaceholders', () => {
   it('names every unset or empty placeholder, and the file it looked in', () => {
-    const run = (): string => fillPlaceholders('{"a":"${{TEAMS_APP_ID}}","b":"${{BOT_ID}}","c":"${{BOT_ID}}"}', { TEAMS_APP_ID: '' }, 'env/.env.dev');
+    const run = (): string =>
+      fillPlaceholders('{"a":"${{TEAMS_APP_ID}}","b":"${{BOT_ID}}","c":"${{BOT_ID}}"}', { TEAMS_APP_ID: '' }, 'env/.env.dev');
     expect(run).toThrow(PlaceholderError);
     expect(run).toThrow(/\$\{\{TEAMS_APP_ID\}\}, \$\{\{BOT_ID\}\}, not set in env\/\.env\.dev/);
   });
@@ -93,7 +101,8 @@ describe('fillPlaceholders', () => {
   });
 
   it('fails for the committed dev environment until provision has written its ids', async () => {
-    await expect(buildAppPackage({ envFile: 'env/.env.dev', appPackageDir: 'appPackage', outFile: join(dir, 'dev.zip') }))
-      .rejects.toThrow(/TEAMS_APP_ID.*BOT_ID.*BOT_DOMAIN/);
+    await expect(buildAppPackage({ envFile: 'env/.env.dev', appPackageDir: 'appPackage', outFile: join(dir, 'dev.zip') })).rejects.toThrow(
+      /TEAMS_APP_ID.*BOT_ID.*BOT_DOMAIN/,
+    );
   });
 });

@@ -18,7 +18,8 @@ const ATK = process.env.ATK_CLI ?? join(process.cwd(), 'node_modules', '.bin', '
 const hasAtk = existsSync(ATK);
 export const ATK_MISSING_LINE = '*** AGENTS TOOLKIT CLI NOT INSTALLED: skipping atk validate (.ci/run installs it and sets ATK_CLI) ***';
 if (!hasAtk) {
-  if (process.env.CI === 'true') throw new Error(`ATK_CLI=${ATK} does not exist: on CI the atk validate tier must run (.ci/run installs it).`);
+  if (process.env.CI === 'true')
+    throw new Error(`ATK_CLI=${ATK} does not exist: on CI the atk validate tier must run (.ci/run installs it).`);
   console.log(ATK_MISSING_LINE);
 }
 const run = promisify(execFile);
@@ -31,7 +32,18 @@ async function atkValidate(manifestDir: string): Promise<{ code: number; output:
   try {
     const { stdout, stderr } = await run(
       process.execPath,
-      [ATK, 'validate', '--manifest-file', join(manifestDir, 'manifest.json'), '--env-file', envFile, '--telemetry', 'false', '--interactive', 'false'],
+      [
+        ATK,
+        'validate',
+        '--manifest-file',
+        join(manifestDir, 'manifest.json'),
+        '--env-file',
+        envFile,
+        '--telemetry',
+        'false',
+        '--interactive',
+        'false',
+      ],
       { cwd: dir, timeout: 90_000, env: { ...process.env, CI: 'true' } },
     );
     return { code: 0, output: stdout + stderr };
@@ -57,7 +69,10 @@ async function unpack(zipFile: string, into: string, edit?: (manifest: { descrip
 beforeAll(async () => {
   if (!hasAtk) return;
   dir = await mkdtemp(join(tmpdir(), 'hardmatch-atk-'));
-  await writeFile(join(dir, '.env.test'), 'TEAMS_APP_ID=3c5e9a1b-7f2d-4e8a-9b6c-1d2e3f4a5b6c\nBOT_ID=8f7e6d5c-4b3a-4291-8f0e-1d2c3b4a5968\nBOT_DOMAIN=hardmatch-dev.azurewebsites.net\n');
+  await writeFile(
+    join(dir, '.env.test'),
+    'TEAMS_APP_ID=3c5e9a1b-7f2d-4e8a-9b6c-1d2e3f4a5b6c\nBOT_ID=8f7e6d5c-4b3a-4291-8f0e-1d2c3b4a5968\nBOT_DOMAIN=hardmatch-dev.azurewebsites.net\n',
+  );
   await buildAppPackage({ envFile: join(dir, '.env.test'), appPackageDir: 'appPackage', outFile: join(dir, 'hardmatch.zip') });
 });
 afterAll(async () => {

@@ -28,8 +28,8 @@ function lastCardOf(conversationId: string, activityId: string): unknown {
   return (last?.body.attachments as { content: unknown }[] | undefined)?.[0]?.content;
 }
 
-describe('the approvers\' place', () => {
-  it('posts a 1:1 request to the approvers\' place, where it is approved, and both copies end the same', async () => {
+describe("the approvers' place", () => {
+  it("posts a 1:1 request to the approvers' place, where it is approved, and both copies end the same", async () => {
     sandbox = await flowSandbox();
     const adeleInGroup = clientFor(sandbox, connector, ADELE, GROUP);
     expect(visibleText((await adeleInGroup.say('approvals here')).card)).toMatch(/also posted to/i);
@@ -41,7 +41,7 @@ describe('the approvers\' place', () => {
     const before = connector.calls.length;
     await adele.invoke('requestApproval', { verb: 'requestApproval', requestId: id, justification: JUSTIFICATION });
     const posted = connector.calls.slice(before).find((c) => c.method === 'POST' && c.conversationId === GROUP.id);
-    expect(posted, 'the request was posted to the approvers\' place').toBeDefined();
+    expect(posted, "the request was posted to the approvers' place").toBeDefined();
     const postedCard = (posted?.body.attachments as { content: unknown }[])[0]?.content;
     expect(visibleText(postedCard)).toContain('State: requested');
     const postedId = `recorded-${connector.calls.indexOf(posted as (typeof connector.calls)[number]) + 1}`;

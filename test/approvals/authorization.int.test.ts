@@ -48,7 +48,9 @@ describe('approval authorization over /api/messages', () => {
     await start();
     const nina = clientFor(sandbox, connector, NINA);
     const id = requestIdOf((await nina.say('match asmith')).card);
-    const text = refusedText(await nina.invoke('requestApproval', { verb: 'requestApproval', requestId: id, justification: JUSTIFICATION }));
+    const text = refusedText(
+      await nina.invoke('requestApproval', { verb: 'requestApproval', requestId: id, justification: JUSTIFICATION }),
+    );
     expect(text).toMatch(/not an admin|admin group|ADMIN_IDS/i);
     expect((await sandbox.approvals.features.store.get(id))?.value.state).toBe('proposed');
     expect(writes()).toBe(0);
@@ -66,8 +68,12 @@ describe('approval authorization over /api/messages', () => {
   it('refuses the requester approving their own request, and a non-admin approving', async () => {
     await start();
     const id = await requested();
-    expect(refusedText(await clientFor(sandbox, connector, ADELE).invoke('approve', { verb: 'approve', requestId: id }))).toMatch(/requested .* yourself/i);
-    expect(refusedText(await clientFor(sandbox, connector, NINA).invoke('approve', { verb: 'approve', requestId: id }))).toMatch(/not an admin/i);
+    expect(refusedText(await clientFor(sandbox, connector, ADELE).invoke('approve', { verb: 'approve', requestId: id }))).toMatch(
+      /requested .* yourself/i,
+    );
+    expect(refusedText(await clientFor(sandbox, connector, NINA).invoke('approve', { verb: 'approve', requestId: id }))).toMatch(
+      /not an admin/i,
+    );
     expect((await sandbox.approvals.features.store.get(id))?.value.state).toBe('requested');
     expect(writes()).toBe(0);
   });
@@ -141,12 +147,17 @@ describe('approval authorization over /api/messages', () => {
     expect(refusedText(await ben.invoke('approve', { verb: 'approve', requestId: cancelled }))).toMatch(/cancelled/i);
     const rejected = await requested();
     await ben.invoke('reject', { verb: 'reject', requestId: rejected, reason: 'Wrong user.' });
-    expect(refusedText(await clientFor(sandbox, connector, CLEO).invoke('approve', { verb: 'approve', requestId: rejected }))).toMatch(/rejected/i);
+    expect(refusedText(await clientFor(sandbox, connector, CLEO).invoke('approve', { verb: 'approve', requestId: rejected }))).toMatch(
+      /rejected/i,
+    );
     const { store } = sandbox.approvals.features;
     const executing = await requested();
     const stored = await store.get(executing);
     if (!stored) throw new Error('no request');
-    await store.update({ ...stored.value, state: 'executing', lease: { owner: 'someone-else', until: Date.now() + 60_000 } }, stored.version);
+    await store.update(
+      { ...stored.value, state: 'executing', lease: { owner: 'someone-else', until: Date.now() + 60_000 } },
+      stored.version,
+    );
     expect(refusedText(await ben.invoke('approve', { verb: 'approve', requestId: executing }))).toMatch(/already|executing/i);
     expect(writes()).toBe(0);
   });
@@ -155,7 +166,11 @@ describe('approval authorization over /api/messages', () => {
     await start({ REQUIRED_APPROVALS: '2', ADMIN_IDS: [ADELE, BEN, CLEO].map((p) => p.aadObjectId).join(',') });
     const id = await requested();
     const ben = clientFor(sandbox, connector, BEN);
-    const activity = { ...ben.base('invoke'), name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'approve', data: { verb: 'approve', requestId: id } } } };
+    const activity = {
+      ...ben.base('invoke'),
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb: 'approve', data: { verb: 'approve', requestId: id } } },
+    };
     expect(visibleText((await ben.raw(activity)).card)).toContain('State: requested');
     expect(refusedText(await ben.raw(activity))).toMatch(/already received|replay/i);
     expect((await sandbox.approvals.features.store.get(id))?.value.approvals).toHaveLength(1);
@@ -167,7 +182,13 @@ describe('approval authorization over /api/messages', () => {
     const ben = clientFor(sandbox, connector, BEN);
     expect(refusedText(await ben.invoke('execute', { verb: 'execute', requestId: id }))).toMatch(/not a Hardmatch card action/);
     expect(refusedText(await ben.invoke('approve', { verb: 'approve', requestId: 'zz9zz9' }))).toMatch(/no request/i);
-    const forged = { verb: 'approve', requestId: id, targetId: IDS.jdoe, immutableId: 'AAAAAAAAAAAAAAAAAAAAAA==', actor: ADELE.aadObjectId };
+    const forged = {
+      verb: 'approve',
+      requestId: id,
+      targetId: IDS.jdoe,
+      immutableId: 'AAAAAAAAAAAAAAAAAAAAAA==',
+      actor: ADELE.aadObjectId,
+    };
     await ben.invoke('approve', forged);
     const done = await untilState(sandbox, id, ['done', 'failed']);
     expect(done.state).toBe('done');

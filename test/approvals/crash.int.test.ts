@@ -66,12 +66,21 @@ async function crashAt(boundary: number): Promise<CrashRun> {
     const env = { ADMIN_IDS: SANDBOX_ADMIN_IDS, ENGINE_LEASE_MS: '1000', ENGINE_POLL_MS: '25' };
     const first = await stack.spawnBot({ ...env, CRASH_AT_BOUNDARY: String(boundary) });
     const conversation = { id: `crash-${boundary}`, type: 'personal' as const };
-    const client = (botUrl: string, person: typeof ADELE) => teamsClient({ botUrl, connector, tenantId: stack.emulator.state.tenant.id, person, conversation: { ...conversation, id: `${conversation.id}-${person.name}` } });
+    const client = (botUrl: string, person: typeof ADELE) =>
+      teamsClient({
+        botUrl,
+        connector,
+        tenantId: stack.emulator.state.tenant.id,
+        person,
+        conversation: { ...conversation, id: `${conversation.id}-${person.name}` },
+      });
     const adele = client(first.url, ADELE);
     const id = requestIdOf((await adele.say('match asmith')).card);
     await adele.invoke('requestApproval', { verb: 'requestApproval', requestId: id, justification: JUSTIFICATION });
     // The process may die before it answers (a crash at 'claimed'): the answer does not matter here.
-    await client(first.url, BEN).invoke('approve', { verb: 'approve', requestId: id }).catch(() => undefined);
+    await client(first.url, BEN)
+      .invoke('approve', { verb: 'approve', requestId: id })
+      .catch(() => undefined);
     const signal = await first.exited;
     const killedAt = /BOUNDARY (\d+) (\d+ [a-z-]+)\n?$/.exec(first.stdout().trim())?.[2] ?? '?';
     const second = await stack.spawnBot(env);
@@ -115,9 +124,19 @@ describe('SIGKILL of the executing process at every step boundary of asmith’s 
     expect(runs.map((r) => r.killedAt)).toEqual(['0 claimed', ...[1, 2, 3, 4].flatMap((step) => phases.map((p) => `${step} ${p}`))]);
   });
 
-  it.each(Array.from({ length: BOUNDARIES }, (_, i) => i + 1))('boundary %i: the new process finishes the plan, purges once, writes the anchor once, the card says done', (boundary) => {
-    const run = runs[boundary - 1];
-    expect(run).toMatchObject({ state: 'done', stepStatuses: ['done', 'done', 'done', 'done'], purges: 1, anchorWrites: 1, chainOk: true, resumed: 1 });
-    expect(run?.lastCardText).toContain('State: done');
-  });
+  it.each(Array.from({ length: BOUNDARIES }, (_, i) => i + 1))(
+    'boundary %i: the new process finishes the plan, purges once, writes the anchor once, the card says done',
+    (boundary) => {
+      const run = runs[boundary - 1];
+      expect(run).toMatchObject({
+        state: 'done',
+        stepStatuses: ['done', 'done', 'done', 'done'],
+        purges: 1,
+        anchorWrites: 1,
+        chainOk: true,
+        resumed: 1,
+      });
+      expect(run?.lastCardText).toContain('State: done');
+    },
+  );
 });

@@ -25,7 +25,12 @@ export async function flowSandbox(env: Record<string, string> = {}, options: Par
   });
 }
 
-export function clientFor(sandbox: RunningSandbox, connector: RecordingConnector, person: Person, conversation?: Parameters<typeof teamsClient>[0]['conversation']) {
+export function clientFor(
+  sandbox: RunningSandbox,
+  connector: RecordingConnector,
+  person: Person,
+  conversation?: Parameters<typeof teamsClient>[0]['conversation'],
+) {
   return teamsClient({ botUrl: sandbox.botUrl, connector, tenantId: sandbox.tenantId, person, ...(conversation ? { conversation } : {}) });
 }
 
@@ -49,7 +54,8 @@ export async function untilState(sandbox: RunningSandbox, requestId: string, sta
   for (;;) {
     const stored = await sandbox.approvals.features.store.get(requestId);
     if (stored && states.includes(stored.value.state)) return stored.value;
-    if (Date.now() > deadline) throw new Error(`request ${requestId} is ${stored?.value.state ?? 'missing'}, not ${states.join('/')}, after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`request ${requestId} is ${stored?.value.state ?? 'missing'}, not ${states.join('/')}, after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -26,12 +26,20 @@ beforeAll(async () => {
   tenant = await raceTenant(COUNT);
   connector = await startRecordingConnector();
   stack = await startMultiBotStack({ seed: tenant.seed, fixturesDir: tenant.fixturesDir });
-  const env = { ADMIN_IDS: RACE_ADMINS.map((p) => p.aadObjectId).join(','), REQUIRED_APPROVALS: '1', ENGINE_LEASE_MS: '5000', ENGINE_POLL_MS: '25' };
+  const env = {
+    ADMIN_IDS: RACE_ADMINS.map((p) => p.aadObjectId).join(','),
+    REQUIRED_APPROVALS: '1',
+    ENGINE_LEASE_MS: '5000',
+    ENGINE_POLL_MS: '25',
+  };
   const [a, b] = await Promise.all([stack.spawnBot(env), stack.spawnBot(env)]);
   store = await openStore(stack.storeUrl);
   const target = { botA: a.url, botB: b.url, connector, tenantId: stack.emulator.state.tenant.id };
   outcomes = await inParallel(tenant.users, 20, (u) => raceOne(target, u.sam));
-  await untilAllSettled(outcomes.map((o) => o.requestId), 60_000);
+  await untilAllSettled(
+    outcomes.map((o) => o.requestId),
+    60_000,
+  );
 }, 150_000);
 
 afterAll(async () => {
@@ -54,7 +62,10 @@ describe('two bot instances racing on the same approvals', () => {
   it('executes every plan exactly once: one anchor PATCH per user, every request done', async () => {
     const writes = stack.emulator.state.graphWrites();
     for (const user of tenant.users) {
-      expect(writes.filter((w) => w.method === 'PATCH' && w.path.includes(user.cloudId)), user.sam).toHaveLength(1);
+      expect(
+        writes.filter((w) => w.method === 'PATCH' && w.path.includes(user.cloudId)),
+        user.sam,
+      ).toHaveLength(1);
     }
     expect(writes).toHaveLength(COUNT);
     const states = await Promise.all(outcomes.map(async (o) => (await store.get(o.requestId))?.value.state));
@@ -79,8 +90,27 @@ describe('two bot instances racing on the same approvals', () => {
       expect(verifyChain(entries).ok, sam).toBe(true);
       expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
       const count = (action: string) => entries.filter((e) => e.action === action).length;
-      expect({ proposed: count('proposed'), requested: count('requested'), approved: count('approved'), refused: count('refused'), claimed: count('execution-claimed') + count('execution-resumed'), started: count('step-started'), stepsDone: count('step-done'), done: count('done') }, sam).toEqual({
-        proposed: 1, requested: 1, approved: 1, refused: 1, claimed: 1, started: 3, stepsDone: 3, done: 1,
+      expect(
+        {
+          proposed: count('proposed'),
+          requested: count('requested'),
+          approved: count('approved'),
+          refused: count('refused'),
+          claimed: count('execution-claimed') + count('execution-resumed'),
+          started: count('step-started'),
+          stepsDone: count('step-done'),
+          done: count('done'),
+        },
+        sam,
+      ).toEqual({
+        proposed: 1,
+        requested: 1,
+        approved: 1,
+        refused: 1,
+        claimed: 1,
+        started: 3,
+        stepsDone: 3,
+        done: 1,
       });
     }
   });

@@ -47,7 +47,9 @@ describe('the request store failing under the bot', () => {
     // The diagnosis is all there: the finding and the plan.
     expect(text).toContain('ANCHOR_HELD_BY_DELETED_USER');
     expect(text).toContain('Approval cannot be requested now: The request store refused the bot');
-    expect(text).toContain(`Azure Table Storage at http://127.0.0.1:${azurite.port}/devstoreaccount1, signed in with the connection string (key not shown) (HTTP 403 AuthorizationFailure)`);
+    expect(text).toContain(
+      `Azure Table Storage at http://127.0.0.1:${azurite.port}/devstoreaccount1, signed in with the connection string (key not shown) (HTTP 403 AuthorizationFailure)`,
+    );
     expect(text).toContain('Code: STORE_REFUSED');
     expect(JSON.stringify(card)).not.toContain(wrongKey);
     expect(executeActions(card)).toEqual([]);
@@ -83,7 +85,9 @@ describe('the request store failing under the bot', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(text).toContain('ANCHOR_HELD_BY_DELETED_USER');
     expect(text).toContain(`Approval cannot be requested now: The request store could not be used`);
-    expect(text).toContain(`Azure Table Storage at http://127.0.0.1:${port}/devstoreaccount1, signed in with the connection string (key not shown) (TIMEOUT): it did not answer within 5 s.`);
+    expect(text).toContain(
+      `Azure Table Storage at http://127.0.0.1:${port}/devstoreaccount1, signed in with the connection string (key not shown) (TIMEOUT): it did not answer within 5 s.`,
+    );
     expect(text).toContain('Code: STORE_UNAVAILABLE');
     expect(frozen.connections()).toBeGreaterThan(0);
     expect(writes()).toBe(0);

@@ -44,7 +44,11 @@ describe('undo and cancel', () => {
     expect(undo?.steps.map((s) => s.kind)).toEqual(['SET_ANCHOR']);
     expect(executeActions(card).map((a) => a.verb)).toContain('requestApproval');
     const writes = sandbox.emulatorState.graphWrites().length;
-    await adele.invoke('requestApproval', { verb: 'requestApproval', requestId: undoId, justification: 'Undo: the migration is rolled back.' });
+    await adele.invoke('requestApproval', {
+      verb: 'requestApproval',
+      requestId: undoId,
+      justification: 'Undo: the migration is rolled back.',
+    });
     await clientFor(sandbox, connector, BEN).invoke('approve', { verb: 'approve', requestId: undoId });
     const ended = await untilState(sandbox, undoId, ['done', 'failed']);
     // The user is synced now (the join worked): Graph refuses to change a synced user's anchor.

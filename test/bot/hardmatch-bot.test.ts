@@ -68,10 +68,16 @@ function cardOf(call: RecordedCall): Record<string, unknown> {
 const jdoe = onPremUser();
 const joined = cloudUser({ immutableId: jdoe.anchor.immutableId, synced: true, userPrincipalName: 'jdoe@contoso.com' });
 const healthyCloud = () =>
-  fakeCloud({ evidenceFor: async (_onPrem, context) => ({ candidates: [{ user: joined, reasons: ['anchor'] }], otherObjects: [], tenant: await context.tenant }) });
+  fakeCloud({
+    evidenceFor: async (_onPrem, context) => ({
+      candidates: [{ user: joined, reasons: ['anchor'] }],
+      otherObjects: [],
+      tenant: await context.tenant,
+    }),
+  });
 
 describe('every reply carries a one-line summary', () => {
-  it('for help, an unknown command and match: the card\'s own line, in `summary`', async () => {
+  it("for help, an unknown command and match: the card's own line, in `summary`", async () => {
     const { url } = await bot({ relay: fakeRelay({ users: [jdoe], truncated: false }), cloud: healthyCloud() });
     for (const [text, expected] of [
       ['help', 'Hardmatch commands'],
@@ -155,7 +161,9 @@ describe('command buttons', () => {
   it('an ambiguous user\'s button sends "match share1", which the bot answers like the typed command', async () => {
     const share1 = onPremUser({ samAccountName: 'share1', dn: 'CN=Share One,DC=contoso,DC=com' });
     const share2 = onPremUser({ samAccountName: 'share2', dn: 'CN=Share Two,DC=contoso,DC=com' });
-    const relay = fakeRelay((who) => (who === 'share1' ? { users: [share1], truncated: false } : { users: [share1, share2], truncated: false }));
+    const relay = fakeRelay((who) =>
+      who === 'share1' ? { users: [share1], truncated: false } : { users: [share1, share2], truncated: false },
+    );
     const { url } = await bot({ relay, cloud: healthyCloud() });
     await post(url, messageActivity(connector.url, 'match shared@contoso.com'));
     const choices = cardOf(await nextMessage());

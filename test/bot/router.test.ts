@@ -51,7 +51,10 @@ describe('route', () => {
     // The suggestion keeps what followed the mistyped word, and is a button that sends it.
     expect(cardText(reply)).toContain('Did you mean **guid jdoe**?');
     const button = allElements(reply.card).find((e) => e.type === 'Action.Submit');
-    expect(button).toMatchObject({ title: 'guid jdoe', data: { command: 'guid jdoe', msteams: { type: 'messageBack', text: 'guid jdoe', displayText: 'guid jdoe' } } });
+    expect(button).toMatchObject({
+      title: 'guid jdoe',
+      data: { command: 'guid jdoe', msteams: { type: 'messageBack', text: 'guid jdoe', displayText: 'guid jdoe' } },
+    });
   });
 
   it('does not find a command in the middle of a sentence', async () => {
@@ -118,7 +121,7 @@ describe('route', () => {
     expect(text).toContain('Bind refused.');
   });
 
-  it('shows Graph\'s own code and status for a cloud error, without repeating a message already quoted', async () => {
+  it("shows Graph's own code and status for a cloud error, without repeating a message already quoted", async () => {
     const failing: Command = {
       name: 'fail',
       help: { usage: 'fail', summary: '', examples: [] },
@@ -139,7 +142,11 @@ describe('route', () => {
   });
 
   it('lets an unexpected error propagate to onTurnError', async () => {
-    const bug: Command = { name: 'bug', help: { usage: 'bug', summary: '', examples: [] }, run: () => Promise.reject(new TypeError('x is undefined')) };
+    const bug: Command = {
+      name: 'bug',
+      help: { usage: 'bug', summary: '', examples: [] },
+      run: () => Promise.reject(new TypeError('x is undefined')),
+    };
     await expect(route('bug', createRegistry([bug]), commandDeps())).rejects.toThrow(TypeError);
   });
 });

@@ -14,7 +14,9 @@ import { ANN, audit, BEN, entry, min, request } from './request-fixtures.ts';
 const textOf = (card: unknown, id: string): string => visibleText(findById(card, id));
 
 describe('approversNoticeCard', () => {
-  const c = sandboxFrame(approversNoticeCard({ request: request(), audit: audit(2), refreshUserIds: [BEN.aadObjectId], requiredApprovals: 1 }));
+  const c = sandboxFrame(
+    approversNoticeCard({ request: request(), audit: audit(2), refreshUserIds: [BEN.aadObjectId], requiredApprovals: 1 }),
+  );
 
   it('names the requester and how to act privately, then shows the request as an approver sees it', () => {
     expect(textOf(c, APPROVERS_NOTICE_IDS.lead)).toBe('New approval request from Ann Admin');
@@ -31,7 +33,11 @@ describe('approversNoticeCard', () => {
 
 describe('statusListCard', () => {
   it('lists each request with id, command, state in words and age, and an Open button', () => {
-    const c = statusListCard({ mine: [request({ id: 'm1' })], waitingForMe: [request({ id: 'w2', requester: BEN, requestedAt: min(0) })], now: min(12) });
+    const c = statusListCard({
+      mine: [request({ id: 'm1' })],
+      waitingForMe: [request({ id: 'w2', requester: BEN, requestedAt: min(0) })],
+      now: min(12),
+    });
     expect(textOf(c, STATUS_LIST_IDS.row('w2'))).toBe('**w2** · match jdoe · requested (waiting for approval) · 12 min ago');
     const open = findById(c, ACTION_IDS.open('w2'));
     expect(open).toMatchObject({ type: 'Action.Execute', verb: 'refresh', title: 'Open w2' });
@@ -53,7 +59,12 @@ describe('auditCard', () => {
   it('shows the verdict on top and every entry: seq, time, who, action, step, summary, before → after', () => {
     const entries = [
       entry(1, { actor: ANN, action: 'requested', summary: 'Requested approval' }),
-      entry(2, { action: 'step-done', step: { number: 2, kind: 'SET_ANCHOR' }, before: { onPremisesImmutableId: null }, after: { onPremisesImmutableId: 'abc=' } }),
+      entry(2, {
+        action: 'step-done',
+        step: { number: 2, kind: 'SET_ANCHOR' },
+        before: { onPremisesImmutableId: null },
+        after: { onPremisesImmutableId: 'abc=' },
+      }),
     ];
     const c = auditCard({ request: request(), entries, verdict: { ok: true, entries: 2, head: '3f2a9c01deadbeef' } });
     expect(textOf(c, AUDIT_CARD_IDS.verdict)).toBe('The hash chain verifies (2 entries, head 3f2a9c01…)');
@@ -65,12 +76,26 @@ describe('auditCard', () => {
   });
 
   it('says where the chain is BROKEN, in the attention colour', () => {
-    const c = auditCard({ request: request(), entries: [entry(1)], verdict: { ok: false, entries: 1, brokenAt: 4, reason: 'prevHash does not link' } });
-    expect(findById(c, AUDIT_CARD_IDS.verdict)).toMatchObject({ text: 'The hash chain is BROKEN at entry 4: prevHash does not link', color: 'attention' });
+    const c = auditCard({
+      request: request(),
+      entries: [entry(1)],
+      verdict: { ok: false, entries: 1, brokenAt: 4, reason: 'prevHash does not link' },
+    });
+    expect(findById(c, AUDIT_CARD_IDS.verdict)).toMatchObject({
+      text: 'The hash chain is BROKEN at entry 4: prevHash does not link',
+      color: 'attention',
+    });
   });
 
   it('keeps the newest entries and says how many it left out when the trail is too long for one card', () => {
-    const entries = Array.from({ length: 300 }, (_, i) => entry(i + 1, { summary: 's'.repeat(300), step: { number: 1, kind: 'SET_ANCHOR' }, before: { v: 'b'.repeat(200) }, after: { v: 'a'.repeat(200) } }));
+    const entries = Array.from({ length: 300 }, (_, i) =>
+      entry(i + 1, {
+        summary: 's'.repeat(300),
+        step: { number: 1, kind: 'SET_ANCHOR' },
+        before: { v: 'b'.repeat(200) },
+        after: { v: 'a'.repeat(200) },
+      }),
+    );
     const c = auditCard({ request: request(), entries, verdict: { ok: true, entries: 300, head: 'f'.repeat(64) } });
     expect(Buffer.byteLength(JSON.stringify(c), 'utf8')).toBeLessThanOrEqual(CARD_BUDGET_BYTES);
     expect(findById(c, AUDIT_CARD_IDS.entry(300))).toBeDefined();
@@ -81,7 +106,9 @@ describe('auditCard', () => {
 
 describe('approvalsPlaceCard', () => {
   it('names the place, who set it and when', () => {
-    const c = approvalsPlaceCard({ place: { conversationName: 'IT *Admins*', conversationType: 'channel', setBy: 'Ann Admin', setAt: min(0) } });
+    const c = approvalsPlaceCard({
+      place: { conversationName: 'IT *Admins*', conversationType: 'channel', setBy: 'Ann Admin', setAt: min(0) },
+    });
     expect(textOf(c, APPROVALS_PLACE_IDS.place)).toBe('New approval requests are also posted to the channel "IT \\*Admins\\*".');
     expect(visibleText(c)).toContain('Set by\nAnn Admin\nSet at\n2026-12-01T14:00:00Z');
   });
@@ -96,7 +123,11 @@ describe('approvalsPlaceCard', () => {
 
 describe('refusalCard', () => {
   it('shows the refusal in the error tone with its code and the request it is about', () => {
-    const c = refusalCard({ code: 'ALREADY_DECIDED', message: 'Already approved by Ben Approver at 2026-12-01T14:02:00Z', request: request({ state: 'approved' }) });
+    const c = refusalCard({
+      code: 'ALREADY_DECIDED',
+      message: 'Already approved by Ben Approver at 2026-12-01T14:02:00Z',
+      request: request({ state: 'approved' }),
+    });
     const notice = findById(c, REFUSAL_CARD_IDS.notice) as { items: { color?: string }[] };
     expect(notice.items[0]?.color).toBe('attention');
     expect(visibleText(notice)).toContain('Already approved by Ben Approver at 2026-12-01T14:02:00Z');

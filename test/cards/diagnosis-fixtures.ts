@@ -13,7 +13,11 @@ export const JDOE_ANCHOR = 'g8Pclm4vok+vFWtMERklmg==';
 export const TARGET_ID = '0a0a0a0a-0000-4000-8000-000000000001';
 export const DELETED_ID = '0d0d0d0d-0000-4000-8000-000000000002';
 
-export const target: CloudUser = cloudUser({ id: TARGET_ID, userPrincipalName: 'jdoe@contoso.com', adminRoles: ['Exchange Administrator'] });
+export const target: CloudUser = cloudUser({
+  id: TARGET_ID,
+  userPrincipalName: 'jdoe@contoso.com',
+  adminRoles: ['Exchange Administrator'],
+});
 export const deletedHolder: CloudUser = cloudUser({
   id: DELETED_ID,
   userPrincipalName: `${DELETED_ID.replaceAll('-', '')}jdoe1234@contoso.onmicrosoft.com`,
@@ -36,17 +40,51 @@ export function finding(code: Finding['code'], severity: Severity, overrides: Pa
   };
 }
 
-const values = (upn: string): ExportedValues => ({ immutableId: JDOE_ANCHOR, userPrincipalName: upn, quarantinedAddresses: [], conflicts: [] });
+const values = (upn: string): ExportedValues => ({
+  immutableId: JDOE_ANCHOR,
+  userPrincipalName: upn,
+  quarantinedAddresses: [],
+  conflicts: [],
+});
 const subject = (u: CloudUser) => ({ userId: u.id, userPrincipalName: u.userPrincipalName });
 
 /** Scenario 2: the anchor sits on a user in the recycle bin. Findings deliberately not sorted. */
 export function deletedHolderDiagnosis(overrides: Partial<Diagnosis> = {}): Diagnosis {
   const steps: PlanStep[] = [
-    { number: 1, kind: 'PURGE_DELETED_USER', irreversible: true, description: `Permanently delete ${deletedHolder.userPrincipalName} from the recycle bin`, subject: subject(deletedHolder), immutableId: JDOE_ANCHOR },
-    { number: 2, kind: 'SET_ANCHOR', irreversible: false, description: `Set onPremisesImmutableId of jdoe@contoso.com to ${JDOE_ANCHOR} (now: null)`, subject: subject(target), immutableId: JDOE_ANCHOR, previous: null },
-    { number: 3, kind: 'MANUAL', irreversible: false, description: 'Confirm CN=John Doe,OU=Staff,DC=contoso,DC=com is in sync scope', instruction: 'Open Synchronization Service Manager and check the OU filter for OU=Staff.' },
+    {
+      number: 1,
+      kind: 'PURGE_DELETED_USER',
+      irreversible: true,
+      description: `Permanently delete ${deletedHolder.userPrincipalName} from the recycle bin`,
+      subject: subject(deletedHolder),
+      immutableId: JDOE_ANCHOR,
+    },
+    {
+      number: 2,
+      kind: 'SET_ANCHOR',
+      irreversible: false,
+      description: `Set onPremisesImmutableId of jdoe@contoso.com to ${JDOE_ANCHOR} (now: null)`,
+      subject: subject(target),
+      immutableId: JDOE_ANCHOR,
+      previous: null,
+    },
+    {
+      number: 3,
+      kind: 'MANUAL',
+      irreversible: false,
+      description: 'Confirm CN=John Doe,OU=Staff,DC=contoso,DC=com is in sync scope',
+      instruction: 'Open Synchronization Service Manager and check the OU filter for OU=Staff.',
+    },
     { number: 4, kind: 'TRIGGER_DELTA_SYNC', irreversible: false, description: 'Run a delta sync' },
-    { number: 5, kind: 'VERIFY_JOINED', irreversible: false, description: 'Check that jdoe@contoso.com is synced', subject: subject(target), immutableId: JDOE_ANCHOR, timeoutSeconds: 600 },
+    {
+      number: 5,
+      kind: 'VERIFY_JOINED',
+      irreversible: false,
+      description: 'Check that jdoe@contoso.com is synced',
+      subject: subject(target),
+      immutableId: JDOE_ANCHOR,
+      timeoutSeconds: 600,
+    },
   ];
   const candidates: CloudCandidate[] = [
     { user: target, reasons: ['upn', 'primarySmtp'] },
@@ -102,8 +140,21 @@ export function largestDiagnosis(): Diagnosis {
   );
   const steps: PlanStep[] = Array.from({ length: 14 }, (_, i): PlanStep =>
     i % 4 === 0
-      ? { number: i + 1, kind: 'MANUAL', irreversible: false, description: long('Move the AD object out of sync scope'), instruction: long('In Entra Connect, exclude OU=Migrated Users') }
-      : { number: i + 1, kind: 'PURGE_DELETED_USER', irreversible: true, description: long('Permanently delete the duplicate'), subject: subject(target), immutableId: JDOE_ANCHOR },
+      ? {
+          number: i + 1,
+          kind: 'MANUAL',
+          irreversible: false,
+          description: long('Move the AD object out of sync scope'),
+          instruction: long('In Entra Connect, exclude OU=Migrated Users'),
+        }
+      : {
+          number: i + 1,
+          kind: 'PURGE_DELETED_USER',
+          irreversible: true,
+          description: long('Permanently delete the duplicate'),
+          subject: subject(target),
+          immutableId: JDOE_ANCHOR,
+        },
   );
   return {
     ...deletedHolderDiagnosis(),

@@ -18,7 +18,12 @@ describe('guidCard', () => {
 
   it('shows the on-prem object facts', () => {
     const text = visibleText(guidCard({ query: 'jdoe', onPrem: found() }));
-    for (const expected of ['CN=John Doe,OU=Staff,DC=contoso,DC=com', 'jdoe@contoso.com', 'john.doe@contoso.com', '2024-05-01T10:00:00.000Z']) {
+    for (const expected of [
+      'CN=John Doe,OU=Staff,DC=contoso,DC=com',
+      'jdoe@contoso.com',
+      'john.doe@contoso.com',
+      '2024-05-01T10:00:00.000Z',
+    ]) {
       expect(text).toContain(expected);
     }
   });
@@ -55,7 +60,10 @@ describe('guidCard', () => {
     const c = guidCard({
       query: 'g8Pclm4vok+vFWtMERklmg==',
       typed: parseAnchor('g8Pclm4vok+vFWtMERklmg=='),
-      onPrem: { kind: 'unavailable', problem: { code: 'RELAY_UNAVAILABLE', title: 'The on-premises relay could not be reached', text: 'x' } },
+      onPrem: {
+        kind: 'unavailable',
+        problem: { code: 'RELAY_UNAVAILABLE', title: 'The on-premises relay could not be reached', text: 'x' },
+      },
     });
     const text = visibleText(c);
     expect(text).toContain('The on-premises relay could not be reached');
@@ -70,8 +78,15 @@ describe('guidCard', () => {
 
   it('lists several holders of one anchor', () => {
     const a = onPremUser();
-    const b = onPremUser({ samAccountName: 'jdoe.old', dn: 'CN=Old,DC=fabrikam,DC=com', consistencyGuid: a.objectGuid, objectGuid: '02347d41-d494-480c-a212-6e645f458fdb' });
-    const text = visibleText(guidCard({ query: a.objectGuid, typed: parseAnchor(a.objectGuid), onPrem: { kind: 'several', users: [a, b], truncated: false } }));
+    const b = onPremUser({
+      samAccountName: 'jdoe.old',
+      dn: 'CN=Old,DC=fabrikam,DC=com',
+      consistencyGuid: a.objectGuid,
+      objectGuid: '02347d41-d494-480c-a212-6e645f458fdb',
+    });
+    const text = visibleText(
+      guidCard({ query: a.objectGuid, typed: parseAnchor(a.objectGuid), onPrem: { kind: 'several', users: [a, b], truncated: false } }),
+    );
     expect(text).toContain('2 on-premises users carry this value');
     expect(text).toContain('jdoe.old');
   });
@@ -79,12 +94,26 @@ describe('guidCard', () => {
 
 describe('guidCard: the cloud section', () => {
   const anchor = 'g8Pclm4vok+vFWtMERklmg==';
-  const active = cloudUser({ id: 'aaaaaaaa-0000-4000-8000-000000000001', userPrincipalName: 'jdoe@contoso.com', immutableId: anchor, synced: true, onPremisesDistinguishedName: 'CN=John Doe,OU=Staff,DC=contoso,DC=com' });
-  const deleted = cloudUser({ id: 'dddddddd-0000-4000-8000-000000000002', userPrincipalName: 'dddddddd000040008000000000000002jdoe1234@contoso.onmicrosoft.com', immutableId: anchor, deletedDateTime: '2024-05-02T09:30:00Z' });
+  const active = cloudUser({
+    id: 'aaaaaaaa-0000-4000-8000-000000000001',
+    userPrincipalName: 'jdoe@contoso.com',
+    immutableId: anchor,
+    synced: true,
+    onPremisesDistinguishedName: 'CN=John Doe,OU=Staff,DC=contoso,DC=com',
+  });
+  const deleted = cloudUser({
+    id: 'dddddddd-0000-4000-8000-000000000002',
+    userPrincipalName: 'dddddddd000040008000000000000002jdoe1234@contoso.onmicrosoft.com',
+    immutableId: anchor,
+    deletedDateTime: '2024-05-02T09:30:00Z',
+  });
   const render = (cloud: CloudState) => guidCard({ query: 'jdoe', onPrem: found(), cloud });
 
   it('lists active holders before deleted ones, with UPN, object id, sync state and deleted date', () => {
-    const c = render({ kind: 'checked', anchors: [{ immutableId: anchor, label: 'effective anchor, objectGUID', result: { kind: 'holders', users: [deleted, active] } }] });
+    const c = render({
+      kind: 'checked',
+      anchors: [{ immutableId: anchor, label: 'effective anchor, objectGUID', result: { kind: 'holders', users: [deleted, active] } }],
+    });
     expect(findById(c, ELEMENT_IDS.cloud)).toMatchObject({ text: 'Cloud' });
     const text = visibleText(c);
     expect(text).toContain(`Holders of ${anchor} (effective anchor, objectGUID):`);
@@ -110,11 +139,13 @@ describe('guidCard: the cloud section', () => {
       ],
     });
     const text = visibleText(c);
-    expect(text).toContain(`Holders of ${anchor} (effective anchor, objectGUID):\nNo cloud user, active or in the recycle bin, holds this ImmutableID.`);
+    expect(text).toContain(
+      `Holders of ${anchor} (effective anchor, objectGUID):\nNo cloud user, active or in the recycle bin, holds this ImmutableID.`,
+    );
     expect(text).toContain(`Holders of ${other} (mS-DS-ConsistencyGuid, not the effective anchor):\njdoe@contoso.com`);
   });
 
-  it('keeps the AD part and says the cloud check failed, with Graph\'s code', () => {
+  it("keeps the AD part and says the cloud check failed, with Graph's code", () => {
     const c = render({
       kind: 'checked',
       anchors: [
@@ -145,7 +176,10 @@ describe('guidCard: the cloud section', () => {
 
   it('escapes holder UPNs', () => {
     const evil = cloudUser({ userPrincipalName: '[x](http://evil)@contoso.com' });
-    const c = render({ kind: 'checked', anchors: [{ immutableId: anchor, label: 'the value you typed', result: { kind: 'holders', users: [evil] } }] });
+    const c = render({
+      kind: 'checked',
+      anchors: [{ immutableId: anchor, label: 'the value you typed', result: { kind: 'holders', users: [evil] } }],
+    });
     expect(visibleText(c)).toContain('\\[x\\](http://evil)@contoso.com');
   });
 });

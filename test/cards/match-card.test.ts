@@ -30,7 +30,9 @@ describe('matchCard: the diagnosis card', () => {
 
   it('shows the on-prem object with its effective anchor and which attribute it comes from', () => {
     const onPrem = visibleText(card);
-    expect(textOf(card, MATCH_CARD_IDS.subject)).toBe('AD user\njdoe · CN=John Doe,OU=Staff,DC=contoso,DC=com\nCloud user\njdoe@contoso.com');
+    expect(textOf(card, MATCH_CARD_IDS.subject)).toBe(
+      'AD user\njdoe · CN=John Doe,OU=Staff,DC=contoso,DC=com\nCloud user\njdoe@contoso.com',
+    );
     for (const expected of ['CN=John Doe,OU=Staff,DC=contoso,DC=com', 'jdoe@contoso.com', 'john.doe@contoso.com', 'Enabled', 'Yes']) {
       expect(onPrem).toContain(expected);
     }
@@ -66,7 +68,8 @@ describe('matchCard: the diagnosis card', () => {
 
   it('lists findings blockers first, one line each with severity, the code linking to its row in docs/finding-codes.md, and the title', () => {
     expect(idsWith(card, 'finding-line-')).toEqual(['finding-line-ANCHOR_HELD_BY_DELETED_USER', 'finding-line-TARGET_HAS_ADMIN_ROLE']);
-    const link = (code: string) => `[${code.replaceAll('_', '\\_')}](${FINDING_CODES_URL}#finding-${code.toLowerCase().replaceAll('_', '-')})`;
+    const link = (code: string) =>
+      `[${code.replaceAll('_', '\\_')}](${FINDING_CODES_URL}#finding-${code.toLowerCase().replaceAll('_', '-')})`;
     expect(findById(card, MATCH_CARD_IDS.findingLine('ANCHOR_HELD_BY_DELETED_USER'))).toMatchObject({
       text: `**Blocker** ${link('ANCHOR_HELD_BY_DELETED_USER')}: The anchor is held by a user in the recycle bin`,
       color: 'attention',
@@ -79,15 +82,15 @@ describe('matchCard: the diagnosis card', () => {
     expect(findById(card, MATCH_CARD_IDS.infoFindings)).toMatchObject({ text: `**Info** ${link('UPN_WILL_CHANGE')}`, color: 'accent' });
   });
 
-  it('puts each finding\'s evidence and remedy one click away, under its code', () => {
+  it("puts each finding's evidence and remedy one click away, under its code", () => {
     const evidence = findById(card, MATCH_CARD_IDS.evidence);
     expect(evidence).toMatchObject({ type: 'Container', isVisible: false });
     expect(toggleTargets(card)).toContain(MATCH_CARD_IDS.evidence);
-    expect(allElements(evidence).map((e) => e.id).filter((id) => typeof id === 'string' && id.startsWith('finding-'))).toEqual([
-      'finding-ANCHOR_HELD_BY_DELETED_USER',
-      'finding-TARGET_HAS_ADMIN_ROLE',
-      'finding-UPN_WILL_CHANGE',
-    ]);
+    expect(
+      allElements(evidence)
+        .map((e) => e.id)
+        .filter((id) => typeof id === 'string' && id.startsWith('finding-')),
+    ).toEqual(['finding-ANCHOR_HELD_BY_DELETED_USER', 'finding-TARGET_HAS_ADMIN_ROLE', 'finding-UPN_WILL_CHANGE']);
     const text = textOf(card, MATCH_CARD_IDS.finding('ANCHOR_HELD_BY_DELETED_USER'));
     expect(text).toMatch(/^\*\*ANCHOR\\_HELD\\_BY\\_DELETED\\_USER\*\*/);
     // The candidate's object id is in its block; the sentence names it by UPN only.
@@ -104,7 +107,7 @@ describe('matchCard: the diagnosis card', () => {
     expect(card.speak).toBe('match jdoe: 1 blocker and 1 warning: a 5-step plan fixes it (1 IRREVERSIBLE).');
   });
 
-  it('numbers the plan one line per step: what it does, automatic or a person\'s step and where, reversible only where it is', () => {
+  it("numbers the plan one line per step: what it does, automatic or a person's step and where, reversible only where it is", () => {
     expect(idsWith(card, 'plan-step-')).toEqual(['plan-step-1', 'plan-step-2', 'plan-step-3', 'plan-step-4', 'plan-step-5']);
     expect(findById(card, MATCH_CARD_IDS.step(1))).toMatchObject({
       text: '**1.** Permanently delete jdoe1234@contoso.onmicrosoft.com from the recycle bin · automatic, **IRREVERSIBLE**',
@@ -114,13 +117,22 @@ describe('matchCard: the diagnosis card', () => {
     expect(set?.text).toBe("**2.** Set the ImmutableID of the cloud user to the AD user's anchor · automatic, reversible");
     expect(set?.color).toBeUndefined();
     const manual = findById(card, MATCH_CARD_IDS.step(3));
-    expect(manual).toMatchObject({ color: 'warning', text: "**3.** Confirm the AD user is in sync scope · **MANUAL: a person's step in on-premises AD**" });
+    expect(manual).toMatchObject({
+      color: 'warning',
+      text: "**3.** Confirm the AD user is in sync scope · **MANUAL: a person's step in on-premises AD**",
+    });
     expect(textOf(card, MATCH_CARD_IDS.step(4))).toBe('**4.** Run a delta sync through the relay · automatic, nothing to undo');
-    expect(textOf(card, MATCH_CARD_IDS.step(5))).toBe('**5.** Check that the cloud user is synced and joined (up to 10 min) · automatic, nothing to undo');
-    expect(textOf(card, MATCH_CARD_IDS.plan)).toBe('Plan: 5 steps in order after approval; 1 by a person (Hardmatch waits for their "Done"); 1 IRREVERSIBLE');
+    expect(textOf(card, MATCH_CARD_IDS.step(5))).toBe(
+      '**5.** Check that the cloud user is synced and joined (up to 10 min) · automatic, nothing to undo',
+    );
+    expect(textOf(card, MATCH_CARD_IDS.plan)).toBe(
+      'Plan: 5 steps in order after approval; 1 by a person (Hardmatch waits for their "Done"); 1 IRREVERSIBLE',
+    );
     // The person's instruction in full is one click away.
     expect(findById(card, MATCH_CARD_IDS.howTo)).toMatchObject({ isVisible: false });
-    expect(textOf(card, MATCH_CARD_IDS.howToStep(3))).toBe('**Step 3:** Open Synchronization Service Manager and check the OU filter for OU=Staff.');
+    expect(textOf(card, MATCH_CARD_IDS.howToStep(3))).toBe(
+      '**Step 3:** Open Synchronization Service Manager and check the OU filter for OU=Staff.',
+    );
   });
 
   it('calls no sync or check step reversible', () => {
@@ -137,17 +149,33 @@ describe('matchCard: the diagnosis card', () => {
       instruction: 'Do it.',
       action,
     });
-    const where = (step: PlanStep) => textOf(matchCard(deletedHolderDiagnosis({ plan: { target, steps: [step], nothingToDo: false } })), MATCH_CARD_IDS.step(1));
+    const where = (step: PlanStep) =>
+      textOf(matchCard(deletedHolderDiagnosis({ plan: { target, steps: [step], nothingToDo: false } })), MATCH_CARD_IDS.step(1));
     expect(where(manual({ kind: 'SCOPE_OUT', dn: 'CN=X' }, 'On-premises: move it'))).toContain("a person's step in on-premises AD");
-    expect(where(manual({ kind: 'REMOVE_ADMIN_ROLES', subject: { userId: TARGET_ID, userPrincipalName: 'jdoe@contoso.com' }, roles: ['x'] }, 'Entra admin center: remove'))).toContain(
-      "a person's step in the Entra admin center",
-    );
-    expect(where(manual({ kind: 'REMOVE_ADDRESSES', objectId: 'g', objectKind: 'group', addresses: ['a@b.c'], dn: null }, 'Exchange admin center: free a@b.c'))).toContain(
-      "a person's step in the Exchange admin center",
-    );
-    expect(where(manual({ kind: 'REMOVE_ADDRESSES', objectId: 'u', objectKind: 'user', addresses: ['a@b.c'], dn: 'CN=Other,DC=contoso,DC=com' }, 'On-premises: free a@b.c'))).toContain(
-      "a person's step in on-premises AD",
-    );
+    expect(
+      where(
+        manual(
+          { kind: 'REMOVE_ADMIN_ROLES', subject: { userId: TARGET_ID, userPrincipalName: 'jdoe@contoso.com' }, roles: ['x'] },
+          'Entra admin center: remove',
+        ),
+      ),
+    ).toContain("a person's step in the Entra admin center");
+    expect(
+      where(
+        manual(
+          { kind: 'REMOVE_ADDRESSES', objectId: 'g', objectKind: 'group', addresses: ['a@b.c'], dn: null },
+          'Exchange admin center: free a@b.c',
+        ),
+      ),
+    ).toContain("a person's step in the Exchange admin center");
+    expect(
+      where(
+        manual(
+          { kind: 'REMOVE_ADDRESSES', objectId: 'u', objectKind: 'user', addresses: ['a@b.c'], dn: 'CN=Other,DC=contoso,DC=com' },
+          'On-premises: free a@b.c',
+        ),
+      ),
+    ).toContain("a person's step in on-premises AD");
     // Its place prefix is not repeated, and a `command` in it is quoted, never a literal backtick.
     const again = where(manual({ kind: 'RUN_MATCH_AGAIN', command: 'match jdoe to x' }, 'Teams: type `match jdoe to x` again'));
     expect(again).toBe('**1.** Type "match jdoe to x" again · **MANUAL: a person\'s step in this chat**');
@@ -156,9 +184,15 @@ describe('matchCard: the diagnosis card', () => {
   it('says what the next sync does now and after the plan, one click away, coloured by what it means', () => {
     expect(findById(card, MATCH_CARD_IDS.nextSync)).toMatchObject({ isVisible: false });
     const now = allElements(card).find((e) => typeof e.text === 'string' && e.text.startsWith('**Now:**'));
-    expect(now).toMatchObject({ text: '**Now:** The next sync restores the deleted user instead of matching jdoe@contoso.com.', color: 'warning' });
+    expect(now).toMatchObject({
+      text: '**Now:** The next sync restores the deleted user instead of matching jdoe@contoso.com.',
+      color: 'warning',
+    });
     const after = allElements(card).find((e) => typeof e.text === 'string' && e.text.startsWith('**After the plan:**'));
-    expect(after).toMatchObject({ text: '**After the plan:** The next sync joins the cloud user jdoe@contoso.com (hard match).', color: 'good' });
+    expect(after).toMatchObject({
+      text: '**After the plan:** The next sync joins the cloud user jdoe@contoso.com (hard match).',
+      color: 'good',
+    });
   });
 
   it('never paints a sync that keeps the duplicate green', () => {
@@ -169,11 +203,18 @@ describe('matchCard: the diagnosis card', () => {
     expect(allElements(c).find((e) => e.text === '**Now:** The duplicate stays.')).toMatchObject({ color: 'warning' });
     // Joining the target is good news.
     const joins = { now: { kind: 'HARD_MATCH' as const, userId: TARGET_ID, values }, nowText: 'It joins.' };
-    expect(allElements(matchCard(deletedHolderDiagnosis({ prediction: joins }))).find((e) => e.text === '**Now:** It joins.')).toMatchObject({ color: 'good' });
+    expect(
+      allElements(matchCard(deletedHolderDiagnosis({ prediction: joins }))).find((e) => e.text === '**Now:** It joins.'),
+    ).toMatchObject({ color: 'good' });
   });
 
-  it('keeps the AD user and the candidates, the evidence, the person\'s steps and the next sync behind toggle buttons', () => {
-    expect(toggleTitles(card)).toEqual(['AD user and 2 cloud candidates', 'Evidence and what to do', "How to do the person's step", 'Next sync']);
+  it("keeps the AD user and the candidates, the evidence, the person's steps and the next sync behind toggle buttons", () => {
+    expect(toggleTitles(card)).toEqual([
+      'AD user and 2 cloud candidates',
+      'Evidence and what to do',
+      "How to do the person's step",
+      'Next sync',
+    ]);
     expect(toggleTargets(card)).toEqual([MATCH_CARD_IDS.objects, MATCH_CARD_IDS.evidence, MATCH_CARD_IDS.howTo, MATCH_CARD_IDS.nextSync]);
     for (const id of toggleTargets(card)) expect(findById(card, id)).toMatchObject({ type: 'Container', isVisible: false });
     // First screen order: verdict, subject, findings, plan, then the buttons, then the toggles.
@@ -182,7 +223,7 @@ describe('matchCard: the diagnosis card', () => {
     expect(order.indexOf(MATCH_CARD_IDS.actions)).toBeLessThan(order.indexOf(MATCH_CARD_IDS.toggles));
   });
 
-  it('says each fact once: the DN once, the target\'s object id only in its candidate block', () => {
+  it("says each fact once: the DN once, the target's object id only in its candidate block", () => {
     const all = visibleText(card);
     expect(all.split('CN=John Doe,OU=Staff,DC=contoso,DC=com')).toHaveLength(2);
     expect(all.split(TARGET_ID)).toHaveLength(2);
@@ -203,7 +244,15 @@ describe('matchCard: the diagnosis card', () => {
     expect(textOf(card, MATCH_CARD_IDS.footer)).toBe(NOTHING_CHANGED);
     const c = matchCard(deletedHolderDiagnosis(), { command: 'match jdoe to jdoe@contoso.com' });
     expect(buttonsOf(c, MATCH_CARD_IDS.actions)).toEqual([
-      { type: 'Action.Submit', id: 'action-run-again', title: 'Run "match jdoe to jdoe@contoso.com" again', data: { command: 'match jdoe to jdoe@contoso.com', msteams: { type: 'messageBack', text: 'match jdoe to jdoe@contoso.com', displayText: 'match jdoe to jdoe@contoso.com' } } },
+      {
+        type: 'Action.Submit',
+        id: 'action-run-again',
+        title: 'Run "match jdoe to jdoe@contoso.com" again',
+        data: {
+          command: 'match jdoe to jdoe@contoso.com',
+          msteams: { type: 'messageBack', text: 'match jdoe to jdoe@contoso.com', displayText: 'match jdoe to jdoe@contoso.com' },
+        },
+      },
     ]);
   });
 
@@ -269,11 +318,19 @@ describe('matchCard: other shapes of diagnosis', () => {
   it('shows why no plan can be made and what to type', () => {
     const d = deletedHolderDiagnosis({
       findings: [finding('MULTIPLE_CLOUD_CANDIDATES', 'blocker')],
-      plan: { target: null, steps: [], nothingToDo: false, blockedReason: 'Choose one: match jdoe to jdoe@contoso.com, or match jdoe to john.doe@contoso.com.' },
+      plan: {
+        target: null,
+        steps: [],
+        nothingToDo: false,
+        blockedReason: 'Choose one: match jdoe to jdoe@contoso.com, or match jdoe to john.doe@contoso.com.',
+      },
     });
     const c = matchCard(d);
     expect(visibleText(c)).toContain('Choose one: match jdoe to jdoe@contoso.com, or match jdoe to john.doe@contoso.com.');
-    expect(findById(c, MATCH_CARD_IDS.verdict)).toMatchObject({ text: '1 blocker: no plan yet, a decision is needed first.', color: 'attention' });
+    expect(findById(c, MATCH_CARD_IDS.verdict)).toMatchObject({
+      text: '1 blocker: no plan yet, a decision is needed first.',
+      color: 'attention',
+    });
   });
 
   it('says when no cloud user could match', () => {
@@ -310,10 +367,23 @@ describe('matchCard: other shapes of diagnosis', () => {
     const d = { ...notFound('shared@contoso.com'), findings: [finding('ONPREM_AMBIGUOUS', 'blocker')] };
     const c = matchCard(d, { onPremMatches: { users, truncated: true } });
     const text = visibleText(c);
-    expect(findById(c, MATCH_CARD_IDS.verdict)).toMatchObject({ text: 'More than 2 AD users match "shared@contoso.com": choose one below.', color: 'warning' });
+    expect(findById(c, MATCH_CARD_IDS.verdict)).toMatchObject({
+      text: 'More than 2 AD users match "shared@contoso.com": choose one below.',
+      color: 'warning',
+    });
     expect(buttonsOf(c, MATCH_CARD_IDS.onPrem)).toEqual([
-      { type: 'Action.Submit', id: 'command-match-share1', title: 'match share1', data: { command: 'match share1', msteams: { type: 'messageBack', text: 'match share1', displayText: 'match share1' } } },
-      { type: 'Action.Submit', id: 'command-match-share2', title: 'match share2', data: { command: 'match share2', msteams: { type: 'messageBack', text: 'match share2', displayText: 'match share2' } } },
+      {
+        type: 'Action.Submit',
+        id: 'command-match-share1',
+        title: 'match share1',
+        data: { command: 'match share1', msteams: { type: 'messageBack', text: 'match share1', displayText: 'match share1' } },
+      },
+      {
+        type: 'Action.Submit',
+        id: 'command-match-share2',
+        title: 'match share2',
+        data: { command: 'match share2', msteams: { type: 'messageBack', text: 'match share2', displayText: 'match share2' } },
+      },
     ]);
     expect(textOf(c, MATCH_CARD_IDS.onPremChoices)).toContain('share2@contoso.com · CN=Share Two,OU=Staff,DC=contoso,DC=com');
     expect(text).toContain('Only the first 2 are shown');
@@ -324,8 +394,14 @@ describe('matchCard: other shapes of diagnosis', () => {
       onPremUser({ samAccountName: 'jdoe', dn: 'CN=John Doe,OU=Staff,DC=contoso,DC=com' }),
       onPremUser({ samAccountName: 'JDoe', dn: 'CN=John Doe,OU=Staff,DC=fabrikam,DC=com' }),
     ];
-    const c = matchCard({ ...notFound('jdoe'), findings: [finding('ONPREM_AMBIGUOUS', 'blocker')] }, { onPremMatches: { users, truncated: false } });
-    expect(buttonsOf(c, MATCH_CARD_IDS.onPrem).map((b) => b.title)).toEqual(['match CN=John Doe,OU=Staff,DC=contoso,DC=com', 'match CN=John Doe,OU=Staff,DC=fabrikam,DC=com']);
+    const c = matchCard(
+      { ...notFound('jdoe'), findings: [finding('ONPREM_AMBIGUOUS', 'blocker')] },
+      { onPremMatches: { users, truncated: false } },
+    );
+    expect(buttonsOf(c, MATCH_CARD_IDS.onPrem).map((b) => b.title)).toEqual([
+      'match CN=John Doe,OU=Staff,DC=contoso,DC=com',
+      'match CN=John Doe,OU=Staff,DC=fabrikam,DC=com',
+    ]);
   });
 });
 
@@ -345,10 +421,12 @@ describe('matchCard: hostile values and size', () => {
     expect(text).toContain('\\<b\\>x\\</b\\>');
     expect(text).toContain('- \\# heading');
     // A button title is plain text, never markdown; the command it sends is exactly what was typed.
-    expect(buttonsOf(c, MATCH_CARD_IDS.actions)[0]).toMatchObject({ data: { command: 'match `x` to y', msteams: { text: 'match `x` to y' } } });
+    expect(buttonsOf(c, MATCH_CARD_IDS.actions)[0]).toMatchObject({
+      data: { command: 'match `x` to y', msteams: { text: 'match `x` to y' } },
+    });
   });
 
-  it('stays well under Teams\' 28 KB card limit with 10 candidates, every finding and a long plan', () => {
+  it("stays well under Teams' 28 KB card limit with 10 candidates, every finding and a long plan", () => {
     const c = sandboxFrame(matchCard(largestDiagnosis(), { command: `match ${'a'.repeat(64)}` }));
     const bytes = Buffer.byteLength(JSON.stringify(c), 'utf8');
     expect(bytes).toBeLessThanOrEqual(CARD_BUDGET_BYTES);

@@ -50,12 +50,25 @@ describe('requestCard', () => {
     expect(findById(rejected, REQUEST_CARD_IDS.state)).toMatchObject({ color: 'attention' });
     const cancelled = build(request({ state: 'cancelled', cancellation: { actor: ANN, at: min(3) } }));
     expect(textOf(cancelled, REQUEST_CARD_IDS.cancellation)).toContain('Cancelled by **Ann Admin** at 2026-12-01T14:03:00Z');
-    const stale = build(request({ state: 'stale', changes: [{ fact: 'anchor', label: 'onPremisesImmutableId of jdoe@contoso.com', old: null, new: 'abc=' }] }));
+    const stale = build(
+      request({
+        state: 'stale',
+        changes: [{ fact: 'anchor', label: 'onPremisesImmutableId of jdoe@contoso.com', old: null, new: 'abc=' }],
+      }),
+    );
     expect(textOf(stale, REQUEST_CARD_IDS.changes)).toContain('- onPremisesImmutableId of jdoe@contoso.com: none → abc=');
   });
 
   it('numbers the steps with their outcome, kind, and IRREVERSIBLE / reversible / nothing to undo', () => {
-    const r = request({ state: 'executing', records: [...doneRecords(2).slice(0, 2), { number: 3, status: 'started' }, { number: 4, status: 'pending' }, { number: 5, status: 'pending' }] });
+    const r = request({
+      state: 'executing',
+      records: [
+        ...doneRecords(2).slice(0, 2),
+        { number: 3, status: 'started' },
+        { number: 4, status: 'pending' },
+        { number: 5, status: 'pending' },
+      ],
+    });
     const c = build(r);
     // The same words as the match card's plan (plan-steps.ts).
     expect(textOf(c, REQUEST_CARD_IDS.step(1))).toMatch(/^✔ \*\*1\. PURGE_DELETED_USER\*\* · automatic, \*\*IRREVERSIBLE\*\* · done/);
@@ -73,24 +86,45 @@ describe('requestCard', () => {
   });
 
   it('while a MANUAL step waits, says what to do and offers "Done: step N" with exactly verb, requestId and step', () => {
-    const r = request({ state: 'waiting-for-person', records: [...doneRecords(2).slice(0, 2), { number: 3, status: 'waiting-for-person' }, { number: 4, status: 'pending' }, { number: 5, status: 'pending' }] });
+    const r = request({
+      state: 'waiting-for-person',
+      records: [
+        ...doneRecords(2).slice(0, 2),
+        { number: 3, status: 'waiting-for-person' },
+        { number: 4, status: 'pending' },
+        { number: 5, status: 'pending' },
+      ],
+    });
     const c = build(r, { view: { role: 'approver', actions: ['manualDone'], headline: 'A person has to act' } });
     expect(textOf(c, REQUEST_CARD_IDS.waiting)).toContain('Step 3 waits for a person: Open Synchronization Service Manager');
     expect(findById(c, REQUEST_CARD_IDS.step(3))).toMatchObject({ color: 'warning' });
     const done = findById(c, ACTION_IDS.manualDone);
     expect(done).toMatchObject({ type: 'Action.Execute', verb: 'manualDone', title: 'Done: step 3' });
     expect(done?.data).toStrictEqual({ verb: 'manualDone', requestId: 'r7k3q9', step: 3 });
-    expect(findById(build(request(), { view: { role: 'approver', actions: ['manualDone'], headline: 'x' } }), ACTION_IDS.manualDone)).toBeUndefined();
+    expect(
+      findById(build(request(), { view: { role: 'approver', actions: ['manualDone'], headline: 'x' } }), ACTION_IDS.manualDone),
+    ).toBeUndefined();
   });
 
   it('after a failure shows the code and names undo only when a reversible step was done', () => {
-    const failedAt3 = request({ state: 'failed', records: [...doneRecords(2).slice(0, 2), { number: 3, status: 'failed', code: 'ObjectConflict', detail: 'Graph refused' }, { number: 4, status: 'pending' }, { number: 5, status: 'pending' }] });
+    const failedAt3 = request({
+      state: 'failed',
+      records: [
+        ...doneRecords(2).slice(0, 2),
+        { number: 3, status: 'failed', code: 'ObjectConflict', detail: 'Graph refused' },
+        { number: 4, status: 'pending' },
+        { number: 5, status: 'pending' },
+      ],
+    });
     const c = build(failedAt3);
     const failure = textOf(c, REQUEST_CARD_IDS.failure);
     expect(failure).toContain('Step 3 (MANUAL) failed with code ObjectConflict');
     expect(failure).toContain('To revert the reversible step already done (2), type "undo r7k3q9"');
     expect(textOf(c, REQUEST_CARD_IDS.step(3))).toContain('failed (ObjectConflict)');
-    const failedAt1 = request({ state: 'failed', records: [{ number: 1, status: 'failed', code: 'Request_BadRequest' }, ...doneRecords(0).slice(1)] });
+    const failedAt1 = request({
+      state: 'failed',
+      records: [{ number: 1, status: 'failed', code: 'Request_BadRequest' }, ...doneRecords(0).slice(1)],
+    });
     const nothing = textOf(build(failedAt1), REQUEST_CARD_IDS.failure);
     expect(nothing).toContain('nothing to undo');
     expect(nothing).not.toContain('"undo');
@@ -115,16 +149,30 @@ describe('requestCard', () => {
     expect(text).toContain('Hardmatch: Entry 8');
     expect(text).not.toContain('Entry 7');
     const broken = build(request(), { audit: audit(12, { ok: false, entries: 12, brokenAt: 4, reason: 'hash does not match' }) });
-    expect(findById(broken, REQUEST_CARD_IDS.auditLine)).toMatchObject({ text: 'Audit trail: 12 entries, hash chain BROKEN at entry 4: hash does not match', color: 'attention' });
+    expect(findById(broken, REQUEST_CARD_IDS.auditLine)).toMatchObject({
+      text: 'Audit trail: 12 entries, hash chain BROKEN at entry 4: hash does not match',
+      color: 'attention',
+    });
   });
 
   it('has the buttons of the view in a fixed order, refresh always, and data of exactly verb and requestId', () => {
     const c = build(request(), { view: { role: 'approver', actions: ['reject', 'approve', 'cancel', 'requestApproval'], headline: 'x' } });
-    expect(c.actions?.map((a) => a.id)).toEqual([ACTION_IDS.requestApproval, ACTION_IDS.approve, ACTION_IDS.reject, ACTION_IDS.cancel, ACTION_IDS.refresh]);
+    expect(c.actions?.map((a) => a.id)).toEqual([
+      ACTION_IDS.requestApproval,
+      ACTION_IDS.approve,
+      ACTION_IDS.reject,
+      ACTION_IDS.cancel,
+      ACTION_IDS.refresh,
+    ]);
     expect(findById(c, ACTION_IDS.approve)).toMatchObject({ type: 'Action.Execute', verb: 'approve', style: 'positive' });
     const reject = findById(c, ACTION_IDS.reject) as { type: string; card: unknown };
     expect(reject.type).toBe('Action.ShowCard');
-    expect(allElements(reject.card).find((e) => e.type === 'Input.Text')).toMatchObject({ id: 'reason', isRequired: true, maxLength: 500, regex: '^[\\s\\S]{1,500}$' });
+    expect(allElements(reject.card).find((e) => e.type === 'Input.Text')).toMatchObject({
+      id: 'reason',
+      isRequired: true,
+      maxLength: 500,
+      regex: '^[\\s\\S]{1,500}$',
+    });
     expect(findById(c, ACTION_IDS.rejectSubmit)).toMatchObject({ verb: 'reject', style: 'destructive' });
     for (const action of executes(c)) {
       const data = action.data as Record<string, unknown>;
@@ -138,7 +186,10 @@ describe('requestCard', () => {
   it('refreshes itself for at most 60 distinct users, is full width, and says SANDBOX only in sandbox mode', () => {
     const ids = Array.from({ length: 70 }, (_, i) => `user-${i}`);
     const c = sandboxFrame(build(request(), { refreshUserIds: [ids[0] ?? '', ...ids] }));
-    expect(c.refresh).toStrictEqual({ action: { type: 'Action.Execute', verb: 'refresh', data: { verb: 'refresh', requestId: 'r7k3q9' } }, userIds: ids.slice(0, MAX_REFRESH_USERS) });
+    expect(c.refresh).toStrictEqual({
+      action: { type: 'Action.Execute', verb: 'refresh', data: { verb: 'refresh', requestId: 'r7k3q9' } },
+      userIds: ids.slice(0, MAX_REFRESH_USERS),
+    });
     expect(c.msteams).toStrictEqual({ width: 'Full' });
     expect(findById(c, SANDBOX_MARKER_ID)).toBeDefined();
     expect(findById(build(request()), SANDBOX_MARKER_ID)).toBeUndefined();
@@ -146,14 +197,21 @@ describe('requestCard', () => {
 
   it('escapes names, justification and step texts, and writes no backticks', () => {
     const evil = '[click](http://evil)';
-    const c = build(request({ requester: { ...ANN, name: evil }, justification: `${evil} \`x\`` }), { view: { role: 'requester', actions: ['cancel'], headline: evil } });
+    const c = build(request({ requester: { ...ANN, name: evil }, justification: `${evil} \`x\`` }), {
+      view: { role: 'requester', actions: ['cancel'], headline: evil },
+    });
     const text = visibleText(c);
     expect(text).not.toMatch(/(^|[^\\])\[[^\]\\]*\]\(http/);
     expect(text.replaceAll('\\`', '')).not.toContain('`');
   });
 
   it('stays under 24 KB for a 12-step plan with long DNs', () => {
-    const c = sandboxFrame(build(twelveStepRequest(), { audit: audit(40), refreshUserIds: Array.from({ length: 80 }, (_, i) => `0000000${i}-0000-4000-8000-000000000000`) }));
+    const c = sandboxFrame(
+      build(twelveStepRequest(), {
+        audit: audit(40),
+        refreshUserIds: Array.from({ length: 80 }, (_, i) => `0000000${i}-0000-4000-8000-000000000000`),
+      }),
+    );
     const bytes = Buffer.byteLength(JSON.stringify(c), 'utf8');
     expect(bytes).toBeLessThan(24 * 1024);
     expect(bytes).toBeLessThanOrEqual(CARD_BUDGET_BYTES);
@@ -163,7 +221,9 @@ describe('requestCard', () => {
 
 describe('requestSummaryText and the status tones', () => {
   it('is one line naming the request, its command, its state and what it waits for', () => {
-    expect(requestSummaryText(request({ command: 'match asmith' }), 1)).toBe('Request r7k3q9 · match asmith · State: requested · waiting for 1 approval');
+    expect(requestSummaryText(request({ command: 'match asmith' }), 1)).toBe(
+      'Request r7k3q9 · match asmith · State: requested · waiting for 1 approval',
+    );
     expect(requestSummaryText(request(), 2)).toContain('waiting for 2 approvals');
     expect(requestSummaryText(request({ state: 'done' }), 1)).toBe('Request r7k3q9 · match jdoe · State: done · done and verified');
   });

@@ -40,15 +40,38 @@ export function request(overrides: Partial<ApprovalRequest> = {}): ApprovalReque
 /** The records as they stand after steps 1..n are done (purge, set anchor, manual, sync, verify). */
 export function doneRecords(n: number): StepRecord[] {
   const all: StepRecord[] = [
-    { number: 1, status: 'done', before: { userId: 'd', userPrincipalName: 'old@contoso.onmicrosoft.com', onPremisesImmutableId: JDOE_ANCHOR, deletedDateTime: '2024-05-02T09:30:00Z' }, after: null, endedAt: min(3) },
-    { number: 2, status: 'done', before: { userId: TARGET_ID, onPremisesImmutableId: null }, after: { userId: TARGET_ID, onPremisesImmutableId: JDOE_ANCHOR }, endedAt: min(4) },
+    {
+      number: 1,
+      status: 'done',
+      before: {
+        userId: 'd',
+        userPrincipalName: 'old@contoso.onmicrosoft.com',
+        onPremisesImmutableId: JDOE_ANCHOR,
+        deletedDateTime: '2024-05-02T09:30:00Z',
+      },
+      after: null,
+      endedAt: min(3),
+    },
+    {
+      number: 2,
+      status: 'done',
+      before: { userId: TARGET_ID, onPremisesImmutableId: null },
+      after: { userId: TARGET_ID, onPremisesImmutableId: JDOE_ANCHOR },
+      endedAt: min(4),
+    },
     { number: 3, status: 'done', doneBy: BEN, endedAt: min(6) },
     { number: 4, status: 'done', detail: 'Delta sync completed.', endedAt: min(7) },
     {
       number: 5,
       status: 'done',
       detail: 'jdoe@contoso.com is synced',
-      after: { userId: TARGET_ID, userPrincipalName: 'jdoe@contoso.com', synced: true, onPremisesImmutableId: JDOE_ANCHOR, onPremisesLastSyncDateTime: '2026-12-01T14:08:00Z' },
+      after: {
+        userId: TARGET_ID,
+        userPrincipalName: 'jdoe@contoso.com',
+        synced: true,
+        onPremisesImmutableId: JDOE_ANCHOR,
+        onPremisesLastSyncDateTime: '2026-12-01T14:08:00Z',
+      },
       endedAt: min(9),
     },
   ];
@@ -81,14 +104,49 @@ export function twelveStepRequest(): ApprovalRequest {
   const subject = { userId: TARGET_ID, userPrincipalName: upn };
   const steps: PlanStep[] = Array.from({ length: 12 }, (_, i): PlanStep => {
     const number = i + 1;
-    if (i % 3 === 0) return { number, kind: 'MANUAL', irreversible: false, description: `Move ${dn} out of sync scope`, instruction: `In Synchronization Service Manager, exclude ${dn} and run a delta sync.` };
-    if (i % 3 === 1) return { number, kind: 'PURGE_DELETED_USER', irreversible: true, description: `Permanently delete ${upn} (${dn}) from the recycle bin`, subject, immutableId: JDOE_ANCHOR };
-    return { number, kind: 'SET_ANCHOR', irreversible: false, description: `Set onPremisesImmutableId of ${upn} to ${JDOE_ANCHOR}`, subject, immutableId: JDOE_ANCHOR, previous: null };
+    if (i % 3 === 0)
+      return {
+        number,
+        kind: 'MANUAL',
+        irreversible: false,
+        description: `Move ${dn} out of sync scope`,
+        instruction: `In Synchronization Service Manager, exclude ${dn} and run a delta sync.`,
+      };
+    if (i % 3 === 1)
+      return {
+        number,
+        kind: 'PURGE_DELETED_USER',
+        irreversible: true,
+        description: `Permanently delete ${upn} (${dn}) from the recycle bin`,
+        subject,
+        immutableId: JDOE_ANCHOR,
+      };
+    return {
+      number,
+      kind: 'SET_ANCHOR',
+      irreversible: false,
+      description: `Set onPremisesImmutableId of ${upn} to ${JDOE_ANCHOR}`,
+      subject,
+      immutableId: JDOE_ANCHOR,
+      previous: null,
+    };
   });
   const records = steps.map((s): StepRecord =>
     s.number <= 6
-      ? { number: s.number, status: 'done', detail: `Done: ${dn}`, before: { userId: TARGET_ID, userPrincipalName: upn, onPremisesImmutableId: null }, after: { userId: TARGET_ID, userPrincipalName: upn, onPremisesImmutableId: JDOE_ANCHOR }, endedAt: min(s.number), doneBy: ANN }
-      : { number: s.number, status: s.number === 7 ? 'failed' : 'pending', ...(s.number === 7 ? { code: 'ObjectConflict', detail: `Graph refused: ${dn} ${'x'.repeat(300)}` } : {}) },
+      ? {
+          number: s.number,
+          status: 'done',
+          detail: `Done: ${dn}`,
+          before: { userId: TARGET_ID, userPrincipalName: upn, onPremisesImmutableId: null },
+          after: { userId: TARGET_ID, userPrincipalName: upn, onPremisesImmutableId: JDOE_ANCHOR },
+          endedAt: min(s.number),
+          doneBy: ANN,
+        }
+      : {
+          number: s.number,
+          status: s.number === 7 ? 'failed' : 'pending',
+          ...(s.number === 7 ? { code: 'ObjectConflict', detail: `Graph refused: ${dn} ${'x'.repeat(300)}` } : {}),
+        },
   );
   const base = request();
   return {
@@ -99,6 +157,9 @@ export function twelveStepRequest(): ApprovalRequest {
     diagnosis: { ...base.diagnosis, plan: { ...base.diagnosis.plan, steps } },
     steps,
     records,
-    approvals: [{ actor: { ...BEN, name: 'B'.repeat(120) }, at: min(2) }, { actor: ANN, at: min(2) }],
+    approvals: [
+      { actor: { ...BEN, name: 'B'.repeat(120) }, at: min(2) },
+      { actor: ANN, at: min(2) },
+    ],
   };
 }

@@ -26,7 +26,10 @@ describe('usersListCard', () => {
       ['guid jsmith', { command: 'guid jsmith', msteams: { type: 'messageBack', text: 'guid jsmith', displayText: 'guid jsmith' } }],
       ['guid jsmith2', { command: 'guid jsmith2', msteams: { type: 'messageBack', text: 'guid jsmith2', displayText: 'guid jsmith2' } }],
     ]);
-    const twins = [onPremUser({ samAccountName: 'jdoe', dn: 'CN=A,DC=contoso,DC=com' }), onPremUser({ samAccountName: 'JDOE', dn: 'CN=B,DC=fabrikam,DC=com' })];
+    const twins = [
+      onPremUser({ samAccountName: 'jdoe', dn: 'CN=A,DC=contoso,DC=com' }),
+      onPremUser({ samAccountName: 'JDOE', dn: 'CN=B,DC=fabrikam,DC=com' }),
+    ];
     const titles = allElements(usersListCard({ query: 'jdoe', command: 'guid', users: twins, truncated: false }))
       .filter((e) => e.type === 'Action.Submit')
       .map((e) => e.title);
@@ -41,7 +44,9 @@ describe('usersListCard', () => {
   });
 
   it('shows SANDBOX only in sandbox mode', () => {
-    expect(findById(sandboxFrame(usersListCard({ query: 's', command: 'guid', users, truncated: false })), SANDBOX_MARKER_ID)).toBeDefined();
+    expect(
+      findById(sandboxFrame(usersListCard({ query: 's', command: 'guid', users, truncated: false })), SANDBOX_MARKER_ID),
+    ).toBeDefined();
     expect(findById(usersListCard({ query: 's', command: 'guid', users, truncated: false }), SANDBOX_MARKER_ID)).toBeUndefined();
   });
 

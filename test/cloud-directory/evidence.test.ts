@@ -52,7 +52,14 @@ describe('evidenceFor', () => {
       onPremisesDistinguishedName: 'CN=Jane Doe,OU=Staff,DC=contoso,DC=com',
       onPremisesSamAccountName: 'jdoe',
       onPremisesUserPrincipalName: 'jdoe@contoso.com',
-      provisioningErrors: [{ category: 'PropertyConflict', property: 'UserPrincipalName', value: 'jdoe@contoso.com', occurredDateTime: '2026-03-02T08:30:00Z' }],
+      provisioningErrors: [
+        {
+          category: 'PropertyConflict',
+          property: 'UserPrincipalName',
+          value: 'jdoe@contoso.com',
+          occurredDateTime: '2026-03-02T08:30:00Z',
+        },
+      ],
       createdDateTime: null,
       deletedDateTime: null,
       adminRoles: [],

@@ -30,7 +30,9 @@ describe('toCloudUser', () => {
   });
 
   it('keeps createdDateTime: a synced user created with its first conflict was made by the sync', () => {
-    expect(toCloudUser({ id: 'a', userPrincipalName: 'x@contoso.com', createdDateTime: '2026-03-01T10:00:00Z' }).createdDateTime).toBe('2026-03-01T10:00:00Z');
+    expect(toCloudUser({ id: 'a', userPrincipalName: 'x@contoso.com', createdDateTime: '2026-03-01T10:00:00Z' }).createdDateTime).toBe(
+      '2026-03-01T10:00:00Z',
+    );
   });
 
   it('maps provisioning errors onto ProvisioningConflict', () => {

@@ -34,14 +34,25 @@ describe('casLoop', () => {
     const nothing = await casLoop({ read: () => Promise.resolve(1), decide: () => null, write: () => Promise.resolve(1), attempts: 3 });
     expect(nothing).toEqual({ written: false, current: 1, exhausted: false });
     let writes = 0;
-    const busy = await casLoop({ read: () => Promise.resolve(1), decide: () => 2, write: () => (writes++, Promise.resolve(null)), attempts: 4 });
+    const busy = await casLoop({
+      read: () => Promise.resolve(1),
+      decide: () => 2,
+      write: () => (writes++, Promise.resolve(null)),
+      attempts: 4,
+    });
     expect(busy).toEqual({ written: false, current: 1, exhausted: true });
     expect(writes).toBe(4);
   });
 
   it('starts from a known state without reading', async () => {
     let reads = 0;
-    const result = await casLoop({ read: () => (reads++, Promise.resolve(0)), known: 7, decide: (n) => n + 1, write: (n) => Promise.resolve(n), attempts: 2 });
+    const result = await casLoop({
+      read: () => (reads++, Promise.resolve(0)),
+      known: 7,
+      decide: (n) => n + 1,
+      write: (n) => Promise.resolve(n),
+      attempts: 2,
+    });
     expect(result.written && result.stored).toBe(8);
     expect(reads).toBe(0);
   });
@@ -75,7 +86,19 @@ describe('casUpdate over a store', () => {
   it('draws a fresh id while the drawn one is taken, and gives up after its attempts', async () => {
     const taken = new Set(['a', 'b']);
     const ids = ['a', 'b', 'c'];
-    expect(await createWithFreshId((id: string) => Promise.resolve(!taken.has(id)), () => ids.shift() ?? 'z', 5)).toBe('c');
-    await expect(createWithFreshId(() => Promise.resolve(false), () => 'x', 3)).rejects.toThrow(/after 3 attempts/);
+    expect(
+      await createWithFreshId(
+        (id: string) => Promise.resolve(!taken.has(id)),
+        () => ids.shift() ?? 'z',
+        5,
+      ),
+    ).toBe('c');
+    await expect(
+      createWithFreshId(
+        () => Promise.resolve(false),
+        () => 'x',
+        3,
+      ),
+    ).rejects.toThrow(/after 3 attempts/);
   });
 });

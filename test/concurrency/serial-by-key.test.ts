@@ -19,7 +19,7 @@ describe('serialByKey', () => {
     expect(log).toEqual(['a1 start', 'b1 start', 'b1 end', 'a1 end', 'a2 start', 'a2 end']);
   });
 
-  it('rejects to the failed task\'s caller only; the next task runs', async () => {
+  it("rejects to the failed task's caller only; the next task runs", async () => {
     const queue = serialByKey();
     const failed = queue.run('a', () => Promise.reject(new Error('boom')));
     const next = queue.run('a', () => Promise.resolve('ran'));

@@ -18,14 +18,22 @@ function problems(fn: () => unknown): string[] {
 describe('loadConfig (bot)', () => {
   it('runs the sandbox with no configuration at all, with documented defaults', () => {
     const c = loadConfig({}, { sandbox: true });
-    expect(c).toMatchObject({ port: 3978, sandbox: true, graphBaseUrl: 'https://graph.microsoft.com', graphTimeoutMs: 20_000, botAuth: {} });
+    expect(c).toMatchObject({
+      port: 3978,
+      sandbox: true,
+      graphBaseUrl: 'https://graph.microsoft.com',
+      graphTimeoutMs: 20_000,
+      botAuth: {},
+    });
     expect(c.relay).toBeUndefined();
   });
 
   it('reads GRAPH_TIMEOUT_MS and refuses one that is not a positive whole number of ms', () => {
     expect(loadConfig({ GRAPH_TIMEOUT_MS: '5000' }, { sandbox: true }).graphTimeoutMs).toBe(5_000);
     for (const bad of ['0', '-1', 'soon', '2.5']) {
-      expect(problems(() => loadConfig({ GRAPH_TIMEOUT_MS: bad }, { sandbox: true }))).toEqual([expect.stringMatching(/^GRAPH_TIMEOUT_MS:/)]);
+      expect(problems(() => loadConfig({ GRAPH_TIMEOUT_MS: bad }, { sandbox: true }))).toEqual([
+        expect.stringMatching(/^GRAPH_TIMEOUT_MS:/),
+      ]);
     }
   });
 
@@ -48,7 +56,9 @@ describe('loadConfig (bot)', () => {
 
   it('outside the sandbox refuses to start without MicrosoftAppTenantId, whatever the app type (the tenant guard would be off)', () => {
     for (const type of ['UserAssignedMSI', 'SingleTenant', 'MultiTenant']) {
-      const found = problems(() => loadConfig({ MicrosoftAppId: '33333333-3333-3333-3333-333333333333', MicrosoftAppType: type, MicrosoftAppPassword: 'pw' }));
+      const found = problems(() =>
+        loadConfig({ MicrosoftAppId: '33333333-3333-3333-3333-333333333333', MicrosoftAppType: type, MicrosoftAppPassword: 'pw' }),
+      );
       expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/^MicrosoftAppTenantId: required/)]));
     }
   });
@@ -68,7 +78,11 @@ describe('loadConfig (bot)', () => {
 
   it('requires MicrosoftAppTenantId to be a tenant id (GUID), the form activities carry', () => {
     const found = problems(() =>
-      loadConfig({ MicrosoftAppId: '33333333-3333-3333-3333-333333333333', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: 'contoso.onmicrosoft.com' }),
+      loadConfig({
+        MicrosoftAppId: '33333333-3333-3333-3333-333333333333',
+        MicrosoftAppType: 'UserAssignedMSI',
+        MicrosoftAppTenantId: 'contoso.onmicrosoft.com',
+      }),
     );
     expect(found).toEqual([expect.stringMatching(/^MicrosoftAppTenantId: must be the tenant id \(a GUID\)/)]);
   });
@@ -103,7 +117,12 @@ describe('loadConfig (bot)', () => {
   it('checks the AZURE_* credential variables DefaultAzureCredential reads, naming them', () => {
     const secret = 'az-Secret-value-123';
     expect(
-      problems(() => loadConfig({ AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: secret, AZURE_CLIENT_CERTIFICATE_PATH: '/etc/bot.pem' }, { sandbox: true })),
+      problems(() =>
+        loadConfig(
+          { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: secret, AZURE_CLIENT_CERTIFICATE_PATH: '/etc/bot.pem' },
+          { sandbox: true },
+        ),
+      ),
     ).toEqual(['AZURE_CLIENT_CERTIFICATE_PATH: set either AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, not both']);
     expect(problems(() => loadConfig({ AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: secret }, { sandbox: true }))).toEqual([
       'AZURE_TENANT_ID: required with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH: the Entra tenant id of the app registration',
@@ -111,7 +130,11 @@ describe('loadConfig (bot)', () => {
     expect(problems(() => loadConfig({ AZURE_TENANT_ID: 't', AZURE_CLIENT_SECRET: secret }, { sandbox: true }))).toEqual([
       'AZURE_CLIENT_ID: required with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH: the client id of the app registration',
     ]);
-    expect(problems(() => loadConfig({ AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: secret, AZURE_CLIENT_CERTIFICATE_PATH: '/x.pem' }, { sandbox: true }))).toHaveLength(2);
+    expect(
+      problems(() =>
+        loadConfig({ AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: secret, AZURE_CLIENT_CERTIFICATE_PATH: '/x.pem' }, { sandbox: true }),
+      ),
+    ).toHaveLength(2);
     const found = problems(() => loadConfig({ AZURE_CLIENT_SECRET: secret, AZURE_CLIENT_CERTIFICATE_PATH: '/x.pem' }, { sandbox: true }));
     expect(found.join('\n')).not.toContain(secret);
   });
@@ -194,7 +217,9 @@ describe('loadRelayConfig (relay agent)', () => {
   });
 
   it('refuses an unknown SOURCE_ANCHOR and a half Azure Relay configuration', () => {
-    const found = problems(() => loadRelayConfig({ ...ldap, SOURCE_ANCHOR: 'employeeID', AZURE_RELAY_URL: 'https://ns.servicebus.windows.net/hc' }));
+    const found = problems(() =>
+      loadRelayConfig({ ...ldap, SOURCE_ANCHOR: 'employeeID', AZURE_RELAY_URL: 'https://ns.servicebus.windows.net/hc' }),
+    );
     expect(found).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^SOURCE_ANCHOR:/),
@@ -218,9 +243,10 @@ describe('loadRelayConfig (relay agent)', () => {
 
   it('refuses an LDAP_BASE_DN that is not a DN, since it bounds every look-up', () => {
     for (const base of ['contoso.com', 'DC=contoso,,DC=com', 'OU=Staff,']) {
-      expect(problems(() => loadRelayConfig({ ...ldap, LDAP_BASE_DN: base })), base).toEqual([
-        'LDAP_BASE_DN: must be a DN like DC=contoso,DC=com or OU=Staff,DC=contoso,DC=com',
-      ]);
+      expect(
+        problems(() => loadRelayConfig({ ...ldap, LDAP_BASE_DN: base })),
+        base,
+      ).toEqual(['LDAP_BASE_DN: must be a DN like DC=contoso,DC=com or OU=Staff,DC=contoso,DC=com']);
     }
   });
 });

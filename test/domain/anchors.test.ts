@@ -39,9 +39,7 @@ describe('anchors: the documented vectors', () => {
     const a = parseAnchor('g8Pclm4vok+vFWtMERklmg==');
     expect(toHex(a)).toBe('83c3dc966e2fa24faf156b4c1119259a');
     expect(toLdapEscaped(a)).toBe('\\83\\c3\\dc\\96\\6e\\2f\\a2\\4f\\af\\15\\6b\\4c\\11\\19\\25\\9a');
-    expect(toLdapFilter(a, 'objectGUID')).toBe(
-      '(objectGUID=\\83\\c3\\dc\\96\\6e\\2f\\a2\\4f\\af\\15\\6b\\4c\\11\\19\\25\\9a)',
-    );
+    expect(toLdapFilter(a, 'objectGUID')).toBe('(objectGUID=\\83\\c3\\dc\\96\\6e\\2f\\a2\\4f\\af\\15\\6b\\4c\\11\\19\\25\\9a)');
     expect(anchorFormats(parseAnchor('83C3DC966E2FA24FAF156B4C1119259A'))).toEqual({
       guid: '96dcc383-2f6e-4fa2-af15-6b4c1119259a',
       immutableId: 'g8Pclm4vok+vFWtMERklmg==',

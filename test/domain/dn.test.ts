@@ -28,7 +28,19 @@ describe('parseDn', () => {
   });
 
   it('is undefined for text that is not a DN', () => {
-    for (const text of ['jdoe', 'CN=a,', ',DC=com', 'CN=a,,DC=com', '=a,DC=com', 'CN=a\\', 'CN="open,DC=com', 'CN="a"b,DC=com', 'CN=a"b,DC=com', 'CN=\\C3,DC=com', 'C N=a']) {
+    for (const text of [
+      'jdoe',
+      'CN=a,',
+      ',DC=com',
+      'CN=a,,DC=com',
+      '=a,DC=com',
+      'CN=a\\',
+      'CN="open,DC=com',
+      'CN="a"b,DC=com',
+      'CN=a"b,DC=com',
+      'CN=\\C3,DC=com',
+      'C N=a',
+    ]) {
       expect(parseDn(text), text).toBeUndefined();
     }
   });

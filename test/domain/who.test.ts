@@ -56,8 +56,14 @@ describe('classifyWho', () => {
       } catch (err) {
         thrown = err;
       }
-      expect(thrown, JSON.stringify(text)).toMatchObject({ code: 'INPUT_INVALID', message: expect.stringContaining(`contains the control character ${named}`) as unknown });
-      expect([...(thrown as Error).message].filter((ch) => /\p{Cc}/u.test(ch)), JSON.stringify(text)).toEqual([]);
+      expect(thrown, JSON.stringify(text)).toMatchObject({
+        code: 'INPUT_INVALID',
+        message: expect.stringContaining(`contains the control character ${named}`) as unknown,
+      });
+      expect(
+        [...(thrown as Error).message].filter((ch) => /\p{Cc}/u.test(ch)),
+        JSON.stringify(text),
+      ).toEqual([]);
     }
   });
 

@@ -84,7 +84,7 @@ describe.skipIf(!samba)('guid through the bot, the relay and Samba AD', () => {
     return { card, text: visibleText(card), json: JSON.stringify(card) };
   }
 
-  it('guid jdoe replies with the ImmutableID Samba\'s objectGUID gives', async () => {
+  it("guid jdoe replies with the ImmutableID Samba's objectGUID gives", async () => {
     const { jdoe } = ctx.users;
     const reply = await ask('guid jdoe');
     expect(reply.text).toContain(jdoe.objectGuidImmutableId);

@@ -13,7 +13,14 @@ import { createLogger } from '../../src/logging/logger.ts';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/start-sandbox.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const haveChromium = existsSync(CHROMIUM);
 const onCi = process.env.CI === 'true';
 
@@ -44,7 +51,8 @@ describe.skipIf(!haveChromium && !onCi)('approval in the Agents Playground', () 
       playgroundPort: 56170,
       engine: { pollIntervalMs: 200 },
     });
-    if (!sandbox.playgroundUrls?.adele || !sandbox.playgroundUrls.ben) throw new Error(`the Agents Playgrounds ${sandbox.playgroundError ?? 'did not start'}`);
+    if (!sandbox.playgroundUrls?.adele || !sandbox.playgroundUrls.ben)
+      throw new Error(`the Agents Playgrounds ${sandbox.playgroundError ?? 'did not start'}`);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 180_000);
 

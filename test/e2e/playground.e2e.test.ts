@@ -16,7 +16,14 @@ import { scenarioById } from '../../src/sandbox/scenarios/index.ts';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/start-sandbox.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const SCREENSHOT = join('test-results', 'playground-guid.png');
 const MATCH_SCREENSHOT = join('test-results', 'playground-match.png');
 const haveChromium = existsSync(CHROMIUM);

@@ -10,7 +10,9 @@ describe('toUserText', () => {
   });
 
   it('names the variables an admin must check for directory problems', () => {
-    expect(toUserText(new DirectoryError('DIRECTORY_CREDENTIALS', 'Bind refused for CN=svc.')).text).toMatch(/LDAP_BIND_DN and LDAP_BIND_PASSWORD/);
+    expect(toUserText(new DirectoryError('DIRECTORY_CREDENTIALS', 'Bind refused for CN=svc.')).text).toMatch(
+      /LDAP_BIND_DN and LDAP_BIND_PASSWORD/,
+    );
     expect(toUserText(new DirectoryError('DIRECTORY_TLS', 'Certificate not trusted.')).text).toMatch(/LDAP_CA_FILE/);
   });
 
@@ -26,8 +28,11 @@ describe('toUserText', () => {
     expect(t.text).toMatch(/g8Pclm4vok\+vFWtMERklmg==/);
   });
 
-  it('words an approval refusal with the rule\'s own message, keeping the refusal code in details', () => {
-    const err = new ApprovalRefused({ code: 'OWN_REQUEST', message: 'You requested r7k3q9 yourself; another admin must approve it.' }, 'r7k3q9');
+  it("words an approval refusal with the rule's own message, keeping the refusal code in details", () => {
+    const err = new ApprovalRefused(
+      { code: 'OWN_REQUEST', message: 'You requested r7k3q9 yourself; another admin must approve it.' },
+      'r7k3q9',
+    );
     expect(err.details).toEqual({ refusal: 'OWN_REQUEST', requestId: 'r7k3q9' });
     expect(err.refusal).toBe('OWN_REQUEST');
     const t = toUserText(err);

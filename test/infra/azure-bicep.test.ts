@@ -7,14 +7,19 @@ import { parse as parseYaml } from 'yaml';
 // parameters against `param` declarations, the outputs the toolkit project reads, and secrets.
 const bicep = readFileSync('infra/azure.bicep', 'utf8');
 const lines = bicep.split('\n');
-const parameters = (JSON.parse(readFileSync('infra/azure.parameters.json', 'utf8')) as { parameters: Record<string, { value: unknown }> }).parameters;
+const parameters = (JSON.parse(readFileSync('infra/azure.parameters.json', 'utf8')) as { parameters: Record<string, { value: unknown }> })
+  .parameters;
 const toolkitYaml = readFileSync('m365agents.yml', 'utf8');
 const manifest = readFileSync('appPackage/manifest.json', 'utf8');
 const devEnv = parseEnv(readFileSync('env/.env.dev', 'utf8'));
 /** Set by the toolkit itself, or chosen by whoever provisions. */
 const BUILT_IN = new Set(['TEAMSFX_ENV', 'APP_NAME_SUFFIX', 'AZURE_SUBSCRIPTION_ID', 'AZURE_RESOURCE_GROUP_NAME']);
 
-interface Param { name: string; hasDefault: boolean; secure: boolean }
+interface Param {
+  name: string;
+  hasDefault: boolean;
+  secure: boolean;
+}
 const params: Param[] = lines.flatMap((line, i) => {
   const m = /^param\s+(\w+)\s+\w+(\s*=)?/.exec(line);
   if (!m?.[1]) return [];
@@ -31,7 +36,8 @@ function writtenByActions(doc: unknown): string[] {
   if (Array.isArray(doc)) return doc.flatMap(writtenByActions);
   if (doc === null || typeof doc !== 'object') return [];
   return Object.entries(doc).flatMap(([key, value]) =>
-    key === 'writeToEnvironmentFile' ? Object.values(value as Record<string, string>) : writtenByActions(value));
+    key === 'writeToEnvironmentFile' ? Object.values(value as Record<string, string>) : writtenByActions(value),
+  );
 }
 const written = new Set(writtenByActions(parseYaml(toolkitYaml)));
 
@@ -73,7 +79,9 @@ describe('what the toolkit project reads from provisioning', () => {
 
   it('lists in env/.env.dev only variables someone sets: the toolkit, a Bicep output, or the admin', () => {
     const adminSet = new Set(placeholders(readFileSync('infra/azure.parameters.json', 'utf8')));
-    const empty = Object.entries(devEnv).filter(([, v]) => v === '').map(([k]) => k);
+    const empty = Object.entries(devEnv)
+      .filter(([, v]) => v === '')
+      .map(([k]) => k);
     expect(empty.filter((k) => !BUILT_IN.has(k) && !written.has(k) && !outputs.has(k) && !adminSet.has(k))).toEqual([]);
   });
 });
@@ -92,7 +100,10 @@ describe('secrets', () => {
     const listKeyLines = lines.map((l, i) => [l, i] as const).filter(([l]) => l.includes('listKeys('));
     expect(listKeyLines.length).toBeGreaterThan(0);
     for (const [, i] of listKeyLines) {
-      const owner = lines.slice(0, i).reverse().find((l) => l.startsWith('resource ') || l.startsWith('output '));
+      const owner = lines
+        .slice(0, i)
+        .reverse()
+        .find((l) => l.startsWith('resource ') || l.startsWith('output '));
       expect(owner).toMatch(/^resource \w+ 'Microsoft\.KeyVault\/vaults\/secrets@/);
     }
     expect(lines.filter((l) => l.startsWith('output ') && /relayKey\b|listKeys|primaryKey/.test(l))).toEqual([]);
@@ -107,7 +118,7 @@ describe('secrets', () => {
   });
 });
 
-describe('the bot\'s app settings', () => {
+describe("the bot's app settings", () => {
   const settings = appSettings();
 
   it('run it as the user-assigned identity against the Azure store and relay', () => {
@@ -116,7 +127,14 @@ describe('the bot\'s app settings', () => {
     expect(settings.get('AZURE_CLIENT_ID')).toBe('identity.properties.clientId');
     expect(settings.get('STORE_URL')).toMatch(/^'azure-tables:https:\/\/\$\{storage\.name\}\.table\./);
     expect(settings.get('WEBSITE_RUN_FROM_PACKAGE')).toBe("'1'");
-    for (const name of ['MicrosoftAppTenantId', 'GRAPH_BASE_URL', 'RELAY_URL', 'ADMIN_GROUP_ID', 'AZURE_RELAY_KEY_NAME', 'APPLICATIONINSIGHTS_CONNECTION_STRING']) {
+    for (const name of [
+      'MicrosoftAppTenantId',
+      'GRAPH_BASE_URL',
+      'RELAY_URL',
+      'ADMIN_GROUP_ID',
+      'AZURE_RELAY_KEY_NAME',
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+    ]) {
       expect(settings.has(name), name).toBe(true);
     }
   });

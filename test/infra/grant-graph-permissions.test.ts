@@ -11,9 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const PRINCIPAL = '5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a';
 const DOMAIN_PERMISSIONS = [
-  'User.ReadWrite.All', 'User.DeleteRestore.All', 'Domain.Read.All',
-  'OnPremDirectorySynchronization.Read.All', 'GroupMember.Read.All', 'RoleManagement.Read.Directory',
-  'User-OnPremisesSyncBehavior.ReadWrite.All', 'RoleEligibilitySchedule.Read.Directory', 'AuditLog.Read.All',
+  'User.ReadWrite.All',
+  'User.DeleteRestore.All',
+  'Domain.Read.All',
+  'OnPremDirectorySynchronization.Read.All',
+  'GroupMember.Read.All',
+  'RoleManagement.Read.Directory',
+  'User-OnPremisesSyncBehavior.ReadWrite.All',
+  'RoleEligibilitySchedule.Read.Directory',
+  'AuditLog.Read.All',
 ];
 const CLOUD_SYNC_PERMISSIONS = ['Application.Read.All', 'Synchronization.ReadWrite.All'];
 const HYBRID_IDENTITY_ADMIN = '8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2';

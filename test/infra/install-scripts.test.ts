@@ -40,18 +40,23 @@ function allowed(name: string, version: string): boolean | undefined {
 describe('install scripts in package-lock.json', () => {
   it('has no non-optional package with an install script outside the allow-list', () => {
     const unexpected = scripted.filter((p) => !p.optional && !(p.name in NEEDED_INSTALL_SCRIPTS)).map((p) => `${p.name}@${p.version}`);
-    expect(unexpected, 'a dependency with an install script (a native build needs a compiler and often a system library): drop it, make it optional, or add it here with the reason').toEqual([]);
+    expect(
+      unexpected,
+      'a dependency with an install script (a native build needs a compiler and often a system library): drop it, make it optional, or add it here with the reason',
+    ).toEqual([]);
   });
 
   it('allows in package.json exactly the listed packages, at their locked version, and denies every other scripted package', () => {
     for (const p of scripted) {
       expect(allowed(p.name, p.version), `${p.name}@${p.version} in allowScripts`).toBe(p.name in NEEDED_INSTALL_SCRIPTS);
     }
-    const stale = Object.keys(pkg.allowScripts ?? {}).filter((key) => !scripted.some((p) => key === p.name || key === `${p.name}@${p.version}`));
+    const stale = Object.keys(pkg.allowScripts ?? {}).filter(
+      (key) => !scripted.some((p) => key === p.name || key === `${p.name}@${p.version}`),
+    );
     expect(stale, 'allowScripts entries for packages no longer in the lock file, or at another version').toEqual([]);
   });
 
-  it('fails the install, rather than start on the machine\'s Node, when the Node 24 binary did not arrive', () => {
+  it("fails the install, rather than start on the machine's Node, when the Node 24 binary did not arrive", () => {
     expect(pkg.scripts.postinstall).toBe('node scripts/check-node.cjs');
   });
 });
@@ -82,7 +87,7 @@ describe('scripts/check-node.cjs (the postinstall)', () => {
     expect(run('v26.1.0').status).toBe(0);
   });
 
-  it('fails the install, naming the cause, when the node package\'s install script did not run', () => {
+  it("fails the install, naming the cause, when the node package's install script did not run", () => {
     const { status, stderr } = run(undefined);
     expect(status).toBe(1);
     expect(stderr).toMatch(/node_modules\/\.bin\/node is missing/);

@@ -15,10 +15,12 @@ async function names(who: string, limit = 10): Promise<string[]> {
 }
 
 async function failure(dir: string): Promise<DirectoryError> {
-  const err = await createFixtureDirectory(dir, { sourceAnchor: 'auto' }).check().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+  const err = await createFixtureDirectory(dir, { sourceAnchor: 'auto' })
+    .check()
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   expect(err).toBeInstanceOf(DirectoryError);
   return err as DirectoryError;
 }
@@ -37,7 +39,9 @@ describe('fixture directory: matching', () => {
   });
 
   it('does not treat another proxy type as an SMTP address', async () => {
-    const dir = writeFixtureDir({ 'u.json': [fixtureUser({ samAccountName: 'sipuser', mail: null, userPrincipalName: null, proxyAddresses: ['sip:talk@contoso.com'] })] });
+    const dir = writeFixtureDir({
+      'u.json': [fixtureUser({ samAccountName: 'sipuser', mail: null, userPrincipalName: null, proxyAddresses: ['sip:talk@contoso.com'] })],
+    });
     const directory = createFixtureDirectory(dir, { sourceAnchor: 'auto' });
     expect((await directory.lookup(classifyWho('talk@contoso.com'), 10)).users).toEqual([]);
   });
@@ -136,7 +140,8 @@ describe('fixture directory: bounded by a base DN, as LDAP_BASE_DN bounds AD', (
   it('answers a DN outside the base exactly like a DN that does not exist', async () => {
     const none = await find('CN=Nobody,OU=Scoped,DC=contoso,DC=com');
     expect(none).toEqual({ users: [], truncated: false });
-    for (const typed of [String(outside.dn), 'cn=administrator, cn=users, dc=contoso, dc=com']) expect(await find(typed), typed).toEqual(none);
+    for (const typed of [String(outside.dn), 'cn=administrator, cn=users, dc=contoso, dc=com'])
+      expect(await find(typed), typed).toEqual(none);
     // Unbounded, the same files do hold it: the base is what hides it.
     const all = createFixtureDirectory(dir, { sourceAnchor: 'auto' });
     expect((await all.lookup(classifyWho(String(outside.dn)), 10)).users.map((u) => u.samAccountName)).toEqual(['Administrator']);
@@ -187,7 +192,9 @@ describe('fixture directory: bad files', () => {
   });
 
   it('says when the folder is missing or has no fixture files', async () => {
-    expect((await failure('/nonexistent/hardmatch-fixtures')).message).toContain('/nonexistent/hardmatch-fixtures (RELAY_FIXTURES) cannot be read');
+    expect((await failure('/nonexistent/hardmatch-fixtures')).message).toContain(
+      '/nonexistent/hardmatch-fixtures (RELAY_FIXTURES) cannot be read',
+    );
     expect((await failure(writeFixtureDir({ 'readme.txt': 'x' }))).message).toContain('has no *.json files');
   });
 
@@ -203,7 +210,25 @@ describe('fixture directory: bad files', () => {
 
 describe('sandbox fixtures', () => {
   it('hold one user per scenario named in the README, plus the controls', async () => {
-    const expected = ['jdoe', 'asmith', 'bwayne', 'cmigrated', 'dscope', 'elocal', 'fsynced', 'gfed', 'hadmin', 'ibulk1', 'ibulk2', 'ibulk3', 'kdisabled', 'lmatched', 'zoe.odegard', 'share1', 'share2'];
+    const expected = [
+      'jdoe',
+      'asmith',
+      'bwayne',
+      'cmigrated',
+      'dscope',
+      'elocal',
+      'fsynced',
+      'gfed',
+      'hadmin',
+      'ibulk1',
+      'ibulk2',
+      'ibulk3',
+      'kdisabled',
+      'lmatched',
+      'zoe.odegard',
+      'share1',
+      'share2',
+    ];
     for (const sam of expected) expect(await names(sam), sam).toEqual([sam]);
   });
 

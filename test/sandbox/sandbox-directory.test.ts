@@ -27,7 +27,12 @@ function file(name: string, content: unknown): string {
   return path;
 }
 
-const pat = fixtureUser({ samAccountName: 'pat', dn: 'CN=Pat Doe,OU=Sales,DC=example,DC=org', userPrincipalName: 'pat@example.org', objectGuid: '0b6f1c2e-3d4a-4b5c-8d6e-7f8091a2b3c4' });
+const pat = fixtureUser({
+  samAccountName: 'pat',
+  dn: 'CN=Pat Doe,OU=Sales,DC=example,DC=org',
+  userPrincipalName: 'pat@example.org',
+  objectGuid: '0b6f1c2e-3d4a-4b5c-8d6e-7f8091a2b3c4',
+});
 
 async function names(directory: ReturnType<typeof createSourceDirectory>, who: string): Promise<string[]> {
   return (await directory.lookup(classifyWho(who), 10)).users.map((u) => u.samAccountName);
@@ -45,17 +50,25 @@ describe('loadSandboxDirectory', () => {
     const path = file('one.json', [pat]);
     const loaded = await loadSandboxDirectory({ SANDBOX_DIRECTORY: path });
     expect(loaded.source).toBe(path);
-    expect((await loaded.users()).map((u) => [u.samAccountName, u.anchor.attribute, u.anchor.guid])).toEqual([['pat', 'objectGUID', '0b6f1c2e-3d4a-4b5c-8d6e-7f8091a2b3c4']]);
+    expect((await loaded.users()).map((u) => [u.samAccountName, u.anchor.attribute, u.anchor.guid])).toEqual([
+      ['pat', 'objectGUID', '0b6f1c2e-3d4a-4b5c-8d6e-7f8091a2b3c4'],
+    ]);
     expect(() => loaded.directory.user('jdoe')).toThrow(/no AD user jdoe/);
   });
 
   it('refuses a bad file naming SANDBOX_DIRECTORY, the file and the field', async () => {
     const badGuid = file('bad-guid.json', [{ ...pat, objectGuid: 'nope' }]);
-    await expect(loadSandboxDirectory({ SANDBOX_DIRECTORY: badGuid })).rejects.toThrow(`SANDBOX_DIRECTORY: Fixture file ${badGuid}: [0].objectGuid: must be a GUID`);
+    await expect(loadSandboxDirectory({ SANDBOX_DIRECTORY: badGuid })).rejects.toThrow(
+      `SANDBOX_DIRECTORY: Fixture file ${badGuid}: [0].objectGuid: must be a GUID`,
+    );
     const twice = file('twice.json', [pat, { ...pat, samAccountName: 'pat2' }]);
-    await expect(loadSandboxDirectory({ SANDBOX_DIRECTORY: twice })).rejects.toThrow(/SANDBOX_DIRECTORY: .*objectGuid 0b6f1c2e-.* of pat2 is already used by pat/);
+    await expect(loadSandboxDirectory({ SANDBOX_DIRECTORY: twice })).rejects.toThrow(
+      /SANDBOX_DIRECTORY: .*objectGuid 0b6f1c2e-.* of pat2 is already used by pat/,
+    );
     const notJson = file('not-json.json', '{');
-    await expect(loadSandboxDirectory({ SANDBOX_DIRECTORY: notJson })).rejects.toThrow(`SANDBOX_DIRECTORY: Fixture file ${notJson} is not valid JSON`);
+    await expect(loadSandboxDirectory({ SANDBOX_DIRECTORY: notJson })).rejects.toThrow(
+      `SANDBOX_DIRECTORY: Fixture file ${notJson} is not valid JSON`,
+    );
     const empty = file('empty.json', []);
     await expect(loadSandboxDirectory({ SANDBOX_DIRECTORY: empty })).rejects.toThrow(/has no users/);
     const missing = join(scratch, 'missing.json');
@@ -96,7 +109,14 @@ describe('withPersonsPart (the sandbox person, in front of the check of a Done)'
     };
     return { loaded, state, log, checked, done };
   }
-  const manual = (number: number, action?: ManualAction): PlanStep => ({ number, kind: 'MANUAL', irreversible: false, description: 'By hand', instruction: 'Do it', ...(action ? { action } : {}) });
+  const manual = (number: number, action?: ManualAction): PlanStep => ({
+    number,
+    kind: 'MANUAL',
+    irreversible: false,
+    description: 'By hand',
+    instruction: 'Do it',
+    ...(action ? { action } : {}),
+  });
   const steps: PlanStep[] = [
     manual(1, { kind: 'SCOPE_IN', dn: 'CN=Diego Scott,OU=Not Synced,DC=contoso,DC=com' }),
     manual(2),
@@ -108,7 +128,14 @@ describe('withPersonsPart (the sandbox person, in front of the check of a Done)'
     await expect(done('r1', steps, 1)).resolves.toEqual({ status: 'word', why: 'test' });
     expect(loaded.directory.user('dscope').dn).toBe('CN=Diego Scott,OU=Staff,DC=contoso,DC=com');
     expect(checked).toEqual([{ step: 1, dscopeDn: 'CN=Diego Scott,OU=Staff,DC=contoso,DC=com' }]);
-    expect(log.entries()).toContainEqual(expect.objectContaining({ requestId: 'r1', step: 1, action: 'SCOPE_IN', done: expect.stringMatching(/^moved .* to OU=Staff/) as unknown }));
+    expect(log.entries()).toContainEqual(
+      expect.objectContaining({
+        requestId: 'r1',
+        step: 1,
+        action: 'SCOPE_IN',
+        done: expect.stringMatching(/^moved .* to OU=Staff/) as unknown,
+      }),
+    );
   });
 
   it('changes nothing for a MANUAL step without an action, and still checks it', async () => {
@@ -125,7 +152,13 @@ describe('withPersonsPart (the sandbox person, in front of the check of a Done)'
   it('logs an action it cannot carry out and leaves the verdict to the check', async () => {
     const { log, checked, done } = await setup();
     await done('r4', [manual(1, { kind: 'SCOPE_OUT', dn: 'CN=Ghost,DC=contoso,DC=com' })], 1);
-    expect(log.entries()).toContainEqual(expect.objectContaining({ requestId: 'r4', step: 1, msg: "the sandbox could not carry out this person's step on its stand-ins; the bot checks the result as it is" }));
+    expect(log.entries()).toContainEqual(
+      expect.objectContaining({
+        requestId: 'r4',
+        step: 1,
+        msg: "the sandbox could not carry out this person's step on its stand-ins; the bot checks the result as it is",
+      }),
+    );
     expect(JSON.stringify(log.entries())).toMatch(/no AD user CN=Ghost/);
     expect(checked.map((c) => c.step)).toEqual([1]);
   });

@@ -76,7 +76,7 @@ function plain(text: string): string {
 }
 
 describe('startSandbox', () => {
-  it('answers `match jdoe` from the emulated tenant with the catalog\'s findings on the card', async () => {
+  it("answers `match jdoe` from the emulated tenant with the catalog's findings on the card", async () => {
     const s = await sandbox();
     const card = plain(await say(s, 'match jdoe'));
     expect(card).toContain('SANDBOX');
@@ -104,7 +104,9 @@ describe('startSandbox', () => {
       if (!relay) throw new Error('the sandbox relay did not start');
       const client = createRelayClient({ url: relay.url, key: relay.key, timeoutMs: 5000 }, { logger });
       const result = await client.triggerSync();
-      expect(result.detail).toMatch(/^Simulated delta sync: 22 users; .*2 soft-matched.*1 skipped \(source of authority in the cloud: rcloud\).*export errors \(.*nrecreated: InvalidHardMatch/);
+      expect(result.detail).toMatch(
+        /^Simulated delta sync: 22 users; .*2 soft-matched.*1 skipped \(source of authority in the cloud: rcloud\).*export errors \(.*nrecreated: InvalidHardMatch/,
+      );
       const report = result.report as { results: { samAccountName: string; outcome: string }[] };
       expect(report.results.find((r) => r.samAccountName === 'elocal')?.outcome).toBe('SOFT_MATCH');
       expect(cloud.state.activeUser(IDS.elocal)?.onPremisesSyncEnabled).toBe(true);
@@ -116,7 +118,10 @@ describe('startSandbox', () => {
 
   it('starts from SANDBOX_TENANT instead of the catalog, and refuses a bad file naming it and the field', async () => {
     const good = join(scratch, 'tenant.json');
-    const seed = JSON.parse(await readFile(new URL('../../src/sandbox/emulator/seeds/example.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    const seed = JSON.parse(await readFile(new URL('../../src/sandbox/emulator/seeds/example.json', import.meta.url), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     await writeFile(good, JSON.stringify(seed));
     const s = await sandbox({ env: { SANDBOX_TENANT: good } });
     expect(s.tenantSource).toBe(good);
@@ -125,11 +130,15 @@ describe('startSandbox', () => {
 
     const bad = join(scratch, 'bad-tenant.json');
     await writeFile(bad, JSON.stringify({ ...seed, users: [{ id: 'not-a-guid', userPrincipalName: 'x@contoso.com', displayName: 'X' }] }));
-    await expect(sandbox({ env: { SANDBOX_TENANT: bad } })).rejects.toThrow(`SANDBOX_TENANT (${bad}): seed users[0].id: must be an object id (GUID)`);
-    await expect(sandbox({ env: { SANDBOX_TENANT: join(scratch, 'missing.json') } })).rejects.toThrow(/SANDBOX_TENANT: seed file .*missing\.json: file not found/);
+    await expect(sandbox({ env: { SANDBOX_TENANT: bad } })).rejects.toThrow(
+      `SANDBOX_TENANT (${bad}): seed users[0].id: must be an object id (GUID)`,
+    );
+    await expect(sandbox({ env: { SANDBOX_TENANT: join(scratch, 'missing.json') } })).rejects.toThrow(
+      /SANDBOX_TENANT: seed file .*missing\.json: file not found/,
+    );
   });
 
-  it('serves SANDBOX_DIRECTORY\'s users through the relay and syncs them, edits included, and refuses a bad file', async () => {
+  it("serves SANDBOX_DIRECTORY's users through the relay and syncs them, edits included, and refuses a bad file", async () => {
     const file = join(scratch, 'directory.json');
     const pat = {
       dn: 'CN=Pat Rehearsal,OU=Sales,DC=contoso,DC=com',
@@ -154,7 +163,9 @@ describe('startSandbox', () => {
 
     const report = await s.sync();
     expect(report.results.map((r) => [r.samAccountName, r.outcome, r.error?.code])).toEqual([['prehearsal', 'CREATE', undefined]]);
-    expect(s.emulatorState.usersByImmutableId('LhxvC0o9XEuNbn+AkaKzxA==').map((h) => h.user.onPremisesSamAccountName)).toEqual(['prehearsal']);
+    expect(s.emulatorState.usersByImmutableId('LhxvC0o9XEuNbn+AkaKzxA==').map((h) => h.user.onPremisesSamAccountName)).toEqual([
+      'prehearsal',
+    ]);
     // The relay and the sync read the one editable directory: an edit is seen by both.
     s.directory.update('prehearsal', (u) => ({ ...u, dn: 'CN=Pat Rehearsal,OU=Not Synced,DC=contoso,DC=com' }));
     expect(await say(s, 'guid prehearsal')).toContain('OU=Not Synced');
@@ -162,7 +173,9 @@ describe('startSandbox', () => {
 
     const bad = join(scratch, 'bad-directory.json');
     await writeFile(bad, JSON.stringify([{ ...pat, objectGuid: 'not-a-guid' }]));
-    await expect(sandbox({ env: { SANDBOX_DIRECTORY: bad } })).rejects.toThrow(`SANDBOX_DIRECTORY: Fixture file ${bad}: [0].objectGuid: must be a GUID`);
+    await expect(sandbox({ env: { SANDBOX_DIRECTORY: bad } })).rejects.toThrow(
+      `SANDBOX_DIRECTORY: Fixture file ${bad}: [0].objectGuid: must be a GUID`,
+    );
   });
 
   it('looks users up by name through the in-process relay over the fixtures', async () => {
@@ -190,9 +203,9 @@ describe('startSandbox', () => {
     expect(s.playgroundError).toMatch(/did not start .*code 3.*cannot bind/);
     const health = (await (await fetch(`${s.botUrl}/healthz`)).json()) as { status: string };
     expect(health.status).toBe('ok');
-    expect(sandboxBanner({ botUrl: s.botUrl, relayUrl: s.relayUrl, relayExternal: false, playgroundProblem: s.playgroundError ?? '' })).toContain(
-      'Agents Playground: did not start',
-    );
+    expect(
+      sandboxBanner({ botUrl: s.botUrl, relayUrl: s.relayUrl, relayExternal: false, playgroundProblem: s.playgroundError ?? '' }),
+    ).toContain('Agents Playground: did not start');
   });
 });
 
@@ -215,10 +228,20 @@ describe('sandboxBanner', () => {
   });
 
   it('names the SANDBOX_TENANT file instead of the catalog users', () => {
-    const banner = sandboxBanner({ botUrl: 'http://localhost:3978', relayUrl: 'http://127.0.0.1:1', relayExternal: false, tenantSource: '/srv/tenant.json' });
+    const banner = sandboxBanner({
+      botUrl: 'http://localhost:3978',
+      relayUrl: 'http://127.0.0.1:1',
+      relayExternal: false,
+      tenantSource: '/srv/tenant.json',
+    });
     expect(banner).toContain('tenant: /srv/tenant.json (SANDBOX_TENANT)');
     expect(banner).toContain('(fixture directory, random key');
-    const own = sandboxBanner({ botUrl: 'http://localhost:3978', relayUrl: 'http://127.0.0.1:1', relayExternal: false, directorySource: '/srv/ad.json' });
+    const own = sandboxBanner({
+      botUrl: 'http://localhost:3978',
+      relayUrl: 'http://127.0.0.1:1',
+      relayExternal: false,
+      directorySource: '/srv/ad.json',
+    });
     expect(own).toContain('relay:    http://127.0.0.1:1 (AD users from /srv/ad.json (SANDBOX_DIRECTORY), random key');
     expect(banner).not.toContain('match jdoe');
   });

@@ -129,7 +129,12 @@ export type PersonPart = 'catalog' | 'plan-action';
  * Carry the plan out in order: automated steps through `runStep` (the cloud module, the simulated
  * sync), MANUAL steps by the person's part. Every step must succeed.
  */
-export async function playPlan(world: ScenarioWorld, diagnosis: Diagnosis, match: ScenarioMatch, person: PersonPart = 'catalog'): Promise<PlayedPlan> {
+export async function playPlan(
+  world: ScenarioWorld,
+  diagnosis: Diagnosis,
+  match: ScenarioMatch,
+  person: PersonPart = 'catalog',
+): Promise<PlayedPlan> {
   const played: PlayedStep[] = [];
   let manualIndex = 0;
   let lastSyncStartedAt = 0;
@@ -176,11 +181,15 @@ export async function expectJoined(world: ScenarioWorld, match: ScenarioMatch, a
   expect(joined?.userPrincipalName).toBe(match.finalUpn ?? adUpn);
 
   const state = world.emulator.state;
-  expect(state.usersByImmutableId(anchor).map((h) => ({ id: h.user.id, deleted: h.deleted }))).toEqual([{ id: match.targetUserId, deleted: false }]);
+  expect(state.usersByImmutableId(anchor).map((h) => ({ id: h.user.id, deleted: h.deleted }))).toEqual([
+    { id: match.targetUserId, deleted: false },
+  ]);
   const claiming = state.activeUsers().filter((u) => u.onPremisesSamAccountName?.toLowerCase() === sam.toLowerCase());
   expect(claiming.map((u) => u.id)).toEqual([match.targetUserId]);
   const prefix = sam.toLowerCase();
-  const placeholders = state.activeUsers().filter((u) => new RegExp(`^${prefix.replace(/[.]/g, '\\.')}\\+\\d{4}@`, 'i').test(u.userPrincipalName));
+  const placeholders = state
+    .activeUsers()
+    .filter((u) => new RegExp(`^${prefix.replace(/[.]/g, '\\.')}\\+\\d{4}@`, 'i').test(u.userPrincipalName));
   expect(placeholders.map((u) => u.userPrincipalName)).toEqual([]);
   const last = world.reports.at(-1)?.results.find((r) => r.samAccountName === sam);
   expect(last?.error).toBeUndefined();

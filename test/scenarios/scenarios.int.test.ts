@@ -32,7 +32,7 @@ describe.each(SCENARIOS.map((s) => [title(s), s] as const))('%s', (_title, scena
     for (const match of scenario.matches) await playMatch(w, match);
   });
 
-  it('plays to the same end with the plan\'s own MANUAL actions (what the sandbox\'s manualDone carries out)', async () => {
+  it("plays to the same end with the plan's own MANUAL actions (what the sandbox's manualDone carries out)", async () => {
     const w = await freshWorld();
     for (const match of scenario.matches) await playMatch(w, match, 'plan-action');
   });

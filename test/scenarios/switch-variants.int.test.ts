@@ -32,7 +32,8 @@ describe.each(SWITCH_VARIANTS.map((v) => [v.id, v] as const))('%s', (_id, varian
     }
     const report = await world.sync();
     const result = report.results.find((r) => r.samAccountName === variant.match.samAccountName);
-    const reliesOnSoftMatch = !variant.match.steps.includes('SET_ANCHOR') && !variant.match.manual.some((m) => m.actions.some((a) => a.kind === 'set-sync-switch'));
+    const reliesOnSoftMatch =
+      !variant.match.steps.includes('SET_ANCHOR') && !variant.match.manual.some((m) => m.actions.some((a) => a.kind === 'set-sync-switch'));
     if (reliesOnSoftMatch) {
       expect(result?.outcome).toBe('SOFT_MATCH');
       return;

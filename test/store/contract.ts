@@ -74,7 +74,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Req
         expect(await store.get(r.id)).toEqual(winners[0]);
       });
 
-      it('lists a tenant\'s requests in the given states, oldest first', async () => {
+      it("lists a tenant's requests in the given states, oldest first", async () => {
         const made: ApprovalRequest[] = [
           request({ state: 'requested', createdAt: 5_000 }),
           request({ state: 'executing', createdAt: 1_000 }),

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CHUNK_CHARS, MAX_CHUNKS, fromJsonColumns, jsonColumns, seqKey, splitJson, tableKey } from '../../src/store/azure-tables/entity-codec.ts';
+import {
+  CHUNK_CHARS,
+  MAX_CHUNKS,
+  fromJsonColumns,
+  jsonColumns,
+  seqKey,
+  splitJson,
+  tableKey,
+} from '../../src/store/azure-tables/entity-codec.ts';
 
 describe('Table Storage entity codec', () => {
   it('never cuts a surrogate pair in two', () => {

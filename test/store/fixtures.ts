@@ -32,7 +32,16 @@ export function request(overrides: Partial<ApprovalRequest> = {}): ApprovalReque
     target: 'jdoe@contoso.com',
     diagnosis,
     steps: diagnosis.plan.steps,
-    records: [{ number: 1, status: 'done', before: { id: 'x', deleted: true }, after: null, startedAt: 1_700_000_000_100, endedAt: 1_700_000_000_900 }],
+    records: [
+      {
+        number: 1,
+        status: 'done',
+        before: { id: 'x', deleted: true },
+        after: null,
+        startedAt: 1_700_000_000_100,
+        endedAt: 1_700_000_000_900,
+      },
+    ],
     fingerprint: [{ fact: 'target', label: 'the cloud user jdoe@contoso.com', value: '0a0a0a0a-0000-4000-8000-000000000001' }],
     proposedBy: ann,
     requester: ann,
@@ -40,7 +49,12 @@ export function request(overrides: Partial<ApprovalRequest> = {}): ApprovalReque
     requestedAt: 1_700_000_000_000,
     expiresAt: 1_700_003_600_000,
     approvals: [{ actor: ben, at: 1_700_000_050_000 }],
-    cards: [{ conversation: { conversation: { id: '19:abc@thread.tacv2' }, serviceUrl: 'https://smba.trafficmanager.net/emea/' }, activityId: '1700000000000' }],
+    cards: [
+      {
+        conversation: { conversation: { id: '19:abc@thread.tacv2' }, serviceUrl: 'https://smba.trafficmanager.net/emea/' },
+        activityId: '1700000000000',
+      },
+    ],
     createdAt: 1_700_000_000_000,
     updatedAt: 1_700_000_000_000,
     ...overrides,

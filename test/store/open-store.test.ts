@@ -20,10 +20,20 @@ describe('STORE_URL', () => {
   it('reads sqlite paths and the three azure-tables forms', () => {
     expect(parseStoreUrl('sqlite:./data/hardmatch.db')).toEqual({ ok: true, location: { kind: 'sqlite', path: './data/hardmatch.db' } });
     expect(parseStoreUrl('sqlite::memory:')).toEqual({ ok: true, location: { kind: 'sqlite', path: ':memory:' } });
-    const account = parseStoreUrl(`azure-tables:DefaultEndpointsProtocol=https;AccountName=contosohm;AccountKey=${KEY};EndpointSuffix=core.windows.net`);
-    expect(account).toMatchObject({ ok: true, location: { target: { kind: 'connection-string', endpoint: 'https://contosohm.table.core.windows.net', insecure: false } } });
-    const azurite = parseStoreUrl(`azure-tables:DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${KEY};TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;`);
-    expect(azurite).toMatchObject({ ok: true, location: { target: { endpoint: 'http://127.0.0.1:10002/devstoreaccount1', insecure: true } } });
+    const account = parseStoreUrl(
+      `azure-tables:DefaultEndpointsProtocol=https;AccountName=contosohm;AccountKey=${KEY};EndpointSuffix=core.windows.net`,
+    );
+    expect(account).toMatchObject({
+      ok: true,
+      location: { target: { kind: 'connection-string', endpoint: 'https://contosohm.table.core.windows.net', insecure: false } },
+    });
+    const azurite = parseStoreUrl(
+      `azure-tables:DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${KEY};TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;`,
+    );
+    expect(azurite).toMatchObject({
+      ok: true,
+      location: { target: { endpoint: 'http://127.0.0.1:10002/devstoreaccount1', insecure: true } },
+    });
     expect(parseStoreUrl('azure-tables:UseDevelopmentStorage=true')).toMatchObject({ ok: true, location: { target: { insecure: true } } });
     expect(parseStoreUrl('azure-tables:https://contosohm.table.core.windows.net/')).toEqual({
       ok: true,
@@ -40,12 +50,16 @@ describe('STORE_URL', () => {
     const noProtocol = problemOf(`azure-tables:AccountName=contosohm;AccountKey=${KEY}`);
     expect(noProtocol).toMatch(/DefaultEndpointsProtocol/);
     expect(noProtocol).not.toContain(KEY);
-    expect(problemOf(`azure-tables:DefaultEndpointsProtocol=https;AccountName=contosohm;AccountKey=${KEY};TableEndpoint=nope`)).toMatch(/TableEndpoint/);
+    expect(problemOf(`azure-tables:DefaultEndpointsProtocol=https;AccountName=contosohm;AccountKey=${KEY};TableEndpoint=nope`)).toMatch(
+      /TableEndpoint/,
+    );
   });
 
   it('is validated by loadConfig, with sqlite:./data/hardmatch.db as the default', () => {
     expect(loadConfig({}, { sandbox: true }).storeUrl).toBe('sqlite:./data/hardmatch.db');
-    expect(loadConfig({ STORE_URL: 'azure-tables:UseDevelopmentStorage=true' }, { sandbox: true }).storeUrl).toBe('azure-tables:UseDevelopmentStorage=true');
+    expect(loadConfig({ STORE_URL: 'azure-tables:UseDevelopmentStorage=true' }, { sandbox: true }).storeUrl).toBe(
+      'azure-tables:UseDevelopmentStorage=true',
+    );
     expect(() => loadConfig({ STORE_URL: `azure-tables:AccountKey=${KEY}` }, { sandbox: true })).toThrow(/STORE_URL: /);
     try {
       loadConfig({ STORE_URL: `azure-tables:AccountKey=${KEY}` }, { sandbox: true });

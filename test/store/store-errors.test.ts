@@ -34,7 +34,10 @@ function storeError(err: unknown, url: string): StoreError {
 
 describe('store failures as coded errors', () => {
   it('a 403 for the identity is STORE_REFUSED, naming the endpoint and what Table Storage said', () => {
-    const err = new RestError('This request is not authorized to perform this operation using this permission.', { statusCode: 403, code: 'AuthorizationPermissionMismatch' });
+    const err = new RestError('This request is not authorized to perform this operation using this permission.', {
+      statusCode: 403,
+      code: 'AuthorizationPermissionMismatch',
+    });
     const translated = storeError(err, IDENTITY_URL);
     expect(translated.code).toBe('STORE_REFUSED');
     expect(translated.message).toBe(
@@ -48,25 +51,39 @@ describe('store failures as coded errors', () => {
   });
 
   it("quotes Table Storage's own Message and errorCode, from Azure's JSON and Azurite's XML alike", () => {
-    const xml = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Error>\n  <Code>AuthorizationFailure</Code>\n  <Message>Server failed to authenticate the request.\nRequestId:d302\nTime:2026-12-02T02:48:16.859Z</Message>\n</Error>';
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Error>\n  <Code>AuthorizationFailure</Code>\n  <Message>Server failed to authenticate the request.\nRequestId:d302\nTime:2026-12-02T02:48:16.859Z</Message>\n</Error>';
     const fromAzurite = new RestError(xml, { statusCode: 403 });
-    Object.assign(fromAzurite, { details: { errorCode: 'AuthorizationFailure', Message: 'Server failed to authenticate the request.\nRequestId:d302' } });
-    expect(storeError(fromAzurite, ACCOUNT_URL).message).toMatch(/\(HTTP 403 AuthorizationFailure\): Server failed to authenticate the request\.$/);
-    expect(storeError(new RestError(xml, { statusCode: 403 }), ACCOUNT_URL).message).toMatch(/\(HTTP 403\): Server failed to authenticate the request\.$/);
-    const json = '{"odata.error":{"code":"AuthorizationPermissionMismatch","message":{"lang":"en-US","value":"This request is not authorized to perform this operation using this permission.\\nRequestId:9a1"}}}';
+    Object.assign(fromAzurite, {
+      details: { errorCode: 'AuthorizationFailure', Message: 'Server failed to authenticate the request.\nRequestId:d302' },
+    });
+    expect(storeError(fromAzurite, ACCOUNT_URL).message).toMatch(
+      /\(HTTP 403 AuthorizationFailure\): Server failed to authenticate the request\.$/,
+    );
+    expect(storeError(new RestError(xml, { statusCode: 403 }), ACCOUNT_URL).message).toMatch(
+      /\(HTTP 403\): Server failed to authenticate the request\.$/,
+    );
+    const json =
+      '{"odata.error":{"code":"AuthorizationPermissionMismatch","message":{"lang":"en-US","value":"This request is not authorized to perform this operation using this permission.\\nRequestId:9a1"}}}';
     expect(storeError(new RestError(json, { statusCode: 403, code: 'AuthorizationPermissionMismatch' }), IDENTITY_URL).message).toMatch(
       /\(HTTP 403 AuthorizationPermissionMismatch\): This request is not authorized to perform this operation using this permission\.$/,
     );
   });
 
   it('an identity that gets no token is STORE_REFUSED', () => {
-    const translated = storeError(new CredentialUnavailableError('ManagedIdentityCredential: no managed identity endpoint found.'), IDENTITY_URL);
+    const translated = storeError(
+      new CredentialUnavailableError('ManagedIdentityCredential: no managed identity endpoint found.'),
+      IDENTITY_URL,
+    );
     expect(translated.code).toBe('STORE_REFUSED');
     expect(translated.message).toContain('(CredentialUnavailableError): ManagedIdentityCredential: no managed identity endpoint found.');
   });
 
   it('never shows the account key or a SAS signature, even when the SDK quotes them', () => {
-    const err = new RestError(`Server failed to authenticate the request for https://contosohm.table.core.windows.net/x?sv=2019&sig=${KEY}&se=1 (AccountKey=${KEY};)`, { statusCode: 403, code: 'AuthorizationFailure' });
+    const err = new RestError(
+      `Server failed to authenticate the request for https://contosohm.table.core.windows.net/x?sv=2019&sig=${KEY}&se=1 (AccountKey=${KEY};)`,
+      { statusCode: 403, code: 'AuthorizationFailure' },
+    );
     const translated = storeError(err, ACCOUNT_URL);
     expect(translated.message).toContain('signed in with the connection string (key not shown) (HTTP 403 AuthorizationFailure)');
     expect(translated.message).not.toContain(KEY);
@@ -79,7 +96,9 @@ describe('store failures as coded errors', () => {
     expect(refused.message).toBe(
       'The request store could not be used: Azure Table Storage at https://contosohm.table.core.windows.net, signed in with the connection string (key not shown) (ECONNREFUSED): connect ECONNREFUSED 10.0.0.4:443',
     );
-    expect(storeError(new RestError('The server is busy.', { statusCode: 503, code: 'ServerBusy' }), ACCOUNT_URL).message).toContain('(HTTP 503 ServerBusy)');
+    expect(storeError(new RestError('The server is busy.', { statusCode: 503, code: 'ServerBusy' }), ACCOUNT_URL).message).toContain(
+      '(HTTP 503 ServerBusy)',
+    );
     expect(storeError(new RestError('timed out', { statusCode: 408 }), ACCOUNT_URL).code).toBe('STORE_UNAVAILABLE');
     expect(toUserText(refused).text).toContain('npm run check');
     const silent = new Error('The operation was aborted. Rejecting from abort signal callback while making request.');
@@ -90,7 +109,10 @@ describe('store failures as coded errors', () => {
   });
 
   it('passes bugs and our own errors unchanged', () => {
-    const badRequest = new RestError('The property value exceeds the maximum allowed size (64KB).', { statusCode: 400, code: 'PropertyValueTooLarge' });
+    const badRequest = new RestError('The property value exceeds the maximum allowed size (64KB).', {
+      statusCode: 400,
+      code: 'PropertyValueTooLarge',
+    });
     expect(toStoreError(badRequest, ACCOUNT_URL)).toBe(badRequest);
     const ours = new HardmatchError('INTERNAL', 'A stored Table Storage entity has no JSON chunks.');
     expect(toStoreError(ours, ACCOUNT_URL)).toBe(ours);
@@ -106,7 +128,9 @@ describe('store failures as coded errors', () => {
     const err = await openStore(url).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreError);
     expect((err as StoreError).code).toBe('STORE_UNAVAILABLE');
-    expect((err as StoreError).message).toMatch(new RegExp(`^The request store could not be used: sqlite file ${notAFolder}/hardmatch.db \\((ENOTDIR|EEXIST)\\): `));
+    expect((err as StoreError).message).toMatch(
+      new RegExp(`^The request store could not be used: sqlite file ${notAFolder}/hardmatch.db \\((ENOTDIR|EEXIST)\\): `),
+    );
   });
 
   it('a file that is not a database rejects openStore with SQLITE_NOTADB', async () => {

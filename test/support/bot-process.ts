@@ -38,7 +38,12 @@ async function main(): Promise<void> {
     config: { ...config, tenantId: env.SERVED_TENANT_ID ?? '' },
     logger,
     credential: staticTokenCredential('hardmatch-test'),
-    engine: { leaseMs: Number(env.ENGINE_LEASE_MS ?? 1500), pollIntervalMs: Number(env.ENGINE_POLL_MS ?? 25), syncBusyRetryMs: 50, ...(onBoundary ? { onBoundary } : {}) },
+    engine: {
+      leaseMs: Number(env.ENGINE_LEASE_MS ?? 1500),
+      pollIntervalMs: Number(env.ENGINE_POLL_MS ?? 25),
+      syncBusyRetryMs: 50,
+      ...(onBoundary ? { onBoundary } : {}),
+    },
     ...sandboxBotOptions(),
   });
   process.stdout.write(`BOT_URL ${bot.url} RESUMED ${await bot.resumed}\n`);

@@ -25,7 +25,9 @@ export interface RaceOutcome {
 }
 
 function requestIdOf(card: unknown): string {
-  const id = allElements(card).find((e) => e.type === 'Action.Execute' && typeof (e.data as { requestId?: unknown } | undefined)?.requestId === 'string');
+  const id = allElements(card).find(
+    (e) => e.type === 'Action.Execute' && typeof (e.data as { requestId?: unknown } | undefined)?.requestId === 'string',
+  );
   const value = (id?.data as { requestId?: string } | undefined)?.requestId;
   if (!value) throw new Error(`the card carries no request id: ${visibleText(card).slice(0, 400)}`);
   return value;
@@ -42,12 +44,20 @@ export interface RaceTarget {
 export async function raceOne(target: RaceTarget, sam: string): Promise<RaceOutcome> {
   const [requester, approverA, approverB] = RACE_ADMINS as [Person, Person, Person];
   const conversation = { id: `race-${sam}`, type: 'personal' as const };
-  const on = (botUrl: string, person: Person) => teamsClient({ botUrl, connector: target.connector, tenantId: target.tenantId, person, conversation: { ...conversation, id: `${conversation.id}-${person.aadObjectId.slice(-2)}` } });
+  const on = (botUrl: string, person: Person) =>
+    teamsClient({
+      botUrl,
+      connector: target.connector,
+      tenantId: target.tenantId,
+      person,
+      conversation: { ...conversation, id: `${conversation.id}-${person.aadObjectId.slice(-2)}` },
+    });
   const rae = on(target.botA, requester);
   const { card } = await rae.say(`match ${sam}`);
   const requestId = requestIdOf(card);
   const requested = await rae.invoke('requestApproval', { verb: 'requestApproval', requestId, justification: RACE_JUSTIFICATION });
-  if (!visibleText(requested.card).includes('State: requested')) throw new Error(`${sam}: requestApproval answered ${visibleText(requested.card).slice(0, 300)}`);
+  if (!visibleText(requested.card).includes('State: requested'))
+    throw new Error(`${sam}: requestApproval answered ${visibleText(requested.card).slice(0, 300)}`);
   const approvedAt = performance.now();
   const answers = await Promise.all([
     on(target.botA, approverA).invoke('approve', { verb: 'approve', requestId }),

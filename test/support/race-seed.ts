@@ -24,7 +24,11 @@ function guid(prefix: string, n: number): string {
 }
 
 export function raceUsers(count: number): RaceUser[] {
-  return Array.from({ length: count }, (_, i) => ({ sam: `race${String(i + 1).padStart(3, '0')}`, cloudId: guid('7ace0000', i + 1), objectGuid: guid('0bad0000', i + 1) }));
+  return Array.from({ length: count }, (_, i) => ({
+    sam: `race${String(i + 1).padStart(3, '0')}`,
+    cloudId: guid('7ace0000', i + 1),
+    objectGuid: guid('0bad0000', i + 1),
+  }));
 }
 
 export interface RaceTenant {
@@ -64,10 +68,15 @@ export async function raceTenant(count: number): Promise<RaceTenant> {
       { id: 'contoso.onmicrosoft.com', isVerified: true, isInitial: true, authenticationType: 'Managed' },
       { id: 'contoso.com', isVerified: true, isDefault: true, authenticationType: 'Managed' },
     ],
-    onPremisesSynchronization: { id: IDS.sync, features: { blockSoftMatchEnabled: false, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: true } },
+    onPremisesSynchronization: {
+      id: IDS.sync,
+      features: { blockSoftMatchEnabled: false, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: true },
+    },
     users: cloudUsers,
     groups: [],
-    directoryRoles: [{ id: IDS.roleGlobalAdmin, displayName: 'Global Administrator', roleTemplateId: '62e90394-69f5-4237-9190-012177145e10', members: [] }],
+    directoryRoles: [
+      { id: IDS.roleGlobalAdmin, displayName: 'Global Administrator', roleTemplateId: '62e90394-69f5-4237-9190-012177145e10', members: [] },
+    ],
   };
   return { seed, fixturesDir, users };
 }

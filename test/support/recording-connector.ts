@@ -45,9 +45,15 @@ export async function startRecordingConnector(host = '127.0.0.1', options: Recor
   const calls: RecordedCall[] = [];
   const waiters = new Set<() => void>();
   const server = createServer((req, res) => {
-    void record(req, res, calls, () => {
-      for (const wake of waiters) wake();
-    }, options.holdAnswer);
+    void record(
+      req,
+      res,
+      calls,
+      () => {
+        for (const wake of waiters) wake();
+      },
+      options.holdAnswer,
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;

@@ -97,7 +97,9 @@ async function addUser(client: Client, baseDn: string, spec: SeedSpec): Promise<
   await client.add(dn, attrs);
   const changes: Change[] = [];
   if (spec.proxyAddresses) {
-    changes.push(new Change({ operation: 'replace', modification: new Attribute({ type: 'proxyAddresses', values: spec.proxyAddresses }) }));
+    changes.push(
+      new Change({ operation: 'replace', modification: new Attribute({ type: 'proxyAddresses', values: spec.proxyAddresses }) }),
+    );
   }
   if (spec.migrated) {
     const old = new Attribute({ type: 'mS-DS-ConsistencyGuid', values: [randomBytes(16)] });
@@ -170,7 +172,17 @@ export interface ReadBackOptions {
 export async function readBackUsers(o: ReadBackOptions): Promise<Record<SeedUserKey, SambaUser>> {
   const keys = Object.keys(SEED_USERS) as SeedUserKey[];
   const filter = `(|${keys.map((k) => `(sAMAccountName=${SEED_USERS[k].sam})`).join('')})`;
-  const attrs = ['cn', 'sAMAccountName', 'userPrincipalName', 'mail', 'proxyAddresses', 'displayName', 'userAccountControl', 'objectGUID', 'mS-DS-ConsistencyGuid'];
+  const attrs = [
+    'cn',
+    'sAMAccountName',
+    'userPrincipalName',
+    'mail',
+    'proxyAddresses',
+    'displayName',
+    'userAccountControl',
+    'objectGUID',
+    'mS-DS-ConsistencyGuid',
+  ];
   const { stdout } = await run(
     'ldapsearch',
     ['-LLL', '-o', 'ldif-wrap=no', '-x', '-H', o.ldapUrl, '-D', o.bindDn, '-y', o.passwordFile, '-b', o.baseDn, filter, ...attrs],

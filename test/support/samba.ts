@@ -81,9 +81,18 @@ function portInUse(port: number): Promise<boolean> {
 
 async function provision(dir: string, adminPassword: string): Promise<void> {
   const args = [
-    'domain', 'provision', `--realm=${REALM}`, '--domain=CONTOSO', '--server-role=dc', '--dns-backend=NONE',
-    `--adminpass=${adminPassword}`, `--targetdir=${dir}`, '--host-name=dc1',
-    '--option=interfaces=lo', '--option=bind interfaces only=yes', '--option=server services=ldap',
+    'domain',
+    'provision',
+    `--realm=${REALM}`,
+    '--domain=CONTOSO',
+    '--server-role=dc',
+    '--dns-backend=NONE',
+    `--adminpass=${adminPassword}`,
+    `--targetdir=${dir}`,
+    '--host-name=dc1',
+    '--option=interfaces=lo',
+    '--option=bind interfaces only=yes',
+    '--option=server services=ldap',
   ];
   try {
     await run('samba-tool', args, { maxBuffer: 16 * 1024 * 1024 });
@@ -188,7 +197,14 @@ export async function startSamba(options: { log?: (line: string) => void } = {})
     child = startProcess(conf, output);
     // A crashed test run must not leave a samba holding the ports.
     process.on('exit', onExit);
-    const base = { ldapUrl: `ldaps://127.0.0.1:${LDAPS_PORT}`, caFile: tls.caFile, bindDn: `CN=Administrator,CN=Users,${BASE_DN}`, bindPassword, baseDn: BASE_DN, realm: REALM };
+    const base = {
+      ldapUrl: `ldaps://127.0.0.1:${LDAPS_PORT}`,
+      caFile: tls.caFile,
+      bindDn: `CN=Administrator,CN=Users,${BASE_DN}`,
+      bindPassword,
+      baseDn: BASE_DN,
+      realm: REALM,
+    };
     const admin = await waitForLdaps(child, base, output);
     log(`samba: LDAPS up (pid ${child.pid}) after ${Date.now() - started} ms`);
     try {

@@ -37,11 +37,20 @@ export function teamsClient(options: ClientOptions) {
     serviceUrl: options.connector.url,
     from: { id: `29:${options.person.aadObjectId}`, aadObjectId: options.person.aadObjectId, name: options.person.name },
     recipient: { id: '28:hardmatch', name: 'Hardmatch' },
-    conversation: { id: conversation.id, conversationType: conversation.type ?? 'personal', tenantId: options.tenantId, ...(conversation.name ? { name: conversation.name } : {}) },
+    conversation: {
+      id: conversation.id,
+      conversationType: conversation.type ?? 'personal',
+      tenantId: options.tenantId,
+      ...(conversation.name ? { name: conversation.name } : {}),
+    },
     channelData: { tenant: { id: options.tenantId } },
   });
   const post = (activity: unknown) =>
-    fetch(`${options.botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    fetch(`${options.botUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
   return {
     conversationId: conversation.id,
     /** Sends `text`; answers the bot's reply (the new message posted to this conversation). */
@@ -52,7 +61,9 @@ export function teamsClient(options: ClientOptions) {
       const deadline = Date.now() + 15_000;
       for (;;) {
         // The reply is the message, not the typing indicator the bot may send before it.
-        const call = options.connector.calls.slice(before).find((c) => c.method === 'POST' && c.conversationId === conversation.id && c.body.type !== 'typing');
+        const call = options.connector.calls
+          .slice(before)
+          .find((c) => c.method === 'POST' && c.conversationId === conversation.id && c.body.type !== 'typing');
         if (call) {
           const attachments = call.body.attachments as { content: Record<string, unknown> }[] | undefined;
           const card = attachments?.[0]?.content ?? {};
@@ -64,7 +75,12 @@ export function teamsClient(options: ClientOptions) {
     },
     /** Clicks an Action.Execute: `data` as the card carries it, card inputs merged in (as Teams does). */
     async invoke(verb: string, data: Record<string, unknown>, override: Record<string, unknown> = {}): Promise<InvokeAnswer> {
-      const activity = { ...base('invoke'), name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data } }, ...override };
+      const activity = {
+        ...base('invoke'),
+        name: 'adaptiveCard/action',
+        value: { action: { type: 'Action.Execute', verb, data } },
+        ...override,
+      };
       return answerOf(await post(activity));
     },
     /** Sends a raw activity (replays, forged ones). */

@@ -64,16 +64,22 @@ describe('sandbox endpoint: where it replies', () => {
       expect(await res.text()).toBe('Forbidden: the sandbox answers only activities whose serviceUrl is a loopback address.');
       await settle();
       expect(remote.calls).toHaveLength(0);
-      expect(r.logs.find((l) => l.msg === 'refused an activity whose serviceUrl is not a loopback address')).toMatchObject({ level: 40, serviceUrl: remote.url });
+      expect(r.logs.find((l) => l.msg === 'refused an activity whose serviceUrl is not a loopback address')).toMatchObject({
+        level: 40,
+        serviceUrl: remote.url,
+      });
     } finally {
       await remote.close();
     }
   });
 
-  it.each(['http://10.1.2.3:3978/', 'https://smba.trafficmanager.net/emea/', 'http://127.0.0.1.nip.io/', 'http://[fd00::2]/'])('refuses serviceUrl %s with 403', async (serviceUrl) => {
-    const r = await sandboxBot();
-    expect((await post(r.url, messageActivity(serviceUrl, 'help'))).status).toBe(403);
-  });
+  it.each(['http://10.1.2.3:3978/', 'https://smba.trafficmanager.net/emea/', 'http://127.0.0.1.nip.io/', 'http://[fd00::2]/'])(
+    'refuses serviceUrl %s with 403',
+    async (serviceUrl) => {
+      const r = await sandboxBot();
+      expect((await post(r.url, messageActivity(serviceUrl, 'help'))).status).toBe(403);
+    },
+  );
 
   it.each(['127.0.0.1', 'localhost'])('answers a serviceUrl on %s (loopback)', async (host) => {
     const r = await sandboxBot();

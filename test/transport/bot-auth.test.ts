@@ -14,7 +14,12 @@ const OTHER_TENANT = '22222222-2222-2222-2222-222222222222';
 /** Replies are never posted here: the recording bot below sends nothing. */
 const SERVICE_URL = 'https://smba.trafficmanager.net/emea/';
 
-const production = loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT, MicrosoftAppPassword: 'not-a-real-secret' });
+const production = loadConfig({
+  MicrosoftAppId: APP_ID,
+  MicrosoftAppType: 'SingleTenant',
+  MicrosoftAppTenantId: TENANT,
+  MicrosoftAppPassword: 'not-a-real-secret',
+});
 
 /** Records the activities it is given, sends nothing (no outbound call to Microsoft). */
 function recordingBot(): Pick<ActivityHandler, 'run'> & { seen: string[] } {
@@ -52,7 +57,10 @@ async function expectFixedRefusal(res: Response, status: number): Promise<string
 describe('production bot: callers without a valid token', () => {
   const bogus: [string, () => string][] = [
     ['not a JWT', () => 'Bearer not-a-token'],
-    ['signed with a key the issuer does not have', () => `Bearer ${issuer.token({ appId: APP_ID, serviceUrl: SERVICE_URL, key: foreignKey() })}`],
+    [
+      'signed with a key the issuer does not have',
+      () => `Bearer ${issuer.token({ appId: APP_ID, serviceUrl: SERVICE_URL, key: foreignKey() })}`,
+    ],
     ['for another app', () => `Bearer ${issuer.token({ appId: '44444444-4444-4444-4444-444444444444', serviceUrl: SERVICE_URL })}`],
     ['expired', () => `Bearer ${issuer.token({ appId: APP_ID, serviceUrl: SERVICE_URL, expiresInSeconds: -3600 })}`],
     ['no token at all', () => ''],
@@ -71,7 +79,9 @@ describe('production bot: callers without a valid token', () => {
   it('answers 503 when the OpenID metadata is unreachable, never naming its URL, and logs the cause', async () => {
     const metadataUrl = await unreachableUrl('/v1/.well-known/openidconfiguration');
     const r = await productionBot(metadataUrl);
-    const res = await post(r.url, inTenant('help'), { authorization: `Bearer ${issuer.token({ appId: APP_ID, serviceUrl: SERVICE_URL })}` });
+    const res = await post(r.url, inTenant('help'), {
+      authorization: `Bearer ${issuer.token({ appId: APP_ID, serviceUrl: SERVICE_URL })}`,
+    });
     const body = await expectFixedRefusal(res, 503);
     expect(body).not.toContain(new URL(metadataUrl).host);
     expect(r.bot.seen).toEqual([]);
@@ -83,7 +93,9 @@ describe('production bot: callers without a valid token', () => {
     const down = await startFakeOpenId({ failWith: 500 });
     try {
       const r = await productionBot(down.metadataUrl);
-      const res = await post(r.url, inTenant('help'), { authorization: `Bearer ${down.token({ appId: APP_ID, serviceUrl: SERVICE_URL })}` });
+      const res = await post(r.url, inTenant('help'), {
+        authorization: `Bearer ${down.token({ appId: APP_ID, serviceUrl: SERVICE_URL })}`,
+      });
       await expectFixedRefusal(res, 503);
     } finally {
       await down.close();

@@ -23,11 +23,27 @@ export interface StartBotOptions {
 
 export async function startBot(config: Readonly<BotConfig>, options: StartBotOptions = {}): Promise<Running> {
   const logs: Record<string, unknown>[] = [];
-  const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) } });
+  const logger = createLogger({
+    level: 'debug',
+    destination: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
+  });
   // In sandbox mode, what the sandbox composition injects (src/sandbox/sandbox-options.ts): its ingress, frame and welcome example.
   const sandbox = config.sandbox ? sandboxBotOptions() : undefined;
-  const bot = options.bot ?? createBot({ logger, ...(options.registry ? { registry: options.registry } : {}), ...options.ports, ...(sandbox ? { welcomeExample: sandbox.welcomeExample } : {}) });
-  const deps: CreateServerDeps = { config, logger, bot, version: '9.9.9-test', ...(sandbox ? { ingress: sandbox.ingress, frame: sandbox.frame } : {}) };
+  const bot =
+    options.bot ??
+    createBot({
+      logger,
+      ...(options.registry ? { registry: options.registry } : {}),
+      ...options.ports,
+      ...(sandbox ? { welcomeExample: sandbox.welcomeExample } : {}),
+    });
+  const deps: CreateServerDeps = {
+    config,
+    logger,
+    bot,
+    version: '9.9.9-test',
+    ...(sandbox ? { ingress: sandbox.ingress, frame: sandbox.frame } : {}),
+  };
   if (options.openIdMetadataUrl) deps.openIdMetadataUrl = options.openIdMetadataUrl;
   const server = createServer(deps);
   const url = await server.listen(0, config.host);

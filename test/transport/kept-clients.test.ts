@@ -46,7 +46,9 @@ describe('kept Bot Framework clients (sandbox, anonymous)', () => {
   it(`keeps at most ${CLIENTS_KEPT} connector clients, dropping the oldest`, async () => {
     const oldest = await connectorFor('http://127.0.0.1:4000/');
     for (let i = 1; i <= CLIENTS_KEPT; i++) await connectorFor(`http://127.0.0.1:${4000 + i}/`);
-    expect(await connectorFor(`http://127.0.0.1:${4000 + CLIENTS_KEPT}/`)).toBe(await connectorFor(`http://127.0.0.1:${4000 + CLIENTS_KEPT}/`));
+    expect(await connectorFor(`http://127.0.0.1:${4000 + CLIENTS_KEPT}/`)).toBe(
+      await connectorFor(`http://127.0.0.1:${4000 + CLIENTS_KEPT}/`),
+    );
     expect(await connectorFor('http://127.0.0.1:4000/')).not.toBe(oldest);
   });
 
@@ -65,12 +67,18 @@ describe('kept Bot Framework clients (sandbox, anonymous)', () => {
       const serviceUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
       const connector = (await connectorFor(serviceUrl)) as {
         client: { pipeline: { getOrderedPolicies(): { name: string }[] } };
-        conversations: { replyToActivity(conversationId: string, activityId: string, activity: Partial<Activity>): Promise<{ id?: string }> };
+        conversations: {
+          replyToActivity(conversationId: string, activityId: string, activity: Partial<Activity>): Promise<{ id?: string }>;
+        };
       };
       const names = connector.client.pipeline.getOrderedPolicies().map((p) => p.name);
       expect(names).toContain('hardmatchAcceptHeader');
       expect(names).not.toContain('ServiceClientContext_RequestPolicyFactories');
-      const sent = await connector.conversations.replyToActivity('c-1', 'a-1', { type: 'message', text: 'hi', conversation: { id: 'c-1' } as Activity['conversation'] });
+      const sent = await connector.conversations.replyToActivity('c-1', 'a-1', {
+        type: 'message',
+        text: 'hi',
+        conversation: { id: 'c-1' } as Activity['conversation'],
+      });
       expect(sent.id).toBe('reply-1');
       expect(seen[0]?.accept).toBe('*/*');
     } finally {
@@ -93,7 +101,12 @@ describe('kept Bot Framework clients (production token)', () => {
   afterAll(() => issuer.close());
 
   it('keeps one connector client with the bot identity across turns', async () => {
-    const config = loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT, MicrosoftAppPassword: 'not-a-real-secret' });
+    const config = loadConfig({
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppType: 'SingleTenant',
+      MicrosoftAppTenantId: TENANT,
+      MicrosoftAppPassword: 'not-a-real-secret',
+    });
     const auth = createBotAuthentication(config.botAuth, issuer.metadataUrl);
     const clients = [];
     for (let turn = 0; turn < 2; turn++) {

@@ -17,7 +17,9 @@ describe('describeStartupError', () => {
   });
 
   it('shows our coded errors with their code, and leaves unknown ones to be printed whole', () => {
-    expect(describeStartupError(new RelayUnavailable('RELAY_UNAVAILABLE', 'Relay down.'))).toBe('Hardmatch cannot start: Relay down. (RELAY_UNAVAILABLE)');
+    expect(describeStartupError(new RelayUnavailable('RELAY_UNAVAILABLE', 'Relay down.'))).toBe(
+      'Hardmatch cannot start: Relay down. (RELAY_UNAVAILABLE)',
+    );
     expect(describeStartupError(new TypeError('bug'))).toBeUndefined();
   });
 });

@@ -21,7 +21,12 @@ const TENANT = '11111111-1111-1111-1111-111111111111';
 const OUTGOING_TOKEN = 'outgoing-token-of-the-bot';
 const TEAMS_CONVERSATION = 'a:1Xy-Z_ab;messageid=1700000000000@thread.skype';
 
-const production = loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT, MicrosoftAppPassword: 'not-a-real-secret' });
+const production = loadConfig({
+  MicrosoftAppId: APP_ID,
+  MicrosoftAppType: 'SingleTenant',
+  MicrosoftAppTenantId: TENANT,
+  MicrosoftAppPassword: 'not-a-real-secret',
+});
 
 let issuer: FakeOpenId;
 let connector: RecordingConnector;
@@ -77,7 +82,9 @@ describe('ready-made replies through /api/messages (production token)', () => {
       locale: 'de-DE',
     });
     expect(call?.body['id']).toBeUndefined();
-    expect((call?.body['attachments'] as { contentType?: string }[] | undefined)?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
+    expect((call?.body['attachments'] as { contentType?: string }[] | undefined)?.[0]?.contentType).toBe(
+      'application/vnd.microsoft.card.adaptive',
+    );
   });
 
   it('turns a connector error into a failed turn, logged with its status', async () => {
@@ -95,7 +102,8 @@ describe('ready-made replies through /api/messages (production token)', () => {
       const r = await startBot(production, { openIdMetadataUrl: issuer.metadataUrl });
       running.push(r);
       await send(r, serviceUrl, incoming(serviceUrl, 'help'));
-      const failed = r.logs.find((l) => l['msg'] === 'turn failed') as { err?: { statusCode?: number; code?: string; message?: string } } | undefined;
+      const failed = r.logs.find((l) => l['msg'] === 'turn failed') as
+        { err?: { statusCode?: number; code?: string; message?: string } } | undefined;
       expect(failed?.err?.statusCode).toBe(400);
       expect(failed?.err?.code).toBe('BadArgument');
       expect(failed?.err?.message).toContain('HTTP 400');
@@ -112,7 +120,12 @@ describe('readyJson: the body botbuilder would send', () => {
     type: 'message',
     text: 'Hardmatch',
     inputHint: 'acceptingInput',
-    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'ä <b>', wrap: true }] } }],
+    attachments: [
+      {
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        content: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'ä <b>', wrap: true }] },
+      },
+    ],
     channelId: 'msteams',
     locale: 'en-US',
     serviceUrl: 'http://127.0.0.1:1/',
@@ -135,13 +148,19 @@ describe('readyJson: the body botbuilder would send', () => {
   it('leaves to botbuilder what its serializer would change', () => {
     expect(readyJson({ ...reply, entities: [{ type: 'mention', text: '<at>x</at>' }] })).toBeUndefined();
     expect(readyJson({ ...reply, timestamp: new Date(0) })).toBeUndefined();
-    expect(readyJson({ ...reply, conversation: { ...reply.conversation, extra: 1 } as unknown as Activity['conversation'] })).toBeUndefined();
+    expect(
+      readyJson({ ...reply, conversation: { ...reply.conversation, extra: 1 } as unknown as Activity['conversation'] }),
+    ).toBeUndefined();
     expect(readyJson({ ...reply, unknownField: 'x' } as unknown as Partial<Activity>)).toBeUndefined();
     expect(readyJson({ ...reply, text: 5 } as unknown as Partial<Activity>)).toBeUndefined();
   });
 
   it('keeps a serviceUrl path, as botbuilder appends to it', () => {
-    expect(replyUrl('https://smba.trafficmanager.net/emea/', 'a:1;x@y', 'r 1')).toBe('https://smba.trafficmanager.net/emea/v3/conversations/a%3A1%3Bx%40y/activities/r%201');
-    expect(replyUrl('https://smba.trafficmanager.net/emea', 'c', 'r')).toBe('https://smba.trafficmanager.net/emea/v3/conversations/c/activities/r');
+    expect(replyUrl('https://smba.trafficmanager.net/emea/', 'a:1;x@y', 'r 1')).toBe(
+      'https://smba.trafficmanager.net/emea/v3/conversations/a%3A1%3Bx%40y/activities/r%201',
+    );
+    expect(replyUrl('https://smba.trafficmanager.net/emea', 'c', 'r')).toBe(
+      'https://smba.trafficmanager.net/emea/v3/conversations/c/activities/r',
+    );
   });
 });

@@ -39,7 +39,11 @@ afterEach(async () => {
   connector.calls.length = 0;
 });
 
-async function sandboxBot(registry?: CommandRegistry, env: Record<string, string> = {}, ports: Pick<CreateBotOptions, 'relay' | 'cloud'> = {}): Promise<Running> {
+async function sandboxBot(
+  registry?: CommandRegistry,
+  env: Record<string, string> = {},
+  ports: Pick<CreateBotOptions, 'relay' | 'cloud'> = {},
+): Promise<Running> {
   const r = await startBot(loadConfig(env, { sandbox: true }), { ...(registry ? { registry } : {}), ports });
   running.push(r);
   return r;
@@ -76,7 +80,11 @@ describe('bot HTTP server (sandbox)', () => {
     const relay = fakeRelay({ users: [onPremUser()], truncated: false });
     const holder = cloudUser({ immutableId: 'g8Pclm4vok+vFWtMERklmg==', synced: true, userPrincipalName: 'jdoe@contoso.com' });
     const cloud = fakeCloud({
-      evidenceFor: async (_onPrem, context) => ({ candidates: [{ user: holder, reasons: ['anchor'] }], otherObjects: [], tenant: await context.tenant }),
+      evidenceFor: async (_onPrem, context) => ({
+        candidates: [{ user: holder, reasons: ['anchor'] }],
+        otherObjects: [],
+        tenant: await context.tenant,
+      }),
     });
     const { url } = await sandboxBot(undefined, {}, { relay, cloud });
     await post(url, messageActivity(connector.url, 'MATCH jdoe'));
@@ -130,7 +138,10 @@ describe('tenant guard', () => {
     expect(res.status).toBe(200);
     await new Promise((r) => setTimeout(r, 200));
     expect(connector.calls).toHaveLength(0);
-    expect(logs.find((l) => l.msg === 'ignored an activity from another tenant')).toMatchObject({ level: 40, tenant: '22222222-2222-2222-2222-222222222222' });
+    expect(logs.find((l) => l.msg === 'ignored an activity from another tenant')).toMatchObject({
+      level: 40,
+      tenant: '22222222-2222-2222-2222-222222222222',
+    });
   });
 
   it('serves its own tenant (from channelData)', async () => {

@@ -2,4 +2,5 @@
 import type { ActionHandler } from './types.ts';
 import { answer } from './types.ts';
 
-export const approve: ActionHandler = async (action, turn, deps) => answer(await deps.approvals.act(action.requestId, { verb: 'approve' }, turn), turn, deps);
+export const approve: ActionHandler = async (action, turn, deps) =>
+  answer(await deps.approvals.act(action.requestId, { verb: 'approve' }, turn), turn, deps);

@@ -2,4 +2,5 @@
 import type { ActionHandler } from './types.ts';
 import { answer } from './types.ts';
 
-export const cancel: ActionHandler = async (action, turn, deps) => answer(await deps.approvals.act(action.requestId, { verb: 'cancel' }, turn), turn, deps);
+export const cancel: ActionHandler = async (action, turn, deps) =>
+  answer(await deps.approvals.act(action.requestId, { verb: 'cancel' }, turn), turn, deps);

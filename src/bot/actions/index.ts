@@ -17,7 +17,15 @@ import type { ActionDeps, ActionHandler } from './types.ts';
 
 export type { ActionDeps } from './types.ts';
 
-const HANDLERS: Readonly<Record<ActionVerb, ActionHandler>> = Object.freeze({ requestApproval, approve, reject, cancel, refresh, manualDone, downloadReport });
+const HANDLERS: Readonly<Record<ActionVerb, ActionHandler>> = Object.freeze({
+  requestApproval,
+  approve,
+  reject,
+  cancel,
+  refresh,
+  manualDone,
+  downloadReport,
+});
 
 export async function routeAction(invoke: { verb: unknown; data: unknown }, turn: Turn, deps: ActionDeps): Promise<IAdaptiveCard> {
   const parsed = parseAction(invoke.verb, invoke.data);

@@ -27,7 +27,11 @@ export const MAX_EXCLUDED = 5_000;
 
 export function parseAction(invokeVerb: unknown, data: unknown): ParsedAction {
   const parsed = shape.safeParse(data);
-  if (!parsed.success) return { ok: false, message: 'This card action is not one Hardmatch knows (it carries no request id). Type "status" to see your requests.' };
+  if (!parsed.success)
+    return {
+      ok: false,
+      message: 'This card action is not one Hardmatch knows (it carries no request id). Type "status" to see your requests.',
+    };
   const { verb, requestId, justification, reason, step, exclude } = parsed.data;
   if (!(ACTION_VERBS as readonly string[]).includes(verb) || (typeof invokeVerb === 'string' && invokeVerb !== verb)) {
     return { ok: false, message: `"${verb.slice(0, 40)}" is not a Hardmatch card action; nothing was changed.` };
@@ -46,6 +50,9 @@ export function parseAction(invokeVerb: unknown, data: unknown): ParsedAction {
 }
 
 function namesOf(text: string): string[] {
-  const names = text.split(/[\r\n;]+/).map((n) => n.trim()).filter((n) => n !== '');
+  const names = text
+    .split(/[\r\n;]+/)
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
   return [...new Set(names)].slice(0, MAX_EXCLUDED + 1);
 }

@@ -5,4 +5,5 @@
 import type { ActionHandler } from './types.ts';
 import { answer } from './types.ts';
 
-export const refresh: ActionHandler = async (action, turn, deps) => answer(await deps.approvals.find(action.requestId, turn.tenantId), turn, deps);
+export const refresh: ActionHandler = async (action, turn, deps) =>
+  answer(await deps.approvals.find(action.requestId, turn.tenantId), turn, deps);

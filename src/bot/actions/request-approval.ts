@@ -3,4 +3,16 @@ import type { ActionHandler } from './types.ts';
 import { answer } from './types.ts';
 
 export const requestApproval: ActionHandler = async (action, turn, deps) =>
-  answer(await deps.approvals.act(action.requestId, { verb: 'requestApproval', justification: action.justification ?? '', ...(action.exclude?.length ? { exclude: action.exclude } : {}) }, turn), turn, deps);
+  answer(
+    await deps.approvals.act(
+      action.requestId,
+      {
+        verb: 'requestApproval',
+        justification: action.justification ?? '',
+        ...(action.exclude?.length ? { exclude: action.exclude } : {}),
+      },
+      turn,
+    ),
+    turn,
+    deps,
+  );

@@ -21,6 +21,9 @@ export function approvalsOf(deps: CommandDeps): ApprovalFeatures | Reply {
 export function requestIdArg(command: string, args: string): string {
   const id = args.trim();
   if (id === '') throw new InputError('INPUT_EMPTY', `"${command}" needs a request id, e.g. "${command} r7k3q9".`);
-  if (!isRequestId(id)) throw new InputError('INPUT_INVALID', `"${id.slice(0, 40)}" is not a request id (six letters and digits, e.g. r7k3q9).`, { input: id.slice(0, 40) });
+  if (!isRequestId(id))
+    throw new InputError('INPUT_INVALID', `"${id.slice(0, 40)}" is not a request id (six letters and digits, e.g. r7k3q9).`, {
+      input: id.slice(0, 40),
+    });
   return id.toLowerCase();
 }

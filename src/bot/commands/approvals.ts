@@ -17,7 +17,8 @@ export const approvalsCommand: Command = {
   name: 'approvals',
   help: {
     usage: 'approvals [here]',
-    summary: 'Says where new approval requests are posted; "approvals here" (an admin, in a channel or group chat) posts them in this conversation too.',
+    summary:
+      'Says where new approval requests are posted; "approvals here" (an admin, in a channel or group chat) posts them in this conversation too.',
     examples: ['approvals', 'approvals here'],
   },
   async run(args, deps, turn) {
@@ -34,14 +35,28 @@ export const approvalsCommand: Command = {
 };
 
 function placeSummary(place: ApproversPlace) {
-  return { conversationType: place.conversationType, setBy: place.setBy.name, setAt: place.setAt, ...(place.conversationName ? { conversationName: place.conversationName } : {}) };
+  return {
+    conversationType: place.conversationType,
+    setBy: place.setBy.name,
+    setAt: place.setAt,
+    ...(place.conversationName ? { conversationName: place.conversationName } : {}),
+  };
 }
 
 async function setHere(features: ApprovalFeatures, turn: Turn): Promise<Reply> {
   const refuse = (title: string, text: string) => cardReply(noticeCard({ tone: 'error', title, text }));
-  if (!features.admins.configured) return refuse('Approval is not configured', 'Set ADMIN_GROUP_ID (an Entra group of admins) or ADMIN_IDS (their object ids), then restart.');
-  if (!(await features.admins.isAdmin(turn.actor.aadObjectId))) return refuse('Only an admin can choose where approvals go', 'Ask a member of the admin group to type "approvals here".');
-  if (turn.conversation.type === 'personal') return refuse('Not in a 1:1 chat', 'Nobody else sees a 1:1 chat. Type "approvals here" in a channel or group chat the bot is in (mention it in a channel).');
+  if (!features.admins.configured)
+    return refuse(
+      'Approval is not configured',
+      'Set ADMIN_GROUP_ID (an Entra group of admins) or ADMIN_IDS (their object ids), then restart.',
+    );
+  if (!(await features.admins.isAdmin(turn.actor.aadObjectId)))
+    return refuse('Only an admin can choose where approvals go', 'Ask a member of the admin group to type "approvals here".');
+  if (turn.conversation.type === 'personal')
+    return refuse(
+      'Not in a 1:1 chat',
+      'Nobody else sees a 1:1 chat. Type "approvals here" in a channel or group chat the bot is in (mention it in a channel).',
+    );
   const key = approversPlaceKey(turn.tenantId);
   const place: ApproversPlace = {
     conversationId: turn.conversation.id,
@@ -51,6 +66,6 @@ async function setHere(features: ApprovalFeatures, turn: Turn): Promise<Reply> {
     setBy: turn.actor,
     setAt: features.now(),
   };
-  if (!(await casPutSetting(features.store, key, place, 5))) throw new Error('could not record the approvers\' place');
+  if (!(await casPutSetting(features.store, key, place, 5))) throw new Error("could not record the approvers' place");
   return cardReply(approvalsPlaceCard({ place: placeSummary(place) }));
 }

@@ -29,7 +29,18 @@ export function createRegistry(extra: readonly Command[] = []): CommandRegistry 
   const commands = new Map<string, Command>();
   const registry: CommandRegistry = { commands, coming: COMING_COMMANDS };
   const help = createHelpCommand(() => ({ commands: [...commands.values()].map((c) => c.help), coming: registry.coming }));
-  for (const command of [help, matchCommand, guidCommand, statusCommand, cancelCommand, auditCommand, undoCommand, approvalsCommand, scanCommand, ...extra]) {
+  for (const command of [
+    help,
+    matchCommand,
+    guidCommand,
+    statusCommand,
+    cancelCommand,
+    auditCommand,
+    undoCommand,
+    approvalsCommand,
+    scanCommand,
+    ...extra,
+  ]) {
     if (commands.has(command.name)) throw new Error(`Command "${command.name}" is registered twice.`);
     commands.set(command.name.toLowerCase(), command);
   }

@@ -33,7 +33,12 @@ export const matchCommand: Command = {
     usage: MATCH_USAGE,
     summary:
       'Diagnoses how an AD user matches (or fails to match) its Entra ID user: the AD object, every cloud user that could collide, findings with their codes, the plan that fixes it and what the next sync will do. Changes nothing. Add "to" and a cloud UPN or object id to name the cloud user it should match.',
-    examples: ['match jdoe', 'match jdoe@contoso.com', 'match jdoe to john.doe@contoso.com', 'match jdoe to 1f0e6a4c-3f1d-4c55-9a51-0d2b7a1c9e11'],
+    examples: [
+      'match jdoe',
+      'match jdoe@contoso.com',
+      'match jdoe to john.doe@contoso.com',
+      'match jdoe to 1f0e6a4c-3f1d-4c55-9a51-0d2b7a1c9e11',
+    ],
   },
   run: runMatch,
 };
@@ -47,12 +52,27 @@ export async function runMatch(args: string, deps: CommandDeps, turn: Turn = ano
   const command = target ? `match ${who} to ${target}` : `match ${who}`;
   // Relay, directory and Graph errors propagate: the router makes an error card with the code.
   const verifyTimeoutSeconds = deps.approvals ? Math.round(deps.approvals.policy.verifyTimeoutMs / 1000) : undefined;
-  const read = await readDiagnosis({ who, ...(target ? { target } : {}) }, { relay, cloud, ...(verifyTimeoutSeconds ? { verifyTimeoutSeconds } : {}) });
+  const read = await readDiagnosis(
+    { who, ...(target ? { target } : {}) },
+    { relay, cloud, ...(verifyTimeoutSeconds ? { verifyTimeoutSeconds } : {}) },
+  );
   if (!read.resolved) return cardReply(matchCard(read.diagnosis, { command, onPremMatches: read.lookup }));
   deps.logger.debug({ who, target, candidates: read.diagnosis.candidates.length }, 'match: evidence read');
   const { approvals } = deps;
   const proposal = approvals
-    ? await proposed(() => approvals.service.propose({ actor: turn.actor, tenantId: turn.tenantId, command, who, ...(target ? { target } : {}), diagnosis: read.diagnosis }), deps, who)
+    ? await proposed(
+        () =>
+          approvals.service.propose({
+            actor: turn.actor,
+            tenantId: turn.tenantId,
+            command,
+            who,
+            ...(target ? { target } : {}),
+            diagnosis: read.diagnosis,
+          }),
+        deps,
+        who,
+      )
     : {};
   const card = matchCard(read.diagnosis, { command, ...proposal });
   return proposal.requestId ? { card, requestId: proposal.requestId } : cardReply(card);
@@ -62,7 +82,11 @@ export async function runMatch(args: string, deps: CommandDeps, turn: Turn = ano
  * The stored request's id for the card, or why approval cannot be requested: the diagnosis was read
  * and is worth showing when the store fails, since only approval needs the store.
  */
-async function proposed(propose: () => Promise<{ id: string } | null>, deps: CommandDeps, who: string): Promise<{ requestId?: string; approvalUnavailable?: UserText }> {
+async function proposed(
+  propose: () => Promise<{ id: string } | null>,
+  deps: CommandDeps,
+  who: string,
+): Promise<{ requestId?: string; approvalUnavailable?: UserText }> {
   try {
     const request = await propose();
     return request ? { requestId: request.id } : {};

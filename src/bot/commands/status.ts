@@ -31,7 +31,9 @@ export const statusCommand: Command = {
     const isAdmin = await features.admins.isAdmin(turn.actor.aadObjectId);
     const me = turn.actor.aadObjectId.toLowerCase();
     const mine = open.filter((r) => (r.requester ?? r.proposedBy).aadObjectId.toLowerCase() === me);
-    const waitingForMe = open.filter((r) => !mine.includes(r) && viewFor(r, { aadObjectId: turn.actor.aadObjectId, isAdmin }).actions.some((a) => a !== 'refresh'));
+    const waitingForMe = open.filter(
+      (r) => !mine.includes(r) && viewFor(r, { aadObjectId: turn.actor.aadObjectId, isAdmin }).actions.some((a) => a !== 'refresh'),
+    );
     return cardReply(statusListCard({ mine, waitingForMe, now: features.now() }));
   },
 };

@@ -56,7 +56,11 @@ function filesOf(activity: Partial<Activity>): { files?: AttachedFile[] } {
     const content = (typeof a.content === 'object' && a.content !== null ? a.content : {}) as Record<string, unknown>;
     const name = typeof a.name === 'string' ? a.name : '';
     if (a.contentType === FILE_DOWNLOAD_INFO && typeof content['downloadUrl'] === 'string') {
-      files.push({ name, downloadUrl: content['downloadUrl'], fileType: typeof content['fileType'] === 'string' ? content['fileType'].toLowerCase() : '' });
+      files.push({
+        name,
+        downloadUrl: content['downloadUrl'],
+        fileType: typeof content['fileType'] === 'string' ? content['fileType'].toLowerCase() : '',
+      });
     } else if (a.contentType === 'text/csv' && typeof a.contentUrl === 'string') {
       files.push({ name, downloadUrl: a.contentUrl, fileType: 'csv' });
     }

@@ -17,7 +17,11 @@ export function fingerprintOf(diagnosis: Diagnosis): FingerprintFact[] {
       label: target ? `Cloud user the plan joins (${target.userPrincipalName})` : 'Cloud user the plan joins',
       value: target?.id ?? null,
     },
-    { fact: 'anchor', label: `ImmutableID the plan sets (the AD user's effective anchor)`, value: diagnosis.onPrem?.anchor.immutableId ?? null },
+    {
+      fact: 'anchor',
+      label: `ImmutableID the plan sets (the AD user's effective anchor)`,
+      value: diagnosis.onPrem?.anchor.immutableId ?? null,
+    },
     { fact: 'steps', label: "The plan's steps, in order", value: plan.steps.map((s) => s.kind).join(', ') },
   ];
   for (const step of plan.steps) for (const fact of stepFacts(step)) facts.push(unique(facts, fact));
@@ -29,26 +33,68 @@ function stepFacts(step: PlanStep): FingerprintFact[] {
   const n = `(step ${step.number})`;
   switch (step.kind) {
     case 'SET_ANCHOR':
-      return [fact(`SET_ANCHOR previous ${step.subject.userId}`, `onPremisesImmutableId of ${step.subject.userPrincipalName} before it is set ${n}`, step.previous)];
+      return [
+        fact(
+          `SET_ANCHOR previous ${step.subject.userId}`,
+          `onPremisesImmutableId of ${step.subject.userPrincipalName} before it is set ${n}`,
+          step.previous,
+        ),
+      ];
     case 'CLEAR_ANCHOR':
-      return [fact(`CLEAR_ANCHOR previous ${step.subject.userId}`, `onPremisesImmutableId of ${step.subject.userPrincipalName} before it is cleared ${n}`, step.previous)];
+      return [
+        fact(
+          `CLEAR_ANCHOR previous ${step.subject.userId}`,
+          `onPremisesImmutableId of ${step.subject.userPrincipalName} before it is cleared ${n}`,
+          step.previous,
+        ),
+      ];
     case 'RENAME_UPN_TEMPORARILY':
       return [
-        fact(`RENAME_UPN_TEMPORARILY from ${step.subject.userId}`, `UPN of user ${step.subject.userId} before the temporary rename ${n}`, step.from),
+        fact(
+          `RENAME_UPN_TEMPORARILY from ${step.subject.userId}`,
+          `UPN of user ${step.subject.userId} before the temporary rename ${n}`,
+          step.from,
+        ),
         fact(`RENAME_UPN_TEMPORARILY to ${step.subject.userId}`, `UPN user ${step.subject.userId} is renamed to ${n}`, step.to),
       ];
     case 'PURGE_DELETED_USER':
       return [
-        fact(`PURGE_DELETED_USER subject ${step.subject.userId}`, `User in the recycle bin to delete permanently (${step.subject.userPrincipalName}) ${n}`, step.subject.userId),
-        fact(`PURGE_DELETED_USER immutableId ${step.subject.userId}`, `onPremisesImmutableId of ${step.subject.userPrincipalName} in the recycle bin ${n}`, step.immutableId),
+        fact(
+          `PURGE_DELETED_USER subject ${step.subject.userId}`,
+          `User in the recycle bin to delete permanently (${step.subject.userPrincipalName}) ${n}`,
+          step.subject.userId,
+        ),
+        fact(
+          `PURGE_DELETED_USER immutableId ${step.subject.userId}`,
+          `onPremisesImmutableId of ${step.subject.userPrincipalName} in the recycle bin ${n}`,
+          step.immutableId,
+        ),
       ];
     case 'CLEAR_OBJECT_IDENTIFIER':
-      return [fact(`CLEAR_OBJECT_IDENTIFIER previous ${step.subject.userId}`, `onPremisesObjectIdentifier of ${step.subject.userPrincipalName} before it is cleared ${n}`, step.previous)];
+      return [
+        fact(
+          `CLEAR_OBJECT_IDENTIFIER previous ${step.subject.userId}`,
+          `onPremisesObjectIdentifier of ${step.subject.userPrincipalName} before it is cleared ${n}`,
+          step.previous,
+        ),
+      ];
     case 'PROVISION_ON_DEMAND':
-      return [fact(`PROVISION_ON_DEMAND job ${step.dn}`, `Cloud Sync job that syncs ${step.dn} ${n}`, `${step.job.servicePrincipalId}/${step.job.jobId}`)];
+      return [
+        fact(
+          `PROVISION_ON_DEMAND job ${step.dn}`,
+          `Cloud Sync job that syncs ${step.dn} ${n}`,
+          `${step.job.servicePrincipalId}/${step.job.jobId}`,
+        ),
+      ];
     case 'MANUAL':
       // What the person is asked to do: a changed role list or address holder changes it.
-      return [fact('MANUAL', `What a person is asked to do ${n}`, step.action ? `${step.instruction} ${canonicalJson(step.action)}` : step.instruction)];
+      return [
+        fact(
+          'MANUAL',
+          `What a person is asked to do ${n}`,
+          step.action ? `${step.instruction} ${canonicalJson(step.action)}` : step.instruction,
+        ),
+      ];
     case 'TRIGGER_DELTA_SYNC':
     case 'VERIFY_JOINED':
       return [];
@@ -72,7 +118,11 @@ function unique(existing: readonly FingerprintFact[], f: FingerprintFact): Finge
  * from facts checked at approval, possibly weeks before. A fact the fresh fingerprint no longer
  * has is left out (its step re-reads the live value before writing, and drifts if it moved).
  */
-export function remainingChanges(request: { diagnosis: Diagnosis; fingerprint: readonly FingerprintFact[] }, doneStep: number, fresh: readonly FingerprintFact[]): FactChange[] {
+export function remainingChanges(
+  request: { diagnosis: Diagnosis; fingerprint: readonly FingerprintFact[] },
+  doneStep: number,
+  fresh: readonly FingerprintFact[],
+): FactChange[] {
   const steps = request.diagnosis.plan.steps;
   const keyed: { key: string; step: number }[] = [];
   const facts: FingerprintFact[] = [];

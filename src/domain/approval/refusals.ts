@@ -31,7 +31,10 @@ export function adminsNotConfigured(): Refusal {
 
 export function notAnAdmin(name: string, verb: ActionVerb | 'scan'): Refusal {
   const phrase = verb === 'scan' ? 'scan' : VERB_PHRASE[verb];
-  return refusal('NOT_AN_ADMIN', `${name} is not an admin: only members of the admin group (ADMIN_GROUP_ID) or the admins listed in ADMIN_IDS can ${phrase}.`);
+  return refusal(
+    'NOT_AN_ADMIN',
+    `${name} is not an admin: only members of the admin group (ADMIN_GROUP_ID) or the admins listed in ADMIN_IDS can ${phrase}.`,
+  );
 }
 
 export function justificationInvalid(length: number): Refusal {
@@ -46,7 +49,10 @@ export function reasonInvalid(length: number): Refusal {
 
 export function nothingToApprove(request: ApprovalRequest): Refusal {
   if (request.kind === 'bulk') {
-    return refusal('NOTHING_TO_APPROVE', `Bulk request ${request.id} would cover no user: every user the bot could fix is excluded. Exclude fewer users, or fix them one by one with "match".`);
+    return refusal(
+      'NOTHING_TO_APPROVE',
+      `Bulk request ${request.id} would cover no user: every user the bot could fix is excluded. Exclude fewer users, or fix them one by one with "match".`,
+    );
   }
   return refusal(
     'NOTHING_TO_APPROVE',
@@ -70,10 +76,7 @@ export function expired(request: ApprovalRequest): Refusal {
 }
 
 export function ownRequest(request: ApprovalRequest, verb: 'approve' | 'reject'): Refusal {
-  const instead =
-    verb === 'approve'
-      ? 'another admin must approve it.'
-      : `to withdraw it, press Cancel or type \`cancel ${request.id}\`.`;
+  const instead = verb === 'approve' ? 'another admin must approve it.' : `to withdraw it, press Cancel or type \`cancel ${request.id}\`.`;
   return refusal('OWN_REQUEST', `You requested ${request.id} yourself; ${instead}`);
 }
 
@@ -112,7 +115,8 @@ export function notRequester(request: ApprovalRequest): Refusal {
 
 export function notParticipant(request: ApprovalRequest): Refusal {
   const requester = request.requester?.name ?? request.proposedBy.name;
-  const approvers = request.approvals.length === 0 ? '' : ` or the admins who approved it (${request.approvals.map((d) => d.actor.name).join(', ')})`;
+  const approvers =
+    request.approvals.length === 0 ? '' : ` or the admins who approved it (${request.approvals.map((d) => d.actor.name).join(', ')})`;
   return refusal('NOT_PARTICIPANT', `Only ${requester}, who requested ${request.id}${approvers}, can say a manual step is done.`);
 }
 
@@ -141,9 +145,15 @@ export function wrongStep(request: ApprovalRequest, step: number, waiting: StepR
 }
 
 export function excludeInvalid(request: ApprovalRequest, unknown: readonly string[]): Refusal {
-  const shown = unknown.slice(0, 5).map((n) => `"${n.slice(0, 80)}"`).join(', ');
+  const shown = unknown
+    .slice(0, 5)
+    .map((n) => `"${n.slice(0, 80)}"`)
+    .join(', ');
   const more = unknown.length > 5 ? ` and ${unknown.length - 5} more` : '';
-  return refusal('EXCLUDE_INVALID', `${shown}${more} ${unknown.length === 1 ? 'is' : 'are'} not among the users bulk request ${request.id} covers; exclude users by the sAMAccountName or DN the report lists for them. Nothing was requested.`);
+  return refusal(
+    'EXCLUDE_INVALID',
+    `${shown}${more} ${unknown.length === 1 ? 'is' : 'are'} not among the users bulk request ${request.id} covers; exclude users by the sAMAccountName or DN the report lists for them. Nothing was requested.`,
+  );
 }
 
 export function stopAlreadyRequested(request: ApprovalRequest): Refusal {

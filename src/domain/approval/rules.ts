@@ -144,7 +144,11 @@ function cancel(request: ApprovalRequest, ctx: DecisionContext): Outcome {
   const next = changed(request, ctx.now, { state: 'cancelled', cancellation: { actor: ctx.actor, at: ctx.now } });
   const done = request.records.filter((r) => r.status === 'done').map((r) => r.number);
   const left = done.length === 0 ? '' : `; steps already done stay done (${done.join(', ')}): \`undo ${request.id}\` reverts them`;
-  return { next, event: event(request, next, ctx, 'cancelled', `${ctx.actor.name} cancelled it while ${request.state}${left}`), effect: 'none' };
+  return {
+    next,
+    event: event(request, next, ctx, 'cancelled', `${ctx.actor.name} cancelled it while ${request.state}${left}`),
+    effect: 'none',
+  };
 }
 
 /**
@@ -156,7 +160,11 @@ function stopBulk(request: ApprovalRequest, ctx: DecisionContext): Outcome {
   if (!sameActor(owner, ctx.actor)) return refuse.notRequester(request);
   if (!request.bulk || request.bulk.stopRequested) return refuse.stopAlreadyRequested(request);
   const next = changed(request, ctx.now, { bulk: { ...request.bulk, stopRequested: { by: ctx.actor, at: ctx.now } } });
-  return { next, event: event(request, next, ctx, 'cancelled', `${ctx.actor.name} stopped it: no new user starts; the running ones finish`), effect: 'none' };
+  return {
+    next,
+    event: event(request, next, ctx, 'cancelled', `${ctx.actor.name} stopped it: no new user starts; the running ones finish`),
+    effect: 'none',
+  };
 }
 
 function manualDone(request: ApprovalRequest, step: number, ctx: DecisionContext): Outcome {
@@ -180,7 +188,12 @@ function manualDone(request: ApprovalRequest, step: number, ctx: DecisionContext
  * refused while the result is not there (the step keeps waiting); recorded as checked, or as taken
  * on the person's word when the bot cannot see the result.
  */
-export function withDoneCheck(request: ApprovalRequest, decided: { next: ApprovalRequest; event: AuditEvent }, step: number, check: DoneCheck): { next: ApprovalRequest; event: AuditEvent } | Refusal {
+export function withDoneCheck(
+  request: ApprovalRequest,
+  decided: { next: ApprovalRequest; event: AuditEvent },
+  step: number,
+  check: DoneCheck,
+): { next: ApprovalRequest; event: AuditEvent } | Refusal {
   if (check.status === 'not-done') return refuse.stepNotDone(request, step, check.still);
   const name = decided.event.actor?.name ?? 'the person';
   const detail = check.status === 'done' ? `Checked: ${check.seen}.` : `Taken on ${name}'s word: the bot cannot check it (${check.why}).`;
@@ -203,13 +216,18 @@ function notRequested(request: ApprovalRequest, verb: 'approve' | 'reject'): Ref
  */
 export function expiryOf(request: ApprovalRequest, policy: Pick<ApprovalPolicy, 'ttlMs' | 'manualStepTtlMs'>): number | undefined {
   if (request.state === 'requested') return request.expiresAt;
-  if (request.state === 'waiting-for-person') return (waitingRecord(request)?.startedAt ?? request.updatedAt) + (policy.manualStepTtlMs ?? DEFAULT_MANUAL_STEP_TTL_MS);
+  if (request.state === 'waiting-for-person')
+    return (waitingRecord(request)?.startedAt ?? request.updatedAt) + (policy.manualStepTtlMs ?? DEFAULT_MANUAL_STEP_TTL_MS);
   if (request.state === 'proposed') return request.expiresAt ?? request.createdAt + policy.ttlMs;
   return undefined;
 }
 
 /** The request moved to `expired` when it is `proposed`, `requested` or `waiting-for-person` and its time is up; otherwise null. */
-export function expireIfDue(request: ApprovalRequest, now: number, policy: Pick<ApprovalPolicy, 'ttlMs' | 'manualStepTtlMs'>): { next: ApprovalRequest; event: AuditEvent } | null {
+export function expireIfDue(
+  request: ApprovalRequest,
+  now: number,
+  policy: Pick<ApprovalPolicy, 'ttlMs' | 'manualStepTtlMs'>,
+): { next: ApprovalRequest; event: AuditEvent } | null {
   const expiry = expiryOf(request, policy);
   if (expiry === undefined || now <= expiry) return null;
   const next = changed(request, now, { state: 'expired', expiresAt: expiry });
@@ -262,7 +280,12 @@ function event(request: ApprovalRequest, next: ApprovalRequest, ctx: DecisionCon
   return { ...stateEvent(request, next, ctx.now, action, summary), actor: ctx.actor };
 }
 
-export function refusedEvent(request: ApprovalRequest, action: ApprovalAction, ctx: Pick<DecisionContext, 'actor' | 'now'>, refusal: Refusal): AuditEvent {
+export function refusedEvent(
+  request: ApprovalRequest,
+  action: ApprovalAction,
+  ctx: Pick<DecisionContext, 'actor' | 'now'>,
+  refusal: Refusal,
+): AuditEvent {
   return {
     requestId: request.id,
     at: ctx.now,

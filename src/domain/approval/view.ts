@@ -60,7 +60,8 @@ function requestedView(request: ApprovalRequest, role: CardView['role'], approve
   const left = needed - request.approvals.length;
   const waitingFor = left === 1 && request.approvals.length === 0 ? 'a second admin' : approvalsLeft(left);
   if (role === 'requester') return { role, actions: ['cancel'], headline: `Waiting for ${waitingFor}` };
-  if (isAdmin && !approved) return { role, actions: ['approve', 'reject'], headline: `${request.requester?.name ?? 'An admin'} asks for your approval` };
+  if (isAdmin && !approved)
+    return { role, actions: ['approve', 'reject'], headline: `${request.requester?.name ?? 'An admin'} asks for your approval` };
   return { role, actions: [], headline: approved ? `You approved; waiting for ${approvalsLeft(left)}` : `Waiting for ${waitingFor}` };
 }
 
@@ -84,7 +85,9 @@ function finalHeadline(request: ApprovalRequest): string {
       return request.cancellation ? `Cancelled by ${request.cancellation.actor.name}` : 'Cancelled';
     case 'expired': {
       const waiting = waitingRecord(request);
-      return waiting ? `Expired while waiting for a person to do step ${waiting.number}; the steps after it did not run` : 'Expired before enough admins approved it; nothing was changed';
+      return waiting
+        ? `Expired while waiting for a person to do step ${waiting.number}; the steps after it did not run`
+        : 'Expired before enough admins approved it; nothing was changed';
     }
     default:
       return 'Stopped: the facts changed since the plan was made; nothing was changed';

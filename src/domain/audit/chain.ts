@@ -82,7 +82,8 @@ export function chainAfter(previous: { seq: number; hash: string } | null, event
   const entries: AuditEntry[] = [];
   for (const event of events) {
     // chainEntry reads only the previous entry's seq, hash and request id.
-    const last: AuditEntry | null = entries.at(-1) ?? (previous ? { ...event, seq: previous.seq, prevHash: '', hash: previous.hash } : null);
+    const last: AuditEntry | null =
+      entries.at(-1) ?? (previous ? { ...event, seq: previous.seq, prevHash: '', hash: previous.hash } : null);
     entries.push(chainEntry(last, event, key));
   }
   return entries;
@@ -105,17 +106,36 @@ export function verifyChain(entries: readonly AuditEntry[], key?: AuditKey): Cha
  * carries: a trail whose last entries were deleted, or that was rebuilt, does not match it.
  * A request stored before records carried a head is checked as a chain only.
  */
-export function verifyTrail(entries: readonly AuditEntry[], head: { length: number; hash: string } | undefined, key?: AuditKey): ChainVerdict {
+export function verifyTrail(
+  entries: readonly AuditEntry[],
+  head: { length: number; hash: string } | undefined,
+  key?: AuditKey,
+): ChainVerdict {
   const chain = verifyChain(entries, key);
   if (!chain.ok || !head) return chain;
   if (entries.length < head.length) {
-    return { ok: false, entries: entries.length, brokenAt: entries.length + 1, reason: `the trail ends at entry ${entries.length} but the request records ${head.length} entries: the last ${head.length - entries.length} were removed` };
+    return {
+      ok: false,
+      entries: entries.length,
+      brokenAt: entries.length + 1,
+      reason: `the trail ends at entry ${entries.length} but the request records ${head.length} entries: the last ${head.length - entries.length} were removed`,
+    };
   }
   if (entries.length > head.length) {
-    return { ok: false, entries: entries.length, brokenAt: head.length + 1, reason: `the trail has ${entries.length} entries but the request records ${head.length}: entries were added outside the bot` };
+    return {
+      ok: false,
+      entries: entries.length,
+      brokenAt: head.length + 1,
+      reason: `the trail has ${entries.length} entries but the request records ${head.length}: entries were added outside the bot`,
+    };
   }
   if (chain.head !== head.hash) {
-    return { ok: false, entries: entries.length, brokenAt: entries.length, reason: `the trail's last hash is not the one the request records: the trail was rebuilt` };
+    return {
+      ok: false,
+      entries: entries.length,
+      brokenAt: entries.length,
+      reason: `the trail's last hash is not the one the request records: the trail was rebuilt`,
+    };
   }
   return chain;
 }
@@ -127,9 +147,7 @@ function brokenReason(entries: readonly AuditEntry[], i: number, key: AuditKey):
   if (computed !== entry.hash) {
     // When the next entry still links to the recomputed hash, only the stored hash was touched.
     const onlyHash = entries[i + 1]?.prevHash === computed;
-    return onlyHash
-      ? `entry ${position}'s hash was changed after it was written`
-      : `entry ${position} was changed after it was written`;
+    return onlyHash ? `entry ${position}'s hash was changed after it was written` : `entry ${position} was changed after it was written`;
   }
   if (entry.seq !== position) return sequenceReason(entries, i);
   const expected = i === 0 ? GENESIS_HASH : (entries[i - 1] as AuditEntry).hash;

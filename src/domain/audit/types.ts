@@ -56,6 +56,4 @@ export interface AuditEntry extends AuditEvent {
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** What `verifyChain` finds. `brokenAt` is the first entry whose hash or link does not hold. */
-export type ChainVerdict =
-  | { ok: true; entries: number; head: string }
-  | { ok: false; entries: number; brokenAt: number; reason: string };
+export type ChainVerdict = { ok: true; entries: number; head: string } | { ok: false; entries: number; brokenAt: number; reason: string };

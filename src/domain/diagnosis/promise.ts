@@ -23,6 +23,10 @@ export function withPromise(plan: Plan, promise: JoinPromise | null): Plan {
   const also = `${upn}, holds every address of the AD user and shows no provisioning error (else the request ends done-with-warnings)`;
   return {
     ...plan,
-    steps: plan.steps.map((step) => (step.kind === 'VERIFY_JOINED' ? { ...step, promise, description: step.description.replace(/ \(give up after/, `${also} (give up after`) } : step)),
+    steps: plan.steps.map((step) =>
+      step.kind === 'VERIFY_JOINED'
+        ? { ...step, promise, description: step.description.replace(/ \(give up after/, `${also} (give up after`) }
+        : step,
+    ),
   };
 }

@@ -87,7 +87,8 @@ function softMatchOnto(ctx: ExportContext, candidate: CloudUser, via: 'SMTP' | '
   if (candidate.immutableId !== null || candidate.synced) {
     return { kind: 'INVALID_SOFT_MATCH', userId: candidate.id, via, candidateImmutableId: candidate.immutableId ?? '' };
   }
-  if (ctx.tenant.facts.switches.blockSoftMatchEnabled) return { kind: 'SOFT_MATCH_BLOCKED', userId: candidate.id, via, reason: 'TENANT_SWITCH' };
+  if (ctx.tenant.facts.switches.blockSoftMatchEnabled)
+    return { kind: 'SOFT_MATCH_BLOCKED', userId: candidate.id, via, reason: 'TENANT_SWITCH' };
   if (privilegedRoles(candidate).length > 0) return { kind: 'SOFT_MATCH_BLOCKED', userId: candidate.id, via, reason: 'ADMIN_ROLE' };
   return { kind: 'SOFT_MATCH', userId: candidate.id, via, values: exportedValues(ctx, candidate) };
 }
@@ -99,7 +100,8 @@ function softMatchOnto(ctx: ExportContext, candidate: CloudUser, via: 'SMTP' | '
  */
 function hardenedRefusal(ctx: ExportContext, user: CloudUser): SyncOutcome | null {
   if (user.cloudManaged === true) return { kind: 'CLOUD_MANAGED', userId: user.id };
-  if (mappedToOtherObject(user, ctx.subject.onPrem)) return { kind: 'REMAP_BLOCKED', userId: user.id, mappedTo: objectIdentifierOf(user) ?? '' };
+  if (mappedToOtherObject(user, ctx.subject.onPrem))
+    return { kind: 'REMAP_BLOCKED', userId: user.id, mappedTo: objectIdentifierOf(user) ?? '' };
   return null;
 }
 

@@ -121,7 +121,9 @@ async function directorySection(config: RelayAgentConfig, deps: CheckDeps): Prom
   write(`Directory (${config.fixturesDir ? 'fixtures' : 'LDAP'})`);
   let directory: Directory;
   try {
-    directory = deps.directory ?? (await createDirectory(config, { logger: deps.logger, ...(deps.openFixtures ? { openFixtures: deps.openFixtures } : {}) }));
+    directory =
+      deps.directory ??
+      (await createDirectory(config, { logger: deps.logger, ...(deps.openFixtures ? { openFixtures: deps.openFixtures } : {}) }));
   } catch (err) {
     failureLines(err).forEach((l) => write(l));
     return false;

@@ -60,10 +60,7 @@ export function createRelayListenUri(url: string): string {
  * A token provider for the listener. The token is issued for the hybrid connection's own URI,
  * which a SAS rule on the namespace and a rule on the hybrid connection both accept.
  */
-export function createRelayTokenProvider(
-  hyco: Pick<HycoModule, 'createRelayToken'>,
-  settings: AzureRelaySettings,
-): () => string {
+export function createRelayTokenProvider(hyco: Pick<HycoModule, 'createRelayToken'>, settings: AzureRelaySettings): () => string {
   const { namespace, path } = parseHybridConnectionUrl(settings.url);
   const resource = `https://${namespace}/${path}`;
   return () => hyco.createRelayToken(resource, settings.keyName, settings.key, RELAY_TOKEN_LIFETIME_SECONDS);

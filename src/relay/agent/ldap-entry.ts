@@ -85,7 +85,14 @@ export function generalizedTimeToIso(value: string): string | null {
   const local = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms));
   // Date.UTC rolls 20250231 over into March; a value that does not round-trip is not a real time.
   const written = [Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s)];
-  const parsed = [local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate(), local.getUTCHours(), local.getUTCMinutes(), local.getUTCSeconds()];
+  const parsed = [
+    local.getUTCFullYear(),
+    local.getUTCMonth() + 1,
+    local.getUTCDate(),
+    local.getUTCHours(),
+    local.getUTCMinutes(),
+    local.getUTCSeconds(),
+  ];
   if (written.some((v, i) => v !== parsed[i])) return null;
   const offsetMinutes = zone === 'Z' ? 0 : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5)));
   return new Date(local.getTime() - offsetMinutes * 60_000).toISOString();

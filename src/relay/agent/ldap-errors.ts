@@ -137,7 +137,8 @@ function classify(err: unknown, config: LdapConfig, operation: LdapOperation): M
   if (isTimeout(err)) {
     // ldapts connects inside bind(); its connect timer says so only in its message.
     const phase = message(err) === 'Connection timeout' ? 'connect' : operation;
-    const limit = phase === 'connect' ? `${config.connectTimeoutMs} ms (LDAP_CONNECT_TIMEOUT_MS)` : `${config.timeoutMs} ms (LDAP_TIMEOUT_MS)`;
+    const limit =
+      phase === 'connect' ? `${config.connectTimeoutMs} ms (LDAP_CONNECT_TIMEOUT_MS)` : `${config.timeoutMs} ms (LDAP_TIMEOUT_MS)`;
     return { code: 'DIRECTORY_TIMEOUT', text: `${host} did not answer the ${phase} within ${limit}.` };
   }
   if (code && NETWORK_CODES.has(code)) {

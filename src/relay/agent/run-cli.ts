@@ -57,7 +57,13 @@ async function check(env: NodeJS.ProcessEnv, sample: string | undefined, options
   const write = (line: string): void => {
     process.stdout.write(`${line}\n`);
   };
-  return runCheck(config, { logger, write, ...options, locate: (program) => locateProgram(program, { env }), ...(sample === undefined ? {} : { sample }) });
+  return runCheck(config, {
+    logger,
+    write,
+    ...options,
+    locate: (program) => locateProgram(program, { env }),
+    ...(sample === undefined ? {} : { sample }),
+  });
 }
 
 async function sync(env: NodeJS.ProcessEnv): Promise<number> {

@@ -79,7 +79,8 @@ export function createHttpSend(): RelaySend {
         // The connection closed before the whole answer arrived (a rejection after `end` is a no-op).
         response.on('close', () => {
           done();
-          if (!response.complete) reject(Object.assign(new Error('The relay closed the connection before its answer was complete.'), { code: 'ECONNRESET' }));
+          if (!response.complete)
+            reject(Object.assign(new Error('The relay closed the connection before its answer was complete.'), { code: 'ECONNRESET' }));
         });
         response.on('end', () => {
           done();

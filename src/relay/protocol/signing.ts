@@ -106,7 +106,10 @@ function single(headers: VerifyOptions['headers'], name: string): string | undef
 function skewText(behindMs: number): string {
   const seconds = Math.round(Math.abs(behindMs) / 1000);
   const window = `(at most ${MAX_CLOCK_SKEW_MS / 1000} s either way)`;
-  const why = behindMs > 0 ? "the bot's clock is slow or the relay's fast, or the request was sent again later" : "the bot's clock is fast or the relay's slow";
+  const why =
+    behindMs > 0
+      ? "the bot's clock is slow or the relay's fast, or the request was sent again later"
+      : "the bot's clock is fast or the relay's slow";
   return `Request timestamp is ${seconds} s ${behindMs > 0 ? 'behind' : 'ahead of'} the relay's clock ${window}: ${why}. Set both clocks from NTP.`;
 }
 

@@ -102,16 +102,31 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     randomSeed:
       values['random-seed'] === undefined
         ? undefined
-        : numberOption(problems, 'random-seed', values['random-seed'], { fallback: 0, check: Number.isInteger, rule: 'must be an integer' }),
+        : numberOption(problems, 'random-seed', values['random-seed'], {
+            fallback: 0,
+            check: Number.isInteger,
+            rule: 'must be an integer',
+          }),
     https: values.https === true,
     caCertOut: values['ca-cert-out'],
     logLevel: values['log-level'] ?? 'info',
-    permissions: values.permissions?.split(',').map((p) => p.trim()).filter((p) => p !== ''),
+    permissions: values.permissions
+      ?.split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== ''),
     generate:
       values.generate === undefined
         ? undefined
-        : numberOption(problems, 'generate', values.generate, { fallback: 0, check: isInt(1, 1_000_000), rule: 'must be a number of users 1..1000000' }),
-    generateSeed: numberOption(problems, 'generate-seed', values['generate-seed'], { fallback: 1, check: Number.isInteger, rule: 'must be an integer' }),
+        : numberOption(problems, 'generate', values.generate, {
+            fallback: 0,
+            check: isInt(1, 1_000_000),
+            rule: 'must be a number of users 1..1000000',
+          }),
+    generateSeed: numberOption(problems, 'generate-seed', values['generate-seed'], {
+      fallback: 1,
+      check: Number.isInteger,
+      rule: 'must be an integer',
+    }),
     writeDirectory: values['write-directory'],
     writeTenant: values['write-tenant'],
     help,

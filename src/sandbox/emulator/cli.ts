@@ -20,7 +20,9 @@ async function generated(options: CliOptions): Promise<Seed> {
     await writeFile(join(options.writeDirectory, 'users.json'), JSON.stringify(directory), 'utf8');
   }
   if (options.writeTenant !== undefined) await writeFile(options.writeTenant, JSON.stringify(tenant), 'utf8');
-  process.stdout.write(`Generated ${directory.length} AD users and their tenant (seed ${options.generateSeed}): ${JSON.stringify(cases)}\n`);
+  process.stdout.write(
+    `Generated ${directory.length} AD users and their tenant (seed ${options.generateSeed}): ${JSON.stringify(cases)}\n`,
+  );
   return parseSeed(tenant);
 }
 

@@ -56,8 +56,7 @@ export const graphErrors = {
     ),
   segmentNotFound: (segment: string) =>
     new GraphServiceError(404, 'Request_ResourceNotFound', `Resource not found for the segment '${segment}'.`),
-  methodNotAllowed: () =>
-    new GraphServiceError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.'),
+  methodNotAllowed: () => new GraphServiceError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.'),
 
   /** Graph's documented body: an `ObjectConflict` detail on the property, a `ConflictingObjects` detail naming the holder in `target`. */
   objectConflict: (property: string, holder: ConflictHolder) => {
@@ -94,10 +93,7 @@ export const graphErrors = {
       `Property '${property}' does not exist on type '${type}'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
     ),
   invalidJson: () =>
-    bad(
-      'BadRequest',
-      'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
-    ),
+    bad('BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.'),
 
   tokenEmpty: () =>
     new GraphServiceError(401, 'InvalidAuthenticationToken', 'Access token is empty.', {
@@ -108,7 +104,8 @@ export const graphErrors = {
       headers: { 'WWW-Authenticate': 'Bearer realm="", error="invalid_token", error_description="Access token validation failure."' },
     }),
   /** Graph's 403 for an app-only token that holds none of the permissions an operation needs. */
-  insufficientPrivileges: () => new GraphServiceError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
+  insufficientPrivileges: () =>
+    new GraphServiceError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
   throttled: (retryAfterSeconds: number) =>
     new GraphServiceError(429, 'TooManyRequests', 'Please retry again later.', {
       headers: { 'Retry-After': String(retryAfterSeconds) },
@@ -117,7 +114,10 @@ export const graphErrors = {
   filterSyntax: (reason: string, position: number, filter: string) =>
     bad('BadRequest', `Invalid filter clause: ${reason} at position ${position} in '${filter}'.`),
   unsupportedFilterProperty: (property: string, resource: string) =>
-    bad('Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${property}' of resource '${resource}'.`),
+    bad(
+      'Request_UnsupportedQuery',
+      `Unsupported or invalid query filter clause specified for property '${property}' of resource '${resource}'.`,
+    ),
   unsupportedQuery: (what: string) => bad('Request_UnsupportedQuery', `Unsupported Query: ${what}.`),
   countNeedsConsistencyLevel: () => bad('Request_BadRequest', '$count is not currently supported.'),
   invalidQueryOption: (option: string, value: string) => bad('BadRequest', `Invalid value '${value}' for query option ${option}.`),
@@ -145,8 +145,7 @@ export const graphErrors = {
     ),
 
   batchInvalid: (why: string) => bad('BadRequest', `Invalid batch payload format: ${why}`),
-  batchTooLarge: (count: number) =>
-    bad('BadRequest', `Invalid batch payload format: the batch holds ${count} requests; the limit is 20.`),
+  batchTooLarge: (count: number) => bad('BadRequest', `Invalid batch payload format: the batch holds ${count} requests; the limit is 20.`),
   failedDependency: (dependsOn: string) =>
     new GraphServiceError(424, 'FailedDependency', `The request depends on request '${dependsOn}', which failed.`),
 };

@@ -34,7 +34,8 @@ export function transitiveMembers(store: DirectoryStore, groupId: string): Direc
 export function directoryRolesOf(store: DirectoryStore, userId: string): DirectoryRoleRecord[] {
   const id = foldCase(userId);
   const holds = (r: DirectoryRoleRecord): boolean =>
-    r.members.includes(id) || r.members.some((m) => transitiveMembers(store, m)?.some((x) => x.kind === 'user' && x.user.id === id) === true);
+    r.members.includes(id) ||
+    r.members.some((m) => transitiveMembers(store, m)?.some((x) => x.kind === 'user' && x.user.id === id) === true);
   return [...store.roles.values()].filter(holds).map((r) => ({ ...r, members: [...r.members] }));
 }
 

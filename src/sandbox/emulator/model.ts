@@ -12,20 +12,19 @@ export interface ProvisioningError extends OnPremisesProvisioningError {
   value: string;
 }
 
-export interface UserRecord
-  extends Required<
-    Pick<
-      User,
-      | 'mail'
-      | 'onPremisesImmutableId'
-      | 'onPremisesSyncEnabled'
-      | 'onPremisesLastSyncDateTime'
-      | 'onPremisesDistinguishedName'
-      | 'onPremisesSamAccountName'
-      | 'onPremisesUserPrincipalName'
-      | 'deletedDateTime'
-    >
-  > {
+export interface UserRecord extends Required<
+  Pick<
+    User,
+    | 'mail'
+    | 'onPremisesImmutableId'
+    | 'onPremisesSyncEnabled'
+    | 'onPremisesLastSyncDateTime'
+    | 'onPremisesDistinguishedName'
+    | 'onPremisesSamAccountName'
+    | 'onPremisesUserPrincipalName'
+    | 'deletedDateTime'
+  >
+> {
   id: string;
   /** While the user is in the recycle bin this is the renamed UPN Entra shows for deleted users. */
   userPrincipalName: string;

@@ -65,11 +65,18 @@ export function provisioningLogEntry(
     initiatedBy: { id: '', displayName: 'Provision on demand', initiatorType: 'user' },
     jobId: service.job.id,
     modifiedProperties: run.modifiedProperties.map((p) => ({ displayName: p.displayName, oldValue: null, newValue: p.newValue })),
-    provisioningAction: run.action === 'Create' ? 'create' : run.action === 'Update' ? 'update' : run.action === 'Delete' ? 'delete' : 'other',
+    provisioningAction:
+      run.action === 'Create' ? 'create' : run.action === 'Update' ? 'update' : run.action === 'Delete' ? 'delete' : 'other',
     provisioningStatusInfo: {
       status: lower(run.result),
       errorInformation: run.error
-        ? { errorCode: run.error.code, reason: run.error.message, errorCategory: 'failure', additionalDetails: null, recommendedAction: null }
+        ? {
+            errorCode: run.error.code,
+            reason: run.error.message,
+            errorCategory: 'failure',
+            additionalDetails: null,
+            recommendedAction: null,
+          }
         : null,
     },
     provisioningSteps: run.steps.map((s) => ({

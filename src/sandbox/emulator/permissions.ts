@@ -17,8 +17,19 @@ const DOMAIN_READ = ['Domain.Read.All', 'Domain.ReadWrite.All', 'Directory.Read.
 const SYNC_READ = ['OnPremDirectorySynchronization.Read.All', 'OnPremDirectorySynchronization.ReadWrite.All'] as const;
 const SYNC_WRITE = ['OnPremDirectorySynchronization.ReadWrite.All'] as const;
 const GROUP_READ = ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All', 'Directory.ReadWrite.All'] as const;
-const ROLE_READ = ['RoleManagement.Read.Directory', 'RoleManagement.ReadWrite.Directory', 'Directory.Read.All', 'Directory.ReadWrite.All'] as const;
-const ROLE_DEFINITION_READ = ['RoleManagement.Read.Directory', 'RoleManagement.Read.All', 'RoleManagement.ReadWrite.Directory', 'Directory.Read.All', 'Directory.ReadWrite.All'] as const;
+const ROLE_READ = [
+  'RoleManagement.Read.Directory',
+  'RoleManagement.ReadWrite.Directory',
+  'Directory.Read.All',
+  'Directory.ReadWrite.All',
+] as const;
+const ROLE_DEFINITION_READ = [
+  'RoleManagement.Read.Directory',
+  'RoleManagement.Read.All',
+  'RoleManagement.ReadWrite.Directory',
+  'Directory.Read.All',
+  'Directory.ReadWrite.All',
+] as const;
 const ELIGIBILITY_READ = [
   'RoleEligibilitySchedule.Read.Directory',
   'RoleEligibilitySchedule.ReadWrite.Directory',
@@ -26,7 +37,12 @@ const ELIGIBILITY_READ = [
   'RoleManagement.Read.Directory',
   'RoleManagement.ReadWrite.Directory',
 ] as const;
-const APPLICATION_READ = ['Application.Read.All', 'Application.ReadWrite.OwnedBy', 'Application.ReadWrite.All', 'Directory.Read.All'] as const;
+const APPLICATION_READ = [
+  'Application.Read.All',
+  'Application.ReadWrite.OwnedBy',
+  'Application.ReadWrite.All',
+  'Directory.Read.All',
+] as const;
 const SYNCHRONIZATION_READ = ['Application.ReadWrite.OwnedBy', 'Synchronization.Read.All', 'Synchronization.ReadWrite.All'] as const;
 const SYNCHRONIZATION_WRITE = ['Application.ReadWrite.OwnedBy', 'Synchronization.ReadWrite.All'] as const;
 const AUDIT_LOG_READ = ['AuditLog.Read.All'] as const;
@@ -57,7 +73,11 @@ const RULES: readonly Rule[] = [
   { method: 'GET', path: /^\/directoryRoles(\/|$)/i, anyOf: ROLE_READ },
   { method: 'GET', path: /^\/roleManagement\/directory\/roleDefinitions(\/|$)/i, anyOf: ROLE_DEFINITION_READ },
   { method: 'GET', path: /^\/roleManagement\/directory\/roleEligibilityScheduleInstances(\/|$)/i, anyOf: ELIGIBILITY_READ },
-  { method: 'POST', path: /^\/servicePrincipals\/[^/]+\/synchronization\/jobs\/[^/]+\/provisionOnDemand\/?$/i, anyOf: SYNCHRONIZATION_WRITE },
+  {
+    method: 'POST',
+    path: /^\/servicePrincipals\/[^/]+\/synchronization\/jobs\/[^/]+\/provisionOnDemand\/?$/i,
+    anyOf: SYNCHRONIZATION_WRITE,
+  },
   { method: 'GET', path: /^\/servicePrincipals\/[^/]+\/synchronization(\/|$)/i, anyOf: SYNCHRONIZATION_READ },
   { method: 'GET', path: /^\/servicePrincipals(\/|$)/i, anyOf: APPLICATION_READ },
   { method: 'GET', path: /^\/auditLogs\/provisioning(\/|$)/i, anyOf: AUDIT_LOG_READ },
@@ -84,7 +104,9 @@ export function grantedPermissions(permissions: readonly string[] | undefined): 
   const byLower = new Map(KNOWN_PERMISSIONS.map((p) => [p.toLowerCase(), p]));
   const unknown = permissions.filter((p) => !byLower.has(p.trim().toLowerCase()));
   if (unknown.length > 0) {
-    throw new ConfigError([`permissions: unknown Graph application permission ${unknown.map((p) => `"${p}"`).join(', ')} (known: ${KNOWN_PERMISSIONS.join(', ')})`]);
+    throw new ConfigError([
+      `permissions: unknown Graph application permission ${unknown.map((p) => `"${p}"`).join(', ')} (known: ${KNOWN_PERMISSIONS.join(', ')})`,
+    ]);
   }
   return new Set(permissions.map((p) => byLower.get(p.trim().toLowerCase()) as string));
 }

@@ -6,13 +6,7 @@
  * givenName, id, jobTitle, mail, mobilePhone, officeLocation, preferredLanguage, surname, and
  * userPrincipalName"). Properties Graph has but the emulator does not model come back as null.
  */
-import type {
-  DirectoryRole,
-  Domain,
-  Group,
-  OnPremisesDirectorySynchronization,
-  User,
-} from '@microsoft/microsoft-graph-types';
+import type { DirectoryRole, Domain, Group, OnPremisesDirectorySynchronization, User } from '@microsoft/microsoft-graph-types';
 import { graphErrors } from './graph-errors.ts';
 import type { DirectoryRoleRecord, DomainRecord, GroupRecord, SyncSettingsRecord, UserRecord } from './model.ts';
 
@@ -27,16 +21,52 @@ export interface ResourceShape {
 export const USER_SHAPE: ResourceShape = {
   type: 'user',
   defaults: [
-    'businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation',
-    'preferredLanguage', 'surname', 'userPrincipalName', 'id',
+    'businessPhones',
+    'displayName',
+    'givenName',
+    'jobTitle',
+    'mail',
+    'mobilePhone',
+    'officeLocation',
+    'preferredLanguage',
+    'surname',
+    'userPrincipalName',
+    'id',
   ],
   properties: [
-    'id', 'accountEnabled', 'businessPhones', 'city', 'companyName', 'country', 'createdDateTime', 'deletedDateTime', 'department',
-    'displayName', 'employeeId', 'givenName', 'jobTitle', 'mail', 'mailNickname', 'mobilePhone', 'officeLocation',
-    'onPremisesDistinguishedName', 'onPremisesDomainName', 'onPremisesImmutableId', 'onPremisesLastSyncDateTime',
-    'onPremisesProvisioningErrors', 'onPremisesSamAccountName', 'onPremisesSecurityIdentifier', 'onPremisesSyncEnabled',
-    'onPremisesUserPrincipalName', 'otherMails', 'preferredLanguage', 'proxyAddresses', 'surname', 'usageLocation',
-    'userPrincipalName', 'userType',
+    'id',
+    'accountEnabled',
+    'businessPhones',
+    'city',
+    'companyName',
+    'country',
+    'createdDateTime',
+    'deletedDateTime',
+    'department',
+    'displayName',
+    'employeeId',
+    'givenName',
+    'jobTitle',
+    'mail',
+    'mailNickname',
+    'mobilePhone',
+    'officeLocation',
+    'onPremisesDistinguishedName',
+    'onPremisesDomainName',
+    'onPremisesImmutableId',
+    'onPremisesLastSyncDateTime',
+    'onPremisesProvisioningErrors',
+    'onPremisesSamAccountName',
+    'onPremisesSecurityIdentifier',
+    'onPremisesSyncEnabled',
+    'onPremisesUserPrincipalName',
+    'otherMails',
+    'preferredLanguage',
+    'proxyAddresses',
+    'surname',
+    'usageLocation',
+    'userPrincipalName',
+    'userType',
   ],
 };
 
@@ -53,8 +83,20 @@ export function userShape(version: 'v1.0' | 'beta'): ResourceShape {
 
 /** The modelled properties; all come back without $select. */
 const GROUP_PROPERTIES = [
-  'id', 'createdDateTime', 'deletedDateTime', 'description', 'displayName', 'groupTypes', 'isAssignableToRole', 'mail', 'mailEnabled',
-  'mailNickname', 'onPremisesSyncEnabled', 'proxyAddresses', 'securityEnabled', 'visibility',
+  'id',
+  'createdDateTime',
+  'deletedDateTime',
+  'description',
+  'displayName',
+  'groupTypes',
+  'isAssignableToRole',
+  'mail',
+  'mailEnabled',
+  'mailNickname',
+  'onPremisesSyncEnabled',
+  'proxyAddresses',
+  'securityEnabled',
+  'visibility',
 ];
 
 export const GROUP_SHAPE: ResourceShape = { type: 'group', properties: GROUP_PROPERTIES, defaults: GROUP_PROPERTIES };
@@ -62,12 +104,26 @@ export const GROUP_SHAPE: ResourceShape = { type: 'group', properties: GROUP_PRO
 /** The modelled properties; all come back without $select. */
 const DIRECTORY_ROLE_PROPERTIES = ['id', 'deletedDateTime', 'description', 'displayName', 'roleTemplateId'];
 
-export const DIRECTORY_ROLE_SHAPE: ResourceShape = { type: 'directoryRole', properties: DIRECTORY_ROLE_PROPERTIES, defaults: DIRECTORY_ROLE_PROPERTIES };
+export const DIRECTORY_ROLE_SHAPE: ResourceShape = {
+  type: 'directoryRole',
+  properties: DIRECTORY_ROLE_PROPERTIES,
+  defaults: DIRECTORY_ROLE_PROPERTIES,
+};
 
 /** The modelled properties; all come back without $select. */
 const DOMAIN_PROPERTIES = [
-  'authenticationType', 'availabilityStatus', 'id', 'isAdminManaged', 'isDefault', 'isInitial', 'isRoot',
-  'isVerified', 'passwordNotificationWindowInDays', 'passwordValidityPeriodInDays', 'supportedServices', 'state',
+  'authenticationType',
+  'availabilityStatus',
+  'id',
+  'isAdminManaged',
+  'isDefault',
+  'isInitial',
+  'isRoot',
+  'isVerified',
+  'passwordNotificationWindowInDays',
+  'passwordValidityPeriodInDays',
+  'supportedServices',
+  'state',
 ];
 
 export const DOMAIN_SHAPE: ResourceShape = { type: 'domain', properties: DOMAIN_PROPERTIES, defaults: DOMAIN_PROPERTIES };
@@ -75,7 +131,11 @@ export const DOMAIN_SHAPE: ResourceShape = { type: 'domain', properties: DOMAIN_
 /** The modelled properties; all come back without $select. */
 const SYNC_PROPERTIES = ['id', 'configuration', 'features'];
 
-export const SYNC_SHAPE: ResourceShape = { type: 'onPremisesDirectorySynchronization', properties: SYNC_PROPERTIES, defaults: SYNC_PROPERTIES };
+export const SYNC_SHAPE: ResourceShape = {
+  type: 'onPremisesDirectorySynchronization',
+  properties: SYNC_PROPERTIES,
+  defaults: SYNC_PROPERTIES,
+};
 
 /**
  * Parse `$select` against a shape: names ignore case (Graph accepts `DisplayName`), come back
@@ -83,7 +143,10 @@ export const SYNC_SHAPE: ResourceShape = { type: 'onPremisesDirectorySynchroniza
  */
 export function parseSelect(raw: string | undefined, shape: ResourceShape): string[] | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
-  const names = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (names.includes('*')) return [...shape.properties];
   const out: string[] = [];
   for (const name of names) {

@@ -56,7 +56,14 @@ function checkObjectIds(seed: SeedShape, report: Report): void {
   const visit = (id: string, path: (string | number)[]): void => {
     const first = seen.get(foldCase(id));
     if (first !== undefined) report(path, `object id ${id} is already used by ${first}`);
-    else seen.set(foldCase(id), path.slice(0, -1).join('.').replace(/\.(\d+)/g, '[$1]'));
+    else
+      seen.set(
+        foldCase(id),
+        path
+          .slice(0, -1)
+          .join('.')
+          .replace(/\.(\d+)/g, '[$1]'),
+      );
   };
   seed.users.forEach((u, i) => visit(u.id, ['users', i, 'id']));
   seed.groups.forEach((g, i) => visit(g.id, ['groups', i, 'id']));
@@ -75,7 +82,8 @@ function checkUsers(seed: SeedShape, report: Report): void {
     if (anchor != null) {
       if (!isValidImmutableId(anchor)) report(['users', i, 'onPremisesImmutableId'], 'cannot contain $ or _');
       const first = anchors.get(anchor);
-      if (first !== undefined) report(['users', i, 'onPremisesImmutableId'], `duplicates users[${first}] (unique across active and deleted users)`);
+      if (first !== undefined)
+        report(['users', i, 'onPremisesImmutableId'], `duplicates users[${first}] (unique across active and deleted users)`);
       else anchors.set(anchor, i);
     }
     if (u.onPremisesSyncEnabled === true && anchor == null) {
@@ -123,7 +131,8 @@ function checkMembers(seed: SeedShape, report: Report): void {
     r.members.forEach((m, j) => {
       if (groups.has(foldCase(m)) && !assignable.has(foldCase(m))) {
         report(['directoryRoles', i, 'members', j], `group ${m} is not role-assignable (isAssignableToRole)`);
-      } else if (!users.has(foldCase(m)) && !groups.has(foldCase(m))) report(['directoryRoles', i, 'members', j], `no user or group has id ${m}`);
+      } else if (!users.has(foldCase(m)) && !groups.has(foldCase(m)))
+        report(['directoryRoles', i, 'members', j], `no user or group has id ${m}`);
     }),
   );
 }

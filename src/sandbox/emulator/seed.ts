@@ -11,9 +11,7 @@ import { ConfigError } from '../../errors/index.ts';
 import { crossCheckSeed } from './seed-checks.ts';
 
 const objectId = z.guid('must be an object id (GUID)');
-const domainName = z
-  .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z0-9-]+$/i, 'must be a domain name such as contoso.com');
+const domainName = z.string().regex(/^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z0-9-]+$/i, 'must be a domain name such as contoso.com');
 const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z' });
 
 const provisioningError = z.strictObject({

@@ -69,7 +69,10 @@ export class EmulatorState {
   private constructor(store: DirectoryStore, deps: SyncDeps) {
     this.#store = store;
     this.#deps = deps;
-    this.cloudSync = store.syncEngine === 'connect-sync' ? null : new CloudSyncService(store.tenant.id, store.domains.find((d) => d.isDefault)?.id ?? store.tenant.initialDomain);
+    this.cloudSync =
+      store.syncEngine === 'connect-sync'
+        ? null
+        : new CloudSyncService(store.tenant.id, store.domains.find((d) => d.isDefault)?.id ?? store.tenant.initialDomain);
   }
 
   // Every call settles the store's user index once it returns (user-index.ts): the rules mutate
@@ -276,7 +279,13 @@ export class EmulatorState {
     const others = list.filter((e) => !(e.principalId === user.id && e.roleDefinitionId === definition.id));
     list.splice(0, list.length, ...others);
     if (eligible) {
-      list.push({ id: `eligibility-${this.#deps.newId()}`, principalId: user.id, roleDefinitionId: definition.id, startDateTime: this.now().toISOString(), endDateTime: null });
+      list.push({
+        id: `eligibility-${this.#deps.newId()}`,
+        principalId: user.id,
+        roleDefinitionId: definition.id,
+        startDateTime: this.now().toISOString(),
+        endDateTime: null,
+      });
     }
   }
 

@@ -84,7 +84,12 @@ export class DirectoryStore {
       });
     }
     for (const r of seed.directoryRoles) {
-      this.roles.set(foldCase(r.id), { ...r, id: foldCase(r.id), roleTemplateId: foldCase(r.roleTemplateId), members: r.members.map(foldCase) });
+      this.roles.set(foldCase(r.id), {
+        ...r,
+        id: foldCase(r.id),
+        roleTemplateId: foldCase(r.roleTemplateId),
+        members: r.members.map(foldCase),
+      });
     }
     seed.roleEligibilities.forEach((e, i) => {
       const definition = roleDefinition(e.role);
@@ -132,7 +137,11 @@ export class DirectoryStore {
   activeUser(idOrUpn: string): UserRecord | undefined {
     const byKey = this.users.get(foldCase(idOrUpn));
     if (byKey && byKey.deletedDateTime === null) return this.#writable(byKey);
-    return this.#writable(this.users.index.candidates('upn', foldCase(idOrUpn)).find((u) => u.deletedDateTime === null && sameText(u.userPrincipalName, idOrUpn)));
+    return this.#writable(
+      this.users.index
+        .candidates('upn', foldCase(idOrUpn))
+        .find((u) => u.deletedDateTime === null && sameText(u.userPrincipalName, idOrUpn)),
+    );
   }
 
   deletedUser(id: string): UserRecord | undefined {
@@ -151,7 +160,9 @@ export class DirectoryStore {
 
   /** The active user holding a UPN; deleted users were renamed and hold none. */
   upnHolder(upn: string, exceptId?: string): UserRecord | undefined {
-    return this.users.index.candidates('upn', foldCase(upn)).find((u) => u.deletedDateTime === null && u.id !== exceptId && sameText(u.userPrincipalName, upn));
+    return this.users.index
+      .candidates('upn', foldCase(upn))
+      .find((u) => u.deletedDateTime === null && u.id !== exceptId && sameText(u.userPrincipalName, upn));
   }
 
   /** The active user or group holding a proxy address (SMTP: and smtp: of one address collide). */

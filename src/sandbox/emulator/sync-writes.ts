@@ -115,7 +115,11 @@ export function restoreSyncedUser(store: DirectoryStore, id: string, attrs: Sync
   const user = store.deletedUser(id);
   if (!user) throw graphErrors.resourceNotFound(id);
   assertExportAllowed(store, user, { objectIdentifier: attrs.onPremisesObjectIdentifier, kind: 'update', now: deps.now() });
-  const before = { deletedDateTime: user.deletedDateTime, userPrincipalName: user.userPrincipalName, upnBeforeDeletion: user.upnBeforeDeletion };
+  const before = {
+    deletedDateTime: user.deletedDateTime,
+    userPrincipalName: user.userPrincipalName,
+    upnBeforeDeletion: user.upnBeforeDeletion,
+  };
   user.deletedDateTime = null;
   user.userPrincipalName = user.upnBeforeDeletion ?? user.userPrincipalName;
   user.upnBeforeDeletion = null;
@@ -156,7 +160,12 @@ function applySyncedAttributes(store: DirectoryStore, user: UserRecord, attrs: S
 }
 
 /** A PropertyConflict; one that persists from the user's previous sync keeps the time it first occurred. */
-function propertyConflict(user: UserRecord, property: ProvisioningError['propertyCausingError'], value: string, now: string): ProvisioningError {
+function propertyConflict(
+  user: UserRecord,
+  property: ProvisioningError['propertyCausingError'],
+  value: string,
+  now: string,
+): ProvisioningError {
   const earlier = user.onPremisesProvisioningErrors.find((e) => e.propertyCausingError === property && sameText(e.value, value));
   return { category: 'PropertyConflict', occurredDateTime: earlier?.occurredDateTime ?? now, propertyCausingError: property, value };
 }

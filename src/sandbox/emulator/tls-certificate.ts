@@ -75,10 +75,7 @@ function extensions(): Buffer {
   const altNames = sequence(tlv(0x82, Buffer.from('localhost', 'ascii')), tlv(0x87, Buffer.from([127, 0, 0, 1])));
   return explicit(
     3,
-    sequence(
-      sequence(oid(SUBJECT_ALT_NAME), octets(altNames)),
-      sequence(oid(BASIC_CONSTRAINTS), TRUE, octets(sequence(TRUE))),
-    ),
+    sequence(sequence(oid(SUBJECT_ALT_NAME), octets(altNames)), sequence(oid(BASIC_CONSTRAINTS), TRUE, octets(sequence(TRUE)))),
   );
 }
 

@@ -82,8 +82,6 @@ function applyPatch(user: UserRecord, patch: UserPatch): void {
 /** Make `mail` the primary SMTP address; the previous primary becomes a secondary (smtp:). */
 export function withPrimarySmtp(proxyAddresses: readonly string[], mail: string): string[] {
   const key = smtpProxyKey(mail);
-  const rest = proxyAddresses
-    .filter((p) => proxyKey(p) !== key)
-    .map((p) => (isPrimarySmtp(p) ? `smtp:${p.slice('SMTP:'.length)}` : p));
+  const rest = proxyAddresses.filter((p) => proxyKey(p) !== key).map((p) => (isPrimarySmtp(p) ? `smtp:${p.slice('SMTP:'.length)}` : p));
   return [`SMTP:${mail}`, ...rest];
 }

@@ -49,7 +49,10 @@ const variants: SwitchVariant[] = [
       end: 'joined',
       targetUserId: IDS.dscope,
       manual: [
-        { mentions: ['CN=Diego Scott,OU=Not Synced,DC=contoso,DC=com'], actions: [{ kind: 'move-ad-object', samAccountName: 'dscope', toOu: OU.staff }] },
+        {
+          mentions: ['CN=Diego Scott,OU=Not Synced,DC=contoso,DC=com'],
+          actions: [{ kind: 'move-ad-object', samAccountName: 'dscope', toOu: OU.staff }],
+        },
         {
           mentions: ['blockCloudObjectTakeoverThroughHardMatchEnabled', 'off'],
           actions: [{ kind: 'set-sync-switch', feature: 'blockCloudObjectTakeoverThroughHardMatchEnabled', enabled: false }],

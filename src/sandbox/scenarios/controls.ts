@@ -126,7 +126,12 @@ export const ambiguousMail: Scenario = {
           anchor: AD_ANCHOR.share2,
         }),
         onPremisesProvisioningErrors: [
-          { category: 'PropertyConflict', occurredDateTime: t.daysAgo(48), propertyCausingError: 'ProxyAddress', value: 'SMTP:shared@contoso.com' },
+          {
+            category: 'PropertyConflict',
+            occurredDateTime: t.daysAgo(48),
+            propertyCausingError: 'ProxyAddress',
+            value: 'SMTP:shared@contoso.com',
+          },
         ],
       },
     ],

@@ -4,7 +4,14 @@
  */
 export { ENGINE_VARIANTS, SCENARIOS, SWITCH_VARIANTS, engineVariantById, scenarioById } from './catalog.ts';
 export { DEFAULT_SWITCHES, SANDBOX_ROLES, buildSandboxSeed, seedTimes, type SandboxSeedOptions } from './tenant-seed.ts';
-export { applyManualAction, applyPersonAction, createEditableDirectory, firstRdn, type EditableDirectory, type PersonWorld } from './person-actions.ts';
+export {
+  applyManualAction,
+  applyPersonAction,
+  createEditableDirectory,
+  firstRdn,
+  type EditableDirectory,
+  type PersonWorld,
+} from './person-actions.ts';
 export { AD_ANCHOR, IDS, OU, immutableIdOf, inSandboxSyncScope, sandboxId } from './values.ts';
 export type {
   ManualStepExpectation,

@@ -124,10 +124,20 @@ export function applyPersonAction(action: PersonAction, world: PersonWorld): voi
       removeCloudAddresses(state, action.userId, [action.address]);
       return;
     case 'remove-directory-roles':
-      setRoles(state, action.userId, action.roles.map((r) => SANDBOX_ROLES[r].id), false);
+      setRoles(
+        state,
+        action.userId,
+        action.roles.map((r) => SANDBOX_ROLES[r].id),
+        false,
+      );
       return;
     case 'assign-directory-roles':
-      setRoles(state, action.userId, action.roles.map((r) => SANDBOX_ROLES[r].id), true);
+      setRoles(
+        state,
+        action.userId,
+        action.roles.map((r) => SANDBOX_ROLES[r].id),
+        true,
+      );
       return;
     case 'set-sync-switch':
       setSyncSwitch(state, action.feature, action.enabled);
@@ -191,7 +201,8 @@ function removeAddresses(world: PersonWorld, action: Extract<ManualAction, { kin
     }));
     return `${what} AD user ${onPrem.dn}`;
   }
-  if (action.objectKind === 'group') throw new Error(`the sandbox cannot edit group ${action.objectId}: remove ${action.addresses.join(', ')} from it by hand`);
+  if (action.objectKind === 'group')
+    throw new Error(`the sandbox cannot edit group ${action.objectId}: remove ${action.addresses.join(', ')} from it by hand`);
   removeCloudAddresses(world.state, action.objectId, action.addresses);
   return `${what} cloud user ${action.objectId}`;
 }

@@ -42,9 +42,24 @@ export const duplicateAfterSync: Scenario = {
         onPremisesSamAccountName: 'jdoe',
         onPremisesUserPrincipalName: 'jdoe@contoso.com',
         onPremisesProvisioningErrors: [
-          { category: 'PropertyConflict', occurredDateTime: t.daysAgo(41), propertyCausingError: 'UserPrincipalName', value: 'jdoe@contoso.com' },
-          { category: 'PropertyConflict', occurredDateTime: t.daysAgo(41), propertyCausingError: 'ProxyAddress', value: 'SMTP:john.doe@contoso.com' },
-          { category: 'PropertyConflict', occurredDateTime: t.daysAgo(41), propertyCausingError: 'ProxyAddress', value: 'smtp:jdoe@contoso.com' },
+          {
+            category: 'PropertyConflict',
+            occurredDateTime: t.daysAgo(41),
+            propertyCausingError: 'UserPrincipalName',
+            value: 'jdoe@contoso.com',
+          },
+          {
+            category: 'PropertyConflict',
+            occurredDateTime: t.daysAgo(41),
+            propertyCausingError: 'ProxyAddress',
+            value: 'SMTP:john.doe@contoso.com',
+          },
+          {
+            category: 'PropertyConflict',
+            occurredDateTime: t.daysAgo(41),
+            propertyCausingError: 'ProxyAddress',
+            value: 'smtp:jdoe@contoso.com',
+          },
         ],
       },
     ],
@@ -73,7 +88,7 @@ export const anchorInRecycleBin: Scenario = {
   story:
     "A helpdesk technician tried to fix Alice Smith's match last month: they created a second cloud account for her " +
     '(asmith2@contoso.com), set her ImmutableID on it, noticed the mistake and deleted it. The deleted account sits ' +
-    'in the recycle bin for 30 days still holding her anchor, so Entra Connect\'s export fails with ObjectConflict ' +
+    "in the recycle bin for 30 days still holding her anchor, so Entra Connect's export fails with ObjectConflict " +
     'and setting the anchor on her real account (asmith@contoso.com) fails the same way until it is purged.',
   adUsers: ['asmith'],
   cloud: (t) => ({
@@ -115,7 +130,7 @@ export const smtpOnOtherObject: Scenario = {
   domainScenario: 3,
   title: 'The primary SMTP address is already on another cloud object',
   story:
-    "While Bruce Wayne was on leave, his address bruce.wayne@contoso.com was added as an alias to the Northwind front " +
+    'While Bruce Wayne was on leave, his address bruce.wayne@contoso.com was added as an alias to the Northwind front ' +
     'desk account, which Entra Connect syncs from the second forest (northwind.local). Soft match on his primary SMTP ' +
     'address now finds that object, which holds another anchor: InvalidSoftMatch on every sync, and his own cloud ' +
     'account bwayne@contoso.com is never matched.',

@@ -154,7 +154,7 @@ export const cloudManagedTarget: Scenario = {
   story:
     "Rita Cole's account was synced from AD until an admin moved its source of authority to the cloud " +
     '(onPremisesSyncBehavior isCloudManaged) to manage it in Entra only. Her AD account is still in scope, but the sync ' +
-    'skips her cloud account: whether it should follow AD again is an admin\'s decision, not the bot\'s.',
+    "skips her cloud account: whether it should follow AD again is an admin's decision, not the bot's.",
   adUsers: ['rcloud'],
   cloud: (t) => ({
     users: [

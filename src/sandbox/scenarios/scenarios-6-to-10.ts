@@ -56,7 +56,7 @@ export const targetAlreadySynced: Scenario = {
   domainScenario: 7,
   title: 'The target cloud user is already synced (mastered on-premises)',
   story:
-    "Frank Sutton moved from Northwind to Contoso and got a new AD account. His cloud account fsynced@contoso.com is " +
+    'Frank Sutton moved from Northwind to Contoso and got a new AD account. His cloud account fsynced@contoso.com is ' +
     'still joined to his old Northwind AD account, which Entra Connect keeps syncing. Graph refuses to set an ' +
     'ImmutableID on a synced user, and soft match on his new account fails (InvalidSoftMatch). Only a person can free ' +
     'the cloud account: take the old AD object out of scope, let the sync soft-delete the cloud user, restore it ' +
@@ -105,7 +105,7 @@ export const federatedUpn: Scenario = {
   title: 'The cloud user has a UPN in a federated domain',
   story:
     "Grace Fielding's cloud account gfed@fabrikam.com was created for federated sign-in with an ImmutableID from the " +
-    "old Fabrikam forest. Entra Connect now syncs her Contoso AD account, whose anchor is different: soft match fails " +
+    'old Fabrikam forest. Entra Connect now syncs her Contoso AD account, whose anchor is different: soft match fails ' +
     '(InvalidSoftMatch), and Graph refuses to change the ImmutableID of a user in a federated domain. The known ' +
     'workaround: rename her to @contoso.onmicrosoft.com, set the anchor, and let the sync write gfed@fabrikam.com back.',
   adUsers: ['gfed'],
@@ -140,7 +140,7 @@ export const adminRoleHolder: Scenario = {
   domainScenario: 9,
   title: 'The target cloud user holds an Entra admin role',
   story:
-    "Hannah Adler runs Exchange Online; her cloud-only account hadmin@contoso.com holds the Exchange Administrator " +
+    'Hannah Adler runs Exchange Online; her cloud-only account hadmin@contoso.com holds the Exchange Administrator ' +
     'role. Entra never soft-matches role holders, and since MC1262584 it refuses hard matches onto them too, so her ' +
     'AD account (OU=Admins) fails to export on every sync. The role must come off for the match and go back after.',
   adUsers: ['hadmin'],

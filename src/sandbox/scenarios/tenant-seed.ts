@@ -38,8 +38,20 @@ export const SANDBOX_ROLES: Readonly<Record<SandboxRoleName, { id: string; roleT
 /** The people who run Hardmatch in the sandbox tenant (not part of any scenario). */
 const TENANT_USERS: SeedUserInput[] = [
   { id: IDS.tenantAdmin, userPrincipalName: 'admin@contoso.onmicrosoft.com', displayName: 'Contoso Admin' },
-  { id: IDS.alexAdmin, userPrincipalName: 'alex.admin@contoso.com', displayName: 'Alex Admin', mail: 'alex.admin@contoso.com', proxyAddresses: ['SMTP:alex.admin@contoso.com'] },
-  { id: IDS.blakeAdmin, userPrincipalName: 'blake.admin@contoso.com', displayName: 'Blake Admin', mail: 'blake.admin@contoso.com', proxyAddresses: ['SMTP:blake.admin@contoso.com'] },
+  {
+    id: IDS.alexAdmin,
+    userPrincipalName: 'alex.admin@contoso.com',
+    displayName: 'Alex Admin',
+    mail: 'alex.admin@contoso.com',
+    proxyAddresses: ['SMTP:alex.admin@contoso.com'],
+  },
+  {
+    id: IDS.blakeAdmin,
+    userPrincipalName: 'blake.admin@contoso.com',
+    displayName: 'Blake Admin',
+    mail: 'blake.admin@contoso.com',
+    proxyAddresses: ['SMTP:blake.admin@contoso.com'],
+  },
 ];
 
 /** Graph writes date-times to the second. */
@@ -80,7 +92,9 @@ export function buildSandboxSeed(options: SandboxSeedOptions = {}): Seed {
       roleTemplateId: role.roleTemplateId,
       members: members.get(displayName as SandboxRoleName) ?? [],
     })),
-    roleEligibilities: clouds.flatMap((c) => c.eligibilities ?? []).map((e) => ({ principalId: e.principalId, role: e.role, startDateTime: times.daysAgo(90) })),
+    roleEligibilities: clouds
+      .flatMap((c) => c.eligibilities ?? [])
+      .map((e) => ({ principalId: e.principalId, role: e.role, startDateTime: times.daysAgo(90) })),
     syncEngine: options.syncEngine ?? 'connect-sync',
   };
   return parseSeed(seed);

@@ -13,7 +13,8 @@ export type SeedUserInput = NonNullable<SeedInput['users']>[number];
 export type SeedGroupInput = NonNullable<SeedInput['groups']>[number];
 
 /** The Entra roles the sandbox tenant has (each an activated directoryRole). */
-export type SandboxRoleName = 'Global Administrator' | 'Exchange Administrator' | 'User Administrator' | 'Privileged Authentication Administrator';
+export type SandboxRoleName =
+  'Global Administrator' | 'Exchange Administrator' | 'User Administrator' | 'Privileged Authentication Administrator';
 
 /** How a scenario ends once the plan has been carried out. */
 export type ScenarioEnd =

@@ -13,7 +13,11 @@ import type { EmulatorState, GroupRecord, UserRecord } from '../emulator/index.t
  */
 export function toCloudUser(record: UserRecord, roles: string[], eligible: string[] = []): CloudUser {
   // The 2026 facts, for a prediction that reads them (CloudUser's optional hardening fields).
-  const hardening = { eligibleRoles: [...eligible], onPremisesObjectIdentifier: record.onPremisesObjectIdentifier, cloudManaged: record.isCloudManaged };
+  const hardening = {
+    eligibleRoles: [...eligible],
+    onPremisesObjectIdentifier: record.onPremisesObjectIdentifier,
+    cloudManaged: record.isCloudManaged,
+  };
   return {
     ...hardening,
     id: record.id,
@@ -50,7 +54,13 @@ export function toCloudGroup(record: GroupRecord): CloudGroup {
  */
 export function syncTenantOf(state: EmulatorState): SyncTenant {
   const eligible = eligibleByUser(state);
-  const active = state.activeUsers().map((u) => toCloudUser(u, state.directoryRolesOf(u.id).map((r) => r.displayName), eligible.get(u.id) ?? []));
+  const active = state.activeUsers().map((u) =>
+    toCloudUser(
+      u,
+      state.directoryRolesOf(u.id).map((r) => r.displayName),
+      eligible.get(u.id) ?? [],
+    ),
+  );
   const deleted = state.deletedUsers().map((u) => toCloudUser(u, []));
   const otherObjects = state
     .groups()

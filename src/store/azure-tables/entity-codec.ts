@@ -47,9 +47,13 @@ export function jsonColumns(value: unknown, what: string): JsonColumns {
   const [encoding, text] = json.length <= MAX_CHUNKS * CHUNK_CHARS ? ['json', json] : ['gzip-base64', gzipSync(json).toString('base64')];
   const chunks = splitJson(text);
   if (chunks.length > MAX_CHUNKS) {
-    throw new HardmatchError('INTERNAL', `${what} is too large for Table Storage: ${text.length} characters compressed, at most ${MAX_CHUNKS * CHUNK_CHARS}.`, {
-      details: { characters: text.length },
-    });
+    throw new HardmatchError(
+      'INTERNAL',
+      `${what} is too large for Table Storage: ${text.length} characters compressed, at most ${MAX_CHUNKS * CHUNK_CHARS}.`,
+      {
+        details: { characters: text.length },
+      },
+    );
   }
   const columns: JsonColumns = { chunks: chunks.length, encoding };
   chunks.forEach((chunk, i) => (columns[`json${i}`] = chunk));

@@ -128,7 +128,11 @@ function auditMethods(tables: Tables): Pick<RequestStore, 'appendAudit' | 'audit
   return {
     async appendAudit(entry) {
       const entries: readonly AuditEntry[] = Array.isArray(entry) ? entry : [entry as AuditEntry];
-      const entities = entries.map((e) => ({ partitionKey: tableKey(e.requestId), rowKey: seqKey(e.seq), ...jsonColumns(e, `Audit entry ${e.seq} of ${e.requestId}`) }));
+      const entities = entries.map((e) => ({
+        partitionKey: tableKey(e.requestId),
+        rowKey: seqKey(e.seq),
+        ...jsonColumns(e, `Audit entry ${e.seq} of ${e.requestId}`),
+      }));
       const client = await tables.table('audit');
       const [only] = entities;
       if (!only) return true;
@@ -153,13 +157,19 @@ function settingMethods(tables: Tables): Pick<RequestStore, 'getSetting' | 'putS
     async putSetting<T>(key: string, value: T, expectedVersion?: string) {
       const client = await tables.table('settings');
       const entity = { partitionKey: SETTINGS_PARTITION, rowKey: tableKey(key), ...jsonColumns(value, `Setting ${key}`) };
-      const etag = expectedVersion === undefined ? await createIfAbsent(client, entity) : await replaceIfUnchanged(client, entity, expectedVersion);
+      const etag =
+        expectedVersion === undefined ? await createIfAbsent(client, entity) : await replaceIfUnchanged(client, entity, expectedVersion);
       return etag === null ? null : stored(value, etag);
     },
     async deleteSetting(key: string, expectedVersion: string) {
       if (!ETAG.test(expectedVersion)) return false;
       const client = await tables.table('settings');
-      return (await unlessConflict(() => client.deleteEntity(SETTINGS_PARTITION, tableKey(key), { etag: expectedVersion }), REPLACE_CONFLICT)) !== null;
+      return (
+        (await unlessConflict(
+          () => client.deleteEntity(SETTINGS_PARTITION, tableKey(key), { etag: expectedVersion }),
+          REPLACE_CONFLICT,
+        )) !== null
+      );
     },
   };
 }

@@ -52,12 +52,19 @@ const tryTimeout: PipelinePolicy = {
   },
 };
 
-const CLIENT_OPTIONS: TableServiceClientOptions = { retryOptions: RETRY, additionalPolicies: [{ policy: tryTimeout, position: 'perRetry' }] };
+const CLIENT_OPTIONS: TableServiceClientOptions = {
+  retryOptions: RETRY,
+  additionalPolicies: [{ policy: tryTimeout, position: 'perRetry' }],
+};
 
 function clientFor(target: TablesTarget, tableName: string, credential: () => TokenCredential): TableClient {
   if (target.kind === 'endpoint') return new TableClient(target.endpoint, tableName, credential(), CLIENT_OPTIONS);
   // http:// is allowed only where the connection string itself says http (Azurite), never for a token.
-  return TableClient.fromConnectionString(target.connectionString, tableName, target.insecure ? { ...CLIENT_OPTIONS, allowInsecureConnection: true } : CLIENT_OPTIONS);
+  return TableClient.fromConnectionString(
+    target.connectionString,
+    tableName,
+    target.insecure ? { ...CLIENT_OPTIONS, allowInsecureConnection: true } : CLIENT_OPTIONS,
+  );
 }
 
 export function createTables(target: TablesTarget, options: TablesOptions): Tables {

@@ -7,8 +7,7 @@
 
 export type TablesTarget =
   /** `insecure`: the table endpoint is plain http:// (Azurite), which the SDK refuses unless told. */
-  | { kind: 'connection-string'; connectionString: string; endpoint: string; insecure: boolean }
-  | { kind: 'endpoint'; endpoint: string };
+  { kind: 'connection-string'; connectionString: string; endpoint: string; insecure: boolean } | { kind: 'endpoint'; endpoint: string };
 
 export type TargetParse = { ok: true; target: TablesTarget } | { ok: false; problem: string };
 
@@ -26,7 +25,10 @@ function isHttpUrl(value: string): boolean {
 /** `Key=Value;Key=Value`, keys case-insensitive (as the storage SDKs read them); null if malformed. */
 function connectionStringParts(value: string): Map<string, string> | null {
   const parts = new Map<string, string>();
-  for (const element of value.split(';').map((e) => e.trim()).filter(Boolean)) {
+  for (const element of value
+    .split(';')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const eq = element.indexOf('=');
     if (eq <= 0) return null;
     parts.set(element.slice(0, eq).trim().toLowerCase(), element.slice(eq + 1).trim());
@@ -44,11 +46,14 @@ function parseEndpoint(value: string): TargetParse {
 function endpointOf(parts: Map<string, string>): string | { problem: string } {
   const explicit = parts.get('tableendpoint');
   if (explicit !== undefined) {
-    return isHttpUrl(explicit) ? explicit.replace(/\/+$/, '') : { problem: 'TableEndpoint in the connection string must be an http(s):// URL' };
+    return isHttpUrl(explicit)
+      ? explicit.replace(/\/+$/, '')
+      : { problem: 'TableEndpoint in the connection string must be an http(s):// URL' };
   }
   const protocol = parts.get('defaultendpointsprotocol');
   const account = parts.get('accountname');
-  if (!account || !/^[a-z0-9]{3,24}$/.test(account)) return { problem: 'the connection string needs AccountName (3-24 lowercase letters and digits) or TableEndpoint' };
+  if (!account || !/^[a-z0-9]{3,24}$/.test(account))
+    return { problem: 'the connection string needs AccountName (3-24 lowercase letters and digits) or TableEndpoint' };
   return `${protocol ?? 'https'}://${account}.table.${parts.get('endpointsuffix') ?? 'core.windows.net'}`;
 }
 
@@ -56,12 +61,16 @@ function parseConnectionString(value: string): TargetParse {
   const parts = connectionStringParts(value);
   if (!parts) return fail(SHAPE);
   if (parts.get('usedevelopmentstorage')?.toLowerCase() === 'true') {
-    return { ok: true, target: { kind: 'connection-string', connectionString: value, endpoint: 'http://127.0.0.1:10002/devstoreaccount1', insecure: true } };
+    return {
+      ok: true,
+      target: { kind: 'connection-string', connectionString: value, endpoint: 'http://127.0.0.1:10002/devstoreaccount1', insecure: true },
+    };
   }
   const protocol = parts.get('defaultendpointsprotocol');
   if (parts.has('accountkey')) {
     // The SDK recognises an account-key string by DefaultEndpointsProtocol; without it the string is misread as SAS.
-    if (protocol !== 'https' && protocol !== 'http') return fail('the connection string needs DefaultEndpointsProtocol=https (or http for Azurite) with AccountKey');
+    if (protocol !== 'https' && protocol !== 'http')
+      return fail('the connection string needs DefaultEndpointsProtocol=https (or http for Azurite) with AccountKey');
     if (!parts.get('accountname')) return fail('the connection string needs AccountName with AccountKey');
   } else if (!parts.get('sharedaccesssignature') || !parts.has('tableendpoint')) {
     return fail(`${SHAPE}; a connection string carries AccountKey, or SharedAccessSignature with TableEndpoint`);

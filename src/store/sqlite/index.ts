@@ -78,7 +78,8 @@ function prepareStatements(db: DatabaseSync) {
 
 /** Every entry, or (any `seq` taken) none: one transaction. */
 function appendAll(db: DatabaseSync, sql: ReturnType<typeof prepareStatements>, entries: readonly AuditEntry[]): boolean {
-  if (entries.length === 1 && entries[0]) return sql.insertAudit.run(entries[0].requestId, entries[0].seq, JSON.stringify(entries[0])).changes === 1;
+  if (entries.length === 1 && entries[0])
+    return sql.insertAudit.run(entries[0].requestId, entries[0].seq, JSON.stringify(entries[0])).changes === 1;
   db.exec('BEGIN IMMEDIATE');
   try {
     const all = entries.every((e) => sql.insertAudit.run(e.requestId, e.seq, JSON.stringify(e)).changes === 1);
@@ -98,7 +99,9 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
 
   return {
     create: (request) =>
-      settle(() => sql.insertRequest.run(request.id, request.tenantId, request.state, request.createdAt, JSON.stringify(request)).changes === 1),
+      settle(
+        () => sql.insertRequest.run(request.id, request.tenantId, request.state, request.createdAt, JSON.stringify(request)).changes === 1,
+      ),
     get: (id) =>
       settle(() => {
         const row = sql.getRequest.get(id) as RequestRow | undefined;

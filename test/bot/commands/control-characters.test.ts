@@ -28,8 +28,18 @@ describe('guid and match refuse a control character in what was typed', () => {
     { command: 'match', message: 'match obrien\u0000x', around: 'n\u0000', named: 'U+0000 (NUL) at position 7' },
     { command: 'match', message: 'match jdoe to john\u0000@contoso.com', around: 'n\u0000', named: 'U+0000 (NUL) at position 13' },
     { command: 'guid', message: 'guid jd\toe', around: 'd\t', named: 'U+0009 (tab) at position 3' },
-    { command: 'match', message: 'match CN=John\nDoe,OU=Staff,DC=contoso,DC=com', around: 'n\nD', named: 'U+000A (line feed) at position 8' },
-    { command: 'match', message: 'match CN=John\tDoe,OU=Staff,DC=contoso,DC=com to jdoe@contoso.com', around: 'n\tD', named: 'U+0009 (tab) at position 8' },
+    {
+      command: 'match',
+      message: 'match CN=John\nDoe,OU=Staff,DC=contoso,DC=com',
+      around: 'n\nD',
+      named: 'U+000A (line feed) at position 8',
+    },
+    {
+      command: 'match',
+      message: 'match CN=John\tDoe,OU=Staff,DC=contoso,DC=com to jdoe@contoso.com',
+      around: 'n\tD',
+      named: 'U+0009 (tab) at position 8',
+    },
     { command: 'match', message: 'match jd\r\noe', around: 'd\r', named: 'U+000D (carriage return) at position 3' },
     { command: 'match', message: 'match jdoe to jo\u0000hn', around: 'o\u0000', named: 'U+0000 (NUL) at position 11' },
     { command: 'guid', message: 'guid jdoe\u007f', around: 'e\u007f', named: 'U+007F at position 5' },
@@ -42,7 +52,10 @@ describe('guid and match refuse a control character in what was typed', () => {
     const text = visibleText(card);
     expect(text).toContain('INPUT\\_INVALID');
     expect(text).toContain(`contains the control character ${named}`);
-    expect(cardStrings(card).filter((s) => s.includes(around)), 'the character is not echoed').toEqual([]);
+    expect(
+      cardStrings(card).filter((s) => s.includes(around)),
+      'the character is not echoed',
+    ).toEqual([]);
     expect(relay.calls).toEqual([]);
     expect(cloud.calls).toEqual([]);
   });

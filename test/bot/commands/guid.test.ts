@@ -19,7 +19,10 @@ describe('guid with an anchor', () => {
   ] as const;
 
   it.each(vectors)('converts %s ↔ %s both ways while the relay is down', async (guid, immutableId) => {
-    for (const [typed, braces] of [[guid, `{${guid.toUpperCase()}}`], [immutableId, immutableId]] as const) {
+    for (const [typed, braces] of [
+      [guid, `{${guid.toUpperCase()}}`],
+      [immutableId, immutableId],
+    ] as const) {
       for (const input of [typed, braces]) {
         const relay = relayDown();
         const { card } = await runGuid(input, commandDeps({ relay }));
@@ -88,7 +91,11 @@ describe('guid with a name', () => {
     const text = visibleText(card);
     expect(text).toContain('More than 2 on-premises users match');
     expect(text).toContain('jsmith2');
-    expect(allElements(card).filter((e) => e.type === 'Action.Submit').map((e) => e.title)).toEqual(['guid jsmith', 'guid jsmith2']);
+    expect(
+      allElements(card)
+        .filter((e) => e.type === 'Action.Submit')
+        .map((e) => e.title),
+    ).toEqual(['guid jsmith', 'guid jsmith2']);
     expect(text).toContain('Only the first 2 are shown');
   });
 
@@ -122,8 +129,18 @@ describe('guid with a name', () => {
 });
 
 describe('guid: cloud holders of the anchor', () => {
-  const holder = cloudUser({ id: 'aaaaaaaa-0000-4000-8000-000000000001', userPrincipalName: 'jdoe@contoso.com', immutableId: 'g8Pclm4vok+vFWtMERklmg==', synced: true });
-  const deletedHolder = cloudUser({ id: 'dddddddd-0000-4000-8000-000000000002', userPrincipalName: 'old.jdoe@contoso.com', immutableId: 'g8Pclm4vok+vFWtMERklmg==', deletedDateTime: '2024-05-02T09:30:00Z' });
+  const holder = cloudUser({
+    id: 'aaaaaaaa-0000-4000-8000-000000000001',
+    userPrincipalName: 'jdoe@contoso.com',
+    immutableId: 'g8Pclm4vok+vFWtMERklmg==',
+    synced: true,
+  });
+  const deletedHolder = cloudUser({
+    id: 'dddddddd-0000-4000-8000-000000000002',
+    userPrincipalName: 'old.jdoe@contoso.com',
+    immutableId: 'g8Pclm4vok+vFWtMERklmg==',
+    deletedDateTime: '2024-05-02T09:30:00Z',
+  });
 
   it('asks the cloud about a typed anchor while the relay is still looking', async () => {
     const lookup = deferred<LookupResult>();
@@ -132,7 +149,9 @@ describe('guid: cloud holders of the anchor', () => {
     const running = runGuid('96dcc383-2f6e-4fa2-af15-6b4c1119259a', commandDeps({ relay, cloud }));
     await new Promise((resolve) => setImmediate(resolve));
     expect(relay.calls).toHaveLength(1);
-    expect(cloud.calls.map(({ method, args }) => ({ method, args }))).toEqual([{ method: 'holdersOfAnchor', args: ['g8Pclm4vok+vFWtMERklmg=='] }]);
+    expect(cloud.calls.map(({ method, args }) => ({ method, args }))).toEqual([
+      { method: 'holdersOfAnchor', args: ['g8Pclm4vok+vFWtMERklmg=='] },
+    ]);
     lookup.resolve({ users: [onPremUser()], truncated: false });
     const { card } = await running;
     // The found user's effective anchor is the typed value: asked once, not twice.
@@ -140,10 +159,12 @@ describe('guid: cloud holders of the anchor', () => {
     const text = visibleText(card);
     expect(text).toContain('Holders of g8Pclm4vok+vFWtMERklmg== (effective anchor, objectGUID):');
     expect(visibleText(findById(card, ELEMENT_IDS.cloudHolder(holder.id)))).toContain('No (active)');
-    expect(visibleText(findById(card, ELEMENT_IDS.cloudHolder(deletedHolder.id)))).toContain('Yes, in the recycle bin since 2024-05-02T09:30:00Z');
+    expect(visibleText(findById(card, ELEMENT_IDS.cloudHolder(deletedHolder.id)))).toContain(
+      'Yes, in the recycle bin since 2024-05-02T09:30:00Z',
+    );
   });
 
-  it('shows the typed value\'s holders even when the relay is down', async () => {
+  it("shows the typed value's holders even when the relay is down", async () => {
     const cloud = fakeCloud({ holdersOfAnchor: () => Promise.resolve([deletedHolder]) });
     const { card } = await runGuid('g8Pclm4vok+vFWtMERklmg==', commandDeps({ relay: relayDown(), cloud }));
     const text = visibleText(card);
@@ -168,14 +189,23 @@ describe('guid: cloud holders of the anchor', () => {
     const { card } = await runGuid('jdoe', commandDeps({ relay, cloud }));
     expect(order).toEqual(['relay', 'SV+BWQuSnU6tbIK1OqTBAg==', 'g8Pclm4vok+vFWtMERklmg==']);
     const text = visibleText(card);
-    expect(text).toContain('Holders of SV+BWQuSnU6tbIK1OqTBAg== (effective anchor, mS-DS-ConsistencyGuid):\nNo cloud user, active or in the recycle bin, holds this ImmutableID.');
+    expect(text).toContain(
+      'Holders of SV+BWQuSnU6tbIK1OqTBAg== (effective anchor, mS-DS-ConsistencyGuid):\nNo cloud user, active or in the recycle bin, holds this ImmutableID.',
+    );
     expect(text).toContain('Holders of g8Pclm4vok+vFWtMERklmg== (objectGUID, not the effective anchor):\njdoe@contoso.com');
   });
 
-  it('still shows the AD part when the cloud fails, with Graph\'s code', async () => {
-    const failure = new CloudError('CLOUD_UNAVAILABLE', 'Graph answered 503 ServiceUnavailable after 4 attempts.', { status: 503, graphCode: 'ServiceUnavailable' });
+  it("still shows the AD part when the cloud fails, with Graph's code", async () => {
+    const failure = new CloudError('CLOUD_UNAVAILABLE', 'Graph answered 503 ServiceUnavailable after 4 attempts.', {
+      status: 503,
+      graphCode: 'ServiceUnavailable',
+    });
     const cloud = fakeCloud({ holdersOfAnchor: () => Promise.reject(failure) });
-    const reply = await route('guid jdoe', createRegistry(), commandDeps({ relay: fakeRelay({ users: [onPremUser()], truncated: false }), cloud }));
+    const reply = await route(
+      'guid jdoe',
+      createRegistry(),
+      commandDeps({ relay: fakeRelay({ users: [onPremUser()], truncated: false }), cloud }),
+    );
     const text = visibleText(reply.card);
     expect(findById(reply.card, ELEMENT_IDS.effectiveImmutableId)).toMatchObject({ text: 'g8Pclm4vok+vFWtMERklmg==' });
     expect(text).toContain(CLOUD_CHECK_FAILED);

@@ -19,8 +19,14 @@ describe('parseMatchArgs', () => {
     expect(parseMatchArgs('  jdoe  ')).toEqual({ who: 'jdoe' });
     expect(parseMatchArgs('jdoe to john.doe@contoso.com')).toEqual({ who: 'jdoe', target: 'john.doe@contoso.com' });
     expect(parseMatchArgs('JDoe TO John.Doe@contoso.com')).toEqual({ who: 'JDoe', target: 'John.Doe@contoso.com' });
-    expect(parseMatchArgs('jdoe   To\t1f0e6a4c-3f1d-4c55-9a51-0d2b7a1c9e11')).toEqual({ who: 'jdoe', target: '1f0e6a4c-3f1d-4c55-9a51-0d2b7a1c9e11' });
-    expect(parseMatchArgs('g8Pclm4vok+vFWtMERklmg== to jdoe@contoso.com')).toEqual({ who: 'g8Pclm4vok+vFWtMERklmg==', target: 'jdoe@contoso.com' });
+    expect(parseMatchArgs('jdoe   To\t1f0e6a4c-3f1d-4c55-9a51-0d2b7a1c9e11')).toEqual({
+      who: 'jdoe',
+      target: '1f0e6a4c-3f1d-4c55-9a51-0d2b7a1c9e11',
+    });
+    expect(parseMatchArgs('g8Pclm4vok+vFWtMERklmg== to jdoe@contoso.com')).toEqual({
+      who: 'g8Pclm4vok+vFWtMERklmg==',
+      target: 'jdoe@contoso.com',
+    });
   });
 
   it('accepts a DN with spaces, even one containing the word "to"', () => {

@@ -22,7 +22,11 @@ let cloud: ReturnType<typeof createCloudDirectory>;
 
 beforeAll(async () => {
   graph = await startGraph({ port: 0 });
-  cloud = createCloudDirectory({ graphBaseUrl: graph.emulator.url, credential: staticTokenCredential('test'), logger: createLogger({ level: 'silent' }) });
+  cloud = createCloudDirectory({
+    graphBaseUrl: graph.emulator.url,
+    credential: staticTokenCredential('test'),
+    logger: createLogger({ level: 'silent' }),
+  });
 });
 afterAll(async () => {
   await graph.close();
@@ -51,7 +55,9 @@ describe('match over the Entra emulator', () => {
   it('finds the anchor in the recycle bin (scenario 2) and plans an IRREVERSIBLE purge', async () => {
     const { card } = await runMatch('bsmith', commandDeps({ relay: fakeRelay({ users: [bsmith], truncated: false }), cloud }));
     expect(findById(card, MATCH_CARD_IDS.finding('ANCHOR_HELD_BY_DELETED_USER'))).toBeDefined();
-    expect(visibleText(findById(card, MATCH_CARD_IDS.candidate(ID.bobDeleted)))).toContain('Yes, in the recycle bin since 2026-02-21T09:15:00Z');
+    expect(visibleText(findById(card, MATCH_CARD_IDS.candidate(ID.bobDeleted)))).toContain(
+      'Yes, in the recycle bin since 2026-02-21T09:15:00Z',
+    );
     expect(visibleText(card)).toMatch(/Permanently delete bsmith@contoso.com from the recycle bin · automatic, \*\*IRREVERSIBLE\*\*/);
   });
 
@@ -61,7 +67,11 @@ describe('match over the Entra emulator', () => {
   });
 
   it('answers a target Graph does not know with a card, not a crash', async () => {
-    const reply = await route('match jdoe to nobody@contoso.com', createRegistry(), commandDeps({ relay: fakeRelay({ users: [jdoe], truncated: false }), cloud }));
+    const reply = await route(
+      'match jdoe to nobody@contoso.com',
+      createRegistry(),
+      commandDeps({ relay: fakeRelay({ users: [jdoe], truncated: false }), cloud }),
+    );
     expect(findById(reply.card, MATCH_CARD_IDS.finding('NO_CLOUD_CANDIDATE'))).toBeDefined();
     expect(visibleText(reply.card)).toContain('There is no cloud user "nobody@contoso.com"');
   });
@@ -69,7 +79,10 @@ describe('match over the Entra emulator', () => {
 
 describe('guid over the Entra emulator', () => {
   it('lists the active and the deleted holders of an ImmutableID', async () => {
-    const { card } = await runGuid('SV+BWQuSnU6tbIK1OqTBAg==', commandDeps({ relay: fakeRelay({ users: [bsmith], truncated: false }), cloud }));
+    const { card } = await runGuid(
+      'SV+BWQuSnU6tbIK1OqTBAg==',
+      commandDeps({ relay: fakeRelay({ users: [bsmith], truncated: false }), cloud }),
+    );
     const holder = visibleText(findById(card, ELEMENT_IDS.cloudHolder(ID.bobDeleted)));
     expect(holder).toContain('Yes, in the recycle bin since 2026-02-21T09:15:00Z');
     expect(holder).toContain('Synced');

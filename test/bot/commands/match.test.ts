@@ -14,11 +14,24 @@ import { onPremUser } from '../../support/users.ts';
 const JDOE_ANCHOR = 'g8Pclm4vok+vFWtMERklmg==';
 const jdoe = onPremUser({ userPrincipalName: 'jdoe@contoso.com' });
 const found: LookupResult = { users: [jdoe], truncated: false };
-const joined = cloudUser({ id: '22222222-2222-4222-8222-222222222222', userPrincipalName: 'jdoe@contoso.com', immutableId: JDOE_ANCHOR, synced: true, lastSyncDateTime: '2024-05-01T10:00:00Z' });
+const joined = cloudUser({
+  id: '22222222-2222-4222-8222-222222222222',
+  userPrincipalName: 'jdoe@contoso.com',
+  immutableId: JDOE_ANCHOR,
+  synced: true,
+  lastSyncDateTime: '2024-05-01T10:00:00Z',
+});
 
 /** Evidence with these candidates (reasons as given), echoing the tenant and target it was asked with. */
-function evidenceWith(candidates: { user: CloudUser; reasons: CloudEvidence['candidates'][number]['reasons'] }[]): CloudDirectory['evidenceFor'] {
-  return async (_onPrem, context) => ({ candidates, otherObjects: [], tenant: await context.tenant, ...(context.target ? { target: context.target } : {}) });
+function evidenceWith(
+  candidates: { user: CloudUser; reasons: CloudEvidence['candidates'][number]['reasons'] }[],
+): CloudDirectory['evidenceFor'] {
+  return async (_onPrem, context) => ({
+    candidates,
+    otherObjects: [],
+    tenant: await context.tenant,
+    ...(context.target ? { target: context.target } : {}),
+  });
 }
 
 /** Let every already-settled promise callback run. */
@@ -32,7 +45,9 @@ describe('match: flow', () => {
     expect(findById(card, MATCH_CARD_IDS.finding('ALREADY_MATCHED'))).toBeDefined();
     expect(visibleText(card)).toContain('Nothing to do');
     expect(visibleText(card)).toContain('SANDBOX');
-    expect(allElements(findById(card, MATCH_CARD_IDS.actions)).find((e) => e.type === 'Action.Submit')).toMatchObject({ data: { command: 'match jdoe', msteams: { type: 'messageBack', text: 'match jdoe', displayText: 'match jdoe' } } });
+    expect(allElements(findById(card, MATCH_CARD_IDS.actions)).find((e) => e.type === 'Action.Submit')).toMatchObject({
+      data: { command: 'match jdoe', msteams: { type: 'messageBack', text: 'match jdoe', displayText: 'match jdoe' } },
+    });
     expect(relay.calls).toEqual([{ who: 'jdoe', limit: undefined }]);
     expect(cloud.calls.map((c) => c.method)).toEqual(['tenantFacts', 'evidenceFor']);
     // The tenant facts go to the evidence read as the promise of them: the look-ups need not wait.
@@ -43,8 +58,18 @@ describe('match: flow', () => {
 
   it('shows a blocker and the plan for an anchor held by a deleted user', async () => {
     const target = cloudUser({ id: '33333333-3333-4333-8333-333333333333', userPrincipalName: 'jdoe@contoso.com' });
-    const holder = cloudUser({ id: '44444444-4444-4444-8444-444444444444', userPrincipalName: '44444444444444448444444444444444jdoe@contoso.com', immutableId: JDOE_ANCHOR, deletedDateTime: '2024-05-02T09:30:00Z' });
-    const cloud = fakeCloud({ evidenceFor: evidenceWith([{ user: target, reasons: ['upn', 'primarySmtp'] }, { user: holder, reasons: ['anchor'] }]) });
+    const holder = cloudUser({
+      id: '44444444-4444-4444-8444-444444444444',
+      userPrincipalName: '44444444444444448444444444444444jdoe@contoso.com',
+      immutableId: JDOE_ANCHOR,
+      deletedDateTime: '2024-05-02T09:30:00Z',
+    });
+    const cloud = fakeCloud({
+      evidenceFor: evidenceWith([
+        { user: target, reasons: ['upn', 'primarySmtp'] },
+        { user: holder, reasons: ['anchor'] },
+      ]),
+    });
     const { card } = await runMatch('jdoe', commandDeps({ relay: fakeRelay(found), cloud }));
     expect(findById(card, MATCH_CARD_IDS.finding('ANCHOR_HELD_BY_DELETED_USER'))).toBeDefined();
     const text = visibleText(card);
@@ -75,7 +100,9 @@ describe('match: flow', () => {
   it('passes a target that does not exist on as null', async () => {
     const cloud = fakeCloud();
     await runMatch('jdoe to nobody@contoso.com', commandDeps({ relay: fakeRelay(found), cloud }));
-    expect(cloud.calls.find((c) => c.method === 'evidenceFor')?.args[1]).toMatchObject({ target: { requested: 'nobody@contoso.com', user: null } });
+    expect(cloud.calls.find((c) => c.method === 'evidenceFor')?.args[1]).toMatchObject({
+      target: { requested: 'nobody@contoso.com', user: null },
+    });
   });
 
   it('starts the AD look-up, the tenant facts and the target look-up together; the evidence read after the AD user', async () => {
@@ -141,8 +168,14 @@ describe('match: when the AD user is not exactly one', () => {
   });
 
   it('offers the ambiguous users as match <sAMAccountName> buttons', async () => {
-    const users = [onPremUser({ samAccountName: 'share1', dn: 'CN=Share One,DC=contoso,DC=com' }), onPremUser({ samAccountName: 'share2', dn: 'CN=Share Two,DC=contoso,DC=com' })];
-    const { card } = await runMatch('shared@contoso.com', commandDeps({ relay: fakeRelay({ users, truncated: false }), cloud: fakeCloud() }));
+    const users = [
+      onPremUser({ samAccountName: 'share1', dn: 'CN=Share One,DC=contoso,DC=com' }),
+      onPremUser({ samAccountName: 'share2', dn: 'CN=Share Two,DC=contoso,DC=com' }),
+    ];
+    const { card } = await runMatch(
+      'shared@contoso.com',
+      commandDeps({ relay: fakeRelay({ users, truncated: false }), cloud: fakeCloud() }),
+    );
     expect(findById(card, MATCH_CARD_IDS.finding('ONPREM_AMBIGUOUS'))).toBeDefined();
     const text = visibleText(card);
     expect(text).toContain('2 AD users match "shared@contoso.com": choose one below.');
@@ -183,7 +216,7 @@ describe('match: when a part is missing or failing', () => {
   it.each([
     ['tenant facts', { tenantFacts: () => Promise.reject(graphDenied()) }],
     ['evidence', { evidenceFor: () => Promise.reject(graphDenied()) }],
-  ] as const)('shows a Graph failure reading the %s as an error card with Graph\'s code', async (_what, handlers) => {
+  ] as const)("shows a Graph failure reading the %s as an error card with Graph's code", async (_what, handlers) => {
     const reply = await route('match jdoe', createRegistry(), commandDeps({ relay: fakeRelay(found), cloud: fakeCloud(handlers) }));
     const text = visibleText(reply.card);
     expect(text).toContain('Microsoft Graph refused the request');

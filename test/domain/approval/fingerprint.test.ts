@@ -36,7 +36,17 @@ describe('fingerprintOf', () => {
 
   it('holds what a clear replaces on another cloud-only holder of the anchor', () => {
     const holder = cloudUser({ id: IDS.other, userPrincipalName: 'john.doe@contoso.com', immutableId: JDOE_ANCHOR });
-    const d = diagnose({ who: 'jdoe', onPrem: adUser(), evidence: evidence({ candidates: [[original(), 'upn', 'primarySmtp'], [holder, 'anchor']], target: explicit }) });
+    const d = diagnose({
+      who: 'jdoe',
+      onPrem: adUser(),
+      evidence: evidence({
+        candidates: [
+          [original(), 'upn', 'primarySmtp'],
+          [holder, 'anchor'],
+        ],
+        target: explicit,
+      }),
+    });
     expect(value(fingerprintOf(d), `CLEAR_ANCHOR previous ${IDS.other}`)).toBe(JDOE_ANCHOR);
   });
 
@@ -55,7 +65,18 @@ describe('diffFingerprints', () => {
     const before = fingerprintOf(diagnose(anchorInRecycleBin()));
     const holder = cloudUser({ id: IDS.other, userPrincipalName: 'john.doe@contoso.com', immutableId: JDOE_ANCHOR });
     const old = deleted(cloudUser({ id: IDS.deleted, userPrincipalName: 'john.doe.old@contoso.com', immutableId: JDOE_ANCHOR }));
-    const now = diagnose({ who: 'jdoe', onPrem: adUser(), evidence: evidence({ candidates: [[original(), 'upn'], [old, 'anchor'], [holder, 'anchor']], target: explicit }) });
+    const now = diagnose({
+      who: 'jdoe',
+      onPrem: adUser(),
+      evidence: evidence({
+        candidates: [
+          [original(), 'upn'],
+          [old, 'anchor'],
+          [holder, 'anchor'],
+        ],
+        target: explicit,
+      }),
+    });
     const changes = diffFingerprints(before, fingerprintOf(now));
     expect(changes.map((c) => c.fact)).toEqual(['steps', `CLEAR_ANCHOR previous ${IDS.other}`]);
     expect(changes[1]).toMatchObject({ old: null, new: JDOE_ANCHOR });
@@ -65,7 +86,10 @@ describe('diffFingerprints', () => {
     const before = fingerprintOf(diagnose(anchorInRecycleBin()));
     const meanwhile = anchorInRecycleBin();
     const [first, ...rest] = meanwhile.evidence.candidates;
-    const changed = { ...meanwhile, evidence: { ...meanwhile.evidence, candidates: [{ ...first!, user: { ...first!.user, immutableId: OTHER_ANCHOR } }, ...rest] } };
+    const changed = {
+      ...meanwhile,
+      evidence: { ...meanwhile.evidence, candidates: [{ ...first!, user: { ...first!.user, immutableId: OTHER_ANCHOR } }, ...rest] },
+    };
     const changes = diffFingerprints(before, fingerprintOf(diagnose(changed)));
     expect(changes).toContainEqual(expect.objectContaining({ fact: `SET_ANCHOR previous ${IDS.original}`, old: null, new: OTHER_ANCHOR }));
   });
@@ -80,9 +104,12 @@ describe('diffFingerprints', () => {
   });
 
   it('is empty exactly when the facts are the same set of key/value pairs', () => {
-    const facts = fc.uniqueArray(fc.record({ fact: fc.constantFrom('a', 'b', 'c', 'd'), label: fc.string(), value: fc.option(fc.constantFrom('x', 'y')) }), {
-      selector: (f) => f.fact,
-    });
+    const facts = fc.uniqueArray(
+      fc.record({ fact: fc.constantFrom('a', 'b', 'c', 'd'), label: fc.string(), value: fc.option(fc.constantFrom('x', 'y')) }),
+      {
+        selector: (f) => f.fact,
+      },
+    );
     fc.assert(
       fc.property(facts, facts, (old, next) => {
         const same = old.length === next.length && old.every((o) => next.some((n) => n.fact === o.fact && n.value === o.value));

@@ -32,15 +32,32 @@ describe('requestApproval', () => {
   it('moves a proposed request to requested, with requester, times and a trimmed justification', () => {
     const d = ok(decide(proposed(), { verb: 'requestApproval', justification: `  ${JUSTIFICATION}  ` }, ctx(ANN, { now: T0 })));
     expect(d.effect).toBe('post-to-approvers');
-    expect(d.next).toMatchObject({ state: 'requested', requester: ANN, justification: JUSTIFICATION, requestedAt: T0, expiresAt: T0 + 60 * MINUTE, updatedAt: T0, requiredApprovals: 1 });
+    expect(d.next).toMatchObject({
+      state: 'requested',
+      requester: ANN,
+      justification: JUSTIFICATION,
+      requestedAt: T0,
+      expiresAt: T0 + 60 * MINUTE,
+      updatedAt: T0,
+      requiredApprovals: 1,
+    });
     expect(d.events).toEqual([
-      expect.objectContaining({ requestId: 'r7k3q9', actor: ANN, at: T0, action: 'requested', before: { state: 'proposed' }, after: { state: 'requested' } }),
+      expect.objectContaining({
+        requestId: 'r7k3q9',
+        actor: ANN,
+        at: T0,
+        action: 'requested',
+        before: { state: 'proposed' },
+        after: { state: 'requested' },
+      }),
     ]);
     expect(d.events[0]?.summary).toContain(JUSTIFICATION);
   });
 
   it('lets any admin request approval for a plan someone else proposed', () => {
-    expect(ok(decide(proposed({ proposedBy: DAN }), { verb: 'requestApproval', justification: JUSTIFICATION }, ctx(BEN))).next.requester).toEqual(BEN);
+    expect(
+      ok(decide(proposed({ proposedBy: DAN }), { verb: 'requestApproval', justification: JUSTIFICATION }, ctx(BEN))).next.requester,
+    ).toEqual(BEN);
   });
 
   it('refuses a justification outside 10..500 characters after trimming, saying its length', () => {
@@ -49,7 +66,9 @@ describe('requestApproval', () => {
     expect(short.refusal.message).toMatch(/10 to 500 characters.*yours has 9/);
     const long = refused(decide(proposed(), { verb: 'requestApproval', justification: 'x'.repeat(501) }, ctx(ANN)));
     expect(long.refusal.message).toMatch(/yours has 501/);
-    expect(ok(decide(proposed(), { verb: 'requestApproval', justification: 'x'.repeat(500) }, ctx(ANN))).next.justification).toHaveLength(500);
+    expect(ok(decide(proposed(), { verb: 'requestApproval', justification: 'x'.repeat(500) }, ctx(ANN))).next.justification).toHaveLength(
+      500,
+    );
     expect(ok(decide(proposed(), { verb: 'requestApproval', justification: 'x'.repeat(10) }, ctx(ANN))).next.state).toBe('requested');
   });
 
@@ -61,13 +80,15 @@ describe('requestApproval', () => {
 
   it('refuses a plan with only manual steps: nothing to approve', () => {
     const manualOnly = proposed().steps.filter((s) => s.kind === 'MANUAL');
-    expect(refused(decide(proposed({ steps: manualOnly }), { verb: 'requestApproval', justification: JUSTIFICATION }, ctx(ANN))).refusal.code).toBe(
-      'NOTHING_TO_APPROVE',
-    );
+    expect(
+      refused(decide(proposed({ steps: manualOnly }), { verb: 'requestApproval', justification: JUSTIFICATION }, ctx(ANN))).refusal.code,
+    ).toBe('NOTHING_TO_APPROVE');
   });
 
   it('keeps the larger of the policy and the request when approvals are counted', () => {
-    expect(ok(decide(proposed(), { verb: 'requestApproval', justification: JUSTIFICATION }, ctx(ANN, { policy: TWO }))).next.requiredApprovals).toBe(2);
+    expect(
+      ok(decide(proposed(), { verb: 'requestApproval', justification: JUSTIFICATION }, ctx(ANN, { policy: TWO }))).next.requiredApprovals,
+    ).toBe(2);
   });
 });
 
@@ -83,7 +104,9 @@ describe('who may act', () => {
     const r = refused(decide(requested(), action, ctx(DAN)));
     expect(r.refusal.code).toBe('NOT_AN_ADMIN');
     expect(r.refusal.message).toMatch(/Dan Helpdesk is not an admin.*ADMIN_GROUP_ID.*ADMIN_IDS/);
-    expect(r.events).toEqual([expect.objectContaining({ action: 'refused', actor: DAN, code: 'NOT_AN_ADMIN', at: T0 + 5 * MINUTE, requestId: 'r7k3q9' })]);
+    expect(r.events).toEqual([
+      expect.objectContaining({ action: 'refused', actor: DAN, code: 'NOT_AN_ADMIN', at: T0 + 5 * MINUTE, requestId: 'r7k3q9' }),
+    ]);
   });
 
   it.each(adminVerbs)('refuses $verb when no admins are configured, naming ADMIN_GROUP_ID and ADMIN_IDS', (action) => {
@@ -103,7 +126,9 @@ describe('approve', () => {
     expect(d.effect).toBe('revalidate-then-approve');
     expect(d.next.state).toBe('approved');
     expect(d.next.approvals).toEqual([{ actor: BEN, at: T0 + 5 * MINUTE }]);
-    expect(d.events).toEqual([expect.objectContaining({ action: 'approved', actor: BEN, before: { state: 'requested' }, after: { state: 'approved' } })]);
+    expect(d.events).toEqual([
+      expect.objectContaining({ action: 'approved', actor: BEN, before: { state: 'requested' }, after: { state: 'approved' } }),
+    ]);
   });
 
   it('with two approvals needed: the first is recorded and the request keeps waiting', () => {
@@ -147,10 +172,16 @@ describe('approve', () => {
   it('refuses in rejected, cancelled, expired and stale with WRONG_STATE naming who and why', () => {
     const at = T0 + 2 * MINUTE;
     const cases: [ApprovalRequest, RegExp][] = [
-      [requested({ state: 'rejected', rejection: { actor: CLEO, at, reason: 'wrong jdoe' } }), /rejected by Cleo Admin at 2026-12-01T14:02:00.000Z: "wrong jdoe"/],
+      [
+        requested({ state: 'rejected', rejection: { actor: CLEO, at, reason: 'wrong jdoe' } }),
+        /rejected by Cleo Admin at 2026-12-01T14:02:00.000Z: "wrong jdoe"/,
+      ],
       [requested({ state: 'cancelled', cancellation: { actor: ANN, at } }), /cancelled by Ann Requester at 2026-12-01T14:02:00.000Z/],
       [requested({ state: 'expired' }), /expired at 2026-12-01T15:00:00.000Z/],
-      [requested({ state: 'stale', changes: [{ fact: 'target', label: 'Target cloud user', old: 'a', new: 'b' }] }), /facts changed.*Target cloud user/],
+      [
+        requested({ state: 'stale', changes: [{ fact: 'target', label: 'Target cloud user', old: 'a', new: 'b' }] }),
+        /facts changed.*Target cloud user/,
+      ],
       [proposed(), /only proposed \(by Ann Requester\)/],
     ];
     for (const [request, words] of cases) {
@@ -165,7 +196,12 @@ describe('expiry', () => {
   const late = T0 + 60 * MINUTE + 1;
 
   it('is checked before any action on a requested request, and hands back the expired request', () => {
-    const actions: ApprovalAction[] = [{ verb: 'approve' }, { verb: 'reject', reason: 'no' }, { verb: 'cancel' }, { verb: 'manualDone', step: 1 }];
+    const actions: ApprovalAction[] = [
+      { verb: 'approve' },
+      { verb: 'reject', reason: 'no' },
+      { verb: 'cancel' },
+      { verb: 'manualDone', step: 1 },
+    ];
     for (const action of actions) {
       const r = refused(decide(requested(), action, ctx(BEN, { now: late })));
       expect(r.refusal.code).toBe('EXPIRED');
@@ -185,7 +221,13 @@ describe('expiry', () => {
     expect(expireIfDue(requested({ state: 'approved' }), late, POLICY)).toBeNull();
     const due = expireIfDue(requested({ approvals: [] }), late, POLICY);
     expect(due?.next.state).toBe('expired');
-    expect(due?.event).toMatchObject({ action: 'expired', actor: null, at: late, before: { state: 'requested' }, after: { state: 'expired' } });
+    expect(due?.event).toMatchObject({
+      action: 'expired',
+      actor: null,
+      at: late,
+      before: { state: 'requested' },
+      after: { state: 'expired' },
+    });
     expect(due?.event.summary).toMatch(/0 of 1 approvals/);
   });
 });
@@ -209,7 +251,11 @@ describe('proposed requests expire', () => {
   });
 
   it('refuses requesting approval of an expired proposal, saying nobody asked', () => {
-    const d = decide(made, { verb: 'requestApproval', justification: 'Ticket 1: jdoe cannot sign in.' }, ctx(ANN, { now: T0 + 61 * MINUTE }));
+    const d = decide(
+      made,
+      { verb: 'requestApproval', justification: 'Ticket 1: jdoe cannot sign in.' },
+      ctx(ANN, { now: T0 + 61 * MINUTE }),
+    );
     expect(d.ok).toBe(false);
     if (d.ok) return;
     expect(d.refusal.code).toBe('EXPIRED');
@@ -245,7 +291,10 @@ describe('reject', () => {
 
 describe('cancel', () => {
   it('by whoever proposed it while proposed, by nobody else', () => {
-    expect(ok(decide(proposed({ proposedBy: DAN }), { verb: 'cancel' }, ctx(DAN))).next).toMatchObject({ state: 'cancelled', cancellation: { actor: DAN } });
+    expect(ok(decide(proposed({ proposedBy: DAN }), { verb: 'cancel' }, ctx(DAN))).next).toMatchObject({
+      state: 'cancelled',
+      cancellation: { actor: DAN },
+    });
     const r = refused(decide(proposed(), { verb: 'cancel' }, ctx(BEN)));
     expectRefusal(r, 'NOT_REQUESTER', /Only Ann Requester, who proposed r7k3q9/);
   });
@@ -269,7 +318,8 @@ describe('cancel', () => {
   it('never while executing, and never in a final state', () => {
     const r = refused(decide(requested({ state: 'executing' }), { verb: 'cancel' }, ctx(ANN)));
     expectRefusal(r, 'WRONG_STATE', /executing.*undo r7k3q9/);
-    for (const state of FINAL_STATES) expect(refused(decide(requested({ state }), { verb: 'cancel' }, ctx(ANN))).refusal.code).toBe('WRONG_STATE');
+    for (const state of FINAL_STATES)
+      expect(refused(decide(requested({ state }), { verb: 'cancel' }, ctx(ANN))).refusal.code).toBe('WRONG_STATE');
   });
 });
 

@@ -11,7 +11,9 @@ const as = (actor: typeof ANN, isAdmin = actor !== DAN) => ({ aadObjectId: actor
 describe('viewFor', () => {
   it('requester of a requested request: waiting for a second admin, and Cancel', () => {
     expect(viewFor(requested(), as(ANN))).toEqual({ role: 'requester', actions: ['cancel'], headline: 'Waiting for a second admin' });
-    expect(viewFor(requested({ requiredApprovals: 3, approvals: [{ actor: BEN, at: T0 }] }), as(ANN)).headline).toBe('Waiting for 2 more approvals');
+    expect(viewFor(requested({ requiredApprovals: 3, approvals: [{ actor: BEN, at: T0 }] }), as(ANN)).headline).toBe(
+      'Waiting for 2 more approvals',
+    );
   });
 
   it('another admin sees Approve and Reject until they approved', () => {
@@ -28,7 +30,11 @@ describe('viewFor', () => {
   });
 
   it('waiting-for-person: requester and approvers see Done for the waiting step', () => {
-    expect(viewFor(waiting(5), as(ANN))).toMatchObject({ actions: ['manualDone', 'cancel'], manualStep: 5, headline: expect.stringContaining('Step 5') as unknown });
+    expect(viewFor(waiting(5), as(ANN))).toMatchObject({
+      actions: ['manualDone', 'cancel'],
+      manualStep: 5,
+      headline: expect.stringContaining('Step 5') as unknown,
+    });
     expect(viewFor(waiting(5), as(BEN))).toMatchObject({ actions: ['manualDone'], manualStep: 5 });
     expect(viewFor(waiting(5), as(CLEO)).actions).toEqual([]);
   });
@@ -42,10 +48,17 @@ describe('viewFor', () => {
 
   it('never offers a button the rules would refuse (before expiry)', () => {
     const actionFor = (verb: string, step: number): ApprovalAction =>
-      verb === 'requestApproval' ? { verb, justification: 'Ticket 4711: two accounts' } : verb === 'reject' ? { verb, reason: 'no' } : verb === 'manualDone' ? { verb, step } : ({ verb } as ApprovalAction);
+      verb === 'requestApproval'
+        ? { verb, justification: 'Ticket 4711: two accounts' }
+        : verb === 'reject'
+          ? { verb, reason: 'no' }
+          : verb === 'manualDone'
+            ? { verb, step }
+            : ({ verb } as ApprovalAction);
     fc.assert(
       fc.property(fc.constantFrom<RequestState>(...REQUEST_STATES), fc.constantFrom(ANN, BEN, CLEO, DAN), (state, actor) => {
-        const request: ApprovalRequest = state === 'waiting-for-person' ? waiting(1) : state === 'proposed' ? proposed() : requested({ state });
+        const request: ApprovalRequest =
+          state === 'waiting-for-person' ? waiting(1) : state === 'proposed' ? proposed() : requested({ state });
         const view = viewFor(request, as(actor));
         for (const verb of view.actions) expect(decide(request, actionFor(verb, view.manualStep ?? 0), ctx(actor)).ok).toBe(true);
       }),
@@ -56,7 +69,12 @@ describe('viewFor', () => {
 describe('refreshUserIds', () => {
   it('requester first, then proposer, approvers and admins who can act, without repeats', () => {
     const r = requested({ proposedBy: DAN, approvals: [{ actor: BEN, at: T0 }] });
-    expect(refreshUserIds(r, [CLEO.aadObjectId, BEN.aadObjectId.toUpperCase(), ANN.aadObjectId])).toEqual([ANN.aadObjectId, DAN.aadObjectId, BEN.aadObjectId, CLEO.aadObjectId]);
+    expect(refreshUserIds(r, [CLEO.aadObjectId, BEN.aadObjectId.toUpperCase(), ANN.aadObjectId])).toEqual([
+      ANN.aadObjectId,
+      DAN.aadObjectId,
+      BEN.aadObjectId,
+      CLEO.aadObjectId,
+    ]);
   });
 
   it('leaves admins out once nobody but participants can act', () => {

@@ -17,7 +17,8 @@ function chain(events: readonly AuditEvent[]): AuditEntry[] {
   return entries;
 }
 
-const five = (): AuditEntry[] => chain([1, 2, 3, 4, 5].map((n) => event(n, n === 3 ? { step: { number: 2, kind: 'SET_ANCHOR' }, before: null, after: 'abc' } : {})));
+const five = (): AuditEntry[] =>
+  chain([1, 2, 3, 4, 5].map((n) => event(n, n === 3 ? { step: { number: 2, kind: 'SET_ANCHOR' }, before: null, after: 'abc' } : {})));
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and writes no whitespace', () => {
@@ -108,17 +109,29 @@ describe('verifyChain', () => {
   });
 
   it('finds a deleted first entry', () => {
-    expect(verifyChain(five().slice(1))).toMatchObject({ ok: false, brokenAt: 1, reason: 'the trail starts at entry 2: entry 1 is missing' });
+    expect(verifyChain(five().slice(1))).toMatchObject({
+      ok: false,
+      brokenAt: 1,
+      reason: 'the trail starts at entry 2: entry 1 is missing',
+    });
   });
 
   it('finds a reordered pair', () => {
     const e = five();
-    expect(verifyChain([e[0]!, e[2]!, e[1]!, e[3]!, e[4]!])).toMatchObject({ ok: false, brokenAt: 2, reason: 'entry 3 comes before entry 2: the entries are out of order' });
+    expect(verifyChain([e[0]!, e[2]!, e[1]!, e[3]!, e[4]!])).toMatchObject({
+      ok: false,
+      brokenAt: 2,
+      reason: 'entry 3 comes before entry 2: the entries are out of order',
+    });
   });
 
   it('finds a repeated entry', () => {
     const e = five();
-    expect(verifyChain([e[0]!, e[1]!, e[1]!])).toMatchObject({ ok: false, brokenAt: 3, reason: 'entry 2 comes after entry 2: the entries are out of order' });
+    expect(verifyChain([e[0]!, e[1]!, e[1]!])).toMatchObject({
+      ok: false,
+      brokenAt: 3,
+      reason: 'entry 2 comes after entry 2: the entries are out of order',
+    });
   });
 
   it('finds a deleted entry even when everything after it was renumbered and rehashed', () => {
@@ -129,13 +142,21 @@ describe('verifyChain', () => {
       const unhashed = { ...original, seq: prev.seq + 1 };
       forged.push({ ...unhashed, hash: entryHash(unhashed) });
     }
-    expect(verifyChain(forged)).toMatchObject({ ok: false, brokenAt: 3, reason: 'entry 3 does not follow entry 2: an entry between them was removed or replaced' });
+    expect(verifyChain(forged)).toMatchObject({
+      ok: false,
+      brokenAt: 3,
+      reason: 'entry 3 does not follow entry 2: an entry between them was removed or replaced',
+    });
   });
 
   it('finds a chain whose first entries were cut and the rest rehashed from seq 1', () => {
     const second = five()[1]!;
     const unhashed = { ...second, seq: 1 };
-    expect(verifyChain([{ ...unhashed, hash: entryHash(unhashed) }])).toMatchObject({ ok: false, brokenAt: 1, reason: expect.stringMatching(/entries before it are missing/) as unknown });
+    expect(verifyChain([{ ...unhashed, hash: entryHash(unhashed) }])).toMatchObject({
+      ok: false,
+      brokenAt: 1,
+      reason: expect.stringMatching(/entries before it are missing/) as unknown,
+    });
   });
 
   it('finds any single-field edit of any entry at that entry', () => {

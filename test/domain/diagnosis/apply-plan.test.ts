@@ -8,13 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CloudUser } from '../../../src/domain/cloud.ts';
 import { applyStep, stepsBeforeJoiningSync, type PlanState } from '../../../src/domain/diagnosis/apply-plan.ts';
-import {
-  applyPlanToTenant,
-  diagnose,
-  tenantFromEvidence,
-  type DiagnoseInput,
-  type PlanStep,
-} from '../../../src/domain/diagnosis/index.ts';
+import { applyPlanToTenant, diagnose, tenantFromEvidence, type DiagnoseInput, type PlanStep } from '../../../src/domain/diagnosis/index.ts';
 import type { SyncTenant } from '../../../src/domain/sync/types.ts';
 import { adUser, cloudUser, deleted, evidence, group, IDS, JDOE_ANCHOR, OTHER_ANCHOR, tenant, THIRD_ANCHOR } from './builders.ts';
 import { adminRoleHolder, duplicateAfterSync, nonRoutableSuffix, original, smtpOnGroup } from './scenarios.ts';
@@ -30,7 +24,10 @@ describe('tenantFromEvidence', () => {
   it('takes every candidate once, plus the named target, groups and tenant facts', () => {
     const target = cloudUser({ id: IDS.third, userPrincipalName: 'named@contoso.com' });
     const ev = evidence({
-      candidates: [[original(), 'upn'], [original(), 'primarySmtp']],
+      candidates: [
+        [original(), 'upn'],
+        [original(), 'primarySmtp'],
+      ],
       otherObjects: [group({ id: IDS.group, displayName: 'G' })],
       target: { requested: 'named@contoso.com', user: target },
     });
@@ -55,7 +52,11 @@ describe('applyPlanToTenant', () => {
 
   it('scenario 1: the sync in the middle soft-deletes the duplicate (modelled), so the purge finds it in the recycle bin', () => {
     const d = diagnose(duplicateAfterSync());
-    let state: PlanState = { tenant: tenantFromEvidence(duplicateAfterSync().evidence), subject: { onPrem: adUser(), inScope: true }, outOfScope: [] };
+    let state: PlanState = {
+      tenant: tenantFromEvidence(duplicateAfterSync().evidence),
+      subject: { onPrem: adUser(), inScope: true },
+      outOfScope: [],
+    };
     state = applyStep(state, d.plan.steps[0] as PlanStep);
     expect(state.subject.inScope).toBe(false);
     state = applyStep(state, d.plan.steps[1] as PlanStep);
@@ -81,7 +82,11 @@ describe('applyPlanToTenant', () => {
   });
 
   it('a blocked plan changes nothing', () => {
-    const input: DiagnoseInput = { who: 'jdoe', onPrem: adUser(), evidence: evidence({ target: { requested: 'x@contoso.com', user: null } }) };
+    const input: DiagnoseInput = {
+      who: 'jdoe',
+      onPrem: adUser(),
+      evidence: evidence({ target: { requested: 'x@contoso.com', user: null } }),
+    };
     const before = tenantFromEvidence(input.evidence);
     expect(applied(input).tenant).toEqual(before);
   });
@@ -148,9 +153,17 @@ function build(spec: Spec): DiagnoseInput {
     onPrem,
     evidence: evidence({
       candidates: users.map((u) => [u]),
-      otherObjects: groupAddresses.length ? [group({ id: IDS.group, displayName: 'G', proxyAddresses: groupAddresses.map((a) => `smtp:${a}`) })] : [],
-      ...(spec.target === 'missing' ? { target: { requested: 'gone@contoso.com', user: null } } : named ? { target: { requested: named.id, user: named } } : {}),
-      tenant: tenant({ switches: { blockCloudObjectTakeoverThroughHardMatchEnabled: spec.takeover, blockSoftMatchEnabled: spec.blockSoft } }),
+      otherObjects: groupAddresses.length
+        ? [group({ id: IDS.group, displayName: 'G', proxyAddresses: groupAddresses.map((a) => `smtp:${a}`) })]
+        : [],
+      ...(spec.target === 'missing'
+        ? { target: { requested: 'gone@contoso.com', user: null } }
+        : named
+          ? { target: { requested: named.id, user: named } }
+          : {}),
+      tenant: tenant({
+        switches: { blockCloudObjectTakeoverThroughHardMatchEnabled: spec.takeover, blockSoftMatchEnabled: spec.blockSoft },
+      }),
     }),
   };
 }
@@ -168,7 +181,10 @@ function checkStep(state: PlanState, step: PlanStep): void {
   expect(user?.synced, `${step.kind} on a synced user`).toBe(false);
   if (step.kind === 'SET_ANCHOR') {
     const holders = state.tenant.users.filter((u) => u.id !== step.subject.userId && u.immutableId === step.immutableId);
-    expect(holders.map((u) => u.id), 'anchor still held by another object').toEqual([]);
+    expect(
+      holders.map((u) => u.id),
+      'anchor still held by another object',
+    ).toEqual([]);
   }
 }
 
@@ -182,7 +198,11 @@ describe('every plan (property)', () => {
         expect(d.plan.steps.map((s) => s.number)).toEqual(d.plan.steps.map((_, i) => i + 1));
         expect(d.plan.steps.every((s) => s.irreversible === (s.kind === 'PURGE_DELETED_USER'))).toBe(true);
         if (d.plan.blockedReason !== undefined) expect(d.plan.steps).toEqual([]);
-        let state: PlanState = { tenant: tenantFromEvidence(input.evidence), subject: { onPrem: input.onPrem, inScope: true }, outOfScope: [] };
+        let state: PlanState = {
+          tenant: tenantFromEvidence(input.evidence),
+          subject: { onPrem: input.onPrem, inScope: true },
+          outOfScope: [],
+        };
         for (const step of d.plan.steps) {
           checkStep(state, step);
           state = applyStep(state, step);
@@ -204,7 +224,8 @@ describe('every plan (property)', () => {
         const after = d.prediction?.afterPlan;
         // SOFT_MATCH: the next sync joins the target by itself, and the plan is that sync and its check.
         expect(['HARD_MATCH', 'SOFT_MATCH', 'RESTORE', 'UPDATE']).toContain(after?.kind);
-        if (after?.kind === 'SOFT_MATCH') expect(d.plan.steps.map((s) => s.kind).filter((k) => k !== 'MANUAL')).toEqual(['TRIGGER_DELTA_SYNC', 'VERIFY_JOINED']);
+        if (after?.kind === 'SOFT_MATCH')
+          expect(d.plan.steps.map((s) => s.kind).filter((k) => k !== 'MANUAL')).toEqual(['TRIGGER_DELTA_SYNC', 'VERIFY_JOINED']);
         expect(after && 'userId' in after ? after.userId : null).toBe(d.plan.target?.id);
       }),
       { numRuns: 400 },

@@ -16,7 +16,12 @@ const jdoe = fixtures.duplicateAfterSync().onPrem;
 
 /** The person's cloud mailbox, cloud-only, no anchor, holding the AD user's primary SMTP address. */
 function softMatchPending(switches: Parameters<typeof tenant>[0] = {}): DiagnoseInput {
-  const mailbox = cloudUser({ id: IDS.original, userPrincipalName: 'jdoe@contoso.com', mail: 'jdoe@contoso.com', proxyAddresses: ['SMTP:jdoe@contoso.com'] });
+  const mailbox = cloudUser({
+    id: IDS.original,
+    userPrincipalName: 'jdoe@contoso.com',
+    mail: 'jdoe@contoso.com',
+    proxyAddresses: ['SMTP:jdoe@contoso.com'],
+  });
   return { who: 'jdoe', onPrem: jdoe, evidence: evidence({ candidates: [[mailbox, 'upn', 'primarySmtp']], tenant: tenant(switches) }) };
 }
 
@@ -50,7 +55,9 @@ describe('MANUAL steps that free an address', () => {
     const step = d.plan.steps.find((s) => s.kind === 'MANUAL');
     if (step?.kind !== 'MANUAL') throw new Error('no MANUAL step');
     expect(step.description).toContain(`(the primary address of the group "Doe fans" (id ${IDS.group}))`);
-    expect(step.instruction).toContain(`jdoe@contoso.com is the primary SMTP address of the group "Doe fans" (id ${IDS.group}): removing it changes that object's mail`);
+    expect(step.instruction).toContain(
+      `jdoe@contoso.com is the primary SMTP address of the group "Doe fans" (id ${IDS.group}): removing it changes that object's mail`,
+    );
   });
 
   it('say nothing of a primary when the address is an alias there', () => {

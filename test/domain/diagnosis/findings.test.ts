@@ -41,7 +41,9 @@ describe('anchor and target findings', () => {
   it('ALREADY_MATCHED: info, names the user, the anchor and the DN', () => {
     const f = findingOf(diagnose(healthyMatch()), 'ALREADY_MATCHED');
     expect(f.severity).toBe('info');
-    expect(evidenceText(f)).toContain(`jdoe@contoso.com (id ${IDS.original}) is synced and holds ${JDOE_ANCHOR} (GUID 04e278dc-0512-4dc7-ab22-156d99c343ca)`);
+    expect(evidenceText(f)).toContain(
+      `jdoe@contoso.com (id ${IDS.original}) is synced and holds ${JDOE_ANCHOR} (GUID 04e278dc-0512-4dc7-ab22-156d99c343ca)`,
+    );
     expect(evidenceText(f)).toContain('CN=jdoe,OU=Staff,DC=contoso,DC=com');
     expect(f.remedy).toMatch(/^Nothing to do/);
     expect(f.userIds).toEqual([IDS.original]);
@@ -52,7 +54,9 @@ describe('anchor and target findings', () => {
     expect(f.severity).toBe('warning');
     expect(evidenceText(f)).toContain('last sync: never');
     expect(evidenceText(f)).toContain('outside the sync scope');
-    expect(f.remedy).toBe('Step 1: make sure CN=jdoe,OU=Not Synced,DC=contoso,DC=com is in sync scope; step 2 runs a delta sync and step 3 checks the join.');
+    expect(f.remedy).toBe(
+      'Step 1: make sure CN=jdoe,OU=Not Synced,DC=contoso,DC=com is in sync scope; step 2 runs a delta sync and step 3 checks the join.',
+    );
   });
 
   it('ANCHOR_HELD_BY_OTHER_USER (synced duplicate): blocker, placeholder UPN named, remedy walks steps 1 to 4', () => {
@@ -70,7 +74,13 @@ describe('anchor and target findings', () => {
     const d = diagnose({
       who: 'jdoe',
       onPrem: jdoe,
-      evidence: evidence({ candidates: [[original(), 'upn'], [holder, 'anchor']], target: { requested: 'jdoe@contoso.com', user: original() } }),
+      evidence: evidence({
+        candidates: [
+          [original(), 'upn'],
+          [holder, 'anchor'],
+        ],
+        target: { requested: 'jdoe@contoso.com', user: original() },
+      }),
     });
     expect(d.plan.steps.map((s) => s.kind)).toEqual(['CLEAR_ANCHOR', 'SET_ANCHOR', 'TRIGGER_DELTA_SYNC', 'VERIFY_JOINED']);
     expect(d.plan.steps[0]).toMatchObject({ subject: { userId: IDS.other }, previous: JDOE_ANCHOR });
@@ -82,7 +92,9 @@ describe('anchor and target findings', () => {
   it('ANCHOR_HELD_BY_DELETED_USER: blocker, remedy names the purge as IRREVERSIBLE', () => {
     const f = findingOf(diagnose(anchorInRecycleBin()), 'ANCHOR_HELD_BY_DELETED_USER');
     expect(f.severity).toBe('blocker');
-    expect(evidenceText(f)).toContain(`john.doe.old@contoso.com (id ${IDS.deleted}, in the recycle bin since 2026-02-21T09:15:00Z) still holds ${JDOE_ANCHOR}`);
+    expect(evidenceText(f)).toContain(
+      `john.doe.old@contoso.com (id ${IDS.deleted}, in the recycle bin since 2026-02-21T09:15:00Z) still holds ${JDOE_ANCHOR}`,
+    );
     expect(f.remedy).toBe('Step 1 purges it from the recycle bin (IRREVERSIBLE); then step 2 sets the anchor on jdoe@contoso.com.');
   });
 
@@ -116,7 +128,9 @@ describe('anchor and target findings', () => {
     expect(evidenceText(f)).toContain('is ht/natkDmkWKzwrwXaoiEg== (GUID 6ae7df86-03d9-459a-8acf-0af05daa2212)');
     expect(evidenceText(f)).toContain("is cmigrated's own objectGUID");
     expect(evidenceText(f)).toContain('fails with InvalidSoftMatch');
-    expect(f.remedy).toBe('Step 1 overwrites it with J2skiYVObUKmhbFCH/nH3w==; the old value ht/natkDmkWKzwrwXaoiEg== is recorded so the step can be undone.');
+    expect(f.remedy).toBe(
+      'Step 1 overwrites it with J2skiYVObUKmhbFCH/nH3w==; the old value ht/natkDmkWKzwrwXaoiEg== is recorded so the step can be undone.',
+    );
   });
 
   it('CONSISTENCY_GUID_DIFFERS: info, both values, which is effective, who holds the other', () => {
@@ -125,7 +139,9 @@ describe('anchor and target findings', () => {
     expect(evidenceText(f)).toContain('objectGUID: 6ae7df86-03d9-459a-8acf-0af05daa2212 = ImmutableID ht/natkDmkWKzwrwXaoiEg==');
     expect(evidenceText(f)).toContain('mS-DS-ConsistencyGuid: 89246b27-4e85-426d-a685-b1421ff9c7df = ImmutableID J2skiYVObUKmhbFCH/nH3w==');
     expect(evidenceText(f)).toContain('The effective anchor is mS-DS-ConsistencyGuid');
-    expect(evidenceText(f)).toContain(`cmigrated@contoso.com (id ${IDS.original}) holds ht/natkDmkWKzwrwXaoiEg==, the objectGUID of cmigrated`);
+    expect(evidenceText(f)).toContain(
+      `cmigrated@contoso.com (id ${IDS.original}) holds ht/natkDmkWKzwrwXaoiEg==, the objectGUID of cmigrated`,
+    );
     expect(f.remedy).toContain('set SOURCE_ANCHOR=objectGUID on the relay');
   });
 
@@ -133,8 +149,12 @@ describe('anchor and target findings', () => {
     const f = findingOf(diagnose(targetAlreadySynced()), 'TARGET_IS_SYNCED');
     expect(f.severity).toBe('blocker');
     expect(f.title).toBe('jdoe@contoso.com is already synced, joined to CN=John Doe,OU=Users,DC=fabrikam,DC=local');
-    expect(evidenceText(f)).toContain(`It holds ${OTHER_ANCHOR} (GUID d1b718e3-957d-4c64-a0d7-a137bbb799b7), not jdoe's anchor ${JDOE_ANCHOR}`);
-    expect(evidenceText(f)).toContain("If CN=John Doe,OU=Users,DC=fabrikam,DC=local is a different person, jdoe@contoso.com is not jdoe's account");
+    expect(evidenceText(f)).toContain(
+      `It holds ${OTHER_ANCHOR} (GUID d1b718e3-957d-4c64-a0d7-a137bbb799b7), not jdoe's anchor ${JDOE_ANCHOR}`,
+    );
+    expect(evidenceText(f)).toContain(
+      "If CN=John Doe,OU=Users,DC=fabrikam,DC=local is a different person, jdoe@contoso.com is not jdoe's account",
+    );
     expect(f.remedy).toContain('steps 1, 2, 4, 5 and 6');
     expect(f.remedy).toContain('keep jdoe out of scope meanwhile');
     expect(f.remedy).toContain('restore jdoe@contoso.com from the recycle bin');
@@ -167,17 +187,31 @@ describe('anchor and target findings', () => {
   it('NO_CLOUD_CANDIDATE: blocker when the named target is in the recycle bin', () => {
     const gone = deleted(original());
     const d = diagnose({ who: 'jdoe', onPrem: jdoe, evidence: evidence({ target: { requested: IDS.original, user: gone } }) });
-    expect(findingOf(d, 'NO_CLOUD_CANDIDATE')).toMatchObject({ severity: 'blocker', title: `The cloud user "${IDS.original}" is in the recycle bin` });
+    expect(findingOf(d, 'NO_CLOUD_CANDIDATE')).toMatchObject({
+      severity: 'blocker',
+      title: `The cloud user "${IDS.original}" is in the recycle bin`,
+    });
     expect(d.plan.blockedReason).toContain('Restore it first');
     expect(d.plan.steps).toEqual([]);
   });
 
   it('MULTIPLE_CLOUD_CANDIDATES: blocker listing each candidate; the plan says what to type', () => {
-    const d = diagnose({ who: 'jdoe', onPrem: jdoe, evidence: evidence({ candidates: [[original({ proxyAddresses: [] , mail: null }), 'upn'], [second, 'primarySmtp']] }) });
+    const d = diagnose({
+      who: 'jdoe',
+      onPrem: jdoe,
+      evidence: evidence({
+        candidates: [
+          [original({ proxyAddresses: [], mail: null }), 'upn'],
+          [second, 'primarySmtp'],
+        ],
+      }),
+    });
     const f = findingOf(d, 'MULTIPLE_CLOUD_CANDIDATES');
     expect(f.severity).toBe('blocker');
     expect(evidenceText(f)).toContain(`jdoe@contoso.com (id ${IDS.original}): cloud-only, has the UPN jdoe@contoso.com`);
-    expect(evidenceText(f)).toContain(`john.doe@contoso.com (id ${IDS.other}): cloud-only, holds the primary SMTP address jdoe@contoso.com`);
+    expect(evidenceText(f)).toContain(
+      `john.doe@contoso.com (id ${IDS.other}): cloud-only, holds the primary SMTP address jdoe@contoso.com`,
+    );
     expect(d.plan.steps).toEqual([]);
     expect(d.plan.blockedReason).toContain('type `match jdoe to jdoe@contoso.com` or `match jdoe to john.doe@contoso.com`');
     expect(f.remedy).toBe(d.plan.blockedReason);
@@ -197,7 +231,9 @@ describe('name findings', () => {
   it('SMTP_CONFLICT (scenario 1): info, the duplicate could not get the address; resolved by the plan', () => {
     const f = findingOf(diagnose(duplicateAfterSync()), 'SMTP_CONFLICT');
     expect(f.severity).toBe('info');
-    expect(evidenceText(f)).toContain(`could not get jdoe@contoso.com because the cloud user jdoe@contoso.com (id ${IDS.original}) holds it`);
+    expect(evidenceText(f)).toContain(
+      `could not get jdoe@contoso.com because the cloud user jdoe@contoso.com (id ${IDS.original}) holds it`,
+    );
     expect(f.remedy).toMatch(/^Resolved by the plan/);
   });
 
@@ -206,13 +242,23 @@ describe('name findings', () => {
     const d = diagnose({
       who: 'jdoe',
       onPrem: jdoe,
-      evidence: evidence({ candidates: [[second, 'primarySmtp'], [holder, 'upn']], target: { requested: 'john.doe@contoso.com', user: second } }),
+      evidence: evidence({
+        candidates: [
+          [second, 'primarySmtp'],
+          [holder, 'upn'],
+        ],
+        target: { requested: 'john.doe@contoso.com', user: second },
+      }),
     });
     const f = findingOf(d, 'UPN_CONFLICT');
     expect(f.severity).toBe('warning');
-    expect(evidenceText(f)).toContain(`jdoe@contoso.com (id ${IDS.third}) already holds jdoe@contoso.com: the sync gives john.doe@contoso.com a placeholder UPN jdoe+NNNN@contoso.onmicrosoft.com`);
+    expect(evidenceText(f)).toContain(
+      `jdoe@contoso.com (id ${IDS.third}) already holds jdoe@contoso.com: the sync gives john.doe@contoso.com a placeholder UPN jdoe+NNNN@contoso.onmicrosoft.com`,
+    );
     expect(f.remedy).toContain('change the UPN of jdoe@contoso.com');
-    expect(findingOf(d, 'UPN_WILL_CHANGE').title).toBe('The UPN of john.doe@contoso.com changes to jdoe+NNNN@contoso.onmicrosoft.com at the match');
+    expect(findingOf(d, 'UPN_WILL_CHANGE').title).toBe(
+      'The UPN of john.doe@contoso.com changes to jdoe+NNNN@contoso.onmicrosoft.com at the match',
+    );
   });
 
   it('UPN_CONFLICT (scenario 1): info, explains the placeholder of the duplicate', () => {
@@ -224,7 +270,9 @@ describe('name findings', () => {
   it('UPN_SUFFIX_UNVERIFIED: info when step 1 fixes it, naming the suffix and the verified domains', () => {
     const f = findingOf(diagnose(nonRoutableSuffix()), 'UPN_SUFFIX_UNVERIFIED');
     expect(f.severity).toBe('info');
-    expect(evidenceText(f)).toContain('jdoe@contoso.local ends in contoso.local, which is not a verified domain of the tenant (verified: contoso.com, contoso.onmicrosoft.com and fabrikam.com)');
+    expect(evidenceText(f)).toContain(
+      'jdoe@contoso.local ends in contoso.local, which is not a verified domain of the tenant (verified: contoso.com, contoso.onmicrosoft.com and fabrikam.com)',
+    );
     expect(evidenceText(f)).toContain('Entra turns it into jdoe@contoso.onmicrosoft.com');
     expect(f.remedy).toBe('Step 1 gives jdoe a UPN in a verified domain (e.g. jdoe@contoso.com) before the sync.');
   });
@@ -260,7 +308,9 @@ describe('tenant findings', () => {
     const f = findingOf(diagnose(federatedUpn()), 'FEDERATED_DOMAIN');
     expect(f.severity).toBe('warning');
     expect(evidenceText(f)).toContain('fabrikam.com is federated');
-    expect(f.remedy).toBe('Step 1 renames it to jdoe@contoso.onmicrosoft.com first; the sync in step 3 writes the AD UPN jdoe@fabrikam.com back.');
+    expect(f.remedy).toBe(
+      'Step 1 renames it to jdoe@contoso.onmicrosoft.com first; the sync in step 3 writes the AD UPN jdoe@fabrikam.com back.',
+    );
     expect(findingOf(diagnose(federatedUpn()), 'TARGET_HAS_OTHER_ANCHOR').severity).toBe('warning');
   });
 
@@ -269,34 +319,58 @@ describe('tenant findings', () => {
     expect(f.severity).toBe('blocker');
     expect(f.title).toBe('jdoe@contoso.com holds Entra admin roles: Global Administrator and Exchange Administrator');
     expect(evidenceText(f)).toContain('MC1262584');
-    expect(f.remedy).toBe('Step 1 removes the roles (a person, in the Entra admin center); step 5 assigns them again once the match is verified.');
+    expect(f.remedy).toBe(
+      'Step 1 removes the roles (a person, in the Entra admin center); step 5 assigns them again once the match is verified.',
+    );
   });
 
   it('HARD_MATCH_TAKEOVER_BLOCKED: blocker; MANUAL steps carry the Graph PATCH and the PowerShell', () => {
-    const d = diagnose({ ...anchorInRecycleBin(), evidence: { ...anchorInRecycleBin().evidence, tenant: tenant({ switches: { blockCloudObjectTakeoverThroughHardMatchEnabled: true } }) } });
+    const d = diagnose({
+      ...anchorInRecycleBin(),
+      evidence: {
+        ...anchorInRecycleBin().evidence,
+        tenant: tenant({ switches: { blockCloudObjectTakeoverThroughHardMatchEnabled: true } }),
+      },
+    });
     const f = findingOf(d, 'HARD_MATCH_TAKEOVER_BLOCKED');
     expect(f.severity).toBe('blocker');
     expect(f.remedy).toMatch(/^Step 3: a Global Administrator turns it off just before the sync .* step 6 turns it back on/);
     const off = d.plan.steps[2];
     expect(off?.kind === 'MANUAL' && off.instruction).toContain('{"features":{"blockCloudObjectTakeoverThroughHardMatchEnabled":false}}');
-    expect(off?.kind === 'MANUAL' && off.instruction).toContain('Update-MgDirectoryOnPremiseSynchronization -OnPremisesDirectorySynchronizationId $s.Id');
+    expect(off?.kind === 'MANUAL' && off.instruction).toContain(
+      'Update-MgDirectoryOnPremiseSynchronization -OnPremisesDirectorySynchronizationId $s.Id',
+    );
   });
 
   it('SOFT_MATCH_BLOCKED: warning when nothing sets the anchor (a person must pick the target first)', () => {
     const d = diagnose({
       who: 'jdoe',
       onPrem: jdoe,
-      evidence: evidence({ candidates: [[original({ proxyAddresses: [], mail: null }), 'upn'], [second, 'primarySmtp']], tenant: tenant({ switches: { blockSoftMatchEnabled: true } }) }),
+      evidence: evidence({
+        candidates: [
+          [original({ proxyAddresses: [], mail: null }), 'upn'],
+          [second, 'primarySmtp'],
+        ],
+        tenant: tenant({ switches: { blockSoftMatchEnabled: true } }),
+      }),
     });
     const f = findingOf(d, 'SOFT_MATCH_BLOCKED');
     expect(f.severity).toBe('warning');
-    expect(evidenceText(f)).toContain(`does not soft-match jdoe to john.doe@contoso.com (id ${IDS.other}) on its primary SMTP address jdoe@contoso.com`);
+    expect(evidenceText(f)).toContain(
+      `does not soft-match jdoe to john.doe@contoso.com (id ${IDS.other}) on its primary SMTP address jdoe@contoso.com`,
+    );
     expect(f.remedy).toContain('type `match jdoe to <UPN>`');
   });
 
   it('SOFT_MATCH_BLOCKED: info when the plan sets the anchor', () => {
-    const d = diagnose({ ...smtpOnGroup(), evidence: { ...smtpOnGroup().evidence, tenant: tenant({ switches: { blockSoftMatchEnabled: true } }) } });
-    expect(findingOf(d, 'SOFT_MATCH_BLOCKED')).toMatchObject({ severity: 'info', remedy: 'Nothing to do: the plan sets the ImmutableID (step 2), so the sync hard-matches.' });
+    const d = diagnose({
+      ...smtpOnGroup(),
+      evidence: { ...smtpOnGroup().evidence, tenant: tenant({ switches: { blockSoftMatchEnabled: true } }) },
+    });
+    expect(findingOf(d, 'SOFT_MATCH_BLOCKED')).toMatchObject({
+      severity: 'info',
+      remedy: 'Nothing to do: the plan sets the ImmutableID (step 2), so the sync hard-matches.',
+    });
   });
 
   it('ONPREM_DISABLED: warning; the match still works', () => {

@@ -35,13 +35,26 @@ describe('prediction now and after the plan', () => {
   it('a cloud-only target the sync cannot find: the next sync creates a second user instead', () => {
     const lone = cloudUser({ id: IDS.original, userPrincipalName: 'john.doe@contoso.com' });
     const onPrem = adUser({ proxyAddresses: [], mail: null });
-    const d = diagnose({ who: 'jdoe', onPrem, evidence: evidence({ candidates: [[lone]], target: { requested: 'john.doe@contoso.com', user: lone } }) });
+    const d = diagnose({
+      who: 'jdoe',
+      onPrem,
+      evidence: evidence({ candidates: [[lone]], target: { requested: 'john.doe@contoso.com', user: lone } }),
+    });
     expect(d.prediction?.nowText).toBe('The next sync creates a second user jdoe@contoso.com instead of matching john.doe@contoso.com.');
   });
 
   it('the UPN on a synced user of another AD object: InvalidSoftMatch on the UPN', () => {
-    const other = syncedUser({ id: IDS.other, userPrincipalName: 'jdoe@contoso.com', immutableId: 'AAAAAAAAAAAAAAAAAAAAAA==', dn: 'CN=x,DC=contoso,DC=com' });
-    const d = diagnose({ who: 'jdoe', onPrem: adUser({ proxyAddresses: [], mail: null }), evidence: evidence({ candidates: [[other, 'upn']] }) });
+    const other = syncedUser({
+      id: IDS.other,
+      userPrincipalName: 'jdoe@contoso.com',
+      immutableId: 'AAAAAAAAAAAAAAAAAAAAAA==',
+      dn: 'CN=x,DC=contoso,DC=com',
+    });
+    const d = diagnose({
+      who: 'jdoe',
+      onPrem: adUser({ proxyAddresses: [], mail: null }),
+      evidence: evidence({ candidates: [[other, 'upn']] }),
+    });
     expect(d.prediction?.nowText).toBe(
       `The next sync fails with InvalidSoftMatch: jdoe@contoso.com (id ${IDS.other}) holds the UPN of jdoe but already has ImmutableID AAAAAAAAAAAAAAAAAAAAAA== (GUID 00000000-0000-0000-0000-000000000000); nothing is joined.`,
     );
@@ -93,8 +106,12 @@ describe('prediction now and after the plan', () => {
 
   it('scenario 6: now the UPN would move to onmicrosoft; after the AD UPN fix it stays', () => {
     const p = diagnose(nonRoutableSuffix()).prediction;
-    expect(p?.nowText).toContain('its UPN becomes jdoe@contoso.onmicrosoft.com (the AD UPN jdoe@contoso.local is not in a verified domain)');
-    expect(p?.afterPlanText).toBe(`The plan's sync joins the cloud user jdoe@contoso.com (soft match on the primary SMTP address) and stamps ImmutableID ${JDOE_ANCHOR} on it.`);
+    expect(p?.nowText).toContain(
+      'its UPN becomes jdoe@contoso.onmicrosoft.com (the AD UPN jdoe@contoso.local is not in a verified domain)',
+    );
+    expect(p?.afterPlanText).toBe(
+      `The plan's sync joins the cloud user jdoe@contoso.com (soft match on the primary SMTP address) and stamps ImmutableID ${JDOE_ANCHOR} on it.`,
+    );
   });
 
   it('scenario 8: after the plan the temporary UPN is replaced by the AD UPN', () => {
@@ -105,7 +122,9 @@ describe('prediction now and after the plan', () => {
 
   it('scenario 9: roles block the soft match now; removed by the plan, the hard match goes through', () => {
     const p = diagnose(adminRoleHolder()).prediction;
-    expect(p?.nowText).toBe(`The next sync does not soft-match jdoe@contoso.com (id ${IDS.original}) on the primary SMTP address: it holds admin roles; nothing is joined.`);
+    expect(p?.nowText).toBe(
+      `The next sync does not soft-match jdoe@contoso.com (id ${IDS.original}) on the primary SMTP address: it holds admin roles; nothing is joined.`,
+    );
     expect(p?.afterPlan?.kind).toBe('HARD_MATCH');
   });
 
@@ -118,16 +137,30 @@ describe('prediction now and after the plan', () => {
 
 describe('outcomeText', () => {
   const onPrem = adUser();
-  const admin = cloudUser({ id: IDS.original, userPrincipalName: 'jdoe@contoso.com', immutableId: JDOE_ANCHOR, adminRoles: ['Global Administrator'] });
+  const admin = cloudUser({
+    id: IDS.original,
+    userPrincipalName: 'jdoe@contoso.com',
+    immutableId: JDOE_ANCHOR,
+    adminRoles: ['Global Administrator'],
+  });
   const joined = syncedUser({ id: IDS.duplicate, userPrincipalName: 'jdoe@contoso.com', immutableId: JDOE_ANCHOR, dn: onPrem.dn });
-  const ctx = { tenant: { users: [admin, joined], otherObjects: [], facts: evidence().tenant }, onPrem, target: admin, lead: 'The next sync' };
+  const ctx = {
+    tenant: { users: [admin, joined], otherObjects: [], facts: evidence().tenant },
+    onPrem,
+    target: admin,
+    lead: 'The next sync',
+  };
 
   it('blocked hard matches, out-of-scope outcomes and soft matches', () => {
     expect(outcomeText({ kind: 'HARD_MATCH_BLOCKED', userId: IDS.original, reason: 'ADMIN_ROLE' }, ctx)).toBe(
       `The next sync fails with InvalidHardMatch: jdoe@contoso.com (id ${IDS.original}) holds Global Administrator, and Entra refuses hard matches onto role holders (MC1262584); nothing is joined.`,
     );
-    expect(outcomeText({ kind: 'HARD_MATCH_BLOCKED', userId: IDS.original, reason: 'TAKEOVER_BLOCKED' }, ctx)).toContain('blockCloudObjectTakeoverThroughHardMatchEnabled is on');
-    expect(outcomeText({ kind: 'NOTHING' }, ctx)).toBe("The next sync does nothing: CN=jdoe,OU=Staff,DC=contoso,DC=com is outside Entra Connect's sync scope and joined to no cloud user.");
+    expect(outcomeText({ kind: 'HARD_MATCH_BLOCKED', userId: IDS.original, reason: 'TAKEOVER_BLOCKED' }, ctx)).toContain(
+      'blockCloudObjectTakeoverThroughHardMatchEnabled is on',
+    );
+    expect(outcomeText({ kind: 'NOTHING' }, ctx)).toBe(
+      "The next sync does nothing: CN=jdoe,OU=Staff,DC=contoso,DC=com is outside Entra Connect's sync scope and joined to no cloud user.",
+    );
     expect(outcomeText({ kind: 'DELETE', userId: IDS.duplicate }, ctx)).toBe(
       `The next sync soft-deletes jdoe@contoso.com (id ${IDS.duplicate}), because CN=jdoe,OU=Staff,DC=contoso,DC=com is out of sync scope.`,
     );
@@ -135,7 +168,11 @@ describe('outcomeText', () => {
     expect(outcomeText({ kind: 'SOFT_MATCH', userId: IDS.original, via: 'UPN', values }, ctx)).toBe(
       `The next sync joins the cloud user jdoe@contoso.com (soft match on the UPN) and stamps ImmutableID ${JDOE_ANCHOR} on it.`,
     );
-    expect(outcomeText({ kind: 'SOFT_MATCH_BLOCKED', userId: IDS.original, via: 'SMTP', reason: 'TENANT_SWITCH' }, ctx)).toContain('blockSoftMatchEnabled is on');
-    expect(outcomeText({ kind: 'ANCHOR_CONFLICT', userId: IDS.duplicate, deleted: false }, ctx)).toContain('nothing is joined until it is cleared');
+    expect(outcomeText({ kind: 'SOFT_MATCH_BLOCKED', userId: IDS.original, via: 'SMTP', reason: 'TENANT_SWITCH' }, ctx)).toContain(
+      'blockSoftMatchEnabled is on',
+    );
+    expect(outcomeText({ kind: 'ANCHOR_CONFLICT', userId: IDS.duplicate, deleted: false }, ctx)).toContain(
+      'nothing is joined until it is cleared',
+    );
   });
 });

@@ -36,7 +36,15 @@ describe('scenario 1: synced duplicate created instead of a match', () => {
   });
 
   it("plans seed 000's manual fix, numbered from 1, only the purge irreversible", () => {
-    expect(kinds(d)).toEqual(['MANUAL', 'TRIGGER_DELTA_SYNC', 'PURGE_DELETED_USER', 'SET_ANCHOR', 'MANUAL', 'TRIGGER_DELTA_SYNC', 'VERIFY_JOINED']);
+    expect(kinds(d)).toEqual([
+      'MANUAL',
+      'TRIGGER_DELTA_SYNC',
+      'PURGE_DELETED_USER',
+      'SET_ANCHOR',
+      'MANUAL',
+      'TRIGGER_DELTA_SYNC',
+      'VERIFY_JOINED',
+    ]);
     expect(d.plan.steps.map((s) => s.number)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(d.plan.steps.map((s) => s.irreversible)).toEqual([false, false, true, false, false, false, false]);
     expect(d.plan.nothingToDo).toBe(false);
@@ -45,7 +53,9 @@ describe('scenario 1: synced duplicate created instead of a match', () => {
   it('names the DN, the duplicate and the values in the steps', () => {
     const [out, , purge, set, back] = d.plan.steps;
     expect(out?.kind === 'MANUAL' && out.action).toEqual({ kind: 'SCOPE_OUT', dn: 'CN=jdoe,OU=Staff,DC=contoso,DC=com' });
-    expect(out?.kind === 'MANUAL' && out.instruction).toContain('jdoe+4821@contoso.onmicrosoft.com (id 22222222-2222-4222-8222-222222222222)');
+    expect(out?.kind === 'MANUAL' && out.instruction).toContain(
+      'jdoe+4821@contoso.onmicrosoft.com (id 22222222-2222-4222-8222-222222222222)',
+    );
     expect(purge).toMatchObject({ subject: { userId: IDS.duplicate }, immutableId: JDOE_ANCHOR });
     expect(purge?.description).toContain('cannot be undone');
     expect(set).toMatchObject({ subject: { userId: IDS.original }, immutableId: JDOE_ANCHOR, previous: null });
@@ -55,7 +65,11 @@ describe('scenario 1: synced duplicate created instead of a match', () => {
   });
 
   it('verifies the original, with the default time limit of 600 s', () => {
-    expect(step(d.plan.steps, 'VERIFY_JOINED')).toMatchObject({ subject: { userId: IDS.original }, immutableId: JDOE_ANCHOR, timeoutSeconds: 600 });
+    expect(step(d.plan.steps, 'VERIFY_JOINED')).toMatchObject({
+      subject: { userId: IDS.original },
+      immutableId: JDOE_ANCHOR,
+      timeoutSeconds: 600,
+    });
     const custom = diagnose({ ...duplicateAfterSync(), verifyTimeoutSeconds: 90 });
     expect(step(custom.plan.steps, 'VERIFY_JOINED').timeoutSeconds).toBe(90);
     expect(step(custom.plan.steps, 'VERIFY_JOINED').description).toContain('give up after 90 seconds');
@@ -67,7 +81,11 @@ describe('scenario 2: anchor held by a soft-deleted user', () => {
     const d = diagnose(anchorInRecycleBin());
     expect(codes(d)).toEqual(['ANCHOR_HELD_BY_DELETED_USER']);
     expect(kinds(d)).toEqual(['PURGE_DELETED_USER', 'SET_ANCHOR', 'TRIGGER_DELTA_SYNC', 'VERIFY_JOINED']);
-    expect(step(d.plan.steps, 'PURGE_DELETED_USER')).toMatchObject({ irreversible: true, subject: { userId: IDS.deleted }, immutableId: JDOE_ANCHOR });
+    expect(step(d.plan.steps, 'PURGE_DELETED_USER')).toMatchObject({
+      irreversible: true,
+      subject: { userId: IDS.deleted },
+      immutableId: JDOE_ANCHOR,
+    });
     expect(d.plan.steps.filter((s) => s.irreversible).map((s) => s.kind)).toEqual(['PURGE_DELETED_USER']);
   });
 
@@ -84,7 +102,13 @@ describe('scenario 3: SMTP address on another cloud object', () => {
     expect(codes(d)).toEqual(['SMTP_CONFLICT']);
     expect(kinds(d)).toEqual(['MANUAL', 'SET_ANCHOR', 'TRIGGER_DELTA_SYNC', 'VERIFY_JOINED']);
     const remove = step(d.plan.steps, 'MANUAL');
-    expect(remove.action).toEqual({ kind: 'REMOVE_ADDRESSES', objectId: IDS.group, objectKind: 'group', addresses: ['jdoe@contoso.com'], dn: null });
+    expect(remove.action).toEqual({
+      kind: 'REMOVE_ADDRESSES',
+      objectId: IDS.group,
+      objectKind: 'group',
+      addresses: ['jdoe@contoso.com'],
+      dn: null,
+    });
     expect(remove.instruction).toContain('the group "Doe fans"');
   });
 
@@ -120,7 +144,9 @@ describe('scenario 5: anchor set, AD object never exported', () => {
     expect(codes(d)).toEqual(['ANCHOR_SET_NOT_SYNCED']);
     expect(kinds(d)).toEqual(['MANUAL', 'TRIGGER_DELTA_SYNC', 'VERIFY_JOINED']);
     const scope = step(d.plan.steps, 'MANUAL');
-    expect(scope.instruction).toMatch(/^Make sure CN=jdoe,OU=Not Synced,DC=contoso,DC=com is in Entra Connect's sync scope \(OU filtering \/ attribute filter\)/);
+    expect(scope.instruction).toMatch(
+      /^Make sure CN=jdoe,OU=Not Synced,DC=contoso,DC=com is in Entra Connect's sync scope \(OU filtering \/ attribute filter\)/,
+    );
     expect(scope.action).toEqual({ kind: 'SCOPE_IN', dn: 'CN=jdoe,OU=Not Synced,DC=contoso,DC=com' });
   });
 });
@@ -131,7 +157,12 @@ describe('scenario 6: non-routable UPN suffix', () => {
     expect(codes(d)).toEqual(['UPN_SUFFIX_UNVERIFIED', 'UPN_WILL_CHANGE']);
     expect(kinds(d)).toEqual(['MANUAL', 'TRIGGER_DELTA_SYNC', 'VERIFY_JOINED']);
     const fix = step(d.plan.steps, 'MANUAL');
-    expect(fix.action).toEqual({ kind: 'SET_ONPREM_UPN', dn: 'CN=jdoe,OU=Staff,DC=contoso,DC=com', from: 'jdoe@contoso.local', to: 'jdoe@contoso.com' });
+    expect(fix.action).toEqual({
+      kind: 'SET_ONPREM_UPN',
+      dn: 'CN=jdoe,OU=Staff,DC=contoso,DC=com',
+      from: 'jdoe@contoso.local',
+      to: 'jdoe@contoso.com',
+    });
     expect(fix.instruction).toContain('a verified domain of the tenant (contoso.com and fabrikam.com)');
     expect(fix.instruction).toContain('Set-ADUser jdoe -UserPrincipalName jdoe@contoso.com');
   });
@@ -142,7 +173,9 @@ describe('scenario 7: target already synced with another anchor', () => {
   it('is a blocker only a person can fix: no automated write', () => {
     expect(codes(d)).toEqual(['TARGET_IS_SYNCED']);
     expect(kinds(d)).toEqual(['MANUAL', 'MANUAL', 'TRIGGER_DELTA_SYNC', 'MANUAL', 'MANUAL', 'MANUAL']);
-    expect(d.plan.steps.some((s) => ['SET_ANCHOR', 'CLEAR_ANCHOR', 'RENAME_UPN_TEMPORARILY', 'PURGE_DELETED_USER'].includes(s.kind))).toBe(false);
+    expect(d.plan.steps.some((s) => ['SET_ANCHOR', 'CLEAR_ANCHOR', 'RENAME_UPN_TEMPORARILY', 'PURGE_DELETED_USER'].includes(s.kind))).toBe(
+      false,
+    );
   });
 
   it('says exactly what to do: unjoin, keep the AD user out meanwhile, restore, back in scope, match again', () => {
@@ -152,7 +185,10 @@ describe('scenario 7: target already synced with another anchor', () => {
     expect(backIn?.kind === 'MANUAL' && backIn.action).toEqual({ kind: 'SCOPE_IN', dn: 'CN=jdoe,OU=Staff,DC=contoso,DC=com' });
     expect(unjoin?.kind === 'MANUAL' && unjoin.instruction).toContain('Take CN=John Doe,OU=Users,DC=fabrikam,DC=local out of');
     expect(restore?.kind === 'MANUAL' && restore.instruction).toContain('Deleted users');
-    expect(restore?.kind === 'MANUAL' && restore.action).toEqual({ kind: 'RESTORE_DELETED_USER', subject: { userId: IDS.original, userPrincipalName: 'jdoe@contoso.com' } });
+    expect(restore?.kind === 'MANUAL' && restore.action).toEqual({
+      kind: 'RESTORE_DELETED_USER',
+      subject: { userId: IDS.original, userPrincipalName: 'jdoe@contoso.com' },
+    });
     expect(again?.kind === 'MANUAL' && again.action).toEqual({ kind: 'RUN_MATCH_AGAIN', command: 'match jdoe to jdoe@contoso.com' });
   });
 });
@@ -162,7 +198,11 @@ describe('scenario 8: federated-domain UPN', () => {
     const d = diagnose(federatedUpn());
     expect(codes(d)).toEqual(['TARGET_HAS_OTHER_ANCHOR', 'FEDERATED_DOMAIN']);
     expect(kinds(d)).toEqual(['RENAME_UPN_TEMPORARILY', 'SET_ANCHOR', 'TRIGGER_DELTA_SYNC', 'VERIFY_JOINED']);
-    expect(step(d.plan.steps, 'RENAME_UPN_TEMPORARILY')).toMatchObject({ from: 'jdoe@fabrikam.com', to: 'jdoe@contoso.onmicrosoft.com', irreversible: false });
+    expect(step(d.plan.steps, 'RENAME_UPN_TEMPORARILY')).toMatchObject({
+      from: 'jdoe@fabrikam.com',
+      to: 'jdoe@contoso.onmicrosoft.com',
+      irreversible: false,
+    });
     expect(step(d.plan.steps, 'RENAME_UPN_TEMPORARILY').description).toContain('the sync writes the AD UPN jdoe@fabrikam.com back');
   });
 });
@@ -172,16 +212,30 @@ describe('scenario 9: admin roles and tenant switches', () => {
     const d = diagnose(adminRoleHolder());
     expect(codes(d)).toEqual(['TARGET_HAS_ADMIN_ROLE']);
     expect(kinds(d)).toEqual(['MANUAL', 'SET_ANCHOR', 'TRIGGER_DELTA_SYNC', 'VERIFY_JOINED', 'MANUAL']);
-    expect(step(d.plan.steps, 'MANUAL', 0).action).toMatchObject({ kind: 'REMOVE_ADMIN_ROLES', roles: ['Global Administrator', 'Exchange Administrator'] });
-    expect(step(d.plan.steps, 'MANUAL', 1).action).toMatchObject({ kind: 'ASSIGN_ADMIN_ROLES', roles: ['Global Administrator', 'Exchange Administrator'] });
+    expect(step(d.plan.steps, 'MANUAL', 0).action).toMatchObject({
+      kind: 'REMOVE_ADMIN_ROLES',
+      roles: ['Global Administrator', 'Exchange Administrator'],
+    });
+    expect(step(d.plan.steps, 'MANUAL', 1).action).toMatchObject({
+      kind: 'ASSIGN_ADMIN_ROLES',
+      roles: ['Global Administrator', 'Exchange Administrator'],
+    });
   });
 
   it('takeover switch: turned off around the joining sync', () => {
     const d = diagnose(adminRoleHolder({ switches: { blockCloudObjectTakeoverThroughHardMatchEnabled: true } }));
     expect(codes(d)).toEqual(['TARGET_HAS_ADMIN_ROLE', 'HARD_MATCH_TAKEOVER_BLOCKED']);
     expect(kinds(d)).toEqual(['MANUAL', 'SET_ANCHOR', 'MANUAL', 'TRIGGER_DELTA_SYNC', 'VERIFY_JOINED', 'MANUAL', 'MANUAL']);
-    expect(step(d.plan.steps, 'MANUAL', 1).action).toEqual({ kind: 'SET_SYNC_SWITCH', feature: 'blockCloudObjectTakeoverThroughHardMatchEnabled', enabled: false });
-    expect(step(d.plan.steps, 'MANUAL', 2).action).toEqual({ kind: 'SET_SYNC_SWITCH', feature: 'blockCloudObjectTakeoverThroughHardMatchEnabled', enabled: true });
+    expect(step(d.plan.steps, 'MANUAL', 1).action).toEqual({
+      kind: 'SET_SYNC_SWITCH',
+      feature: 'blockCloudObjectTakeoverThroughHardMatchEnabled',
+      enabled: false,
+    });
+    expect(step(d.plan.steps, 'MANUAL', 2).action).toEqual({
+      kind: 'SET_SYNC_SWITCH',
+      feature: 'blockCloudObjectTakeoverThroughHardMatchEnabled',
+      enabled: true,
+    });
   });
 
   it('soft-match switch: info, since the plan sets the anchor', () => {
@@ -201,7 +255,11 @@ describe('scenario 10: bulk re-link of a migrated OU', () => {
       bulkUser('ibulk3', '23fc0bf7-12d5-474c-8ecf-66774c970084', IDS.third),
     ].map(diagnose);
     expect(users.map(codes)).toEqual([['TARGET_HAS_OTHER_ANCHOR'], ['TARGET_HAS_OTHER_ANCHOR'], ['TARGET_HAS_OTHER_ANCHOR']]);
-    expect(users.map((d) => step(d.plan.steps, 'SET_ANCHOR').immutableId)).toEqual(['X9ZpoRJsQkaNsyvpU1sYjw==', 'Eb369c1qB0aG3qF5oK6RyA==', '9wv8I9USTEeOz2Z3TJcAhA==']);
+    expect(users.map((d) => step(d.plan.steps, 'SET_ANCHOR').immutableId)).toEqual([
+      'X9ZpoRJsQkaNsyvpU1sYjw==',
+      'Eb369c1qB0aG3qF5oK6RyA==',
+      '9wv8I9USTEeOz2Z3TJcAhA==',
+    ]);
   });
 });
 

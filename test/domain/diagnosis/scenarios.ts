@@ -50,17 +50,40 @@ export function duplicateAfterSync(): DiagnoseInput {
     ],
   });
   const older = original({ createdDateTime: '2024-05-14T09:00:00Z' });
-  return { who: 'jdoe', onPrem: jdoe, evidence: evidence({ candidates: [[older, 'upn', 'primarySmtp'], [duplicate, 'anchor']] }) };
+  return {
+    who: 'jdoe',
+    onPrem: jdoe,
+    evidence: evidence({
+      candidates: [
+        [older, 'upn', 'primarySmtp'],
+        [duplicate, 'anchor'],
+      ],
+    }),
+  };
 }
 
 /** 2: the anchor is held by a soft-deleted user (cloud-only by default). */
 export function anchorInRecycleBin(holderSynced = false): DiagnoseInput {
   const old = deleted(
     holderSynced
-      ? syncedUser({ id: IDS.deleted, userPrincipalName: 'john.doe.old@contoso.com', immutableId: JDOE_ANCHOR, dn: 'CN=jdoe,OU=Old,DC=contoso,DC=com' })
+      ? syncedUser({
+          id: IDS.deleted,
+          userPrincipalName: 'john.doe.old@contoso.com',
+          immutableId: JDOE_ANCHOR,
+          dn: 'CN=jdoe,OU=Old,DC=contoso,DC=com',
+        })
       : cloudUser({ id: IDS.deleted, userPrincipalName: 'john.doe.old@contoso.com', immutableId: JDOE_ANCHOR }),
   );
-  return { who: 'jdoe', onPrem: jdoe, evidence: evidence({ candidates: [[original(), 'upn', 'primarySmtp'], [old, 'anchor']] }) };
+  return {
+    who: 'jdoe',
+    onPrem: jdoe,
+    evidence: evidence({
+      candidates: [
+        [original(), 'upn', 'primarySmtp'],
+        [old, 'anchor'],
+      ],
+    }),
+  };
 }
 
 /** 3: the primary SMTP address is on a mail-enabled group; the person's account holds only the UPN. */
@@ -80,7 +103,16 @@ export function smtpOnSyncedUser(): DiagnoseInput {
     dn: 'CN=Jane Doe,OU=Staff,DC=contoso,DC=com',
     proxyAddresses: ['SMTP:jane.doe@contoso.com', 'smtp:jdoe@contoso.com'],
   });
-  return { who: 'jdoe', onPrem: jdoe, evidence: evidence({ candidates: [[person, 'upn'], [other, 'primarySmtp']] }) };
+  return {
+    who: 'jdoe',
+    onPrem: jdoe,
+    evidence: evidence({
+      candidates: [
+        [person, 'upn'],
+        [other, 'primarySmtp'],
+      ],
+    }),
+  };
 }
 
 /** 4: the cloud user carries an old ImmutableID (here: cmigrated's objectGUID, while ConsistencyGuid is effective). */
@@ -99,7 +131,11 @@ export function oldImmutableId(): DiagnoseInput {
 /** 5: the anchor is already on the cloud-only user, but the AD object was never exported. */
 export function outOfSyncScope(): DiagnoseInput {
   const onPrem = adUser({ dn: 'CN=jdoe,OU=Not Synced,DC=contoso,DC=com' });
-  return { who: 'jdoe', onPrem, evidence: evidence({ candidates: [[original({ immutableId: JDOE_ANCHOR }), 'anchor', 'upn', 'primarySmtp']] }) };
+  return {
+    who: 'jdoe',
+    onPrem,
+    evidence: evidence({ candidates: [[original({ immutableId: JDOE_ANCHOR }), 'anchor', 'upn', 'primarySmtp']] }),
+  };
 }
 
 /** 6: the AD UPN has a non-routable suffix. */
@@ -138,13 +174,24 @@ export function adminRoleHolder(switches: Parameters<typeof tenant>[0] = {}): Di
 /** 10: one user of a migrated OU; the cloud user holds the old forest's anchor. */
 export function bulkUser(sam: string, objectGuid: string, id: string): DiagnoseInput {
   const onPrem = adUser({ samAccountName: sam, objectGuid, dn: `CN=${sam},OU=Migrated,DC=contoso,DC=com` });
-  const user = cloudUser({ id, userPrincipalName: `${sam}@contoso.com`, proxyAddresses: [`SMTP:${sam}@contoso.com`], immutableId: OTHER_ANCHOR });
+  const user = cloudUser({
+    id,
+    userPrincipalName: `${sam}@contoso.com`,
+    proxyAddresses: [`SMTP:${sam}@contoso.com`],
+    immutableId: OTHER_ANCHOR,
+  });
   return { who: sam, onPrem, evidence: evidence({ candidates: [[user, 'upn', 'primarySmtp']] }) };
 }
 
 /** Control: joined and healthy. */
 export function healthyMatch(enabled = true): DiagnoseInput {
-  const joined = syncedUser({ id: IDS.original, userPrincipalName: 'jdoe@contoso.com', immutableId: JDOE_ANCHOR, dn: jdoe.dn, proxyAddresses: ['SMTP:jdoe@contoso.com'] });
+  const joined = syncedUser({
+    id: IDS.original,
+    userPrincipalName: 'jdoe@contoso.com',
+    immutableId: JDOE_ANCHOR,
+    dn: jdoe.dn,
+    proxyAddresses: ['SMTP:jdoe@contoso.com'],
+  });
   return { who: 'jdoe', onPrem: adUser({ enabled }), evidence: evidence({ candidates: [[joined, 'anchor', 'upn', 'primarySmtp']] }) };
 }
 

@@ -16,13 +16,18 @@ import { onPremUser } from '../../support/users.ts';
 describe('exported values', () => {
   it('uses the AD UPN when set, else sAMAccountName@<DNS domain of the DN>', () => {
     expect(exportedUserPrincipalName(onPremUser())).toBe('jdoe@contoso.com');
-    expect(exportedUserPrincipalName(onPremUser({ userPrincipalName: null, samAccountName: 'kim', dn: 'CN=Kim,OU=Staff,DC=Corp,DC=Contoso,DC=com' }))).toBe(
-      'kim@corp.contoso.com',
-    );
+    expect(
+      exportedUserPrincipalName(
+        onPremUser({ userPrincipalName: null, samAccountName: 'kim', dn: 'CN=Kim,OU=Staff,DC=Corp,DC=Contoso,DC=com' }),
+      ),
+    ).toBe('kim@corp.contoso.com');
   });
 
   it('uses proxyAddresses as they are; with none, mail becomes the primary SMTP address', () => {
-    expect(exportedProxyAddresses(onPremUser({ proxyAddresses: ['SMTP:a@contoso.com', 'smtp:b@contoso.com'] }))).toEqual(['SMTP:a@contoso.com', 'smtp:b@contoso.com']);
+    expect(exportedProxyAddresses(onPremUser({ proxyAddresses: ['SMTP:a@contoso.com', 'smtp:b@contoso.com'] }))).toEqual([
+      'SMTP:a@contoso.com',
+      'smtp:b@contoso.com',
+    ]);
     expect(exportedProxyAddresses(onPremUser({ proxyAddresses: [], mail: 'kim@contoso.com' }))).toEqual(['SMTP:kim@contoso.com']);
     expect(exportedProxyAddresses(onPremUser({ proxyAddresses: [], mail: null }))).toEqual([]);
     expect(exportedPrimarySmtp(onPremUser({ proxyAddresses: ['smtp:b@contoso.com'], mail: 'x@contoso.com' }))).toBeNull();
@@ -38,7 +43,9 @@ describe('exported values', () => {
 
 describe('DN parsing', () => {
   it('unescapes the first RDN value: escaped specials, hex-escaped UTF-8, non-ASCII as is', () => {
-    expect(firstRdnValue('CN=Zo\\c3\\ab (Ops) \\2aStar\\5c \\C3\\98deg\\C3\\A5rd,OU=Ops,DC=contoso,DC=com')).toBe('Zoë (Ops) *Star\\ Ødegård');
+    expect(firstRdnValue('CN=Zo\\c3\\ab (Ops) \\2aStar\\5c \\C3\\98deg\\C3\\A5rd,OU=Ops,DC=contoso,DC=com')).toBe(
+      'Zoë (Ops) *Star\\ Ødegård',
+    );
     expect(firstRdnValue('CN=Zoë \\+ 𝄞,DC=contoso,DC=com')).toBe('Zoë + 𝄞');
     expect(firstRdnValue('CN=a\\,b\\=c,DC=x')).toBe('a,b=c');
   });

@@ -32,7 +32,11 @@ export function cloudUser(overrides: Partial<CloudUser> = {}): CloudUser {
 /** A soft-deleted user: Entra renames its UPN to `<id without dashes><UPN>`. */
 export function deletedUser(overrides: Partial<CloudUser> & { userPrincipalName: string }): CloudUser {
   const user = cloudUser(overrides);
-  return { ...user, userPrincipalName: `${user.id.replaceAll('-', '')}${overrides.userPrincipalName}`, deletedDateTime: '2026-02-21T09:15:00Z' };
+  return {
+    ...user,
+    userPrincipalName: `${user.id.replaceAll('-', '')}${overrides.userPrincipalName}`,
+    deletedDateTime: '2026-02-21T09:15:00Z',
+  };
 }
 
 export function group(overrides: Partial<CloudGroup> = {}): CloudGroup {

@@ -49,7 +49,9 @@ describe('UPN adjustments', () => {
   });
 
   it('replaces a UPN held by another active user with prefix+NNNN@initial and reports it', () => {
-    const values = predictValues(onPremUser(), tenant([cloudUser({ userPrincipalName: 'JDOE@contoso.com' })], NO_UPN_MATCH), { placeholderDigits: () => '0042' });
+    const values = predictValues(onPremUser(), tenant([cloudUser({ userPrincipalName: 'JDOE@contoso.com' })], NO_UPN_MATCH), {
+      placeholderDigits: () => '0042',
+    });
     expect(values).toMatchObject({
       userPrincipalName: `jdoe+0042@${INITIAL}`,
       upnAdjustment: { from: 'jdoe@contoso.com', reason: 'DUPLICATE' },
@@ -58,7 +60,10 @@ describe('UPN adjustments', () => {
   });
 
   it('takes the next number when the placeholder itself is taken', () => {
-    const t = tenant([cloudUser({ userPrincipalName: 'jdoe@contoso.com' }), cloudUser({ userPrincipalName: `jdoe+9999@${INITIAL}` })], NO_UPN_MATCH);
+    const t = tenant(
+      [cloudUser({ userPrincipalName: 'jdoe@contoso.com' }), cloudUser({ userPrincipalName: `jdoe+9999@${INITIAL}` })],
+      NO_UPN_MATCH,
+    );
     expect(predictValues(onPremUser(), t, { placeholderDigits: () => '9999' }).userPrincipalName).toBe(`jdoe+0000@${INITIAL}`);
   });
 
@@ -83,10 +88,20 @@ describe('UPN adjustments', () => {
       userPrincipalName: `jdoe+1234@${INITIAL}`,
       synced: true,
       immutableId: anchor,
-      provisioningErrors: [{ category: 'PropertyConflict', property: 'UserPrincipalName', value: 'jdoe@contoso.com', occurredDateTime: '2026-03-02T08:30:00Z' }],
+      provisioningErrors: [
+        {
+          category: 'PropertyConflict',
+          property: 'UserPrincipalName',
+          value: 'jdoe@contoso.com',
+          occurredDateTime: '2026-03-02T08:30:00Z',
+        },
+      ],
     });
     const t = tenant([joined, cloudUser({ userPrincipalName: 'jdoe@contoso.com' })]);
-    expect(predictValues(onPremUser(), t)).toMatchObject({ userPrincipalName: `jdoe+1234@${INITIAL}`, conflicts: [upnConflict('jdoe@contoso.com')] });
+    expect(predictValues(onPremUser(), t)).toMatchObject({
+      userPrincipalName: `jdoe+1234@${INITIAL}`,
+      conflicts: [upnConflict('jdoe@contoso.com')],
+    });
   });
 
   it('gives the AD UPN back to a synced user once the conflict is gone', () => {
@@ -95,7 +110,9 @@ describe('UPN adjustments', () => {
       userPrincipalName: `jdoe+1234@${INITIAL}`,
       synced: true,
       immutableId: anchor,
-      provisioningErrors: [{ category: 'PropertyConflict', property: 'UserPrincipalName', value: 'jdoe@contoso.com', occurredDateTime: null }],
+      provisioningErrors: [
+        { category: 'PropertyConflict', property: 'UserPrincipalName', value: 'jdoe@contoso.com', occurredDateTime: null },
+      ],
     });
     const values = predictValues(onPremUser(), tenant([joined]));
     expect(values).toMatchObject({ userPrincipalName: 'jdoe@contoso.com', conflicts: [] });
@@ -134,7 +151,10 @@ describe('quarantined proxy addresses', () => {
   });
 
   it('ignores addresses of users in the recycle bin', () => {
-    const values = predictValues(ad, tenant([deletedUser({ userPrincipalName: 'old@contoso.com', proxyAddresses: ['smtp:jdoe@contoso.com'] })]));
+    const values = predictValues(
+      ad,
+      tenant([deletedUser({ userPrincipalName: 'old@contoso.com', proxyAddresses: ['smtp:jdoe@contoso.com'] })]),
+    );
     expect(values.quarantinedAddresses).toEqual([]);
   });
 
@@ -145,14 +165,22 @@ describe('quarantined proxy addresses', () => {
     // The group holds the primary SMTP address: that is an ObjectTypeMismatch, so predict on a hard match instead.
     const holder = cloudUser({ immutableId: ad.anchor.immutableId, userPrincipalName: 'other@contoso.com' });
     const values = predictValues(ad, { ...t, users: [...t.users, holder] });
-    expect(values.conflicts).toEqual([upnConflict('jdoe@contoso.com'), proxyConflict('SMTP:john.doe@contoso.com'), proxyConflict('smtp:jdoe@contoso.com')]);
+    expect(values.conflicts).toEqual([
+      upnConflict('jdoe@contoso.com'),
+      proxyConflict('SMTP:john.doe@contoso.com'),
+      proxyConflict('smtp:jdoe@contoso.com'),
+    ]);
   });
 });
 
 describe('the user being joined is no conflict with itself', () => {
   it('hard match onto a user holding the same UPN and addresses: nothing adjusted', () => {
     const ad = onPremUser({ proxyAddresses: ['SMTP:john.doe@contoso.com', 'smtp:jdoe@contoso.com'] });
-    const self = cloudUser({ immutableId: ad.anchor.immutableId, userPrincipalName: 'jdoe@contoso.com', proxyAddresses: ['SMTP:john.doe@contoso.com', 'smtp:jdoe@contoso.com'] });
+    const self = cloudUser({
+      immutableId: ad.anchor.immutableId,
+      userPrincipalName: 'jdoe@contoso.com',
+      proxyAddresses: ['SMTP:john.doe@contoso.com', 'smtp:jdoe@contoso.com'],
+    });
     const outcome = predictSync({ onPrem: ad, inScope: true }, tenant([self]));
     expect(outcome).toEqual({
       kind: 'HARD_MATCH',
@@ -165,15 +193,29 @@ describe('the user being joined is no conflict with itself', () => {
     const self = cloudUser({ userPrincipalName: 'jdoe@contoso.com', proxyAddresses: ['smtp:jdoe@contoso.com'] });
     const ad = onPremUser({ proxyAddresses: ['SMTP:john.doe@contoso.com', 'smtp:jdoe@contoso.com'] });
     const values = predictValues(ad, tenant([self]));
-    expect(values).toEqual({ immutableId: ad.anchor.immutableId, userPrincipalName: 'jdoe@contoso.com', quarantinedAddresses: [], conflicts: [] });
+    expect(values).toEqual({
+      immutableId: ad.anchor.immutableId,
+      userPrincipalName: 'jdoe@contoso.com',
+      quarantinedAddresses: [],
+      conflicts: [],
+    });
   });
 
   it('restore: the deleted user being restored holds nothing against itself, another active user does', () => {
     const ad = onPremUser();
-    const self = deletedUser({ userPrincipalName: 'jdoe@contoso.com', synced: true, immutableId: ad.anchor.immutableId, proxyAddresses: ['SMTP:john.doe@contoso.com'] });
+    const self = deletedUser({
+      userPrincipalName: 'jdoe@contoso.com',
+      synced: true,
+      immutableId: ad.anchor.immutableId,
+      proxyAddresses: ['SMTP:john.doe@contoso.com'],
+    });
     const taker = cloudUser({ userPrincipalName: 'jdoe@contoso.com' });
     const outcome = predictSync({ onPrem: ad, inScope: true }, tenant([self, taker]), FIXED);
-    expect(outcome).toMatchObject({ kind: 'RESTORE', userId: self.id, values: { userPrincipalName: `jdoe+0042@${INITIAL}`, quarantinedAddresses: [] } });
+    expect(outcome).toMatchObject({
+      kind: 'RESTORE',
+      userId: self.id,
+      values: { userPrincipalName: `jdoe+0042@${INITIAL}`, quarantinedAddresses: [] },
+    });
   });
 });
 
@@ -191,6 +233,10 @@ describe('values exported from AD', () => {
   it('a user with mail but no proxyAddresses soft matches on its mail', () => {
     const ad = onPremUser({ proxyAddresses: [], mail: 'john.doe@contoso.com' });
     const candidate = cloudUser({ userPrincipalName: 'jd@contoso.com', proxyAddresses: ['SMTP:john.doe@contoso.com'] });
-    expect(predictSync({ onPrem: ad, inScope: true }, tenant([candidate]))).toMatchObject({ kind: 'SOFT_MATCH', via: 'SMTP', userId: candidate.id });
+    expect(predictSync({ onPrem: ad, inScope: true }, tenant([candidate]))).toMatchObject({
+      kind: 'SOFT_MATCH',
+      via: 'SMTP',
+      userId: candidate.id,
+    });
   });
 });

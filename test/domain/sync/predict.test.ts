@@ -144,7 +144,11 @@ const eachRule: Row[] = [
   }),
   row('candidate with an admin role → SOFT_MATCH_BLOCKED ADMIN_ROLE', () => {
     const u = cloudUser({ userPrincipalName: 'jdoe@contoso.com', adminRoles: ['User Administrator'] });
-    return { subject: inScope, tenant: tenant([u]), expected: { kind: 'SOFT_MATCH_BLOCKED', userId: u.id, via: 'UPN', reason: 'ADMIN_ROLE' } };
+    return {
+      subject: inScope,
+      tenant: tenant([u]),
+      expected: { kind: 'SOFT_MATCH_BLOCKED', userId: u.id, via: 'UPN', reason: 'ADMIN_ROLE' },
+    };
   }),
   row('no holder, no candidate → CREATE', () => ({
     subject: inScope,
@@ -220,7 +224,9 @@ const precedence: Row[] = [
   }),
   row('a group holding the SMTP address wins over a UPN candidate', () => ({
     subject: inScope,
-    tenant: tenant([cloudUser({ userPrincipalName: 'jdoe@contoso.com' })], { otherObjects: [group({ id: 'g-3', proxyAddresses: ['SMTP:john.doe@contoso.com'] })] }),
+    tenant: tenant([cloudUser({ userPrincipalName: 'jdoe@contoso.com' })], {
+      otherObjects: [group({ id: 'g-3', proxyAddresses: ['SMTP:john.doe@contoso.com'] })],
+    }),
     expected: { kind: 'OBJECT_TYPE_MISMATCH', objectId: 'g-3' },
   })),
   row('InvalidSoftMatch is reported before the blockSoftMatch switch', () => {

@@ -197,7 +197,9 @@ describe('listenOnHybridConnection', () => {
       closed = true;
       return Promise.resolve();
     };
-    await expect(startFixtureRelay(relayConfig({ azureRelay: AZURE }), { logger: captureLogger().logger, hyco, directory })).rejects.toThrow(TypeError);
+    await expect(
+      startFixtureRelay(relayConfig({ azureRelay: AZURE }), { logger: captureLogger().logger, hyco, directory }),
+    ).rejects.toThrow(TypeError);
     expect(closed).toBe(true);
   });
 });

@@ -181,7 +181,9 @@ describe.skipIf(!samba)('LDAP directory against Samba AD: connection reuse', () 
   it('16 concurrent lookups on a cold directory wait for one bind and share the connection', async () => {
     const { stats, factory } = spyingFactory();
     const directory = directoryFor(ldapConfigFor(ctx), factory);
-    const results = await Promise.all(Array.from({ length: 16 }, (_, i) => directory.lookup(classifyWho(lookups[i % lookups.length] ?? ''), 10)));
+    const results = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => directory.lookup(classifyWho(lookups[i % lookups.length] ?? ''), 10)),
+    );
     expect(results.every((r) => r.users.length > 0)).toBe(true);
     expect(stats).toMatchObject({ clients: 1, binds: 1 });
   });
@@ -201,11 +203,16 @@ describe.skipIf(!samba)('LDAP directory against Samba AD: connection reuse', () 
   it('a connection cut under 8 lookups in flight: each is retried once, behind a single new bind', async () => {
     const { stats, factory } = spyingFactory();
     const messages: string[] = [];
-    const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void messages.push((JSON.parse(line) as { msg: string }).msg) } });
+    const logger = createLogger({
+      level: 'debug',
+      destination: { write: (line: string) => void messages.push((JSON.parse(line) as { msg: string }).msg) },
+    });
     const directory = directoryFor(ldapConfigFor(ctx), factory, logger);
     await directory.lookup(classifyWho('jdoe'), 10);
     stats.cutOnNextSearch = true;
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => directory.lookup(classifyWho(lookups[i % lookups.length] ?? ''), 10)));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => directory.lookup(classifyWho(lookups[i % lookups.length] ?? ''), 10)),
+    );
     expect(results.every((r) => r.users.length > 0)).toBe(true);
     expect(stats.cutOnNextSearch).toBe(false);
     expect(stats).toMatchObject({ clients: 2, binds: 2 });

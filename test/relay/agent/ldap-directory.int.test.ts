@@ -81,7 +81,10 @@ describe.skipIf(!samba)('LDAP directory against Samba AD: lookups', () => {
   it('finds by objectGUID in every anchor form', async () => {
     for (const form of anchorForms(jdoe.objectGuidImmutableId)) {
       const { users } = await find(form);
-      expect(users.map((u) => u.objectGuid), form).toEqual([jdoe.objectGuid]);
+      expect(
+        users.map((u) => u.objectGuid),
+        form,
+      ).toEqual([jdoe.objectGuid]);
     }
   });
 
@@ -96,7 +99,11 @@ describe.skipIf(!samba)('LDAP directory against Samba AD: lookups', () => {
   it("a migrated user's anchor is the ConsistencyGuid under auto, objectGUID when configured so", async () => {
     const [auto] = (await find(cguid.sam)).users;
     expect(auto).toMatchObject({ objectGuid: cguid.objectGuid, consistencyGuid: cguid.consistencyGuid });
-    expect(auto?.anchor).toEqual({ attribute: 'mS-DS-ConsistencyGuid', guid: cguid.consistencyGuid, immutableId: cguid.consistencyGuidImmutableId });
+    expect(auto?.anchor).toEqual({
+      attribute: 'mS-DS-ConsistencyGuid',
+      guid: cguid.consistencyGuid,
+      immutableId: cguid.consistencyGuidImmutableId,
+    });
     const byObjectGuid = createLdapDirectory(ldapConfigFor(ctx), { sourceAnchor: 'objectGUID' });
     try {
       const [fixed] = (await byObjectGuid.lookup(classifyWho(cguid.sam), 10)).users;

@@ -55,8 +55,15 @@ describe('entryToOnPremUser', () => {
   it('reads attribute names in any casing, single values as lists where lists are expected', () => {
     const renamed = entry();
     for (const name of ['proxyAddresses', 'sAMAccountName', 'objectGUID']) delete renamed[name];
-    const user = entryToOnPremUser({ ...renamed, samaccountname: 'jdoe', objectguid: OBJECT_GUID, ProxyAddresses: 'SMTP:only@contoso.com' }, 'auto');
-    expect(user).toMatchObject({ samAccountName: 'jdoe', objectGuid: '96dcc383-2f6e-4fa2-af15-6b4c1119259a', proxyAddresses: ['SMTP:only@contoso.com'] });
+    const user = entryToOnPremUser(
+      { ...renamed, samaccountname: 'jdoe', objectguid: OBJECT_GUID, ProxyAddresses: 'SMTP:only@contoso.com' },
+      'auto',
+    );
+    expect(user).toMatchObject({
+      samAccountName: 'jdoe',
+      objectGuid: '96dcc383-2f6e-4fa2-af15-6b4c1119259a',
+      proxyAddresses: ['SMTP:only@contoso.com'],
+    });
   });
 
   it('the ACCOUNTDISABLE bit (2) of userAccountControl means disabled', () => {
@@ -66,7 +73,10 @@ describe('entryToOnPremUser', () => {
   });
 
   it('absent optional attributes are null or empty', () => {
-    const user = entryToOnPremUser(entry({ userPrincipalName: [], mail: [], proxyAddresses: [], displayName: [], whenChanged: [] }), 'auto');
+    const user = entryToOnPremUser(
+      entry({ userPrincipalName: [], mail: [], proxyAddresses: [], displayName: [], whenChanged: [] }),
+      'auto',
+    );
     expect(user).toMatchObject({ userPrincipalName: null, mail: null, proxyAddresses: [], displayName: null, whenChanged: null });
   });
 
@@ -90,9 +100,12 @@ describe('generalizedTimeToIso', () => {
     expect(generalizedTimeToIso(input)).toBe(iso);
   });
 
-  it.each(['', '2025-10-14T08:21:37Z', '20250231082137.0Z', '20251014246000.0Z', '20251014082137.0'])('%j is not a time → null', (input) => {
-    expect(generalizedTimeToIso(input)).toBeNull();
-  });
+  it.each(['', '2025-10-14T08:21:37Z', '20250231082137.0Z', '20251014246000.0Z', '20251014082137.0'])(
+    '%j is not a time → null',
+    (input) => {
+      expect(generalizedTimeToIso(input)).toBeNull();
+    },
+  );
 });
 
 describe('compareUsers', () => {

@@ -50,7 +50,7 @@ describe('toDirectoryError', () => {
     expect(err.details).toMatchObject({ server: 'dc1.contoso.com:636', baseDn: config.baseDn });
   });
 
-  it('a refused bind is DIRECTORY_CREDENTIALS, naming the account and AD\'s reason', () => {
+  it("a refused bind is DIRECTORY_CREDENTIALS, naming the account and AD's reason", () => {
     const err = toDirectoryError(new InvalidCredentialsError(AD_BAD_PASSWORD), config, 'bind');
     expect(err.code).toBe('DIRECTORY_CREDENTIALS');
     expect(err.message).toBe(`dc1.contoso.com:636 refused the bind as ${config.bindDn}: the password is wrong.`);

@@ -27,7 +27,7 @@ function decode(buf: Buffer, start = 0): { node: Node; end: number } {
   const end = offset + len;
   if (tag === 0xa0 || tag === 0xa1) {
     const children: Node[] = [];
-    for (let at = offset; at < end; ) {
+    for (let at = offset; at < end;) {
       const child = decode(buf, at);
       children.push(child.node);
       at = child.end;
@@ -65,7 +65,10 @@ const eq = (attribute: string, value: string | Buffer): Node => ({
   attribute,
   value: Buffer.isBuffer(value) ? value : Buffer.from(value, 'utf8'),
 });
-const usersAnd = (...match: Node[]): Node => ({ op: 'and', children: [eq('objectCategory', 'person'), eq('objectClass', 'user'), ...match] });
+const usersAnd = (...match: Node[]): Node => ({
+  op: 'and',
+  children: [eq('objectCategory', 'person'), eq('objectClass', 'user'), ...match],
+});
 
 function sam(name: string): Who {
   return { kind: 'samAccountName', name, text: name };

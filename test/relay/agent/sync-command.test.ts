@@ -104,9 +104,13 @@ describe('createCommandSyncTrigger', () => {
   });
 
   it('turns a non-zero exit into SYNC_FAILED with the exit code and the output', async () => {
-    const err = await syncFailure(syncCommand(`process.stderr.write('Import-Module : The specified module ADSync was not loaded.\\n'); process.exit(3);`));
+    const err = await syncFailure(
+      syncCommand(`process.stderr.write('Import-Module : The specified module ADSync was not loaded.\\n'); process.exit(3);`),
+    );
     expect(err.code).toBe('SYNC_FAILED');
-    expect(err.message).toBe('The sync command (node) failed with exit code 3: Import-Module : The specified module ADSync was not loaded.');
+    expect(err.message).toBe(
+      'The sync command (node) failed with exit code 3: Import-Module : The specified module ADSync was not loaded.',
+    );
     expect(err.details).toEqual({ exitCode: 3 });
   });
 
@@ -137,7 +141,10 @@ describe('createCommandSyncTrigger', () => {
   });
 
   it('caps the detail at the protocol limit', async () => {
-    const result = await createCommandSyncTrigger({ command: syncCommand(`process.stdout.write('y'.repeat(20000));`), logger: silentLogger() }).triggerSync();
+    const result = await createCommandSyncTrigger({
+      command: syncCommand(`process.stdout.write('y'.repeat(20000));`),
+      logger: silentLogger(),
+    }).triggerSync();
     expect(result.detail).toHaveLength(MAX_SYNC_DETAIL_CHARS);
     expect(result.detail.endsWith('…')).toBe(true);
   });
@@ -145,7 +152,9 @@ describe('createCommandSyncTrigger', () => {
   it('logs the program name only, never the arguments', async () => {
     const log = captureLogger('trace');
     await createCommandSyncTrigger({ command: `${syncCommand('')} --token s3cr3t-argument`, logger: log.logger }).triggerSync();
-    expect(log.entries()).toContainEqual(expect.objectContaining({ msg: 'sync command ended', program: 'node', outcome: 'exited', exitCode: 0 }));
+    expect(log.entries()).toContainEqual(
+      expect.objectContaining({ msg: 'sync command ended', program: 'node', outcome: 'exited', exitCode: 0 }),
+    );
     expect(log.text()).not.toContain('s3cr3t-argument');
     expect(log.text()).not.toContain('fake-sync.mjs');
   });

@@ -53,7 +53,12 @@ describe('createHttpSend', () => {
     const server = await serve(echo);
     const send = createHttpSend();
     const body = JSON.stringify({ who: 'zoë' });
-    const answer = await send(new URL('/v1/lookup?x=1', server.url), { method: 'POST', headers: { 'x-hardmatch-nonce': 'n-1' }, body, signal: timeout() });
+    const answer = await send(new URL('/v1/lookup?x=1', server.url), {
+      method: 'POST',
+      headers: { 'x-hardmatch-nonce': 'n-1' },
+      body,
+      signal: timeout(),
+    });
     expect(answer.status).toBe(200);
     const seen = JSON.parse(await answer.text()) as { method: string; path: string; headers: Record<string, string>; body: string };
     expect(seen).toMatchObject({ method: 'POST', path: '/v1/lookup?x=1', body });
@@ -64,7 +69,8 @@ describe('createHttpSend', () => {
   it('keeps the connection for the next request', async () => {
     const server = await serve(echo);
     const send = createHttpSend();
-    for (let i = 0; i < 3; i++) await (await send(new URL('/v1/health', server.url), { method: 'GET', headers: {}, signal: timeout() })).text();
+    for (let i = 0; i < 3; i++)
+      await (await send(new URL('/v1/health', server.url), { method: 'GET', headers: {}, signal: timeout() })).text();
     expect(server.connections()).toBe(1);
   });
 
@@ -80,7 +86,12 @@ describe('createHttpSend', () => {
 
   it('rejects with a TimeoutError when the signal times out before an answer', async () => {
     const server = await serve(() => undefined);
-    const err = await createHttpSend()(new URL('/v1/lookup', server.url), { method: 'POST', headers: {}, body: '{}', signal: AbortSignal.timeout(100) }).then(
+    const err = await createHttpSend()(new URL('/v1/lookup', server.url), {
+      method: 'POST',
+      headers: {},
+      body: '{}',
+      signal: AbortSignal.timeout(100),
+    }).then(
       () => undefined,
       (e: unknown) => e as Error,
     );
@@ -93,7 +104,12 @@ describe('createHttpSend', () => {
       res.write('{"users":');
       setTimeout(() => res.socket?.destroy(), 20);
     });
-    const err = await createHttpSend()(new URL('/v1/lookup', server.url), { method: 'POST', headers: {}, body: '{}', signal: timeout() }).then(
+    const err = await createHttpSend()(new URL('/v1/lookup', server.url), {
+      method: 'POST',
+      headers: {},
+      body: '{}',
+      signal: timeout(),
+    }).then(
       () => undefined,
       (e: unknown) => e as { code?: string },
     );
@@ -101,6 +117,8 @@ describe('createHttpSend', () => {
   });
 
   it('refuses a URL that is not http(s)', async () => {
-    await expect(createHttpSend()(new URL('ftp://relay.contoso.com/v1/health'), { method: 'GET', headers: {}, signal: timeout() })).rejects.toThrow(/http or https/);
+    await expect(
+      createHttpSend()(new URL('ftp://relay.contoso.com/v1/health'), { method: 'GET', headers: {}, signal: timeout() }),
+    ).rejects.toThrow(/http or https/);
   });
 });

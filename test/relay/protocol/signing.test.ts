@@ -25,7 +25,9 @@ function reason(fn: () => void): RequestUnauthenticated['reason'] | 'accepted' {
 describe('relay request signing', () => {
   it('accepts a fresh, correctly signed request', () => {
     const headers = signRequest(KEY, REQ, T0);
-    expect(reason(() => verifyRequest({ key: KEY, request: REQ, headers, now: T0 + 1000, nonces: createMemoryNonceStore() }))).toBe('accepted');
+    expect(reason(() => verifyRequest({ key: KEY, request: REQ, headers, now: T0 + 1000, nonces: createMemoryNonceStore() }))).toBe(
+      'accepted',
+    );
   });
 
   it('refuses a request older than 5 minutes, and one from more than 5 minutes in the future', () => {
@@ -94,12 +96,16 @@ describe('relay request signing', () => {
       expect(reason(() => verifyRequest({ key: KEY, request, headers, now: T0, nonces: createMemoryNonceStore() }))).toBe('bad-signature');
     }
     const shifted = { ...headers, [SIGNATURE_HEADERS.timestamp]: String(T0 + 1) };
-    expect(reason(() => verifyRequest({ key: KEY, request: REQ, headers: shifted, now: T0, nonces: createMemoryNonceStore() }))).toBe('bad-signature');
+    expect(reason(() => verifyRequest({ key: KEY, request: REQ, headers: shifted, now: T0, nonces: createMemoryNonceStore() }))).toBe(
+      'bad-signature',
+    );
   });
 
   it('refuses a request signed with another key', () => {
     const headers = signRequest('x'.repeat(40), REQ, T0);
-    expect(reason(() => verifyRequest({ key: KEY, request: REQ, headers, now: T0, nonces: createMemoryNonceStore() }))).toBe('bad-signature');
+    expect(reason(() => verifyRequest({ key: KEY, request: REQ, headers, now: T0, nonces: createMemoryNonceStore() }))).toBe(
+      'bad-signature',
+    );
   });
 
   it('does not burn a nonce on a forged request (an attacker cannot block the real one)', () => {

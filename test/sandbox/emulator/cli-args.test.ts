@@ -35,7 +35,9 @@ describe('parseCliArgs', () => {
   });
 
   it('reads --generate and what to write, without --seed', () => {
-    expect(parseCliArgs(['--generate', '50000', '--generate-seed', '7', '--write-directory', 'ad', '--write-tenant', 't.json'])).toMatchObject({
+    expect(
+      parseCliArgs(['--generate', '50000', '--generate-seed', '7', '--write-directory', 'ad', '--write-tenant', 't.json']),
+    ).toMatchObject({
       generate: 50000,
       generateSeed: 7,
       writeDirectory: 'ad',
@@ -47,16 +49,34 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['--seed', 't.json', '--generate', '10'])).toThrow('give either --seed or --generate, not both');
     expect(() => parseCliArgs(['--generate', '0'])).toThrow('--generate: must be a number of users 1..1000000, got "0"');
     expect(() => parseCliArgs(['--generate', 'lots'])).toThrow('--generate: must be a number of users');
-    expect(() => parseCliArgs(['--seed', 't.json', '--write-directory', 'ad'])).toThrow('--write-directory: only meaningful with --generate');
+    expect(() => parseCliArgs(['--seed', 't.json', '--write-directory', 'ad'])).toThrow(
+      '--write-directory: only meaningful with --generate',
+    );
   });
 
   it('reads every knob', () => {
-    const options = parseCliArgs(['--seed=t.json', '--port', '0', '--latency-ms', '25', '--throttle-rate', '0.3', '--random-seed', '42', '--https', '--ca-cert-out', 'ca.pem']);
+    const options = parseCliArgs([
+      '--seed=t.json',
+      '--port',
+      '0',
+      '--latency-ms',
+      '25',
+      '--throttle-rate',
+      '0.3',
+      '--random-seed',
+      '42',
+      '--https',
+      '--ca-cert-out',
+      'ca.pem',
+    ]);
     expect(options).toMatchObject({ port: 0, latencyMs: 25, throttleRate: 0.3, randomSeed: 42, https: true, caCertOut: 'ca.pem' });
   });
 
   it('reads --permissions as a comma-separated list', () => {
-    expect(parseCliArgs(['--seed', 's', '--permissions', 'User.Read.All, Domain.Read.All,']).permissions).toEqual(['User.Read.All', 'Domain.Read.All']);
+    expect(parseCliArgs(['--seed', 's', '--permissions', 'User.Read.All, Domain.Read.All,']).permissions).toEqual([
+      'User.Read.All',
+      'Domain.Read.All',
+    ]);
   });
 
   it('requires --seed, with a hint', () => {

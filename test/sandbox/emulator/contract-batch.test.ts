@@ -51,7 +51,13 @@ describe('$batch', () => {
       await batch([
         { id: 'ok', method: 'GET', url: `users/${ID.bob}` },
         { id: 'missing', method: 'GET', url: '/users/00000000-0000-4000-8000-999999999999' },
-        { id: 'conflict', method: 'PATCH', url: `/users/${ID.jane}`, headers: JSON_HEADERS, body: { onPremisesImmutableId: 'g8Pclm4vok+vFWtMERklmg==' } },
+        {
+          id: 'conflict',
+          method: 'PATCH',
+          url: `/users/${ID.jane}`,
+          headers: JSON_HEADERS,
+          body: { onPremisesImmutableId: 'g8Pclm4vok+vFWtMERklmg==' },
+        },
         { id: 'write', method: 'PATCH', url: `/users/${ID.bob}`, headers: JSON_HEADERS, body: { displayName: 'Robert Smith' } },
         { id: 'count', method: 'GET', url: '/users?$count=true&$top=1', headers: { ConsistencyLevel: 'eventual' } },
       ]),
@@ -69,7 +75,13 @@ describe('$batch', () => {
     const result = byId(
       await batch([
         { id: 'read', method: 'GET', url: `/users/${ID.jane}?$select=onPremisesImmutableId`, dependsOn: ['set'] },
-        { id: 'set', method: 'PATCH', url: `/users/${ID.jane}`, headers: JSON_HEADERS, body: { onPremisesImmutableId: 'batch0123456789abcdefg==' } },
+        {
+          id: 'set',
+          method: 'PATCH',
+          url: `/users/${ID.jane}`,
+          headers: JSON_HEADERS,
+          body: { onPremisesImmutableId: 'batch0123456789abcdefg==' },
+        },
         { id: 'bad', method: 'PATCH', url: `/users/${ID.janeSynced}`, headers: JSON_HEADERS, body: { displayName: 'X' } },
         { id: 'after-bad', method: 'GET', url: '/domains', dependsOn: ['bad'] },
       ]),
@@ -80,9 +92,21 @@ describe('$batch', () => {
   });
 
   it.each([
-    ['duplicate ids', [{ id: 'a', method: 'GET', url: '/domains' }, { id: 'A', method: 'GET', url: '/domains' }]],
+    [
+      'duplicate ids',
+      [
+        { id: 'a', method: 'GET', url: '/domains' },
+        { id: 'A', method: 'GET', url: '/domains' },
+      ],
+    ],
     ['an unknown dependency', [{ id: 'a', method: 'GET', url: '/domains', dependsOn: ['zz'] }]],
-    ['a dependency cycle', [{ id: 'a', method: 'GET', url: '/domains', dependsOn: ['b'] }, { id: 'b', method: 'GET', url: '/domains', dependsOn: ['a'] }]],
+    [
+      'a dependency cycle',
+      [
+        { id: 'a', method: 'GET', url: '/domains', dependsOn: ['b'] },
+        { id: 'b', method: 'GET', url: '/domains', dependsOn: ['a'] },
+      ],
+    ],
     ['a write without Content-Type', [{ id: 'a', method: 'PATCH', url: `/users/${ID.jane}`, body: { displayName: 'X' } }]],
     ['no requests', []],
   ])('refuses a batch with %s (400)', async (_label, requests) => {
@@ -94,7 +118,11 @@ describe('$batch', () => {
     await h.close();
     h = await startGraph({ throttleRate: 1 });
     const result = await batch([{ id: '1', method: 'GET', url: '/domains' }]);
-    expect(result.responses[0]).toMatchObject({ status: 429, headers: { 'Retry-After': '1' }, body: { error: { code: 'TooManyRequests' } } });
+    expect(result.responses[0]).toMatchObject({
+      status: 429,
+      headers: { 'Retry-After': '1' },
+      body: { error: { code: 'TooManyRequests' } },
+    });
   });
 
   it('accepts the format the SDK’s BatchRequestContent writes (absolute URLs, /v1.0 paths)', async () => {

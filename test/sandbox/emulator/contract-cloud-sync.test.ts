@@ -12,7 +12,14 @@ import { graphFailure, ID, startGraph, testSeed, type Harness } from './graph-ha
 
 /** The AD user Jane's synced cloud user (ID.janeSynced, anchor g8Pc...) belongs to; and one for Jane's cloud-only user. */
 const JANE_DN = 'CN=Jane Doe,OU=Staff,DC=contoso,DC=com';
-const jane = onPremUser({ dn: JANE_DN, samAccountName: 'jdoe', userPrincipalName: 'jdoe@contoso.com', displayName: 'Jane Doe', mail: 'jdoe@contoso.com', proxyAddresses: [] });
+const jane = onPremUser({
+  dn: JANE_DN,
+  samAccountName: 'jdoe',
+  userPrincipalName: 'jdoe@contoso.com',
+  displayName: 'Jane Doe',
+  mail: 'jdoe@contoso.com',
+  proxyAddresses: [],
+});
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -22,7 +29,9 @@ afterEach(async () => {
 
 async function cloudSyncTenant(options: { permissions?: string[]; now?: () => Date } = {}): Promise<Harness> {
   const harness = await startGraph({ seed: { ...testSeed(), syncEngine: 'cloud-sync' }, ...options });
-  harness.emulator.state.cloudSync?.connectAgent(createProvisioningAgent({ state: harness.emulator.state, listUsers: () => Promise.resolve([jane]) }));
+  harness.emulator.state.cloudSync?.connectAgent(
+    createProvisioningAgent({ state: harness.emulator.state, listUsers: () => Promise.resolve([jane]) }),
+  );
   return harness;
 }
 
@@ -32,11 +41,16 @@ interface Ids {
 }
 
 async function findJob(harness: Harness): Promise<Ids> {
-  const sps = (await harness.client.api('/servicePrincipals').filter(`applicationTemplateId eq '${CLOUD_SYNC_APPLICATION_TEMPLATE_ID}'`).get()) as {
+  const sps = (await harness.client
+    .api('/servicePrincipals')
+    .filter(`applicationTemplateId eq '${CLOUD_SYNC_APPLICATION_TEMPLATE_ID}'`)
+    .get()) as {
     value: { id: string; applicationTemplateId: string }[];
   };
   const sp = sps.value[0];
-  const jobs = (await harness.client.api(`/servicePrincipals/${sp?.id ?? ''}/synchronization/jobs`).get()) as { value: { id: string; templateId: string }[] };
+  const jobs = (await harness.client.api(`/servicePrincipals/${sp?.id ?? ''}/synchronization/jobs`).get()) as {
+    value: { id: string; templateId: string }[];
+  };
   return { spId: sp?.id ?? '', jobId: jobs.value[0]?.id ?? '' };
 }
 
@@ -54,19 +68,27 @@ describe('the Cloud Sync service principal and job', () => {
     expect(ids.jobId).toMatch(/^AD2AADProvisioning\./);
     const job = (await h.client.api(`/servicePrincipals/${ids.spId}/synchronization/jobs/${ids.jobId}`).get()) as Record<string, unknown>;
     expect(job).toMatchObject({ templateId: 'AD2AADProvisioning', schedule: { interval: 'PT2M', state: 'Active' } });
-    const schema = (await h.client.api(`/servicePrincipals/${ids.spId}/synchronization/jobs/${ids.jobId}/schema`).get()) as { synchronizationRules: { id: string }[] };
+    const schema = (await h.client.api(`/servicePrincipals/${ids.spId}/synchronization/jobs/${ids.jobId}/schema`).get()) as {
+      synchronizationRules: { id: string }[];
+    };
     expect(schema.synchronizationRules.map((r) => r.id)).toEqual([CLOUD_SYNC_USER_RULE_ID]);
   });
 
   it('does not exist in a Connect Sync-only tenant', async () => {
     h = await startGraph();
-    const sps = (await h.client.api('/servicePrincipals').filter(`applicationTemplateId eq '${CLOUD_SYNC_APPLICATION_TEMPLATE_ID}'`).get()) as { value: unknown[] };
+    const sps = (await h.client
+      .api('/servicePrincipals')
+      .filter(`applicationTemplateId eq '${CLOUD_SYNC_APPLICATION_TEMPLATE_ID}'`)
+      .get()) as { value: unknown[] };
     expect(sps.value).toEqual([]);
   });
 
   it('needs Application.Read.All to list service principals and Synchronization.Read.All for jobs', async () => {
     h = await cloudSyncTenant({ permissions: ['Synchronization.ReadWrite.All'] });
-    expect(await graphFailure(h.client.api('/servicePrincipals').get())).toMatchObject({ status: 403, code: 'Authorization_RequestDenied' });
+    expect(await graphFailure(h.client.api('/servicePrincipals').get())).toMatchObject({
+      status: 403,
+      code: 'Authorization_RequestDenied',
+    });
     const sp = h.emulator.state.cloudSync?.servicePrincipal.id ?? '';
     await expect(h.client.api(`/servicePrincipals/${sp}/synchronization/jobs`).get()).resolves.toBeTruthy();
   });
@@ -78,8 +100,17 @@ describe('provisionOnDemand', () => {
     const ids = await findJob(h);
     const answer = await onDemand(h, ids, JANE_DN);
     expect(JSON.parse(answer.key)).toEqual({ result: 'Success', details: {} });
-    const value = JSON.parse(answer.value) as { provisioningSteps: { type: string; status: string; details: Record<string, string> }[]; targetIdentity: { id: string }; action: string };
-    expect(value.provisioningSteps.map((s) => `${s.type}:${s.status}`)).toEqual(['Import:Success', 'Scoping:Success', 'Matching:Success', 'Export:Success']);
+    const value = JSON.parse(answer.value) as {
+      provisioningSteps: { type: string; status: string; details: Record<string, string> }[];
+      targetIdentity: { id: string };
+      action: string;
+    };
+    expect(value.provisioningSteps.map((s) => `${s.type}:${s.status}`)).toEqual([
+      'Import:Success',
+      'Scoping:Success',
+      'Matching:Success',
+      'Export:Success',
+    ]);
     expect(value.provisioningSteps[2]?.details).toMatchObject({ matchedObjectId: ID.janeSynced, outcome: 'UPDATE' });
     expect(value).toMatchObject({ action: 'Update', targetIdentity: { id: ID.janeSynced } });
     expect(h.emulator.state.activeUser(ID.janeSynced)?.onPremisesObjectIdentifier).toBe(jane.objectGuid);
@@ -100,7 +131,12 @@ describe('provisionOnDemand', () => {
       servicePrincipal: { id: ids.spId },
       sourceIdentity: { id: jane.objectGuid, identityType: 'user' },
     });
-    expect((logs.value[0]?.['provisioningSteps'] as { provisioningStepType: string }[]).map((s) => s.provisioningStepType)).toEqual(['import', 'scoping', 'matching', 'export']);
+    expect((logs.value[0]?.['provisioningSteps'] as { provisioningStepType: string }[]).map((s) => s.provisioningStepType)).toEqual([
+      'import',
+      'scoping',
+      'matching',
+      'export',
+    ]);
   });
 
   it('fails at import for a DN the agent cannot find', async () => {
@@ -120,7 +156,9 @@ describe('provisionOnDemand', () => {
     const response = await h.raw(`/v1.0/servicePrincipals/${ids.spId}/synchronization/jobs/${ids.jobId}/provisionOnDemand`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ parameters: [{ ruleId: CLOUD_SYNC_USER_RULE_ID, subjects: [{ objectId: JANE_DN, objectTypeName: 'user' }] }] }),
+      body: JSON.stringify({
+        parameters: [{ ruleId: CLOUD_SYNC_USER_RULE_ID, subjects: [{ objectId: JANE_DN, objectTypeName: 'user' }] }],
+      }),
     });
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('5');
@@ -132,15 +170,23 @@ describe('provisionOnDemand', () => {
     h = await cloudSyncTenant();
     const ids = await findJob(h);
     expect(await graphFailure(onDemand(h, ids, JANE_DN, 'not-a-rule'))).toMatchObject({ status: 400, code: 'BadRequest' });
-    const empty = h.client.api(`/servicePrincipals/${ids.spId}/synchronization/jobs/${ids.jobId}/provisionOnDemand`).post({ parameters: [] });
+    const empty = h.client
+      .api(`/servicePrincipals/${ids.spId}/synchronization/jobs/${ids.jobId}/provisionOnDemand`)
+      .post({ parameters: [] });
     expect(await graphFailure(empty)).toMatchObject({ status: 400, code: 'BadRequest' });
-    expect(await graphFailure(onDemand(h, { ...ids, jobId: 'nope' }, JANE_DN))).toMatchObject({ status: 404, code: 'Request_ResourceNotFound' });
+    expect(await graphFailure(onDemand(h, { ...ids, jobId: 'nope' }, JANE_DN))).toMatchObject({
+      status: 404,
+      code: 'Request_ResourceNotFound',
+    });
   });
 
   it('needs Synchronization.ReadWrite.All; the logs need AuditLog.Read.All', async () => {
     h = await cloudSyncTenant({ permissions: ['Application.Read.All', 'Synchronization.Read.All'] });
     const ids = await findJob(h);
     expect(await graphFailure(onDemand(h, ids, JANE_DN))).toMatchObject({ status: 403, code: 'Authorization_RequestDenied' });
-    expect(await graphFailure(h.client.api('/auditLogs/provisioning').get())).toMatchObject({ status: 403, code: 'Authorization_RequestDenied' });
+    expect(await graphFailure(h.client.api('/auditLogs/provisioning').get())).toMatchObject({
+      status: 403,
+      code: 'Authorization_RequestDenied',
+    });
   });
 });

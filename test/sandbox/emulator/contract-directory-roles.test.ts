@@ -20,7 +20,12 @@ function seed(): SeedInput {
     groups: [...(base.groups ?? []), { id: ROLE_ADMINS, displayName: 'Role Admins', isAssignableToRole: true, members: [ID.lead] }],
     directoryRoles: [
       ...(base.directoryRoles ?? []),
-      { id: USER_ADMIN, displayName: 'User Administrator', roleTemplateId: USER_ADMIN_TEMPLATE, members: [ROLE_ADMINS, ...Array.from({ length: 21 }, (_, i) => bulkId(i))] },
+      {
+        id: USER_ADMIN,
+        displayName: 'User Administrator',
+        roleTemplateId: USER_ADMIN_TEMPLATE,
+        members: [ROLE_ADMINS, ...Array.from({ length: 21 }, (_, i) => bulkId(i))],
+      },
     ],
   };
 }
@@ -36,7 +41,9 @@ afterAll(() => h.close());
 
 describe('GET /directoryRoles?$expand=members', () => {
   it('lists the activated roles with at most 20 typed members each and no next link', async () => {
-    const page = (await h.client.api('/directoryRoles').select(['id', 'displayName']).expand('members($select=id)').get()) as { value: Role[] };
+    const page = (await h.client.api('/directoryRoles').select(['id', 'displayName']).expand('members($select=id)').get()) as {
+      value: Role[];
+    };
     const byName = Object.fromEntries(page.value.map((r) => [r.displayName, r]));
     expect(byName['Global Administrator']?.members).toEqual([{ '@odata.type': '#microsoft.graph.user', id: ID.admin }]);
     const capped = byName['User Administrator']?.members ?? [];
@@ -46,10 +53,16 @@ describe('GET /directoryRoles?$expand=members', () => {
   });
 
   it('refuses $expand in an advanced query, and any relationship but members', async () => {
-    const advanced = await graphFailure(h.client.api('/directoryRoles').header('ConsistencyLevel', 'eventual').query({ $count: 'true' }).expand('members').get());
+    const advanced = await graphFailure(
+      h.client.api('/directoryRoles').header('ConsistencyLevel', 'eventual').query({ $count: 'true' }).expand('members').get(),
+    );
     expect(advanced).toMatchObject({ status: 400, code: 'Request_UnsupportedQuery' });
     const unknown = await graphFailure(h.client.api('/directoryRoles').expand('owners').get());
-    expect(unknown).toMatchObject({ status: 400, code: 'BadRequest', message: "Could not find a property named 'owners' on type 'microsoft.graph.directoryRole'." });
+    expect(unknown).toMatchObject({
+      status: 400,
+      code: 'BadRequest',
+      message: "Could not find a property named 'owners' on type 'microsoft.graph.directoryRole'.",
+    });
   });
 });
 
@@ -63,8 +76,13 @@ describe('GET /directoryRoles/{id}/members', () => {
   });
 
   it('refuses $top (Graph does not page this list) and answers 404 for an unknown role', async () => {
-    expect(await graphFailure(h.client.api(`/directoryRoles/${USER_ADMIN}/members`).top(5).get())).toMatchObject({ status: 400, code: 'Request_UnsupportedQuery' });
-    expect(await graphFailure(h.client.api('/directoryRoles/00000000-0000-4000-8000-00000000dead/members').get())).toMatchObject({ status: 404 });
+    expect(await graphFailure(h.client.api(`/directoryRoles/${USER_ADMIN}/members`).top(5).get())).toMatchObject({
+      status: 400,
+      code: 'Request_UnsupportedQuery',
+    });
+    expect(await graphFailure(h.client.api('/directoryRoles/00000000-0000-4000-8000-00000000dead/members').get())).toMatchObject({
+      status: 404,
+    });
   });
 });
 
@@ -77,9 +95,15 @@ describe('roles held through a role-assignable group', () => {
   it('seed: only a role-assignable group may hold a role, and it holds no groups', async () => {
     const { parseSeed } = await import('../../../src/sandbox/emulator/seed.ts');
     const bad = seed();
-    bad.groups = [...(bad.groups ?? []).filter((g) => g.id !== ROLE_ADMINS), { id: ROLE_ADMINS, displayName: 'Role Admins', members: [ID.admins] }];
+    bad.groups = [
+      ...(bad.groups ?? []).filter((g) => g.id !== ROLE_ADMINS),
+      { id: ROLE_ADMINS, displayName: 'Role Admins', members: [ID.admins] },
+    ];
     expect(() => parseSeed(bad)).toThrow(/not role-assignable/);
-    bad.groups = [...bad.groups.filter((g) => g.id !== ROLE_ADMINS), { id: ROLE_ADMINS, displayName: 'Role Admins', isAssignableToRole: true, members: [ID.admins] }];
+    bad.groups = [
+      ...bad.groups.filter((g) => g.id !== ROLE_ADMINS),
+      { id: ROLE_ADMINS, displayName: 'Role Admins', isAssignableToRole: true, members: [ID.admins] },
+    ];
     expect(() => parseSeed(bad)).toThrow(/cannot have a group/);
   });
 });

@@ -66,23 +66,37 @@ describe('onPremisesSynchronization PATCH (turning a match switch)', () => {
   it('turns only the switches given, answering 204', async () => {
     await h.client.api(path()).patch({ features: { blockCloudObjectTakeoverThroughHardMatchEnabled: false } });
     const sync = (await h.client.api(path()).get()) as OnPremisesDirectorySynchronization;
-    expect(sync.features).toMatchObject({ blockCloudObjectTakeoverThroughHardMatchEnabled: false, blockSoftMatchEnabled: false, softMatchOnUpnEnabled: true });
+    expect(sync.features).toMatchObject({
+      blockCloudObjectTakeoverThroughHardMatchEnabled: false,
+      blockSoftMatchEnabled: false,
+      softMatchOnUpnEnabled: true,
+    });
     await h.client.api(path()).patch({ features: { blockCloudObjectTakeoverThroughHardMatchEnabled: true } });
     expect(h.emulator.state.synchronization().features.blockCloudObjectTakeoverThroughHardMatchEnabled).toBe(true);
   });
 
   it('refuses unknown features, non-boolean values and other properties, changing nothing', async () => {
-    for (const body of [{ features: { passwordSyncEnabled: true } }, { features: { blockSoftMatchEnabled: 'yes' } }, { configuration: {} }, { features: [] }]) {
+    for (const body of [
+      { features: { passwordSyncEnabled: true } },
+      { features: { blockSoftMatchEnabled: 'yes' } },
+      { configuration: {} },
+      { features: [] },
+    ]) {
       const failure = await graphFailure(h.client.api(path()).patch(body));
       expect(failure.status).toBe(400);
     }
-    expect(h.emulator.state.synchronization().features).toMatchObject({ blockSoftMatchEnabled: false, blockCloudObjectTakeoverThroughHardMatchEnabled: true });
+    expect(h.emulator.state.synchronization().features).toMatchObject({
+      blockSoftMatchEnabled: false,
+      blockCloudObjectTakeoverThroughHardMatchEnabled: true,
+    });
   });
 });
 
 describe('group transitive members', () => {
   it('expands nested groups (cycles included) and types each member; deleted users are left out', async () => {
-    const page = (await h.client.api(`/groups/${ID.admins}/transitiveMembers`).select(['id', 'displayName']).get()) as Page<Record<string, unknown>>;
+    const page = (await h.client.api(`/groups/${ID.admins}/transitiveMembers`).select(['id', 'displayName']).get()) as Page<
+      Record<string, unknown>
+    >;
     expect(page['@odata.context']).toBe(`${h.emulator.url}/v1.0/$metadata#directoryObjects(id,displayName)`);
     const members = page.value.map((m) => [m['@odata.type'], m['id']]);
     expect(members).toEqual(
@@ -95,7 +109,10 @@ describe('group transitive members', () => {
   });
 
   it('casts to microsoft.graph.user: users only', async () => {
-    const page = (await h.client.api(`/groups/${ID.admins}/transitiveMembers/microsoft.graph.user`).select(['userPrincipalName']).get()) as Page<Record<string, unknown>>;
+    const page = (await h.client
+      .api(`/groups/${ID.admins}/transitiveMembers/microsoft.graph.user`)
+      .select(['userPrincipalName'])
+      .get()) as Page<Record<string, unknown>>;
     expect(page['@odata.context']).toBe(`${h.emulator.url}/v1.0/$metadata#users(userPrincipalName)`);
     expect(page.value.map((u) => u['userPrincipalName']).sort()).toEqual(['admin@contoso.onmicrosoft.com', 'helpdesk.lead@contoso.com']);
   });
@@ -108,17 +125,27 @@ describe('group transitive members', () => {
 
 describe("a user's directory roles", () => {
   it('lists the roles a user holds, and none for an ordinary user', async () => {
-    const admin = (await h.client.api(`/users/${ID.admin}/transitiveMemberOf/microsoft.graph.directoryRole`).get()) as Page<Record<string, unknown>>;
+    const admin = (await h.client.api(`/users/${ID.admin}/transitiveMemberOf/microsoft.graph.directoryRole`).get()) as Page<
+      Record<string, unknown>
+    >;
     expect(admin['@odata.context']).toBe(`${h.emulator.url}/v1.0/$metadata#directoryRoles`);
     expect(admin.value).toEqual([
-      { id: ID.globalAdmin, deletedDateTime: null, description: null, displayName: 'Global Administrator', roleTemplateId: '62e90394-69f5-4237-9190-012177145e10' },
+      {
+        id: ID.globalAdmin,
+        deletedDateTime: null,
+        description: null,
+        displayName: 'Global Administrator',
+        roleTemplateId: '62e90394-69f5-4237-9190-012177145e10',
+      },
     ]);
     const plain = (await h.client.api(`/users/${ID.jane}/transitiveMemberOf/microsoft.graph.directoryRole`).get()) as Page<unknown>;
     expect(plain.value).toEqual([]);
   });
 
   it('finds the user by UPN too', async () => {
-    const page = (await h.client.api('/users/admin@contoso.onmicrosoft.com/transitiveMemberOf/microsoft.graph.directoryRole').get()) as Page<unknown>;
+    const page = (await h.client
+      .api('/users/admin@contoso.onmicrosoft.com/transitiveMemberOf/microsoft.graph.directoryRole')
+      .get()) as Page<unknown>;
     expect(page.value).toHaveLength(1);
   });
 });

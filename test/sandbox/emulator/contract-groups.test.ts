@@ -18,13 +18,18 @@ interface GroupList {
   value: { id: string; displayName?: string; mail?: string | null; proxyAddresses?: string[] }[];
 }
 
-const list = async (query: string, headers: Record<string, string> = {}) => (await h.client.api(`/groups?${query}`).headers(headers).get()) as GroupList;
+const list = async (query: string, headers: Record<string, string> = {}) =>
+  (await h.client.api(`/groups?${query}`).headers(headers).get()) as GroupList;
 
 describe('GET /groups', () => {
   it('finds the group holding a proxy address, case-insensitively, with $select and $count', async () => {
     const filter = encodeURIComponent(`proxyAddresses/any(p:p eq ${odataString('smtp:SALES@contoso.com')})`);
-    const result = await list(`$filter=${filter}&$select=id,displayName,mail,proxyAddresses&$top=999&$count=true`, { ConsistencyLevel: 'eventual' });
-    expect(result.value).toEqual([{ id: ID.sales, displayName: 'Sales', mail: 'sales@contoso.com', proxyAddresses: ['SMTP:sales@contoso.com'] }]);
+    const result = await list(`$filter=${filter}&$select=id,displayName,mail,proxyAddresses&$top=999&$count=true`, {
+      ConsistencyLevel: 'eventual',
+    });
+    expect(result.value).toEqual([
+      { id: ID.sales, displayName: 'Sales', mail: 'sales@contoso.com', proxyAddresses: ['SMTP:sales@contoso.com'] },
+    ]);
     expect(result['@odata.count']).toBe(1);
     expect(result['@odata.context']).toBe(`${h.emulator.url}/v1.0/$metadata#groups(id,displayName,mail,proxyAddresses)`);
   });
@@ -42,17 +47,23 @@ describe('GET /groups', () => {
     expect(all.value.map((g) => g.id)).toEqual([ID.admins, ID.helpdesk, ID.sales].sort());
   });
 
-  it('refuses a property groups cannot be filtered on with Graph\'s 400', async () => {
+  it("refuses a property groups cannot be filtered on with Graph's 400", async () => {
     const failure = await graphFailure(list(`$filter=${encodeURIComponent("onPremisesImmutableId eq 'x'")}`));
     expect([failure.status, failure.code]).toEqual([400, 'Request_UnsupportedQuery']);
-    expect(failure.message).toBe("Unsupported or invalid query filter clause specified for property 'onPremisesImmutableId' of resource 'Group'.");
+    expect(failure.message).toBe(
+      "Unsupported or invalid query filter clause specified for property 'onPremisesImmutableId' of resource 'Group'.",
+    );
   });
 });
 
 describe('GET /groups/{id}', () => {
   it('returns one group, and 404 for an unknown id', async () => {
     const group = (await h.client.api(`/groups/${ID.sales}?$select=id,mailEnabled`).get()) as Record<string, unknown>;
-    expect(group).toEqual({ '@odata.context': `${h.emulator.url}/v1.0/$metadata#groups(id,mailEnabled)/$entity`, id: ID.sales, mailEnabled: true });
+    expect(group).toEqual({
+      '@odata.context': `${h.emulator.url}/v1.0/$metadata#groups(id,mailEnabled)/$entity`,
+      id: ID.sales,
+      mailEnabled: true,
+    });
     const failure = await graphFailure(h.client.api('/groups/00000000-0000-4000-8000-000000000009').get());
     expect([failure.status, failure.code]).toEqual([404, 'Request_ResourceNotFound']);
   });

@@ -13,7 +13,11 @@ const OLD_OBJECT = '3f8a61d2-9c47-4e0b-b5d3-0a6e27c4f915';
 function seed(app?: { directoryRoles: string[] }) {
   const base = testSeed();
   const users = (base.users ?? []).map((u) =>
-    u.id === ID.janeSynced ? { ...u, onPremisesObjectIdentifier: OLD_OBJECT, isCloudManaged: false } : u.id === ID.bob ? { ...u, isCloudManaged: true } : u,
+    u.id === ID.janeSynced
+      ? { ...u, onPremisesObjectIdentifier: OLD_OBJECT, isCloudManaged: false }
+      : u.id === ID.bob
+        ? { ...u, isCloudManaged: true }
+        : u,
   );
   return { ...base, users, ...(app ? { app } : {}) };
 }
@@ -27,17 +31,26 @@ afterEach(async () => {
 describe('onPremisesObjectIdentifier', () => {
   it('is selectable under /beta, on one user and in a list', async () => {
     h = await startGraph({ seed: seed() });
-    const one = (await h.client.api(`/users/${ID.janeSynced}`).version('beta').select('id,onPremisesObjectIdentifier').get()) as Record<string, unknown>;
+    const one = (await h.client.api(`/users/${ID.janeSynced}`).version('beta').select('id,onPremisesObjectIdentifier').get()) as Record<
+      string,
+      unknown
+    >;
     expect(one).toMatchObject({ id: ID.janeSynced, onPremisesObjectIdentifier: OLD_OBJECT });
     expect(String(one['@odata.context'])).toContain('/beta/$metadata#users');
-    const list = (await h.client.api('/users').version('beta').select('id,onPremisesObjectIdentifier').top(999).get()) as { value: { id: string; onPremisesObjectIdentifier: string | null }[] };
+    const list = (await h.client.api('/users').version('beta').select('id,onPremisesObjectIdentifier').top(999).get()) as {
+      value: { id: string; onPremisesObjectIdentifier: string | null }[];
+    };
     expect(list.value.find((u) => u.id === ID.jane)?.onPremisesObjectIdentifier).toBeNull();
   });
 
   it('is not a v1.0 property: $select answers Graph’s 400', async () => {
     h = await startGraph({ seed: seed() });
     const failure = await graphFailure(h.client.api(`/users/${ID.janeSynced}`).select('onPremisesObjectIdentifier').get());
-    expect(failure).toMatchObject({ status: 400, code: 'BadRequest', message: "Could not find a property named 'onPremisesObjectIdentifier' on type 'microsoft.graph.user'." });
+    expect(failure).toMatchObject({
+      status: 400,
+      code: 'BadRequest',
+      message: "Could not find a property named 'onPremisesObjectIdentifier' on type 'microsoft.graph.user'.",
+    });
   });
 
   it('reads inside a /beta $batch, and a beta part inside a v1.0 batch', async () => {
@@ -45,10 +58,12 @@ describe('onPremisesObjectIdentifier', () => {
     const beta = await h.raw('/beta/$batch', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ requests: [
-        { id: '1', method: 'GET', url: `/users/${ID.janeSynced}?$select=id,onPremisesObjectIdentifier` },
-        { id: '2', method: 'GET', url: `/users/${ID.bob}/onPremisesSyncBehavior` },
-      ] }),
+      body: JSON.stringify({
+        requests: [
+          { id: '1', method: 'GET', url: `/users/${ID.janeSynced}?$select=id,onPremisesObjectIdentifier` },
+          { id: '2', method: 'GET', url: `/users/${ID.bob}/onPremisesSyncBehavior` },
+        ],
+      }),
     });
     const { responses } = (await beta.json()) as { responses: { id: string; status: number; body: Record<string, unknown> }[] };
     expect(responses.find((r) => r.id === '1')).toMatchObject({ status: 200, body: { onPremisesObjectIdentifier: OLD_OBJECT } });
@@ -56,7 +71,9 @@ describe('onPremisesObjectIdentifier', () => {
     const mixed = await h.raw('/v1.0/$batch', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ requests: [{ id: 'a', method: 'GET', url: `/beta/users/${ID.janeSynced}?$select=onPremisesObjectIdentifier` }] }),
+      body: JSON.stringify({
+        requests: [{ id: 'a', method: 'GET', url: `/beta/users/${ID.janeSynced}?$select=onPremisesObjectIdentifier` }],
+      }),
     });
     expect(((await mixed.json()) as { responses: { status: number }[] }).responses[0]?.status).toBe(200);
   });
@@ -68,10 +85,20 @@ describe('onPremisesObjectIdentifier', () => {
     expect(h.emulator.state.graphWrites().map((w) => w.method)).toEqual(['PATCH']);
   });
 
-  it.each([['a GUID', OLD_OBJECT], ['an empty string', ''], ['a number', 1]])('refuses %s: only null is accepted', async (_what, value) => {
+  it.each([
+    ['a GUID', OLD_OBJECT],
+    ['an empty string', ''],
+    ['a number', 1],
+  ])('refuses %s: only null is accepted', async (_what, value) => {
     h = await startGraph({ seed: seed() });
-    const failure = await graphFailure(h.client.api(`/users/${ID.janeSynced}`).version('beta').patch({ onPremisesObjectIdentifier: value }));
-    expect(failure).toMatchObject({ status: 400, code: 'Request_BadRequest', message: "Invalid value specified for property 'onPremisesObjectIdentifier' of resource 'User'." });
+    const failure = await graphFailure(
+      h.client.api(`/users/${ID.janeSynced}`).version('beta').patch({ onPremisesObjectIdentifier: value }),
+    );
+    expect(failure).toMatchObject({
+      status: 400,
+      code: 'Request_BadRequest',
+      message: "Invalid value specified for property 'onPremisesObjectIdentifier' of resource 'User'.",
+    });
     expect(h.emulator.state.activeUser(ID.janeSynced)?.onPremisesObjectIdentifier).toBe(OLD_OBJECT);
   });
 
@@ -85,7 +112,11 @@ describe('onPremisesObjectIdentifier', () => {
   it('needs User-OnPremisesSyncBehavior.ReadWrite.All: User.ReadWrite.All alone gets 403', async () => {
     h = await startGraph({ seed: seed(), permissions: ['User.ReadWrite.All'] });
     const failure = await graphFailure(h.client.api(`/users/${ID.janeSynced}`).version('beta').patch({ onPremisesObjectIdentifier: null }));
-    expect(failure).toMatchObject({ status: 403, code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' });
+    expect(failure).toMatchObject({
+      status: 403,
+      code: 'Authorization_RequestDenied',
+      message: 'Insufficient privileges to complete the operation.',
+    });
   });
 
   it('with only that permission, clears the mapping but may not change anything else', async () => {
@@ -95,12 +126,21 @@ describe('onPremisesObjectIdentifier', () => {
     expect(failure).toMatchObject({ status: 403, code: 'Authorization_RequestDenied' });
   });
 
-  it.each([[[]], [['User Administrator']]])('is refused (403) when the app holds neither Global nor Hybrid Identity Administrator: %j', async (roles) => {
-    h = await startGraph({ seed: seed({ directoryRoles: roles }) });
-    const failure = await graphFailure(h.client.api(`/users/${ID.janeSynced}`).version('beta').patch({ onPremisesObjectIdentifier: null }));
-    expect(failure).toMatchObject({ status: 403, code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' });
-    expect(h.emulator.state.activeUser(ID.janeSynced)?.onPremisesObjectIdentifier).toBe(OLD_OBJECT);
-  });
+  it.each([[[]], [['User Administrator']]])(
+    'is refused (403) when the app holds neither Global nor Hybrid Identity Administrator: %j',
+    async (roles) => {
+      h = await startGraph({ seed: seed({ directoryRoles: roles }) });
+      const failure = await graphFailure(
+        h.client.api(`/users/${ID.janeSynced}`).version('beta').patch({ onPremisesObjectIdentifier: null }),
+      );
+      expect(failure).toMatchObject({
+        status: 403,
+        code: 'Authorization_RequestDenied',
+        message: 'Insufficient privileges to complete the operation.',
+      });
+      expect(h.emulator.state.activeUser(ID.janeSynced)?.onPremisesObjectIdentifier).toBe(OLD_OBJECT);
+    },
+  );
 
   it('is allowed for an app holding Global Administrator', async () => {
     h = await startGraph({ seed: seed({ directoryRoles: ['Global Administrator'] }) });
@@ -118,17 +158,24 @@ describe('onPremisesSyncBehavior', () => {
 
   it('PATCH sets it (200 with the object); a cloud-managed user is no longer on-premises mastered', async () => {
     h = await startGraph({ seed: seed() });
-    const body = (await h.client.api(`/users/${ID.janeSynced}/onPremisesSyncBehavior`).version('beta').patch({ isCloudManaged: true })) as Record<string, unknown>;
+    const body = (await h.client
+      .api(`/users/${ID.janeSynced}/onPremisesSyncBehavior`)
+      .version('beta')
+      .patch({ isCloudManaged: true })) as Record<string, unknown>;
     expect(body).toMatchObject({ id: ID.janeSynced, isCloudManaged: true });
     expect(h.emulator.state.activeUser(ID.janeSynced)).toMatchObject({ isCloudManaged: true, onPremisesSyncEnabled: false });
   });
 
   it('refuses other properties and non-boolean values with Graph’s 400', async () => {
     h = await startGraph({ seed: seed() });
-    const unknown = await graphFailure(h.client.api(`/users/${ID.bob}/onPremisesSyncBehavior`).version('beta').patch({ isCloudManged: true }));
+    const unknown = await graphFailure(
+      h.client.api(`/users/${ID.bob}/onPremisesSyncBehavior`).version('beta').patch({ isCloudManged: true }),
+    );
     expect(unknown).toMatchObject({ status: 400, code: 'BadRequest' });
     expect(unknown.message).toContain("Property 'isCloudManged' does not exist on type 'microsoft.graph.onPremisesSyncBehavior'.");
-    const bad = await graphFailure(h.client.api(`/users/${ID.bob}/onPremisesSyncBehavior`).version('beta').patch({ isCloudManaged: 'yes' }));
+    const bad = await graphFailure(
+      h.client.api(`/users/${ID.bob}/onPremisesSyncBehavior`).version('beta').patch({ isCloudManaged: 'yes' }),
+    );
     expect(bad).toMatchObject({ status: 400, code: 'Request_BadRequest' });
   });
 
@@ -155,8 +202,15 @@ describe('onPremisesSyncBehavior', () => {
       .expand('onPremisesSyncBehavior($select=isCloudManaged)')
       .get()) as { value: Record<string, unknown>[] };
     const type = '#microsoft.graph.onPremisesSyncBehavior';
-    expect(list.value).toEqual([{ id: ID.bob, onPremisesObjectIdentifier: null, onPremisesSyncBehavior: { '@odata.type': type, isCloudManaged: true } }]);
-    const one = (await h.client.api(`/users/${ID.janeSynced}`).version('beta').select('id').expand('onPremisesSyncBehavior').get()) as Record<string, unknown>;
+    expect(list.value).toEqual([
+      { id: ID.bob, onPremisesObjectIdentifier: null, onPremisesSyncBehavior: { '@odata.type': type, isCloudManaged: true } },
+    ]);
+    const one = (await h.client
+      .api(`/users/${ID.janeSynced}`)
+      .version('beta')
+      .select('id')
+      .expand('onPremisesSyncBehavior')
+      .get()) as Record<string, unknown>;
     expect(one['onPremisesSyncBehavior']).toEqual({ '@odata.type': type, id: ID.janeSynced, isCloudManaged: false });
   });
 
@@ -167,15 +221,22 @@ describe('onPremisesSyncBehavior', () => {
     );
     expect(counted).toMatchObject({ status: 400, code: 'Request_UnsupportedQuery' });
     const v1 = await graphFailure(h.client.api('/users').expand('onPremisesSyncBehavior').get());
-    expect(v1).toMatchObject({ status: 400, message: "Could not find a property named 'onPremisesSyncBehavior' on type 'microsoft.graph.user'." });
+    expect(v1).toMatchObject({
+      status: 400,
+      message: "Could not find a property named 'onPremisesSyncBehavior' on type 'microsoft.graph.user'.",
+    });
     await h.close();
     h = await startGraph({ seed: seed(), permissions: ['User.Read.All'] });
-    expect(await graphFailure(h.client.api('/users').version('beta').expand('onPremisesSyncBehavior').get())).toMatchObject({ status: 403 });
+    expect(await graphFailure(h.client.api('/users').version('beta').expand('onPremisesSyncBehavior').get())).toMatchObject({
+      status: 403,
+    });
   });
 
   it('answers 404 for an unknown user', async () => {
     h = await startGraph({ seed: seed() });
-    const failure = await graphFailure(h.client.api('/users/00000000-0000-4000-8000-000000000000/onPremisesSyncBehavior').version('beta').get());
+    const failure = await graphFailure(
+      h.client.api('/users/00000000-0000-4000-8000-000000000000/onPremisesSyncBehavior').version('beta').get(),
+    );
     expect(failure).toMatchObject({ status: 404, code: 'Request_ResourceNotFound' });
   });
 });

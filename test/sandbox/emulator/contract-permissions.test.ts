@@ -18,7 +18,14 @@ afterEach(async () => {
 describe('application permissions', () => {
   it('grants every known permission by default', async () => {
     h = await startGraph();
-    for (const path of ['/v1.0/users', '/v1.0/domains', '/v1.0/groups', '/v1.0/directoryRoles', '/v1.0/directory/onPremisesSynchronization', '/v1.0/directory/deletedItems/microsoft.graph.user']) {
+    for (const path of [
+      '/v1.0/users',
+      '/v1.0/domains',
+      '/v1.0/groups',
+      '/v1.0/directoryRoles',
+      '/v1.0/directory/onPremisesSynchronization',
+      '/v1.0/directory/deletedItems/microsoft.graph.user',
+    ]) {
       expect((await h.raw(path)).status, path).toBe(200);
     }
   });
@@ -50,7 +57,12 @@ describe('application permissions', () => {
     const response = await h.raw('/v1.0/$batch', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ requests: [{ id: 'd', method: 'GET', url: '/domains' }, { id: 'r', method: 'GET', url: '/directoryRoles' }] }),
+      body: JSON.stringify({
+        requests: [
+          { id: 'd', method: 'GET', url: '/domains' },
+          { id: 'r', method: 'GET', url: '/directoryRoles' },
+        ],
+      }),
     });
     expect(response.status).toBe(200);
     const { responses } = (await response.json()) as { responses: { id: string; status: number; body: { error?: { code: string } } }[] };
@@ -74,7 +86,16 @@ describe('application permissions', () => {
   });
 
   it('knows a permission for every operation the bot makes', () => {
-    expect(KNOWN_PERMISSIONS).toEqual(expect.arrayContaining(['User.ReadWrite.All', 'User.DeleteRestore.All', 'Domain.Read.All', 'OnPremDirectorySynchronization.Read.All', 'GroupMember.Read.All', 'RoleManagement.Read.Directory']));
+    expect(KNOWN_PERMISSIONS).toEqual(
+      expect.arrayContaining([
+        'User.ReadWrite.All',
+        'User.DeleteRestore.All',
+        'Domain.Read.All',
+        'OnPremDirectorySynchronization.Read.All',
+        'GroupMember.Read.All',
+        'RoleManagement.Read.Directory',
+      ]),
+    );
     expect(permissionsFor('DELETE', `/directory/deletedItems/${ID.bobDeleted}`)).toEqual(['User.DeleteRestore.All']);
     expect(permissionsFor('POST', '/$batch')).toBeUndefined();
   });

@@ -18,7 +18,9 @@ interface Page<T> {
 }
 
 const deletedUsers = async (filter?: string): Promise<User[]> => {
-  let request = h.client.api('/directory/deletedItems/microsoft.graph.user').select(['id', 'userPrincipalName', 'onPremisesImmutableId', 'deletedDateTime']);
+  let request = h.client
+    .api('/directory/deletedItems/microsoft.graph.user')
+    .select(['id', 'userPrincipalName', 'onPremisesImmutableId', 'deletedDateTime']);
   if (filter) request = request.filter(encodeURIComponent(filter));
   return ((await request.get()) as Page<User>).value;
 };

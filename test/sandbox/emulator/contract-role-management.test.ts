@@ -42,10 +42,12 @@ describe('roleEligibilityScheduleInstances', () => {
     h = await startGraph({ seed: seed() });
     const body = (await h.client.api(PATH).get()) as { value: Instance[]; '@odata.context': string };
     expect(body['@odata.context']).toContain('/v1.0/$metadata#roleManagement/directory/roleEligibilityScheduleInstances');
-    expect(body.value.map((i) => [i.principalId, i.roleDefinitionId]).sort()).toEqual([
-      [ID.jane, GLOBAL_ADMIN],
-      [ID.bob, EXCHANGE_ADMIN],
-    ].sort());
+    expect(body.value.map((i) => [i.principalId, i.roleDefinitionId]).sort()).toEqual(
+      [
+        [ID.jane, GLOBAL_ADMIN],
+        [ID.bob, EXCHANGE_ADMIN],
+      ].sort(),
+    );
     expect(body.value[0]).toMatchObject({ directoryScopeId: '/', memberType: 'Direct' });
   });
 
@@ -88,25 +90,43 @@ describe('roleEligibilityScheduleInstances', () => {
 describe('roleDefinitions', () => {
   it('lists built-in definitions with template ids; isPrivileged only under beta', async () => {
     h = await startGraph();
-    const v1 = (await h.client.api('/roleManagement/directory/roleDefinitions').filter("displayName eq 'Global Administrator'").get()) as { value: Record<string, unknown>[] };
-    expect(v1.value).toEqual([expect.objectContaining({ id: GLOBAL_ADMIN, templateId: GLOBAL_ADMIN, isBuiltIn: true, displayName: 'Global Administrator' })]);
+    const v1 = (await h.client.api('/roleManagement/directory/roleDefinitions').filter("displayName eq 'Global Administrator'").get()) as {
+      value: Record<string, unknown>[];
+    };
+    expect(v1.value).toEqual([
+      expect.objectContaining({ id: GLOBAL_ADMIN, templateId: GLOBAL_ADMIN, isBuiltIn: true, displayName: 'Global Administrator' }),
+    ]);
     expect(v1.value[0]).not.toHaveProperty('isPrivileged');
-    const beta = (await h.client.api('/roleManagement/directory/roleDefinitions').version('beta').select('id,displayName,isPrivileged').get()) as {
+    const beta = (await h.client
+      .api('/roleManagement/directory/roleDefinitions')
+      .version('beta')
+      .select('id,displayName,isPrivileged')
+      .get()) as {
       value: { displayName: string; isPrivileged: boolean }[];
     };
     const privileged = Object.fromEntries(beta.value.map((d) => [d.displayName, d.isPrivileged]));
-    expect(privileged).toMatchObject({ 'Global Administrator': true, 'Hybrid Identity Administrator': true, 'Exchange Administrator': false });
+    expect(privileged).toMatchObject({
+      'Global Administrator': true,
+      'Hybrid Identity Administrator': true,
+      'Exchange Administrator': false,
+    });
   });
 
   it('answers Graph’s 400 to $select=isPrivileged on v1.0', async () => {
     h = await startGraph();
     const failure = await graphFailure(h.client.api('/roleManagement/directory/roleDefinitions').select('isPrivileged').get());
-    expect(failure).toMatchObject({ status: 400, message: "Could not find a property named 'isPrivileged' on type 'microsoft.graph.unifiedRoleDefinition'." });
+    expect(failure).toMatchObject({
+      status: 400,
+      message: "Could not find a property named 'isPrivileged' on type 'microsoft.graph.unifiedRoleDefinition'.",
+    });
   });
 
   it('gets one definition by id, 404 for anything else', async () => {
     h = await startGraph();
-    const one = (await h.client.api(`/roleManagement/directory/roleDefinitions/${EXCHANGE_ADMIN}`).version('beta').get()) as Record<string, unknown>;
+    const one = (await h.client.api(`/roleManagement/directory/roleDefinitions/${EXCHANGE_ADMIN}`).version('beta').get()) as Record<
+      string,
+      unknown
+    >;
     expect(one).toMatchObject({ displayName: 'Exchange Administrator', isPrivileged: false });
     const failure = await graphFailure(h.client.api('/roleManagement/directory/roleDefinitions/Global Administrator').get());
     expect(failure).toMatchObject({ status: 404, code: 'Request_ResourceNotFound' });
@@ -115,7 +135,15 @@ describe('roleDefinitions', () => {
 
 describe('seed', () => {
   it('refuses an eligibility naming an unknown role or user', async () => {
-    const bad = { ...testSeed(), roleEligibilities: [{ principalId: ID.jane, role: 'Global Admin' }, { principalId: '00000000-0000-4000-8000-000000000009', role: 'User Administrator' }] };
-    await expect(startGraph({ seed: bad })).rejects.toThrow(/roleEligibilities\[0\]\.role: "Global Admin" is not a built-in role name[\s\S]*roleEligibilities\[1\]\.principalId: no user has id/);
+    const bad = {
+      ...testSeed(),
+      roleEligibilities: [
+        { principalId: ID.jane, role: 'Global Admin' },
+        { principalId: '00000000-0000-4000-8000-000000000009', role: 'User Administrator' },
+      ],
+    };
+    await expect(startGraph({ seed: bad })).rejects.toThrow(
+      /roleEligibilities\[0\]\.role: "Global Admin" is not a built-in role name[\s\S]*roleEligibilities\[1\]\.principalId: no user has id/,
+    );
   });
 });

@@ -43,7 +43,11 @@ describe('ImmutableID uniqueness', () => {
 
   it('refuses $ and _ in an ImmutableID', async () => {
     const failure = await graphFailure(patch(ID.jane, { onPremisesImmutableId: 'bad_anchor$' }));
-    expect(failure).toMatchObject({ status: 400, code: 'Request_BadRequest', message: "Invalid value specified for property 'onPremisesImmutableId' of resource 'User'." });
+    expect(failure).toMatchObject({
+      status: 400,
+      code: 'Request_BadRequest',
+      message: "Invalid value specified for property 'onPremisesImmutableId' of resource 'User'.",
+    });
   });
 
   it('clears an anchor with null', async () => {
@@ -85,7 +89,8 @@ describe('synced users are mastered on-premises', () => {
     expect(failure).toMatchObject({
       status: 400,
       code: 'Request_BadRequest',
-      message: 'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.',
+      message:
+        'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.',
     });
     expect((await read(ID.janeSynced, 'onPremisesImmutableId')).onPremisesImmutableId).toBe('g8Pclm4vok+vFWtMERklmg==');
   });
@@ -108,7 +113,9 @@ describe('federated domains and verified UPN suffixes', () => {
   });
 
   it('refuses doing the rename and the anchor in one request (the workaround is two steps)', async () => {
-    const failure = await graphFailure(patch(ID.alice, { userPrincipalName: 'alice@contoso.onmicrosoft.com', onPremisesImmutableId: 'alice0123456789abcdefg==' }));
+    const failure = await graphFailure(
+      patch(ID.alice, { userPrincipalName: 'alice@contoso.onmicrosoft.com', onPremisesImmutableId: 'alice0123456789abcdefg==' }),
+    );
     expect(failure.code).toBe('Request_BadRequest');
     expect((await read(ID.alice, 'userPrincipalName')).userPrincipalName).toBe('alice@fabrikam.com');
   });
@@ -118,7 +125,8 @@ describe('federated domains and verified UPN suffixes', () => {
     expect(failure).toMatchObject({
       status: 400,
       code: 'Request_BadRequest',
-      message: 'The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.',
+      message:
+        'The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.',
     });
   });
 });

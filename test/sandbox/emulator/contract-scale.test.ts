@@ -57,16 +57,25 @@ describe('a generated tenant of 20,000 users', () => {
 
   it('partitions the recycle bin by the object id its UPNs start with', async () => {
     let total = 0;
-    for (const c of [...'0123456789abcdef']) total += (await listAll('/directory/deletedItems/microsoft.graph.user', `startswith(userPrincipalName,'${c}')`)).ids.length;
+    for (const c of [...'0123456789abcdef'])
+      total += (await listAll('/directory/deletedItems/microsoft.graph.user', `startswith(userPrincipalName,'${c}')`)).ids.length;
     expect(total).toBe(USERS / 10);
   });
 
   it('never serves a cached page older than the last write', async () => {
-    const first = (await h.client.api('/users').headers(ADVANCED).query({ $filter: "startswith(userPrincipalName,'zz')", $count: 'true' }).get()) as PageCollection;
+    const first = (await h.client
+      .api('/users')
+      .headers(ADVANCED)
+      .query({ $filter: "startswith(userPrincipalName,'zz')", $count: 'true' })
+      .get()) as PageCollection;
     expect(first.value).toHaveLength(0);
     const someone = h.emulator.state.listedUsers('active').find((u) => u.onPremisesSyncEnabled !== true);
     await h.client.api(`/users/${someone?.id ?? ''}`).patch({ userPrincipalName: `zz.renamed@contoso.com` });
-    const after = (await h.client.api('/users').headers(ADVANCED).query({ $filter: "startswith(userPrincipalName,'zz')", $count: 'true' }).get()) as PageCollection;
+    const after = (await h.client
+      .api('/users')
+      .headers(ADVANCED)
+      .query({ $filter: "startswith(userPrincipalName,'zz')", $count: 'true' })
+      .get()) as PageCollection;
     expect((after.value as User[]).map((u) => u.id)).toEqual([someone?.id]);
     await h.client.api(`/users/${someone?.id ?? ''}`).delete();
     const deleted = await listAll('/directory/deletedItems/microsoft.graph.user');

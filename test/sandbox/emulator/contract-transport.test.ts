@@ -57,14 +57,25 @@ describe('routing', () => {
     ['DELETE', '/v1.0/domains'],
   ])('answers 405 for %s %s', async (method, path) => {
     h = await startGraph();
-    const response = await h.raw(path, { method, body: method === 'DELETE' ? null : '{}', headers: { 'Content-Type': 'application/json' } });
+    const response = await h.raw(path, {
+      method,
+      body: method === 'DELETE' ? null : '{}',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(response.status).toBe(405);
-    expect(await errorOf(response)).toMatchObject({ code: 'Request_BadRequest', message: 'Specified HTTP method is not allowed for the request target.' });
+    expect(await errorOf(response)).toMatchObject({
+      code: 'Request_BadRequest',
+      message: 'Specified HTTP method is not allowed for the request target.',
+    });
   });
 
   it('refuses a body that is not JSON', async () => {
     h = await startGraph();
-    const response = await h.raw(`/v1.0/users/${ID.jane}`, { method: 'PATCH', body: '{not json', headers: { 'Content-Type': 'application/json' } });
+    const response = await h.raw(`/v1.0/users/${ID.jane}`, {
+      method: 'PATCH',
+      body: '{not json',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(response.status).toBe(400);
     expect((await errorOf(response)).code).toBe('BadRequest');
   });
@@ -77,7 +88,12 @@ describe('throttling', () => {
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('1');
     expect((await errorOf(response)).code).toBe('TooManyRequests');
-    const noRetry = await graphFailure(h.client.api('/users').middlewareOptions([new RetryHandlerOptions(0, 0)]).get());
+    const noRetry = await graphFailure(
+      h.client
+        .api('/users')
+        .middlewareOptions([new RetryHandlerOptions(0, 0)])
+        .get(),
+    );
     expect(noRetry).toMatchObject({ status: 429, code: 'TooManyRequests' });
   });
 

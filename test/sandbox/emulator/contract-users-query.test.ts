@@ -21,7 +21,10 @@ interface Page<T> {
 
 /** How the bot must send a filter: OData literal quoting, then percent-encoding of the whole value. */
 async function usersWhere(filter: string): Promise<Page<User>> {
-  const request = h.client.api('/users').filter(encodeURIComponent(filter)).select(['id', 'userPrincipalName', 'mail', 'onPremisesImmutableId']);
+  const request = h.client
+    .api('/users')
+    .filter(encodeURIComponent(filter))
+    .select(['id', 'userPrincipalName', 'mail', 'onPremisesImmutableId']);
   return (await request.get()) as Page<User>;
 }
 
@@ -61,7 +64,9 @@ describe('GET /users $filter', () => {
   it('combines clauses with or / and and parentheses', async () => {
     const either = await usersWhere(`userPrincipalName eq 'jdoe@contoso.com' or onPremisesImmutableId eq 'g8Pclm4vok+vFWtMERklmg=='`);
     expect(ids(either).sort()).toEqual([ID.jane, ID.janeSynced].sort());
-    const both = await usersWhere(`(mail eq 'jdoe@contoso.com' or mail eq 'bsmith@contoso.com') and userPrincipalName eq 'bsmith@contoso.com'`);
+    const both = await usersWhere(
+      `(mail eq 'jdoe@contoso.com' or mail eq 'bsmith@contoso.com') and userPrincipalName eq 'bsmith@contoso.com'`,
+    );
     expect(ids(both)).toEqual([ID.bob]);
   });
 
@@ -91,16 +96,34 @@ describe('GET /users $filter', () => {
 
 describe('GET /users $select', () => {
   it('returns Graph’s default set without $select: no onPremises* properties', async () => {
-    const page = (await h.client.api('/users').filter(encodeURIComponent("userPrincipalName eq 'jdoe1234@contoso.onmicrosoft.com'")).get()) as Page<Record<string, unknown>>;
+    const page = (await h.client
+      .api('/users')
+      .filter(encodeURIComponent("userPrincipalName eq 'jdoe1234@contoso.onmicrosoft.com'"))
+      .get()) as Page<Record<string, unknown>>;
     const user = page.value[0] ?? {};
     expect(Object.keys(user).sort()).toEqual(
-      ['businessPhones', 'displayName', 'givenName', 'id', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName'].sort(),
+      [
+        'businessPhones',
+        'displayName',
+        'givenName',
+        'id',
+        'jobTitle',
+        'mail',
+        'mobilePhone',
+        'officeLocation',
+        'preferredLanguage',
+        'surname',
+        'userPrincipalName',
+      ].sort(),
     );
     expect(page['@odata.context']).toBe(`${h.emulator.url}/v1.0/$metadata#users`);
   });
 
   it('returns only the selected properties plus id, names matched case-insensitively', async () => {
-    const user = (await h.client.api(`/users/${ID.janeSynced}`).select(['OnPremisesImmutableId', 'onPremisesSyncEnabled']).get()) as Record<string, unknown>;
+    const user = (await h.client.api(`/users/${ID.janeSynced}`).select(['OnPremisesImmutableId', 'onPremisesSyncEnabled']).get()) as Record<
+      string,
+      unknown
+    >;
     expect(user).toEqual({
       '@odata.context': `${h.emulator.url}/v1.0/$metadata#users(onPremisesImmutableId,onPremisesSyncEnabled)/$entity`,
       id: ID.janeSynced,
@@ -111,11 +134,18 @@ describe('GET /users $select', () => {
 
   it('refuses a property the user type does not have', async () => {
     const failure = await graphFailure(h.client.api('/users').select(['nonsense']).get());
-    expect(failure).toMatchObject({ status: 400, code: 'BadRequest', message: "Could not find a property named 'nonsense' on type 'microsoft.graph.user'." });
+    expect(failure).toMatchObject({
+      status: 400,
+      code: 'BadRequest',
+      message: "Could not find a property named 'nonsense' on type 'microsoft.graph.user'.",
+    });
   });
 
   it('gets a user by UPN, percent-encoded in the path', async () => {
-    const user = (await h.client.api(`/users/${encodeURIComponent("o'brien@contoso.com")}`).select(['mail']).get()) as User;
+    const user = (await h.client
+      .api(`/users/${encodeURIComponent("o'brien@contoso.com")}`)
+      .select(['mail'])
+      .get()) as User;
     expect(user.mail).toBe(HOSTILE_MAIL);
   });
 });

@@ -53,7 +53,12 @@ export function testSeed(bulkUsers = 0): SeedInput {
       onPremisesUserPrincipalName: 'jdoe@contoso.com',
       createdDateTime: '2026-10-20T09:00:00Z',
       onPremisesProvisioningErrors: [
-        { category: 'PropertyConflict', occurredDateTime: '2026-10-20T09:00:00Z', propertyCausingError: 'UserPrincipalName', value: 'jdoe@contoso.com' },
+        {
+          category: 'PropertyConflict',
+          occurredDateTime: '2026-10-20T09:00:00Z',
+          propertyCausingError: 'UserPrincipalName',
+          value: 'jdoe@contoso.com',
+        },
       ],
     },
     {
@@ -64,11 +69,23 @@ export function testSeed(bulkUsers = 0): SeedInput {
       onPremisesSyncEnabled: true,
       deletedDateTime: '2026-02-21T09:15:00Z',
     },
-    { id: ID.bob, userPrincipalName: 'bsmith@contoso.com', displayName: 'Bob Smith', mail: 'bsmith@contoso.com', proxyAddresses: ['SMTP:bsmith@contoso.com'] },
+    {
+      id: ID.bob,
+      userPrincipalName: 'bsmith@contoso.com',
+      displayName: 'Bob Smith',
+      mail: 'bsmith@contoso.com',
+      proxyAddresses: ['SMTP:bsmith@contoso.com'],
+    },
     { id: ID.alice, userPrincipalName: 'alice@fabrikam.com', displayName: 'Alice Federated' },
     { id: ID.admin, userPrincipalName: 'admin@contoso.onmicrosoft.com', displayName: 'Tenant Admin' },
     { id: ID.lead, userPrincipalName: 'helpdesk.lead@contoso.com', displayName: 'Helpdesk Lead' },
-    { id: ID.hostile, userPrincipalName: "o'brien@contoso.com", displayName: "Pat O'Brien", mail: HOSTILE_MAIL, onPremisesImmutableId: PLUS_ANCHOR },
+    {
+      id: ID.hostile,
+      userPrincipalName: "o'brien@contoso.com",
+      displayName: "Pat O'Brien",
+      mail: HOSTILE_MAIL,
+      onPremisesImmutableId: PLUS_ANCHOR,
+    },
     { id: ID.decoy, userPrincipalName: 'decoy@contoso.com', displayName: 'Decoy', onPremisesImmutableId: SPACE_DECOY_ANCHOR },
   ];
   for (let i = 0; i < bulkUsers; i++) {
@@ -86,10 +103,22 @@ export function testSeed(bulkUsers = 0): SeedInput {
     groups: [
       { id: ID.admins, displayName: 'Hardmatch Admins', members: [ID.admin, ID.helpdesk, ID.bobDeleted] },
       { id: ID.helpdesk, displayName: 'Helpdesk', members: [ID.lead, ID.admins] },
-      { id: ID.sales, displayName: 'Sales', mail: 'sales@contoso.com', mailEnabled: true, securityEnabled: false, proxyAddresses: ['SMTP:sales@contoso.com'] },
+      {
+        id: ID.sales,
+        displayName: 'Sales',
+        mail: 'sales@contoso.com',
+        mailEnabled: true,
+        securityEnabled: false,
+        proxyAddresses: ['SMTP:sales@contoso.com'],
+      },
     ],
     directoryRoles: [
-      { id: ID.globalAdmin, displayName: 'Global Administrator', roleTemplateId: '62e90394-69f5-4237-9190-012177145e10', members: [ID.admin] },
+      {
+        id: ID.globalAdmin,
+        displayName: 'Global Administrator',
+        roleTemplateId: '62e90394-69f5-4237-9190-012177145e10',
+        members: [ID.admin],
+      },
     ],
   };
 }
@@ -123,7 +152,9 @@ export async function startGraph(options: Partial<EmulatorOptions> = {}): Promis
 }
 
 /** Run a client call expected to fail; returns Graph's status, code and parsed error body. */
-export async function graphFailure(call: Promise<unknown>): Promise<{ status: number; code: string; message: string; body: GraphErrorBody }> {
+export async function graphFailure(
+  call: Promise<unknown>,
+): Promise<{ status: number; code: string; message: string; body: GraphErrorBody }> {
   try {
     await call;
   } catch (err) {

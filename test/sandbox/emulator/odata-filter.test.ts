@@ -60,7 +60,7 @@ describe('parseFilter / matchesFilter', () => {
 
   it('supports eq null and in (...)', () => {
     expect(matches('mail eq null', { mail: null })).toBe(true);
-    expect(matches("mail eq null", { mail: 'a' })).toBe(false);
+    expect(matches('mail eq null', { mail: 'a' })).toBe(false);
     expect(matches("userPrincipalName in ('a@x', 'B@X')", { userPrincipalName: 'b@x' })).toBe(true);
   });
 
@@ -89,13 +89,15 @@ describe('parseFilter / matchesFilter', () => {
     ['mail eq', 'BadRequest'],
     ['', 'BadRequest'],
     ["mail eq 'x'; drop table users", 'BadRequest'],
-    ["proxyAddresses/any(p:p eq null)", 'BadRequest'],
+    ['proxyAddresses/any(p:p eq null)', 'BadRequest'],
   ])('refuses %j with 400 %s', (filter, code) => {
     expect(refusal(filter)).toMatchObject({ status: 400, code });
   });
 
   it('says where an unterminated literal starts, in Graph’s wording', () => {
-    expect(refusal("mail eq 'x").message).toBe("Invalid filter clause: There is an unterminated string literal at position 8 in 'mail eq 'x'.");
+    expect(refusal("mail eq 'x").message).toBe(
+      "Invalid filter clause: There is an unterminated string literal at position 8 in 'mail eq 'x'.",
+    );
   });
 
   it('refuses deep nesting instead of overflowing the stack', () => {
@@ -114,7 +116,7 @@ describe('parseFilter / matchesFilter', () => {
   });
 
   it('property: arbitrary input is either parsed or refused with a Graph 400, never anything else', () => {
-    const alphabet = fc.constantFrom(...("()/:,' eqandorany p mail userPrincipalName proxyAddresses x 1 null startswith ".split('')));
+    const alphabet = fc.constantFrom(..."()/:,' eqandorany p mail userPrincipalName proxyAddresses x 1 null startswith ".split(''));
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.string({ unit: alphabet, maxLength: 60 })), (input) => {
         try {

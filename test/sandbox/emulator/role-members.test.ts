@@ -12,7 +12,12 @@ const seed: SeedInput = {
   },
   users: [{ id: '11111111-1111-4111-8111-111111111111', userPrincipalName: 'h@contoso.onmicrosoft.com', displayName: 'H' }],
   directoryRoles: [
-    { id: '22222222-2222-4222-8222-222222222222', displayName: 'Global Administrator', roleTemplateId: '62e90394-69f5-4237-9190-012177145e10', members: ['11111111-1111-4111-8111-111111111111'] },
+    {
+      id: '22222222-2222-4222-8222-222222222222',
+      displayName: 'Global Administrator',
+      roleTemplateId: '62e90394-69f5-4237-9190-012177145e10',
+      members: ['11111111-1111-4111-8111-111111111111'],
+    },
   ],
 };
 

@@ -58,7 +58,13 @@ describe('parseSeed', () => {
   it('refuses what Entra could never hold: duplicate anchors (even against deleted users), duplicate UPNs, unverified suffixes', () => {
     const seed = withUsers(
       { id: ID.jane, userPrincipalName: 'a@contoso.com', displayName: 'A', onPremisesImmutableId: 'X==' },
-      { id: ID.bob, userPrincipalName: 'b@contoso.com', displayName: 'B', onPremisesImmutableId: 'X==', deletedDateTime: '2026-01-01T00:00:00Z' },
+      {
+        id: ID.bob,
+        userPrincipalName: 'b@contoso.com',
+        displayName: 'B',
+        onPremisesImmutableId: 'X==',
+        deletedDateTime: '2026-01-01T00:00:00Z',
+      },
       { id: ID.alice, userPrincipalName: 'A@CONTOSO.COM', displayName: 'C' },
       { id: ID.admin, userPrincipalName: 'd@contoso.local', displayName: 'D' },
       { id: ID.lead, userPrincipalName: 'e@contoso.net', displayName: 'E' },

@@ -11,7 +11,11 @@ const NOW = new Date('2026-03-05T12:00:00Z');
 
 function tenant(random: () => number = () => 0.1234): EmulatorState {
   let n = 0;
-  return EmulatorState.fromSeed(testSeed(), { now: () => NOW, random, newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` });
+  return EmulatorState.fromSeed(testSeed(), {
+    now: () => NOW,
+    random,
+    newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+  });
 }
 
 function graphError(fn: () => unknown): GraphServiceError {
@@ -54,12 +58,26 @@ describe('Entra Connect writes (createSyncedUser / updateSyncedUser)', () => {
   });
 
   it('applies duplicate-attribute resiliency: UPN → prefix+NNNN@initial, proxy quarantined, both reported', () => {
-    const user = tenant(() => 0.0042).createSyncedUser({ ...AD_USER, userPrincipalName: 'jdoe@contoso.com', proxyAddresses: ['SMTP:jdoe@contoso.com', 'smtp:jd@contoso.com'] });
+    const user = tenant(() => 0.0042).createSyncedUser({
+      ...AD_USER,
+      userPrincipalName: 'jdoe@contoso.com',
+      proxyAddresses: ['SMTP:jdoe@contoso.com', 'smtp:jd@contoso.com'],
+    });
     expect(user.userPrincipalName).toBe('jdoe+0042@contoso.onmicrosoft.com');
     expect(user.proxyAddresses).toEqual(['smtp:jd@contoso.com']);
     expect(user.onPremisesProvisioningErrors).toEqual([
-      { category: 'PropertyConflict', occurredDateTime: '2026-03-05T12:00:00Z', propertyCausingError: 'UserPrincipalName', value: 'jdoe@contoso.com' },
-      { category: 'PropertyConflict', occurredDateTime: '2026-03-05T12:00:00Z', propertyCausingError: 'ProxyAddress', value: 'SMTP:jdoe@contoso.com' },
+      {
+        category: 'PropertyConflict',
+        occurredDateTime: '2026-03-05T12:00:00Z',
+        propertyCausingError: 'UserPrincipalName',
+        value: 'jdoe@contoso.com',
+      },
+      {
+        category: 'PropertyConflict',
+        occurredDateTime: '2026-03-05T12:00:00Z',
+        propertyCausingError: 'ProxyAddress',
+        value: 'SMTP:jdoe@contoso.com',
+      },
     ]);
   });
 
@@ -80,7 +98,12 @@ describe('Entra Connect writes (createSyncedUser / updateSyncedUser)', () => {
   it('joins a cloud-only user (hard match): anchor stamped, synced, attributes overwritten from AD', () => {
     const state = tenant();
     const joined = state.updateSyncedUser(ID.bob, { ...AD_USER, userPrincipalName: 'bsmith@contoso.com', displayName: 'Bob Smith (AD)' });
-    expect(joined).toMatchObject({ id: ID.bob, onPremisesSyncEnabled: true, onPremisesImmutableId: AD_USER.onPremisesImmutableId, displayName: 'Bob Smith (AD)' });
+    expect(joined).toMatchObject({
+      id: ID.bob,
+      onPremisesSyncEnabled: true,
+      onPremisesImmutableId: AD_USER.onPremisesImmutableId,
+      displayName: 'Bob Smith (AD)',
+    });
     // From now on Graph may not change what sync owns.
     expect(graphError(() => state.patchUser(ID.bob, { displayName: 'X' })).code).toBe('Request_BadRequest');
   });
@@ -89,7 +112,11 @@ describe('Entra Connect writes (createSyncedUser / updateSyncedUser)', () => {
 describe('look-ups and copies', () => {
   it('finds an anchor across active and deleted users', () => {
     const state = tenant();
-    state.updateSyncedUser(ID.jane, { onPremisesImmutableId: 'shared0123456789abcdef==', userPrincipalName: 'jdoe@contoso.com', displayName: 'Jane' });
+    state.updateSyncedUser(ID.jane, {
+      onPremisesImmutableId: 'shared0123456789abcdef==',
+      userPrincipalName: 'jdoe@contoso.com',
+      displayName: 'Jane',
+    });
     state.deleteUser(ID.jane);
     expect(state.usersByImmutableId('shared0123456789abcdef==').map((h) => [h.user.id, h.deleted])).toEqual([[ID.jane, true]]);
     expect(state.usersByImmutableId('SV+BWQuSnU6tbIK1OqTBAg==').map((h) => [h.user.id, h.deleted])).toEqual([[ID.bobDeleted, true]]);

@@ -28,7 +28,6 @@ describe('createSelfSignedCertificate', () => {
   });
 });
 
-
 describe('positiveInteger (DER)', () => {
   it.each([
     ['00017f', '0202017f'],

@@ -31,7 +31,16 @@ describe('scenario catalog', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[a-z]+(?:-[a-z]+)*$/);
     expect(SCENARIOS.map((s) => s.domainScenario).filter((n) => n !== null)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(ids).toEqual(expect.arrayContaining(['duplicate-after-sync', 'bulk-relink', 'disabled-account', 'healthy-match', 'ambiguous-mail', 'hostile-name']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'duplicate-after-sync',
+        'bulk-relink',
+        'disabled-account',
+        'healthy-match',
+        'ambiguous-mail',
+        'hostile-name',
+      ]),
+    );
     expect(scenarioById('federated-upn').domainScenario).toBe(8);
     expect(() => scenarioById('nope')).toThrow(/no scenario "nope"/);
   });
@@ -49,7 +58,8 @@ describe('scenario catalog', () => {
 
   it('says for every AD user what the next sync does, and nothing for users it does not use', () => {
     for (const s of SCENARIOS) expect(Object.keys(s.syncNow).sort(), s.id).toEqual([...s.adUsers].sort());
-    for (const v of SWITCH_VARIANTS) expect(Object.keys(v.syncNow).every((sam) => scenarioById(v.scenario).adUsers.includes(sam))).toBe(true);
+    for (const v of SWITCH_VARIANTS)
+      expect(Object.keys(v.syncNow).every((sam) => scenarioById(v.scenario).adUsers.includes(sam))).toBe(true);
   });
 
   it('puts every engine variant on a catalog scenario and its AD user; Cloud Sync plans sync with PROVISION_ON_DEMAND', () => {
@@ -67,7 +77,10 @@ describe('scenario catalog', () => {
       expect(m.manual, m.who).toHaveLength(m.steps.filter((k) => k === 'MANUAL').length);
       if (m.end === 'nothing-to-do') expect(m.steps, m.who).toEqual([]);
       if (m.end === 'joined') expect(m.steps, m.who).toContain('VERIFY_JOINED');
-      if (m.end === 'manual') expect(m.steps.filter((k) => ['SET_ANCHOR', 'PURGE_DELETED_USER', 'CLEAR_ANCHOR', 'RENAME_UPN_TEMPORARILY'].includes(k))).toEqual([]);
+      if (m.end === 'manual')
+        expect(m.steps.filter((k) => ['SET_ANCHOR', 'PURGE_DELETED_USER', 'CLEAR_ANCHOR', 'RENAME_UPN_TEMPORARILY'].includes(k))).toEqual(
+          [],
+        );
       if (m.samAccountName === null) expect(m.blockedMentions?.length, m.who).toBeGreaterThan(0);
     }
   });

@@ -7,7 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import { EmulatorState } from '../../../src/sandbox/emulator/index.ts';
 import { listFixtureUsers } from '../../../src/sandbox/fixture-users.ts';
-import { applyManualAction, applyPersonAction, buildSandboxSeed, createEditableDirectory, IDS, type PersonWorld } from '../../../src/sandbox/scenarios/index.ts';
+import {
+  applyManualAction,
+  applyPersonAction,
+  buildSandboxSeed,
+  createEditableDirectory,
+  IDS,
+  type PersonWorld,
+} from '../../../src/sandbox/scenarios/index.ts';
 
 async function world(): Promise<PersonWorld> {
   const state = EmulatorState.fromSeed(buildSandboxSeed({ now: new Date('2026-11-22T10:00:00Z') }));

@@ -6,7 +6,14 @@ import { describe, expect, it } from 'vitest';
 import type { ManualAction } from '../../../src/domain/diagnosis/types.ts';
 import { EmulatorState } from '../../../src/sandbox/emulator/index.ts';
 import { listFixtureUsers } from '../../../src/sandbox/fixture-users.ts';
-import { applyManualAction, buildSandboxSeed, createEditableDirectory, IDS, inSandboxSyncScope, type PersonWorld } from '../../../src/sandbox/scenarios/index.ts';
+import {
+  applyManualAction,
+  buildSandboxSeed,
+  createEditableDirectory,
+  IDS,
+  inSandboxSyncScope,
+  type PersonWorld,
+} from '../../../src/sandbox/scenarios/index.ts';
 
 const JDOE_DN = 'CN=John Doe,OU=Staff,DC=contoso,DC=com';
 const DSCOPE_DN = 'CN=Diego Scott,OU=Not Synced,DC=contoso,DC=com';
@@ -24,7 +31,9 @@ describe('applyManualAction', () => {
   it('SCOPE_OUT moves the AD object into OU=Not Synced under its own domain, keeping its name and anchor', async () => {
     const w = await world();
     const before = w.directory.user('jdoe');
-    expect(applyManualAction({ kind: 'SCOPE_OUT', dn: JDOE_DN.toLowerCase() }, w)).toBe(`moved ${JDOE_DN} to OU=Not Synced,DC=contoso,DC=com`);
+    expect(applyManualAction({ kind: 'SCOPE_OUT', dn: JDOE_DN.toLowerCase() }, w)).toBe(
+      `moved ${JDOE_DN} to OU=Not Synced,DC=contoso,DC=com`,
+    );
     const moved = w.directory.user('jdoe');
     expect(moved.dn).toBe('CN=John Doe,OU=Not Synced,DC=contoso,DC=com');
     expect(inSandboxSyncScope(moved)).toBe(false);
@@ -42,13 +51,20 @@ describe('applyManualAction', () => {
   it('SCOPE_IN finds an object moved since the plan was made by its name in its domain', async () => {
     const w = await world();
     applyManualAction({ kind: 'SCOPE_OUT', dn: JDOE_DN }, w);
-    expect(applyManualAction({ kind: 'SCOPE_IN', dn: JDOE_DN }, w)).toBe('moved CN=John Doe,OU=Not Synced,DC=contoso,DC=com to OU=Staff,DC=contoso,DC=com');
+    expect(applyManualAction({ kind: 'SCOPE_IN', dn: JDOE_DN }, w)).toBe(
+      'moved CN=John Doe,OU=Not Synced,DC=contoso,DC=com to OU=Staff,DC=contoso,DC=com',
+    );
     expect(w.directory.user('jdoe').dn).toBe(JDOE_DN);
   });
 
   it('SET_ONPREM_UPN changes the AD user found by DN', async () => {
     const w = await world();
-    const action: ManualAction = { kind: 'SET_ONPREM_UPN', dn: 'CN=Emma Lindqvist,OU=Staff,DC=contoso,DC=com', from: 'elocal@contoso.local', to: 'elocal@contoso.com' };
+    const action: ManualAction = {
+      kind: 'SET_ONPREM_UPN',
+      dn: 'CN=Emma Lindqvist,OU=Staff,DC=contoso,DC=com',
+      from: 'elocal@contoso.local',
+      to: 'elocal@contoso.com',
+    };
     applyManualAction(action, w);
     expect(w.directory.user('elocal').userPrincipalName).toBe('elocal@contoso.com');
   });
@@ -62,7 +78,9 @@ describe('applyManualAction', () => {
     const w = await world();
     const roles = (): string[] => w.state.directoryRolesOf(IDS.hadmin).map((r) => r.displayName);
     expect(roles()).toEqual(['Exchange Administrator']);
-    expect(applyManualAction({ kind: 'REMOVE_ADMIN_ROLES', subject: hadmin, roles: ['Exchange Administrator'] }, w)).toBe('removed Exchange Administrator from hadmin@contoso.com');
+    expect(applyManualAction({ kind: 'REMOVE_ADMIN_ROLES', subject: hadmin, roles: ['Exchange Administrator'] }, w)).toBe(
+      'removed Exchange Administrator from hadmin@contoso.com',
+    );
     expect(roles()).toEqual([]);
     applyManualAction({ kind: 'ASSIGN_ADMIN_ROLES', subject: hadmin, roles: ['Exchange Administrator'] }, w);
     expect(roles()).toEqual(['Exchange Administrator']);
@@ -70,14 +88,26 @@ describe('applyManualAction', () => {
 
   it('REMOVE_ADDRESSES edits the cloud object when its AD object is elsewhere', async () => {
     const w = await world();
-    const action: ManualAction = { kind: 'REMOVE_ADDRESSES', objectId: IDS.frontDesk, objectKind: 'user', addresses: ['bruce.wayne@contoso.com'], dn: null };
+    const action: ManualAction = {
+      kind: 'REMOVE_ADDRESSES',
+      objectId: IDS.frontDesk,
+      objectKind: 'user',
+      addresses: ['bruce.wayne@contoso.com'],
+      dn: null,
+    };
     expect(applyManualAction(action, w)).toBe(`removed bruce.wayne@contoso.com from cloud user ${IDS.frontDesk}`);
     expect(w.state.activeUser(IDS.frontDesk)?.proxyAddresses).toEqual(['SMTP:frontdesk@contoso.com']);
   });
 
   it('REMOVE_ADDRESSES edits the AD object when the sandbox directory has it, so the next sync exports it', async () => {
     const w = await world();
-    const action: ManualAction = { kind: 'REMOVE_ADDRESSES', objectId: IDS.jdoe, objectKind: 'user', addresses: ['SMTP:JDOE@contoso.com', 'john.doe@contoso.com'], dn: JDOE_DN };
+    const action: ManualAction = {
+      kind: 'REMOVE_ADDRESSES',
+      objectId: IDS.jdoe,
+      objectKind: 'user',
+      addresses: ['SMTP:JDOE@contoso.com', 'john.doe@contoso.com'],
+      dn: JDOE_DN,
+    };
     expect(applyManualAction(action, w)).toBe(`removed SMTP:JDOE@contoso.com, john.doe@contoso.com from AD user ${JDOE_DN}`);
     const jdoe = w.directory.user('jdoe');
     expect(jdoe.proxyAddresses).toEqual(['smtp:jdoe@contoso.mail.onmicrosoft.com']);

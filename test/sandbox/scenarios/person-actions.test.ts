@@ -53,7 +53,10 @@ describe('applyPersonAction', () => {
 
   it("removes an alias from the other forest's object as its export would", async () => {
     const w = await world();
-    applyPersonAction({ kind: 'remove-address-from-other-forest-object', userId: IDS.frontDesk, address: 'SMTP:Bruce.Wayne@contoso.com' }, w);
+    applyPersonAction(
+      { kind: 'remove-address-from-other-forest-object', userId: IDS.frontDesk, address: 'SMTP:Bruce.Wayne@contoso.com' },
+      w,
+    );
     const frontDesk = w.state.activeUser(IDS.frontDesk);
     expect(frontDesk?.proxyAddresses).toEqual(['SMTP:frontdesk@contoso.com']);
     expect(frontDesk?.onPremisesSyncEnabled).toBe(true);
@@ -71,6 +74,8 @@ describe('applyPersonAction', () => {
 
   it('refuses an AD user the directory does not have', async () => {
     const w = await world();
-    expect(() => applyPersonAction({ kind: 'set-ad-upn', samAccountName: 'ghost', userPrincipalName: 'g@contoso.com' }, w)).toThrow(/no AD user ghost/);
+    expect(() => applyPersonAction({ kind: 'set-ad-upn', samAccountName: 'ghost', userPrincipalName: 'g@contoso.com' }, w)).toThrow(
+      /no AD user ghost/,
+    );
   });
 });

@@ -29,12 +29,15 @@ describe('the sandbox tenant under one delta sync', () => {
     for (const sam of scenarioById(variant.scenario).adUsers) expect(outcomes[sam], sam).toBe(variant.syncNow[sam]);
   });
 
-  it('leaves the 2026 targets as the service left them: the remaps refused in Microsoft\'s words, the cloud-managed user skipped', async () => {
+  it("leaves the 2026 targets as the service left them: the remaps refused in Microsoft's words, the cloud-managed user skipped", async () => {
     const state = EmulatorState.fromSeed(buildSandboxSeed({ now: NOW }), { now: () => NOW });
     const report = runDeltaSync({ state, users: await listFixtureUsers(), inScope: inSandboxSyncScope });
     const bySam = new Map(report.results.map((r) => [r.samAccountName, r]));
     for (const sam of ['nrecreated', 'pmigrated']) {
-      expect(bySam.get(sam)?.error, sam).toEqual({ code: 'InvalidHardMatch', message: 'Hard match operation blocked due to security hardening. Review OnPremisesObjectIdentifier mapping.' });
+      expect(bySam.get(sam)?.error, sam).toEqual({
+        code: 'InvalidHardMatch',
+        message: 'Hard match operation blocked due to security hardening. Review OnPremisesObjectIdentifier mapping.',
+      });
     }
     expect(bySam.get('rcloud')?.skipped).toContain('isCloudManaged');
     expect(bySam.get('qeligible')?.error?.code).toBeTruthy();
@@ -42,7 +45,12 @@ describe('the sandbox tenant under one delta sync', () => {
 
   it('joins or creates nobody except elocal (scenario 6 itself) and mnew (the soft match the next sync makes by itself)', async () => {
     const outcomes = await syncOnce();
-    const changing = Object.entries(outcomes).filter(([, kind]) => ['HARD_MATCH', 'SOFT_MATCH', 'CREATE', 'RESTORE', 'DELETE'].includes(kind));
-    expect(changing).toEqual([['elocal', 'SOFT_MATCH'], ['mnew', 'SOFT_MATCH']]);
+    const changing = Object.entries(outcomes).filter(([, kind]) =>
+      ['HARD_MATCH', 'SOFT_MATCH', 'CREATE', 'RESTORE', 'DELETE'].includes(kind),
+    );
+    expect(changing).toEqual([
+      ['elocal', 'SOFT_MATCH'],
+      ['mnew', 'SOFT_MATCH'],
+    ]);
   });
 });

@@ -22,7 +22,15 @@ describe('EmulatorState.restoreSyncedUser', () => {
   it('restores under the export rules: a UPN taken meanwhile gets a placeholder, a taken address is quarantined', () => {
     const state = emulatedTenant({
       random: () => 0.0042,
-      users: [DELETED_ALICE, { id: ID.cloudKim, userPrincipalName: 'asmith@contoso.com', displayName: 'Taker', proxyAddresses: ['smtp:alice.smith@contoso.com'] }],
+      users: [
+        DELETED_ALICE,
+        {
+          id: ID.cloudKim,
+          userPrincipalName: 'asmith@contoso.com',
+          displayName: 'Taker',
+          proxyAddresses: ['smtp:alice.smith@contoso.com'],
+        },
+      ],
     });
     const restored = state.restoreSyncedUser(ID.cloudAlice, syncedAttributesOf(AD.asmith));
     expect(restored).toMatchObject({
@@ -41,7 +49,9 @@ describe('EmulatorState.restoreSyncedUser', () => {
   it('leaves the user in the recycle bin, unchanged, when the export is refused', () => {
     const state = emulatedTenant({ users: [DELETED_ALICE] });
     const before = state.deletedUser(ID.cloudAlice);
-    expect(() => state.restoreSyncedUser(ID.cloudAlice, { ...syncedAttributesOf(AD.asmith), onPremisesImmutableId: 'bad_anchor' })).toThrow(GraphServiceError);
+    expect(() => state.restoreSyncedUser(ID.cloudAlice, { ...syncedAttributesOf(AD.asmith), onPremisesImmutableId: 'bad_anchor' })).toThrow(
+      GraphServiceError,
+    );
     expect(state.deletedUser(ID.cloudAlice)).toEqual(before);
     expect(state.activeUsers()).toEqual([]);
   });
@@ -57,7 +67,9 @@ describe('EmulatorState sync-side details', () => {
     const clock = manualClock();
     const state = emulatedTenant({
       now: clock.now,
-      groups: [{ id: ID.sales, displayName: 'Sales', mail: 'sales@contoso.com', mailEnabled: true, proxyAddresses: ['SMTP:sales@contoso.com'] }],
+      groups: [
+        { id: ID.sales, displayName: 'Sales', mail: 'sales@contoso.com', mailEnabled: true, proxyAddresses: ['SMTP:sales@contoso.com'] },
+      ],
     });
     const created = state.createSyncedUser(syncedAttributesOf(AD.kim));
     clock.advance(60_000);

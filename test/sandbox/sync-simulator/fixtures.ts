@@ -43,7 +43,12 @@ export function emulatedTenant(options: TenantOptions = {}): EmulatorState {
     domains: [...CONTOSO_DOMAINS],
     onPremisesSynchronization: {
       id: '5e8f3a21-6b7c-4d9e-8f01-2a3b4c5d6e7f',
-      features: { blockSoftMatchEnabled: false, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: true, ...options.features },
+      features: {
+        blockSoftMatchEnabled: false,
+        blockCloudObjectTakeoverThroughHardMatchEnabled: false,
+        softMatchOnUpnEnabled: true,
+        ...options.features,
+      },
     },
     users: options.users ?? [],
     groups: options.groups ?? [],

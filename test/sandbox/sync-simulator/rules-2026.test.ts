@@ -99,7 +99,10 @@ describe('hard match onto role holders (MC1262584)', () => {
   });
 
   it('is refused by the service itself, naming the role, whatever the prediction says', () => {
-    const state = emulatedTenant({ users: [aliceHoldingAnchor()], roleEligibilities: [{ principalId: ID.cloudAlice, role: 'Global Administrator' }] });
+    const state = emulatedTenant({
+      users: [aliceHoldingAnchor()],
+      roleEligibilities: [{ principalId: ID.cloudAlice, role: 'Global Administrator' }],
+    });
     expect(() => state.updateSyncedUser(ID.cloudAlice, { onPremisesObjectIdentifier: AD.asmith.objectGuid }, 'hard-match')).toThrow(
       expect.objectContaining({ code: 'InvalidHardMatch', message: expect.stringContaining('Global Administrator') as unknown }),
     );

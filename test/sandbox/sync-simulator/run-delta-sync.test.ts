@@ -21,7 +21,15 @@ describe('runDeltaSync: creating, with duplicate-attribute resiliency', () => {
   it('creates a duplicate when nothing matches: placeholder UPN, quarantined address, provisioning errors', () => {
     const state = emulatedTenant({
       features: { softMatchOnUpnEnabled: false },
-      users: [{ id: ID.cloudJdoe, userPrincipalName: 'jdoe@contoso.com', displayName: 'John (cloud)', mail: 'jdoe@contoso.com', proxyAddresses: ['SMTP:jdoe@contoso.com'] }],
+      users: [
+        {
+          id: ID.cloudJdoe,
+          userPrincipalName: 'jdoe@contoso.com',
+          displayName: 'John (cloud)',
+          mail: 'jdoe@contoso.com',
+          proxyAddresses: ['SMTP:jdoe@contoso.com'],
+        },
+      ],
     });
     const predicted = predictSync({ onPrem: AD.jdoe, inScope: true }, syncTenantOf(state), { placeholderDigits: () => '1234' });
 
@@ -50,7 +58,11 @@ describe('runDeltaSync: creating, with duplicate-attribute resiliency', () => {
       kind: 'CREATE',
       values: { userPrincipalName: created.userPrincipalName, quarantinedAddresses: ['smtp:jdoe@contoso.com'] },
     });
-    expect(user(state, ID.cloudJdoe)).toMatchObject({ userPrincipalName: 'jdoe@contoso.com', onPremisesSyncEnabled: null, onPremisesImmutableId: null });
+    expect(user(state, ID.cloudJdoe)).toMatchObject({
+      userPrincipalName: 'jdoe@contoso.com',
+      onPremisesSyncEnabled: null,
+      onPremisesImmutableId: null,
+    });
   });
 
   it('moves a .local UPN to the initial domain', () => {
@@ -66,13 +78,24 @@ describe('runDeltaSync: creating, with duplicate-attribute resiliency', () => {
 
   it('quarantines an alias a mail-enabled group holds', () => {
     const state = emulatedTenant({
-      groups: [{ id: ID.sales, displayName: 'Sales', mail: 'sales@contoso.com', mailEnabled: true, securityEnabled: false, proxyAddresses: ['SMTP:sales@contoso.com'] }],
+      groups: [
+        {
+          id: ID.sales,
+          displayName: 'Sales',
+          mail: 'sales@contoso.com',
+          mailEnabled: true,
+          securityEnabled: false,
+          proxyAddresses: ['SMTP:sales@contoso.com'],
+        },
+      ],
     });
     const [result] = runDeltaSync({ state, users: [AD.kim], inScope: ALL_IN_SCOPE }).results;
     expect(user(state, result?.userId ?? '')).toMatchObject({
       userPrincipalName: 'kim@contoso.com',
       proxyAddresses: ['SMTP:kim.lee@contoso.com'],
-      onPremisesProvisioningErrors: [{ category: 'PropertyConflict', occurredDateTime: T0, propertyCausingError: 'ProxyAddress', value: 'smtp:sales@contoso.com' }],
+      onPremisesProvisioningErrors: [
+        { category: 'PropertyConflict', occurredDateTime: T0, propertyCausingError: 'ProxyAddress', value: 'smtp:sales@contoso.com' },
+      ],
     });
   });
 });
@@ -110,11 +133,22 @@ describe('runDeltaSync: joining', () => {
 
   it('soft match on the primary SMTP address stamps the anchor', () => {
     const state = emulatedTenant({
-      users: [{ id: ID.cloudBruce, userPrincipalName: 'bruce@contoso.com', displayName: 'Bruce', proxyAddresses: ['SMTP:Bruce.Wayne@contoso.com'] }],
+      users: [
+        {
+          id: ID.cloudBruce,
+          userPrincipalName: 'bruce@contoso.com',
+          displayName: 'Bruce',
+          proxyAddresses: ['SMTP:Bruce.Wayne@contoso.com'],
+        },
+      ],
     });
     const [result] = runDeltaSync({ state, users: [AD.bwayne], inScope: ALL_IN_SCOPE }).results;
     expect(result).toEqual({ samAccountName: 'bwayne', dn: AD.bwayne.dn, outcome: 'SOFT_MATCH', userId: ID.cloudBruce });
-    expect(user(state, ID.cloudBruce)).toMatchObject({ onPremisesImmutableId: AD.bwayne.anchor.immutableId, onPremisesSyncEnabled: true, userPrincipalName: 'bwayne@contoso.com' });
+    expect(user(state, ID.cloudBruce)).toMatchObject({
+      onPremisesImmutableId: AD.bwayne.anchor.immutableId,
+      onPremisesSyncEnabled: true,
+      userPrincipalName: 'bwayne@contoso.com',
+    });
     expect(state.activeUsers()).toHaveLength(1);
   });
 
@@ -122,7 +156,11 @@ describe('runDeltaSync: joining', () => {
     const state = emulatedTenant({ users: [{ id: ID.cloudKim, userPrincipalName: 'kim@contoso.com', displayName: 'Kim' }] });
     const [result] = runDeltaSync({ state, users: [AD.kim], inScope: ALL_IN_SCOPE }).results;
     expect(result).toMatchObject({ outcome: 'SOFT_MATCH', userId: ID.cloudKim });
-    expect(user(state, ID.cloudKim)).toMatchObject({ onPremisesImmutableId: AD.kim.anchor.immutableId, onPremisesSyncEnabled: true, onPremisesSamAccountName: 'kim' });
+    expect(user(state, ID.cloudKim)).toMatchObject({
+      onPremisesImmutableId: AD.kim.anchor.immutableId,
+      onPremisesSyncEnabled: true,
+      onPremisesSamAccountName: 'kim',
+    });
   });
 
   it('restores a soft-deleted synced holder, with its group membership', () => {
@@ -143,7 +181,11 @@ describe('runDeltaSync: joining', () => {
     const [result] = runDeltaSync({ state, users: [AD.asmith], inScope: ALL_IN_SCOPE }).results;
     expect(result).toEqual({ samAccountName: 'asmith', dn: AD.asmith.dn, outcome: 'RESTORE', userId: ID.cloudAlice });
     expect(state.deletedUsers()).toEqual([]);
-    expect(user(state, ID.cloudAlice)).toMatchObject({ deletedDateTime: null, userPrincipalName: 'asmith@contoso.com', onPremisesLastSyncDateTime: T0 });
+    expect(user(state, ID.cloudAlice)).toMatchObject({
+      deletedDateTime: null,
+      userPrincipalName: 'asmith@contoso.com',
+      onPremisesLastSyncDateTime: T0,
+    });
     expect(state.transitiveMembers(ID.staff).map((m) => (m.kind === 'user' ? m.user.id : m.group.id))).toEqual([ID.cloudAlice]);
   });
 });
@@ -151,7 +193,15 @@ describe('runDeltaSync: joining', () => {
 describe('runDeltaSync: export errors are recorded, never thrown, and change nothing', () => {
   it('InvalidSoftMatch: the SMTP candidate already holds another ImmutableID', () => {
     const state = emulatedTenant({
-      users: [{ id: ID.cloudBruce, userPrincipalName: 'bruce@contoso.com', displayName: 'Bruce', proxyAddresses: ['SMTP:bruce.wayne@contoso.com'], onPremisesImmutableId: OTHER_ANCHOR }],
+      users: [
+        {
+          id: ID.cloudBruce,
+          userPrincipalName: 'bruce@contoso.com',
+          displayName: 'Bruce',
+          proxyAddresses: ['SMTP:bruce.wayne@contoso.com'],
+          onPremisesImmutableId: OTHER_ANCHOR,
+        },
+      ],
     });
     const before = snapshotWithoutSyncTime(state);
     const [result] = runDeltaSync({ state, users: [AD.bwayne], inScope: ALL_IN_SCOPE }).results;
@@ -181,8 +231,22 @@ describe('runDeltaSync: export errors are recorded, never thrown, and change not
 
   it('InvalidHardMatch: the holder has an admin role (read from the tenant directory roles)', () => {
     const state = emulatedTenant({
-      users: [{ id: ID.cloudHank, userPrincipalName: 'hank@contoso.com', displayName: 'Hank', onPremisesImmutableId: AD.hadmin.anchor.immutableId }],
-      directoryRoles: [{ id: ID.globalAdmin, displayName: 'Global Administrator', roleTemplateId: '62e90394-69f5-4237-9190-012177145e10', members: [ID.cloudHank] }],
+      users: [
+        {
+          id: ID.cloudHank,
+          userPrincipalName: 'hank@contoso.com',
+          displayName: 'Hank',
+          onPremisesImmutableId: AD.hadmin.anchor.immutableId,
+        },
+      ],
+      directoryRoles: [
+        {
+          id: ID.globalAdmin,
+          displayName: 'Global Administrator',
+          roleTemplateId: '62e90394-69f5-4237-9190-012177145e10',
+          members: [ID.cloudHank],
+        },
+      ],
     });
     const [result] = runDeltaSync({ state, users: [AD.hadmin], inScope: ALL_IN_SCOPE }).results;
     expect(result).toMatchObject({ outcome: 'HARD_MATCH_BLOCKED', userId: ID.cloudHank, error: { code: 'InvalidHardMatch' } });
@@ -191,7 +255,16 @@ describe('runDeltaSync: export errors are recorded, never thrown, and change not
 
   it('ObjectTypeMismatch: a group holds the primary SMTP address', () => {
     const state = emulatedTenant({
-      groups: [{ id: ID.sales, displayName: 'Sales', mail: 'kim.lee@contoso.com', mailEnabled: true, securityEnabled: false, proxyAddresses: ['SMTP:kim.lee@contoso.com'] }],
+      groups: [
+        {
+          id: ID.sales,
+          displayName: 'Sales',
+          mail: 'kim.lee@contoso.com',
+          mailEnabled: true,
+          securityEnabled: false,
+          proxyAddresses: ['SMTP:kim.lee@contoso.com'],
+        },
+      ],
     });
     const [result] = runDeltaSync({ state, users: [AD.kim], inScope: ALL_IN_SCOPE }).results;
     expect(result).toMatchObject({ outcome: 'OBJECT_TYPE_MISMATCH', error: { code: 'ObjectTypeMismatch' } });
@@ -215,7 +288,15 @@ describe('runDeltaSync: scope and order', () => {
     const clock = manualClock('2026-03-05T13:30:00Z');
     const state = emulatedTenant({
       now: clock.now,
-      users: [{ id: ID.cloudDiego, userPrincipalName: 'dscope@contoso.com', displayName: 'Diego', onPremisesImmutableId: AD.dscope.anchor.immutableId, onPremisesSyncEnabled: true }],
+      users: [
+        {
+          id: ID.cloudDiego,
+          userPrincipalName: 'dscope@contoso.com',
+          displayName: 'Diego',
+          onPremisesImmutableId: AD.dscope.anchor.immutableId,
+          onPremisesSyncEnabled: true,
+        },
+      ],
     });
     const [result] = runDeltaSync({ state, users: [AD.dscope], inScope: SANDBOX_SCOPE }).results;
     expect(result).toEqual({ samAccountName: 'dscope', dn: AD.dscope.dn, outcome: 'DELETE', userId: ID.cloudDiego });
@@ -224,9 +305,23 @@ describe('runDeltaSync: scope and order', () => {
 
   it('handles deletions first, then by DN, so a deletion frees its UPN for the next user', () => {
     const zed = { ...AD.dscope, samAccountName: 'zed', dn: 'CN=Zed,OU=Not Synced,DC=contoso,DC=com' };
-    const amy = { ...AD.kim, samAccountName: 'amy', dn: 'CN=Amy,OU=Staff,DC=contoso,DC=com', userPrincipalName: 'shared@contoso.com', proxyAddresses: [] };
+    const amy = {
+      ...AD.kim,
+      samAccountName: 'amy',
+      dn: 'CN=Amy,OU=Staff,DC=contoso,DC=com',
+      userPrincipalName: 'shared@contoso.com',
+      proxyAddresses: [],
+    };
     const state = emulatedTenant({
-      users: [{ id: ID.cloudDiego, userPrincipalName: 'shared@contoso.com', displayName: 'Zed', onPremisesImmutableId: zed.anchor.immutableId, onPremisesSyncEnabled: true }],
+      users: [
+        {
+          id: ID.cloudDiego,
+          userPrincipalName: 'shared@contoso.com',
+          displayName: 'Zed',
+          onPremisesImmutableId: zed.anchor.immutableId,
+          onPremisesSyncEnabled: true,
+        },
+      ],
     });
     const report = runDeltaSync({ state, users: [AD.jdoe, amy, zed], inScope: SANDBOX_SCOPE });
     expect(report.results.map((r) => [r.samAccountName, r.outcome])).toEqual([
@@ -262,10 +357,32 @@ describe('runDeltaSync: idempotence', () => {
     const state = emulatedTenant({
       now: clock.now,
       users: [
-        { id: ID.cloudJdoe, userPrincipalName: 'jdoe@contoso.com', displayName: 'John (cloud)', proxyAddresses: ['SMTP:jdoe@contoso.com'], onPremisesImmutableId: OTHER_ANCHOR },
-        { id: ID.cloudAlice, userPrincipalName: 'alice.cloud@contoso.com', displayName: 'Alice', onPremisesImmutableId: AD.asmith.anchor.immutableId },
-        { id: ID.cloudBruce, userPrincipalName: 'bruce@contoso.com', displayName: 'Bruce', proxyAddresses: ['SMTP:bruce.wayne@contoso.com'] },
-        { id: ID.cloudDiego, userPrincipalName: 'dscope@contoso.com', displayName: 'Diego', onPremisesImmutableId: AD.dscope.anchor.immutableId, onPremisesSyncEnabled: true },
+        {
+          id: ID.cloudJdoe,
+          userPrincipalName: 'jdoe@contoso.com',
+          displayName: 'John (cloud)',
+          proxyAddresses: ['SMTP:jdoe@contoso.com'],
+          onPremisesImmutableId: OTHER_ANCHOR,
+        },
+        {
+          id: ID.cloudAlice,
+          userPrincipalName: 'alice.cloud@contoso.com',
+          displayName: 'Alice',
+          onPremisesImmutableId: AD.asmith.anchor.immutableId,
+        },
+        {
+          id: ID.cloudBruce,
+          userPrincipalName: 'bruce@contoso.com',
+          displayName: 'Bruce',
+          proxyAddresses: ['SMTP:bruce.wayne@contoso.com'],
+        },
+        {
+          id: ID.cloudDiego,
+          userPrincipalName: 'dscope@contoso.com',
+          displayName: 'Diego',
+          onPremisesImmutableId: AD.dscope.anchor.immutableId,
+          onPremisesSyncEnabled: true,
+        },
         {
           id: ID.cloudHank,
           userPrincipalName: 'hadmin@contoso.com',
@@ -275,7 +392,16 @@ describe('runDeltaSync: idempotence', () => {
           deletedDateTime: '2026-02-21T09:15:00Z',
         },
       ],
-      groups: [{ id: ID.sales, displayName: 'Sales', mail: 'sales@contoso.com', mailEnabled: true, securityEnabled: false, proxyAddresses: ['SMTP:sales@contoso.com'] }],
+      groups: [
+        {
+          id: ID.sales,
+          displayName: 'Sales',
+          mail: 'sales@contoso.com',
+          mailEnabled: true,
+          securityEnabled: false,
+          proxyAddresses: ['SMTP:sales@contoso.com'],
+        },
+      ],
     });
     const users = Object.values(AD);
     const first = runDeltaSync({ state, users, inScope: SANDBOX_SCOPE });

@@ -74,9 +74,22 @@ describe('createSimulatedSync', () => {
       },
     });
     const state = emulatedTenant({
-      users: [{ id: ID.cloudAlice, userPrincipalName: 'x@contoso.com', displayName: 'X', onPremisesImmutableId: AD.asmith.anchor.immutableId, deletedDateTime: '2026-02-21T09:15:00Z' }],
+      users: [
+        {
+          id: ID.cloudAlice,
+          userPrincipalName: 'x@contoso.com',
+          displayName: 'X',
+          onPremisesImmutableId: AD.asmith.anchor.immutableId,
+          deletedDateTime: '2026-02-21T09:15:00Z',
+        },
+      ],
     });
-    const sync = createSimulatedSync({ state, inScope: SANDBOX_SCOPE, listUsers: () => Promise.resolve([AD.asmith]), logger: createLogger({ level: 'info', destination }) });
+    const sync = createSimulatedSync({
+      state,
+      inScope: SANDBOX_SCOPE,
+      listUsers: () => Promise.resolve([AD.asmith]),
+      logger: createLogger({ level: 'info', destination }),
+    });
     await sync.runDelta();
     expect(lines.map((l) => [l['level'], l['msg']])).toEqual([
       [40, 'simulated sync: export error'],
@@ -98,7 +111,14 @@ describe('syncTenantOf', () => {
           displayName: 'Hank',
           onPremisesImmutableId: AD.hadmin.anchor.immutableId,
           onPremisesSyncEnabled: true,
-          onPremisesProvisioningErrors: [{ category: 'PropertyConflict', occurredDateTime: '2026-03-01T00:00:00Z', propertyCausingError: 'ProxyAddress', value: 'smtp:h@contoso.com' }],
+          onPremisesProvisioningErrors: [
+            {
+              category: 'PropertyConflict',
+              occurredDateTime: '2026-03-01T00:00:00Z',
+              propertyCausingError: 'ProxyAddress',
+              value: 'smtp:h@contoso.com',
+            },
+          ],
         },
         { id: ID.cloudAlice, userPrincipalName: 'alice@contoso.com', displayName: 'Alice', deletedDateTime: '2026-02-21T09:15:00Z' },
       ],
@@ -106,19 +126,40 @@ describe('syncTenantOf', () => {
         { id: ID.staff, displayName: 'Staff', members: [ID.cloudHank] },
         { id: ID.sales, displayName: 'Sales', mail: 'sales@contoso.com', mailEnabled: true, proxyAddresses: ['SMTP:sales@contoso.com'] },
       ],
-      directoryRoles: [{ id: ID.globalAdmin, displayName: 'Global Administrator', roleTemplateId: '62e90394-69f5-4237-9190-012177145e10', members: [ID.cloudHank] }],
+      directoryRoles: [
+        {
+          id: ID.globalAdmin,
+          displayName: 'Global Administrator',
+          roleTemplateId: '62e90394-69f5-4237-9190-012177145e10',
+          members: [ID.cloudHank],
+        },
+      ],
     });
     const t = syncTenantOf(state);
     expect(t.users.map((u) => [u.id, u.synced, u.adminRoles, u.deletedDateTime])).toEqual([
       [ID.cloudHank, true, ['Global Administrator'], null],
       [ID.cloudAlice, false, [], '2026-02-21T09:15:00Z'],
     ]);
-    expect(t.users[0]?.provisioningErrors).toEqual([{ category: 'PropertyConflict', property: 'ProxyAddress', value: 'smtp:h@contoso.com', occurredDateTime: '2026-03-01T00:00:00Z' }]);
+    expect(t.users[0]?.provisioningErrors).toEqual([
+      { category: 'PropertyConflict', property: 'ProxyAddress', value: 'smtp:h@contoso.com', occurredDateTime: '2026-03-01T00:00:00Z' },
+    ]);
     expect(t.users[1]?.userPrincipalName).toBe(`${ID.cloudAlice.replaceAll('-', '')}alice@contoso.com`);
-    expect(t.otherObjects).toEqual([{ id: ID.sales, displayName: 'Sales', mail: 'sales@contoso.com', proxyAddresses: ['SMTP:sales@contoso.com'] }]);
+    expect(t.otherObjects).toEqual([
+      { id: ID.sales, displayName: 'Sales', mail: 'sales@contoso.com', proxyAddresses: ['SMTP:sales@contoso.com'] },
+    ]);
     expect(t.facts.initialDomain).toBe('contoso.onmicrosoft.com');
-    expect(t.facts.domains.find((d) => d.name === 'fabrikam.com')).toEqual({ name: 'fabrikam.com', verified: true, federated: true, initial: false, default: false });
-    expect(t.facts.switches).toEqual({ blockSoftMatchEnabled: true, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: true });
+    expect(t.facts.domains.find((d) => d.name === 'fabrikam.com')).toEqual({
+      name: 'fabrikam.com',
+      verified: true,
+      federated: true,
+      initial: false,
+      default: false,
+    });
+    expect(t.facts.switches).toEqual({
+      blockSoftMatchEnabled: true,
+      blockCloudObjectTakeoverThroughHardMatchEnabled: false,
+      softMatchOnUpnEnabled: true,
+    });
   });
 });
 

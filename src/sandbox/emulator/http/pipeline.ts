@@ -56,7 +56,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       checkPermission(options.permissions, request.method, request.path);
       const response = await router(request, contexts[request.version]);
       // Every successful write through Graph is journaled, so tests count what a bot changed.
-      if (request.method !== 'GET' && response.status < 300) options.state.noteGraphWrite({ method: request.method, path: request.path, status: response.status });
+      if (request.method !== 'GET' && response.status < 300)
+        options.state.noteGraphWrite({ method: request.method, path: request.path, status: response.status });
       return response;
     });
   const contextFor = (version: ApiVersion): RouteContext => ({

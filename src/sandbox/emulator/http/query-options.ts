@@ -41,7 +41,10 @@ function readOptions(query: URLSearchParams): Map<string, string> {
   for (const [key, value] of query) {
     const name = optionName(key);
     if (name === undefined) continue;
-    if (!KNOWN.has(name)) throw graphErrors.unsupportedQuery(`the $${name} query option is outside the emulated Graph surface (src/sandbox/emulator/README.md)`);
+    if (!KNOWN.has(name))
+      throw graphErrors.unsupportedQuery(
+        `the $${name} query option is outside the emulated Graph surface (src/sandbox/emulator/README.md)`,
+      );
     options.set(name, value);
   }
   return options;

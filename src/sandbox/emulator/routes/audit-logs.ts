@@ -11,8 +11,23 @@ import type { FilterSchema, FilterValue } from '../odata-filter.ts';
 import { project, type ResourceShape } from '../projection.ts';
 
 const PROPERTIES = [
-  'id', 'activityDateTime', 'changeId', 'cycleId', 'durationInMilliseconds', 'initiatedBy', 'jobId', 'modifiedProperties', 'provisioningAction',
-  'provisioningStatusInfo', 'provisioningSteps', 'servicePrincipal', 'sourceIdentity', 'sourceSystem', 'targetIdentity', 'targetSystem', 'tenantId',
+  'id',
+  'activityDateTime',
+  'changeId',
+  'cycleId',
+  'durationInMilliseconds',
+  'initiatedBy',
+  'jobId',
+  'modifiedProperties',
+  'provisioningAction',
+  'provisioningStatusInfo',
+  'provisioningSteps',
+  'servicePrincipal',
+  'sourceIdentity',
+  'sourceSystem',
+  'targetIdentity',
+  'targetSystem',
+  'tenantId',
 ];
 const SHAPE: ResourceShape = { type: 'provisioningObjectSummary', properties: PROPERTIES, defaults: PROPERTIES };
 const FILTER: FilterSchema = {

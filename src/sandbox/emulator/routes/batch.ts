@@ -87,7 +87,8 @@ function validateBatch(body: Record<string, unknown>): BatchItem[] {
   }
   for (const item of items) {
     for (const dependency of item.dependsOn ?? []) {
-      if (!ids.has(dependency.toLowerCase())) throw graphErrors.batchInvalid(`request '${item.id}' depends on unknown request '${dependency}'.`);
+      if (!ids.has(dependency.toLowerCase()))
+        throw graphErrors.batchInvalid(`request '${item.id}' depends on unknown request '${dependency}'.`);
     }
   }
   assertNoCycle(items);

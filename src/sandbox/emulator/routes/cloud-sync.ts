@@ -61,7 +61,10 @@ const listServicePrincipals: RouteHandler = (request, _params, context) =>
 const getServicePrincipal: RouteHandler = (request, params, context) => {
   const service = cloudSyncOf(context, params['id'] ?? '');
   const select = parseEntityQuery(request.query, SP_SHAPE);
-  return ok({ '@odata.context': contextUrl(context.root, 'servicePrincipals', select, true), ...project(service.servicePrincipal, SP_SHAPE, select) });
+  return ok({
+    '@odata.context': contextUrl(context.root, 'servicePrincipals', select, true),
+    ...project(service.servicePrincipal, SP_SHAPE, select),
+  });
 };
 
 const listJobs: RouteHandler = (request, params, context) => {
@@ -88,11 +91,22 @@ const getSchema: RouteHandler = (_request, params, context) => {
   const service = cloudSyncOf(context, params['id'] ?? '');
   jobOf(service, params['jobId'] ?? '');
   return ok({
-    '@odata.context': contextUrl(context.root, `servicePrincipals('${service.servicePrincipal.id}')/synchronization/jobs('${service.job.id}')/schema`, undefined, true),
+    '@odata.context': contextUrl(
+      context.root,
+      `servicePrincipals('${service.servicePrincipal.id}')/synchronization/jobs('${service.job.id}')/schema`,
+      undefined,
+      true,
+    ),
     id: service.job.id,
     version: 'Date:2026-01-01T00:00:00Z~###~Version:1',
     synchronizationRules: [
-      { id: CLOUD_SYNC_USER_RULE_ID, name: 'USER_ACTIVEDIRECTORY_TO_AAD', sourceDirectoryName: 'Active Directory', targetDirectoryName: 'Azure Active Directory', editable: true },
+      {
+        id: CLOUD_SYNC_USER_RULE_ID,
+        name: 'USER_ACTIVEDIRECTORY_TO_AAD',
+        sourceDirectoryName: 'Active Directory',
+        targetDirectoryName: 'Azure Active Directory',
+        editable: true,
+      },
     ],
     directories: [],
   });
@@ -114,15 +128,27 @@ const provisionOnDemand: RouteHandler = async (request, params, context) => {
   jobOf(service, params['jobId'] ?? '');
   const parsed = onDemandBody.safeParse(readJsonObject(request));
   if (!parsed.success) {
-    throw new GraphServiceError(400, 'BadRequest', `Invalid provisionOnDemand payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new GraphServiceError(
+      400,
+      'BadRequest',
+      `Invalid provisionOnDemand payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const [parameter] = parsed.data.parameters;
   if (!parameter || parameter.ruleId !== CLOUD_SYNC_USER_RULE_ID) {
-    throw new GraphServiceError(400, 'BadRequest', `The synchronization rule '${parameter?.ruleId ?? ''}' does not exist in the job's schema.`);
+    throw new GraphServiceError(
+      400,
+      'BadRequest',
+      `The synchronization rule '${parameter?.ruleId ?? ''}' does not exist in the job's schema.`,
+    );
   }
   const [subject, ...more] = parameter.subjects;
   if (!subject || more.length > 0 || subject.objectTypeName.toLowerCase() !== 'user') {
-    throw new GraphServiceError(400, 'BadRequest', 'Provision on demand takes one subject of objectTypeName "user" (its AD distinguished name) per request.');
+    throw new GraphServiceError(
+      400,
+      'BadRequest',
+      'Provision on demand takes one subject of objectTypeName "user" (its AD distinguished name) per request.',
+    );
   }
   const admitted = service.admitOnDemand(context.now().getTime());
   if (!admitted.admitted) throw graphErrors.throttled(admitted.retryAfterSeconds);

@@ -13,7 +13,8 @@ export const DIRECTORY_OBJECT_SHAPE: ResourceShape = {
   defaults: [],
 };
 
-export const renderGroup = (group: GroupRecord, select: readonly string[] | undefined): object => project(graphGroup(group), GROUP_SHAPE, select);
+export const renderGroup = (group: GroupRecord, select: readonly string[] | undefined): object =>
+  project(graphGroup(group), GROUP_SHAPE, select);
 
 export function memberId(member: DirectoryMember): string {
   return member.kind === 'user' ? member.user.id : member.group.id;

@@ -56,10 +56,18 @@ function takeExpand(query: URLSearchParams): { expand: Expand | undefined; rest:
   return { expand, rest };
 }
 
-function renderRole(state: EmulatorState, role: DirectoryRoleRecord, select: readonly string[] | undefined, expand: Expand | undefined): object {
+function renderRole(
+  state: EmulatorState,
+  role: DirectoryRoleRecord,
+  select: readonly string[] | undefined,
+  expand: Expand | undefined,
+): object {
   const body: Record<string, unknown> = project(graphDirectoryRole(role), DIRECTORY_ROLE_SHAPE, select);
   if (expand) {
-    body['members'] = state.directoryRoleMembers(role.id).slice(0, EXPAND_LIMIT).map((m) => renderMember(m, expand.select));
+    body['members'] = state
+      .directoryRoleMembers(role.id)
+      .slice(0, EXPAND_LIMIT)
+      .map((m) => renderMember(m, expand.select));
   }
   return body;
 }
@@ -79,7 +87,10 @@ const getRole: RouteHandler = (request, params, context) => {
   const { expand, rest } = takeExpand(request.query);
   const role = context.state.directoryRole(params['id'] ?? '');
   const select = parseSelect(rest.get('$select') ?? rest.get('select') ?? undefined, DIRECTORY_ROLE_SHAPE);
-  return ok({ '@odata.context': contextUrl(context.root, 'directoryRoles', select, true), ...renderRole(context.state, role, select, expand) });
+  return ok({
+    '@odata.context': contextUrl(context.root, 'directoryRoles', select, true),
+    ...renderRole(context.state, role, select, expand),
+  });
 };
 
 const listRoleMembers: RouteHandler = (request, params, context) => {
@@ -88,8 +99,12 @@ const listRoleMembers: RouteHandler = (request, params, context) => {
     const name = optionName(key);
     if (name === undefined) continue;
     if (name === 'select') select = parseSelect(value, DIRECTORY_OBJECT_SHAPE);
-    else if (name === 'top') throw graphErrors.unsupportedQuery('/directoryRoles/{id}/members does not support $top (it returns up to 1000 objects)');
-    else throw graphErrors.unsupportedQuery(`the $${name} query option is outside the emulated Graph surface (src/sandbox/emulator/README.md)`);
+    else if (name === 'top')
+      throw graphErrors.unsupportedQuery('/directoryRoles/{id}/members does not support $top (it returns up to 1000 objects)');
+    else
+      throw graphErrors.unsupportedQuery(
+        `the $${name} query option is outside the emulated Graph surface (src/sandbox/emulator/README.md)`,
+      );
   }
   const members = context.state.directoryRoleMembers(params['id'] ?? '').slice(0, ROLE_MEMBERS_LIMIT);
   return ok({ '@odata.context': contextUrl(context.root, 'directoryObjects', select), value: members.map((m) => renderMember(m, select)) });

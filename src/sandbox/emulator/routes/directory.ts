@@ -45,7 +45,10 @@ const getSynchronization: RouteHandler = (request, params, context) => {
   const sync = context.state.synchronization();
   if (sync.id !== id.toLowerCase()) throw graphErrors.resourceNotFound(id);
   const select = parseEntityQuery(request.query, SYNC_SHAPE);
-  return ok({ '@odata.context': contextUrl(context.root, SYNC_CONTEXT, select, true), ...project(graphSynchronization(sync), SYNC_SHAPE, select) });
+  return ok({
+    '@odata.context': contextUrl(context.root, SYNC_CONTEXT, select, true),
+    ...project(graphSynchronization(sync), SYNC_SHAPE, select),
+  });
 };
 
 const SWITCHES = ['blockSoftMatchEnabled', 'blockCloudObjectTakeoverThroughHardMatchEnabled', 'softMatchOnUpnEnabled'] as const;

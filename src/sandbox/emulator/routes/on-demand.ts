@@ -12,7 +12,15 @@ function agentOffline(dn: string): OnDemandRun {
   return {
     result: 'Failure',
     action: 'Other',
-    steps: [{ name: 'EntryImport', type: 'Import', status: 'Failure', description: `Could not retrieve user '${dn}' from Active Directory`, details: { errorMessage: message } }],
+    steps: [
+      {
+        name: 'EntryImport',
+        type: 'Import',
+        status: 'Failure',
+        description: `Could not retrieve user '${dn}' from Active Directory`,
+        details: { errorMessage: message },
+      },
+    ],
     targetUserId: null,
     sourceObjectId: null,
     reportableIdentifier: dn,
@@ -25,6 +33,8 @@ export async function runOnDemand(context: RouteContext, service: CloudSyncServi
   const startTime = context.now().toISOString();
   const run = service.agent ? await service.agent(dn) : agentOffline(dn);
   const times = { startTime, endTime: context.now().toISOString(), changeId: context.newRequestId() };
-  service.recordProvisioning(provisioningLogEntry(run, { ...times, id: context.newRequestId(), tenantId: context.state.tenant.id }, service));
+  service.recordProvisioning(
+    provisioningLogEntry(run, { ...times, id: context.newRequestId(), tenantId: context.state.tenant.id }, service),
+  );
   return onDemandAnswer(run, times);
 }

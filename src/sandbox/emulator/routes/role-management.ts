@@ -18,10 +18,28 @@ import type { FilterSchema, FilterValue } from '../odata-filter.ts';
 import { project, type ResourceShape } from '../projection.ts';
 import { BUILT_IN_ROLE_DEFINITIONS, roleDefinition, type RoleDefinitionRecord } from '../role-definitions.ts';
 
-const DEFINITION_PROPERTIES = ['id', 'description', 'displayName', 'isBuiltIn', 'isEnabled', 'resourceScopes', 'rolePermissions', 'templateId', 'version'];
-const DEFINITION_SHAPE: ResourceShape = { type: 'unifiedRoleDefinition', properties: DEFINITION_PROPERTIES, defaults: DEFINITION_PROPERTIES };
+const DEFINITION_PROPERTIES = [
+  'id',
+  'description',
+  'displayName',
+  'isBuiltIn',
+  'isEnabled',
+  'resourceScopes',
+  'rolePermissions',
+  'templateId',
+  'version',
+];
+const DEFINITION_SHAPE: ResourceShape = {
+  type: 'unifiedRoleDefinition',
+  properties: DEFINITION_PROPERTIES,
+  defaults: DEFINITION_PROPERTIES,
+};
 const DEFINITION_PROPERTIES_BETA = [...DEFINITION_PROPERTIES, 'isPrivileged'];
-const DEFINITION_SHAPE_BETA: ResourceShape = { type: 'unifiedRoleDefinition', properties: DEFINITION_PROPERTIES_BETA, defaults: DEFINITION_PROPERTIES_BETA };
+const DEFINITION_SHAPE_BETA: ResourceShape = {
+  type: 'unifiedRoleDefinition',
+  properties: DEFINITION_PROPERTIES_BETA,
+  defaults: DEFINITION_PROPERTIES_BETA,
+};
 
 const definitionShape = (version: ApiVersion): ResourceShape => (version === 'beta' ? DEFINITION_SHAPE_BETA : DEFINITION_SHAPE);
 
@@ -68,13 +86,28 @@ const getDefinition: RouteHandler = (request, params, context) => {
   if (!definition || definition.id !== id.toLowerCase()) throw graphErrors.resourceNotFound(id);
   const shape = definitionShape(context.version);
   const select = parseEntityQuery(request.query, shape);
-  return ok({ '@odata.context': contextUrl(context.root, 'roleManagement/directory/roleDefinitions', select, true), ...project(graphDefinition(definition), shape, select) });
+  return ok({
+    '@odata.context': contextUrl(context.root, 'roleManagement/directory/roleDefinitions', select, true),
+    ...project(graphDefinition(definition), shape, select),
+  });
 };
 
 const ELIGIBILITY_PROPERTIES = [
-  'id', 'appScopeId', 'directoryScopeId', 'endDateTime', 'memberType', 'principalId', 'roleDefinitionId', 'roleEligibilityScheduleId', 'startDateTime',
+  'id',
+  'appScopeId',
+  'directoryScopeId',
+  'endDateTime',
+  'memberType',
+  'principalId',
+  'roleDefinitionId',
+  'roleEligibilityScheduleId',
+  'startDateTime',
 ];
-const ELIGIBILITY_SHAPE: ResourceShape = { type: 'unifiedRoleEligibilityScheduleInstance', properties: ELIGIBILITY_PROPERTIES, defaults: ELIGIBILITY_PROPERTIES };
+const ELIGIBILITY_SHAPE: ResourceShape = {
+  type: 'unifiedRoleEligibilityScheduleInstance',
+  properties: ELIGIBILITY_PROPERTIES,
+  defaults: ELIGIBILITY_PROPERTIES,
+};
 
 const ELIGIBILITY_FILTER: FilterSchema = {
   resource: 'UnifiedRoleEligibilityScheduleInstance',
@@ -98,7 +131,13 @@ function graphEligibility(e: RoleEligibilityRecord): UnifiedRoleEligibilitySched
 }
 
 const eligibilityValue = (e: RoleEligibilityRecord, property: string): FilterValue =>
-  property === 'principalId' ? e.principalId : property === 'roleDefinitionId' ? e.roleDefinitionId : property === 'directoryScopeId' ? '/' : null;
+  property === 'principalId'
+    ? e.principalId
+    : property === 'roleDefinitionId'
+      ? e.roleDefinitionId
+      : property === 'directoryScopeId'
+        ? '/'
+        : null;
 
 /** Instances are what is in force now: an eligibility whose end date has passed is gone. */
 const listEligibilities: RouteHandler = (request, _params, context) => {

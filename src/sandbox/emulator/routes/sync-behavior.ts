@@ -53,4 +53,6 @@ const patchSyncBehavior: RouteHandler = (request, params, context) => {
   return ok(render(context, user));
 };
 
-export const syncBehaviorRoutes: Route[] = [{ pattern: `/users/:id/${SEGMENT}`, handlers: { GET: getSyncBehavior, PATCH: patchSyncBehavior } }];
+export const syncBehaviorRoutes: Route[] = [
+  { pattern: `/users/:id/${SEGMENT}`, handlers: { GET: getSyncBehavior, PATCH: patchSyncBehavior } },
+];

@@ -27,7 +27,10 @@ function parse(raw: string, version: ApiVersion): UserExpand {
     throw new GraphServiceError(400, 'BadRequest', `Could not find a property named '${name}' on type 'microsoft.graph.user'.`);
   }
   if (m[2] === undefined) return { select: undefined };
-  const select = m[2].split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const select = m[2]
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   for (const p of select) {
     if (!PROPERTIES.includes(p)) throw graphErrors.unknownSelectProperty(p, 'onPremisesSyncBehavior');
   }
@@ -59,5 +62,8 @@ export function withExpanded(body: object, user: UserRecord, expand: UserExpand 
   if (!expand) return body;
   const full: Record<string, unknown> = { id: user.id, isCloudManaged: user.isCloudManaged };
   const keep = expand.select ?? PROPERTIES;
-  return { ...body, [NAVIGATION]: { '@odata.type': '#microsoft.graph.onPremisesSyncBehavior', ...Object.fromEntries(keep.map((p) => [p, full[p]])) } };
+  return {
+    ...body,
+    [NAVIGATION]: { '@odata.type': '#microsoft.graph.onPremisesSyncBehavior', ...Object.fromEntries(keep.map((p) => [p, full[p]])) },
+  };
 }
