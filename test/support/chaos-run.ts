@@ -193,6 +193,11 @@ export function printChaos(report: ChaosReport): void {
   console.log(`chaos: ${report.count} remediations, seed ${report.seed} (replay: CHAOS_SEED=${report.seed})`);
   for (const f of report.faults) console.log(`  ${f}`);
   console.log(
+    `Graph requests faulted: ${Object.entries(report.injected)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}`,
+  );
+  console.log(
     `final states: ${Object.entries(report.states)
       .map(([s, n]) => `${s} ${n}`)
       .join(', ')}`,
