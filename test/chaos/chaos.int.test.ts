@@ -13,6 +13,10 @@ describe('chaos run (short form)', () => {
     const report = await runChaos({ count: 6, seed, chaosMs: 8000, settleMs: 30_000, leaseMs: 2000 });
     printChaos(report);
     expect(report.faults.length, `seed ${seed}`).toBeGreaterThan(0);
+    expect(
+      Object.values(report.injected).reduce((a, b) => a + b, 0),
+      `Graph requests faulted, seed ${seed}`,
+    ).toBeGreaterThan(0);
     expect(report.notFinal, `seed ${seed}`).toEqual([]);
     expect(report.failedWithoutReason, `seed ${seed}`).toEqual([]);
     expect(report.duplicateWrites, `seed ${seed}`).toEqual([]);

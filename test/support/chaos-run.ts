@@ -9,7 +9,8 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FINAL_STATES } from '../../src/domain/approval/types.ts';
+import { FINAL_STATES, type ApprovalRequest } from '../../src/domain/approval/types.ts';
+import type { RequestStore } from '../../src/ports/request-store.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { seededRandom } from '../../src/sandbox/emulator/prng.ts';
 import { createAuditTrail } from '../../src/store/audit-trail.ts';
@@ -38,6 +39,8 @@ export interface ChaosReport {
   states: Record<string, number>;
   notFinal: string[];
   failedWithoutReason: string[];
+  /** Each failed request with the reason its trail names. */
+  failures: string[];
   duplicateWrites: string[];
   brokenTrails: string[];
   faults: string[];
@@ -98,6 +101,25 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       return requestId;
     });
     let chaos = true;
+    // Each request is approved on a bot picked at random, again while it still waits for approval
+    // (the bot died, or re-validation met a fault and left it requested).
+    const approve = async (requestId: string): Promise<void> => {
+      const deadline = performance.now() + options.chaosMs + options.settleMs;
+      while (performance.now() < deadline) {
+        const state = (await store.get(requestId))?.value.state;
+        if (state !== 'requested') return;
+        await client(random() < 0.5 ? 0 : 1, approver, requestId)
+          .invoke('approve', { verb: 'approve', requestId })
+          .catch(() => undefined);
+        await sleep(chaos ? 500 : 200);
+      }
+    };
+    // Approvals are released as each fault starts, so executions meet every kind of fault.
+    const pending = [...ids];
+    const approvals: Promise<void>[] = [];
+    const release = (): void => {
+      for (const id of pending.splice(0, Math.ceil(ids.length / 10))) approvals.push(approve(id));
+    };
     const driver = (async () => {
       const until = performance.now() + options.chaosMs;
       // Every kind of fault once, in a seeded order, then kinds at random.
@@ -110,10 +132,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         if (kind === 'relay') {
           const down = Math.round(random() * 1500);
           faults.push(`+${t} ms relay restart (down ${down} ms)`);
+          release();
           await stack.restartRelay(down);
         } else if (kind === 'kill') {
           const which = random() < 0.5 ? 0 : 1;
           faults.push(`+${t} ms SIGKILL bot ${which === 0 ? 'A' : 'B'}`);
+          release();
+          await sleep(random() * 300);
           const victim = bots[which];
           victim?.child.kill('SIGKILL');
           await victim?.exited;
@@ -122,28 +147,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           const ms = Math.round(500 + random() * 2500);
           faults.push(`+${t} ms Graph ${kind} for ${ms} ms`);
           proxy.set(kind);
+          release();
           await sleep(ms);
           proxy.set('pass');
         }
       }
       chaos = false;
+      while (pending.length > 0) release();
     })();
-    // Each request is approved on a bot picked at random, again while it still waits for approval
-    // (the bot died, or re-validation met a fault and left it requested).
-    const approvals = inParallel(ids, ids.length, async (requestId) => {
-      // Spread over the fault window, so executions meet the faults.
-      await sleep(random() * options.chaosMs * 0.8);
-      const deadline = performance.now() + options.chaosMs + options.settleMs;
-      while (performance.now() < deadline) {
-        const state = (await store.get(requestId))?.value.state;
-        if (state !== 'requested') return;
-        await client(random() < 0.5 ? 0 : 1, approver, requestId)
-          .invoke('approve', { verb: 'approve', requestId })
-          .catch(() => undefined);
-        await sleep(chaos ? 500 : 200);
-      }
-    });
-    await Promise.all([driver, approvals]);
+    await driver;
+    await Promise.all(approvals);
     proxy.set('pass');
     const deadline = performance.now() + options.settleMs;
     const states = async () => Promise.all(ids.map(async (id) => (await store.get(id))?.value));
@@ -152,33 +165,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await sleep(250);
       records = await states();
     }
-    const audit = createAuditTrail(store, createLogger({ level: 'silent' }));
-    const report: ChaosReport = {
-      seed: options.seed,
-      count: options.count,
-      states: {},
-      notFinal: [],
-      failedWithoutReason: [],
-      duplicateWrites: [],
-      brokenTrails: [],
-      faults,
-      injected: { ...proxy.injected },
-      ms: 0,
-    };
-    for (const [i, record] of records.entries()) {
-      const id = ids[i] ?? '?';
-      const state = record?.state ?? 'missing';
-      report.states[state] = (report.states[state] ?? 0) + 1;
-      if (!record || !FINAL_STATES.includes(record.state)) report.notFinal.push(`${id} ${state}`);
-      const entries = await audit.entriesOf(id);
-      if (state === 'failed' && !entries.some((e) => e.action === 'failed' && e.summary.trim().length > 0))
-        report.failedWithoutReason.push(id);
-      const verdict = record ? audit.verify(record, entries) : { ok: false, reason: 'no record' };
-      if (!verdict.ok) report.brokenTrails.push(`${id}: ${'reason' in verdict ? String(verdict.reason) : ''}`);
-    }
-    const seen = new Map<string, number>();
-    for (const w of stack.emulator.state.graphWrites()) seen.set(`${w.method} ${w.path}`, (seen.get(`${w.method} ${w.path}`) ?? 0) + 1);
-    for (const [write, n] of seen) if (n > 1) report.duplicateWrites.push(`${write} x${n}`);
+    const report = await checkRequests(store, ids, records, stack.emulator.state.graphWrites());
+    Object.assign(report, { seed: options.seed, faults, injected: { ...proxy.injected } });
     report.ms = Math.round(performance.now() - started);
     return report;
   } finally {
@@ -187,6 +175,46 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await stack.close();
     await connector.close();
   }
+}
+
+/** The end state of every request, the audit trail of each and the emulator's write journal. */
+async function checkRequests(
+  store: RequestStore,
+  ids: readonly string[],
+  records: readonly (ApprovalRequest | undefined)[],
+  writes: readonly { method: string; path: string }[],
+): Promise<ChaosReport> {
+  const audit = createAuditTrail(store, createLogger({ level: 'silent' }));
+  const report: ChaosReport = {
+    seed: 0,
+    count: ids.length,
+    states: {},
+    notFinal: [],
+    failedWithoutReason: [],
+    failures: [],
+    duplicateWrites: [],
+    brokenTrails: [],
+    faults: [],
+    injected: {},
+    ms: 0,
+  };
+  for (const [i, record] of records.entries()) {
+    const id = ids[i] ?? '?';
+    const state = record?.state ?? 'missing';
+    report.states[state] = (report.states[state] ?? 0) + 1;
+    if (!record || !FINAL_STATES.includes(record.state)) report.notFinal.push(`${id} ${state}`);
+    const entries = await audit.entriesOf(id);
+    const failed = entries.find((e) => e.action === 'failed');
+    if (state === 'failed') report.failures.push(`${id}: ${failed?.summary ?? '(no failed entry)'}`);
+    if (state === 'failed' && !entries.some((e) => e.action === 'failed' && e.summary.trim().length > 0))
+      report.failedWithoutReason.push(id);
+    const verdict = record ? audit.verify(record, entries) : { ok: false, reason: 'no record' };
+    if (!verdict.ok) report.brokenTrails.push(`${id}: ${'reason' in verdict ? String(verdict.reason) : ''}`);
+  }
+  const seen = new Map<string, number>();
+  for (const w of writes) seen.set(`${w.method} ${w.path}`, (seen.get(`${w.method} ${w.path}`) ?? 0) + 1);
+  for (const [write, n] of seen) if (n > 1) report.duplicateWrites.push(`${write} x${n}`);
+  return report;
 }
 
 export function printChaos(report: ChaosReport): void {
@@ -205,6 +233,7 @@ export function printChaos(report: ChaosReport): void {
   console.log(
     `not final (executing or other): ${report.notFinal.length}${report.notFinal.length ? `: ${report.notFinal.join(', ')}` : ''}`,
   );
+  for (const f of report.failures) console.log(`  failed ${f}`);
   console.log(`failed without a named fault: ${report.failedWithoutReason.length}`);
   console.log(
     `writes sent twice: ${report.duplicateWrites.length}${report.duplicateWrites.length ? `: ${report.duplicateWrites.join(', ')}` : ''}`,
