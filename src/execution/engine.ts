@@ -287,7 +287,15 @@ async function passed(requestId: string, changes: readonly RecordChange[], ctx: 
   for (const c of changes) if (c.boundary) await ctx.onBoundary?.(requestId, c.boundary.step, c.boundary.phase);
 }
 
-/** Runs the step (or, in an undo request, the inverse of the original step); a busy sync is waited out. */
+/**
+ * A sync request that met a busy sync, or a relay that did not answer (restarting, or its host
+ * briefly away), is asked again within the budget: asking for a delta sync twice is harmless.
+ */
+function waitedOut(step: PlanStep, code: string | undefined): boolean {
+  return code === 'SYNC_BUSY' || (code === 'RELAY_UNAVAILABLE' && step.kind === 'TRIGGER_DELTA_SYNC');
+}
+
+/** Runs the step (or, in an undo request, the inverse of the original step); a busy sync or an unreachable relay is waited out. */
 async function perform(claim: Claim, index: number, step: PlanStep, ctx: Ctx): Promise<StepResult> {
   const request = claim.request;
   const deps = stepDeps(claim, index, ctx);
@@ -295,8 +303,11 @@ async function perform(claim: Claim, index: number, step: PlanStep, ctx: Ctx): P
   const giveUpAt = ctx.now() + verifyBudgetMs(request);
   for (;;) {
     const result = request.kind === 'undo' ? await undoOne(request, index, step, deps) : await runStep(step, deps);
-    if (result.status !== 'failed' || result.code !== 'SYNC_BUSY' || ctx.now() + retryMs > giveUpAt) return result;
-    ctx.logger.info({ requestId: request.id, step: step.number }, 'a delta sync is already running; waiting before asking again');
+    if (result.status !== 'failed' || !waitedOut(step, result.code) || ctx.now() + retryMs > giveUpAt) return result;
+    ctx.logger.info(
+      { requestId: request.id, step: step.number, code: result.code },
+      'the delta sync could not be started yet; waiting before asking again',
+    );
     await (ctx.steps.sleep ?? defaultSleep)(retryMs);
     // A claim lost while waiting stops here, before the sync is asked for again.
     claim.assertHeld();

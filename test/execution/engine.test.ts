@@ -8,7 +8,7 @@ import { verifyChain } from '../../src/domain/audit/chain.ts';
 import type { ApprovalRequest } from '../../src/domain/approval/types.ts';
 import type { PlanStep } from '../../src/domain/diagnosis/types.ts';
 import { createEngine, type EngineDeps } from '../../src/execution/engine.ts';
-import { SyncError } from '../../src/errors/index.ts';
+import { RelayUnavailable, SyncError } from '../../src/errors/index.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import type { RequestStore } from '../../src/ports/request-store.ts';
 import { createAuditTrail } from '../../src/store/audit-trail.ts';
@@ -301,6 +301,27 @@ describe('execution engine', () => {
       syncBusyRetryMs: 1,
     });
     await expect(e.run(request.id)).resolves.toBe('done');
+  });
+  it('asks for the delta sync again while the relay is unreachable (restarting) instead of failing', async () => {
+    let down = 2;
+    const restartingRelay = {
+      triggerSync: () => {
+        if (down-- > 0) return Promise.reject(new RelayUnavailable('RELAY_UNAVAILABLE', 'The relay could not be reached (ECONNREFUSED).'));
+        return sync.triggerSync();
+      },
+    };
+    const request = await stored(plan());
+    const e = createEngine({
+      store,
+      audit: createAuditTrail(store, logger),
+      steps: { cloud, sync: restartingRelay, sleep: () => Promise.resolve(), pollIntervalMs: 1 },
+      owner: 'a',
+      logger,
+      now: () => clock,
+      syncBusyRetryMs: 1,
+    });
+    await expect(e.run(request.id)).resolves.toBe('done');
+    expect(down).toBe(-1);
   });
 });
 
