@@ -131,7 +131,11 @@ async function checkRoles(
   action: Extract<ManualAction, { kind: 'REMOVE_ADMIN_ROLES' | 'ASSIGN_ADMIN_ROLES' }>,
   cloud: CloudDirectory,
 ): Promise<DoneCheck> {
-  const held = await cloud.rolesOf(action.subject.userId);
+  // Assigned roles and PIM eligibility both count (MC1262584 refuses a hard match onto either),
+  // read now: the tenant facts' cached eligibility could predate the person's change.
+  const [assigned, facts] = await Promise.all([cloud.rolesOf(action.subject.userId), cloud.tenantFacts(undefined, { fresh: true })]);
+  const eligible = facts.eligibleRoleHolders?.[action.subject.userId.toLowerCase()] ?? [];
+  const held = [...assigned, ...eligible];
   const has = (role: string): boolean => held.some((h) => h.toLowerCase() === role.toLowerCase());
   const who = action.subject.userPrincipalName;
   if (action.kind === 'REMOVE_ADMIN_ROLES') {

@@ -24,7 +24,7 @@ import type { CloudGroup, CloudUser } from '../domain/cloud.ts';
 import type { CloudSnapshot, ScanProgress } from '../ports/snapshot.ts';
 import type { Operation } from './errors.ts';
 import type { GraphTransport } from './graph-transport.ts';
-import { DELETED_USER_SELECT, GROUP_SELECT, toCloudGroup, toCloudUser, USER_SELECT } from './mapping.ts';
+import { BETA_USER_SELECT, DELETED_USER_SELECT, GROUP_SELECT, toCloudGroup, toCloudUser } from './mapping.ts';
 import { collectionUrl, odataString } from './odata.ts';
 import { ADVANCED_QUERY_HEADERS, DELETED_USERS_PATH, GROUPS_PATH, MAX_PAGE, USERS_PATH } from './queries.ts';
 
@@ -64,6 +64,8 @@ interface Collection<T> {
   partitions: readonly string[];
   op: Operation;
   map: (item: T) => { id: string };
+  /** 'beta' for active users: `onPremisesObjectIdentifier` exists only there (a scan must see the mapping `match` sees). */
+  version?: 'beta';
 }
 
 interface Page<T> {
@@ -96,7 +98,10 @@ async function readQuery<T>(
   while (url !== undefined) {
     reader.options.signal?.throwIfAborted();
     const link: string = url;
-    const page = await reader.transport.call(collection.op, (request) => request(link).headers(headers).get() as Promise<Page<T>>);
+    const page = await reader.transport.call(collection.op, (request) => {
+      const built = request(link).headers(headers);
+      return (collection.version ? built.version(collection.version) : built).get() as Promise<Page<T>>;
+    });
     count ??= page['@odata.count'];
     for (const item of page.value ?? []) {
       const mapped = collection.map(item);
@@ -147,7 +152,8 @@ export async function readCloudSnapshot(transport: GraphTransport, options: Snap
   const [users, deleted, groups] = await Promise.all([
     readCollection<User, CloudUser>(reader, {
       path: USERS_PATH,
-      select: USER_SELECT,
+      select: BETA_USER_SELECT,
+      version: 'beta',
       partitions: ACTIVE_USER_PARTITIONS,
       op: USERS_OP,
       map: (u) => toCloudUser(u),
