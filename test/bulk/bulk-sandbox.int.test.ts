@@ -55,5 +55,5 @@ describe('scan in the sandbox', () => {
     } finally {
       await sandbox.close();
     }
-  }, 120_000);
+  }, 300_000); // a whole sandbox scan and a wave of fixes, clear-and-sync included: ~100 s on a busy 2-core machine
 });
