@@ -29,7 +29,7 @@ import { createMessenger } from './bot/teams/messenger.ts';
 import type { Turn } from './bot/turn.ts';
 import type { CardFrame } from './cards/card-parts.ts';
 import type { BulkFeatures } from './bot/bulk-features.ts';
-import { wireBulk, type WireBulkOptions } from './compose-bulk.ts';
+import { openBulkQueues, wireBulk, type WireBulkOptions } from './compose-bulk.ts';
 import { reportLinkKey } from './bulk/report-link.ts';
 import type { BulkItem, ScanSources } from './bulk/scan.ts';
 import { createBulkExecution, type BulkExecutionOptions } from './bulk/bulk-execution.ts';
@@ -51,6 +51,7 @@ import type { Messenger } from './ports/messenger.ts';
 import type { RelayClient } from './ports/relay.ts';
 import type { RequestStore } from './ports/request-store.ts';
 import type { SyncTrigger } from './ports/sync-trigger.ts';
+import type { WorkQueues } from './ports/work-queue.ts';
 import { createRelayClient } from './relay/client/relay-client.ts';
 import { createAuditTrail } from './store/audit-trail.ts';
 import { openStore } from './store/index.ts';
@@ -151,11 +152,13 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
     const ingress = options.ingress ?? authenticatedIngress;
     const adapter = createAdapter({ config, logger, ingress, ...(options.frame ? { frame: options.frame } : {}) });
     const messenger = createMessenger(adapter, config.botAuth.MicrosoftAppId ?? '');
+    const queues = await openBulkQueues(config.queueUrl, store, options.storeCredential);
     const approvals = composeApprovals({
       logger,
       approval: config.approval,
       tenantId: config.tenantId ?? '',
       store,
+      queues,
       cloud,
       ...(relay ? { relay } : {}),
       messenger,
@@ -228,6 +231,8 @@ interface ApprovalParts {
   /** The served tenant: abandoned executions of this tenant are resumed. */
   tenantId: string;
   store: RequestStore;
+  /** The bulk work items' queues (QUEUE_URL). */
+  queues: WorkQueues;
   cloud: CloudDirectory & CloudWriter;
   /** Undefined without RELAY_URL: re-validation and the sync step then fail with the relay's error. */
   relay?: Pick<RelayClient, 'lookup' | 'triggerSync'>;
@@ -277,6 +282,7 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
   const bulk = createBulkExecution({
     store: o.store,
     audit,
+    queues: o.queues,
     cloud: o.cloud,
     ...(o.relay ? { relay: o.relay } : {}),
     publish: (request) => publisher.publish(request),
@@ -333,6 +339,7 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
       return () => {
         stop();
         clearInterval(timer);
+        void bulk.stop().catch((err: unknown) => o.logger.error({ err }, 'could not stop the bulk work-item consumer'));
       };
     },
     async idle() {

@@ -15,6 +15,9 @@ import { createEngine } from '../../src/execution/engine.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { createAuditTrail } from '../../src/store/audit-trail.ts';
 import { createSqliteStore } from '../../src/store/sqlite/index.ts';
+import { createStoreQueues } from '../../src/queue/store-queue.ts';
+import { createItemConsumer, encodeItem } from '../../src/bulk/item-consumer.ts';
+import { createQueuedItems } from '../../src/bulk/queued-item.ts';
 import { fakeCloud } from '../execution/fake-cloud.ts';
 import { bulkWorld, fakeCloudSnapshot, fakeOnPremSnapshot, type BulkWorld } from '../support/bulk-directory.ts';
 
@@ -22,7 +25,7 @@ const logger = createLogger({ level: 'silent' });
 const ADMIN = { aadObjectId: 'a1', name: 'Adele' };
 const BEN = { aadObjectId: 'a2', name: 'Ben' };
 
-async function setUp(world: BulkWorld, options: { waveSize?: number; stopAfterWave?: number } = {}) {
+async function setUp(world: BulkWorld, options: { waveSize?: number; stopAfterWave?: number; unreadable?: string } = {}) {
   const store = createSqliteStore(':memory:');
   const audit = createAuditTrail(store, logger);
   const scans = createScanStore(store);
@@ -54,7 +57,10 @@ async function setUp(world: BulkWorld, options: { waveSize?: number; stopAfterWa
   };
   await store.create(request);
   const syncs: number[] = [];
+  const queues = createStoreQueues({ store });
   const reread = (item: BulkItem) => {
+    if (item.samAccountName === options.unreadable)
+      return Promise.reject(Object.assign(new Error('relay down'), { code: 'RELAY_UNAVAILABLE' }));
     const onPrem = world.ad.find((u) => u.dn === item.dn);
     if (!onPrem) return Promise.resolve(null);
     const users = [...cloud.users.values()];
@@ -69,6 +75,7 @@ async function setUp(world: BulkWorld, options: { waveSize?: number; stopAfterWa
     store,
     audit,
     scans,
+    queues,
     engine: createEngine({
       store,
       audit,
@@ -95,8 +102,10 @@ async function setUp(world: BulkWorld, options: { waveSize?: number; stopAfterWa
     waveSize: options.waveSize ?? 4,
     concurrency: 3,
     progressIntervalMs: 0,
+    wavePollMs: 5,
+    consumer: { pollMs: 5, idleStopMs: 50, visibilitySeconds: 1, retrySeconds: 0, poisonLimit: 2 },
   });
-  return { store, audit, cloud, deps, syncs, items: scan.items };
+  return { store, audit, cloud, deps, syncs, queues, items: scan.items };
 }
 
 describe('bulk executor', () => {
@@ -154,5 +163,49 @@ describe('bulk executor', () => {
     const bulk = (await store.get('bulk01'))?.value;
     expect(bulk?.state).toBe('cancelled');
     expect(bulk?.bulk?.progress).toMatchObject({ total: 8, done: 3, waiting: 5, waves: 1 });
+  });
+
+  it('a message delivered again for a user who ended does nothing', async () => {
+    const world = bulkWorld(2);
+    const { cloud, deps, queues, store } = await setUp(world);
+    await createBulkExecutor(deps('one')).run('bulk01');
+    const before = cloud.writes().length;
+    const trail = await store.auditOf('bulk01');
+    for (let i = 0; i < 4; i += 1) await queues.items.send(encodeItem({ bulkId: 'bulk01', index: i }));
+    const items = createQueuedItems(deps('two'));
+    let handled = 0;
+    const consumer = createItemConsumer({
+      queues,
+      run: async (item) => {
+        await items.run(item);
+        handled += 1;
+      },
+      poison: (item, why) => items.poison(item, why),
+      active: () => Promise.resolve(true),
+      logger,
+      pollMs: 5,
+    });
+    consumer.wake();
+    for (let i = 0; i < 400 && handled < 4; i += 1) await new Promise((r) => setTimeout(r, 10));
+    await consumer.stop();
+    expect(handled).toBe(4);
+    expect(cloud.writes()).toHaveLength(before);
+    expect(await store.auditOf('bulk01')).toHaveLength(trail.length);
+  });
+
+  it("a user whose item keeps failing is poisoned: it ends failed with why, on its trail and the bulk request's", async () => {
+    const world = bulkWorld(2);
+    const { deps, queues, store } = await setUp(world, { unreadable: 'hard1' });
+    await createBulkExecutor(deps('one')).run('bulk01');
+    const bulk = (await store.get('bulk01'))?.value;
+    expect(bulk?.state).toBe('done');
+    expect(bulk?.bulk?.progress).toMatchObject({ total: 4, done: 3, failed: 1, waiting: 0 });
+    const note = bulk?.bulk?.notes?.find((n) => n.samAccountName === 'hard1');
+    expect(note?.why).toMatch(/failed 2 times \(last: RELAY_UNAVAILABLE\); nothing was written/);
+    const child = (await store.get(note?.requestId ?? ''))?.value;
+    expect(child).toMatchObject({ state: 'failed', bulkOf: 'bulk01' });
+    expect((await store.auditOf(child?.id ?? '')).map((e) => e.code)).toContain('BULK_ITEM_POISONED');
+    expect((await store.auditOf('bulk01')).some((e) => e.code === 'BULK_ITEM_POISONED' && e.summary.includes('hard1'))).toBe(true);
+    expect(JSON.parse((await queues.poison.receive(30))?.text ?? '{}')).toMatchObject({ why: note?.why });
   });
 });
