@@ -103,6 +103,8 @@ export interface ComposeBotOptions {
   finishExecutionsOnClose?: boolean;
   /** Scan timings (tests shorten them). */
   bulk?: Pick<WireBulkOptions, 'answerWithinMs' | 'progressIntervalMs' | 'fetch'>;
+  /** Bulk execution timings: waves, the work-item consumer's visibility, retries and polling (tests shorten them). */
+  bulkExecution?: BulkExecutionOptions['tuning'];
   /** The scan's whole-directory reads, when not the relay's and the cloud directory's own (tests). */
   scanSources?: ScanSources;
   /** Plain-http attachment links are read (the sandbox's Playground serves files over http); default https only. */
@@ -112,6 +114,8 @@ export interface ComposeBotOptions {
 /** The approval flow as composed: what commands and actions use, the replay guard, and this instance's executions. */
 export interface ComposedApprovals extends ExecutionRunner {
   features: ApprovalFeatures;
+  /** Stops this instance's bulk work-item consumer; resolves once the items it holds have ended. */
+  stopConsuming(): Promise<void>;
   refuseReplay: ReplayGuard;
 }
 
@@ -164,7 +168,10 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
       messenger,
       ...(options.engine ? { engine: options.engine } : {}),
       ...(options.wrapCheckDone ? { wrapCheckDone: options.wrapCheckDone } : {}),
+      ...(options.bulkExecution ? { bulkTuning: options.bulkExecution } : {}),
     });
+    // Before the store closes: the work items this instance holds end, and it stops receiving.
+    closers.push(() => approvals.stopConsuming());
     if (!approvals.features.admins.configured) {
       logger.warn('Neither ADMIN_GROUP_ID nor ADMIN_IDS is set: `match` works, but nobody can request or approve a fix until one is set');
     }
@@ -339,13 +346,13 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
       return () => {
         stop();
         clearInterval(timer);
-        void bulk.stop().catch((err: unknown) => o.logger.error({ err }, 'could not stop the bulk work-item consumer'));
       };
     },
     async idle() {
       await Promise.all([executions.idle(), bulk.idle()]);
     },
     features,
+    stopConsuming: () => bulk.stop(),
     refuseReplay: createReplayGuard({ store: o.store, views, logger: o.logger, now }),
   };
 }

@@ -13,6 +13,18 @@
 import type { Logger } from '../logging/logger.ts';
 import type { QueueMessage, WorkQueues } from '../ports/work-queue.ts';
 
+/** Why an item could not run, in words for its trail; `nothingWritten` when it failed before any write. */
+export class ItemFailure extends Error {
+  readonly what: string;
+  readonly nothingWritten: boolean;
+  constructor(what: string, nothingWritten: boolean) {
+    super(what);
+    this.name = 'ItemFailure';
+    this.what = what;
+    this.nothingWritten = nothingWritten;
+  }
+}
+
 export interface ItemMessage {
   bulkId: string;
   /** The user's place among the scan's items (its request id derives from it). */
@@ -159,13 +171,9 @@ async function handle(deps: ItemConsumerDeps, message: QueueMessage, visibility:
     deps.logger.warn({ err, ...item, dequeueCount: message.dequeueCount }, 'a bulk work item failed; it will be tried again');
     if (!current) return;
     if (message.dequeueCount >= limit) {
-      await poisonItem(
-        deps,
-        item,
-        current,
-        `it failed ${message.dequeueCount} times (last: ${codeOf(err)}); nothing was written`,
-        visibility,
-      );
+      const what = err instanceof ItemFailure ? err.what : `failed (${codeOf(err)})`;
+      const written = err instanceof ItemFailure && err.nothingWritten ? '; nothing was written' : '';
+      await poisonItem(deps, item, current, `${what}, ${message.dequeueCount} times${written}`, visibility);
     } else await items.renew(current, deps.retrySeconds ?? DEFAULT_RETRY_SECONDS);
   }
 }
@@ -192,6 +200,8 @@ async function toPoisonQueue(deps: ItemConsumerDeps, text: string, why: string):
   await deps.queues.poison.send(JSON.stringify({ message: text, why }));
 }
 
-function codeOf(err: unknown): string {
-  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : 'error';
+/** The error's stable code, else its message. */
+export function codeOf(err: unknown): string {
+  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string') return err.code;
+  return err instanceof Error ? err.message : 'error';
 }

@@ -9,7 +9,7 @@ import type { ApprovalRequest } from '../domain/approval/types.ts';
 import { casUpdate } from '../concurrency/cas-update.ts';
 import type { Logger } from '../logging/logger.ts';
 import { endOf, findItemRequest, itemRequest, runBulkItem, type BulkItemDeps } from './bulk-item.ts';
-import type { ItemMessage, PoisonOutcome } from './item-consumer.ts';
+import { codeOf, ItemFailure, type ItemMessage, type PoisonOutcome } from './item-consumer.ts';
 import type { BulkItem } from './scan.ts';
 import type { ScanStore } from './scan-store.ts';
 
@@ -29,7 +29,15 @@ export interface QueuedItems {
   covered(bulk: ApprovalRequest): Promise<Map<number, BulkItem>>;
 }
 
-export function createQueuedItems(deps: QueuedItemDeps): QueuedItems {
+export function createQueuedItems(given: QueuedItemDeps): QueuedItems {
+  // A re-read that fails (relay or Graph down) fails the item before anything is written.
+  const deps: QueuedItemDeps = {
+    ...given,
+    reread: (item) =>
+      given.reread(item).catch((err: unknown) => {
+        throw new ItemFailure(`could not be read again (${codeOf(err)})`, true);
+      }),
+  };
   // A bulk request's covered users never change once approved: read once per instance.
   const cache = new Map<string, Promise<Map<number, BulkItem>>>();
   const covered = (bulk: ApprovalRequest): Promise<Map<number, BulkItem>> => {

@@ -201,7 +201,7 @@ describe('bulk executor', () => {
     expect(bulk?.state).toBe('done');
     expect(bulk?.bulk?.progress).toMatchObject({ total: 4, done: 3, failed: 1, waiting: 0 });
     const note = bulk?.bulk?.notes?.find((n) => n.samAccountName === 'hard1');
-    expect(note?.why).toMatch(/failed 2 times \(last: RELAY_UNAVAILABLE\); nothing was written/);
+    expect(note?.why).toBe('could not be read again (RELAY_UNAVAILABLE), 2 times; nothing was written');
     const child = (await store.get(note?.requestId ?? ''))?.value;
     expect(child).toMatchObject({ state: 'failed', bulkOf: 'bulk01' });
     expect((await store.auditOf(child?.id ?? '')).map((e) => e.code)).toContain('BULK_ITEM_POISONED');
