@@ -5,7 +5,7 @@
  * simulated delta sync both read it, and manualDone's person actions change it, so a fix rehearsed
  * on a copy of an admin's own data plays through as it would against their AD.
  *
- * With the catalog tenant (no SANDBOX_TENANT) it also holds the other forests the catalog's Entra
+ * With the catalog's tenant and AD (neither SANDBOX_TENANT nor SANDBOX_DIRECTORY) it also holds the other forests the catalog's Entra
  * Connect still syncs (src/sandbox/fixtures/other-forests: Frank Sutton's old Northwind account,
  * scenario 7). The simulated sync reads them with the sandbox's own users; the relay does not serve
  * them (it runs in contoso.com), so the bot sees them only through the cloud, as in production.
@@ -35,7 +35,7 @@ export interface SandboxDirectory {
   users(): Promise<OnPremUser[]>;
   /**
    * AD objects of other forests the same Entra Connect syncs (the catalog's old Northwind forest),
-   * editable by the sandbox's person; empty with SANDBOX_TENANT. Not served by the relay.
+   * editable by the sandbox's person; empty with SANDBOX_TENANT or SANDBOX_DIRECTORY. Not served by the relay.
    */
   otherForests: EditableDirectory;
   /** Every AD object the simulated Entra Connect sync reads now: the sandbox's forest, then the others. */
@@ -66,8 +66,9 @@ export async function loadSandboxDirectory(env: Env): Promise<SandboxDirectory> 
   const file = env.SANDBOX_DIRECTORY;
   const initial = file ? await loadDirectoryFile(file) : await listFixtureUsers();
   const directory = createEditableDirectory(initial);
-  // The other forests belong to the catalog's tenant: a tenant of the admin's own has none here.
-  const otherForests = createEditableDirectory(env.SANDBOX_TENANT ? [] : await listFixtureUsers({ dir: OTHER_FORESTS_DIR }));
+  // The other forests belong to the catalog's world: an AD or a tenant of the admin's own has none here.
+  const own = env.SANDBOX_TENANT !== undefined || file !== undefined;
+  const otherForests = createEditableDirectory(own ? [] : await listFixtureUsers({ dir: OTHER_FORESTS_DIR }));
   const users = (): Promise<OnPremUser[]> => Promise.resolve(directory.users());
   const syncUsers = (): Promise<OnPremUser[]> => Promise.resolve([...directory.users(), ...otherForests.users()]);
   return { directory, source: file ?? 'fixtures', fixtures: { users }, users, otherForests, syncUsers };

@@ -63,7 +63,7 @@ export interface RunningSandbox {
   directory: EditableDirectory;
   /** 'fixtures', or the SANDBOX_DIRECTORY file the AD users came from. */
   directorySource: string;
-  /** The other forests the sandbox's Entra Connect syncs (not served by the relay); empty with SANDBOX_TENANT. */
+  /** The other forests the sandbox's Entra Connect syncs (not served by the relay); empty with SANDBOX_TENANT or SANDBOX_DIRECTORY. */
   otherForests: EditableDirectory;
   /** Run one simulated delta sync now (what the relay's POST /v1/sync runs), over the sandbox directory and the other forests. */
   sync(): Promise<SyncRunReport>;

@@ -90,10 +90,12 @@ describe('loadSandboxDirectory', () => {
     expect(await names(createSourceDirectory(loaded.fixtures), 'fsutton')).toEqual([]);
   });
 
-  it('has no other forest with a tenant of its own (SANDBOX_TENANT)', async () => {
-    const loaded = await loadSandboxDirectory({ SANDBOX_TENANT: 'tenant.json' });
-    expect(loaded.otherForests.users()).toEqual([]);
-    expect(await loaded.syncUsers()).toEqual(await loaded.users());
+  it('has no other forest with a tenant or an AD of its own (SANDBOX_TENANT, SANDBOX_DIRECTORY)', async () => {
+    for (const env of [{ SANDBOX_TENANT: 'tenant.json' }, { SANDBOX_DIRECTORY: file('own.json', [pat]) }]) {
+      const loaded = await loadSandboxDirectory(env);
+      expect(loaded.otherForests.users()).toEqual([]);
+      expect(await loaded.syncUsers()).toEqual(await loaded.users());
+    }
   });
 
   it("serves the relay's look-ups from the directory as it is edited, within LDAP_BASE_DN", async () => {
