@@ -318,7 +318,11 @@ class Tally {
 function whyOf(request: ApprovalRequest, end: ItemEnd): string {
   if (end === 'skipped') return `facts changed: ${(request.changes ?? []).map((c) => c.label).join('; ') || 'plan no longer automated'}`;
   const failed = request.records.find((r) => r.status === 'failed');
-  return failed ? `step ${failed.number} failed (${failed.code ?? 'error'})` : `ended ${request.state}`;
+  if (failed) return `step ${failed.number} failed (${failed.code ?? 'error'})`;
+  const person = request.records.find((r) => r.status === 'waiting-for-person');
+  return person
+    ? `step ${person.number} needs a person (Graph refused the bot the write): ${person.detail ?? ''}`
+    : `ended ${request.state}`;
 }
 
 function codeOf(err: unknown): string {

@@ -15,14 +15,18 @@ import { createEngine } from '../../src/execution/engine.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { createAuditTrail } from '../../src/store/audit-trail.ts';
 import { createSqliteStore } from '../../src/store/sqlite/index.ts';
-import { fakeCloud } from '../execution/fake-cloud.ts';
-import { bulkWorld, fakeCloudSnapshot, fakeOnPremSnapshot, type BulkWorld } from '../support/bulk-directory.ts';
+import { fakeCloud, graphError, type FakeCloud } from '../execution/fake-cloud.ts';
+import { BASE_DN, bulkWorld, fakeCloudSnapshot, fakeOnPremSnapshot, type BulkWorld } from '../support/bulk-directory.ts';
+import { adUser, cloudUser } from '../domain/diagnosis/builders.ts';
+import { parseAnchor, toImmutableId } from '../../src/domain/anchors.ts';
 
 const logger = createLogger({ level: 'silent' });
 const ADMIN = { aadObjectId: 'a1', name: 'Adele' };
 const BEN = { aadObjectId: 'a2', name: 'Ben' };
 
-async function setUp(world: BulkWorld, options: { waveSize?: number; stopAfterWave?: number } = {}) {
+type Verify = BulkExecutorDeps['verify'];
+
+async function setUp(world: BulkWorld, options: { waveSize?: number; stopAfterWave?: number; verify?: (cloud: FakeCloud) => Verify } = {}) {
   const store = createSqliteStore(':memory:');
   const audit = createAuditTrail(store, logger);
   const scans = createScanStore(store);
@@ -87,8 +91,9 @@ async function setUp(world: BulkWorld, options: { waveSize?: number; stopAfterWa
       }
       return { status: 'done', before: null, after: null, detail: '' };
     },
-    verify: (_step, child) =>
-      Promise.resolve({ status: 'done', before: null, after: { userId: child.diagnosis.plan.target?.id }, detail: '' }),
+    verify:
+      options.verify?.(cloud) ??
+      ((_step, child) => Promise.resolve({ status: 'done', before: null, after: { userId: child.diagnosis.plan.target?.id }, detail: '' })),
     publish: () => Promise.resolve(),
     owner,
     logger,
@@ -154,5 +159,70 @@ describe('bulk executor', () => {
     const bulk = (await store.get('bulk01'))?.value;
     expect(bulk?.state).toBe('cancelled');
     expect(bulk?.bulk?.progress).toMatchObject({ total: 8, done: 3, waiting: 5, waves: 1 });
+  });
+});
+
+/** A user re-created in AD (new objectGUID) whose cloud user keeps the old object's anchor and mapping. */
+function withRecreated(world: BulkWorld): { world: BulkWorld; userId: string } {
+  const oldGuid = '0000abcd-0000-4000-8000-000000000001';
+  const onPrem = adUser({
+    samAccountName: 'recreated',
+    objectGuid: '0000abcd-0000-4000-8000-000000000002',
+    dn: `CN=recreated,OU=New,${BASE_DN}`,
+  });
+  const user = cloudUser({
+    id: '0000abcd-0000-4000-8000-0000000000ff',
+    userPrincipalName: 'recreated@contoso.com',
+    mail: 'recreated@contoso.com',
+    proxyAddresses: ['SMTP:recreated@contoso.com'],
+    immutableId: toImmutableId(parseAnchor(oldGuid)),
+    onPremisesObjectIdentifier: oldGuid,
+  });
+  return {
+    world: { ...world, ad: [...world.ad, onPrem], cloud: { ...world.cloud, users: [...world.cloud.users, user] } },
+    userId: user.id,
+  };
+}
+
+/** The sync as Entra runs it since July 2026: a user still mapped to another object is not joined (the export is refused). */
+const syncRefusesMapped =
+  (cloud: FakeCloud): Verify =>
+  (step, child) => {
+    const user = step.kind === 'VERIFY_JOINED' ? cloud.users.get(step.subject.userId) : undefined;
+    const joined = user && step.kind === 'VERIFY_JOINED' && user.immutableId === step.immutableId && !user.onPremisesObjectIdentifier;
+    return Promise.resolve(
+      joined
+        ? { status: 'done', before: null, after: { userId: child.diagnosis.plan.target?.id }, detail: '' }
+        : { status: 'failed', code: 'VERIFY_TIMEOUT', detail: 'still mapped to another on-premises object' },
+    );
+  };
+
+describe('bulk executor: a user mapped to another on-premises object (CLEAR_OBJECT_IDENTIFIER)', () => {
+  it("clears the mapping in the user's own item, before the wave's sync, so the wave verifies it joined", async () => {
+    const { world, userId } = withRecreated(bulkWorld(1));
+    const { store, cloud, deps, items } = await setUp(world, { verify: syncRefusesMapped });
+    expect(items.map((i) => i.samAccountName)).toContain('recreated');
+    await createBulkExecutor(deps('one')).run('bulk01');
+    const bulk = (await store.get('bulk01'))?.value;
+    expect(bulk?.bulk?.notes ?? []).toEqual([]);
+    expect(bulk?.bulk?.progress).toMatchObject({ total: 3, done: 3, skipped: 0, failed: 0 });
+    const ops = cloud
+      .writes()
+      .filter((w) => 'userId' in w && w.userId === userId)
+      .map((w) => w.op);
+    expect(ops).toEqual(['setImmutableId', 'clearObjectIdentifier']);
+  });
+
+  it('a clear Graph refuses (403) ends the item failed with what a person must do, not waiting forever', async () => {
+    const { world, userId } = withRecreated(bulkWorld(1));
+    const { store, cloud, deps } = await setUp(world, { verify: syncRefusesMapped });
+    cloud.failNext('clearObjectIdentifier', graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges'));
+    await createBulkExecutor(deps('one')).run('bulk01');
+    const bulk = (await store.get('bulk01'))?.value;
+    expect(bulk?.state).toBe('done');
+    expect(bulk?.bulk?.progress).toMatchObject({ total: 3, done: 2, failed: 1, waiting: 0 });
+    expect(bulk?.bulk?.notes?.[0]?.samAccountName).toBe('recreated');
+    expect(bulk?.bulk?.notes?.[0]?.why).toMatch(/^step 2 needs a person .*onPremisesObjectIdentifier/);
+    expect(cloud.writes().some((w) => w.op === 'setImmutableId' && w.userId === userId)).toBe(true);
   });
 });
