@@ -20,6 +20,7 @@ import { endOf, itemRequestId, type BulkItemDeps, type ItemEnd } from './bulk-it
 import { runItem } from './bulk-undo-item.ts';
 import type { BulkItem } from './scan.ts';
 import type { ScanStore } from './scan-store.ts';
+import type { WaveSyncResult } from './wave-sync.ts';
 
 export const DEFAULT_WAVE_SIZE = 100;
 export const DEFAULT_ITEM_CONCURRENCY = 16;
@@ -30,8 +31,8 @@ export interface BulkExecutorDeps extends BulkItemDeps {
   audit: AuditTrail;
   store: RequestStore;
   scans: ScanStore;
-  /** One delta sync (Connect Sync) for the wave; SYNC_BUSY is waited out by the caller's retries. */
-  syncWave(): Promise<StepResult>;
+  /** The wave's sync (wave-sync.ts): one delta sync (Connect Sync), or each user's on-demand run (Cloud Sync). */
+  syncWave(children: readonly ApprovalRequest[]): Promise<WaveSyncResult>;
   /** The user's VERIFY_JOINED, run after the wave's sync. */
   verify(step: PlanStep, child: ApprovalRequest, syncStartedAt: number): Promise<StepResult>;
   publish(request: ApprovalRequest): Promise<void>;
@@ -241,20 +242,21 @@ async function syncAndVerify(deps: BulkExecutorDeps, bulk: ApprovalRequest, done
   // An undo puts cloud values back and syncs nothing, as `undo <id>` does.
   if (done.length === 0 || bulk.undoOf) return;
   const syncStartedAt = deps.now();
-  const synced = await deps.syncWave();
+  const wave = await deps.syncWave(done);
+  const synced = wave.result;
   await deps.audit.append({
     requestId: bulk.id,
     at: deps.now(),
     actor: null,
     action: synced.status === 'done' ? 'step-done' : 'step-failed',
-    summary: `Wave ${tally.waves}: one delta sync for ${done.length} users${synced.status === 'failed' ? ` failed (${synced.code}): ${synced.detail}` : ''}`,
-    step: { number: tally.waves, kind: 'TRIGGER_DELTA_SYNC' },
+    summary: `Wave ${tally.waves}: ${wave.what} for ${done.length} users${synced.status === 'failed' ? ` failed (${synced.code}): ${synced.detail}` : ''}`,
+    step: { number: tally.waves, kind: wave.kind },
   });
   await Promise.all(
     done.map(async (child) => {
       const step = child.diagnosis.plan.steps.find((s) => s.kind === 'VERIFY_JOINED');
       if (!step) return;
-      const result = synced.status === 'done' ? await deps.verify(step, child, syncStartedAt) : synced;
+      const result = synced.status === 'done' ? (wave.failed.get(child.id) ?? (await deps.verify(step, child, syncStartedAt))) : synced;
       const ok = result.status === 'done';
       await deps.audit.append({
         requestId: child.id,
@@ -262,8 +264,8 @@ async function syncAndVerify(deps: BulkExecutorDeps, bulk: ApprovalRequest, done
         actor: null,
         action: ok ? 'step-done' : 'step-failed',
         summary: ok
-          ? "Verified after the wave's delta sync: joined"
-          : `Not verified after the wave's delta sync (${result.status === 'failed' ? result.code : result.status})`,
+          ? "Verified after the wave's sync: joined"
+          : `Not verified after the wave's sync (${result.status === 'failed' ? result.code : result.status})`,
         step: { number: step.number, kind: step.kind },
         ...(ok ? { after: result.after } : {}),
       });
