@@ -25,6 +25,7 @@ import { createItemConsumer, type ItemConsumerDeps } from './item-consumer.ts';
 import { createQueuedItems } from './queued-item.ts';
 import type { BulkItem } from './scan.ts';
 import type { ScanStore } from './scan-store.ts';
+import type { WaveSyncResult } from './wave-sync.ts';
 import { startWave, type WaveEnd, type WaveEntry } from './wave-queue.ts';
 
 export const DEFAULT_WAVE_SIZE = 100;
@@ -36,8 +37,8 @@ export interface BulkExecutorDeps extends BulkItemDeps {
   audit: AuditTrail;
   store: RequestStore;
   scans: ScanStore;
-  /** One delta sync (Connect Sync) for the wave; SYNC_BUSY is waited out by the caller's retries. */
-  syncWave(): Promise<StepResult>;
+  /** The wave's sync (wave-sync.ts): one delta sync (Connect Sync), or each user's on-demand run (Cloud Sync). */
+  syncWave(children: readonly ApprovalRequest[]): Promise<WaveSyncResult>;
   /** The user's VERIFY_JOINED, run after the wave's sync. */
   verify(step: PlanStep, child: ApprovalRequest, syncStartedAt: number): Promise<StepResult>;
   publish(request: ApprovalRequest): Promise<void>;
@@ -234,7 +235,7 @@ async function coordinateHeld(
     at: deps.now(),
     actor: null,
     action: final === 'done' ? 'done' : 'cancelled',
-    summary: `${final === 'done' ? 'Finished' : 'Stopped'}: ${p.done} done, ${p.skipped} skipped (facts changed), ${p.failed} failed, ${p.waiting} not started, of ${p.total}; ${p.waves} delta syncs`,
+    summary: `${final === 'done' ? 'Finished' : 'Stopped'}: ${p.done} done, ${p.skipped} skipped (facts changed), ${p.failed} failed, ${p.waiting} not started, of ${p.total}; ${p.waves} ${bulk.undoOf ? 'waves (an undo syncs nothing)' : 'delta syncs'}`,
   });
   await deps.publish(bulk).catch((err: unknown) => deps.logger.warn({ err, bulkId: bulk.id }, 'could not replace the bulk card'));
 }
@@ -254,24 +255,26 @@ async function syncAndVerify(
   bulk: ApprovalRequest,
   done: ApprovalRequest[],
   tally: Tally,
-  wave: number,
+  number: number,
 ): Promise<void> {
-  if (done.length === 0) return;
+  // An undo puts cloud values back and syncs nothing, as `undo <id>` does.
+  if (done.length === 0 || bulk.undoOf) return;
   const syncStartedAt = deps.now();
-  const synced = await deps.syncWave();
+  const wave = await deps.syncWave(done);
+  const synced = wave.result;
   await deps.audit.append({
     requestId: bulk.id,
     at: deps.now(),
     actor: null,
     action: synced.status === 'done' ? 'step-done' : 'step-failed',
-    summary: `Wave ${wave}: one delta sync for ${done.length} users${synced.status === 'failed' ? ` failed (${synced.code}): ${synced.detail}` : ''}`,
-    step: { number: wave, kind: 'TRIGGER_DELTA_SYNC' },
+    summary: `Wave ${number}: ${wave.what} for ${done.length} users${synced.status === 'failed' ? ` failed (${synced.code}): ${synced.detail}` : ''}`,
+    step: { number, kind: wave.kind },
   });
   await Promise.all(
     done.map(async (child) => {
       const step = child.diagnosis.plan.steps.find((s) => s.kind === 'VERIFY_JOINED');
       if (!step) return;
-      const result = synced.status === 'done' ? await deps.verify(step, child, syncStartedAt) : synced;
+      const result = synced.status === 'done' ? (wave.failed.get(child.id) ?? (await deps.verify(step, child, syncStartedAt))) : synced;
       const ok = result.status === 'done';
       await deps.audit.append({
         requestId: child.id,
@@ -279,8 +282,8 @@ async function syncAndVerify(
         actor: null,
         action: ok ? 'step-done' : 'step-failed',
         summary: ok
-          ? "Verified after the wave's delta sync: joined"
-          : `Not verified after the wave's delta sync (${result.status === 'failed' ? result.code : result.status})`,
+          ? "Verified after the wave's sync: joined"
+          : `Not verified after the wave's sync (${result.status === 'failed' ? result.code : result.status})`,
         step: { number: step.number, kind: step.kind },
         ...(ok ? { after: result.after } : {}),
       });
@@ -343,5 +346,9 @@ function whyOf(request: ApprovalRequest, end: ItemEnd): string {
   if (end === 'skipped') return `facts changed: ${(request.changes ?? []).map((c) => c.label).join('; ') || 'plan no longer automated'}`;
   if (request.failure) return request.failure;
   const failed = request.records.find((r) => r.status === 'failed');
-  return failed ? `step ${failed.number} failed (${failed.code ?? 'error'})` : `ended ${request.state}`;
+  if (failed) return `step ${failed.number} failed (${failed.code ?? 'error'})`;
+  const person = request.records.find((r) => r.status === 'waiting-for-person');
+  return person
+    ? `step ${person.number} needs a person (Graph refused the bot the write): ${person.detail ?? ''}`
+    : `ended ${request.state}`;
 }

@@ -54,7 +54,11 @@ export interface AnchorHolder {
 /** One successful write through Graph: `PATCH /users/{id}`, `DELETE /directory/deletedItems/{id}`... */
 export interface GraphWrite {
   method: string;
+  /** `v1.0` or `beta`: the same path under both is a different property set. */
+  version: string;
   path: string;
+  /** The request body as sent ('' for none), so two writes to one path can be told apart. */
+  body: string;
   status: number;
   at: string;
 }
