@@ -16,7 +16,8 @@ import type { StepResult } from '../execution/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
-import { endOf, itemRequestId, runBulkItem, type BulkItemDeps, type ItemEnd } from './bulk-item.ts';
+import { endOf, itemRequestId, type BulkItemDeps, type ItemEnd } from './bulk-item.ts';
+import { runItem } from './bulk-undo-item.ts';
 import type { BulkItem } from './scan.ts';
 import type { ScanStore } from './scan-store.ts';
 import type { WaveSyncResult } from './wave-sync.ts';
@@ -98,7 +99,8 @@ async function coveredItems(deps: BulkExecutorDeps, bulk: ApprovalRequest): Prom
   const info = bulk.bulk;
   if (!info) return [];
   const excluded = new Set(info.excluded.map((n) => n.toLowerCase()));
-  const items = await deps.scans.readItems(info.scanId, info.itemChunks);
+  // A bulk undo's items (the users' requests it reverts) are stored under its own id.
+  const items = await deps.scans.readItems(info.undo ? bulk.id : info.scanId, info.itemChunks);
   return items.map((item, index) => ({ index, item })).filter(({ item }) => !excluded.has(item.samAccountName.toLowerCase()));
 }
 
@@ -176,7 +178,7 @@ async function coordinateHeld(deps: BulkExecutorDeps, claimed: ApprovalRequest, 
     at: deps.now(),
     actor: null,
     action: final === 'done' ? 'done' : 'cancelled',
-    summary: `${final === 'done' ? 'Finished' : 'Stopped'}: ${p.done} done, ${p.skipped} skipped (facts changed), ${p.failed} failed, ${p.waiting} not started, of ${p.total}; ${p.waves} delta syncs`,
+    summary: `${final === 'done' ? 'Finished' : 'Stopped'}: ${p.done} done, ${p.skipped} skipped (facts changed), ${p.failed} failed, ${p.waiting} not started, of ${p.total}; ${p.waves} ${bulk.undoOf ? 'waves (an undo syncs nothing)' : 'delta syncs'}`,
   });
   await deps.publish(bulk).catch((err: unknown) => deps.logger.warn({ err, bulkId: bulk.id }, 'could not replace the bulk card'));
 }
@@ -195,7 +197,7 @@ async function runWave(
       const entry = wave[next++];
       if (!entry) return;
       try {
-        const request = await untilEnded(deps, await runBulkItem(bulk, entry.index, entry.item, deps));
+        const request = await untilEnded(deps, await runItem(bulk, entry.index, entry.item, deps));
         ends.push({ item: entry.item, request, end: endOf(request) });
       } catch (err) {
         // Not even re-read (the relay or Graph failed): nothing was written for this user.
@@ -237,7 +239,8 @@ async function help(deps: BulkExecutorDeps, bulk: ApprovalRequest): Promise<void
 }
 
 async function syncAndVerify(deps: BulkExecutorDeps, bulk: ApprovalRequest, done: ApprovalRequest[], tally: Tally): Promise<void> {
-  if (done.length === 0) return;
+  // An undo puts cloud values back and syncs nothing, as `undo <id>` does.
+  if (done.length === 0 || bulk.undoOf) return;
   const syncStartedAt = deps.now();
   const wave = await deps.syncWave(done);
   const synced = wave.result;

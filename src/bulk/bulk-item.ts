@@ -75,7 +75,7 @@ export async function runBulkItem(bulk: ApprovalRequest, index: number, item: Bu
   throw new Error(`no free request id for user ${index} of bulk request ${bulk.id}`);
 }
 
-async function finish(request: ApprovalRequest, deps: BulkItemDeps): Promise<ApprovalRequest> {
+export async function finish(request: ApprovalRequest, deps: BulkItemDeps): Promise<ApprovalRequest> {
   if (request.state === 'approved' || request.state === 'executing') {
     const left = request.records.filter((r) => r.status !== 'done').length;
     if (request.state === 'approved' && left > 0) await deps.reserve?.(left);
