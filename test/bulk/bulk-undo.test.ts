@@ -78,7 +78,8 @@ async function setUp(n: number) {
     }),
     syncWave: () => {
       syncs += 1;
-      return Promise.resolve({ status: 'done', before: null, after: null, detail: '' });
+      const result = { status: 'done' as const, before: null, after: null, detail: '' };
+      return Promise.resolve({ result, what: 'one delta sync', kind: 'TRIGGER_DELTA_SYNC' as const, failed: new Map() });
     },
     verify: () => Promise.resolve({ status: 'done', before: null, after: null, detail: '' }),
     publish: () => Promise.resolve(),
