@@ -8,7 +8,8 @@
 import type { ApprovalRequest } from '../domain/approval/types.ts';
 import { casUpdate } from '../concurrency/cas-update.ts';
 import type { Logger } from '../logging/logger.ts';
-import { endOf, findItemRequest, itemRequest, runBulkItem, type BulkItemDeps } from './bulk-item.ts';
+import { endOf, findItemRequest, itemRequest, type BulkItemDeps } from './bulk-item.ts';
+import { runItem } from './bulk-undo-item.ts';
 import { codeOf, ItemFailure, type ItemMessage, type PoisonOutcome } from './item-consumer.ts';
 import type { BulkItem } from './scan.ts';
 import type { ScanStore } from './scan-store.ts';
@@ -59,7 +60,7 @@ export function createQueuedItems(given: QueuedItemDeps): QueuedItems {
       const existing = await findItemRequest(deps.store, bulk.id, message.index);
       // Stopped (cancelled, or ended meanwhile): no new user starts; a started one finishes.
       if ('free' in existing && (bulk.state !== 'executing' || bulk.bulk?.stopRequested)) return;
-      await untilEnded(deps, await runBulkItem(bulk, message.index, item, deps));
+      await untilEnded(deps, await runItem(bulk, message.index, item, deps));
     },
     async poison(message, why) {
       const bulk = (await deps.store.get(message.bulkId))?.value;
@@ -85,7 +86,8 @@ async function readCovered(scans: ScanStore, bulk: ApprovalRequest): Promise<Map
   const info = bulk.bulk;
   if (!info) return new Map();
   const excluded = new Set(info.excluded.map((n) => n.toLowerCase()));
-  const items = await scans.readItems(info.scanId, info.itemChunks);
+  // A bulk undo's items (the users' requests it reverts) are stored under its own id.
+  const items = await scans.readItems(info.undo ? bulk.id : info.scanId, info.itemChunks);
   return new Map(items.flatMap((item, index) => (excluded.has(item.samAccountName.toLowerCase()) ? [] : [[index, item] as const])));
 }
 
