@@ -8,10 +8,21 @@ import { runScan, type ScanCounters } from '../../src/bulk/scan.ts';
 import { createCloudDirectory, staticTokenCredential } from '../../src/cloud-directory/index.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { createRelayClient } from '../../src/relay/client/relay-client.ts';
+import type { OnPremSnapshotSource } from '../../src/ports/snapshot.ts';
 import { trustCertificateInProcess } from '../../src/sandbox/emulator/tls-certificate.ts';
 import type { StandIns } from './bulk-stand-ins.ts';
 
 const mb = (bytes: number): number => bytes / (1024 * 1024);
+
+/** The relay's stream, calling `ended` when its last page has arrived. */
+function timedStream(source: OnPremSnapshotSource, ended: () => void): OnPremSnapshotSource {
+  return {
+    async *streamUsers(scope, options) {
+      yield* source.streamUsers(scope, options);
+      ended();
+    },
+  };
+}
 
 export async function scanOnce(): Promise<void> {
   const standIns = JSON.parse(await text(process.stdin)) as StandIns;
@@ -28,9 +39,19 @@ export async function scanOnce(): Promise<void> {
   let last: ScanCounters | undefined;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
+  // When each side's read ended (ms from the start): where the time goes.
+  const phases = { cloudRead: 0, adRead: 0 };
+  const timed = {
+    readCloudSnapshot: (options?: Parameters<typeof cloud.readCloudSnapshot>[0]) =>
+      cloud.readCloudSnapshot(options).finally(() => (phases.cloudRead = performance.now() - started)),
+  };
   const result = await runScan(
     { kind: 'scope', scope: { kind: 'sync-scope' } },
-    { onPrem: relay, cloud, tenantFacts: () => cloud.tenantFacts(undefined, { fresh: true }) },
+    {
+      onPrem: timedStream(relay, () => (phases.adRead = performance.now() - started)),
+      cloud: timed,
+      tenantFacts: () => cloud.tenantFacts(undefined, { fresh: true }),
+    },
     { onProgress: (counters) => (last = counters) },
   );
   const ms = performance.now() - started;
@@ -48,6 +69,7 @@ export async function scanOnce(): Promise<void> {
     baselineRssMb: mb(baseline),
     peakRssMb: mb(peak),
     byOutcome: result.summary.counts,
+    phases,
   };
   process.stdout.write(`${JSON.stringify(figures)}\n`);
   process.exit(0);
