@@ -4,6 +4,7 @@
  * directory and src/bulk's runScan, and prints one JSON line of figures (time, pages, rows, RSS).
  */
 import { text } from 'node:stream/consumers';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { runScan, type ScanCounters } from '../../src/bulk/scan.ts';
 import { createCloudDirectory, staticTokenCredential } from '../../src/cloud-directory/index.ts';
 import { createLogger } from '../../src/logging/logger.ts';
@@ -13,6 +14,25 @@ import { trustCertificateInProcess } from '../../src/sandbox/emulator/tls-certif
 import type { StandIns } from './bulk-stand-ins.ts';
 
 const mb = (bytes: number): number => bytes / (1024 * 1024);
+
+/** MB in V8's young generation, its old generation (and large objects), and outside the heap (buffers). */
+function heapNow(): { youngMb: number; oldMb: number; externalMb: number } {
+  const spaces = getHeapSpaceStatistics();
+  const size = (names: string[]): number => mb(spaces.filter((s) => names.includes(s.space_name)).reduce((n, s) => n + s.space_size, 0));
+  return {
+    youngMb: size(['new_space', 'new_large_object_space']),
+    oldMb: size([
+      'old_space',
+      'large_object_space',
+      'code_space',
+      'code_large_object_space',
+      'trusted_space',
+      'trusted_large_object_space',
+      'shared_space',
+    ]),
+    externalMb: mb(process.memoryUsage().external),
+  };
+}
 
 /** The relay's stream, calling `ended` when its last page has arrived. */
 function timedStream(source: OnPremSnapshotSource, ended: () => void): OnPremSnapshotSource {
@@ -35,7 +55,12 @@ export async function scanOnce(): Promise<void> {
   await cloud.tenantFacts(undefined, { fresh: true });
   const baseline = process.memoryUsage().rss;
   let peak = baseline;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+  // At each new peak: what V8's heap held then (young generation, old generation, outside the heap).
+  let atPeak = heapNow();
+  const sampler = setInterval(() => {
+    const rss = process.memoryUsage().rss;
+    if (rss > peak) [peak, atPeak] = [rss, heapNow()];
+  }, 10);
   let last: ScanCounters | undefined;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
@@ -68,6 +93,7 @@ export async function scanOnce(): Promise<void> {
     graphRequests: (last?.cloud.pages ?? 0) + 2,
     baselineRssMb: mb(baseline),
     peakRssMb: mb(peak),
+    heapAtPeak: atPeak,
     byOutcome: result.summary.counts,
     phases,
   };
