@@ -73,7 +73,13 @@ export class HardmatchBot extends TeamsActivityHandler {
    * parallel with this send, and never waits for it; a failure is only logged.
    */
   #typing(context: TurnContext): void {
-    context.sendActivity({ type: ActivityTypes.Typing }).catch((err: unknown) => this.#deps.backgroundError?.(err, 'typing indicator'));
+    setImmediate(() => {
+      try {
+        context.sendActivity({ type: ActivityTypes.Typing }).catch((err: unknown) => this.#deps.backgroundError?.(err, 'typing indicator'));
+      } catch (err) {
+        this.#deps.backgroundError?.(err, 'typing indicator');
+      }
+    });
   }
 
   protected override async onAdaptiveCardInvoke(

@@ -16,9 +16,11 @@ import type { StepResult } from '../execution/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
-import { endOf, itemRequestId, runBulkItem, type BulkItemDeps, type ItemEnd } from './bulk-item.ts';
+import { endOf, itemRequestId, type BulkItemDeps, type ItemEnd } from './bulk-item.ts';
+import { runItem } from './bulk-undo-item.ts';
 import type { BulkItem } from './scan.ts';
 import type { ScanStore } from './scan-store.ts';
+import type { WaveSyncResult } from './wave-sync.ts';
 
 export const DEFAULT_WAVE_SIZE = 100;
 export const DEFAULT_ITEM_CONCURRENCY = 16;
@@ -29,8 +31,8 @@ export interface BulkExecutorDeps extends BulkItemDeps {
   audit: AuditTrail;
   store: RequestStore;
   scans: ScanStore;
-  /** One delta sync (Connect Sync) for the wave; SYNC_BUSY is waited out by the caller's retries. */
-  syncWave(): Promise<StepResult>;
+  /** The wave's sync (wave-sync.ts): one delta sync (Connect Sync), or each user's on-demand run (Cloud Sync). */
+  syncWave(children: readonly ApprovalRequest[]): Promise<WaveSyncResult>;
   /** The user's VERIFY_JOINED, run after the wave's sync. */
   verify(step: PlanStep, child: ApprovalRequest, syncStartedAt: number): Promise<StepResult>;
   publish(request: ApprovalRequest): Promise<void>;
@@ -97,7 +99,8 @@ async function coveredItems(deps: BulkExecutorDeps, bulk: ApprovalRequest): Prom
   const info = bulk.bulk;
   if (!info) return [];
   const excluded = new Set(info.excluded.map((n) => n.toLowerCase()));
-  const items = await deps.scans.readItems(info.scanId, info.itemChunks);
+  // A bulk undo's items (the users' requests it reverts) are stored under its own id.
+  const items = await deps.scans.readItems(info.undo ? bulk.id : info.scanId, info.itemChunks);
   return items.map((item, index) => ({ index, item })).filter(({ item }) => !excluded.has(item.samAccountName.toLowerCase()));
 }
 
@@ -175,7 +178,7 @@ async function coordinateHeld(deps: BulkExecutorDeps, claimed: ApprovalRequest, 
     at: deps.now(),
     actor: null,
     action: final === 'done' ? 'done' : 'cancelled',
-    summary: `${final === 'done' ? 'Finished' : 'Stopped'}: ${p.done} done, ${p.skipped} skipped (facts changed), ${p.failed} failed, ${p.waiting} not started, of ${p.total}; ${p.waves} delta syncs`,
+    summary: `${final === 'done' ? 'Finished' : 'Stopped'}: ${p.done} done, ${p.skipped} skipped (facts changed), ${p.failed} failed, ${p.waiting} not started, of ${p.total}; ${p.waves} ${bulk.undoOf ? 'waves (an undo syncs nothing)' : 'delta syncs'}`,
   });
   await deps.publish(bulk).catch((err: unknown) => deps.logger.warn({ err, bulkId: bulk.id }, 'could not replace the bulk card'));
 }
@@ -194,7 +197,7 @@ async function runWave(
       const entry = wave[next++];
       if (!entry) return;
       try {
-        const request = await untilEnded(deps, await runBulkItem(bulk, entry.index, entry.item, deps));
+        const request = await untilEnded(deps, await runItem(bulk, entry.index, entry.item, deps));
         ends.push({ item: entry.item, request, end: endOf(request) });
       } catch (err) {
         // Not even re-read (the relay or Graph failed): nothing was written for this user.
@@ -236,22 +239,24 @@ async function help(deps: BulkExecutorDeps, bulk: ApprovalRequest): Promise<void
 }
 
 async function syncAndVerify(deps: BulkExecutorDeps, bulk: ApprovalRequest, done: ApprovalRequest[], tally: Tally): Promise<void> {
-  if (done.length === 0) return;
+  // An undo puts cloud values back and syncs nothing, as `undo <id>` does.
+  if (done.length === 0 || bulk.undoOf) return;
   const syncStartedAt = deps.now();
-  const synced = await deps.syncWave();
+  const wave = await deps.syncWave(done);
+  const synced = wave.result;
   await deps.audit.append({
     requestId: bulk.id,
     at: deps.now(),
     actor: null,
     action: synced.status === 'done' ? 'step-done' : 'step-failed',
-    summary: `Wave ${tally.waves}: one delta sync for ${done.length} users${synced.status === 'failed' ? ` failed (${synced.code}): ${synced.detail}` : ''}`,
-    step: { number: tally.waves, kind: 'TRIGGER_DELTA_SYNC' },
+    summary: `Wave ${tally.waves}: ${wave.what} for ${done.length} users${synced.status === 'failed' ? ` failed (${synced.code}): ${synced.detail}` : ''}`,
+    step: { number: tally.waves, kind: wave.kind },
   });
   await Promise.all(
     done.map(async (child) => {
       const step = child.diagnosis.plan.steps.find((s) => s.kind === 'VERIFY_JOINED');
       if (!step) return;
-      const result = synced.status === 'done' ? await deps.verify(step, child, syncStartedAt) : synced;
+      const result = synced.status === 'done' ? (wave.failed.get(child.id) ?? (await deps.verify(step, child, syncStartedAt))) : synced;
       const ok = result.status === 'done';
       await deps.audit.append({
         requestId: child.id,
@@ -259,8 +264,8 @@ async function syncAndVerify(deps: BulkExecutorDeps, bulk: ApprovalRequest, done
         actor: null,
         action: ok ? 'step-done' : 'step-failed',
         summary: ok
-          ? "Verified after the wave's delta sync: joined"
-          : `Not verified after the wave's delta sync (${result.status === 'failed' ? result.code : result.status})`,
+          ? "Verified after the wave's sync: joined"
+          : `Not verified after the wave's sync (${result.status === 'failed' ? result.code : result.status})`,
         step: { number: step.number, kind: step.kind },
         ...(ok ? { after: result.after } : {}),
       });
@@ -318,7 +323,11 @@ class Tally {
 function whyOf(request: ApprovalRequest, end: ItemEnd): string {
   if (end === 'skipped') return `facts changed: ${(request.changes ?? []).map((c) => c.label).join('; ') || 'plan no longer automated'}`;
   const failed = request.records.find((r) => r.status === 'failed');
-  return failed ? `step ${failed.number} failed (${failed.code ?? 'error'})` : `ended ${request.state}`;
+  if (failed) return `step ${failed.number} failed (${failed.code ?? 'error'})`;
+  const person = request.records.find((r) => r.status === 'waiting-for-person');
+  return person
+    ? `step ${person.number} needs a person (Graph refused the bot the write): ${person.detail ?? ''}`
+    : `ended ${request.state}`;
 }
 
 function codeOf(err: unknown): string {

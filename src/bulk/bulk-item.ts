@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { diffFingerprints, fingerprintOf } from '../domain/approval/fingerprint.ts';
 import { newRequestId } from '../domain/approval/request-id.ts';
 import type { ApprovalRequest, FactChange } from '../domain/approval/types.ts';
-import { isAutomated, outcomeOf } from '../domain/bulk/outcome.ts';
+import { isAutomated, itemSteps, outcomeOf } from '../domain/bulk/outcome.ts';
 import type { Diagnosis } from '../domain/diagnosis/types.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
@@ -44,15 +44,13 @@ export function itemRequestId(bulkId: string, index: number, attempt = 0): strin
   return newRequestId((n) => new Uint8Array(digest.subarray(0, n)));
 }
 
-/** The steps a user's own request runs: its cloud writes (the wave syncs and verifies for all). */
-function writeSteps(diagnosis: Diagnosis) {
-  return diagnosis.plan.steps.filter(
-    (s) => s.kind === 'PURGE_DELETED_USER' || s.kind === 'CLEAR_ANCHOR' || s.kind === 'RENAME_UPN_TEMPORARILY' || s.kind === 'SET_ANCHOR',
-  );
-}
-
+/**
+ * A bulk item has no card and nobody to press Done: a step that turned into a person's (Graph
+ * refused the bot the write) ends the item as failed, its record saying what a person must do.
+ */
 export function endOf(request: ApprovalRequest): ItemEnd {
   if (request.state === 'done') return 'done';
+  if (request.state === 'waiting-for-person') return 'failed';
   if (request.state === 'stale') return 'skipped';
   if (request.state === 'failed' || request.state === 'cancelled' || request.state === 'expired' || request.state === 'rejected')
     return 'failed';
@@ -77,7 +75,7 @@ export async function runBulkItem(bulk: ApprovalRequest, index: number, item: Bu
   throw new Error(`no free request id for user ${index} of bulk request ${bulk.id}`);
 }
 
-async function finish(request: ApprovalRequest, deps: BulkItemDeps): Promise<ApprovalRequest> {
+export async function finish(request: ApprovalRequest, deps: BulkItemDeps): Promise<ApprovalRequest> {
   if (request.state === 'approved' || request.state === 'executing') {
     const left = request.records.filter((r) => r.status !== 'done').length;
     if (request.state === 'approved' && left > 0) await deps.reserve?.(left);
@@ -94,7 +92,7 @@ async function prepare(bulk: ApprovalRequest, index: number, item: BulkItem, id:
     : [{ fact: 'onPrem', label: `AD user ${item.dn}`, old: item.dn, new: null }];
   const stillAutomated = diagnosis !== null && isAutomated(outcomeOf(diagnosis));
   const drifted = changes.length > 0 || !stillAutomated;
-  const steps = diagnosis && !drifted ? writeSteps(diagnosis) : [];
+  const steps = diagnosis && !drifted ? itemSteps(diagnosis.plan) : [];
   const request: ApprovalRequest = {
     id,
     kind: 'match',

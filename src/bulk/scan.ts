@@ -48,6 +48,8 @@ export interface BulkItem {
   fingerprint: FingerprintFact[];
   steps: number;
   purges: number;
+  /** A bulk undo's item: the user's own request (of the bulk it undoes) whose reversible steps it reverts. */
+  undoes?: string;
 }
 
 export interface ScanResult {

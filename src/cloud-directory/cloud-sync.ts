@@ -2,12 +2,15 @@
  * The 2026 writes and reads through Graph beta and Cloud Sync:
  * - `clearObjectIdentifier`: `PATCH /beta/users/{id}` `{"onPremisesObjectIdentifier": null}`
  *   (only null is accepted; User-OnPremisesSyncBehavior.ReadWrite.All, and the caller in the
- *   Hybrid Identity Administrator or Global Administrator role).
+ *   Hybrid Identity Administrator or Global Administrator role). Sent at most once in effect
+ *   (writes.ts `writeOnce`: after a lost answer the mapping is read before sending again).
  * - `objectIdentifierOf`: the user's mapping now (beta `$select`), for the step's drift check.
  * - `provisionOnDemand`: `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/provisionOnDemand`
  *   with the AD DN. Graph answers a stringKeyStringValuePair whose `key` and `value` are JSON text
  *   (`{"result","details"}` and the provisioning record with its `provisioningSteps`); both are
- *   parsed here into ProvisionOnDemandResult.
+ *   parsed here into ProvisionOnDemandResult. After a lost answer it is sent again: it syncs one
+ *   object to the state AD holds, so a second run has the effect of one (Graph offers no read of
+ *   whether a run happened other than the provisioning logs, which lag by minutes).
  * - `provisioningLogOf`: the newest `/auditLogs/provisioning` entry of the job, for the error
  *   Entra recorded (and what it recommends) when a run failed. The API allows 5 requests per 10 s: a 429 is retried
  *   after its Retry-After by the transport, within the deadline.
@@ -18,6 +21,7 @@ import { failureFromThrown, type Operation } from './errors.ts';
 import type { GraphTransport } from './graph-transport.ts';
 import { collectionUrl, eqFilter, pathSegment } from './odata.ts';
 import { parseObjectId } from './users.ts';
+import { writeOnce } from './writes.ts';
 
 const CLEAR_PERMISSION = 'User-OnPremisesSyncBehavior.ReadWrite.All (and the Hybrid Identity Administrator role)';
 const SYNC_PERMISSION = 'Synchronization.ReadWrite.All';
@@ -25,12 +29,17 @@ const SYNC_PERMISSION = 'Synchronization.ReadWrite.All';
 export async function clearObjectIdentifier(transport: GraphTransport, userId: string): Promise<void> {
   const id = parseObjectId(userId);
   const op: Operation = { what: `clear the onPremisesObjectIdentifier of cloud user ${id}`, permission: CLEAR_PERMISSION };
-  await transport.call(
+  const path = `/users/${pathSegment(id)}`;
+  await writeOnce(
+    transport,
     op,
-    (request) =>
-      request(`/users/${pathSegment(id)}`)
-        .version('beta')
-        .patch({ onPremisesObjectIdentifier: null }) as Promise<unknown>,
+    (request) => request(path).version('beta').patch({ onPremisesObjectIdentifier: null }) as Promise<unknown>,
+    async (request) => {
+      const user = (await request(path).version('beta').select(['onPremisesObjectIdentifier']).get()) as {
+        onPremisesObjectIdentifier?: string | null;
+      };
+      return (user.onPremisesObjectIdentifier ?? null) === null;
+    },
   );
 }
 

@@ -203,10 +203,18 @@ function graphSays(f: GraphFailure): string {
   return `${status}${code}: ${f.message}${details}`;
 }
 
-/** The CloudError for a failure that will not be retried (any more). */
-export function toCloudError(op: Operation, f: GraphFailure, context: { attempts?: number; cause?: unknown } = {}): CloudError {
+/**
+ * The CloudError for a failure that will not be retried (any more): it names the last fault
+ * (status, Graph's code and message, or the network's) and, after retries, how many tries over how long.
+ */
+export function toCloudError(
+  op: Operation,
+  f: GraphFailure,
+  context: { attempts?: number; triedMs?: number; cause?: unknown } = {},
+): CloudError {
   const options = { status: f.status === -1 ? null : f.status, graphCode: f.code, graphMessage: f.message, cause: context.cause };
-  const tries = context.attempts && context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
+  const over = context.triedMs !== undefined && context.triedMs >= 1_000 ? ` over ${formatDuration(context.triedMs)}` : '';
+  const tries = context.attempts && context.attempts > 1 ? ` after ${context.attempts} attempts${over}` : '';
   if (f.status === 429) {
     return new CloudError(
       'CLOUD_THROTTLED',

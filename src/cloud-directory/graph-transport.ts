@@ -1,25 +1,22 @@
 /**
- * How every Graph call goes out: one retry policy for single requests and for `$batch`
- * sub-requests, JSON batching in chunks of 20 sent concurrently, and paging through
+ * How every Graph call goes out: one retry policy (retry-policy.ts) for single requests and for
+ * `$batch` sub-requests, JSON batching in chunks of 20 sent concurrently, and paging through
  * `@odata.nextLink`, all inside one Deadline (deadline.ts) shared by every call of a command.
- * Failures leave here as CloudError (see errors.ts).
+ * Failures leave here as CloudError (see errors.ts), naming the last fault and how long was tried.
  *
- * Retries, and why they are ours: the SDK's RetryHandler would retry a throttled single request,
- * but never a throttled sub-request inside a `$batch` (the envelope answers 200), so the client is
- * built without it (graph-client.ts) and this module retries both the same way:
- * - 429: wait `Retry-After` (seconds or an HTTP date) exactly, as often as Graph asks, for as long
- *   as the deadline allows: Graph says when it will serve us, so a count of attempts would only
- *   give up on requests that were going to succeed. Without Retry-After, back off.
- * - 5xx, no response, timeout: exponential backoff from `baseDelayMs`, capped at `maxDelayMs`,
- *   with jitter so concurrent callers do not retry in lockstep; at most `attempts` tries, since a
- *   server error repeated that often is an outage, not bad luck.
- * - A wait that would leave less than MIN_ATTEMPT_MS before the deadline is not waited: the call
- *   gives up at once (a throttled one with CLOUD_THROTTLED) instead of sleeping past it.
- * - Each attempt is abandoned when silent for the per-attempt limit (see attemptLimitMs).
- * - In a batch only the sub-requests that failed that way are sent again, in a new batch.
- * - Anything else fails at once.
+ * Retries, and why they are ours: the SDK's RetryHandler retries only 429 / 503 / 504 answers, at
+ * most 10 times, with no time budget and no abort signal while it sleeps; it never retries a
+ * request that got no answer (a connection reset, a time-out), nor a throttled or failed
+ * sub-request inside a `$batch` (the envelope answers 200). So the client is built without it
+ * (graph-client.ts) and this module retries all of them the same way:
+ * - what is retried and after how long: retry-policy.ts (Retry-After honoured, exponential backoff
+ *   with jitter otherwise, bounded by the deadline);
+ * - each attempt is abandoned when silent for the per-attempt limit (see attemptLimitMs);
+ * - in a batch only the sub-requests that failed that way are sent again, in a new batch;
+ * - anything else fails at once.
+ * A write whose answer was lost is not simply sent again: writes.ts reads first whether it took effect.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as realSleep } from 'node:timers/promises';
 import type { Client, GraphRequest } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../logging/logger.ts';
 import type { Deadline } from './deadline.ts';
@@ -33,13 +30,9 @@ import {
   type GraphFailure,
   type Operation,
 } from './errors.ts';
+import { MIN_ATTEMPT_MS, retryDelay, type RetryPolicy } from './retry-policy.ts';
 
-export interface RetryPolicy {
-  /** Tries in all (first one included) for 5xx and silence; at least 1. 429s are bounded by the deadline only. */
-  attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
+export { MIN_ATTEMPT_MS, retryDelay, type RetryPolicy };
 
 /** One GET inside a `$batch`: `url` relative to the version root, already encoded. */
 export interface BatchGet {
@@ -68,6 +61,8 @@ export interface GraphTransportOptions {
   requestTimeoutMs?: number;
   /** For the backoff jitter; default Math.random. */
   random?: () => number;
+  /** How a retry waits; default a real timer. Tests pass one that moves a fake clock. */
+  sleep?: (ms: number) => Promise<void>;
   /**
    * 'low': every request (and every `$batch` sub-request) says `x-ms-throttle-priority: low`, so
    * Graph throttles it before the bot's interactive calls when the app nears its limits. Bulk
@@ -109,9 +104,6 @@ interface BatchEnvelope {
   responses?: { id?: unknown; status?: unknown; headers?: unknown; body?: unknown }[];
 }
 
-/** The least time left for which sending (again) is worth it: a healthy Graph answers well within it. */
-export const MIN_ATTEMPT_MS = 250;
-
 /**
  * How long one attempt may stay silent before it is abandoned (and retried if time is left): a
  * third of the deadline, 6.7 s of the default 20 s. Healthy Graph answers these reads (even a full
@@ -128,6 +120,7 @@ type Answered = Omit<BatchAnswer, 'attempts'>;
 export function createGraphTransport(options: GraphTransportOptions): GraphTransport {
   const { client, retry, logger, deadline } = options;
   const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? ((ms: number) => realSleep(ms));
   const perAttemptMs = options.requestTimeoutMs ?? attemptLimitMs(deadline);
   const priorityHeaders: Record<string, string> = options.priority ? { [THROTTLE_PRIORITY_HEADER]: options.priority } : {};
   const build = (path: string, signal: AbortSignal): GraphRequest => {
@@ -148,7 +141,11 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
         const failure = attemptFailure(err, deadline, attemptTimer, limitMs);
         const wait = retryDelay(failure, attempt, retry, deadline.remainingMs(), random);
         if (wait === undefined)
-          throw toCloudError(op, givenUp(failure, attempt < retry.attempts, deadline), { attempts: attempt, cause: err });
+          throw toCloudError(op, givenUp(failure, attempt < (retry.attempts ?? Infinity), deadline), {
+            attempts: attempt,
+            triedMs: deadline.budgetMs - deadline.remainingMs(),
+            cause: err,
+          });
         logRetry(logger, op, failure, attempt, wait);
         await sleep(wait);
       }
@@ -267,31 +264,6 @@ function attemptFailure(err: unknown, deadline: Deadline, attemptTimer: AbortSig
 function givenUp(failure: GraphFailure, attemptsLeft: boolean, deadline: Deadline): GraphFailure {
   if (!attemptsLeft || failure.network?.waitedMs === undefined) return failure;
   return { ...failure, network: { ...failure.network, waitedMs: deadline.budgetMs } };
-}
-
-/**
- * How long to wait before trying again, or undefined to give up: not retryable, a server error or
- * silence out of attempts, or a wait that would not leave MIN_ATTEMPT_MS before the deadline
- * (`remainingMs`). A 429 is retried whatever the attempt count: the deadline bounds it.
- */
-export function retryDelay(
-  failure: GraphFailure,
-  attempt: number,
-  policy: RetryPolicy,
-  remainingMs: number,
-  random: () => number = Math.random,
-): number | undefined {
-  if (!isRetryable(failure)) return undefined;
-  const throttled = failure.status === 429;
-  if (!throttled && attempt >= policy.attempts) return undefined;
-  const wait = throttled && failure.retryAfterMs !== null ? failure.retryAfterMs : backoff(attempt, policy, random);
-  return wait + MIN_ATTEMPT_MS <= remainingMs ? wait : undefined;
-}
-
-function backoff(attempt: number, policy: RetryPolicy, random: () => number): number {
-  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(attempt - 1, 30));
-  // Jitter in [50%, 100%] of the exponential delay.
-  return Math.round(exponential / 2 + (random() * exponential) / 2);
 }
 
 function logRetry(logger: Logger, op: Operation, f: GraphFailure, attempt: number, waitMs: number, subRequest?: string): void {

@@ -80,10 +80,11 @@ export interface CloudDirectoryOptions {
    */
   graphTimeoutMs?: number;
   /**
-   * Retry policy within the deadline. 429: Retry-After is waited exactly, as often as Graph asks,
-   * unless the wait would end past the deadline (then CLOUD_THROTTLED at once). 5xx / no response:
-   * at most `attempts` tries (default 4), backoff from `baseDelayMs` (500) doubling, capped at
-   * `maxDelayMs` (5_000), with jitter. See graph-transport.ts.
+   * Retry policy within the deadline (retry-policy.ts). 429: Retry-After is waited exactly, as often
+   * as Graph asks. 5xx / no response / connection reset: backoff from `baseDelayMs` (500) doubling,
+   * capped at `maxDelayMs` (5_000), with jitter. Both until a wait would end past the deadline (then
+   * CLOUD_THROTTLED / CLOUD_UNAVAILABLE naming the last fault); `attempts` (default unset) caps the
+   * 5xx / silence tries as well.
    */
   retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** How long one attempt may stay silent before it is retried; default a third of graphTimeoutMs. */
@@ -99,6 +100,11 @@ export interface CloudDirectoryOptions {
 export const DEFAULT_SNAPSHOT_TIMEOUT_MS = 30 * 60_000;
 /** One page of 999 users comes back in about a second; one silent for this long is retried. */
 export const SNAPSHOT_PAGE_TIMEOUT_MS = 60_000;
+/**
+ * A whole-tenant read's 30-minute budget would let a page failing with 5xx for good be retried for
+ * half an hour: its 5xx / silence tries are capped (about a minute of backoff), 429 stays budget-bound.
+ */
+export const SNAPSHOT_SERVER_ERROR_ATTEMPTS = 12;
 
 export const DEFAULT_TENANT_FACTS_TTL_MS = 60_000;
 
@@ -114,11 +120,12 @@ async function ownClaims(credential: TokenCredential): Promise<TokenClaims | und
     return undefined;
   }
 }
-export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({ attempts: 4, baseDelayMs: 500, maxDelayMs: 5_000 });
+/** No cap on tries: the deadline (GRAPH_TIMEOUT_MS) bounds 5xx and silence as it bounds 429. */
+export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({ baseDelayMs: 500, maxDelayMs: 5_000 });
 
 export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory & CloudWriter & CloudSnapshotSource {
   const retry: RetryPolicy = {
-    attempts: Math.max(1, Math.floor(o.retry?.attempts ?? DEFAULT_RETRY.attempts)),
+    ...(o.retry?.attempts === undefined ? {} : { attempts: Math.max(1, Math.floor(o.retry.attempts)) }),
     baseDelayMs: Math.max(0, o.retry?.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs),
     maxDelayMs: Math.max(0, o.retry?.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs),
   };
@@ -138,7 +145,7 @@ export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory &
   const snapshotTransport = () =>
     createGraphTransport({
       client,
-      retry,
+      retry: { attempts: SNAPSHOT_SERVER_ERROR_ATTEMPTS, ...retry },
       logger: o.logger,
       deadline: createDeadline(o.snapshotTimeoutMs ?? DEFAULT_SNAPSHOT_TIMEOUT_MS),
       requestTimeoutMs: SNAPSHOT_PAGE_TIMEOUT_MS,

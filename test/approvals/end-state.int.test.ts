@@ -16,10 +16,11 @@ beforeAll(async () => {
 });
 afterAll(() => connector.close());
 
-// Plans that end in a join. Scenario 7 ('manual') starts in the old forest, which the sandbox does
-// not hold: its person's steps there cannot be carried out, so it cannot be played to its end.
+// Plans that end in a join, and plans of a person's steps that end with `match … to …` again
+// (scenario 7: the old Northwind forest's object leaves scope there, the sandbox's second forest).
+// Left out: plans blocked on a decision only a person can make (no steps at all).
 const PLANS = SCENARIOS.flatMap((scenario) => scenario.matches.map((match) => ({ scenario, match }))).filter(
-  ({ match }) => match.end === 'joined',
+  ({ match }) => match.end === 'joined' || (match.end === 'manual' && match.steps.length > 0),
 );
 
 describe('after the plan, match shows a clean join', () => {

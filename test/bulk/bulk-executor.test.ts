@@ -11,18 +11,31 @@ import { newBulkRequest } from '../../src/approvals/bulk-requests.ts';
 import { evidenceFromIndex, indexCloud } from '../../src/domain/bulk/cloud-index.ts';
 import { diagnose } from '../../src/domain/diagnosis/index.ts';
 import type { ApprovalRequest } from '../../src/domain/approval/types.ts';
+import type { StepResult } from '../../src/execution/types.ts';
 import { createEngine } from '../../src/execution/engine.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { createAuditTrail } from '../../src/store/audit-trail.ts';
 import { createSqliteStore } from '../../src/store/sqlite/index.ts';
-import { fakeCloud } from '../execution/fake-cloud.ts';
-import { bulkWorld, fakeCloudSnapshot, fakeOnPremSnapshot, type BulkWorld } from '../support/bulk-directory.ts';
+import { fakeCloud, graphError, type FakeCloud } from '../execution/fake-cloud.ts';
+import { BASE_DN, bulkWorld, fakeCloudSnapshot, fakeOnPremSnapshot, type BulkWorld } from '../support/bulk-directory.ts';
+import { adUser, cloudUser } from '../domain/diagnosis/builders.ts';
+import { parseAnchor, toImmutableId } from '../../src/domain/anchors.ts';
 
 const logger = createLogger({ level: 'silent' });
 const ADMIN = { aadObjectId: 'a1', name: 'Adele' };
 const BEN = { aadObjectId: 'a2', name: 'Ben' };
 
-async function setUp(world: BulkWorld, options: { waveSize?: number; stopAfterWave?: number } = {}) {
+type Verify = BulkExecutorDeps['verify'];
+
+async function setUp(
+  world: BulkWorld,
+  options: {
+    waveSize?: number;
+    stopAfterWave?: number;
+    verify?: (cloud: FakeCloud) => Verify;
+    failInWave?: (child: ApprovalRequest) => boolean;
+  } = {},
+) {
   const store = createSqliteStore(':memory:');
   const audit = createAuditTrail(store, logger);
   const scans = createScanStore(store);
@@ -78,17 +91,26 @@ async function setUp(world: BulkWorld, options: { waveSize?: number; stopAfterWa
     }),
     now: Date.now,
     reread,
-    syncWave: async () => {
+    syncWave: async (children) => {
       syncs.push(Date.now());
+      const failed = new Map<string, StepResult>();
+      for (const child of children)
+        if (options.failInWave?.(child)) failed.set(child.id, { status: 'failed', code: 'HardMatchBlocked', detail: 'refused' });
       if (options.stopAfterWave === syncs.length) {
         const current = await store.get('bulk01');
         if (current?.value.bulk)
           await store.update({ ...current.value, bulk: { ...current.value.bulk, stopRequested: { by: ADMIN, at: 2 } } }, current.version);
       }
-      return { status: 'done', before: null, after: null, detail: '' };
+      return {
+        result: { status: 'done', before: null, after: null, detail: '' },
+        what: 'one delta sync',
+        kind: 'TRIGGER_DELTA_SYNC',
+        failed,
+      };
     },
-    verify: (_step, child) =>
-      Promise.resolve({ status: 'done', before: null, after: { userId: child.diagnosis.plan.target?.id }, detail: '' }),
+    verify:
+      options.verify?.(cloud) ??
+      ((_step, child) => Promise.resolve({ status: 'done', before: null, after: { userId: child.diagnosis.plan.target?.id }, detail: '' })),
     publish: () => Promise.resolve(),
     owner,
     logger,
@@ -147,6 +169,26 @@ describe('bulk executor', () => {
     expect(cloud.writes().some((w) => 'userId' in w && w.userId === hard1.id)).toBe(false);
   });
 
+  it("a user whose own sync failed in the wave (Cloud Sync's on-demand run) is reported unverified without being waited for", async () => {
+    const world = bulkWorld(2);
+    const verified: string[] = [];
+    const { deps, store, audit } = await setUp(world, {
+      failInWave: (child) => child.diagnosis.onPrem?.samAccountName === 'hard1',
+      verify: () => (_step, child) => {
+        verified.push(child.diagnosis.onPrem?.samAccountName ?? '?');
+        return Promise.resolve({ status: 'done', before: null, after: null, detail: '' });
+      },
+    });
+    await createBulkExecutor(deps('one')).run('bulk01');
+    expect(verified).not.toContain('hard1');
+    expect(verified).toHaveLength(3);
+    const bulk = (await store.get('bulk01'))?.value;
+    const note = bulk?.bulk?.notes?.find((n) => n.samAccountName === 'hard1');
+    expect(note?.why).toContain('not seen joined');
+    const trail = await audit.entriesOf(note?.requestId ?? '');
+    expect(trail.some((e) => e.action === 'step-failed' && e.summary.includes('HardMatchBlocked'))).toBe(true);
+  });
+
   it('a stop lets no new user start; the request ends cancelled', async () => {
     const world = bulkWorld(4);
     const { deps, store } = await setUp(world, { waveSize: 3, stopAfterWave: 1 });
@@ -154,5 +196,70 @@ describe('bulk executor', () => {
     const bulk = (await store.get('bulk01'))?.value;
     expect(bulk?.state).toBe('cancelled');
     expect(bulk?.bulk?.progress).toMatchObject({ total: 8, done: 3, waiting: 5, waves: 1 });
+  });
+});
+
+/** A user re-created in AD (new objectGUID) whose cloud user keeps the old object's anchor and mapping. */
+function withRecreated(world: BulkWorld): { world: BulkWorld; userId: string } {
+  const oldGuid = '0000abcd-0000-4000-8000-000000000001';
+  const onPrem = adUser({
+    samAccountName: 'recreated',
+    objectGuid: '0000abcd-0000-4000-8000-000000000002',
+    dn: `CN=recreated,OU=New,${BASE_DN}`,
+  });
+  const user = cloudUser({
+    id: '0000abcd-0000-4000-8000-0000000000ff',
+    userPrincipalName: 'recreated@contoso.com',
+    mail: 'recreated@contoso.com',
+    proxyAddresses: ['SMTP:recreated@contoso.com'],
+    immutableId: toImmutableId(parseAnchor(oldGuid)),
+    onPremisesObjectIdentifier: oldGuid,
+  });
+  return {
+    world: { ...world, ad: [...world.ad, onPrem], cloud: { ...world.cloud, users: [...world.cloud.users, user] } },
+    userId: user.id,
+  };
+}
+
+/** The sync as Entra runs it since July 2026: a user still mapped to another object is not joined (the export is refused). */
+const syncRefusesMapped =
+  (cloud: FakeCloud): Verify =>
+  (step, child) => {
+    const user = step.kind === 'VERIFY_JOINED' ? cloud.users.get(step.subject.userId) : undefined;
+    const joined = user && step.kind === 'VERIFY_JOINED' && user.immutableId === step.immutableId && !user.onPremisesObjectIdentifier;
+    return Promise.resolve(
+      joined
+        ? { status: 'done', before: null, after: { userId: child.diagnosis.plan.target?.id }, detail: '' }
+        : { status: 'failed', code: 'VERIFY_TIMEOUT', detail: 'still mapped to another on-premises object' },
+    );
+  };
+
+describe('bulk executor: a user mapped to another on-premises object (CLEAR_OBJECT_IDENTIFIER)', () => {
+  it("clears the mapping in the user's own item, before the wave's sync, so the wave verifies it joined", async () => {
+    const { world, userId } = withRecreated(bulkWorld(1));
+    const { store, cloud, deps, items } = await setUp(world, { verify: syncRefusesMapped });
+    expect(items.map((i) => i.samAccountName)).toContain('recreated');
+    await createBulkExecutor(deps('one')).run('bulk01');
+    const bulk = (await store.get('bulk01'))?.value;
+    expect(bulk?.bulk?.notes ?? []).toEqual([]);
+    expect(bulk?.bulk?.progress).toMatchObject({ total: 3, done: 3, skipped: 0, failed: 0 });
+    const ops = cloud
+      .writes()
+      .filter((w) => 'userId' in w && w.userId === userId)
+      .map((w) => w.op);
+    expect(ops).toEqual(['setImmutableId', 'clearObjectIdentifier']);
+  });
+
+  it('a clear Graph refuses (403) ends the item failed with what a person must do, not waiting forever', async () => {
+    const { world, userId } = withRecreated(bulkWorld(1));
+    const { store, cloud, deps } = await setUp(world, { verify: syncRefusesMapped });
+    cloud.failNext('clearObjectIdentifier', graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges'));
+    await createBulkExecutor(deps('one')).run('bulk01');
+    const bulk = (await store.get('bulk01'))?.value;
+    expect(bulk?.state).toBe('done');
+    expect(bulk?.bulk?.progress).toMatchObject({ total: 3, done: 2, failed: 1, waiting: 0 });
+    expect(bulk?.bulk?.notes?.[0]?.samAccountName).toBe('recreated');
+    expect(bulk?.bulk?.notes?.[0]?.why).toMatch(/^step 2 needs a person .*onPremisesObjectIdentifier/);
+    expect(cloud.writes().some((w) => w.op === 'setImmutableId' && w.userId === userId)).toBe(true);
   });
 });

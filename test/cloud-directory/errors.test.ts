@@ -161,4 +161,11 @@ describe('retryDelay', () => {
     expect(retryDelay(failure(-1), 4, policy, PLENTY)).toBeUndefined();
     expect(retryDelay(failure(503), 1, policy, 100)).toBeUndefined();
   });
+
+  it('without a cap on tries, retries 5xx and silence for as long as the deadline leaves time', () => {
+    const uncapped = { baseDelayMs: 100, maxDelayMs: 1_000 };
+    expect(retryDelay(failure(503), 12, uncapped, PLENTY, () => 1)).toBe(1_000);
+    expect(retryDelay(failure(-1), 40, uncapped, PLENTY, () => 0)).toBe(500);
+    expect(retryDelay(failure(503), 12, uncapped, 1_000 + MIN_ATTEMPT_MS - 1, () => 1)).toBeUndefined();
+  });
 });

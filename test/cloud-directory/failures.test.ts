@@ -35,6 +35,8 @@ function throttleFirst(throttled: number): { random: () => number; calls: () => 
 }
 
 const FORWARD: Behaviour = { kind: 'forward' };
+/** An anchor nobody in the fixtures holds. */
+const FRESH_ANCHOR = 'AAECAwQFBgcICQoLDA0ODw==';
 const unavailable = graphErrorReply(503, 'ServiceUnavailable', 'The service is temporarily unavailable.');
 
 describe('throttling (429)', () => {
@@ -115,6 +117,16 @@ describe('server errors and silence', () => {
     expect(p.seen).toHaveLength(3);
   });
 
+  it('sets an anchor once when the PATCH happened but was answered 503 (read back, not sent again)', async () => {
+    const h = await cloud({});
+    const p = await proxy(h, (r) => (r.n === 1 ? { kind: 'forwardThenReply', reply: unavailable } : FORWARD));
+    await h.directoryWith({ graphBaseUrl: p.url }).setImmutableId(C.target, FRESH_ANCHOR);
+    expect(p.seen.map((r) => r.method)).toEqual(['PATCH', 'GET']);
+    expect(h.emulator.state.graphWrites().map((w) => [w.method, w.body])).toEqual([
+      ['PATCH', JSON.stringify({ onPremisesImmutableId: FRESH_ANCHOR })],
+    ]);
+  });
+
   it('gives up with CLOUD_UNAVAILABLE carrying the last status and Graph code', async () => {
     const h = await cloud({});
     const p = await proxy(h, () => ({ kind: 'reply', reply: unavailable }));
@@ -175,12 +187,13 @@ describe('server errors and silence', () => {
     expect([err.code, err.status]).toEqual(['CLOUD_UNAVAILABLE', null]);
   });
 
-  it('treats a purge that happened but was answered 5xx as done (the retry finds it gone)', async () => {
+  it('treats a purge that happened but was answered 5xx as done: the retry reads the recycle bin, sends nothing', async () => {
     const h = await cloud({});
     const p = await proxy(h, (r) => (r.n === 1 ? { kind: 'forwardThenReply', reply: unavailable } : FORWARD));
     const directory = h.directoryWith({ graphBaseUrl: p.url });
     await directory.purgeDeletedUser(C.goneDeleted);
-    expect(p.seen.map((r) => r.method)).toEqual(['DELETE', 'DELETE']);
+    expect(p.seen.map((r) => r.method)).toEqual(['DELETE', 'GET']);
+    expect(h.emulator.state.graphWrites().map((w) => w.method)).toEqual(['DELETE']);
     expect(h.emulator.state.deletedUser(C.goneDeleted)).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
  * it and one bulk approval covers the two fully automated outcomes (needs a hard match, needs a
  * purge first). Derived from the same diagnosis `match` shows, never computed separately.
  */
-import type { Diagnosis } from '../diagnosis/types.ts';
+import type { Diagnosis, Plan, PlanStep, StepKind } from '../diagnosis/types.ts';
 
 export const BULK_OUTCOMES = [
   'already-matched',
@@ -44,8 +44,7 @@ export function outcomeOf(diagnosis: Diagnosis): BulkOutcome {
   if (plan.blockedReason !== undefined) return 'blocked';
   if (plan.steps.some((s) => s.kind === 'MANUAL')) return 'needs-person';
   if (plan.steps.some((s) => s.kind === 'PURGE_DELETED_USER')) return 'needs-purge';
-  if (plan.steps.some((s) => s.kind === 'SET_ANCHOR' || s.kind === 'CLEAR_ANCHOR' || s.kind === 'RENAME_UPN_TEMPORARILY'))
-    return 'needs-hard-match';
+  if (itemSteps(plan).length > 0) return 'needs-hard-match';
   const now = diagnosis.prediction?.now.kind;
   if (now === 'UPDATE') return 'already-matched';
   if (findings.some((f) => f.code === 'NO_CLOUD_CANDIDATE')) return 'not-found';
@@ -54,4 +53,19 @@ export function outcomeOf(diagnosis: Diagnosis): BulkOutcome {
 
 export function isAutomated(outcome: BulkOutcome): boolean {
   return AUTOMATED_OUTCOMES.includes(outcome);
+}
+
+/**
+ * The steps a wave runs once for all its users (one sync), or after it for each (the verification):
+ * never part of a user's own item.
+ */
+const WAVE_STEPS: ReadonlySet<StepKind> = new Set<StepKind>(['TRIGGER_DELTA_SYNC', 'PROVISION_ON_DEMAND', 'VERIFY_JOINED']);
+
+/**
+ * The steps a user's own bulk item runs before its wave's sync: every cloud write of the plan
+ * (purge, clear or rename, set the anchor, clear onPremisesObjectIdentifier), in plan order. Derived
+ * by leaving the wave's steps out, so no write the sync depends on is ever dropped.
+ */
+export function itemSteps(plan: Plan): PlanStep[] {
+  return plan.steps.filter((s) => s.kind !== 'MANUAL' && !WAVE_STEPS.has(s.kind));
 }

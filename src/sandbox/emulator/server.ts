@@ -127,6 +127,7 @@ interface ServeDeps {
 /** Never rejects: every failure becomes a Graph error answer, or a dropped socket if the client left. */
 async function serve(req: IncomingMessage, res: ServerResponse, deps: ServeDeps): Promise<void> {
   const started = Date.now();
+  const arrived = performance.now();
   let response: EmulatorResponse;
   try {
     response = await deps.pipeline.handle(await toEmulatorRequest(req, deps.newId));
@@ -136,7 +137,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, deps: ServeDeps)
     if (!(err instanceof GraphServiceError)) deps.logger?.error({ err }, 'Entra emulator: failed to read a request');
     response = errorResponse(graphError, { requestId: deps.newId(), clientRequestId: '' }, deps.now());
   }
-  if (deps.latencyMs > 0) await preciseDelay(deps.latencyMs);
+  // Graph's latency is its time to answer: the emulator's own work is inside it, not added to it.
+  if (deps.latencyMs > 0) await preciseDelay(deps.latencyMs, arrived);
   if (res.destroyed) return;
   write(res, response);
   deps.logger?.debug({ method: req.method, url: req.url, status: response.status, ms: Date.now() - started }, 'graph request');

@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { foldCase } from './directory-values.ts';
 import { graphErrors } from './graph-errors.ts';
+import { removeGroupAddresses } from './group-writes.ts';
 import { directoryRolesOf, roleMembers, transitiveMembers } from './membership.ts';
 import {
   copyGroup,
@@ -54,7 +55,11 @@ export interface AnchorHolder {
 /** One successful write through Graph: `PATCH /users/{id}`, `DELETE /directory/deletedItems/{id}`... */
 export interface GraphWrite {
   method: string;
+  /** `v1.0` or `beta`: the same path under both is a different property set. */
+  version: string;
   path: string;
+  /** The request body as sent ('' for none), so two writes to one path can be told apart. */
+  body: string;
   status: number;
   at: string;
 }
@@ -204,6 +209,11 @@ export class EmulatorState {
   group(id: string): GroupRecord | undefined {
     const g = this.#store.groups.get(foldCase(id));
     return g && copyGroup(g);
+  }
+
+  /** An Exchange admin takes addresses off a mail-enabled group (group-writes.ts); 404 when no such group. */
+  removeGroupAddresses(id: string, addresses: readonly string[]): GroupRecord {
+    return removeGroupAddresses(this.#store, id, addresses);
   }
 
   /** Users and groups under a group, nested groups expanded; throws 404 when no such group. */

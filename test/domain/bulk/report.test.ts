@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { csvField, csvHeader, csvLine } from '../../../src/domain/bulk/report-csv.ts';
 import { largestGroups, rowOf, SummaryBuilder, unknownRow, SAMPLE_ROWS } from '../../../src/domain/bulk/report.ts';
-import { outcomeOf } from '../../../src/domain/bulk/outcome.ts';
+import { itemSteps, outcomeOf } from '../../../src/domain/bulk/outcome.ts';
+import type { Diagnosis, PlanStep } from '../../../src/domain/diagnosis/types.ts';
 import { diagnose } from '../../../src/domain/diagnosis/index.ts';
 import * as scenarios from '../diagnosis/scenarios.ts';
 
@@ -12,6 +13,30 @@ describe('outcomes', () => {
     expect(outcomeOf(diagnose(scenarios.duplicateAfterSync()))).toBe('needs-person');
     expect(outcomeOf(diagnose(scenarios.anchorInRecycleBin()))).toBe('needs-purge');
     expect(outcomeOf(diagnose(scenarios.oldImmutableId()))).toMatch(/needs-hard-match|needs-person/);
+  });
+
+  // A bulk item runs itemSteps before its wave's sync: a write left out of it (CLEAR_OBJECT_IDENTIFIER
+  // was) leaves the user unjoinable, its verification waiting out VERIFY_TIMEOUT_MINUTES.
+  const subject = { userId: 'u1', userPrincipalName: 'jdoe@contoso.com' };
+  const step = (number: number, s: Record<string, unknown>): PlanStep =>
+    ({ number, irreversible: false, description: '', ...s }) as PlanStep;
+  const sync = step(3, { kind: 'TRIGGER_DELTA_SYNC' });
+  const verify = step(4, { kind: 'VERIFY_JOINED', subject, immutableId: 'AAAA', timeoutSeconds: 60 });
+  const clear = step(2, { kind: 'CLEAR_OBJECT_IDENTIFIER', subject, previous: 'old', dn: 'CN=jdoe' });
+  const set = step(1, { kind: 'SET_ANCHOR', subject, immutableId: 'AAAA', previous: null });
+  const withSteps = (steps: PlanStep[]): Diagnosis => {
+    const base = diagnose(scenarios.oldImmutableId());
+    return { ...base, plan: { ...base.plan, steps, blockedReason: undefined } };
+  };
+
+  it("a user's item runs every cloud write of the plan, the clear of onPremisesObjectIdentifier included, never the wave's sync or verification", () => {
+    expect(itemSteps(withSteps([set, clear, sync, verify]).plan).map((s) => s.kind)).toEqual(['SET_ANCHOR', 'CLEAR_OBJECT_IDENTIFIER']);
+    const onDemand = step(3, { kind: 'PROVISION_ON_DEMAND', dn: 'CN=jdoe', job: { servicePrincipalId: 's', jobId: 'j', ruleId: null } });
+    expect(itemSteps(withSteps([clear, onDemand, verify]).plan).map((s) => s.kind)).toEqual(['CLEAR_OBJECT_IDENTIFIER']);
+  });
+
+  it('a plan whose only write is the clear needs a hard match (the bot runs it alone), not "the sync will join it"', () => {
+    expect(outcomeOf(withSteps([clear, sync, verify]))).toBe('needs-hard-match');
   });
 });
 

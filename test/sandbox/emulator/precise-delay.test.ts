@@ -38,4 +38,20 @@ describe('preciseDelay', () => {
     await counter;
     expect(turns).toBeGreaterThan(1);
   });
+
+  it('counts the wait from `since`: work done since then is inside the figure, not added to it', async () => {
+    const since = performance.now();
+    const busyUntil = since + 15;
+    while (performance.now() < busyUntil); // 15 ms of a stand-in's own work
+    await preciseDelay(25, since);
+    const took = performance.now() - since;
+    expect(took).toBeGreaterThanOrEqual(25);
+    expect(took).toBeLessThan(25 + 10);
+  });
+
+  it('returns at once when `since` + ms is already past', async () => {
+    const start = performance.now();
+    await preciseDelay(5, start - 50);
+    expect(performance.now() - start).toBeLessThan(5);
+  });
 });

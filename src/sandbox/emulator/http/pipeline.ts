@@ -57,7 +57,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const response = await router(request, contexts[request.version]);
       // Every successful write through Graph is journaled, so tests count what a bot changed.
       if (request.method !== 'GET' && response.status < 300)
-        options.state.noteGraphWrite({ method: request.method, path: request.path, status: response.status });
+        options.state.noteGraphWrite({
+          method: request.method,
+          version: request.version,
+          path: request.path,
+          body: request.body,
+          status: response.status,
+        });
       return response;
     });
   const contextFor = (version: ApiVersion): RouteContext => ({
