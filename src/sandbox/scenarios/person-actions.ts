@@ -212,8 +212,11 @@ function removeAddresses(world: PersonWorld, action: Extract<ManualAction, { kin
     }));
     return `${what} AD user ${onPrem.dn}`;
   }
-  if (action.objectKind === 'group')
-    throw new Error(`the sandbox cannot edit group ${action.objectId}: remove ${action.addresses.join(', ')} from it by hand`);
+  if (action.objectKind === 'group') {
+    // The Exchange admin center, as the step says: the group's addresses are Exchange Online's.
+    world.state.removeGroupAddresses(action.objectId, action.addresses);
+    return `${what} group ${action.objectId}`;
+  }
   removeCloudAddresses(world.state, action.objectId, action.addresses);
   return `${what} cloud user ${action.objectId}`;
 }
