@@ -12,6 +12,7 @@
  * trail records each wave, sync, poisoned item and the end.
  */
 import type { ApprovalRequest } from '../domain/approval/types.ts';
+import type { AuditEvent } from '../domain/audit/types.ts';
 import type { BulkItemNote, BulkProgress } from '../domain/bulk/types.ts';
 import type { PlanStep } from '../domain/diagnosis/types.ts';
 import { casUpdate } from '../concurrency/cas-update.ts';
@@ -63,7 +64,10 @@ export interface BulkExecutor {
   run(bulkId: string): Promise<boolean>;
   /** Consumes work items while bulk requests execute, and takes over those whose coordinator died. */
   sweep(tenantId: string): Promise<void>;
-  /** Stops this instance's consumer; resolves once the items it holds have ended. */
+  /**
+   * Stops this instance: its coordinations end at their next look (their lease lapses and another
+   * instance takes over), its consumer receives no more; resolves once the items it holds have ended.
+   */
   stop(): Promise<void>;
 }
 
@@ -71,9 +75,12 @@ export function createBulkExecutor(deps: BulkExecutorDeps): BulkExecutor {
   const leaseMs = deps.leaseMs ?? 60_000;
   const tenants = new Set<string>();
   const items = createQueuedItems(deps);
+  // Coordinations running here: stop() ends them (their lease lapses and another instance takes over).
+  const coordinating = new Set<{ lost: boolean }>();
+  let stopped = false;
   const consumer = createItemConsumer({
     queues: deps.queues,
-    run: (item) => items.run(item),
+    run: (item, stopping) => items.run(item, stopping),
     poison: (item, why) => items.poison(item, why),
     active: async () => {
       for (const tenant of tenants) if ((await executingBulk(deps.store, tenant)).length > 0) return true;
@@ -85,11 +92,18 @@ export function createBulkExecutor(deps: BulkExecutorDeps): BulkExecutor {
   });
   const self: BulkExecutor = {
     async run(bulkId) {
+      if (stopped) return false;
       const claimed = await claim(deps, bulkId, leaseMs);
       if (!claimed) return false;
       tenants.add(claimed.tenantId);
       consumer.wake();
-      await coordinate(deps, claimed, leaseMs, (bulk) => items.covered(bulk));
+      const held = { lost: false };
+      coordinating.add(held);
+      try {
+        await coordinate(deps, claimed, leaseMs, held, (bulk) => items.covered(bulk));
+      } finally {
+        coordinating.delete(held);
+      }
       return true;
     },
     async sweep(tenantId) {
@@ -99,7 +113,11 @@ export function createBulkExecutor(deps: BulkExecutorDeps): BulkExecutor {
         if ((value.lease?.until ?? 0) <= deps.now()) await self.run(value.id);
       }
     },
-    stop: () => consumer.stop(),
+    async stop() {
+      stopped = true;
+      for (const held of coordinating) held.lost = true;
+      await consumer.stop();
+    },
   };
   return self;
 }
@@ -108,6 +126,10 @@ async function executingBulk(store: RequestStore, tenantId: string) {
   return (await store.listByState(tenantId, ['approved', 'executing'])).filter((r) => r.value.kind === 'bulk');
 }
 
+/**
+ * The claim and its trail entry in one compare-and-swap (staged in the request's audit outbox, as
+ * every single request's change is), then flushed into the trail: never a claim without its entry.
+ */
 async function claim(deps: BulkExecutorDeps, bulkId: string, leaseMs: number): Promise<ApprovalRequest | null> {
   const result = await casUpdate(
     deps.store,
@@ -116,19 +138,22 @@ async function claim(deps: BulkExecutorDeps, bulkId: string, leaseMs: number): P
       const at = deps.now();
       const free = value.state === 'approved' || (value.state === 'executing' && (value.lease?.until ?? 0) <= at);
       if (value.kind !== 'bulk' || !free || !value.bulk) return null;
-      return { ...value, state: 'executing', lease: { owner: deps.owner, until: at + leaseMs }, updatedAt: at };
+      const resumed = value.bulk.progress !== undefined;
+      const claimed: ApprovalRequest = { ...value, state: 'executing', lease: { owner: deps.owner, until: at + leaseMs }, updatedAt: at };
+      return deps.audit.stage(claimed, [
+        {
+          requestId: bulkId,
+          at,
+          actor: null,
+          action: resumed ? 'execution-resumed' : 'execution-claimed',
+          summary: `${resumed ? 'Resumed' : 'Started'} by bot instance ${deps.owner}`,
+        },
+      ]);
     },
     10,
   );
   if (!result.written) return null;
-  const resumed = result.stored.value.bulk?.progress !== undefined;
-  await deps.audit.append({
-    requestId: bulkId,
-    at: deps.now(),
-    actor: null,
-    action: resumed ? 'execution-resumed' : 'execution-claimed',
-    summary: `${resumed ? 'Resumed' : 'Started'} by bot instance ${deps.owner}`,
-  });
+  await deps.audit.flush(result.stored.value);
   return result.stored.value;
 }
 
@@ -139,8 +164,13 @@ type Covered = (bulk: ApprovalRequest) => Promise<Map<number, BulkItem>>;
  * renewal that finds another owner (this instance stalled past its lease) ends the coordination
  * here, leaving the request to the instance that took it over.
  */
-async function coordinate(deps: BulkExecutorDeps, claimed: ApprovalRequest, leaseMs: number, covered: Covered): Promise<void> {
-  const held = { lost: false };
+async function coordinate(
+  deps: BulkExecutorDeps,
+  claimed: ApprovalRequest,
+  leaseMs: number,
+  held: { lost: boolean },
+  covered: Covered,
+): Promise<void> {
   const renew = async (): Promise<void> => {
     const result = await casUpdate(
       deps.store,
@@ -181,11 +211,7 @@ async function coordinateHeld(
     if (!force && deps.now() - lastShown < (deps.progressIntervalMs ?? DEFAULT_PROGRESS_MS)) return;
     lastShown = deps.now();
     if (held.lost) return;
-    bulk = await store(deps, bulk.id, (r) => ({
-      ...r,
-      lease: { owner: deps.owner, until: deps.now() + leaseMs },
-      ...(r.bulk ? { bulk: { ...r.bulk, progress: tally.progress(), notes: tally.notes } } : {}),
-    }));
+    bulk = await store(deps, bulk.id, (r) => ({ ...withProgress(r, tally), lease: { owner: deps.owner, until: deps.now() + leaseMs } }));
     await deps.publish(bulk).catch((err: unknown) => deps.logger.warn({ err, bulkId: bulk.id }, 'could not replace the bulk card'));
   };
   // Resumed: the waves before the last two started were synced and verified; count them, run the rest.
@@ -215,28 +241,31 @@ async function coordinateHeld(
     await previous;
     const wave = watch.ended().then(async (ends) => {
       const done = ends.flatMap((e) => (e.end === 'done' && e.request ? [e.request] : []));
-      if (!held.lost) await syncAndVerify(deps, bulk, done, tally, number);
+      const synced = held.lost ? null : await syncAndVerify(deps, bulk, done, tally, number);
       for (const e of ends) tally.add(e);
+      if (held.lost) return;
+      // The wave's progress and its sync's trail entry: one compare-and-swap.
+      bulk = await store(deps, bulk.id, (r) => withProgress(r, tally), synced ? [synced] : []);
     });
+    // Awaited at the next wave or the end; marked handled now in case the loop ends by a throw first.
+    wave.catch(() => undefined);
     previous = wave;
   }
   await previous;
   if (held.lost) return;
   const stopped = (await deps.store.get(bulk.id))?.value.bulk?.stopRequested;
   const final = stopped ? 'cancelled' : 'done';
-  bulk = await store(deps, bulk.id, (r) => ({
-    ...r,
-    state: final,
-    ...(r.bulk ? { bulk: { ...r.bulk, progress: tally.progress(), notes: tally.notes } } : {}),
-  }));
   const p = tally.progress();
-  await deps.audit.append({
-    requestId: bulk.id,
-    at: deps.now(),
-    actor: null,
-    action: final === 'done' ? 'done' : 'cancelled',
-    summary: `${final === 'done' ? 'Finished' : 'Stopped'}: ${p.done} done, ${p.skipped} skipped (facts changed), ${p.failed} failed, ${p.waiting} not started, of ${p.total}; ${p.waves} ${bulk.undoOf ? 'waves (an undo syncs nothing)' : 'delta syncs'}`,
-  });
+  // The end and its trail entry: one compare-and-swap.
+  bulk = await store(deps, bulk.id, (r) => ({ ...withProgress(r, tally), state: final }), [
+    {
+      requestId: bulk.id,
+      at: deps.now(),
+      actor: null,
+      action: final === 'done' ? 'done' : 'cancelled',
+      summary: `${final === 'done' ? 'Finished' : 'Stopped'}: ${p.done} done, ${p.skipped} skipped (facts changed), ${p.failed} failed, ${p.waiting} not started, of ${p.total}; ${p.waves} ${bulk.undoOf ? 'waves (an undo syncs nothing)' : 'delta syncs'}`,
+    },
+  ]);
   await deps.publish(bulk).catch((err: unknown) => deps.logger.warn({ err, bulkId: bulk.id }, 'could not replace the bulk card'));
 }
 
@@ -256,20 +285,20 @@ async function syncAndVerify(
   done: ApprovalRequest[],
   tally: Tally,
   number: number,
-): Promise<void> {
+): Promise<AuditEvent | null> {
   // An undo puts cloud values back and syncs nothing, as `undo <id>` does.
-  if (done.length === 0 || bulk.undoOf) return;
+  if (done.length === 0 || bulk.undoOf) return null;
   const syncStartedAt = deps.now();
   const wave = await deps.syncWave(done);
   const synced = wave.result;
-  await deps.audit.append({
+  const entry: AuditEvent = {
     requestId: bulk.id,
     at: deps.now(),
     actor: null,
     action: synced.status === 'done' ? 'step-done' : 'step-failed',
     summary: `Wave ${number}: ${wave.what} for ${done.length} users${synced.status === 'failed' ? ` failed (${synced.code}): ${synced.detail}` : ''}`,
     step: { number, kind: wave.kind },
-  });
+  };
   await Promise.all(
     done.map(async (child) => {
       const step = child.diagnosis.plan.steps.find((s) => s.kind === 'VERIFY_JOINED');
@@ -290,11 +319,37 @@ async function syncAndVerify(
       if (!ok) tally.unverified(child);
     }),
   );
+  return entry;
 }
 
-async function store(deps: BulkExecutorDeps, id: string, mutate: (r: ApprovalRequest) => ApprovalRequest): Promise<ApprovalRequest> {
-  const result = await casUpdate(deps.store, id, ({ value }) => ({ ...mutate(value), updatedAt: deps.now() }), 20);
-  if (result.written) return result.stored.value;
+function withProgress(request: ApprovalRequest, tally: Tally): ApprovalRequest {
+  return request.bulk ? { ...request, bulk: { ...request.bulk, progress: tally.progress(), notes: tally.notes } } : request;
+}
+
+/**
+ * Writes the bulk request with a compare-and-swap; `events`, its trail entries, are staged in the
+ * same write (the request's audit outbox, as a single request's changes are) and flushed after.
+ */
+async function store(
+  deps: BulkExecutorDeps,
+  id: string,
+  mutate: (r: ApprovalRequest) => ApprovalRequest,
+  events: readonly AuditEvent[] = [],
+): Promise<ApprovalRequest> {
+  const result = await casUpdate(
+    deps.store,
+    id,
+    ({ value }) => {
+      const next = { ...mutate(value), updatedAt: deps.now() };
+      return events.length > 0 ? deps.audit.stage(next, events) : next;
+    },
+    20,
+  );
+  if (result.written) {
+    await deps.audit.flush(result.stored.value);
+    return result.stored.value;
+  }
+  if (events.length > 0) throw new Error(`bulk request ${id} kept changing: its trail entry "${events[0]?.summary ?? ''}" was not written`);
   const current = result.current;
   if (!current) throw new Error(`bulk request ${id} disappeared`);
   return current.value;

@@ -55,8 +55,11 @@ export type PoisonOutcome = 'ended' | 'poisoned' | 'running';
 
 export interface ItemConsumerDeps {
   queues: WorkQueues;
-  /** Runs the item until it has ended (or leaves it when its bulk request no longer runs); rejects when it could not. */
-  run(item: ItemMessage): Promise<void>;
+  /**
+   * Runs the item until it has ended (or leaves it when its bulk request no longer runs); rejects
+   * when it could not. `stopping()` turns true when the consumer stops: stop waiting then (throw).
+   */
+  run(item: ItemMessage, stopping: () => boolean): Promise<void>;
   /** Ends the item failed with `why` (and records it on its trail and the bulk request's). */
   poison(item: ItemMessage, why: string): Promise<PoisonOutcome>;
   /** Whether any bulk request is executing (while none is, the consumer stops polling). */
@@ -104,7 +107,7 @@ export function createItemConsumer(deps: ItemConsumerDeps): ItemConsumer {
       });
       if (message) {
         quietSince = Date.now();
-        const work = handle(deps, message, visibility)
+        const work = handle(deps, message, visibility, () => stopped)
           .catch((err: unknown) => deps.logger.warn({ err, queue: deps.queues.items.name }, 'a bulk work item was left to come back'))
           .finally(() => held.delete(work));
         held.add(work);
@@ -139,7 +142,7 @@ export function createItemConsumer(deps: ItemConsumerDeps): ItemConsumer {
 }
 
 /** One message: poisoned when received too often, else its item run with the message renewed meanwhile. */
-async function handle(deps: ItemConsumerDeps, message: QueueMessage, visibility: number): Promise<void> {
+async function handle(deps: ItemConsumerDeps, message: QueueMessage, visibility: number, stopping: () => boolean): Promise<void> {
   const { items } = deps.queues;
   const item = decodeItem(message.text);
   const limit = deps.poisonLimit ?? DEFAULT_POISON_LIMIT;
@@ -163,13 +166,14 @@ async function handle(deps: ItemConsumerDeps, message: QueueMessage, visibility:
   );
   renewal.unref();
   try {
-    await deps.run(item);
+    await deps.run(item, stopping);
     clearInterval(renewal);
     if (current) await items.delete(current);
   } catch (err) {
     clearInterval(renewal);
+    // Stopping: the message comes back after its visibility timeout, for another instance.
+    if (!current || stopping()) return;
     deps.logger.warn({ err, ...item, dequeueCount: message.dequeueCount }, 'a bulk work item failed; it will be tried again');
-    if (!current) return;
     if (message.dequeueCount >= limit) {
       const what = err instanceof ItemFailure ? err.what : `failed (${codeOf(err)})`;
       const written = err instanceof ItemFailure && err.nothingWritten ? '; nothing was written' : '';

@@ -5,6 +5,7 @@
  * bulk request's. The store is the ledger: an item that has ended is never run or failed again,
  * so a message delivered twice does nothing the second time.
  */
+import { EMPTY_TRAIL } from '../approvals/service.ts';
 import type { ApprovalRequest } from '../domain/approval/types.ts';
 import { casUpdate } from '../concurrency/cas-update.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -24,7 +25,7 @@ export interface QueuedItemDeps extends BulkItemDeps {
 }
 
 export interface QueuedItems {
-  run(message: ItemMessage): Promise<void>;
+  run(message: ItemMessage, stopping?: () => boolean): Promise<void>;
   poison(message: ItemMessage, why: string): Promise<PoisonOutcome>;
   /** The bulk request's covered users by their place (the scan's items less the ones left out). */
   covered(bulk: ApprovalRequest): Promise<Map<number, BulkItem>>;
@@ -52,7 +53,7 @@ export function createQueuedItems(given: QueuedItemDeps): QueuedItems {
   };
   return {
     covered,
-    async run(message) {
+    async run(message, stopping = () => false) {
       const bulk = (await deps.store.get(message.bulkId))?.value;
       if (bulk?.kind !== 'bulk') return;
       const item = (await covered(bulk)).get(message.index);
@@ -60,7 +61,7 @@ export function createQueuedItems(given: QueuedItemDeps): QueuedItems {
       const existing = await findItemRequest(deps.store, bulk.id, message.index);
       // Stopped (cancelled, or ended meanwhile): no new user starts; a started one finishes.
       if ('free' in existing && (bulk.state !== 'executing' || bulk.bulk?.stopRequested)) return;
-      await untilEnded(deps, await runItem(bulk, message.index, item, deps));
+      await untilEnded(deps, await runItem(bulk, message.index, item, deps), stopping);
     },
     async poison(message, why) {
       const bulk = (await deps.store.get(message.bulkId))?.value;
@@ -91,15 +92,25 @@ async function readCovered(scans: ScanStore, bulk: ApprovalRequest): Promise<Map
   return new Map(items.flatMap((item, index) => (excluded.has(item.samAccountName.toLowerCase()) ? [] : [[index, item] as const])));
 }
 
-/** Ends the user's item failed with `why`, unless it has ended or another instance's live claim runs it. */
+/**
+ * Ends the user's item failed with `why`, unless it has ended or another instance's live claim
+ * runs it; the change and its trail entry in one write (staged in its audit outbox), then flushed.
+ */
 async function markFailed(deps: QueuedItemDeps, bulk: ApprovalRequest, index: number, item: BulkItem, why: string): Promise<PoisonOutcome> {
-  const at = deps.now();
-  const summary = `Not run: ${why}`;
+  const event = (requestId: string) => ({
+    requestId,
+    at: deps.now(),
+    actor: null,
+    action: 'failed' as const,
+    summary: `Not run: ${why}`,
+    code: 'BULK_ITEM_POISONED',
+  });
   const found = await findItemRequest(deps.store, bulk.id, index);
   if ('free' in found) {
-    const failed: ApprovalRequest = { ...itemRequest(bulk, item, found.free, at, null), state: 'failed', failure: why };
-    if (!(await deps.store.create(failed))) return markFailed(deps, bulk, index, item, why);
-    await deps.audit.append({ requestId: failed.id, at, actor: null, action: 'failed', summary, code: 'BULK_ITEM_POISONED' });
+    const failed: ApprovalRequest = { ...itemRequest(bulk, item, found.free, deps.now(), null), state: 'failed', failure: why };
+    const staged = await deps.audit.stage({ ...failed, auditHead: EMPTY_TRAIL }, [event(failed.id)]);
+    if (!(await deps.store.create(staged))) return markFailed(deps, bulk, index, item, why);
+    await deps.audit.flush(staged);
     return 'poisoned';
   }
   const seen: { outcome: PoisonOutcome } = { outcome: 'ended' };
@@ -108,13 +119,14 @@ async function markFailed(deps: QueuedItemDeps, bulk: ApprovalRequest, index: nu
     found.found.value.id,
     ({ value }) => {
       seen.outcome = poisonable(value, deps.now());
-      return seen.outcome === 'poisoned' ? { ...value, state: 'failed', failure: why, updatedAt: deps.now() } : null;
+      if (seen.outcome !== 'poisoned') return null;
+      return deps.audit.stage({ ...value, state: 'failed', failure: why, updatedAt: deps.now() }, [event(value.id)]);
     },
     10,
   );
   // Nothing written although poisonable: every attempt lost to another writer, so it is moving.
   if (!result.written) return seen.outcome === 'poisoned' ? 'running' : seen.outcome;
-  await deps.audit.append({ requestId: found.found.value.id, at, actor: null, action: 'failed', summary, code: 'BULK_ITEM_POISONED' });
+  await deps.audit.flush(result.stored.value);
   return 'poisoned';
 }
 
@@ -124,10 +136,11 @@ function poisonable(request: ApprovalRequest, at: number): PoisonOutcome {
 }
 
 /** An item another instance is running: waited for (its engine's lease keeps it moving, or lets this instance resume it). */
-async function untilEnded(deps: QueuedItemDeps, request: ApprovalRequest): Promise<void> {
+async function untilEnded(deps: QueuedItemDeps, request: ApprovalRequest, stopping: () => boolean): Promise<void> {
   let current = request;
   const giveUpAt = deps.now() + (deps.waitMs ?? 30 * 60_000);
   while (endOf(current) === 'running') {
+    if (stopping()) throw new Error(`stopped while user request ${current.id} runs elsewhere`);
     if (deps.now() > giveUpAt) throw new Error(`user request ${current.id} still running after ${(deps.waitMs ?? 1_800_000) / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, deps.pollMs ?? 250));
     const stored = (await deps.store.get(current.id))?.value ?? current;

@@ -23,6 +23,7 @@ import { parseAnchor, toImmutableId } from '../../src/domain/anchors.ts';
 import { createStoreQueues } from '../../src/queue/store-queue.ts';
 import { createItemConsumer, encodeItem } from '../../src/bulk/item-consumer.ts';
 import { createQueuedItems } from '../../src/bulk/queued-item.ts';
+import { itemRequest, itemRequestId } from '../../src/bulk/bulk-item.ts';
 
 const logger = createLogger({ level: 'silent' });
 const ADMIN = { aadObjectId: 'a1', name: 'Adele' };
@@ -315,5 +316,30 @@ describe('bulk executor: a user mapped to another on-premises object (CLEAR_OBJE
     expect(bulk?.bulk?.notes?.[0]?.samAccountName).toBe('recreated');
     expect(bulk?.bulk?.notes?.[0]?.why).toMatch(/^step 2 needs a person .*onPremisesObjectIdentifier/);
     expect(cloud.writes().some((w) => w.op === 'setImmutableId' && w.userId === userId)).toBe(true);
+  });
+
+  it('poisoning an item that exists: ended stays, a live claim is left running, an abandoned one ends failed', async () => {
+    const world = bulkWorld(2);
+    const { deps, store } = await setUp(world);
+    const bulk = (await store.get('bulk01'))?.value;
+    if (!bulk) throw new Error('no bulk');
+    const items = createQueuedItems(deps('one'));
+    const covered = await items.covered(bulk);
+    const [first, second, third] = [...covered.entries()];
+    if (!first || !second || !third) throw new Error('too few users');
+    const make = async (index: number, item: BulkItem, fields: Partial<ApprovalRequest>) => {
+      const request = { ...itemRequest(bulk, item, itemRequestId('bulk01', index), 0, null), ...fields };
+      await store.create(request);
+      return request.id;
+    };
+    await make(first[0], first[1], { state: 'done' });
+    const live = await make(second[0], second[1], { state: 'executing', lease: { owner: 'other', until: Date.now() + 60_000 } });
+    const abandoned = await make(third[0], third[1], { state: 'executing', lease: { owner: 'dead', until: Date.now() - 1 } });
+    expect(await items.poison({ bulkId: 'bulk01', index: first[0] }, 'why')).toBe('ended');
+    expect(await items.poison({ bulkId: 'bulk01', index: second[0] }, 'why')).toBe('running');
+    expect((await store.get(live))?.value.state).toBe('executing');
+    expect(await items.poison({ bulkId: 'bulk01', index: third[0] }, 'received 6 times')).toBe('poisoned');
+    expect((await store.get(abandoned))?.value).toMatchObject({ state: 'failed', failure: 'received 6 times' });
+    expect(await items.poison({ bulkId: 'nobulk', index: 0 }, 'why')).toBe('ended');
   });
 });
