@@ -415,9 +415,14 @@ describe('revalidationStands', () => {
   });
   const manual: PlanStep = { number: 1, irreversible: false, description: '', kind: 'MANUAL', instruction: 'Move it.' };
 
-  it("trusts the re-validated value for a reversible write with no person's step and no earlier write to its user before it", () => {
-    expect(revalidationStands([purge(1, 'old'), set(2, 't')], 1)).toBe(true);
-    expect(revalidationStands([clear(1, 'other'), set(2, 't')], 1)).toBe(true);
+  it('trusts the re-validated value for a reversible write that is the first thing the plan changes', () => {
+    expect(revalidationStands([set(1, 't')], 0)).toBe(true);
+    expect(revalidationStands([clear(1, 't'), set(2, 'u')], 0)).toBe(true);
+  });
+
+  it('reads again after a write to another user: a purge or a clear frees an anchor a sync may give the target meanwhile', () => {
+    expect(revalidationStands([purge(1, 'old'), set(2, 't')], 1)).toBe(false);
+    expect(revalidationStands([clear(1, 'other'), set(2, 't')], 1)).toBe(false);
   });
 
   it("reads again for a purge, after a person's step, and after an earlier write to the same user", () => {
