@@ -104,6 +104,24 @@ describe('SET_ANCHOR', () => {
     });
   });
 
+  it('answers done when Graph refused because a sync gave the user the anchor between the read and the write', async () => {
+    const cloud = fakeCloud([target()]);
+    const write = cloud.setImmutableId.bind(cloud);
+    cloud.setImmutableId = async (userId, immutableId) => {
+      // The sync soft-matches the target just before our PATCH arrives: it is synced and holds the anchor.
+      const user = cloud.users.get(ID.target);
+      if (user) cloud.users.set(ID.target, { ...user, synced: true, immutableId: ANCHOR });
+      await write(userId, immutableId);
+    };
+    const result = await runStep(setAnchorStep(null), deps(cloud));
+    expect(result).toMatchObject({
+      status: 'done',
+      before: { userId: ID.target, onPremisesImmutableId: null },
+      after: { userId: ID.target, onPremisesImmutableId: ANCHOR },
+      detail: expect.stringContaining('meanwhile (a sync); nothing was written') as unknown,
+    });
+  });
+
   it('adds Graph’s message when the error’s own words do not quote it', async () => {
     const cloud = fakeCloud([target()]);
     const err = new CloudError('CLOUD_REQUEST_FAILED', 'Setting the anchor was refused.', {
