@@ -1,8 +1,9 @@
 /**
  * The chaos run's verdict on every request once the faults stop: in a final state; done unless it
- * met the run's one permanent fault (then failed, naming it); planned as its catalog scenario
- * says; no Graph write journaled twice by the emulator (same method, version, path and body); its
- * audit trail verifying against the head and length its record carries. And the printout.
+ * met the permanent fault (one of its writes refused for good: then failed, naming it); planned as
+ * its catalog scenario says; no Graph write journaled twice by the emulator (same method, version,
+ * path and body); its audit trail verifying against the head and length its record carries (with
+ * the run's AUDIT_KEY). And the printout.
  */
 import { FINAL_STATES, type ApprovalRequest } from '../../src/domain/approval/types.ts';
 import type { RequestStore } from '../../src/ports/request-store.ts';
@@ -114,7 +115,7 @@ export function printChaos(s: ChaosSummary): void {
   const v = s.verdict;
   console.log(`chaos: ${s.count} remediations, seed ${s.seed} (replay: CHAOS_SEED=${s.seed})`);
   console.log(`catalog mix: ${counts(s.mix)}`);
-  console.log(`permanent fault (${PERMANENT_FAULT} on every write): ${s.permanent.join(', ')}`);
+  console.log(`permanent fault (${PERMANENT_FAULT} on every write to the target): ${s.permanent.join(', ')}`);
   for (const f of s.faults) console.log(`  ${f}`);
   console.log(`Graph requests faulted: ${counts(s.injected)}`);
   console.log(`final states: ${counts(v.states)}`);

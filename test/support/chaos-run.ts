@@ -191,11 +191,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     await approveUnderFaults(w, ids, drawn.schedule);
     w.proxy.set('pass');
     const records = await settle(w, ids);
-    const raised: RaisedRequest[] = ids.map((id, i) => ({
-      id,
-      remediation: remediations[i] as ChaosRemediation,
-      permanent: drawn.permanent.has(i),
-    }));
+    // A drawn target meets the permanent fault only if one of its writes reached the proxy (a sync
+    // may have joined it before its write, which then sends nothing): only then must it fail.
+    const raised: RaisedRequest[] = ids.map((id, i) => {
+      const remediation = remediations[i] as ChaosRemediation;
+      return { id, remediation, permanent: drawn.permanent.has(i) && w.proxy.refusedWrites(remediation.targetUserId) > 0 };
+    });
     const verdict = await checkRequests(
       w.store,
       raised,
@@ -207,7 +208,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       seed: options.seed,
       count: options.count,
       mix: tally(remediations.map((r) => r.scenario)),
-      permanent: raised.filter((r) => r.permanent).map((r) => `${r.id} (${r.remediation.who})`),
+      permanent: raised
+        .filter((_, i) => drawn.permanent.has(i))
+        .map((r) => `${r.id} (${r.remediation.who}${r.permanent ? '' : ': never reached, no write needed'})`),
       faults: drawn.schedule.map(describeFault),
       injected: { ...w.proxy.injected },
       verdict,

@@ -19,6 +19,8 @@ export interface GraphFaultProxy {
   set(fault: GraphFault): void;
   /** From now on every write (not GET) whose path names `objectId` is refused 403 Authorization_RequestDenied. */
   refuse(objectId: string): void;
+  /** How many writes naming `objectId` were refused so far. */
+  refusedWrites(objectId: string): number;
   /** Requests answered by the proxy itself (or whose answer it lost), per fault. */
   injected: Record<Exclude<GraphFault, 'pass'> | 'refused', number>;
   close(): Promise<void>;
@@ -38,7 +40,7 @@ export async function startGraphFaultProxy(target: string, targetCa: string): Pr
   let fault: GraphFault = 'pass';
   const held = new Set<IncomingMessage>();
   const injected = { throttle: 0, unavailable: 0, silent: 0, lost: 0, refused: 0 };
-  const refused = new Set<string>();
+  const refused = new Map<string, number>();
   const forward = (req: IncomingMessage, res: ServerResponse, loseAnswer: boolean): void => {
     const out = httpsRequest(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, ca: targetCa },
@@ -57,8 +59,10 @@ export async function startGraphFaultProxy(target: string, targetCa: string): Pr
   };
   const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
     const url = (req.url ?? '').toLowerCase();
-    if (req.method !== 'GET' && [...refused].some((id) => url.includes(id))) {
+    const refusedId = req.method === 'GET' ? undefined : [...refused.keys()].find((id) => url.includes(id));
+    if (refusedId !== undefined) {
       injected.refused++;
+      refused.set(refusedId, (refused.get(refusedId) ?? 0) + 1);
       req.resume();
       return graphError(res, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
     }
@@ -77,7 +81,8 @@ export async function startGraphFaultProxy(target: string, targetCa: string): Pr
     url: `https://127.0.0.1:${port}`,
     caCertificate: tls.cert,
     injected,
-    refuse: (objectId) => refused.add(objectId.toLowerCase()),
+    refuse: (objectId) => void refused.set(objectId.toLowerCase(), 0),
+    refusedWrites: (objectId) => refused.get(objectId.toLowerCase()) ?? 0,
     set(next) {
       fault = next;
       if (next !== 'silent') {
