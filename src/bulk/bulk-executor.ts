@@ -9,6 +9,7 @@
  * `progressIntervalMs`; the bulk request's own trail records each wave, sync and the end.
  */
 import type { ApprovalRequest } from '../domain/approval/types.ts';
+import type { AuditEvent } from '../domain/audit/types.ts';
 import type { BulkItemNote, BulkProgress } from '../domain/bulk/types.ts';
 import type { PlanStep } from '../domain/diagnosis/types.ts';
 import { casUpdate } from '../concurrency/cas-update.ts';
@@ -71,6 +72,10 @@ export function createBulkExecutor(deps: BulkExecutorDeps): BulkExecutor {
   return self;
 }
 
+/**
+ * The claim and its trail entry in one compare-and-swap (staged in the request's audit outbox, as
+ * every single request's change is), then flushed into the trail: never a claim without its entry.
+ */
 async function claim(deps: BulkExecutorDeps, bulkId: string, leaseMs: number): Promise<ApprovalRequest | null> {
   const result = await casUpdate(
     deps.store,
@@ -79,19 +84,22 @@ async function claim(deps: BulkExecutorDeps, bulkId: string, leaseMs: number): P
       const at = deps.now();
       const free = value.state === 'approved' || (value.state === 'executing' && (value.lease?.until ?? 0) <= at);
       if (value.kind !== 'bulk' || !free || !value.bulk) return null;
-      return { ...value, state: 'executing', lease: { owner: deps.owner, until: at + leaseMs }, updatedAt: at };
+      const resumed = value.bulk.progress !== undefined;
+      const claimed: ApprovalRequest = { ...value, state: 'executing', lease: { owner: deps.owner, until: at + leaseMs }, updatedAt: at };
+      return deps.audit.stage(claimed, [
+        {
+          requestId: bulkId,
+          at,
+          actor: null,
+          action: resumed ? 'execution-resumed' : 'execution-claimed',
+          summary: `${resumed ? 'Resumed' : 'Started'} by bot instance ${deps.owner}`,
+        },
+      ]);
     },
     10,
   );
   if (!result.written) return null;
-  const resumed = result.stored.value.bulk?.progress !== undefined;
-  await deps.audit.append({
-    requestId: bulkId,
-    at: deps.now(),
-    actor: null,
-    action: resumed ? 'execution-resumed' : 'execution-claimed',
-    summary: `${resumed ? 'Resumed' : 'Started'} by bot instance ${deps.owner}`,
-  });
+  await deps.audit.flush(result.stored.value);
   return result.stored.value;
 }
 
@@ -145,11 +153,7 @@ async function coordinateHeld(deps: BulkExecutorDeps, claimed: ApprovalRequest, 
     if (!force && deps.now() - lastShown < (deps.progressIntervalMs ?? DEFAULT_PROGRESS_MS)) return;
     lastShown = deps.now();
     if (held.lost) return;
-    bulk = await store(deps, bulk.id, (r) => ({
-      ...r,
-      lease: { owner: deps.owner, until: deps.now() + leaseMs },
-      ...(r.bulk ? { bulk: { ...r.bulk, progress: tally.progress(), notes: tally.notes } } : {}),
-    }));
+    bulk = await store(deps, bulk.id, (r) => ({ ...withProgress(r, tally), lease: { owner: deps.owner, until: deps.now() + leaseMs } }));
     await deps.publish(bulk).catch((err: unknown) => deps.logger.warn({ err, bulkId: bulk.id }, 'could not replace the bulk card'));
   };
   for (let start = 0; start < all.length; start += size) {
@@ -161,25 +165,26 @@ async function coordinateHeld(deps: BulkExecutorDeps, claimed: ApprovalRequest, 
     await show(true);
     const ends = await runWave(deps, bulk, wave, () => show());
     const done = ends.flatMap((e) => (e.end === 'done' && e.request ? [e.request] : []));
-    await syncAndVerify(deps, bulk, done, tally);
+    const synced = await syncAndVerify(deps, bulk, done, tally);
     for (const e of ends) tally.add(e.item.samAccountName, e.request, e.end, e.why);
+    if (held.lost) return;
+    // The wave's progress and its sync's trail entry: one compare-and-swap.
+    bulk = await store(deps, bulk.id, (r) => withProgress(r, tally), synced ? [synced] : []);
   }
   if (held.lost) return;
   const stopped = (await deps.store.get(bulk.id))?.value.bulk?.stopRequested;
   const final = stopped ? 'cancelled' : 'done';
-  bulk = await store(deps, bulk.id, (r) => ({
-    ...r,
-    state: final,
-    ...(r.bulk ? { bulk: { ...r.bulk, progress: tally.progress(), notes: tally.notes } } : {}),
-  }));
   const p = tally.progress();
-  await deps.audit.append({
-    requestId: bulk.id,
-    at: deps.now(),
-    actor: null,
-    action: final === 'done' ? 'done' : 'cancelled',
-    summary: `${final === 'done' ? 'Finished' : 'Stopped'}: ${p.done} done, ${p.skipped} skipped (facts changed), ${p.failed} failed, ${p.waiting} not started, of ${p.total}; ${p.waves} ${bulk.undoOf ? 'waves (an undo syncs nothing)' : 'delta syncs'}`,
-  });
+  // The end and its trail entry: one compare-and-swap.
+  bulk = await store(deps, bulk.id, (r) => ({ ...withProgress(r, tally), state: final }), [
+    {
+      requestId: bulk.id,
+      at: deps.now(),
+      actor: null,
+      action: final === 'done' ? 'done' : 'cancelled',
+      summary: `${final === 'done' ? 'Finished' : 'Stopped'}: ${p.done} done, ${p.skipped} skipped (facts changed), ${p.failed} failed, ${p.waiting} not started, of ${p.total}; ${p.waves} ${bulk.undoOf ? 'waves (an undo syncs nothing)' : 'delta syncs'}`,
+    },
+  ]);
   await deps.publish(bulk).catch((err: unknown) => deps.logger.warn({ err, bulkId: bulk.id }, 'could not replace the bulk card'));
 }
 
@@ -238,20 +243,29 @@ async function help(deps: BulkExecutorDeps, bulk: ApprovalRequest): Promise<void
   await runWave(deps, bulk, untouched, () => Promise.resolve());
 }
 
-async function syncAndVerify(deps: BulkExecutorDeps, bulk: ApprovalRequest, done: ApprovalRequest[], tally: Tally): Promise<void> {
+/**
+ * The wave's sync, then each user's verification (on its own trail); answers the bulk request's
+ * trail entry for the sync, stored by the caller with the wave's progress. Null when nothing synced.
+ */
+async function syncAndVerify(
+  deps: BulkExecutorDeps,
+  bulk: ApprovalRequest,
+  done: ApprovalRequest[],
+  tally: Tally,
+): Promise<AuditEvent | null> {
   // An undo puts cloud values back and syncs nothing, as `undo <id>` does.
-  if (done.length === 0 || bulk.undoOf) return;
+  if (done.length === 0 || bulk.undoOf) return null;
   const syncStartedAt = deps.now();
   const wave = await deps.syncWave(done);
   const synced = wave.result;
-  await deps.audit.append({
+  const entry: AuditEvent = {
     requestId: bulk.id,
     at: deps.now(),
     actor: null,
     action: synced.status === 'done' ? 'step-done' : 'step-failed',
     summary: `Wave ${tally.waves}: ${wave.what} for ${done.length} users${synced.status === 'failed' ? ` failed (${synced.code}): ${synced.detail}` : ''}`,
     step: { number: tally.waves, kind: wave.kind },
-  });
+  };
   await Promise.all(
     done.map(async (child) => {
       const step = child.diagnosis.plan.steps.find((s) => s.kind === 'VERIFY_JOINED');
@@ -272,11 +286,37 @@ async function syncAndVerify(deps: BulkExecutorDeps, bulk: ApprovalRequest, done
       if (!ok) tally.unverified(child);
     }),
   );
+  return entry;
 }
 
-async function store(deps: BulkExecutorDeps, id: string, mutate: (r: ApprovalRequest) => ApprovalRequest): Promise<ApprovalRequest> {
-  const result = await casUpdate(deps.store, id, ({ value }) => ({ ...mutate(value), updatedAt: deps.now() }), 20);
-  if (result.written) return result.stored.value;
+function withProgress(request: ApprovalRequest, tally: Tally): ApprovalRequest {
+  return request.bulk ? { ...request, bulk: { ...request.bulk, progress: tally.progress(), notes: tally.notes } } : request;
+}
+
+/**
+ * Writes the bulk request with a compare-and-swap; `events`, its trail entries, are staged in the
+ * same write (the request's audit outbox, as a single request's changes are) and flushed after.
+ */
+async function store(
+  deps: BulkExecutorDeps,
+  id: string,
+  mutate: (r: ApprovalRequest) => ApprovalRequest,
+  events: readonly AuditEvent[] = [],
+): Promise<ApprovalRequest> {
+  const result = await casUpdate(
+    deps.store,
+    id,
+    ({ value }) => {
+      const next = { ...mutate(value), updatedAt: deps.now() };
+      return events.length > 0 ? deps.audit.stage(next, events) : next;
+    },
+    20,
+  );
+  if (result.written) {
+    await deps.audit.flush(result.stored.value);
+    return result.stored.value;
+  }
+  if (events.length > 0) throw new Error(`bulk request ${id} kept changing: its trail entry "${events[0]?.summary ?? ''}" was not written`);
   const current = result.current;
   if (!current) throw new Error(`bulk request ${id} disappeared`);
   return current.value;
