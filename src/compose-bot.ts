@@ -314,7 +314,7 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
     checkDone: o.wrapCheckDone ? o.wrapCheckDone(doneCheck) : doneCheck,
     bulkUsers: (request) => bulkUsersOf(createScanStore(o.store), request),
   });
-  const undo = createUndoService({ store: o.store, audit, now });
+  const undo = createUndoService({ store: o.store, audit, now, admins, ttlMs: policy.ttlMs });
   const features: ApprovalFeatures = { service, undo, views, publisher, store: o.store, audit, admins, policy, now };
   return {
     ...executions,

@@ -278,6 +278,7 @@ async function applyExclusions(deps: ApprovalDeps, request: ApprovalRequest, act
   if (
     action.verb !== 'requestApproval' ||
     request.kind !== 'bulk' ||
+    request.undoOf !== undefined ||
     request.state !== 'proposed' ||
     !action.exclude?.length ||
     !deps.bulkUsers

@@ -6,35 +6,48 @@
  */
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { newRequestId } from '../domain/approval/request-id.ts';
-import type { ApprovalRequest, Refusal, StepRecord } from '../domain/approval/types.ts';
-import type { PlanStep } from '../domain/diagnosis/types.ts';
 import type { ActorContext, ApprovalDeps } from './types.ts';
 import { createWithFreshId } from '../concurrency/cas-update.ts';
-import { EMPTY_TRAIL, FRESH_ID_ATTEMPTS } from './service.ts';
-
-const UNDOABLE: readonly PlanStep['kind'][] = ['SET_ANCHOR', 'CLEAR_ANCHOR', 'RENAME_UPN_TEMPORARILY'];
+import { FRESH_ID_ATTEMPTS } from './service.ts';
+import { createBulkUndo } from './bulk-undo.ts';
+import { undoableSteps, undoRequest, type UndoOutcome } from './undo-steps.ts';
+import type { AdminDirectory } from '../ports/admin-directory.ts';
 
 export interface UndoService {
   /** The stored `proposed` undo request, or why there is nothing to undo. */
-  propose(
-    originalId: string,
-    context: ActorContext,
-  ): Promise<{ ok: true; request: ApprovalRequest; notUndoable: PlanStep[] } | { ok: false; refusal: Refusal }>;
+  propose(originalId: string, context: ActorContext): Promise<UndoOutcome>;
 }
 
-export function createUndoService(deps: Pick<ApprovalDeps, 'store' | 'audit' | 'now' | 'randomBytes'>): UndoService {
+export interface UndoDeps extends Pick<ApprovalDeps, 'store' | 'audit' | 'now' | 'randomBytes'> {
+  /** Who may undo a bulk request (admins only); without it, nobody may. */
+  admins?: Pick<AdminDirectory, 'configured' | 'isAdmin'>;
+  /** How long a proposed bulk undo waits for Request approval (APPROVAL_TTL_MINUTES). */
+  ttlMs?: number;
+}
+
+/** A proposal nobody asks approval for expires like a request nobody approves (APPROVAL_TTL_MINUTES' default). */
+const DEFAULT_TTL_MS = 60 * 60_000;
+
+export function createUndoService(deps: UndoDeps): UndoService {
   const now = deps.now ?? Date.now;
   const random = deps.randomBytes ?? ((n: number) => new Uint8Array(cryptoRandomBytes(n)));
+  const bulk = createBulkUndo({
+    store: deps.store,
+    audit: deps.audit,
+    ...(deps.admins ? { admins: deps.admins } : {}),
+    now,
+    random,
+    ttlMs: deps.ttlMs ?? DEFAULT_TTL_MS,
+  });
   return {
     async propose(originalId, context) {
       const stored = await deps.store.get(originalId.toLowerCase());
       const original = stored?.value;
       if (!original || original.tenantId.toLowerCase() !== context.tenantId.toLowerCase()) {
-        return {
-          ok: false,
-          refusal: { code: 'UNKNOWN_REQUEST', message: `There is no request "${originalId}". Type "status" to see your open requests.` },
-        };
+        const why = (await bulk.whyUnknown(originalId.toLowerCase(), context.tenantId)) ?? 'Type "status" to see your open requests.';
+        return { ok: false, refusal: { code: 'UNKNOWN_REQUEST', message: `There is no request "${originalId}". ${why}` } };
       }
+      if (original.kind === 'bulk') return bulk.propose(original, context);
       if (original.state === 'executing') {
         return {
           ok: false,
@@ -51,14 +64,8 @@ export function createUndoService(deps: Pick<ApprovalDeps, 'store' | 'audit' | '
           },
         };
       }
-      const done = original.steps
-        .map((step, i) => ({ step, record: original.records[i] }))
-        .filter((x) => x.record?.status === 'done')
-        .reverse();
-      const undoable = done.filter(
-        (x) => UNDOABLE.includes(x.step.kind) && JSON.stringify(x.record?.before) !== JSON.stringify(x.record?.after),
-      );
-      const notUndoable = done.filter((x) => x.step.kind === 'PURGE_DELETED_USER').map((x) => x.step);
+      const { undoable, irreversible } = undoableSteps(original);
+      const notUndoable = irreversible.filter((step) => step.kind === 'PURGE_DELETED_USER');
       if (undoable.length === 0) {
         const why = notUndoable.length > 0 ? ' Its purge cannot be undone: the object is permanently deleted.' : '';
         return {
@@ -88,40 +95,5 @@ export function createUndoService(deps: Pick<ApprovalDeps, 'store' | 'audit' | '
       await deps.audit.flush(request);
       return { ok: true, request, notUndoable };
     },
-  };
-}
-
-type Done = { step: PlanStep; record: StepRecord | undefined };
-
-/** The undo request: the undoable steps of `original`, newest first, each reverting what it wrote. */
-function undoRequest(id: string, original: ApprovalRequest, undoable: readonly Done[], context: ActorContext, at: number): ApprovalRequest {
-  return {
-    id,
-    kind: 'undo',
-    state: 'proposed',
-    tenantId: original.tenantId,
-    command: `undo ${original.id}`,
-    who: original.who,
-    ...(original.target ? { target: original.target } : {}),
-    diagnosis: original.diagnosis,
-    steps: undoable.map((x, i) => ({
-      ...x.step,
-      number: i + 1,
-      description: `Undo step ${x.step.number} of ${original.id}: ${x.step.description}`,
-    })),
-    records: undoable.map((_, i) => ({ number: i + 1, status: 'pending' })),
-    reverts: undoable.map((x) => ({ before: x.record?.before, after: x.record?.after })),
-    fingerprint: undoable.map((x) => ({
-      fact: `step ${x.step.number} after`,
-      label: `the value step ${x.step.number} of ${original.id} wrote`,
-      value: JSON.stringify(x.record?.after ?? null),
-    })),
-    proposedBy: context.actor,
-    approvals: [],
-    cards: [],
-    undoOf: original.id,
-    auditHead: EMPTY_TRAIL,
-    createdAt: at,
-    updatedAt: at,
   };
 }

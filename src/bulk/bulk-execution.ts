@@ -17,6 +17,7 @@ import type { RelayClient } from '../ports/relay.ts';
 import type { RequestStore } from '../ports/request-store.ts';
 import { createBulkExecutor, type BulkExecutorDeps } from './bulk-executor.ts';
 import { createScanStore } from './scan-store.ts';
+import { createWaveSync, PROVISION_ON_DEMAND_PER_SECOND } from './wave-sync.ts';
 import { createWriteBudget } from './write-budget.ts';
 
 export interface BulkExecutionOptions {
@@ -71,14 +72,29 @@ export function createBulkExecution(o: BulkExecutionOptions): BulkExecution {
   });
   const syncStep: PlanStep = { number: 0, kind: 'TRIGGER_DELTA_SYNC', irreversible: false, description: 'One delta sync for the wave' };
   const retryMs = timings.syncBusyRetryMs ?? 15_000;
-  const syncWave = async (): Promise<StepResult> => {
+  const wait = sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const deltaSync = async (): Promise<StepResult> => {
     const giveUpAt = now() + o.verifyTimeoutSeconds * 1000;
     for (;;) {
       const result = await runStep(syncStep, stepDeps);
       if (result.status !== 'failed' || result.code !== 'SYNC_BUSY' || now() + retryMs > giveUpAt) return result;
-      await (sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))))(retryMs);
+      await wait(retryMs);
     }
   };
+  const provisionBudget = createWriteBudget({
+    store: o.store,
+    tenantId: o.tenantId,
+    name: 'bulk-provision-budget',
+    perSecond: PROVISION_ON_DEMAND_PER_SECOND,
+    ...(sleep ? { sleep } : {}),
+  });
+  const syncWave = createWaveSync({
+    deltaSync,
+    provision: (step) => runStep(step, stepDeps),
+    takeProvisionToken: () => provisionBudget.take(),
+    audit: o.audit,
+    now,
+  });
   const executor = createBulkExecutor({
     store: o.store,
     audit: o.audit,

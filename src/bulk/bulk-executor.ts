@@ -9,6 +9,7 @@
  * `progressIntervalMs`; the bulk request's own trail records each wave, sync and the end.
  */
 import type { ApprovalRequest } from '../domain/approval/types.ts';
+import type { AuditEvent } from '../domain/audit/types.ts';
 import type { BulkItemNote, BulkProgress } from '../domain/bulk/types.ts';
 import type { PlanStep } from '../domain/diagnosis/types.ts';
 import { casUpdate } from '../concurrency/cas-update.ts';
@@ -16,9 +17,11 @@ import type { StepResult } from '../execution/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
-import { endOf, itemRequestId, runBulkItem, type BulkItemDeps, type ItemEnd } from './bulk-item.ts';
+import { endOf, itemRequestId, type BulkItemDeps, type ItemEnd } from './bulk-item.ts';
+import { runItem } from './bulk-undo-item.ts';
 import type { BulkItem } from './scan.ts';
 import type { ScanStore } from './scan-store.ts';
+import type { WaveSyncResult } from './wave-sync.ts';
 
 export const DEFAULT_WAVE_SIZE = 100;
 export const DEFAULT_ITEM_CONCURRENCY = 16;
@@ -29,8 +32,8 @@ export interface BulkExecutorDeps extends BulkItemDeps {
   audit: AuditTrail;
   store: RequestStore;
   scans: ScanStore;
-  /** One delta sync (Connect Sync) for the wave; SYNC_BUSY is waited out by the caller's retries. */
-  syncWave(): Promise<StepResult>;
+  /** The wave's sync (wave-sync.ts): one delta sync (Connect Sync), or each user's on-demand run (Cloud Sync). */
+  syncWave(children: readonly ApprovalRequest[]): Promise<WaveSyncResult>;
   /** The user's VERIFY_JOINED, run after the wave's sync. */
   verify(step: PlanStep, child: ApprovalRequest, syncStartedAt: number): Promise<StepResult>;
   publish(request: ApprovalRequest): Promise<void>;
@@ -69,6 +72,10 @@ export function createBulkExecutor(deps: BulkExecutorDeps): BulkExecutor {
   return self;
 }
 
+/**
+ * The claim and its trail entry in one compare-and-swap (staged in the request's audit outbox, as
+ * every single request's change is), then flushed into the trail: never a claim without its entry.
+ */
 async function claim(deps: BulkExecutorDeps, bulkId: string, leaseMs: number): Promise<ApprovalRequest | null> {
   const result = await casUpdate(
     deps.store,
@@ -77,19 +84,22 @@ async function claim(deps: BulkExecutorDeps, bulkId: string, leaseMs: number): P
       const at = deps.now();
       const free = value.state === 'approved' || (value.state === 'executing' && (value.lease?.until ?? 0) <= at);
       if (value.kind !== 'bulk' || !free || !value.bulk) return null;
-      return { ...value, state: 'executing', lease: { owner: deps.owner, until: at + leaseMs }, updatedAt: at };
+      const resumed = value.bulk.progress !== undefined;
+      const claimed: ApprovalRequest = { ...value, state: 'executing', lease: { owner: deps.owner, until: at + leaseMs }, updatedAt: at };
+      return deps.audit.stage(claimed, [
+        {
+          requestId: bulkId,
+          at,
+          actor: null,
+          action: resumed ? 'execution-resumed' : 'execution-claimed',
+          summary: `${resumed ? 'Resumed' : 'Started'} by bot instance ${deps.owner}`,
+        },
+      ]);
     },
     10,
   );
   if (!result.written) return null;
-  const resumed = result.stored.value.bulk?.progress !== undefined;
-  await deps.audit.append({
-    requestId: bulkId,
-    at: deps.now(),
-    actor: null,
-    action: resumed ? 'execution-resumed' : 'execution-claimed',
-    summary: `${resumed ? 'Resumed' : 'Started'} by bot instance ${deps.owner}`,
-  });
+  await deps.audit.flush(result.stored.value);
   return result.stored.value;
 }
 
@@ -97,7 +107,8 @@ async function coveredItems(deps: BulkExecutorDeps, bulk: ApprovalRequest): Prom
   const info = bulk.bulk;
   if (!info) return [];
   const excluded = new Set(info.excluded.map((n) => n.toLowerCase()));
-  const items = await deps.scans.readItems(info.scanId, info.itemChunks);
+  // A bulk undo's items (the users' requests it reverts) are stored under its own id.
+  const items = await deps.scans.readItems(info.undo ? bulk.id : info.scanId, info.itemChunks);
   return items.map((item, index) => ({ index, item })).filter(({ item }) => !excluded.has(item.samAccountName.toLowerCase()));
 }
 
@@ -142,11 +153,7 @@ async function coordinateHeld(deps: BulkExecutorDeps, claimed: ApprovalRequest, 
     if (!force && deps.now() - lastShown < (deps.progressIntervalMs ?? DEFAULT_PROGRESS_MS)) return;
     lastShown = deps.now();
     if (held.lost) return;
-    bulk = await store(deps, bulk.id, (r) => ({
-      ...r,
-      lease: { owner: deps.owner, until: deps.now() + leaseMs },
-      ...(r.bulk ? { bulk: { ...r.bulk, progress: tally.progress(), notes: tally.notes } } : {}),
-    }));
+    bulk = await store(deps, bulk.id, (r) => ({ ...withProgress(r, tally), lease: { owner: deps.owner, until: deps.now() + leaseMs } }));
     await deps.publish(bulk).catch((err: unknown) => deps.logger.warn({ err, bulkId: bulk.id }, 'could not replace the bulk card'));
   };
   for (let start = 0; start < all.length; start += size) {
@@ -158,25 +165,26 @@ async function coordinateHeld(deps: BulkExecutorDeps, claimed: ApprovalRequest, 
     await show(true);
     const ends = await runWave(deps, bulk, wave, () => show());
     const done = ends.flatMap((e) => (e.end === 'done' && e.request ? [e.request] : []));
-    await syncAndVerify(deps, bulk, done, tally);
+    const synced = await syncAndVerify(deps, bulk, done, tally);
     for (const e of ends) tally.add(e.item.samAccountName, e.request, e.end, e.why);
+    if (held.lost) return;
+    // The wave's progress and its sync's trail entry: one compare-and-swap.
+    bulk = await store(deps, bulk.id, (r) => withProgress(r, tally), synced ? [synced] : []);
   }
   if (held.lost) return;
   const stopped = (await deps.store.get(bulk.id))?.value.bulk?.stopRequested;
   const final = stopped ? 'cancelled' : 'done';
-  bulk = await store(deps, bulk.id, (r) => ({
-    ...r,
-    state: final,
-    ...(r.bulk ? { bulk: { ...r.bulk, progress: tally.progress(), notes: tally.notes } } : {}),
-  }));
   const p = tally.progress();
-  await deps.audit.append({
-    requestId: bulk.id,
-    at: deps.now(),
-    actor: null,
-    action: final === 'done' ? 'done' : 'cancelled',
-    summary: `${final === 'done' ? 'Finished' : 'Stopped'}: ${p.done} done, ${p.skipped} skipped (facts changed), ${p.failed} failed, ${p.waiting} not started, of ${p.total}; ${p.waves} delta syncs`,
-  });
+  // The end and its trail entry: one compare-and-swap.
+  bulk = await store(deps, bulk.id, (r) => ({ ...withProgress(r, tally), state: final }), [
+    {
+      requestId: bulk.id,
+      at: deps.now(),
+      actor: null,
+      action: final === 'done' ? 'done' : 'cancelled',
+      summary: `${final === 'done' ? 'Finished' : 'Stopped'}: ${p.done} done, ${p.skipped} skipped (facts changed), ${p.failed} failed, ${p.waiting} not started, of ${p.total}; ${p.waves} ${bulk.undoOf ? 'waves (an undo syncs nothing)' : 'delta syncs'}`,
+    },
+  ]);
   await deps.publish(bulk).catch((err: unknown) => deps.logger.warn({ err, bulkId: bulk.id }, 'could not replace the bulk card'));
 }
 
@@ -194,7 +202,7 @@ async function runWave(
       const entry = wave[next++];
       if (!entry) return;
       try {
-        const request = await untilEnded(deps, await runBulkItem(bulk, entry.index, entry.item, deps));
+        const request = await untilEnded(deps, await runItem(bulk, entry.index, entry.item, deps));
         ends.push({ item: entry.item, request, end: endOf(request) });
       } catch (err) {
         // Not even re-read (the relay or Graph failed): nothing was written for this user.
@@ -235,23 +243,34 @@ async function help(deps: BulkExecutorDeps, bulk: ApprovalRequest): Promise<void
   await runWave(deps, bulk, untouched, () => Promise.resolve());
 }
 
-async function syncAndVerify(deps: BulkExecutorDeps, bulk: ApprovalRequest, done: ApprovalRequest[], tally: Tally): Promise<void> {
-  if (done.length === 0) return;
+/**
+ * The wave's sync, then each user's verification (on its own trail); answers the bulk request's
+ * trail entry for the sync, stored by the caller with the wave's progress. Null when nothing synced.
+ */
+async function syncAndVerify(
+  deps: BulkExecutorDeps,
+  bulk: ApprovalRequest,
+  done: ApprovalRequest[],
+  tally: Tally,
+): Promise<AuditEvent | null> {
+  // An undo puts cloud values back and syncs nothing, as `undo <id>` does.
+  if (done.length === 0 || bulk.undoOf) return null;
   const syncStartedAt = deps.now();
-  const synced = await deps.syncWave();
-  await deps.audit.append({
+  const wave = await deps.syncWave(done);
+  const synced = wave.result;
+  const entry: AuditEvent = {
     requestId: bulk.id,
     at: deps.now(),
     actor: null,
     action: synced.status === 'done' ? 'step-done' : 'step-failed',
-    summary: `Wave ${tally.waves}: one delta sync for ${done.length} users${synced.status === 'failed' ? ` failed (${synced.code}): ${synced.detail}` : ''}`,
-    step: { number: tally.waves, kind: 'TRIGGER_DELTA_SYNC' },
-  });
+    summary: `Wave ${tally.waves}: ${wave.what} for ${done.length} users${synced.status === 'failed' ? ` failed (${synced.code}): ${synced.detail}` : ''}`,
+    step: { number: tally.waves, kind: wave.kind },
+  };
   await Promise.all(
     done.map(async (child) => {
       const step = child.diagnosis.plan.steps.find((s) => s.kind === 'VERIFY_JOINED');
       if (!step) return;
-      const result = synced.status === 'done' ? await deps.verify(step, child, syncStartedAt) : synced;
+      const result = synced.status === 'done' ? (wave.failed.get(child.id) ?? (await deps.verify(step, child, syncStartedAt))) : synced;
       const ok = result.status === 'done';
       await deps.audit.append({
         requestId: child.id,
@@ -259,19 +278,45 @@ async function syncAndVerify(deps: BulkExecutorDeps, bulk: ApprovalRequest, done
         actor: null,
         action: ok ? 'step-done' : 'step-failed',
         summary: ok
-          ? "Verified after the wave's delta sync: joined"
-          : `Not verified after the wave's delta sync (${result.status === 'failed' ? result.code : result.status})`,
+          ? "Verified after the wave's sync: joined"
+          : `Not verified after the wave's sync (${result.status === 'failed' ? result.code : result.status})`,
         step: { number: step.number, kind: step.kind },
         ...(ok ? { after: result.after } : {}),
       });
       if (!ok) tally.unverified(child);
     }),
   );
+  return entry;
 }
 
-async function store(deps: BulkExecutorDeps, id: string, mutate: (r: ApprovalRequest) => ApprovalRequest): Promise<ApprovalRequest> {
-  const result = await casUpdate(deps.store, id, ({ value }) => ({ ...mutate(value), updatedAt: deps.now() }), 20);
-  if (result.written) return result.stored.value;
+function withProgress(request: ApprovalRequest, tally: Tally): ApprovalRequest {
+  return request.bulk ? { ...request, bulk: { ...request.bulk, progress: tally.progress(), notes: tally.notes } } : request;
+}
+
+/**
+ * Writes the bulk request with a compare-and-swap; `events`, its trail entries, are staged in the
+ * same write (the request's audit outbox, as a single request's changes are) and flushed after.
+ */
+async function store(
+  deps: BulkExecutorDeps,
+  id: string,
+  mutate: (r: ApprovalRequest) => ApprovalRequest,
+  events: readonly AuditEvent[] = [],
+): Promise<ApprovalRequest> {
+  const result = await casUpdate(
+    deps.store,
+    id,
+    ({ value }) => {
+      const next = { ...mutate(value), updatedAt: deps.now() };
+      return events.length > 0 ? deps.audit.stage(next, events) : next;
+    },
+    20,
+  );
+  if (result.written) {
+    await deps.audit.flush(result.stored.value);
+    return result.stored.value;
+  }
+  if (events.length > 0) throw new Error(`bulk request ${id} kept changing: its trail entry "${events[0]?.summary ?? ''}" was not written`);
   const current = result.current;
   if (!current) throw new Error(`bulk request ${id} disappeared`);
   return current.value;

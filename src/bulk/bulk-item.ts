@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { diffFingerprints, fingerprintOf } from '../domain/approval/fingerprint.ts';
 import { newRequestId } from '../domain/approval/request-id.ts';
+import { EMPTY_TRAIL } from '../approvals/service.ts';
 import type { ApprovalRequest, FactChange } from '../domain/approval/types.ts';
 import { isAutomated, itemSteps, outcomeOf } from '../domain/bulk/outcome.ts';
 import type { Diagnosis } from '../domain/diagnosis/types.ts';
@@ -65,9 +66,11 @@ export async function runBulkItem(bulk: ApprovalRequest, index: number, item: Bu
     if (existing && existing.value.bulkOf !== bulk.id) continue; // an unrelated request holds this id
     if (existing) return finish(existing.value, deps);
     const fresh = await prepare(bulk, index, item, id, deps);
-    if (await deps.store.create(fresh.request)) {
-      await deps.audit.appendAll(fresh.events);
-      return finish(fresh.request, deps);
+    // The user's request and its first trail entry: one write (the entry staged in its audit outbox).
+    const staged = await deps.audit.stage({ ...fresh.request, auditHead: EMPTY_TRAIL }, fresh.events);
+    if (await deps.store.create(staged)) {
+      await deps.audit.flush(staged);
+      return finish(staged, deps);
     }
     const created = await deps.store.get(id);
     if (created?.value.bulkOf === bulk.id) return finish(created.value, deps);
@@ -75,7 +78,7 @@ export async function runBulkItem(bulk: ApprovalRequest, index: number, item: Bu
   throw new Error(`no free request id for user ${index} of bulk request ${bulk.id}`);
 }
 
-async function finish(request: ApprovalRequest, deps: BulkItemDeps): Promise<ApprovalRequest> {
+export async function finish(request: ApprovalRequest, deps: BulkItemDeps): Promise<ApprovalRequest> {
   if (request.state === 'approved' || request.state === 'executing') {
     const left = request.records.filter((r) => r.status !== 'done').length;
     if (request.state === 'approved' && left > 0) await deps.reserve?.(left);

@@ -26,6 +26,8 @@ export interface WriteBudgetOptions {
   store: Pick<RequestStore, 'getSetting' | 'putSetting'>;
   tenantId: string;
   perSecond?: number;
+  /** The setting's name, per tenant: another budget shared the same way (e.g. Cloud Sync's on-demand runs). */
+  name?: string;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -34,7 +36,7 @@ export function createWriteBudget(o: WriteBudgetOptions): WriteBudget {
   const perSecond = o.perSecond ?? DEFAULT_WRITES_PER_SECOND;
   const now = o.now ?? Date.now;
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const key = `bulk-write-budget:${o.tenantId.toLowerCase()}`;
+  const key = `${o.name ?? 'bulk-write-budget'}:${o.tenantId.toLowerCase()}`;
   const capacity = Math.max(1, perSecond);
   return {
     perSecond,

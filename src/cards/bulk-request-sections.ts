@@ -6,7 +6,7 @@
  */
 import type { ApprovalRequest } from '../domain/approval/types.ts';
 import { OUTCOME_LABELS } from '../domain/bulk/outcome.ts';
-import { scopeWords, type BulkRequestInfo } from '../domain/bulk/types.ts';
+import { scopeWords, type BulkRequestInfo, type BulkUndoInfo } from '../domain/bulk/types.ts';
 import { executeAction } from './approval-actions.ts';
 import { BULK_IDS } from './bulk-card.ts';
 import { buttonRow, escapeMarkdown, facts, heading, plural, text, type BodyElement } from './card-parts.ts';
@@ -16,11 +16,13 @@ export const BULK_REQUEST_IDS = {
   progress: 'bulk-request-progress',
   notes: 'bulk-request-notes',
   excluded: 'bulk-request-excluded',
+  notUndoable: 'bulk-request-not-undoable',
 } as const;
 
 const n = (value: number): string => value.toLocaleString('en-US');
 
 export function bulkRequestSections(request: ApprovalRequest, bulk: BulkRequestInfo): BodyElement[] {
+  if (bulk.undo) return [...bulkUndoSections(bulk, bulk.undo), ...(bulk.progress ? progressSection(bulk) : [])];
   const out: BodyElement[] = [heading(`Scan ${escapeMarkdown(bulk.scanId)}: ${escapeMarkdown(scopeWords(bulk.scope))}`)];
   const purges = bulk.purges === 0 ? 'no purge' : `${plural(bulk.purges, 'purge')} (IRREVERSIBLE: a purged user cannot be brought back)`;
   out.push(
@@ -64,7 +66,7 @@ function progressSection(bulk: BulkRequestInfo): BodyElement[] {
       ['Skipped (facts changed)', n(p.skipped)],
       ['Failed', n(p.failed)],
       ['Waiting', n(p.waiting)],
-      ['Delta syncs (waves)', n(p.waves)],
+      [bulk.undo ? 'Waves (an undo syncs nothing)' : 'Delta syncs (waves)', n(p.waves)],
     ]),
     id: BULK_REQUEST_IDS.progress,
   });
@@ -85,5 +87,28 @@ function progressSection(bulk: BulkRequestInfo): BodyElement[] {
         ),
     );
   }
+  return out;
+}
+
+/** A bulk undo: what it reverts, of which bulk request, and what it cannot revert. */
+function bulkUndoSections(bulk: BulkRequestInfo, undo: BulkUndoInfo): BodyElement[] {
+  const out: BodyElement[] = [heading(`Undo of bulk request ${escapeMarkdown(undo.of)}: ${escapeMarkdown(scopeWords(bulk.scope))}`)];
+  out.push(
+    text(
+      `This approval reverts **${plural(undo.steps, 'reversible step')}** of **${plural(bulk.users, 'user')}**, newest first. Each value is put back only where it is still the one the step wrote; a user whose value changed since is reported, never forced. Nothing is synced: the next delta sync applies AD again.`,
+      { id: BULK_REQUEST_IDS.covered },
+    ),
+  );
+  if (undo.notUndoableCount === 0) return out;
+  out.push({
+    ...text(`Not undoable: ${plural(undo.notUndoableCount, 'IRREVERSIBLE step')}, left as they are:`, { weight: 'bolder' }),
+    id: BULK_REQUEST_IDS.notUndoable,
+  });
+  out.push(
+    ...undo.notUndoable
+      .slice(0, 10)
+      .map((s) => text(`• ${escapeMarkdown(s.samAccountName)} (request ${escapeMarkdown(s.requestId)}): ${escapeMarkdown(s.description)}`)),
+  );
+  if (undo.notUndoableCount > 10) out.push(text(`…and ${n(undo.notUndoableCount - 10)} more.`, { subtle: true }));
   return out;
 }

@@ -101,7 +101,7 @@ function actionsFor(request: ApprovalRequest, verbs: readonly ActionVerb[]): Car
   const id = request.id;
   const out: CardAction[] = [];
   for (const verb of ORDER.filter((v) => verbs.includes(v))) {
-    if (verb === 'requestApproval') out.push(requestApprovalAction(id, { exclude: request.kind === 'bulk' }));
+    if (verb === 'requestApproval') out.push(requestApprovalAction(id, { exclude: request.kind === 'bulk' && !request.undoOf }));
     if (verb === 'approve')
       out.push(executeAction({ verb: 'approve', requestId: id }, { id: ACTION_IDS.approve, title: 'Approve', style: 'positive' }));
     if (verb === 'reject') out.push(rejectAction(id));

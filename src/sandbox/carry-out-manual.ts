@@ -17,6 +17,8 @@ import { applyManualAction, type EditableDirectory } from './scenarios/index.ts'
 export interface CarryOutManualDeps {
   directory: EditableDirectory;
   state: EmulatorState;
+  /** Other forests the sandbox's Entra Connect syncs (an old forest's object can be moved out of scope too). */
+  otherForests?: EditableDirectory;
   logger: Logger;
 }
 
@@ -29,7 +31,8 @@ function carryOut(deps: CarryOutManualDeps, request: ApprovalRequest, stepNumber
     deps.logger.info(log, 'sandbox: the MANUAL step has no structured action; nothing carried out');
     return;
   }
-  const done = applyManualAction(step.action, { directory: deps.directory, state: deps.state });
+  const world = { directory: deps.directory, state: deps.state, ...(deps.otherForests ? { otherForests: deps.otherForests } : {}) };
+  const done = applyManualAction(step.action, world);
   deps.logger.info({ ...log, done: done ?? 'nothing to do' }, `sandbox: carried out the person's part of step ${stepNumber}`);
 }
 

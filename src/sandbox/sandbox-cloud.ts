@@ -80,7 +80,8 @@ export async function startSandboxCloud(env: Env, logger: Logger): Promise<Sandb
   trustCertificateInProcess(emulator.caCertificate ?? '');
   const simulated = createSimulatedSync({
     state: emulator.state,
-    listUsers: () => directory.users(),
+    // One Entra Connect over the sandbox's forest and the old forests it still syncs.
+    listUsers: () => directory.syncUsers(),
     inScope: inSandboxSyncScope,
     logger: logger.child({ part: 'sync' }),
   });

@@ -63,7 +63,9 @@ export interface RunningSandbox {
   directory: EditableDirectory;
   /** 'fixtures', or the SANDBOX_DIRECTORY file the AD users came from. */
   directorySource: string;
-  /** Run one simulated delta sync now (what the relay's POST /v1/sync runs), over the sandbox directory. */
+  /** The other forests the sandbox's Entra Connect syncs (not served by the relay); empty with SANDBOX_TENANT or SANDBOX_DIRECTORY. */
+  otherForests: EditableDirectory;
+  /** Run one simulated delta sync now (what the relay's POST /v1/sync runs), over the sandbox directory and the other forests. */
   sync(): Promise<SyncRunReport>;
   /** The served tenant: the emulator seed's tenant id (activities from any other are refused). */
   tenantId: string;
@@ -111,7 +113,12 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       // With the admin's own relay (RELAY_URL), AD is theirs: the person does their part themselves.
       ...sandboxBotOptions(
         relay && options.personActs !== false
-          ? { directory: emulator.directory.directory, state: emulator.state, logger: logger.child({ part: 'sandbox' }) }
+          ? {
+              directory: emulator.directory.directory,
+              otherForests: emulator.directory.otherForests,
+              state: emulator.state,
+              logger: logger.child({ part: 'sandbox' }),
+            }
           : undefined,
       ),
     });
@@ -126,6 +133,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       tenantSource: emulator.tenantSource,
       directory: emulator.directory.directory,
       directorySource: emulator.directory.source,
+      otherForests: emulator.directory.otherForests,
       tenantId,
       approvals: bot.approvals,
       sync: () => emulator.sync(),

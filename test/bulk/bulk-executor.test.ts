@@ -11,6 +11,7 @@ import { newBulkRequest } from '../../src/approvals/bulk-requests.ts';
 import { evidenceFromIndex, indexCloud } from '../../src/domain/bulk/cloud-index.ts';
 import { diagnose } from '../../src/domain/diagnosis/index.ts';
 import type { ApprovalRequest } from '../../src/domain/approval/types.ts';
+import type { StepResult } from '../../src/execution/types.ts';
 import { createEngine } from '../../src/execution/engine.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { createAuditTrail } from '../../src/store/audit-trail.ts';
@@ -26,7 +27,15 @@ const BEN = { aadObjectId: 'a2', name: 'Ben' };
 
 type Verify = BulkExecutorDeps['verify'];
 
-async function setUp(world: BulkWorld, options: { waveSize?: number; stopAfterWave?: number; verify?: (cloud: FakeCloud) => Verify } = {}) {
+async function setUp(
+  world: BulkWorld,
+  options: {
+    waveSize?: number;
+    stopAfterWave?: number;
+    verify?: (cloud: FakeCloud) => Verify;
+    failInWave?: (child: ApprovalRequest) => boolean;
+  } = {},
+) {
   const store = createSqliteStore(':memory:');
   const audit = createAuditTrail(store, logger);
   const scans = createScanStore(store);
@@ -82,14 +91,22 @@ async function setUp(world: BulkWorld, options: { waveSize?: number; stopAfterWa
     }),
     now: Date.now,
     reread,
-    syncWave: async () => {
+    syncWave: async (children) => {
       syncs.push(Date.now());
+      const failed = new Map<string, StepResult>();
+      for (const child of children)
+        if (options.failInWave?.(child)) failed.set(child.id, { status: 'failed', code: 'HardMatchBlocked', detail: 'refused' });
       if (options.stopAfterWave === syncs.length) {
         const current = await store.get('bulk01');
         if (current?.value.bulk)
           await store.update({ ...current.value, bulk: { ...current.value.bulk, stopRequested: { by: ADMIN, at: 2 } } }, current.version);
       }
-      return { status: 'done', before: null, after: null, detail: '' };
+      return {
+        result: { status: 'done', before: null, after: null, detail: '' },
+        what: 'one delta sync',
+        kind: 'TRIGGER_DELTA_SYNC',
+        failed,
+      };
     },
     verify:
       options.verify?.(cloud) ??
@@ -150,6 +167,26 @@ describe('bulk executor', () => {
     expect(bulk?.bulk?.progress).toMatchObject({ total: 4, done: 3, skipped: 1 });
     expect(bulk?.bulk?.notes?.[0]).toMatchObject({ samAccountName: 'hard1' });
     expect(cloud.writes().some((w) => 'userId' in w && w.userId === hard1.id)).toBe(false);
+  });
+
+  it("a user whose own sync failed in the wave (Cloud Sync's on-demand run) is reported unverified without being waited for", async () => {
+    const world = bulkWorld(2);
+    const verified: string[] = [];
+    const { deps, store, audit } = await setUp(world, {
+      failInWave: (child) => child.diagnosis.onPrem?.samAccountName === 'hard1',
+      verify: () => (_step, child) => {
+        verified.push(child.diagnosis.onPrem?.samAccountName ?? '?');
+        return Promise.resolve({ status: 'done', before: null, after: null, detail: '' });
+      },
+    });
+    await createBulkExecutor(deps('one')).run('bulk01');
+    expect(verified).not.toContain('hard1');
+    expect(verified).toHaveLength(3);
+    const bulk = (await store.get('bulk01'))?.value;
+    const note = bulk?.bulk?.notes?.find((n) => n.samAccountName === 'hard1');
+    expect(note?.why).toContain('not seen joined');
+    const trail = await audit.entriesOf(note?.requestId ?? '');
+    expect(trail.some((e) => e.action === 'step-failed' && e.summary.includes('HardMatchBlocked'))).toBe(true);
   });
 
   it('a stop lets no new user start; the request ends cancelled', async () => {

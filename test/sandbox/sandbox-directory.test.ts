@@ -77,6 +77,27 @@ describe('loadSandboxDirectory', () => {
     expect((err as ConfigError).problems).toEqual([`SANDBOX_DIRECTORY: fixture file ${missing}: file not found`]);
   });
 
+  it('holds the old Northwind forest with the catalog tenant: the sync reads it, the relay does not serve it', async () => {
+    const loaded = await loadSandboxDirectory({});
+    const old = loaded.otherForests.user('fsutton');
+    expect(old.dn).toBe('CN=Frank Sutton,OU=Users,DC=northwind,DC=local');
+    // Its anchor is the one the catalog's fsynced@contoso.com still carries.
+    expect(old.anchor.immutableId).toBe(buildSandboxSeed().users.find((u) => u.id === IDS.fsynced)?.onPremisesImmutableId);
+    expect((await loaded.syncUsers()).map((u) => u.samAccountName)).toEqual([
+      ...(await loaded.users()).map((u) => u.samAccountName),
+      'fsutton',
+    ]);
+    expect(await names(createSourceDirectory(loaded.fixtures), 'fsutton')).toEqual([]);
+  });
+
+  it('has no other forest with a tenant or an AD of its own (SANDBOX_TENANT, SANDBOX_DIRECTORY)', async () => {
+    for (const env of [{ SANDBOX_TENANT: 'tenant.json' }, { SANDBOX_DIRECTORY: file('own.json', [pat]) }]) {
+      const loaded = await loadSandboxDirectory(env);
+      expect(loaded.otherForests.users()).toEqual([]);
+      expect(await loaded.syncUsers()).toEqual(await loaded.users());
+    }
+  });
+
   it("serves the relay's look-ups from the directory as it is edited, within LDAP_BASE_DN", async () => {
     const loaded = await loadSandboxDirectory({ SANDBOX_DIRECTORY: file('serve.json', [pat]) });
     const relay = createSourceDirectory(loaded.fixtures);
@@ -100,7 +121,7 @@ describe('withPersonsPart (the sandbox person, in front of the check of a Done)'
       checked.push({ step: step.number, dscopeDn: loaded.directory.user('dscope').dn });
       return Promise.resolve({ status: 'word', why: 'test' });
     };
-    const wrapped = withPersonsPart(check, { directory: loaded.directory, state, logger: log.logger });
+    const wrapped = withPersonsPart(check, { directory: loaded.directory, otherForests: loaded.otherForests, state, logger: log.logger });
     /** A person's accepted Done on `number`, checked as the approval service checks it. */
     const done = (id: string, steps: PlanStep[], number: number) => {
       const step = steps.find((s) => s.number === number);
@@ -136,6 +157,15 @@ describe('withPersonsPart (the sandbox person, in front of the check of a Done)'
         done: expect.stringMatching(/^moved .* to OU=Staff/) as unknown,
       }),
     );
+  });
+
+  it("moves an object of another forest out of scope in that forest (scenario 7's old account)", async () => {
+    const { loaded, log, done } = await setup();
+    const contoso = loaded.directory.users();
+    await done('r5', [manual(1, { kind: 'SCOPE_OUT', dn: 'CN=Frank Sutton,OU=Users,DC=northwind,DC=local' })], 1);
+    expect(loaded.otherForests.user('fsutton').dn).toBe('CN=Frank Sutton,OU=Not Synced,DC=northwind,DC=local');
+    expect(loaded.directory.users()).toEqual(contoso);
+    expect(log.entries()).toContainEqual(expect.objectContaining({ requestId: 'r5', action: 'SCOPE_OUT' }));
   });
 
   it('changes nothing for a MANUAL step without an action, and still checks it', async () => {

@@ -1,6 +1,7 @@
 /**
  * `undo <request id>`: proposes a new request that reverts the reversible steps the named request
- * did, newest first. It needs its own justification and approval like any other.
+ * did, newest first. It needs its own justification and approval like any other. Given a finished
+ * bulk request's id, one bulk undo whose items are the users' undos (approvals/bulk-undo.ts).
  */
 import { cardReply } from '../reply.ts';
 import type { Command } from './command.ts';
@@ -10,7 +11,8 @@ export const undoCommand: Command = {
   name: 'undo',
   help: {
     usage: 'undo <request id>',
-    summary: 'Proposes reverting the reversible steps a request did (newest first); it needs its own approval. A purge cannot be undone.',
+    summary:
+      'Proposes reverting the reversible steps a request did (newest first); it needs its own approval. With a bulk id (admins only), one request reverts every user the bulk request ran. A purge cannot be undone.',
     examples: ['undo r7k3q9'],
   },
   async run(args, deps, turn) {

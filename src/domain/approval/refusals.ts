@@ -29,8 +29,8 @@ export function adminsNotConfigured(): Refusal {
   );
 }
 
-export function notAnAdmin(name: string, verb: ActionVerb | 'scan'): Refusal {
-  const phrase = verb === 'scan' ? 'scan' : VERB_PHRASE[verb];
+export function notAnAdmin(name: string, verb: ActionVerb | 'scan' | 'undo'): Refusal {
+  const phrase = verb === 'scan' ? 'scan' : verb === 'undo' ? 'undo a bulk request' : VERB_PHRASE[verb];
   return refusal(
     'NOT_AN_ADMIN',
     `${name} is not an admin: only members of the admin group (ADMIN_GROUP_ID) or the admins listed in ADMIN_IDS can ${phrase}.`,

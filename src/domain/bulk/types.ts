@@ -103,4 +103,28 @@ export interface BulkRequestInfo {
   notes?: BulkItemNote[];
   /** The requester asked to stop: no new item starts; running ones finish. */
   stopRequested?: { by: Actor; at: number };
+  /** Set on a bulk request once `undo <its id>` proposed the bulk undo with this id. */
+  undoneBy?: string;
+  /** Set on a bulk undo (`undo <bulk id>`): what it reverts; its items are stored under its own id. */
+  undo?: BulkUndoInfo;
 }
+
+/** A step a bulk undo cannot revert (a purge, a clear of onPremisesObjectIdentifier), for the card. */
+export interface NotUndoableStep {
+  samAccountName: string;
+  /** The user's own request that ran it. */
+  requestId: string;
+  description: string;
+}
+
+export interface BulkUndoInfo {
+  /** The bulk request whose users' reversible steps it reverts. */
+  of: string;
+  /** Reversible steps it reverts, over all its users (`users`). */
+  steps: number;
+  /** The irreversible steps the users' requests did (the first NOT_UNDOABLE_SHOWN), and how many. */
+  notUndoable: NotUndoableStep[];
+  notUndoableCount: number;
+}
+
+export const NOT_UNDOABLE_SHOWN = 20;

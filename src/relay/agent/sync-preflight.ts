@@ -20,7 +20,11 @@ import { excerpt, execute, parseCommandLine } from './sync-command.ts';
 
 /**
  * The oldest Entra Connect Sync the service still takes exports from: Microsoft required 2.5.79.0
- * or later (older builds stop synchronizing); 1.x was retired in 2022.
+ * or later by September 30, 2026 (the build that moved sync to the first-party "Microsoft Entra AD
+ * Synchronization Service" application; after that date every synchronization service of an older
+ * build fails). Source: Microsoft Learn, "Hardening update to Microsoft Entra Connect Sync"
+ * (learn.microsoft.com/entra/identity/hybrid/connect/harden-update-ad-fs-pingfederate). 1.x was
+ * retired in 2022.
  */
 export const MIN_CONNECT_VERSION = '2.5.79.0';
 

@@ -2,6 +2,13 @@
  * Soft delete, restore and purge. A soft-deleted user keeps its ImmutableID (so it still blocks
  * that anchor, the trap behind most failed hard matches) and its proxy addresses, but gives up
  * its UPN: Entra renames it to `<id without dashes><UPN>` until it is restored.
+ *
+ * A synced user sits in the recycle bin because its AD object was deleted or left sync scope (only
+ * the sync deletes a synced user). Restored through Graph (or the admin center), it comes back
+ * **cloud-only**: `onPremisesSyncEnabled` is false, the rest (ImmutableID, the on-premises values
+ * Entra last saw, `onPremisesObjectIdentifier`) as it was. That is the documented way to free a
+ * cloud account from its AD object (docs/domain.md, scenario 7). Entra Connect bringing its AD
+ * object back into scope restores it synced instead (sync-writes.ts, `restoreSyncedUser`).
  */
 import { graphDateTime, recycleBinUpn } from './directory-values.ts';
 import { graphErrors } from './graph-errors.ts';
@@ -41,6 +48,7 @@ export function restoreDeletedUser(store: DirectoryStore, id: string, options: R
   user.userPrincipalName = upn;
   user.deletedDateTime = null;
   user.upnBeforeDeletion = null;
+  if (user.onPremisesSyncEnabled === true) user.onPremisesSyncEnabled = false;
   return copyUser(user);
 }
 

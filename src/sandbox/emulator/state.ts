@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { foldCase } from './directory-values.ts';
 import { graphErrors } from './graph-errors.ts';
+import { removeGroupAddresses } from './group-writes.ts';
 import { directoryRolesOf, roleMembers, transitiveMembers } from './membership.ts';
 import {
   copyGroup,
@@ -208,6 +209,11 @@ export class EmulatorState {
   group(id: string): GroupRecord | undefined {
     const g = this.#store.groups.get(foldCase(id));
     return g && copyGroup(g);
+  }
+
+  /** An Exchange admin takes addresses off a mail-enabled group (group-writes.ts); 404 when no such group. */
+  removeGroupAddresses(id: string, addresses: readonly string[]): GroupRecord {
+    return removeGroupAddresses(this.#store, id, addresses);
   }
 
   /** Users and groups under a group, nested groups expanded; throws 404 when no such group. */

@@ -46,6 +46,8 @@ export function firstRdn(dn: string): string {
 export interface PersonWorld {
   directory: EditableDirectory;
   state: EmulatorState;
+  /** Other forests the same Entra Connect syncs (the sandbox's old Northwind forest); their objects can be moved too. */
+  otherForests?: EditableDirectory;
 }
 
 /** Move an AD object under another parent: its DN changes, and the sandbox's sync scope follows the DN. */
@@ -175,11 +177,20 @@ function domainOf(dn: string): string {
   return /(?:^|(?<!\\),)\s*(DC=.*)$/i.exec(dn)?.[1] ?? '';
 }
 
+/** The directory that holds `dn`'s domain: another forest's when one of its objects is there, else the sandbox's own. */
+function forestOf(world: PersonWorld, dn: string): EditableDirectory {
+  const other = world.otherForests;
+  const domain = domainOf(dn).toLowerCase();
+  if (other?.users().some((u) => domainOf(u.dn).toLowerCase() === domain)) return other;
+  return world.directory;
+}
+
 /**
  * In or out of the sandbox's sync scope the way the catalog moves objects: out into
  * `OU=Not Synced`, in to `OU=Staff`, under the object's own domain. Nothing moves when it is already there.
  */
-function scope(directory: EditableDirectory, dn: string, inScope: boolean): string | undefined {
+function scope(world: PersonWorld, dn: string, inScope: boolean): string | undefined {
+  const directory = forestOf(world, dn);
   const user = userAtDn(directory, dn);
   if (inSandboxSyncScope(user) === inScope) return undefined;
   const domain = domainOf(user.dn);
@@ -201,8 +212,11 @@ function removeAddresses(world: PersonWorld, action: Extract<ManualAction, { kin
     }));
     return `${what} AD user ${onPrem.dn}`;
   }
-  if (action.objectKind === 'group')
-    throw new Error(`the sandbox cannot edit group ${action.objectId}: remove ${action.addresses.join(', ')} from it by hand`);
+  if (action.objectKind === 'group') {
+    // The Exchange admin center, as the step says: the group's addresses are Exchange Online's.
+    world.state.removeGroupAddresses(action.objectId, action.addresses);
+    return `${what} group ${action.objectId}`;
+  }
   removeCloudAddresses(world.state, action.objectId, action.addresses);
   return `${what} cloud user ${action.objectId}`;
 }
@@ -228,7 +242,7 @@ export function applyManualAction(action: ManualAction, world: PersonWorld): str
   switch (action.kind) {
     case 'SCOPE_OUT':
     case 'SCOPE_IN':
-      return scope(directory, action.dn, action.kind === 'SCOPE_IN');
+      return scope(world, action.dn, action.kind === 'SCOPE_IN');
     case 'SET_ONPREM_UPN': {
       const user = userAtDn(directory, action.dn);
       directory.update(user.samAccountName, (u) => ({ ...u, userPrincipalName: action.to }));

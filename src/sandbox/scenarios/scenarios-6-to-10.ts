@@ -50,6 +50,7 @@ export const nonRoutableSuffix: Scenario = {
 };
 
 const FRANK_OLD_DN = 'CN=Frank Sutton,OU=Users,DC=northwind,DC=local';
+const FRANK_OLD_GUID = '3f8a61d2-9c47-4e0b-b5d3-0a6e27c4f915';
 
 export const targetAlreadySynced: Scenario = {
   id: 'target-already-synced',
@@ -70,7 +71,9 @@ export const targetAlreadySynced: Scenario = {
         displayName: 'Frank Sutton',
         mail: 'frank.sutton@contoso.com',
         proxyAddresses: ['SMTP:frank.sutton@contoso.com', 'smtp:fsynced@contoso.com'],
-        onPremisesImmutableId: immutableIdOf('3f8a61d2-9c47-4e0b-b5d3-0a6e27c4f915'),
+        // His old Northwind AD object (src/sandbox/fixtures/other-forests), which the same Entra Connect syncs.
+        onPremisesImmutableId: immutableIdOf(FRANK_OLD_GUID),
+        onPremisesObjectIdentifier: FRANK_OLD_GUID,
         onPremisesSyncEnabled: true,
         onPremisesLastSyncDateTime: t.lastSync,
         onPremisesDistinguishedName: FRANK_OLD_DN,
@@ -79,12 +82,13 @@ export const targetAlreadySynced: Scenario = {
       },
     ],
   }),
-  syncNow: { fsynced: 'INVALID_SOFT_MATCH' },
+  // The old forest's export stamped his old object's identifier (2026 hardening): a soft match onto him is a remap.
+  syncNow: { fsynced: 'REMAP_BLOCKED' },
   matches: [
     {
       who: 'fsynced',
       samAccountName: 'fsynced',
-      findings: ['TARGET_IS_SYNCED'],
+      findings: ['OBJECT_IDENTIFIER_MAPPED', 'TARGET_IS_SYNCED'],
       steps: ['MANUAL', 'MANUAL', 'TRIGGER_DELTA_SYNC', 'MANUAL', 'MANUAL', 'MANUAL'],
       end: 'manual',
       targetUserId: IDS.fsynced,

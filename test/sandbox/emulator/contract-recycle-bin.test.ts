@@ -78,6 +78,21 @@ describe('restore', () => {
     expect(restored.userPrincipalName).toBe('bsmith.old@contoso.com');
   });
 
+  it('brings a synced user (deleted by the sync) back cloud-only, its ImmutableID kept', async () => {
+    const restored = (await h.client
+      .api(`/directory/deletedItems/${ID.bobDeleted}/restore`)
+      .post({ newUserPrincipalName: 'bsmith.old@contoso.com' })) as User;
+    expect(restored.id).toBe(ID.bobDeleted);
+    const user = (await h.client
+      .api(`/users/${ID.bobDeleted}`)
+      .select(['onPremisesSyncEnabled', 'onPremisesImmutableId', 'deletedDateTime'])
+      .get()) as User;
+    expect(user).toMatchObject({ onPremisesSyncEnabled: false, onPremisesImmutableId: 'SV+BWQuSnU6tbIK1OqTBAg==' });
+    // Cloud-only now: Graph may change its ImmutableID (a synced user answers "on-premises mastered").
+    await h.client.api(`/users/${ID.bobDeleted}`).patch({ onPremisesImmutableId: null });
+    expect(h.emulator.state.activeUser(ID.bobDeleted)?.onPremisesImmutableId).toBeNull();
+  });
+
   it('fails on a proxy address taken meanwhile unless autoReconcileProxyConflict is set', async () => {
     await h.client.api(`/users/${ID.jane}`).delete();
     await h.client.api(`/users/${ID.lead}`).patch({ mail: 'jdoe@contoso.com' });

@@ -114,10 +114,39 @@ describe('applyManualAction', () => {
     expect(jdoe.mail).toBeNull();
   });
 
-  it('REMOVE_ADDRESSES on a group outside the directory says it must be done by hand', async () => {
+  it('REMOVE_ADDRESSES takes the addresses off a mail-enabled group (Exchange), the next alias becoming primary', async () => {
+    const seed = buildSandboxSeed({ now: new Date('2026-11-22T10:00:00Z') });
+    const sales = {
+      id: '5a0d9901-0000-4000-8000-000000009901',
+      displayName: 'Northwind Sales',
+      mail: 'carla.mendes@northwind.com',
+      mailEnabled: true,
+      proxyAddresses: ['SMTP:carla.mendes@northwind.com', 'smtp:sales@northwind.com', 'smtp:vertrieb@northwind.com'],
+    };
+    const w: PersonWorld = {
+      directory: createEditableDirectory(await listFixtureUsers()),
+      state: EmulatorState.fromSeed({ ...seed, groups: [...seed.groups, sales] }),
+    };
+    const action: ManualAction = {
+      kind: 'REMOVE_ADDRESSES',
+      objectId: sales.id,
+      objectKind: 'group',
+      addresses: ['Carla.Mendes@northwind.com'],
+      dn: null,
+    };
+    expect(applyManualAction(action, w)).toBe(`removed Carla.Mendes@northwind.com from group ${sales.id}`);
+    expect(w.state.group(sales.id)).toMatchObject({
+      mail: 'sales@northwind.com',
+      proxyAddresses: ['SMTP:sales@northwind.com', 'smtp:vertrieb@northwind.com'],
+    });
+    applyManualAction({ ...action, addresses: ['sales@northwind.com', 'smtp:vertrieb@northwind.com'] }, w);
+    expect(w.state.group(sales.id)).toMatchObject({ mail: null, proxyAddresses: [] });
+  });
+
+  it('REMOVE_ADDRESSES on a group the tenant does not have fails with Graph 404', async () => {
     const w = await world();
     const action: ManualAction = { kind: 'REMOVE_ADDRESSES', objectId: 'g-1', objectKind: 'group', addresses: ['x@contoso.com'], dn: null };
-    expect(() => applyManualAction(action, w)).toThrow(/cannot edit group g-1/);
+    expect(() => applyManualAction(action, w)).toThrow(/g-1/);
   });
 
   it('SET_SYNC_SWITCH flips the tenant switch', async () => {

@@ -1,0 +1,159 @@
+/**
+ * The bulk executor's own trail is written with the changes it records, through the same outbox
+ * as a single request's (staged in the request's compare-and-swap, then flushed): the bot is
+ * "killed" at every write of a bulk run in turn (from that write on, the store refuses every
+ * write), then restarted (a fresh audit trail over what was stored). Whatever the crash point, the
+ * stored bulk request and its trail agree: a claim has its entry, an end has its entry, each
+ * synced wave whose progress was stored has its sync entry, each user's request has its first
+ * entry, no entry is written twice, and the hash chain verifies.
+ */
+import { describe, expect, it } from 'vitest';
+import { createBulkExecutor, type BulkExecutorDeps } from '../../src/bulk/bulk-executor.ts';
+import { itemRequestId } from '../../src/bulk/bulk-item.ts';
+import { runScan, type BulkItem } from '../../src/bulk/scan.ts';
+import { createScanStore } from '../../src/bulk/scan-store.ts';
+import { newBulkRequest } from '../../src/approvals/bulk-requests.ts';
+import { evidenceFromIndex, indexCloud } from '../../src/domain/bulk/cloud-index.ts';
+import { diagnose } from '../../src/domain/diagnosis/index.ts';
+import type { ApprovalRequest } from '../../src/domain/approval/types.ts';
+import { createEngine } from '../../src/execution/engine.ts';
+import { createLogger } from '../../src/logging/logger.ts';
+import type { RequestStore } from '../../src/ports/request-store.ts';
+import { createAuditTrail } from '../../src/store/audit-trail.ts';
+import { createSqliteStore } from '../../src/store/sqlite/index.ts';
+import { fakeCloud } from '../execution/fake-cloud.ts';
+import { bulkWorld, fakeCloudSnapshot, fakeOnPremSnapshot } from '../support/bulk-directory.ts';
+
+const logger = createLogger({ level: 'silent' });
+const ADMIN = { aadObjectId: 'a1', name: 'Adele' };
+const BEN = { aadObjectId: 'a2', name: 'Ben' };
+
+/** The store as a process sees it: from write number `killAt` on, every write fails (the process is gone). */
+function killable(store: RequestStore, killAt: number): { store: RequestStore; writes: () => number } {
+  let writes = 0;
+  const write =
+    <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> => {
+      writes += 1;
+      return writes >= killAt ? Promise.reject(new Error('killed')) : f(...args);
+    };
+  return {
+    store: {
+      ...store,
+      get: (id) => store.get(id),
+      listByState: (t, s) => store.listByState(t, s),
+      auditOf: (id) => store.auditOf(id),
+      getSetting: (k) => store.getSetting(k),
+      create: write((r: ApprovalRequest) => store.create(r)),
+      update: write((r: ApprovalRequest, v: string) => store.update(r, v)),
+      appendAudit: write((e: Parameters<RequestStore['appendAudit']>[0]) => store.appendAudit(e)),
+    },
+    writes: () => writes,
+  };
+}
+
+async function bulkRun(killAt: number) {
+  const world = bulkWorld(2);
+  const disk = createSqliteStore(':memory:');
+  const scans = createScanStore(disk);
+  const scan = await runScan(
+    { kind: 'scope', scope: { kind: 'sync-scope' } },
+    { onPrem: fakeOnPremSnapshot(world.ad), cloud: fakeCloudSnapshot(world.cloud), tenantFacts: () => Promise.resolve(world.tenant) },
+  );
+  const itemChunks = await scans.saveChunks('scan01', 'items', scan.items);
+  const stored = {
+    ...{ id: 'scan01', tenantId: 't', scope: { kind: 'sync-scope' as const }, scopeKey: 'sync-scope', state: 'done' as const },
+    ...{ startedBy: ADMIN, startedAt: 0, updatedAt: 0, summary: scan.summary, itemChunks },
+    counters: { adRead: 0, adPages: 0, cloudRead: 0, cloudPages: 0, diagnosed: 0 },
+  };
+  const request = newBulkRequest(stored, scan.items, { id: 'bulk01', at: 0, ttlMs: 1e9 });
+  await disk.create({
+    ...request,
+    state: 'approved',
+    requester: ADMIN,
+    justification: 'Ticket 1: migration',
+    approvals: [{ actor: BEN, at: 1 }],
+  });
+  const { store, writes } = killable(disk, killAt);
+  const audit = createAuditTrail(store, logger);
+  const cloud = fakeCloud([...world.cloud.users, ...world.cloud.deleted]);
+  const reread = (item: BulkItem) => {
+    const onPrem = world.ad.find((u) => u.dn === item.dn);
+    if (!onPrem) return Promise.resolve(null);
+    const users = [...cloud.users.values()];
+    const live = {
+      users: users.filter((u) => u.deletedDateTime === null),
+      deleted: users.filter((u) => u.deletedDateTime !== null),
+      groups: [],
+    };
+    return Promise.resolve(diagnose({ who: item.dn, onPrem, evidence: evidenceFromIndex(indexCloud(live), onPrem, world.tenant) }));
+  };
+  const deps: BulkExecutorDeps = {
+    ...{ store, audit, scans, now: Date.now, reread, owner: 'one', logger, waveSize: 2, concurrency: 2, progressIntervalMs: 60_000 },
+    engine: createEngine({
+      store,
+      audit,
+      steps: { cloud, sync: { triggerSync: () => Promise.reject(new Error('no sync')) } },
+      owner: 'one',
+      logger,
+    }),
+    syncWave: () =>
+      Promise.resolve({
+        result: { status: 'done', before: null, after: null, detail: '' },
+        what: 'one delta sync',
+        kind: 'TRIGGER_DELTA_SYNC',
+        failed: new Map(),
+      }),
+    verify: () => Promise.resolve({ status: 'done', before: null, after: null, detail: '' }),
+    publish: () => Promise.resolve(),
+  };
+  const ended = await createBulkExecutor(deps)
+    .run('bulk01')
+    .then(
+      () => 'ran',
+      () => 'killed',
+    );
+  // Restarted: a fresh trail over what the store holds (its read flushes what the outbox kept).
+  const trail = await createAuditTrail(disk, logger).read('bulk01');
+  const bulk = (await disk.get('bulk01'))?.value;
+  if (!trail || !bulk) throw new Error('the bulk request is gone');
+  // Each user's request that was created, and the first entry of its trail.
+  const users = [];
+  for (let index = 0; index < scan.items.length; index += 1) {
+    const id = itemRequestId('bulk01', index);
+    if (await disk.get(id)) users.push({ id, first: (await createAuditTrail(disk, logger).read(id))?.entries[0]?.action });
+  }
+  return { ended, writes: writes(), bulk, trail, users };
+}
+
+describe("the bulk request's own trail, written with its changes", () => {
+  it('a run without a crash: claimed, one sync entry per wave, the end', async () => {
+    const { ended, bulk, trail } = await bulkRun(Number.MAX_SAFE_INTEGER);
+    expect(ended).toBe('ran');
+    expect(bulk.state).toBe('done');
+    expect(trail.verdict.ok).toBe(true);
+    expect(trail.entries.map((e) => e.action)).toEqual(['execution-claimed', 'step-done', 'step-done', 'done']);
+    expect(trail.entries.filter((e) => e.step?.kind === 'TRIGGER_DELTA_SYNC').map((e) => e.step?.number)).toEqual([1, 2]);
+  });
+
+  it('killed at any write, the stored request and its trail agree', async () => {
+    const clean = await bulkRun(Number.MAX_SAFE_INTEGER);
+    for (let killAt = 1; killAt <= clean.writes; killAt += 1) {
+      const { bulk, trail, users } = await bulkRun(killAt);
+      const actions = trail.entries.map((e) => e.action);
+      const why = `killed at write ${killAt} of ${clean.writes}: state ${bulk.state}, trail ${actions.join(', ')}`;
+      expect(trail.verdict.ok, why).toBe(true);
+      expect(new Set(trail.entries.map((e) => e.seq)).size, why).toBe(trail.entries.length);
+      if (bulk.state !== 'approved') expect(actions[0], why).toBe('execution-claimed');
+      else expect(actions, why).toEqual([]);
+      expect(actions.includes('done'), why).toBe(bulk.state === 'done');
+      // A wave's stored progress (all its users ended) comes with its sync's entry.
+      const p = bulk.bulk?.progress;
+      const ended = p ? p.done + p.skipped + p.failed : 0;
+      const syncs = trail.entries.filter((e) => e.step?.kind === 'TRIGGER_DELTA_SYNC').length;
+      expect(syncs, why).toBe(Math.floor(ended / 2));
+      // A user's request is created with its first entry ('approved', or 'stale' when its facts changed).
+      for (const user of users) expect(user.first, `${why}; user ${user.id}`).toBe('approved');
+    }
+  }, 60_000);
+});
