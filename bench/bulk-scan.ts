@@ -44,6 +44,10 @@ interface ScanFigures {
   baselineRssMb: number;
   peakRssMb: number;
   byOutcome: Record<string, number>;
+  /** V8's heap when the RSS peaked, MB. */
+  heapAtPeak: { youngMb: number; oldMb: number; externalMb: number };
+  /** When the tenant snapshot and the last AD page had been read, ms after the scan started. */
+  phases: { cloudRead: number; adRead: number };
 }
 
 interface Row {
@@ -103,7 +107,7 @@ function print(rows: readonly Row[]): void {
   }
   for (const r of rows)
     console.log(
-      `  ${r.users}: scanner CPU ${fmt(r.scan.cpuMs)} ms; ${r.scan.rows} rows, ${r.scan.automated} automatable; ${JSON.stringify(r.scan.byOutcome)}`,
+      `  ${r.users}: scanner CPU ${fmt(r.scan.cpuMs)} ms; heap at the RSS peak: young ${fmt(r.scan.heapAtPeak.youngMb)} MB, old ${fmt(r.scan.heapAtPeak.oldMb)} MB, external ${fmt(r.scan.heapAtPeak.externalMb)} MB; tenant read by ${fmt(r.scan.phases.cloudRead)} ms, last AD page by ${fmt(r.scan.phases.adRead)} ms; ${r.scan.rows} rows, ${r.scan.automated} automatable; ${JSON.stringify(r.scan.byOutcome)}`,
     );
   const first = rows.find((r) => r.users === 5000);
   const last = rows.find((r) => r.users === 50_000);

@@ -4,14 +4,45 @@
  * directory and src/bulk's runScan, and prints one JSON line of figures (time, pages, rows, RSS).
  */
 import { text } from 'node:stream/consumers';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { runScan, type ScanCounters } from '../../src/bulk/scan.ts';
 import { createCloudDirectory, staticTokenCredential } from '../../src/cloud-directory/index.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { createRelayClient } from '../../src/relay/client/relay-client.ts';
+import type { OnPremSnapshotSource } from '../../src/ports/snapshot.ts';
 import { trustCertificateInProcess } from '../../src/sandbox/emulator/tls-certificate.ts';
 import type { StandIns } from './bulk-stand-ins.ts';
 
 const mb = (bytes: number): number => bytes / (1024 * 1024);
+
+/** MB in V8's young generation, its old generation (and large objects), and outside the heap (buffers). */
+function heapNow(): { youngMb: number; oldMb: number; externalMb: number } {
+  const spaces = getHeapSpaceStatistics();
+  const size = (names: string[]): number => mb(spaces.filter((s) => names.includes(s.space_name)).reduce((n, s) => n + s.space_size, 0));
+  return {
+    youngMb: size(['new_space', 'new_large_object_space']),
+    oldMb: size([
+      'old_space',
+      'large_object_space',
+      'code_space',
+      'code_large_object_space',
+      'trusted_space',
+      'trusted_large_object_space',
+      'shared_space',
+    ]),
+    externalMb: mb(process.memoryUsage().external),
+  };
+}
+
+/** The relay's stream, calling `ended` when its last page has arrived. */
+function timedStream(source: OnPremSnapshotSource, ended: () => void): OnPremSnapshotSource {
+  return {
+    async *streamUsers(scope, options) {
+      yield* source.streamUsers(scope, options);
+      ended();
+    },
+  };
+}
 
 export async function scanOnce(): Promise<void> {
   const standIns = JSON.parse(await text(process.stdin)) as StandIns;
@@ -24,13 +55,28 @@ export async function scanOnce(): Promise<void> {
   await cloud.tenantFacts(undefined, { fresh: true });
   const baseline = process.memoryUsage().rss;
   let peak = baseline;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+  // At each new peak: what V8's heap held then (young generation, old generation, outside the heap).
+  let atPeak = heapNow();
+  const sampler = setInterval(() => {
+    const rss = process.memoryUsage().rss;
+    if (rss > peak) [peak, atPeak] = [rss, heapNow()];
+  }, 10);
   let last: ScanCounters | undefined;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
+  // When each side's read ended (ms from the start): where the time goes.
+  const phases = { cloudRead: 0, adRead: 0 };
+  const timed = {
+    readCloudSnapshot: (options?: Parameters<typeof cloud.readCloudSnapshot>[0]) =>
+      cloud.readCloudSnapshot(options).finally(() => (phases.cloudRead = performance.now() - started)),
+  };
   const result = await runScan(
     { kind: 'scope', scope: { kind: 'sync-scope' } },
-    { onPrem: relay, cloud, tenantFacts: () => cloud.tenantFacts(undefined, { fresh: true }) },
+    {
+      onPrem: timedStream(relay, () => (phases.adRead = performance.now() - started)),
+      cloud: timed,
+      tenantFacts: () => cloud.tenantFacts(undefined, { fresh: true }),
+    },
     { onProgress: (counters) => (last = counters) },
   );
   const ms = performance.now() - started;
@@ -47,7 +93,9 @@ export async function scanOnce(): Promise<void> {
     graphRequests: (last?.cloud.pages ?? 0) + 2,
     baselineRssMb: mb(baseline),
     peakRssMb: mb(peak),
+    heapAtPeak: atPeak,
     byOutcome: result.summary.counts,
+    phases,
   };
   process.stdout.write(`${JSON.stringify(figures)}\n`);
   process.exit(0);

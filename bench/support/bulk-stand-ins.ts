@@ -9,7 +9,8 @@
  * stdin closes.
  */
 import { randomBytes } from 'node:crypto';
-import { ACTIVE_USER_PREFIXES, DELETED_USER_PREFIXES } from '../../src/cloud-directory/snapshot.ts';
+import { ACTIVE_USER_PREFIXES, DELETED_USER_PREFIXES, SPLIT_ABOVE, splitPrefixes } from '../../src/cloud-directory/snapshot.ts';
+import { MAX_PAGE } from '../../src/cloud-directory/queries.ts';
 import { parseFixtureUsers, createSourceDirectory } from '../../src/sandbox/fixture-directory.ts';
 import { generateDirectory, GENERATED_BASE_DN } from '../../src/sandbox/generator/generate.ts';
 import { startEmulator } from '../../src/sandbox/emulator/server.ts';
@@ -23,17 +24,28 @@ export interface StandIns {
   relayKey: string;
   graphUrl: string;
   caCertificate: string;
-  /** Pages each chain of dependent reads must go through, given the partitions read in parallel. */
+  /**
+   * Pages each chain of dependent reads must go through, given the partitions read in parallel
+   * (`partitions`: the first ones; big ones are split further).
+   */
   chains: { ldapPages: number; graphPagesLongestPartition: number; partitions: number; cloudUsers: number; deletedUsers: number };
 }
 
-const GRAPH_PAGE = 999;
+/**
+ * Dependent pages of one partition's read, as src/cloud-directory/snapshot.ts reads it: its pages
+ * one after another, or, when it holds more than SPLIT_ABOVE users, its first page and then the
+ * longest of its sub-partitions (read in parallel, each split again the same way).
+ */
+function chainOf(upns: readonly string[], prefixes: readonly string[], deleted: boolean): number {
+  const inside = upns.filter((upn) => prefixes.some((p) => upn.startsWith(p)));
+  if (inside.length <= SPLIT_ABOVE) return Math.max(1, Math.ceil(inside.length / MAX_PAGE));
+  return 1 + Math.max(...splitPrefixes(prefixes, deleted).map((sub) => chainOf(inside, sub, deleted)));
+}
 
-/** Pages of the longest partition: each partition needs at least one page, even when empty. */
-function longestPartition(firstChars: readonly string[], prefixes: readonly (readonly string[])[]): number {
-  const counts = new Map<string, number>();
-  for (const c of firstChars) counts.set(c, (counts.get(c) ?? 0) + 1);
-  return Math.max(...prefixes.map((group) => Math.max(1, Math.ceil(group.reduce((n, c) => n + (counts.get(c) ?? 0), 0) / GRAPH_PAGE))));
+/** The longest chain among the collection's partitions (read in parallel). */
+function longestChain(upns: readonly string[], partitions: readonly (readonly string[])[], deleted: boolean): number {
+  const lower = upns.map((upn) => upn.toLowerCase());
+  return Math.max(...partitions.map((prefixes) => chainOf(lower, prefixes, deleted)));
 }
 
 async function main(): Promise<void> {
@@ -56,13 +68,15 @@ async function main(): Promise<void> {
   const chains = {
     ldapPages: Math.ceil(adUsers.length / USERS_PAGE_SIZE),
     graphPagesLongestPartition: Math.max(
-      longestPartition(
-        active.map((u) => u.userPrincipalName.charAt(0).toLowerCase()),
+      longestChain(
+        active.map((u) => u.userPrincipalName),
         ACTIVE_USER_PREFIXES,
+        false,
       ),
-      longestPartition(
-        deleted.map((u) => u.userPrincipalName.charAt(0).toLowerCase()),
+      longestChain(
+        deleted.map((u) => u.userPrincipalName),
         DELETED_USER_PREFIXES,
+        true,
       ),
     ),
     partitions: ACTIVE_USER_PREFIXES.length + DELETED_USER_PREFIXES.length + 1,

@@ -5,8 +5,10 @@
  * holders) are read once. No Graph call per user; time and memory grow linearly with the users.
  *
  * The two reads overlap: AD pages that arrive before the cloud snapshot is indexed wait in memory,
- * later ones are diagnosed as they arrive.
+ * later ones are diagnosed as they arrive, while the next page is being read. A failure on either
+ * side ends the other read and is the scan's failure.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { fingerprintOf } from '../domain/approval/fingerprint.ts';
 import type { FingerprintFact } from '../domain/approval/types.ts';
 import { evidenceFromIndex, indexCloud, type CloudIndex } from '../domain/bulk/cloud-index.ts';
@@ -63,33 +65,69 @@ export async function runScan(
 ): Promise<ScanResult> {
   const counters: ScanCounters = { ad: { read: 0, pages: 0 }, cloud: { read: 0, pages: 0 }, diagnosed: 0 };
   const tell = (): void => options.onProgress?.({ ad: { ...counters.ad }, cloud: { ...counters.cloud }, diagnosed: counters.diagnosed });
-  const signal = options.signal;
+  // Ends the AD read when the scan fails on the cloud side (or the caller aborts).
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const tenant = sources.tenantFacts();
   const index = sources.cloud
-    .readCloudSnapshot({ ...(signal ? { signal } : {}), onProgress: (p) => ((counters.cloud = { ...p }), tell()) })
+    .readCloudSnapshot({ signal, onProgress: (p) => ((counters.cloud = { ...p }), tell()) })
     .then(async (snapshot) => ({ index: indexCloud(snapshot), tenant: await tenant }));
   // Both reads run from the start; a failure of either is the scan's failure (awaited below).
-  index.catch(() => undefined);
   tenant.catch(() => undefined);
   const out = new Collector(sources);
   const scope: ScanScope = request.kind === 'scope' ? request.scope : { kind: 'sync-scope' };
   const resolver = request.kind === 'list' ? new ListResolver(request.entries) : null;
-  let ready: { index: CloudIndex; tenant: TenantFacts } | null = null;
-  const waiting: OnPremUser[][] = [];
-  for await (const page of sources.onPrem.streamUsers(scope, signal ? { signal } : {})) {
-    counters.ad = { read: counters.ad.read + page.length, pages: counters.ad.pages + 1 };
-    if (resolver) resolver.offer(page);
-    else if (ready) out.diagnosePage(page, ready);
-    else waiting.push(page);
-    counters.diagnosed = out.rows.length;
-    tell();
+  const pages = new PageQueue();
+  const reading = (async () => {
+    for await (const page of sources.onPrem.streamUsers(scope, { signal })) {
+      counters.ad = { read: counters.ad.read + page.length, pages: counters.ad.pages + 1 };
+      if (resolver) resolver.offer(page);
+      else pages.push(page);
+      tell();
+    }
+  })().finally(() => pages.end());
+  try {
+    const ready = await Promise.race([index, reading.then(() => index)]);
+    // Pages are diagnosed as they come, one turn each, so the next page's answer is read meanwhile.
+    for (let page = await pages.next(); page !== null; page = await pages.next()) {
+      out.diagnosePage(page, ready);
+      counters.diagnosed = out.rows.length;
+      tell();
+      await nextTurn();
+    }
+    await reading;
+    if (resolver) out.diagnoseList(resolver.result(), ready);
+  } catch (err) {
+    stop.abort(err);
+    await Promise.allSettled([reading, index]);
+    throw err;
   }
-  ready = await index;
-  for (const page of waiting.splice(0)) out.diagnosePage(page, ready);
-  if (resolver) out.diagnoseList(resolver.result(), ready);
   counters.diagnosed = out.rows.length;
   tell();
   return { rows: out.rows, summary: out.summary.summary(), items: out.items };
+}
+
+/** The AD pages read and not yet diagnosed, oldest first; `next` waits for one, null once the read ended. */
+class PageQueue {
+  readonly #pages: OnPremUser[][] = [];
+  #ended = false;
+  #wake: (() => void) | undefined;
+
+  push(page: OnPremUser[]): void {
+    this.#pages.push(page);
+    this.#wake?.();
+  }
+
+  end(): void {
+    this.#ended = true;
+    this.#wake?.();
+  }
+
+  async next(): Promise<OnPremUser[] | null> {
+    while (this.#pages.length === 0 && !this.#ended) await new Promise<void>((resolve) => (this.#wake = resolve));
+    this.#wake = undefined;
+    return this.#pages.shift() ?? null;
+  }
 }
 
 class Collector {

@@ -125,7 +125,7 @@ class CandidateSet {
 
   /** Strongest reason first, active before deleted, then by id: stable for cards and tests. */
   list(roles: ReadonlyMap<string, string[]>, eligible: Readonly<Record<string, string[]>>): CloudCandidate[] {
-    return orderCandidates(this.#byId.values(), roles, eligible);
+    return orderCandidates(this.#byId.values(), (user) => roles.get(user.id) ?? user.adminRoles, eligible);
   }
 }
 

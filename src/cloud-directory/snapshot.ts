@@ -12,6 +12,12 @@
  *   appears on old synced objects), so together they cover every UPN.
  * - Deleted users by the first hex digit of their UPN: Entra renames a deleted user to its object
  *   id followed by the old UPN, so 16 partitions split the recycle bin evenly.
+ * - A partition whose first page says (`$count`) that more than SPLIT_ABOVE users match is not
+ *   paged on: its next pages would be one long chain. It is read again as sub-partitions, one per
+ *   next character (`startswith` on the prefix plus one letter, digit group, punctuation group or
+ *   `@`; for the recycle bin, the next hex digit), in parallel, each split again the same way when
+ *   it is big. The chain becomes the first page plus the longest sub-partition's, and the first
+ *   page's users are read twice (kept by object id, so once in the snapshot).
  * - In case a UPN starts with anything else, the total (`$count` of the collection, read alongside
  *   the partitions' first pages, so it adds no wait) is compared with what the partitions found; a
  *   shortfall reads the whole collection once more unpartitioned. Users are kept by object id, so
@@ -38,7 +44,7 @@ const PUNCTUATION_GROUPS = [
 ];
 const HEX = [...'0123456789abcdef'];
 
-/** A `$filter` over userPrincipalName's first character; the values are our own constants. */
+/** A `$filter` over the start of userPrincipalName; the values are our own constants (and prefixes made of them). */
 function startsWithAny(prefixes: readonly string[]): string {
   return prefixes.map((p) => `startswith(userPrincipalName,${odataString(p)})`).join(' or ');
 }
@@ -50,6 +56,34 @@ export const DELETED_USER_PREFIXES: readonly (readonly string[])[] = HEX.map((c)
 /** The partitions as `$filter` expressions. */
 export const ACTIVE_USER_PARTITIONS: readonly string[] = ACTIVE_USER_PREFIXES.map(startsWithAny);
 export const DELETED_USER_PARTITIONS: readonly string[] = DELETED_USER_PREFIXES.map(startsWithAny);
+
+/**
+ * A partition matching more users than this is split rather than paged on: paging on would take
+ * at least two more dependent pages, splitting takes one more where every sub-partition fits a page.
+ */
+export const SPLIT_ABOVE = 2 * MAX_PAGE;
+/** The characters that may follow a prefix in a UPN, in `or` groups of at most four (`@` ends a local part). */
+const NEXT_ACTIVE: readonly (readonly string[])[] = [
+  ...LETTERS.map((c) => [c]),
+  ['0', '1', '2', '3'],
+  ['4', '5', '6', '7'],
+  ['8', '9'],
+  ...PUNCTUATION_GROUPS,
+  ['@'],
+];
+/** A deleted user's UPN goes on with its object id's hex digits. */
+const NEXT_DELETED: readonly (readonly string[])[] = HEX.map((c) => [c]);
+
+/** The sub-partitions a partition of the active users (`deleted`: of the recycle bin) is read as when it is split. */
+export function splitPrefixes(prefixes: readonly string[], deleted = false): string[][] {
+  const next = deleted ? NEXT_DELETED : NEXT_ACTIVE;
+  return prefixes.flatMap((prefix) => next.map((group) => group.map((c) => prefix + c)));
+}
+
+/** A user partition: its prefixes and how to split it. */
+function userPartition(prefixes: readonly string[], deleted: boolean): Partition {
+  return { filter: startsWithAny(prefixes), split: () => splitPrefixes(prefixes, deleted).map((sub) => userPartition(sub, deleted)) };
+}
 /** Mail-enabled groups are the ones holding SMTP addresses. */
 export const MAIL_GROUPS_FILTER = "proxyAddresses/any(p:startswith(p,'smtp:'))";
 
@@ -58,10 +92,16 @@ export interface SnapshotReadOptions {
   onProgress?: (progress: ScanProgress) => void;
 }
 
+interface Partition {
+  filter: string;
+  /** The sub-partitions this one is read as when its first page says it is big; none: paged on. */
+  split?: () => Partition[];
+}
+
 interface Collection<T> {
   path: string;
   select: readonly string[];
-  partitions: readonly string[];
+  partitions: readonly Partition[];
   op: Operation;
   map: (item: T) => { id: string };
   /** 'beta' for active users: `onPremisesObjectIdentifier` exists only there (a scan must see the mapping `match` sees). */
@@ -80,39 +120,59 @@ interface Reader {
   progress: ScanProgress;
 }
 
-/** Every page of one query, first to last; returns how many items Graph said matched. */
-async function readQuery<T>(
+/** One page of a collection; `link` is a URL our own or a nextLink Graph gave. */
+async function readPage<T>(reader: Reader, collection: Collection<T>, link: string): Promise<Page<T>> {
+  reader.options.signal?.throwIfAborted();
+  const headers = { ...ADVANCED_QUERY_HEADERS };
+  return reader.transport.call(collection.op, (request) => {
+    const built = request(link).headers(headers);
+    return (collection.version ? built.version(collection.version) : built).get() as Promise<Page<T>>;
+  });
+}
+
+function keep<T>(reader: Reader, collection: Collection<T>, page: Page<T>, into: Map<string, { id: string }>): void {
+  for (const item of page.value ?? []) {
+    const mapped = collection.map(item);
+    // A split partition's first page is read again by its sub-partitions: count each object once.
+    if (!into.has(mapped.id)) reader.progress.read += 1;
+    into.set(mapped.id, mapped);
+  }
+  reader.progress.pages += 1;
+  reader.options.onProgress?.({ ...reader.progress });
+}
+
+function nextLinkOf<T>(page: Page<T>): string | undefined {
+  const next = page['@odata.nextLink'];
+  return typeof next === 'string' && next !== '' ? next : undefined;
+}
+
+/**
+ * Every object of one partition (or, without one, of the whole collection): its pages first to
+ * last, or, when its first page says it is big and it can be split, its sub-partitions in parallel.
+ */
+async function readPartition<T>(
   reader: Reader,
   collection: Collection<T>,
-  filter: string | undefined,
+  partition: Partition | undefined,
   into: Map<string, { id: string }>,
-): Promise<number | undefined> {
-  const headers = { ...ADVANCED_QUERY_HEADERS };
-  let url: string | undefined = collectionUrl(collection.path, {
-    ...(filter ? { filter } : {}),
+): Promise<void> {
+  const first = collectionUrl(collection.path, {
+    ...(partition ? { filter: partition.filter } : {}),
     select: collection.select,
     top: MAX_PAGE,
     count: true,
   });
-  let count: number | undefined;
-  while (url !== undefined) {
-    reader.options.signal?.throwIfAborted();
-    const link: string = url;
-    const page = await reader.transport.call(collection.op, (request) => {
-      const built = request(link).headers(headers);
-      return (collection.version ? built.version(collection.version) : built).get() as Promise<Page<T>>;
-    });
-    count ??= page['@odata.count'];
-    for (const item of page.value ?? []) {
-      const mapped = collection.map(item);
-      into.set(mapped.id, mapped);
-    }
-    reader.progress.pages += 1;
-    reader.progress.read += page.value?.length ?? 0;
-    reader.options.onProgress?.({ ...reader.progress });
-    url = typeof page['@odata.nextLink'] === 'string' && page['@odata.nextLink'] !== '' ? page['@odata.nextLink'] : undefined;
+  let page = await readPage(reader, collection, first);
+  keep(reader, collection, page, into);
+  const count = page['@odata.count'];
+  if (partition?.split && nextLinkOf(page) !== undefined && count !== undefined && count > SPLIT_ABOVE) {
+    await Promise.all(partition.split().map((sub) => readPartition(reader, collection, sub, into)));
+    return;
   }
-  return count;
+  for (let next = nextLinkOf(page); next !== undefined; next = nextLinkOf(page)) {
+    page = await readPage(reader, collection, next);
+    keep(reader, collection, page, into);
+  }
 }
 
 /** The collection's total, from a one-item page with `$count=true` (sent alongside the partitions). */
@@ -136,10 +196,10 @@ async function readCollection<T, R extends { id: string }>(
   const into = found as Map<string, { id: string }>;
   const [total] = await Promise.all([
     collection.partitions.length > 1 ? totalOf(reader, collection) : Promise.resolve(undefined),
-    ...collection.partitions.map((filter) => readQuery(reader, collection, filter, into)),
+    ...collection.partitions.map((partition) => readPartition(reader, collection, partition, into)),
   ]);
   // A UPN starting with a character no partition names: read the rest unpartitioned (kept by id).
-  if (total !== undefined && found.size < total) await readQuery(reader, collection, undefined, into);
+  if (total !== undefined && found.size < total) await readPartition(reader, collection, undefined, into);
   return [...found.values()];
 }
 
@@ -154,21 +214,21 @@ export async function readCloudSnapshot(transport: GraphTransport, options: Snap
       path: USERS_PATH,
       select: BETA_USER_SELECT,
       version: 'beta',
-      partitions: ACTIVE_USER_PARTITIONS,
+      partitions: ACTIVE_USER_PREFIXES.map((prefixes) => userPartition(prefixes, false)),
       op: USERS_OP,
       map: (u) => toCloudUser(u),
     }),
     readCollection<User, CloudUser>(reader, {
       path: DELETED_USERS_PATH,
       select: DELETED_USER_SELECT,
-      partitions: DELETED_USER_PARTITIONS,
+      partitions: DELETED_USER_PREFIXES.map((prefixes) => userPartition(prefixes, true)),
       op: DELETED_OP,
       map: (u) => toCloudUser(u),
     }),
     readCollection<Group, CloudGroup>(reader, {
       path: GROUPS_PATH,
       select: GROUP_SELECT,
-      partitions: [MAIL_GROUPS_FILTER],
+      partitions: [{ filter: MAIL_GROUPS_FILTER }],
       op: GROUPS_OP,
       map: toCloudGroup,
     }),

@@ -44,18 +44,38 @@ function malformed(input: string, why: string): InputError {
 }
 
 function fromBytes(bytes: Uint8Array): Anchor {
-  return Object.freeze({ bytes: Uint8Array.from(bytes) });
+  return owning(Uint8Array.from(bytes));
 }
 
+/** An anchor over bytes nobody else holds (made here), without another copy. */
+function owning(bytes: Uint8Array): Anchor {
+  return Object.freeze({ bytes });
+}
+
+/** 32 hex digits (already checked) → 16 bytes. */
 function hexToBytes(hex: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(hex, 'hex'));
+  return new Uint8Array(Buffer.from(hex, 'hex'));
 }
 
-/** GUID text → stored bytes (reverse the first three fields). */
-function guidToBytes(m: RegExpExecArray): Uint8Array {
-  const [, a = '', b = '', c = '', d = '', e = ''] = m;
-  const reverse = (h: string): string => (h.match(/../g) ?? []).reverse().join('');
-  return hexToBytes(reverse(a) + reverse(b) + reverse(c) + d + e);
+/**
+ * Where each stored byte's two hex digits are in the GUID text: the first three fields reversed
+ * byte by byte (Guid.ToByteArray's little-endian fields), the last eight bytes in order.
+ */
+const GUID_BYTE_AT = [6, 4, 2, 0, 11, 9, 16, 14, 19, 21, 24, 26, 28, 30, 32, 34];
+
+/** The value of one hex digit (already checked by GUID_RE). */
+function nibble(code: number): number {
+  return code <= 57 ? code - 48 : (code | 0x20) - 87;
+}
+
+/** GUID text (already checked by GUID_RE) → stored bytes. */
+function guidToBytes(guid: string): Uint8Array {
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) {
+    const at = GUID_BYTE_AT[i] ?? 0;
+    bytes[i] = (nibble(guid.charCodeAt(at)) << 4) | nibble(guid.charCodeAt(at + 1));
+  }
+  return bytes;
 }
 
 /** Which form an input is written in, or undefined when it is none of them. Exact, no guessing. */
@@ -85,17 +105,16 @@ export function parseAnchor(input: string): Anchor {
   if (s === '') throw malformed(input, 'it is empty');
   const unbraced = stripBraces(s);
   if (unbraced === undefined) throw malformed(input, 'its braces do not match');
-  const guid = GUID_RE.exec(unbraced);
-  if (guid) return fromBytes(guidToBytes(guid));
-  if (HEX_RE.test(s)) return fromBytes(hexToBytes(s));
-  if (LDAP_ESCAPED_RE.test(s)) return fromBytes(hexToBytes(s.replaceAll('\\', '')));
+  if (GUID_RE.test(unbraced)) return owning(guidToBytes(unbraced));
+  if (HEX_RE.test(s)) return owning(hexToBytes(s));
+  if (LDAP_ESCAPED_RE.test(s)) return owning(hexToBytes(s.replaceAll('\\', '')));
   if (BASE64_16_RE.test(s)) {
     const bytes = Buffer.from(s, 'base64');
     // Reject non-canonical padding bits: re-encoding must give the same text back.
     if (bytes.length !== 16 || bytes.toString('base64') !== s) {
       throw malformed(input, 'its base64 does not encode exactly 16 bytes');
     }
-    return fromBytes(bytes);
+    return owning(new Uint8Array(bytes));
   }
   throw malformed(input, whyNotAnAnchor(s, unbraced));
 }
@@ -146,18 +165,38 @@ export function anchorFromImmutableId(immutableId: string): Anchor {
   return parseAnchor(immutableId);
 }
 
+/** The anchor's bytes as a Buffer view (no copy), to encode them. */
+function view(anchor: Anchor): Buffer {
+  return Buffer.from(anchor.bytes.buffer, anchor.bytes.byteOffset, anchor.bytes.byteLength);
+}
+
 export function toHex(anchor: Anchor): string {
-  return Buffer.from(anchor.bytes).toString('hex');
+  return view(anchor).toString('hex');
 }
 
 export function toImmutableId(anchor: Anchor): string {
-  return Buffer.from(anchor.bytes).toString('base64');
+  return view(anchor).toString('base64');
 }
 
 export function toGuid(anchor: Anchor): string {
   const h = toHex(anchor);
-  const rev = (from: number, to: number): string => (h.slice(from, to).match(/../g) ?? []).reverse().join('');
-  return `${rev(0, 8)}-${rev(8, 12)}-${rev(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  // The first three fields byte-reversed (GUID_BYTE_AT's order), the last two as stored.
+  return (
+    h.slice(6, 8) +
+    h.slice(4, 6) +
+    h.slice(2, 4) +
+    h.slice(0, 2) +
+    '-' +
+    h.slice(10, 12) +
+    h.slice(8, 10) +
+    '-' +
+    h.slice(14, 16) +
+    h.slice(12, 14) +
+    '-' +
+    h.slice(16, 20) +
+    '-' +
+    h.slice(20, 32)
+  );
 }
 
 export function toLdapEscaped(anchor: Anchor): string {

@@ -8,28 +8,41 @@ import type { CandidateReason, CloudCandidate, CloudUser } from './cloud.ts';
 /** Strongest reason first. */
 export const REASON_ORDER: readonly CandidateReason[] = ['target', 'anchor', 'otherAnchor', 'upn', 'primarySmtp', 'address'];
 
+/** The reasons a candidate was found for: a Set, or anything that answers `has` as one. */
+export interface ReasonSet {
+  has(reason: CandidateReason): boolean;
+}
+
 /**
- * The candidates sorted, each with its reasons in REASON_ORDER, its admin roles from `roles`
- * (active users; a user absent from `roles` keeps its own) and the roles it is eligible for
- * through PIM from `eligible` (the tenant facts' eligibleRoleHolders).
+ * The candidates sorted, each with its reasons in REASON_ORDER, its admin roles from `rolesOf`
+ * and the roles it is eligible for through PIM from `eligible` (the tenant facts'
+ * eligibleRoleHolders). A user is copied only when its roles differ from its own.
  */
 export function orderCandidates(
-  entries: Iterable<{ user: CloudUser; reasons: ReadonlySet<CandidateReason> }>,
-  roles: ReadonlyMap<string, string[]>,
+  entries: Iterable<{ user: CloudUser; reasons: ReasonSet }>,
+  rolesOf: (user: CloudUser) => readonly string[],
   eligible: Readonly<Record<string, string[]>> = {},
 ): CloudCandidate[] {
-  const rank = (reasons: CandidateReason[]): number => Math.min(...reasons.map((r) => REASON_ORDER.indexOf(r)));
-  return [...entries]
-    .map((e) => ({
-      user: withEligibleRoles({ ...e.user, adminRoles: roles.get(e.user.id) ?? e.user.adminRoles }, eligible),
+  const rank = (reasons: CandidateReason[]): number => (reasons[0] === undefined ? Infinity : REASON_ORDER.indexOf(reasons[0]));
+  const listed: CloudCandidate[] = [];
+  for (const e of entries) {
+    listed.push({
+      user: withEligibleRoles(withRoles(e.user, rolesOf(e.user)), eligible),
       reasons: REASON_ORDER.filter((r) => e.reasons.has(r)),
-    }))
-    .sort(
-      (a, b) =>
-        rank(a.reasons) - rank(b.reasons) ||
-        Number(a.user.deletedDateTime !== null) - Number(b.user.deletedDateTime !== null) ||
-        (a.user.id < b.user.id ? -1 : a.user.id > b.user.id ? 1 : 0),
-    );
+    });
+  }
+  return listed.sort(
+    (a, b) =>
+      rank(a.reasons) - rank(b.reasons) ||
+      Number(a.user.deletedDateTime !== null) - Number(b.user.deletedDateTime !== null) ||
+      (a.user.id < b.user.id ? -1 : a.user.id > b.user.id ? 1 : 0),
+  );
+}
+
+/** The user with these admin roles: itself when it holds exactly them already. */
+function withRoles(user: CloudUser, roles: readonly string[]): CloudUser {
+  const same = roles.length === user.adminRoles.length && roles.every((role, i) => role === user.adminRoles[i]);
+  return same ? user : { ...user, adminRoles: [...roles] };
 }
 
 /** An active user's PIM-eligible roles (a deleted user is eligible for nothing that matters). */

@@ -8,7 +8,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCloudDirectory, staticTokenCredential } from '../../src/cloud-directory/index.ts';
 import { createDeadline } from '../../src/cloud-directory/deadline.ts';
 import { createGraphTransport, THROTTLE_PRIORITY_HEADER } from '../../src/cloud-directory/graph-transport.ts';
-import { ACTIVE_USER_PARTITIONS, DELETED_USER_PARTITIONS } from '../../src/cloud-directory/snapshot.ts';
+import {
+  ACTIVE_USER_PARTITIONS,
+  ACTIVE_USER_PREFIXES,
+  DELETED_USER_PARTITIONS,
+  DELETED_USER_PREFIXES,
+  splitPrefixes,
+} from '../../src/cloud-directory/snapshot.ts';
 import type { CloudSnapshotSource } from '../../src/ports/snapshot.ts';
 import { generateDirectory } from '../../src/sandbox/generator/generate.ts';
 import { startEmulator, type RunningEmulator } from '../../src/sandbox/emulator/server.ts';
@@ -66,6 +72,35 @@ describe('readCloudSnapshot', () => {
     const requests = emulator.requestCount() - before;
     expect(requests).toBe(ACTIVE_USER_PARTITIONS.length + DELETED_USER_PARTITIONS.length + 2 + 1);
     expect(progress.at(-1)).toBe(requests - 2);
+  });
+
+  it('splits a big partition by the next character (again when a sub-partition is big), reading each user once', async () => {
+    const seed = cloudSeed();
+    const id = (i: number): string => `abababab-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+    seed.users = [
+      ...(seed.users ?? []),
+      // 2,100 under "ab" (split again), 100 under "ac", and a one-letter local part (found by "a@").
+      ...Array.from({ length: 2100 }, (_, i) => ({
+        id: id(i),
+        userPrincipalName: `ab${String.fromCharCode(97 + (i % 26))}${i}@contoso.com`,
+        displayName: `AB ${i}`,
+      })),
+      ...Array.from({ length: 100 }, (_, i) => ({ id: id(5000 + i), userPrincipalName: `ac${i}@contoso.com`, displayName: `AC ${i}` })),
+      { id: id(9000), userPrincipalName: 'a@contoso.com', displayName: 'A' },
+    ];
+    const { emulator, source } = await snapshotSource(seed);
+    const before = emulator.requestCount();
+    let read = 0;
+    const snapshot = await source.readCloudSnapshot({ onProgress: (p) => (read = p.read) });
+    expect(ids(snapshot.users)).toEqual(ids(emulator.state.activeUsers()));
+    expect(snapshot.users.filter((u) => u.displayName === 'A')).toHaveLength(1);
+    expect(read).toBe(snapshot.users.length + snapshot.deleted.length + snapshot.groups.length);
+    // "a" (one page, then split), its sub-partitions, "ab"'s, every other partition once, the totals, the groups: no unpartitioned read.
+    const requests = emulator.requestCount() - before;
+    const subs = splitPrefixes(['a']).length;
+    expect(requests).toBe(
+      1 + subs + splitPrefixes(['ab']).length + (ACTIVE_USER_PREFIXES.length - 1) + DELETED_USER_PREFIXES.length + 2 + 1,
+    );
   });
 
   it('finds users whose UPN starts with a character no partition names, still once each', async () => {

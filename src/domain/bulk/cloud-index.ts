@@ -6,7 +6,7 @@
  * Keys compare as Graph's filters do: ImmutableIDs exactly, UPNs and addresses case-insensitively.
  * Building it is linear in the number of objects, and each look-up is constant time.
  */
-import { orderCandidates } from '../candidates.ts';
+import { orderCandidates, REASON_ORDER, type ReasonSet } from '../candidates.ts';
 import { smtpAddresses, type CandidateReason, type CloudEvidence, type CloudGroup, type CloudUser, type TenantFacts } from '../cloud.ts';
 import { adAddresses, adAnchors } from '../onprem-addresses.ts';
 import type { OnPremUser } from '../onprem-user.ts';
@@ -64,14 +64,34 @@ export function indexCloud(snapshot: CloudSnapshotData): CloudIndex {
   };
 }
 
+/** The reasons one candidate was found for, as bits (one small object per candidate, no Set). */
+class FoundFor implements ReasonSet {
+  readonly user: CloudUser;
+  #bits = 0;
+  constructor(user: CloudUser) {
+    this.user = user;
+  }
+  get reasons(): ReasonSet {
+    return this;
+  }
+  add(reason: CandidateReason): void {
+    this.#bits |= 1 << REASON_ORDER.indexOf(reason);
+  }
+  has(reason: CandidateReason): boolean {
+    return (this.#bits & (1 << REASON_ORDER.indexOf(reason))) !== 0;
+  }
+}
+
 /** What `evidenceFor` answers for this AD user, from the index: candidates, groups, roles from the tenant facts. */
 export function evidenceFromIndex(index: CloudIndex, onPrem: OnPremUser, tenant: TenantFacts): CloudEvidence {
-  const found = new Map<string, { user: CloudUser; reasons: Set<CandidateReason> }>();
+  // A user is found a handful of times at most: a list beats a Map per AD user.
+  const found: FoundFor[] = [];
   const note = (users: readonly CloudUser[] | undefined, reason: CandidateReason): void => {
-    for (const user of users ?? []) {
-      const entry = found.get(user.id) ?? { user, reasons: new Set<CandidateReason>() };
-      entry.reasons.add(reason);
-      found.set(user.id, entry);
+    if (users === undefined) return;
+    for (const user of users) {
+      let entry = found.find((f) => f.user.id === user.id);
+      if (entry === undefined) found.push((entry = new FoundFor(user)));
+      entry.add(reason);
     }
   };
   const { anchor, other } = adAnchors(onPrem);
@@ -79,18 +99,19 @@ export function evidenceFromIndex(index: CloudIndex, onPrem: OnPremUser, tenant:
   if (other) note(index.byImmutableId.get(other), 'otherAnchor');
   if (onPrem.userPrincipalName) note(index.byUpn.get(onPrem.userPrincipalName.toLowerCase()), 'upn');
   const { primary, all } = adAddresses(onPrem);
-  const groups = new Map<string, CloudGroup>();
+  const groups: CloudGroup[] = [];
   for (const address of all) {
     const key = address.toLowerCase();
     note(index.byProxyAddress.get(key), address === primary ? 'primarySmtp' : 'address');
     note(index.byMail.get(key), 'address');
-    for (const group of index.groupsByAddress.get(key) ?? []) groups.set(group.id, group);
+    for (const group of index.groupsByAddress.get(key) ?? []) if (!groups.some((g) => g.id === group.id)) groups.push(group);
   }
-  const active = [...found.values()].filter((e) => e.user.deletedDateTime === null).map((e) => e.user.id);
-  const roles = new Map(active.map((id) => [id, [...(tenant.roleHolders[id] ?? [])]]));
+  // Active users' roles are the tenant's role holders'; a deleted user keeps its own (as `match` does).
+  const rolesOf = (user: CloudUser): readonly string[] =>
+    user.deletedDateTime === null ? (tenant.roleHolders[user.id] ?? []) : user.adminRoles;
   return {
-    candidates: orderCandidates(found.values(), roles, tenant.eligibleRoleHolders ?? {}),
-    otherObjects: [...groups.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
+    candidates: orderCandidates(found, rolesOf, tenant.eligibleRoleHolders ?? {}),
+    otherObjects: groups.sort((a, b) => (a.id < b.id ? -1 : 1)),
     tenant,
   };
 }

@@ -17,6 +17,10 @@ const FILTERS = [
   `startswith(userPrincipalName,'A')`,
   `startswith(userPrincipalName,'a') or startswith(userPrincipalName,'_') or startswith(userPrincipalName,'1')`,
   `startswith(userPrincipalName,'jo')`,
+  `startswith(userPrincipalName,'JOH')`,
+  `startswith(userPrincipalName,'john.')`,
+  `startswith(userPrincipalName,'a0') or startswith(userPrincipalName,'a1') or startswith(userPrincipalName,'a2')`,
+  `startswith(userPrincipalName,'m') or startswith(userPrincipalName,'ma')`,
   `onPremisesImmutableId eq '${synced.onPremisesImmutableId}'`,
   `onPremisesImmutableId eq '${synced.onPremisesImmutableId!.toLowerCase()}'`,
   `proxyAddresses/any(p:p eq 'smtp:${someone.mail ?? 'x'}')`,
@@ -44,5 +48,10 @@ describe('the listing index', () => {
     expect(eq?.length).toBe(1);
     const prefix = candidatesFor(users, parseFilter(`startswith(userPrincipalName,'q')`, USER_FILTER_SCHEMA), userFilterValue);
     expect(prefix!.length).toBeLessThan(users.length / 10);
+    // A longer prefix narrows to its own bucket, not to every user sharing the first letter.
+    const ja = users.filter((u) => u.userPrincipalName.toLowerCase().startsWith('ja')).length;
+    const longer = candidatesFor(users, parseFilter(`startswith(userPrincipalName,'ja')`, USER_FILTER_SCHEMA), userFilterValue);
+    expect(ja).toBeGreaterThan(0);
+    expect(longer?.length).toBe(ja);
   });
 });

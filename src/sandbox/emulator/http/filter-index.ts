@@ -1,7 +1,9 @@
 /**
  * Which items of a listing can match a `$filter` at all, from an index of the one property the
  * filter tests, so a query over a 50,000-user listing evaluates the filter on a handful of users
- * instead of all of them: `eq` (and `in`) on a scalar, `startswith` (by the first character), and
+ * instead of all of them: `eq` (and `in`) on a scalar, `startswith` (by the prefix's first
+ * PREFIX_KEY_LENGTH characters at most, so a scan's split partitions `aa`, `ab`, ... each look at
+ * their own few users, not at every user starting with `a`), and
  * `any(p: p eq ...)` on a collection, alone or combined with `or` (same property) or `and` (either
  * side). Anything else is not narrowed. The filter is still evaluated on every candidate, so the
  * index only ever saves work, never decides a match. One index per listing array and property,
@@ -12,11 +14,15 @@ import type { Comparison, FilterNode, FilterValue } from '../odata-filter.ts';
 
 interface Probe {
   property: string;
-  /** 'first': bucket by the first character; 'value': by the whole value. */
-  by: 'first' | 'value';
+  /** 'prefix': bucket by the first `length` characters; 'value': by the whole value. */
+  by: 'prefix' | 'value';
+  length: number;
   comparison: Comparison;
   keys: string[];
 }
+
+/** Longest prefix a `startswith` index buckets by (one index per length, built when first asked). */
+const PREFIX_KEY_LENGTH = 3;
 
 const fold = (value: string, comparison: Comparison): string => (comparison === 'caseInsensitive' ? foldCase(value) : value);
 
@@ -25,16 +31,14 @@ function probe(node: FilterNode, inLambda: string | undefined = undefined): Prob
     case 'eq': {
       if (node.element !== (inLambda !== undefined) || node.values.some((v) => v === null)) return undefined;
       const keys = (node.values as string[]).map((v) => fold(v, node.comparison));
-      return { property: inLambda ?? node.property, by: 'value', comparison: node.comparison, keys };
+      return { property: inLambda ?? node.property, by: 'value', length: 0, comparison: node.comparison, keys };
     }
-    case 'startsWith':
-      if (node.element !== (inLambda !== undefined) || node.value === '') return undefined;
-      return {
-        property: inLambda ?? node.property,
-        by: 'first',
-        comparison: node.comparison,
-        keys: [fold(node.value, node.comparison).charAt(0)],
-      };
+    case 'startsWith': {
+      const value = fold(node.value, node.comparison);
+      if (node.element !== (inLambda !== undefined) || value === '') return undefined;
+      const length = Math.min(value.length, PREFIX_KEY_LENGTH);
+      return { property: inLambda ?? node.property, by: 'prefix', length, comparison: node.comparison, keys: [value.slice(0, length)] };
+    }
     case 'any':
       return inLambda === undefined ? probe(node.body, node.property) : undefined;
     case 'and':
@@ -42,8 +46,8 @@ function probe(node: FilterNode, inLambda: string | undefined = undefined): Prob
     case 'or': {
       const left = probe(node.left, inLambda);
       const right = probe(node.right, inLambda);
-      if (!left || !right || left.property !== right.property || left.by !== right.by || left.comparison !== right.comparison)
-        return undefined;
+      if (!left || !right || left.property !== right.property || left.by !== right.by || left.length !== right.length) return undefined;
+      if (left.comparison !== right.comparison) return undefined;
       return { ...left, keys: [...left.keys, ...right.keys] };
     }
   }
@@ -54,14 +58,14 @@ const INDEXES = new WeakMap<readonly unknown[], Map<string, Map<string, unknown[
 function indexOf<T>(items: readonly T[], p: Probe, valueOf: (item: T, property: string) => FilterValue): Map<string, T[]> {
   let byProbe = INDEXES.get(items);
   if (!byProbe) INDEXES.set(items, (byProbe = new Map<string, Map<string, unknown[]>>()));
-  const name = `${p.by}|${p.comparison}|${p.property}`;
+  const name = `${p.by}|${p.length}|${p.comparison}|${p.property}`;
   const known = byProbe.get(name) as Map<string, T[]> | undefined;
   if (known) return known;
   const index = new Map<string, T[]>();
   for (const item of items) {
     const value = valueOf(item, p.property);
     const values = value === null ? [] : typeof value === 'string' ? [value] : value;
-    for (const key of new Set(values.map((v) => (p.by === 'first' ? fold(v, p.comparison).charAt(0) : fold(v, p.comparison))))) {
+    for (const key of new Set(values.map((v) => (p.by === 'prefix' ? fold(v, p.comparison).slice(0, p.length) : fold(v, p.comparison))))) {
       const bucket = index.get(key);
       if (bucket) bucket.push(item);
       else index.set(key, [item]);
