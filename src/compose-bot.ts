@@ -34,6 +34,7 @@ import { reportLinkKey } from './bulk/report-link.ts';
 import type { BulkItem, ScanSources } from './bulk/scan.ts';
 import { createBulkExecution, type BulkExecutionOptions } from './bulk/bulk-execution.ts';
 import { createScanStore, type ScanStore } from './bulk/scan-store.ts';
+import { sweepScans } from './bulk/scan-retention.ts';
 import type { BulkUser } from './approvals/bulk-requests.ts';
 import type { BulkScan } from './domain/bulk/types.ts';
 import type { ApprovalRequest, PostedCard } from './domain/approval/types.ts';
@@ -327,6 +328,14 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
     checkDone: o.wrapCheckDone ? o.wrapCheckDone(doneCheck) : doneCheck,
     bulkUsers: (request) => bulkUsersOf(createScanStore(o.store), request),
   });
+  const retention = {
+    store: o.store,
+    scans: createScanStore(o.store),
+    tenantId: o.tenantId,
+    retentionMs: o.approval.scanRetentionMs,
+    now,
+    logger: o.logger.child({ part: 'scan-retention' }),
+  };
   const undo = createUndoService({ store: o.store, audit, now, admins, ttlMs: policy.ttlMs });
   const features: ApprovalFeatures = { service, undo, views, publisher, store: o.store, audit, admins, policy, now };
   return {
@@ -334,12 +343,16 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
     resumeAbandoned: async () => {
       const resumed = await executions.resumeAbandoned();
       void bulk.sweep().catch((err: unknown) => o.logger.error({ err }, 'could not resume bulk requests'));
+      void sweepScans(retention).catch((err: unknown) => o.logger.error({ err }, 'the sweep of expired scans failed'));
       return resumed;
     },
     startSweeper(intervalMs) {
       const stop = executions.startSweeper(intervalMs);
       const timer = setInterval(
-        () => void bulk.sweep().catch((err: unknown) => o.logger.error({ err }, 'bulk sweep failed')),
+        () => {
+          void bulk.sweep().catch((err: unknown) => o.logger.error({ err }, 'bulk sweep failed'));
+          void sweepScans(retention).catch((err: unknown) => o.logger.error({ err }, 'the sweep of expired scans failed'));
+        },
         intervalMs ?? o.engine?.leaseMs ?? 60_000,
       );
       timer.unref();

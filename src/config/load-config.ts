@@ -78,6 +78,8 @@ const schema = z
     REQUIRED_APPROVALS: wholeNumber(1, 1, 10),
     APPROVAL_TTL_MINUTES: wholeNumber(60, 1, 7 * 24 * 60),
     MANUAL_STEP_TTL_DAYS: wholeNumber(7, 1, 365),
+    // How long stored scans (their reports and users) are kept before the sweeper removes them.
+    SCAN_RETENTION_DAYS: wholeNumber(30, 1, 3650),
     VERIFY_TIMEOUT_MINUTES: wholeNumber(45, 1, 24 * 60),
     // The write budget every bot instance shares for bulk fixes (src/bulk/write-budget.ts).
     BULK_WRITES_PER_SECOND: wholeNumber(10, 1, 20),
@@ -186,6 +188,8 @@ export interface BotConfig {
     policy: ApprovalPolicy;
     /** BULK_WRITES_PER_SECOND (default 10): Graph writes per second of bulk fixes, all instances together. */
     bulkWritesPerSecond: number;
+    /** SCAN_RETENTION_DAYS (default 30) in ms: stored scans older than this are removed by the sweeper. */
+    scanRetentionMs: number;
     /**
      * SYNC_SCOPE_OUS: Entra Connect's OU filtering. With it, a person's Done on a step that moves
      * an AD object out of or into sync scope is checked through the relay; without it, taken on their word.
@@ -255,6 +259,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<
         manualStepTtlMs: v.MANUAL_STEP_TTL_DAYS * 24 * 60 * 60_000,
       },
       bulkWritesPerSecond: v.BULK_WRITES_PER_SECOND,
+      scanRetentionMs: v.SCAN_RETENTION_DAYS * 24 * 60 * 60_000,
       ...(v.SYNC_SCOPE_OUS ? { syncScope: v.SYNC_SCOPE_OUS } : {}),
     },
     storeUrl: v.STORE_URL,
