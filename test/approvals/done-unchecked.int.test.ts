@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApprovalRequest } from '../../src/domain/approval/types.ts';
-import { SCENARIOS, SWITCH_VARIANTS, type ScenarioMatch } from '../../src/sandbox/scenarios/index.ts';
+import { IDS, SCENARIOS, SWITCH_VARIANTS, type ScenarioMatch } from '../../src/sandbox/scenarios/index.ts';
 import type { RunningSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { findById, visibleText } from '../support/card-query.ts';
 import { startRecordingConnector, type RecordingConnector } from '../support/recording-connector.ts';
@@ -37,6 +37,41 @@ function joins(sandbox: RunningSandbox): { id: string; anchor: string | null }[]
 describe('Done pressed without doing the step', () => {
   it.each(WITH_PERSON.map((p) => [p.scenario.id, p.match.who, p] as const))('%s: match %s', async (_id, _who, { match }) => {
     await pressDoneWithoutDoing(match);
+  });
+
+  it("scenario 7: the old forest's object left in scope, the restore's Done is refused (the cloud user was never deleted)", async () => {
+    const sandbox = await flowSandbox();
+    try {
+      const joinedBefore = joins(sandbox);
+      const { requestId } = await matchCard(sandbox, connector, 'match fsynced');
+      await approveRequest(sandbox, connector, requestId ?? '');
+      let request = await untilState(sandbox, requestId ?? '', ['waiting-for-person']);
+      // Step 1 is taken on the person's word (another forest); they say Done but put the object back in scope.
+      request = (await pressDone(sandbox, connector, request)).request;
+      expect(request.records.find((r) => r.number === 1)?.doneCheck).toBe('taken-on-word');
+      sandbox.otherForests.update('fsutton', (u) => ({ ...u, dn: 'CN=Frank Sutton,OU=Users,DC=northwind,DC=local' }));
+      let refused = false;
+      for (let rounds = 0; rounds < 4 && !refused; rounds += 1) {
+        await sandbox.approvals.idle();
+        request = await untilState(sandbox, request.id, ['waiting-for-person', ...FINAL]);
+        const waiting = request.records.find((r) => r.status === 'waiting-for-person');
+        const answer = await pressDone(sandbox, connector, request);
+        if (!answer.refused) continue;
+        const step = request.steps.find((s) => s.number === waiting?.number);
+        expect(step?.kind === 'MANUAL' && step.action?.kind).toBe('RESTORE_DELETED_USER');
+        expect(visibleText(answer.card)).toMatch(
+          /still synced \(joined to CN=Frank Sutton,OU=Users,DC=northwind,DC=local.*never soft-deleted/s,
+        );
+        expect(answer.request.state).toBe('waiting-for-person');
+        refused = true;
+      }
+      expect(refused, "the restore's Done is refused").toBe(true);
+      // The sync left the old join alone: fsynced@contoso.com is still the old account's, active and synced.
+      expect(sandbox.emulatorState.activeUser(IDS.fsynced)?.onPremisesSyncEnabled).toBe(true);
+      for (const join of joinedBefore) expect(joins(sandbox)).toContainEqual(join);
+    } finally {
+      await sandbox.close();
+    }
   });
 
   it.each(VARIANTS_WITH_PERSON.map((v) => [v.id, v.match.who, v] as const))('switch variant %s: match %s', async (_id, _who, variant) => {
