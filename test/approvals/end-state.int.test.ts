@@ -3,10 +3,10 @@
  * run, each person's step carried out as the card says (the sandbox's own carry-out), and `match`
  * afterwards shows ALREADY_MATCHED with no blocker or warning and nothing to do. A plan that ends
  * with "type `match … to …` again" is followed to its end the same way. The tenant-switch variants
- * (their own seeds) end clean the same way.
+ * (their own seeds) and the sync-engine variants (SANDBOX_SYNC_ENGINE) end clean the same way.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCENARIOS, scenarioById, SWITCH_VARIANTS, type ScenarioMatch } from '../../src/sandbox/scenarios/index.ts';
+import { ENGINE_VARIANTS, SCENARIOS, scenarioById, SWITCH_VARIANTS, type ScenarioMatch } from '../../src/sandbox/scenarios/index.ts';
 import { startRecordingConnector, type RecordingConnector } from '../support/recording-connector.ts';
 import { approveRequest, infoText, matchCard, problemCodes, runToEnd, switchVariantTenant } from './end-state-harness.ts';
 import { flowSandbox } from './flow-harness.ts';
@@ -78,6 +78,10 @@ describe('after the plan, match shows a clean join', () => {
     const match = scenarioById('target-already-synced').matches[0];
     if (!match) throw new Error('scenario 7 has no match');
     await playToCleanEnd(match, {}, { syncBetween: true });
+  });
+
+  it.each(ENGINE_VARIANTS.map((v) => [v.id, v.match.who, v] as const))('engine variant %s: match %s', async (_id, _who, variant) => {
+    await playToCleanEnd(variant.match, { SANDBOX_SYNC_ENGINE: variant.syncEngine });
   });
 
   it.each(SWITCH_VARIANTS.map((v) => [v.id, v.match.who, v] as const))('switch variant %s: match %s', async (_id, _who, variant) => {
