@@ -33,6 +33,7 @@ export const DEFAULT_WAVE_SIZE = 100;
 export const DEFAULT_ITEM_CONCURRENCY = 16;
 export const DEFAULT_PROGRESS_MS = 5_000;
 const NOTES_KEPT = 20;
+const NOTE_DETAIL_CHARS = 300;
 
 export interface BulkExecutorDeps extends BulkItemDeps {
   audit: AuditTrail;
@@ -397,11 +398,16 @@ class Tally {
   }
 }
 
+/** A step's detail, short enough for a card line (the user's own request has it whole). */
+function clipped(detail: string): string {
+  return detail.length <= NOTE_DETAIL_CHARS ? detail : `${detail.slice(0, NOTE_DETAIL_CHARS - 1)}…`;
+}
+
 function whyOf(request: ApprovalRequest, end: ItemEnd): string {
   if (end === 'skipped') return `facts changed: ${(request.changes ?? []).map((c) => c.label).join('; ') || 'plan no longer automated'}`;
   if (request.failure) return request.failure;
   const failed = request.records.find((r) => r.status === 'failed');
-  if (failed) return `step ${failed.number} failed (${failed.code ?? 'error'})`;
+  if (failed) return `step ${failed.number} failed (${failed.code ?? 'error'})${failed.detail ? `: ${clipped(failed.detail)}` : ''}`;
   const person = request.records.find((r) => r.status === 'waiting-for-person');
   return person
     ? `step ${person.number} needs a person (Graph refused the bot the write): ${person.detail ?? ''}`

@@ -95,7 +95,7 @@ function bulkUndoSections(bulk: BulkRequestInfo, undo: BulkUndoInfo): BodyElemen
   const out: BodyElement[] = [heading(`Undo of bulk request ${escapeMarkdown(undo.of)}: ${escapeMarkdown(scopeWords(bulk.scope))}`)];
   out.push(
     text(
-      `This approval reverts **${plural(undo.steps, 'reversible step')}** of **${plural(bulk.users, 'user')}**, newest first. Each value is put back only where it is still the one the step wrote; a user whose value changed since is reported, never forced. Nothing is synced: the next delta sync applies AD again.`,
+      `This approval reverts **${plural(undo.steps, 'reversible step')}** of **${plural(bulk.users, 'user')}**, newest first. Each value is put back only where it is still the one the step wrote; a user whose value changed since is reported, never forced. A user the sync has joined since is synced, and Graph refuses to rewrite a synced user's ImmutableID: that user is reported too, with Graph's words. Nothing is synced: the next delta sync applies AD again.`,
       { id: BULK_REQUEST_IDS.covered },
     ),
   );
