@@ -173,8 +173,11 @@ async function create(deps: BulkUndoDeps, original: ApprovalRequest, users: User
       refused('WRONG_STATE', `Bulk request ${original.id} changed while the undo was prepared; type \`undo ${original.id}\` again.`)
     );
   }
-  const itemChunks = await createScanStore(deps.store).saveChunks(id, 'items', users.items);
+  const scans = createScanStore(deps.store);
+  const itemChunks = await scans.saveChunks(id, 'items', users.items);
   const at = deps.now();
+  // Listed for the retention sweep, which removes them once the undo has ended (scan-retention.ts).
+  await scans.remember(original.tenantId, { id, at, items: itemChunks });
   const request = await deps.audit.stage(undoRequest(id, original, users, itemChunks, context, at, deps.ttlMs), [
     {
       requestId: id,

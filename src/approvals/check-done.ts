@@ -48,19 +48,33 @@ export async function checkDone(request: ApprovalRequest, step: Manual, deps: Do
         ? { status: 'done', seen: `Graph shows ${action.feature} ${state(action.enabled)}` }
         : { status: 'not-done', still: `Graph still shows ${action.feature} ${state(switches[action.feature])}` };
     }
-    case 'RESTORE_DELETED_USER': {
-      const user = await deps.cloud.findUser(action.subject.userId);
-      if (user && user.deletedDateTime === null) return { status: 'done', seen: `${user.userPrincipalName} is active again` };
-      return {
-        status: 'not-done',
-        still: user
-          ? `${action.subject.userPrincipalName} is still in the recycle bin (since ${user.deletedDateTime ?? '?'})`
-          : `there is no user ${action.subject.userId}, active or deleted`,
-      };
-    }
+    case 'RESTORE_DELETED_USER':
+      return checkRestored(action, deps.cloud);
     case 'RUN_MATCH_AGAIN':
       return word(`this step is typing \`${action.command}\`, which makes a new plan; there is nothing to check`);
   }
+}
+
+/**
+ * Restored means active and cloud-only: a user the sync soft-deleted comes back from the recycle bin
+ * cloud-only. One still synced was never deleted (its AD object is still in scope somewhere).
+ */
+async function checkRestored(action: Extract<ManualAction, { kind: 'RESTORE_DELETED_USER' }>, cloud: CloudDirectory): Promise<DoneCheck> {
+  const user = await cloud.findUser(action.subject.userId);
+  const upn = action.subject.userPrincipalName;
+  if (!user) return { status: 'not-done', still: `there is no user ${action.subject.userId}, active or deleted` };
+  if (user.deletedDateTime !== null)
+    return { status: 'not-done', still: `${upn} is still in the recycle bin (since ${user.deletedDateTime})` };
+  if (user.synced) {
+    const joinedTo = user.onPremisesDistinguishedName ?? 'its AD object';
+    return {
+      status: 'not-done',
+      still:
+        `${user.userPrincipalName} is active but still synced (joined to ${joinedTo}, last sync ${user.lastSyncDateTime ?? 'not recorded'}): ` +
+        `the sync never soft-deleted it, so ${joinedTo} is still in scope. Take it out of scope, run a delta sync, then restore`,
+    };
+  }
+  return { status: 'done', seen: `${user.userPrincipalName} is active again, cloud-only` };
 }
 
 function word(why: string): DoneCheck {

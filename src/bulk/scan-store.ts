@@ -4,7 +4,8 @@
  * record (`bulk:<id>`); its report and its fixable users are stored in chunks
  * (`bulk:<id>:rows:<n>`, `bulk:<id>:items:<n>`) small enough for a Table Storage entity. One lock
  * per scope (`bulk-lock:<tenant>:<scope>`) keeps two scans of the same users from running at once;
- * a lock whose scan stopped reporting (SCAN_HEARTBEAT_MS) is taken over.
+ * a lock whose scan stopped reporting (SCAN_HEARTBEAT_MS) is taken over. An index per tenant
+ * (`bulk-index:<tenant>`) lists what is stored, so the retention sweep finds what has expired.
  */
 import type { Actor } from '../domain/approval/types.ts';
 import type { ReportRow } from '../domain/bulk/report.ts';
@@ -19,6 +20,19 @@ const CAS_ATTEMPTS = 20;
 const scanKey = (id: string): string => `bulk:${id}`;
 const chunkKey = (id: string, kind: 'rows' | 'items', n: number): string => `bulk:${id}:${kind}:${n}`;
 const lockKey = (tenantId: string, scopeKey: string): string => `bulk-lock:${tenantId.toLowerCase()}:${scopeKey}`;
+const indexKey = (tenantId: string): string => `bulk-index:${tenantId.toLowerCase()}`;
+
+/**
+ * One entry of a tenant's index of what is stored under `bulk:<id>`, for the retention sweep
+ * (scan-retention.ts): a scan (its record and chunks), or a bulk undo's items (`items` set, no record).
+ */
+export interface StoredScanEntry {
+  id: string;
+  /** When it was stored (a scan's start). */
+  at: number;
+  /** A bulk undo's item chunks, stored under the undo's id. */
+  items?: number;
+}
 
 interface ScanLock {
   scanId: string;
@@ -40,13 +54,21 @@ export interface ScanStore {
   saveChunks(id: string, kind: 'items', values: readonly BulkItem[]): Promise<number>;
   readRows(id: string, chunks: number): AsyncIterable<ReportRow[]>;
   readItems(id: string, chunks: number): Promise<BulkItem[]>;
+  /** Adds `entry` to the tenant's index (a scan is added by `create`). */
+  remember(tenantId: string, entry: StoredScanEntry): Promise<void>;
+  /** The tenant's index, oldest first. */
+  index(tenantId: string): Promise<StoredScanEntry[]>;
+  /** Deletes the scan (or a bulk undo's items): its chunks, its record, then its index entry. */
+  remove(tenantId: string, id: string): Promise<void>;
 }
 
 export function createScanStore(store: RequestStore): ScanStore {
   const get = async (id: string): Promise<BulkScan | null> => (await store.getSetting<BulkScan>(scanKey(id)))?.value ?? null;
   const self: ScanStore = {
     async create(scan) {
-      return (await store.putSetting(scanKey(scan.id), scan)) !== null;
+      if ((await store.putSetting(scanKey(scan.id), scan)) === null) return false;
+      await self.remember(scan.tenantId, { id: scan.id, at: scan.startedAt });
+      return true;
     },
     get,
     async update(id, change) {
@@ -90,6 +112,19 @@ export function createScanStore(store: RequestStore): ScanStore {
     async *readRows(id, chunks) {
       for (let n = 0; n < chunks; n += 1) yield (await store.getSetting<ReportRow[]>(chunkKey(id, 'rows', n)))?.value ?? [];
     },
+    remember: (tenantId, entry) => changeIndex(store, tenantId, (entries) => [...entries.filter((e) => e.id !== entry.id), entry]),
+    async index(tenantId) {
+      return [...((await store.getSetting<StoredScanEntry[]>(indexKey(tenantId)))?.value ?? [])].sort((a, b) => a.at - b.at);
+    },
+    async remove(tenantId, id) {
+      // Chunks until the first missing one: a scan that died between saving chunks and counting them leaves none behind.
+      for (const kind of ['rows', 'items'] as const) {
+        let n = 0;
+        while (await deleteKey(store, chunkKey(id, kind, n))) n += 1;
+      }
+      await deleteKey(store, scanKey(id));
+      await changeIndex(store, tenantId, (entries) => entries.filter((e) => e.id !== id));
+    },
     async readItems(id, chunks) {
       const items: BulkItem[] = [];
       for (let n = 0; n < chunks; n += 1) items.push(...((await store.getSetting<BulkItem[]>(chunkKey(id, 'items', n)))?.value ?? []));
@@ -97,4 +132,28 @@ export function createScanStore(store: RequestStore): ScanStore {
     },
   };
   return self;
+}
+
+/** Deletes the setting if present; false when there was none. */
+async function deleteKey(store: RequestStore, key: string): Promise<boolean> {
+  for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt += 1) {
+    const stored = await store.getSetting<unknown>(key);
+    if (!stored) return attempt > 0;
+    if (await store.deleteSetting(key, stored.version)) return true;
+  }
+  throw new Error(`${key} kept changing under ${CAS_ATTEMPTS} attempts`);
+}
+
+async function changeIndex(
+  store: RequestStore,
+  tenantId: string,
+  change: (entries: StoredScanEntry[]) => StoredScanEntry[],
+): Promise<void> {
+  const key = indexKey(tenantId);
+  for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt += 1) {
+    const stored = await store.getSetting<StoredScanEntry[]>(key);
+    const next = change(stored?.value ?? []);
+    if (await store.putSetting(key, next, stored?.version)) return;
+  }
+  throw new Error(`the index of stored scans kept changing under ${CAS_ATTEMPTS} attempts`);
 }

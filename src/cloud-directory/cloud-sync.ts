@@ -3,7 +3,9 @@
  * - `clearObjectIdentifier`: `PATCH /beta/users/{id}` `{"onPremisesObjectIdentifier": null}`
  *   (only null is accepted; User-OnPremisesSyncBehavior.ReadWrite.All, and the caller in the
  *   Hybrid Identity Administrator or Global Administrator role). Sent at most once in effect
- *   (writes.ts `writeOnce`: after a lost answer the mapping is read before sending again).
+ *   (writes.ts `writeOnce`: after a lost answer the mapping is read before sending again, and the
+ *   clear counts as done once it no longer names the object it named: another request's sync may
+ *   already have mapped the user to its new object, which a second clear would undo).
  * - `objectIdentifierOf`: the user's mapping now (beta `$select`), for the step's drift check.
  * - `provisionOnDemand`: `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/provisionOnDemand`
  *   with the AD DN. Graph answers a stringKeyStringValuePair whose `key` and `value` are JSON text
@@ -26,7 +28,7 @@ import { writeOnce } from './writes.ts';
 const CLEAR_PERMISSION = 'User-OnPremisesSyncBehavior.ReadWrite.All (and the Hybrid Identity Administrator role)';
 const SYNC_PERMISSION = 'Synchronization.ReadWrite.All';
 
-export async function clearObjectIdentifier(transport: GraphTransport, userId: string): Promise<void> {
+export async function clearObjectIdentifier(transport: GraphTransport, userId: string, previous?: string): Promise<void> {
   const id = parseObjectId(userId);
   const op: Operation = { what: `clear the onPremisesObjectIdentifier of cloud user ${id}`, permission: CLEAR_PERMISSION };
   const path = `/users/${pathSegment(id)}`;
@@ -38,7 +40,8 @@ export async function clearObjectIdentifier(transport: GraphTransport, userId: s
       const user = (await request(path).version('beta').select(['onPremisesObjectIdentifier']).get()) as {
         onPremisesObjectIdentifier?: string | null;
       };
-      return (user.onPremisesObjectIdentifier ?? null) === null;
+      const now = user.onPremisesObjectIdentifier ?? null;
+      return previous === undefined ? now === null : now?.toLowerCase() !== previous.toLowerCase();
     },
   );
 }

@@ -173,7 +173,7 @@ export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory &
     purgeDeletedUser: (userId) => purgeDeletedUser(within(undefined), userId),
     objectIdentifierOf: (userId, deadline) => objectIdentifierOf(within(deadline), userId),
     provisioningLogOf: (jobId, deadline) => provisioningLogOf(within(deadline), jobId),
-    clearObjectIdentifier: (userId) => clearObjectIdentifier(within(undefined), userId),
+    clearObjectIdentifier: (userId, previous) => clearObjectIdentifier(within(undefined), userId, previous),
     provisionOnDemand: (job, dn) => provisionOnDemand(within(undefined), job, dn),
     readCloudSnapshot: (options) => readCloudSnapshot(snapshotTransport(), options),
   };

@@ -9,6 +9,7 @@ import type { ApprovalPolicy } from '../domain/approval/types.ts';
 import { parseSyncScope, type SyncScope } from '../domain/sync-scope.ts';
 import { ALWAYS, deepFreeze, GUID, httpUrl, MIN_RELAY_KEY_LENGTH, parseEnv, port, positiveMs, wholeNumber, type Env } from './parse-env.ts';
 import { DEFAULT_STORE_URL, parseStoreUrl } from '../store/store-url.ts';
+import { DEFAULT_QUEUE_URL, parseQueueUrl } from '../queue/queue-url.ts';
 import { canonicalId } from '../domain/ids.ts';
 
 /** AUDIT_KEY's least length: 32 characters of a random string carry well over 128 bits. */
@@ -48,6 +49,13 @@ const schema = z
         const parsed = parseStoreUrl(v);
         if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
       }),
+    QUEUE_URL: z
+      .string()
+      .default(DEFAULT_QUEUE_URL)
+      .superRefine((v, ctx) => {
+        const parsed = parseQueueUrl(v);
+        if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
+      }),
     // Read by @azure/identity's DefaultAzureCredential itself; validated here only so a wrong
     // combination is reported at start-up, naming the variables, instead of at the first Graph call.
     AZURE_TENANT_ID: z.string().optional(),
@@ -70,6 +78,8 @@ const schema = z
     REQUIRED_APPROVALS: wholeNumber(1, 1, 10),
     APPROVAL_TTL_MINUTES: wholeNumber(60, 1, 7 * 24 * 60),
     MANUAL_STEP_TTL_DAYS: wholeNumber(7, 1, 365),
+    // How long stored scans (their reports and users) are kept before the sweeper removes them.
+    SCAN_RETENTION_DAYS: wholeNumber(30, 1, 3650),
     VERIFY_TIMEOUT_MINUTES: wholeNumber(45, 1, 24 * 60),
     // The write budget every bot instance shares for bulk fixes (src/bulk/write-budget.ts).
     BULK_WRITES_PER_SECOND: wholeNumber(10, 1, 20),
@@ -178,6 +188,8 @@ export interface BotConfig {
     policy: ApprovalPolicy;
     /** BULK_WRITES_PER_SECOND (default 10): Graph writes per second of bulk fixes, all instances together. */
     bulkWritesPerSecond: number;
+    /** SCAN_RETENTION_DAYS (default 30) in ms: stored scans older than this are removed by the sweeper. */
+    scanRetentionMs: number;
     /**
      * SYNC_SCOPE_OUS: Entra Connect's OU filtering. With it, a person's Done on a step that moves
      * an AD object out of or into sync scope is checked through the relay; without it, taken on their word.
@@ -188,6 +200,8 @@ export interface BotConfig {
   };
   /** STORE_URL, validated: `sqlite:<path>` (default `sqlite:./data/hardmatch.db`) or `azure-tables:<...>`. */
   storeUrl: string;
+  /** QUEUE_URL, validated: `store` (default: the bulk work items queued in the request store) or `azure-queues:<...>`. */
+  queueUrl: string;
   /**
    * The bot's base URL as an admin's browser reaches it (scan report links): PUBLIC_URL, else
    * https://<WEBSITE_HOSTNAME> on App Service, else http://localhost:<PORT>. No trailing slash.
@@ -245,9 +259,11 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<
         manualStepTtlMs: v.MANUAL_STEP_TTL_DAYS * 24 * 60 * 60_000,
       },
       bulkWritesPerSecond: v.BULK_WRITES_PER_SECOND,
+      scanRetentionMs: v.SCAN_RETENTION_DAYS * 24 * 60 * 60_000,
       ...(v.SYNC_SCOPE_OUS ? { syncScope: v.SYNC_SCOPE_OUS } : {}),
     },
     storeUrl: v.STORE_URL,
+    queueUrl: v.QUEUE_URL,
     graphTimeoutMs: v.GRAPH_TIMEOUT_MS,
     publicUrl: (v.PUBLIC_URL ?? (v.WEBSITE_HOSTNAME ? `https://${v.WEBSITE_HOSTNAME}` : `http://localhost:${v.PORT}`)).replace(/\/+$/, ''),
   };

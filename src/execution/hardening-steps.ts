@@ -41,7 +41,7 @@ export async function clearObjectIdentifier(step: StepOf<'CLEAR_OBJECT_IDENTIFIE
     );
   }
   try {
-    await deps.cloud.clearObjectIdentifier(step.subject.userId);
+    await deps.cloud.clearObjectIdentifier(step.subject.userId, step.previous);
   } catch (err) {
     if (refused(err)) return personClears(step);
     return failedFrom(err, before);

@@ -45,16 +45,14 @@ export function writesToCloud(step: PlanStep): boolean {
 /**
  * Whether the value the approval's re-validation just read for this step's subject still stands
  * when the step runs, so the step need not read it again: a reversible write (an irreversible
- * purge is always checked in Graph first), with no person's step before it (time passes, a person
- * acts) and no earlier step of the plan writing to the same user.
+ * purge is always checked in Graph first) with no step before it that changes anything. Not after
+ * a person's step (time passes, a person acts), nor after a write, even to another user: a purge
+ * or a cleared anchor frees the anchor, and a sync meanwhile (Entra Connect's own cycle, or another
+ * request's) soft-matches the target, which then holds it and is mastered on-premises (found by
+ * the chaos run: 14 of 18 recycle-bin fixes failed SET_ANCHOR with Request_BadRequest). Nor after a sync.
  */
 export function revalidationStands(steps: readonly PlanStep[], index: number): boolean {
   const step = steps[index];
   if (!step || (step.kind !== 'SET_ANCHOR' && step.kind !== 'CLEAR_ANCHOR' && step.kind !== 'RENAME_UPN_TEMPORARILY')) return false;
-  return steps
-    .slice(0, index)
-    .every(
-      (earlier) =>
-        earlier.kind !== 'MANUAL' && !(writesToCloud(earlier) && 'subject' in earlier && earlier.subject.userId === step.subject.userId),
-    );
+  return steps.slice(0, index).every((earlier) => earlier.kind === 'VERIFY_JOINED');
 }

@@ -5,10 +5,12 @@
  * write run right after the approval's own re-validation (`deps.revalidated`) takes the value
  * that re-validation read instead of reading it a second time.
  * A reversible step that finds its target value already in place writes nothing and answers done,
- * so re-running it after a restart is harmless.
+ * so re-running it after a restart is harmless; so does an anchor write Graph refused because a
+ * sync gave the user that anchor between the read and the write.
  */
 import type { PlanStep, StepSubject } from '../domain/diagnosis/types.ts';
 import { sameAddress } from '../domain/cloud.ts';
+import { CloudError } from '../errors/index.ts';
 import { done, drift, failedFrom, isStepResult, named, readActiveUser, shown } from './step-outcome.ts';
 import type { AnchorValue, PurgedUser, StepDeps, StepResult, UpnValue } from './types.ts';
 
@@ -36,17 +38,36 @@ export async function changeAnchor(change: AnchorChange, deps: StepDeps): Promis
   if (user.immutableId !== expected) {
     return drift(`The onPremisesImmutableId of ${named(subject)} is now ${shown(user.immutableId)}; ${expectedBy} ${shown(expected)}.`);
   }
+  const after: AnchorValue = { userId: user.id, onPremisesImmutableId: target };
   try {
     await deps.cloud.setImmutableId(user.id, target);
   } catch (err) {
+    if (await anchorInPlace(err, subject, target, deps)) {
+      return done(
+        before,
+        after,
+        `The onPremisesImmutableId of ${named(subject)} became ${shown(target)} meanwhile (a sync); nothing was written.`,
+      );
+    }
     return failedFrom(err, before);
   }
-  const after: AnchorValue = { userId: user.id, onPremisesImmutableId: target };
   const what =
     target === null
       ? `Cleared the onPremisesImmutableId of ${named(subject)}`
       : `Set the onPremisesImmutableId of ${named(subject)} to ${shown(target)}`;
   return done(before, after, `${what}; it was ${shown(user.immutableId)}.`);
+}
+
+/**
+ * After Graph refused the write (400: the user is now mastered on-premises, or another object
+ * holds the value): whether the user holds the target anyway. A sync between the read and the
+ * write soft-matches a target whose anchor was just freed (by a purge, or Entra's own cycle), and
+ * then the refusal is the plan's end state reached, not a failure.
+ */
+async function anchorInPlace(err: unknown, subject: StepSubject, target: string | null, deps: StepDeps): Promise<boolean> {
+  if (!(err instanceof CloudError) || err.status !== 400) return false;
+  const now = await readActiveUser(deps.cloud, subject);
+  return !isStepResult(now) && now.immutableId === target;
 }
 
 export function setAnchor(step: StepOf<'SET_ANCHOR'>, deps: StepDeps): Promise<StepResult> {

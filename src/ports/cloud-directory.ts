@@ -106,8 +106,13 @@ export interface CloudWriter {
   setUserPrincipalName(userId: string, userPrincipalName: string): Promise<void>;
   /** DELETE /directory/deletedItems/{id}: permanent, cannot be undone. */
   purgeDeletedUser(userId: string): Promise<void>;
-  /** PATCH /beta/users/{id} `{"onPremisesObjectIdentifier": null}`: cannot be undone (Graph accepts only null). */
-  clearObjectIdentifier(userId: string): Promise<void>;
+  /**
+   * PATCH /beta/users/{id} `{"onPremisesObjectIdentifier": null}`: cannot be undone (Graph accepts
+   * only null). `previous`, the mapping being cleared: after a lost answer the clear counts as done
+   * once the mapping no longer names it (a sync may already have mapped the user to its new object,
+   * which a second clear would undo); without it, once the mapping is empty.
+   */
+  clearObjectIdentifier(userId: string, previous?: string): Promise<void>;
   /**
    * Cloud Sync: provision one AD object (its DN) now through the job. `ruleId` null: read from the
    * job's schema first. Throttled runs (5 per 10 s) are retried after Retry-After.

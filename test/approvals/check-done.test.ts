@@ -170,6 +170,26 @@ describe('checkDone: AD UPN, roles, addresses, UPN holder, switch, restore', () 
     });
   });
 
+  it('RESTORE_DELETED_USER wants the user back cloud-only: one still synced was never deleted', async () => {
+    const restore: ManualAction = { kind: 'RESTORE_DELETED_USER', subject: { userId: 'u1', userPrincipalName: 'fsynced@contoso.com' } };
+    const oldDn = 'CN=Frank Sutton,OU=Users,DC=northwind,DC=local';
+    const synced = fakeCloud({ findUser: () => Promise.resolve(cloudUser({ synced: true, onPremisesDistinguishedName: oldDn })) });
+    expect(await checkDone(request, step(restore), { cloud: synced })).toMatchObject({
+      status: 'not-done',
+      still: expect.stringMatching(new RegExp(`still synced \\(joined to ${oldDn}.*never soft-deleted`)) as unknown,
+    });
+    const cloudOnly = fakeCloud({ findUser: () => Promise.resolve(cloudUser({ synced: false })) });
+    expect(await checkDone(request, step(restore), { cloud: cloudOnly })).toMatchObject({
+      status: 'done',
+      seen: expect.stringContaining('cloud-only') as unknown,
+    });
+    const gone = fakeCloud({ findUser: () => Promise.resolve(null) });
+    expect(await checkDone(request, step(restore), { cloud: gone })).toMatchObject({
+      status: 'not-done',
+      still: 'there is no user u1, active or deleted',
+    });
+  });
+
   it('a step it cannot model, or "type match again", is the person\'s word', async () => {
     expect(await checkDone(request, step(), { cloud: fakeCloud() })).toMatchObject({ status: 'word' });
     expect(await checkDone(request, step({ kind: 'RUN_MATCH_AGAIN', command: 'match x to y' }), { cloud: fakeCloud() })).toMatchObject({

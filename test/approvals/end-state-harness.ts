@@ -3,8 +3,12 @@
  * Ben approves, and each MANUAL step is answered Done (the sandbox carries out the person's part,
  * or does not when the test says the person did nothing). Then `match` again, as an admin would.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { ApprovalRequest } from '../../src/domain/approval/types.ts';
+import { buildSandboxSeed, type SwitchVariant } from '../../src/sandbox/scenarios/index.ts';
 import type { RunningSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { allElements, findById, visibleText } from '../support/card-query.ts';
 import type { RecordingConnector } from '../support/recording-connector.ts';
@@ -82,4 +86,11 @@ export async function runToEnd(
     }
   }
   throw new Error(`request ${requestId} did not end after 12 rounds`);
+}
+
+/** A SANDBOX_TENANT file: the catalog tenant under a switch variant's tenant switches (what `flowSandbox` takes as env). */
+export function switchVariantTenant(variant: SwitchVariant): Record<string, string> {
+  const file = join(mkdtempSync(join(tmpdir(), `hardmatch-${variant.id}-`)), 'tenant.json');
+  writeFileSync(file, JSON.stringify(buildSandboxSeed({ switches: variant.switches })));
+  return { SANDBOX_TENANT: file };
 }

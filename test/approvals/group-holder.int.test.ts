@@ -3,7 +3,8 @@
  * Northwind alias went to the Northwind Sales group), through /api/messages: the plan asks a person
  * to take it off the group in Exchange; done as the card says (the sandbox's person), the plan ends
  * in a clean join; Done pressed without doing it is refused naming the group and the address, and
- * nothing after the step runs.
+ * nothing after the step runs. And a joined user whose alias a group took (Entra quarantined it):
+ * the plan frees it from the group and syncs, never touching the join.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,9 +19,12 @@ import { ADELE, clientFor, flowSandbox, untilState } from './flow-harness.ts';
 
 const SALES = '5a0d9901-0000-4000-8000-000000009901';
 const ALIAS = 'carla.mendes@northwind.com';
+const LENA = 'lmatched@contoso.com';
+const TEAM = '5a0d9902-0000-4000-8000-000000009902';
 
 let connector: RecordingConnector;
 let tenantFile: string;
+let joinedTenantFile: string;
 beforeAll(async () => {
   connector = await startRecordingConnector();
   const seed = buildSandboxSeed();
@@ -34,6 +38,27 @@ beforeAll(async () => {
   };
   tenantFile = join(mkdtempSync(join(tmpdir(), 'hardmatch-group-holder-')), 'tenant.json');
   writeFileSync(tenantFile, JSON.stringify({ ...seed, groups: [...seed.groups, group] }));
+  // Lena is joined, but a group took her alias: Entra quarantined it on her (the issue's leftover).
+  const team = { id: TEAM, displayName: 'Lena Team', mail: 'lena.team@contoso.com', mailEnabled: true, securityEnabled: false };
+  const users = seed.users.map((u) =>
+    u.id === IDS.lmatched
+      ? {
+          ...u,
+          proxyAddresses: ['SMTP:lena.matthews@contoso.com'],
+          onPremisesProvisioningErrors: [
+            {
+              category: 'PropertyConflict',
+              occurredDateTime: u.onPremisesLastSyncDateTime,
+              propertyCausingError: 'ProxyAddress',
+              value: `smtp:${LENA}`,
+            },
+          ],
+        }
+      : u,
+  );
+  joinedTenantFile = join(mkdtempSync(join(tmpdir(), 'hardmatch-group-holder-')), 'tenant.json');
+  const groups = [...seed.groups, { ...team, proxyAddresses: ['SMTP:lena.team@contoso.com', `smtp:${LENA}`] }];
+  writeFileSync(joinedTenantFile, JSON.stringify({ ...seed, users, groups }));
 });
 afterAll(() => connector.close());
 
@@ -59,6 +84,30 @@ describe('a group holds an address of the AD user', () => {
       const clean = await matchCard(sandbox, connector, 'match cmigrated');
       expect(problemCodes(clean.card), clean.text).toEqual([]);
       expect(infoText(clean.card)).toContain('ALREADY_MATCHED');
+      expect(clean.requestId).toBeUndefined();
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('frees the alias a group holds from a joined user: the join stays, the quarantine is gone, match shows it clean', async () => {
+    const sandbox = await flowSandbox({ SANDBOX_TENANT: joinedTenantFile });
+    try {
+      const first = await matchCard(sandbox, connector, 'match lmatched');
+      expect(infoText(first.card)).toContain('ALREADY_MATCHED');
+      expect(first.text).toContain('Lena Team');
+      await approveRequest(sandbox, connector, first.requestId ?? '');
+      const { request, refusals } = await runToEnd(sandbox, connector, first.requestId ?? '');
+      expect(refusals.map((r) => visibleText(r.card))).toEqual([]);
+      expect(request.state).toBe('done');
+      expect(request.steps.some((s) => s.kind === 'PURGE_DELETED_USER' || s.kind === 'SET_ANCHOR' || s.kind === 'CLEAR_ANCHOR')).toBe(
+        false,
+      );
+      const lena = sandbox.emulatorState.activeUser(IDS.lmatched);
+      expect(lena?.proxyAddresses).toContain(`smtp:${LENA}`);
+      expect(lena?.onPremisesProvisioningErrors).toEqual([]);
+      const clean = await matchCard(sandbox, connector, 'match lmatched');
+      expect(problemCodes(clean.card), clean.text).toEqual([]);
       expect(clean.requestId).toBeUndefined();
     } finally {
       await sandbox.close();

@@ -129,6 +129,18 @@ describe('writes take effect at most once', () => {
     expect(methods(g)).toEqual(['PATCH', 'GET', 'PATCH', 'GET']);
   });
 
+  it('a clear whose answer was lost is not sent again once a sync has mapped the user to its new object', async () => {
+    const { g, user } = userGraph((r) => {
+      if (r.method !== 'PATCH-ANSWER') return undefined;
+      // Another request's sync maps the user to the re-created AD object before the retry reads it.
+      user.onPremisesObjectIdentifier = 'S-1-5-21-2';
+      return { error: 'ECONNRESET' };
+    });
+    await clearObjectIdentifier(g.transport, USER, 'S-1-5-21-1');
+    expect(user.onPremisesObjectIdentifier).toBe('S-1-5-21-2');
+    expect(methods(g)).toEqual(['PATCH', 'GET']);
+  });
+
   it('a PATCH that never reached Graph is read, found not done, and sent again once', async () => {
     let dropped = 0;
     const { g, user } = userGraph((r) => (r.method === 'PATCH' && dropped++ === 0 ? { error: 'ECONNREFUSED' } : undefined));

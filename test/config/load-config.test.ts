@@ -37,6 +37,16 @@ describe('loadConfig (bot)', () => {
     }
   });
 
+  it('reads SCAN_RETENTION_DAYS (default 30) and refuses one outside 1 to 3650 days', () => {
+    expect(loadConfig({}, { sandbox: true }).approval.scanRetentionMs).toBe(30 * 86_400_000);
+    expect(loadConfig({ SCAN_RETENTION_DAYS: '7' }, { sandbox: true }).approval.scanRetentionMs).toBe(7 * 86_400_000);
+    for (const bad of ['0', '3651', 'a month', '1.5']) {
+      expect(problems(() => loadConfig({ SCAN_RETENTION_DAYS: bad }, { sandbox: true }))).toEqual([
+        expect.stringMatching(/^SCAN_RETENTION_DAYS:/),
+      ]);
+    }
+  });
+
   it('is frozen all the way down', () => {
     const c = loadConfig({ RELAY_URL: 'http://relay:7443', RELAY_KEY: KEY }, { sandbox: true });
     expect(Object.isFrozen(c)).toBe(true);

@@ -102,6 +102,9 @@ function plan(steps = STEPS, over: Partial<ApprovalRequest> = {}): ApprovalReque
 }
 
 const writesOf = (op: string) => cloud.writes().filter((w) => w.op === op).length;
+const reads = () => cloud.calls.filter((c) => c.op === 'findUser').map((c) => (c.op === 'findUser' ? c.idOrUpn : ''));
+/** The plan without the purge: SET_ANCHOR is the first change. */
+const SET_FIRST: PlanStep[] = STEPS.slice(1).map((s, i) => ({ ...s, number: i + 1 }));
 
 describe('execution engine', () => {
   it('runs an approved plan once, recording each step before and after, and ends done with a verifying audit chain', async () => {
@@ -204,21 +207,38 @@ describe('execution engine', () => {
     expect(syncs).toBe(0);
   });
 
-  it('claimed from the re-validated approval, writes the anchor without reading the user again; the purge is still checked first', async () => {
-    const request = await stored(plan());
+  it('claimed from the re-validated approval, writes the anchor without reading the user again when it is the first change', async () => {
+    cloud.users.delete(holder.userId);
+    const request = await stored(plan(SET_FIRST));
     const approved = await store.get(request.id);
     if (!approved) throw new Error('not stored');
-    const reads = () => cloud.calls.filter((c) => c.op === 'findUser').map((c) => (c.op === 'findUser' ? c.idOrUpn : ''));
     expect(await engine('a').run(request.id, { approved })).toBe('done');
-    // The purge read its subject; SET_ANCHOR did not (only VERIFY_JOINED read the target).
-    expect(reads()).toEqual([holder.userId, target.userId]);
+    // SET_ANCHOR did not read its subject: only VERIFY_JOINED read the target.
+    expect(reads()).toEqual([target.userId]);
     const after = (await store.get(request.id))?.value;
-    expect(after?.records[1]).toMatchObject({
+    expect(after?.records[0]).toMatchObject({
       status: 'done',
       before: { userId: target.userId, onPremisesImmutableId: null },
       after: { userId: target.userId, onPremisesImmutableId: ANCHOR },
     });
     expect(writesOf('setImmutableId')).toBe(1);
+  });
+
+  it('reads the target again after the purge: the freed anchor may have been given to it by a sync meanwhile', async () => {
+    const request = await stored(plan());
+    const approved = await store.get(request.id);
+    if (!approved) throw new Error('not stored');
+    // A sync (Entra Connect's cycle, another request's) soft-matches the target as soon as the purge frees the anchor.
+    const purge = cloud.purgeDeletedUser.bind(cloud);
+    cloud.purgeDeletedUser = async (userId) => {
+      await purge(userId);
+      const user = cloud.users.get(target.userId);
+      if (user) cloud.users.set(target.userId, { ...user, immutableId: ANCHOR, synced: true });
+    };
+    expect(await engine('a').run(request.id, { approved })).toBe('done');
+    expect(reads()).toEqual([holder.userId, target.userId, target.userId]);
+    expect((await store.get(request.id))?.value.records[1]).toMatchObject({ status: 'done', after: { onPremisesImmutableId: ANCHOR } });
+    expect(writesOf('setImmutableId')).toBe(0);
   });
 
   it('goes on from a claim the approval wrote in its own compare-and-swap, after its entries are appended, without another claim', async () => {
@@ -327,16 +347,17 @@ describe('execution engine', () => {
 
 describe('a write on the value re-validation read', () => {
   it("records that its before value was read by the approval's re-validation, and when", async () => {
-    const request = await stored(plan());
+    cloud.users.delete(holder.userId);
+    const request = await stored(plan(SET_FIRST));
     const approved = await store.get(request.id);
     if (!approved) throw new Error('not stored');
     expect(await engine('a').run(request.id, { approved })).toBe('done');
     const after = (await store.get(request.id))?.value;
-    // SET_ANCHOR skipped its read: its record says so; the purge read Graph itself and says nothing.
-    expect(after?.records[1]?.beforeRead).toEqual({ by: 'approval-revalidation', at: clock });
-    expect(after?.records[0]?.beforeRead).toBeUndefined();
+    // SET_ANCHOR skipped its read: its record says so; the sync and the check say nothing.
+    expect(after?.records[0]?.beforeRead).toEqual({ by: 'approval-revalidation', at: clock });
+    expect(after?.records.slice(1).every((r) => r.beforeRead === undefined)).toBe(true);
     const done = (await createAuditTrail(store, logger).entriesOf(request.id)).find(
-      (e) => e.action === 'step-done' && e.step?.number === 2,
+      (e) => e.action === 'step-done' && e.step?.number === 1,
     );
     expect(done?.summary).toMatch(/the approval's re-validation read, started at 2026-12-01T15:00:00.000Z; it was not read again/);
   });

@@ -104,6 +104,24 @@ describe('SET_ANCHOR', () => {
     });
   });
 
+  it('answers done when Graph refused because a sync gave the user the anchor between the read and the write', async () => {
+    const cloud = fakeCloud([target()]);
+    const write = cloud.setImmutableId.bind(cloud);
+    cloud.setImmutableId = async (userId, immutableId) => {
+      // The sync soft-matches the target just before our PATCH arrives: it is synced and holds the anchor.
+      const user = cloud.users.get(ID.target);
+      if (user) cloud.users.set(ID.target, { ...user, synced: true, immutableId: ANCHOR });
+      await write(userId, immutableId);
+    };
+    const result = await runStep(setAnchorStep(null), deps(cloud));
+    expect(result).toMatchObject({
+      status: 'done',
+      before: { userId: ID.target, onPremisesImmutableId: null },
+      after: { userId: ID.target, onPremisesImmutableId: ANCHOR },
+      detail: expect.stringContaining('meanwhile (a sync); nothing was written') as unknown,
+    });
+  });
+
   it('adds Graph’s message when the error’s own words do not quote it', async () => {
     const cloud = fakeCloud([target()]);
     const err = new CloudError('CLOUD_REQUEST_FAILED', 'Setting the anchor was refused.', {
@@ -415,9 +433,14 @@ describe('revalidationStands', () => {
   });
   const manual: PlanStep = { number: 1, irreversible: false, description: '', kind: 'MANUAL', instruction: 'Move it.' };
 
-  it("trusts the re-validated value for a reversible write with no person's step and no earlier write to its user before it", () => {
-    expect(revalidationStands([purge(1, 'old'), set(2, 't')], 1)).toBe(true);
-    expect(revalidationStands([clear(1, 'other'), set(2, 't')], 1)).toBe(true);
+  it('trusts the re-validated value for a reversible write that is the first thing the plan changes', () => {
+    expect(revalidationStands([set(1, 't')], 0)).toBe(true);
+    expect(revalidationStands([clear(1, 't'), set(2, 'u')], 0)).toBe(true);
+  });
+
+  it('reads again after a write to another user: a purge or a clear frees an anchor a sync may give the target meanwhile', () => {
+    expect(revalidationStands([purge(1, 'old'), set(2, 't')], 1)).toBe(false);
+    expect(revalidationStands([clear(1, 'other'), set(2, 't')], 1)).toBe(false);
   });
 
   it("reads again for a purge, after a person's step, and after an earlier write to the same user", () => {

@@ -1,27 +1,30 @@
 /**
  * The chaos run, shared by `npm run bench:chaos` and its short form in the integration tests: N
- * remediations (race-seed plans: SET_ANCHOR → TRIGGER_DELTA_SYNC → VERIFY_JOINED) over two bot
- * processes sharing one Azurite store and one relay, while a seeded driver restarts the relay,
- * switches the Graph fault proxy to 429 / 503 / silence for a while, and SIGKILLs a bot (starting a
- * new one). Then every request is checked: final state, none executing, no write sent twice, the
- * audit chain verifying against the head the record carries. Plain functions (no vitest).
+ * remediations drawn from the scenario catalog's automated fixes (chaos-tenant.ts) over two bot
+ * processes sharing one Azurite store and one relay, approved while a seeded schedule of
+ * transient faults plays (chaos-faults.ts), and a few targets refused for good (the permanent
+ * fault). Then every request is judged (chaos-check.ts). Plain functions (no vitest).
+ *
+ * The seed draws the catalog mix, the permanently refused targets and the fault schedule from
+ * separate streams before anything runs, so a seed replays all three; which bot takes which click
+ * is drawn as the run goes (that, and the timings, vary).
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FINAL_STATES, type ApprovalRequest } from '../../src/domain/approval/types.ts';
 import type { RequestStore } from '../../src/ports/request-store.ts';
-import { createLogger } from '../../src/logging/logger.ts';
 import { seededRandom } from '../../src/sandbox/emulator/prng.ts';
-import { createAuditTrail } from '../../src/store/audit-trail.ts';
 import { openStore } from '../../src/store/index.ts';
-import { startGraphFaultProxy } from './graph-fault-proxy.ts';
-import { startMultiBotStack, type BotChild } from './multi-bot-stack.ts';
-import { raceTenant } from './race-seed.ts';
-import { inParallel, RACE_ADMINS, RACE_JUSTIFICATION } from './race-run.ts';
-import { startRecordingConnector } from './recording-connector.ts';
-import { teamsClient, type Person } from './teams-client.ts';
 import { allElements } from './card-query.ts';
+import { checkRequests, type ChaosSummary, type RaisedRequest } from './chaos-check.ts';
+import { describeFault, driveFaults, faultSchedule, type Fault } from './chaos-faults.ts';
+import { chaosTenant, type ChaosRemediation } from './chaos-tenant.ts';
+import { startGraphFaultProxy, type GraphFaultProxy } from './graph-fault-proxy.ts';
+import { startMultiBotStack, type BotChild, type MultiBotStack } from './multi-bot-stack.ts';
+import { inParallel, RACE_ADMINS, RACE_JUSTIFICATION } from './race-run.ts';
+import { startRecordingConnector, type RecordingConnector } from './recording-connector.ts';
+import { teamsClient, type Person } from './teams-client.ts';
 
 export interface ChaosOptions {
   count: number;
@@ -33,23 +36,22 @@ export interface ChaosOptions {
   leaseMs: number;
 }
 
-export interface ChaosReport {
-  seed: number;
-  count: number;
-  states: Record<string, number>;
-  notFinal: string[];
-  failedWithoutReason: string[];
-  /** Each failed request with the reason its trail names. */
-  failures: string[];
-  duplicateWrites: string[];
-  brokenTrails: string[];
-  faults: string[];
-  /** Graph requests the fault proxy answered itself (429, 503) or held unanswered. */
-  injected: Record<string, number>;
-  ms: number;
-}
-
+/** A test key for the bots' HMAC-keyed audit chain (AUDIT_KEY), so the check verifies with it. */
+const AUDIT_KEY = 'chaos-run-audit-key-0123456789abcdef';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What a run works with once the stack is up. */
+interface ChaosWorld {
+  options: ChaosOptions;
+  stack: MultiBotStack;
+  proxy: GraphFaultProxy;
+  connector: RecordingConnector;
+  store: RequestStore;
+  env: Record<string, string>;
+  bots: BotChild[];
+  /** Which bot takes a click (a stream of its own). */
+  pickBot: () => 0 | 1;
+}
 
 function requestIdOf(card: unknown): string {
   const action = allElements(card).find(
@@ -60,13 +62,76 @@ function requestIdOf(card: unknown): string {
   return id;
 }
 
-export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
-  const started = performance.now();
-  const random = seededRandom(options.seed);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-  const tenant = await raceTenant(options.count);
+function client(w: ChaosWorld, bot: number, person: Person, conversation: string) {
+  return teamsClient({
+    botUrl: w.bots[bot]?.url ?? '',
+    connector: w.connector,
+    tenantId: w.stack.emulator.state.tenant.id,
+    person,
+    conversation: { id: `chaos-${conversation}-${person.aadObjectId.slice(-2)}`, type: 'personal' },
+  });
+}
+
+/** Raised before the faults start (on bot A): the chaos is in approval and execution. */
+function raise(w: ChaosWorld, remediations: readonly ChaosRemediation[]): Promise<string[]> {
+  const requester = RACE_ADMINS[0] as Person;
+  return inParallel(remediations, 4, async (r) => {
+    const rae = client(w, 0, requester, r.who);
+    const requestId = requestIdOf((await rae.say(`match ${r.who}`)).card);
+    await rae.invoke('requestApproval', { verb: 'requestApproval', requestId, justification: RACE_JUSTIFICATION });
+    return requestId;
+  });
+}
+
+/** Approves on a bot picked at random, again while it still waits (the bot died, or re-validation met a fault). */
+async function approve(w: ChaosWorld, requestId: string, calm: () => boolean): Promise<void> {
+  const deadline = performance.now() + w.options.chaosMs + w.options.settleMs;
+  while (performance.now() < deadline && (await w.store.get(requestId))?.value.state === 'requested') {
+    await client(w, w.pickBot(), RACE_ADMINS[1] as Person, requestId)
+      .invoke('approve', { verb: 'approve', requestId })
+      .catch(() => undefined);
+    await sleep(calm() ? 200 : 500);
+  }
+}
+
+/** Plays the schedule, releasing a tenth of the approvals as each fault starts, the rest at the end. */
+async function approveUnderFaults(w: ChaosWorld, ids: readonly string[], schedule: readonly Fault[]): Promise<void> {
+  const pending = [...ids];
+  const approvals: Promise<void>[] = [];
+  let calm = false;
+  const release = (): void => {
+    for (const id of pending.splice(0, Math.ceil(ids.length / 10))) approvals.push(approve(w, id, () => calm));
+  };
+  const targets = { stack: w.stack, proxy: w.proxy, bots: w.bots, spawnBot: () => w.stack.spawnBot(w.env) };
+  await driveFaults(schedule, targets, release);
+  calm = true;
+  while (pending.length > 0) release();
+  await Promise.all(approvals);
+}
+
+async function settle(w: ChaosWorld, ids: readonly string[]): Promise<(ApprovalRequest | undefined)[]> {
+  const deadline = performance.now() + w.options.settleMs;
+  const read = () => Promise.all(ids.map(async (id) => (await w.store.get(id))?.value));
+  let records = await read();
+  while (records.some((r) => !r || !FINAL_STATES.includes(r.state)) && performance.now() < deadline) {
+    await sleep(250);
+    records = await read();
+  }
+  return records;
+}
+
+/** Each target refused for good with probability 1/50 (at least one per run), drawn from its own stream. */
+function permanentlyRefused(seed: number, count: number): Set<number> {
+  const random = seededRandom(seed);
+  const picked = new Set<number>();
+  for (let i = 0; i < count; i += 1) if (random() < 1 / 50) picked.add(i);
+  if (picked.size === 0) picked.add(Math.floor(random() * count));
+  return picked;
+}
+
+async function startWorld(options: ChaosOptions, seed: ChaosTenantSeed): Promise<ChaosWorld> {
   const connector = await startRecordingConnector();
-  const stack = await startMultiBotStack({ seed: tenant.seed, fixturesDir: tenant.fixturesDir });
+  const stack = await startMultiBotStack({ seed: seed.tenant.seed, fixturesDir: seed.tenant.fixturesDir, inScope: seed.tenant.inScope });
   const proxy = await startGraphFaultProxy(stack.emulator.url, stack.emulator.caCertificate ?? '');
   const caFile = join(await mkdtemp(join(tmpdir(), 'hardmatch-chaos-')), 'ca.pem');
   await writeFile(caFile, `${proxy.caCertificate}${stack.emulator.caCertificate ?? ''}`);
@@ -77,169 +142,81 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     REQUIRED_APPROVALS: '1',
     ENGINE_LEASE_MS: String(options.leaseMs),
     ENGINE_POLL_MS: '50',
+    AUDIT_KEY,
     LOG_LEVEL: 'fatal',
   };
   const store = await openStore(stack.storeUrl);
-  const faults: string[] = [];
-  try {
-    const bots: BotChild[] = await Promise.all([stack.spawnBot(env), stack.spawnBot(env)]);
-    const tenantId = stack.emulator.state.tenant.id;
-    const client = (bot: number, person: Person, sam: string) =>
-      teamsClient({
-        botUrl: bots[bot]?.url ?? '',
-        connector,
-        tenantId,
-        person,
-        conversation: { id: `chaos-${sam}-${person.aadObjectId.slice(-2)}`, type: 'personal' },
-      });
-    const [requester, approver] = RACE_ADMINS as [Person, Person];
-    // Requests are raised before the faults start: the chaos is in approval and execution.
-    const ids = await inParallel(tenant.users, 4, async (u) => {
-      const rae = client(0, requester, u.sam);
-      const requestId = requestIdOf((await rae.say(`match ${u.sam}`)).card);
-      await rae.invoke('requestApproval', { verb: 'requestApproval', requestId, justification: RACE_JUSTIFICATION });
-      return requestId;
-    });
-    let chaos = true;
-    // Each request is approved on a bot picked at random, again while it still waits for approval
-    // (the bot died, or re-validation met a fault and left it requested).
-    const approve = async (requestId: string): Promise<void> => {
-      const deadline = performance.now() + options.chaosMs + options.settleMs;
-      while (performance.now() < deadline) {
-        const state = (await store.get(requestId))?.value.state;
-        if (state !== 'requested') return;
-        await client(random() < 0.5 ? 0 : 1, approver, requestId)
-          .invoke('approve', { verb: 'approve', requestId })
-          .catch(() => undefined);
-        await sleep(chaos ? 500 : 200);
-      }
-    };
-    // Approvals are released as each fault starts, so executions meet every kind of fault.
-    const pending = [...ids];
-    const approvals: Promise<void>[] = [];
-    const release = (): void => {
-      for (const id of pending.splice(0, Math.ceil(ids.length / 10))) approvals.push(approve(id));
-    };
-    const driver = (async () => {
-      const until = performance.now() + options.chaosMs;
-      // Every kind of fault once, in a seeded order, then kinds at random.
-      const kinds = ['relay', 'throttle', 'unavailable', 'silent', 'kill'] as const;
-      const first = [...kinds].sort(() => random() - 0.5);
-      while (performance.now() < until || first.length > 0) {
-        await sleep(200 + random() * 1000);
-        const kind = first.shift() ?? pick(kinds);
-        const t = Math.round(performance.now() - started);
-        if (kind === 'relay') {
-          const down = Math.round(random() * 1500);
-          faults.push(`+${t} ms relay restart (down ${down} ms)`);
-          release();
-          await stack.restartRelay(down);
-        } else if (kind === 'kill') {
-          const which = random() < 0.5 ? 0 : 1;
-          faults.push(`+${t} ms SIGKILL bot ${which === 0 ? 'A' : 'B'}`);
-          release();
-          await sleep(random() * 300);
-          const victim = bots[which];
-          victim?.child.kill('SIGKILL');
-          await victim?.exited;
-          bots[which] = await stack.spawnBot(env);
-        } else {
-          const ms = Math.round(500 + random() * 2500);
-          faults.push(`+${t} ms Graph ${kind} for ${ms} ms`);
-          proxy.set(kind);
-          release();
-          await sleep(ms);
-          proxy.set('pass');
-        }
-      }
-      chaos = false;
-      while (pending.length > 0) release();
-    })();
-    await driver;
-    await Promise.all(approvals);
-    proxy.set('pass');
-    const deadline = performance.now() + options.settleMs;
-    const states = async () => Promise.all(ids.map(async (id) => (await store.get(id))?.value));
-    let records = await states();
-    while (records.some((r) => !r || !FINAL_STATES.includes(r.state)) && performance.now() < deadline) {
-      await sleep(250);
-      records = await states();
-    }
-    const report = await checkRequests(store, ids, records, stack.emulator.state.graphWrites());
-    Object.assign(report, { seed: options.seed, faults, injected: { ...proxy.injected } });
-    report.ms = Math.round(performance.now() - started);
-    return report;
-  } finally {
-    await store.close();
-    await proxy.close();
-    await stack.close();
-    await connector.close();
-  }
+  const bots = await Promise.all([stack.spawnBot(env), stack.spawnBot(env)]);
+  const random = seededRandom(options.seed + 3);
+  return { options, stack, proxy, connector, store, env, bots, pickBot: () => (random() < 0.5 ? 0 : 1) };
 }
 
-/** The end state of every request, the audit trail of each and the emulator's write journal. */
-async function checkRequests(
-  store: RequestStore,
-  ids: readonly string[],
-  records: readonly (ApprovalRequest | undefined)[],
-  writes: readonly { method: string; path: string }[],
-): Promise<ChaosReport> {
-  const audit = createAuditTrail(store, createLogger({ level: 'silent' }));
-  const report: ChaosReport = {
-    seed: 0,
-    count: ids.length,
-    states: {},
-    notFinal: [],
-    failedWithoutReason: [],
-    failures: [],
-    duplicateWrites: [],
-    brokenTrails: [],
-    faults: [],
-    injected: {},
-    ms: 0,
+async function closeWorld(w: ChaosWorld): Promise<void> {
+  await w.store.close();
+  await w.proxy.close();
+  await w.stack.close();
+  await w.connector.close();
+}
+
+interface ChaosTenantSeed {
+  tenant: Awaited<ReturnType<typeof chaosTenant>>;
+  permanent: Set<number>;
+  schedule: Fault[];
+}
+
+/** Everything the seed decides, before anything runs. */
+async function drawRun(options: ChaosOptions): Promise<ChaosTenantSeed> {
+  const tenant = await chaosTenant(options.count, seededRandom(options.seed));
+  return {
+    tenant,
+    permanent: permanentlyRefused(options.seed + 1, options.count),
+    schedule: faultSchedule(options.seed + 2, options.chaosMs),
   };
-  for (const [i, record] of records.entries()) {
-    const id = ids[i] ?? '?';
-    const state = record?.state ?? 'missing';
-    report.states[state] = (report.states[state] ?? 0) + 1;
-    if (!record || !FINAL_STATES.includes(record.state)) report.notFinal.push(`${id} ${state}`);
-    const entries = await audit.entriesOf(id);
-    const failed = entries.find((e) => e.action === 'failed');
-    if (state === 'failed') report.failures.push(`${id}: ${failed?.summary ?? '(no failed entry)'}`);
-    if (state === 'failed' && !entries.some((e) => e.action === 'failed' && e.summary.trim().length > 0))
-      report.failedWithoutReason.push(id);
-    const verdict = record ? audit.verify(record, entries) : { ok: false, reason: 'no record' };
-    if (!verdict.ok) report.brokenTrails.push(`${id}: ${'reason' in verdict ? String(verdict.reason) : ''}`);
-  }
-  const seen = new Map<string, number>();
-  for (const w of writes) seen.set(`${w.method} ${w.path}`, (seen.get(`${w.method} ${w.path}`) ?? 0) + 1);
-  for (const [write, n] of seen) if (n > 1) report.duplicateWrites.push(`${write} x${n}`);
-  return report;
 }
 
-export function printChaos(report: ChaosReport): void {
-  console.log(`chaos: ${report.count} remediations, seed ${report.seed} (replay: CHAOS_SEED=${report.seed})`);
-  for (const f of report.faults) console.log(`  ${f}`);
-  console.log(
-    `Graph requests faulted: ${Object.entries(report.injected)
-      .map(([k, n]) => `${k} ${n}`)
-      .join(', ')}`,
-  );
-  console.log(
-    `final states: ${Object.entries(report.states)
-      .map(([s, n]) => `${s} ${n}`)
-      .join(', ')}`,
-  );
-  console.log(
-    `not final (executing or other): ${report.notFinal.length}${report.notFinal.length ? `: ${report.notFinal.join(', ')}` : ''}`,
-  );
-  for (const f of report.failures) console.log(`  failed ${f}`);
-  console.log(`failed without a named fault: ${report.failedWithoutReason.length}`);
-  console.log(
-    `writes sent twice: ${report.duplicateWrites.length}${report.duplicateWrites.length ? `: ${report.duplicateWrites.join(', ')}` : ''}`,
-  );
-  console.log(
-    `audit trails not verifying: ${report.brokenTrails.length}${report.brokenTrails.length ? `: ${report.brokenTrails.join('; ')}` : ''}`,
-  );
-  console.log(`time: ${(report.ms / 1000).toFixed(1)} s`);
+function tally(items: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items) out[item] = (out[item] ?? 0) + 1;
+  return out;
+}
+
+export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
+  const started = performance.now();
+  const drawn = await drawRun(options);
+  const { remediations } = drawn.tenant;
+  const w = await startWorld(options, drawn);
+  try {
+    const ids = await raise(w, remediations);
+    for (const i of drawn.permanent) w.proxy.refuse(remediations[i]?.targetUserId ?? '');
+    await approveUnderFaults(w, ids, drawn.schedule);
+    w.proxy.set('pass');
+    const records = await settle(w, ids);
+    // A drawn target meets the permanent fault only if one of its writes reached the proxy (a sync
+    // may have joined it before its write, which then sends nothing): only then must it fail.
+    const raised: RaisedRequest[] = ids.map((id, i) => {
+      const remediation = remediations[i] as ChaosRemediation;
+      return { id, remediation, permanent: drawn.permanent.has(i) && w.proxy.refusedWrites(remediation.targetUserId) > 0 };
+    });
+    const verdict = await checkRequests(
+      w.store,
+      raised,
+      records,
+      w.stack.emulator.state.graphWrites(),
+      new TextEncoder().encode(AUDIT_KEY),
+    );
+    return {
+      seed: options.seed,
+      count: options.count,
+      mix: tally(remediations.map((r) => r.scenario)),
+      permanent: raised
+        .filter((_, i) => drawn.permanent.has(i))
+        .map((r) => `${r.id} (${r.remediation.who}${r.permanent ? '' : ': never reached, no write needed'})`),
+      faults: drawn.schedule.map(describeFault),
+      injected: { ...w.proxy.injected },
+      verdict,
+      ms: Math.round(performance.now() - started),
+    };
+  } finally {
+    await closeWorld(w);
+  }
 }

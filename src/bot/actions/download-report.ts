@@ -11,7 +11,11 @@ export const downloadReport: ActionHandler = async (action, turn, deps) => {
   const { bulk } = deps;
   const scan = bulk ? await scanOf(action.requestId, turn.tenantId, deps) : null;
   if (!bulk || !scan || scan.tenantId.toLowerCase() !== turn.tenantId.toLowerCase()) {
-    return deps.views.refusalFor({ code: 'UNKNOWN_REQUEST', message: `There is no scan "${action.requestId}". Type "scan" to start one.` });
+    const removed = bulk && !scan ? await removedScanOf(action.requestId, turn.tenantId, deps) : null;
+    const message = removed
+      ? `The report of scan ${removed} is no longer stored: scans are kept SCAN_RETENTION_DAYS days, then removed. Type "scan" to scan again.`
+      : `There is no scan "${action.requestId}". Type "scan" to start one.`;
+    return deps.views.refusalFor({ code: 'UNKNOWN_REQUEST', message });
   }
   if (!bulk.admins.configured) return deps.views.refusalFor(adminsNotConfigured());
   if (!(await bulk.admins.isAdmin(turn.actor.aadObjectId))) return deps.views.refusalFor(notAnAdmin(turn.actor.name, 'downloadReport'));
@@ -33,4 +37,10 @@ async function scanOf(id: string, tenantId: string, deps: Parameters<ActionHandl
   const found = await deps.approvals.find(id, tenantId);
   const scanId = found.ok ? found.request.bulk?.scanId : undefined;
   return scanId ? ((await deps.bulk?.scans.get(scanId)) ?? null) : null;
+}
+
+/** The scan id a bulk request names when that scan is no longer stored (removed past its retention). */
+async function removedScanOf(id: string, tenantId: string, deps: Parameters<ActionHandler>[2]): Promise<string | null> {
+  const found = await deps.approvals.find(id, tenantId);
+  return found.ok ? (found.request.bulk?.scanId ?? null) : null;
 }
