@@ -200,7 +200,6 @@ export default tseslint.config(
         'execution',
         'bulk',
         'check',
-        'queue',
         'sandbox',
         'compose-bot.ts',
         'compose-bulk.ts',

@@ -51,6 +51,7 @@ var relayUrl = 'https://${relayNamespace.name}.servicebus.windows.net/${hybridCo
 // Built-in role definition ids.
 var roles = {
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
 }
 
@@ -80,6 +81,17 @@ resource tableRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+  }
+}
+
+// The bulk work items' queues (QUEUE_URL) live in the same account; the bot creates them.
+resource queueRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identity.id, roles.storageQueueDataContributor)
+  scope: storage
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
   }
 }
 
@@ -204,7 +216,7 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
     siteConfig: {
       linuxFxVersion: 'NODE|24-lts'
       // The deployed zip is dist/ with its production node_modules (m365agents.yml deploy).
-      appCommandLine: 'node main.js'
+      appCommandLine: 'node --max-semi-space-size=16 main.js'
       alwaysOn: true
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
@@ -221,6 +233,7 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'ADMIN_GROUP_ID', value: adminGroupId }
         { name: 'REQUIRED_APPROVALS', value: string(requiredApprovals) }
         { name: 'STORE_URL', value: 'azure-tables:https://${storage.name}.table.${environment().suffixes.storage}' }
+        { name: 'QUEUE_URL', value: 'azure-queues:https://${storage.name}.queue.${environment().suffixes.storage}' }
         { name: 'RELAY_URL', value: relayUrl }
         { name: 'RELAY_KEY', value: '@Microsoft.KeyVault(SecretUri=${relayKeySecret.properties.secretUri})' }
         { name: 'AUDIT_KEY', value: '@Microsoft.KeyVault(SecretUri=${auditKeySecret.properties.secretUri})' }
@@ -232,7 +245,7 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
       ]
     }
   }
-  dependsOn: [ tableRole, vaultRole ]
+  dependsOn: [ tableRole, queueRole, vaultRole ]
 }
 
 // The bot writes pino JSON lines to stdout: App Service console logs carry them to Log Analytics.

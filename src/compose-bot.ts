@@ -29,7 +29,7 @@ import { createMessenger } from './bot/teams/messenger.ts';
 import type { Turn } from './bot/turn.ts';
 import type { CardFrame } from './cards/card-parts.ts';
 import type { BulkFeatures } from './bot/bulk-features.ts';
-import { wireBulk, type WireBulkOptions } from './compose-bulk.ts';
+import { openBulkQueues, wireBulk, type WireBulkOptions } from './compose-bulk.ts';
 import { reportLinkKey } from './bulk/report-link.ts';
 import type { BulkItem, ScanSources } from './bulk/scan.ts';
 import { createBulkExecution, type BulkExecutionOptions } from './bulk/bulk-execution.ts';
@@ -52,6 +52,7 @@ import type { Messenger } from './ports/messenger.ts';
 import type { RelayClient } from './ports/relay.ts';
 import type { RequestStore } from './ports/request-store.ts';
 import type { SyncTrigger } from './ports/sync-trigger.ts';
+import type { WorkQueues } from './ports/work-queue.ts';
 import { createRelayClient } from './relay/client/relay-client.ts';
 import { createAuditTrail } from './store/audit-trail.ts';
 import { openStore } from './store/index.ts';
@@ -103,6 +104,8 @@ export interface ComposeBotOptions {
   finishExecutionsOnClose?: boolean;
   /** Scan timings (tests shorten them). */
   bulk?: Pick<WireBulkOptions, 'answerWithinMs' | 'progressIntervalMs' | 'fetch'>;
+  /** Bulk execution timings: waves, the work-item consumer's visibility, retries and polling (tests shorten them). */
+  bulkExecution?: BulkExecutionOptions['tuning'];
   /** The scan's whole-directory reads, when not the relay's and the cloud directory's own (tests). */
   scanSources?: ScanSources;
   /** Plain-http attachment links are read (the sandbox's Playground serves files over http); default https only. */
@@ -112,6 +115,8 @@ export interface ComposeBotOptions {
 /** The approval flow as composed: what commands and actions use, the replay guard, and this instance's executions. */
 export interface ComposedApprovals extends ExecutionRunner {
   features: ApprovalFeatures;
+  /** Stops this instance's bulk work-item consumer; resolves once the items it holds have ended. */
+  stopConsuming(): Promise<void>;
   refuseReplay: ReplayGuard;
 }
 
@@ -152,17 +157,22 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
     const ingress = options.ingress ?? authenticatedIngress;
     const adapter = createAdapter({ config, logger, ingress, ...(options.frame ? { frame: options.frame } : {}) });
     const messenger = createMessenger(adapter, config.botAuth.MicrosoftAppId ?? '');
+    const queues = await openBulkQueues(config.queueUrl, store, options.storeCredential);
     const approvals = composeApprovals({
       logger,
       approval: config.approval,
       tenantId: config.tenantId ?? '',
       store,
+      queues,
       cloud,
       ...(relay ? { relay } : {}),
       messenger,
       ...(options.engine ? { engine: options.engine } : {}),
       ...(options.wrapCheckDone ? { wrapCheckDone: options.wrapCheckDone } : {}),
+      ...(options.bulkExecution ? { bulkTuning: options.bulkExecution } : {}),
     });
+    // Before the store closes: the work items this instance holds end, and it stops receiving.
+    closers.push(() => approvals.stopConsuming());
     if (!approvals.features.admins.configured) {
       logger.warn('Neither ADMIN_GROUP_ID nor ADMIN_IDS is set: `match` works, but nobody can request or approve a fix until one is set');
     }
@@ -170,10 +180,7 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
     const sources = options.scanSources ?? (relay ? snapshotSources(relay, cloud, config) : undefined);
     const { service, publisher } = approvals.features;
     const propose = async (scan: BulkScan, items: readonly BulkItem[]): Promise<string | null> => {
-      const request = await service.proposeBulk(
-        scan,
-        items.map((i) => ({ samAccountName: i.samAccountName, dn: i.dn, purges: i.purges })),
-      );
+      const request = await service.proposeBulk(scan, items.map(bulkUserOf));
       // The scan's card, posted before the scan ended, shows the bulk request from now on.
       if (request && scan.card) await publisher.attach(request.id, scan.card);
       return request?.id ?? null;
@@ -229,6 +236,8 @@ interface ApprovalParts {
   /** The served tenant: abandoned executions of this tenant are resumed. */
   tenantId: string;
   store: RequestStore;
+  /** The bulk work items' queues (QUEUE_URL). */
+  queues: WorkQueues;
   cloud: CloudDirectory & CloudWriter;
   /** Undefined without RELAY_URL: re-validation and the sync step then fail with the relay's error. */
   relay?: Pick<RelayClient, 'lookup' | 'triggerSync'>;
@@ -278,6 +287,7 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
   const bulk = createBulkExecution({
     store: o.store,
     audit,
+    queues: o.queues,
     cloud: o.cloud,
     ...(o.relay ? { relay: o.relay } : {}),
     publish: (request) => publisher.publish(request),
@@ -352,6 +362,7 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
       await Promise.all([executions.idle(), bulk.idle()]);
     },
     features,
+    stopConsuming: () => bulk.stop(),
     refuseReplay: createReplayGuard({ store: o.store, views, logger: o.logger, now }),
   };
 }
@@ -438,5 +449,10 @@ async function bulkUsersOf(scans: ScanStore, request: ApprovalRequest): Promise<
   const bulk = request.bulk;
   if (!bulk) return [];
   const items = await scans.readItems(bulk.scanId, bulk.itemChunks);
-  return items.map((i) => ({ samAccountName: i.samAccountName, dn: i.dn, purges: i.purges }));
+  return items.map(bulkUserOf);
+}
+
+/** What a bulk request counts of each user it covers: who, and its irreversible steps. */
+function bulkUserOf(item: BulkItem): BulkUser {
+  return { samAccountName: item.samAccountName, dn: item.dn, purges: item.purges, ...(item.clears ? { clears: item.clears } : {}) };
 }

@@ -1,9 +1,11 @@
 /**
- * Part of the composition root (src/compose-bot.ts calls it): scans from their parts, the stored
+ * Part of the composition root (src/compose-bot.ts calls it): the bulk work items' queues
+ * (QUEUE_URL: Azure Storage Queues, or the request store itself by default), scans from their parts, the stored
  * scans (the request store's settings), the runner over the relay's and the cloud's snapshot reads,
  * the card kept up to date through the Messenger, and report links signed with the store's shared
  * key.
  */
+import type { TokenCredential } from '@azure/identity';
 import type { IAdaptiveCard } from 'adaptivecards/lib/schema.js';
 import { reportLinkKey, reportLinkPath, REPORT_LINK_TTL_MS } from './bulk/report-link.ts';
 import { MAX_FILE_BYTES } from './bulk/scan-input.ts';
@@ -16,6 +18,8 @@ import type { PostedCard } from './domain/approval/types.ts';
 import type { Logger } from './logging/logger.ts';
 import type { Messenger } from './ports/messenger.ts';
 import type { RequestStore } from './ports/request-store.ts';
+import type { WorkQueues } from './ports/work-queue.ts';
+import { openWorkQueues } from './queue/index.ts';
 import type { BulkFeatures } from './bot/bulk-features.ts';
 import { readAttachedFile } from './bot/teams/attached-file.ts';
 
@@ -98,4 +102,9 @@ export function wireBulk(o: WireBulkOptions): WiredBulk {
       while (running.size > 0) await Promise.allSettled([...running]);
     },
   };
+}
+
+/** The bulk work items' queues QUEUE_URL names; `store` (the default) keeps them in the request store. */
+export function openBulkQueues(queueUrl: string, store: RequestStore, credential?: TokenCredential): Promise<WorkQueues> {
+  return openWorkQueues(queueUrl, { store, ...(credential ? { credential } : {}) });
 }

@@ -15,6 +15,7 @@ import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { CloudDirectory, CloudWriter } from '../ports/cloud-directory.ts';
 import type { RelayClient } from '../ports/relay.ts';
 import type { RequestStore } from '../ports/request-store.ts';
+import type { WorkQueues } from '../ports/work-queue.ts';
 import { createBulkExecutor, type BulkExecutorDeps } from './bulk-executor.ts';
 import { createScanStore } from './scan-store.ts';
 import { createWaveSync, PROVISION_ON_DEMAND_PER_SECOND } from './wave-sync.ts';
@@ -33,15 +34,20 @@ export interface BulkExecutionOptions {
   /** BULK_WRITES_PER_SECOND: the budget every instance shares. */
   writesPerSecond?: number;
   engine?: Pick<EngineDeps, 'leaseMs' | 'syncBusyRetryMs'> & { pollIntervalMs?: number; sleep?: (ms: number) => Promise<void> };
-  tuning?: Pick<BulkExecutorDeps, 'waveSize' | 'concurrency' | 'progressIntervalMs'>;
+  tuning?: Pick<BulkExecutorDeps, 'waveSize' | 'concurrency' | 'progressIntervalMs' | 'consumer' | 'wavePollMs' | 'requeueAfterMs'>;
+  /** The work-item queue and its poison queue (QUEUE_URL). */
+  queues: WorkQueues;
 }
 
 export interface BulkExecution {
   /** Runs an approved bulk request in the background. */
   start(bulkId: string): void;
-  /** Helps with running bulk requests and takes over abandoned ones. */
+  /** Consumes work items of running bulk requests and takes over abandoned ones. */
   sweep(): Promise<void>;
+  /** Resolves once every bulk request this instance coordinates has ended. */
   idle(): Promise<void>;
+  /** Stops consuming work items; resolves once the items this instance holds have ended. */
+  stop(): Promise<void>;
 }
 
 export function createBulkExecution(o: BulkExecutionOptions): BulkExecution {
@@ -98,6 +104,7 @@ export function createBulkExecution(o: BulkExecutionOptions): BulkExecution {
   const executor = createBulkExecutor({
     store: o.store,
     audit: o.audit,
+    queues: o.queues,
     scans: createScanStore(o.store),
     engine,
     now,
@@ -134,5 +141,6 @@ export function createBulkExecution(o: BulkExecutionOptions): BulkExecution {
     async idle() {
       while (running.size > 0) await Promise.allSettled([...running]);
     },
+    stop: () => executor.stop(),
   };
 }

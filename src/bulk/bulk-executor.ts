@@ -1,12 +1,15 @@
 /**
- * Runs an approved bulk request: its users in waves, each user's plan one work item that any bot
- * instance may run (bulk-item.ts: exactly once, its own audit entries), one delta sync per wave
- * once the wave's writes are done, then the wave's verification, then the next wave. One instance
- * coordinates (it holds the bulk request's lease, renewed as it goes; another takes over once it
- * lapses); the others help with the current wave's items (`help`). Writes take from the shared
- * write budget. `cancel` stops new items: running ones finish, then the request ends `cancelled`.
- * Progress (done / skipped / failed / waiting of N) is stored and the card replaced at most every
- * `progressIntervalMs`; the bulk request's own trail records each wave, sync and the end.
+ * Runs an approved bulk request: its users in waves, each user's plan one work item (bulk-item.ts:
+ * exactly once, its own audit entries) sent as one queue message (item-consumer.ts) that any bot
+ * instance's consumer runs; the coordinator waits in the store for the wave's users to end, then
+ * runs one delta sync for the wave, then the wave's verification. The next wave's messages go out
+ * once the current wave's users have all started, so the writes go on while the previous wave
+ * syncs (at most two waves in flight). One instance coordinates (it holds the bulk request's
+ * lease, renewed as it goes; another takes over once it lapses, resuming from the wave before the
+ * last one started). Writes take from the shared write budget. `cancel` stops new items: running
+ * ones finish, then the request ends `cancelled`. Progress (done / skipped / failed / waiting of
+ * N) is stored and the card replaced at most every `progressIntervalMs`; the bulk request's own
+ * trail records each wave, sync, poisoned item and the end.
  */
 import type { ApprovalRequest } from '../domain/approval/types.ts';
 import type { AuditEvent } from '../domain/audit/types.ts';
@@ -17,16 +20,20 @@ import type { StepResult } from '../execution/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
-import { endOf, itemRequestId, type BulkItemDeps, type ItemEnd } from './bulk-item.ts';
-import { runItem } from './bulk-undo-item.ts';
+import type { WorkQueues } from '../ports/work-queue.ts';
+import { findItemRequest, endOf, type BulkItemDeps, type ItemEnd } from './bulk-item.ts';
+import { createItemConsumer, type ItemConsumerDeps } from './item-consumer.ts';
+import { createQueuedItems } from './queued-item.ts';
 import type { BulkItem } from './scan.ts';
 import type { ScanStore } from './scan-store.ts';
 import type { WaveSyncResult } from './wave-sync.ts';
+import { startWave, type WaveEnd, type WaveEntry } from './wave-queue.ts';
 
 export const DEFAULT_WAVE_SIZE = 100;
 export const DEFAULT_ITEM_CONCURRENCY = 16;
 export const DEFAULT_PROGRESS_MS = 5_000;
 const NOTES_KEPT = 20;
+const NOTE_DETAIL_CHARS = 300;
 
 export interface BulkExecutorDeps extends BulkItemDeps {
   audit: AuditTrail;
@@ -39,37 +46,85 @@ export interface BulkExecutorDeps extends BulkItemDeps {
   publish(request: ApprovalRequest): Promise<void>;
   owner: string;
   logger: Logger;
+  /** The work-item queue and its poison queue (QUEUE_URL). */
+  queues: WorkQueues;
   leaseMs?: number;
   waveSize?: number;
+  /** Items this instance runs at once. */
   concurrency?: number;
   progressIntervalMs?: number;
+  /** The consumer's timings (visibility timeout, poison limit, polling). */
+  consumer?: Pick<ItemConsumerDeps, 'visibilitySeconds' | 'poisonLimit' | 'retrySeconds' | 'pollMs' | 'idleStopMs'>;
+  /** How often the coordinator looks at a wave's users in the store; default 500 ms. */
+  wavePollMs?: number;
+  requeueAfterMs?: number;
 }
 
 export interface BulkExecutor {
   /** Claims the approved (or abandoned) bulk request and runs it to the end; false when another instance has it. */
   run(bulkId: string): Promise<boolean>;
-  /** Runs items of executing bulk requests' current waves, and takes over those whose coordinator died. */
+  /** Consumes work items while bulk requests execute, and takes over those whose coordinator died. */
   sweep(tenantId: string): Promise<void>;
+  /**
+   * Stops this instance: its coordinations end at their next look (their lease lapses and another
+   * instance takes over), its consumer receives no more; resolves once the items it holds have ended.
+   */
+  stop(): Promise<void>;
 }
 
 export function createBulkExecutor(deps: BulkExecutorDeps): BulkExecutor {
   const leaseMs = deps.leaseMs ?? 60_000;
+  const tenants = new Set<string>();
+  const items = createQueuedItems(deps);
+  // Coordinations running here: stop() ends them (their lease lapses and another instance takes over).
+  const coordinating = new Set<{ lost: boolean }>();
+  let stopped = false;
+  const consumer = createItemConsumer({
+    queues: deps.queues,
+    run: (item, stopping) => items.run(item, stopping),
+    poison: (item, why) => items.poison(item, why),
+    active: async () => {
+      for (const tenant of tenants) if ((await executingBulk(deps.store, tenant)).length > 0) return true;
+      return false;
+    },
+    logger: deps.logger,
+    concurrency: deps.concurrency ?? DEFAULT_ITEM_CONCURRENCY,
+    ...(deps.consumer ?? {}),
+  });
   const self: BulkExecutor = {
     async run(bulkId) {
+      if (stopped) return false;
       const claimed = await claim(deps, bulkId, leaseMs);
       if (!claimed) return false;
-      await coordinate(deps, claimed, leaseMs);
+      tenants.add(claimed.tenantId);
+      consumer.wake();
+      const held = { lost: false };
+      coordinating.add(held);
+      try {
+        await coordinate(deps, claimed, leaseMs, held, (bulk) => items.covered(bulk));
+      } finally {
+        coordinating.delete(held);
+      }
       return true;
     },
     async sweep(tenantId) {
-      const executing = (await deps.store.listByState(tenantId, ['approved', 'executing'])).filter((r) => r.value.kind === 'bulk');
-      for (const { value } of executing) {
+      tenants.add(tenantId);
+      for (const { value } of await executingBulk(deps.store, tenantId)) {
+        consumer.wake();
         if ((value.lease?.until ?? 0) <= deps.now()) await self.run(value.id);
-        else await help(deps, value);
       }
+    },
+    async stop() {
+      stopped = true;
+      for (const held of coordinating) held.lost = true;
+      await consumer.stop();
     },
   };
   return self;
+}
+
+async function executingBulk(store: RequestStore, tenantId: string) {
+  return (await store.listByState(tenantId, ['approved', 'executing'])).filter((r) => r.value.kind === 'bulk');
 }
 
 /**
@@ -103,22 +158,20 @@ async function claim(deps: BulkExecutorDeps, bulkId: string, leaseMs: number): P
   return result.stored.value;
 }
 
-async function coveredItems(deps: BulkExecutorDeps, bulk: ApprovalRequest): Promise<{ index: number; item: BulkItem }[]> {
-  const info = bulk.bulk;
-  if (!info) return [];
-  const excluded = new Set(info.excluded.map((n) => n.toLowerCase()));
-  // A bulk undo's items (the users' requests it reverts) are stored under its own id.
-  const items = await deps.scans.readItems(info.undo ? bulk.id : info.scanId, info.itemChunks);
-  return items.map((item, index) => ({ index, item })).filter(({ item }) => !excluded.has(item.samAccountName.toLowerCase()));
-}
+type Covered = (bulk: ApprovalRequest) => Promise<Map<number, BulkItem>>;
 
 /**
  * Coordinates while this instance holds the bulk request's lease, renewed every third of it; a
  * renewal that finds another owner (this instance stalled past its lease) ends the coordination
  * here, leaving the request to the instance that took it over.
  */
-async function coordinate(deps: BulkExecutorDeps, claimed: ApprovalRequest, leaseMs: number): Promise<void> {
-  const held = { lost: false };
+async function coordinate(
+  deps: BulkExecutorDeps,
+  claimed: ApprovalRequest,
+  leaseMs: number,
+  held: { lost: boolean },
+  covered: Covered,
+): Promise<void> {
   const renew = async (): Promise<void> => {
     const result = await casUpdate(
       deps.store,
@@ -137,15 +190,21 @@ async function coordinate(deps: BulkExecutorDeps, claimed: ApprovalRequest, leas
   );
   heartbeat.unref();
   try {
-    await coordinateHeld(deps, claimed, leaseMs, held);
+    await coordinateHeld(deps, claimed, leaseMs, held, covered);
   } finally {
     clearInterval(heartbeat);
   }
 }
 
-async function coordinateHeld(deps: BulkExecutorDeps, claimed: ApprovalRequest, leaseMs: number, held: { lost: boolean }): Promise<void> {
-  const all = await coveredItems(deps, claimed);
-  const size = deps.waveSize ?? 100;
+async function coordinateHeld(
+  deps: BulkExecutorDeps,
+  claimed: ApprovalRequest,
+  leaseMs: number,
+  held: { lost: boolean },
+  covered: Covered,
+): Promise<void> {
+  const all: WaveEntry[] = [...(await covered(claimed)).entries()].map(([index, item]) => ({ index, item }));
+  const size = deps.waveSize ?? DEFAULT_WAVE_SIZE;
   const tally = new Tally(all.length);
   let bulk = claimed;
   let lastShown = 0;
@@ -156,21 +215,44 @@ async function coordinateHeld(deps: BulkExecutorDeps, claimed: ApprovalRequest, 
     bulk = await store(deps, bulk.id, (r) => ({ ...withProgress(r, tally), lease: { owner: deps.owner, until: deps.now() + leaseMs } }));
     await deps.publish(bulk).catch((err: unknown) => deps.logger.warn({ err, bulkId: bulk.id }, 'could not replace the bulk card'));
   };
-  for (let start = 0; start < all.length; start += size) {
+  // Resumed: the waves before the last two started were synced and verified; count them, run the rest.
+  const resumeAt = Math.max(0, (claimed.bulk?.progress?.waves ?? 0) - 2) * size;
+  for (const end of await endsOf(deps, bulk.id, all.slice(0, resumeAt))) tally.add(end);
+  tally.waves = resumeAt / size;
+  const waveDeps = {
+    store: deps.store,
+    queue: deps.queues.items,
+    now: deps.now,
+    ...(deps.wavePollMs ? { pollMs: deps.wavePollMs } : {}),
+    ...(deps.requeueAfterMs ? { requeueAfterMs: deps.requeueAfterMs } : {}),
+  };
+  let previous: Promise<void> = Promise.resolve();
+  for (let start = resumeAt; start < all.length; start += size) {
     bulk = (await deps.store.get(bulk.id))?.value ?? bulk;
-    if (held.lost) return;
-    if (bulk.bulk?.stopRequested) break;
-    const wave = all.slice(start, start + size);
+    if (held.lost || bulk.bulk?.stopRequested) break;
     tally.waves += 1;
+    const number = tally.waves;
     await show(true);
-    const ends = await runWave(deps, bulk, wave, () => show());
-    const done = ends.flatMap((e) => (e.end === 'done' && e.request ? [e.request] : []));
-    const synced = await syncAndVerify(deps, bulk, done, tally);
-    for (const e of ends) tally.add(e.item.samAccountName, e.request, e.end, e.why);
-    if (held.lost) return;
-    // The wave's progress and its sync's trail entry: one compare-and-swap.
-    bulk = await store(deps, bulk.id, (r) => withProgress(r, tally), synced ? [synced] : []);
+    const watch = await startWave(waveDeps, bulk.id, all.slice(start, start + size), { tick: () => show(), lost: () => held.lost });
+    if ((await watch.started()) === 0) {
+      tally.waves -= 1; // stopped before any of its users started: not a wave
+      break;
+    }
+    // At most two waves in flight: this one's items run while the previous one syncs and verifies.
+    await previous;
+    const wave = watch.ended().then(async (ends) => {
+      const done = ends.flatMap((e) => (e.end === 'done' && e.request ? [e.request] : []));
+      const synced = held.lost ? null : await syncAndVerify(deps, bulk, done, tally, number);
+      for (const e of ends) tally.add(e);
+      if (held.lost) return;
+      // The wave's progress and its sync's trail entry: one compare-and-swap.
+      bulk = await store(deps, bulk.id, (r) => withProgress(r, tally), synced ? [synced] : []);
+    });
+    // Awaited at the next wave or the end; marked handled now in case the loop ends by a throw first.
+    wave.catch(() => undefined);
+    previous = wave;
   }
+  await previous;
   if (held.lost) return;
   const stopped = (await deps.store.get(bulk.id))?.value.bulk?.stopRequested;
   const final = stopped ? 'cancelled' : 'done';
@@ -188,70 +270,22 @@ async function coordinateHeld(deps: BulkExecutorDeps, claimed: ApprovalRequest, 
   await deps.publish(bulk).catch((err: unknown) => deps.logger.warn({ err, bulkId: bulk.id }, 'could not replace the bulk card'));
 }
 
-/** The wave's items, `concurrency` at a time on this instance (other instances may run some first). */
-async function runWave(
-  deps: BulkExecutorDeps,
-  bulk: ApprovalRequest,
-  wave: { index: number; item: BulkItem }[],
-  tick: () => Promise<void>,
-) {
-  const ends: { item: BulkItem; request: ApprovalRequest | null; end: ItemEnd; why?: string }[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < wave.length) {
-      const entry = wave[next++];
-      if (!entry) return;
-      try {
-        const request = await untilEnded(deps, await runItem(bulk, entry.index, entry.item, deps));
-        ends.push({ item: entry.item, request, end: endOf(request) });
-      } catch (err) {
-        // Not even re-read (the relay or Graph failed): nothing was written for this user.
-        deps.logger.warn({ err, bulkId: bulk.id, user: entry.item.samAccountName }, 'a bulk user could not be run');
-        ends.push({ item: entry.item, request: null, end: 'failed', why: `could not be read again (${codeOf(err)}); nothing was written` });
-      }
-      await tick();
-    }
-  };
-  await Promise.all(Array.from({ length: deps.concurrency ?? DEFAULT_ITEM_CONCURRENCY }, worker));
-  return ends;
+/** The ends of users whose wave synced before this coordinator took over (those never started wait). */
+async function endsOf(deps: BulkExecutorDeps, bulkId: string, entries: readonly WaveEntry[]): Promise<WaveEnd[]> {
+  const found = await Promise.all(entries.map((e) => findItemRequest(deps.store, bulkId, e.index)));
+  return entries.flatMap((entry, i) => {
+    const state = found[i];
+    if (!state || 'free' in state || endOf(state.found.value) === 'running') return [];
+    return [{ item: entry.item, request: state.found.value, end: endOf(state.found.value) }];
+  });
 }
 
-/** An item another instance is running: waited for (its engine's lease keeps it moving, or lets this instance resume it). */
-async function untilEnded(deps: BulkExecutorDeps, request: ApprovalRequest): Promise<ApprovalRequest> {
-  let current = request;
-  const giveUpAt = deps.now() + 30 * 60_000;
-  while (endOf(current) === 'running' && deps.now() < giveUpAt) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const stored = (await deps.store.get(current.id))?.value ?? current;
-    // Its engine died (lease over): run it here; the engine's claim makes sure only one instance does.
-    if (stored.state === 'approved' || (stored.state === 'executing' && (stored.lease?.until ?? 0) <= deps.now()))
-      await deps.engine.run(stored.id);
-    current = (await deps.store.get(current.id))?.value ?? stored;
-  }
-  return current;
-}
-
-/** Another instance's share of the current wave: the items nobody has started yet. */
-async function help(deps: BulkExecutorDeps, bulk: ApprovalRequest): Promise<void> {
-  if (bulk.state !== 'executing' || bulk.bulk?.stopRequested) return;
-  const all = await coveredItems(deps, bulk);
-  const size = deps.waveSize ?? DEFAULT_WAVE_SIZE;
-  const waves = bulk.bulk?.progress?.waves ?? 0;
-  const wave = all.slice(Math.max(0, waves - 1) * size, waves * size);
-  const untouched = [];
-  for (const entry of wave) if (!(await deps.store.get(itemRequestId(bulk.id, entry.index)))) untouched.push(entry);
-  await runWave(deps, bulk, untouched, () => Promise.resolve());
-}
-
-/**
- * The wave's sync, then each user's verification (on its own trail); answers the bulk request's
- * trail entry for the sync, stored by the caller with the wave's progress. Null when nothing synced.
- */
 async function syncAndVerify(
   deps: BulkExecutorDeps,
   bulk: ApprovalRequest,
   done: ApprovalRequest[],
   tally: Tally,
+  number: number,
 ): Promise<AuditEvent | null> {
   // An undo puts cloud values back and syncs nothing, as `undo <id>` does.
   if (done.length === 0 || bulk.undoOf) return null;
@@ -263,8 +297,8 @@ async function syncAndVerify(
     at: deps.now(),
     actor: null,
     action: synced.status === 'done' ? 'step-done' : 'step-failed',
-    summary: `Wave ${tally.waves}: ${wave.what} for ${done.length} users${synced.status === 'failed' ? ` failed (${synced.code}): ${synced.detail}` : ''}`,
-    step: { number: tally.waves, kind: wave.kind },
+    summary: `Wave ${number}: ${wave.what} for ${done.length} users${synced.status === 'failed' ? ` failed (${synced.code}): ${synced.detail}` : ''}`,
+    step: { number, kind: wave.kind },
   };
   await Promise.all(
     done.map(async (child) => {
@@ -332,12 +366,16 @@ class Tally {
   constructor(total: number) {
     this.#total = total;
   }
-  add(sam: string, request: ApprovalRequest | null, end: ItemEnd, why?: string): void {
+  add({ item, request, end }: WaveEnd): void {
     if (end === 'done') this.done += 1;
     else if (end === 'skipped') this.skipped += 1;
     else this.failed += 1;
     if (end !== 'done' && this.notes.length < NOTES_KEPT)
-      this.notes.push({ samAccountName: sam, requestId: request?.id ?? '', why: why ?? (request ? whyOf(request, end) : 'not run') });
+      this.notes.push({
+        samAccountName: item.samAccountName,
+        requestId: request?.id ?? '',
+        why: request ? whyOf(request, end) : 'not run',
+      });
   }
   unverified(child: ApprovalRequest): void {
     if (this.notes.length < NOTES_KEPT)
@@ -360,16 +398,18 @@ class Tally {
   }
 }
 
+/** A step's detail, short enough for a card line (the user's own request has it whole). */
+function clipped(detail: string): string {
+  return detail.length <= NOTE_DETAIL_CHARS ? detail : `${detail.slice(0, NOTE_DETAIL_CHARS - 1)}…`;
+}
+
 function whyOf(request: ApprovalRequest, end: ItemEnd): string {
   if (end === 'skipped') return `facts changed: ${(request.changes ?? []).map((c) => c.label).join('; ') || 'plan no longer automated'}`;
+  if (request.failure) return request.failure;
   const failed = request.records.find((r) => r.status === 'failed');
-  if (failed) return `step ${failed.number} failed (${failed.code ?? 'error'})`;
+  if (failed) return `step ${failed.number} failed (${failed.code ?? 'error'})${failed.detail ? `: ${clipped(failed.detail)}` : ''}`;
   const person = request.records.find((r) => r.status === 'waiting-for-person');
   return person
     ? `step ${person.number} needs a person (Graph refused the bot the write): ${person.detail ?? ''}`
     : `ended ${request.state}`;
-}
-
-function codeOf(err: unknown): string {
-  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : 'error';
 }

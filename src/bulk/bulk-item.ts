@@ -13,13 +13,15 @@ import { createHash } from 'node:crypto';
 import { diffFingerprints, fingerprintOf } from '../domain/approval/fingerprint.ts';
 import { newRequestId } from '../domain/approval/request-id.ts';
 import { EMPTY_TRAIL } from '../approvals/service.ts';
-import type { ApprovalRequest, FactChange } from '../domain/approval/types.ts';
+import type { ApprovalRequest, FactChange, Versioned } from '../domain/approval/types.ts';
 import { isAutomated, itemSteps, outcomeOf } from '../domain/bulk/outcome.ts';
 import type { Diagnosis } from '../domain/diagnosis/types.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
 import type { Engine } from '../execution/engine.ts';
 import type { BulkItem } from './scan.ts';
+
+const MAX_ID_ATTEMPTS = 5;
 
 /** Where a user's item ended. */
 export type ItemEnd = 'done' | 'skipped' | 'failed' | 'running';
@@ -60,7 +62,7 @@ export function endOf(request: ApprovalRequest): ItemEnd {
 
 /** Finds (or creates, re-reading the user first) the user's request, and runs it unless it has ended. */
 export async function runBulkItem(bulk: ApprovalRequest, index: number, item: BulkItem, deps: BulkItemDeps): Promise<ApprovalRequest> {
-  for (let attempt = 0; attempt < 5; attempt += 1) {
+  for (let attempt = 0; attempt < MAX_ID_ATTEMPTS; attempt += 1) {
     const id = itemRequestId(bulk.id, index, attempt);
     const existing = await deps.store.get(id);
     if (existing && existing.value.bulkOf !== bulk.id) continue; // an unrelated request holds this id
@@ -97,9 +99,27 @@ async function prepare(bulk: ApprovalRequest, index: number, item: BulkItem, id:
   const drifted = changes.length > 0 || !stillAutomated;
   const steps = diagnosis && !drifted ? itemSteps(diagnosis.plan) : [];
   const request: ApprovalRequest = {
+    ...itemRequest(bulk, item, id, at, diagnosis),
+    state: drifted ? 'stale' : 'approved',
+    steps,
+    records: steps.map((s) => ({ number: s.number, status: 'pending' as const })),
+    ...(drifted ? { changes } : {}),
+  };
+  const what = drifted
+    ? `Skipped: ${item.samAccountName} was read again just before its steps and ${changes.length > 0 ? `its facts changed (${changes.map((c) => `${c.label}: ${c.old ?? 'none'} → ${c.new ?? 'none'}`).join('; ')})` : 'its plan is no longer one the bot runs alone'}; nothing was written`
+    : `Part of bulk request ${bulk.id} (user ${index + 1}); ${item.samAccountName} read again just before its steps: unchanged`;
+  return {
+    request,
+    events: [{ requestId: id, at, actor: null, action: drifted ? ('stale' as const) : ('approved' as const), summary: what }],
+  };
+}
+
+/** The user's own request under the bulk request (no steps yet): `diagnosis` null when the user is not read. */
+export function itemRequest(bulk: ApprovalRequest, item: BulkItem, id: string, at: number, diagnosis: Diagnosis | null): ApprovalRequest {
+  return {
     id,
     kind: 'match',
-    state: drifted ? 'stale' : 'approved',
+    state: 'approved',
     tenantId: bulk.tenantId,
     command: `match ${item.samAccountName}`,
     who: item.dn,
@@ -110,25 +130,32 @@ async function prepare(bulk: ApprovalRequest, index: number, item: BulkItem, id:
       findings: [],
       plan: { target: null, steps: [], nothingToDo: false },
     },
-    steps,
-    records: steps.map((s) => ({ number: s.number, status: 'pending' as const })),
+    steps: [],
+    records: [],
     fingerprint: item.fingerprint,
     proposedBy: bulk.proposedBy,
     ...(bulk.requester ? { requester: bulk.requester } : {}),
     ...(bulk.justification ? { justification: bulk.justification } : {}),
     approvals: bulk.approvals,
     ...(bulk.requiredApprovals ? { requiredApprovals: bulk.requiredApprovals } : {}),
-    ...(drifted ? { changes } : {}),
     cards: [],
     createdAt: at,
     updatedAt: at,
     bulkOf: bulk.id,
   };
-  const what = drifted
-    ? `Skipped: ${item.samAccountName} was read again just before its steps and ${changes.length > 0 ? `its facts changed (${changes.map((c) => `${c.label}: ${c.old ?? 'none'} → ${c.new ?? 'none'}`).join('; ')})` : 'its plan is no longer one the bot runs alone'}; nothing was written`
-    : `Part of bulk request ${bulk.id} (user ${index + 1}); ${item.samAccountName} read again just before its steps: unchanged`;
-  return {
-    request,
-    events: [{ requestId: id, at, actor: null, action: drifted ? ('stale' as const) : ('approved' as const), summary: what }],
-  };
+}
+
+/** The user's request if it exists (under the first id not held by an unrelated request), else that free id. */
+export async function findItemRequest(
+  store: Pick<RequestStore, 'get'>,
+  bulkId: string,
+  index: number,
+): Promise<{ found: Versioned<ApprovalRequest> } | { free: string }> {
+  for (let attempt = 0; attempt < MAX_ID_ATTEMPTS; attempt += 1) {
+    const id = itemRequestId(bulkId, index, attempt);
+    const existing = await store.get(id);
+    if (!existing) return { free: id };
+    if (existing.value.bulkOf === bulkId) return { found: existing };
+  }
+  throw new Error(`no free request id for user ${index} of bulk request ${bulkId}`);
 }

@@ -9,6 +9,7 @@ import type { ApprovalPolicy } from '../domain/approval/types.ts';
 import { parseSyncScope, type SyncScope } from '../domain/sync-scope.ts';
 import { ALWAYS, deepFreeze, GUID, httpUrl, MIN_RELAY_KEY_LENGTH, parseEnv, port, positiveMs, wholeNumber, type Env } from './parse-env.ts';
 import { DEFAULT_STORE_URL, parseStoreUrl } from '../store/store-url.ts';
+import { DEFAULT_QUEUE_URL, parseQueueUrl } from '../queue/queue-url.ts';
 import { canonicalId } from '../domain/ids.ts';
 
 /** AUDIT_KEY's least length: 32 characters of a random string carry well over 128 bits. */
@@ -46,6 +47,13 @@ const schema = z
       .default(DEFAULT_STORE_URL)
       .superRefine((v, ctx) => {
         const parsed = parseStoreUrl(v);
+        if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
+      }),
+    QUEUE_URL: z
+      .string()
+      .default(DEFAULT_QUEUE_URL)
+      .superRefine((v, ctx) => {
+        const parsed = parseQueueUrl(v);
         if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
       }),
     // Read by @azure/identity's DefaultAzureCredential itself; validated here only so a wrong
@@ -192,6 +200,8 @@ export interface BotConfig {
   };
   /** STORE_URL, validated: `sqlite:<path>` (default `sqlite:./data/hardmatch.db`) or `azure-tables:<...>`. */
   storeUrl: string;
+  /** QUEUE_URL, validated: `store` (default: the bulk work items queued in the request store) or `azure-queues:<...>`. */
+  queueUrl: string;
   /**
    * The bot's base URL as an admin's browser reaches it (scan report links): PUBLIC_URL, else
    * https://<WEBSITE_HOSTNAME> on App Service, else http://localhost:<PORT>. No trailing slash.
@@ -253,6 +263,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Readonly<
       ...(v.SYNC_SCOPE_OUS ? { syncScope: v.SYNC_SCOPE_OUS } : {}),
     },
     storeUrl: v.STORE_URL,
+    queueUrl: v.QUEUE_URL,
     graphTimeoutMs: v.GRAPH_TIMEOUT_MS,
     publicUrl: (v.PUBLIC_URL ?? (v.WEBSITE_HOSTNAME ? `https://${v.WEBSITE_HOSTNAME}` : `http://localhost:${v.PORT}`)).replace(/\/+$/, ''),
   };

@@ -48,6 +48,7 @@ export async function startBulkBot(
     ...sandboxBotOptions(),
     scanSources: { onPrem, cloud: fakeCloudSnapshot(world.cloud), tenantFacts: () => Promise.resolve(world.tenant) },
     bulk: { answerWithinMs: options.answerWithinMs ?? 2_000, progressIntervalMs: 0, ...(options.fetch ? { fetch: options.fetch } : {}) },
+    bulkExecution: { wavePollMs: 20, consumer: { pollMs: 20, retrySeconds: 0 } },
   });
   return {
     bot,

@@ -20,6 +20,10 @@ import { fakeCloud, graphError, type FakeCloud } from '../execution/fake-cloud.t
 import { BASE_DN, bulkWorld, fakeCloudSnapshot, fakeOnPremSnapshot, type BulkWorld } from '../support/bulk-directory.ts';
 import { adUser, cloudUser } from '../domain/diagnosis/builders.ts';
 import { parseAnchor, toImmutableId } from '../../src/domain/anchors.ts';
+import { createStoreQueues } from '../../src/queue/store-queue.ts';
+import { createItemConsumer, encodeItem } from '../../src/bulk/item-consumer.ts';
+import { createQueuedItems } from '../../src/bulk/queued-item.ts';
+import { itemRequest, itemRequestId } from '../../src/bulk/bulk-item.ts';
 
 const logger = createLogger({ level: 'silent' });
 const ADMIN = { aadObjectId: 'a1', name: 'Adele' };
@@ -34,6 +38,7 @@ async function setUp(
     stopAfterWave?: number;
     verify?: (cloud: FakeCloud) => Verify;
     failInWave?: (child: ApprovalRequest) => boolean;
+    unreadable?: string;
   } = {},
 ) {
   const store = createSqliteStore(':memory:');
@@ -67,7 +72,10 @@ async function setUp(
   };
   await store.create(request);
   const syncs: number[] = [];
+  const queues = createStoreQueues({ store });
   const reread = (item: BulkItem) => {
+    if (item.samAccountName === options.unreadable)
+      return Promise.reject(Object.assign(new Error('relay down'), { code: 'RELAY_UNAVAILABLE' }));
     const onPrem = world.ad.find((u) => u.dn === item.dn);
     if (!onPrem) return Promise.resolve(null);
     const users = [...cloud.users.values()];
@@ -82,6 +90,7 @@ async function setUp(
     store,
     audit,
     scans,
+    queues,
     engine: createEngine({
       store,
       audit,
@@ -117,8 +126,10 @@ async function setUp(
     waveSize: options.waveSize ?? 4,
     concurrency: 3,
     progressIntervalMs: 0,
+    wavePollMs: 5,
+    consumer: { pollMs: 5, idleStopMs: 50, visibilitySeconds: 1, retrySeconds: 0, poisonLimit: 2 },
   });
-  return { store, audit, cloud, deps, syncs, items: scan.items };
+  return { store, audit, cloud, deps, syncs, queues, items: scan.items };
 }
 
 describe('bulk executor', () => {
@@ -197,6 +208,50 @@ describe('bulk executor', () => {
     expect(bulk?.state).toBe('cancelled');
     expect(bulk?.bulk?.progress).toMatchObject({ total: 8, done: 3, waiting: 5, waves: 1 });
   });
+
+  it('a message delivered again for a user who ended does nothing', async () => {
+    const world = bulkWorld(2);
+    const { cloud, deps, queues, store } = await setUp(world);
+    await createBulkExecutor(deps('one')).run('bulk01');
+    const before = cloud.writes().length;
+    const trail = await store.auditOf('bulk01');
+    for (let i = 0; i < 4; i += 1) await queues.items.send(encodeItem({ bulkId: 'bulk01', index: i }));
+    const items = createQueuedItems(deps('two'));
+    let handled = 0;
+    const consumer = createItemConsumer({
+      queues,
+      run: async (item) => {
+        await items.run(item);
+        handled += 1;
+      },
+      poison: (item, why) => items.poison(item, why),
+      active: () => Promise.resolve(true),
+      logger,
+      pollMs: 5,
+    });
+    consumer.wake();
+    for (let i = 0; i < 400 && handled < 4; i += 1) await new Promise((r) => setTimeout(r, 10));
+    await consumer.stop();
+    expect(handled).toBe(4);
+    expect(cloud.writes()).toHaveLength(before);
+    expect(await store.auditOf('bulk01')).toHaveLength(trail.length);
+  });
+
+  it("a user whose item keeps failing is poisoned: it ends failed with why, on its trail and the bulk request's", async () => {
+    const world = bulkWorld(2);
+    const { deps, queues, store } = await setUp(world, { unreadable: 'hard1' });
+    await createBulkExecutor(deps('one')).run('bulk01');
+    const bulk = (await store.get('bulk01'))?.value;
+    expect(bulk?.state).toBe('done');
+    expect(bulk?.bulk?.progress).toMatchObject({ total: 4, done: 3, failed: 1, waiting: 0 });
+    const note = bulk?.bulk?.notes?.find((n) => n.samAccountName === 'hard1');
+    expect(note?.why).toBe('could not be read again (RELAY_UNAVAILABLE), 2 times; nothing was written');
+    const child = (await store.get(note?.requestId ?? ''))?.value;
+    expect(child).toMatchObject({ state: 'failed', bulkOf: 'bulk01' });
+    expect((await store.auditOf(child?.id ?? '')).map((e) => e.code)).toContain('BULK_ITEM_POISONED');
+    expect((await store.auditOf('bulk01')).some((e) => e.code === 'BULK_ITEM_POISONED' && e.summary.includes('hard1'))).toBe(true);
+    expect(JSON.parse((await queues.poison.receive(30))?.text ?? '{}')).toMatchObject({ why: note?.why });
+  });
 });
 
 /** A user re-created in AD (new objectGUID) whose cloud user keeps the old object's anchor and mapping. */
@@ -261,5 +316,30 @@ describe('bulk executor: a user mapped to another on-premises object (CLEAR_OBJE
     expect(bulk?.bulk?.notes?.[0]?.samAccountName).toBe('recreated');
     expect(bulk?.bulk?.notes?.[0]?.why).toMatch(/^step 2 needs a person .*onPremisesObjectIdentifier/);
     expect(cloud.writes().some((w) => w.op === 'setImmutableId' && w.userId === userId)).toBe(true);
+  });
+
+  it('poisoning an item that exists: ended stays, a live claim is left running, an abandoned one ends failed', async () => {
+    const world = bulkWorld(2);
+    const { deps, store } = await setUp(world);
+    const bulk = (await store.get('bulk01'))?.value;
+    if (!bulk) throw new Error('no bulk');
+    const items = createQueuedItems(deps('one'));
+    const covered = await items.covered(bulk);
+    const [first, second, third] = [...covered.entries()];
+    if (!first || !second || !third) throw new Error('too few users');
+    const make = async (index: number, item: BulkItem, fields: Partial<ApprovalRequest>) => {
+      const request = { ...itemRequest(bulk, item, itemRequestId('bulk01', index), 0, null), ...fields };
+      await store.create(request);
+      return request.id;
+    };
+    await make(first[0], first[1], { state: 'done' });
+    const live = await make(second[0], second[1], { state: 'executing', lease: { owner: 'other', until: Date.now() + 60_000 } });
+    const abandoned = await make(third[0], third[1], { state: 'executing', lease: { owner: 'dead', until: Date.now() - 1 } });
+    expect(await items.poison({ bulkId: 'bulk01', index: first[0] }, 'why')).toBe('ended');
+    expect(await items.poison({ bulkId: 'bulk01', index: second[0] }, 'why')).toBe('running');
+    expect((await store.get(live))?.value.state).toBe('executing');
+    expect(await items.poison({ bulkId: 'bulk01', index: third[0] }, 'received 6 times')).toBe('poisoned');
+    expect((await store.get(abandoned))?.value).toMatchObject({ state: 'failed', failure: 'received 6 times' });
+    expect(await items.poison({ bulkId: 'nobulk', index: 0 }, 'why')).toBe('ended');
   });
 });

@@ -1,7 +1,9 @@
 /**
  * `scan` end to end in the sandbox: the relay's paged stream over the fixture directory, the
  * emulator's tenant read whole through Graph, the bulk card, one approval by a second admin, and
- * the execution in waves against the emulator (writes, the simulated delta sync, verification).
+ * the execution in waves against the emulator (writes, the simulated delta sync, verification);
+ * then `undo <bulk id>` under its own approval, which finds every user joined (synced) and reports
+ * Graph's refusal for each, writing nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allElements, visibleText } from '../support/card-query.ts';
@@ -52,6 +54,19 @@ describe('scan in the sandbox', () => {
       // Scanned again, the users it fixed are matched now.
       const again = await adele.say('scan');
       expect(visibleText(again.card)).toContain('No user can be fixed by the bot alone.');
+      // Undone as one bulk undo, under its own approval.
+      const undoCard = (await adele.say(`undo ${requestId}`)).card;
+      const undoSubmit = allElements(undoCard).find((e) => e.id === 'action-request-approval-submit') as { data: { requestId: string } };
+      const undoId = undoSubmit.data.requestId;
+      await adele.invoke('requestApproval', { verb: 'requestApproval', requestId: undoId, justification: JUSTIFICATION });
+      await clientFor(sandbox, connector, BEN).invoke('approve', { verb: 'approve', requestId: undoId });
+      await sandbox.approvals.idle();
+      const undone = (await sandbox.approvals.features.store.get(undoId))?.value;
+      // Every fixed user is synced now: Graph refuses to rewrite a synced user's ImmutableID, and each says so.
+      expect(undone?.state).toBe('done');
+      expect(undone?.bulk?.progress).toMatchObject({ total: p?.done, done: 0, failed: p?.done, waiting: 0 });
+      for (const note of undone?.bulk?.notes ?? [])
+        expect(note.why).toMatch(/^step 1 failed \(Request_BadRequest\): .*on-premises mastered/);
     } finally {
       await sandbox.close();
     }

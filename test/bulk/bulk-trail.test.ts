@@ -7,6 +7,7 @@
  * synced wave whose progress was stored has its sync entry, each user's request has its first
  * entry, no entry is written twice, and the hash chain verifies.
  */
+import { createStoreQueues } from '../../src/queue/store-queue.ts';
 import { describe, expect, it } from 'vitest';
 import { createBulkExecutor, type BulkExecutorDeps } from '../../src/bulk/bulk-executor.ts';
 import { itemRequestId } from '../../src/bulk/bulk-item.ts';
@@ -90,6 +91,10 @@ async function bulkRun(killAt: number) {
   };
   const deps: BulkExecutorDeps = {
     ...{ store, audit, scans, now: Date.now, reread, owner: 'one', logger, waveSize: 2, concurrency: 2, progressIntervalMs: 60_000 },
+    // The queue is in the same store (its writes go through putSetting, which the kill leaves alone).
+    queues: createStoreQueues({ store: disk }),
+    wavePollMs: 5,
+    consumer: { pollMs: 5, idleStopMs: 50, retrySeconds: 0 },
     engine: createEngine({
       store,
       audit,
@@ -107,12 +112,19 @@ async function bulkRun(killAt: number) {
     verify: () => Promise.resolve({ status: 'done', before: null, after: null, detail: '' }),
     publish: () => Promise.resolve(),
   };
-  const ended = await createBulkExecutor(deps)
+  const executor = createBulkExecutor(deps);
+  // The process is gone from the kill on: this instance stops (its consumer too) once a write was refused.
+  const watchdog = setInterval(() => {
+    if (writes() >= killAt) void executor.stop();
+  }, 5);
+  const ended = await executor
     .run('bulk01')
     .then(
-      () => 'ran',
+      () => (writes() >= killAt ? 'killed' : 'ran'),
       () => 'killed',
-    );
+    )
+    .finally(() => clearInterval(watchdog));
+  await executor.stop();
   // Restarted: a fresh trail over what the store holds (its read flushes what the outbox kept).
   const trail = await createAuditTrail(disk, logger).read('bulk01');
   const bulk = (await disk.get('bulk01'))?.value;

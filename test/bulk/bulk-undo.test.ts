@@ -5,6 +5,7 @@
  * since left alone and reported; and every refusal (not an admin, not finished, already undone, an
  * undo of an undo, a scan id, nothing to undo), each changing nothing.
  */
+import { createStoreQueues } from '../../src/queue/store-queue.ts';
 import { describe, expect, it } from 'vitest';
 import { createBulkExecutor, type BulkExecutorDeps } from '../../src/bulk/bulk-executor.ts';
 import { runScan, type BulkItem } from '../../src/bulk/scan.ts';
@@ -69,6 +70,9 @@ async function setUp(n: number) {
   let syncs = 0;
   const deps: BulkExecutorDeps = {
     ...{ store, audit, scans, now: Date.now, reread, owner: 'one', logger, waveSize: 4, concurrency: 3, progressIntervalMs: 0 },
+    queues: createStoreQueues({ store }),
+    wavePollMs: 5,
+    consumer: { pollMs: 5, idleStopMs: 50 },
     engine: createEngine({
       store,
       audit,

@@ -13,14 +13,14 @@ function child(id: string, engine: 'connect' | 'cloud'): ApprovalRequest {
   const sync: PlanStep =
     engine === 'connect'
       ? { number: 2, kind: 'TRIGGER_DELTA_SYNC', irreversible: false, description: 'sync' }
-      : ({
+      : {
           number: 2,
           kind: 'PROVISION_ON_DEMAND',
           irreversible: false,
           description: 'sync',
           dn: `CN=${id},DC=contoso,DC=com`,
           job: JOB,
-        });
+        };
   return { id, diagnosis: { plan: { steps: [sync, verify] } } } as unknown as ApprovalRequest;
 }
 

@@ -115,6 +115,8 @@ describe('secrets', () => {
     expect(bicep).toContain('keyVaultReferenceIdentity: identity.id');
     expect(bicep).toMatch(/keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'/);
     expect(bicep).toMatch(/storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'/);
+    expect(bicep).toMatch(/storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'/);
+    expect(bicep).toMatch(/dependsOn: \[ tableRole, queueRole, vaultRole \]/);
   });
 });
 
@@ -126,6 +128,7 @@ describe("the bot's app settings", () => {
     expect(settings.get('MicrosoftAppId')).toBe('identity.properties.clientId');
     expect(settings.get('AZURE_CLIENT_ID')).toBe('identity.properties.clientId');
     expect(settings.get('STORE_URL')).toMatch(/^'azure-tables:https:\/\/\$\{storage\.name\}\.table\./);
+    expect(settings.get('QUEUE_URL')).toMatch(/^'azure-queues:https:\/\/\$\{storage\.name\}\.queue\./);
     expect(settings.get('WEBSITE_RUN_FROM_PACKAGE')).toBe("'1'");
     for (const name of [
       'MicrosoftAppTenantId',
@@ -143,5 +146,15 @@ describe("the bot's app settings", () => {
     expect(bicep.split('appSettings:').length - 1).toBe(1);
     expect(bicep).toContain("linuxFxVersion: 'NODE|24-lts'");
     expect(bicep).toContain("healthCheckPath: '/healthz'");
+  });
+});
+
+describe("the bot's Node flags", () => {
+  it('are the same in production (appCommandLine), in `npm run bot` and in src/config/node-flags.ts', async () => {
+    const { BOT_NODE_FLAGS } = await import('../../src/config/node-flags.ts');
+    const command = /appCommandLine: '([^']*)'/.exec(bicep)?.[1];
+    expect(command).toBe(['node', ...BOT_NODE_FLAGS, 'main.js'].join(' '));
+    const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.bot).toBe(['node', ...BOT_NODE_FLAGS, 'src/main.ts'].join(' '));
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Azurite's Table service for tests: started on a free port as a child process (in memory, no
- * telemetry), stopped by its PID. Several stores or bot processes given the same connection string
+ * Azurite's Table service (and, asked for, its Queue service) for tests: each started on a free
+ * port as a child process (in memory, no telemetry), stopped by its PID. Several stores or bot processes given the same connection string
  * share one emulated account, as bot instances share one storage account in Azure.
  * Plain functions (no vitest), so a test, a benchmark or a bot process can use them.
  */
@@ -16,19 +16,26 @@ export const DEV_ACCOUNT = 'devstoreaccount1';
 export const DEV_ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 const MAIN = fileURLToPath(new URL('../../node_modules/azurite/dist/src/table/main.js', import.meta.url));
+const QUEUE_MAIN = fileURLToPath(new URL('../../node_modules/azurite/dist/src/queue/main.js', import.meta.url));
 const START_TIMEOUT_MS = 30_000;
 
 export interface RunningAzurite {
-  /** An account-key connection string for `azure-tables:` (TableEndpoint http://127.0.0.1:<port>/devstoreaccount1). */
+  /**
+   * An account-key connection string for `azure-tables:` (TableEndpoint http://127.0.0.1:<port>/devstoreaccount1),
+   * and for `azure-queues:` too when started with queues (QueueEndpoint).
+   */
   connectionString: string;
   port: number;
+  /** The Queue service's port, when started with queues. */
+  queuePort?: number;
   pid: number;
   /** Kills this Azurite by its PID and removes its folder. */
   stop(): Promise<void>;
 }
 
-export function devConnectionString(port: number): string {
-  return `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_ACCOUNT_KEY};TableEndpoint=http://127.0.0.1:${port}/${DEV_ACCOUNT};`;
+export function devConnectionString(port: number, queuePort?: number): string {
+  const queue = queuePort ? `QueueEndpoint=http://127.0.0.1:${queuePort}/${DEV_ACCOUNT};` : '';
+  return `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_ACCOUNT_KEY};TableEndpoint=http://127.0.0.1:${port}/${DEV_ACCOUNT};${queue}`;
 }
 
 function freePort(): Promise<number> {
@@ -62,11 +69,11 @@ function exited(child: ChildProcess): Promise<void> {
 async function waitForPort(child: ChildProcess, port: number, output: () => string): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`azurite-table exited with ${child.exitCode}:\n${output()}`);
+    if (child.exitCode !== null) throw new Error(`azurite exited with ${child.exitCode}:\n${output()}`);
     if (await answers(port)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`azurite-table did not listen on 127.0.0.1:${port} within ${START_TIMEOUT_MS} ms:\n${output()}`);
+  throw new Error(`azurite did not listen on 127.0.0.1:${port} within ${START_TIMEOUT_MS} ms:\n${output()}`);
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -78,27 +85,54 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Starts Azurite's Table service on a free port and waits until it answers. */
-export async function startAzurite(): Promise<RunningAzurite> {
-  const dir = await mkdtemp(join(tmpdir(), 'hardmatch-azurite-'));
+/** One Azurite service (`table` or `queue`) on a free port in `dir`, once it answers. */
+async function startService(dir: string, service: 'table' | 'queue'): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();
   // process.execPath: Azurite needs Node 22+, which is what runs the tests (the `node` devDependency).
-  const args = [MAIN, '--inMemoryPersistence', '--disableTelemetry', '--skipApiVersionCheck', '--silent'];
-  args.push('--tableHost', '127.0.0.1', '--tablePort', String(port));
+  const args = [
+    service === 'table' ? MAIN : QUEUE_MAIN,
+    '--inMemoryPersistence',
+    '--disableTelemetry',
+    '--skipApiVersionCheck',
+    '--silent',
+  ];
+  args.push(`--${service}Host`, '127.0.0.1', `--${service}Port`, String(port));
   // In its own folder: Azurite may still write a debug or extent file into its working directory.
   const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const stop = async (): Promise<void> => {
+  try {
+    await waitForPort(child, port, () => output);
+  } catch (err) {
     await stopChild(child);
+    throw err;
+  }
+  return { child, port };
+}
+
+/** Starts Azurite's Table service (and with `queues`, its Queue service) on free ports and waits until they answer. */
+export async function startAzurite(options: { queues?: boolean } = {}): Promise<RunningAzurite> {
+  const dir = await mkdtemp(join(tmpdir(), 'hardmatch-azurite-'));
+  const children: ChildProcess[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(children.map(stopChild));
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitForPort(child, port, () => output);
+    const table = await startService(dir, 'table');
+    children.push(table.child);
+    const queue = options.queues ? await startService(dir, 'queue') : undefined;
+    if (queue) children.push(queue.child);
+    return {
+      connectionString: devConnectionString(table.port, queue?.port),
+      port: table.port,
+      ...(queue ? { queuePort: queue.port } : {}),
+      pid: table.child.pid ?? 0,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
   }
-  return { connectionString: devConnectionString(port), port, pid: child.pid ?? 0, stop };
 }

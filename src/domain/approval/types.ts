@@ -190,6 +190,8 @@ export interface ApprovalRequest {
   bulk?: BulkRequestInfo;
   /** A user's plan run under a bulk request: that request's id. */
   bulkOf?: string;
+  /** Why it ended `failed` when no step failed (a bulk user whose work item was poisoned). */
+  failure?: string;
 }
 
 export interface AuditHead {

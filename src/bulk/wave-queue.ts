@@ -1,0 +1,108 @@
+/**
+ * The coordinator's side of a wave: each user not yet ended becomes one work-item message, and the
+ * wave is watched in the store (the ledger) until every user has started, then ended. A user whose
+ * message was lost, or whose item was left by an instance that died after deleting it, is sent
+ * again once `requeueAfterMs` passed without it moving: a second message for one user does nothing
+ * more than the first (the item's own request is the claim).
+ */
+import type { ApprovalRequest } from '../domain/approval/types.ts';
+import type { RequestStore } from '../ports/request-store.ts';
+import type { WorkQueue } from '../ports/work-queue.ts';
+import { endOf, findItemRequest, type ItemEnd } from './bulk-item.ts';
+import { encodeItem } from './item-consumer.ts';
+import type { BulkItem } from './scan.ts';
+
+export interface WaveEntry {
+  index: number;
+  item: BulkItem;
+}
+
+export interface WaveEnd {
+  item: BulkItem;
+  request: ApprovalRequest | null;
+  end: ItemEnd;
+}
+
+export interface WaveDeps {
+  store: RequestStore;
+  queue: WorkQueue;
+  now: () => number;
+  /** Between looks at the wave's users; default 500 ms. */
+  pollMs?: number;
+  requeueAfterMs?: number;
+}
+
+export const DEFAULT_REQUEUE_AFTER_MS = 5 * 60_000;
+
+export interface WaveWatch {
+  /** Resolves once every user has started (or the bulk request was stopped, or `lost()`); answers how many started. */
+  started(): Promise<number>;
+  /** Every user's end; with a stop, the users never started are left out (they wait). */
+  ended(): Promise<WaveEnd[]>;
+}
+
+/** Sends the wave's messages and watches the wave; `tick` runs after every look, `lost` ends the watch. */
+export async function startWave(
+  deps: WaveDeps,
+  bulkId: string,
+  wave: readonly WaveEntry[],
+  hooks: { tick(): Promise<void>; lost(): boolean },
+): Promise<WaveWatch> {
+  const sentAt = new Map<number, number>();
+  const send = async (entry: WaveEntry): Promise<void> => {
+    await deps.queue.send(encodeItem({ bulkId, index: entry.index }));
+    sentAt.set(entry.index, deps.now());
+  };
+  const states = await Promise.all(wave.map((e) => findItemRequest(deps.store, bulkId, e.index)));
+  await Promise.all(
+    wave.map((entry, i) => {
+      const state = states[i];
+      return !state || 'free' in state || endOf(state.found.value) === 'running' ? send(entry) : Promise.resolve();
+    }),
+  );
+  const pending = new Map(wave.map((e) => [e.index, e]));
+  const started = new Set<number>();
+  const ends: WaveEnd[] = [];
+  const look = async (): Promise<void> => {
+    const stopped = Boolean((await deps.store.get(bulkId))?.value.bulk?.stopRequested);
+    await Promise.all(
+      [...pending.values()].map(async (entry) => {
+        const found = await findItemRequest(deps.store, bulkId, entry.index);
+        if ('free' in found) {
+          if (stopped) pending.delete(entry.index);
+          else if (deps.now() - (sentAt.get(entry.index) ?? 0) > (deps.requeueAfterMs ?? DEFAULT_REQUEUE_AFTER_MS)) await send(entry);
+          return;
+        }
+        started.add(entry.index);
+        const request = found.found.value;
+        const end = endOf(request);
+        if (end !== 'running') {
+          pending.delete(entry.index);
+          ends.push({ item: entry.item, request, end });
+        } else if (
+          leftBehind(request, deps.now()) &&
+          deps.now() - (sentAt.get(entry.index) ?? 0) > (deps.requeueAfterMs ?? DEFAULT_REQUEUE_AFTER_MS)
+        )
+          await send(entry);
+      }),
+    );
+    await hooks.tick();
+  };
+  const until = async (done: () => boolean): Promise<void> => {
+    for (;;) {
+      await look();
+      if (done() || hooks.lost()) return;
+      await new Promise((resolve) => setTimeout(resolve, deps.pollMs ?? 500));
+    }
+  };
+  let ending: Promise<WaveEnd[]> | null = null;
+  return {
+    started: () => until(() => [...pending.keys()].every((index) => started.has(index))).then(() => started.size),
+    ended: () => (ending ??= until(() => pending.size === 0).then(() => ends)),
+  };
+}
+
+/** Approved but not claimed, or claimed under a lease that lapsed. */
+function leftBehind(request: ApprovalRequest, at: number): boolean {
+  return request.state === 'approved' || (request.state === 'executing' && (request.lease?.until ?? 0) <= at);
+}
