@@ -4,11 +4,13 @@
  * GRAPH_PAGE_MS per Graph response (one page of up to 999 users, or one `$batch`) and LDAP_PAGE_MS
  * per LDAP page of 1,000 users (exact delays: src/sandbox/emulator/precise-delay.ts).
  *
- * Each size runs in two fresh processes: the stand-ins (support/bulk-stand-ins.ts: the relay agent
- * over the generated AD, the Entra emulator over the generated tenant) and the scanner (this file
- * with `scan`: the bot's real relay client and cloud directory, and src/bulk's `runScan`, which
- * streams the AD pages, reads the tenant once in partitions and diagnoses every user), so the
- * scanner's peak RSS is the bot's own.
+ * Each size runs in three fresh processes: the relay agent over the generated AD, the Entra
+ * emulator over the generated tenant (support/bulk-stand-ins.ts; apart, so the emulator's work
+ * never delays the relay's pages, as Graph and a domain controller are other machines), and the
+ * scanner (this file with `scan`: the bot's real relay client and cloud directory, and src/bulk's
+ * `runScan`, which streams the AD pages, reads the tenant once in partitions and diagnoses every
+ * user), started with the bot's production Node flags (BOT_NODE_FLAGS), so the scanner's peak RSS
+ * is the bot's own.
  *
  * Bound: the slowest chain of dependent pages given the partitions read in parallel: the LDAP
  * pages one after another (each needs the previous page's cookie), or the longest Graph partition's
@@ -23,7 +25,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { StandIns } from './support/bulk-stand-ins.ts';
+import { BOT_NODE_FLAGS } from '../src/config/node-flags.ts';
+import { standInsOf, type GraphHalf, type RelayHalf, type StandIns } from './support/bulk-halves.ts';
 
 const GRAPH_PAGE_MS = 300;
 const LDAP_PAGE_MS = 50;
@@ -67,18 +70,21 @@ function firstLine(child: ChildProcess, what: string): Promise<string> {
   });
 }
 
+function startStandIn(role: 'relay' | 'graph', users: number): ChildProcess {
+  const script = fileURLToPath(new URL('./support/bulk-stand-ins.ts', import.meta.url));
+  return spawn(process.execPath, [script, role, String(users), String(GRAPH_PAGE_MS), String(LDAP_PAGE_MS)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+}
+
 async function runSize(users: number): Promise<Row> {
-  const standInsProcess = spawn(
-    process.execPath,
-    [fileURLToPath(new URL('./support/bulk-stand-ins.ts', import.meta.url)), String(users), String(GRAPH_PAGE_MS), String(LDAP_PAGE_MS)],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
+  const relayProcess = startStandIn('relay', users);
+  const graphProcess = startStandIn('graph', users);
   try {
-    const standIns = JSON.parse(await firstLine(standInsProcess, 'the stand-ins')) as StandIns;
-    // BENCH_SCANNER_FLAGS: Node flags for the scanning process only (e.g. to try V8 heap settings).
-    const flags = (process.env.BENCH_SCANNER_FLAGS ?? '').split(' ').filter((f) => f !== '');
+    const [relay, graph] = await Promise.all([firstLine(relayProcess, 'the relay'), firstLine(graphProcess, 'the emulator')]);
+    const standIns = standInsOf(JSON.parse(relay) as RelayHalf, JSON.parse(graph) as GraphHalf);
+    // The scanner runs as the bot does in production (BOT_NODE_FLAGS); BENCH_SCANNER_FLAGS adds Node flags to try.
+    const flags = [...BOT_NODE_FLAGS, ...(process.env.BENCH_SCANNER_FLAGS ?? '').split(' ').filter((f) => f !== '')];
     const scanner = spawn(process.execPath, [...flags, here, 'scan'], { stdio: ['pipe', 'pipe', 'inherit'] });
     scanner.stdin.end(JSON.stringify(standIns));
     const scan = JSON.parse(await firstLine(scanner, 'the scanner')) as ScanFigures;
@@ -86,7 +92,8 @@ async function runSize(users: number): Promise<Row> {
     const boundMs = Math.max(ldapPages * LDAP_PAGE_MS, graphPagesLongestPartition * GRAPH_PAGE_MS);
     return { users, standIns, scan, boundMs };
   } finally {
-    standInsProcess.stdin.end();
+    relayProcess.stdin?.end();
+    graphProcess.stdin?.end();
   }
 }
 

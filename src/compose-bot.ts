@@ -189,10 +189,7 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
     const sources = options.scanSources ?? (relay ? snapshotSources(relay, cloud, config) : undefined);
     const { service, publisher } = approvals.features;
     const propose = async (scan: BulkScan, items: readonly BulkItem[]): Promise<string | null> => {
-      const request = await service.proposeBulk(
-        scan,
-        items.map((i) => ({ samAccountName: i.samAccountName, dn: i.dn, purges: i.purges })),
-      );
+      const request = await service.proposeBulk(scan, items.map(bulkUserOf));
       // The scan's card, posted before the scan ended, shows the bulk request from now on.
       if (request && scan.card) await publisher.attach(request.id, scan.card);
       return request?.id ?? null;
@@ -463,5 +460,10 @@ async function bulkUsersOf(scans: ScanStore, request: ApprovalRequest): Promise<
   const bulk = request.bulk;
   if (!bulk) return [];
   const items = await scans.readItems(bulk.scanId, bulk.itemChunks);
-  return items.map((i) => ({ samAccountName: i.samAccountName, dn: i.dn, purges: i.purges }));
+  return items.map(bulkUserOf);
+}
+
+/** What a bulk request counts of each user it covers: who, and its irreversible steps. */
+function bulkUserOf(item: BulkItem): BulkUser {
+  return { samAccountName: item.samAccountName, dn: item.dn, purges: item.purges, ...(item.clears ? { clears: item.clears } : {}) };
 }

@@ -11,7 +11,7 @@ import { createLogger } from '../../src/logging/logger.ts';
 import { createRelayClient } from '../../src/relay/client/relay-client.ts';
 import type { OnPremSnapshotSource } from '../../src/ports/snapshot.ts';
 import { trustCertificateInProcess } from '../../src/sandbox/emulator/tls-certificate.ts';
-import type { StandIns } from './bulk-stand-ins.ts';
+import type { StandIns } from './bulk-halves.ts';
 
 const mb = (bytes: number): number => bytes / (1024 * 1024);
 
@@ -57,13 +57,19 @@ export async function scanOnce(): Promise<void> {
   let peak = baseline;
   // At each new peak: what V8's heap held then (young generation, old generation, outside the heap).
   let atPeak = heapNow();
+  let last: ScanCounters | undefined;
+  const started = performance.now();
+  let tick = 0;
   const sampler = setInterval(() => {
     const rss = process.memoryUsage().rss;
     if (rss > peak) [peak, atPeak] = [rss, heapNow()];
+    // BENCH_TRACE=1: every 100 ms, the RSS, the heap and the scan's counters, on stderr.
+    if (process.env.BENCH_TRACE && tick++ % 10 === 0) {
+      const at = (performance.now() - started).toFixed(0);
+      process.stderr.write(`${at} ms: RSS ${mb(rss).toFixed(0)} MB, heap ${JSON.stringify(heapNow())}, ${JSON.stringify(last)}\n`);
+    }
   }, 10);
-  let last: ScanCounters | undefined;
   const cpuBefore = process.cpuUsage();
-  const started = performance.now();
   // When each side's read ended (ms from the start): where the time goes.
   const phases = { cloudRead: 0, adRead: 0 };
   const timed = {

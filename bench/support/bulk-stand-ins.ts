@@ -1,35 +1,25 @@
 /**
- * The stand-ins a bulk scan reads, for bench:bulk-scan, meant to run in a process of their own so
- * the scanning process's memory is the bot's alone: a generated AD (fixture directory) behind the
- * real relay agent, with a delay per LDAP page, and the matching generated tenant in the Entra
- * emulator over HTTPS, with a delay per Graph response (one page, or one `$batch`).
+ * The stand-ins a bulk scan reads, for bench:bulk-scan, each in a process of its own (as a domain
+ * controller behind its relay and Microsoft Graph are other machines), so neither's work delays
+ * the other's answers and the scanning process's memory is the bot's alone: a generated AD
+ * (fixture directory) behind the real relay agent, with a delay per LDAP page, and the matching
+ * generated tenant in the Entra emulator over HTTPS, with a delay per Graph response (one page, or
+ * one `$batch`). Both generate the same directory from the same seed.
  *
- *   node bench/support/bulk-stand-ins.ts <users> <graphPageMs> <ldapPageMs>
- * prints one JSON line ({ relayUrl, relayKey, graphUrl, caCertificate, chains }) and serves until
- * stdin closes.
+ *   node bench/support/bulk-stand-ins.ts relay|graph <users> <graphPageMs> <ldapPageMs>
+ * prints one JSON line (RelayHalf or GraphHalf) and serves until stdin closes.
  */
 import { randomBytes } from 'node:crypto';
 import { ACTIVE_USER_PREFIXES, DELETED_USER_PREFIXES, SPLIT_ABOVE, splitPrefixes } from '../../src/cloud-directory/snapshot.ts';
 import { MAX_PAGE } from '../../src/cloud-directory/queries.ts';
 import { parseFixtureUsers, createSourceDirectory } from '../../src/sandbox/fixture-directory.ts';
-import { generateDirectory, GENERATED_BASE_DN } from '../../src/sandbox/generator/generate.ts';
+import { generateDirectory, GENERATED_BASE_DN, type GeneratedDirectory } from '../../src/sandbox/generator/generate.ts';
 import { startEmulator } from '../../src/sandbox/emulator/server.ts';
 import { startRelay } from '../../src/relay/agent/start-relay.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { USERS_PAGE_SIZE } from '../../src/relay/protocol/protocol.ts';
+import type { GraphHalf, RelayHalf } from './bulk-halves.ts';
 import { withLookupDelay } from './delayed-directory.ts';
-
-export interface StandIns {
-  relayUrl: string;
-  relayKey: string;
-  graphUrl: string;
-  caCertificate: string;
-  /**
-   * Pages each chain of dependent reads must go through, given the partitions read in parallel
-   * (`partitions`: the first ones; big ones are split further).
-   */
-  chains: { ldapPages: number; graphPagesLongestPartition: number; partitions: number; cloudUsers: number; deletedUsers: number };
-}
 
 /**
  * Dependent pages of one partition's read, as src/cloud-directory/snapshot.ts reads it: its pages
@@ -48,11 +38,9 @@ function longestChain(upns: readonly string[], partitions: readonly (readonly st
   return Math.max(...partitions.map((prefixes) => chainOf(lower, prefixes, deleted)));
 }
 
-async function main(): Promise<void> {
-  const [users, graphPageMs, ldapPageMs] = process.argv.slice(2).map(Number) as [number, number, number];
-  const generated = generateDirectory({ users, seed: 17 });
+/** The relay agent over the generated AD, with LDAP_PAGE_MS per page of its paged read. */
+async function startRelaySide(generated: GeneratedDirectory, ldapPageMs: number): Promise<{ half: RelayHalf; close: () => Promise<void> }> {
   const adUsers = parseFixtureUsers(generated.directory, 'generated', 'auto');
-  const emulator = await startEmulator({ seed: generated.tenant, https: true, port: 0, latencyMs: graphPageMs });
   const relayKey = randomBytes(32).toString('base64url');
   const inner = createSourceDirectory({ users: () => Promise.resolve(adUsers) }, { baseDn: GENERATED_BASE_DN });
   // AD answers a subtree search from its index; the fixture directory works out who is under the
@@ -63,10 +51,20 @@ async function main(): Promise<void> {
     { port: 0, host: '127.0.0.1', key: relayKey, fixturesDir: 'generated', syncCommand: 'true', sourceAnchor: 'auto', logLevel: 'silent' },
     { directory, logger: createLogger({ level: 'silent' }) },
   );
+  return { half: { relayUrl: relay.url, relayKey, ldapPages: Math.ceil(adUsers.length / USERS_PAGE_SIZE) }, close: () => relay.close() };
+}
+
+/** The Entra emulator over the generated tenant, with GRAPH_PAGE_MS per response. */
+async function startGraphSide(
+  generated: GeneratedDirectory,
+  graphPageMs: number,
+): Promise<{ half: GraphHalf; close: () => Promise<void> }> {
+  const emulator = await startEmulator({ seed: generated.tenant, https: true, port: 0, latencyMs: graphPageMs });
   const active = emulator.state.activeUsers();
   const deleted = emulator.state.deletedUsers();
-  const chains = {
-    ldapPages: Math.ceil(adUsers.length / USERS_PAGE_SIZE),
+  const half: GraphHalf = {
+    graphUrl: emulator.url,
+    caCertificate: emulator.caCertificate ?? '',
     graphPagesLongestPartition: Math.max(
       longestChain(
         active.map((u) => u.userPrincipalName),
@@ -83,15 +81,24 @@ async function main(): Promise<void> {
     cloudUsers: active.length,
     deletedUsers: deleted.length,
   };
-  const out: StandIns = { relayUrl: relay.url, relayKey, graphUrl: emulator.url, caCertificate: emulator.caCertificate ?? '', chains };
-  process.stdout.write(`${JSON.stringify(out)}\n`);
+  return { half, close: () => emulator.close() };
+}
+
+async function main(): Promise<void> {
+  const [role, ...numbers] = process.argv.slice(2);
+  const [users, graphPageMs, ldapPageMs] = numbers.map(Number) as [number, number, number];
+  const generated = generateDirectory({ users, seed: 17 });
+  const side = role === 'relay' ? await startRelaySide(generated, ldapPageMs) : await startGraphSide(generated, graphPageMs);
+  process.stdout.write(`${JSON.stringify(side.half)}\n`);
   process.stdin.resume();
   process.stdin.once('end', () => {
-    void Promise.all([relay.close(), emulator.close()]).then(() => process.exit(0));
+    void side.close().then(() => process.exit(0));
   });
 }
 
-void main().catch((err: unknown) => {
-  process.stderr.write(`bulk stand-ins failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+if (process.argv[2] === 'relay' || process.argv[2] === 'graph') {
+  void main().catch((err: unknown) => {
+    process.stderr.write(`bulk stand-ins failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}

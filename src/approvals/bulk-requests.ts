@@ -17,7 +17,11 @@ export interface BulkUser {
   samAccountName: string;
   dn: string;
   purges: number;
+  clears?: number;
 }
+
+const purgesOf = (users: readonly BulkUser[]): number => users.reduce((n, u) => n + u.purges, 0);
+const clearsOf = (users: readonly BulkUser[]): number => users.reduce((n, u) => n + (u.clears ?? 0), 0);
 
 /** A bulk request carries no diagnosis of its own: each user's is read again when it runs. */
 const NO_DIAGNOSIS: Diagnosis = {
@@ -58,7 +62,8 @@ export function newBulkRequest(
       automated: users.length,
       excluded: [],
       users: users.length,
-      purges: users.reduce((n, u) => n + u.purges, 0),
+      purges: purgesOf(users),
+      clears: clearsOf(users),
       counts: summary.counts,
       itemChunks: scan.itemChunks ?? 0,
     },
@@ -92,7 +97,7 @@ export function withExclusions(
   const covered = users.filter((u) => !left.has(u.samAccountName));
   return {
     ...request,
-    bulk: { ...bulk, excluded: [...left].sort(), users: covered.length, purges: covered.reduce((n, u) => n + u.purges, 0) },
+    bulk: { ...bulk, excluded: [...left].sort(), users: covered.length, purges: purgesOf(covered), clears: clearsOf(covered) },
   };
 }
 

@@ -15,6 +15,7 @@ import { GENESIS_HASH, type AuditEvent } from '../domain/audit/types.ts';
 import type { Diagnosis } from '../domain/diagnosis/types.ts';
 import type { ActOutcome, ActorContext, ApprovalDeps } from './types.ts';
 import { bulkRequestIds, newBulkRequest, withExclusions, type BulkUser } from './bulk-requests.ts';
+import { irreversibleWords } from '../domain/bulk/types.ts';
 import type { BulkScan } from '../domain/bulk/types.ts';
 import { casUpdate, createWithFreshId } from '../concurrency/cas-update.ts';
 
@@ -84,8 +85,8 @@ export function createApprovalService(deps: ApprovalDeps): ApprovalService {
       const at = now();
       for (const id of bulkRequestIds(scan, random)) {
         const fresh = newBulkRequest(scan, users, { id, at, ttlMs: deps.policy.ttlMs });
-        const purges = fresh.bulk?.purges ?? 0;
-        const summary = `${scan.startedBy.name} scanned ${fresh.who}; ${users.length} users can be fixed by the bot alone (${purges} purges, IRREVERSIBLE)`;
+        const irreversible = irreversibleWords(fresh.bulk?.purges ?? 0, fresh.bulk?.clears ?? 0);
+        const summary = `${scan.startedBy.name} scanned ${fresh.who}; ${users.length} users can be fixed by the bot alone (${irreversible}, IRREVERSIBLE)`;
         const request = await deps.audit.stage({ ...fresh, auditHead: EMPTY_TRAIL }, [
           { requestId: id, at, actor: scan.startedBy, action: 'proposed', summary },
         ]);

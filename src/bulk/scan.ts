@@ -48,6 +48,8 @@ export interface BulkItem {
   fingerprint: FingerprintFact[];
   steps: number;
   purges: number;
+  /** CLEAR_OBJECT_IDENTIFIER steps (IRREVERSIBLE: Graph takes only null); absent in scans stored before it was counted. */
+  clears?: number;
   /** A bulk undo's item: the user's own request (of the bulk it undoes) whose reversible steps it reverts. */
   undoes?: string;
 }
@@ -157,6 +159,7 @@ class Collector {
     const diagnosis = diagnose({ who: onPrem.samAccountName, onPrem, evidence, ...(verify ? { verifyTimeoutSeconds: verify } : {}) });
     const row = rowOf(diagnosis, entry);
     const purges = diagnosis.plan.steps.filter((s) => s.kind === 'PURGE_DELETED_USER').length;
+    const clears = diagnosis.plan.steps.filter((s) => s.kind === 'CLEAR_OBJECT_IDENTIFIER').length;
     if (isAutomated(row.outcome)) {
       this.items.push({
         row: this.rows.length,
@@ -167,13 +170,14 @@ class Collector {
         fingerprint: fingerprintOf(diagnosis),
         steps: diagnosis.plan.steps.length,
         purges,
+        clears,
       });
     }
-    this.#add(row, purges);
+    this.#add(row, { purges, clears });
   }
 
-  #add(row: ReportRow, purges = 0): void {
+  #add(row: ReportRow, irreversible?: { purges: number; clears: number }): void {
     this.rows.push(row);
-    this.summary.add(row, purges);
+    this.summary.add(row, irreversible);
   }
 }

@@ -6,7 +6,7 @@
 import type { IAdaptiveCard, IOpenUrlAction } from 'adaptivecards/lib/schema.js';
 import { BULK_OUTCOMES, OUTCOME_LABELS, type BulkOutcome } from '../domain/bulk/outcome.ts';
 import { largestGroups, type BulkSummary, type ReportRow } from '../domain/bulk/report.ts';
-import { scopeWords, type BulkScan } from '../domain/bulk/types.ts';
+import { irreversibleWords, scopeWords, type BulkScan } from '../domain/bulk/types.ts';
 import { executeAction, requestApprovalAction, type CardAction } from './approval-actions.ts';
 import { buttonRow, card, escapeMarkdown, facts, heading, notice, plural, text, type BodyElement } from './card-parts.ts';
 
@@ -104,7 +104,8 @@ function resultSections(id: string, summary: BulkSummary, input: BulkCardInput):
 
 function automatedLine(summary: BulkSummary): string {
   if (summary.automated === 0) return 'No user can be fixed by the bot alone.';
-  const purges = summary.purges === 0 ? 'no purge' : `${plural(summary.purges, 'purge')} (IRREVERSIBLE)`;
+  const clears = summary.clears ?? 0;
+  const purges = summary.purges === 0 && clears === 0 ? 'no purge' : `${irreversibleWords(summary.purges, clears)} (IRREVERSIBLE)`;
   return `${plural(summary.automated, 'user')} can be fixed by the bot alone: ${purges}.`;
 }
 

@@ -6,7 +6,7 @@
  */
 import type { ApprovalRequest } from '../domain/approval/types.ts';
 import { OUTCOME_LABELS } from '../domain/bulk/outcome.ts';
-import { scopeWords, type BulkRequestInfo, type BulkUndoInfo } from '../domain/bulk/types.ts';
+import { irreversibleWords, scopeWords, type BulkRequestInfo, type BulkUndoInfo } from '../domain/bulk/types.ts';
 import { executeAction } from './approval-actions.ts';
 import { BULK_IDS } from './bulk-card.ts';
 import { buttonRow, escapeMarkdown, facts, heading, plural, text, type BodyElement } from './card-parts.ts';
@@ -24,7 +24,7 @@ const n = (value: number): string => value.toLocaleString('en-US');
 export function bulkRequestSections(request: ApprovalRequest, bulk: BulkRequestInfo): BodyElement[] {
   if (bulk.undo) return [...bulkUndoSections(bulk, bulk.undo), ...(bulk.progress ? progressSection(bulk) : [])];
   const out: BodyElement[] = [heading(`Scan ${escapeMarkdown(bulk.scanId)}: ${escapeMarkdown(scopeWords(bulk.scope))}`)];
-  const purges = bulk.purges === 0 ? 'no purge' : `${plural(bulk.purges, 'purge')} (IRREVERSIBLE: a purged user cannot be brought back)`;
+  const purges = irreversibleLine(bulk.purges, bulk.clears ?? 0);
   out.push(
     text(
       `This approval covers **${plural(bulk.users, 'user')}** whose plan the bot runs alone: ${purges}. Each user is read again just before its own steps; a user whose facts changed is skipped and reported, never forced.`,
@@ -111,4 +111,14 @@ function bulkUndoSections(bulk: BulkRequestInfo, undo: BulkUndoInfo): BodyElemen
   );
   if (undo.notUndoableCount > 10) out.push(text(`…and ${n(undo.notUndoableCount - 10)} more.`, { subtle: true }));
   return out;
+}
+
+/** The approver's line on what cannot be taken back: a purged user, a cleared mapping (Graph takes only null). */
+function irreversibleLine(purges: number, clears: number): string {
+  if (purges === 0 && clears === 0) return 'no purge';
+  const why = [
+    purges > 0 ? 'a purged user cannot be brought back' : null,
+    clears > 0 ? 'a cleared onPremisesObjectIdentifier cannot be set again' : null,
+  ].filter(Boolean);
+  return `${irreversibleWords(purges, clears)} (IRREVERSIBLE: ${why.join('; ')})`;
 }

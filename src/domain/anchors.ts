@@ -47,9 +47,32 @@ function fromBytes(bytes: Uint8Array): Anchor {
   return owning(Uint8Array.from(bytes));
 }
 
-/** An anchor over bytes nobody else holds (made here), without another copy. */
+/**
+ * An anchor over bytes nobody else holds (made here), without another copy. Its text forms are
+ * worked out once, when first asked (a diagnosis names the same anchor in several texts); the
+ * private fields are not the anchor's value, which stays its frozen `bytes`.
+ */
+class AnchorValue implements Anchor {
+  readonly bytes: Readonly<Uint8Array>;
+  #guid: string | undefined;
+  #immutableId: string | undefined;
+
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+    Object.freeze(this);
+  }
+
+  guid(): string {
+    return (this.#guid ??= guidText(this));
+  }
+
+  immutableId(): string {
+    return (this.#immutableId ??= view(this).toString('base64'));
+  }
+}
+
 function owning(bytes: Uint8Array): Anchor {
-  return Object.freeze({ bytes });
+  return new AnchorValue(bytes);
 }
 
 /** 32 hex digits (already checked) → 16 bytes. */
@@ -101,6 +124,23 @@ function stripBraces(s: string): string | undefined {
  * with it when the input is shaped like an anchor but is not one, or is no anchor at all.
  */
 export function parseAnchor(input: string): Anchor {
+  const known = recent.get(input);
+  if (known !== undefined) return known;
+  const anchor = parseFresh(input);
+  if (recent.size >= RECENT_LIMIT) recent.clear();
+  recent.set(input, anchor);
+  return anchor;
+}
+
+/**
+ * Inputs parsed lately, and their anchors: a diagnosis parses the same few values several times
+ * (its look-ups, its situation, its texts), a scan does so for every user. Bounded; an anchor is
+ * immutable, so handing out the same one twice is safe.
+ */
+const recent = new Map<string, Anchor>();
+const RECENT_LIMIT = 256;
+
+function parseFresh(input: string): Anchor {
   const s = input.trim();
   if (s === '') throw malformed(input, 'it is empty');
   const unbraced = stripBraces(s);
@@ -175,10 +215,14 @@ export function toHex(anchor: Anchor): string {
 }
 
 export function toImmutableId(anchor: Anchor): string {
-  return view(anchor).toString('base64');
+  return anchor instanceof AnchorValue ? anchor.immutableId() : view(anchor).toString('base64');
 }
 
 export function toGuid(anchor: Anchor): string {
+  return anchor instanceof AnchorValue ? anchor.guid() : guidText(anchor);
+}
+
+function guidText(anchor: Anchor): string {
   const h = toHex(anchor);
   // The first three fields byte-reversed (GUID_BYTE_AT's order), the last two as stored.
   return (

@@ -148,3 +148,13 @@ describe("the bot's app settings", () => {
     expect(bicep).toContain("healthCheckPath: '/healthz'");
   });
 });
+
+describe("the bot's Node flags", () => {
+  it('are the same in production (appCommandLine), in `npm run bot` and in src/config/node-flags.ts', async () => {
+    const { BOT_NODE_FLAGS } = await import('../../src/config/node-flags.ts');
+    const command = /appCommandLine: '([^']*)'/.exec(bicep)?.[1];
+    expect(command).toBe(['node', ...BOT_NODE_FLAGS, 'main.js'].join(' '));
+    const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.bot).toBe(['node', ...BOT_NODE_FLAGS, 'src/main.ts'].join(' '));
+  });
+});

@@ -2,7 +2,9 @@
  * The tenant read once (a scan's cloud snapshot), indexed in memory so each AD user's evidence is
  * a handful of map look-ups instead of a `$batch` of Graph queries: the same look-ups `match`
  * makes (src/cloud-directory/evidence.ts), answered from the maps. Active and deleted users by
- * ImmutableID; active users by UPN, by every SMTP proxy address and by mail; groups by address.
+ * ImmutableID; in one map by lower-case key, active users by UPN, by every SMTP proxy address and
+ * by mail, and groups by address. The maps hold the snapshot's own objects (no copies), and one
+ * object, not a list, where a key has one holder (most keys).
  * Keys compare as Graph's filters do: ImmutableIDs exactly, UPNs and addresses case-insensitively.
  * Building it is linear in the number of objects, and each look-up is constant time.
  */
@@ -17,48 +19,88 @@ export interface CloudSnapshotData {
   groups: readonly CloudGroup[];
 }
 
+/** What a key is held by: one object (most keys) or several. */
+export type Held<T> = T | T[];
+
+/** The objects holding one lower-case UPN or SMTP address, by how they hold it. */
+export interface AddressHolders {
+  /** Active users whose userPrincipalName it is. */
+  upn: Held<CloudUser> | undefined;
+  /** Active users with it among their SMTP proxy addresses. */
+  proxy: Held<CloudUser> | undefined;
+  /** Active users whose mail it is. */
+  mail: Held<CloudUser> | undefined;
+  /** Mail-enabled groups with it among their SMTP proxy addresses. */
+  groups: Held<CloudGroup> | undefined;
+}
+
 export interface CloudIndex {
   /** Active and deleted users by onPremisesImmutableId. */
-  byImmutableId: ReadonlyMap<string, readonly CloudUser[]>;
-  byUpn: ReadonlyMap<string, readonly CloudUser[]>;
-  byProxyAddress: ReadonlyMap<string, readonly CloudUser[]>;
-  byMail: ReadonlyMap<string, readonly CloudUser[]>;
-  groupsByAddress: ReadonlyMap<string, readonly CloudGroup[]>;
+  byImmutableId: ReadonlyMap<string, Held<CloudUser>>;
+  /** UPNs and addresses (lower case) in one map, so an AD address costs one look-up, not three. */
+  byAddress: ReadonlyMap<string, Readonly<AddressHolders>>;
   /** Every user (active first), for counts. */
   userCount: number;
   deletedCount: number;
 }
 
-function add<T>(map: Map<string, T[]>, key: string | null | undefined, value: T): void {
-  if (!key) return;
-  const list = map.get(key);
-  if (list) {
-    if (!list.includes(value)) list.push(value);
-  } else map.set(key, [value]);
+/** `held` with `value` added (once). */
+function withHolder<T>(held: Held<T> | undefined, value: T): Held<T> {
+  if (held === undefined) return value;
+  if (Array.isArray(held)) {
+    if (!held.includes(value)) held.push(value);
+    return held;
+  }
+  return held === value ? held : [held, value];
+}
+
+function forEachHolder<T>(held: Held<T> | undefined, visit: (value: T) => void): void {
+  if (held === undefined) return;
+  if (Array.isArray(held)) held.forEach(visit);
+  else visit(held);
+}
+
+class IndexBuilder {
+  readonly byImmutableId = new Map<string, Held<CloudUser>>();
+  readonly byAddress = new Map<string, AddressHolders>();
+
+  anchor(key: string | null, user: CloudUser): void {
+    if (key) this.byImmutableId.set(key, withHolder(this.byImmutableId.get(key), user));
+  }
+
+  user(key: string | null | undefined, how: 'upn' | 'proxy' | 'mail', user: CloudUser): void {
+    const entry = this.#entry(key);
+    if (entry) entry[how] = withHolder(entry[how], user);
+  }
+
+  group(key: string, group: CloudGroup): void {
+    const entry = this.#entry(key);
+    if (entry) entry.groups = withHolder(entry.groups, group);
+  }
+
+  #entry(key: string | null | undefined): AddressHolders | undefined {
+    if (!key) return undefined;
+    const lower = key.toLowerCase();
+    let entry = this.byAddress.get(lower);
+    if (entry === undefined) this.byAddress.set(lower, (entry = { upn: undefined, proxy: undefined, mail: undefined, groups: undefined }));
+    return entry;
+  }
 }
 
 export function indexCloud(snapshot: CloudSnapshotData): CloudIndex {
-  const byImmutableId = new Map<string, CloudUser[]>();
-  const byUpn = new Map<string, CloudUser[]>();
-  const byProxyAddress = new Map<string, CloudUser[]>();
-  const byMail = new Map<string, CloudUser[]>();
-  const groupsByAddress = new Map<string, CloudGroup[]>();
+  const built = new IndexBuilder();
   for (const user of snapshot.users) {
-    add(byImmutableId, user.immutableId, user);
-    add(byUpn, user.userPrincipalName.toLowerCase(), user);
-    for (const address of smtpAddresses(user.proxyAddresses)) add(byProxyAddress, address.toLowerCase(), user);
-    add(byMail, user.mail?.toLowerCase(), user);
+    built.anchor(user.immutableId, user);
+    built.user(user.userPrincipalName, 'upn', user);
+    for (const address of smtpAddresses(user.proxyAddresses)) built.user(address, 'proxy', user);
+    built.user(user.mail, 'mail', user);
   }
   // Deleted users are looked up by anchor only, as `match` does (their UPN and addresses are renamed or freed).
-  for (const user of snapshot.deleted) add(byImmutableId, user.immutableId, user);
-  for (const group of snapshot.groups)
-    for (const address of smtpAddresses(group.proxyAddresses)) add(groupsByAddress, address.toLowerCase(), group);
+  for (const user of snapshot.deleted) built.anchor(user.immutableId, user);
+  for (const group of snapshot.groups) for (const address of smtpAddresses(group.proxyAddresses)) built.group(address, group);
   return {
-    byImmutableId,
-    byUpn,
-    byProxyAddress,
-    byMail,
-    groupsByAddress,
+    byImmutableId: built.byImmutableId,
+    byAddress: built.byAddress,
     userCount: snapshot.users.length,
     deletedCount: snapshot.deleted.length,
   };
@@ -86,25 +128,26 @@ class FoundFor implements ReasonSet {
 export function evidenceFromIndex(index: CloudIndex, onPrem: OnPremUser, tenant: TenantFacts): CloudEvidence {
   // A user is found a handful of times at most: a list beats a Map per AD user.
   const found: FoundFor[] = [];
-  const note = (users: readonly CloudUser[] | undefined, reason: CandidateReason): void => {
-    if (users === undefined) return;
-    for (const user of users) {
+  const note = (users: Held<CloudUser> | undefined, reason: CandidateReason): void =>
+    forEachHolder(users, (user) => {
       let entry = found.find((f) => f.user.id === user.id);
       if (entry === undefined) found.push((entry = new FoundFor(user)));
       entry.add(reason);
-    }
-  };
+    });
   const { anchor, other } = adAnchors(onPrem);
   note(index.byImmutableId.get(anchor), 'anchor');
   if (other) note(index.byImmutableId.get(other), 'otherAnchor');
-  if (onPrem.userPrincipalName) note(index.byUpn.get(onPrem.userPrincipalName.toLowerCase()), 'upn');
+  if (onPrem.userPrincipalName) note(index.byAddress.get(onPrem.userPrincipalName.toLowerCase())?.upn, 'upn');
   const { primary, all } = adAddresses(onPrem);
   const groups: CloudGroup[] = [];
   for (const address of all) {
-    const key = address.toLowerCase();
-    note(index.byProxyAddress.get(key), address === primary ? 'primarySmtp' : 'address');
-    note(index.byMail.get(key), 'address');
-    for (const group of index.groupsByAddress.get(key) ?? []) if (!groups.some((g) => g.id === group.id)) groups.push(group);
+    const holders = index.byAddress.get(address.toLowerCase());
+    if (holders === undefined) continue;
+    note(holders.proxy, address === primary ? 'primarySmtp' : 'address');
+    note(holders.mail, 'address');
+    forEachHolder(holders.groups, (group) => {
+      if (!groups.some((g) => g.id === group.id)) groups.push(group);
+    });
   }
   // Active users' roles are the tenant's role holders'; a deleted user keeps its own (as `match` does).
   const rolesOf = (user: CloudUser): readonly string[] =>

@@ -68,6 +68,8 @@ export interface BulkSummary {
   automated: number;
   /** PURGE_DELETED_USER steps among the automated plans: what cannot be undone. */
   purges: number;
+  /** CLEAR_OBJECT_IDENTIFIER steps among them (IRREVERSIBLE too); absent in summaries stored before it was counted. */
+  clears?: number;
   /** List lines that named no AD user (first UNKNOWN_SHOWN of them), and how many there were. */
   unknown: { line: number; input: string; why: string }[];
   unknownCount: number;
@@ -84,11 +86,15 @@ export class SummaryBuilder {
   #unknownCount = 0;
   #total = 0;
   #purges = 0;
+  #clears = 0;
 
-  add(row: ReportRow, purges = 0): void {
+  add(row: ReportRow, irreversible: { purges: number; clears: number } = { purges: 0, clears: 0 }): void {
     this.#total += 1;
     this.#counts[row.outcome] += 1;
-    if (isAutomated(row.outcome)) this.#purges += purges;
+    if (isAutomated(row.outcome)) {
+      this.#purges += irreversible.purges;
+      this.#clears += irreversible.clears;
+    }
     for (const code of new Set(row.findings)) this.#findings.set(code, (this.#findings.get(code) ?? 0) + 1);
     const sample = (this.#samples[row.outcome] ??= []);
     if (sample.length < SAMPLE_ROWS) sample.push(row);
@@ -109,6 +115,7 @@ export class SummaryBuilder {
       samples: structuredClone(this.#samples),
       automated: this.#counts['needs-hard-match'] + this.#counts['needs-purge'],
       purges: this.#purges,
+      clears: this.#clears,
       unknown: [...this.#unknown],
       unknownCount: this.#unknownCount,
     };

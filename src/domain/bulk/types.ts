@@ -96,6 +96,8 @@ export interface BulkRequestInfo {
   users: number;
   /** PURGE_DELETED_USER steps among the covered users' plans (IRREVERSIBLE). */
   purges: number;
+  /** CLEAR_OBJECT_IDENTIFIER steps among them (IRREVERSIBLE); absent on requests stored before it was counted. */
+  clears?: number;
   /** The scan's counts by outcome (the users a person must fix stay in the report). */
   counts: Record<BulkOutcome, number>;
   itemChunks: number;
@@ -128,3 +130,9 @@ export interface BulkUndoInfo {
 }
 
 export const NOT_UNDOABLE_SHOWN = 20;
+
+/** "3 purges and 1 clear of onPremisesObjectIdentifier": a bulk request's irreversible steps, in words. */
+export function irreversibleWords(purges: number, clears: number): string {
+  const p = `${purges} purge${purges === 1 ? '' : 's'}`;
+  return clears === 0 ? p : `${p} and ${clears} clear${clears === 1 ? '' : 's'} of onPremisesObjectIdentifier`;
+}

@@ -1,3 +1,4 @@
+import { irreversibleWords } from '../../../src/domain/bulk/types.ts';
 import { describe, expect, it } from 'vitest';
 import { csvField, csvHeader, csvLine } from '../../../src/domain/bulk/report-csv.ts';
 import { largestGroups, rowOf, SummaryBuilder, unknownRow, SAMPLE_ROWS } from '../../../src/domain/bulk/report.ts';
@@ -44,7 +45,7 @@ describe('summary', () => {
   it('counts outcomes and findings, keeps the first rows of each group and the unknown lines', () => {
     const builder = new SummaryBuilder();
     const purge = rowOf(diagnose(scenarios.anchorInRecycleBin()));
-    for (let i = 0; i < SAMPLE_ROWS + 2; i += 1) builder.add(purge, 1);
+    for (let i = 0; i < SAMPLE_ROWS + 2; i += 1) builder.add(purge, { purges: 1, clears: 0 });
     builder.add(rowOf(diagnose(scenarios.healthyMatch())));
     builder.add(unknownRow(4, 'ghost', 'No AD user in the relay\'s sync scope is "ghost".'));
     const s = builder.summary();
@@ -75,5 +76,22 @@ describe('CSV', () => {
     expect(line.endsWith('\r\n')).toBe(true);
     expect(line).toContain('needs-purge,Needs a purge first,ANCHOR_HELD_BY_DELETED_USER');
     expect(line).toContain('[IRREVERSIBLE]');
+  });
+});
+
+describe('irreversible steps', () => {
+  it('counts clears of onPremisesObjectIdentifier beside purges, for the users the bot fixes alone only', () => {
+    const builder = new SummaryBuilder();
+    const purge = rowOf(diagnose(scenarios.anchorInRecycleBin()));
+    builder.add(purge, { purges: 1, clears: 1 });
+    builder.add(purge, { purges: 0, clears: 1 });
+    builder.add(rowOf(diagnose(scenarios.healthyMatch())), { purges: 0, clears: 1 });
+    expect(builder.summary()).toMatchObject({ purges: 1, clears: 2 });
+  });
+
+  it('words them as the approver and the audit read them', () => {
+    expect(irreversibleWords(2, 0)).toBe('2 purges');
+    expect(irreversibleWords(1, 1)).toBe('1 purge and 1 clear of onPremisesObjectIdentifier');
+    expect(irreversibleWords(0, 3)).toBe('0 purges and 3 clears of onPremisesObjectIdentifier');
   });
 });
