@@ -39,7 +39,11 @@ export async function resolveStarted(step: PlanStep, record: StepRecord, deps: S
   return null;
 }
 
-async function resolveStartedClear(step: StepOf<'CLEAR_OBJECT_IDENTIFIER'>, record: StepRecord, deps: StepDeps): Promise<StepResult | null> {
+async function resolveStartedClear(
+  step: StepOf<'CLEAR_OBJECT_IDENTIFIER'>,
+  record: StepRecord,
+  deps: StepDeps,
+): Promise<StepResult | null> {
   let now;
   try {
     now = await deps.cloud.objectIdentifierOf(step.subject.userId);
