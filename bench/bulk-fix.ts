@@ -1,14 +1,18 @@
 /**
  * bench:bulk-fix: one bulk approval fixing USERS users (default 2,000, each a SET_ANCHOR), run by
- * two bot processes sharing one Azurite store, against the Entra emulator answering a fraction of
- * Graph requests with 429 (THROTTLE, default 0.02; the Graph client honours Retry-After). Printed:
- * writes/s during the execution against the shared budget (BULK_WRITES_PER_SECOND, default 20
- * here; target at least 0.9 of it), executions per user (anchor PATCHes per user; exactly 1), and
- * the same run with the coordinating instance SIGKILLed once half the users are written (every
- * user still ends; none written twice).
- * Usage: npm run bench:bulk-fix [-- --users 2000 --budget 20 --throttle 0.02]
+ * two bot processes sharing one Azurite (Table Storage for the store, Queue Storage for the work
+ * items: QUEUE_URL=azure-queues:), against the Entra emulator enforcing a write quota per app and
+ * tenant (QUOTA, default 400 writes per 15 s: Graph's 3,000 per 150 s would never bite in a 100 s
+ * run; 429 TooManyRequests + Retry-After beyond it). Printed: writes/s during the execution against
+ * the shared budget (BULK_WRITES_PER_SECOND, default 20 here; target at least 0.9 of it),
+ * executions per user (anchor PATCHes per user in the emulator's write log; exactly 1), the quota's
+ * 429s, how many writes said `x-ms-throttle-priority: low`, and the same run with the coordinating
+ * instance SIGKILLed once half the users are written (every user still ends; none written twice).
+ * Usage: npm run bench:bulk-fix [-- --users 2000 --budget 20 --quota 400/15]
  */
+import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { parseWriteQuota, type WriteQuotaLimit } from '../src/sandbox/emulator/write-quota.ts';
 import { createScanStore } from '../src/bulk/scan-store.ts';
 import { openStore } from '../src/store/index.ts';
 import type { RequestStore } from '../src/ports/request-store.ts';
@@ -19,10 +23,14 @@ import { startRecordingConnector, type RecordingConnector } from '../test/suppor
 import { teamsClient } from '../test/support/teams-client.ts';
 import { visibleText } from '../test/support/card-query.ts';
 
-const { values } = parseArgs({ options: { users: { type: 'string' }, budget: { type: 'string' }, throttle: { type: 'string' } } });
+const { values } = parseArgs({ options: { users: { type: 'string' }, budget: { type: 'string' }, quota: { type: 'string' } } });
 const USERS = Number(values.users ?? 2000);
 const BUDGET = Number(values.budget ?? 20);
-const THROTTLE = Number(values.throttle ?? 0.02);
+const QUOTA = ((): WriteQuotaLimit | null => {
+  const parsed = parseWriteQuota(values.quota ?? '400/15');
+  if (parsed !== null && 'problem' in parsed) throw new Error(`--quota ${parsed.problem}`);
+  return parsed;
+})();
 const [REQUESTER, APPROVER] = RACE_ADMINS;
 const BOT_ENV = {
   ADMIN_IDS: RACE_ADMINS.map((p) => p.aadObjectId).join(','),
@@ -43,7 +51,7 @@ interface Run {
 async function start(): Promise<Run> {
   const tenant = await raceTenant(USERS);
   const connector = await startRecordingConnector();
-  const stack = await startMultiBotStack({ seed: tenant.seed, fixturesDir: tenant.fixturesDir, throttleRate: THROTTLE });
+  const stack = await startMultiBotStack({ seed: tenant.seed, fixturesDir: tenant.fixturesDir, queues: true, writeQuota: QUOTA });
   const bots = await Promise.all([stack.spawnBot(BOT_ENV), stack.spawnBot(BOT_ENV)]);
   return { stack, bots, store: await openStore(stack.storeUrl), connector, tenant };
 }
@@ -87,12 +95,16 @@ async function approveBulk(run: Run): Promise<string> {
   return requestId;
 }
 
-function patchesPerUser(run: Run): { writes: number; perUser: Map<string, number>; times: number[] } {
+function patchesPerUser(run: Run): { writes: number; low: number; perUser: Map<string, number>; times: number[] } {
   const writes = run.stack.emulator.state.graphWrites().filter((w) => w.method === 'PATCH' && w.status < 300);
   const perUser = new Map<string, number>();
-  for (const u of run.tenant.users) perUser.set(u.cloudId, 0);
-  for (const w of writes) for (const id of perUser.keys()) if (w.path.includes(id)) perUser.set(id, (perUser.get(id) ?? 0) + 1);
-  return { writes: writes.length, perUser, times: writes.map((w) => Date.parse(w.at)).sort((a, b) => a - b) };
+  for (const u of run.tenant.users) perUser.set(u.cloudId.toLowerCase(), 0);
+  for (const w of writes) {
+    const id = /^\/users\/([^/?]+)/.exec(w.path)?.[1]?.toLowerCase() ?? '';
+    if (perUser.has(id)) perUser.set(id, (perUser.get(id) ?? 0) + 1);
+  }
+  const low = writes.filter((w) => w.priority === 'low').length;
+  return { writes: writes.length, low, perUser, times: writes.map((w) => Date.parse(w.at)).sort((a, b) => a - b) };
 }
 
 async function finished(run: Run, requestId: string) {
@@ -103,7 +115,7 @@ async function finished(run: Run, requestId: string) {
 }
 
 function report(label: string, run: Run, bulk: Awaited<ReturnType<typeof finished>>): void {
-  const { writes, perUser, times } = patchesPerUser(run);
+  const { writes, low, perUser, times } = patchesPerUser(run);
   const counts = [...perUser.values()];
   const seconds = times.length > 1 ? ((times.at(-1) ?? 0) - (times[0] ?? 0)) / 1000 : Number.NaN;
   const rate = (writes - 1) / seconds;
@@ -114,6 +126,9 @@ function report(label: string, run: Run, bulk: Awaited<ReturnType<typeof finishe
   console.log(
     `  writes: ${writes} anchor PATCHes in ${seconds.toFixed(1)} s = ${rate.toFixed(2)} writes/s; budget ${BUDGET}/s; ratio ${(rate / BUDGET).toFixed(3)} (target >= 0.9)`,
   );
+  const refused = [...run.stack.emulator.quotaRefusals().values()].reduce((a, b) => a + b, 0);
+  console.log(`  quota 429s: ${refused}; writes marked x-ms-throttle-priority: low: ${low} of ${writes}`);
+  console.log(`  load: ${load()}`);
   console.log(
     `  executions per user: ${[...histogram.entries()]
       .sort((a, b) => a[0] - b[0])
@@ -153,8 +168,13 @@ async function close(run: Run): Promise<void> {
   await run.connector.close();
 }
 
+function load(): string {
+  return execFileSync('uptime', { encoding: 'utf8' }).trim();
+}
+
 console.log(
-  `bench:bulk-fix: ${USERS} users (SET_ANCHOR each), budget ${BUDGET} writes/s, emulator throttling ${THROTTLE * 100}% of Graph requests with 429`,
+  `bench:bulk-fix: ${USERS} users (SET_ANCHOR each), budget ${BUDGET} writes/s, emulator write quota ${QUOTA ? `${QUOTA.writes} per ${QUOTA.windowSeconds} s per app and tenant` : 'off'}, work items on Azure Storage Queues (Azurite)`,
 );
+console.log(`  load before: ${load()}`);
 await normalRun();
 await killedRun();

@@ -23,6 +23,7 @@ import { preciseDelay } from '../../src/sandbox/emulator/precise-delay.ts';
 import { createSimulatedSync, syncResultOf } from '../../src/sandbox/sync-simulator/index.ts';
 import { withLookupDelay, type DelayedDirectory } from '../../bench/support/delayed-directory.ts';
 import { startAzurite, type RunningAzurite } from './azurite.ts';
+import type { WriteQuotaLimit } from '../../src/sandbox/emulator/write-quota.ts';
 
 const BOT_ENTRY = fileURLToPath(new URL('./bot-process.ts', import.meta.url));
 const START_TIMEOUT_MS = 30_000;
@@ -40,6 +41,10 @@ export interface MultiBotOptions {
   emulatorLogger?: Logger;
   /** Fraction of Graph requests the emulator answers 429 (Retry-After: 1); default 0. */
   throttleRate?: number;
+  /** The emulator's write quota per app and tenant; default Graph's (3,000 per 150 s), null off. */
+  writeQuota?: WriteQuotaLimit | null;
+  /** Azurite serves queues too, and the bots queue bulk work items there (QUEUE_URL=azure-queues:); default the store. */
+  queues?: boolean;
 }
 
 export interface BotChild {
@@ -75,7 +80,7 @@ export async function startMultiBotStack(options: MultiBotOptions): Promise<Mult
   try {
     let azurite: RunningAzurite | undefined;
     if (!options.storeUrl) {
-      azurite = await startAzurite();
+      azurite = await startAzurite({ queues: options.queues ?? false });
       closers.push(() => azurite?.stop() ?? Promise.resolve());
     }
     const storeUrl = options.storeUrl ?? `azure-tables:${azurite?.connectionString ?? ''}`;
@@ -87,6 +92,7 @@ export async function startMultiBotStack(options: MultiBotOptions): Promise<Mult
       host: '127.0.0.1',
       latencyMs: options.graphLatencyMs ?? 0,
       throttleRate: options.throttleRate ?? 0,
+      ...(options.writeQuota !== undefined ? { writeQuota: options.writeQuota } : {}),
       logger: options.emulatorLogger ?? logger,
     });
     closers.push(() => emulator.close());
@@ -134,6 +140,7 @@ export async function startMultiBotStack(options: MultiBotOptions): Promise<Mult
       RELAY_URL: relay.url,
       RELAY_KEY: key,
       STORE_URL: storeUrl,
+      ...(options.queues && azurite ? { QUEUE_URL: `azure-queues:${azurite.connectionString}` } : {}),
       SERVED_TENANT_ID: emulator.state.tenant.id,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     };
