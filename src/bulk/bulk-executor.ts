@@ -3,10 +3,10 @@
  * exactly once, its own audit entries) sent as one queue message (item-consumer.ts) that any bot
  * instance's consumer runs; the coordinator waits in the store for the wave's users to end, then
  * runs one delta sync for the wave, then the wave's verification. The next wave's messages go out
- * once the current wave's users have all started, so the writes go on while the previous wave
- * syncs (at most two waves in flight). One instance coordinates (it holds the bulk request's
- * lease, renewed as it goes; another takes over once it lapses, resuming from the wave before the
- * last one started). Writes take from the shared write budget. `cancel` stops new items: running
+ * once the current wave's users have all started, so the writes go on while earlier waves sync
+ * (one sync at a time, at most SYNCS_BEHIND waves waiting for theirs). One instance coordinates
+ * (it holds the bulk request's lease, renewed as it goes; another takes over once it lapses,
+ * resuming from the first wave that may not have synced). Writes take from the shared write budget. `cancel` stops new items: running
  * ones finish, then the request ends `cancelled`. Progress (done / skipped / failed / waiting of
  * N) is stored and the card replaced at most every `progressIntervalMs`; the bulk request's own
  * trail records each wave, sync, poisoned item and the end.
@@ -32,6 +32,11 @@ import { startWave, type WaveEnd, type WaveEntry } from './wave-queue.ts';
 export const DEFAULT_WAVE_SIZE = 100;
 export const DEFAULT_ITEM_CONCURRENCY = 16;
 export const DEFAULT_PROGRESS_MS = 5_000;
+/**
+ * How many waves may wait for their sync and verification while the next wave's users run: the
+ * writes go on at the budget's rate while a sync of a large tenant takes longer than a wave's writes.
+ */
+export const SYNCS_BEHIND = 2;
 const NOTES_KEPT = 20;
 const NOTE_DETAIL_CHARS = 300;
 
@@ -55,7 +60,7 @@ export interface BulkExecutorDeps extends BulkItemDeps {
   progressIntervalMs?: number;
   /** The consumer's timings (visibility timeout, poison limit, polling). */
   consumer?: Pick<ItemConsumerDeps, 'visibilitySeconds' | 'poisonLimit' | 'retrySeconds' | 'pollMs' | 'idleStopMs'>;
-  /** How often the coordinator looks at a wave's users in the store; default 500 ms. */
+  /** How often the coordinator looks at a wave's users in the store; default 1 s. */
   wavePollMs?: number;
   requeueAfterMs?: number;
 }
@@ -216,7 +221,7 @@ async function coordinateHeld(
     await deps.publish(bulk).catch((err: unknown) => deps.logger.warn({ err, bulkId: bulk.id }, 'could not replace the bulk card'));
   };
   // Resumed: the waves before the last two started were synced and verified; count them, run the rest.
-  const resumeAt = Math.max(0, (claimed.bulk?.progress?.waves ?? 0) - 2) * size;
+  const resumeAt = Math.max(0, (claimed.bulk?.progress?.waves ?? 0) - (SYNCS_BEHIND + 1)) * size;
   for (const end of await endsOf(deps, bulk.id, all.slice(0, resumeAt))) tally.add(end);
   tally.waves = resumeAt / size;
   const waveDeps = {
@@ -226,8 +231,12 @@ async function coordinateHeld(
     ...(deps.wavePollMs ? { pollMs: deps.wavePollMs } : {}),
     ...(deps.requeueAfterMs ? { requeueAfterMs: deps.requeueAfterMs } : {}),
   };
-  let previous: Promise<void> = Promise.resolve();
+  // The waves' syncs run one after another (a delta sync at a time), behind the waves' writes.
+  let chain: Promise<void> = Promise.resolve();
+  const synced: Promise<void>[] = [];
   for (let start = resumeAt; start < all.length; start += size) {
+    // At most SYNCS_BEHIND waves wait for their sync while the next one's users run.
+    await synced[synced.length - SYNCS_BEHIND];
     bulk = (await deps.store.get(bulk.id))?.value ?? bulk;
     if (held.lost || bulk.bulk?.stopRequested) break;
     tally.waves += 1;
@@ -238,21 +247,21 @@ async function coordinateHeld(
       tally.waves -= 1; // stopped before any of its users started: not a wave
       break;
     }
-    // At most two waves in flight: this one's items run while the previous one syncs and verifies.
-    await previous;
-    const wave = watch.ended().then(async (ends) => {
+    const ended = watch.ended();
+    chain = chain.then(async () => {
+      const ends = await ended;
       const done = ends.flatMap((e) => (e.end === 'done' && e.request ? [e.request] : []));
-      const synced = held.lost ? null : await syncAndVerify(deps, bulk, done, tally, number);
+      const entry = held.lost ? null : await syncAndVerify(deps, bulk, done, tally, number);
       for (const e of ends) tally.add(e);
       if (held.lost) return;
       // The wave's progress and its sync's trail entry: one compare-and-swap.
-      bulk = await store(deps, bulk.id, (r) => withProgress(r, tally), synced ? [synced] : []);
+      bulk = await store(deps, bulk.id, (r) => withProgress(r, tally), entry ? [entry] : []);
     });
-    // Awaited at the next wave or the end; marked handled now in case the loop ends by a throw first.
-    wave.catch(() => undefined);
-    previous = wave;
+    // Awaited later (or at the end); marked handled now in case the loop ends by a throw first.
+    chain.catch(() => undefined);
+    synced.push(chain);
   }
-  await previous;
+  await chain;
   if (held.lost) return;
   const stopped = (await deps.store.get(bulk.id))?.value.bulk?.stopRequested;
   const final = stopped ? 'cancelled' : 'done';

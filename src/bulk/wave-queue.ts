@@ -27,7 +27,7 @@ export interface WaveDeps {
   store: RequestStore;
   queue: WorkQueue;
   now: () => number;
-  /** Between looks at the wave's users; default 500 ms. */
+  /** Between looks at the wave's users; default 1 s. */
   pollMs?: number;
   requeueAfterMs?: number;
 }
@@ -92,7 +92,7 @@ export async function startWave(
     for (;;) {
       await look();
       if (done() || hooks.lost()) return;
-      await new Promise((resolve) => setTimeout(resolve, deps.pollMs ?? 500));
+      await new Promise((resolve) => setTimeout(resolve, deps.pollMs ?? 1_000));
     }
   };
   let ending: Promise<WaveEnd[]> | null = null;

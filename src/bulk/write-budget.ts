@@ -5,6 +5,8 @@
  * default 10 writes/s (BULK_WRITES_PER_SECOND), far below Graph's 3,000 writes per 150 s per app
  * and tenant, leaving room for Entra Connect's own exports and for single `match` fixes. A user's
  * tokens are taken before its request is claimed (bulk-item.ts), so no claim waits on the budget.
+ * A token is reserved at once (the bucket may go into debt) and its write waits for its turn: one
+ * compare-and-swap per write however many writers wait, never a poll of the bucket.
  */
 import type { RequestStore } from '../ports/request-store.ts';
 
@@ -45,13 +47,13 @@ export function createWriteBudget(o: WriteBudgetOptions): WriteBudget {
         const stored = await o.store.getSetting<Bucket>(key);
         const at = now();
         const before = stored ? Math.min(capacity, stored.value.tokens + ((at - stored.value.at) / 1000) * perSecond) : capacity;
-        if (before >= 1) {
-          const next: Bucket = { tokens: before - 1, at };
-          const written = stored ? await o.store.putSetting(key, next, stored.version) : await o.store.putSetting(key, next);
-          if (written) return;
-          continue; // another instance took a token meanwhile: count again
-        }
-        await sleep(Math.ceil(((1 - before) / perSecond) * 1000));
+        // A reservation: the token is taken now, even into debt, and its write waits for its turn,
+        // so each write costs one compare-and-swap, never a poll of the bucket.
+        const next: Bucket = { tokens: before - 1, at };
+        const written = stored ? await o.store.putSetting(key, next, stored.version) : await o.store.putSetting(key, next);
+        if (!written) continue; // another instance took a token meanwhile: count again
+        if (next.tokens < 0) await sleep(Math.ceil((-next.tokens / perSecond) * 1000));
+        return;
       }
     },
   };

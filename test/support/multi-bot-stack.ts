@@ -63,6 +63,11 @@ export interface MultiBotStack {
   storeUrl: string;
   relayUrl: string;
   directory: DelayedDirectory;
+  /**
+   * Each simulated delta sync run so far: when it started and how long it took (ms since the
+   * epoch, ms). It runs in this process beside the emulator, which answers nothing meanwhile.
+   */
+  syncRuns(): { at: number; ms: number }[];
   /** Stops the relay and starts it again on the same port (an agent restart). */
   restartRelay(downMs?: number): Promise<void>;
   /** The emulator's CA certificate file the bots trust. */
@@ -104,11 +109,15 @@ export async function startMultiBotStack(options: MultiBotOptions): Promise<Mult
     let adUsers: ReturnType<typeof listFixtureUsers> | undefined;
     const listUsers = (): ReturnType<typeof listFixtureUsers> => (adUsers ??= listFixtureUsers({ dir: options.fixturesDir }));
     const simulated = createSimulatedSync({ state: emulator.state, listUsers, inScope: options.inScope ?? (() => true) });
+    const syncRuns: { at: number; ms: number }[] = [];
     const syncTrigger: SyncTrigger = {
       async triggerSync() {
         // The relay's latency applies to its sync call as to its look-ups.
         if (options.relayLatencyMs) await preciseDelay(options.relayLatencyMs);
-        return syncResultOf(await simulated.runDelta());
+        const at = Date.now();
+        const report = await simulated.runDelta();
+        syncRuns.push({ at, ms: Date.now() - at });
+        return syncResultOf(report);
       },
     };
     const key = randomBytes(32).toString('base64url');
@@ -149,7 +158,17 @@ export async function startMultiBotStack(options: MultiBotOptions): Promise<Mult
       bots.push(bot);
       return bot;
     };
-    return { emulator, storeUrl, relayUrl: relay.url, directory, restartRelay, caFile, spawnBot, close };
+    return {
+      emulator,
+      storeUrl,
+      relayUrl: relay.url,
+      directory,
+      syncRuns: () => syncRuns.map((r) => ({ ...r })),
+      restartRelay,
+      caFile,
+      spawnBot,
+      close,
+    };
   } catch (err) {
     await close();
     throw err;
