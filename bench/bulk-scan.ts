@@ -62,10 +62,11 @@ interface Row {
 
 const here = fileURLToPath(import.meta.url);
 
+/** The child's first line of JSON (anything else it prints first, e.g. V8's --trace-gc, is passed on). */
 function firstLine(child: ChildProcess, what: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
-    lines.once('line', resolve);
+    lines.on('line', (line) => (line.startsWith('{') ? resolve(line) : process.stderr.write(`${line}\n`)));
     child.once('exit', (code) => reject(new Error(`${what} exited with code ${code} before answering`)));
   });
 }
