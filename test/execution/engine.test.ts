@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/domain/audit/chain.ts';
 import type { ApprovalRequest } from '../../src/domain/approval/types.ts';
+import type { CloudUser } from '../../src/domain/cloud.ts';
 import type { PlanStep } from '../../src/domain/diagnosis/types.ts';
 import { createEngine, type EngineDeps } from '../../src/execution/engine.ts';
 import { RelayUnavailable, SyncError } from '../../src/errors/index.ts';
@@ -173,6 +174,45 @@ describe('execution engine', () => {
     );
     expect(await engine('b').run(request.id)).toBe('done');
     expect(writesOf('purgeDeletedUser')).toBe(1);
+  });
+
+  it('never sends a started clear of the mapping again once a sync has mapped the user to its new object', async () => {
+    const OLD = '1d9f6e3b-8a42-4c57-b0e1-6f2a9d84c317';
+    const NEW = 'b7e4c2a9-5d13-4f8e-9a26-3c71d0e58f42';
+    const clear: PlanStep = {
+      number: 2,
+      irreversible: true,
+      description: 'Clear the mapping',
+      kind: 'CLEAR_OBJECT_IDENTIFIER',
+      subject: target,
+      previous: OLD,
+      dn: 'CN=Nora Reyes,OU=Staff,DC=contoso,DC=com',
+    };
+    const steps = [SET_FIRST[0] as PlanStep, clear, ...SET_FIRST.slice(1).map((s, i) => ({ ...s, number: i + 3 }))];
+    // Engine "a" set the anchor, started the clear, cleared, and died; then a sync joined and mapped the user.
+    cloud.users.delete(holder.userId);
+    cloud.users.set(target.userId, {
+      ...(cloud.users.get(target.userId) as CloudUser),
+      immutableId: ANCHOR,
+      onPremisesObjectIdentifier: NEW,
+    });
+    const request = await stored(
+      plan(steps, {
+        state: 'executing',
+        lease: { owner: 'a', until: clock - 501 },
+        records: [
+          { number: 1, status: 'done', startedAt: clock, endedAt: clock },
+          { number: 2, status: 'started', startedAt: clock },
+          { number: 3, status: 'pending' },
+          { number: 4, status: 'pending' },
+        ],
+      }),
+    );
+    expect(await engine('b').run(request.id)).toBe('done');
+    const after = (await store.get(request.id))?.value;
+    expect(after?.records[1]).toMatchObject({ status: 'done', after: { onPremisesObjectIdentifier: NEW } });
+    expect(after?.records[1]?.detail).toMatch(/a sync has since mapped it to "b7e4c2a9-.*not sent again/);
+    expect(writesOf('clearObjectIdentifier')).toBe(0);
   });
 
   it('stops at a MANUAL step, waiting for a person, and gives up its lease', async () => {
