@@ -150,6 +150,14 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
     credential: options.credential,
     logger: part('cloud'),
   });
+  // Bulk fixes (their re-reads, writes and verifications) say `x-ms-throttle-priority: low`, so a single `match` goes first.
+  const bulkCloud = createCloudDirectory({
+    graphBaseUrl: config.graphBaseUrl,
+    graphTimeoutMs: config.graphTimeoutMs,
+    credential: options.credential,
+    logger: part('cloud'),
+    priority: 'low',
+  });
   const store = await openStore(config.storeUrl, options.storeCredential ? { credential: options.storeCredential } : {});
   const closers: (() => Promise<void>)[] = [() => store.close()];
   const close = () => closeInReverse(closers);
@@ -165,6 +173,7 @@ export async function composeBot(options: ComposeBotOptions): Promise<ComposedBo
       store,
       queues,
       cloud,
+      bulkCloud,
       ...(relay ? { relay } : {}),
       messenger,
       ...(options.engine ? { engine: options.engine } : {}),
@@ -239,6 +248,8 @@ interface ApprovalParts {
   /** The bulk work items' queues (QUEUE_URL). */
   queues: WorkQueues;
   cloud: CloudDirectory & CloudWriter;
+  /** The same directory, every call marked low priority: what bulk execution uses. */
+  bulkCloud?: CloudDirectory & CloudWriter;
   /** Undefined without RELAY_URL: re-validation and the sync step then fail with the relay's error. */
   relay?: Pick<RelayClient, 'lookup' | 'triggerSync'>;
   messenger: Messenger;
@@ -288,7 +299,7 @@ function composeApprovals(o: ApprovalParts): ComposedApprovals {
     store: o.store,
     audit,
     queues: o.queues,
-    cloud: o.cloud,
+    cloud: o.bulkCloud ?? o.cloud,
     ...(o.relay ? { relay: o.relay } : {}),
     publish: (request) => publisher.publish(request),
     owner,

@@ -87,6 +87,12 @@ export interface CloudDirectoryOptions {
    * 5xx / silence tries as well.
    */
   retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /**
+   * 'low': every request says `x-ms-throttle-priority: low`, so Graph throttles it before the
+   * bot's interactive calls when the app nears its limits: the directory bulk fixes read and write
+   * through (compose-bot.ts); a single `match` uses one without it.
+   */
+  priority?: 'low';
   /** How long one attempt may stay silent before it is retried; default a third of graphTimeoutMs. */
   requestTimeoutMs?: number;
   /**
@@ -140,6 +146,7 @@ export function createCloudDirectory(o: CloudDirectoryOptions): CloudDirectory &
       logger: o.logger,
       deadline: deadline ?? startDeadline(),
       ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
+      ...(o.priority ? { priority: o.priority } : {}),
     });
   // Whole-tenant reads are bulk work: a budget of their own, and low priority under throttling.
   const snapshotTransport = () =>

@@ -4,6 +4,17 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../errors/index.ts';
+import { GRAPH_WRITE_QUOTA, parseWriteQuota, type WriteQuotaLimit } from './write-quota.ts';
+
+function writeQuotaOption(problems: string[], value: string | undefined): WriteQuotaLimit | null {
+  if (value === undefined) return GRAPH_WRITE_QUOTA;
+  const parsed = parseWriteQuota(value);
+  if (parsed !== null && 'problem' in parsed) {
+    problems.push(`--write-quota: ${parsed.problem}`);
+    return GRAPH_WRITE_QUOTA;
+  }
+  return parsed;
+}
 
 export interface CliOptions {
   seedFile: string;
@@ -11,6 +22,8 @@ export interface CliOptions {
   host: string;
   latencyMs: number;
   throttleRate: number;
+  /** --write-quota: Graph's write quota per app and tenant (`3000/150` by default); null: off. */
+  writeQuota: WriteQuotaLimit | null;
   /** Seeds the PRNG behind throttling so the same requests are throttled on every run. */
   randomSeed: number | undefined;
   https: boolean;
@@ -44,6 +57,8 @@ export const USAGE = `Usage: npm run emulator -- --seed <file> [options]
   --host <address>       interface to listen on                                default 127.0.0.1
   --latency-ms <n>       delay added before every HTTP response                default 0
   --throttle-rate <r>    fraction 0..1 of requests answered 429 Retry-After: 1 default 0
+  --write-quota <w>/<s>  writes per app and tenant per <s> seconds, beyond which
+                         writes answer Graph's 429 with Retry-After, or off  default 3000/150
   --random-seed <n>      make throttling repeatable (seeded PRNG)
   --https                serve HTTPS with a fresh self-signed certificate
   --ca-cert-out <file>   with --https: write that certificate (PEM) here, for NODE_EXTRA_CA_CERTS
@@ -99,6 +114,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       check: (n) => n >= 0 && n <= 1,
       rule: 'must be a fraction between 0 and 1',
     }),
+    writeQuota: writeQuotaOption(problems, values['write-quota']),
     randomSeed:
       values['random-seed'] === undefined
         ? undefined
@@ -153,6 +169,7 @@ function parse(argv: readonly string[]) {
       host: { type: 'string' },
       'latency-ms': { type: 'string' },
       'throttle-rate': { type: 'string' },
+      'write-quota': { type: 'string' },
       'random-seed': { type: 'string' },
       https: { type: 'boolean' },
       'ca-cert-out': { type: 'string' },

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     host: options.host,
     latencyMs: options.latencyMs,
     throttleRate: options.throttleRate,
+    writeQuota: options.writeQuota,
     https: options.https,
     ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
     logger: createLogger({ level: options.logLevel, name: 'entra-emulator' }),

@@ -18,6 +18,7 @@ import { grantedPermissions } from './permissions.ts';
 import { GRAPH_ROUTES } from './routes/index.ts';
 import type { SeedInput } from './seed.ts';
 import { EmulatorState } from './state.ts';
+import { createWriteQuota, GRAPH_WRITE_QUOTA, type WriteQuotaLimit } from './write-quota.ts';
 import { createSelfSignedCertificate } from './tls-certificate.ts';
 
 export interface EmulatorOptions {
@@ -31,6 +32,11 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** Fraction (0..1) of Graph operations answered 429 with Retry-After; default 0. */
   throttleRate?: number;
+  /**
+   * Graph's write quota per app and tenant, enforced with 429 + Retry-After; default Graph's
+   * documented 3,000 writes per 150 s (GRAPH_WRITE_QUOTA); null turns it off.
+   */
+  writeQuota?: WriteQuotaLimit | null;
   /** Serve HTTPS with a fresh self-signed certificate (see `caCertificate`); default false. */
   https?: boolean;
   /** Stricter token check than "non-empty"; default accepts any token. */
@@ -57,6 +63,8 @@ export interface RunningEmulator {
   state: EmulatorState;
   /** HTTP requests received so far; a $batch counts once. */
   requestCount(): number;
+  /** Writes answered 429 by the write quota so far, per app and tenant. */
+  quotaRefusals(): Map<string, number>;
   /** With `https: true`, the certificate (PEM) clients must trust; otherwise undefined. */
   caCertificate: string | undefined;
   close(): Promise<void>;
@@ -71,6 +79,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const now = options.now ?? (() => new Date());
   const random = options.random ?? Math.random;
   const state = EmulatorState.fromSeed(options.seed, { now, random, newId });
+  const writeQuota = options.writeQuota === null ? undefined : createWriteQuota(options.writeQuota ?? GRAPH_WRITE_QUOTA);
   // Certificates are checked against the real clock by TLS peers, never the injected one.
   const tls = options.https ? createSelfSignedCertificate(new Date()) : undefined;
   // Links in answers need the bound port, known only after listen: the pipeline reads it late.
@@ -83,6 +92,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     random,
     throttleRate: settings.throttleRate,
     retryAfterSeconds: 1,
+    ...(writeQuota ? { writeQuota } : {}),
     newRequestId: newId,
     acceptToken: options.acceptToken ?? (() => true),
     permissions,
@@ -99,7 +109,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const shownHost = settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host;
   url = `${tls ? 'https' : 'http'}://${shownHost}:${port}`;
   options.logger?.info({ url, latencyMs: settings.latencyMs, throttleRate: settings.throttleRate }, 'Entra emulator listening');
-  return { url, state, requestCount: () => count, caCertificate: tls?.cert, close: () => close(server) };
+  return {
+    url,
+    state,
+    requestCount: () => count,
+    quotaRefusals: () => writeQuota?.refusals() ?? new Map(),
+    caCertificate: tls?.cert,
+    close: () => close(server),
+  };
 }
 
 function checkOptions(options: EmulatorOptions): { port: number; host: string; latencyMs: number; throttleRate: number } {

@@ -55,6 +55,8 @@ export interface AnchorHolder {
 /** One successful write through Graph: `PATCH /users/{id}`, `DELETE /directory/deletedItems/{id}`... */
 export interface GraphWrite {
   method: string;
+  /** The caller's `x-ms-throttle-priority` (`low` for the bot's bulk writes), when it sent one. */
+  priority?: string;
   /** `v1.0` or `beta`: the same path under both is a different property set. */
   version: string;
   path: string;

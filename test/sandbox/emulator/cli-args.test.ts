@@ -21,6 +21,7 @@ describe('parseCliArgs', () => {
       host: '127.0.0.1',
       latencyMs: 0,
       throttleRate: 0,
+      writeQuota: { writes: 3000, windowSeconds: 150 },
       randomSeed: undefined,
       https: false,
       caCertOut: undefined,

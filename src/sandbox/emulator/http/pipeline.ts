@@ -10,6 +10,10 @@ import { checkPermission } from '../permissions.ts';
 import type { EmulatorState } from '../state.ts';
 import { errorResponse, internalError } from './responses.ts';
 import { createRouter, type Route } from './router.ts';
+import { callerApp, type WriteQuota } from '../write-quota.ts';
+
+/** The header a caller marks its throttling priority with (Graph reads `low`). */
+const THROTTLE_PRIORITY = 'x-ms-throttle-priority';
 import type { ApiVersion, EmulatorRequest, EmulatorResponse, RouteContext } from './types.ts';
 
 export interface PipelineOptions {
@@ -23,6 +27,8 @@ export interface PipelineOptions {
   throttleRate: number;
   /** Seconds a throttled client is told to wait. */
   retryAfterSeconds: number;
+  /** Graph's write quota per app and tenant (write-quota.ts); none: writes are never throttled for it. */
+  writeQuota?: WriteQuota;
   newRequestId: () => string;
   acceptToken: (token: string) => boolean;
   /** Application permissions the calling app holds; an operation needing another answers 403. */
@@ -53,6 +59,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const execute = (request: EmulatorRequest): Promise<EmulatorResponse> =>
     respond(request, async () => {
       if (options.random() < options.throttleRate) throw graphErrors.throttled(options.retryAfterSeconds);
+      if (request.method !== 'GET' && options.writeQuota) {
+        const admitted = options.writeQuota.admit(`${request.caller ?? ''}@${options.state.tenant.id}`);
+        if (!admitted.admitted) throw graphErrors.throttled(admitted.retryAfterSeconds);
+      }
       checkPermission(options.permissions, request.method, request.path);
       const response = await router(request, contexts[request.version]);
       // Every successful write through Graph is journaled, so tests count what a bot changed.
@@ -63,6 +73,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           path: request.path,
           body: request.body,
           status: response.status,
+          ...(request.headers[THROTTLE_PRIORITY] ? { priority: request.headers[THROTTLE_PRIORITY] } : {}),
         });
       return response;
     });
@@ -84,7 +95,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const root = VERSION_ROOT.exec(request.path);
       if (!root) throw graphErrors.segmentNotFound(firstSegment(request.path));
       const version: ApiVersion = root[1]?.toLowerCase() === 'beta' ? 'beta' : 'v1.0';
-      const inner = { ...request, version, path: request.path.slice(root[0].length) || '/' };
+      const inner = {
+        ...request,
+        version,
+        path: request.path.slice(root[0].length) || '/',
+        caller: callerApp(request.headers['authorization']),
+      };
       if (/^\/\$batch\/?$/i.test(inner.path)) return router(inner, contexts[version]);
       return execute(inner);
     });

@@ -21,6 +21,8 @@ export interface EmulatorRequest {
   body: string;
   requestId: string;
   clientRequestId: string;
+  /** The calling app (from its token), set once authenticated; a $batch part inherits its envelope's. */
+  caller?: string;
 }
 
 export interface EmulatorResponse {

@@ -132,6 +132,7 @@ function subRequest(item: BatchItem, envelope: EmulatorRequest, requestId: strin
     body,
     requestId,
     clientRequestId: envelope.clientRequestId,
+    ...(envelope.caller ? { caller: envelope.caller } : {}),
   };
 }
 
