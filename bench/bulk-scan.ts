@@ -22,6 +22,7 @@
  *   npm run bench:bulk-scan            (BENCH_SIZES=5000,20000 to choose sizes)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -58,17 +59,29 @@ interface Row {
   standIns: StandIns;
   scan: ScanFigures;
   boundMs: number;
+  /** CPU the relay's and the emulator's processes used during the scan. */
+  standInCpuMs: { relay: number; emulator: number };
 }
 
 const here = fileURLToPath(import.meta.url);
 
+/** The child's first line of JSON (anything else it prints first, e.g. V8's --trace-gc, is passed on). */
 function firstLine(child: ChildProcess, what: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
-    lines.once('line', resolve);
+    lines.on('line', (line) => (line.startsWith('{') ? resolve(line) : process.stderr.write(`${line}\n`)));
     child.once('exit', (code) => reject(new Error(`${what} exited with code ${code} before answering`)));
   });
 }
+
+/** CPU time (user + system) of a child process so far, from /proc (Linux). */
+function cpuMsOf(child: ChildProcess): number {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+/** Linux's USER_HZ, what /proc's times count in. */
+const CLOCK_TICKS = 100;
 
 function startStandIn(role: 'relay' | 'graph', users: number): ChildProcess {
   const script = fileURLToPath(new URL('./support/bulk-stand-ins.ts', import.meta.url));
@@ -86,11 +99,13 @@ async function runSize(users: number): Promise<Row> {
     // The scanner runs as the bot does in production (BOT_NODE_FLAGS); BENCH_SCANNER_FLAGS adds Node flags to try.
     const flags = [...BOT_NODE_FLAGS, ...(process.env.BENCH_SCANNER_FLAGS ?? '').split(' ').filter((f) => f !== '')];
     const scanner = spawn(process.execPath, [...flags, here, 'scan'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const before = [cpuMsOf(relayProcess), cpuMsOf(graphProcess)];
     scanner.stdin.end(JSON.stringify(standIns));
     const scan = JSON.parse(await firstLine(scanner, 'the scanner')) as ScanFigures;
+    const standInCpuMs = { relay: cpuMsOf(relayProcess) - (before[0] ?? 0), emulator: cpuMsOf(graphProcess) - (before[1] ?? 0) };
     const { ldapPages, graphPagesLongestPartition } = standIns.chains;
     const boundMs = Math.max(ldapPages * LDAP_PAGE_MS, graphPagesLongestPartition * GRAPH_PAGE_MS);
-    return { users, standIns, scan, boundMs };
+    return { users, standIns, scan, boundMs, standInCpuMs };
   } finally {
     relayProcess.stdin?.end();
     graphProcess.stdin?.end();
@@ -114,7 +129,7 @@ function print(rows: readonly Row[]): void {
   }
   for (const r of rows)
     console.log(
-      `  ${r.users}: scanner CPU ${fmt(r.scan.cpuMs)} ms; heap at the RSS peak: young ${fmt(r.scan.heapAtPeak.youngMb)} MB, old ${fmt(r.scan.heapAtPeak.oldMb)} MB, external ${fmt(r.scan.heapAtPeak.externalMb)} MB; tenant read by ${fmt(r.scan.phases.cloudRead)} ms, last AD page by ${fmt(r.scan.phases.adRead)} ms; ${r.scan.rows} rows, ${r.scan.automated} automatable; ${JSON.stringify(r.scan.byOutcome)}`,
+      `  ${r.users}: scanner CPU ${fmt(r.scan.cpuMs)} ms (relay ${fmt(r.standInCpuMs.relay)} ms, emulator ${fmt(r.standInCpuMs.emulator)} ms); heap at the RSS peak: young ${fmt(r.scan.heapAtPeak.youngMb)} MB, old ${fmt(r.scan.heapAtPeak.oldMb)} MB, external ${fmt(r.scan.heapAtPeak.externalMb)} MB; tenant read by ${fmt(r.scan.phases.cloudRead)} ms, last AD page by ${fmt(r.scan.phases.adRead)} ms; ${r.scan.rows} rows, ${r.scan.automated} automatable; ${JSON.stringify(r.scan.byOutcome)}`,
     );
   const first = rows.find((r) => r.users === 5000);
   const last = rows.find((r) => r.users === 50_000);

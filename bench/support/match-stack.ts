@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { createBot } from '../../src/compose-bot.ts';
+import { createBot } from '../../src/compose-teams-bot.ts';
 import { sandboxBotOptions } from '../../src/sandbox/sandbox-options.ts';
 import type { CloudDirectory, CloudWriter } from '../../src/ports/cloud-directory.ts';
 import type { RelayClient } from '../../src/ports/relay.ts';

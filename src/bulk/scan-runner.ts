@@ -8,12 +8,13 @@ import { createHash, randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { newRequestId } from '../domain/approval/request-id.ts';
 import type { Actor } from '../domain/approval/types.ts';
 import { dnKey } from '../domain/bulk/scan-list.ts';
+import type { ReportRow } from '../domain/bulk/report.ts';
 import type { BulkCounters, BulkScan, BulkScope } from '../domain/bulk/types.ts';
 import { toUserText } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ScanRequest } from './scan-input.ts';
 import { runScan, type BulkItem, type ScanCounters, type ScanSources } from './scan.ts';
-import type { ScanStore } from './scan-store.ts';
+import { CHUNK_ROWS, type ScanStore } from './scan-store.ts';
 
 /** The card is replaced at most this often while a scan runs. */
 export const DEFAULT_PROGRESS_INTERVAL_MS = 3_000;
@@ -121,11 +122,13 @@ async function run(deps: ScanRunnerDeps, now: () => number, scan: BulkScan, requ
   };
   let final: BulkScan;
   try {
-    const result = await runScan(request, deps.sources, { onProgress });
+    // The report goes to the store chunk by chunk as the users are diagnosed, not held to the end.
+    const report = { size: CHUNK_ROWS, save: (n: number, rows: ReportRow[]) => deps.scans.saveChunk(scan.id, 'rows', n, rows) };
+    const result = await runScan(request, deps.sources, { onProgress, report });
     await writing;
-    const reportChunks = await deps.scans.saveChunks(scan.id, 'rows', result.rows);
+    const reportChunks = result.reportChunks;
     const itemChunks = await deps.scans.saveChunks(scan.id, 'items', result.items);
-    const counters = { ...((await deps.scans.get(scan.id))?.counters ?? scan.counters), diagnosed: result.rows.length };
+    const counters = { ...((await deps.scans.get(scan.id))?.counters ?? scan.counters), diagnosed: result.summary.total };
     const done = await deps.scans.update(scan.id, (s) => ({
       ...s,
       state: 'done',
@@ -137,7 +140,7 @@ async function run(deps: ScanRunnerDeps, now: () => number, scan: BulkScan, requ
       endedAt: now(),
     }));
     final = await proposed(deps, done, result.items);
-    deps.logger.info({ scanId: scan.id, users: result.rows.length, automated: result.items.length }, 'scan done');
+    deps.logger.info({ scanId: scan.id, users: result.summary.total, automated: result.items.length }, 'scan done');
   } catch (err) {
     await writing;
     const { code, title, text } = toUserText(err);

@@ -50,6 +50,8 @@ export interface ScanStore {
   /** Takes the scope's lock for `scan`, or answers the live scan that holds it. */
   lock(scan: BulkScan, now: number): Promise<LockOutcome>;
   unlock(scan: BulkScan): Promise<void>;
+  /** Chunk `n` of a scan's report or users (CHUNK_ROWS values at most). */
+  saveChunk(id: string, kind: 'rows' | 'items', n: number, values: readonly ReportRow[] | readonly BulkItem[]): Promise<void>;
   saveChunks(id: string, kind: 'rows', values: readonly ReportRow[]): Promise<number>;
   saveChunks(id: string, kind: 'items', values: readonly BulkItem[]): Promise<number>;
   readRows(id: string, chunks: number): AsyncIterable<ReportRow[]>;
@@ -99,14 +101,13 @@ export function createScanStore(store: RequestStore): ScanStore {
       const held = await store.getSetting<ScanLock>(key);
       if (held && held.value.scanId === scan.id) await store.deleteSetting(key, held.version);
     },
+    async saveChunk(id, kind, n, values) {
+      // A retried save finds its chunk already written (same scan, same content): keep it.
+      await store.putSetting(chunkKey(id, kind, n), values);
+    },
     async saveChunks(id: string, kind: 'rows' | 'items', values: readonly unknown[]) {
       const chunks = Math.ceil(values.length / CHUNK_ROWS);
-      for (let n = 0; n < chunks; n += 1) {
-        const key = chunkKey(id, kind, n);
-        const chunk = values.slice(n * CHUNK_ROWS, (n + 1) * CHUNK_ROWS);
-        // A retried save finds its chunk already written (same scan, same content): keep it.
-        await store.putSetting(key, chunk);
-      }
+      for (let n = 0; n < chunks; n += 1) await store.putSetting(chunkKey(id, kind, n), values.slice(n * CHUNK_ROWS, (n + 1) * CHUNK_ROWS));
       return chunks;
     },
     async *readRows(id, chunks) {

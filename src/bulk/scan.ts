@@ -19,6 +19,7 @@ import type { TenantFacts } from '../domain/cloud.ts';
 import { diagnose } from '../domain/diagnosis/index.ts';
 import type { OnPremUser } from '../domain/onprem-user.ts';
 import type { CloudSnapshotSource, OnPremSnapshotSource, ScanProgress, ScanScope } from '../ports/snapshot.ts';
+import { ReportWriter, type ReportSink } from './report-writer.ts';
 import type { ScanRequest } from './scan-input.ts';
 
 export interface ScanSources {
@@ -55,7 +56,10 @@ export interface BulkItem {
 }
 
 export interface ScanResult {
+  /** The report's rows, in order: all of them, or, with a `report` sink, none (the sink has them). */
   rows: ReportRow[];
+  /** Chunks handed to the `report` sink (0 without one). */
+  reportChunks: number;
   summary: BulkSummary;
   items: BulkItem[];
 }
@@ -63,7 +67,7 @@ export interface ScanResult {
 export async function runScan(
   request: ScanRequest,
   sources: ScanSources,
-  options: { signal?: AbortSignal; onProgress?: (counters: ScanCounters) => void } = {},
+  options: { signal?: AbortSignal; onProgress?: (counters: ScanCounters) => void; report?: ReportSink } = {},
 ): Promise<ScanResult> {
   const counters: ScanCounters = { ad: { read: 0, pages: 0 }, cloud: { read: 0, pages: 0 }, diagnosed: 0 };
   const tell = (): void => options.onProgress?.({ ad: { ...counters.ad }, cloud: { ...counters.cloud }, diagnosed: counters.diagnosed });
@@ -80,8 +84,11 @@ export async function runScan(
   const scope: ScanScope = request.kind === 'scope' ? request.scope : { kind: 'sync-scope' };
   const resolver = request.kind === 'list' ? new ListResolver(request.entries) : null;
   const pages = new PageQueue();
+  const writer = options.report ? new ReportWriter(options.report) : undefined;
   const reading = (async () => {
     for await (const page of sources.onPrem.streamUsers(scope, { signal })) {
+      // A source that goes on past the abort is left all the same (leaving the loop closes it).
+      signal.throwIfAborted();
       counters.ad = { read: counters.ad.read + page.length, pages: counters.ad.pages + 1 };
       if (resolver) resolver.offer(page);
       else pages.push(page);
@@ -93,20 +100,24 @@ export async function runScan(
     // Pages are diagnosed as they come, one turn each, so the next page's answer is read meanwhile.
     for (let page = await pages.next(); page !== null; page = await pages.next()) {
       out.diagnosePage(page, ready);
-      counters.diagnosed = out.rows.length;
+      counters.diagnosed = out.count;
+      writer?.take(out.rows);
+      if (writer?.failure) throw writer.failure.error;
       tell();
       await nextTurn();
     }
     await reading;
     if (resolver) out.diagnoseList(resolver.result(), ready);
+    writer?.take(out.rows, true);
   } catch (err) {
     stop.abort(err);
     await Promise.allSettled([reading, index]);
     throw err;
   }
-  counters.diagnosed = out.rows.length;
+  const reportChunks = writer ? await writer.finish() : 0;
+  counters.diagnosed = out.count;
   tell();
-  return { rows: out.rows, summary: out.summary.summary(), items: out.items };
+  return { rows: out.rows, reportChunks, summary: out.summary.summary(), items: out.items };
 }
 
 /** The AD pages read and not yet diagnosed, oldest first; `next` waits for one, null once the read ended. */
@@ -133,7 +144,10 @@ class PageQueue {
 }
 
 class Collector {
+  /** Rows not yet handed on (every row, without a report sink). */
   readonly rows: ReportRow[] = [];
+  /** Rows made so far. */
+  count = 0;
   readonly items: BulkItem[] = [];
   readonly summary = new SummaryBuilder();
   readonly #sources: ScanSources;
@@ -162,7 +176,7 @@ class Collector {
     const clears = diagnosis.plan.steps.filter((s) => s.kind === 'CLEAR_OBJECT_IDENTIFIER').length;
     if (isAutomated(row.outcome)) {
       this.items.push({
-        row: this.rows.length,
+        row: this.count,
         dn: onPrem.dn,
         samAccountName: onPrem.samAccountName,
         outcome: row.outcome,
@@ -178,6 +192,7 @@ class Collector {
 
   #add(row: ReportRow, irreversible?: { purges: number; clears: number }): void {
     this.rows.push(row);
+    this.count += 1;
     this.summary.add(row, irreversible);
   }
 }

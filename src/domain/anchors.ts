@@ -75,9 +75,11 @@ function owning(bytes: Uint8Array): Anchor {
   return new AnchorValue(bytes);
 }
 
-/** 32 hex digits (already checked) → 16 bytes. */
+/** 32 hex digits (already checked) → 16 bytes (a Buffer of their own: encoding them needs no copy). */
 function hexToBytes(hex: string): Uint8Array {
-  return new Uint8Array(Buffer.from(hex, 'hex'));
+  const bytes = Buffer.alloc(16);
+  bytes.write(hex, 'hex');
+  return bytes;
 }
 
 /**
@@ -93,7 +95,7 @@ function nibble(code: number): number {
 
 /** GUID text (already checked by GUID_RE) → stored bytes. */
 function guidToBytes(guid: string): Uint8Array {
-  const bytes = new Uint8Array(16);
+  const bytes = Buffer.alloc(16);
   for (let i = 0; i < 16; i++) {
     const at = GUID_BYTE_AT[i] ?? 0;
     bytes[i] = (nibble(guid.charCodeAt(at)) << 4) | nibble(guid.charCodeAt(at + 1));
@@ -154,7 +156,9 @@ function parseFresh(input: string): Anchor {
     if (bytes.length !== 16 || bytes.toString('base64') !== s) {
       throw malformed(input, 'its base64 does not encode exactly 16 bytes');
     }
-    return owning(new Uint8Array(bytes));
+    const own = Buffer.alloc(16);
+    bytes.copy(own);
+    return owning(own);
   }
   throw malformed(input, whyNotAnAnchor(s, unbraced));
 }
@@ -207,6 +211,7 @@ export function anchorFromImmutableId(immutableId: string): Anchor {
 
 /** The anchor's bytes as a Buffer view (no copy), to encode them. */
 function view(anchor: Anchor): Buffer {
+  if (Buffer.isBuffer(anchor.bytes)) return anchor.bytes;
   return Buffer.from(anchor.bytes.buffer, anchor.bytes.byteOffset, anchor.bytes.byteLength);
 }
 

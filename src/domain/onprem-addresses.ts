@@ -22,8 +22,10 @@ export function adAddresses(onPrem: OnPremUser): { primary: string | null; all: 
 /** The effective anchor's ImmutableID, and the other attribute's when it is set and differs. */
 export function adAnchors(onPrem: OnPremUser): { anchor: string; other: string | null } {
   const anchor = onPrem.anchor.immutableId;
-  const forms = [onPrem.objectGuid, onPrem.consistencyGuid]
-    .map((guid) => (guid ? tryParseAnchor(guid) : undefined))
-    .flatMap((a) => (a ? [toImmutableId(a)] : []));
-  return { anchor, other: forms.find((id) => id !== anchor) ?? null };
+  for (const guid of [onPrem.objectGuid, onPrem.consistencyGuid]) {
+    const parsed = guid ? tryParseAnchor(guid) : undefined;
+    const id = parsed ? toImmutableId(parsed) : undefined;
+    if (id !== undefined && id !== anchor) return { anchor, other: id };
+  }
+  return { anchor, other: null };
 }

@@ -4,7 +4,7 @@
  * when the bot itself is added, and command buttons (messageBack) answered like typed commands.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CreateBotOptions } from '../../src/compose-bot.ts';
+import type { CreateBotOptions } from '../../src/compose-teams-bot.ts';
 import { MATCH_CARD_IDS } from '../../src/cards/match-card.ts';
 import { WELCOME_CARD_IDS, WELCOME_SUMMARY } from '../../src/cards/welcome-card.ts';
 import { loadConfig } from '../../src/config/load-config.ts';

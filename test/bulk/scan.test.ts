@@ -8,7 +8,7 @@ import { runScan, type ScanCounters } from '../../src/bulk/scan.ts';
 import { createCloudDirectory, staticTokenCredential } from '../../src/cloud-directory/index.ts';
 import { fingerprintOf } from '../../src/domain/approval/fingerprint.ts';
 import { isAutomated } from '../../src/domain/bulk/outcome.ts';
-import { rowOf } from '../../src/domain/bulk/report.ts';
+import { rowOf, type ReportRow } from '../../src/domain/bulk/report.ts';
 import { diagnose } from '../../src/domain/diagnosis/index.ts';
 import type { OnPremUser } from '../../src/domain/onprem-user.ts';
 import type { CloudSnapshotSource, OnPremSnapshotSource } from '../../src/ports/snapshot.ts';
@@ -131,5 +131,40 @@ describe('runScan reading both sides at once', () => {
       'the directory went away',
     );
     expect(aborted).toBe(true);
+  });
+
+  it('hands the report to a sink chunk by chunk, in order, keeping none of it', async () => {
+    const sources = { onPrem: pagesOf(world.ad, 25), cloud, tenantFacts: () => Promise.resolve(world.tenant) };
+    const whole = await runScan(SCOPE, sources);
+    const chunks: [number, ReportRow[]][] = [];
+    const save = async (n: number, rows: ReportRow[]): Promise<void> => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      chunks.push([n, rows]);
+    };
+    const streamed = await runScan(SCOPE, sources, { report: { size: 7, save } });
+    expect(streamed.rows).toEqual([]);
+    expect(streamed.reportChunks).toBe(Math.ceil(whole.rows.length / 7));
+    expect(chunks.map(([n]) => n)).toEqual([...Array(streamed.reportChunks).keys()]);
+    expect(chunks.flatMap(([, rows]) => rows)).toEqual(whole.rows);
+    expect(streamed.items).toEqual(whole.items);
+    expect(streamed.summary).toEqual(whole.summary);
+  });
+
+  it('fails when a chunk of the report cannot be written, and stops reading AD', async () => {
+    let closed = false;
+    const onPrem: OnPremSnapshotSource = {
+      async *streamUsers() {
+        try {
+          for (;;) yield await new Promise<OnPremUser[]>((resolve) => setTimeout(() => resolve(world.ad.slice(0, 20)), 2));
+        } finally {
+          closed = true;
+        }
+      },
+    };
+    const save = (): Promise<void> => Promise.reject(new Error('the store refused the chunk'));
+    await expect(
+      runScan(SCOPE, { onPrem, cloud, tenantFacts: () => Promise.resolve(world.tenant) }, { report: { size: 10, save } }),
+    ).rejects.toThrow('the store refused the chunk');
+    expect(closed).toBe(true);
   });
 });

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { escapeMarkdown } from '../../src/cards/card-parts.ts';
-import { createBot } from '../../src/compose-bot.ts';
+import { createBot } from '../../src/compose-teams-bot.ts';
 import { sandboxBotOptions } from '../../src/sandbox/sandbox-options.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import type { RelayAgentConfig } from '../../src/config/load-relay-config.ts';

@@ -1,6 +1,6 @@
 /** Shared by the transport tests: a bot behind the real HTTP server, and Bot Framework activities. */
 import type { ActivityHandler } from 'botbuilder';
-import { createBot, type CreateBotOptions } from '../../src/compose-bot.ts';
+import { createBot, type CreateBotOptions } from '../../src/compose-teams-bot.ts';
 import type { CommandRegistry } from '../../src/bot/commands/index.ts';
 import type { BotConfig } from '../../src/config/load-config.ts';
 import { createLogger } from '../../src/logging/logger.ts';

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistry, type Command, type CommandRegistry } from '../../src/bot/commands/index.ts';
-import type { CreateBotOptions } from '../../src/compose-bot.ts';
+import type { CreateBotOptions } from '../../src/compose-teams-bot.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { findById, visibleText } from '../support/card-query.ts';
 import { cloudUser, fakeCloud, fakeRelay } from '../support/fakes.ts';

@@ -12,11 +12,10 @@ import type { StepSubject } from './types.ts';
  * `<object id without dashes><UPN>`; the prefix is dropped so admins recognise the account.
  */
 export function originalUpn(user: CloudUser): string {
-  const prefix = user.id.replaceAll('-', '').toLowerCase();
   const upn = user.userPrincipalName;
-  return user.deletedDateTime !== null && upn.toLowerCase().startsWith(prefix) && upn.length > prefix.length
-    ? upn.slice(prefix.length)
-    : upn;
+  if (user.deletedDateTime === null) return upn;
+  const prefix = user.id.replaceAll('-', '').toLowerCase();
+  return upn.length > prefix.length && upn.slice(0, prefix.length).toLowerCase() === prefix ? upn.slice(prefix.length) : upn;
 }
 
 /** `jdoe@contoso.com (id 5b1c…)`, plus where it is when it is in the recycle bin. */
