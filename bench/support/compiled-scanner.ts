@@ -3,7 +3,7 @@
  * starts main.js): Node's own type stripping, which runs the .ts sources directly, loads a
  * WebAssembly compiler that stays in the process (about 17 MB of RSS) and that the bot never has.
  * Compiled once per bench run into dist/bench-scanner (git-ignored), from bench/bulk-scan.ts and
- * what it imports; the stand-ins' processes still run the sources.
+ * what it imports (with src/types, the declarations the project adds); the stand-ins' processes still run the sources.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,12 @@ export function compileScanner(): string {
   const options = { noEmit: false, outDir, rootDir: root, sourceMap: false, incremental: false };
   writeFileSync(
     config,
-    JSON.stringify({ extends: `${root}tsconfig.json`, compilerOptions: options, files: [`${root}bench/bulk-scan.ts`], include: [] }),
+    JSON.stringify({
+      extends: `${root}tsconfig.json`,
+      compilerOptions: options,
+      files: [`${root}bench/bulk-scan.ts`],
+      include: [`${root}src/types`],
+    }),
   );
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', config], { stdio: 'inherit' });
