@@ -9,8 +9,8 @@
  * never delays the relay's pages, as Graph and a domain controller are other machines), and the
  * scanner (this file with `scan`: the bot's real relay client and cloud directory, and src/bulk's
  * `runScan`, which streams the AD pages, reads the tenant once in partitions and diagnoses every
- * user), started with the bot's production Node flags (BOT_NODE_FLAGS), so the scanner's peak RSS
- * is the bot's own.
+ * user), compiled by tsc and started with the bot's production Node flags (BOT_NODE_FLAGS), as
+ * the bot runs in production, so the scanner's peak RSS is the bot's own.
  *
  * Bound: the slowest chain of dependent pages given the partitions read in parallel: the LDAP
  * pages one after another (each needs the previous page's cookie), or the longest Graph partition's
@@ -28,6 +28,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { BOT_NODE_FLAGS } from '../src/config/node-flags.ts';
 import { standInsOf, type GraphHalf, type RelayHalf, type StandIns } from './support/bulk-halves.ts';
+import { compileScanner } from './support/compiled-scanner.ts';
 
 const GRAPH_PAGE_MS = 300;
 const LDAP_PAGE_MS = 50;
@@ -63,8 +64,6 @@ interface Row {
   standInCpuMs: { relay: number; emulator: number };
 }
 
-const here = fileURLToPath(import.meta.url);
-
 /** The child's first line of JSON (anything else it prints first, e.g. V8's --trace-gc, is passed on). */
 function firstLine(child: ChildProcess, what: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -90,7 +89,7 @@ function startStandIn(role: 'relay' | 'graph', users: number): ChildProcess {
   });
 }
 
-async function runSize(users: number): Promise<Row> {
+async function runSize(users: number, scannerScript: string): Promise<Row> {
   const relayProcess = startStandIn('relay', users);
   const graphProcess = startStandIn('graph', users);
   try {
@@ -98,7 +97,8 @@ async function runSize(users: number): Promise<Row> {
     const standIns = standInsOf(JSON.parse(relay) as RelayHalf, JSON.parse(graph) as GraphHalf);
     // The scanner runs as the bot does in production (BOT_NODE_FLAGS); BENCH_SCANNER_FLAGS adds Node flags to try.
     const flags = [...BOT_NODE_FLAGS, ...(process.env.BENCH_SCANNER_FLAGS ?? '').split(' ').filter((f) => f !== '')];
-    const scanner = spawn(process.execPath, [...flags, here, 'scan'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // This file compiled (support/compiled-scanner.ts): the bot runs JavaScript, not the .ts sources.
+    const scanner = spawn(process.execPath, [...flags, scannerScript, 'scan'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const before = [cpuMsOf(relayProcess), cpuMsOf(graphProcess)];
     scanner.stdin.end(JSON.stringify(standIns));
     const scan = JSON.parse(await firstLine(scanner, 'the scanner')) as ScanFigures;
@@ -153,8 +153,9 @@ function loadAverage(): string {
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
+  const scannerScript = compileScanner();
   for (const users of SIZES) {
-    const row = await runSize(users);
+    const row = await runSize(users, scannerScript);
     console.log(`${users} users: ${row.scan.ms.toFixed(0)} ms (bound ${row.boundMs} ms), peak RSS ${row.scan.peakRssMb.toFixed(0)} MB`);
     rows.push(row);
   }
