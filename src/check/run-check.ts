@@ -17,6 +17,7 @@ import { relaySection } from './relay-check.ts';
 import { Report } from './report.ts';
 import { describeStore } from '../store/index.ts';
 import { storeSection } from './store-check.ts';
+import { queueSection } from './queue-check.ts';
 
 /** Default time limit of each check (a token, one Graph read, one relay call, the store steps). */
 export const CHECK_TIMEOUT_MS = 30_000;
@@ -84,6 +85,7 @@ export async function runCheck(config: Readonly<BotConfig>, deps: CheckDeps): Pr
   );
 
   await storeSection({ storeUrl: config.storeUrl, credential: deps.credential, timeoutMs }, report);
+  await queueSection({ queueUrl: config.queueUrl, credential: deps.credential, timeoutMs }, report);
 
   await adminSection(
     {

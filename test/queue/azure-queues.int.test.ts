@@ -8,6 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { azureQueue } from '../../src/queue/azure-queues.ts';
+import { queueSection } from '../../src/check/queue-check.ts';
+import { Report } from '../../src/check/report.ts';
+import { staticTokenCredential } from '../../src/cloud-directory/index.ts';
 import { openWorkQueues } from '../../src/queue/index.ts';
 import { createSqliteStore } from '../../src/store/sqlite/index.ts';
 import { startAzurite, type RunningAzurite } from '../support/azurite.ts';
@@ -30,6 +33,17 @@ describeWorkQueueContract('Azure Storage Queues (Azurite)', async () => (await o
 describeItemConsumerOver('Azure Storage Queues (Azurite)', open);
 
 describe('Azure Storage Queues adapter', () => {
+  it('`hardmatch check` opens the queues QUEUE_URL names', async () => {
+    const lines: string[] = [];
+    const report = new Report((l) => lines.push(l));
+    await queueSection(
+      { queueUrl: `azure-queues:${azurite.connectionString}`, credential: staticTokenCredential('t'), timeoutMs: 10_000 },
+      report,
+    );
+    expect(report.failures).toBe(0);
+    expect(lines.join('\n')).toMatch(/OK: opened hardmatch-bulk-items and hardmatch-bulk-items-poison/);
+  });
+
   it('creates the items and poison queues under the prefix', async () => {
     const prefix = freshPrefix();
     const queues = await openWorkQueues(`azure-queues:${azurite.connectionString}`, { store, prefix });
