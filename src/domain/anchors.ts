@@ -29,6 +29,8 @@ const GUID_RE = /^([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a
 const HEX_RE = /^[0-9a-f]{32}$/i;
 const LDAP_ESCAPED_RE = /^(?:\\[0-9a-f]{2}){16}$/i;
 const BASE64_16_RE = /^[A-Za-z0-9+/]{22}==$/;
+/** An upper-case hex digit: GUID text with one is not in the anchor's own (lower-case) GUID form. */
+const UPPER_HEX_RE = /[A-F]/;
 
 /** Longest input echoed back in an error message, so a pasted essay does not flood the card. */
 const ECHO_LIMIT = 80;
@@ -49,16 +51,20 @@ function fromBytes(bytes: Uint8Array): Anchor {
 
 /**
  * An anchor over bytes nobody else holds (made here), without another copy. Its text forms are
- * worked out once, when first asked (a diagnosis names the same anchor in several texts); the
- * private fields are not the anchor's value, which stays its frozen `bytes`.
+ * worked out once, when first asked (a diagnosis names the same anchor in several texts), or taken
+ * from the input it was parsed from when that was already in the form's own spelling; the private
+ * fields are not the anchor's value, which stays its frozen `bytes`. An ImmutableID worked out is
+ * remembered as an input too: a diagnosis parses the AD user's GUIDs, then its anchor's ImmutableID.
  */
 class AnchorValue implements Anchor {
   readonly bytes: Readonly<Uint8Array>;
   #guid: string | undefined;
   #immutableId: string | undefined;
 
-  constructor(bytes: Uint8Array) {
+  constructor(bytes: Uint8Array, forms: { guid?: string; immutableId?: string } = {}) {
     this.bytes = bytes;
+    this.#guid = forms.guid;
+    this.#immutableId = forms.immutableId;
     Object.freeze(this);
   }
 
@@ -67,12 +73,13 @@ class AnchorValue implements Anchor {
   }
 
   immutableId(): string {
-    return (this.#immutableId ??= view(this).toString('base64'));
+    if (this.#immutableId === undefined) remember((this.#immutableId = view(this).toString('base64')), this);
+    return this.#immutableId;
   }
 }
 
-function owning(bytes: Uint8Array): Anchor {
-  return new AnchorValue(bytes);
+function owning(bytes: Uint8Array, forms?: { guid?: string; immutableId?: string }): Anchor {
+  return new AnchorValue(bytes, forms);
 }
 
 /** 32 hex digits (already checked) → 16 bytes (a Buffer of their own: encoding them needs no copy). */
@@ -129,9 +136,13 @@ export function parseAnchor(input: string): Anchor {
   const known = recent.get(input);
   if (known !== undefined) return known;
   const anchor = parseFresh(input);
+  remember(input, anchor);
+  return anchor;
+}
+
+function remember(input: string, anchor: Anchor): void {
   if (recent.size >= RECENT_LIMIT) recent.clear();
   recent.set(input, anchor);
-  return anchor;
 }
 
 /**
@@ -147,7 +158,8 @@ function parseFresh(input: string): Anchor {
   if (s === '') throw malformed(input, 'it is empty');
   const unbraced = stripBraces(s);
   if (unbraced === undefined) throw malformed(input, 'its braces do not match');
-  if (GUID_RE.test(unbraced)) return owning(guidToBytes(unbraced));
+  // Lower-case GUID text is already the anchor's own GUID form (guidText's).
+  if (GUID_RE.test(unbraced)) return owning(guidToBytes(unbraced), UPPER_HEX_RE.test(unbraced) ? {} : { guid: unbraced });
   if (HEX_RE.test(s)) return owning(hexToBytes(s));
   if (LDAP_ESCAPED_RE.test(s)) return owning(hexToBytes(s.replaceAll('\\', '')));
   if (BASE64_16_RE.test(s)) {
@@ -158,7 +170,7 @@ function parseFresh(input: string): Anchor {
     }
     const own = Buffer.alloc(16);
     bytes.copy(own);
-    return owning(own);
+    return owning(own, { immutableId: s });
   }
   throw malformed(input, whyNotAnAnchor(s, unbraced));
 }

@@ -125,6 +125,21 @@ describe('anchors: every round trip (property tests)', () => {
     );
   });
 
+  it('an anchor parsed from text has the text forms of its bytes, whatever form and case it was written in', () => {
+    fc.assert(
+      fc.property(bytes, fc.boolean(), (b, upper) => {
+        const expected = anchorFormats(anchorFromBytes(b));
+        const guid = upper ? expected.guid.toUpperCase() : expected.guid;
+        for (const text of [guid, `{${guid}}`, expected.immutableId, expected.hex]) {
+          const parsed = parseAnchor(text);
+          expect(anchorFormats(parsed)).toEqual(expected);
+          // Its ImmutableID, once worked out, parses back to the same anchor.
+          expect(anchorsEqual(parseAnchor(toImmutableId(parsed)), parsed)).toBe(true);
+        }
+      }),
+    );
+  });
+
   it('the ImmutableID is the base64 of the hex bytes', () => {
     fc.assert(
       fc.property(bytes, (b) => {
