@@ -197,8 +197,17 @@ export function primarySmtp(proxyAddresses: readonly string[]): string | null {
 
 /** Every SMTP address (primary and secondary) of a proxyAddresses list, without prefixes. */
 export function smtpAddresses(proxyAddresses: readonly string[]): string[] {
-  return proxyAddresses.filter((p) => /^smtp:/i.test(p)).map((p) => p.slice('smtp:'.length));
+  const addresses: string[] = [];
+  for (const p of proxyAddresses) if (isSmtpProxy(p)) addresses.push(p.slice('smtp:'.length));
+  return addresses;
 }
+
+/** Whether a proxyAddresses entry is an SMTP address (`SMTP:` primary or `smtp:` secondary, any case). */
+export function isSmtpProxy(proxyAddress: string): boolean {
+  return SMTP_PREFIX.test(proxyAddress);
+}
+
+const SMTP_PREFIX = /^smtp:/i;
 
 /** Case-insensitive comparison as Entra compares UPNs and addresses. */
 export function sameAddress(a: string | null | undefined, b: string | null | undefined): boolean {

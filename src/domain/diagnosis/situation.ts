@@ -7,6 +7,7 @@
 import { parseAnchor, toGuid, toImmutableId, tryParseAnchor } from '../anchors.ts';
 import {
   domainOf,
+  isSmtpProxy,
   primarySmtp,
   sameAddress,
   smtpAddresses,
@@ -97,7 +98,11 @@ function linksOf(candidate: CloudCandidate, s: LinkBase): Set<Link> {
 
 /** The SMTP addresses (and mail) a user or group holds, lower case. */
 export function addressesOf(holder: { proxyAddresses: string[]; mail: string | null }): string[] {
-  return unique([...smtpAddresses(holder.proxyAddresses), holder.mail]);
+  // As unique([...smtpAddresses(proxyAddresses), mail]), without the lists in between (every candidate, every diagnosis).
+  const seen = new Set<string>();
+  for (const p of holder.proxyAddresses) if (isSmtpProxy(p) && p.length > 'smtp:'.length) seen.add(p.slice('smtp:'.length).toLowerCase());
+  if (holder.mail) seen.add(holder.mail.toLowerCase());
+  return [...seen];
 }
 
 export function linksOfUser(s: Situation, user: CloudUser): ReadonlySet<Link> {
@@ -133,5 +138,7 @@ export function immutableIdOfGuid(guid: string): string {
 }
 
 function unique(values: readonly (string | null | undefined)[]): string[] {
-  return [...new Set(values.filter((v): v is string => !!v).map((v) => v.toLowerCase()))];
+  const seen = new Set<string>();
+  for (const v of values) if (v) seen.add(v.toLowerCase());
+  return [...seen];
 }
