@@ -18,6 +18,7 @@ import type { ApprovalFeatures } from './bot/approval-features.ts';
 import { createRequestPublisher } from './bot/request-publisher.ts';
 import { createRequestViews } from './bot/request-views.ts';
 import type { BulkExecutionOptions } from './bulk/bulk-execution.ts';
+import { createBulkUndo } from './bulk/bulk-undo.ts';
 import { createScanStore } from './bulk/scan-store.ts';
 import { bulkUsersOf } from './compose-bulk.ts';
 import { composeBulkExecution, withBulkSweeps } from './compose-bulk-execution.ts';
@@ -119,7 +120,15 @@ export function composeApprovals(o: ApprovalParts): ComposedApprovals {
     now,
     logger: o.logger.child({ part: 'scan-retention' }),
   };
-  const undo = createUndoService({ store: o.store, audit, now, admins, ttlMs: policy.ttlMs });
+  const bulkUndo = createBulkUndo({
+    store: o.store,
+    audit,
+    admins,
+    now,
+    random: (n) => new Uint8Array(randomBytes(n)),
+    ttlMs: policy.ttlMs,
+  });
+  const undo = createUndoService({ store: o.store, audit, now, bulk: bulkUndo });
   const features: ApprovalFeatures = { service, undo, views, publisher, store: o.store, audit, admins, policy, now };
   return {
     ...withBulkSweeps(executions, {

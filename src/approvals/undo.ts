@@ -9,36 +9,30 @@ import { newRequestId } from '../domain/approval/request-id.ts';
 import type { ActorContext, ApprovalDeps } from './types.ts';
 import { createWithFreshId } from '../concurrency/cas-update.ts';
 import { FRESH_ID_ATTEMPTS } from './service.ts';
-import { createBulkUndo } from './bulk-undo.ts';
 import { undoableSteps, undoRequest, type UndoOutcome } from './undo-steps.ts';
-import type { AdminDirectory } from '../ports/admin-directory.ts';
+import type { ApprovalRequest } from '../domain/approval/types.ts';
 
 export interface UndoService {
   /** The stored `proposed` undo request, or why there is nothing to undo. */
   propose(originalId: string, context: ActorContext): Promise<UndoOutcome>;
 }
 
-export interface UndoDeps extends Pick<ApprovalDeps, 'store' | 'audit' | 'now' | 'randomBytes'> {
-  /** Who may undo a bulk request (admins only); without it, nobody may. */
-  admins?: Pick<AdminDirectory, 'configured' | 'isAdmin'>;
-  /** How long a proposed bulk undo waits for Request approval (APPROVAL_TTL_MINUTES). */
-  ttlMs?: number;
+/** `undo <bulk id>` (src/bulk/bulk-undo.ts, given by the composition root). */
+export interface BulkUndoProposer {
+  propose(original: ApprovalRequest, context: ActorContext): Promise<UndoOutcome>;
+  /** Why an id that names no request was typed, when it names something else (a scan): a sentence, or null. */
+  whyUnknown(id: string, tenantId: string): Promise<string | null>;
 }
 
-/** A proposal nobody asks approval for expires like a request nobody approves (APPROVAL_TTL_MINUTES' default). */
-const DEFAULT_TTL_MS = 60 * 60_000;
+export interface UndoDeps extends Pick<ApprovalDeps, 'store' | 'audit' | 'now' | 'randomBytes'> {
+  /** Proposes the undo of a bulk request (admins only, under its own approval). */
+  bulk: BulkUndoProposer;
+}
 
 export function createUndoService(deps: UndoDeps): UndoService {
   const now = deps.now ?? Date.now;
   const random = deps.randomBytes ?? ((n: number) => new Uint8Array(cryptoRandomBytes(n)));
-  const bulk = createBulkUndo({
-    store: deps.store,
-    audit: deps.audit,
-    ...(deps.admins ? { admins: deps.admins } : {}),
-    now,
-    random,
-    ttlMs: deps.ttlMs ?? DEFAULT_TTL_MS,
-  });
+  const bulk = deps.bulk;
   return {
     async propose(originalId, context) {
       const stored = await deps.store.get(originalId.toLowerCase());

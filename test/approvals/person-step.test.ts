@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApprovalService } from '../../src/approvals/service.ts';
-import { createUndoService } from '../../src/approvals/undo.ts';
+import { undoService } from '../support/undo-service.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { fingerprintOf } from '../../src/domain/approval/fingerprint.ts';
 import { expireIfDue } from '../../src/domain/approval/rules.ts';
@@ -85,7 +85,7 @@ describe("a person's step", () => {
 
   it('refuses to undo a request waiting for a person', async () => {
     const request = await waitingAtFirstStep();
-    const undo = createUndoService({ store, audit: createAuditTrail(store, logger), now: () => T0 });
+    const undo = undoService({ store, audit: createAuditTrail(store, logger), now: () => T0 });
     const refused = await undo.propose(request.id, { actor: ANN, tenantId: request.tenantId });
     expect(refused.ok).toBe(false);
     if (!refused.ok) {

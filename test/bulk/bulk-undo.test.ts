@@ -12,7 +12,7 @@ import { runScan, type BulkItem } from '../../src/bulk/scan.ts';
 import { createScanStore } from '../../src/bulk/scan-store.ts';
 import { itemRequestOf } from '../../src/bulk/bulk-undo-item.ts';
 import { newBulkRequest } from '../../src/approvals/bulk-requests.ts';
-import { createUndoService } from '../../src/approvals/undo.ts';
+import { undoService } from '../support/undo-service.ts';
 import { evidenceFromIndex, indexCloud } from '../../src/domain/bulk/cloud-index.ts';
 import { diagnose } from '../../src/domain/diagnosis/index.ts';
 import type { ApprovalRequest } from '../../src/domain/approval/types.ts';
@@ -89,7 +89,7 @@ async function setUp(n: number) {
     publish: () => Promise.resolve(),
   };
   const executor = createBulkExecutor(deps);
-  const undos = createUndoService({ store, audit, admins, now: Date.now });
+  const undos = undoService({ store, audit, admins, now: Date.now });
   return { store, cloud, executor, undos, syncs: () => syncs, approved, audit };
 }
 

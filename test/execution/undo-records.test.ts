@@ -4,7 +4,7 @@
  * before = what the original wrote, after = what it put back, and an undo of the undo is possible.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createUndoService } from '../../src/approvals/undo.ts';
+import { undoService } from '../support/undo-service.ts';
 import type { ApprovalRequest } from '../../src/domain/approval/types.ts';
 import type { PlanStep } from '../../src/domain/diagnosis/types.ts';
 import { createEngine } from '../../src/execution/engine.ts';
@@ -72,7 +72,7 @@ describe('undo records the values it really replaced', () => {
       records: [{ number: 1, status: 'done', before: value(null), after: value(ANCHOR) }],
     });
     await store.create(original);
-    const undos = createUndoService({ store, audit: createAuditTrail(store, logger), now: () => clock });
+    const undos = undoService({ store, audit: createAuditTrail(store, logger), now: () => clock });
     const proposed = await undos.propose(original.id, { actor: DAN, tenantId: original.tenantId });
     if (!proposed.ok) throw new Error(proposed.refusal.message);
     const stored = await store.get(proposed.request.id);

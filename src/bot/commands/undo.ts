@@ -1,7 +1,7 @@
 /**
  * `undo <request id>`: proposes a new request that reverts the reversible steps the named request
  * did, newest first. It needs its own justification and approval like any other. Given a finished
- * bulk request's id, one bulk undo whose items are the users' undos (approvals/bulk-undo.ts).
+ * bulk request's id, one bulk undo whose items are the users' undos (bulk/bulk-undo.ts).
  */
 import { cardReply } from '../reply.ts';
 import type { Command } from './command.ts';

@@ -1,7 +1,7 @@
 /**
  * `undo <bulk id>`: one bulk request, needing its own approval under the same two-person rules,
  * whose items are the per-user undos: for each user the bulk request ran, the reversible steps its
- * own request did (bulk/bulk-undo-item.ts builds and runs each user's `undo` request through the
+ * own request did (bulk-undo-item.ts builds and runs each user's `undo` request through the
  * same engine, waves and write budget). The irreversible steps (purges, clears of
  * onPremisesObjectIdentifier) are listed as not undoable. Only admins undo a bulk request; a bulk
  * request is undone once (a second undo is refused while the first is open or has run), never
@@ -15,12 +15,13 @@ import type { AdminDirectory } from '../ports/admin-directory.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
 import { casUpdate } from '../concurrency/cas-update.ts';
-import { itemRequestOf } from '../bulk/bulk-undo-item.ts';
-import type { BulkItem } from '../bulk/scan.ts';
-import { createScanStore } from '../bulk/scan-store.ts';
-import type { ActorContext } from './types.ts';
-import { undoableSteps, type UndoOutcome } from './undo-steps.ts';
-import { EMPTY_TRAIL } from './service.ts';
+import { itemRequestOf } from './bulk-undo-item.ts';
+import type { BulkItem } from './scan.ts';
+import { createScanStore } from './scan-store.ts';
+import type { ActorContext } from '../approvals/types.ts';
+import { undoableSteps, type UndoOutcome } from '../approvals/undo-steps.ts';
+import { EMPTY_TRAIL } from '../approvals/service.ts';
+import type { BulkUndoProposer } from '../approvals/undo.ts';
 
 export interface BulkUndoDeps {
   store: RequestStore;
@@ -37,13 +38,6 @@ const READ_CONCURRENCY = 16;
 const LAPSED = ['rejected', 'expired', 'stale'] as const;
 
 const refused = (code: Refusal['code'], message: string): UndoOutcome => ({ ok: false, refusal: { code, message } });
-
-/** `undo <bulk id>`, for the undo service (undo.ts). */
-export interface BulkUndoProposer {
-  propose(original: ApprovalRequest, context: ActorContext): Promise<UndoOutcome>;
-  /** Why an id that names no request was typed, when it names something else (a scan): a sentence, or null. */
-  whyUnknown(id: string, tenantId: string): Promise<string | null>;
-}
 
 export function createBulkUndo(deps: BulkUndoDeps): BulkUndoProposer {
   const scans = createScanStore(deps.store);
