@@ -32,12 +32,14 @@ export async function readDiagnosis(query: { who: string; target?: string }, sou
   const { relay, cloud } = sources;
   // One deadline for every Graph call of this diagnosis, started before the first one.
   const deadline = cloud.startDeadline();
+  // The relay look-up is on every match's critical path: its request leaves first, the Graph reads beside it.
+  const adUser = relay.lookup(who);
   // Re-validation never trusts the cache: the roles it decides on are read now.
   const tenant = cloud.tenantFacts(deadline, sources.fresh ? { fresh: true } : {});
   // An unknown or ambiguous AD user needs no tenant facts: a failed read is then not this card's error.
   tenant.catch(() => undefined);
   const [lookup, targetUser] = await Promise.all([
-    relay.lookup(who),
+    adUser,
     target ? cloud.findUser(target, deadline) : Promise.resolve<CloudUser | null>(null),
   ]);
   const unresolved = diagnoseOnPrem(who, lookup);
