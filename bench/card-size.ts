@@ -21,7 +21,8 @@ import { visibleText } from '../test/support/card-query.ts';
 import { startRecordingConnector } from '../test/support/recording-connector.ts';
 import { teamsClient } from '../test/support/teams-client.ts';
 import { benchCases } from './support/cases.ts';
-import { CHROMIUM, openPlayground, VIEWPORT, type CardMeasure } from './support/playground-page.ts';
+import { CHROMIUM } from '../test/support/chromium.ts';
+import { openPlayground, VIEWPORT, type CardMeasure } from './support/playground-page.ts';
 
 /** Teams refuses a message whose card is over about 28 KB. */
 const TEAMS_LIMIT_BYTES = 28 * 1024;

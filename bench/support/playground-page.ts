@@ -5,16 +5,7 @@
  * buttons end, relative to what the admin sees without scrolling.
  */
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-
-export const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import { CHROMIUM, CHROMIUM_ARGS } from '../../test/support/chromium.ts';
 
 /** The size the issue names: the Playground at 1280x800. */
 export const VIEWPORT = { width: 1280, height: 800 } as const;

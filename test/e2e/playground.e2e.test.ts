@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAnchor, toImmutableId } from '../../src/domain/anchors.ts';
 import { createLogger } from '../../src/logging/logger.ts';
@@ -15,15 +16,6 @@ import { FIXTURES_DIR } from '../../src/sandbox/sandbox-relay.ts';
 import { scenarioById } from '../../src/sandbox/scenarios/index.ts';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/start-sandbox.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const SCREENSHOT = join('test-results', 'playground-guid.png');
 const MATCH_SCREENSHOT = join('test-results', 'playground-match.png');
 const haveChromium = existsSync(CHROMIUM);
