@@ -16,7 +16,7 @@ import { findItemRequest, endOf } from './bulk-item.ts';
 import { storeBulk, type BulkLeaseDeps, type Held } from './bulk-lease.ts';
 import { Tally, withProgress } from './bulk-tally.ts';
 import type { BulkItem } from './scan.ts';
-import type { WaveSyncResult } from './wave-sync.ts';
+import { childStepEvent, type WaveSyncResult } from './wave-sync.ts';
 import { startWave, type WaveEnd, type WaveEntry } from './wave-queue.ts';
 
 export const DEFAULT_WAVE_SIZE = 100;
@@ -167,19 +167,13 @@ async function syncAndVerify(
       const step = child.diagnosis.plan.steps.find((s) => s.kind === 'VERIFY_JOINED');
       if (!step) return;
       const result = synced.status === 'done' ? (wave.failed.get(child.id) ?? (await deps.verify(step, child, syncStartedAt))) : synced;
-      const ok = result.status === 'done';
-      await deps.audit.append({
-        requestId: child.id,
-        at: deps.now(),
-        actor: null,
-        action: ok ? 'step-done' : 'step-failed',
-        summary: ok
-          ? "Verified after the wave's sync: joined"
-          : `Not verified after the wave's sync (${result.status === 'failed' ? result.code : result.status})`,
-        step: { number: step.number, kind: step.kind },
-        ...(ok ? { after: result.after } : {}),
-      });
-      if (!ok) tally.unverified(child);
+      await deps.audit.append(
+        childStepEvent(child, step, result, deps.now(), {
+          done: "Verified after the wave's sync: joined",
+          failed: (why) => `Not verified after the wave's sync (${why})`,
+        }),
+      );
+      if (result.status !== 'done') tally.unverified(child);
     }),
   );
   return entry;

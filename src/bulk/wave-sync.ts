@@ -14,6 +14,7 @@ import type { ApprovalRequest } from '../domain/approval/types.ts';
 import type { PlanStep } from '../domain/diagnosis/types.ts';
 import type { StepResult } from '../execution/types.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
+import type { AuditEvent } from '../domain/audit/types.ts';
 
 /** Graph's documented limit for provisionOnDemand: 5 requests per 10 seconds. */
 export const PROVISION_ON_DEMAND_PER_SECOND = 0.5;
@@ -83,17 +84,31 @@ async function provisionOne(deps: WaveSyncDeps, child: ApprovalRequest): Promise
   if (!step) return { status: 'done', before: null, after: null, detail: '' };
   await deps.takeProvisionToken();
   const result = await deps.provision(step);
+  await deps.audit.append(
+    childStepEvent(child, step, result, deps.now(), {
+      done: `Provisioned on demand with the wave: ${result.detail}`,
+      failed: (why) => `Provisioning on demand with the wave did not succeed (${why}): ${result.detail}`,
+    }),
+  );
+  return result;
+}
+
+/** A user's own trail entry for a step the wave ran for it (its sync, its verification): done with what it wrote, or failed with why. */
+export function childStepEvent(
+  child: ApprovalRequest,
+  step: PlanStep,
+  result: StepResult,
+  at: number,
+  words: { done: string; failed: (why: string) => string },
+): AuditEvent {
   const ok = result.status === 'done';
-  await deps.audit.append({
+  return {
     requestId: child.id,
-    at: deps.now(),
+    at,
     actor: null,
     action: ok ? 'step-done' : 'step-failed',
-    summary: ok
-      ? `Provisioned on demand with the wave: ${result.detail}`
-      : `Provisioning on demand with the wave did not succeed (${result.status === 'failed' ? result.code : result.status}): ${result.detail}`,
+    summary: ok ? words.done : words.failed(result.status === 'failed' ? result.code : result.status),
     step: { number: step.number, kind: step.kind },
     ...(ok ? { after: result.after } : {}),
-  });
-  return result;
+  };
 }
