@@ -16,7 +16,8 @@ import { findItemRequest, endOf } from './bulk-item.ts';
 import { storeBulk, type BulkLeaseDeps, type Held } from './bulk-lease.ts';
 import { Tally, withProgress } from './bulk-tally.ts';
 import type { BulkItem } from './scan.ts';
-import { childStepEvent, type WaveSyncResult } from './wave-sync.ts';
+import type { WaveSyncResult } from './wave-sync.ts';
+import { verifyOnce } from './wave-verification.ts';
 import { startWave, type WaveEnd, type WaveEntry } from './wave-queue.ts';
 
 export const DEFAULT_WAVE_SIZE = 100;
@@ -141,7 +142,10 @@ async function endsOf(deps: Pick<WaveRunDeps, 'store'>, bulkId: string, entries:
   });
 }
 
-/** The wave's sync, then each done user's verification (its own trail entry); answers the wave's entry for the bulk request's trail. */
+/**
+ * The wave's sync, then each done user's verification (recorded once with its own trail entry,
+ * wave-verification.ts); answers the wave's entry for the bulk request's trail.
+ */
 async function syncAndVerify(
   deps: WaveRunDeps,
   bulk: ApprovalRequest,
@@ -166,14 +170,11 @@ async function syncAndVerify(
     done.map(async (child) => {
       const step = child.diagnosis.plan.steps.find((s) => s.kind === 'VERIFY_JOINED');
       if (!step) return;
-      const result = synced.status === 'done' ? (wave.failed.get(child.id) ?? (await deps.verify(step, child, syncStartedAt))) : synced;
-      await deps.audit.append(
-        childStepEvent(child, step, result, deps.now(), {
-          done: "Verified after the wave's sync: joined",
-          failed: (why) => `Not verified after the wave's sync (${why})`,
-        }),
+      // Once per user and wave, with its own trail entry, even when a resumed coordinator runs the wave again.
+      const joined = await verifyOnce(deps, child, step, number, async () =>
+        synced.status === 'done' ? (wave.failed.get(child.id) ?? (await deps.verify(step, child, syncStartedAt))) : synced,
       );
-      if (result.status !== 'done') tally.unverified(child);
+      if (!joined) tally.unverified(child);
     }),
   );
   return entry;
