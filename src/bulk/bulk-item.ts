@@ -23,8 +23,8 @@ import type { BulkItem } from './scan.ts';
 
 const MAX_ID_ATTEMPTS = 5;
 
-/** Where a user's item ended. */
-export type ItemEnd = 'done' | 'skipped' | 'failed' | 'running';
+/** Where a user's item ended; `not-run`: the bulk request was stopped before the user started. */
+export type ItemEnd = 'done' | 'skipped' | 'failed' | 'not-run' | 'running';
 
 export interface BulkItemDeps {
   store: RequestStore;
@@ -55,6 +55,8 @@ export function endOf(request: ApprovalRequest): ItemEnd {
   if (request.state === 'done') return 'done';
   if (request.state === 'waiting-for-person') return 'failed';
   if (request.state === 'stale') return 'skipped';
+  // Cancelled before any of its steps ran: the stop's not-run record (claimNotRun), or a withdrawn one.
+  if (request.state === 'cancelled' && request.records.every((r) => r.status === 'pending')) return 'not-run';
   if (request.state === 'failed' || request.state === 'cancelled' || request.state === 'expired' || request.state === 'rejected')
     return 'failed';
   return 'running';
@@ -112,6 +114,35 @@ async function prepare(bulk: ApprovalRequest, index: number, item: BulkItem, id:
     request,
     events: [{ requestId: id, at, actor: null, action: drifted ? ('stale' as const) : ('approved' as const), summary: what }],
   };
+}
+
+/**
+ * The stop's side of the race with a user's start: the user's request created `cancelled` under
+ * the id its own item would take (insert-if-absent, with its trail entry), so exactly one of the
+ * two wins. Answers the record when the stop won (the user never runs: its item finds it ended),
+ * null when the user had claimed the id first (it started: it finishes and is counted so).
+ */
+export async function claimNotRun(
+  deps: Pick<BulkItemDeps, 'store' | 'audit' | 'now'>,
+  bulk: ApprovalRequest,
+  item: BulkItem,
+  id: string,
+): Promise<ApprovalRequest | null> {
+  const at = deps.now();
+  const by = bulk.bulk?.stopRequested?.by.name ?? 'the requester';
+  const record: ApprovalRequest = { ...itemRequest(bulk, item, id, at, null), state: 'cancelled' };
+  const staged = await deps.audit.stage({ ...record, auditHead: EMPTY_TRAIL }, [
+    {
+      requestId: id,
+      at,
+      actor: null,
+      action: 'cancelled',
+      summary: `Not run: bulk request ${bulk.id} was stopped by ${by} before ${item.samAccountName} started; nothing was read or written`,
+    },
+  ]);
+  if (!(await deps.store.create(staged))) return null;
+  await deps.audit.flush(staged);
+  return staged;
 }
 
 /** The user's own request under the bulk request (no steps yet): `diagnosis` null when the user is not read. */

@@ -74,6 +74,7 @@ export async function runWaves(deps: WaveRunDeps, claimed: ApprovalRequest, leas
   tally.waves = resumeAt / size;
   const waveDeps = {
     store: deps.store,
+    audit: deps.audit,
     queue: deps.queues.items,
     now: deps.now,
     ...(deps.wavePollMs ? { pollMs: deps.wavePollMs } : {}),
@@ -82,11 +83,13 @@ export async function runWaves(deps: WaveRunDeps, claimed: ApprovalRequest, leas
   // The waves' syncs run one after another (a delta sync at a time), behind the waves' writes.
   let chain: Promise<void> = Promise.resolve();
   const synced: Promise<void>[] = [];
+  // Waves a previous coordinator started (their messages may be out): watched to their end even after a stop.
+  const sentBefore = (claimed.bulk?.progress?.waves ?? 0) * size;
   for (let start = resumeAt; start < all.length; start += size) {
     // At most SYNCS_BEHIND waves wait for their sync while the next one's users run.
     await synced[synced.length - SYNCS_BEHIND];
     bulk = (await deps.store.get(bulk.id))?.value ?? bulk;
-    if (held.lost || bulk.bulk?.stopRequested) break;
+    if (held.lost || (bulk.bulk?.stopRequested && start >= sentBefore)) break;
     tally.waves += 1;
     const number = tally.waves;
     await show(true);
@@ -118,6 +121,8 @@ export async function runWaves(deps: WaveRunDeps, claimed: ApprovalRequest, leas
 async function finish(deps: WaveRunDeps, bulk: ApprovalRequest, tally: Tally): Promise<void> {
   const stopped = (await deps.store.get(bulk.id))?.value.bulk?.stopRequested;
   const final = stopped ? 'cancelled' : 'done';
+  // Every user that started has ended (each wave was watched to its end): the rest never started.
+  if (stopped) tally.stopped();
   const p = tally.progress();
   // The end and its trail entry: one compare-and-swap.
   const ended = await storeBulk(deps, bulk.id, (r) => ({ ...withProgress(r, tally), state: final }), [
@@ -126,7 +131,7 @@ async function finish(deps: WaveRunDeps, bulk: ApprovalRequest, tally: Tally): P
       at: deps.now(),
       actor: null,
       action: final === 'done' ? 'done' : 'cancelled',
-      summary: `${final === 'done' ? 'Finished' : 'Stopped'}: ${p.done} done, ${p.skipped} skipped (facts changed), ${p.failed} failed, ${p.waiting} not started, of ${p.total}; ${p.waves} ${bulk.undoOf ? 'waves (an undo syncs nothing)' : 'delta syncs'}`,
+      summary: `${final === 'done' ? 'Finished' : 'Stopped'}: ${p.done} done, ${p.skipped} skipped (facts changed), ${p.failed} failed, ${p.notRun ?? 0} not run (stopped before they started), of ${p.total}; ${p.waves} ${bulk.undoOf ? 'waves (an undo syncs nothing)' : 'delta syncs'}`,
     },
   ]);
   await deps.publish(ended).catch((err: unknown) => deps.logger.warn({ err, bulkId: ended.id }, 'could not replace the bulk card'));
