@@ -19,6 +19,7 @@ import type { Diagnosis } from '../domain/diagnosis/types.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
 import type { Engine } from '../execution/engine.ts';
+import { ItemThrottled } from './item-consumer.ts';
 import type { BulkItem } from './scan.ts';
 
 const MAX_ID_ATTEMPTS = 5;
@@ -82,13 +83,33 @@ export async function runBulkItem(bulk: ApprovalRequest, index: number, item: Bu
   throw new Error(`no free request id for user ${index} of bulk request ${bulk.id}`);
 }
 
+/**
+ * Runs the user's request unless it has ended. Throws ItemThrottled when Graph kept throttling one
+ * of its steps past its deadline (the engine released it) or it was released so and its Retry-After
+ * has not passed: its work item goes back on the queue for then.
+ */
 export async function finish(request: ApprovalRequest, deps: BulkItemDeps): Promise<ApprovalRequest> {
   if (request.state === 'approved' || request.state === 'executing') {
+    throwIfReleased(request, deps.now());
     const left = request.records.filter((r) => r.status !== 'done').length;
     if (request.state === 'approved' && left > 0) await deps.reserve?.(left);
-    await deps.engine.run(request.id);
+    if ((await deps.engine.run(request.id)) === 'released') {
+      // Back on the queue, even when Graph's Retry-After has already passed: never retried in a loop here.
+      const retryAt = (await deps.store.get(request.id))?.value.retryAt ?? deps.now();
+      throw new ItemThrottled(throttledWords(request.id), retryAt - deps.now());
+    }
   }
   return (await deps.store.get(request.id))?.value ?? request;
+}
+
+/** A request released after throttling is not claimed before its `retryAt`. */
+export function throwIfReleased(request: ApprovalRequest, at: number): void {
+  if (request.state !== 'approved' || request.retryAt === undefined || request.retryAt <= at) return;
+  throw new ItemThrottled(throttledWords(request.id), request.retryAt - at);
+}
+
+function throttledWords(id: string): string {
+  return `user request ${id} was throttled by Graph past its deadline; tried again after Graph's Retry-After`;
 }
 
 async function prepare(bulk: ApprovalRequest, index: number, item: BulkItem, id: string, deps: BulkItemDeps) {

@@ -193,6 +193,12 @@ export interface ApprovalRequest {
   /** Why it ended `failed` when no step failed (a bulk user whose work item was poisoned). */
   failure?: string;
   /**
+   * A bulk user whose step Graph kept throttling past its deadline was released (back to
+   * `approved`, that step left `started`): its work item comes back after Graph's Retry-After, and
+   * it is not claimed again before this time (ms since the epoch).
+   */
+  retryAt?: number;
+  /**
    * A bulk user's VERIFY_JOINED, run by the bulk request's coordinator after the user's wave
    * synced: recorded once, in the compare-and-swap that stages its trail entry, so a coordinator
    * that resumes the wave neither verifies the user again nor writes the entry twice.
