@@ -19,7 +19,7 @@ import type { Diagnosis } from '../domain/diagnosis/types.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
 import type { Engine } from '../execution/engine.ts';
-import { ItemThrottled } from './item-consumer.ts';
+import { ItemFailure, ItemThrottled } from './item-consumer.ts';
 import type { BulkItem } from './scan.ts';
 
 const MAX_ID_ATTEMPTS = 5;
@@ -84,9 +84,11 @@ export async function runBulkItem(bulk: ApprovalRequest, index: number, item: Bu
 }
 
 /**
- * Runs the user's request unless it has ended. Throws ItemThrottled when Graph kept throttling one
- * of its steps past its deadline (the engine released it) or it was released so and its Retry-After
- * has not passed: its work item goes back on the queue for then.
+ * Runs the user's request unless it has ended. When the engine released it (a step's Graph failure
+ * may pass), throws ItemThrottled (throttled: the work item comes back after Graph's Retry-After,
+ * not counted toward the poison limit) or an ItemFailure (Graph did not answer: tried again like
+ * any failed item, counted). Also throws ItemThrottled for a request released so whose Retry-After
+ * has not passed.
  */
 export async function finish(request: ApprovalRequest, deps: BulkItemDeps): Promise<ApprovalRequest> {
   if (request.state === 'approved' || request.state === 'executing') {
@@ -95,17 +97,24 @@ export async function finish(request: ApprovalRequest, deps: BulkItemDeps): Prom
     if (request.state === 'approved' && left > 0) await deps.reserve?.(left);
     if ((await deps.engine.run(request.id)) === 'released') {
       // Back on the queue, even when Graph's Retry-After has already passed: never retried in a loop here.
-      const retryAt = (await deps.store.get(request.id))?.value.retryAt ?? deps.now();
-      throw new ItemThrottled(throttledWords(request.id), retryAt - deps.now());
+      const released = (await deps.store.get(request.id))?.value ?? request;
+      if (released.released?.cause === 'unavailable') throw unanswered(released);
+      throw new ItemThrottled(throttledWords(request.id), (released.released?.until ?? deps.now()) - deps.now());
     }
   }
   return (await deps.store.get(request.id))?.value ?? request;
 }
 
-/** A request released after throttling is not claimed before its `retryAt`. */
+/** A request released after throttling is not claimed before Graph's Retry-After has passed. */
 export function throwIfReleased(request: ApprovalRequest, at: number): void {
-  if (request.state !== 'approved' || request.retryAt === undefined || request.retryAt <= at) return;
-  throw new ItemThrottled(throttledWords(request.id), request.retryAt - at);
+  const released = request.released;
+  if (request.state !== 'approved' || released?.cause !== 'throttled' || released.until <= at) return;
+  throw new ItemThrottled(throttledWords(request.id), released.until - at);
+}
+
+/** A request released because Graph did not answer: a failure of this attempt (counted), its write's effect unknown. */
+export function unanswered(request: ApprovalRequest): ItemFailure {
+  return new ItemFailure(`Microsoft Graph did not answer in time (${request.released?.code ?? 'CLOUD_UNAVAILABLE'})`, false);
 }
 
 function throttledWords(id: string): string {

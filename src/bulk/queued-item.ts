@@ -11,7 +11,7 @@ import { casUpdate } from '../concurrency/cas-update.ts';
 import type { Logger } from '../logging/logger.ts';
 import { CloudError } from '../errors/index.ts';
 import { DEFAULT_THROTTLED_RETRY_MS } from '../execution/engine.ts';
-import { endOf, findItemRequest, itemRequest, throwIfReleased, type BulkItemDeps } from './bulk-item.ts';
+import { endOf, findItemRequest, itemRequest, throwIfReleased, unanswered, type BulkItemDeps } from './bulk-item.ts';
 import { runItem } from './bulk-undo-item.ts';
 import { codeOf, ItemFailure, ItemThrottled, type ItemMessage, type PoisonOutcome } from './item-consumer.ts';
 import type { BulkItem } from './scan.ts';
@@ -154,6 +154,8 @@ async function untilEnded(deps: QueuedItemDeps, request: ApprovalRequest, stoppi
     const stored = (await deps.store.get(current.id))?.value ?? current;
     // Released after throttling: this message too goes back for after Graph's Retry-After.
     throwIfReleased(stored, deps.now());
+    // Released because Graph did not answer: this attempt fails too (counted), rather than retrying in a loop here.
+    if (stored.state === 'approved' && stored.released?.cause === 'unavailable') throw unanswered(stored);
     // Its engine died (lease over): run it here; the engine's claim makes sure only one instance does.
     if (stored.state === 'approved' || (stored.state === 'executing' && (stored.lease?.until ?? 0) <= deps.now()))
       await deps.engine.run(stored.id);

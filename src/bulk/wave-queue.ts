@@ -119,6 +119,6 @@ export async function startWave(
 
 /** Approved but not claimed (and not waiting out Graph's Retry-After), or claimed under a lease that lapsed. */
 function leftBehind(request: ApprovalRequest, at: number): boolean {
-  if (request.state === 'approved') return (request.retryAt ?? 0) <= at;
+  if (request.state === 'approved') return (request.released?.until ?? 0) <= at;
   return request.state === 'executing' && (request.lease?.until ?? 0) <= at;
 }

@@ -40,7 +40,7 @@ import { undoStep } from './undo-step.ts';
 export const DEFAULT_LEASE_MS = 60_000;
 /** How long to wait before asking again when the relay says a sync is already running. */
 export const DEFAULT_SYNC_BUSY_RETRY_MS = 15_000;
-/** A released (throttled) request is tried again after Graph's Retry-After, or this long when Graph gave none. */
+/** A request released after throttling is tried again after Graph's Retry-After, or this long when Graph gave none. */
 export const DEFAULT_THROTTLED_RETRY_MS = 10_000;
 
 export type { BoundaryPhase } from './record-changes.ts';
@@ -62,12 +62,13 @@ export interface EngineDeps {
    */
   publish?: (request: ApprovalRequest) => Promise<void>;
   /**
-   * Bulk items: a step Graph kept throttling past its deadline (CLOUD_THROTTLED; the write was not
-   * executed) releases the request (`releasedChange`: back to `approved`, `retryAt` set, the step
-   * left started) and `run` answers `released`, for the bulk consumer to put its work item back on
-   * the queue. Unset (a single `match`, an admin waiting for it): the step fails as any other.
+   * Bulk items: a step whose Graph failure may pass (throttled past its deadline, CLOUD_THROTTLED:
+   * the write was not executed; or no answer, CLOUD_UNAVAILABLE) releases the request
+   * (`releasedChange`: back to `approved`, `released` saying why and until when, the step left
+   * started) and `run` answers `released`, for the bulk consumer to put its work item back on the
+   * queue. Unset (a single `match`, an admin waiting for it): the step fails as any other.
    */
-  releaseThrottled?: boolean;
+  releaseTransient?: boolean;
   /** Test hook: called at each step boundary (the crash tests kill the process here). */
   onBoundary?: (requestId: string, step: number, phase: BoundaryPhase) => void | Promise<void>;
 }
@@ -79,7 +80,7 @@ export type RunOutcome =
   | 'failed'
   | 'waiting-for-person'
   | 'claim-lost'
-  /** Throttled past its deadline and given back (EngineDeps.releaseThrottled). */
+  /** Throttled or unanswered past its deadline, and given back (EngineDeps.releaseTransient). */
   | 'released';
 
 export interface RunOptions {
@@ -279,9 +280,12 @@ async function runOne(claim: Claim, index: number, ctx: Ctx, at: { carry: Record
     await commit(claim, ctx, [outcome]);
     return { outcome: 'waiting-for-person', carry: null };
   }
-  if (result.throttled && ctx.releaseThrottled) {
+  if (result.transient && ctx.releaseTransient) {
     const at = ctx.now();
-    await commit(claim, ctx, [releasedChange(step, result, at, at + (result.throttled.retryAfterMs ?? DEFAULT_THROTTLED_RETRY_MS))]);
+    const { transient } = result;
+    // Throttled: not before Graph's Retry-After. Unanswered: the consumer's retry delay decides.
+    const until = transient.cause === 'throttled' ? at + (transient.retryAfterMs ?? DEFAULT_THROTTLED_RETRY_MS) : at;
+    await commit(claim, ctx, [releasedChange(step, { ...result, transient }, at, until)]);
     return { outcome: 'released', carry: null };
   }
   return {

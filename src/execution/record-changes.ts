@@ -8,7 +8,7 @@ import type { ApprovalRequest, StepRecord } from '../domain/approval/types.ts';
 import type { AuditAction, AuditEvent } from '../domain/audit/types.ts';
 import type { PlanStep } from '../domain/diagnosis/types.ts';
 import { valueToReplace } from './step-values.ts';
-import type { StepResult } from './types.ts';
+import type { StepResult, TransientFailure } from './types.ts';
 
 export type BoundaryPhase = 'claimed' | 'step-started' | 'step-ran' | 'step-recorded';
 
@@ -115,29 +115,27 @@ export function outcomeChange(
 }
 
 /**
- * A bulk user's step that Graph kept throttling until the call's deadline (a throttled write is not
- * executed): the request is released, back to `approved` (the claim gives its lease up), not to be
- * claimed again before `retryAt`. The step stays `started`, so whoever claims it next reads Graph
- * first (resolve-started.ts; a write takes effect at most once), and nothing is marked failed.
+ * A bulk user's step whose Graph failure may pass (throttled or unanswered past the call's
+ * deadline): the request is released, back to `approved` (the claim gives its lease up), with when
+ * and why (`released`; throttled: not claimed again before Graph's Retry-After). The step stays
+ * `started`, so whoever claims it next reads Graph first (resolve-started.ts, and each write reads
+ * the value it replaces: a write takes effect at most once), and nothing is marked failed.
  */
 export function releasedChange(
   step: PlanStep,
-  result: Extract<StepResult, { status: 'failed' }>,
+  result: Extract<StepResult, { status: 'failed' }> & { transient: TransientFailure },
   at: number,
-  retryAt: number,
+  until: number,
 ): RecordChange {
-  const seconds = Math.ceil((retryAt - at) / 1000);
-  const why = result.throttled?.retryAfterMs != null ? "Graph's Retry-After" : 'Graph gave no Retry-After';
+  const throttled = result.transient.cause === 'throttled';
+  const seconds = Math.ceil((until - at) / 1000);
+  const why = result.transient.retryAfterMs !== null ? "Graph's Retry-After" : 'Graph gave no Retry-After';
+  const summary = throttled
+    ? `Step ${step.number} throttled past its deadline: ${result.detail} Nothing was written by it (a throttled request is not executed); released and put back on the work-item queue, tried again in ${seconds} s (${why}); throttling does not count toward the poison limit.`
+    : `Step ${step.number}: Microsoft Graph did not answer past its deadline: ${result.detail} Released and put back on the work-item queue; whether the step took effect is read from Graph before it is sent again; this counts toward the poison limit.`;
   return {
-    mutate: (r) => ({ ...r, state: 'approved', retryAt }),
-    notes: [
-      {
-        action: 'step-requeued',
-        summary: `Step ${step.number} throttled past its deadline: ${result.detail} Nothing was written by it (a throttled request is not executed); released and put back on the work-item queue, tried again in ${seconds} s (${why}); throttling does not count toward the poison limit.`,
-        step,
-        code: 'CLOUD_THROTTLED',
-      },
-    ],
+    mutate: (r) => ({ ...r, state: 'approved', released: { cause: result.transient.cause, until, code: result.code } }),
+    notes: [{ action: 'step-requeued', summary, step, code: throttled ? 'CLOUD_THROTTLED' : 'CLOUD_UNAVAILABLE' }],
     boundary: { step: step.number, phase: 'step-recorded' },
   };
 }

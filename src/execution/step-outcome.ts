@@ -6,7 +6,7 @@
 import type { StepSubject } from '../domain/diagnosis/types.ts';
 import type { CloudUser } from '../domain/cloud.ts';
 import { CloudError, isHardmatchError } from '../errors/index.ts';
-import { STEP_FAILURES, type StepResult } from './types.ts';
+import { STEP_FAILURES, type StepResult, type TransientFailure } from './types.ts';
 
 export function done(before: unknown, after: unknown, detail: string): StepResult {
   return { status: 'done', before, after, detail };
@@ -23,8 +23,9 @@ export function failedFrom(err: unknown, before?: unknown): StepResult {
     // The cloud module's message names the call and quotes Graph (with the conflicting `User_<id>`).
     const quoted = err.graphMessage === null || err.message.includes(err.graphMessage);
     const detail = quoted ? err.message : `${err.message} Graph said: ${err.graphMessage}`;
-    const throttled = err.code === 'CLOUD_THROTTLED' ? { throttled: { retryAfterMs: err.retryAfterMs } } : {};
-    return { status: 'failed', code: err.graphCode ?? err.code, detail, ...withBefore, ...throttled };
+    const cause = err.code === 'CLOUD_THROTTLED' ? 'throttled' : err.code === 'CLOUD_UNAVAILABLE' ? 'unavailable' : null;
+    const transient = cause ? { transient: { cause, retryAfterMs: err.retryAfterMs } satisfies TransientFailure } : {};
+    return { status: 'failed', code: err.graphCode ?? err.code, detail, ...withBefore, ...transient };
   }
   if (isHardmatchError(err)) return { status: 'failed', code: err.code, detail: err.message, ...withBefore };
   throw err;

@@ -41,10 +41,18 @@ export type StepResult =
   | { status: 'waiting-for-person'; detail: string }
   /**
    * `code` is one of STEP_FAILURES, Graph's own error code (e.g. ObjectConflict), or ours (e.g.
-   * SYNC_BUSY). `throttled`: Graph kept answering 429 until the call's deadline (CLOUD_THROTTLED),
-   * so the write was not executed and may succeed later; `retryAfterMs` is its last Retry-After.
+   * SYNC_BUSY). `transient`: Graph's failure may pass: it kept answering 429 until the call's
+   * deadline (`throttled`, CLOUD_THROTTLED: the write was not executed; `retryAfterMs` is its last
+   * Retry-After), or 5xx or nothing at all (`unavailable`, CLOUD_UNAVAILABLE: whether the write took
+   * effect is unknown).
    */
-  | { status: 'failed'; code: string; detail: string; before?: unknown; throttled?: { retryAfterMs: number | null } };
+  | { status: 'failed'; code: string; detail: string; before?: unknown; transient?: TransientFailure };
+
+/** A Graph failure that may pass (see StepResult). */
+export interface TransientFailure {
+  cause: 'throttled' | 'unavailable';
+  retryAfterMs: number | null;
+}
 
 /** Codes a step fails with that are not Graph's or another module's. */
 export const STEP_FAILURES = {

@@ -38,6 +38,8 @@ export async function startBulkBot(
       ADMIN_IDS: `${ADMIN.aadObjectId},${SECOND.aadObjectId}`,
       MicrosoftAppTenantId: TENANT,
       GRAPH_BASE_URL: 'https://127.0.0.1:1',
+      // Nothing answers there: each Graph call gives up after 1 s (a bulk user is tried again until poisoned).
+      GRAPH_TIMEOUT_MS: '1000',
     },
     { sandbox: true },
   );

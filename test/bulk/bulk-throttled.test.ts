@@ -3,7 +3,9 @@
  * quota, or low-priority traffic shed): its item is not failed but released back to the queue,
  * again after Graph's Retry-After, more times than the poison limit allows for failures, and ends
  * done once the quota allows: written once, counted done, its own trail saying it was throttled
- * and requeued. A write Graph refuses for good still ends the user failed.
+ * and requeued. A write Graph does not answer past its deadline is tried again the same way, but
+ * counted toward the poison limit (Graph may be down for long). A write Graph refuses for good
+ * still ends the user failed.
  */
 import { describe, expect, it } from 'vitest';
 import { createBulkExecutor } from '../../src/bulk/bulk-executor.ts';
@@ -25,6 +27,9 @@ const throttled = (retryAfterMs: number) =>
       retryAfterMs,
     },
   );
+
+const unanswered = () =>
+  new CloudError('CLOUD_UNAVAILABLE', 'Microsoft Graph did not answer the request to set the ImmutableID after 3 attempts (no response).');
 
 /** The cloud's setImmutableId for `upn`'s user fails with `errors` in turn (nothing written), then works. */
 function failingWrites(cloud: Awaited<ReturnType<typeof setUp>>['cloud'], upn: string, errors: Error[]) {
@@ -85,6 +90,41 @@ describe('a bulk user throttled past its write deadline', () => {
     expect(bulk?.bulk?.progress).toMatchObject({ total: 2, done: 2, failed: 0, waiting: 0 });
     expect(throttles).toBe(-1);
     expect(await queues.poison.receive(30)).toBeNull();
+  });
+
+  it('a write Graph did not answer past its deadline is tried again (counted toward the poison limit) and ends done', async () => {
+    const { store, cloud, deps } = await setUp(bulkWorld(2), { waveSize: 4 });
+    const hard1 = failingWrites(cloud, 'hard1@contoso.com', [unanswered()]);
+    const executor = createBulkExecutor(deps('one'));
+    await executor.run('bulk01');
+    await executor.stop();
+    const bulk = (await store.get('bulk01'))?.value;
+    expect(bulk?.bulk?.progress).toMatchObject({ total: 4, done: 4, failed: 0, waiting: 0 });
+    expect(cloud.writes().filter((w) => w.op === 'setImmutableId' && w.userId === hard1.userId)).toHaveLength(1);
+    const child = (await store.listByState('t', ['done'])).find((r) => r.value.command === 'match hard1')?.value;
+    const trail = await createAuditTrail(store, logger).entriesOf(child?.id ?? '');
+    expect(trail.filter((e) => e.action === 'step-requeued').map((e) => e.code)).toEqual(['CLOUD_UNAVAILABLE']);
+  });
+
+  it('a write Graph never answers ends the user failed at the poison limit, saying why', async () => {
+    const { store, cloud, deps, queues } = await setUp(bulkWorld(2), { waveSize: 4 });
+    const hard1 = failingWrites(
+      cloud,
+      'hard1@contoso.com',
+      Array.from({ length: 10 }, () => unanswered()),
+    );
+    const executor = createBulkExecutor(deps('one'));
+    await executor.run('bulk01');
+    await executor.stop();
+    const bulk = (await store.get('bulk01'))?.value;
+    expect(bulk?.bulk?.progress).toMatchObject({ total: 4, done: 3, failed: 1, waiting: 0 });
+    // The poison limit is 2 here: two attempts, each released, then the item is poisoned.
+    expect(hard1.refused).toHaveLength(2);
+    expect(bulk?.bulk?.notes?.[0]).toMatchObject({
+      samAccountName: 'hard1',
+      why: 'Microsoft Graph did not answer in time (CLOUD_UNAVAILABLE), 2 times',
+    });
+    expect(JSON.parse((await queues.poison.receive(30))?.text ?? '{}')).toMatchObject({ why: bulk?.bulk?.notes?.[0]?.why });
   });
 
   it("a write Graph refuses for good still ends the user failed, with Graph's code", async () => {

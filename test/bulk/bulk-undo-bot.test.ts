@@ -110,8 +110,10 @@ describe('undo <bulk id> through /api/messages', () => {
     await b.bot.approvals.idle();
     const ended = (await store.get(undoId))?.value;
     expect(ended).toMatchObject({ kind: 'bulk', undoOf: bulkId, state: 'done' });
-    // This bot's Graph is unreachable: the user's undo fails at its read, nothing is written, and it is reported.
+    // This bot's Graph is unreachable: the user's undo fails at its read, is tried again until its
+    // work item is poisoned (Graph may come back), nothing is written, and it is reported.
     expect(ended?.bulk?.progress).toMatchObject({ total: 1, done: 0, failed: 1, waiting: 0 });
+    expect(ended?.bulk?.notes?.[0]?.why).toMatch(/^Microsoft Graph did not answer in time \(CLOUD_UNAVAILABLE\), 5 times$/);
     const again = await b.client(SECOND).say(`undo ${bulkId}`);
     expect(text(again.card)).toContain(`is already undone by request ${undoId} (done)`);
   }, 30_000);

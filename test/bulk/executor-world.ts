@@ -104,8 +104,8 @@ export async function setUp(
       steps: { cloud, sync: { triggerSync: () => Promise.reject(new Error('no sync in items')) } },
       owner,
       logger,
-      // As the bulk engine (bulk-execution.ts): a write throttled past its deadline goes back on the queue.
-      releaseThrottled: true,
+      // As the bulk engine (bulk-execution.ts): a write throttled or unanswered past its deadline goes back on the queue.
+      releaseTransient: true,
     }),
     now: Date.now,
     reread,

@@ -1,8 +1,9 @@
 /**
- * A step Graph kept throttling past its deadline (CLOUD_THROTTLED): a bulk engine
- * (`releaseThrottled`) gives the request back instead of failing it (approved again, the step left
- * started, not to be claimed before Graph's Retry-After, its trail saying so), and whoever claims
- * it next finishes it without writing anything twice; a single `match` fails as before.
+ * A step Graph kept throttling past its deadline (CLOUD_THROTTLED), or did not answer
+ * (CLOUD_UNAVAILABLE): a bulk engine (`releaseTransient`) gives the request back instead of
+ * failing it (approved again, the step left started, throttled: not to be claimed before Graph's
+ * Retry-After, its trail saying so), and whoever claims it next finishes it without writing
+ * anything twice; a single `match` fails as before.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ApprovalRequest } from '../../src/domain/approval/types.ts';
@@ -72,7 +73,7 @@ beforeEach(() => {
   ]);
 });
 
-function engine(owner: string, releaseThrottled: boolean) {
+function engine(owner: string, releaseTransient: boolean) {
   return createEngine({
     store,
     audit: createAuditTrail(store, logger),
@@ -81,7 +82,7 @@ function engine(owner: string, releaseThrottled: boolean) {
     logger,
     now: () => clock,
     leaseMs: 1000,
-    ...(releaseThrottled ? { releaseThrottled } : {}),
+    ...(releaseTransient ? { releaseTransient } : {}),
   });
 }
 
@@ -105,7 +106,7 @@ describe('a step Graph kept throttling past its deadline', () => {
     cloud.failNext('setImmutableId', throttled(15_000));
     expect(await engine('a', true).run(request.id)).toBe('released');
     const after = (await store.get(request.id))?.value;
-    expect(after).toMatchObject({ state: 'approved', retryAt: clock + 15_000 });
+    expect(after).toMatchObject({ state: 'approved', released: { cause: 'throttled', until: clock + 15_000, code: 'TooManyRequests' } });
     expect(after?.lease).toBeUndefined();
     expect(after?.records.map((r) => r.status)).toEqual(['done', 'started']);
     const trail = await entries(request.id);
@@ -138,12 +139,41 @@ describe('a step Graph kept throttling past its deadline', () => {
       }
     };
     expect(await engine('a', true).run(request.id)).toBe('released');
-    expect((await store.get(request.id))?.value).toMatchObject({ state: 'approved', retryAt: clock + DEFAULT_THROTTLED_RETRY_MS });
+    expect((await store.get(request.id))?.value).toMatchObject({
+      state: 'approved',
+      released: { cause: 'throttled', until: clock + DEFAULT_THROTTLED_RETRY_MS },
+    });
     clock += DEFAULT_THROTTLED_RETRY_MS;
     expect(await engine('b', true).run(request.id)).toBe('done');
     expect(purges).toBe(1);
     const step1 = (await store.get(request.id))?.value.records[0];
     expect(step1?.detail).toContain('took effect');
+  });
+
+  it('a write Graph did not answer (its outcome unknown) is released too, and not sent again once it is found in place', async () => {
+    const request = await approved();
+    const set = cloud.setImmutableId.bind(cloud);
+    let sets = 0;
+    cloud.setImmutableId = async (userId, immutableId) => {
+      sets += 1;
+      await set(userId, immutableId);
+      // The PATCH took effect; its answer, and every read after it, never came back before the deadline.
+      if (sets === 1)
+        throw new CloudError(
+          'CLOUD_UNAVAILABLE',
+          'Microsoft Graph did not answer the request to set the ImmutableID after 3 attempts (no response).',
+        );
+    };
+    expect(await engine('a', true).run(request.id)).toBe('released');
+    const after = (await store.get(request.id))?.value;
+    expect(after).toMatchObject({ state: 'approved', released: { cause: 'unavailable', until: clock, code: 'CLOUD_UNAVAILABLE' } });
+    expect(after?.records.map((r) => r.status)).toEqual(['done', 'started']);
+    const requeued = (await entries(request.id))?.entries.find((e) => e.action === 'step-requeued');
+    expect(requeued).toMatchObject({ code: 'CLOUD_UNAVAILABLE' });
+    expect(requeued?.summary).toContain('this counts toward the poison limit');
+    expect(await engine('b', true).run(request.id)).toBe('done');
+    expect(sets).toBe(1);
+    expect((await store.get(request.id))?.value.records[1]?.detail).toContain('nothing was written');
   });
 
   it('a single match (no release) fails the step as before: an admin is waiting for it', async () => {

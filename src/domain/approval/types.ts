@@ -193,11 +193,13 @@ export interface ApprovalRequest {
   /** Why it ended `failed` when no step failed (a bulk user whose work item was poisoned). */
   failure?: string;
   /**
-   * A bulk user whose step Graph kept throttling past its deadline was released (back to
-   * `approved`, that step left `started`): its work item comes back after Graph's Retry-After, and
-   * it is not claimed again before this time (ms since the epoch).
+   * A bulk user whose step Graph kept throttling (`throttled`) or did not answer (`unavailable`)
+   * past the call's deadline was released: back to `approved`, that step left `started`. Throttled,
+   * its work item comes back after Graph's Retry-After and it is not claimed before `until` (ms
+   * since the epoch); unavailable, it is tried again like any failed item (counted toward the poison
+   * limit). `code`: the step's failure code as Graph or the bot named it.
    */
-  retryAt?: number;
+  released?: { cause: 'throttled' | 'unavailable'; until: number; code: string };
   /**
    * A bulk user's VERIFY_JOINED, run by the bulk request's coordinator after the user's wave
    * synced: recorded once, in the compare-and-swap that stages its trail entry, so a coordinator
