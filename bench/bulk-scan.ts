@@ -84,7 +84,7 @@ const CLOCK_TICKS = 100;
 
 function startStandIn(role: 'relay' | 'graph', users: number): ChildProcess {
   const script = fileURLToPath(new URL('./support/bulk-stand-ins.ts', import.meta.url));
-  return spawn(process.execPath, [script, role, String(users), String(GRAPH_PAGE_MS), String(LDAP_PAGE_MS)], {
+  return spawn(process.execPath, [...(process.env.BENCH_STANDIN_FLAGS ?? "").split(" ").filter(Boolean), script, role, String(users), String(GRAPH_PAGE_MS), String(LDAP_PAGE_MS)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
 }

@@ -10,7 +10,15 @@
  * prints one JSON line (RelayHalf or GraphHalf) and serves until stdin closes.
  */
 import { randomBytes } from 'node:crypto';
-import { ACTIVE_USER_PREFIXES, DELETED_USER_PREFIXES, SPLIT_ABOVE, splitPrefixes } from '../../src/cloud-directory/snapshot.ts';
+import {
+  ACTIVE_USER_PREFIXES,
+  DELETED_USER_PREFIXES,
+  rangeBoundaries,
+  SPLIT_ABOVE,
+  splitDeletedPrefixes,
+  subRanges,
+  type UpnRange,
+} from '../../src/cloud-directory/snapshot.ts';
 import { MAX_PAGE } from '../../src/cloud-directory/queries.ts';
 import { parseFixtureUsers, createSourceDirectory } from '../../src/sandbox/fixture-directory.ts';
 import { generateDirectory, GENERATED_BASE_DN, type GeneratedDirectory } from '../../src/sandbox/generator/generate.ts';
@@ -21,21 +29,45 @@ import { USERS_PAGE_SIZE } from '../../src/relay/protocol/protocol.ts';
 import type { GraphHalf, RelayHalf } from './bulk-halves.ts';
 import { withLookupDelay } from './delayed-directory.ts';
 
+/** A user as a partition read sees it: its UPN (lower case) and its object id (the emulator's page order). */
+interface Listed {
+  upn: string;
+  id: string;
+}
+
 /**
  * Dependent pages of one partition's read, as src/cloud-directory/snapshot.ts reads it: its pages
  * one after another, or, when it holds more than SPLIT_ABOVE users, its first page and then the
- * longest of its sub-partitions (read in parallel, each split again the same way).
+ * longest of its sub-partitions (read in parallel, each split again the same way): for active
+ * users, ranges cut at the first page's UPNs (the emulator pages by object id, so the first page
+ * is the partition's first MAX_PAGE users by id), for the recycle bin, the next hex digit.
  */
-function chainOf(upns: readonly string[], prefixes: readonly string[], deleted: boolean): number {
-  const inside = upns.filter((upn) => prefixes.some((p) => upn.startsWith(p)));
-  if (inside.length <= SPLIT_ABOVE) return Math.max(1, Math.ceil(inside.length / MAX_PAGE));
-  return 1 + Math.max(...splitPrefixes(prefixes, deleted).map((sub) => chainOf(inside, sub, deleted)));
+function chainOf(users: readonly Listed[], prefixes: readonly string[], range: UpnRange | null): number {
+  const inside = users.filter(
+    (u) =>
+      prefixes.some((p) => u.upn.startsWith(p)) &&
+      (range?.from === undefined || u.upn >= range.from) &&
+      (range?.to === undefined || u.upn <= range.to),
+  );
+  const paged = Math.max(1, Math.ceil(inside.length / MAX_PAGE));
+  if (inside.length <= SPLIT_ABOVE) return paged;
+  if (range === null) return 1 + Math.max(...splitDeletedPrefixes(prefixes).map((sub) => chainOf(inside, sub, null)));
+  const sample = inside.slice(0, MAX_PAGE).map((u) => u.upn);
+  const boundaries = rangeBoundaries(sample, inside.length, range);
+  if (boundaries.length === 0) return paged;
+  return 1 + Math.max(...subRanges(range, boundaries).map((sub) => chainOf(inside, prefixes, sub)));
 }
 
-/** The longest chain among the collection's partitions (read in parallel). */
-function longestChain(upns: readonly string[], partitions: readonly (readonly string[])[], deleted: boolean): number {
-  const lower = upns.map((upn) => upn.toLowerCase());
-  return Math.max(...partitions.map((prefixes) => chainOf(lower, prefixes, deleted)));
+/** The longest chain among the collection's partitions (read in parallel); `deleted`: the recycle bin's. */
+function longestChain(
+  users: readonly { userPrincipalName: string; id: string }[],
+  partitions: readonly (readonly string[])[],
+  deleted: boolean,
+): number {
+  const listed = users
+    .map((u) => ({ upn: u.userPrincipalName.toLowerCase(), id: u.id }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return Math.max(...partitions.map((prefixes) => chainOf(listed, prefixes, deleted ? null : {})));
 }
 
 /** The relay agent over the generated AD, with LDAP_PAGE_MS per page of its paged read. */
@@ -66,16 +98,8 @@ async function startGraphSide(
     graphUrl: emulator.url,
     caCertificate: emulator.caCertificate ?? '',
     graphPagesLongestPartition: Math.max(
-      longestChain(
-        active.map((u) => u.userPrincipalName),
-        ACTIVE_USER_PREFIXES,
-        false,
-      ),
-      longestChain(
-        deleted.map((u) => u.userPrincipalName),
-        DELETED_USER_PREFIXES,
-        true,
-      ),
+      longestChain(active, ACTIVE_USER_PREFIXES, false),
+      longestChain(deleted, DELETED_USER_PREFIXES, true),
     ),
     partitions: ACTIVE_USER_PREFIXES.length + DELETED_USER_PREFIXES.length + 1,
     cloudUsers: active.length,
