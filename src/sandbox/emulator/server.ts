@@ -12,7 +12,7 @@ import { ConfigError } from '../../errors/index.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { GraphServiceError } from './graph-errors.ts';
 import { createPipeline, type Pipeline } from './http/pipeline.ts';
-import { errorResponse, internalError } from './http/responses.ts';
+import { bodyText, errorResponse, internalError } from './http/responses.ts';
 import type { EmulatorRequest, EmulatorResponse } from './http/types.ts';
 import { grantedPermissions } from './permissions.ts';
 import { GRAPH_ROUTES } from './routes/index.ts';
@@ -154,10 +154,11 @@ async function serve(req: IncomingMessage, res: ServerResponse, deps: ServeDeps)
     if (!(err instanceof GraphServiceError)) deps.logger?.error({ err }, 'Entra emulator: failed to read a request');
     response = errorResponse(graphError, { requestId: deps.newId(), clientRequestId: '' }, deps.now());
   }
-  // Graph's latency is its time to answer: the emulator's own work is inside it, not added to it.
+  // Graph's latency is its time to answer: the emulator's own work, serializing included, is inside it, not added to it.
+  const text = bodyText(response);
   if (deps.latencyMs > 0) await preciseDelay(deps.latencyMs, arrived);
   if (res.destroyed) return;
-  write(res, response);
+  write(res, response, text);
   deps.logger?.debug({ method: req.method, url: req.url, status: response.status, ms: Date.now() - started }, 'graph request');
 }
 
@@ -194,8 +195,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function write(res: ServerResponse, response: EmulatorResponse): void {
-  const body = response.body === undefined ? '' : JSON.stringify(response.body);
+function write(res: ServerResponse, response: EmulatorResponse, body: string): void {
   res.writeHead(response.status, { ...response.headers, 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }
