@@ -4,7 +4,7 @@
  * addresses). Links are recomputed from the values themselves, not only taken from the evidence's
  * reasons, so a diagnosis stays right whatever look-up found the user.
  */
-import { parseAnchor, toGuid, toImmutableId, tryParseAnchor } from '../anchors.ts';
+import { immutableIdOfGuidText, parseAnchor, toGuid, toImmutableId, tryParseAnchor } from '../anchors.ts';
 import {
   domainOf,
   isSmtpProxy,
@@ -140,7 +140,7 @@ export function onPremSuffixVerified(s: Situation): boolean {
 
 /** ImmutableID of a GUID text (the AD user's own values are always well formed). */
 export function immutableIdOfGuid(guid: string): string {
-  return toImmutableId(parseAnchor(guid));
+  return immutableIdOfGuidText(guid) ?? toImmutableId(parseAnchor(guid));
 }
 
 function unique(values: readonly (string | null | undefined)[]): string[] {
