@@ -111,8 +111,10 @@ function guidToBytes(guid: string): Uint8Array {
 }
 
 const BASE64_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-/** Stored bytes of the GUID being converted by immutableIdOfGuidText (synchronous, so one will do). */
+/** Stored bytes of the anchor being converted, and the characters of its text (synchronous, so one of each will do). */
 const SCRATCH = new Uint8Array(16);
+const CODES = new Uint16Array(36);
+const BASE64_CODES = Uint8Array.from(BASE64_DIGITS, (c) => c.charCodeAt(0));
 
 /** A hex digit's value, or -1. */
 function hexValue(code: number): number {
@@ -137,19 +139,26 @@ export function immutableIdOfGuidText(text: string): string | undefined {
     if (high < 0 || low < 0) return undefined;
     SCRATCH[i] = (high << 4) | low;
   }
-  let out = '';
+  let o = 0;
   for (let i = 0; i < 15; i += 3) {
     const n = ((SCRATCH[i] ?? 0) << 16) | ((SCRATCH[i + 1] ?? 0) << 8) | (SCRATCH[i + 2] ?? 0);
-    out += BASE64_DIGITS[n >> 18]! + BASE64_DIGITS[(n >> 12) & 63]! + BASE64_DIGITS[(n >> 6) & 63]! + BASE64_DIGITS[n & 63]!;
+    CODES[o++] = BASE64_CODES[n >> 18] ?? 0;
+    CODES[o++] = BASE64_CODES[(n >> 12) & 63] ?? 0;
+    CODES[o++] = BASE64_CODES[(n >> 6) & 63] ?? 0;
+    CODES[o++] = BASE64_CODES[n & 63] ?? 0;
   }
   const last = SCRATCH[15] ?? 0;
-  return `${out}${BASE64_DIGITS[last >> 2]!}${BASE64_DIGITS[(last & 3) << 4]!}==`;
+  CODES[o++] = BASE64_CODES[last >> 2] ?? 0;
+  CODES[o++] = BASE64_CODES[(last & 3) << 4] ?? 0;
+  CODES[o++] = 61;
+  CODES[o++] = 61;
+  return String.fromCharCode.apply(null, CODES.subarray(0, 24) as unknown as number[]);
 }
 
 /** Each base64 digit's value by character code (-1: not one). */
 const BASE64_VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < BASE64_DIGITS.length; i++) BASE64_VALUE[BASE64_DIGITS.charCodeAt(i)] = i;
-const HEX_DIGITS = '0123456789abcdef';
+const HEX_CODES = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
 /**
  * The lower-case GUID text of an ImmutableID written exactly as canonical base64 of 16 bytes (22
@@ -175,11 +184,15 @@ export function guidOfImmutableIdText(text: string): string | undefined {
   }
   // 22 digits carry 132 bits: the 4 left over must be zero for the text to be canonical.
   if (at !== 16 || bits !== 0) return undefined;
-  const hex = (i: number): string => {
+  // The first three fields byte-reversed (GUID_BYTE_AT's order), the last two as stored.
+  for (let i = 0; i < 16; i++) {
     const b = SCRATCH[i] ?? 0;
-    return HEX_DIGITS[b >> 4]! + HEX_DIGITS[b & 15]!;
-  };
-  return `${hex(3)}${hex(2)}${hex(1)}${hex(0)}-${hex(5)}${hex(4)}-${hex(7)}${hex(6)}-${hex(8)}${hex(9)}-${hex(10)}${hex(11)}${hex(12)}${hex(13)}${hex(14)}${hex(15)}`;
+    const pos = GUID_BYTE_AT[i] ?? 0;
+    CODES[pos] = HEX_CODES[b >> 4] ?? 0;
+    CODES[pos + 1] = HEX_CODES[b & 15] ?? 0;
+  }
+  CODES[8] = CODES[13] = CODES[18] = CODES[23] = 45;
+  return String.fromCharCode.apply(null, CODES.subarray(0, 36) as unknown as number[]);
 }
 
 /** Which form an input is written in, or undefined when it is none of them. Exact, no guessing. */
