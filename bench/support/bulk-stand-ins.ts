@@ -6,10 +6,20 @@
  * generated tenant in the Entra emulator over HTTPS, with a delay per Graph response (one page, or
  * one `$batch`). Both generate the same directory from the same seed.
  *
+ * Graph answers the pages a scan reads in parallel on many servers, each within its latency; one
+ * emulator process answers them one after another, so under a scan's first wave of partitions
+ * (some fifty pages of 999 users at once) its own rendering, not the latency, set when the last
+ * page left. The Graph side therefore runs as GRAPH_PROCESSES emulator processes (node:cluster,
+ * one port, connections dealt round robin), each over the same tenant generated from the same
+ * seed; pages are read-only and next links carry their position, so any process answers any page.
+ *
  *   node bench/support/bulk-stand-ins.ts relay|graph <users> <graphPageMs> <ldapPageMs>
  * prints one JSON line (RelayHalf or GraphHalf) and serves until stdin closes.
  */
+import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import {
   ACTIVE_USER_PREFIXES,
   DELETED_USER_PREFIXES,
@@ -23,6 +33,8 @@ import { MAX_PAGE } from '../../src/cloud-directory/queries.ts';
 import { parseFixtureUsers, createSourceDirectory } from '../../src/sandbox/fixture-directory.ts';
 import { generateDirectory, GENERATED_BASE_DN, type GeneratedDirectory } from '../../src/sandbox/generator/generate.ts';
 import { startEmulator } from '../../src/sandbox/emulator/server.ts';
+import { EmulatorState } from '../../src/sandbox/emulator/state.ts';
+import { createSelfSignedCertificate, type SelfSignedCertificate } from '../../src/sandbox/emulator/tls-certificate.ts';
 import { startRelay } from '../../src/relay/agent/start-relay.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { USERS_PAGE_SIZE } from '../../src/relay/protocol/protocol.ts';
@@ -86,17 +98,42 @@ async function startRelaySide(generated: GeneratedDirectory, ldapPageMs: number)
   return { half: { relayUrl: relay.url, relayKey, ldapPages: Math.ceil(adUsers.length / USERS_PAGE_SIZE) }, close: () => relay.close() };
 }
 
-/** The Entra emulator over the generated tenant, with GRAPH_PAGE_MS per response. */
+/** Emulator processes on the Graph side (BENCH_GRAPH_PROCESSES to choose; default one per core). */
+const GRAPH_PROCESSES = Number(process.env.BENCH_GRAPH_PROCESSES ?? availableParallelism());
+
+/** What a Graph-side worker tells the primary once it listens. */
+interface Listening {
+  port: number;
+}
+
+/**
+ * The Entra emulator over the generated tenant, with GRAPH_PAGE_MS per response, in
+ * GRAPH_PROCESSES processes behind one port (see the header); this process only deals the
+ * connections and works out the chains from the same tenant.
+ */
 async function startGraphSide(
   generated: GeneratedDirectory,
-  graphPageMs: number,
+  args: readonly string[],
 ): Promise<{ half: GraphHalf; close: () => Promise<void> }> {
-  const emulator = await startEmulator({ seed: generated.tenant, https: true, port: 0, latencyMs: graphPageMs });
-  const active = emulator.state.activeUsers();
-  const deleted = emulator.state.deletedUsers();
+  const tls = createSelfSignedCertificate(new Date());
+  cluster.setupPrimary({ exec: fileURLToPath(import.meta.url), args: ['graph-worker', ...args], silent: false });
+  const workers = Array.from({ length: GRAPH_PROCESSES }, () => cluster.fork({ BENCH_GRAPH_TLS: JSON.stringify(tls) }));
+  const ports = await Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise<number>((resolve, reject) => {
+          worker.once('message', (m: Listening) => resolve(m.port));
+          worker.once('exit', (code) => reject(new Error(`an emulator process exited with code ${code} before listening`)));
+        }),
+    ),
+  );
+  if (new Set(ports).size !== 1) throw new Error(`the emulator processes listen on different ports: ${ports.join(', ')}`);
+  const state = EmulatorState.fromSeed(generated.tenant);
+  const active = state.activeUsers();
+  const deleted = state.deletedUsers();
   const half: GraphHalf = {
-    graphUrl: emulator.url,
-    caCertificate: emulator.caCertificate ?? '',
+    graphUrl: `https://127.0.0.1:${ports[0]}`,
+    caCertificate: tls.cert,
     graphPagesLongestPartition: Math.max(
       longestChain(active, ACTIVE_USER_PREFIXES, false),
       longestChain(deleted, DELETED_USER_PREFIXES, true),
@@ -104,15 +141,29 @@ async function startGraphSide(
     partitions: ACTIVE_USER_PREFIXES.length + DELETED_USER_PREFIXES.length + 1,
     cloudUsers: active.length,
     deletedUsers: deleted.length,
+    graphProcesses: GRAPH_PROCESSES,
+    pids: workers.map((w) => w.process.pid ?? 0),
   };
-  return { half, close: () => emulator.close() };
+  const close = (): Promise<void> => {
+    for (const worker of workers) worker.kill();
+    return Promise.resolve();
+  };
+  return { half, close };
+}
+
+/** One Graph-side process: the emulator over the generated tenant, with the primary's certificate, on the shared port. */
+async function graphWorker(users: number, graphPageMs: number): Promise<void> {
+  const tls = JSON.parse(process.env.BENCH_GRAPH_TLS ?? '{}') as SelfSignedCertificate;
+  const generated = generateDirectory({ users, seed: 17 });
+  const emulator = await startEmulator({ seed: generated.tenant, https: tls, port: 0, latencyMs: graphPageMs });
+  process.send?.({ port: Number(new URL(emulator.url).port) } satisfies Listening);
 }
 
 async function main(): Promise<void> {
   const [role, ...numbers] = process.argv.slice(2);
-  const [users, graphPageMs, ldapPageMs] = numbers.map(Number) as [number, number, number];
+  const [users, , ldapPageMs] = numbers.map(Number) as [number, number, number];
   const generated = generateDirectory({ users, seed: 17 });
-  const side = role === 'relay' ? await startRelaySide(generated, ldapPageMs) : await startGraphSide(generated, graphPageMs);
+  const side = role === 'relay' ? await startRelaySide(generated, ldapPageMs) : await startGraphSide(generated, numbers);
   process.stdout.write(`${JSON.stringify(side.half)}\n`);
   process.stdin.resume();
   process.stdin.once('end', () => {
@@ -120,7 +171,13 @@ async function main(): Promise<void> {
   });
 }
 
-if (process.argv[2] === 'relay' || process.argv[2] === 'graph') {
+if (cluster.isWorker && process.argv[2] === 'graph-worker') {
+  const [users, graphPageMs] = process.argv.slice(3).map(Number) as [number, number];
+  void graphWorker(users, graphPageMs).catch((err: unknown) => {
+    process.stderr.write(`an emulator process failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+} else if (process.argv[2] === 'relay' || process.argv[2] === 'graph') {
   void main().catch((err: unknown) => {
     process.stderr.write(`bulk stand-ins failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);

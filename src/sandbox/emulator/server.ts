@@ -19,7 +19,7 @@ import { GRAPH_ROUTES } from './routes/index.ts';
 import type { SeedInput } from './seed.ts';
 import { EmulatorState } from './state.ts';
 import { createWriteQuota, GRAPH_WRITE_QUOTA, type WriteQuotaLimit } from './write-quota.ts';
-import { createSelfSignedCertificate } from './tls-certificate.ts';
+import { createSelfSignedCertificate, type SelfSignedCertificate } from './tls-certificate.ts';
 
 export interface EmulatorOptions {
   /** The tenant to emulate (validated; a bad seed throws ConfigError naming the field). */
@@ -37,8 +37,11 @@ export interface EmulatorOptions {
    * documented 3,000 writes per 150 s (GRAPH_WRITE_QUOTA); null turns it off.
    */
   writeQuota?: WriteQuotaLimit | null;
-  /** Serve HTTPS with a fresh self-signed certificate (see `caCertificate`); default false. */
-  https?: boolean;
+  /**
+   * Serve HTTPS with a fresh self-signed certificate (see `caCertificate`), or with the one given
+   * (several emulator processes serving one tenant behind one port share it); default false.
+   */
+  https?: boolean | SelfSignedCertificate;
   /** Stricter token check than "non-empty"; default accepts any token. */
   acceptToken?: (token: string) => boolean;
   /**
@@ -81,7 +84,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const state = EmulatorState.fromSeed(options.seed, { now, random, newId });
   const writeQuota = options.writeQuota === null ? undefined : createWriteQuota(options.writeQuota ?? GRAPH_WRITE_QUOTA);
   // Certificates are checked against the real clock by TLS peers, never the injected one.
-  const tls = options.https ? createSelfSignedCertificate(new Date()) : undefined;
+  const tls = typeof options.https === 'object' ? options.https : options.https ? createSelfSignedCertificate(new Date()) : undefined;
   // Links in answers need the bound port, known only after listen: the pipeline reads it late.
   let url = '';
   const pipeline = createPipeline({
