@@ -74,6 +74,8 @@ export function createBulkExecution(o: BulkExecutionOptions): BulkExecution {
     owner: o.owner,
     logger: o.logger.child({ part: 'bulk-engine' }),
     now,
+    // A write Graph kept throttling past its deadline goes back on the queue, not failed.
+    releaseThrottled: true,
     ...timings,
   });
   const syncStep: PlanStep = { number: 0, kind: 'TRIGGER_DELTA_SYNC', irreversible: false, description: 'One delta sync for the wave' };

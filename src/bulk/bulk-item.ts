@@ -19,12 +19,13 @@ import type { Diagnosis } from '../domain/diagnosis/types.ts';
 import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
 import type { Engine } from '../execution/engine.ts';
+import { ItemThrottled } from './item-consumer.ts';
 import type { BulkItem } from './scan.ts';
 
 const MAX_ID_ATTEMPTS = 5;
 
-/** Where a user's item ended. */
-export type ItemEnd = 'done' | 'skipped' | 'failed' | 'running';
+/** Where a user's item ended; `not-run`: the bulk request was stopped before the user started. */
+export type ItemEnd = 'done' | 'skipped' | 'failed' | 'not-run' | 'running';
 
 export interface BulkItemDeps {
   store: RequestStore;
@@ -55,6 +56,8 @@ export function endOf(request: ApprovalRequest): ItemEnd {
   if (request.state === 'done') return 'done';
   if (request.state === 'waiting-for-person') return 'failed';
   if (request.state === 'stale') return 'skipped';
+  // Cancelled before any of its steps ran: the stop's not-run record (claimNotRun), or a withdrawn one.
+  if (request.state === 'cancelled' && request.records.every((r) => r.status === 'pending')) return 'not-run';
   if (request.state === 'failed' || request.state === 'cancelled' || request.state === 'expired' || request.state === 'rejected')
     return 'failed';
   return 'running';
@@ -80,13 +83,33 @@ export async function runBulkItem(bulk: ApprovalRequest, index: number, item: Bu
   throw new Error(`no free request id for user ${index} of bulk request ${bulk.id}`);
 }
 
+/**
+ * Runs the user's request unless it has ended. Throws ItemThrottled when Graph kept throttling one
+ * of its steps past its deadline (the engine released it) or it was released so and its Retry-After
+ * has not passed: its work item goes back on the queue for then.
+ */
 export async function finish(request: ApprovalRequest, deps: BulkItemDeps): Promise<ApprovalRequest> {
   if (request.state === 'approved' || request.state === 'executing') {
+    throwIfReleased(request, deps.now());
     const left = request.records.filter((r) => r.status !== 'done').length;
     if (request.state === 'approved' && left > 0) await deps.reserve?.(left);
-    await deps.engine.run(request.id);
+    if ((await deps.engine.run(request.id)) === 'released') {
+      // Back on the queue, even when Graph's Retry-After has already passed: never retried in a loop here.
+      const retryAt = (await deps.store.get(request.id))?.value.retryAt ?? deps.now();
+      throw new ItemThrottled(throttledWords(request.id), retryAt - deps.now());
+    }
   }
   return (await deps.store.get(request.id))?.value ?? request;
+}
+
+/** A request released after throttling is not claimed before its `retryAt`. */
+export function throwIfReleased(request: ApprovalRequest, at: number): void {
+  if (request.state !== 'approved' || request.retryAt === undefined || request.retryAt <= at) return;
+  throw new ItemThrottled(throttledWords(request.id), request.retryAt - at);
+}
+
+function throttledWords(id: string): string {
+  return `user request ${id} was throttled by Graph past its deadline; tried again after Graph's Retry-After`;
 }
 
 async function prepare(bulk: ApprovalRequest, index: number, item: BulkItem, id: string, deps: BulkItemDeps) {
@@ -112,6 +135,35 @@ async function prepare(bulk: ApprovalRequest, index: number, item: BulkItem, id:
     request,
     events: [{ requestId: id, at, actor: null, action: drifted ? ('stale' as const) : ('approved' as const), summary: what }],
   };
+}
+
+/**
+ * The stop's side of the race with a user's start: the user's request created `cancelled` under
+ * the id its own item would take (insert-if-absent, with its trail entry), so exactly one of the
+ * two wins. Answers the record when the stop won (the user never runs: its item finds it ended),
+ * null when the user had claimed the id first (it started: it finishes and is counted so).
+ */
+export async function claimNotRun(
+  deps: Pick<BulkItemDeps, 'store' | 'audit' | 'now'>,
+  bulk: ApprovalRequest,
+  item: BulkItem,
+  id: string,
+): Promise<ApprovalRequest | null> {
+  const at = deps.now();
+  const by = bulk.bulk?.stopRequested?.by.name ?? 'the requester';
+  const record: ApprovalRequest = { ...itemRequest(bulk, item, id, at, null), state: 'cancelled' };
+  const staged = await deps.audit.stage({ ...record, auditHead: EMPTY_TRAIL }, [
+    {
+      requestId: id,
+      at,
+      actor: null,
+      action: 'cancelled',
+      summary: `Not run: bulk request ${bulk.id} was stopped by ${by} before ${item.samAccountName} started; nothing was read or written`,
+    },
+  ]);
+  if (!(await deps.store.create(staged))) return null;
+  await deps.audit.flush(staged);
+  return staged;
 }
 
 /** The user's own request under the bulk request (no steps yet): `diagnosis` null when the user is not read. */

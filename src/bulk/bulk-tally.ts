@@ -1,6 +1,6 @@
 /**
  * A bulk request's progress as its coordinator counts it: done / skipped / failed / waiting of N
- * and the waves started, and a note (who, and why, short enough for a card line) for each of the
+ * (and, once stopped, not run) and the waves started, and a note (who, and why, short enough for a card line) for each of the
  * first NOTES_KEPT users that did not end done or were not seen joined after their wave's sync.
  */
 import type { ApprovalRequest } from '../domain/approval/types.ts';
@@ -15,6 +15,8 @@ export class Tally {
   done = 0;
   skipped = 0;
   failed = 0;
+  /** Never started: the request was stopped first. */
+  notRun = 0;
   waves = 0;
   readonly notes: BulkItemNote[] = [];
   readonly #total: number;
@@ -22,6 +24,10 @@ export class Tally {
     this.#total = total;
   }
   add({ item, request, end }: WaveEnd): void {
+    if (end === 'not-run') {
+      this.notRun += 1;
+      return;
+    }
     if (end === 'done') this.done += 1;
     else if (end === 'skipped') this.skipped += 1;
     else this.failed += 1;
@@ -40,6 +46,10 @@ export class Tally {
         why: "written, but not seen joined after the wave's sync (see its audit)",
       });
   }
+  /** A stopped request at its end: every user that did not end was never started (their waves were never sent). */
+  stopped(): void {
+    this.notRun = this.#total - (this.done + this.skipped + this.failed);
+  }
   progress(): BulkProgress {
     const ended = this.done + this.skipped + this.failed;
     return {
@@ -47,8 +57,9 @@ export class Tally {
       done: this.done,
       skipped: this.skipped,
       failed: this.failed,
-      waiting: this.#total - ended,
+      waiting: this.#total - ended - this.notRun,
       waves: this.waves,
+      ...(this.notRun > 0 ? { notRun: this.notRun } : {}),
     };
   }
 }

@@ -16,7 +16,8 @@ import { findItemRequest, endOf } from './bulk-item.ts';
 import { storeBulk, type BulkLeaseDeps, type Held } from './bulk-lease.ts';
 import { Tally, withProgress } from './bulk-tally.ts';
 import type { BulkItem } from './scan.ts';
-import { childStepEvent, type WaveSyncResult } from './wave-sync.ts';
+import type { WaveSyncResult } from './wave-sync.ts';
+import { verifyOnce } from './wave-verification.ts';
 import { startWave, type WaveEnd, type WaveEntry } from './wave-queue.ts';
 
 export const DEFAULT_WAVE_SIZE = 100;
@@ -73,6 +74,7 @@ export async function runWaves(deps: WaveRunDeps, claimed: ApprovalRequest, leas
   tally.waves = resumeAt / size;
   const waveDeps = {
     store: deps.store,
+    audit: deps.audit,
     queue: deps.queues.items,
     now: deps.now,
     ...(deps.wavePollMs ? { pollMs: deps.wavePollMs } : {}),
@@ -81,11 +83,13 @@ export async function runWaves(deps: WaveRunDeps, claimed: ApprovalRequest, leas
   // The waves' syncs run one after another (a delta sync at a time), behind the waves' writes.
   let chain: Promise<void> = Promise.resolve();
   const synced: Promise<void>[] = [];
+  // Waves a previous coordinator started (their messages may be out): watched to their end even after a stop.
+  const sentBefore = (claimed.bulk?.progress?.waves ?? 0) * size;
   for (let start = resumeAt; start < all.length; start += size) {
     // At most SYNCS_BEHIND waves wait for their sync while the next one's users run.
     await synced[synced.length - SYNCS_BEHIND];
     bulk = (await deps.store.get(bulk.id))?.value ?? bulk;
-    if (held.lost || bulk.bulk?.stopRequested) break;
+    if (held.lost || (bulk.bulk?.stopRequested && start >= sentBefore)) break;
     tally.waves += 1;
     const number = tally.waves;
     await show(true);
@@ -117,6 +121,8 @@ export async function runWaves(deps: WaveRunDeps, claimed: ApprovalRequest, leas
 async function finish(deps: WaveRunDeps, bulk: ApprovalRequest, tally: Tally): Promise<void> {
   const stopped = (await deps.store.get(bulk.id))?.value.bulk?.stopRequested;
   const final = stopped ? 'cancelled' : 'done';
+  // Every user that started has ended (each wave was watched to its end): the rest never started.
+  if (stopped) tally.stopped();
   const p = tally.progress();
   // The end and its trail entry: one compare-and-swap.
   const ended = await storeBulk(deps, bulk.id, (r) => ({ ...withProgress(r, tally), state: final }), [
@@ -125,7 +131,7 @@ async function finish(deps: WaveRunDeps, bulk: ApprovalRequest, tally: Tally): P
       at: deps.now(),
       actor: null,
       action: final === 'done' ? 'done' : 'cancelled',
-      summary: `${final === 'done' ? 'Finished' : 'Stopped'}: ${p.done} done, ${p.skipped} skipped (facts changed), ${p.failed} failed, ${p.waiting} not started, of ${p.total}; ${p.waves} ${bulk.undoOf ? 'waves (an undo syncs nothing)' : 'delta syncs'}`,
+      summary: `${final === 'done' ? 'Finished' : 'Stopped'}: ${p.done} done, ${p.skipped} skipped (facts changed), ${p.failed} failed, ${p.notRun ?? 0} not run (stopped before they started), of ${p.total}; ${p.waves} ${bulk.undoOf ? 'waves (an undo syncs nothing)' : 'delta syncs'}`,
     },
   ]);
   await deps.publish(ended).catch((err: unknown) => deps.logger.warn({ err, bulkId: ended.id }, 'could not replace the bulk card'));
@@ -141,7 +147,10 @@ async function endsOf(deps: Pick<WaveRunDeps, 'store'>, bulkId: string, entries:
   });
 }
 
-/** The wave's sync, then each done user's verification (its own trail entry); answers the wave's entry for the bulk request's trail. */
+/**
+ * The wave's sync, then each done user's verification (recorded once with its own trail entry,
+ * wave-verification.ts); answers the wave's entry for the bulk request's trail.
+ */
 async function syncAndVerify(
   deps: WaveRunDeps,
   bulk: ApprovalRequest,
@@ -166,14 +175,11 @@ async function syncAndVerify(
     done.map(async (child) => {
       const step = child.diagnosis.plan.steps.find((s) => s.kind === 'VERIFY_JOINED');
       if (!step) return;
-      const result = synced.status === 'done' ? (wave.failed.get(child.id) ?? (await deps.verify(step, child, syncStartedAt))) : synced;
-      await deps.audit.append(
-        childStepEvent(child, step, result, deps.now(), {
-          done: "Verified after the wave's sync: joined",
-          failed: (why) => `Not verified after the wave's sync (${why})`,
-        }),
+      // Once per user and wave, with its own trail entry, even when a resumed coordinator runs the wave again.
+      const joined = await verifyOnce(deps, child, step, number, async () =>
+        synced.status === 'done' ? (wave.failed.get(child.id) ?? (await deps.verify(step, child, syncStartedAt))) : synced,
       );
-      if (result.status !== 'done') tally.unverified(child);
+      if (!joined) tally.unverified(child);
     }),
   );
   return entry;

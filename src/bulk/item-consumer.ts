@@ -7,8 +7,11 @@
  * a redelivered message for an ended item does nothing). A message received more than
  * `poisonLimit` times, or whose item failed that often, is poisoned: the item ends failed with the
  * reason (`poison`), and the message goes to the poison queue. An item that fails earlier is
- * released to come back after `retrySeconds`. `concurrency` items at a time; the consumer polls
- * while `active()` says a bulk request is executing and stops after `idleStopMs` without work.
+ * released to come back after `retrySeconds`. An item Graph kept throttling (`ItemThrottled`) is
+ * not at fault: its message goes back as a new one, hidden for Graph's Retry-After, carrying the
+ * receives that did count (`counted`), so throttling never brings an item closer to the poison
+ * queue. `concurrency` items at a time; the consumer polls while `active()` says a bulk request is
+ * executing and stops after `idleStopMs` without work.
  */
 import type { Logger } from '../logging/logger.ts';
 import type { QueueMessage, WorkQueues } from '../ports/work-queue.ts';
@@ -25,10 +28,29 @@ export class ItemFailure extends Error {
   }
 }
 
+/**
+ * Graph kept throttling the item's calls past their deadline (the write budget's share of Graph's
+ * quota was eaten by something else): nothing of it was written, and it may succeed after
+ * `retryAfterMs` (Graph's Retry-After). Not the item's fault, so not counted toward the poison limit.
+ */
+export class ItemThrottled extends Error {
+  readonly retryAfterMs: number;
+  constructor(what: string, retryAfterMs: number) {
+    super(what);
+    this.name = 'ItemThrottled';
+    this.retryAfterMs = Math.max(0, retryAfterMs);
+  }
+}
+
 export interface ItemMessage {
   bulkId: string;
   /** The user's place among the scan's items (its request id derives from it). */
   index: number;
+  /**
+   * Receives of this item's earlier messages that count toward the poison limit (a throttled item
+   * goes back as a new message, whose own dequeueCount starts again); absent: none.
+   */
+  counted?: number;
 }
 
 export const DEFAULT_VISIBILITY_SECONDS = 60;
@@ -36,7 +58,7 @@ export const DEFAULT_POISON_LIMIT = 5;
 export const DEFAULT_RETRY_SECONDS = 5;
 
 export function encodeItem(item: ItemMessage): string {
-  return JSON.stringify({ b: item.bulkId, i: item.index });
+  return JSON.stringify({ b: item.bulkId, i: item.index, ...(item.counted ? { c: item.counted } : {}) });
 }
 
 export function decodeItem(text: string): ItemMessage | null {
@@ -44,7 +66,10 @@ export function decodeItem(text: string): ItemMessage | null {
     const raw: unknown = JSON.parse(text);
     if (typeof raw !== 'object' || raw === null || !('b' in raw) || !('i' in raw)) return null;
     const { b, i } = raw;
-    return typeof b === 'string' && b !== '' && Number.isInteger(i) && typeof i === 'number' && i >= 0 ? { bulkId: b, index: i } : null;
+    const c: unknown = 'c' in raw ? raw.c : 0;
+    const count = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0;
+    if (typeof b !== 'string' || b === '' || !count(i) || !count(c)) return null;
+    return { bulkId: b, index: i, ...(c > 0 ? { counted: c } : {}) };
   } catch {
     return null;
   }
@@ -151,8 +176,10 @@ async function handle(deps: ItemConsumerDeps, message: QueueMessage, visibility:
     await items.delete(message);
     return;
   }
-  if (message.dequeueCount > limit) {
-    const why = `its work item was received ${message.dequeueCount} times without ending (each time the bot instance running it stopped first)`;
+  // Receives that count: this message's, and those of the item's earlier messages that were not throttled.
+  const received = (item.counted ?? 0) + message.dequeueCount;
+  if (received > limit) {
+    const why = `its work item was received ${received} times without ending (each time the bot instance running it stopped first)`;
     await poisonItem(deps, item, message, why, visibility);
     return;
   }
@@ -173,13 +200,39 @@ async function handle(deps: ItemConsumerDeps, message: QueueMessage, visibility:
     clearInterval(renewal);
     // Stopping: the message comes back after its visibility timeout, for another instance.
     if (!current || stopping()) return;
+    if (err instanceof ItemThrottled) {
+      await requeueThrottled(deps, item, current, received - 1, err);
+      return;
+    }
     deps.logger.warn({ err, ...item, dequeueCount: message.dequeueCount }, 'a bulk work item failed; it will be tried again');
-    if (message.dequeueCount >= limit) {
+    if (received >= limit) {
       const what = err instanceof ItemFailure ? err.what : `failed (${codeOf(err)})`;
       const written = err instanceof ItemFailure && err.nothingWritten ? '; nothing was written' : '';
-      await poisonItem(deps, item, current, `${what}, ${message.dequeueCount} times${written}`, visibility);
+      await poisonItem(deps, item, current, `${what}, ${received} times${written}`, visibility);
     } else await items.renew(current, deps.retrySeconds ?? DEFAULT_RETRY_SECONDS);
   }
+}
+
+/**
+ * A throttled item goes back as a new message, hidden for Graph's Retry-After and carrying the
+ * receives that counted (this one does not), then the received one is deleted: sent first, so a
+ * crash in between leaves two messages for the item (the store's ledger makes the second do
+ * nothing more), never none.
+ */
+async function requeueThrottled(
+  deps: ItemConsumerDeps,
+  item: ItemMessage,
+  message: QueueMessage,
+  counted: number,
+  err: ItemThrottled,
+): Promise<void> {
+  const delaySeconds = Math.ceil(err.retryAfterMs / 1000);
+  deps.logger.info(
+    { ...item, counted, delaySeconds, why: err.message },
+    'a bulk work item was throttled; back on the queue after Retry-After',
+  );
+  await deps.queues.items.send(encodeItem({ bulkId: item.bulkId, index: item.index, counted }), delaySeconds);
+  await deps.queues.items.delete(message);
 }
 
 async function poisonItem(

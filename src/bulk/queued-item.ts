@@ -9,9 +9,11 @@ import { EMPTY_TRAIL } from '../approvals/service.ts';
 import type { ApprovalRequest } from '../domain/approval/types.ts';
 import { casUpdate } from '../concurrency/cas-update.ts';
 import type { Logger } from '../logging/logger.ts';
-import { endOf, findItemRequest, itemRequest, type BulkItemDeps } from './bulk-item.ts';
+import { CloudError } from '../errors/index.ts';
+import { DEFAULT_THROTTLED_RETRY_MS } from '../execution/engine.ts';
+import { endOf, findItemRequest, itemRequest, throwIfReleased, type BulkItemDeps } from './bulk-item.ts';
 import { runItem } from './bulk-undo-item.ts';
-import { codeOf, ItemFailure, type ItemMessage, type PoisonOutcome } from './item-consumer.ts';
+import { codeOf, ItemFailure, ItemThrottled, type ItemMessage, type PoisonOutcome } from './item-consumer.ts';
 import type { BulkItem } from './scan.ts';
 import type { ScanStore } from './scan-store.ts';
 
@@ -32,11 +34,17 @@ export interface QueuedItems {
 }
 
 export function createQueuedItems(given: QueuedItemDeps): QueuedItems {
-  // A re-read that fails (relay or Graph down) fails the item before anything is written.
+  // A re-read that fails (relay or Graph down) fails the item before anything is written; one that
+  // Graph kept throttling is not the item's fault: it comes back after Graph's Retry-After.
   const deps: QueuedItemDeps = {
     ...given,
     reread: (item) =>
       given.reread(item).catch((err: unknown) => {
+        if (err instanceof CloudError && err.code === 'CLOUD_THROTTLED')
+          throw new ItemThrottled(
+            `${item.samAccountName} could not be read again: ${err.message}`,
+            err.retryAfterMs ?? DEFAULT_THROTTLED_RETRY_MS,
+          );
         throw new ItemFailure(`could not be read again (${codeOf(err)})`, true);
       }),
   };
@@ -144,6 +152,8 @@ async function untilEnded(deps: QueuedItemDeps, request: ApprovalRequest, stoppi
     if (deps.now() > giveUpAt) throw new Error(`user request ${current.id} still running after ${(deps.waitMs ?? 1_800_000) / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, deps.pollMs ?? 250));
     const stored = (await deps.store.get(current.id))?.value ?? current;
+    // Released after throttling: this message too goes back for after Graph's Retry-After.
+    throwIfReleased(stored, deps.now());
     // Its engine died (lease over): run it here; the engine's claim makes sure only one instance does.
     if (stored.state === 'approved' || (stored.state === 'executing' && (stored.lease?.until ?? 0) <= deps.now()))
       await deps.engine.run(stored.id);

@@ -3,12 +3,16 @@
  * wave is watched in the store (the ledger) until every user has started, then ended. A user whose
  * message was lost, or whose item was left by an instance that died after deleting it, is sent
  * again once `requeueAfterMs` passed without it moving: a second message for one user does nothing
- * more than the first (the item's own request is the claim).
+ * more than the first (the item's own request is the claim). Once the bulk request is stopped, a
+ * user not yet started is claimed as not run under the id its item would create (insert-if-absent):
+ * whichever of the stop and the user's start creates it first decides, so a user that started
+ * finishes and is counted by how it ended, and one that did not never starts.
  */
 import type { ApprovalRequest } from '../domain/approval/types.ts';
+import type { AuditTrail } from '../ports/audit-trail.ts';
 import type { RequestStore } from '../ports/request-store.ts';
 import type { WorkQueue } from '../ports/work-queue.ts';
-import { endOf, findItemRequest, type ItemEnd } from './bulk-item.ts';
+import { claimNotRun, endOf, findItemRequest, type ItemEnd } from './bulk-item.ts';
 import { encodeItem } from './item-consumer.ts';
 import type { BulkItem } from './scan.ts';
 
@@ -25,6 +29,8 @@ export interface WaveEnd {
 
 export interface WaveDeps {
   store: RequestStore;
+  /** The not-run records of a stopped wave carry their trail entry. */
+  audit: AuditTrail;
   queue: WorkQueue;
   now: () => number;
   /** Between looks at the wave's users; default 1 s. */
@@ -37,7 +43,7 @@ export const DEFAULT_REQUEUE_AFTER_MS = 5 * 60_000;
 export interface WaveWatch {
   /** Resolves once every user has started (or the bulk request was stopped, or `lost()`); answers how many started. */
   started(): Promise<number>;
-  /** Every user's end; with a stop, the users never started are left out (they wait). */
+  /** Every user's end; with a stop, each user never started ends `not-run` (claimNotRun won the race with its start). */
   ended(): Promise<WaveEnd[]>;
 }
 
@@ -54,23 +60,32 @@ export async function startWave(
     sentAt.set(entry.index, deps.now());
   };
   const states = await Promise.all(wave.map((e) => findItemRequest(deps.store, bulkId, e.index)));
+  // A wave watched after a stop (a resumed coordinator's) sends nothing: no new user starts.
+  const stoppedAlready = Boolean((await deps.store.get(bulkId))?.value.bulk?.stopRequested);
   await Promise.all(
     wave.map((entry, i) => {
       const state = states[i];
-      return !state || 'free' in state || endOf(state.found.value) === 'running' ? send(entry) : Promise.resolve();
+      const unended = !state || 'free' in state || endOf(state.found.value) === 'running';
+      return unended && !stoppedAlready ? send(entry) : Promise.resolve();
     }),
   );
   const pending = new Map(wave.map((e) => [e.index, e]));
   const started = new Set<number>();
   const ends: WaveEnd[] = [];
   const look = async (): Promise<void> => {
-    const stopped = Boolean((await deps.store.get(bulkId))?.value.bulk?.stopRequested);
+    const bulk = (await deps.store.get(bulkId))?.value;
     await Promise.all(
       [...pending.values()].map(async (entry) => {
         const found = await findItemRequest(deps.store, bulkId, entry.index);
         if ('free' in found) {
-          if (stopped) pending.delete(entry.index);
-          else if (deps.now() - (sentAt.get(entry.index) ?? 0) > (deps.requeueAfterMs ?? DEFAULT_REQUEUE_AFTER_MS)) await send(entry);
+          if (bulk?.bulk?.stopRequested) {
+            // Stopped: the user's id is claimed as not run, unless the user claimed it first (then it
+            // started, and the next look finds it running).
+            const notRun = await claimNotRun(deps, bulk, entry.item, found.free);
+            if (!notRun) return;
+            pending.delete(entry.index);
+            ends.push({ item: entry.item, request: notRun, end: 'not-run' });
+          } else if (deps.now() - (sentAt.get(entry.index) ?? 0) > (deps.requeueAfterMs ?? DEFAULT_REQUEUE_AFTER_MS)) await send(entry);
           return;
         }
         started.add(entry.index);
@@ -102,7 +117,8 @@ export async function startWave(
   };
 }
 
-/** Approved but not claimed, or claimed under a lease that lapsed. */
+/** Approved but not claimed (and not waiting out Graph's Retry-After), or claimed under a lease that lapsed. */
 function leftBehind(request: ApprovalRequest, at: number): boolean {
-  return request.state === 'approved' || (request.state === 'executing' && (request.lease?.until ?? 0) <= at);
+  if (request.state === 'approved') return (request.retryAt ?? 0) <= at;
+  return request.state === 'executing' && (request.lease?.until ?? 0) <= at;
 }

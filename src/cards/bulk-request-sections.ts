@@ -66,6 +66,7 @@ function progressSection(bulk: BulkRequestInfo): BodyElement[] {
       ['Skipped (facts changed)', n(p.skipped)],
       ['Failed', n(p.failed)],
       ['Waiting', n(p.waiting)],
+      ...(bulk.stopRequested || p.notRun ? [['Not run (stopped before they started)', n(p.notRun ?? 0)] as [string, string]] : []),
       [bulk.undo ? 'Waves (an undo syncs nothing)' : 'Delta syncs (waves)', n(p.waves)],
     ]),
     id: BULK_REQUEST_IDS.progress,

@@ -216,11 +216,10 @@ export function toCloudError(
   const over = context.triedMs !== undefined && context.triedMs >= 1_000 ? ` over ${formatDuration(context.triedMs)}` : '';
   const tries = context.attempts && context.attempts > 1 ? ` after ${context.attempts} attempts${over}` : '';
   if (f.status === 429) {
-    return new CloudError(
-      'CLOUD_THROTTLED',
-      `Microsoft Graph kept throttling the request to ${op.what}${tries} (${graphSays(f)}).`,
-      options,
-    );
+    return new CloudError('CLOUD_THROTTLED', `Microsoft Graph kept throttling the request to ${op.what}${tries} (${graphSays(f)}).`, {
+      ...options,
+      retryAfterMs: f.retryAfterMs,
+    });
   }
   if (f.status === 401) {
     return new CloudError('CLOUD_AUTH_FAILED', `Microsoft Graph refused the bot's token to ${op.what} (${graphSays(f)}).`, options);

@@ -134,11 +134,19 @@ export class CloudError extends HardmatchError {
   readonly status: number | null;
   readonly graphCode: string | null;
   readonly graphMessage: string | null;
+  /** CLOUD_THROTTLED: how long Graph's last 429 asked to wait (its Retry-After), null when it did not say. */
+  readonly retryAfterMs: number | null;
 
   constructor(
     code: 'CLOUD_REQUEST_FAILED' | 'CLOUD_THROTTLED' | 'CLOUD_UNAVAILABLE' | 'CLOUD_AUTH_FAILED',
     message: string,
-    options: { cause?: unknown; status?: number | null; graphCode?: string | null; graphMessage?: string | null } = {},
+    options: {
+      cause?: unknown;
+      status?: number | null;
+      graphCode?: string | null;
+      graphMessage?: string | null;
+      retryAfterMs?: number | null;
+    } = {},
   ) {
     const details: Record<string, string | number> = {};
     if (options.status != null) details.status = options.status;
@@ -147,6 +155,7 @@ export class CloudError extends HardmatchError {
     this.status = options.status ?? null;
     this.graphCode = options.graphCode ?? null;
     this.graphMessage = options.graphMessage ?? null;
+    this.retryAfterMs = options.retryAfterMs ?? null;
   }
 }
 

@@ -27,6 +27,7 @@ import {
   eventsOf,
   failedChange,
   outcomeChange,
+  releasedChange,
   startChange,
   type BoundaryPhase,
   type RecordChange,
@@ -39,6 +40,8 @@ import { undoStep } from './undo-step.ts';
 export const DEFAULT_LEASE_MS = 60_000;
 /** How long to wait before asking again when the relay says a sync is already running. */
 export const DEFAULT_SYNC_BUSY_RETRY_MS = 15_000;
+/** A released (throttled) request is tried again after Graph's Retry-After, or this long when Graph gave none. */
+export const DEFAULT_THROTTLED_RETRY_MS = 10_000;
 
 export type { BoundaryPhase } from './record-changes.ts';
 
@@ -58,11 +61,26 @@ export interface EngineDeps {
    * the newest state replacing any not yet sent), only before `run` resolves.
    */
   publish?: (request: ApprovalRequest) => Promise<void>;
+  /**
+   * Bulk items: a step Graph kept throttling past its deadline (CLOUD_THROTTLED; the write was not
+   * executed) releases the request (`releasedChange`: back to `approved`, `retryAt` set, the step
+   * left started) and `run` answers `released`, for the bulk consumer to put its work item back on
+   * the queue. Unset (a single `match`, an admin waiting for it): the step fails as any other.
+   */
+  releaseThrottled?: boolean;
   /** Test hook: called at each step boundary (the crash tests kill the process here). */
   onBoundary?: (requestId: string, step: number, phase: BoundaryPhase) => void | Promise<void>;
 }
 
-export type RunOutcome = 'not-claimed' | 'done' | 'done-with-warnings' | 'failed' | 'waiting-for-person' | 'claim-lost';
+export type RunOutcome =
+  | 'not-claimed'
+  | 'done'
+  | 'done-with-warnings'
+  | 'failed'
+  | 'waiting-for-person'
+  | 'claim-lost'
+  /** Throttled past its deadline and given back (EngineDeps.releaseThrottled). */
+  | 'released';
 
 export interface RunOptions {
   /**
@@ -260,6 +278,11 @@ async function runOne(claim: Claim, index: number, ctx: Ctx, at: { carry: Record
   if (result.status === 'waiting-for-person') {
     await commit(claim, ctx, [outcome]);
     return { outcome: 'waiting-for-person', carry: null };
+  }
+  if (result.throttled && ctx.releaseThrottled) {
+    const at = ctx.now();
+    await commit(claim, ctx, [releasedChange(step, result, at, at + (result.throttled.retryAfterMs ?? DEFAULT_THROTTLED_RETRY_MS))]);
+    return { outcome: 'released', carry: null };
   }
   return {
     outcome: await commitFinal(claim, ctx, [outcome, failedChange(step, { number: step.number, status: 'failed', code: result.code })]),

@@ -114,6 +114,34 @@ export function outcomeChange(
   };
 }
 
+/**
+ * A bulk user's step that Graph kept throttling until the call's deadline (a throttled write is not
+ * executed): the request is released, back to `approved` (the claim gives its lease up), not to be
+ * claimed again before `retryAt`. The step stays `started`, so whoever claims it next reads Graph
+ * first (resolve-started.ts; a write takes effect at most once), and nothing is marked failed.
+ */
+export function releasedChange(
+  step: PlanStep,
+  result: Extract<StepResult, { status: 'failed' }>,
+  at: number,
+  retryAt: number,
+): RecordChange {
+  const seconds = Math.ceil((retryAt - at) / 1000);
+  const why = result.throttled?.retryAfterMs != null ? "Graph's Retry-After" : 'Graph gave no Retry-After';
+  return {
+    mutate: (r) => ({ ...r, state: 'approved', retryAt }),
+    notes: [
+      {
+        action: 'step-requeued',
+        summary: `Step ${step.number} throttled past its deadline: ${result.detail} Nothing was written by it (a throttled request is not executed); released and put back on the work-item queue, tried again in ${seconds} s (${why}); throttling does not count toward the poison limit.`,
+        step,
+        code: 'CLOUD_THROTTLED',
+      },
+    ],
+    boundary: { step: step.number, phase: 'step-recorded' },
+  };
+}
+
 /** The request failed at `step` (its record says how). */
 export function failedChange(step: PlanStep, record: StepRecord): RecordChange {
   const code = record.code ?? 'failed';

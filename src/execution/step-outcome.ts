@@ -23,7 +23,8 @@ export function failedFrom(err: unknown, before?: unknown): StepResult {
     // The cloud module's message names the call and quotes Graph (with the conflicting `User_<id>`).
     const quoted = err.graphMessage === null || err.message.includes(err.graphMessage);
     const detail = quoted ? err.message : `${err.message} Graph said: ${err.graphMessage}`;
-    return { status: 'failed', code: err.graphCode ?? err.code, detail, ...withBefore };
+    const throttled = err.code === 'CLOUD_THROTTLED' ? { throttled: { retryAfterMs: err.retryAfterMs } } : {};
+    return { status: 'failed', code: err.graphCode ?? err.code, detail, ...withBefore, ...throttled };
   }
   if (isHardmatchError(err)) return { status: 'failed', code: err.code, detail: err.message, ...withBefore };
   throw err;

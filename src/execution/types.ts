@@ -39,8 +39,12 @@ export type StepResult =
   | { status: 'done'; before: unknown; after: unknown; detail: string; warnings?: Leftover[] }
   /** MANUAL: a person must act on-premises; the approval flow waits for "Done". */
   | { status: 'waiting-for-person'; detail: string }
-  /** `code` is one of STEP_FAILURES, Graph's own error code (e.g. ObjectConflict), or ours (e.g. SYNC_BUSY). */
-  | { status: 'failed'; code: string; detail: string; before?: unknown };
+  /**
+   * `code` is one of STEP_FAILURES, Graph's own error code (e.g. ObjectConflict), or ours (e.g.
+   * SYNC_BUSY). `throttled`: Graph kept answering 429 until the call's deadline (CLOUD_THROTTLED),
+   * so the write was not executed and may succeed later; `retryAfterMs` is its last Retry-After.
+   */
+  | { status: 'failed'; code: string; detail: string; before?: unknown; throttled?: { retryAfterMs: number | null } };
 
 /** Codes a step fails with that are not Graph's or another module's. */
 export const STEP_FAILURES = {

@@ -20,7 +20,11 @@ export interface QueueMessage {
 export interface WorkQueue {
   /** The queue's name (for logs and trails). */
   readonly name: string;
-  send(text: string): Promise<void>;
+  /**
+   * Adds a message, hidden for `delaySeconds` first (default 0: visible at once); a bulk item Graph
+   * kept throttling goes back this way, visible again once Graph's Retry-After has passed.
+   */
+  send(text: string, delaySeconds?: number): Promise<void>;
   /** The next visible message, hidden for `visibilitySeconds` from now; null when none is visible. */
   receive(visibilitySeconds: number): Promise<QueueMessage | null>;
   /**

@@ -35,8 +35,8 @@ function serviceOf(target: QueueTarget, credential: TokenCredential | undefined)
 export function azureQueue(client: QueueClient): WorkQueue {
   return {
     name: client.name,
-    async send(text) {
-      await client.sendMessage(text);
+    async send(text, delaySeconds = 0) {
+      await client.sendMessage(text, delaySeconds > 0 ? { visibilityTimeout: Math.ceil(delaySeconds) } : {});
     },
     async receive(visibilitySeconds) {
       const answer = await client.receiveMessages({ numberOfMessages: 1, visibilityTimeout: visibilitySeconds });

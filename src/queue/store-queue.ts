@@ -62,10 +62,10 @@ export function createStoreQueue(o: StoreQueueOptions, name: string): WorkQueue 
     queue.messages.find((m) => m.id === message.id && m.receipt === message.receipt);
   return {
     name,
-    send: (text) =>
+    send: (text, delaySeconds = 0) =>
       mutate((queue) => {
         const id = String(queue.seq + 1);
-        const message: StoredMessage = { id, text, dequeueCount: 0, receipt: '', visibleAt: now() };
+        const message: StoredMessage = { id, text, dequeueCount: 0, receipt: '', visibleAt: now() + Math.max(0, delaySeconds) * 1000 };
         return { result: undefined, next: { seq: queue.seq + 1, messages: [...queue.messages, message] } };
       }),
     receive: (visibilitySeconds) =>

@@ -5,132 +5,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createBulkExecutor, type BulkExecutorDeps } from '../../src/bulk/bulk-executor.ts';
-import { runScan, type BulkItem } from '../../src/bulk/scan.ts';
-import { createScanStore } from '../../src/bulk/scan-store.ts';
-import { newBulkRequest } from '../../src/approvals/bulk-requests.ts';
-import { evidenceFromIndex, indexCloud } from '../../src/domain/bulk/cloud-index.ts';
-import { diagnose } from '../../src/domain/diagnosis/index.ts';
+import type { BulkItem } from '../../src/bulk/scan.ts';
 import type { ApprovalRequest } from '../../src/domain/approval/types.ts';
-import type { StepResult } from '../../src/execution/types.ts';
-import { createEngine } from '../../src/execution/engine.ts';
-import { createLogger } from '../../src/logging/logger.ts';
-import { createAuditTrail } from '../../src/store/audit-trail.ts';
-import { createSqliteStore } from '../../src/store/sqlite/index.ts';
-import { fakeCloud, graphError, type FakeCloud } from '../execution/fake-cloud.ts';
-import { BASE_DN, bulkWorld, fakeCloudSnapshot, fakeOnPremSnapshot, type BulkWorld } from '../support/bulk-directory.ts';
+import { graphError, type FakeCloud } from '../execution/fake-cloud.ts';
+import { BASE_DN, bulkWorld, type BulkWorld } from '../support/bulk-directory.ts';
 import { adUser, cloudUser } from '../domain/diagnosis/builders.ts';
 import { parseAnchor, toImmutableId } from '../../src/domain/anchors.ts';
-import { createStoreQueues } from '../../src/queue/store-queue.ts';
 import { createItemConsumer, encodeItem } from '../../src/bulk/item-consumer.ts';
 import { createQueuedItems } from '../../src/bulk/queued-item.ts';
 import { itemRequest, itemRequestId } from '../../src/bulk/bulk-item.ts';
-
-const logger = createLogger({ level: 'silent' });
-const ADMIN = { aadObjectId: 'a1', name: 'Adele' };
-const BEN = { aadObjectId: 'a2', name: 'Ben' };
+import { logger, setUp } from './executor-world.ts';
 
 type Verify = BulkExecutorDeps['verify'];
-
-async function setUp(
-  world: BulkWorld,
-  options: {
-    waveSize?: number;
-    stopAfterWave?: number;
-    verify?: (cloud: FakeCloud) => Verify;
-    failInWave?: (child: ApprovalRequest) => boolean;
-    unreadable?: string;
-  } = {},
-) {
-  const store = createSqliteStore(':memory:');
-  const audit = createAuditTrail(store, logger);
-  const scans = createScanStore(store);
-  const cloud = fakeCloud([...world.cloud.users, ...world.cloud.deleted]);
-  const scan = await runScan(
-    { kind: 'scope', scope: { kind: 'sync-scope' } },
-    { onPrem: fakeOnPremSnapshot(world.ad), cloud: fakeCloudSnapshot(world.cloud), tenantFacts: () => Promise.resolve(world.tenant) },
-  );
-  const itemChunks = await scans.saveChunks('scan01', 'items', scan.items);
-  const stored = {
-    id: 'scan01',
-    tenantId: 't',
-    scope: { kind: 'sync-scope' as const },
-    scopeKey: 'sync-scope',
-    state: 'done' as const,
-    startedBy: ADMIN,
-    startedAt: 0,
-    updatedAt: 0,
-    counters: { adRead: 0, adPages: 0, cloudRead: 0, cloudPages: 0, diagnosed: 0 },
-    summary: scan.summary,
-    itemChunks,
-  };
-  const request: ApprovalRequest = {
-    ...newBulkRequest(stored, scan.items, { id: 'bulk01', at: 0, ttlMs: 1e9 }),
-    state: 'approved',
-    requester: ADMIN,
-    justification: 'Ticket 1: migration',
-    approvals: [{ actor: BEN, at: 1 }],
-  };
-  await store.create(request);
-  const syncs: number[] = [];
-  const queues = createStoreQueues({ store });
-  const reread = (item: BulkItem) => {
-    if (item.samAccountName === options.unreadable)
-      return Promise.reject(Object.assign(new Error('relay down'), { code: 'RELAY_UNAVAILABLE' }));
-    const onPrem = world.ad.find((u) => u.dn === item.dn);
-    if (!onPrem) return Promise.resolve(null);
-    const users = [...cloud.users.values()];
-    const index = indexCloud({
-      users: users.filter((u) => u.deletedDateTime === null),
-      deleted: users.filter((u) => u.deletedDateTime !== null),
-      groups: [],
-    });
-    return Promise.resolve(diagnose({ who: item.dn, onPrem, evidence: evidenceFromIndex(index, onPrem, world.tenant) }));
-  };
-  const deps = (owner: string): BulkExecutorDeps => ({
-    store,
-    audit,
-    scans,
-    queues,
-    engine: createEngine({
-      store,
-      audit,
-      steps: { cloud, sync: { triggerSync: () => Promise.reject(new Error('no sync in items')) } },
-      owner,
-      logger,
-    }),
-    now: Date.now,
-    reread,
-    syncWave: async (children) => {
-      syncs.push(Date.now());
-      const failed = new Map<string, StepResult>();
-      for (const child of children)
-        if (options.failInWave?.(child)) failed.set(child.id, { status: 'failed', code: 'HardMatchBlocked', detail: 'refused' });
-      if (options.stopAfterWave === syncs.length) {
-        const current = await store.get('bulk01');
-        if (current?.value.bulk)
-          await store.update({ ...current.value, bulk: { ...current.value.bulk, stopRequested: { by: ADMIN, at: 2 } } }, current.version);
-      }
-      return {
-        result: { status: 'done', before: null, after: null, detail: '' },
-        what: 'one delta sync',
-        kind: 'TRIGGER_DELTA_SYNC',
-        failed,
-      };
-    },
-    verify:
-      options.verify?.(cloud) ??
-      ((_step, child) => Promise.resolve({ status: 'done', before: null, after: { userId: child.diagnosis.plan.target?.id }, detail: '' })),
-    publish: () => Promise.resolve(),
-    owner,
-    logger,
-    waveSize: options.waveSize ?? 4,
-    concurrency: 3,
-    progressIntervalMs: 0,
-    wavePollMs: 5,
-    consumer: { pollMs: 5, idleStopMs: 50, visibilitySeconds: 1, retrySeconds: 0, poisonLimit: 2 },
-  });
-  return { store, audit, cloud, deps, syncs, queues, items: scan.items };
-}
 
 describe('bulk executor', () => {
   it('runs every covered user once, in waves with one sync each, and ends done with its progress', async () => {
@@ -206,7 +92,7 @@ describe('bulk executor', () => {
     await createBulkExecutor(deps('one')).run('bulk01');
     const bulk = (await store.get('bulk01'))?.value;
     expect(bulk?.state).toBe('cancelled');
-    expect(bulk?.bulk?.progress).toMatchObject({ total: 8, done: 3, waiting: 5, waves: 1 });
+    expect(bulk?.bulk?.progress).toMatchObject({ total: 8, done: 3, waiting: 0, notRun: 5, waves: 1 });
   });
 
   it('a message delivered again for a user who ended does nothing', async () => {

@@ -5,7 +5,9 @@
  * write), then restarted (a fresh audit trail over what was stored). Whatever the crash point, the
  * stored bulk request and its trail agree: a claim has its entry, an end has its entry, each
  * synced wave whose progress was stored has its sync entry, each user's request has its first
- * entry, no entry is written twice, and the hash chain verifies.
+ * entry, no entry is written twice, and the hash chain verifies. Resumed by another instance after
+ * the kill, the bulk request ends done with every user written once and verified once: one
+ * VERIFY_JOINED entry per user, whichever write the first coordinator died at.
  */
 import { createStoreQueues } from '../../src/queue/store-queue.ts';
 import { describe, expect, it } from 'vitest';
@@ -53,7 +55,10 @@ function killable(store: RequestStore, killAt: number): { store: RequestStore; w
   };
 }
 
-async function bulkRun(killAt: number) {
+/** Offsets the restarted instance's clock past every lease the killed one held. */
+const LATER_MS = 10 * 60_000;
+
+async function bulkRun(killAt: number, options: { restart?: boolean } = {}) {
   const world = bulkWorld(2);
   const disk = createSqliteStore(':memory:');
   const scans = createScanStore(disk);
@@ -76,7 +81,6 @@ async function bulkRun(killAt: number) {
     approvals: [{ actor: BEN, at: 1 }],
   });
   const { store, writes } = killable(disk, killAt);
-  const audit = createAuditTrail(store, logger);
   const cloud = fakeCloud([...world.cloud.users, ...world.cloud.deleted]);
   const reread = (item: BulkItem) => {
     const onPrem = world.ad.find((u) => u.dn === item.dn);
@@ -89,30 +93,34 @@ async function bulkRun(killAt: number) {
     };
     return Promise.resolve(diagnose({ who: item.dn, onPrem, evidence: evidenceFromIndex(indexCloud(live), onPrem, world.tenant) }));
   };
-  const deps: BulkExecutorDeps = {
-    ...{ store, audit, scans, now: Date.now, reread, owner: 'one', logger, waveSize: 2, concurrency: 2, progressIntervalMs: 60_000 },
-    // The queue is in the same store (its writes go through putSetting, which the kill leaves alone).
-    queues: createStoreQueues({ store: disk }),
-    wavePollMs: 5,
-    consumer: { pollMs: 5, idleStopMs: 50, retrySeconds: 0 },
-    engine: createEngine({
-      store,
-      audit,
-      steps: { cloud, sync: { triggerSync: () => Promise.reject(new Error('no sync')) } },
-      owner: 'one',
-      logger,
-    }),
-    syncWave: () =>
-      Promise.resolve({
-        result: { status: 'done', before: null, after: null, detail: '' },
-        what: 'one delta sync',
-        kind: 'TRIGGER_DELTA_SYNC',
-        failed: new Map(),
+  const depsOf = (on: RequestStore, owner: string, now: () => number): BulkExecutorDeps => {
+    const trail = createAuditTrail(on, logger);
+    return {
+      ...{ store: on, audit: trail, scans, now, reread, owner, logger, waveSize: 2, concurrency: 2, progressIntervalMs: 60_000 },
+      // The queue is in the same store (its writes go through putSetting, which the kill leaves alone).
+      queues: createStoreQueues({ store: disk }),
+      wavePollMs: 5,
+      consumer: { pollMs: 5, idleStopMs: 50, retrySeconds: 0 },
+      engine: createEngine({
+        store: on,
+        audit: trail,
+        steps: { cloud, sync: { triggerSync: () => Promise.reject(new Error('no sync')) } },
+        owner,
+        logger,
+        now,
       }),
-    verify: () => Promise.resolve({ status: 'done', before: null, after: null, detail: '' }),
-    publish: () => Promise.resolve(),
+      syncWave: () =>
+        Promise.resolve({
+          result: { status: 'done', before: null, after: null, detail: '' },
+          what: 'one delta sync',
+          kind: 'TRIGGER_DELTA_SYNC',
+          failed: new Map(),
+        }),
+      verify: () => Promise.resolve({ status: 'done', before: null, after: null, detail: '' }),
+      publish: () => Promise.resolve(),
+    };
   };
-  const executor = createBulkExecutor(deps);
+  const executor = createBulkExecutor(depsOf(store, 'one', Date.now));
   // The process is gone from the kill on: this instance stops (its consumer too) once a write was refused.
   const watchdog = setInterval(() => {
     if (writes() >= killAt) void executor.stop();
@@ -125,6 +133,12 @@ async function bulkRun(killAt: number) {
     )
     .finally(() => clearInterval(watchdog));
   await executor.stop();
+  if (options.restart) {
+    // Another instance, once the killed one's leases lapsed, resumes the coordination and its users.
+    const resumed = createBulkExecutor(depsOf(disk, 'two', () => Date.now() + LATER_MS));
+    await resumed.run('bulk01');
+    await resumed.stop();
+  }
   // Restarted: a fresh trail over what the store holds (its read flushes what the outbox kept).
   const trail = await createAuditTrail(disk, logger).read('bulk01');
   const bulk = (await disk.get('bulk01'))?.value;
@@ -133,9 +147,17 @@ async function bulkRun(killAt: number) {
   const users = [];
   for (let index = 0; index < scan.items.length; index += 1) {
     const id = itemRequestId('bulk01', index);
-    if (await disk.get(id)) users.push({ id, first: (await createAuditTrail(disk, logger).read(id))?.entries[0]?.action });
+    if (!(await disk.get(id))) continue;
+    const own = await createAuditTrail(disk, logger).read(id);
+    users.push({
+      id,
+      first: own?.entries[0]?.action,
+      chained: own?.verdict.ok ?? false,
+      verifications: (own?.entries ?? []).filter((e) => e.step?.kind === 'VERIFY_JOINED').length,
+    });
   }
-  return { ended, writes: writes(), bulk, trail, users };
+  const written = cloud.writes().map((w) => `${w.op}:${'userId' in w ? w.userId : ''}`);
+  return { ended, writes: writes(), bulk, trail, users, written };
 }
 
 describe("the bulk request's own trail, written with its changes", () => {
@@ -168,4 +190,22 @@ describe("the bulk request's own trail, written with its changes", () => {
       for (const user of users) expect(user.first, `${why}; user ${user.id}`).toBe('approved');
     }
   }, 60_000);
+
+  it('killed at any write and resumed by another instance: each user verified once per wave, written once', async () => {
+    const clean = await bulkRun(Number.MAX_SAFE_INTEGER);
+    expect(clean.users.map((u) => u.verifications)).toEqual([1, 1, 1, 1]);
+    for (let killAt = 1; killAt <= clean.writes; killAt += 1) {
+      const { bulk, trail, users, written } = await bulkRun(killAt, { restart: true });
+      const why = `killed at write ${killAt} of ${clean.writes}, then resumed: state ${bulk.state}, trail ${trail.entries.map((e) => e.action).join(', ')}`;
+      expect(bulk.state, why).toBe('done');
+      expect(bulk.bulk?.progress, why).toMatchObject({ total: 4, done: 4, waiting: 0 });
+      expect(trail.verdict.ok, why).toBe(true);
+      expect(users, why).toHaveLength(4);
+      for (const user of users) {
+        expect(user.verifications, `${why}; user ${user.id}'s VERIFY_JOINED entries`).toBe(1);
+        expect(user.chained, `${why}; user ${user.id}'s chain`).toBe(true);
+      }
+      expect(written.length, `${why}; writes ${written.join(' ')}`).toBe(new Set(written).size);
+    }
+  }, 120_000);
 });

@@ -2,11 +2,12 @@
  * The bulk work-item consumer over a real queue (the store's in unit tests, Azure Storage Queues on
  * Azurite in integration tests): a message whose consumer died comes back after its visibility
  * timeout and is run elsewhere; a message received more than the poison limit ends its item
- * failed and goes to the poison queue; renewal keeps a long item from being run twice; two
+ * failed and goes to the poison queue; a throttled item comes back after Graph's Retry-After
+ * without counting toward that limit; renewal keeps a long item from being run twice; two
  * consumers on one queue never run one item at the same time.
  */
 import { describe, expect, it } from 'vitest';
-import { createItemConsumer, encodeItem, type ItemConsumerDeps, type ItemMessage } from '../../src/bulk/item-consumer.ts';
+import { createItemConsumer, encodeItem, ItemThrottled, type ItemConsumerDeps, type ItemMessage } from '../../src/bulk/item-consumer.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import type { WorkQueues } from '../../src/ports/work-queue.ts';
 
@@ -127,6 +128,60 @@ export function describeItemConsumerOver(name: string, open: () => Promise<WorkQ
       await until('the poisoned item', () => poisoned.length === 1);
       await consumer.stop();
       expect(tries).toBe(2);
+      expect(poisoned[0]).toBe('failed (RELAY_UNAVAILABLE), 2 times');
+    });
+
+    it("a throttled item comes back after Graph's Retry-After as a new message, never counted toward the poison limit", async () => {
+      const queues = await open();
+      await queues.items.send(encodeItem({ bulkId: 'bulk01', index: 5 }));
+      const tries: number[] = [];
+      const poisoned: string[] = [];
+      const consumer = consumerOf(queues, {
+        poisonLimit: 2,
+        retrySeconds: 0,
+        run: () => {
+          tries.push(Date.now());
+          // Throttled three times (more than the poison limit), the first time told to wait 2 s.
+          if (tries.length <= 3) return Promise.reject(new ItemThrottled('throttled', tries.length === 1 ? 2_000 : 0));
+          return Promise.resolve();
+        },
+        poison: (_item, why) => {
+          poisoned.push(why);
+          return Promise.resolve('poisoned');
+        },
+      });
+      consumer.wake();
+      await until('the item run once the throttling passed', () => tries.length === 4);
+      await consumer.stop();
+      expect(poisoned).toEqual([]);
+      expect((tries[1] ?? 0) - (tries[0] ?? 0)).toBeGreaterThanOrEqual(1_800);
+      await pause(1_200);
+      expect(await queues.items.receive(1)).toBeNull();
+    });
+
+    it('the failures that count are carried across a throttled requeue: the limit still poisons a failing item', async () => {
+      const queues = await open();
+      await queues.items.send(encodeItem({ bulkId: 'bulk01', index: 6 }));
+      const poisoned: string[] = [];
+      let tries = 0;
+      const consumer = consumerOf(queues, {
+        poisonLimit: 2,
+        retrySeconds: 0,
+        run: () => {
+          tries += 1;
+          // Failed (counts), throttled (does not), failed again (counts: the second of the limit).
+          if (tries === 2) return Promise.reject(new ItemThrottled('throttled', 0));
+          return Promise.reject(Object.assign(new Error('relay down'), { code: 'RELAY_UNAVAILABLE' }));
+        },
+        poison: (_item, why) => {
+          poisoned.push(why);
+          return Promise.resolve('poisoned');
+        },
+      });
+      consumer.wake();
+      await until('the poisoned item', () => poisoned.length === 1);
+      await consumer.stop();
+      expect(tries).toBe(3);
       expect(poisoned[0]).toBe('failed (RELAY_UNAVAILABLE), 2 times');
     });
 

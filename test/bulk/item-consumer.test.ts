@@ -13,7 +13,19 @@ describeItemConsumerOver('store queue (SQLite)', () =>
 describe('work item messages', () => {
   it('round-trip, and anything else is not an item', () => {
     expect(decodeItem(encodeItem({ bulkId: 'b1', index: 4 }))).toEqual({ bulkId: 'b1', index: 4 });
-    for (const bad of ['', '{}', '{"b":"","i":1}', '{"b":"x","i":-1}', '{"b":"x","i":1.5}', '[1]', 'null'])
+    expect(encodeItem({ bulkId: 'b1', index: 4 })).toBe('{"b":"b1","i":4}');
+    expect(decodeItem(encodeItem({ bulkId: 'b1', index: 4, counted: 3 }))).toEqual({ bulkId: 'b1', index: 4, counted: 3 });
+    for (const bad of [
+      '',
+      '{}',
+      '{"b":"","i":1}',
+      '{"b":"x","i":-1}',
+      '{"b":"x","i":1.5}',
+      '{"b":"x","i":1,"c":-1}',
+      '{"b":"x","i":1,"c":"2"}',
+      '[1]',
+      'null',
+    ])
       expect(decodeItem(bad)).toBeNull();
   });
 });

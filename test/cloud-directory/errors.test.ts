@@ -128,6 +128,12 @@ describe('toCloudError', () => {
     );
   });
 
+  it("a throttled request's error keeps how long Graph's last 429 asked to wait, so a bulk item can come back then", () => {
+    expect(toCloudError(OP, failure(429, { retryAfterMs: 15_000 })).retryAfterMs).toBe(15_000);
+    expect(toCloudError(OP, failure(429)).retryAfterMs).toBeNull();
+    expect(toCloudError(OP, failure(503, { retryAfterMs: 15_000 })).retryAfterMs).toBeNull();
+  });
+
   it('says how many attempts were made when it gave up retrying', () => {
     expect(toCloudError(OP, failure(429), { attempts: 4 }).message).toContain('after 4 attempts');
     expect(toCloudError(OP, failure(503), { attempts: 1 }).message).not.toContain('attempts');

@@ -46,6 +46,17 @@ export function describeWorkQueueContract(name: string, open: () => Promise<Work
       expect(renewed && (await queue.delete(renewed))).toBe(true);
     });
 
+    it('a message sent with a delay is hidden until the delay has passed, then received as new', async () => {
+      const queue = await open();
+      await queue.send('later', 2);
+      await pause(800);
+      expect(await queue.receive(30)).toBeNull();
+      await pause(1_700);
+      const got = await queue.receive(30);
+      expect(got).toMatchObject({ text: 'later', dequeueCount: 1 });
+      expect(got && (await queue.delete(got))).toBe(true);
+    });
+
     it('two receivers at once never both get one message', async () => {
       const queue = await open();
       for (let i = 0; i < 6; i += 1) await queue.send(`m${i}`);

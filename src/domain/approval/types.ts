@@ -192,6 +192,28 @@ export interface ApprovalRequest {
   bulkOf?: string;
   /** Why it ended `failed` when no step failed (a bulk user whose work item was poisoned). */
   failure?: string;
+  /**
+   * A bulk user whose step Graph kept throttling past its deadline was released (back to
+   * `approved`, that step left `started`): its work item comes back after Graph's Retry-After, and
+   * it is not claimed again before this time (ms since the epoch).
+   */
+  retryAt?: number;
+  /**
+   * A bulk user's VERIFY_JOINED, run by the bulk request's coordinator after the user's wave
+   * synced: recorded once, in the compare-and-swap that stages its trail entry, so a coordinator
+   * that resumes the wave neither verifies the user again nor writes the entry twice.
+   */
+  waveVerification?: WaveVerification;
+}
+
+/** How a bulk user's verification after its wave's sync ended. */
+export interface WaveVerification {
+  /** The wave (1, 2, ...) whose sync it followed. */
+  wave: number;
+  at: number;
+  joined: boolean;
+  /** Why not, when not joined (VERIFY_TIMEOUT, the on-demand run's error, the sync's). */
+  code?: string;
 }
 
 export interface AuditHead {

@@ -22,6 +22,8 @@ export type AuditAction =
   | 'step-done'
   | 'step-failed'
   | 'step-waiting'
+  /** A bulk user's step Graph kept throttling: released, its work item back on the queue. */
+  | 'step-requeued'
   | 'manual-done'
   | 'done'
   | 'failed'

@@ -73,6 +73,12 @@ export interface BulkProgress {
   failed: number;
   /** Not started yet (or running). */
   waiting: number;
+  /**
+   * Never started because the requester stopped the request (`cancel`): nothing was written for
+   * them. Once a stopped request has ended, every user is done, skipped, failed or not run.
+   * Absent on requests stored before it was counted.
+   */
+  notRun?: number;
   /** Waves started so far (one delta sync each). */
   waves: number;
 }
