@@ -16,6 +16,7 @@ import { parseWriteQuota, type WriteQuotaLimit } from '../src/sandbox/emulator/w
 import { createScanStore } from '../src/bulk/scan-store.ts';
 import { openStore } from '../src/store/index.ts';
 import type { RequestStore } from '../src/ports/request-store.ts';
+import { findItemRequest } from '../src/bulk/bulk-item.ts';
 import { startMultiBotStack, type BotChild, type MultiBotStack } from '../test/support/multi-bot-stack.ts';
 import { raceTenant, type RaceTenant } from '../test/support/race-seed.ts';
 import { RACE_ADMINS } from '../test/support/race-run.ts';
@@ -123,6 +124,8 @@ function report(label: string, run: Run, bulk: Awaited<ReturnType<typeof finishe
   for (const c of counts) histogram.set(c, (histogram.get(c) ?? 0) + 1);
   console.log(`${label}`);
   console.log(`  users: ${USERS}; ended: ${JSON.stringify(bulk.bulk?.progress)}`);
+  // The first users that did not end done (or were not seen joined), and why, as the card lists them.
+  for (const note of bulk.bulk?.notes ?? []) console.log(`  not done: ${note.samAccountName} (${note.requestId}): ${note.why}`);
   console.log(
     `  writes: ${writes} anchor PATCHes in ${seconds.toFixed(1)} s = ${rate.toFixed(2)} writes/s; budget ${BUDGET}/s; ratio ${(rate / BUDGET).toFixed(3)} (target >= 0.9)`,
   );
@@ -154,11 +157,26 @@ function report(label: string, run: Run, bulk: Awaited<ReturnType<typeof finishe
   );
 }
 
+/** Users whose write Graph throttled past its deadline: released and put back on the queue (their own trails say so), and how often. */
+async function requeued(run: Run, bulkId: string): Promise<void> {
+  let users = 0;
+  let times = 0;
+  for (let index = 0; index < USERS; index += 1) {
+    const found = await findItemRequest(run.store, bulkId, index);
+    if ('free' in found) continue;
+    const n = (await run.store.auditOf(found.found.value.id)).filter((e) => e.action === 'step-requeued').length;
+    if (n > 0) users += 1;
+    times += n;
+  }
+  console.log(`  throttled past the write deadline and put back on the queue: ${users} users, ${times} times in all`);
+}
+
 async function normalRun(): Promise<void> {
   const run = await start();
   try {
     const id = await approveBulk(run);
     report('two instances, no failure', run, await finished(run, id));
+    await requeued(run, id);
   } finally {
     await close(run);
   }
@@ -174,6 +192,7 @@ async function killedRun(): Promise<void> {
     victim?.child.kill('SIGKILL');
     console.log(`  SIGKILLed the coordinating instance (pid ${victim?.pid ?? '?'}) after ${patchesPerUser(run).writes} writes`);
     report('two instances, the coordinator SIGKILLed half-way', run, await finished(run, id));
+    await requeued(run, id);
   } finally {
     await close(run);
   }
