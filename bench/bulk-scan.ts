@@ -62,6 +62,8 @@ interface Row {
   boundMs: number;
   /** CPU the relay's and the emulator's processes used during the scan. */
   standInCpuMs: { relay: number; emulator: number };
+  /** Emulator processes answering Graph's pages (support/bulk-stand-ins.ts). */
+  graphProcesses: number;
 }
 
 /** The child's first line of JSON (anything else it prints first, e.g. V8's --trace-gc, is passed on). */
@@ -73,10 +75,14 @@ function firstLine(child: ChildProcess, what: string): Promise<string> {
   });
 }
 
-/** CPU time (user + system) of a child process so far, from /proc (Linux). */
-function cpuMsOf(child: ChildProcess): number {
-  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+/** CPU time (user + system) of processes so far, from /proc (Linux). */
+function cpuMsOf(...pids: (number | undefined)[]): number {
+  let ms = 0;
+  for (const pid of pids) {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    ms += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  }
+  return ms;
 }
 
 /** Linux's USER_HZ, what /proc's times count in. */
@@ -84,9 +90,20 @@ const CLOCK_TICKS = 100;
 
 function startStandIn(role: 'relay' | 'graph', users: number): ChildProcess {
   const script = fileURLToPath(new URL('./support/bulk-stand-ins.ts', import.meta.url));
-  return spawn(process.execPath, [script, role, String(users), String(GRAPH_PAGE_MS), String(LDAP_PAGE_MS)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  return spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_STANDIN_FLAGS ?? '').split(' ').filter(Boolean),
+      script,
+      role,
+      String(users),
+      String(GRAPH_PAGE_MS),
+      String(LDAP_PAGE_MS),
+    ],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
 }
 
 async function runSize(users: number, scannerScript: string): Promise<Row> {
@@ -94,18 +111,21 @@ async function runSize(users: number, scannerScript: string): Promise<Row> {
   const graphProcess = startStandIn('graph', users);
   try {
     const [relay, graph] = await Promise.all([firstLine(relayProcess, 'the relay'), firstLine(graphProcess, 'the emulator')]);
-    const standIns = standInsOf(JSON.parse(relay) as RelayHalf, JSON.parse(graph) as GraphHalf);
+    const graphHalf = JSON.parse(graph) as GraphHalf;
+    const standIns = standInsOf(JSON.parse(relay) as RelayHalf, graphHalf);
+    // The Graph side's CPU: its primary (which deals connections) and its emulator processes.
+    const graphPids = [graphProcess.pid, ...graphHalf.pids];
     // The scanner runs as the bot does in production (BOT_NODE_FLAGS); BENCH_SCANNER_FLAGS adds Node flags to try.
     const flags = [...BOT_NODE_FLAGS, ...(process.env.BENCH_SCANNER_FLAGS ?? '').split(' ').filter((f) => f !== '')];
     // This file compiled (support/compiled-scanner.ts): the bot runs JavaScript, not the .ts sources.
     const scanner = spawn(process.execPath, [...flags, scannerScript, 'scan'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const before = [cpuMsOf(relayProcess), cpuMsOf(graphProcess)];
+    const before = [cpuMsOf(relayProcess.pid), cpuMsOf(...graphPids)];
     scanner.stdin.end(JSON.stringify(standIns));
     const scan = JSON.parse(await firstLine(scanner, 'the scanner')) as ScanFigures;
-    const standInCpuMs = { relay: cpuMsOf(relayProcess) - (before[0] ?? 0), emulator: cpuMsOf(graphProcess) - (before[1] ?? 0) };
+    const standInCpuMs = { relay: cpuMsOf(relayProcess.pid) - (before[0] ?? 0), emulator: cpuMsOf(...graphPids) - (before[1] ?? 0) };
     const { ldapPages, graphPagesLongestPartition } = standIns.chains;
     const boundMs = Math.max(ldapPages * LDAP_PAGE_MS, graphPagesLongestPartition * GRAPH_PAGE_MS);
-    return { users, standIns, scan, boundMs, standInCpuMs };
+    return { users, standIns, scan, boundMs, standInCpuMs, graphProcesses: graphHalf.graphProcesses };
   } finally {
     relayProcess.stdin?.end();
     graphProcess.stdin?.end();
@@ -129,7 +149,7 @@ function print(rows: readonly Row[]): void {
   }
   for (const r of rows)
     console.log(
-      `  ${r.users}: scanner CPU ${fmt(r.scan.cpuMs)} ms (relay ${fmt(r.standInCpuMs.relay)} ms, emulator ${fmt(r.standInCpuMs.emulator)} ms); heap at the RSS peak: young ${fmt(r.scan.heapAtPeak.youngMb)} MB, old ${fmt(r.scan.heapAtPeak.oldMb)} MB, external ${fmt(r.scan.heapAtPeak.externalMb)} MB; tenant read by ${fmt(r.scan.phases.cloudRead)} ms, last AD page by ${fmt(r.scan.phases.adRead)} ms; ${r.scan.rows} rows, ${r.scan.automated} automatable; ${JSON.stringify(r.scan.byOutcome)}`,
+      `  ${r.users}: scanner CPU ${fmt(r.scan.cpuMs)} ms (relay ${fmt(r.standInCpuMs.relay)} ms, emulator ${fmt(r.standInCpuMs.emulator)} ms in ${r.graphProcesses} processes); heap at the RSS peak: young ${fmt(r.scan.heapAtPeak.youngMb)} MB, old ${fmt(r.scan.heapAtPeak.oldMb)} MB, external ${fmt(r.scan.heapAtPeak.externalMb)} MB; tenant read by ${fmt(r.scan.phases.cloudRead)} ms, last AD page by ${fmt(r.scan.phases.adRead)} ms; ${r.scan.rows} rows, ${r.scan.automated} automatable; ${JSON.stringify(r.scan.byOutcome)}`,
     );
   const first = rows.find((r) => r.users === 5000);
   const last = rows.find((r) => r.users === 50_000);

@@ -14,6 +14,9 @@ export interface RelayHalf {
 export interface GraphHalf extends Omit<StandIns['chains'], 'ldapPages'> {
   graphUrl: string;
   caCertificate: string;
+  /** Emulator processes answering (one tenant each, one port), and their process ids (for their CPU). */
+  graphProcesses: number;
+  pids: number[];
 }
 
 export interface StandIns {
@@ -30,12 +33,12 @@ export interface StandIns {
 
 /** The two halves put together, as the scanner is given them. */
 export function standInsOf(relay: RelayHalf, graph: GraphHalf): StandIns {
-  const { graphUrl, caCertificate, ...graphChains } = graph;
+  const { graphUrl, caCertificate, cloudUsers, deletedUsers, partitions, graphPagesLongestPartition } = graph;
   return {
     relayUrl: relay.relayUrl,
     relayKey: relay.relayKey,
     graphUrl,
     caCertificate,
-    chains: { ldapPages: relay.ldapPages, ...graphChains },
+    chains: { ldapPages: relay.ldapPages, graphPagesLongestPartition, partitions, cloudUsers, deletedUsers },
   };
 }

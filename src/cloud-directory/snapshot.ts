@@ -13,11 +13,17 @@
  * - Deleted users by the first hex digit of their UPN: Entra renames a deleted user to its object
  *   id followed by the old UPN, so 16 partitions split the recycle bin evenly.
  * - A partition whose first page says (`$count`) that more than SPLIT_ABOVE users match is not
- *   paged on: its next pages would be one long chain. It is read again as sub-partitions, one per
- *   next character (`startswith` on the prefix plus one letter, digit group, punctuation group or
- *   `@`; for the recycle bin, the next hex digit), in parallel, each split again the same way when
- *   it is big. The chain becomes the first page plus the longest sub-partition's, and the first
- *   page's users are read twice (kept by object id, so once in the snapshot).
+ *   paged on: its next pages would be one long chain. A recycle-bin partition is read again as
+ *   one sub-partition per next hex digit (even, as object ids are). An active one is read again as ranges of UPNs inside
+ *   it (`userPrincipalName ge 'b1' and userPrincipalName le 'b2'`, an advanced query, as every
+ *   read here is), in parallel, each split again the same way when it is big. The boundaries are
+ *   UPNs of the first page, taken at its quantiles, so each range holds about RANGE_TARGET users
+ *   when the first page is a fair sample of the partition (Graph pages in no UPN order; the
+ *   emulator by object id). They only decide how even the ranges are, never what is covered:
+ *   (-, b1], [b1, b2], ..., [bk, -) cover every UPN in any total order Graph may compare in, and
+ *   the two ranges sharing a boundary both read the one user it names (kept by object id). The
+ *   chain becomes the first page plus the longest range's, with about count / RANGE_TARGET
+ *   requests, where splitting by the next character took one per character, most of them empty.
  * - In case a UPN starts with anything else, the total (`$count` of the collection, read alongside
  *   the partitions' first pages, so it adds no wait) is compared with what the partitions found; a
  *   shortfall reads the whole collection once more unpartitioned. Users are kept by object id, so
@@ -59,30 +65,79 @@ export const DELETED_USER_PARTITIONS: readonly string[] = DELETED_USER_PREFIXES.
 
 /**
  * A partition matching more users than this is split rather than paged on: paging on would take
- * at least two more dependent pages, splitting takes one more where every sub-partition fits a page.
+ * at least two more dependent pages, splitting takes one more where every range fits a page.
  */
 export const SPLIT_ABOVE = 2 * MAX_PAGE;
-/** The characters that may follow a prefix in a UPN, in `or` groups of at most four (`@` ends a local part). */
-const NEXT_ACTIVE: readonly (readonly string[])[] = [
-  ...LETTERS.map((c) => [c]),
-  ['0', '1', '2', '3'],
-  ['4', '5', '6', '7'],
-  ['8', '9'],
-  ...PUNCTUATION_GROUPS,
-  ['@'],
-];
-/** A deleted user's UPN goes on with its object id's hex digits. */
-const NEXT_DELETED: readonly (readonly string[])[] = HEX.map((c) => [c]);
+/**
+ * Users per range a split aims at: below a page (999) by enough that a range drawn from a
+ * 999-user sample of the partition still fits one page (the spread is about sqrt(users) either side).
+ */
+export const RANGE_TARGET = 800;
 
-/** The sub-partitions a partition of the active users (`deleted`: of the recycle bin) is read as when it is split. */
-export function splitPrefixes(prefixes: readonly string[], deleted = false): string[][] {
-  const next = deleted ? NEXT_DELETED : NEXT_ACTIVE;
-  return prefixes.flatMap((prefix) => next.map((group) => group.map((c) => prefix + c)));
+/** UPNs from `from` to `to`, both included; an absent end is open. */
+export interface UpnRange {
+  from?: string;
+  to?: string;
 }
 
-/** A user partition: its prefixes and how to split it. */
-function userPartition(prefixes: readonly string[], deleted: boolean): Partition {
-  return { filter: startsWithAny(prefixes), split: () => splitPrefixes(prefixes, deleted).map((sub) => userPartition(sub, deleted)) };
+/**
+ * Where a partition of `count` users whose first page held the UPNs `sample` is cut: at the
+ * sample's quantiles, about RANGE_TARGET users apart, each boundary strictly inside `range` and
+ * distinct (compared lower-cased, as Graph compares UPNs without case). Empty: it cannot be cut.
+ */
+export function rangeBoundaries(sample: readonly string[], count: number, range: UpnRange = {}): string[] {
+  const inside = (upn: string): boolean =>
+    (range.from === undefined || upn > range.from.toLowerCase()) && (range.to === undefined || upn < range.to.toLowerCase());
+  const sorted = [...new Set(sample.map((upn) => upn.toLowerCase()))].filter(inside).sort();
+  const parts = Math.min(Math.ceil(count / RANGE_TARGET), sorted.length + 1);
+  const boundaries: string[] = [];
+  for (let i = 1; i < parts; i++) {
+    const boundary = sorted[Math.floor((i * sorted.length) / parts)];
+    if (boundary !== undefined && boundary !== boundaries.at(-1)) boundaries.push(boundary);
+  }
+  return boundaries;
+}
+
+/** `range` cut at `boundaries` (sorted): (from, b1], [b1, b2], ..., [bk, to). */
+export function subRanges(range: UpnRange, boundaries: readonly string[]): UpnRange[] {
+  const edges = [range.from, ...boundaries, range.to];
+  return edges.slice(1).map((to, i) => ({ ...(edges[i] !== undefined ? { from: edges[i] } : {}), ...(to !== undefined ? { to } : {}) }));
+}
+
+/** The `$filter` of the users under `prefixes` within `range`. */
+function userFilter(prefixes: readonly string[], range: UpnRange): string {
+  const starts = startsWithAny(prefixes);
+  const bounds = [
+    ...(range.from !== undefined ? [`userPrincipalName ge ${odataString(range.from)}`] : []),
+    ...(range.to !== undefined ? [`userPrincipalName le ${odataString(range.to)}`] : []),
+  ];
+  if (bounds.length === 0) return starts;
+  return [prefixes.length > 1 ? `(${starts})` : starts, ...bounds].join(' and ');
+}
+
+/**
+ * The recycle bin's sub-partitions of `prefixes`: one per next hex digit. A deleted user's UPN
+ * starts with its object id, so these are even (and never empty in a big recycle bin) without a
+ * sample, and stay `startswith` filters, which Graph documents for deleted items as for users.
+ */
+export function splitDeletedPrefixes(prefixes: readonly string[]): string[][] {
+  return prefixes.flatMap((prefix) => HEX.map((c) => [prefix + c]));
+}
+
+/** A partition of the recycle bin (see splitDeletedPrefixes). */
+function deletedPartition(prefixes: readonly string[]): Partition {
+  return { filter: startsWithAny(prefixes), split: () => splitDeletedPrefixes(prefixes).map(deletedPartition) };
+}
+
+/** An active user partition: its prefixes, the range of UPNs within them, and how to split it. */
+function userPartition(prefixes: readonly string[], range: UpnRange = {}): Partition {
+  return {
+    filter: userFilter(prefixes, range),
+    split: (sample, count) => {
+      const boundaries = rangeBoundaries(sample, count, range);
+      return boundaries.length === 0 ? [] : subRanges(range, boundaries).map((sub) => userPartition(prefixes, sub));
+    },
+  };
 }
 /** Mail-enabled groups are the ones holding SMTP addresses. */
 export const MAIL_GROUPS_FILTER = "proxyAddresses/any(p:startswith(p,'smtp:'))";
@@ -94,8 +149,11 @@ export interface SnapshotReadOptions {
 
 interface Partition {
   filter: string;
-  /** The sub-partitions this one is read as when its first page says it is big; none: paged on. */
-  split?: () => Partition[];
+  /**
+   * The sub-partitions this one is read as when its first page says it is big, from that page's
+   * UPNs (`sample`) and the partition's `$count`; none (absent, or an empty list): paged on.
+   */
+  split?: (sample: readonly string[], count: number) => Partition[];
 }
 
 interface Collection<T> {
@@ -104,6 +162,8 @@ interface Collection<T> {
   partitions: readonly Partition[];
   op: Operation;
   map: (item: T) => { id: string };
+  /** What a split partition is cut by (the UPN); absent: the collection's partitions are not split. */
+  sampleKey?: (item: T) => string | null | undefined;
   /** 'beta' for active users: `onPremisesObjectIdentifier` exists only there (a scan must see the mapping `match` sees). */
   version?: 'beta';
 }
@@ -165,9 +225,14 @@ async function readPartition<T>(
   let page = await readPage(reader, collection, first);
   keep(reader, collection, page, into);
   const count = page['@odata.count'];
-  if (partition?.split && nextLinkOf(page) !== undefined && count !== undefined && count > SPLIT_ABOVE) {
-    await Promise.all(partition.split().map((sub) => readPartition(reader, collection, sub, into)));
-    return;
+  const key = collection.sampleKey;
+  if (partition?.split && key && nextLinkOf(page) !== undefined && count !== undefined && count > SPLIT_ABOVE) {
+    const sample = (page.value ?? []).map(key).filter((k): k is string => typeof k === 'string' && k !== '');
+    const subs = partition.split(sample, count);
+    if (subs.length > 0) {
+      await Promise.all(subs.map((sub) => readPartition(reader, collection, sub, into)));
+      return;
+    }
   }
   for (let next = nextLinkOf(page); next !== undefined; next = nextLinkOf(page)) {
     page = await readPage(reader, collection, next);
@@ -214,16 +279,18 @@ export async function readCloudSnapshot(transport: GraphTransport, options: Snap
       path: USERS_PATH,
       select: BETA_USER_SELECT,
       version: 'beta',
-      partitions: ACTIVE_USER_PREFIXES.map((prefixes) => userPartition(prefixes, false)),
+      partitions: ACTIVE_USER_PREFIXES.map((prefixes) => userPartition(prefixes)),
       op: USERS_OP,
       map: (u) => toCloudUser(u),
+      sampleKey: (u) => u.userPrincipalName,
     }),
     readCollection<User, CloudUser>(reader, {
       path: DELETED_USERS_PATH,
       select: DELETED_USER_SELECT,
-      partitions: DELETED_USER_PREFIXES.map((prefixes) => userPartition(prefixes, true)),
+      partitions: DELETED_USER_PREFIXES.map(deletedPartition),
       op: DELETED_OP,
       map: (u) => toCloudUser(u),
+      sampleKey: (u) => u.userPrincipalName,
     }),
     readCollection<Group, CloudGroup>(reader, {
       path: GROUPS_PATH,

@@ -110,6 +110,91 @@ function guidToBytes(guid: string): Uint8Array {
   return bytes;
 }
 
+const BASE64_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+/** Stored bytes of the anchor being converted, and the characters of its text (synchronous, so one of each will do). */
+const SCRATCH = new Uint8Array(16);
+const CODES = new Uint16Array(36);
+const BASE64_CODES = Uint8Array.from(BASE64_DIGITS, (c) => c.charCodeAt(0));
+
+/** A hex digit's value, or -1. */
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  const lower = code | 0x20;
+  return lower >= 97 && lower <= 102 ? lower - 87 : -1;
+}
+
+/**
+ * The ImmutableID of GUID text written exactly as 8-4-4-4-12 hex digits (either case, no braces
+ * or spaces), else undefined: `toImmutableId(parseAnchor(text))` without an anchor, a Buffer or a
+ * regular expression. A scan asks it for both GUIDs of every AD user; other inputs go to parseAnchor.
+ */
+export function immutableIdOfGuidText(text: string): string | undefined {
+  if (text.length !== 36) return undefined;
+  if (text.charCodeAt(8) !== 45 || text.charCodeAt(13) !== 45 || text.charCodeAt(18) !== 45 || text.charCodeAt(23) !== 45) return undefined;
+  // GUID_BYTE_AT names every hex digit's position, two per byte.
+  for (let i = 0; i < 16; i++) {
+    const at = GUID_BYTE_AT[i] ?? 0;
+    const high = hexValue(text.charCodeAt(at));
+    const low = hexValue(text.charCodeAt(at + 1));
+    if (high < 0 || low < 0) return undefined;
+    SCRATCH[i] = (high << 4) | low;
+  }
+  let o = 0;
+  for (let i = 0; i < 15; i += 3) {
+    const n = ((SCRATCH[i] ?? 0) << 16) | ((SCRATCH[i + 1] ?? 0) << 8) | (SCRATCH[i + 2] ?? 0);
+    CODES[o++] = BASE64_CODES[n >> 18] ?? 0;
+    CODES[o++] = BASE64_CODES[(n >> 12) & 63] ?? 0;
+    CODES[o++] = BASE64_CODES[(n >> 6) & 63] ?? 0;
+    CODES[o++] = BASE64_CODES[n & 63] ?? 0;
+  }
+  const last = SCRATCH[15] ?? 0;
+  CODES[o++] = BASE64_CODES[last >> 2] ?? 0;
+  CODES[o++] = BASE64_CODES[(last & 3) << 4] ?? 0;
+  CODES[o++] = 61;
+  CODES[o++] = 61;
+  return String.fromCharCode.apply(null, CODES.subarray(0, 24) as unknown as number[]);
+}
+
+/** Each base64 digit's value by character code (-1: not one). */
+const BASE64_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < BASE64_DIGITS.length; i++) BASE64_VALUE[BASE64_DIGITS.charCodeAt(i)] = i;
+const HEX_CODES = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+/**
+ * The lower-case GUID text of an ImmutableID written exactly as canonical base64 of 16 bytes (22
+ * digits and `==`, the spare bits zero), else undefined: `toGuid(parseAnchor(text))` without an
+ * anchor or a Buffer. A scan names the anchor of every matched user in its texts.
+ */
+export function guidOfImmutableIdText(text: string): string | undefined {
+  if (text.length !== 24 || text.charCodeAt(22) !== 61 || text.charCodeAt(23) !== 61) return undefined;
+  let bits = 0;
+  let held = 0;
+  let at = 0;
+  for (let i = 0; i < 22; i++) {
+    const code = text.charCodeAt(i);
+    const value = code < 128 ? (BASE64_VALUE[code] ?? -1) : -1;
+    if (value < 0) return undefined;
+    bits = (bits << 6) | value;
+    held += 6;
+    if (held >= 8) {
+      held -= 8;
+      if (at < 16) SCRATCH[at++] = (bits >> held) & 0xff;
+    }
+    bits &= (1 << held) - 1;
+  }
+  // 22 digits carry 132 bits: the 4 left over must be zero for the text to be canonical.
+  if (at !== 16 || bits !== 0) return undefined;
+  // The first three fields byte-reversed (GUID_BYTE_AT's order), the last two as stored.
+  for (let i = 0; i < 16; i++) {
+    const b = SCRATCH[i] ?? 0;
+    const pos = GUID_BYTE_AT[i] ?? 0;
+    CODES[pos] = HEX_CODES[b >> 4] ?? 0;
+    CODES[pos + 1] = HEX_CODES[b & 15] ?? 0;
+  }
+  CODES[8] = CODES[13] = CODES[18] = CODES[23] = 45;
+  return String.fromCharCode.apply(null, CODES.subarray(0, 36) as unknown as number[]);
+}
+
 /** Which form an input is written in, or undefined when it is none of them. Exact, no guessing. */
 export function detectAnchorForm(input: string): AnchorForm | undefined {
   const s = input.trim();

@@ -16,12 +16,12 @@ export interface ReasonSet {
 /**
  * The candidates sorted, each with its reasons in REASON_ORDER, its admin roles from `rolesOf`
  * and the roles it is eligible for through PIM from `eligible` (the tenant facts'
- * eligibleRoleHolders). A user is copied only when its roles differ from its own.
+ * eligibleRoleHolders, or a look-up over them). A user is copied only when its roles differ from its own.
  */
 export function orderCandidates(
   entries: Iterable<{ user: CloudUser; reasons: ReasonSet }>,
   rolesOf: (user: CloudUser) => readonly string[],
-  eligible: Readonly<Record<string, string[]>> = {},
+  eligible: Readonly<Record<string, string[]>> | ((id: string) => readonly string[] | undefined) = {},
 ): CloudCandidate[] {
   const rank = (reasons: CandidateReason[]): number => (reasons[0] === undefined ? Infinity : REASON_ORDER.indexOf(reasons[0]));
   const listed: CloudCandidate[] = [];
@@ -45,8 +45,15 @@ function withRoles(user: CloudUser, roles: readonly string[]): CloudUser {
   return same ? user : { ...user, adminRoles: [...roles] };
 }
 
-/** An active user's PIM-eligible roles (a deleted user is eligible for nothing that matters). */
-export function withEligibleRoles(user: CloudUser, eligible: Readonly<Record<string, string[]>>): CloudUser {
-  const roles = user.deletedDateTime === null ? (eligible[user.id] ?? []) : [];
+/**
+ * An active user's PIM-eligible roles (a deleted user is eligible for nothing that matters), from
+ * the tenant facts' eligibleRoleHolders or a look-up over them.
+ */
+export function withEligibleRoles(
+  user: CloudUser,
+  eligible: Readonly<Record<string, string[]>> | ((id: string) => readonly string[] | undefined),
+): CloudUser {
+  const held = typeof eligible === 'function' ? eligible(user.id) : eligible[user.id];
+  const roles = user.deletedDateTime === null ? (held ?? []) : [];
   return roles.length > 0 ? { ...user, eligibleRoles: [...roles] } : user;
 }

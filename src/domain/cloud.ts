@@ -204,14 +204,20 @@ export function smtpAddresses(proxyAddresses: readonly string[]): string[] {
 
 /** Whether a proxyAddresses entry is an SMTP address (`SMTP:` primary or `smtp:` secondary, any case). */
 export function isSmtpProxy(proxyAddress: string): boolean {
-  return SMTP_PREFIX.test(proxyAddress);
+  // /^smtp:/i by character codes (| 0x20 folds A-Z to a-z): every diagnosis asks it of every address.
+  return (
+    proxyAddress.length >= 5 &&
+    proxyAddress.charCodeAt(4) === 58 &&
+    (proxyAddress.charCodeAt(0) | 0x20) === 115 &&
+    (proxyAddress.charCodeAt(1) | 0x20) === 109 &&
+    (proxyAddress.charCodeAt(2) | 0x20) === 116 &&
+    (proxyAddress.charCodeAt(3) | 0x20) === 112
+  );
 }
-
-const SMTP_PREFIX = /^smtp:/i;
 
 /** Case-insensitive comparison as Entra compares UPNs and addresses. */
 export function sameAddress(a: string | null | undefined, b: string | null | undefined): boolean {
-  return a != null && b != null && a.toLowerCase() === b.toLowerCase();
+  return a != null && b != null && (a === b || a.toLowerCase() === b.toLowerCase());
 }
 
 /** The domain part of a UPN or address, lower case ('' when there is none). */

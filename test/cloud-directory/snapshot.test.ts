@@ -13,7 +13,7 @@ import {
   ACTIVE_USER_PREFIXES,
   DELETED_USER_PARTITIONS,
   DELETED_USER_PREFIXES,
-  splitPrefixes,
+  RANGE_TARGET,
 } from '../../src/cloud-directory/snapshot.ts';
 import type { CloudSnapshotSource } from '../../src/ports/snapshot.ts';
 import { generateDirectory } from '../../src/sandbox/generator/generate.ts';
@@ -74,33 +74,81 @@ describe('readCloudSnapshot', () => {
     expect(progress.at(-1)).toBe(requests - 2);
   });
 
-  it('splits a big partition by the next character (again when a sub-partition is big), reading each user once', async () => {
+  /** An object id that sorts in no relation to `i` (the emulator pages by object id, Graph in no UPN order). */
+  const scrambledId = (i: number): string => {
+    const h = (Math.imul(i + 1, 2654435761) >>> 0).toString(16).padStart(8, '0');
+    return `${h}-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+  };
+
+  it('splits a big partition into UPN ranges cut at its first page, reading each user once', async () => {
     const seed = cloudSeed();
-    const id = (i: number): string => `abababab-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+    const before = (seed.users ?? []).filter((u) => u.userPrincipalName.toLowerCase().startsWith('a')).length;
     seed.users = [
       ...(seed.users ?? []),
-      // 2,100 under "ab" (split again), 100 under "ac", and a one-letter local part (found by "a@").
-      ...Array.from({ length: 2100 }, (_, i) => ({
-        id: id(i),
-        userPrincipalName: `ab${String.fromCharCode(97 + (i % 26))}${i}@contoso.com`,
-        displayName: `AB ${i}`,
+      // 2,400 under "a": letters after it spread unevenly, quotes inside (escaped in the range bounds), a one-letter local part.
+      ...Array.from({ length: 2399 }, (_, i) => ({
+        id: scrambledId(i),
+        userPrincipalName: `a${i % 7 === 0 ? "'" : ''}${String.fromCharCode(97 + ((i * i) % 26))}${i}@contoso.com`,
+        displayName: `A ${i}`,
       })),
-      ...Array.from({ length: 100 }, (_, i) => ({ id: id(5000 + i), userPrincipalName: `ac${i}@contoso.com`, displayName: `AC ${i}` })),
-      { id: id(9000), userPrincipalName: 'a@contoso.com', displayName: 'A' },
+      { id: scrambledId(9000), userPrincipalName: 'a@contoso.com', displayName: 'A' },
     ];
     const { emulator, source } = await snapshotSource(seed);
-    const before = emulator.requestCount();
+    const start = emulator.requestCount();
     let read = 0;
     const snapshot = await source.readCloudSnapshot({ onProgress: (p) => (read = p.read) });
     expect(ids(snapshot.users)).toEqual(ids(emulator.state.activeUsers()));
     expect(snapshot.users.filter((u) => u.displayName === 'A')).toHaveLength(1);
     expect(read).toBe(snapshot.users.length + snapshot.deleted.length + snapshot.groups.length);
-    // "a" (one page, then split), its sub-partitions, "ab"'s, every other partition once, the totals, the groups: no unpartitioned read.
-    const requests = emulator.requestCount() - before;
-    const subs = splitPrefixes(['a']).length;
-    expect(requests).toBe(
-      1 + subs + splitPrefixes(['ab']).length + (ACTIVE_USER_PREFIXES.length - 1) + DELETED_USER_PREFIXES.length + 2 + 1,
+    // "a" (one page, then its ranges, each within a page), every other partition once, the totals, the groups.
+    const ranges = Math.ceil((2400 + before) / RANGE_TARGET);
+    const requests = emulator.requestCount() - start;
+    expect(requests).toBe(1 + ranges + (ACTIVE_USER_PREFIXES.length - 1) + DELETED_USER_PREFIXES.length + 2 + 1);
+  });
+
+  it('splits a range again when the first page was no fair sample of its partition, still reading each user once', async () => {
+    const seed = cloudSeed();
+    // The first page (the lowest ids) holds only "aa…" users; 3,000 "az…" users come after it.
+    seed.users = [
+      ...(seed.users ?? []),
+      ...Array.from({ length: 1200 }, (_, i) => ({
+        id: `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
+        userPrincipalName: `aa${i}@contoso.com`,
+        displayName: `AA ${i}`,
+      })),
+      ...Array.from({ length: 3000 }, (_, i) => ({ id: scrambledId(i), userPrincipalName: `az${i}@contoso.com`, displayName: `AZ ${i}` })),
+    ];
+    const { emulator, source } = await snapshotSource(seed);
+    const start = emulator.requestCount();
+    let read = 0;
+    const snapshot = await source.readCloudSnapshot({ onProgress: (p) => (read = p.read) });
+    expect(ids(snapshot.users)).toEqual(ids(emulator.state.activeUsers()));
+    expect(read).toBe(snapshot.users.length + snapshot.deleted.length + snapshot.groups.length);
+    // More than one level of ranges: the first level's last range held all 3,000 "az" users.
+    const firstLevel = Math.ceil((4200 + 1) / RANGE_TARGET);
+    expect(emulator.requestCount() - start).toBeGreaterThan(
+      1 + firstLevel + (ACTIVE_USER_PREFIXES.length - 1) + DELETED_USER_PREFIXES.length + 3,
     );
+  });
+
+  it('splits a big recycle-bin partition by the next hex digit of the object id', async () => {
+    const seed = cloudSeed();
+    seed.users = [
+      ...(seed.users ?? []),
+      ...Array.from({ length: 2100 }, (_, i) => ({
+        id: `a${(Math.imul(i + 7, 2654435761) >>> 0).toString(16).padStart(8, '0').slice(-7)}-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
+        userPrincipalName: `gone${i}@contoso.com`,
+        displayName: `Gone ${i}`,
+        deletedDateTime: '2026-11-01T00:00:00Z',
+      })),
+    ];
+    const { emulator, source } = await snapshotSource(seed);
+    const start = emulator.requestCount();
+    const snapshot = await source.readCloudSnapshot();
+    expect(ids(snapshot.deleted)).toEqual(ids(emulator.state.deletedUsers()));
+    expect(snapshot.deleted.length).toBeGreaterThan(2100);
+    // "a" (one page, then its 16 next hex digits), the other 15, every active partition once, the totals, the groups.
+    expect(emulator.requestCount() - start).toBe(1 + 16 + (DELETED_USER_PREFIXES.length - 1) + ACTIVE_USER_PREFIXES.length + 2 + 1);
   });
 
   it('finds users whose UPN starts with a character no partition names, still once each', async () => {

@@ -5,6 +5,8 @@ import {
   anchorFromBytes,
   anchorsEqual,
   detectAnchorForm,
+  guidOfImmutableIdText,
+  immutableIdOfGuidText,
   parseAnchor,
   toGuid,
   toHex,
@@ -154,5 +156,56 @@ describe('anchors: every round trip (property tests)', () => {
     const a = anchorFromBytes(b);
     b[0] = 0;
     expect(a.bytes[0]).toBe(7);
+  });
+});
+
+describe('anchors: the fast conversions a scan uses agree with parseAnchor', () => {
+  it('converts the documented vectors both ways', () => {
+    for (const v of VECTORS) {
+      expect(immutableIdOfGuidText(v.guid)).toBe(v.immutableId);
+      expect(immutableIdOfGuidText(v.guid.toUpperCase())).toBe(v.immutableId);
+      expect(guidOfImmutableIdText(v.immutableId)).toBe(v.guid);
+    }
+  });
+
+  it('property: any GUID text (either case) gives toImmutableId(parseAnchor(text))', () => {
+    fc.assert(
+      fc.property(fc.uuid(), fc.boolean(), (uuid, upper) => {
+        const text = upper ? uuid.toUpperCase() : uuid;
+        expect(immutableIdOfGuidText(text)).toBe(toImmutableId(parseAnchor(text)));
+      }),
+    );
+  });
+
+  it('property: any 16 bytes’ ImmutableID gives toGuid(parseAnchor(text))', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (b) => {
+        const immutableId = toImmutableId(anchorFromBytes(b));
+        expect(guidOfImmutableIdText(immutableId)).toBe(toGuid(parseAnchor(immutableId)));
+      }),
+    );
+  });
+
+  it('answers undefined for anything else, as parseAnchor would refuse or read otherwise', () => {
+    for (const text of [
+      '',
+      '{96dcc383-2f6e-4fa2-af15-6b4c1119259a}',
+      ' 96dcc383-2f6e-4fa2-af15-6b4c1119259a',
+      '96dcc383-2f6e-4fa2-af15-6b4c1119259g',
+      '96dcc383x2f6e-4fa2-af15-6b4c1119259a',
+      '83c3dc966e2fa24faf156b4c1119259a',
+    ])
+      expect(immutableIdOfGuidText(text)).toBeUndefined();
+    // Non-canonical padding bits (parseAnchor refuses them), base64url, the wrong length.
+    for (const text of [
+      'g8Pclm4vok+vFWtMERklmh==',
+      'g8Pclm4vok-vFWtMERklmg==',
+      'g8Pclm4vok+vFWtMERklmg=',
+      'g8Pclm4vok+vFWtMERkl==',
+      'g8Pclm4vok+vFWtMERklmgé=',
+    ]) {
+      expect(guidOfImmutableIdText(text)).toBeUndefined();
+    }
+    expect(tryParseAnchor('g8Pclm4vok+vFWtMERklmh==')).toBeUndefined();
   });
 });

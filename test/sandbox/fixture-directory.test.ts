@@ -117,8 +117,23 @@ describe('fixture directory: matching', () => {
 
   it('hands out copies, so a caller cannot change the directory', async () => {
     const [first] = (await sandbox.lookup(classifyWho('lmatched'), 1)).users;
-    if (first) first.samAccountName = 'changed';
-    expect(await names('lmatched')).toEqual(['lmatched']);
+    if (first) {
+      first.samAccountName = 'changed';
+      first.proxyAddresses.push('smtp:added@contoso.com');
+      first.anchor.immutableId = 'changed';
+    }
+    const [again] = (await sandbox.lookup(classifyWho('lmatched'), 1)).users;
+    expect(again?.samAccountName).toBe('lmatched');
+    expect(again?.proxyAddresses).not.toContain('smtp:added@contoso.com');
+    expect(again?.anchor.immutableId).not.toBe('changed');
+    // The same for a whole-directory read's pages.
+    for await (const page of sandbox.users({ kind: 'sync-scope' }, 1000))
+      for (const user of page) {
+        user.proxyAddresses.push('smtp:added@contoso.com');
+        user.anchor.immutableId = 'changed';
+      }
+    for await (const page of sandbox.users({ kind: 'sync-scope' }, 1000))
+      for (const user of page) expect(user.proxyAddresses).not.toContain('smtp:added@contoso.com');
   });
 });
 

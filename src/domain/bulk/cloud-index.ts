@@ -109,51 +109,82 @@ export function indexCloud(snapshot: CloudSnapshotData): CloudIndex {
 /** The reasons one candidate was found for, as bits (one small object per candidate, no Set). */
 class FoundFor implements ReasonSet {
   readonly user: CloudUser;
-  #bits = 0;
+  bits = 0;
   constructor(user: CloudUser) {
     this.user = user;
   }
   get reasons(): ReasonSet {
     return this;
   }
-  add(reason: CandidateReason): void {
-    this.#bits |= 1 << REASON_ORDER.indexOf(reason);
-  }
   has(reason: CandidateReason): boolean {
-    return (this.#bits & (1 << REASON_ORDER.indexOf(reason))) !== 0;
+    return (this.bits & bitOf(reason)) !== 0;
   }
+}
+
+function bitOf(reason: CandidateReason): number {
+  return 1 << REASON_ORDER.indexOf(reason);
+}
+
+/** Notes `user` as found for `bit` (a user is found a handful of times at most: a list beats a Map per AD user). */
+function noteUser(found: FoundFor[], user: CloudUser, bit: number): void {
+  for (const entry of found) {
+    if (entry.user.id === user.id) {
+      entry.bits |= bit;
+      return;
+    }
+  }
+  const entry = new FoundFor(user);
+  entry.bits = bit;
+  found.push(entry);
+}
+
+function note(found: FoundFor[], held: Held<CloudUser> | undefined, reason: CandidateReason): void {
+  if (held === undefined) return;
+  const bit = bitOf(reason);
+  if (Array.isArray(held)) for (const user of held) noteUser(found, user, bit);
+  else noteUser(found, held, bit);
+}
+
+/**
+ * The tenant's role holders and PIM-eligible holders by user id, as Maps, worked out once per
+ * tenant facts object (a scan reads them once): looking a fresh id string up in a Map is far
+ * cheaper than as a property of a plain object, which interns the string first.
+ */
+const ROLES = new WeakMap<TenantFacts, { holders: Map<string, string[]>; eligible: Map<string, string[]> }>();
+
+function rolesByUser(tenant: TenantFacts): { holders: Map<string, string[]>; eligible: Map<string, string[]> } {
+  let known = ROLES.get(tenant);
+  if (!known) {
+    known = { holders: new Map(Object.entries(tenant.roleHolders)), eligible: new Map(Object.entries(tenant.eligibleRoleHolders ?? {})) };
+    ROLES.set(tenant, known);
+  }
+  return known;
 }
 
 /** What `evidenceFor` answers for this AD user, from the index: candidates, groups, roles from the tenant facts. */
 export function evidenceFromIndex(index: CloudIndex, onPrem: OnPremUser, tenant: TenantFacts): CloudEvidence {
-  // A user is found a handful of times at most: a list beats a Map per AD user.
   const found: FoundFor[] = [];
-  const note = (users: Held<CloudUser> | undefined, reason: CandidateReason): void =>
-    forEachHolder(users, (user) => {
-      let entry = found.find((f) => f.user.id === user.id);
-      if (entry === undefined) found.push((entry = new FoundFor(user)));
-      entry.add(reason);
-    });
   const { anchor, other } = adAnchors(onPrem);
-  note(index.byImmutableId.get(anchor), 'anchor');
-  if (other) note(index.byImmutableId.get(other), 'otherAnchor');
-  if (onPrem.userPrincipalName) note(index.byAddress.get(onPrem.userPrincipalName.toLowerCase())?.upn, 'upn');
-  const { primary, all } = adAddresses(onPrem);
+  note(found, index.byImmutableId.get(anchor), 'anchor');
+  if (other) note(found, index.byImmutableId.get(other), 'otherAnchor');
+  if (onPrem.userPrincipalName) note(found, index.byAddress.get(onPrem.userPrincipalName.toLowerCase())?.upn, 'upn');
+  const { primary, all, lower } = adAddresses(onPrem);
   const groups: CloudGroup[] = [];
-  for (const address of all) {
-    const holders = index.byAddress.get(address.toLowerCase());
+  for (const [i, address] of all.entries()) {
+    const holders = index.byAddress.get(lower[i] ?? address.toLowerCase());
     if (holders === undefined) continue;
-    note(holders.proxy, address === primary ? 'primarySmtp' : 'address');
-    note(holders.mail, 'address');
+    note(found, holders.proxy, address === primary ? 'primarySmtp' : 'address');
+    note(found, holders.mail, 'address');
     forEachHolder(holders.groups, (group) => {
       if (!groups.some((g) => g.id === group.id)) groups.push(group);
     });
   }
   // Active users' roles are the tenant's role holders'; a deleted user keeps its own (as `match` does).
+  const roles = rolesByUser(tenant);
   const rolesOf = (user: CloudUser): readonly string[] =>
-    user.deletedDateTime === null ? (tenant.roleHolders[user.id] ?? []) : user.adminRoles;
+    user.deletedDateTime === null ? (roles.holders.get(user.id) ?? []) : user.adminRoles;
   return {
-    candidates: orderCandidates(found, rolesOf, tenant.eligibleRoleHolders ?? {}),
+    candidates: orderCandidates(found, rolesOf, (id) => roles.eligible.get(id)),
     otherObjects: groups.sort((a, b) => (a.id < b.id ? -1 : 1)),
     tenant,
   };

@@ -34,6 +34,21 @@ const WRITES: ReadonlySet<PlanStep['kind']> = new Set([
 /** Either engine's sync of the AD user (Connect Sync's delta cycle, Cloud Sync's provisioning on demand). */
 export const SYNC_KINDS: ReadonlySet<PlanStep['kind']> = new Set(['TRIGGER_DELTA_SYNC', 'PROVISION_ON_DEMAND']);
 
+/**
+ * The evidence as a tenant to read, without copies: every candidate once (and the named target),
+ * the groups, the facts. For the diagnosis's own predictions only, which never change it
+ * (applyStep works on a copy of the state it is given); a caller that changes the tenant wants
+ * tenantFromEvidence.
+ */
+export function tenantView(evidence: CloudEvidence): SyncTenant {
+  const users: CloudUser[] = [];
+  for (const { user } of evidence.candidates) if (!users.some((u) => u.id === user.id)) users.push(user);
+  const target = evidence.target?.user;
+  if (target && !users.some((u) => u.id === target.id)) users.push(target);
+  return { users, otherObjects: [...evidence.otherObjects], facts: evidence.tenant };
+}
+
+/** The evidence as a tenant of its own: copies of every candidate once (and the named target), the groups and the facts. */
 export function tenantFromEvidence(evidence: CloudEvidence): SyncTenant {
   const users = new Map<string, CloudUser>();
   for (const { user } of evidence.candidates) users.set(user.id, copyUser(user));

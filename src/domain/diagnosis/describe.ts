@@ -3,7 +3,7 @@
  * they encode, lists in plain words. One place, so every finding, step and prediction names the
  * same object the same way and an admin can paste the values into the admin center or PowerShell.
  */
-import { toGuid, tryParseAnchor } from '../anchors.ts';
+import { guidOfImmutableIdText, toGuid, tryParseAnchor } from '../anchors.ts';
 import type { CloudGroup, CloudUser } from '../cloud.ts';
 import type { StepSubject } from './types.ts';
 
@@ -41,6 +41,8 @@ export function subjectOf(user: CloudUser): StepSubject {
 /** `3HjiBBIFx02rIhVtmcNDyg== (GUID 04e278dc-…)`; a value that is no anchor is shown as it is. */
 export function anchorText(immutableId: string | null): string {
   if (immutableId === null) return 'null';
+  const guid = guidOfImmutableIdText(immutableId);
+  if (guid !== undefined) return `${immutableId} (GUID ${guid})`;
   const anchor = tryParseAnchor(immutableId);
   return anchor ? `${immutableId} (GUID ${toGuid(anchor)})` : `${immutableId} (not a valid 16-byte anchor)`;
 }

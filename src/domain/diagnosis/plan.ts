@@ -44,7 +44,7 @@ import { mappedToOtherObject, objectIdentifierOf } from '../object-identifier.ts
 import { privilegedRoles } from '../cloud.ts';
 import type { Plan } from './types.ts';
 import { predictSync } from '../sync/predict.ts';
-import { tenantFromEvidence } from './apply-plan.ts';
+import { tenantView } from './apply-plan.ts';
 
 /** What joining a cloud-only target takes. Shared with the findings, which explain each part. */
 export interface TargetWork {
@@ -96,7 +96,7 @@ export function targetWork(s: Situation, target: CloudUser): TargetWork {
 
 /** How the next sync soft-matches `target` by itself, now and with the suggested AD UPN; null when it does not. */
 function pendingSoftMatch(s: Situation, target: CloudUser, upnSuggestion: string | null): 'SMTP' | 'UPN' | null {
-  const tenant = tenantFromEvidence(s.evidence);
+  const tenant = tenantView(s.evidence);
   const now = predictSync({ onPrem: s.onPrem, inScope: true }, tenant);
   if (now.kind !== 'SOFT_MATCH' || now.userId !== target.id) return null;
   if (upnSuggestion === null) return now.via;

@@ -8,7 +8,7 @@ import { REMAP_BLOCKED_TEXT } from '../object-identifier.ts';
 import type { OnPremUser } from '../onprem-user.ts';
 import { predictSync } from '../sync/predict.ts';
 import type { ExportedValues, SyncOutcome, SyncTenant } from '../sync/types.ts';
-import { applyPlanToTenant, tenantFromEvidence } from './apply-plan.ts';
+import { applyPlanToTenant, tenantView } from './apply-plan.ts';
 import { anchorText, groupLabel, originalUpn, userLabel, wordList } from './describe.ts';
 import type { Situation } from './situation.ts';
 import type { Plan, SyncPrediction } from './types.ts';
@@ -23,7 +23,7 @@ interface TextContext {
 }
 
 export function predict(s: Situation, plan: Plan): SyncPrediction {
-  const tenant = tenantFromEvidence(s.evidence);
+  const tenant = tenantView(s.evidence);
   const subject = { onPrem: s.onPrem, inScope: true };
   const target = plan.target && plan.target.deletedDateTime === null ? plan.target : null;
   const now = predictSync(subject, tenant);

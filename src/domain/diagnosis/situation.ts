@@ -4,7 +4,7 @@
  * addresses). Links are recomputed from the values themselves, not only taken from the evidence's
  * reasons, so a diagnosis stays right whatever look-up found the user.
  */
-import { parseAnchor, toGuid, toImmutableId, tryParseAnchor } from '../anchors.ts';
+import { immutableIdOfGuidText, parseAnchor, toGuid, toImmutableId, tryParseAnchor } from '../anchors.ts';
 import {
   domainOf,
   isSmtpProxy,
@@ -16,6 +16,7 @@ import {
   type CloudUser,
   type TenantFacts,
 } from '../cloud.ts';
+import { immutableIdOfValue } from '../onprem-addresses.ts';
 import type { AnchorAttribute, OnPremUser } from '../onprem-user.ts';
 import { originalUpn } from './describe.ts';
 
@@ -72,14 +73,19 @@ function allCandidates(evidence: CloudEvidence): CloudCandidate[] {
 }
 
 function otherAnchorOf(onPrem: OnPremUser): OtherAnchor | null {
-  const values: OtherAnchor[] = [];
-  const add = (attribute: AnchorAttribute, guid: string | null): void => {
-    const anchor = guid === null ? undefined : tryParseAnchor(guid);
-    if (anchor) values.push({ attribute, guid: toGuid(anchor), immutableId: toImmutableId(anchor) });
-  };
-  add('objectGUID', onPrem.objectGuid);
-  add('mS-DS-ConsistencyGuid', onPrem.consistencyGuid);
-  return values.find((v) => v.immutableId !== onPrem.anchor.immutableId && v.attribute !== onPrem.anchor.attribute) ?? null;
+  const values: [AnchorAttribute, string | null][] = [
+    ['objectGUID', onPrem.objectGuid],
+    ['mS-DS-ConsistencyGuid', onPrem.consistencyGuid],
+  ];
+  for (const [attribute, value] of values) {
+    if (attribute === onPrem.anchor.attribute) continue;
+    // Compared by ImmutableID first (cheap); the anchor itself is made only for the rare one that differs.
+    const immutableId = immutableIdOfValue(value);
+    if (immutableId === undefined || immutableId === onPrem.anchor.immutableId) continue;
+    const anchor = value === null ? undefined : tryParseAnchor(value);
+    if (anchor) return { attribute, guid: toGuid(anchor), immutableId };
+  }
+  return null;
 }
 
 type LinkBase = Pick<Situation, 'onPrem' | 'anchor' | 'other' | 'primary' | 'addresses'>;
@@ -134,7 +140,7 @@ export function onPremSuffixVerified(s: Situation): boolean {
 
 /** ImmutableID of a GUID text (the AD user's own values are always well formed). */
 export function immutableIdOfGuid(guid: string): string {
-  return toImmutableId(parseAnchor(guid));
+  return immutableIdOfGuidText(guid) ?? toImmutableId(parseAnchor(guid));
 }
 
 function unique(values: readonly (string | null | undefined)[]): string[] {

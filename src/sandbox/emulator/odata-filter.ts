@@ -3,6 +3,10 @@
  *   prop eq 'v' | prop eq null | prop in ('a','b') | startswith(prop,'v')
  *   coll/any(x:x eq 'v')  (also startswith / or / and inside the lambda)
  *   ... and ... | ... or ... | ( ... )
+ * and, in an advanced query (`ConsistencyLevel: eventual` with `$count=true`), `prop ge 'v'` and
+ * `prop le 'v'` on the properties whose Graph reference says so (user: userPrincipalName, mail,
+ * displayName: "Supports $filter (eq, ne, NOT, ge, le, in, startsWith, ...)", v1.0 user resource;
+ * the operators beyond eq/in/startsWith are advanced-query capabilities, concepts/aad-advanced-queries.md).
  * Everything else (ne, not, other functions, unknown properties) is refused with the 400 Graph
  * gives, never guessed at. Parsing yields a tree; `matchesFilter` evaluates it against an object.
  */
@@ -20,6 +24,13 @@ export interface FilterSchema {
   collections: Readonly<Record<string, Comparison>>;
   /** Properties (scalar or collection) that also support startswith. */
   startsWith: readonly string[];
+  /** Scalar properties that support `ge` and `le` in an advanced query. */
+  ranges?: readonly string[];
+}
+
+export interface FilterOptions {
+  /** The request is an advanced query (`ConsistencyLevel: eventual` and `$count=true`). */
+  advanced?: boolean;
 }
 
 export type FilterNode =
@@ -27,6 +38,8 @@ export type FilterNode =
   /** `element` compares the current item of the enclosing any() instead of a property. */
   | { kind: 'eq'; property: string; element: boolean; values: (string | null)[]; comparison: Comparison }
   | { kind: 'startsWith'; property: string; element: boolean; value: string; comparison: Comparison }
+  /** `ge` / `le`: ordinal comparison of the folded values (Graph's own collation is not documented). */
+  | { kind: 'range'; property: string; op: 'ge' | 'le'; value: string; comparison: Comparison }
   | { kind: 'any'; property: string; body: FilterNode };
 
 const MAX_DEPTH = 32;
@@ -38,8 +51,8 @@ interface Scope {
   lambda?: { variable: string; collection: string };
 }
 
-export function parseFilter(filter: string, schema: FilterSchema): FilterNode {
-  const parser = new Parser(filter, schema);
+export function parseFilter(filter: string, schema: FilterSchema, options: FilterOptions = {}): FilterNode {
+  const parser = new Parser(filter, schema, options.advanced === true);
   return parser.parseAll();
 }
 
@@ -64,6 +77,12 @@ export function matchesFilter(node: FilterNode, get: (property: string) => Filte
       const actual = node.element ? (element ?? null) : scalar(get(node.property));
       return actual !== null && fold(actual, node.comparison).startsWith(fold(node.value, node.comparison));
     }
+    case 'range': {
+      const actual = scalar(get(node.property));
+      if (actual === null) return false;
+      const [a, v] = [fold(actual, node.comparison), fold(node.value, node.comparison)];
+      return node.op === 'ge' ? a >= v : a <= v;
+    }
   }
 }
 
@@ -84,11 +103,13 @@ class Parser {
   readonly #tokens: Token[];
   readonly #filter: string;
   readonly #schema: FilterSchema;
+  readonly #advanced: boolean;
   #at = 0;
 
-  constructor(filter: string, schema: FilterSchema) {
+  constructor(filter: string, schema: FilterSchema, advanced: boolean) {
     this.#filter = filter;
     this.#schema = schema;
+    this.#advanced = advanced;
     this.#tokens = tokenize(filter);
   }
 
@@ -152,11 +173,22 @@ class Parser {
     const op = this.#peek();
     if (op.kind !== 'ident') throw this.#syntax('Syntax error');
     const operator = op.value.toLowerCase();
+    if ((operator === 'ge' || operator === 'le') && this.#rangeAllowed(subject)) {
+      this.#next();
+      const value = this.#literal();
+      if (value === null) throw this.#syntax(`${operator} needs a string literal`);
+      return { kind: 'range', property: subject.property, op: operator, value, comparison: subject.comparison };
+    }
     if (UNSUPPORTED_OPERATORS.has(operator)) throw this.#unsupported(subject.element ? (scope.lambda?.collection ?? '') : subject.property);
     this.#next();
     if (operator === 'eq') return this.#eqNode(subject, [this.#literal()]);
     if (operator === 'in') return this.#eqNode(subject, this.#literalList());
     throw graphErrors.filterSyntax('Syntax error', nameToken.pos, this.#filter);
+  }
+
+  /** `ge` / `le` on this subject: a scalar the schema lists, in an advanced query only. */
+  #rangeAllowed(subject: Subject): boolean {
+    return this.#advanced && !subject.element && (this.#schema.ranges ?? []).includes(subject.property);
   }
 
   #eqNode(subject: Subject, values: (string | null)[]): FilterNode {

@@ -12,14 +12,14 @@ import { ConfigError } from '../../errors/index.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { GraphServiceError } from './graph-errors.ts';
 import { createPipeline, type Pipeline } from './http/pipeline.ts';
-import { errorResponse, internalError } from './http/responses.ts';
+import { bodyText, errorResponse, internalError } from './http/responses.ts';
 import type { EmulatorRequest, EmulatorResponse } from './http/types.ts';
 import { grantedPermissions } from './permissions.ts';
 import { GRAPH_ROUTES } from './routes/index.ts';
 import type { SeedInput } from './seed.ts';
 import { EmulatorState } from './state.ts';
 import { createWriteQuota, GRAPH_WRITE_QUOTA, type WriteQuotaLimit } from './write-quota.ts';
-import { createSelfSignedCertificate } from './tls-certificate.ts';
+import { createSelfSignedCertificate, type SelfSignedCertificate } from './tls-certificate.ts';
 
 export interface EmulatorOptions {
   /** The tenant to emulate (validated; a bad seed throws ConfigError naming the field). */
@@ -37,8 +37,11 @@ export interface EmulatorOptions {
    * documented 3,000 writes per 150 s (GRAPH_WRITE_QUOTA); null turns it off.
    */
   writeQuota?: WriteQuotaLimit | null;
-  /** Serve HTTPS with a fresh self-signed certificate (see `caCertificate`); default false. */
-  https?: boolean;
+  /**
+   * Serve HTTPS with a fresh self-signed certificate (see `caCertificate`), or with the one given
+   * (several emulator processes serving one tenant behind one port share it); default false.
+   */
+  https?: boolean | SelfSignedCertificate;
   /** Stricter token check than "non-empty"; default accepts any token. */
   acceptToken?: (token: string) => boolean;
   /**
@@ -81,7 +84,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const state = EmulatorState.fromSeed(options.seed, { now, random, newId });
   const writeQuota = options.writeQuota === null ? undefined : createWriteQuota(options.writeQuota ?? GRAPH_WRITE_QUOTA);
   // Certificates are checked against the real clock by TLS peers, never the injected one.
-  const tls = options.https ? createSelfSignedCertificate(new Date()) : undefined;
+  const tls = typeof options.https === 'object' ? options.https : options.https ? createSelfSignedCertificate(new Date()) : undefined;
   // Links in answers need the bound port, known only after listen: the pipeline reads it late.
   let url = '';
   const pipeline = createPipeline({
@@ -154,10 +157,11 @@ async function serve(req: IncomingMessage, res: ServerResponse, deps: ServeDeps)
     if (!(err instanceof GraphServiceError)) deps.logger?.error({ err }, 'Entra emulator: failed to read a request');
     response = errorResponse(graphError, { requestId: deps.newId(), clientRequestId: '' }, deps.now());
   }
-  // Graph's latency is its time to answer: the emulator's own work is inside it, not added to it.
+  // Graph's latency is its time to answer: the emulator's own work, serializing included, is inside it, not added to it.
+  const text = bodyText(response);
   if (deps.latencyMs > 0) await preciseDelay(deps.latencyMs, arrived);
   if (res.destroyed) return;
-  write(res, response);
+  write(res, response, text);
   deps.logger?.debug({ method: req.method, url: req.url, status: response.status, ms: Date.now() - started }, 'graph request');
 }
 
@@ -194,8 +198,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function write(res: ServerResponse, response: EmulatorResponse): void {
-  const body = response.body === undefined ? '' : JSON.stringify(response.body);
+function write(res: ServerResponse, response: EmulatorResponse, body: string): void {
   res.writeHead(response.status, { ...response.headers, 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }

@@ -162,6 +162,30 @@ describe('GET /users $count', () => {
     expect(failure).toMatchObject({ status: 400, code: 'Request_BadRequest', message: '$count is not currently supported.' });
   });
 
+  it('answers ge / le on userPrincipalName in an advanced query, and refuses them in a default one', async () => {
+    const all = h.emulator.state
+      .activeUsers()
+      .map((u) => u.userPrincipalName.toLowerCase())
+      .sort();
+    const [from, to] = [all[1] ?? '', all[3] ?? ''];
+    const filter = `userPrincipalName ge ${odataString(from.toUpperCase())} and userPrincipalName le ${odataString(to)}`;
+    const page = (await h.client
+      .api('/users')
+      .header('ConsistencyLevel', 'eventual')
+      .count(true)
+      .filter(encodeURIComponent(filter))
+      .select(['id', 'userPrincipalName'])
+      .get()) as Page<User>;
+    expect(page.value.map((u) => u.userPrincipalName?.toLowerCase()).sort()).toEqual(all.slice(1, 4));
+    expect(page['@odata.count']).toBe(3);
+    const failure = await graphFailure(usersWhere(filter));
+    expect(failure).toMatchObject({
+      status: 400,
+      code: 'Request_UnsupportedQuery',
+      message: "Unsupported or invalid query filter clause specified for property 'userPrincipalName' of resource 'User'.",
+    });
+  });
+
   it('refuses query options outside the emulated surface (Request_UnsupportedQuery) instead of ignoring them', async () => {
     const failure = await graphFailure(h.client.api('/users').orderby('displayName').get());
     expect(failure.code).toBe('Request_UnsupportedQuery');

@@ -94,6 +94,29 @@ describe('parseFilter / matchesFilter', () => {
     expect(refusal(filter)).toMatchObject({ status: 400, code });
   });
 
+  it('compares ge / le on the UPN, mail and display name, without case, in an advanced query only', () => {
+    const advanced = (filter: string, values: Partial<Record<string, FilterValue>>): boolean =>
+      matchesFilter(parseFilter(filter, USER_FILTER_SCHEMA, { advanced: true }), user(values));
+    const range = "startswith(userPrincipalName,'j') and userPrincipalName ge 'JB' and userPrincipalName le 'jd@x'";
+    expect(advanced(range, { userPrincipalName: 'jb@x' })).toBe(true);
+    expect(advanced(range, { userPrincipalName: 'JC@X' })).toBe(true);
+    expect(advanced(range, { userPrincipalName: 'jd@x' })).toBe(true);
+    expect(advanced(range, { userPrincipalName: 'ja@x' })).toBe(false);
+    expect(advanced(range, { userPrincipalName: 'jd@y' })).toBe(false);
+    expect(advanced("mail ge 'm'", { mail: null })).toBe(false);
+    expect(advanced("displayName le 'b'", { displayName: 'Adam' })).toBe(true);
+    // Not without ConsistencyLevel: eventual and $count=true, and never on a property Graph does not list.
+    expect(refusal("userPrincipalName ge 'a'")).toMatchObject({ status: 400, code: 'Request_UnsupportedQuery' });
+    for (const filter of [
+      "onPremisesImmutableId ge 'a'",
+      "proxyAddresses/any(p:p ge 'a')",
+      "userPrincipalName gt 'a'",
+      'userPrincipalName ge null',
+    ]) {
+      expect(() => parseFilter(filter, USER_FILTER_SCHEMA, { advanced: true })).toThrow(GraphServiceError);
+    }
+  });
+
   it('says where an unterminated literal starts, in Graph’s wording', () => {
     expect(refusal("mail eq 'x").message).toBe(
       "Invalid filter clause: There is an unterminated string literal at position 8 in 'mail eq 'x'.",

@@ -41,6 +41,9 @@ function probe(node: FilterNode, inLambda: string | undefined = undefined): Prob
     }
     case 'any':
       return inLambda === undefined ? probe(node.body, node.property) : undefined;
+    case 'range':
+      // `ge` / `le` alone is not narrowed; beside a startswith (`and`), the startswith's bucket is.
+      return undefined;
     case 'and':
       return probe(node.left, inLambda) ?? probe(node.right, inLambda);
     case 'or': {

@@ -56,11 +56,13 @@ export function parseCollectionQuery(
   rules: CollectionRules,
 ): CollectionQuery {
   const options = readOptions(query);
+  // `$count=true` with `ConsistencyLevel: eventual` makes an advanced query (ge/le on some properties).
+  const count = parseCount(options.get('count'), headers);
   return {
-    filter: parseFilterOption(options.get('filter'), rules.filterSchema),
+    filter: parseFilterOption(options.get('filter'), rules.filterSchema, count),
     select: parseSelect(options.get('select'), rules.shape),
     top: parseTop(options.get('top'), rules.defaultTop ?? 100),
-    count: parseCount(options.get('count'), headers),
+    count,
     skipToken: options.get('skiptoken'),
   };
 }
@@ -71,10 +73,10 @@ export function parseEntityQuery(query: URLSearchParams, shape: ResourceShape): 
   return undefined;
 }
 
-function parseFilterOption(raw: string | undefined, schema: FilterSchema | undefined): FilterNode | undefined {
+function parseFilterOption(raw: string | undefined, schema: FilterSchema | undefined, advanced: boolean): FilterNode | undefined {
   if (raw === undefined) return undefined;
   if (!schema) throw graphErrors.unsupportedQuery('$filter is not supported on this collection');
-  return parseFilter(raw, schema);
+  return parseFilter(raw, schema, { advanced });
 }
 
 function parseTop(raw: string | undefined, fallback: number): number {

@@ -12,6 +12,11 @@ export function ok(body: object, status = 200): EmulatorResponse {
   return { status, headers: { 'Content-Type': ODATA_JSON, 'OData-Version': '4.0', 'Cache-Control': 'no-cache' }, body };
 }
 
+/** The text a response is sent as: its body serialized ('' for none). */
+export function bodyText(response: EmulatorResponse): string {
+  return response.body === undefined ? '' : JSON.stringify(response.body);
+}
+
 export function noContent(): EmulatorResponse {
   return { status: 204, headers: { 'Cache-Control': 'no-cache' } };
 }

@@ -18,6 +18,8 @@ export const USER_FILTER_SCHEMA: FilterSchema = {
   },
   collections: { proxyAddresses: 'caseInsensitive' },
   startsWith: ['userPrincipalName', 'mail', 'displayName', 'proxyAddresses'],
+  // Advanced queries only (ConsistencyLevel: eventual, $count=true): v1.0 user resource, property table.
+  ranges: ['userPrincipalName', 'mail', 'displayName'],
 };
 
 export function userFilterValue(user: UserRecord, property: string): FilterValue {
