@@ -157,18 +157,26 @@ function report(label: string, run: Run, bulk: Awaited<ReturnType<typeof finishe
   );
 }
 
-/** Users whose write Graph throttled past its deadline: released and put back on the queue (their own trails say so), and how often. */
+/**
+ * Users whose write Graph throttled (CLOUD_THROTTLED), or did not answer (CLOUD_UNAVAILABLE), past
+ * its deadline: released and put back on the queue (their own trails say so), and how often.
+ */
 async function requeued(run: Run, bulkId: string): Promise<void> {
-  let users = 0;
-  let times = 0;
+  const seen = { CLOUD_THROTTLED: { users: 0, times: 0 }, CLOUD_UNAVAILABLE: { users: 0, times: 0 } };
   for (let index = 0; index < USERS; index += 1) {
     const found = await findItemRequest(run.store, bulkId, index);
     if ('free' in found) continue;
-    const n = (await run.store.auditOf(found.found.value.id)).filter((e) => e.action === 'step-requeued').length;
-    if (n > 0) users += 1;
-    times += n;
+    const trail = (await run.store.auditOf(found.found.value.id)).filter((e) => e.action === 'step-requeued');
+    for (const code of ['CLOUD_THROTTLED', 'CLOUD_UNAVAILABLE'] as const) {
+      const n = trail.filter((e) => e.code === code).length;
+      if (n > 0) seen[code].users += 1;
+      seen[code].times += n;
+    }
   }
-  console.log(`  throttled past the write deadline and put back on the queue: ${users} users, ${times} times in all`);
+  const { CLOUD_THROTTLED: t, CLOUD_UNAVAILABLE: u } = seen;
+  console.log(
+    `  put back on the queue past the write deadline: throttled ${t.users} users (${t.times} times), unanswered ${u.users} users (${u.times} times)`,
+  );
 }
 
 async function normalRun(): Promise<void> {

@@ -4,7 +4,10 @@
  * records each step as `started` (with the value it will replace) before running it and as `done`
  * or `failed` (before and after values) after, stops at a MANUAL step (`waiting-for-person`) or a
  * failure, and finishes with `done`. A request whose lease ran out (its engine died) is taken over
- * and resumed from its records; a step found `started` is resolved by reading Graph first.
+ * and resumed from its records; a step found `started` is resolved by reading Graph first. A bulk
+ * user's engine (`releaseTransient`) gives the request back (`approved`, the step still `started`)
+ * when Graph throttled or did not answer the step past its deadline, instead of failing it: the
+ * next claim resolves that step by reading Graph like any other found started.
  *
  * Round trips to the store are few: the claim records the first step as started, each outcome is
  * written with the next step's start, and a change's audit entries go in one append beside its
