@@ -216,7 +216,7 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
     siteConfig: {
       linuxFxVersion: 'NODE|24-lts'
       // The deployed zip is dist/ with its production node_modules (m365agents.yml deploy).
-      appCommandLine: 'node --max-semi-space-size=16 main.js'
+      appCommandLine: 'node --max-semi-space-size=8 --heap-growing-percent=100 main.js'
       alwaysOn: true
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
