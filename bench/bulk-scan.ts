@@ -9,7 +9,7 @@
  * never delays the relay's pages, as Graph and a domain controller are other machines), and the
  * scanner (this file with `scan`: the bot's real relay client and cloud directory, and src/bulk's
  * `runScan`, which streams the AD pages, reads the tenant once in partitions and diagnoses every
- * user), compiled by tsc and started with the bot's production Node flags (BOT_NODE_FLAGS), as
+ * user), compiled by tsc and started with the bot's production Node flags and environment (BOT_NODE_FLAGS, BOT_ENVIRONMENT), as
  * the bot runs in production, so the scanner's peak RSS is the bot's own.
  *
  * Bound: the slowest chain of dependent pages given the partitions read in parallel: the LDAP
@@ -26,7 +26,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { BOT_NODE_FLAGS } from '../src/config/node-flags.ts';
+import { BOT_ENVIRONMENT, BOT_NODE_FLAGS } from '../src/config/node-flags.ts';
 import { standInsOf, type GraphHalf, type RelayHalf, type StandIns } from './support/bulk-halves.ts';
 import { compileScanner } from './support/compiled-scanner.ts';
 
@@ -118,7 +118,10 @@ async function runSize(users: number, scannerScript: string): Promise<Row> {
     // The scanner runs as the bot does in production (BOT_NODE_FLAGS); BENCH_SCANNER_FLAGS adds Node flags to try.
     const flags = [...BOT_NODE_FLAGS, ...(process.env.BENCH_SCANNER_FLAGS ?? '').split(' ').filter((f) => f !== '')];
     // This file compiled (support/compiled-scanner.ts): the bot runs JavaScript, not the .ts sources.
-    const scanner = spawn(process.execPath, [...flags, scannerScript, 'scan'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const scanner = spawn(process.execPath, [...flags, scannerScript, 'scan'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, ...BOT_ENVIRONMENT },
+    });
     const before = [cpuMsOf(relayProcess.pid), cpuMsOf(...graphPids)];
     scanner.stdin.end(JSON.stringify(standIns));
     const scan = JSON.parse(await firstLine(scanner, 'the scanner')) as ScanFigures;

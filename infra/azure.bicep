@@ -242,6 +242,8 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
         // App Service's Application Insights agent for Node on Linux: request and dependency telemetry.
         { name: 'ApplicationInsightsAgent_EXTENSION_VERSION', value: '~3' }
+        // glibc: at most 2 malloc arenas, so memory freed by V8's and libuv's threads goes back to use (src/config/node-flags.ts).
+        { name: 'MALLOC_ARENA_MAX', value: '2' }
       ]
     }
   }

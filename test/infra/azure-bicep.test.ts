@@ -157,4 +157,11 @@ describe("the bot's Node flags", () => {
     const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
     expect(scripts.bot).toBe(['node', ...BOT_NODE_FLAGS, 'src/main.ts'].join(' '));
   });
+
+  it('come with the environment of src/config/node-flags.ts in production (app settings)', async () => {
+    const { BOT_ENVIRONMENT } = await import('../../src/config/node-flags.ts');
+    const settings = appSettings();
+    expect(Object.keys(BOT_ENVIRONMENT).length).toBeGreaterThan(0);
+    for (const [name, value] of Object.entries(BOT_ENVIRONMENT)) expect(settings.get(name), name).toBe(`'${value}'`);
+  });
 });
