@@ -223,17 +223,20 @@ async function readPartition<T>(
     count: true,
   });
   let page = await readPage(reader, collection, first);
-  keep(reader, collection, page, into);
   const count = page['@odata.count'];
   const key = collection.sampleKey;
   if (partition?.split && key && nextLinkOf(page) !== undefined && count !== undefined && count > SPLIT_ABOVE) {
     const sample = (page.value ?? []).map(key).filter((k): k is string => typeof k === 'string' && k !== '');
     const subs = partition.split(sample, count);
     if (subs.length > 0) {
-      await Promise.all(subs.map((sub) => readPartition(reader, collection, sub, into)));
+      // The sub-partitions' requests leave before this page's users are kept: they are the next link in the chain.
+      const reading = Promise.all(subs.map((sub) => readPartition(reader, collection, sub, into)));
+      keep(reader, collection, page, into);
+      await reading;
       return;
     }
   }
+  keep(reader, collection, page, into);
   for (let next = nextLinkOf(page); next !== undefined; next = nextLinkOf(page)) {
     page = await readPage(reader, collection, next);
     keep(reader, collection, page, into);

@@ -5,7 +5,7 @@
  */
 import type { UserRecord } from '../model.ts';
 import type { FilterSchema, FilterValue } from '../odata-filter.ts';
-import { graphUser, project, USER_SHAPE, USER_SHAPE_BETA, type ResourceShape } from '../projection.ts';
+import { projectUser, USER_SHAPE, USER_SHAPE_BETA, type ResourceShape } from '../projection.ts';
 
 export const USER_FILTER_SCHEMA: FilterSchema = {
   resource: 'User',
@@ -42,7 +42,7 @@ export function userFilterValue(user: UserRecord, property: string): FilterValue
 }
 
 export function renderUser(user: UserRecord, select: readonly string[] | undefined): object {
-  return project(graphUser(user), USER_SHAPE, select);
+  return projectUser(user, USER_SHAPE, select);
 }
 
 /** Recycle-bin listings also show when each user was deleted. */
@@ -54,5 +54,5 @@ export function deletedUserShape(version: 'v1.0' | 'beta'): ResourceShape {
 }
 
 export function renderDeletedUser(user: UserRecord, select: readonly string[] | undefined): object {
-  return project(graphUser(user), DELETED_USER_SHAPE, select);
+  return projectUser(user, DELETED_USER_SHAPE, select);
 }
