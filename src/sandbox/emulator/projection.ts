@@ -223,7 +223,7 @@ export function projectUser(u: UserRecord, shape: ResourceShape, select: readonl
   const values = USER_VALUES as Readonly<Record<string, ((u: UserRecord) => unknown) | undefined>>;
   for (const key of select ?? shape.defaults) out[key] = values[key]?.(u) ?? null;
   if (!('id' in out)) out['id'] = u.id;
-  return out as Partial<GraphUser>;
+  return out;
 }
 
 export function graphGroup(g: GroupRecord): Group {
