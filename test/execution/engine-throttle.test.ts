@@ -7,7 +7,6 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ApprovalRequest } from '../../src/domain/approval/types.ts';
-import type { PlanStep } from '../../src/domain/diagnosis/types.ts';
 import { createEngine, DEFAULT_THROTTLED_RETRY_MS } from '../../src/execution/engine.ts';
 import { CloudError } from '../../src/errors/index.ts';
 import { createLogger } from '../../src/logging/logger.ts';
@@ -15,33 +14,12 @@ import type { RequestStore } from '../../src/ports/request-store.ts';
 import { createAuditTrail } from '../../src/store/audit-trail.ts';
 import { createSqliteStore } from '../../src/store/sqlite/index.ts';
 import { BEN, requested } from '../domain/approval/builders.ts';
-import { cloudUser, fakeCloud, type FakeCloud } from './fake-cloud.ts';
+import type { FakeCloud } from './fake-cloud.ts';
+import { ANCHOR, target, tenantBeforePlan, WRITE_STEPS } from './purge-and-set.ts';
 
 const logger = createLogger({ level: 'silent' });
-const ANCHOR = 'g8Pclm4vok+vFWtMERklmg==';
-const target = { userId: '11111111-1111-4111-8111-111111111111', userPrincipalName: 'jdoe@contoso.com' };
-const holder = { userId: '22222222-2222-4222-8222-222222222222', userPrincipalName: 'jdoe-old@contoso.com' };
-
 /** A bulk user's own steps: its writes (the wave syncs and verifies). */
-const STEPS: PlanStep[] = [
-  {
-    number: 1,
-    irreversible: true,
-    description: 'Purge the deleted holder',
-    kind: 'PURGE_DELETED_USER',
-    subject: holder,
-    immutableId: ANCHOR,
-  },
-  {
-    number: 2,
-    irreversible: false,
-    description: 'Set the anchor',
-    kind: 'SET_ANCHOR',
-    subject: target,
-    immutableId: ANCHOR,
-    previous: null,
-  },
-];
+const STEPS = WRITE_STEPS;
 
 const throttled = (retryAfterMs: number | null) =>
   new CloudError(
@@ -62,15 +40,7 @@ let clock: number;
 beforeEach(() => {
   store = createSqliteStore(':memory:');
   clock = Date.UTC(2026, 11, 1, 15, 0, 0);
-  cloud = fakeCloud([
-    cloudUser({ id: target.userId, userPrincipalName: target.userPrincipalName, immutableId: null }),
-    cloudUser({
-      id: holder.userId,
-      userPrincipalName: holder.userPrincipalName,
-      immutableId: ANCHOR,
-      deletedDateTime: '2026-11-20T10:00:00Z',
-    }),
-  ]);
+  cloud = tenantBeforePlan();
 });
 
 function engine(owner: string, releaseTransient: boolean) {

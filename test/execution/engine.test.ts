@@ -15,31 +15,12 @@ import type { RequestStore } from '../../src/ports/request-store.ts';
 import { createAuditTrail } from '../../src/store/audit-trail.ts';
 import { createSqliteStore } from '../../src/store/sqlite/index.ts';
 import { BEN, requested } from '../domain/approval/builders.ts';
-import { cloudUser, fakeCloud, graphError, type FakeCloud } from './fake-cloud.ts';
+import { graphError, type FakeCloud } from './fake-cloud.ts';
+import { ANCHOR, holder, target, tenantBeforePlan, WRITE_STEPS } from './purge-and-set.ts';
 
 const logger = createLogger({ level: 'silent' });
-const ANCHOR = 'g8Pclm4vok+vFWtMERklmg==';
-const target = { userId: '11111111-1111-4111-8111-111111111111', userPrincipalName: 'jdoe@contoso.com' };
-const holder = { userId: '22222222-2222-4222-8222-222222222222', userPrincipalName: 'jdoe-old@contoso.com' };
-
 const STEPS: PlanStep[] = [
-  {
-    number: 1,
-    irreversible: true,
-    description: 'Purge the deleted holder',
-    kind: 'PURGE_DELETED_USER',
-    subject: holder,
-    immutableId: ANCHOR,
-  },
-  {
-    number: 2,
-    irreversible: false,
-    description: 'Set the anchor',
-    kind: 'SET_ANCHOR',
-    subject: target,
-    immutableId: ANCHOR,
-    previous: null,
-  },
+  ...WRITE_STEPS,
   { number: 3, irreversible: false, description: 'Delta sync', kind: 'TRIGGER_DELTA_SYNC' },
   { number: 4, irreversible: false, description: 'Verify', kind: 'VERIFY_JOINED', subject: target, immutableId: ANCHOR, timeoutSeconds: 5 },
 ];
@@ -53,16 +34,9 @@ beforeEach(() => {
   store = createSqliteStore(':memory:');
   clock = Date.UTC(2026, 11, 1, 15, 0, 0);
   syncs = 0;
-  cloud = fakeCloud([
-    cloudUser({ ...idOf(target), immutableId: null }),
-    cloudUser({ ...idOf(holder), immutableId: ANCHOR, deletedDateTime: '2026-11-20T10:00:00Z' }),
-  ]);
+  cloud = tenantBeforePlan();
 });
 afterEach(() => store.close());
-
-function idOf(s: { userId: string; userPrincipalName: string }) {
-  return { id: s.userId, userPrincipalName: s.userPrincipalName };
-}
 
 /** The sync the fake relay runs: the target becomes synced with the anchor, freshly. */
 const sync = {
