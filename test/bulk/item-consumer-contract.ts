@@ -22,6 +22,21 @@ async function until(what: string, probe: () => boolean | Promise<boolean>, time
   }
 }
 
+/** A relay outage, as a run of an item fails with it (a failure that counts toward the poison limit). */
+const relayDown = (): Promise<never> => Promise.reject(Object.assign(new Error('relay down'), { code: 'RELAY_UNAVAILABLE' }));
+
+/** A `poison` that notes why, and the list it notes into. */
+function poisonNotes(): { poisoned: string[]; poison: ItemConsumerDeps['poison'] } {
+  const poisoned: string[] = [];
+  return {
+    poisoned,
+    poison: (_item, why) => {
+      poisoned.push(why);
+      return Promise.resolve('poisoned');
+    },
+  };
+}
+
 function consumerOf(queues: WorkQueues, over: Partial<ItemConsumerDeps>) {
   return createItemConsumer({
     queues,
@@ -110,19 +125,16 @@ export function describeItemConsumerOver(name: string, open: () => Promise<WorkQ
     it('an item that keeps failing is tried again, then poisoned with its last failure', async () => {
       const queues = await open();
       await queues.items.send(encodeItem({ bulkId: 'bulk01', index: 1 }));
-      const poisoned: string[] = [];
+      const { poisoned, poison } = poisonNotes();
       let tries = 0;
       const consumer = consumerOf(queues, {
         poisonLimit: 2,
         retrySeconds: 0,
         run: () => {
           tries += 1;
-          return Promise.reject(Object.assign(new Error('relay down'), { code: 'RELAY_UNAVAILABLE' }));
+          return relayDown();
         },
-        poison: (_item, why) => {
-          poisoned.push(why);
-          return Promise.resolve('poisoned');
-        },
+        poison,
       });
       consumer.wake();
       await until('the poisoned item', () => poisoned.length === 1);
@@ -135,7 +147,7 @@ export function describeItemConsumerOver(name: string, open: () => Promise<WorkQ
       const queues = await open();
       await queues.items.send(encodeItem({ bulkId: 'bulk01', index: 5 }));
       const tries: number[] = [];
-      const poisoned: string[] = [];
+      const { poisoned, poison } = poisonNotes();
       const consumer = consumerOf(queues, {
         poisonLimit: 2,
         retrySeconds: 0,
@@ -145,10 +157,7 @@ export function describeItemConsumerOver(name: string, open: () => Promise<WorkQ
           if (tries.length <= 3) return Promise.reject(new ItemThrottled('throttled', tries.length === 1 ? 2_000 : 0));
           return Promise.resolve();
         },
-        poison: (_item, why) => {
-          poisoned.push(why);
-          return Promise.resolve('poisoned');
-        },
+        poison,
       });
       consumer.wake();
       await until('the item run once the throttling passed', () => tries.length === 4);
@@ -162,7 +171,7 @@ export function describeItemConsumerOver(name: string, open: () => Promise<WorkQ
     it('the failures that count are carried across a throttled requeue: the limit still poisons a failing item', async () => {
       const queues = await open();
       await queues.items.send(encodeItem({ bulkId: 'bulk01', index: 6 }));
-      const poisoned: string[] = [];
+      const { poisoned, poison } = poisonNotes();
       let tries = 0;
       const consumer = consumerOf(queues, {
         poisonLimit: 2,
@@ -171,12 +180,9 @@ export function describeItemConsumerOver(name: string, open: () => Promise<WorkQ
           tries += 1;
           // Failed (counts), throttled (does not), failed again (counts: the second of the limit).
           if (tries === 2) return Promise.reject(new ItemThrottled('throttled', 0));
-          return Promise.reject(Object.assign(new Error('relay down'), { code: 'RELAY_UNAVAILABLE' }));
+          return relayDown();
         },
-        poison: (_item, why) => {
-          poisoned.push(why);
-          return Promise.resolve('poisoned');
-        },
+        poison,
       });
       consumer.wake();
       await until('the poisoned item', () => poisoned.length === 1);
