@@ -13,23 +13,14 @@ import { createStoreQueues } from '../../src/queue/store-queue.ts';
 import { describe, expect, it } from 'vitest';
 import { createBulkExecutor, type BulkExecutorDeps } from '../../src/bulk/bulk-executor.ts';
 import { itemRequestId } from '../../src/bulk/bulk-item.ts';
-import { runScan, type BulkItem } from '../../src/bulk/scan.ts';
-import { createScanStore } from '../../src/bulk/scan-store.ts';
-import { newBulkRequest } from '../../src/approvals/bulk-requests.ts';
-import { evidenceFromIndex, indexCloud } from '../../src/domain/bulk/cloud-index.ts';
-import { diagnose } from '../../src/domain/diagnosis/index.ts';
 import type { ApprovalRequest } from '../../src/domain/approval/types.ts';
 import { createEngine } from '../../src/execution/engine.ts';
-import { createLogger } from '../../src/logging/logger.ts';
 import type { RequestStore } from '../../src/ports/request-store.ts';
 import { createAuditTrail } from '../../src/store/audit-trail.ts';
 import { createSqliteStore } from '../../src/store/sqlite/index.ts';
 import { fakeCloud } from '../execution/fake-cloud.ts';
-import { bulkWorld, fakeCloudSnapshot, fakeOnPremSnapshot } from '../support/bulk-directory.ts';
-
-const logger = createLogger({ level: 'silent' });
-const ADMIN = { aadObjectId: 'a1', name: 'Adele' };
-const BEN = { aadObjectId: 'a2', name: 'Ben' };
+import { bulkWorld } from '../support/bulk-directory.ts';
+import { approvedBulkOver, logger, rereadFrom } from './executor-world.ts';
 
 /** The store as a process sees it: from write number `killAt` on, every write fails (the process is gone). */
 function killable(store: RequestStore, killAt: number): { store: RequestStore; writes: () => number } {
@@ -61,38 +52,10 @@ const LATER_MS = 10 * 60_000;
 async function bulkRun(killAt: number, options: { restart?: boolean } = {}) {
   const world = bulkWorld(2);
   const disk = createSqliteStore(':memory:');
-  const scans = createScanStore(disk);
-  const scan = await runScan(
-    { kind: 'scope', scope: { kind: 'sync-scope' } },
-    { onPrem: fakeOnPremSnapshot(world.ad), cloud: fakeCloudSnapshot(world.cloud), tenantFacts: () => Promise.resolve(world.tenant) },
-  );
-  const itemChunks = await scans.saveChunks('scan01', 'items', scan.items);
-  const stored = {
-    ...{ id: 'scan01', tenantId: 't', scope: { kind: 'sync-scope' as const }, scopeKey: 'sync-scope', state: 'done' as const },
-    ...{ startedBy: ADMIN, startedAt: 0, updatedAt: 0, summary: scan.summary, itemChunks },
-    counters: { adRead: 0, adPages: 0, cloudRead: 0, cloudPages: 0, diagnosed: 0 },
-  };
-  const request = newBulkRequest(stored, scan.items, { id: 'bulk01', at: 0, ttlMs: 1e9 });
-  await disk.create({
-    ...request,
-    state: 'approved',
-    requester: ADMIN,
-    justification: 'Ticket 1: migration',
-    approvals: [{ actor: BEN, at: 1 }],
-  });
+  const { scans, scan } = await approvedBulkOver(disk, world);
   const { store, writes } = killable(disk, killAt);
   const cloud = fakeCloud([...world.cloud.users, ...world.cloud.deleted]);
-  const reread = (item: BulkItem) => {
-    const onPrem = world.ad.find((u) => u.dn === item.dn);
-    if (!onPrem) return Promise.resolve(null);
-    const users = [...cloud.users.values()];
-    const live = {
-      users: users.filter((u) => u.deletedDateTime === null),
-      deleted: users.filter((u) => u.deletedDateTime !== null),
-      groups: [],
-    };
-    return Promise.resolve(diagnose({ who: item.dn, onPrem, evidence: evidenceFromIndex(indexCloud(live), onPrem, world.tenant) }));
-  };
+  const reread = rereadFrom(world, cloud);
   const depsOf = (on: RequestStore, owner: string, now: () => number): BulkExecutorDeps => {
     const trail = createAuditTrail(on, logger);
     return {

@@ -8,24 +8,16 @@
 import { createStoreQueues } from '../../src/queue/store-queue.ts';
 import { describe, expect, it } from 'vitest';
 import { createBulkExecutor, type BulkExecutorDeps } from '../../src/bulk/bulk-executor.ts';
-import { runScan, type BulkItem } from '../../src/bulk/scan.ts';
-import { createScanStore } from '../../src/bulk/scan-store.ts';
 import { itemRequestOf } from '../../src/bulk/bulk-undo-item.ts';
-import { newBulkRequest } from '../../src/approvals/bulk-requests.ts';
 import { undoService } from '../support/undo-service.ts';
-import { evidenceFromIndex, indexCloud } from '../../src/domain/bulk/cloud-index.ts';
-import { diagnose } from '../../src/domain/diagnosis/index.ts';
 import type { ApprovalRequest } from '../../src/domain/approval/types.ts';
 import { createEngine } from '../../src/execution/engine.ts';
-import { createLogger } from '../../src/logging/logger.ts';
 import { createAuditTrail } from '../../src/store/audit-trail.ts';
 import { createSqliteStore } from '../../src/store/sqlite/index.ts';
 import { fakeCloud } from '../execution/fake-cloud.ts';
-import { bulkWorld, fakeCloudSnapshot, fakeOnPremSnapshot } from '../support/bulk-directory.ts';
+import { bulkWorld } from '../support/bulk-directory.ts';
+import { ADMIN, approvedBulkOver, BEN, logger, rereadFrom } from './executor-world.ts';
 
-const logger = createLogger({ level: 'silent' });
-const ADMIN = { aadObjectId: 'a1', name: 'Adele' };
-const BEN = { aadObjectId: 'a2', name: 'Ben' };
 const NINA = { aadObjectId: 'n1', name: 'Nina' };
 const admins = { configured: true, isAdmin: (id: string) => Promise.resolve(id === ADMIN.aadObjectId || id === BEN.aadObjectId) };
 const as = (actor: typeof ADMIN) => ({ actor, tenantId: 't' });
@@ -35,19 +27,11 @@ async function setUp(n: number) {
   const world = bulkWorld(n);
   const store = createSqliteStore(':memory:');
   const audit = createAuditTrail(store, logger);
-  const scans = createScanStore(store);
   const cloud = fakeCloud([...world.cloud.users, ...world.cloud.deleted]);
-  const scan = await runScan(
-    { kind: 'scope', scope: { kind: 'sync-scope' } },
-    { onPrem: fakeOnPremSnapshot(world.ad), cloud: fakeCloudSnapshot(world.cloud), tenantFacts: () => Promise.resolve(world.tenant) },
-  );
-  const itemChunks = await scans.saveChunks('scan01', 'items', scan.items);
-  const stored = {
-    ...{ id: 'scan01', tenantId: 't', scope: { kind: 'sync-scope' as const }, scopeKey: 'sync-scope', state: 'done' as const },
-    ...{ startedBy: ADMIN, startedAt: 0, updatedAt: 0, summary: scan.summary, itemChunks, requestId: 'bulk01' },
-    counters: { adRead: 0, adPages: 0, cloudRead: 0, cloudPages: 0, diagnosed: 0 },
-  };
-  await scans.create(stored);
+  const { scans, stored } = await approvedBulkOver(store, world);
+  await scans.create({ ...stored, requestId: 'bulk01' });
+  const reread = rereadFrom(world, cloud);
+  /** `r` approved by Ben at Adele's request (the undo requests the tests approve). */
   const approved = (r: ApprovalRequest): ApprovalRequest => ({
     ...r,
     state: 'approved',
@@ -55,18 +39,6 @@ async function setUp(n: number) {
     justification: 'Ticket 1: migration',
     approvals: [{ actor: BEN, at: 1 }],
   });
-  await store.create(approved(newBulkRequest(stored, scan.items, { id: 'bulk01', at: 0, ttlMs: 1e9 })));
-  const reread = (item: BulkItem) => {
-    const onPrem = world.ad.find((u) => u.dn === item.dn);
-    if (!onPrem) return Promise.resolve(null);
-    const users = [...cloud.users.values()];
-    const live = {
-      users: users.filter((u) => u.deletedDateTime === null),
-      deleted: users.filter((u) => u.deletedDateTime !== null),
-      groups: [],
-    };
-    return Promise.resolve(diagnose({ who: item.dn, onPrem, evidence: evidenceFromIndex(indexCloud(live), onPrem, world.tenant) }));
-  };
   let syncs = 0;
   const deps: BulkExecutorDeps = {
     ...{ store, audit, scans, now: Date.now, reread, owner: 'one', logger, waveSize: 4, concurrency: 3, progressIntervalMs: 0 },

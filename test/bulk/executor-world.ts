@@ -9,7 +9,7 @@ import { runScan, type BulkItem } from '../../src/bulk/scan.ts';
 import { createScanStore } from '../../src/bulk/scan-store.ts';
 import { newBulkRequest } from '../../src/approvals/bulk-requests.ts';
 import { evidenceFromIndex, indexCloud } from '../../src/domain/bulk/cloud-index.ts';
-import { diagnose } from '../../src/domain/diagnosis/index.ts';
+import { diagnose, type Diagnosis } from '../../src/domain/diagnosis/index.ts';
 import type { ApprovalRequest } from '../../src/domain/approval/types.ts';
 import type { StepResult } from '../../src/execution/types.ts';
 import { createEngine } from '../../src/execution/engine.ts';
@@ -27,28 +27,9 @@ export const BEN = { aadObjectId: 'a2', name: 'Ben' };
 
 export type Verify = BulkExecutorDeps['verify'];
 
-export async function setUp(
-  world: BulkWorld,
-  options: {
-    waveSize?: number;
-    stopAfterWave?: number;
-    verify?: (cloud: FakeCloud) => Verify;
-    failInWave?: (child: ApprovalRequest) => boolean;
-    unreadable?: string;
-    /** What the instances see of the store (the test sees the store itself). */
-    storeSeen?: (store: RequestStore) => RequestStore;
-    /** Awaited before a user is read again (the consumer has found its item free and the request running). */
-    beforeReread?: (item: BulkItem) => Promise<void>;
-    /** Awaited before a user's budget tokens are taken (its request exists: it has started). */
-    beforeReserve?: (writes: number) => Promise<void>;
-    /** The bulk card replaced (after every look at a wave's users when progressIntervalMs is 0). */
-    publish?: (request: ApprovalRequest) => Promise<void>;
-  } = {},
-) {
-  const store = createSqliteStore(':memory:');
-  const audit = createAuditTrail(store, logger);
+/** The world's whole-scope scan, its items stored as scan01, and bulk01 over them approved by Ben at Adele's request. */
+export async function approvedBulkOver(store: RequestStore, world: BulkWorld) {
   const scans = createScanStore(store);
-  const cloud = fakeCloud([...world.cloud.users, ...world.cloud.deleted]);
   const scan = await runScan(
     { kind: 'scope', scope: { kind: 'sync-scope' } },
     { onPrem: fakeOnPremSnapshot(world.ad), cloud: fakeCloudSnapshot(world.cloud), tenantFacts: () => Promise.resolve(world.tenant) },
@@ -75,20 +56,53 @@ export async function setUp(
     approvals: [{ actor: BEN, at: 1 }],
   };
   await store.create(request);
-  const syncs: number[] = [];
-  const queues = createStoreQueues({ store });
-  const reread = async (item: BulkItem) => {
-    await options.beforeReread?.(item);
-    if (item.samAccountName === options.unreadable) throw Object.assign(new Error('relay down'), { code: 'RELAY_UNAVAILABLE' });
+  return { scans, scan, stored, request };
+}
+
+/** A user read again as the bulk executor reads it: its AD values from the world, the cloud as it is now. */
+export function rereadFrom(world: BulkWorld, cloud: FakeCloud): (item: BulkItem) => Promise<Diagnosis | null> {
+  return (item) => {
     const onPrem = world.ad.find((u) => u.dn === item.dn);
-    if (!onPrem) return null;
+    if (!onPrem) return Promise.resolve(null);
     const users = [...cloud.users.values()];
     const index = indexCloud({
       users: users.filter((u) => u.deletedDateTime === null),
       deleted: users.filter((u) => u.deletedDateTime !== null),
       groups: [],
     });
-    return diagnose({ who: item.dn, onPrem, evidence: evidenceFromIndex(index, onPrem, world.tenant) });
+    return Promise.resolve(diagnose({ who: item.dn, onPrem, evidence: evidenceFromIndex(index, onPrem, world.tenant) }));
+  };
+}
+
+export async function setUp(
+  world: BulkWorld,
+  options: {
+    waveSize?: number;
+    stopAfterWave?: number;
+    verify?: (cloud: FakeCloud) => Verify;
+    failInWave?: (child: ApprovalRequest) => boolean;
+    unreadable?: string;
+    /** What the instances see of the store (the test sees the store itself). */
+    storeSeen?: (store: RequestStore) => RequestStore;
+    /** Awaited before a user is read again (the consumer has found its item free and the request running). */
+    beforeReread?: (item: BulkItem) => Promise<void>;
+    /** Awaited before a user's budget tokens are taken (its request exists: it has started). */
+    beforeReserve?: (writes: number) => Promise<void>;
+    /** The bulk card replaced (after every look at a wave's users when progressIntervalMs is 0). */
+    publish?: (request: ApprovalRequest) => Promise<void>;
+  } = {},
+) {
+  const store = createSqliteStore(':memory:');
+  const audit = createAuditTrail(store, logger);
+  const cloud = fakeCloud([...world.cloud.users, ...world.cloud.deleted]);
+  const { scans, scan } = await approvedBulkOver(store, world);
+  const syncs: number[] = [];
+  const queues = createStoreQueues({ store });
+  const readAgain = rereadFrom(world, cloud);
+  const reread = async (item: BulkItem) => {
+    await options.beforeReread?.(item);
+    if (item.samAccountName === options.unreadable) throw Object.assign(new Error('relay down'), { code: 'RELAY_UNAVAILABLE' });
+    return readAgain(item);
   };
   const seen = options.storeSeen?.(store) ?? store;
   const seenAudit = seen === store ? audit : createAuditTrail(seen, logger);
