@@ -5,7 +5,7 @@
  * `action` (sync scope, AD UPN, roles, addresses, tenant switch); a sync in the middle of a plan
  * is modelled for what plans use it for: soft-deleting synced users whose AD object left the scope.
  */
-import { sameAddress, type CloudGroup, type CloudEvidence, type CloudUser } from '../cloud.ts';
+import { isSmtpProxy, sameAddress, type CloudGroup, type CloudEvidence, type CloudUser } from '../cloud.ts';
 import type { SyncSubject, SyncTenant } from '../sync/types.ts';
 import { originalUpn } from './describe.ts';
 import type { ManualAction, Plan, PlanStep } from './types.ts';
@@ -180,7 +180,7 @@ function modelScopeDeletions(state: PlanState): void {
 
 function removeAddresses(holder: { proxyAddresses: string[]; mail: string | null }, addresses: readonly string[]): void {
   const drop = new Set(addresses.map((a) => a.toLowerCase()));
-  holder.proxyAddresses = holder.proxyAddresses.filter((p) => !(/^smtp:/i.test(p) && drop.has(p.slice(5).toLowerCase())));
+  holder.proxyAddresses = holder.proxyAddresses.filter((p) => !(isSmtpProxy(p) && drop.has(p.slice(5).toLowerCase())));
   if (holder.mail !== null && drop.has(holder.mail.toLowerCase())) holder.mail = null;
 }
 

@@ -7,7 +7,7 @@
  * mapped to another on-premises object (`onPremisesObjectIdentifier`) is refused, and assigned and
  * PIM-eligible roles both block a hard match.
  */
-import { privilegedRoles, sameAddress, type CloudUser } from '../cloud.ts';
+import { isSmtpProxy, privilegedRoles, sameAddress, type CloudUser } from '../cloud.ts';
 import { mappedToOtherObject, objectIdentifierOf } from '../object-identifier.ts';
 import { exportedPrimarySmtp, exportedUserPrincipalName } from './ad-values.ts';
 import { digitsFromAnchor, exportedValues, type ExportContext, type PlaceholderDigits } from './exported-values.ts';
@@ -107,5 +107,5 @@ function hardenedRefusal(ctx: ExportContext, user: CloudUser): SyncOutcome | nul
 
 /** Any SMTP proxy (primary or secondary) equal to the address, compared case-insensitively. */
 function holdsSmtp(proxyAddresses: readonly string[], address: string): boolean {
-  return proxyAddresses.some((p) => /^smtp:/i.test(p) && sameAddress(p.slice('smtp:'.length), address));
+  return proxyAddresses.some((p) => isSmtpProxy(p) && sameAddress(p.slice('smtp:'.length), address));
 }
